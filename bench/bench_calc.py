@@ -1,0 +1,59 @@
+"""Benchmark: compute() over 10,000 generated households, and the batch CLI end to end.
+
+Targets (issue 2): compute alone ≥ 20,000 households/s; `wulong-desk calc` batch ≥ 5,000/s.
+Run: .venv/bin/python bench/bench_calc.py
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen import requests  # noqa: E402
+
+from wulong_desk.rules import compute, default_standards, read_request  # noqa: E402
+
+COUNT = 10_000
+
+
+def main() -> None:
+    reqs = requests(COUNT)
+    standards = default_standards()
+    parsed = [read_request(json.loads(json.dumps(r), parse_float=Decimal), standards)
+              for r in reqs]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for options, case, standard in parsed:
+            compute(case, options, standard)
+        best = min(best, time.perf_counter() - start)
+    print(f"compute: {COUNT} households in {best:.3f} s = {COUNT / best:,.0f} households/s "
+          f"(target ≥ 20,000/s)")
+
+    start = time.perf_counter()
+    for r in reqs:
+        options, case, standard = read_request(r, standards)
+        compute(case, options, standard).to_json()
+    elapsed = time.perf_counter() - start
+    print(f"validate + compute + to_json in-process: {COUNT / elapsed:,.0f} households/s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "batch.json"
+        path.write_text(json.dumps(reqs, ensure_ascii=False), encoding="utf-8")
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "wulong_desk", "calc", str(path)],
+                              capture_output=True, check=True)
+        elapsed = time.perf_counter() - start
+        assert len(json.loads(proc.stdout)) == COUNT
+    print(f"batch CLI end to end (process start included): {COUNT} households in "
+          f"{elapsed:.3f} s = {COUNT / elapsed:,.0f} households/s (target ≥ 5,000/s)")
+
+
+if __name__ == "__main__":
+    main()

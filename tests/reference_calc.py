@@ -1,0 +1,134 @@
+"""An independent, deliberately plain reading of the spec, used only to cross-check the engine.
+
+Written straight from ../shared/spec/wulong-2023-rules.md with the spec's figures as literals
+(on purpose: it must not share the engine's standard file or code). Takes the raw request dict.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+D = Decimal
+
+
+def r(x: Decimal) -> Decimal:
+    return x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def dd(x, default="0") -> Decimal:
+    return D(str(default)) if x is None else D(str(x))
+
+
+def reference(req: dict) -> dict:
+    pj, cs = req["project"], req["case"]
+    parts = cs["parts"]
+    method = cs["method"]
+    exch = cs.get("exchange") if method == "exchange" else None
+    R = [p for p in parts if p["use"] == "residential"]
+    N = [p for p in parts if p["use"] != "residential"]
+    extra = dd(pj.get("residential_extra_area"))
+    nrate = dd(pj.get("nonresidential_guide_rate"), "0.05")
+    uplift = dd(pj.get("manufacturing_uplift"))
+    eqrate = dd(pj.get("equipment_rate"), "0.15")
+    fund = dd(pj.get("maintenance_fund_rate"))
+
+    comp = []
+    for p in R:
+        a, i = dd(p["area"]), dd(p["inner_area"])
+        k = (a - i) / i
+        comp.append(r(i * D("1.15")) if k <= D("0.15") else a)
+    AR = sum((dd(p["area"]) for p in R), D(0))
+    AN = sum((dd(p["area"]) for p in N), D(0))
+    AcompR = sum(comp, D(0))
+    PR = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in R) / AR) if R else D(0)
+    mt = D(45) - AcompR if (cs.get("min_housing_eligible") and R and AcompR < 45) else D(0)
+    reward_area = AR + mt
+
+    out = {}
+    out["V_AREA"] = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in parts))
+    out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"]) for p, c in zip(R, comp)),
+                            D(0)))
+    out["V_MIN"] = r(mt * PR)
+    la, lp = cs.get("land_area"), cs.get("land_unit_price")
+    out["V_LAND"] = (r((dd(la) - AR - AN) * dd(lp))
+                     if la is not None and lp is not None and AR + AN < dd(la) else D("0.00"))
+    l1 = D(0)
+    for p in parts:
+        if not p.get("business_eligible"):
+            continue
+        base = dd(p["area"]) * dd(p["unit_price"])
+        m = 1 + uplift if p.get("manufacturing") else D(1)
+        if method == "money":
+            l1 += D("0.06") * base * m
+        elif not exch["turnover_house"]:
+            months = int(exch.get("interruption_months") or 0) + int(exch.get("overdue_months") or 0)
+            l1 += D("0.05") * base * months * m
+    out["L1_INTERRUPT"] = r(l1)
+    out["L2_DECOR"] = r(sum((dd(p.get("decoration_value")) for p in parts), D(0)))
+    l3 = D(0)
+    if method == "money":
+        for p in parts:
+            w, e, g = (int(p.get(k) or 0) for k in ("water_accounts", "power_accounts",
+                                                      "gas_accounts"))
+            if p["use"] == "residential":
+                l3 += 600 * w + 600 * e + 3450 * g
+            else:
+                l3 += 1180 * w + 2500 * e + dd(p.get("gas_cost"))
+    out["L3_FACILITY"] = r(D(l3))
+    l4 = D(0)
+    for q in cs.get("equipment") or []:
+        if q["reusable"]:
+            l4 += dd(q["net_value"]) * dd(q.get("rate"), eqrate)
+        else:
+            l4 += dd(q["assessed_value"])
+    out["L4_EQUIP"] = r(l4)
+    r5 = D(0)
+    if pj["guide_reward_for"] in (method, "both"):
+        if R:
+            r5 += D("0.12") * (sum(dd(p["area"]) * dd(p["unit_price"]) for p in R) + mt * PR)
+            r5 += extra * PR
+        r5 += nrate * sum((dd(p["area"]) * dd(p["unit_price"]) for p in N), D(0))
+    out["R5_GUIDE"] = r(r5)
+    days = 0
+    if cs.get("signed_on"):
+        s, dl = date.fromisoformat(cs["signed_on"]), date.fromisoformat(pj["signing_deadline"])
+        if s <= dl:
+            days = (dl - s).days
+    out["R6_EARLY"] = r((300 * days if R else 0) + 10 * AN * days)
+    out["R7_ONTIME"] = r(D((10000 if R else 0) + (20000 if N else 0))
+                         if cs.get("moved_on_time") else D(0))
+    times = 1 if method == "money" else 2
+    r8 = D(2000 * times if R else 0)
+    for p in N:
+        r8 += (30 if p["use"] == "commercial" else 40) * dd(p["area"]) * times
+    out["R8_MOVE"] = r(r8)
+    r9 = D(0)
+    if method == "exchange" and not exch["turnover_house"] and R:
+        rate = D(20) if pj["zone"] == "core" else D(20) * (1 - D("0.30"))
+        r9 = rate * max(reward_area, D(45)) * int(exch["transition_months"])
+    out["R9_TEMP"] = r(r9)
+
+    value = sum(out[k] for k in ("V_AREA", "V_SHARED", "V_MIN", "V_LAND"))
+    loss = sum(out[k] for k in ("L1_INTERRUPT", "L2_DECOR", "L3_FACILITY", "L4_EQUIP"))
+    reward = sum(out[k] for k in ("R5_GUIDE", "R6_EARLY", "R7_ONTIME", "R8_MOVE", "R9_TEMP"))
+    total = value + loss + reward
+    st = dict.fromkeys(("exchange_price", "value_difference", "net_payable", "fund_department",
+                        "fund_household"), D(0))
+    if exch is not None:
+        price, E = D(0), D(0)
+        for h in exch.get("houses") or []:
+            a = dd(h["area"])
+            i = dd(h.get("inner_area"), a)
+            pay = r(i * D("1.15")) if (a - i) / i > D("0.15") else a
+            price += r(pay * dd(h["unit_price"]))
+            E += a
+        X = AR + AN
+        st = {"exchange_price": price, "value_difference": value - price,
+              "net_payable": total - price, "fund_department": r(fund * min(E, X)),
+              "fund_household": r(fund * max(D(0), E - X))}
+    fmt = lambda x: f"{r(x):f}"  # noqa: E731
+    return {"lines": {k: fmt(v) for k, v in out.items()},
+            "totals": {"value": fmt(value), "loss": fmt(loss), "reward": fmt(reward),
+                       "total": fmt(total)},
+            "settlement": {k: fmt(v) for k, v in st.items()}}

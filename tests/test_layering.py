@@ -1,0 +1,50 @@
+"""Only wulong_desk/ui/ may import Qt: the core, store, exports and services stay Qt-free."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "wulong_desk"
+QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
+
+
+def qt_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__":
+            names = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        found += [n for n in names if isinstance(n, str) and n.split(".")[0] in QT_MODULES]
+    return found
+
+
+def test_nothing_outside_ui_imports_qt():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] == "ui":
+            continue
+        if found := qt_imports(path):
+            offenders[str(relative)] = found
+    assert offenders == {}
+
+
+def test_the_check_would_see_a_qt_import(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("from PySide6.QtCore import QObject\nimport shiboken6\n")
+    assert qt_imports(sample) == ["PySide6.QtCore", "shiboken6"]
+
+
+def test_core_imports_without_qt_loaded():
+    import subprocess
+    import sys
+
+    code = ("import sys, wulong_desk.rules, wulong_desk.cli; "
+            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -1,0 +1,3 @@
+from wulong_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The `wulong-desk` command. With no subcommand it opens the desktop app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from wulong_desk import __version__
+from wulong_desk.commands import calc
+from wulong_desk.errors import UserError
+from wulong_desk.rules.standard import StandardError
+
+COMMANDS = (calc,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
+    parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args))
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except StandardError as exc:
+        print(f"补偿标准文件有误：{exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader went away (e.g. piped into head); nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: never a traceback in front of a user
+        print(f"内部错误（请把这一行发给维护人员）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

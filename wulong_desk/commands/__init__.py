@@ -1,0 +1,1 @@
+"""Command-line subcommands. Each module registers its parser and runs one use case."""

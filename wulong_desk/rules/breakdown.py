@@ -1,0 +1,111 @@
+"""The calculation record: thirteen explained lines, totals, the exchange settlement, warnings.
+
+This one record feeds the screen, the ledger and the agreement; nothing downstream recomputes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from wulong_desk.rules.decimals import money, num
+
+TOTAL_KEYS = ("value", "loss", "reward", "total")
+SETTLEMENT_KEYS = (
+    "exchange_price", "value_difference", "net_payable", "fund_department", "fund_household",
+)
+TOTAL_LABELS = {"value": "价值补偿小计", "loss": "损失补偿小计", "reward": "奖励补助小计",
+                "total": "补偿合计"}
+SETTLEMENT_LABELS = {
+    "exchange_price": "产权调换房屋价款",
+    "value_difference": "价值补偿与调换房价差",
+    "net_payable": "应付被征收人（负数为应收）",
+    "fund_department": "维修资金（征收部门交纳）",
+    "fund_household": "维修资金（被征收人交纳）",
+}
+
+
+Value = Decimal | int | str
+Term = tuple[str, dict[str, Value]]
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, Decimal):
+        return num(value)
+    return str(value)
+
+
+class Line(NamedTuple):
+    """One of the thirteen lines. The formula text is rendered from its terms when asked for."""
+
+    code: str
+    group: str
+    label: str
+    amount: Decimal
+    citation: str
+    note: str
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def inputs(self) -> tuple[dict[str, str], ...]:
+        """The named numbers each term of the formula used, as shown."""
+        return tuple({k: _show(v) for k, v in values.items()} for _, values in self.terms)
+
+    @property
+    def formula(self) -> str:
+        """The formula with the numbers used, ending in "= amount" (e.g. 0.12 × 172200.00 = …)."""
+        amount = f"{self.amount:f}"
+        if not self.terms:
+            return amount
+        shown = " + ".join(template.format(**{k: _show(v) for k, v in values.items()})
+                           for template, values in self.terms)
+        return f"{shown} = {amount}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "amount": f"{self.amount:f}",
+            "formula": self.formula,
+            "citation": self.citation,
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
+class Breakdown:
+    standard_id: str
+    standard_sha256: str
+    lines: tuple[Line, ...]
+    totals: dict[str, Decimal]
+    settlement: dict[str, Decimal]
+    warnings: tuple[str, ...]
+
+    def line(self, code: str) -> Line:
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise KeyError(code)
+
+    @property
+    def total(self) -> Decimal:
+        return self.totals["total"]
+
+    def to_json(self) -> dict[str, Any]:
+        """The calc contract's output object (amounts as two-decimal strings)."""
+        return {
+            "standard": self.standard_id,
+            "lines": [line.to_json() for line in self.lines],
+            "totals": {key: money(self.totals[key]) for key in TOTAL_KEYS},
+            "settlement": {key: money(self.settlement[key]) for key in SETTLEMENT_KEYS},
+            "warnings": list(self.warnings),
+        }
+
+    def to_record(self, engine_version: str) -> dict[str, Any]:
+        """What the store keeps: the contract output plus the standard's hash and engine version."""
+        record = self.to_json()
+        record["standard_sha256"] = self.standard_sha256
+        record["engine_version"] = engine_version
+        record["inputs"] = [list(line.inputs) for line in self.lines]
+        return record

@@ -1,0 +1,332 @@
+"""compute(case, project, standard) → Breakdown. Pure: no I/O, no clock, no Qt.
+
+Formulas only; every rate and amount comes from the standard file (standard.p(name)).
+Line order, rounding and the exchange settlement follow ../shared/spec/wulong-2023-rules.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from wulong_desk.rules.breakdown import Breakdown, Line, Term, Value
+from wulong_desk.rules.decimals import ONE, ZERO, num, rate, ratio4, round2
+from wulong_desk.rules.model import (
+    COMMERCIAL,
+    EXCHANGE,
+    MONEY,
+    RESIDENTIAL,
+    CaseInput,
+    ProjectOptions,
+)
+from wulong_desk.rules.standard import LineSpec, Standard
+
+ZERO_AMOUNT = round2(ZERO)
+
+
+def _line(spec: LineSpec, amount: Decimal, terms: list[Term], note: str = "") -> Line:
+    """amount is already rounded (round2); a zero line always says why."""
+    if amount:
+        return Line(spec.code, spec.group, spec.label, amount, spec.cite, "", tuple(terms))
+    return Line(spec.code, spec.group, spec.label, ZERO_AMOUNT, spec.cite,
+                note or "计算结果为0", tuple(terms))
+
+
+def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Breakdown:
+    p = standard.values
+    specs = standard.lines
+    is_exchange = case.method == EXCHANGE
+    exchange = case.exchange if is_exchange else None
+    floor = p["shared_ratio_floor"]
+    comp_factor = ONE + floor
+    shared_template = specs["V_SHARED"].t("term")
+    res = []
+    nonres = []
+    area_r = area_n = value_r = value_n = shared_value = comp_area_r = decoration = ZERO
+    shared_terms: list[Term] = []
+    for part in case.parts:  # one pass for every derived sum
+        decoration += part.decoration_value
+        if part.use != RESIDENTIAL:
+            nonres.append(part)
+            area_n += part.area
+            value_n += part.area * part.unit_price
+            continue
+        res.append(part)
+        area_r += part.area
+        value_r += part.area * part.unit_price
+        inner = part.inner_area if part.inner_area is not None else part.area
+        if part.area - inner <= floor * inner:  # K = (area − inner) / inner ≤ floor, exactly
+            comp = round2(inner * comp_factor)
+            topup = comp - part.area
+            if topup > ZERO:
+                shared_terms.append((shared_template, {
+                    "area": part.area, "inner_area": inner,
+                    "k": ratio4((part.area - inner) / inner), "comp_area": comp,
+                    "topup": topup, "unit_price": part.unit_price}))
+                shared_value += topup * part.unit_price
+        else:
+            comp = part.area
+        comp_area_r += comp
+    has_r = bool(res)
+    has_n = bool(nonres)
+    price_r = round2(value_r / area_r) if has_r else ZERO
+    min_area = p["min_housing_area"]
+    min_topup = ZERO
+    if case.min_housing_eligible and has_r and comp_area_r < min_area:
+        min_topup = min_area - comp_area_r
+    reward_area_r = area_r + min_topup
+    min_value = min_topup * price_r
+
+    lines: list[Line] = []
+
+    # ---- V_AREA
+    spec = specs["V_AREA"]
+    template = spec.t("term")
+    terms = [(template, {"area": part.area, "unit_price": part.unit_price})
+             for part in case.parts]
+    lines.append(_line(spec, round2(value_r + value_n), terms))
+
+    # ---- V_SHARED
+    spec = specs["V_SHARED"]
+    lines.append(_line(spec, round2(shared_value), shared_terms,
+                       spec.note("no_topup") if has_r else spec.note("no_residential")))
+
+    # ---- V_MIN
+    spec = specs["V_MIN"]
+    if min_topup > ZERO:
+        lines.append(_line(spec, round2(min_value), [
+            (spec.t("term"), {"comp_area_total": comp_area_r, "price_r": price_r})]))
+    elif not has_r:
+        lines.append(_line(spec, ZERO, [], spec.note("no_residential")))
+    elif not case.min_housing_eligible:
+        lines.append(_line(spec, ZERO, [], spec.note("not_eligible")))
+    else:
+        lines.append(_line(spec, ZERO, [],
+                           spec.note("enough", comp_area_total=num(comp_area_r))))
+
+    # ---- V_LAND
+    spec = specs["V_LAND"]
+    building = area_r + area_n
+    if case.land_area is None or case.land_unit_price is None:
+        lines.append(_line(spec, ZERO, [], spec.note("no_input")))
+    elif building < case.land_area:
+        values: dict[str, Value] = {"land_area": case.land_area, "building_area": building,
+                                    "land_unit_price": case.land_unit_price}
+        lines.append(_line(spec, round2((case.land_area - building) * case.land_unit_price),
+                           [(spec.t("term"), values)]))
+    else:
+        lines.append(_line(spec, ZERO, [], spec.note(
+            "not_exceeding", land_area=num(case.land_area), building_area=num(building))))
+
+    # ---- L1_INTERRUPT
+    spec = specs["L1_INTERRUPT"]
+    eligible = [part for part in case.parts if part.business_eligible]
+    uplift = project.manufacturing_uplift
+    terms: list[Term] = []
+    total = ZERO
+    note = ""
+    if not eligible:
+        note = spec.note("none_eligible")
+    elif exchange is not None and exchange.turnover_house:
+        note = spec.note("turnover")
+    else:
+        months = (exchange.interruption_months + exchange.overdue_months) if exchange else 0
+        if is_exchange and months == 0:
+            note = spec.note("no_months")
+        else:
+            uplift_text = ""
+            for part in eligible:
+                base = part.area * part.unit_price
+                factor = ONE + uplift if part.manufacturing else ONE
+                uplift_text = (spec.t("uplift").format(manufacturing_uplift=rate(uplift))
+                               if part.manufacturing and uplift else "")
+                values = {"base": base, "uplift": uplift_text, "months": months}
+                if is_exchange:
+                    total += p["interrupt_exchange_monthly_rate"] * base * months * factor
+                    terms.append((spec.t("term_exchange"), values))
+                else:
+                    total += p["interrupt_money_rate"] * base * factor
+                    terms.append((spec.t("term_money"), values))
+    lines.append(_line(spec, round2(total), terms, note))
+
+    # ---- L2_DECOR
+    spec = specs["L2_DECOR"]
+    template = spec.t("term")
+    terms = [(template, {"decoration_value": part.decoration_value})
+             for part in case.parts if part.decoration_value]
+    lines.append(_line(spec, round2(decoration), terms, spec.note("none")))
+
+    # ---- L3_FACILITY
+    spec = specs["L3_FACILITY"]
+    terms = []
+    total = ZERO
+    if is_exchange:
+        note = spec.note("exchange")
+    else:
+        note = spec.note("none")
+        for part in case.parts:
+            if part.use == RESIDENTIAL:
+                amount = (p["facility_res_water"] * part.water_accounts
+                          + p["facility_res_power"] * part.power_accounts
+                          + p["facility_res_gas"] * part.gas_accounts)
+                key = "term_residential"
+            else:
+                amount = (p["facility_nonres_water"] * part.water_accounts
+                          + p["facility_nonres_power"] * part.power_accounts + part.gas_cost)
+                key = "term_nonresidential"
+            if amount:
+                terms.append((spec.t(key), {
+                    "water": part.water_accounts, "power": part.power_accounts,
+                    "gas": part.gas_accounts, "gas_cost": part.gas_cost}))
+                total += amount
+    lines.append(_line(spec, round2(total), terms, note))
+
+    # ---- L4_EQUIP
+    spec = specs["L4_EQUIP"]
+    terms = []
+    total = ZERO
+    for item in case.equipment:
+        if item.reusable:
+            item_rate = item.rate if item.rate is not None else project.equipment_rate
+            net = item.net_value or ZERO
+            terms.append((spec.t("term_reusable"), {"net_value": net, "rate": rate(item_rate)}))
+            total += net * item_rate
+        else:
+            assessed = item.assessed_value or ZERO
+            terms.append((spec.t("term_lost"), {"assessed_value": assessed}))
+            total += assessed
+    lines.append(_line(spec, round2(total), terms, spec.note("none")))
+
+    # ---- R5_GUIDE
+    spec = specs["R5_GUIDE"]
+    terms = []
+    total = ZERO
+    note = ""
+    if project.guide_reward_for in (case.method, "both"):
+        if has_r:
+            extra = project.residential_extra_area
+            terms.append((spec.t("term_residential"), {
+                "value_r": value_r, "min_value": min_value, "extra_area": rate(extra),
+                "price_r": price_r}))
+            total += p["guide_res_rate"] * (value_r + min_value) + extra * price_r
+        if has_n:
+            terms.append((spec.t("term_nonresidential"), {
+                "rate_n": rate(project.nonresidential_guide_rate), "value_n": value_n}))
+            total += project.nonresidential_guide_rate * value_n
+    else:
+        note = spec.note("not_chosen")
+    lines.append(_line(spec, round2(total), terms, note))
+
+    # ---- R6_EARLY
+    spec = specs["R6_EARLY"]
+    terms = []
+    total = ZERO
+    days = 0
+    if case.signed_on is None:
+        note = spec.note("unsigned")
+    elif case.signed_on > project.signing_deadline:
+        note = spec.note("late")
+    else:
+        days = (project.signing_deadline - case.signed_on).days
+        note = spec.note("zero_days")
+    if days:
+        if has_r:
+            terms.append((spec.t("term_residential"), {"days": days}))
+            total += p["early_res_per_day"] * days
+        if has_n:
+            terms.append((spec.t("term_nonresidential"), {"days": days, "area_n": area_n}))
+            total += p["early_nonres_per_m2_day"] * area_n * days
+    lines.append(_line(spec, round2(total), terms, note))
+
+    # ---- R7_ONTIME
+    spec = specs["R7_ONTIME"]
+    terms = []
+    total = ZERO
+    if case.moved_on_time:
+        if has_r:
+            terms.append((spec.t("term_residential"), {}))
+            total += p["ontime_res"]
+        if has_n:
+            terms.append((spec.t("term_nonresidential"), {}))
+            total += p["ontime_nonres"]
+    lines.append(_line(spec, round2(total), terms, spec.note("not_moved")))
+
+    # ---- R8_MOVE
+    spec = specs["R8_MOVE"]
+    times_key = "move_times_exchange" if is_exchange else "move_times_money"
+    times = p[times_key]
+    times_text = standard.texts[times_key]
+    terms = []
+    total = ZERO
+    if has_r:
+        terms.append((spec.t("term_residential"), {"times": times_text}))
+        total += p["move_res"] * times
+    for part in nonres:
+        rate_key = "move_commercial" if part.use == COMMERCIAL else "move_production"
+        part_rate = p[rate_key]
+        terms.append((spec.t("term_nonresidential"), {
+            "rate": standard.texts[rate_key], "area": part.area, "times": times_text}))
+        total += part_rate * part.area * times
+    lines.append(_line(spec, round2(total), terms, spec.note("none")))
+
+    # ---- R9_TEMP
+    spec = specs["R9_TEMP"]
+    terms = []
+    total = ZERO
+    if exchange is None:
+        note = spec.note("money")
+    elif exchange.turnover_house:
+        note = spec.note("turnover")
+    elif not has_r:
+        note = spec.note("no_residential")
+    elif exchange.transition_months == 0:
+        note = spec.note("no_months")
+    else:
+        if project.zone == "core":
+            temp_rate = p["temp_rate"]
+            rate_text = standard.texts["temp_rate"]
+        else:
+            temp_rate = p["temp_rate"] * (ONE - p["temp_outer_reduction"])
+            rate_text = spec.t("rate_outer")
+        calc_area = max(reward_area_r, p["temp_floor_area"])
+        terms.append((spec.t("term"), {"rate": rate_text, "reward_area": reward_area_r,
+                                        "months": exchange.transition_months}))
+        total = temp_rate * calc_area * exchange.transition_months
+    lines.append(_line(spec, round2(total), terms, note))
+
+    # ---- totals: sums of the rounded lines
+    value = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
+    loss = lines[4].amount + lines[5].amount + lines[6].amount + lines[7].amount
+    reward = (lines[8].amount + lines[9].amount + lines[10].amount + lines[11].amount
+              + lines[12].amount)
+    grand = value + loss + reward
+    totals = {"value": value, "loss": loss, "reward": reward, "total": grand}
+
+    # ---- exchange settlement
+    if exchange is not None:
+        cap = p["exchange_shared_cap"]
+        price = ZERO
+        area_e = ZERO
+        for house in exchange.houses:
+            inner = house.inner_area if house.inner_area is not None else house.area
+            if house.area - inner > cap * inner:  # K_h > cap: the excess is borne by the dept.
+                payable = round2(inner * (ONE + cap))
+            else:
+                payable = house.area
+            price += round2(payable * house.unit_price)
+            area_e += house.area
+        fund_rate = project.maintenance_fund_rate
+        own = area_r + area_n
+        settlement = {
+            "exchange_price": price,
+            "value_difference": value - price,
+            "net_payable": grand - price,
+            "fund_department": round2(fund_rate * min(area_e, own)),
+            "fund_household": round2(fund_rate * max(ZERO, area_e - own)),
+        }
+    else:
+        settlement = dict.fromkeys(
+            ("exchange_price", "value_difference", "net_payable", "fund_department",
+             "fund_household"), ZERO)
+    assert case.method in (MONEY, EXCHANGE)
+    return Breakdown(standard.id, standard.sha256, tuple(lines), totals, settlement,
+                     case.warnings)

@@ -1,0 +1,74 @@
+"""Exact numbers: parsing, the one rounding rule, and how numbers are shown in formulas.
+
+Rounding (spec "Rounding"): areas and the weighted price to 0.01, money lines once to 0.01,
+all half up. Intermediate products stay exact.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def round2(value: Decimal) -> Decimal:
+    """The single rounding rule: to 0.01, half up."""
+    return value.quantize(CENT, ROUND_HALF_UP)  # positional: measurably faster than keyword
+
+
+def money(value: Decimal) -> str:
+    """A rounded amount as a string with exactly two decimals."""
+    return f"{value.quantize(CENT, ROUND_HALF_UP):f}"
+
+
+def num(value: Decimal | int) -> str:
+    """A number as used in a formula: two decimals when it has at most two, else exact."""
+    if isinstance(value, int):
+        return str(value)
+    rounded = value.quantize(CENT)
+    if rounded == value:
+        return f"{rounded:f}"
+    return f"{value.normalize():f}"
+
+
+def rate(value: Decimal | int) -> str:
+    """A rate or count as written in the standard (0.12, 0.3, 300), never padded."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value.normalize():f}"
+
+
+def ratio4(value: Decimal) -> str:
+    """A 公摊系数 shown to four decimals (for reading only; comparisons are exact)."""
+    return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):f}"
+
+
+def to_decimal(raw: object) -> Decimal:
+    """Read a JSON number or decimal string exactly. Raises ValueError on anything else."""
+    if isinstance(raw, bool):
+        raise ValueError("not a number")
+    if isinstance(raw, Decimal):
+        result = raw
+    elif isinstance(raw, int):
+        result = Decimal(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", "")
+        if not text:
+            raise ValueError("empty")
+        try:
+            result = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError("not a number") from exc
+    else:
+        # floats are refused on purpose: they are not exact
+        raise ValueError("not a number")
+    if not result.is_finite():
+        raise ValueError("not finite")
+    return result
+
+
+def decimals_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

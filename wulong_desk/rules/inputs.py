@@ -1,0 +1,436 @@
+"""Reading the calc contract's JSON objects into exact, validated engine inputs.
+
+Every problem is collected (not just the first) as (path, Chinese message), so a clerk or a script
+sees all of them at once. Numbers are read exactly: JSON numbers must arrive as Decimal/int
+(json.loads with parse_float=Decimal) or as decimal strings; a float is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from wulong_desk.rules.decimals import decimals_of, to_decimal
+from wulong_desk.rules.model import (
+    EXCHANGE,
+    METHODS,
+    RESIDENTIAL,
+    USES,
+    CaseInput,
+    Equipment,
+    ExchangeHouse,
+    ExchangeTerms,
+    Part,
+    ProjectOptions,
+)
+from wulong_desk.rules.standard import Standard, StandardError, StandardSet
+
+PROJECT_FIELDS = (
+    "zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
+    "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate", "signing_deadline",
+    "announced_on",
+)
+CASE_FIELDS = (
+    "method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
+    "land_unit_price", "parts", "equipment", "exchange",
+)
+PART_FIELDS = (
+    "use", "area", "inner_area", "unit_price", "decoration_value", "water_accounts",
+    "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing",
+)
+EQUIPMENT_FIELDS = ("name", "reusable", "net_value", "rate", "assessed_value")
+EXCHANGE_FIELDS = (
+    "houses", "transition_months", "turnover_house", "interruption_months", "overdue_months",
+)
+HOUSE_FIELDS = ("area", "inner_area", "unit_price")
+
+MAX_AMOUNT = Decimal("1e12")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InputError(Exception):
+    """One or more problems with the input; str() gives one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+    def prefixed(self, prefix: str) -> InputError:
+        return InputError([Problem(f"{prefix}{p.path}", p.message) for p in self.problems])
+
+
+class _Reader:
+    """Collects problems while reading fields of one JSON object."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(self, raw: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any] | None:
+        if not isinstance(raw, Mapping):
+            self.fail(path, "应为 JSON 对象")
+            return None
+        for key in raw:
+            if key not in known:
+                self.warnings.append(f"{path}.{key}: 未知字段，已忽略")
+        return raw
+
+    def decimal(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool,
+        default: Decimal | None = None, minimum: Decimal | None = Decimal(0),
+        maximum: Decimal | None = None, positive: bool = False, places: int | None = None,
+        rule: str = "",
+    ) -> Decimal | None:
+        where = f"{path}.{key}"
+        raw = data.get(key)
+        if raw is None:
+            if required:
+                self.fail(where, f"必须填写{rule}")
+            return default
+        try:
+            value = to_decimal(raw)
+        except ValueError:
+            self.fail(where, f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
+            return default
+        if abs(value) >= MAX_AMOUNT:
+            self.fail(where, "数值过大")
+            return default
+        if positive and value <= 0:
+            self.fail(where, "必须大于0")
+            return default
+        if minimum is not None and value < minimum:
+            self.fail(where, f"不能小于 {minimum}{rule}")
+            return default
+        if maximum is not None and value > maximum:
+            self.fail(where, f"不能大于 {maximum}{rule}")
+            return default
+        if places is not None and decimals_of(value) > places:
+            self.fail(where, f"最多保留{places}位小数")
+            return default
+        return value
+
+    def integer(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+                default: int = 0) -> int:
+        where = f"{path}.{key}"
+        raw = data.get(key)
+        if raw is None:
+            if required:
+                self.fail(where, "必须填写（整数）")
+            return default
+        value: int | None = None
+        if isinstance(raw, bool):
+            value = None
+        elif isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, Decimal | str):
+            try:
+                dec = to_decimal(raw)
+                if dec == dec.to_integral_value():
+                    value = int(dec)
+            except ValueError:
+                value = None
+        if value is None:
+            self.fail(where, f"应为整数，收到 {raw!r}")
+            return default
+        if value < 0:
+            self.fail(where, "不能为负数")
+            return default
+        if value > 10000:
+            self.fail(where, "数值过大")
+            return default
+        return value
+
+    def boolean(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+                default: bool = False) -> bool:
+        where = f"{path}.{key}"
+        raw = data.get(key)
+        if raw is None:
+            if required:
+                self.fail(where, "必须填写（true 或 false）")
+            return default
+        if not isinstance(raw, bool):
+            self.fail(where, f"应为 true 或 false，收到 {raw!r}")
+            return default
+        return raw
+
+    def day(self, data: Mapping[str, Any], key: str, path: str, *, required: bool,
+            rule: str = "") -> date | None:
+        where = f"{path}.{key}"
+        raw = data.get(key)
+        if raw is None:
+            if required:
+                self.fail(where, f"必须填写日期（YYYY-MM-DD）{rule}")
+            return None
+        if isinstance(raw, str) and len(raw) == 10:
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
+        self.fail(where, f"应为日期 YYYY-MM-DD，收到 {raw!r}")
+        return None
+
+    def choice(self, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...],
+               *, rule: str = "") -> str:
+        where = f"{path}.{key}"
+        raw = data.get(key)
+        if raw is None:
+            self.fail(where, f"必须填写，可选 {' | '.join(choices)}{rule}")
+            return choices[0]
+        if raw not in choices:
+            self.fail(where, f"应为 {' | '.join(choices)} 之一，收到 {raw!r}{rule}")
+            return choices[0]
+        return raw
+
+
+def read_project(raw: Any, standards: StandardSet, requested: str | None,
+                 reader: _Reader) -> tuple[ProjectOptions | None, Standard | None]:
+    data = reader.obj(raw, "project", PROJECT_FIELDS)
+    if data is None:
+        return None, None
+    announced = reader.day(data, "announced_on", "project", required=True,
+                           rule="（办法第六十条：据此选用标准）")
+    deadline = reader.day(data, "signing_deadline", "project", required=True)
+    standard: Standard | None = None
+    if announced is not None:
+        if requested is not None:
+            standard = standards.get(requested)
+            if standard is None:
+                reader.fail("standard", f"没有编号为 {requested!r} 的补偿标准")
+            elif not standard.covers(announced):
+                reader.fail("project.announced_on",
+                            f"标准 {requested} 不适用于 {announced.isoformat()} 公告的项目"
+                            f"（no standard in force on {announced.isoformat()}；办法第六十条）")
+                standard = None
+        else:
+            try:
+                standard = standards.for_date(announced)
+            except StandardError as exc:
+                reader.fail("project.announced_on", str(exc))
+    if standard is None:
+        # still check the options against the newest standard, so every problem shows at once
+        newest = max(standards, key=lambda s: (s.effective_from, s.edition), default=None)
+        if newest is not None:
+            _read_options(data, newest, reader)
+        return None, None
+    values = _read_options(data, standard, reader)
+    if announced is None or deadline is None:
+        return None, standard
+    values["announced_on"] = announced
+    values["signing_deadline"] = deadline
+    return ProjectOptions(**values), standard
+
+
+def _read_options(data: Mapping[str, Any], standard: Standard, reader: _Reader) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, option in standard.options.items():
+        cite = f"（{option.cite}）"
+        if option.kind == "choice":
+            values[name] = reader.choice(data, name, "project", option.choices, rule=cite)
+        elif option.kind == "decimal":
+            values[name] = reader.decimal(
+                data, name, "project", required=option.required, default=option.default,
+                minimum=option.min, maximum=option.max, rule=cite)
+    return values
+
+
+def _read_part(raw: Any, path: str, reader: _Reader) -> Part | None:
+    data = reader.obj(raw, path, PART_FIELDS)
+    if data is None:
+        return None
+    use = reader.choice(data, "use", path, USES)
+    area = reader.decimal(data, "area", path, required=True, positive=True, places=2)
+    residential = use == RESIDENTIAL
+    inner = reader.decimal(data, "inner_area", path, required=residential, positive=True,
+                           places=2, rule="（住宅部分必须填写套内面积；无公摊时等于证载面积）")
+    if residential and area is not None and inner is not None and inner > area:
+        reader.fail(f"{path}.inner_area", "套内面积不能大于证载面积")
+    price = reader.decimal(data, "unit_price", path, required=True, positive=True, places=2)
+    part = Part(
+        use=use,
+        area=area or Decimal(0),
+        unit_price=price or Decimal(0),
+        inner_area=inner if residential else None,
+        decoration_value=reader.decimal(data, "decoration_value", path, required=False,
+                                        default=Decimal(0), places=2) or Decimal(0),
+        water_accounts=reader.integer(data, "water_accounts", path),
+        power_accounts=reader.integer(data, "power_accounts", path),
+        gas_accounts=reader.integer(data, "gas_accounts", path),
+        gas_cost=reader.decimal(data, "gas_cost", path, required=False, default=Decimal(0),
+                                places=2) or Decimal(0),
+        business_eligible=reader.boolean(data, "business_eligible", path),
+        manufacturing=reader.boolean(data, "manufacturing", path),
+    )
+    if part.business_eligible and residential:
+        reader.warnings.append(
+            f"{path}: 住宅部分按经营用途计停产停业损失，须符合办法第四十条的条件")
+    if part.manufacturing and not part.business_eligible:
+        reader.warnings.append(f"{path}: 标为生产制造但未符合停产停业补偿条件，上浮不起作用")
+    if part.gas_cost > 0 and part.gas_accounts == 0:
+        reader.warnings.append(f"{path}: 填写了天然气开户费用但天然气缴费户数为0")
+    if residential and part.gas_cost > 0:
+        reader.warnings.append(f"{path}: 住宅天然气按户计补，gas_cost 不计入")
+    return part
+
+
+def _read_equipment(raw: Any, path: str, rate_min: Decimal | None, rate_max: Decimal | None,
+                    reader: _Reader) -> Equipment | None:
+    data = reader.obj(raw, path, EQUIPMENT_FIELDS)
+    if data is None:
+        return None
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        reader.fail(f"{path}.name", "必须填写设备名称")
+        name = ""
+    reusable = reader.boolean(data, "reusable", path, required=True)
+    if reusable:
+        return Equipment(
+            name=name.strip(),
+            reusable=True,
+            net_value=reader.decimal(data, "net_value", path, required=True, places=2,
+                                     rule="（可搬迁设备按折旧后净值计）"),
+            rate=reader.decimal(data, "rate", path, required=False, minimum=rate_min,
+                                maximum=rate_max, rule="（标准第4项；办法第四十三条）"),
+        )
+    return Equipment(
+        name=name.strip(),
+        reusable=False,
+        assessed_value=reader.decimal(data, "assessed_value", path, required=True, places=2,
+                                      rule="（不可搬迁设备按评估价值补偿）"),
+    )
+
+
+def _read_exchange(raw: Any, reader: _Reader) -> ExchangeTerms | None:
+    path = "case.exchange"
+    data = reader.obj(raw, path, EXCHANGE_FIELDS)
+    if data is None:
+        return None
+    houses_raw = data.get("houses", [])
+    houses: list[ExchangeHouse] = []
+    if not isinstance(houses_raw, list):
+        reader.fail(f"{path}.houses", "应为数组")
+        houses_raw = []
+    for index, item in enumerate(houses_raw):
+        hpath = f"{path}.houses[{index}]"
+        hdata = reader.obj(item, hpath, HOUSE_FIELDS)
+        if hdata is None:
+            continue
+        area = reader.decimal(hdata, "area", hpath, required=True, positive=True, places=2)
+        inner = reader.decimal(hdata, "inner_area", hpath, required=False, positive=True,
+                               places=2)
+        price = reader.decimal(hdata, "unit_price", hpath, required=True, positive=True,
+                               places=2)
+        if area is not None and inner is not None and inner > area:
+            reader.fail(f"{hpath}.inner_area", "套内面积不能大于建筑面积")
+        if area is not None and price is not None:
+            houses.append(ExchangeHouse(area=area, unit_price=price, inner_area=inner))
+    return ExchangeTerms(
+        houses=tuple(houses),
+        transition_months=reader.integer(data, "transition_months", path, required=True),
+        turnover_house=reader.boolean(data, "turnover_house", path, required=True),
+        interruption_months=reader.integer(data, "interruption_months", path),
+        overdue_months=reader.integer(data, "overdue_months", path),
+    )
+
+
+def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | None,
+              reader: _Reader) -> CaseInput | None:
+    data = reader.obj(raw, "case", CASE_FIELDS)
+    if data is None:
+        return None
+    method = reader.choice(data, "method", "case", METHODS)
+    parts_raw = data.get("parts")
+    parts: list[Part] = []
+    if not isinstance(parts_raw, list) or not parts_raw:
+        reader.fail("case.parts", "至少要有一个房屋部分（住宅、商业或生产用房）")
+    else:
+        for index, item in enumerate(parts_raw):
+            part = _read_part(item, f"case.parts[{index}]", reader)
+            if part is not None:
+                parts.append(part)
+    rate_opt = standard.options.get("equipment_rate") if standard else None
+    equipment: list[Equipment] = []
+    equipment_raw = data.get("equipment", [])
+    if equipment_raw is None:
+        equipment_raw = []
+    if not isinstance(equipment_raw, list):
+        reader.fail("case.equipment", "应为数组")
+    else:
+        for index, item in enumerate(equipment_raw):
+            item_read = _read_equipment(item, f"case.equipment[{index}]",
+                                        rate_opt.min if rate_opt else None,
+                                        rate_opt.max if rate_opt else None, reader)
+            if item_read is not None:
+                equipment.append(item_read)
+    exchange: ExchangeTerms | None = None
+    if method == EXCHANGE:
+        if data.get("exchange") is None:
+            reader.fail("case.exchange", "产权调换必须填写调换安排（过渡期限、是否提供周转房等）")
+        else:
+            exchange = _read_exchange(data["exchange"], reader)
+            if exchange is not None and not exchange.houses:
+                reader.warnings.append("case.exchange.houses: 尚未选定产权调换房屋，结算为0")
+    elif data.get("exchange") is not None:
+        reader.warnings.append("case.exchange: 货币补偿案卷不使用产权调换信息，已忽略")
+    signed_on = reader.day(data, "signed_on", "case", required=False)
+    land_area = reader.decimal(data, "land_area", "case", required=False, positive=True,
+                               places=2)
+    land_price = reader.decimal(data, "land_unit_price", "case", required=False, places=2)
+    if (land_area is None) != (land_price is None):
+        reader.warnings.append("case.land_area/land_unit_price: 土地面积与单价须同时填写，"
+                               "土地使用权补偿暂按0计")
+    if options is not None and signed_on is not None and signed_on > options.signing_deadline:
+        reader.warnings.append(
+            f"case.signed_on: 签约日 {signed_on.isoformat()} 晚于签约期限 "
+            f"{options.signing_deadline.isoformat()}，无提前签约奖励")
+    if reader.problems:
+        return None
+    return CaseInput(
+        method=method,
+        parts=tuple(parts),
+        min_housing_eligible=reader.boolean(data, "min_housing_eligible", "case"),
+        signed_on=signed_on,
+        moved_on_time=reader.boolean(data, "moved_on_time", "case"),
+        land_area=land_area,
+        land_unit_price=land_price,
+        equipment=tuple(equipment),
+        exchange=exchange,
+        warnings=tuple(reader.warnings),
+    )
+
+
+def read_request(raw: Any, standards: StandardSet) -> tuple[ProjectOptions, CaseInput, Standard]:
+    """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError."""
+    reader = _Reader()
+    if not isinstance(raw, Mapping):
+        raise InputError([Problem("$", "应为 JSON 对象 {\"project\": …, \"case\": …}")])
+    for key in raw:
+        if key not in ("standard", "project", "case"):
+            reader.warnings.append(f"{key}: 未知字段，已忽略")
+    requested = raw.get("standard")
+    if requested is not None and not isinstance(requested, str):
+        reader.fail("standard", "应为标准编号字符串")
+        requested = None
+    if "project" not in raw:
+        reader.fail("project", "必须填写项目选项")
+    if "case" not in raw:
+        reader.fail("case", "必须填写案卷")
+    options, standard = (read_project(raw["project"], standards, requested, reader)
+                         if "project" in raw else (None, None))
+    case = read_case(raw["case"], options, standard, reader) if "case" in raw else None
+    if reader.problems or options is None or case is None or standard is None:
+        raise InputError(reader.problems or [Problem("$", "输入不完整")])
+    return options, case, standard

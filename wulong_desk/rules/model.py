@@ -1,0 +1,89 @@
+"""The engine's inputs: a project's options and one case (户), exact and already validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+RESIDENTIAL = "residential"
+COMMERCIAL = "commercial"
+PRODUCTION = "production"
+USES = (RESIDENTIAL, COMMERCIAL, PRODUCTION)
+USE_LABELS = {RESIDENTIAL: "住宅", COMMERCIAL: "商业/办公/业务用房", PRODUCTION: "生产用房"}
+
+MONEY = "money"
+EXCHANGE = "exchange"
+METHODS = (MONEY, EXCHANGE)
+METHOD_LABELS = {MONEY: "货币补偿", EXCHANGE: "产权调换"}
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOptions:
+    zone: str
+    guide_reward_for: str
+    signing_deadline: date
+    announced_on: date
+    residential_extra_area: Decimal = Decimal(0)
+    nonresidential_guide_rate: Decimal = Decimal("0.05")
+    manufacturing_uplift: Decimal = Decimal(0)
+    equipment_rate: Decimal = Decimal("0.15")
+    maintenance_fund_rate: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    use: str
+    area: Decimal
+    unit_price: Decimal
+    inner_area: Decimal | None = None
+    decoration_value: Decimal = Decimal(0)
+    water_accounts: int = 0
+    power_accounts: int = 0
+    gas_accounts: int = 0
+    gas_cost: Decimal = Decimal(0)
+    business_eligible: bool = False
+    manufacturing: bool = False
+
+    @property
+    def residential(self) -> bool:
+        return self.use == RESIDENTIAL
+
+
+@dataclass(frozen=True, slots=True)
+class Equipment:
+    name: str
+    reusable: bool
+    net_value: Decimal | None = None
+    rate: Decimal | None = None
+    assessed_value: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeHouse:
+    area: Decimal
+    unit_price: Decimal
+    inner_area: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeTerms:
+    houses: tuple[ExchangeHouse, ...] = ()
+    transition_months: int = 0
+    turnover_house: bool = False
+    interruption_months: int = 0
+    overdue_months: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CaseInput:
+    method: str
+    parts: tuple[Part, ...]
+    min_housing_eligible: bool = False
+    signed_on: date | None = None
+    moved_on_time: bool = False
+    land_area: Decimal | None = None
+    land_unit_price: Decimal | None = None
+    equipment: tuple[Equipment, ...] = ()
+    exchange: ExchangeTerms | None = None
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,302 @@
+"""Standard files: dated, cited parameters kept apart from the formulas.
+
+A standard file is TOML in resources/standards/ (or the user's standards folder). It carries its id,
+edition, effective dates, every parameter with unit and citation, the project options with their
+ranges, and the thirteen lines' labels, citations, formula templates and zero-notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+UNITS = frozenset(
+    {"比率", "比率/月", "元", "元/户", "元/户·日", "元/户·次", "元/m²", "元/m²·日", "元/m²·次",
+     "元/m²·月", "m²", "次"}
+)
+LINE_CODES = (
+    "V_AREA", "V_SHARED", "V_MIN", "V_LAND",
+    "L1_INTERRUPT", "L2_DECOR", "L3_FACILITY", "L4_EQUIP",
+    "R5_GUIDE", "R6_EARLY", "R7_ONTIME", "R8_MOVE", "R9_TEMP",
+)
+GROUPS = ("value", "loss", "reward")
+OPTION_KINDS = ("choice", "decimal", "date")
+
+
+class StandardError(Exception):
+    """A standard file is malformed, or no standard covers a date."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    value: Decimal
+    unit: str
+    cite: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: str
+    label: str
+    cite: str
+    help: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()
+    min: Decimal | None = None
+    max: Decimal | None = None
+    default: Decimal | None = None
+    unit: str = ""
+
+
+class _Keep(dict):
+    """Formats the parameters into a template and keeps every other placeholder for later."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    code: str
+    group: str
+    label: str
+    cite: str
+    vars: tuple[str, ...]
+    templates: Mapping[str, str]
+    notes: Mapping[str, str]
+    rendered: Mapping[str, str] = field(default_factory=dict)
+
+    def t(self, key: str) -> str:
+        """A template with the standard's parameters already filled in."""
+        return self.rendered[key]
+
+    def note(self, key: str, **values: str) -> str:
+        text = self.rendered["notes." + key]
+        return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    edition: int
+    title: str
+    effective_from: date
+    effective_until: date | None
+    documents: Mapping[str, str]
+    params: Mapping[str, Param]
+    options: Mapping[str, Option]
+    lines: Mapping[str, LineSpec]
+    sha256: str
+    path: Path | None = None
+    values: Mapping[str, Decimal] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def covers(self, day: date) -> bool:
+        if day < self.effective_from:
+            return False
+        return self.effective_until is None or day <= self.effective_until
+
+    def p(self, name: str) -> Decimal:
+        return self.values[name]
+
+
+def _dec(raw: Any, where: str) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+        raise StandardError(f"{where}: 应为数值")
+    return Decimal(raw)
+
+
+def _show(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def parse_standard(text: str, path: Path | None = None) -> Standard:
+    """Parse one standard file; structural problems raise StandardError naming the key."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise StandardError(f"{path or '标准文件'}: TOML 格式错误：{exc}") from exc
+    where = str(path.name) if path else "标准文件"
+    try:
+        params = {
+            name: Param(name, _dec(body["value"], f"{where} params.{name}.value"), body["unit"],
+                        body["cite"], body.get("help", ""))
+            for name, body in data["params"].items()
+        }
+        options: dict[str, Option] = {}
+        for name, body in data["options"].items():
+            options[name] = Option(
+                name=name,
+                kind=body["kind"],
+                label=body["label"],
+                cite=body["cite"],
+                help=body.get("help", ""),
+                required=bool(body.get("required", False)),
+                choices=tuple(body.get("choices", ())),
+                choice_labels=tuple(body.get("choice_labels", ())),
+                min=_dec(body["min"], f"{where} options.{name}.min") if "min" in body else None,
+                max=_dec(body["max"], f"{where} options.{name}.max") if "max" in body else None,
+                default=(_dec(body["default"], f"{where} options.{name}.default")
+                         if "default" in body else None),
+                unit=body.get("unit", ""),
+            )
+        lines: dict[str, LineSpec] = {}
+        for code, body in data["lines"].items():
+            templates = {k: v for k, v in body.items() if isinstance(v, str)
+                         and k not in ("group", "label", "cite")}
+            lines[code] = LineSpec(code, body["group"], body["label"], body["cite"],
+                                   tuple(body.get("vars", ())), templates,
+                                   dict(body.get("notes", {})))
+        effective_from = data["effective_from"]
+        effective_until = data.get("effective_until")
+        if not isinstance(effective_from, date):
+            raise StandardError(f"{where}: effective_from 应为日期")
+        values = {name: param.value for name, param in params.items()}
+        texts = {name: _show(value) for name, value in values.items()}
+        for code, spec in list(lines.items()):
+            rendered = {key: tpl.format_map(_Keep(texts)) for key, tpl in spec.templates.items()}
+            rendered.update({f"notes.{key}": tpl.format_map(_Keep(texts))
+                             for key, tpl in spec.notes.items()})
+            lines[code] = LineSpec(spec.code, spec.group, spec.label, spec.cite, spec.vars,
+                                   spec.templates, spec.notes, rendered)
+        return Standard(
+            id=str(data["id"]),
+            edition=int(data.get("edition", 1)),
+            title=str(data.get("title", data["id"])),
+            effective_from=effective_from,
+            effective_until=effective_until,
+            documents=dict(data.get("documents", {})),
+            params=params,
+            options=options,
+            lines=lines,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            path=path,
+            values=values,
+            texts=texts,
+        )
+    except KeyError as exc:
+        raise StandardError(f"{where}: 缺少必需的键 {exc.args[0]}") from exc
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def lint(standard: Standard) -> list[str]:
+    """Every problem that would make the standard unsafe to compute with (empty = fine)."""
+    problems: list[str] = []
+    sid = standard.id
+    for name, param in standard.params.items():
+        if not param.cite.strip():
+            problems.append(f"{sid} params.{name}: 缺少出处")
+        if param.unit not in UNITS:
+            problems.append(f"{sid} params.{name}: 单位 {param.unit!r} 不在允许列表")
+    for name, option in standard.options.items():
+        if not option.cite.strip():
+            problems.append(f"{sid} options.{name}: 缺少出处")
+        if option.kind not in OPTION_KINDS:
+            problems.append(f"{sid} options.{name}: 未知类型 {option.kind}")
+        if option.kind == "choice" and not option.choices:
+            problems.append(f"{sid} options.{name}: 选项为空")
+        if option.kind == "choice" and len(option.choice_labels) != len(option.choices):
+            problems.append(f"{sid} options.{name}: 选项与中文名称个数不符")
+        if option.kind == "decimal":
+            if option.unit not in UNITS:
+                problems.append(f"{sid} options.{name}: 单位 {option.unit!r} 不在允许列表")
+            if option.min is None:
+                problems.append(f"{sid} options.{name}: 缺少下限")
+            lo = option.min if option.min is not None else option.default
+            hi = option.max if option.max is not None else option.default
+            if option.default is None and not option.required:
+                problems.append(f"{sid} options.{name}: 非必填项缺少默认值")
+            elif option.default is not None and lo is not None and hi is not None and not (
+                lo <= option.default <= hi
+            ):
+                problems.append(f"{sid} options.{name}: 须满足 下限 ≤ 默认值 ≤ 上限")
+    if tuple(standard.lines) != LINE_CODES:
+        problems.append(f"{sid} lines: 须按顺序恰好包含 {', '.join(LINE_CODES)}")
+    known = set(standard.params) | set(standard.options)
+    for code, line in standard.lines.items():
+        if not line.cite.strip():
+            problems.append(f"{sid} lines.{code}: 缺少出处")
+        if line.group not in GROUPS:
+            problems.append(f"{sid} lines.{code}: 未知分组 {line.group}")
+        allowed = known | set(line.vars)
+        texts = list(line.templates.items()) + [(f"notes.{k}", v) for k, v in line.notes.items()]
+        for key, template in texts:
+            try:
+                missing = placeholders(template) - allowed
+            except ValueError:
+                problems.append(f"{sid} lines.{code}.{key}: 模板括号不配对")
+                continue
+            for name in sorted(missing):
+                problems.append(f"{sid} lines.{code}.{key}: 占位符 {{{name}}} 无法解析")
+    return problems
+
+
+def load_file(path: Path) -> Standard:
+    standard = parse_standard(path.read_text(encoding="utf-8"), path)
+    problems = lint(standard)
+    if problems:
+        raise StandardError("；".join(problems))
+    return standard
+
+
+class StandardSet:
+    """All standards found in a list of folders, selected by a project's announcement date."""
+
+    def __init__(self, standards: Iterable[Standard]):
+        self._by_id: dict[str, Standard] = {}
+        for standard in standards:
+            if standard.id in self._by_id:
+                raise StandardError(f"标准编号 {standard.id} 重复（{standard.path}）")
+            self._by_id[standard.id] = standard
+
+    @classmethod
+    def from_dirs(cls, dirs: Iterable[Path]) -> StandardSet:
+        found: list[Standard] = []
+        for folder in dirs:
+            for path in sorted(Path(folder).glob("*.toml")):
+                found.append(load_file(path))
+        return cls(found)
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, standard_id: str) -> Standard | None:
+        return self._by_id.get(standard_id)
+
+    def for_date(self, day: date) -> Standard:
+        """The newest edition in force on the announcement date; none → StandardError."""
+        covering = [s for s in self._by_id.values() if s.covers(day)]
+        if not covering:
+            raise StandardError(f"{day.isoformat()} 没有生效的补偿标准（no standard in force on "
+                                f"{day.isoformat()}；办法第六十条）")
+        return max(covering, key=lambda s: (s.effective_from, s.edition))
+
+
+_DEFAULT: StandardSet | None = None
+
+
+def default_standards() -> StandardSet:
+    """The standards shipped with the app plus any in the user's standards folder (cached)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        from wulong_desk.paths import standard_dirs
+
+        _DEFAULT = StandardSet.from_dirs(standard_dirs())
+    return _DEFAULT
