@@ -15,9 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen import requests  # noqa: E402
+from gen import requests
 
-from wulong_desk.rules import compute, default_standards, read_request  # noqa: E402
+from wulong_desk.rules import compute, default_standards, read_request
 
 COUNT = 10_000
 

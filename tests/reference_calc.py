@@ -47,7 +47,7 @@ def reference(req: dict) -> dict:
 
     out = {}
     out["V_AREA"] = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in parts))
-    out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"]) for p, c in zip(R, comp)),
+    out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"]) for p, c in zip(R, comp, strict=True)),
                             D(0)))
     out["V_MIN"] = r(mt * PR)
     la, lp = cs.get("land_area"), cs.get("land_unit_price")
@@ -62,7 +62,8 @@ def reference(req: dict) -> dict:
         if method == "money":
             l1 += D("0.06") * base * m
         elif not exch["turnover_house"]:
-            months = int(exch.get("interruption_months") or 0) + int(exch.get("overdue_months") or 0)
+            months = (int(exch.get("interruption_months") or 0)
+                      + int(exch.get("overdue_months") or 0))
             l1 += D("0.05") * base * months * m
     out["L1_INTERRUPT"] = r(l1)
     out["L2_DECOR"] = r(sum((dd(p.get("decoration_value")) for p in parts), D(0)))

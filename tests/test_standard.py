@@ -26,7 +26,8 @@ def test_bundled_standard_passes_lint():
     assert lint(standard) == []
     assert standard.id == "wulong-2023"
     assert standard.effective_from == date(2023, 3, 16)
-    assert standard.documents == {"banfa": "武隆府发〔2023〕5号", "biaozhun": "武隆府办发〔2023〕8号"}
+    assert standard.documents == {"banfa": "武隆府发〔2023〕5号",
+                                  "biaozhun": "武隆府办发〔2023〕8号"}
 
 
 def test_every_parameter_has_citation_unit_and_exact_value():

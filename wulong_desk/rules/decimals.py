@@ -47,6 +47,14 @@ def ratio4(value: Decimal) -> str:
 
 def to_decimal(raw: object) -> Decimal:
     """Read a JSON number or decimal string exactly. Raises ValueError on anything else."""
+    if type(raw) is str:  # the common case first
+        try:
+            result = Decimal(raw)
+        except InvalidOperation:
+            result = _from_text(raw)
+        if not result.is_finite():
+            raise ValueError("not finite")
+        return result
     if isinstance(raw, bool):
         raise ValueError("not a number")
     if isinstance(raw, Decimal):
@@ -54,13 +62,7 @@ def to_decimal(raw: object) -> Decimal:
     elif isinstance(raw, int):
         result = Decimal(raw)
     elif isinstance(raw, str):
-        text = raw.strip().replace(",", "")
-        if not text:
-            raise ValueError("empty")
-        try:
-            result = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError("not a number") from exc
+        result = _from_text(raw)
     else:
         # floats are refused on purpose: they are not exact
         raise ValueError("not a number")
@@ -69,6 +71,12 @@ def to_decimal(raw: object) -> Decimal:
     return result
 
 
-def decimals_of(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+def _from_text(raw: str) -> Decimal:
+    """A decimal string as people type it: spaces around and thousands separators allowed."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    if not text:
+        raise ValueError("empty")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc

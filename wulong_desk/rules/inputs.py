@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from wulong_desk.rules.decimals import decimals_of, to_decimal
+from wulong_desk.rules.decimals import to_decimal
 from wulong_desk.rules.model import (
     EXCHANGE,
     METHODS,
@@ -48,6 +48,7 @@ EXCHANGE_FIELDS = (
 HOUSE_FIELDS = ("area", "inner_area", "unit_price")
 
 MAX_AMOUNT = Decimal("1e12")
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 
 @dataclass(frozen=True)
@@ -95,31 +96,29 @@ class _Reader:
         maximum: Decimal | None = None, positive: bool = False, places: int | None = None,
         rule: str = "",
     ) -> Decimal | None:
-        where = f"{path}.{key}"
         raw = data.get(key)
         if raw is None:
             if required:
-                self.fail(where, f"必须填写{rule}")
+                self.fail(f"{path}.{key}", f"必须填写{rule}")
             return default
         try:
             value = to_decimal(raw)
         except ValueError:
-            self.fail(where, f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
+            self.fail(f"{path}.{key}", f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
             return default
-        if abs(value) >= MAX_AMOUNT:
-            self.fail(where, "数值过大")
-            return default
-        if positive and value <= 0:
-            self.fail(where, "必须大于0")
-            return default
-        if minimum is not None and value < minimum:
-            self.fail(where, f"不能小于 {minimum}{rule}")
-            return default
-        if maximum is not None and value > maximum:
-            self.fail(where, f"不能大于 {maximum}{rule}")
-            return default
-        if places is not None and decimals_of(value) > places:
-            self.fail(where, f"最多保留{places}位小数")
+        problem = ""
+        if not -MAX_AMOUNT < value < MAX_AMOUNT:
+            problem = "数值过大"
+        elif positive and value <= 0:
+            problem = "必须大于0"
+        elif minimum is not None and value < minimum:
+            problem = f"不能小于 {minimum}{rule}"
+        elif maximum is not None and value > maximum:
+            problem = f"不能大于 {maximum}{rule}"
+        elif places is not None and value != value.quantize(_QUANTUM[places]):
+            problem = f"最多保留{places}位小数"
+        if problem:
+            self.fail(f"{path}.{key}", problem)
             return default
         return value
 
@@ -412,7 +411,36 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
     )
 
 
-def read_request(raw: Any, standards: StandardSet) -> tuple[ProjectOptions, CaseInput, Standard]:
+class ProjectMemo:
+    """Remembers how a project object was read, so a batch that repeats the same project (the
+    usual case) reads it once. Same content → same options, problems and warnings."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, tuple[Any, ...]] = {}
+
+    def read(self, raw: Any, standards: StandardSet, requested: str | None,
+             reader: _Reader) -> tuple[ProjectOptions | None, Standard | None]:
+        try:
+            key = (requested, tuple(sorted(raw.items())))
+            hash(key)
+        except (AttributeError, TypeError):
+            return read_project(raw, standards, requested, reader)
+        hit = self._seen.get(key)
+        if hit is None:
+            own = _Reader()
+            options, standard = read_project(raw, standards, requested, own)
+            if len(self._seen) >= self.LIMIT:
+                self._seen.clear()
+            hit = self._seen[key] = (options, standard, tuple(own.problems), tuple(own.warnings))
+        reader.problems.extend(hit[2])
+        reader.warnings.extend(hit[3])
+        return hit[0], hit[1]
+
+
+def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
+                 ) -> tuple[ProjectOptions, CaseInput, Standard]:
     """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError."""
     reader = _Reader()
     if not isinstance(raw, Mapping):
@@ -428,8 +456,13 @@ def read_request(raw: Any, standards: StandardSet) -> tuple[ProjectOptions, Case
         reader.fail("project", "必须填写项目选项")
     if "case" not in raw:
         reader.fail("case", "必须填写案卷")
-    options, standard = (read_project(raw["project"], standards, requested, reader)
-                         if "project" in raw else (None, None))
+    options: ProjectOptions | None = None
+    standard: Standard | None = None
+    if "project" in raw:
+        if memo is not None:
+            options, standard = memo.read(raw["project"], standards, requested, reader)
+        else:
+            options, standard = read_project(raw["project"], standards, requested, reader)
     case = read_case(raw["case"], options, standard, reader) if "case" in raw else None
     if reader.problems or options is None or case is None or standard is None:
         raise InputError(reader.problems or [Problem("$", "输入不完整")])
