@@ -47,8 +47,8 @@ def reference(req: dict) -> dict:
 
     out = {}
     out["V_AREA"] = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in parts))
-    out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"]) for p, c in zip(R, comp, strict=True)),
-                            D(0)))
+    out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"])
+                             for p, c in zip(R, comp, strict=True)), D(0)))
     out["V_MIN"] = r(mt * PR)
     la, lp = cs.get("land_area"), cs.get("land_unit_price")
     out["V_LAND"] = (r((dd(la) - AR - AN) * dd(lp))
