@@ -71,7 +71,7 @@ class InputError(Exception):
         return InputError([Problem(f"{prefix}{p.path}", p.message) for p in self.problems])
 
 
-class _Reader:
+class FieldReader:
     """Collects problems while reading fields of one JSON object."""
 
     def __init__(self) -> None:
@@ -196,7 +196,7 @@ class _Reader:
 
 
 def read_project(raw: Any, standards: StandardSet, requested: str | None,
-                 reader: _Reader) -> tuple[ProjectOptions | None, Standard | None]:
+                 reader: FieldReader) -> tuple[ProjectOptions | None, Standard | None]:
     data = reader.obj(raw, "project", PROJECT_FIELDS)
     if data is None:
         return None, None
@@ -233,7 +233,8 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
     return ProjectOptions(**values), standard
 
 
-def _read_options(data: Mapping[str, Any], standard: Standard, reader: _Reader) -> dict[str, Any]:
+def _read_options(data: Mapping[str, Any], standard: Standard,
+                  reader: FieldReader) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, option in standard.options.items():
         cite = f"（{option.cite}）"
@@ -246,7 +247,7 @@ def _read_options(data: Mapping[str, Any], standard: Standard, reader: _Reader) 
     return values
 
 
-def _read_part(raw: Any, path: str, reader: _Reader) -> Part | None:
+def _read_part(raw: Any, path: str, reader: FieldReader) -> Part | None:
     data = reader.obj(raw, path, PART_FIELDS)
     if data is None:
         return None
@@ -286,7 +287,7 @@ def _read_part(raw: Any, path: str, reader: _Reader) -> Part | None:
 
 
 def _read_equipment(raw: Any, path: str, rate_min: Decimal | None, rate_max: Decimal | None,
-                    reader: _Reader) -> Equipment | None:
+                    reader: FieldReader) -> Equipment | None:
     data = reader.obj(raw, path, EQUIPMENT_FIELDS)
     if data is None:
         return None
@@ -312,7 +313,7 @@ def _read_equipment(raw: Any, path: str, rate_min: Decimal | None, rate_max: Dec
     )
 
 
-def _read_exchange(raw: Any, reader: _Reader) -> ExchangeTerms | None:
+def _read_exchange(raw: Any, reader: FieldReader) -> ExchangeTerms | None:
     path = "case.exchange"
     data = reader.obj(raw, path, EXCHANGE_FIELDS)
     if data is None:
@@ -346,7 +347,7 @@ def _read_exchange(raw: Any, reader: _Reader) -> ExchangeTerms | None:
 
 
 def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | None,
-              reader: _Reader) -> CaseInput | None:
+              reader: FieldReader) -> CaseInput | None:
     data = reader.obj(raw, "case", CASE_FIELDS)
     if data is None:
         return None
@@ -421,7 +422,7 @@ class ProjectMemo:
         self._seen: dict[Any, tuple[Any, ...]] = {}
 
     def read(self, raw: Any, standards: StandardSet, requested: str | None,
-             reader: _Reader) -> tuple[ProjectOptions | None, Standard | None]:
+             reader: FieldReader) -> tuple[ProjectOptions | None, Standard | None]:
         try:
             key = (requested, tuple(sorted(raw.items())))
             hash(key)
@@ -429,7 +430,7 @@ class ProjectMemo:
             return read_project(raw, standards, requested, reader)
         hit = self._seen.get(key)
         if hit is None:
-            own = _Reader()
+            own = FieldReader()
             options, standard = read_project(raw, standards, requested, own)
             if len(self._seen) >= self.LIMIT:
                 self._seen.clear()
@@ -442,7 +443,7 @@ class ProjectMemo:
 def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
                  ) -> tuple[ProjectOptions, CaseInput, Standard]:
     """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError."""
-    reader = _Reader()
+    reader = FieldReader()
     if not isinstance(raw, Mapping):
         raise InputError([Problem("$", "应为 JSON 对象 {\"project\": …, \"case\": …}")])
     for key in raw:

@@ -1,0 +1,53 @@
+"""Safe file writing: temporary file beside the target, then an atomic rename; private modes."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from wulong_desk.errors import UserError
+
+
+def temp_beside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+
+
+def private_file(path: Path) -> None:
+    """Create (or restrict) a file so only its owner can read it (POSIX; a no-op elsewhere)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+
+
+def replace_atomically(tmp: Path, target: Path) -> None:
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+    if os.name == "posix":
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
+    """Write bytes to target via a temporary file and rename; a clear message if it cannot."""
+    target = Path(target)
+    tmp = temp_beside(target)
+    try:
+        if private:
+            private_file(tmp)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        replace_atomically(tmp, target)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"无法写入 {target}：文件正被其他程序（如 Excel、WPS）打开，"
+                        "或所在文件夹只读。请关闭文件或换个位置后重试。") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"无法写入 {target}：{exc.strerror}") from exc
+    return target

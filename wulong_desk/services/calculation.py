@@ -1,0 +1,77 @@
+"""Recompute a case and store its breakdown — the one record the screen, ledger and agreement use.
+
+Called inside the same transaction as every change to a case or its project.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wulong_desk import ENGINE_VERSION
+from wulong_desk.rules import InputError, compute, default_standards, read_request
+from wulong_desk.rules.breakdown import Breakdown
+from wulong_desk.services.contract import calc_request
+from wulong_desk.store.audit import now_utc
+from wulong_desk.store.models import LINE_COLUMNS, Case, CaseResult
+
+
+def cents(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def recompute(session: Session, case: Case) -> CaseResult:
+    """Compute the case from its stored inputs and keep the result (or why it could not)."""
+    request = calc_request(case.project, case)
+    result = case.result or CaseResult(case=case)
+    result.engine_version = ENGINE_VERSION
+    result.computed_at = now_utc()
+    try:
+        options, inputs, standard = read_request(request, default_standards())
+    except InputError as exc:
+        result.ok = False
+        result.standard_id = None
+        result.standard_sha256 = None
+        result.breakdown_json = "{}"
+        result.problems_json = json.dumps([str(p) for p in exc.problems], ensure_ascii=False)
+        result.warnings_count = 0
+        for column in LINE_COLUMNS.values():
+            setattr(result, column, 0)
+        result.total_cents = result.exchange_price_cents = result.net_payable_cents = 0
+    else:
+        breakdown = compute(inputs, options, standard)
+        _store(result, breakdown)
+    result.area_centi = int(sum((part.area for part in case.parts), Decimal(0)) * 100)
+    if result not in session:
+        session.add(result)
+    return result
+
+
+def _store(result: CaseResult, breakdown: Breakdown) -> None:
+    result.ok = True
+    result.standard_id = breakdown.standard_id
+    result.standard_sha256 = breakdown.standard_sha256
+    result.breakdown_json = json.dumps(breakdown.to_record(ENGINE_VERSION), ensure_ascii=False)
+    result.problems_json = "[]"
+    result.warnings_count = len(breakdown.warnings)
+    for line in breakdown.lines:
+        setattr(result, LINE_COLUMNS[line.code], cents(line.amount))
+    result.total_cents = cents(breakdown.totals["total"])
+    result.exchange_price_cents = cents(breakdown.settlement["exchange_price"])
+    result.net_payable_cents = cents(breakdown.settlement["net_payable"])
+
+
+def stored_breakdown(case: Case) -> dict[str, Any] | None:
+    """The stored calculation record (the calc contract output + hash and engine version)."""
+    if case.result is None or not case.result.ok:
+        return None
+    return json.loads(case.result.breakdown_json)
+
+
+def problems(case: Case) -> list[str]:
+    if case.result is None:
+        return ["尚未计算"]
+    return json.loads(case.result.problems_json)

@@ -1,0 +1,237 @@
+"""A case as a form: the dict the GUI edits, the packages carry and the demo builds.
+
+    {"case_no", "title_no", "address", "remarks", "status",
+     "owners": [{"role", "name", "id_number", "phone", "address"}],
+     "case": {…exactly the calc contract's case fields…},
+     "exchange_locations": [str, …]}   # one per case.exchange.houses entry
+
+Reading a form checks types and ranges (Chinese messages naming the field); it does not demand
+completeness: a case under survey may lack its assessed prices. What the engine still needs is
+reported by the stored result's problems instead.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wulong_desk.rules.inputs import CASE_FIELDS, FieldReader, InputError, Problem
+from wulong_desk.rules.model import EXCHANGE, METHODS, RESIDENTIAL, USES
+from wulong_desk.services.contract import case_to_contract
+from wulong_desk.services.idcard import id_problem
+from wulong_desk.store.models import (
+    PERSON_ROLES,
+    STATUSES,
+    Case,
+    Equipment,
+    ExchangeHouse,
+    HousePart,
+    Person,
+)
+
+FORM_FIELDS = ("uuid", "case_no", "title_no", "address", "remarks", "status", "owners", "case",
+               "exchange_locations", "base")
+
+
+def _text(reader: FieldReader, data: dict[str, Any], key: str, path: str, *,
+          required: bool = False, limit: int = 300) -> str:
+    raw = data.get(key)
+    if raw is None or raw == "":
+        if required:
+            reader.fail(f"{path}.{key}" if path else key, "必须填写")
+        return ""
+    if not isinstance(raw, str):
+        reader.fail(f"{path}.{key}" if path else key, "应为文字")
+        return ""
+    value = raw.strip()
+    if len(value) > limit:
+        reader.fail(f"{path}.{key}" if path else key, f"不能超过{limit}个字")
+    return value
+
+
+def case_to_form(case: Case) -> dict[str, Any]:
+    return {
+        "uuid": case.uuid,
+        "case_no": case.case_no,
+        "title_no": case.title_no,
+        "address": case.address,
+        "remarks": case.remarks,
+        "status": case.status,
+        "owners": [{"role": p.role, "name": p.name, "id_number": p.id_number,
+                    "phone": p.phone, "address": p.address} for p in case.persons],
+        "case": case_to_contract(case),
+        "exchange_locations": [h.location for h in case.exchange_houses],
+    }
+
+
+def _sync(rows: list[Any], count: int, factory: Any) -> list[Any]:
+    """Grow or shrink a child list in place, so unchanged rows make no audit noise."""
+    while len(rows) > count:
+        rows.pop()
+    while len(rows) < count:
+        rows.append(factory())
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
+def _set(obj: Any, **values: Any) -> None:
+    for key, value in values.items():
+        if getattr(obj, key) != value or type(getattr(obj, key)) is not type(value):
+            setattr(obj, key, value)
+
+
+def apply_form(session: Session, case: Case, form: Any) -> None:
+    """Write a form into a case (new or existing). Raises InputError listing every problem."""
+    reader = FieldReader()
+    if not isinstance(form, dict):
+        raise InputError([Problem("$", "应为 JSON 对象")])
+    for key in form:
+        if key not in FORM_FIELDS:
+            reader.warnings.append(f"{key}: 未知字段，已忽略")
+    case_no = _text(reader, form, "case_no", "", required=True, limit=50)
+    title_no = _text(reader, form, "title_no", "", limit=100)
+    address = _text(reader, form, "address", "")
+    remarks = _text(reader, form, "remarks", "", limit=2000)
+    status = form.get("status") or case.status or "surveyed"
+    if status not in STATUSES:
+        reader.fail("status", f"应为 {' | '.join(STATUSES)} 之一")
+        status = case.status or "surveyed"
+
+    owners_raw = form.get("owners") or []
+    owners: list[dict[str, str]] = []
+    if not isinstance(owners_raw, list):
+        reader.fail("owners", "应为数组")
+        owners_raw = []
+    for index, raw in enumerate(owners_raw):
+        path = f"owners[{index}]"
+        if not isinstance(raw, dict):
+            reader.fail(path, "应为 JSON 对象")
+            continue
+        role = raw.get("role") or "owner"
+        if role not in PERSON_ROLES:
+            reader.fail(f"{path}.role", f"应为 {' | '.join(PERSON_ROLES)} 之一")
+        id_number = _text(reader, raw, "id_number", path, limit=18).upper()
+        if id_number and (problem := id_problem(id_number)):
+            reader.fail(f"{path}.id_number", problem)
+        owners.append({"role": role, "name": _text(reader, raw, "name", path, required=True,
+                                                   limit=100),
+                       "id_number": id_number,
+                       "phone": _text(reader, raw, "phone", path, limit=30),
+                       "address": _text(reader, raw, "address", path)})
+
+    data = form.get("case")
+    if not isinstance(data, dict):
+        reader.fail("case", "必须填写案卷的计算数据（method、parts 等）")
+        raise InputError(reader.problems)
+    for key in data:
+        if key not in CASE_FIELDS:
+            reader.warnings.append(f"case.{key}: 未知字段，已忽略")
+    method = reader.choice(data, "method", "case", METHODS)
+    parts_raw = data.get("parts") or []
+    parts: list[dict[str, Any]] = []
+    if not isinstance(parts_raw, list):
+        reader.fail("case.parts", "应为数组")
+        parts_raw = []
+    for index, raw in enumerate(parts_raw):
+        path = f"case.parts[{index}]"
+        if not isinstance(raw, dict):
+            reader.fail(path, "应为 JSON 对象")
+            continue
+        use = reader.choice(raw, "use", path, USES)
+        parts.append({
+            "use": use,
+            "area": reader.decimal(raw, "area", path, required=True, positive=True, places=2),
+            "inner_area": (reader.decimal(raw, "inner_area", path, required=False,
+                                          positive=True, places=2)
+                           if use == RESIDENTIAL else None),
+            "unit_price": reader.decimal(raw, "unit_price", path, required=False,
+                                         positive=True, places=2),
+            "decoration_value": reader.decimal(raw, "decoration_value", path, required=False,
+                                               default=Decimal(0), places=2),
+            "gas_cost": reader.decimal(raw, "gas_cost", path, required=False,
+                                       default=Decimal(0), places=2),
+            "water_accounts": reader.integer(raw, "water_accounts", path),
+            "power_accounts": reader.integer(raw, "power_accounts", path),
+            "gas_accounts": reader.integer(raw, "gas_accounts", path),
+            "business_eligible": reader.boolean(raw, "business_eligible", path),
+            "manufacturing": reader.boolean(raw, "manufacturing", path),
+        })
+    equipment_raw = data.get("equipment") or []
+    equipment: list[dict[str, Any]] = []
+    for index, raw in enumerate(equipment_raw if isinstance(equipment_raw, list) else []):
+        path = f"case.equipment[{index}]"
+        if not isinstance(raw, dict):
+            reader.fail(path, "应为 JSON 对象")
+            continue
+        equipment.append({
+            "name": _text(reader, raw, "name", path, required=True, limit=200),
+            "reusable": reader.boolean(raw, "reusable", path, required=True),
+            "net_value": reader.decimal(raw, "net_value", path, required=False, places=2),
+            "rate": reader.decimal(raw, "rate", path, required=False, maximum=Decimal(1)),
+            "assessed_value": reader.decimal(raw, "assessed_value", path, required=False,
+                                             places=2),
+        })
+    houses: list[dict[str, Any]] = []
+    exchange_values: dict[str, Any] = {"transition_months": None, "turnover_house": None,
+                                       "interruption_months": 0, "overdue_months": 0}
+    exchange = data.get("exchange")
+    if isinstance(exchange, dict):
+        locations = form.get("exchange_locations") or []
+        for index, raw in enumerate(exchange.get("houses") or []):
+            path = f"case.exchange.houses[{index}]"
+            if not isinstance(raw, dict):
+                reader.fail(path, "应为 JSON 对象")
+                continue
+            location = locations[index] if index < len(locations) else ""
+            houses.append({
+                "location": location if isinstance(location, str) else "",
+                "area": reader.decimal(raw, "area", path, required=True, positive=True,
+                                       places=2),
+                "inner_area": reader.decimal(raw, "inner_area", path, required=False,
+                                             positive=True, places=2),
+                "unit_price": reader.decimal(raw, "unit_price", path, required=True,
+                                             positive=True, places=2),
+            })
+        months = exchange.get("transition_months")
+        exchange_values = {
+            "transition_months": (None if months is None else
+                                  reader.integer(exchange, "transition_months", "case.exchange")),
+            "turnover_house": (None if exchange.get("turnover_house") is None else
+                               reader.boolean(exchange, "turnover_house", "case.exchange")),
+            "interruption_months": reader.integer(exchange, "interruption_months",
+                                                  "case.exchange"),
+            "overdue_months": reader.integer(exchange, "overdue_months", "case.exchange"),
+        }
+    elif exchange is not None:
+        reader.fail("case.exchange", "应为 JSON 对象")
+    signed_on = reader.day(data, "signed_on", "case", required=False)
+    land_area = reader.decimal(data, "land_area", "case", required=False, positive=True,
+                               places=2)
+    land_price = reader.decimal(data, "land_unit_price", "case", required=False, places=2)
+    flags = {
+        "min_housing_eligible": reader.boolean(data, "min_housing_eligible", "case"),
+        "moved_on_time": reader.boolean(data, "moved_on_time", "case"),
+    }
+    if reader.problems:
+        raise InputError(reader.problems)
+
+    # ---- everything is well formed: write it
+    _set(case, case_no=case_no, title_no=title_no, address=address, remarks=remarks,
+         status=status, method=method, signed_on=signed_on, land_area=land_area,
+         land_unit_price=land_price, **flags)
+    if method == EXCHANGE or exchange is not None:
+        _set(case, **exchange_values)
+    for row, values in zip(_sync(case.persons, len(owners), Person), owners, strict=True):
+        _set(row, **values)
+    for row, values in zip(_sync(case.parts, len(parts), HousePart), parts, strict=True):
+        _set(row, **values)
+    for row, values in zip(_sync(case.equipment, len(equipment), Equipment), equipment,
+                           strict=True):
+        _set(row, **values)
+    for row, values in zip(_sync(case.exchange_houses, len(houses), ExchangeHouse), houses,
+                           strict=True):
+        _set(row, **values)
+    session.info.setdefault("form_warnings", []).extend(reader.warnings)

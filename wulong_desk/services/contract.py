@@ -1,0 +1,97 @@
+"""The calc contract's JSON shapes, read from and written to the store's rows.
+
+One place turns a stored project and case into the exact request `wulong-desk calc` takes, so the
+stored breakdown, the case packages and the CLI always see the same inputs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from wulong_desk.rules.inputs import PROJECT_FIELDS
+from wulong_desk.rules.model import EXCHANGE, RESIDENTIAL
+from wulong_desk.store.models import Case, Project
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def project_to_contract(project: Project) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in PROJECT_FIELDS:
+        value = getattr(project, key)
+        if key in ("announced_on", "signing_deadline"):
+            values[key] = _day(value)
+        elif isinstance(value, Decimal):
+            values[key] = _num(value)
+        else:
+            values[key] = value
+    return values
+
+
+def case_to_contract(case: Case) -> dict[str, Any]:
+    """Exactly the calc contract's case fields (no names, no addresses)."""
+    parts = []
+    for part in case.parts:
+        row: dict[str, Any] = {"use": part.use, "area": _num(part.area)}
+        if part.use == RESIDENTIAL:
+            row["inner_area"] = _num(part.inner_area)
+        if part.unit_price is not None:
+            row["unit_price"] = _num(part.unit_price)
+        row.update({
+            "decoration_value": _num(part.decoration_value),
+            "water_accounts": part.water_accounts, "power_accounts": part.power_accounts,
+            "gas_accounts": part.gas_accounts,
+        })
+        if part.use != RESIDENTIAL:
+            row["gas_cost"] = _num(part.gas_cost)
+        row["business_eligible"] = part.business_eligible
+        if part.use != RESIDENTIAL:
+            row["manufacturing"] = part.manufacturing
+        parts.append({k: v for k, v in row.items() if v is not None})
+    equipment = []
+    for item in case.equipment:
+        entry: dict[str, Any] = {"name": item.name, "reusable": item.reusable}
+        if item.reusable:
+            entry["net_value"] = _num(item.net_value)
+            if item.rate is not None:
+                entry["rate"] = _num(item.rate)
+        else:
+            entry["assessed_value"] = _num(item.assessed_value)
+        equipment.append({k: v for k, v in entry.items() if v is not None})
+    out: dict[str, Any] = {
+        "method": case.method,
+        "min_housing_eligible": case.min_housing_eligible,
+        "signed_on": _day(case.signed_on),
+        "moved_on_time": case.moved_on_time,
+        "parts": parts,
+        "equipment": equipment,
+    }
+    if case.land_area is not None:
+        out["land_area"] = _num(case.land_area)
+    if case.land_unit_price is not None:
+        out["land_unit_price"] = _num(case.land_unit_price)
+    if case.method == EXCHANGE:
+        exchange: dict[str, Any] = {
+            "houses": [{k: v for k, v in {"area": _num(h.area), "inner_area": _num(h.inner_area),
+                                          "unit_price": _num(h.unit_price)}.items()
+                        if v is not None} for h in case.exchange_houses],
+            "interruption_months": case.interruption_months,
+            "overdue_months": case.overdue_months,
+        }
+        if case.transition_months is not None:
+            exchange["transition_months"] = case.transition_months
+        if case.turnover_house is not None:
+            exchange["turnover_house"] = case.turnover_house
+        out["exchange"] = exchange
+    return out
+
+
+def calc_request(project: Project, case: Case) -> dict[str, Any]:
+    return {"project": project_to_contract(project), "case": case_to_contract(case)}

@@ -1,0 +1,130 @@
+"""A demo project with varied, entirely fictional households (names, IDs and phones are made up;
+ID numbers carry valid check digits so the forms accept them)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from wulong_desk.rules.decimals import CENT
+from wulong_desk.services.cases import get_project, save_in_session
+from wulong_desk.services.idcard import check_digit
+from wulong_desk.services.projects import create_in_session
+from wulong_desk.store import Store
+
+SURNAMES = "陈李王张刘杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
+GIVEN = ["建华", "秀英", "志强", "丽娟", "国平", "小红", "文斌", "桂兰", "德明", "海燕", "永福",
+         "春梅", "明轩", "思雨", "光荣", "淑珍", "家豪", "玉兰", "成林", "晓东"]
+STREETS = ["芙蓉路", "建设中路", "巷口街", "白马山路", "乌江北路", "仙女东路"]
+
+DEMO_PROJECT = {
+    "name": "武隆区芙蓉路片区旧城改造项目（演示）",
+    "decision_no": "武隆征〔2023〕演示1号",
+    "announced_on": "2023-05-10",
+    "signing_start": "2023-05-20",
+    "signing_deadline": "2023-08-31",
+    "move_deadline": "2023-10-31",
+    "department": "武隆区房屋征收管理中心（演示）",
+    "implementer": "芙蓉街道办事处（演示）",
+    "appraiser": "某房地产估价有限公司（演示）",
+    "old_town": True,
+    "presign_threshold": "0.90",
+    "zone": "core",
+    "guide_reward_for": "both",
+    "residential_extra_area": "3",
+    "nonresidential_guide_rate": "0.05",
+    "manufacturing_uplift": "0.2",
+    "equipment_rate": "0.15",
+    "maintenance_fund_rate": "40",
+}
+
+
+def fake_id(rng: random.Random) -> str:
+    born = date(1940, 1, 1) + timedelta(days=rng.randint(0, 60 * 365))
+    first17 = f"500232{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    return first17 + check_digit(first17)
+
+
+def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
+    kind = ["residential"] * 5 + ["shop"] * 2 + ["workshop", "mixed"]
+    pick = kind[n % len(kind)]
+    parts: list[dict[str, Any]] = []
+    equipment: list[dict[str, Any]] = []
+    if pick in ("residential", "mixed"):
+        area = Decimal(rng.randint(3200, 13000)).scaleb(-2)
+        ratio = Decimal(rng.choice(["1.08", "1.12", "1.15", "1.18", "1.25"]))
+        parts.append({"use": "residential", "area": f"{area:.2f}",
+                      "inner_area": f"{(area / ratio).quantize(CENT)}",
+                      "unit_price": str(rng.randrange(4200, 6800, 50)),
+                      "decoration_value": str(rng.randrange(5000, 40000, 500)),
+                      "water_accounts": 1, "power_accounts": 1,
+                      "gas_accounts": rng.choice([0, 1])})
+    if pick in ("shop", "mixed"):
+        parts.append({"use": "commercial", "area": f"{rng.randint(2000, 12000) / 100:.2f}",
+                      "unit_price": str(rng.randrange(8000, 14000, 100)),
+                      "decoration_value": str(rng.randrange(10000, 60000, 1000)),
+                      "water_accounts": 1, "power_accounts": 1,
+                      "business_eligible": rng.random() < 0.8})
+    if pick == "workshop":
+        parts.append({"use": "production", "area": f"{rng.randint(8000, 30000) / 100:.2f}",
+                      "unit_price": str(rng.randrange(2500, 4000, 100)),
+                      "water_accounts": 1, "power_accounts": 2, "gas_accounts": 1,
+                      "gas_cost": "2800", "business_eligible": True, "manufacturing": True})
+        equipment = [{"name": "数控车床", "reusable": True, "net_value": "48000"},
+                     {"name": "烘干线", "reusable": False, "assessed_value": "15000"}]
+    method = "exchange" if n % 3 == 1 else "money"
+    signed = n % 4 != 3
+    case: dict[str, Any] = {
+        "method": method,
+        "min_housing_eligible": bool(parts and parts[0]["use"] == "residential"
+                                     and Decimal(parts[0]["area"]) < 45),
+        "signed_on": (deadline - timedelta(days=rng.randint(0, 60))).isoformat()
+        if signed else None,
+        "moved_on_time": signed and n % 5 != 0,
+        "parts": parts, "equipment": equipment,
+    }
+    locations = []
+    if method == "exchange":
+        house_area = Decimal(rng.choice(["68.50", "82.30", "95.60", "112.40"]))
+        house_inner = (house_area / Decimal("1.2")).quantize(CENT)
+        case["exchange"] = {"houses": [{"area": f"{house_area}", "inner_area": f"{house_inner}",
+                                        "unit_price": str(rng.randrange(4000, 5200, 50))}],
+                            "transition_months": rng.choice([12, 18, 24]),
+                            "turnover_house": n % 7 == 0, "interruption_months": 6,
+                            "overdue_months": 0}
+        locations = [f"芙蓉安置小区{rng.randint(1, 12)}栋{rng.randint(1, 30)}0{rng.randint(1, 4)}"]
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+    owners = [{"role": "owner", "name": name, "id_number": fake_id(rng),
+               "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+               "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 200)}号"}]
+    status = "signed" if signed else rng.choice(["surveyed", "assessed", "reviewed"])
+    if n == 35:  # one household still waiting for its assessment: no price yet
+        for part in parts:
+            part.pop("unit_price", None)
+        case["signed_on"] = None
+        case["moved_on_time"] = False
+        status = "surveyed"
+    if n % 6 == 2:
+        owners.append({"role": "owner", "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                       "id_number": fake_id(rng), "phone": "", "address": owners[0]["address"]})
+    return {
+        "case_no": f"FR-{n + 1:04d}",
+        "title_no": f"渝（2019）武隆区不动产权第{rng.randint(1000000, 9999999)}号",
+        "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+        "status": status,
+        "owners": owners, "case": case, "exchange_locations": locations,
+    }
+
+
+def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
+    """Create the demo project; returns its id."""
+    rng = random.Random(seed)
+    deadline = date.fromisoformat(DEMO_PROJECT["signing_deadline"])
+    with store.transaction() as session:
+        project = create_in_session(session, dict(DEMO_PROJECT))
+        for n in range(households):
+            save_in_session(session, get_project(session, project.id),
+                            household(rng, n, deadline))
+        return project.id

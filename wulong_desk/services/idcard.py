@@ -1,0 +1,56 @@
+"""居民身份证号码 (GB 11643-1999) checks and masking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+
+
+def check_digit(first17: str) -> str:
+    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def id_problem(number: str) -> str | None:
+    """None if the 18-character ID number is well formed, else the reason in Chinese."""
+    value = number.strip().upper()
+    if len(value) != 18:
+        return f"身份证号码应为18位，现在是{len(value)}位"
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return "身份证号码前17位应为数字，最后一位为数字或X"
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "身份证号码中的出生日期无效"
+    if born.year < 1890 or born > date(2100, 1, 1):
+        return "身份证号码中的出生日期无效"
+    expected = check_digit(value[:17])
+    if value[17] != expected:
+        return f"身份证号码校验位错误（按前17位应为 {expected}）"
+    return None
+
+
+def mask_id(number: str) -> str:
+    """Public notices: keep the first 6 and last 4 characters (e.g. 500232********123X)."""
+    value = number.strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明."""
+    value = name.strip()
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_phone(phone: str) -> str:
+    value = phone.strip()
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

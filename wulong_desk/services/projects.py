@@ -1,0 +1,109 @@
+"""Use cases for projects: create and update with every field and option checked against the
+standard in force (ranges read from the standard file), and listing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wulong_desk.rules import InputError, default_standards
+from wulong_desk.rules.inputs import FieldReader, Problem, read_project
+from wulong_desk.services.calculation import recompute
+from wulong_desk.services.contract import project_to_contract
+from wulong_desk.store import Store
+from wulong_desk.store.models import Case, Project
+
+IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadline",
+                   "department", "implementer", "appraiser", "old_town", "presign_threshold")
+PRESIGN_MIN = Decimal("0.90")  # 办法第二十三条: at least 90 % of households
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    """Identity fields plus exactly the calc contract's project options."""
+    identity = {
+        "uuid": project.uuid, "name": project.name, "decision_no": project.decision_no,
+        "signing_start": project.signing_start.isoformat() if project.signing_start else None,
+        "move_deadline": project.move_deadline.isoformat() if project.move_deadline else None,
+        "department": project.department, "implementer": project.implementer,
+        "appraiser": project.appraiser, "old_town": project.old_town,
+        "presign_threshold": f"{project.presign_threshold:f}",
+    }
+    return {**identity, **project_to_contract(project)}
+
+
+def read_project_form(form: Any) -> dict[str, Any]:
+    """Check a project form; return column values or raise InputError naming each field."""
+    if not isinstance(form, dict):
+        raise InputError([Problem("project", "应为 JSON 对象")])
+    reader = FieldReader()
+    contract = {k: v for k, v in form.items() if k not in IDENTITY_FIELDS}
+    options, _standard = read_project(contract, default_standards(), None, reader)
+    name = form.get("name")
+    if not isinstance(name, str) or not name.strip():
+        reader.fail("project.name", "必须填写项目名称")
+    values: dict[str, Any] = {}
+    for key in ("decision_no", "department", "implementer", "appraiser"):
+        raw = form.get(key) or ""
+        if not isinstance(raw, str):
+            reader.fail(f"project.{key}", "应为文字")
+            raw = ""
+        values[key] = raw.strip()
+    values["signing_start"] = reader.day(form, "signing_start", "project", required=False)
+    values["move_deadline"] = reader.day(form, "move_deadline", "project", required=False)
+    values["old_town"] = reader.boolean(form, "old_town", "project")
+    values["presign_threshold"] = reader.decimal(
+        form, "presign_threshold", "project", required=False, default=PRESIGN_MIN,
+        minimum=PRESIGN_MIN, maximum=Decimal(1), rule="（办法第二十三条：预签比例不低于90%）")
+    start: date | None = values["signing_start"]
+    if options is not None and start is not None and start > options.signing_deadline:
+        reader.fail("project.signing_start", "签约期限开始日不能晚于届满日")
+    if reader.problems or options is None:
+        raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
+    values["name"] = name.strip() if isinstance(name, str) else ""
+    for key in ("zone", "guide_reward_for", "residential_extra_area",
+                "nonresidential_guide_rate", "manufacturing_uplift", "equipment_rate",
+                "maintenance_fund_rate", "announced_on", "signing_deadline"):
+        values[key] = getattr(options, key)
+    return values
+
+
+def create_in_session(session: Session, form: dict[str, Any]) -> Project:
+    values = read_project_form(form)
+    project = Project(**values)
+    if form.get("uuid"):
+        project.uuid = str(form["uuid"])
+    session.add(project)
+    session.flush()
+    return project
+
+
+def create_project(store: Store, form: dict[str, Any]) -> int:
+    with store.transaction() as session:
+        return create_in_session(session, form).id
+
+
+def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
+    """Change a project; every case is recomputed in the same transaction."""
+    values = read_project_form(form)
+    with store.transaction() as session:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise InputError([Problem("project", f"没有编号为 {project_id} 的项目")])
+        for key, value in values.items():
+            if getattr(project, key) != value:
+                setattr(project, key, value)
+        session.flush()
+        for case in project.cases:
+            recompute(session, case)
+
+
+def list_projects(store: Store) -> list[dict[str, Any]]:
+    with store.read() as session:
+        counts = dict(session.execute(
+            select(Case.project_id, func.count()).group_by(Case.project_id)).all())
+        return [{"id": p.id, **project_to_dict(p), "households": counts.get(p.id, 0)}
+                for p in session.execute(select(Project).order_by(Project.id)).scalars()]

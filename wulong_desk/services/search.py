@@ -1,0 +1,102 @@
+"""Finding cases: by name, ID number, phone, title number, address or case number, and status.
+
+Filtered in SQL over one lower-cased column per case (kept current on every save).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wulong_desk.store.models import Case, CaseResult, HousePart, Person
+
+SORT_KEYS = {
+    "case_no": Case.case_no, "address": Case.address, "status": Case.status,
+    "method": Case.method, "total": CaseResult.total_cents, "id": Case.id,
+}
+
+
+def search_text_for(case: Case) -> str:
+    """What a search matches against. (Migration 0002 holds a snapshot of this rule.)"""
+    words = [case.case_no, case.title_no, case.address]
+    for person in case.persons:
+        words += [person.name, person.id_number, person.phone]
+    return " ".join(w or "" for w in words).lower()
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    uuid: str
+    case_no: str
+    owner: str
+    address: str
+    uses: str
+    area: Decimal
+    method: str
+    status: str
+    total: Decimal | None
+    ok: bool
+
+
+def search_query(project_id: int, text: str = "", status: str | None = None):
+    query = select(Case.id).where(Case.project_id == project_id)
+    needle = text.strip().lower()
+    if needle:
+        query = query.where(Case.search_text.like(f"%{escape_like(needle)}%", escape="\\"))
+    if status:
+        query = query.where(Case.status == status)
+    return query
+
+
+def count_cases(session: Session, project_id: int, text: str = "",
+                status: str | None = None) -> int:
+    subquery = search_query(project_id, text, status).subquery()
+    return session.execute(select(func.count()).select_from(subquery)).scalar_one()
+
+
+def search_cases(session: Session, project_id: int, text: str = "", status: str | None = None,
+                 *, sort: str = "case_no", descending: bool = False, limit: int | None = None,
+                 offset: int = 0) -> list[CaseRow]:
+    """One page of matching cases as display rows (one query for cases, one each for names
+    and parts of just that page)."""
+    ids_query = search_query(project_id, text, status).subquery()
+    order = SORT_KEYS.get(sort, Case.case_no)
+    order = order.desc() if descending else order.asc()
+    query = (select(Case.id, Case.uuid, Case.case_no, Case.address, Case.method, Case.status,
+                    CaseResult.ok, CaseResult.total_cents)
+             .join(ids_query, ids_query.c.id == Case.id)
+             .outerjoin(CaseResult, CaseResult.case_id == Case.id)
+             .order_by(order, Case.id).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
+    owners: dict[int, list[str]] = {}
+    areas: dict[int, Decimal] = {}
+    uses: dict[int, list[str]] = {}
+    if ids:
+        for case_id, name in session.execute(
+                select(Person.case_id, Person.name).where(Person.case_id.in_(ids))
+                .order_by(Person.case_id, Person.position)):
+            owners.setdefault(case_id, []).append(name)
+        for case_id, use, area in session.execute(
+                select(HousePart.case_id, HousePart.use, HousePart.area)
+                .where(HousePart.case_id.in_(ids)).order_by(HousePart.case_id,
+                                                            HousePart.position)):
+            areas[case_id] = areas.get(case_id, Decimal(0)) + area
+            if use not in uses.setdefault(case_id, []):
+                uses[case_id].append(use)
+    return [CaseRow(id=row.id, uuid=row.uuid, case_no=row.case_no,
+                    owner="、".join(owners.get(row.id, [])), address=row.address,
+                    uses="/".join(uses.get(row.id, [])), area=areas.get(row.id, Decimal(0)),
+                    method=row.method, status=row.status,
+                    total=(Decimal(row.total_cents).scaleb(-2) if row.ok else None),
+                    ok=bool(row.ok)) for row in rows]

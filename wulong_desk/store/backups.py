@@ -1,0 +1,121 @@
+"""Backups with SQLite's online backup API: manual, automatic daily (rotating), before
+migrations and before restores. Every file is written to a temporary name, then renamed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from wulong_desk.errors import UserError
+from wulong_desk.fileio import private_file, replace_atomically, temp_beside
+
+AUTO_KEEP = 10
+AUTO_EVERY = timedelta(days=1)
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups live beside the database, in <name>-backups/ (readable by the owner only)."""
+    folder = db_path.with_name(db_path.stem + "-backups")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently (online backup API), atomically into target."""
+    tmp = temp_beside(target)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            private_file(tmp)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        replace_atomically(tmp, target)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"备份失败：{exc}") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"无法写入备份文件 {target}：{exc.strerror}") from exc
+    return target
+
+
+def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path:
+    if not db_path.exists():
+        raise UserError(f"数据库不存在：{db_path}")
+    target = out or backups_dir(db_path) / f"{db_path.stem}-{kind}-{_stamp()}.sqlite"
+    return copy_database(db_path, target)
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    """All backups of this database, newest first."""
+    folder = db_path.with_name(db_path.stem + "-backups")
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.sqlite"), key=lambda p: p.stat().st_mtime,
+                  reverse=True)
+
+
+def auto_backup(db_path: Path, keep: int = AUTO_KEEP, now: datetime | None = None) -> Path | None:
+    """At most one automatic backup a day; keep the newest `keep` of them."""
+    now = now or datetime.now(UTC)
+    autos = [p for p in list_backups(db_path) if "-auto-" in p.name]
+    if autos:
+        newest = datetime.fromtimestamp(autos[0].stat().st_mtime, UTC)
+        if now - newest < AUTO_EVERY:
+            return None
+    made = backup(db_path, kind="auto")
+    autos = [made, *autos]
+    for old in autos[keep:]:
+        old.unlink(missing_ok=True)
+    return made
+
+
+def check_file(path: Path) -> str | None:
+    """None when the file is a sound SQLite database, else what is wrong (in Chinese)."""
+    if not path.exists():
+        return "文件不存在"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"不是有效的数据库文件（{exc}）"
+    if rows != [("ok",)]:
+        return "完整性检查未通过：" + "；".join(str(r[0]) for r in rows[:5])
+    return None
+
+
+def restore(db_path: Path, backup_file: Path) -> Path | None:
+    """Put a backup in place of the database, keeping a safety copy of the current file first.
+    Returns the safety copy (None when there was no current file)."""
+    problem = check_file(backup_file)
+    if problem:
+        raise UserError(f"备份文件不可用（{backup_file}）：{problem}")
+    safety = None
+    if db_path.exists():
+        safety = backups_dir(db_path) / f"{db_path.stem}-before-restore-{_stamp()}.sqlite"
+        if check_file(db_path) is None:
+            copy_database(db_path, safety)
+        else:  # a damaged file is kept byte for byte: never thrown away
+            tmp = temp_beside(safety)
+            tmp.write_bytes(db_path.read_bytes())
+            replace_atomically(tmp, safety)
+    copy_database(backup_file, db_path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.chmod(db_path, 0o600)
+    return safety

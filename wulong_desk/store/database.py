@@ -1,0 +1,144 @@
+"""Opening the case database: where it lives, integrity at open, migrations after a backup,
+WAL mode, foreign keys, private file modes, and one session factory with the audit attached."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from wulong_desk.errors import UserError
+from wulong_desk.fileio import private_file
+from wulong_desk.paths import user_data_dir
+from wulong_desk.store import audit, backups, migrate
+
+DB_NAME = "wulong-desk.sqlite"
+
+
+class DamagedDatabaseError(UserError):
+    """The file failed its integrity check. Never overwritten; the newest backup is offered."""
+
+    def __init__(self, path: Path, problem: str, candidates: list[Path]):
+        self.path = path
+        self.problem = problem
+        self.backups = candidates
+        offer = (f"最新的备份是 {candidates[0]}，可用 wulong-desk restore --db {path} "
+                 f"{candidates[0]} 恢复（当前文件会先另存一份）。" if candidates
+                 else "没有找到备份文件。")
+        super().__init__(f"数据库文件已损坏，未做任何改动：{path}（{problem}）。{offer}")
+
+
+class NewerDatabaseError(UserError):
+    pass
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / DB_NAME
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Store:
+    """An open case database. Use `with store.transaction() as session:` for every change."""
+
+    def __init__(self, path: Path | None, engine: Engine, operator: str):
+        self.path = path
+        self.engine = engine
+        self.operator = operator
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        audit.install(self._sessions)
+
+    @contextmanager
+    def transaction(self, operator: str | None = None) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        with self._sessions.begin() as session:
+            session.info["operator"] = operator or self.operator
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: Path | str | None = None, operator: str = "", *,
+               auto_backup: bool = True) -> Store:
+    """Open (creating or upgrading as needed) the database at path (default: user data folder)."""
+    db = Path(path) if path else default_db_path()
+    db = db.expanduser().resolve()
+    if not db.parent.exists():
+        db.parent.mkdir(mode=0o700, parents=True)
+    fresh = not db.exists() or db.stat().st_size == 0
+    if fresh:
+        private_file(db)
+    else:
+        problem = backups.check_file(db)
+        if problem:
+            raise DamagedDatabaseError(db, problem, backups.list_backups(db))
+    engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 10})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        _migrate(engine, db, fresh)
+    except Exception:
+        engine.dispose()
+        raise
+    if os.name == "posix":
+        os.chmod(db, 0o600)
+    if auto_backup and not fresh:
+        backups.auto_backup(db)
+    return Store(db, engine, operator)
+
+
+def _migrate(engine: Engine, db: Path, fresh: bool) -> None:
+    head = migrate.head_revision()
+    with engine.connect() as conn:
+        current = migrate.current_revision(conn)
+    if current == head:
+        return
+    known = migrate.known_revisions()
+    if current is not None and current not in known:
+        raise NewerDatabaseError(f"数据库 {db} 由更新版本的程序创建（结构版本 {current}），"
+                                 "请升级本程序后再打开。")
+    if current is not None or not fresh:
+        backups.backup(db, kind=f"pre-migrate-{current or 'none'}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "head")
+
+
+def open_memory(operator: str = "test") -> Store:
+    """An in-memory store (for tests of services): same migrations, no file."""
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False},
+                           poolclass=StaticPool)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "head")
+    return Store(None, engine, operator)

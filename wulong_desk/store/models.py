@@ -1,0 +1,251 @@
+"""The case store's tables (SQLAlchemy 2 typed ORM). Exact decimals only, never floats.
+
+Money totals of the stored breakdown are kept as integer cents so SQL can sum them exactly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from wulong_desk.store.types import ExactDecimal, IsoDate
+
+# 调查登记 → 已评估 → 已审核 → 已签约 → 已搬迁
+STATUSES = ("surveyed", "assessed", "reviewed", "signed", "moved")
+STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed": "已审核",
+                 "signed": "已签约", "moved": "已搬迁"}
+LOCKED_FROM = STATUSES.index("signed")
+PERSON_ROLES = ("owner", "tenant")
+PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
+
+# The thirteen lines' amounts, as integer cents, in the spec's order (column per line code).
+LINE_COLUMNS = {
+    "V_AREA": "v_area", "V_SHARED": "v_shared", "V_MIN": "v_min", "V_LAND": "v_land",
+    "L1_INTERRUPT": "l1_interrupt", "L2_DECOR": "l2_decor", "L3_FACILITY": "l3_facility",
+    "L4_EQUIP": "l4_equip", "R5_GUIDE": "r5_guide", "R6_EARLY": "r6_early",
+    "R7_ONTIME": "r7_ontime", "R8_MOVE": "r8_move", "R9_TEMP": "r9_temp",
+}
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200))                       # 项目名称
+    decision_no: Mapped[str] = mapped_column(String(100), default="")    # 征收决定文号
+    announced_on: Mapped[date] = mapped_column(IsoDate)                  # 征收决定公告日
+    signing_start: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    signing_deadline: Mapped[date] = mapped_column(IsoDate)              # 签约期限届满日
+    move_deadline: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 搬迁期限
+    department: Mapped[str] = mapped_column(String(200), default="")     # 征收部门
+    implementer: Mapped[str] = mapped_column(String(200), default="")    # 实施单位
+    appraiser: Mapped[str] = mapped_column(String(200), default="")      # 评估机构
+    old_town: Mapped[bool] = mapped_column(Boolean, default=False)       # 旧城区改建
+    presign_threshold: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("0.90"))
+    zone: Mapped[str] = mapped_column(String(10))
+    guide_reward_for: Mapped[str] = mapped_column(String(10))
+    residential_extra_area: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    nonresidential_guide_rate: Mapped[Decimal] = mapped_column(ExactDecimal,
+                                                               default=Decimal("0.05"))
+    manufacturing_uplift: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    equipment_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("0.15"))
+    maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="project",
+                                             cascade="all, delete-orphan")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("project_id", "case_no", name="uq_case_no_per_project"),
+        Index("ix_cases_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    case_no: Mapped[str] = mapped_column(String(50))                     # 案卷编号
+    title_no: Mapped[str] = mapped_column(String(100), default="")       # 产权证号
+    address: Mapped[str] = mapped_column(String(300), default="")        # 坐落
+    status: Mapped[str] = mapped_column(String(10), default="surveyed")
+    method: Mapped[str] = mapped_column(String(10), default="money")
+    min_housing_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    moved_on_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    land_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    land_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    transition_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    turnover_house: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    interruption_months: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_months: Mapped[int] = mapped_column(Integer, default=0)
+    remarks: Mapped[str] = mapped_column(Text, default="")               # 备注
+    unlocked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # lower-cased names, ID numbers, phones, title number and address: one column to search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    project: Mapped[Project] = relationship(back_populates="cases")
+    persons: Mapped[list[Person]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Person.position")
+    parts: Mapped[list[HousePart]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="HousePart.position")
+    equipment: Mapped[list[Equipment]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Equipment.position")
+    exchange_houses: Mapped[list[ExchangeHouse]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="ExchangeHouse.position")
+    result: Mapped[CaseResult | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False)
+
+    @property
+    def locked(self) -> bool:
+        """Signed cases are locked against money-relevant edits unless unlocked with a reason."""
+        return STATUSES.index(self.status) >= LOCKED_FROM and not self.unlocked_reason
+
+
+class Person(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(10), default="owner")
+    name: Mapped[str] = mapped_column(String(100))
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+
+    case: Mapped[Case] = relationship(back_populates="persons")
+
+
+class HousePart(Base):
+    __tablename__ = "house_parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    use: Mapped[str] = mapped_column(String(12))
+    area: Mapped[Decimal] = mapped_column(ExactDecimal)
+    inner_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)  # 评估后填
+    decoration_value: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    water_accounts: Mapped[int] = mapped_column(Integer, default=0)
+    power_accounts: Mapped[int] = mapped_column(Integer, default=0)
+    gas_accounts: Mapped[int] = mapped_column(Integer, default=0)
+    gas_cost: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    business_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    manufacturing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="parts")
+
+
+class Equipment(Base):
+    __tablename__ = "equipment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    reusable: Mapped[bool] = mapped_column(Boolean)
+    net_value: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    rate: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    assessed_value: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+
+    case: Mapped[Case] = relationship(back_populates="equipment")
+
+
+class ExchangeHouse(Base):
+    __tablename__ = "exchange_houses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    area: Mapped[Decimal] = mapped_column(ExactDecimal)
+    inner_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+    case: Mapped[Case] = relationship(back_populates="exchange_houses")
+
+
+class CaseResult(Base):
+    """The stored breakdown of a case's last computation (or the problems that stopped it)."""
+
+    __tablename__ = "case_results"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    standard_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    standard_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    engine_version: Mapped[str] = mapped_column(String(20))
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    breakdown_json: Mapped[str] = mapped_column(Text)   # the calc contract output (+ hash, version)
+    problems_json: Mapped[str] = mapped_column(Text, default="[]")
+    warnings_count: Mapped[int] = mapped_column(Integer, default=0)
+    v_area: Mapped[int] = mapped_column(BigInteger, default=0)
+    v_shared: Mapped[int] = mapped_column(BigInteger, default=0)
+    v_min: Mapped[int] = mapped_column(BigInteger, default=0)
+    v_land: Mapped[int] = mapped_column(BigInteger, default=0)
+    l1_interrupt: Mapped[int] = mapped_column(BigInteger, default=0)
+    l2_decor: Mapped[int] = mapped_column(BigInteger, default=0)
+    l3_facility: Mapped[int] = mapped_column(BigInteger, default=0)
+    l4_equip: Mapped[int] = mapped_column(BigInteger, default=0)
+    r5_guide: Mapped[int] = mapped_column(BigInteger, default=0)
+    r6_early: Mapped[int] = mapped_column(BigInteger, default=0)
+    r7_ontime: Mapped[int] = mapped_column(BigInteger, default=0)
+    r8_move: Mapped[int] = mapped_column(BigInteger, default=0)
+    r9_temp: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    exchange_price_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    net_payable_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    area_centi: Mapped[int] = mapped_column(BigInteger, default=0)  # Σ 证载面积 in 0.01 m²
+
+    case: Mapped[Case] = relationship(back_populates="result")
+
+
+class AuditEntry(Base):
+    """Who changed what and when: one row per changed field (one per created/deleted entity)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))        # create | update | delete | unlock
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    project_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    field: Mapped[str] = mapped_column(String(50), default="")
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
