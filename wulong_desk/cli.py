@@ -7,17 +7,20 @@ import os
 import sys
 
 from wulong_desk import __version__
-from wulong_desk.commands import calc
+from wulong_desk.commands import backup, calc, data, exchange
+from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import UserError
+from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import StandardError
 
-COMMANDS = (calc,)
+COMMANDS = (calc, data, exchange, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
     parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
+    add_store_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for module in COMMANDS:
         module.register(sub)
@@ -40,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.run(args))
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return exc.exit_code
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import to_decimal
 from wulong_desk.rules.model import (
     EXCHANGE,
@@ -60,8 +61,10 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-class InputError(Exception):
+class InputError(UserError):
     """One or more problems with the input; str() gives one line per problem."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))

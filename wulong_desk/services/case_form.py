@@ -62,14 +62,18 @@ def case_to_form(case: Case) -> dict[str, Any]:
         "owners": [{"role": p.role, "name": p.name, "id_number": p.id_number,
                     "phone": p.phone, "address": p.address} for p in case.persons],
         "case": case_to_contract(case),
-        "exchange_locations": [h.location for h in case.exchange_houses],
+        # like the contract's exchange block, only for exchange cases
+        "exchange_locations": ([h.location for h in case.exchange_houses]
+                               if case.method == EXCHANGE else []),
     }
 
 
-def _sync(rows: list[Any], count: int, factory: Any) -> list[Any]:
+def _sync(session: Session, rows: list[Any], count: int, factory: Any) -> list[Any]:
     """Grow or shrink a child list in place, so unchanged rows make no audit noise."""
     while len(rows) > count:
-        rows.pop()
+        removed = rows.pop()
+        if removed in session and removed.id is not None:
+            session.delete(removed)  # an explicit delete, so the audit sees it
     while len(rows) < count:
         rows.append(factory())
     for position, row in enumerate(rows):
@@ -224,14 +228,14 @@ def apply_form(session: Session, case: Case, form: Any) -> None:
          land_unit_price=land_price, **flags)
     if method == EXCHANGE or exchange is not None:
         _set(case, **exchange_values)
-    for row, values in zip(_sync(case.persons, len(owners), Person), owners, strict=True):
+    for row, values in zip(_sync(session, case.persons, len(owners), Person), owners, strict=True):
         _set(row, **values)
-    for row, values in zip(_sync(case.parts, len(parts), HousePart), parts, strict=True):
+    for row, values in zip(_sync(session, case.parts, len(parts), HousePart), parts, strict=True):
         _set(row, **values)
-    for row, values in zip(_sync(case.equipment, len(equipment), Equipment), equipment,
+    for row, values in zip(_sync(session, case.equipment, len(equipment), Equipment), equipment,
                            strict=True):
         _set(row, **values)
-    for row, values in zip(_sync(case.exchange_houses, len(houses), ExchangeHouse), houses,
+    for row, values in zip(_sync(session, case.exchange_houses, len(houses), ExchangeHouse), houses,
                            strict=True):
         _set(row, **values)
     session.info.setdefault("form_warnings", []).extend(reader.warnings)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.inputs import InputError, Problem
-from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.case_form import apply_form, case_to_form
 from wulong_desk.services.cases import get_project, save_in_session
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
 from wulong_desk.store import Store
@@ -44,8 +44,17 @@ def content_hash(entry: dict[str, Any]) -> str:
 
 
 def _normal(entry: dict[str, Any]) -> dict[str, Any]:
-    """Content as the store would write it back (so hashes compare like with like)."""
     return {key: entry.get(key) for key in CONTENT_KEYS}
+
+
+def normalized_hash(session: Session, entry: dict[str, Any]) -> str:
+    """The hash of an entry as the store would write it back, so a hand-written or foreign
+    package compares like with like (e.g. an exchange block on a money case is dropped)."""
+    scratch = Case(status="surveyed")  # transient: never added to the session
+    with session.no_autoflush:
+        apply_form(session, scratch, _normal(entry))
+    session.info.pop("form_warnings", None)
+    return content_hash(case_to_form(scratch))
 
 
 @dataclass
@@ -136,10 +145,10 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
             problems.append(Problem(f"cases[{index}]", "缺少 uuid"))
             continue
         label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
-        incoming = content_hash(entry)
         case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
                                ).scalar_one_or_none()
         try:
+            incoming = normalized_hash(session, entry)
             if case is None:
                 case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]})
                 case.exchanged_hash = content_hash(case_to_form(case))

@@ -1,0 +1,56 @@
+"""An old database (made at the first revision) is upgraded when opened, after a backup."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.maintenance import compute_missing
+from wulong_desk.services.search import search_cases
+from wulong_desk.store import open_store
+from wulong_desk.store.backups import list_backups
+from wulong_desk.store.migrate import head_revision, migrations_dir
+from wulong_desk.store.models import Case
+
+FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.sqlite"
+
+
+def test_first_revision_database_is_upgraded_after_a_backup(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURE, path)
+    store = open_store(path, "tester")
+    backups = [p for p in list_backups(path) if "pre-migrate-0001" in p.name]
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    old.close()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == \
+            head_revision()
+    with store.read() as session:
+        # the new search column was filled for the old case
+        rows = search_cases(session, 1, "王老五")
+        assert [r.case_no for r in rows] == ["OLD-001"]
+        assert search_cases(session, 1, "0000001号")[0].case_no == "OLD-001"
+    assert compute_missing(store) == 1
+    with store.read() as session:
+        case = session.get(Case, 1)
+        record = stored_breakdown(case)
+        assert record["totals"]["total"] == "235004.00"   # the old inputs are example 2
+        assert record["settlement"]["net_payable"] == "-23746.00"
+        assert case.exchange_houses[0].location == "安置小区1栋101"
+    store.close()
+    # opening again does not migrate or back up again
+    before = len(list_backups(path))
+    open_store(path, "tester").close()
+    assert len([p for p in list_backups(path) if "pre-migrate" in p.name]) == 1
+    assert len(list_backups(path)) == before
+
+
+def test_migrations_are_found_by_absolute_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing depends on the working directory
+    assert migrations_dir().is_absolute()
+    assert (migrations_dir() / "env.py").exists()
+    open_store(tmp_path / "x.sqlite", "t").close()

@@ -1,0 +1,135 @@
+"""Case packages: round trip, idempotent import, fast-forward, kept local edits, conflicts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from store_helpers import case_form, project_form
+
+from wulong_desk.errors import UserError
+from wulong_desk.services import cases, projects
+from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.packages import FORMAT, ConflictError, export_cases, import_cases
+from wulong_desk.services.search import search_cases
+from wulong_desk.store import open_store
+from wulong_desk.store.models import AuditEntry
+
+
+@pytest.fixture
+def office(tmp_path):
+    store = open_store(tmp_path / "office.sqlite", "办公室")
+    project_id = projects.create_project(store, project_form())
+    cases.save_case(store, project_id, case_form(case_no="A-001"))
+    cases.save_case(store, project_id, case_form(1, case_no="A-002") | {"case": case_form(
+        2)["case"] | {"method": "money"}})
+    yield store, project_id
+    store.close()
+
+
+def totals(store, project_id):
+    with store.read() as session:
+        return {r.case_no: (r.uuid, str(r.total)) for r in search_cases(session, project_id)}
+
+
+def test_package_shape_and_round_trip(office, tmp_path):
+    store, project_id = office
+    out = tmp_path / "pkg.json"
+    assert export_cases(store, project_id, out) == 2
+    package = json.loads(out.read_text(encoding="utf-8"))
+    assert package["format"] == FORMAT
+    assert package["project"]["zone"] == "outer" and package["project"]["uuid"]
+    entry = package["cases"][0]
+    assert set(entry) >= {"uuid", "case_no", "owners", "case"}
+    assert set(entry["case"]) <= {"method", "min_housing_eligible", "signed_on",
+                                  "moved_on_time", "land_area", "land_unit_price", "parts",
+                                  "equipment", "exchange"}
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    report = import_cases(laptop, out)
+    assert report.project_created and len(report.created) == 2
+    assert totals(laptop, report.project_id) == totals(store, project_id)
+    # importing the same file twice changes nothing, not even the audit trail
+    with laptop.read() as session:
+        audit_rows = session.query(AuditEntry).count()
+    again = import_cases(laptop, out)
+    assert not again.project_created and len(again.unchanged) == 2
+    assert not again.created and not again.updated
+    with laptop.read() as session:
+        assert session.query(AuditEntry).count() == audit_rows
+    laptop.close()
+
+
+def test_changes_flow_back_and_both_side_changes_conflict(office, tmp_path):
+    store, project_id = office
+    out = tmp_path / "to-laptop.json"
+    export_cases(store, project_id, out)
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    laptop_project = import_cases(laptop, out).project_id
+    # the laptop edits A-001; the office edits nothing
+    with laptop.read() as session:
+        row = next(r for r in search_cases(session, laptop_project) if r.case_no == "A-001")
+    form = case_form(case_no="A-001")
+    form["case"]["parts"][0]["decoration_value"] = "9000"
+    cases.save_case(laptop, laptop_project, form, row.id)
+    back = tmp_path / "to-office.json"
+    export_cases(laptop, laptop_project, back)
+    report = import_cases(store, back)
+    assert [label.split("（")[0] for label in report.updated] == ["A-001"]
+    with store.read() as session:
+        case = next(c for c in cases.get_project(session, project_id).cases
+                    if c.case_no == "A-001")
+        assert stored_breakdown(case)["totals"]["total"] == "238004.00"
+    # now both sides edit A-001 before the next exchange: a conflict, nothing written
+    office_form = case_form(case_no="A-001")
+    office_form["case"]["parts"][0]["decoration_value"] = "9500"
+    with store.read() as session:
+        office_case_id = next(c.id for c in cases.get_project(session, project_id).cases
+                              if c.case_no == "A-001")
+    cases.save_case(store, project_id, office_form, office_case_id)
+    form["case"]["parts"][0]["decoration_value"] = "9900"
+    cases.save_case(laptop, laptop_project, form, row.id)
+    export_cases(laptop, laptop_project, back)
+    before = totals(store, project_id)
+    with pytest.raises(ConflictError, match="两边都有修改") as exc:
+        import_cases(store, back)
+    assert exc.value.exit_code == 3
+    assert totals(store, project_id) == before
+    laptop.close()
+
+
+def test_only_local_change_is_kept(office, tmp_path):
+    store, project_id = office
+    out = tmp_path / "p.json"
+    export_cases(store, project_id, out)
+    with store.read() as session:
+        case_id = next(c.id for c in cases.get_project(session, project_id).cases
+                       if c.case_no == "A-001")
+    form = case_form(case_no="A-001")
+    form["remarks"] = "办公室补充了备注"
+    cases.save_case(store, project_id, form, case_id)
+    report = import_cases(store, out)  # the old package says nothing new
+    assert len(report.kept_local) == 1
+    with store.read() as session:
+        assert cases.get_case(session, case_id).remarks == "办公室补充了备注"
+
+
+def test_import_is_all_or_nothing(office, tmp_path):
+    store, project_id = office
+    out = tmp_path / "p.json"
+    export_cases(store, project_id, out)
+    package = json.loads(out.read_text(encoding="utf-8"))
+    package["cases"][1]["case"]["parts"][0]["area"] = "-1"
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    with pytest.raises(UserError, match=r"cases\[1\].case.parts\[0\].area"):
+        import_cases(laptop, out)
+    assert projects.list_projects(laptop) == []
+    laptop.close()
+
+
+def test_not_a_package(tmp_path, office):
+    store, _ = office
+    bad = tmp_path / "x.json"
+    bad.write_text('{"format": "something-else"}', encoding="utf-8")
+    with pytest.raises(UserError, match="wulong-desk-cases/1"):
+        import_cases(store, bad)

@@ -1,0 +1,45 @@
+"""Options shared by the commands that use the case database, and how they open it."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from wulong_desk.store import Store, open_store
+
+
+def add_store_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--db and --operator, accepted before or after the subcommand."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", type=Path, default=default, metavar="PATH",
+                        help="案卷数据库文件（默认在用户数据目录）")
+    parser.add_argument("--operator", default=default, metavar="NAME",
+                        help="操作人姓名（记入审计日志）")
+
+
+def operator_name(args: argparse.Namespace) -> str:
+    name = getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name on some systems
+            name = "未署名"
+    return name
+
+
+def open_from_args(args: argparse.Namespace) -> Store:
+    from wulong_desk.services.maintenance import compute_missing
+
+    store = open_store(getattr(args, "db", None), operator_name(args))
+    compute_missing(store)
+    return store
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")

@@ -1,0 +1,113 @@
+"""`demo`, `projects`, `cases`, `summary`, `history`: looking at the case database."""
+
+from __future__ import annotations
+
+import argparse
+
+from wulong_desk.commands.common import add_store_options, open_from_args, print_json
+from wulong_desk.rules.decimals import money
+from wulong_desk.services import cases as case_service
+from wulong_desk.services.demo import create_demo
+from wulong_desk.services.projects import list_projects
+from wulong_desk.services.search import search_cases
+from wulong_desk.services.summary import project_summary
+from wulong_desk.store.models import STATUS_LABELS, STATUSES
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="创建演示项目（虚构住户）")
+    demo.add_argument("--households", type=int, default=36, help="户数（至少30）")
+    demo.add_argument("--json", action="store_true")
+    add_store_options(demo)
+    demo.set_defaults(run=run_demo)
+
+    projects = sub.add_parser("projects", help="列出项目")
+    projects.add_argument("--json", action="store_true")
+    add_store_options(projects)
+    projects.set_defaults(run=run_projects)
+
+    cases = sub.add_parser("cases", help="列出或查找项目的案卷")
+    cases.add_argument("--project", type=int, required=True, metavar="ID")
+    cases.add_argument("--search", default="", metavar="TEXT",
+                       help="按姓名、身份证号、电话、产权证号或坐落查找")
+    cases.add_argument("--status", choices=STATUSES)
+    cases.add_argument("--json", action="store_true")
+    add_store_options(cases)
+    cases.set_defaults(run=run_cases)
+
+    summary = sub.add_parser("summary", help="项目进度与金额汇总")
+    summary.add_argument("--project", type=int, required=True, metavar="ID")
+    summary.add_argument("--json", action="store_true")
+    add_store_options(summary)
+    summary.set_defaults(run=run_summary)
+
+    history = sub.add_parser("history", help="案卷的修改记录")
+    history.add_argument("--case", type=int, required=True, metavar="ID")
+    history.add_argument("--json", action="store_true")
+    add_store_options(history)
+    history.set_defaults(run=run_history)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        project_id = create_demo(store, max(30, args.households))
+    if args.json:
+        print_json({"id": project_id})
+    else:
+        print(f"已创建演示项目，编号 {project_id}（数据库：{store.path}）")
+    return 0
+
+
+def run_projects(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        projects = list_projects(store)
+    if args.json:
+        print_json(projects)
+        return 0
+    if not projects:
+        print("还没有项目。可用 wulong-desk demo 创建演示项目。")
+    for p in projects:
+        print(f"{p['id']:>4}  {p['name']}  {p['decision_no']}  {p['households']}户")
+    return 0
+
+
+def run_cases(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store, store.read() as session:
+        case_service.get_project(session, args.project)
+        rows = search_cases(session, args.project, args.search, args.status)
+    if args.json:
+        print_json([{"id": r.id, "uuid": r.uuid, "case_no": r.case_no, "owner": r.owner,
+                     "address": r.address, "uses": r.uses, "area": money(r.area),
+                     "method": r.method, "status": r.status,
+                     "total": None if r.total is None else money(r.total)} for r in rows])
+        return 0
+    for r in rows:
+        total = "（待补全）" if r.total is None else money(r.total)
+        print(f"{r.id:>6}  {r.case_no:<10} {r.owner:<12} {STATUS_LABELS[r.status]:<5} {total:>14}")
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store, store.read() as session:
+        case_service.get_project(session, args.project)
+        summary = project_summary(session, args.project)
+    data = summary.to_json()
+    if args.json:
+        print_json(data)
+    else:
+        print(f"户数 {data['households']}，已签约 {data['signed_households']}"
+              f"（{data['household_ratio']}），面积 {data['area']} m²，"
+              f"已签约面积 {data['signed_area']} m²，合计 {data['total']} 元")
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store:
+        entries = case_service.history(store, args.case)
+    if args.json:
+        print_json([entry.__dict__ for entry in entries])
+        return 0
+    for e in entries:
+        change = f"{e.old} → {e.new}" if e.action == "update" else (e.reason or "")
+        print(f"{e.at}  {e.operator}  {e.action}  {e.entity}.{e.field}  {change}")
+    return 0
