@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
     parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
     add_store_options(parser, top=True)
+    parser.add_argument("--no-crash-dialog", action="store_true",
+                        help="出错时不弹出对话框（脚本、CI 使用）")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for module in COMMANDS:
         module.register(sub)
@@ -38,10 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command is None:
+            from wulong_desk.ui.app import run as run_gui  # Qt is loaded only for the GUI
+
+            return int(run_gui(args))
         return int(args.run(args))
     except InputError as exc:
         for problem in exc.problems:

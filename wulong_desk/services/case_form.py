@@ -68,11 +68,11 @@ def case_to_form(case: Case) -> dict[str, Any]:
     }
 
 
-def _sync(session: Session, rows: list[Any], count: int, factory: Any) -> list[Any]:
+def _sync(session: Session | None, rows: list[Any], count: int, factory: Any) -> list[Any]:
     """Grow or shrink a child list in place, so unchanged rows make no audit noise."""
     while len(rows) > count:
         removed = rows.pop()
-        if removed in session and removed.id is not None:
+        if session is not None and removed in session and removed.id is not None:
             session.delete(removed)  # an explicit delete, so the audit sees it
     while len(rows) < count:
         rows.append(factory())
@@ -87,7 +87,17 @@ def _set(obj: Any, **values: Any) -> None:
             setattr(obj, key, value)
 
 
-def apply_form(session: Session, case: Case, form: Any) -> None:
+def check_form(form: Any) -> list[Problem]:
+    """Every type and range problem of a form, without touching any database (live checks)."""
+    try:
+        apply_form(None, Case(status="surveyed", persons=[], parts=[], equipment=[],
+                              exchange_houses=[]), form)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+def apply_form(session: Session | None, case: Case, form: Any) -> None:
     """Write a form into a case (new or existing). Raises InputError listing every problem."""
     reader = FieldReader()
     if not isinstance(form, dict):
@@ -238,4 +248,5 @@ def apply_form(session: Session, case: Case, form: Any) -> None:
     for row, values in zip(_sync(session, case.exchange_houses, len(houses), ExchangeHouse), houses,
                            strict=True):
         _set(row, **values)
-    session.info.setdefault("form_warnings", []).extend(reader.warnings)
+    if session is not None:
+        session.info.setdefault("form_warnings", []).extend(reader.warnings)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
@@ -48,7 +47,9 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     case: Case | None = None) -> Case:
     """Apply a form to a new or existing case, refresh its search text and breakdown."""
     if case is None:
-        case = Case(project=project)
+        # empty collections up front: a new case has nothing to lazy-load
+        case = Case(project=project, persons=[], parts=[], equipment=[], exchange_houses=[],
+                    result=None)
         if form.get("uuid"):
             case.uuid = str(form["uuid"])
         session.add(case)
@@ -60,8 +61,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
     if duplicate:
         raise UserError(f"case_no: 案卷编号 {case.case_no} 在本项目中已存在")
     case.search_text = search_text_for(case)
-    session.flush()
-    result = recompute(session, case)
+    result = recompute(session, case)  # flushed with the transaction (or by the caller)
     if case.status in ("signed", "moved") and not result.ok:
         raise UserError(f"status: 案卷 {case.case_no} 的计算还不完整，不能标为"
                         f"{STATUS_LABELS[case.status]}（{'；'.join(problems(case))}）")
@@ -71,17 +71,15 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
 def save_case(store: Store, project_id: int, form: dict[str, Any],
               case_id: int | None = None) -> Saved:
     """Create (case_id None) or update a case from a form; all in one transaction."""
-    try:
-        with store.transaction() as session:
-            project = get_project(session, project_id)
-            case = get_case(session, case_id) if case_id is not None else None
-            if case is not None and case.project_id != project_id:
-                raise UserError("案卷不属于该项目")
-            case = save_in_session(session, project, form, case)
-            warnings = tuple(session.info.pop("form_warnings", []))
-            return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings)
-    except IntegrityError as exc:
-        raise UserError(f"保存失败：数据与已有记录冲突（{exc.orig}）") from exc
+    with store.transaction() as session:
+        project = get_project(session, project_id)
+        case = get_case(session, case_id) if case_id is not None else None
+        if case is not None and case.project_id != project_id:
+            raise UserError("案卷不属于该项目")
+        case = save_in_session(session, project, form, case)
+        session.flush()
+        warnings = tuple(session.info.pop("form_warnings", []))
+        return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings)
 
 
 def set_status(store: Store, case_id: int, status: str, *, moved_on_time: bool | None = None

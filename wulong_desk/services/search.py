@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,20 +47,20 @@ class CaseRow:
     ok: bool
 
 
-def search_query(project_id: int, text: str = "", status: str | None = None):
-    query = select(Case.id).where(Case.project_id == project_id)
+def _filters(project_id: int, text: str, status: str | None) -> list[Any]:
+    conditions: list[Any] = [Case.project_id == project_id]
     needle = text.strip().lower()
     if needle:
-        query = query.where(Case.search_text.like(f"%{escape_like(needle)}%", escape="\\"))
+        conditions.append(Case.search_text.like(f"%{escape_like(needle)}%", escape="\\"))
     if status:
-        query = query.where(Case.status == status)
-    return query
+        conditions.append(Case.status == status)
+    return conditions
 
 
 def count_cases(session: Session, project_id: int, text: str = "",
                 status: str | None = None) -> int:
-    subquery = search_query(project_id, text, status).subquery()
-    return session.execute(select(func.count()).select_from(subquery)).scalar_one()
+    return session.execute(select(func.count(Case.id)).where(
+        *_filters(project_id, text, status))).scalar_one()
 
 
 def search_cases(session: Session, project_id: int, text: str = "", status: str | None = None,
@@ -67,12 +68,11 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
                  offset: int = 0) -> list[CaseRow]:
     """One page of matching cases as display rows (one query for cases, one each for names
     and parts of just that page)."""
-    ids_query = search_query(project_id, text, status).subquery()
     order = SORT_KEYS.get(sort, Case.case_no)
     order = order.desc() if descending else order.asc()
     query = (select(Case.id, Case.uuid, Case.case_no, Case.address, Case.method, Case.status,
                     CaseResult.ok, CaseResult.total_cents)
-             .join(ids_query, ids_query.c.id == Case.id)
+             .where(*_filters(project_id, text, status))
              .outerjoin(CaseResult, CaseResult.case_id == Case.id)
              .order_by(order, Case.id).offset(offset))
     if limit is not None:
@@ -100,3 +100,13 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
                     method=row.method, status=row.status,
                     total=(Decimal(row.total_cents).scaleb(-2) if row.ok else None),
                     ok=bool(row.ok)) for row in rows]
+
+
+def sum_totals(session: Session, project_id: int, text: str = "",
+               status: str | None = None) -> tuple[int, Decimal]:
+    """How many cases match, and the sum of their stored totals (computable ones)."""
+    count, cents = session.execute(
+        select(func.count(Case.id), func.coalesce(func.sum(CaseResult.total_cents), 0))
+        .select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
+        .where(*_filters(project_id, text, status))).one()
+    return count, Decimal(cents).scaleb(-2)

@@ -60,32 +60,40 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> Decimal:
 
 
 def project_summary(session: Session, project_id: int) -> ProjectSummary:
-    signed = Case.status.in_(SIGNED)
-    ok = CaseResult.ok.is_(True)
+    """One grouped query over the narrow result rows (a failed computation stores zeros)."""
     columns = [
+        Case.status,
         func.count(Case.id),
-        func.sum(when((signed, 1), else_=0)),
         func.coalesce(func.sum(CaseResult.area_centi), 0),
-        func.coalesce(func.sum(when((signed, CaseResult.area_centi), else_=0)), 0),
-        func.sum(when((ok, 1), else_=0)),
-        *[func.coalesce(func.sum(when((ok, getattr(CaseResult, column)), else_=0)), 0)
+        func.coalesce(func.sum(when((CaseResult.ok.is_(True), 1), else_=0)), 0),
+        *[func.coalesce(func.sum(getattr(CaseResult, column)), 0)
           for column in LINE_COLUMNS.values()],
-        func.coalesce(func.sum(when((ok, CaseResult.total_cents), else_=0)), 0),
+        func.coalesce(func.sum(CaseResult.total_cents), 0),
     ]
-    row = session.execute(
+    rows = session.execute(
         select(*columns).select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
-        .where(Case.project_id == project_id)).one()
+        .where(Case.project_id == project_id).group_by(Case.status)).all()
     by_status = dict.fromkeys(STATUSES, 0)
-    by_status.update(session.execute(
-        select(Case.status, func.count()).where(Case.project_id == project_id)
-        .group_by(Case.status)).all())
-    households = row[0] or 0
-    computed = row[4] or 0
+    households = signed = computed = 0
+    area = signed_area = total = 0
+    lines = dict.fromkeys(LINE_COLUMNS, 0)
+    for row in rows:
+        status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
+        by_status[status] = count
+        households += count
+        area += area_centi
+        computed += ok_count
+        if status in SIGNED:
+            signed += count
+            signed_area += area_centi
+        for i, code in enumerate(LINE_COLUMNS):
+            lines[code] += row[4 + i]
+        total += row[4 + len(LINE_COLUMNS)]
     project = session.get(Project, project_id)
     return ProjectSummary(
-        project_id=project_id, households=households, signed_households=row[1] or 0,
-        area=Decimal(row[2]).scaleb(-2), signed_area=Decimal(row[3]).scaleb(-2),
+        project_id=project_id, households=households, signed_households=signed,
+        area=Decimal(area).scaleb(-2), signed_area=Decimal(signed_area).scaleb(-2),
         computed=computed, with_problems=households - computed, by_status=by_status,
-        lines={code: Decimal(row[5 + i]).scaleb(-2) for i, code in enumerate(LINE_COLUMNS)},
-        total=Decimal(row[5 + len(LINE_COLUMNS)]).scaleb(-2),
+        lines={code: Decimal(v).scaleb(-2) for code, v in lines.items()},
+        total=Decimal(total).scaleb(-2),
         threshold=project.presign_threshold if project and project.old_town else None)

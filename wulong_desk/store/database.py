@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wulong_desk.errors import UserError
@@ -65,9 +66,12 @@ class Store:
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions.begin() as session:
-            session.info["operator"] = operator or self.operator
-            yield session
+        try:
+            with self._sessions.begin() as session:
+                session.info["operator"] = operator or self.operator
+                yield session
+        except IntegrityError as exc:
+            raise _integrity_message(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -86,6 +90,15 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _integrity_message(exc: IntegrityError) -> UserError:
+    text = str(exc.orig)
+    if "case_no" in text:
+        return UserError("case_no: 案卷编号在本项目中已存在（未保存任何修改）")
+    if "uuid" in text:
+        return UserError("uuid: 记录编号重复（未保存任何修改）")
+    return UserError(f"保存失败，未保存任何修改：数据与已有记录冲突（{text}）")
 
 
 def open_store(path: Path | str | None = None, operator: str = "", *,

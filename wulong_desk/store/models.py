@@ -85,6 +85,7 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "case_no", name="uq_case_no_per_project"),
         Index("ix_cases_project_status", "project_id", "status"),
+        Index("ix_cases_search", "project_id", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -108,6 +109,7 @@ class Case(Base):
     unlocked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # lower-cased names, ID numbers, phones, title number and address: one column to search
+    # (index ix_cases_search covers project_id + search_text, so a search scans the index only)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -207,8 +209,6 @@ class CaseResult(Base):
     standard_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     engine_version: Mapped[str] = mapped_column(String(20))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
-    breakdown_json: Mapped[str] = mapped_column(Text)   # the calc contract output (+ hash, version)
-    problems_json: Mapped[str] = mapped_column(Text, default="[]")
     warnings_count: Mapped[int] = mapped_column(Integer, default=0)
     v_area: Mapped[int] = mapped_column(BigInteger, default=0)
     v_shared: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -229,6 +229,44 @@ class CaseResult(Base):
     area_centi: Mapped[int] = mapped_column(BigInteger, default=0)  # Σ 证载面积 in 0.01 m²
 
     case: Mapped[Case] = relationship(back_populates="result")
+    record: Mapped[CaseRecord] = relationship(cascade="all, delete-orphan", uselist=False,
+                                              back_populates="result")
+
+    def _record(self) -> CaseRecord:
+        if self.record is None:
+            self.record = CaseRecord(breakdown_json="{}", problems_json="[]")
+        return self.record
+
+    @property
+    def breakdown_json(self) -> str:
+        """The calc contract output plus standard hash and engine version (JSON text)."""
+        return self.record.breakdown_json if self.record is not None else "{}"
+
+    @breakdown_json.setter
+    def breakdown_json(self, value: str) -> None:
+        self._record().breakdown_json = value
+
+    @property
+    def problems_json(self) -> str:
+        return self.record.problems_json if self.record is not None else "[]"
+
+    @problems_json.setter
+    def problems_json(self, value: str) -> None:
+        self._record().problems_json = value
+
+
+class CaseRecord(Base):
+    """The stored breakdown's full text, kept apart from the narrow CaseResult row so sums over
+    a project's cases read a few pages, not every case's few kilobytes of JSON."""
+
+    __tablename__ = "case_records"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_results.case_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    breakdown_json: Mapped[str] = mapped_column(Text)
+    problems_json: Mapped[str] = mapped_column(Text, default="[]")
+
+    result: Mapped[CaseResult] = relationship(back_populates="record")
 
 
 class AuditEntry(Base):

@@ -1,0 +1,255 @@
+"""The desktop app, driven like a clerk would: keyboard entry, live breakdown, save, search,
+ID checks at the field, the lock on signed cases. pytest-qt, offscreen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDateTimeEdit,
+    QDialogButtonBox,
+)
+from store_helpers import project_form
+
+from wulong_desk.services import cases, projects
+from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.demo import create_demo
+from wulong_desk.store import open_store
+from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.ui.fonts import register_fonts
+from wulong_desk.ui.main_window import MainWindow
+from wulong_desk.ui.project_dialog import ProjectDialog
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_boxes(monkeypatch):
+    """Message boxes never block a test: they are recorded, and questions answer Discard."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(answer):
+        def box(parent, title, text, *args, **kwargs):
+            shown.append(f"{title}: {text}")
+            return answer
+        return staticmethod(box)
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Discard))
+    return shown
+
+
+@pytest.fixture
+def store(tmp_path, qapp):
+    register_fonts(qapp)
+    s = open_store(tmp_path / "gui.sqlite", "界面测试")
+    yield s
+    s.close()
+
+
+def type_text(text: str) -> None:
+    """Type into whatever has the keyboard focus, one key at a time (CJK characters arrive as
+    key events carrying their text, as an input method delivers them)."""
+    for ch in text:
+        target = QApplication.focusWidget()
+        if ch.isascii():
+            QTest.keyClicks(target, ch)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier,
+                                                         ch))
+
+
+def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(QApplication.focusWidget(), key, modifier)
+    QApplication.processEvents()
+
+
+def focus(qtbot, widget) -> None:
+    widget.window().activateWindow()
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: widget.hasFocus() or widget.isAncestorOf(QApplication.focusWidget()))
+
+
+def fill_row(qtbot, table, values: list[str]) -> None:
+    """Ctrl+Enter adds a row; each value is typed, Enter moves to the next cell."""
+    focus(qtbot, table)
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    for value in values:
+        if value:
+            type_text(value)
+        press(Qt.Key.Key_Return)
+
+
+def test_create_a_project_in_the_dialog(qtbot, store):
+    dialog = ProjectDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.texts["name"].setText("芙蓉路片区")
+    dialog.texts["decision_no"].setText("武隆征〔2023〕5号")
+    dialog.options["announced_on"].setDate(QDate(2023, 5, 10))
+    dialog.options["signing_deadline"].setDate(QDate(2023, 7, 10))
+    zone = dialog.options["zone"]
+    zone.setCurrentIndex(zone.findData("outer"))
+    spin = dialog.options["residential_extra_area"]
+    assert (spin.minimum(), spin.maximum()) == (0.0, 5.0)  # from the standard file
+    assert "标准第5项" in spin.toolTip()
+    dialog.options["maintenance_fund_rate"].setValue(40)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    created = projects.list_projects(store)
+    assert created[0]["name"] == "芙蓉路片区"
+    assert created[0]["zone"] == "outer" and created[0]["maintenance_fund_rate"] == "40.00"
+
+
+def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):
+    project_id = projects.create_project(store, project_form(2))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    editor = window.new_case()
+    assert editor is not None
+    qtbot.waitExposed(editor)
+    ui = editor.ui
+    focus(qtbot, ui.caseNoEdit)
+    type_text("A-001")
+    press(Qt.Key.Key_Tab)
+    focus(qtbot, ui.addressEdit)
+    type_text("武隆区巷口街8号")
+    focus(qtbot, ui.methodCombo)
+    type_text("2")
+    assert ui.methodCombo.currentData() == "exchange"
+    focus(qtbot, ui.signedCheck)
+    press(Qt.Key.Key_Space)
+    focus(qtbot, ui.signedDate)
+    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)  # as Tab leaves it
+    type_text("20230630")
+    assert ui.signedDate.date() == QDate(2023, 6, 30)
+    for check in (ui.movedOnTimeCheck, ui.minHousingCheck):
+        focus(qtbot, check)
+        press(Qt.Key.Key_Space)
+    fill_row(qtbot, ui.ownersTable, ["", "李四", "11010519491231002X", "13912345678"])
+    fill_row(qtbot, ui.partsTable, ["", "36.00", "33.00", "4000", "6000", "1", "1"])
+    focus(qtbot, ui.transitionSpin)
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text("18")
+    fill_row(qtbot, ui.housesTable, ["安置小区1栋101", "60.00", "50.00", "4500"])
+    qtbot.waitUntil(lambda: editor.panel.settlement_text("net_payable") == "-23,746.00",
+                    timeout=3000)
+    assert editor.panel.total_text() == "235,004.00"
+    assert editor.panel.settlement_box.isVisible()
+
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
+    assert editor.case_id is not None and not editor.dirty()
+    with store.read() as session:
+        record = stored_breakdown(cases.get_case(session, editor.case_id))
+    assert record["settlement"]["net_payable"] == "-23746.00"
+    editor.close()
+
+    focus(qtbot, window.search)
+    type_text("李四")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.total_count == 1,
+                    timeout=3000)
+    assert window.model.data(window.model.index(0, 1)) == "李四"
+    assert "235,004.00" in window.totals_label.text()
+    window.table.selectRow(0)
+    reopened = window.open_case(window.model.case_id(0))
+    qtbot.waitExposed(reopened)
+    assert reopened.ui.caseNoEdit.text() == "A-001"
+    assert reopened.panel.settlement_text("net_payable") == "-23,746.00"
+    reopened.close()
+    assert project_id == window.project_id()
+
+
+def test_wrong_id_check_digit_is_shown_at_the_field(qtbot, store):
+    project_id = projects.create_project(store, project_form(2))
+    editor = CaseEditor(store, project_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    fill_row(qtbot, editor.ui.ownersTable, ["", "王五", "110105194912310021"])
+    editor.refresh()
+    cell = editor.ui.ownersTable.item(0, 2)
+    assert "校验位" in cell.toolTip()
+    assert cell.background().color().name() == "#ffd6d6"
+    messages = [editor.panel.messages.item(i).text()
+                for i in range(editor.panel.messages.count())]
+    assert any("身份证号" in m and "校验位" in m for m in messages)
+    # the right check digit clears it
+    editor.ui.ownersTable.item(0, 2).setText("11010519491231002X")
+    editor.refresh()
+    assert editor.ui.ownersTable.item(0, 2).toolTip() == ""
+
+
+def test_signed_case_refuses_an_edit_until_unlocked(qtbot, store):
+    project_id = projects.create_project(store, project_form(2))
+    from store_helpers import case_form
+
+    saved = cases.save_case(store, project_id, case_form(2))
+    cases.set_status(store, saved.case_id, "signed")
+    editor = CaseEditor(store, project_id, saved.case_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert editor.locked
+    assert "已锁定" in editor.ui.lockLabel.text()
+    assert editor.ui.partsTable.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert not editor.ui.methodCombo.isEnabled()
+    assert editor.ui.unlockButton.isVisible()
+    assert not editor.unlock_with("")  # a reason is required
+    assert editor.unlock_with("评估单价更正")
+    assert not editor.locked
+    assert editor.ui.methodCombo.isEnabled()
+    editor.ui.partsTable.item(0, 3).setText("4100")
+    editor.refresh()
+    assert editor.save()
+    with store.read() as session:
+        case = cases.get_case(session, saved.case_id)
+        assert case.parts[0].unit_price == Decimal("4100")
+    assert any(e.action == "unlock" and e.reason == "评估单价更正"
+               for e in cases.history(store, saved.case_id))
+
+
+def test_unsaved_changes_are_not_lost_silently(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    project_id = projects.create_project(store, project_form(2))
+    editor = CaseEditor(store, project_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.ui.caseNoEdit.setText("X-1")
+    assert editor.dirty()
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
+    editor.close()
+    assert editor.isVisible()  # cancelled: still open, still there
+    editor.revert()
+    assert not editor.dirty()
+    assert editor.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save) is not None
+
+
+def test_first_start_offers_demo_data(qtbot, store, monkeypatch):
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert window.project_combo.count() == 0
+    window.open_demo()
+    assert window.project_combo.count() == 1
+    assert window.model.total_count >= 30
+    assert "户" in window.totals_label.text()
+
+
+def test_status_filter_and_sorting(qtbot, store):
+    create_demo(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.status_filter.setCurrentIndex(window.status_filter.findData("signed"))
+    assert window.model.total_count > 0
+    assert {r.status for r in window.model.rows} == {"signed"}
+    window.model.sort(6, Qt.SortOrder.DescendingOrder)
+    totals = [r.total for r in window.model.rows if r.total is not None]
+    assert totals == sorted(totals, reverse=True)

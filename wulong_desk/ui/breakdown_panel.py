@@ -1,0 +1,122 @@
+"""The explained breakdown beside the case editor: thirteen lines with formula and citation,
+the totals, the exchange settlement, warnings and what is still missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.rules.breakdown import SETTLEMENT_KEYS, SETTLEMENT_LABELS, TOTAL_KEYS, TOTAL_LABELS
+from wulong_desk.ui.labels import money_text
+
+LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
+
+
+class BreakdownPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        self.status = QLabel()
+        self.status.setObjectName("breakdownStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = QTableWidget(13, len(LINE_HEADERS))
+        self.table.setObjectName("linesTable")
+        self.table.setHorizontalHeaderLabels(LINE_HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 3)
+
+        totals_box = QGroupBox("合计")
+        totals_form = QFormLayout(totals_box)
+        self.totals: dict[str, QLabel] = {}
+        for key in TOTAL_KEYS:
+            label = QLabel()
+            label.setObjectName(f"total_{key}")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.totals[key] = label
+            totals_form.addRow(TOTAL_LABELS[key], label)
+        layout.addWidget(totals_box)
+
+        self.settlement_box = QGroupBox("产权调换结算")
+        settlement_form = QFormLayout(self.settlement_box)
+        self.settlement: dict[str, QLabel] = {}
+        for key in SETTLEMENT_KEYS:
+            label = QLabel()
+            label.setObjectName(f"settlement_{key}")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.settlement[key] = label
+            settlement_form.addRow(SETTLEMENT_LABELS[key], label)
+        layout.addWidget(self.settlement_box)
+
+        self.messages = QListWidget()
+        self.messages.setObjectName("messagesList")
+        self.messages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.messages.setMaximumHeight(110)
+        layout.addWidget(self.messages, 1)
+        self.show_result(None, [])
+
+    def show_result(self, result: dict[str, Any] | None, problems: list[str],
+                    exchange: bool = False) -> None:
+        self.messages.clear()
+        for text in problems:
+            self.messages.addItem(f"⚠ {text}")
+        if result is None:
+            self.status.setText("计算所需数据还不完整，下面列出缺少或有误的字段。"
+                                if problems else "")
+            for row in range(self.table.rowCount()):
+                for column in range(self.table.columnCount()):
+                    self.table.setItem(row, column, QTableWidgetItem(""))
+            for label in [*self.totals.values(), *self.settlement.values()]:
+                label.setText("—")
+            return
+        self.status.setText(f"按标准 {result['standard']} 计算（保存后记入案卷）")
+        for row, line in enumerate(result["lines"]):
+            label = QTableWidgetItem(line["label"])
+            label.setData(Qt.ItemDataRole.UserRole, line["code"])
+            amount = QTableWidgetItem(money_text(line["amount"]))
+            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            formula = QTableWidgetItem(line["note"] or line["formula"])
+            formula.setToolTip(line["formula"] + (f"\n{line['note']}" if line["note"] else ""))
+            if line["note"]:
+                formula.setForeground(Qt.GlobalColor.gray)
+            cite = QTableWidgetItem(line["citation"])
+            for column, item in enumerate((label, amount, formula, cite)):
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+        for key, label in self.totals.items():
+            label.setText(money_text(result["totals"][key]))
+        for key, label in self.settlement.items():
+            label.setText(money_text(result["settlement"][key]))
+        self.settlement_box.setVisible(exchange)
+        for text in result["warnings"]:
+            self.messages.addItem(f"提示：{text}")
+
+    def total_text(self, key: str = "total") -> str:
+        return self.totals[key].text()
+
+    def settlement_text(self, key: str) -> str:
+        return self.settlement[key].text()

@@ -1,0 +1,423 @@
+"""The case editor (designed in forms/case_editor.ui) with the live, explained breakdown.
+
+Everything typed is checked at once: problems are shown in Chinese at the field that causes
+them, and the breakdown beside the form updates as the user types (the same engine that the
+store runs when the case is saved).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.rules.inputs import InputError, Problem
+from wulong_desk.rules.model import EXCHANGE, METHODS
+from wulong_desk.services import cases as case_service
+from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.contract import project_to_contract
+from wulong_desk.services.idcard import id_problem
+from wulong_desk.services.preview import preview
+from wulong_desk.store import Store
+from wulong_desk.store.models import PERSON_ROLES
+from wulong_desk.ui.breakdown_panel import BreakdownPanel
+from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
+from wulong_desk.ui.grid import Column, Grid
+from wulong_desk.ui.history_dialog import HistoryDialog
+from wulong_desk.ui.labels import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+
+OWNER_COLUMNS = [
+    Column("role", "身份", "choice", tuple((r, PERSON_ROLE_LABELS[r]) for r in PERSON_ROLES)),
+    Column("name", "姓名"),
+    Column("id_number", "身份证号", tip="18位，输入时即校验校验位（GB 11643）"),
+    Column("phone", "电话"),
+    Column("address", "住址"),
+]
+USE_CHOICES = (("residential", "住宅"), ("commercial", "商业/办公"), ("production", "生产用房"))
+PART_COLUMNS = [
+    Column("use", "用途", "choice", USE_CHOICES),
+    Column("area", "证载面积", "number", tip="平方米，最多两位小数"),
+    Column("inner_area", "套内面积", "number", tip="住宅必填；无公摊时与证载面积相同"),
+    Column("unit_price", "评估单价", "number", tip="元/平方米（评估后填写）"),
+    Column("decoration_value", "装修评估值", "number", tip="元（标准第2项）"),
+    Column("water_accounts", "水表户", "number"),
+    Column("power_accounts", "电表户", "number"),
+    Column("gas_accounts", "气表户", "number"),
+    Column("gas_cost", "燃气开户费", "number", tip="非住宅按现行开户标准（标准第3项）"),
+    Column("business_eligible", "停产停业", "bool", tip="有营业执照和完税凭证（办法第四十二条）"),
+    Column("manufacturing", "生产制造", "bool"),
+]
+EQUIPMENT_COLUMNS = [
+    Column("name", "名称"),
+    Column("reusable", "可搬迁", "bool"),
+    Column("net_value", "折旧后净值", "number"),
+    Column("rate", "补助比例", "number", tip="0.10–0.20，不填按项目默认（标准第4项）"),
+    Column("assessed_value", "评估价值", "number", tip="搬迁后不能使用的，按评估价值"),
+]
+HOUSE_COLUMNS = [
+    Column("location", "位置"),
+    Column("area", "建筑面积", "number"),
+    Column("inner_area", "套内面积", "number", tip="不填按建筑面积"),
+    Column("unit_price", "单价", "number"),
+]
+COUNT_KEYS = ("water_accounts", "power_accounts", "gas_accounts")
+PATH = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
+                  r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
+
+
+class CaseEditor(QDialog):
+    saved = Signal(int)
+
+    def __init__(self, store: Store, project_id: int, case_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.project_id = project_id
+        self.case_id = case_id
+        self.ui = Ui_CaseEditor()
+        self.ui.setupUi(self)
+        self.panel = BreakdownPanel(self.ui.breakdownHost)
+        QVBoxLayout(self.ui.breakdownHost).addWidget(self.panel)
+        self.owners = Grid(self.ui.ownersTable, OWNER_COLUMNS)
+        self.parts = Grid(self.ui.partsTable, PART_COLUMNS)
+        self.equipment = Grid(self.ui.equipmentTable, EQUIPMENT_COLUMNS)
+        self.houses = Grid(self.ui.housesTable, HOUSE_COLUMNS)
+        for status in STATUSES:
+            self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
+        for number, method in enumerate(METHODS, start=1):
+            self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
+        self.ui.signedDate.setDate(QDate.currentDate())
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.refresh)
+        self._loaded: dict[str, Any] = {}
+        self._locked = False
+        self.last_preview = None
+        self._wire()
+        with store.read() as session:
+            project = case_service.get_project(session, project_id)
+            self.project_contract = project_to_contract(project)
+            self.project_name = project.name
+        self.load()
+
+    # ---- set-up
+    def _wire(self) -> None:
+        ui = self.ui
+        for edit in (ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
+                     ui.landAreaEdit, ui.landPriceEdit):
+            edit.textChanged.connect(self._changed)
+            edit.returnPressed.connect(self.focusNextChild)
+        for combo in (ui.statusCombo, ui.methodCombo):
+            combo.currentIndexChanged.connect(self._changed)
+        for check in (ui.signedCheck, ui.movedOnTimeCheck, ui.minHousingCheck, ui.turnoverCheck):
+            check.toggled.connect(self._changed)
+        ui.signedCheck.toggled.connect(ui.signedDate.setEnabled)
+        ui.signedDate.dateChanged.connect(self._changed)
+        for spin in (ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin):
+            spin.valueChanged.connect(self._changed)
+        for grid in (self.owners, self.parts, self.equipment, self.houses):
+            grid.changed.connect(self._changed)
+        ui.addOwnerButton.clicked.connect(lambda: self.owners.add_row())
+        ui.removeOwnerButton.clicked.connect(self.owners.remove_selected)
+        ui.addPartButton.clicked.connect(lambda: self.parts.add_row())
+        ui.removePartButton.clicked.connect(self.parts.remove_selected)
+        ui.addEquipmentButton.clicked.connect(lambda: self.equipment.add_row())
+        ui.removeEquipmentButton.clicked.connect(self.equipment.remove_selected)
+        ui.addHouseButton.clicked.connect(lambda: self.houses.add_row())
+        ui.removeHouseButton.clicked.connect(self.houses.remove_selected)
+        ui.historyButton.clicked.connect(self.show_history)
+        ui.unlockButton.clicked.connect(self.unlock)
+        box = ui.buttonBox
+        box.button(QDialogButtonBox.StandardButton.Save).clicked.connect(self.save)
+        box.button(QDialogButtonBox.StandardButton.Save).setText("保存 (Ctrl+S)")
+        box.button(QDialogButtonBox.StandardButton.Reset).setText("撤销修改")
+        box.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self.revert)
+        box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        box.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+    # ---- loading and reading the form
+    def load(self) -> None:
+        if self.case_id is None:
+            form: dict[str, Any] = {"case_no": "", "status": "surveyed", "owners": [],
+                                    "case": {"method": "money", "parts": [], "equipment": []},
+                                    "exchange_locations": []}
+            locked = False
+        else:
+            with self.store.read() as session:
+                case = case_service.get_case(session, self.case_id)
+                form = case_to_form(case)
+                locked = case.locked
+                unlocked = bool(case.unlocked_reason)
+            self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
+        self._locked = locked
+        self._fill(form)
+        self._loaded = self.form()
+        self._apply_lock()
+        self.setWindowTitle(f"案卷 {form.get('case_no') or '（新建）'} — {self.project_name}")
+        self.refresh()
+
+    def _fill(self, form: dict[str, Any]) -> None:
+        ui = self.ui
+        widgets = [ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
+                   ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
+                   ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
+                   ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin]
+        for widget in widgets:
+            widget.blockSignals(True)
+        case = form.get("case") or {}
+        ui.caseNoEdit.setText(form.get("case_no") or "")
+        ui.titleNoEdit.setText(form.get("title_no") or "")
+        ui.addressEdit.setText(form.get("address") or "")
+        ui.remarksEdit.setText(form.get("remarks") or "")
+        ui.landAreaEdit.setText(case.get("land_area") or "")
+        ui.landPriceEdit.setText(case.get("land_unit_price") or "")
+        ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
+        ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
+        signed = case.get("signed_on")
+        ui.signedCheck.setChecked(bool(signed))
+        ui.signedDate.setEnabled(bool(signed))
+        if signed:
+            ui.signedDate.setDate(QDate.fromString(signed, "yyyy-MM-dd"))
+        ui.movedOnTimeCheck.setChecked(bool(case.get("moved_on_time")))
+        ui.minHousingCheck.setChecked(bool(case.get("min_housing_eligible")))
+        exchange = case.get("exchange") or {}
+        ui.turnoverCheck.setChecked(bool(exchange.get("turnover_house")))
+        ui.transitionSpin.setValue(int(exchange.get("transition_months") or 0))
+        ui.interruptionSpin.setValue(int(exchange.get("interruption_months") or 0))
+        ui.overdueSpin.setValue(int(exchange.get("overdue_months") or 0))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.owners.set_rows(form.get("owners") or [])
+        self.parts.set_rows(case.get("parts") or [])
+        self.equipment.set_rows(case.get("equipment") or [])
+        locations = form.get("exchange_locations") or []
+        houses = [dict(h, location=locations[i] if i < len(locations) else "")
+                  for i, h in enumerate(exchange.get("houses") or [])]
+        self.houses.set_rows(houses)
+        self._show_exchange()
+
+    def form(self) -> dict[str, Any]:
+        """The form dict (services.case_form) of what is on screen now."""
+        ui = self.ui
+        method = ui.methodCombo.currentData()
+        owners, self._owner_rows = self.owners.rows()
+        parts, self._part_rows = self.parts.rows()
+        for part in parts:
+            for key in COUNT_KEYS:
+                if key in part:
+                    part[key] = _count(part[key])
+        equipment, self._equipment_rows = self.equipment.rows()
+        houses, self._house_rows = self.houses.rows()
+        case: dict[str, Any] = {
+            "method": method,
+            "min_housing_eligible": ui.minHousingCheck.isChecked(),
+            "signed_on": (ui.signedDate.date().toString("yyyy-MM-dd")
+                          if ui.signedCheck.isChecked() else None),
+            "moved_on_time": ui.movedOnTimeCheck.isChecked(),
+            "parts": parts,
+            "equipment": equipment,
+        }
+        if ui.landAreaEdit.text().strip():
+            case["land_area"] = ui.landAreaEdit.text().strip()
+        if ui.landPriceEdit.text().strip():
+            case["land_unit_price"] = ui.landPriceEdit.text().strip()
+        locations = []
+        if method == EXCHANGE:
+            case["exchange"] = {
+                "houses": [{k: v for k, v in h.items() if k != "location"} for h in houses],
+                "transition_months": ui.transitionSpin.value(),
+                "turnover_house": ui.turnoverCheck.isChecked(),
+                "interruption_months": ui.interruptionSpin.value(),
+                "overdue_months": ui.overdueSpin.value(),
+            }
+            locations = [h.get("location", "") for h in houses]
+        return {
+            "case_no": ui.caseNoEdit.text().strip(),
+            "title_no": ui.titleNoEdit.text().strip(),
+            "address": ui.addressEdit.text().strip(),
+            "remarks": ui.remarksEdit.text().strip(),
+            "status": ui.statusCombo.currentData(),
+            "owners": owners,
+            "case": case,
+            "exchange_locations": locations,
+        }
+
+    # ---- live checking
+    def _changed(self, *args: object) -> None:
+        self._show_exchange()
+        self._timer.start()
+
+    def _show_exchange(self) -> None:
+        self.ui.exchangeGroup.setVisible(self.ui.methodCombo.currentData() == EXCHANGE)
+
+    def refresh(self) -> None:
+        """Check the form and recompute the breakdown (the engine is fast: no thread needed)."""
+        self._timer.stop()
+        form = self.form()
+        result = preview(self.project_contract, form)
+        problems = list(result.problems)
+        for index, owner in enumerate(form["owners"]):   # ID numbers are checked as typed
+            number = owner.get("id_number", "")
+            if number and (why := id_problem(number)) and not any(
+                    p.path == f"owners[{index}].id_number" for p in problems):
+                problems.append(Problem(f"owners[{index}].id_number", why))
+        self.last_preview = result
+        self.show_problems(problems)
+        self.panel.show_result(result.result, [self.describe(p) for p in problems],
+                               exchange=form["case"]["method"] == EXCHANGE)
+        self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(
+            self.dirty() or self.case_id is None)
+
+    def describe(self, problem: Problem) -> str:
+        """A problem in words a clerk reads: the field's Chinese name, then the rule."""
+        match = PATH.match(problem.path)
+        if match:
+            grid, rows = self._grid_for(match["list"])
+            columns = {c.key: c.title for c in grid.columns}
+            index = int(match["index"])
+            row = rows[index] + 1 if index < len(rows) else index + 1
+            return f"{grid.table.objectName().replace('Table', '')} 第{row}行「" \
+                   f"{columns.get(match['key'], match['key'])}」：{problem.message}"
+        return f"{problem.path}：{problem.message}"
+
+    def _grid_for(self, name: str) -> tuple[Grid, list[int]]:
+        return {"owners": (self.owners, self._owner_rows),
+                "case.parts": (self.parts, self._part_rows),
+                "case.equipment": (self.equipment, self._equipment_rows),
+                "case.exchange.houses": (self.houses, self._house_rows)}[name]
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        ui = self.ui
+        single = {"case_no": ui.caseNoEdit, "case.land_area": ui.landAreaEdit,
+                  "case.land_unit_price": ui.landPriceEdit, "case.method": ui.methodCombo,
+                  "case.signed_on": ui.signedDate, "title_no": ui.titleNoEdit,
+                  "case.exchange.transition_months": ui.transitionSpin,
+                  "case.exchange.turnover_house": ui.turnoverCheck}
+        for widget in single.values():
+            widget.setStyleSheet("")
+            widget.setToolTip("")
+        for grid in (self.owners, self.parts, self.equipment, self.houses):
+            grid.clear_marks()
+        for problem in problems:
+            match = PATH.match(problem.path)
+            if match:
+                grid, rows = self._grid_for(match["list"])
+                index = int(match["index"])
+                if index < len(rows):
+                    grid.mark(rows[index], match["key"], problem.message)
+            elif problem.path in single:
+                widget = single[problem.path]
+                widget.setStyleSheet("background: #ffd6d6;")
+                widget.setToolTip(problem.message)
+
+    # ---- lock, history
+    def _apply_lock(self) -> None:
+        ui = self.ui
+        editable = not self._locked
+        for widget in (ui.methodCombo, ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck,
+                       ui.minHousingCheck, ui.landAreaEdit, ui.landPriceEdit, ui.turnoverCheck,
+                       ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
+                       ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
+                       ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
+            widget.setEnabled(editable)
+        if editable:
+            ui.signedDate.setEnabled(ui.signedCheck.isChecked())
+        for grid in (self.parts, self.equipment, self.houses):
+            grid.set_editable(editable)
+        ui.unlockButton.setVisible(self._locked)
+        ui.historyButton.setEnabled(self.case_id is not None)
+        if self._locked:
+            ui.lockLabel.setText("【已锁定】已签约，金额相关数据不能修改")
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def unlock(self) -> None:
+        if self.case_id is None:
+            return
+        reason, ok = QInputDialog.getText(self, "解锁更正", "请写明更正理由（将记入修改记录）：")
+        if not ok:
+            return
+        self.unlock_with(reason)
+
+    def unlock_with(self, reason: str) -> bool:
+        assert self.case_id is not None
+        try:
+            case_service.unlock_case(self.store, self.case_id, reason)
+        except UserError as exc:
+            QMessageBox.warning(self, "不能解锁", str(exc))
+            return False
+        current = self.form()
+        self.load()
+        self._fill(current)
+        self.refresh()
+        return True
+
+    def show_history(self) -> None:
+        if self.case_id is not None:
+            HistoryDialog(case_service.history(self.store, self.case_id), self).exec()
+
+    # ---- save, revert, close
+    def dirty(self) -> bool:
+        return self.form() != self._loaded
+
+    def save(self) -> bool:
+        form = self.form()
+        try:
+            saved = case_service.save_case(self.store, self.project_id, form, self.case_id)
+        except InputError as exc:
+            self.show_problems(exc.problems)
+            QMessageBox.warning(self, "不能保存",
+                                "\n".join(self.describe(p) for p in exc.problems))
+            return False
+        except UserError as exc:
+            QMessageBox.warning(self, "不能保存", str(exc))
+            return False
+        self.case_id = saved.case_id
+        self.load()
+        self.saved.emit(saved.case_id)
+        return True
+
+    def revert(self) -> None:
+        self.load()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dirty():
+            answer = QMessageBox.question(
+                self, "未保存的修改", "这个案卷有未保存的修改。保存吗？",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                event.ignore()
+                return
+        event.accept()
+
+    def reject(self) -> None:  # Esc goes through the same unsaved-changes check
+        self.close()
+
+
+def _count(text: Any) -> Any:
+    """Meter counts are whole numbers; anything else is passed on for the checker to name."""
+    if isinstance(text, str) and text.isdigit():
+        return int(text)
+    return text
+
+
+def today() -> date:
+    return date.today()

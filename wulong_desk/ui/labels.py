@@ -1,0 +1,18 @@
+"""Chinese labels the screens share (display only; stored values stay the codes)."""
+
+from __future__ import annotations
+
+from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
+from wulong_desk.store.models import PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+
+__all__ = ["METHOD_LABELS", "PERSON_ROLE_LABELS", "STATUSES", "STATUS_LABELS", "USE_LABELS",
+           "money_text"]
+
+
+def money_text(value: object) -> str:
+    """1234567.8 → 1,234,567.80 for display (the value itself stays exact)."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)):,.2f}"

@@ -1,0 +1,213 @@
+"""The main window: choose a project, find cases as you type, open one to edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from wulong_desk.services.demo import create_demo
+from wulong_desk.services.projects import list_projects
+from wulong_desk.store import Store
+from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.ui.case_table_model import CaseTableModel
+from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+from wulong_desk.ui.project_dialog import ProjectDialog
+from wulong_desk.ui.settings import settings
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
+        self.editors: list[CaseEditor] = []
+        self.model = CaseTableModel(store, self)
+        self.table = QTableView()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)  # Enter on a row
+        self.setCentralWidget(self.table)
+
+        bar = QToolBar("项目")
+        bar.setObjectName("mainToolBar")
+        self.addToolBar(bar)
+        self.project_combo = QComboBox()
+        self.project_combo.setObjectName("projectCombo")
+        self.project_combo.setMinimumWidth(320)
+        self.project_combo.currentIndexChanged.connect(self._project_changed)
+        bar.addWidget(QLabel("项目："))
+        bar.addWidget(self.project_combo)
+        self.new_project_action = self._action(bar, "新建项目…", self.new_project)
+        self.edit_project_action = self._action(bar, "项目设置…", self.edit_project)
+        bar.addSeparator()
+        self.new_case_action = self._action(bar, "新建案卷", self.new_case,
+                                            QKeySequence.StandardKey.New)
+        self.open_case_action = self._action(bar, "打开", self.open_selected)
+        bar.addSeparator()
+        self.search = QLineEdit()
+        self.search.setObjectName("searchEdit")
+        self.search.setPlaceholderText("查找：姓名、身份证号、电话、产权证号、坐落（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        self.search.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.search.returnPressed.connect(self._focus_table)
+        bar.addWidget(self.search)
+        focus_search = QAction(self)
+        focus_search.setShortcut(QKeySequence.StandardKey.Find)
+        focus_search.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(focus_search)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem("全部状态", None)
+        for status in STATUSES:
+            self.status_filter.addItem(STATUS_LABELS[status], status)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        bar.addWidget(self.status_filter)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("totalsLabel")
+        self.statusBar().addPermanentWidget(self.totals_label)
+        self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
+        self._restore_geometry()
+        self.reload_projects()
+
+    def _action(self, bar: QToolBar, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        bar.addAction(action)
+        return action
+
+    # ---- projects
+    def reload_projects(self, select: int | None = None) -> None:
+        projects = list_projects(self.store)
+        wanted = select if select is not None else settings().value("last_project", None, int)
+        self.project_combo.blockSignals(True)
+        self.project_combo.clear()
+        for project in projects:
+            self.project_combo.addItem(f"{project['name']}（{project['households']}户）",
+                                       project["id"])
+        index = self.project_combo.findData(wanted) if wanted is not None else -1
+        self.project_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.project_combo.blockSignals(False)
+        self.edit_project_action.setEnabled(bool(projects))
+        self.new_case_action.setEnabled(bool(projects))
+        self._project_changed()
+
+    def project_id(self) -> int | None:
+        return self.project_combo.currentData()
+
+    def _project_changed(self, *args: object) -> None:
+        if self.project_id() is not None:
+            settings().setValue("last_project", self.project_id())
+        self.apply_filter()
+
+    def offer_first_start(self) -> None:
+        """No project yet: offer to create one or to look around in demo data."""
+        if self.project_combo.count():
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("欢迎使用")
+        box.setText("还没有任何项目。要新建一个项目，还是先打开演示数据看看？")
+        new = box.addButton("新建项目", QMessageBox.ButtonRole.AcceptRole)
+        demo = box.addButton("打开演示数据", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("稍后", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is new:
+            self.new_project()
+        elif box.clickedButton() is demo:
+            self.open_demo()
+
+    def open_demo(self) -> None:
+        self.reload_projects(create_demo(self.store))
+
+    def new_project(self) -> None:
+        dialog = ProjectDialog(self.store, None, self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.reload_projects(dialog.saved_id)
+
+    def edit_project(self) -> None:
+        if self.project_id() is None:
+            return
+        dialog = ProjectDialog(self.store, self.project_id(), self)
+        if dialog.exec():
+            self.reload_projects(self.project_id())
+
+    # ---- cases
+    def apply_filter(self, *args: object) -> None:
+        self._filter_timer.stop()
+        self.model.set_query(self.project_id(), self.search.text(),
+                             self.status_filter.currentData())
+        total = money_text(self.model.total_sum) if self.model.total_sum is not None else "0.00"
+        self.totals_label.setText(f"显示 {self.model.total_count} 户，合计 {total} 元")
+
+    def _focus_table(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_case(self.model.case_id(index.row()))
+
+    def open_selected(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.open_case(self.model.case_id(index.row()))
+
+    def new_case(self) -> CaseEditor | None:
+        if self.project_id() is None:
+            return None
+        return self._show_editor(CaseEditor(self.store, self.project_id(), None, self))
+
+    def open_case(self, case_id: int) -> CaseEditor | None:
+        if self.project_id() is None:
+            return None
+        return self._show_editor(CaseEditor(self.store, self.project_id(), case_id, self))
+
+    def _show_editor(self, editor: CaseEditor) -> CaseEditor:
+        editor.saved.connect(lambda _id: self.apply_filter())
+        editor.finished.connect(lambda _r: self.editors.remove(editor)
+                                if editor in self.editors else None)
+        self.editors.append(editor)
+        editor.show()
+        return editor
+
+    # ---- window state
+    def _restore_geometry(self) -> None:
+        geometry = settings().value("main_geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 780)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors):
+            if not editor.close():
+                event.ignore()
+                return
+        settings().setValue("main_geometry", self.saveGeometry())
+        event.accept()

@@ -1,0 +1,189 @@
+"""The project dialog: every project field and option. Each option's widget is bounded by the
+range in the standard file (never hard-coded here) and its tooltip cites the article."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.rules import default_standards
+from wulong_desk.rules.inputs import InputError
+from wulong_desk.rules.standard import Option, Standard
+from wulong_desk.services import projects as project_service
+from wulong_desk.services.cases import get_project
+from wulong_desk.store import Store
+
+TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
+               ("implementer", "实施单位"), ("appraiser", "评估机构"))
+DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False))
+UNBOUNDED = 1_000_000
+
+
+def _places(option: Option) -> int:
+    values = [v for v in (option.min, option.max, option.default) if v is not None]
+    return max([2, *(-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0)])
+
+
+class ProjectDialog(QDialog):
+    def __init__(self, store: Store, project_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.project_id = project_id
+        self.setWindowTitle("项目设置" if project_id else "新建项目")
+        self.standard: Standard = max(default_standards(), key=lambda s: s.effective_from)
+        layout = QVBoxLayout(self)
+        basics = QGroupBox("项目")
+        form = QFormLayout(basics)
+        self.texts: dict[str, QLineEdit] = {}
+        for key, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"{key}Edit")
+            self.texts[key] = edit
+            form.addRow(label, edit)
+        self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
+        for key, label, _required in DATE_FIELDS:
+            self.dates[key] = self._optional_date(form, key, label)
+        self.old_town = QCheckBox("旧城区改建（需先签预签协议，办法第二十三条）")
+        self.old_town.setObjectName("oldTownCheck")
+        form.addRow("", self.old_town)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setLocale(QLocale.c())
+        self.threshold.setObjectName("presignThresholdSpin")
+        self.threshold.setDecimals(2)
+        self.threshold.setRange(0.90, 1.00)
+        self.threshold.setSingleStep(0.01)
+        self.threshold.setToolTip("预签协议生效所需的签约户数比例，不低于90%（办法第二十三条）")
+        form.addRow("预签生效比例", self.threshold)
+        layout.addWidget(basics)
+
+        options_box = QGroupBox(f"补偿选项（{self.standard.title}）")
+        options_form = QFormLayout(options_box)
+        self.options: dict[str, QWidget] = {}
+        for name, option in self.standard.options.items():
+            widget = self._option_widget(option)
+            widget.setObjectName(f"option_{name}")
+            widget.setToolTip(f"{option.help}（{option.cite}）")
+            label = QLabel(option.label + (f"（{option.unit}）" if option.unit else ""))
+            label.setToolTip(widget.toolTip())
+            options_form.addRow(label, widget)
+            self.options[name] = widget
+        layout.addWidget(options_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.saved_id: int | None = None
+        if project_id is not None:
+            self._load()
+
+    def _optional_date(self, form: QFormLayout, key: str, label: str
+                       ) -> tuple[QCheckBox, QDateEdit]:
+        check = QCheckBox()
+        edit = QDateEdit(QDate.currentDate())
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setEnabled(False)
+        edit.setObjectName(f"{key}Date")
+        check.toggled.connect(edit.setEnabled)
+        row = QWidget()
+        box = QVBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(check)
+        box.addWidget(edit)
+        form.addRow(label, row)
+        return check, edit
+
+    def _option_widget(self, option: Option) -> QWidget:
+        if option.kind == "choice":
+            combo = QComboBox()
+            for code, label in zip(option.choices, option.choice_labels, strict=True):
+                combo.addItem(label, code)
+            return combo
+        if option.kind == "date":
+            edit = QDateEdit(QDate.currentDate())
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            return edit
+        spin = QDoubleSpinBox()
+        spin.setLocale(QLocale.c())  # "0.05", whatever the system's decimal separator
+        places = _places(option)
+        spin.setDecimals(places)
+        spin.setRange(float(option.min if option.min is not None else 0),  # display bounds only
+                      float(option.max if option.max is not None else UNBOUNDED))
+        spin.setSingleStep(float(Decimal(1).scaleb(-places)) if option.max and option.max < 1
+                           else 1.0)
+        spin.setValue(float(option.default or 0))
+        return spin
+
+    def _load(self) -> None:
+        with self.store.read() as session:
+            data = project_service.project_to_dict(get_project(session, self.project_id or 0))
+        for key, edit in self.texts.items():
+            edit.setText(data.get(key) or "")
+        for key, (check, edit) in self.dates.items():
+            check.setChecked(bool(data.get(key)))
+            if data.get(key):
+                edit.setDate(QDate.fromString(data[key], "yyyy-MM-dd"))
+        self.old_town.setChecked(bool(data.get("old_town")))
+        self.threshold.setValue(float(data.get("presign_threshold") or "0.90"))
+        for name, widget in self.options.items():
+            value = data.get(name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QDateEdit):
+                widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+            elif isinstance(widget, QDoubleSpinBox) and value is not None:
+                widget.setValue(float(value))
+
+    def form(self) -> dict[str, Any]:
+        data: dict[str, Any] = {key: edit.text().strip() for key, edit in self.texts.items()}
+        for key, (check, edit) in self.dates.items():
+            data[key] = edit.date().toString("yyyy-MM-dd") if check.isChecked() else None
+        data["old_town"] = self.old_town.isChecked()
+        data["presign_threshold"] = self.threshold.textFromValue(self.threshold.value())
+        for name, widget in self.options.items():
+            if isinstance(widget, QComboBox):
+                data[name] = widget.currentData()
+            elif isinstance(widget, QDateEdit):
+                data[name] = widget.date().toString("yyyy-MM-dd")
+            elif isinstance(widget, QDoubleSpinBox):
+                # the spin box's own text: exactly the decimals shown, never a float's digits
+                data[name] = widget.textFromValue(widget.value())
+        return data
+
+    def save(self) -> None:
+        try:
+            if self.project_id is None:
+                self.saved_id = project_service.create_project(self.store, self.form())
+            else:
+                project_service.update_project(self.store, self.project_id, self.form())
+                self.saved_id = self.project_id
+        except InputError as exc:
+            QMessageBox.warning(self, "不能保存", "\n".join(str(p) for p in exc.problems))
+            return
+        except UserError as exc:
+            QMessageBox.warning(self, "不能保存", str(exc))
+            return
+        self.accept()
