@@ -54,3 +54,27 @@ def test_migrations_are_found_by_absolute_path(tmp_path, monkeypatch):
     assert migrations_dir().is_absolute()
     assert (migrations_dir() / "env.py").exists()
     open_store(tmp_path / "x.sqlite", "t").close()
+
+
+def test_results_move_to_their_own_table_in_revision_3(tmp_path):
+    """A database at revision 0002 with a stored breakdown keeps it, byte for byte."""
+    from sqlalchemy import create_engine, text
+
+    from wulong_desk.store.migrate import upgrade
+
+    path = tmp_path / "r2.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        upgrade(conn, "0002")
+        for statement in (Path(__file__).parent / "fixtures" / "rev0002_rows.sql").read_text(
+                encoding="utf-8").split(";\n"):
+            if statement.strip():
+                conn.execute(text(statement))
+    engine.dispose()
+    store = open_store(path, "t")
+    with store.read() as session:
+        case = session.get(Case, 1)
+        assert case.result.breakdown_json == '{"totals": {"total": "1.00"}}'
+        assert case.result.problems_json == "[]"
+        assert case.result.total_cents == 100
+    store.close()

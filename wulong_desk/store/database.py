@@ -141,8 +141,21 @@ def _migrate(engine: Engine, db: Path, fresh: bool) -> None:
                                  "请升级本程序后再打开。")
     if current is not None or not fresh:
         backups.backup(db, kind=f"pre-migrate-{current or 'none'}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "head")
+    with engine.connect() as conn:
+        # SQLite's own procedure for schema changes: foreign keys off while tables are rebuilt
+        # (else a rebuilt parent table cascades deletes into its children), checked afterwards.
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            migrate.upgrade(conn, "head")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                conn.rollback()
+                raise UserError(f"数据库升级后外键检查未通过（{broken[:3]}），已保留升级前的备份")
+            conn.commit()
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 def open_memory(operator: str = "test") -> Store:
