@@ -32,30 +32,41 @@ def timed(fn, repeat: int = 15) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=50_000)
-    parser.add_argument("--db", type=Path)
-    args = parser.parse_args()
-    folder = tempfile.TemporaryDirectory()
-    db = args.db or Path(folder.name) / "bench.sqlite"
-    store = open_store(db, "bench", auto_backup=False)
+def fill(store, count: int) -> int:
+    """Insert `count` generated cases into a new demo-like project; returns its id."""
     rng = random.Random(7)
     deadline = date.fromisoformat(DEMO_PROJECT["signing_deadline"])
-    start = time.perf_counter()
     with store.transaction() as session:
         project_id = create_in_session(session, dict(DEMO_PROJECT)).id
     batch = 1000
-    for first in range(0, args.cases, batch):
+    for first in range(0, count, batch):
         with store.transaction() as session:
             project = get_project(session, project_id)
-            for n in range(first, min(first + batch, args.cases)):
+            for n in range(first, min(first + batch, count)):
                 form = household(rng, n % 35, deadline)
                 form["case_no"] = f"B-{n + 1:06d}"
                 save_in_session(session, project, form)
-    elapsed = time.perf_counter() - start
-    print(f"inserted {args.cases} cases (computed, audited) in {elapsed:.1f} s "
-          f"= {args.cases / elapsed:,.0f} cases/s")
+    return project_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--db", type=Path, help="keep the database here; reused if it exists")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory()
+    db = args.db or Path(folder.name) / "bench.sqlite"
+    reuse = db.exists()
+    store = open_store(db, "bench", auto_backup=False)
+    if reuse:
+        project_id = 1
+        print(f"reusing {db}")
+    else:
+        start = time.perf_counter()
+        project_id = fill(store, args.cases)
+        elapsed = time.perf_counter() - start
+        print(f"inserted {args.cases} cases (computed, audited) in {elapsed:.1f} s "
+              f"= {args.cases / elapsed:,.0f} cases/s")
 
     with store.read() as session:
         name = search_cases(session, project_id, limit=1)[0].owner.split("、")[0]

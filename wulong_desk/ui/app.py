@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from PySide6.QtCore import Qt
@@ -29,7 +30,18 @@ def make_app() -> QApplication:
     return app
 
 
+def no_screen() -> bool:
+    """Linux/BSD without X11 or Wayland, and no Qt platform chosen: a window cannot open."""
+    if not sys.platform.startswith(("linux", "freebsd")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
+    if no_screen():
+        print("没有可用的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开窗口。"
+              "请在桌面环境中运行，或用命令行：wulong-desk --help。", file=sys.stderr)
+        return 2
     app = make_app()
     remembered = settings().value("operator", "", str)
     if not getattr(args, "operator", None) and remembered:
