@@ -7,13 +7,13 @@ import os
 import sys
 
 from wulong_desk import __version__
-from wulong_desk.commands import backup, calc, data, exchange
+from wulong_desk.commands import backup, calc, data, documents, exchange
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import UserError
 from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import StandardError
 
-COMMANDS = (calc, data, exchange, backup)
+COMMANDS = (calc, data, exchange, documents, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

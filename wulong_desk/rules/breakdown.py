@@ -5,7 +5,7 @@ This one record feeds the screen, the ledger and the agreement; nothing downstre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -81,6 +81,8 @@ class Breakdown:
     totals: dict[str, Decimal]
     settlement: dict[str, Decimal]
     warnings: tuple[str, ...]
+    # derived areas and price the documents show (证载面积, 补偿面积 incl. top-ups, P_R)
+    quantities: dict[str, Decimal] = field(default_factory=dict)
 
     def line(self, code: str) -> Line:
         for line in self.lines:
@@ -107,5 +109,6 @@ class Breakdown:
         record = self.to_json()
         record["standard_sha256"] = self.standard_sha256
         record["engine_version"] = engine_version
+        record["quantities"] = {key: f"{value:f}" for key, value in self.quantities.items()}
         record["inputs"] = [list(line.inputs) for line in self.lines]
         return record

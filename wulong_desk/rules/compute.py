@@ -328,5 +328,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             ("exchange_price", "value_difference", "net_payable", "fund_department",
              "fund_household"), ZERO)
     assert case.method in (MONEY, EXCHANGE)
+    quantities = {"area": area_r + area_n, "comp_area": comp_area_r + min_topup + area_n,
+                  "min_topup": min_topup, "price_r": price_r}
     return Breakdown(standard.id, standard.sha256, tuple(lines), totals, settlement,
-                     case.warnings)
+                     case.warnings, quantities)

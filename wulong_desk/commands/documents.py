@@ -1,0 +1,81 @@
+"""`ledger`, `verify-ledger`, `survey-template`, `import-survey`: the spreadsheets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wulong_desk.commands.common import add_store_options, open_from_args, operator_name
+from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.exports.records import load_records
+from wulong_desk.exports.verify import verify_ledger
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ledger = sub.add_parser("ledger", help="导出分户补偿台账（--public 为公示版）")
+    ledger.add_argument("--project", type=int, required=True, metavar="ID")
+    ledger.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    ledger.add_argument("--public", action="store_true",
+                        help="公示版：遮盖姓名、身份证号，无签字栏")
+    add_store_options(ledger)
+    ledger.set_defaults(run=run_ledger)
+
+    verify = sub.add_parser("verify-ledger", help="核对台账与数据库是否一致")
+    verify.add_argument("file", type=Path, metavar="FILE.xlsx")
+    add_store_options(verify)
+    verify.set_defaults(run=run_verify)
+    register_survey(sub)
+
+
+def run_ledger(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store, store.read() as session:
+        records = load_records(session, args.project)
+    write_ledger(records, args.out, public=args.public, operator=operator_name(args))
+    print(f"已导出 {len(records.entries)} 户到 {args.out}")
+    if records.incomplete:
+        print(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}", file=sys.stderr)
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with open_from_args(args) as store, store.read() as session:
+        verdict = verify_ledger(session, args.file)
+    if verdict.matches:
+        print(f"一致：台账与数据库中的计算记录相同（数据指纹 {verdict.file_fingerprint[:16]}…）")
+        return 0
+    print("不一致：台账导出后，数据库中的计算记录已有变化。")
+    if verdict.differing:
+        print(f"合计不同的案卷：{'、'.join(verdict.differing)}")
+    if verdict.missing:
+        print(f"数据库中已没有或不完整的案卷：{'、'.join(verdict.missing)}")
+    return 1
+
+
+def register_survey(sub: argparse._SubParsersAction) -> None:
+    template = sub.add_parser("survey-template", help="生成空白调查登记表（xlsx）")
+    template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    template.set_defaults(run=run_template)
+
+    survey = sub.add_parser("import-survey", help="导入填好的调查登记表（全部无误才写入）")
+    survey.add_argument("file", type=Path, metavar="FILE.xlsx")
+    survey.add_argument("--project", type=int, required=True, metavar="ID")
+    add_store_options(survey)
+    survey.set_defaults(run=run_import_survey)
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from wulong_desk.exports.survey import write_template
+
+    write_template(args.out)
+    print(f"已生成空白调查表 {args.out}")
+    return 0
+
+
+def run_import_survey(args: argparse.Namespace) -> int:
+    from wulong_desk.exports.survey import import_survey
+
+    with open_from_args(args) as store:
+        created = import_survey(store, args.project, args.file)
+    print(f"已导入 {len(created)} 户：{'、'.join(created)}")
+    return 0

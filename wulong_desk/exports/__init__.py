@@ -1,0 +1,1 @@
+"""Documents made from the stored calculation records: xlsx ledgers and notices, PDFs. Qt-free."""

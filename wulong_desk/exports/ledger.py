@@ -1,0 +1,288 @@
+"""The household compensation ledger (分户补偿台账) and the public notice (分户补偿情况公示), xlsx.
+
+One row per case, every figure taken from the stored record. The totals row is built from SUM
+formulas; the 明细 sheet explains every line with its formula and citation; the 参数 sheet names
+the standard, the options, the export time, the operator and the fingerprint of the figures.
+Written in openpyxl's write-only mode (streaming), to a temporary file, then renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.fileio import write_atomically
+from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
+from wulong_desk.services.idcard import mask_id, mask_name
+from wulong_desk.store.models import LINE_COLUMNS
+
+LINE_CODES = list(LINE_COLUMNS)
+GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
+MONEY_FORMAT = "#,##0.00"
+AREA_FORMAT = "0.00"
+FINGERPRINT_LABEL = "数据指纹"
+STANDARD_LABEL = "计算标准"
+TOTAL_HEADER = "合计"
+HEADER_ROWS = 4          # title, basis, group row, column row
+PROGRESS_EVERY = 200
+
+thin = Side(style="thin", color="808080")
+BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
+HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=16)
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+GROUP_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
+
+
+class Cancelled(Exception):
+    """The user cancelled a long export; nothing was written."""
+
+
+def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, header) for every column, in order."""
+    head = [("case_no", "案卷编号"), ("owner", "被征收人"), ("id_number", "身份证号")]
+    if not public:
+        head += [("title_no", "产权证号")]
+    head += [("address", "坐落"), ("uses", "用途"), ("area", "证载面积"),
+             ("comp_area", "补偿面积"), ("prices", "评估单价")]
+    lines = [(code, labels[code]) for code in LINE_CODES]
+    tail = [("total", TOTAL_HEADER), ("method", "补偿方式"), ("exchange_price", "产权调换房屋价款"),
+            ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
+    if not public:
+        tail += [("signature", "被征收人签字")]
+    tail += [("remarks", "备注")]
+    return head + lines + tail
+
+
+MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "net_payable"}
+SUMMED_KEYS = set(LINE_CODES) | {"total", "exchange_price", "net_payable", "area", "comp_area"}
+
+
+def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
+    record = entry.record
+    owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    names = [mask_name(o["name"]) if public else o["name"] for o in owners]
+    ids = [mask_id(o["id_number"]) if public else o["id_number"]
+           for o in owners if o["id_number"]]
+    quantities = record.get("quantities", {})
+    values: dict[str, Any] = {
+        "case_no": entry.case_no, "owner": "、".join(names), "id_number": "\n".join(ids),
+        "title_no": entry.title_no, "address": entry.address,
+        "uses": "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses)),
+        "area": Decimal(quantities.get("area", "0")),
+        "comp_area": Decimal(quantities.get("comp_area", "0")),
+        "prices": "/".join(entry.unit_prices),
+        "total": Decimal(record["totals"]["total"]),
+        "method": METHOD_LABELS.get(entry.method, entry.method),
+        "exchange_price": Decimal(record["settlement"]["exchange_price"]),
+        "net_payable": Decimal(record["settlement"]["net_payable"]),
+        "signed_on": entry.signed_on or "", "signature": "", "remarks": entry.remarks,
+    }
+    for line in record["lines"]:
+        values[line["code"]] = Decimal(line["amount"])
+    return values
+
+
+def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: Font | None =
+          None, fill: PatternFill | None = None, alignment: Alignment | None = None,
+          border: bool = True) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    if border:
+        cell.border = BORDER
+    return cell
+
+
+def build_ledger(records: ProjectRecords, *, public: bool, operator: str, exported_at: datetime,
+                 progress: Callable[[int, int], bool] | None = None) -> bytes:
+    """The workbook as bytes. progress(done, total) may return False to cancel."""
+    project = records.project
+    entries = records.entries
+    labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
+        else dict.fromkeys(LINE_CODES, "")
+    columns = _columns(public, labels)
+    keys = [key for key, _ in columns]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("分户补偿情况公示" if public else "分户补偿台账")
+    width = len(columns)
+
+    # column widths and page set-up: A3 landscape, one page wide, headers on every page
+    for index, (key, _) in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = (
+            9 if key in ("case_no", "method", "uses") else
+            20 if key in ("id_number", "title_no", "address") else
+            16 if key == "signature" else 14)
+    ws.freeze_panes = f"C{HEADER_ROWS + 1}"
+    ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddHeader.right.text = f"{project['name']}  {STANDARD_LABEL} {_standard_id(entries)}"
+
+    title = "分户补偿情况公示" if public else "分户补偿台账"
+    ws.row_dimensions[1].height = 28  # write-only: row sizes are set before the row is written
+    ws.row_dimensions[HEADER_ROWS].height = 42
+    ws.append([_cell(ws, f"{project['name']} {title}", font=TITLE_FONT, border=False,
+                     alignment=Alignment(horizontal="centerContinuous"))]
+              + [_cell(ws, None, border=False, alignment=Alignment(
+                  horizontal="centerContinuous")) for _ in range(width - 1)])
+    basis = (f"征收决定文号：{project['decision_no']}    签约期限：{project['signing_deadline']}"
+             f"    {STANDARD_LABEL}：{_standard_id(entries)}    单位：元、平方米")
+    ws.append([_cell(ws, basis, border=False)])
+
+    # grouped header: the group names centred across their line columns
+    first_line = keys.index(LINE_CODES[0])
+    group_row: list[Any] = [_cell(ws, None, fill=HEAD_FILL) for _ in range(width)]
+    position = first_line
+    for name, span in GROUPS:
+        for offset in range(span):
+            group_row[position + offset] = _cell(ws, name if offset == 0 else None,
+                                                 fill=HEAD_FILL, font=BOLD,
+                                                 alignment=GROUP_ALIGN)
+        position += span
+    settle_from = keys.index("exchange_price")
+    group_row[settle_from] = _cell(ws, "产权调换结算", fill=HEAD_FILL, font=BOLD,
+                                   alignment=GROUP_ALIGN)
+    group_row[settle_from + 1] = _cell(ws, None, fill=HEAD_FILL, alignment=GROUP_ALIGN)
+    ws.append(group_row)
+    ws.append([_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
+               for _, header in columns])
+
+    signature_height = 36 if not public else None
+    total = len(entries)
+    for done, entry in enumerate(entries, start=1):
+        if signature_height:  # tall enough to sign in
+            ws.row_dimensions[HEADER_ROWS + done].height = signature_height
+        values = _values(entry, public)
+        row = []
+        for key in keys:
+            value = values.get(key)
+            if key in MONEY_KEYS:
+                row.append(_cell(ws, value, number_format=MONEY_FORMAT))
+            elif key in ("area", "comp_area"):
+                row.append(_cell(ws, value, number_format=AREA_FORMAT))
+            else:
+                row.append(_cell(ws, value))
+        ws.append(row)
+        if progress is not None and done % PROGRESS_EVERY == 0 and progress(done, total) is False:
+            raise Cancelled
+    first, last = HEADER_ROWS + 1, HEADER_ROWS + total
+    totals_row: list[Any] = []
+    for index, key in enumerate(keys, start=1):
+        letter = get_column_letter(index)
+        if key == "case_no":
+            totals_row.append(_cell(ws, "合计", font=BOLD))
+        elif key == "owner":
+            totals_row.append(_cell(ws, f"{total}户", font=BOLD))
+        elif key in SUMMED_KEYS and total:
+            totals_row.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
+                                    number_format=AREA_FORMAT if key in ("area", "comp_area")
+                                    else MONEY_FORMAT))
+        else:
+            totals_row.append(_cell(ws, None))
+    ws.append(totals_row)
+    ws.append([])
+    if not public:
+        ws.append(["制表人：", None, None, "审核人：", None, None, None, "负责人：", None, None,
+                   None, "日期：    年    月    日"])
+    else:
+        ws.append([f"公示期间如有异议，请向{project['department'] or '房屋征收部门'}书面提出。"
+                   "（办法第二十九条）"])
+    ws.append([f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None, None,
+               None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"])
+    if records.incomplete:
+        ws.append([f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"])
+
+    _detail_sheet(wb, entries, public)
+    _parameter_sheet(wb, records, operator, exported_at, public)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    if progress is not None:
+        progress(total, total)
+    return buffer.getvalue()
+
+
+def _standard_id(entries: list[CaseEntry]) -> str:
+    ids = sorted({entry.record["standard"] for entry in entries})
+    return "、".join(ids) if ids else "—"
+
+
+def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
+    ws = wb.create_sheet("明细")
+    for letter, width in zip("ABCDEFG", (10, 14, 26, 70, 14, 30, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
+               ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额", "依据", "说明")])
+    for entry in entries:
+        for line in entry.record["lines"]:
+            ws.append([entry.case_no, line["code"], line["label"], line["formula"],
+                       _cell(ws, Decimal(line["amount"]), number_format=MONEY_FORMAT,
+                             border=False), line["citation"], line["note"]])
+
+
+def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
+                     exported_at: datetime, public: bool) -> None:
+    from wulong_desk.rules import default_standards
+
+    ws = wb.create_sheet("参数")
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 80
+    project = records.project
+    ws.append([_cell(ws, "项目", font=BOLD), project["name"]])
+    ws.append(["项目编号（UUID）", project["uuid"]])
+    ws.append(["征收决定文号", project["decision_no"]])
+    ws.append(["征收决定公告日", project["announced_on"]])
+    standard_ids = sorted({e.record["standard"] for e in records.entries})
+    for standard_id in standard_ids:
+        standard = default_standards().get(standard_id)
+        if standard is not None:
+            ws.append([STANDARD_LABEL, f"{standard.id}（{standard.title}，"
+                       f"{standard.effective_from.isoformat()} 起施行）"])
+            ws.append(["依据文件", "；".join(standard.documents.values())])
+        else:
+            ws.append([STANDARD_LABEL, standard_id])
+    for key in ("zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
+                "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate",
+                "signing_deadline"):
+        ws.append([f"项目选项 {key}", str(project.get(key))])
+    ws.append(["户数", len(records.entries)])
+    ws.append(["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
+    ws.append(["导出人", operator])
+    ws.append(["版本", "公示版（已遮盖个人信息）" if public else "内部签字版"])
+    ws.append([FINGERPRINT_LABEL, records.fingerprint])
+    ws.append(["说明", "数据指纹由每户保存的计算记录算出；用 wulong-desk verify-ledger 可核对"
+                       "纸质或电子台账与数据库是否一致。"])
+
+
+def write_ledger(records: ProjectRecords, out: Path, *, public: bool, operator: str,
+                 exported_at: datetime | None = None,
+                 progress: Callable[[int, int], bool] | None = None) -> Path:
+    data = build_ledger(records, public=public, operator=operator,
+                        exported_at=exported_at or datetime.now(),
+                        progress=progress)
+    return write_atomically(Path(out), data, private=not public)

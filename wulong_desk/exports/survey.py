@@ -1,0 +1,278 @@
+"""Household survey sheets: a blank template with drop-down lists, and an all-or-nothing import.
+
+One row per house part; rows with the same 案卷编号 form one household, whose owner, title and
+method are read from its first row. Every bad cell is reported as sheet / row / column and a
+reason in Chinese, and nothing is written unless the whole sheet is valid.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+
+from wulong_desk.errors import UserError
+from wulong_desk.fileio import write_atomically
+from wulong_desk.rules.inputs import InputError
+from wulong_desk.services.case_form import check_form
+from wulong_desk.services.cases import get_project, save_in_session
+from wulong_desk.store import Store
+from wulong_desk.store.models import Case
+
+SHEET = "调查登记"
+USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
+METHOD_NAMES = {"货币补偿": "money", "产权调换": "exchange"}
+YES_NO = {"是": True, "否": False}
+# (key, header, required, kind)
+COLUMNS: list[tuple[str, str, bool, str]] = [
+    ("case_no", "案卷编号", True, "text"),
+    ("name", "被征收人姓名", True, "text"),
+    ("id_number", "身份证号", False, "text"),
+    ("phone", "电话", False, "text"),
+    ("title_no", "产权证号", True, "text"),
+    ("address", "坐落", False, "text"),
+    ("method", "补偿方式", True, "method"),
+    ("use", "用途", True, "use"),
+    ("area", "证载面积", True, "number"),
+    ("inner_area", "套内面积", False, "number"),
+    ("unit_price", "评估单价", False, "number"),
+    ("decoration_value", "装修评估值", False, "number"),
+    ("water_accounts", "水表户数", False, "count"),
+    ("power_accounts", "电表户数", False, "count"),
+    ("gas_accounts", "气表户数", False, "count"),
+    ("gas_cost", "燃气开户费", False, "number"),
+    ("business_eligible", "停产停业", False, "yesno"),
+    ("manufacturing", "生产制造", False, "yesno"),
+    ("min_housing_eligible", "最低住房保障", False, "yesno"),
+    ("remarks", "备注", False, "text"),
+]
+HEADERS = [header for _, header, _, _ in COLUMNS]
+COLUMN_OF = {key: index for index, (key, _, _, _) in enumerate(COLUMNS)}
+PART_KEYS = ("use", "area", "inner_area", "unit_price", "decoration_value", "water_accounts",
+             "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing")
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def template_bytes() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(HEADERS)
+    for index, (_, header, required, _) in enumerate(COLUMNS):
+        cell = ws.cell(row=1, column=index + 1)
+        cell.font = Font(bold=True, color="C00000" if required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        ws.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
+    ws.freeze_panes = "A2"
+    for kind, names in (("use", USE_NAMES), ("method", METHOD_NAMES), ("yesno", YES_NO)):
+        validation = DataValidation(type="list", formula1='"' + ",".join(names) + '"',
+                                    allow_blank=True, showErrorMessage=True,
+                                    errorTitle="请从列表中选择", error="只能选择列表中的值")
+        ws.add_data_validation(validation)
+        for index, (_, _, _, column_kind) in enumerate(COLUMNS):
+            if column_kind == kind:
+                validation.add(f"{_letter(index)}2:{_letter(index)}5000")
+    notes = wb.create_sheet("说明")
+    for line in (
+        "每行填写一个房屋部分；同一户的多个部分（如住宅和门面）填多行，案卷编号相同。",
+        "户的信息（姓名、身份证号、产权证号、补偿方式等）以该户第一行为准。",
+        "红色列名为必填。面积、金额最多两位小数；用途、补偿方式、是/否请从下拉列表选择。",
+        "评估单价可在评估后再填；住宅须填套内面积（无公摊时与证载面积相同）。",
+        "导入时整张表全部无误才会写入；有错误会逐格列出工作表、行、列和原因。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 90
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_template(out: Path) -> Path:
+    return write_atomically(Path(out), template_bytes())
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        header = HEADERS_BY_LETTER.get(self.column, "")
+        return f"{self.sheet}!{self.column}{self.row}（{header}）：{self.reason}"
+
+
+HEADERS_BY_LETTER = {_letter(i): h for i, h in enumerate(HEADERS)}
+
+
+class SurveyError(UserError):
+    exit_code = 2
+
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = problems
+        super().__init__(f"调查表有 {len(problems)} 处问题，未导入任何数据：\n"
+                         + "\n".join(str(p) for p in problems))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # Excel keeps numbers as binary doubles; repr gives the shortest decimal that round-trips,
+        # i.e. what was typed. Read exactly from that text, never from the float.
+        return repr(value)
+    return str(value).strip()
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise UserError(f"找不到调查表：{path}") from exc
+    except Exception as exc:
+        raise UserError(f"不是有效的 xlsx 文件：{path}（{exc}）") from exc
+    try:
+        if SHEET not in wb.sheetnames:
+            raise SurveyError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        raise SurveyError([CellProblem(SHEET, 1, "A", "表是空的")])
+    header = [_cell_text(v) for v in rows[0]]
+    problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
+                for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+    if problems:
+        raise SurveyError(problems)
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {key: _cell_text(row[i]) if i < len(row) else ""
+                  for i, (key, _, _, _) in enumerate(COLUMNS)}
+        if any(values.values()):
+            out.append((number, values))
+    return out
+
+
+def _forms(rows: list[tuple[int, dict[str, str]]]
+           ) -> tuple[dict[str, dict[str, Any]], dict[str, list[int]], list[CellProblem]]:
+    problems: list[CellProblem] = []
+    forms: dict[str, dict[str, Any]] = {}
+    rows_of: dict[str, list[int]] = {}
+
+    def bad(row: int, key: str, reason: str) -> None:
+        problems.append(CellProblem(SHEET, row, _letter(COLUMN_OF[key]), reason))
+
+    household_keys = {"name", "id_number", "phone", "title_no", "address", "method",
+                      "min_housing_eligible"}
+    for number, values in rows:
+        continuation = values["case_no"] in forms  # a further part of a household above
+        for key, _, required, kind in COLUMNS:
+            text = values[key]
+            if required and not text and not (continuation and key in household_keys):
+                bad(number, key, "必须填写")
+            elif text and kind == "use" and text not in USE_NAMES:
+                bad(number, key, f"应为 {'、'.join(USE_NAMES)} 之一")
+            elif text and kind == "method" and text not in METHOD_NAMES:
+                bad(number, key, f"应为 {'、'.join(METHOD_NAMES)} 之一")
+            elif text and kind == "yesno" and text not in YES_NO:
+                bad(number, key, "应为“是”或“否”")
+            elif text and kind == "count" and not re.fullmatch(r"\d+(\.0)?", text):
+                bad(number, key, "应为不小于0的整数")
+        case_no = values["case_no"]
+        if not case_no:
+            continue
+        part: dict[str, Any] = {"use": USE_NAMES.get(values["use"], "residential")}
+        for key in PART_KEYS[1:]:
+            text = values[key]
+            if not text:
+                continue
+            kind = COLUMNS[COLUMN_OF[key]][3]
+            if kind == "count":
+                part[key] = int(Decimal(text)) if re.fullmatch(r"\d+(\.0)?", text) else text
+            elif kind == "yesno":
+                part[key] = YES_NO.get(text, False)
+            else:
+                part[key] = text
+        if case_no not in forms:
+            owner = {"role": "owner", "name": values["name"], "id_number": values["id_number"],
+                     "phone": values["phone"]}
+            forms[case_no] = {
+                "case_no": case_no, "title_no": values["title_no"],
+                "address": values["address"], "remarks": values["remarks"],
+                "owners": [owner],
+                "case": {"method": METHOD_NAMES.get(values["method"], "money"),
+                         "min_housing_eligible": YES_NO.get(values["min_housing_eligible"],
+                                                            False),
+                         "parts": [], "equipment": []},
+            }
+            rows_of[case_no] = []
+        forms[case_no]["case"]["parts"].append(part)
+        rows_of[case_no].append(number)
+    return forms, rows_of, problems
+
+
+PATH = re.compile(r"^case\.parts\[(\d+)\]\.(\w+)$|^owners\[0\]\.(\w+)$|^(\w+)$")
+
+
+def import_survey(store: Store, project_id: int, path: Path) -> list[str]:
+    """Import a filled survey sheet into a project. Returns the new case numbers."""
+    forms, rows_of, problems = _forms(_read_rows(path))
+    titles: dict[str, str] = {}
+    for case_no, form in forms.items():
+        first = rows_of[case_no][0]
+        title = form["title_no"]
+        if title and title in titles and titles[title] != case_no:
+            problems.append(CellProblem(SHEET, first, _letter(COLUMN_OF["title_no"]),
+                                        f"产权证号与 {titles[title]} 重复"))
+        titles.setdefault(title, case_no)
+        for problem in check_form(form):
+            match = PATH.match(problem.path)
+            row, key = first, None
+            if match and match.group(1) is not None:
+                index = int(match.group(1))
+                row = rows_of[case_no][index] if index < len(rows_of[case_no]) else first
+                key = match.group(2)
+            elif match and match.group(3):
+                key = {"name": "name", "id_number": "id_number", "phone": "phone"}.get(
+                    match.group(3))
+            elif match and match.group(4):
+                key = match.group(4) if match.group(4) in COLUMN_OF else None
+            column = _letter(COLUMN_OF[key]) if key in COLUMN_OF else "A"
+            problems.append(CellProblem(SHEET, row, column, problem.message))
+    with store.transaction() as session:
+        project = get_project(session, project_id)
+        existing_titles = dict(session.execute(select(Case.title_no, Case.case_no).where(
+            Case.project_id == project_id, Case.title_no.in_(list(titles)))).all())
+        existing_numbers = set(session.execute(select(Case.case_no).where(
+            Case.project_id == project_id, Case.case_no.in_(list(forms)))).scalars())
+        for case_no, form in forms.items():
+            first = rows_of[case_no][0]
+            if form["title_no"] in existing_titles:
+                known = existing_titles[form["title_no"]]
+                problems.append(CellProblem(SHEET, first, _letter(COLUMN_OF["title_no"]),
+                                            f"产权证号已登记在案卷 {known}"))
+            if case_no in existing_numbers:
+                problems.append(CellProblem(SHEET, first, "A", "案卷编号在本项目中已存在"))
+        if problems:
+            problems.sort(key=lambda p: (p.row, p.column))
+            raise SurveyError(problems)
+        for form in forms.values():
+            try:
+                save_in_session(session, project, form)
+            except InputError as exc:  # pragma: no cover - check_form found these above
+                raise SurveyError([CellProblem(SHEET, 0, "A", str(exc))]) from exc
+    return list(forms)
