@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(verify)
     verify.set_defaults(run=run_verify)
     register_survey(sub)
+    register_agreements(sub)
 
 
 def run_ledger(args: argparse.Namespace) -> int:
@@ -78,4 +79,48 @@ def run_import_survey(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
         created = import_survey(store, args.project, args.file)
     print(f"已导入 {len(created)} 户：{'、'.join(created)}")
+    return 0
+
+
+def register_agreements(sub: argparse._SubParsersAction) -> None:
+    agreement = sub.add_parser("agreement", help="出具补偿协议草稿或结算单（PDF）")
+    target = agreement.add_mutually_exclusive_group(required=True)
+    target.add_argument("--case", type=int, metavar="ID")
+    target.add_argument("--project", type=int, metavar="ID", help="整个项目，每户一个文件")
+    agreement.add_argument("--kind", choices=("money", "exchange", "presign", "settlement"),
+                           help="单户必填；批量时不填则按每户的补偿方式")
+    agreement.add_argument("--out", type=Path, metavar="FILE.pdf")
+    agreement.add_argument("--out-dir", type=Path, metavar="DIR")
+    add_store_options(agreement)
+    agreement.set_defaults(run=run_agreement)
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    from wulong_desk.errors import UsageError
+    from wulong_desk.exports.agreement import write_pdf
+    from wulong_desk.exports.records import load_case
+
+    if args.case is not None:
+        if args.kind is None or args.out is None:
+            raise UsageError("单户出具需要 --kind 和 --out")
+        with open_from_args(args) as store, store.read() as session:
+            project, entry = load_case(session, args.case)
+        if entry is None:
+            raise UsageError(f"案卷 {args.case} 的计算还不完整，不能出具文书")
+        write_pdf(args.kind, project, entry, args.out)
+        print(f"已生成 {args.out}")
+        return 0
+    if args.out_dir is None:
+        raise UsageError("批量出具需要 --out-dir")
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    with open_from_args(args) as store, store.read() as session:
+        records = load_records(session, args.project)
+    for entry in records.entries:
+        kind = args.kind or entry.method
+        if kind in ("money", "exchange"):
+            kind = entry.method
+        write_pdf(kind, records.project, entry, args.out_dir / f"{entry.case_no}-{kind}.pdf")
+    print(f"已生成 {len(records.entries)} 份到 {args.out_dir}")
+    if records.incomplete:
+        print(f"未出具（计算数据不完整）：{'、'.join(records.incomplete)}", file=sys.stderr)
     return 0

@@ -36,6 +36,8 @@ class CaseEntry:
     record: dict[str, Any]              # the stored calc record (contract output + extras)
     record_text: str                    # exactly as stored, for the fingerprint
     exchange_houses: list[dict[str, str]]
+    transition_months: int | None = None
+    turnover_house: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ def _entry(case: Case) -> CaseEntry:
         remarks=case.remarks, record=json.loads(text), record_text=text,
         exchange_houses=[{"location": h.location, "area": f"{h.area:f}",
                           "inner_area": f"{(h.inner_area or h.area):f}",
-                          "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses])
+                          "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses],
+        transition_months=case.transition_months, turnover_house=case.turnover_house)
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None

@@ -83,6 +83,8 @@ class Breakdown:
     warnings: tuple[str, ...]
     # derived areas and price the documents show (证载面积, 补偿面积 incl. top-ups, P_R)
     quantities: dict[str, Decimal] = field(default_factory=dict)
+    # each exchange house: area, payable area after the shared-area cap, price (办法第三十六条)
+    houses: tuple[dict[str, Decimal], ...] = ()
 
     def line(self, code: str) -> Line:
         for line in self.lines:
@@ -110,5 +112,7 @@ class Breakdown:
         record["standard_sha256"] = self.standard_sha256
         record["engine_version"] = engine_version
         record["quantities"] = {key: f"{value:f}" for key, value in self.quantities.items()}
+        record["houses"] = [{key: f"{value:f}" for key, value in house.items()}
+                            for house in self.houses]
         record["inputs"] = [list(line.inputs) for line in self.lines]
         return record

@@ -302,6 +302,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     totals = {"value": value, "loss": loss, "reward": reward, "total": grand}
 
     # ---- exchange settlement
+    houses: list[dict[str, Decimal]] = []
     if exchange is not None:
         cap = p["exchange_shared_cap"]
         price = ZERO
@@ -312,7 +313,10 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                 payable = round2(inner * (ONE + cap))
             else:
                 payable = house.area
-            price += round2(payable * house.unit_price)
+            house_price = round2(payable * house.unit_price)
+            houses.append({"area": house.area, "payable_area": payable,
+                           "unit_price": house.unit_price, "price": house_price})
+            price += house_price
             area_e += house.area
         fund_rate = project.maintenance_fund_rate
         own = area_r + area_n
@@ -331,4 +335,4 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     quantities = {"area": area_r + area_n, "comp_area": comp_area_r + min_topup + area_n,
                   "min_topup": min_topup, "price_r": price_r}
     return Breakdown(standard.id, standard.sha256, tuple(lines), totals, settlement,
-                     case.warnings, quantities)
+                     case.warnings, quantities, tuple(houses))
