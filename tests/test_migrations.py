@@ -78,3 +78,9 @@ def test_results_move_to_their_own_table_in_revision_3(tmp_path):
         assert case.result.problems_json == "[]"
         assert case.result.total_cents == 100
     store.close()
+
+
+def test_the_written_down_head_is_alembics_head():
+    from wulong_desk.store.migrate import HEAD, alembic_head
+
+    assert HEAD == alembic_head()

@@ -41,15 +41,25 @@ class CaseTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Load the first page at once; the count and sum (a scan of every match) are asked for
+        separately with totals(), so typing in the search box never waits for them."""
         self.beginResetModel()
         self.rows = []
+        self.more = False
         self.total_count, self.total_sum = 0, None
         if self.project_id is not None:
             with self.store.read() as session:
-                self.total_count, self.total_sum = sum_totals(
-                    session, self.project_id, self.text, self.status)
                 self.rows = self._page(session, 0)
+            self.more = len(self.rows) == PAGE
+            self.total_count = len(self.rows)
         self.endResetModel()
+
+    def totals(self) -> tuple[int, Any]:
+        """(how many cases match, the sum of their totals) for the current query."""
+        if self.project_id is None:
+            return 0, None
+        with self.store.read() as session:
+            return sum_totals(session, self.project_id, self.text, self.status)
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:
         assert self.project_id is not None
@@ -58,15 +68,15 @@ class CaseTableModel(QAbstractTableModel):
                             offset=offset)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total_count
+        return not parent.isValid() and self.more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project_id is None:
             return
         with self.store.read() as session:
             more = self._page(session, len(self.rows))
+        self.more = len(more) == PAGE
         if not more:
-            self.total_count = len(self.rows)
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +28,37 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.projects import list_projects
+from wulong_desk.services.search import sum_totals
 from wulong_desk.store import Store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 from wulong_desk.ui.project_dialog import ProjectDialog
 from wulong_desk.ui.settings import settings
+
+
+class TotalsBridge(QObject):
+    """Carries a worker's answer back to the GUI thread (a queued signal)."""
+
+    ready = Signal(int, int, object)
+
+
+class TotalsTask(QRunnable):
+    """Counts and sums the matching cases off the GUI thread (no widget is touched here)."""
+
+    def __init__(self, model: CaseTableModel, generation: int, bridge: TotalsBridge):
+        super().__init__()
+        self.model, self.generation, self.bridge = model, generation, bridge
+        self.query = (model.project_id, model.text, model.status)
+
+    def run(self) -> None:
+        project_id, text, status = self.query
+        if project_id is None:
+            self.bridge.ready.emit(self.generation, 0, None)
+            return
+        with self.model.store.read() as session:
+            count, total = sum_totals(session, project_id, text, status)
+        self.bridge.ready.emit(self.generation, count, total)
 
 
 class MainWindow(QMainWindow):
@@ -87,6 +121,9 @@ class MainWindow(QMainWindow):
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
         self._filter_timer.timeout.connect(self.apply_filter)
+        self._generation = 0
+        self._bridge = TotalsBridge(self)
+        self._bridge.ready.connect(self._totals_ready)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("totalsLabel")
         self.statusBar().addPermanentWidget(self.totals_label)
@@ -159,11 +196,26 @@ class MainWindow(QMainWindow):
 
     # ---- cases
     def apply_filter(self, *args: object) -> None:
+        """Show the first page at once; count and sum the matches on a worker thread."""
         self._filter_timer.stop()
         self.model.set_query(self.project_id(), self.search.text(),
                              self.status_filter.currentData())
-        total = money_text(self.model.total_sum) if self.model.total_sum is not None else "0.00"
-        self.totals_label.setText(f"显示 {self.model.total_count} 户，合计 {total} 元")
+        self._generation += 1
+        self.totals_label.setText("正在统计…")
+        QThreadPool.globalInstance().start(
+            TotalsTask(self.model, self._generation, self._bridge))
+
+    def _totals_ready(self, generation: int, count: int, total: object) -> None:
+        if generation != self._generation:
+            return  # an older query's answer: the user has typed on
+        self.model.total_count, self.model.total_sum = count, total
+        text = money_text(total) if total is not None else "0.00"
+        self.totals_label.setText(f"显示 {count} 户，合计 {text} 元")
+
+    def wait_for_totals(self, timeout_ms: int = 5000) -> None:
+        """For tests and scripts: until the status bar shows the current query's totals."""
+        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        QCoreApplication.processEvents()
 
     def _focus_table(self) -> None:
         self.table.setFocus()
