@@ -48,28 +48,10 @@ class BreakdownPanel(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 3)
 
-        totals_box = QGroupBox("合计")
-        totals_form = QFormLayout(totals_box)
-        self.totals: dict[str, QLabel] = {}
-        for key in TOTAL_KEYS:
-            label = QLabel()
-            label.setObjectName(f"total_{key}")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.totals[key] = label
-            totals_form.addRow(TOTAL_LABELS[key], label)
+        totals_box, self.totals = self._figures("合计", "total", TOTAL_KEYS, TOTAL_LABELS)
         layout.addWidget(totals_box)
-
-        self.settlement_box = QGroupBox("产权调换结算")
-        settlement_form = QFormLayout(self.settlement_box)
-        self.settlement: dict[str, QLabel] = {}
-        for key in SETTLEMENT_KEYS:
-            label = QLabel()
-            label.setObjectName(f"settlement_{key}")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.settlement[key] = label
-            settlement_form.addRow(SETTLEMENT_LABELS[key], label)
+        self.settlement_box, self.settlement = self._figures(
+            "产权调换结算", "settlement", SETTLEMENT_KEYS, SETTLEMENT_LABELS)
         layout.addWidget(self.settlement_box)
 
         self.messages = QListWidget()
@@ -78,6 +60,22 @@ class BreakdownPanel(QWidget):
         self.messages.setMaximumHeight(110)
         layout.addWidget(self.messages, 1)
         self.show_result(None, [])
+
+    @staticmethod
+    def _figures(title: str, prefix: str, keys: tuple[str, ...], labels: dict[str, str]
+                 ) -> tuple[QGroupBox, dict[str, QLabel]]:
+        """A box of right-aligned, selectable figures, one row per key."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        figures: dict[str, QLabel] = {}
+        for key in keys:
+            label = QLabel()
+            label.setObjectName(f"{prefix}_{key}")
+            label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            figures[key] = label
+            form.addRow(labels[key], label)
+        return box, figures
 
     def show_result(self, result: dict[str, Any] | None, problems: list[str],
                     exchange: bool = False) -> None:
