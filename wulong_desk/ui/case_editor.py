@@ -8,7 +8,6 @@ store runs when the case is saved).
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -417,7 +416,3 @@ def _count(text: Any) -> Any:
     if isinstance(text, str) and text.isdigit():
         return int(text)
     return text
-
-
-def today() -> date:
-    return date.today()
