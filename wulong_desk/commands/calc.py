@@ -99,18 +99,13 @@ def read_source(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = read_source(args.file)
-    try:
-        raw = load_json_text(text)
-        if isinstance(raw, list):
-            output = calculate_batch(raw)
-        else:
-            output = json.dumps(calculate_one(raw, default_standards()), ensure_ascii=False,
-                                indent=2)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        return 2
+    # bad input raises InputError: the command line prints one line per problem, exit 2
+    raw = load_json_text(read_source(args.file))
+    if isinstance(raw, list):
+        output = calculate_batch(raw)
+    else:
+        output = json.dumps(calculate_one(raw, default_standards()), ensure_ascii=False,
+                            indent=2)
     sys.stdout.write(output)
     sys.stdout.write("\n")
     return 0

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wulong_desk.services.cases import get_project
+from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.projects import project_to_dict
 from wulong_desk.store.models import Case, CaseResult, Project
 
@@ -101,11 +101,7 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
 
 
 def load_case(session: Session, case_id: int) -> tuple[dict[str, Any], CaseEntry | None]:
-    case = session.get(Case, case_id)
-    if case is None:
-        from wulong_desk.services.cases import NotFoundError
-
-        raise NotFoundError(f"没有编号为 {case_id} 的案卷")
+    case = get_case(session, case_id)
     project = project_to_dict(case.project)
     if case.result is None or not case.result.ok:
         return project, None

@@ -12,6 +12,7 @@ reported by the stored result's problems instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +50,21 @@ def _text(reader: FieldReader, data: dict[str, Any], key: str, path: str, *,
     if len(value) > limit:
         reader.fail(f"{path}.{key}" if path else key, f"不能超过{limit}个字")
     return value
+
+
+def _objects(reader: FieldReader, raw: Any, path: str
+             ) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Each JSON object of a list field, with its path; a malformed list or entry is reported."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        reader.fail(path, "应为数组")
+        return
+    for index, item in enumerate(raw):
+        if isinstance(item, dict):
+            yield index, f"{path}[{index}]", item
+        else:
+            reader.fail(f"{path}[{index}]", "应为 JSON 对象")
 
 
 def case_to_form(case: Case) -> dict[str, Any]:
@@ -114,16 +130,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         reader.fail("status", f"应为 {' | '.join(STATUSES)} 之一")
         status = case.status or "surveyed"
 
-    owners_raw = form.get("owners") or []
     owners: list[dict[str, str]] = []
-    if not isinstance(owners_raw, list):
-        reader.fail("owners", "应为数组")
-        owners_raw = []
-    for index, raw in enumerate(owners_raw):
-        path = f"owners[{index}]"
-        if not isinstance(raw, dict):
-            reader.fail(path, "应为 JSON 对象")
-            continue
+    for _index, path, raw in _objects(reader, form.get("owners"), "owners"):
         role = raw.get("role") or "owner"
         if role not in PERSON_ROLES:
             reader.fail(f"{path}.role", f"应为 {' | '.join(PERSON_ROLES)} 之一")
@@ -144,16 +152,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         if key not in CASE_FIELDS:
             reader.warnings.append(f"case.{key}: 未知字段，已忽略")
     method = reader.choice(data, "method", "case", METHODS)
-    parts_raw = data.get("parts") or []
     parts: list[dict[str, Any]] = []
-    if not isinstance(parts_raw, list):
-        reader.fail("case.parts", "应为数组")
-        parts_raw = []
-    for index, raw in enumerate(parts_raw):
-        path = f"case.parts[{index}]"
-        if not isinstance(raw, dict):
-            reader.fail(path, "应为 JSON 对象")
-            continue
+    for _index, path, raw in _objects(reader, data.get("parts"), "case.parts"):
         use = reader.choice(raw, "use", path, USES)
         parts.append({
             "use": use,
@@ -173,13 +173,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
             "business_eligible": reader.boolean(raw, "business_eligible", path),
             "manufacturing": reader.boolean(raw, "manufacturing", path),
         })
-    equipment_raw = data.get("equipment") or []
     equipment: list[dict[str, Any]] = []
-    for index, raw in enumerate(equipment_raw if isinstance(equipment_raw, list) else []):
-        path = f"case.equipment[{index}]"
-        if not isinstance(raw, dict):
-            reader.fail(path, "应为 JSON 对象")
-            continue
+    for _index, path, raw in _objects(reader, data.get("equipment"), "case.equipment"):
         equipment.append({
             "name": _text(reader, raw, "name", path, required=True, limit=200),
             "reusable": reader.boolean(raw, "reusable", path, required=True),
@@ -194,11 +189,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     exchange = data.get("exchange")
     if isinstance(exchange, dict):
         locations = form.get("exchange_locations") or []
-        for index, raw in enumerate(exchange.get("houses") or []):
-            path = f"case.exchange.houses[{index}]"
-            if not isinstance(raw, dict):
-                reader.fail(path, "应为 JSON 对象")
-                continue
+        for index, path, raw in _objects(reader, exchange.get("houses"),
+                                         "case.exchange.houses"):
             location = locations[index] if index < len(locations) else ""
             houses.append({
                 "location": location if isinstance(location, str) else "",

@@ -27,7 +27,6 @@ from wulong_desk.rules.model import EXCHANGE, METHODS
 from wulong_desk.services import cases as case_service
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
-from wulong_desk.services.idcard import id_problem
 from wulong_desk.services.preview import preview
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES
@@ -268,12 +267,7 @@ class CaseEditor(QDialog):
         self._timer.stop()
         form = self.form()
         result = preview(self.project_contract, form)
-        problems = list(result.problems)
-        for index, owner in enumerate(form["owners"]):   # ID numbers are checked as typed
-            number = owner.get("id_number", "")
-            if number and (why := id_problem(number)) and not any(
-                    p.path == f"owners[{index}].id_number" for p in problems):
-                problems.append(Problem(f"owners[{index}].id_number", why))
+        problems = result.problems  # ID check digits included: the form checker tests them
         self.last_preview = result
         self.show_problems(problems)
         self.panel.show_result(result.result, [self.describe(p) for p in problems],

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.search import CaseRow, search_cases, sum_totals
+from wulong_desk.services.search import CaseRow, search_cases
 from wulong_desk.store import Store
 from wulong_desk.ui.labels import METHOD_LABELS, STATUS_LABELS, USE_LABELS, money_text
 
@@ -41,8 +41,8 @@ class CaseTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Load the first page at once; the count and sum (a scan of every match) are asked for
-        separately with totals(), so typing in the search box never waits for them."""
+        """Load the first page at once; the count and sum (a scan of every match) are made
+        elsewhere, off the GUI thread, so typing in the search box never waits for them."""
         self.beginResetModel()
         self.rows = []
         self.more = False
@@ -54,12 +54,6 @@ class CaseTableModel(QAbstractTableModel):
             self.total_count = len(self.rows)
         self.endResetModel()
 
-    def totals(self) -> tuple[int, Any]:
-        """(how many cases match, the sum of their totals) for the current query."""
-        if self.project_id is None:
-            return 0, None
-        with self.store.read() as session:
-            return sum_totals(session, self.project_id, self.text, self.status)
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:
         assert self.project_id is not None
