@@ -11,3 +11,7 @@ class UsageError(UserError):
     """Bad arguments or unreadable input files."""
 
     exit_code = 2
+
+
+class Cancelled(Exception):
+    """The user cancelled a long job; nothing was written."""

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, operator_name
-from wulong_desk.exports.ledger import write_ledger
-from wulong_desk.exports.records import load_records
 from wulong_desk.exports.verify import verify_ledger
+from wulong_desk.services.exports import ExportResult, export_ledger
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,13 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_agreements(sub)
 
 
+def _report(result: ExportResult, skipped: str) -> None:
+    if result.incomplete:
+        print(f"{skipped}（计算数据不完整）：{'、'.join(result.incomplete)}", file=sys.stderr)
+
+
 def run_ledger(args: argparse.Namespace) -> int:
-    with open_from_args(args) as store, store.read() as session:
-        records = load_records(session, args.project)
-    write_ledger(records, args.out, public=args.public, operator=operator_name(args))
-    print(f"已导出 {len(records.entries)} 户到 {args.out}")
-    if records.incomplete:
-        print(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}", file=sys.stderr)
+    with open_from_args(args) as store:
+        result = export_ledger(store, args.project, args.out, public=args.public,
+                               operator=operator_name(args))
+    print(f"已导出 {result.count} 户到 {args.out}")
+    _report(result, "未列入")
     return 0
 
 
@@ -97,30 +100,21 @@ def register_agreements(sub: argparse._SubParsersAction) -> None:
 
 def run_agreement(args: argparse.Namespace) -> int:
     from wulong_desk.errors import UsageError
-    from wulong_desk.exports.agreement import write_pdf
-    from wulong_desk.exports.records import load_case
+    from wulong_desk.fileio import write_atomically
+    from wulong_desk.services.exports import BY_METHOD, build_document, export_documents
 
     if args.case is not None:
         if args.kind is None or args.out is None:
             raise UsageError("单户出具需要 --kind 和 --out")
-        with open_from_args(args) as store, store.read() as session:
-            project, entry = load_case(session, args.case)
-        if entry is None:
-            raise UsageError(f"案卷 {args.case} 的计算还不完整，不能出具文书")
-        write_pdf(args.kind, project, entry, args.out)
+        with open_from_args(args) as store:
+            _name, data = build_document(store, args.case, args.kind)
+        write_atomically(args.out, data, private=True)
         print(f"已生成 {args.out}")
         return 0
     if args.out_dir is None:
         raise UsageError("批量出具需要 --out-dir")
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    with open_from_args(args) as store, store.read() as session:
-        records = load_records(session, args.project)
-    for entry in records.entries:
-        kind = args.kind or entry.method
-        if kind in ("money", "exchange"):
-            kind = entry.method
-        write_pdf(kind, records.project, entry, args.out_dir / f"{entry.case_no}-{kind}.pdf")
-    print(f"已生成 {len(records.entries)} 份到 {args.out_dir}")
-    if records.incomplete:
-        print(f"未出具（计算数据不完整）：{'、'.join(records.incomplete)}", file=sys.stderr)
+    with open_from_args(args) as store:
+        result = export_documents(store, args.project, args.out_dir, kind=args.kind or BY_METHOD)
+    print(f"已生成 {result.count} 份到 {args.out_dir}")
+    _report(result, "未出具")
     return 0

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -45,10 +46,6 @@ BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=16)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 GROUP_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
-
-
-class Cancelled(Exception):
-    """The user cancelled a long export; nothing was written."""
 
 
 def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -113,9 +110,11 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
     return cell
 
 
-def build_ledger(records: ProjectRecords, *, public: bool, operator: str, exported_at: datetime,
-                 progress: Callable[[int, int], bool] | None = None) -> bytes:
+def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
+                 exported_at: datetime | None = None,
+                 progress: Callable[[int, int], bool | None] | None = None) -> bytes:
     """The workbook as bytes. progress(done, total) may return False to cancel."""
+    exported_at = exported_at or datetime.now()
     project = records.project
     entries = records.entries
     labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
@@ -282,10 +281,14 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
                        "纸质或电子台账与数据库是否一致。"])
 
 
+def write_bytes(data: bytes, out: Path, *, public: bool) -> Path:
+    """The signed ledger is private to the operator; the public notice is not."""
+    return write_atomically(Path(out), data, private=not public)
+
+
 def write_ledger(records: ProjectRecords, out: Path, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
-                 progress: Callable[[int, int], bool] | None = None) -> Path:
+                 progress: Callable[[int, int], bool | None] | None = None) -> Path:
     data = build_ledger(records, public=public, operator=operator,
-                        exported_at=exported_at or datetime.now(),
-                        progress=progress)
-    return write_atomically(Path(out), data, private=not public)
+                        exported_at=exported_at, progress=progress)
+    return write_bytes(data, Path(out), public=public)

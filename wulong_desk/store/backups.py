@@ -15,14 +15,14 @@ AUTO_KEEP = 10
 AUTO_EVERY = timedelta(days=1)
 
 
-def _folder(db_path: Path) -> Path:
+def backups_folder(db_path: Path) -> Path:
     """Backups live beside the database, in <name>-backups/."""
     return db_path.with_name(db_path.stem + "-backups")
 
 
 def backups_dir(db_path: Path) -> Path:
     """The backup folder, created (readable by the owner only) if need be."""
-    folder = _folder(db_path)
+    folder = backups_folder(db_path)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
@@ -65,7 +65,7 @@ def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path
 
 def list_backups(db_path: Path) -> list[Path]:
     """All backups of this database, newest first."""
-    folder = _folder(db_path)
+    folder = backups_folder(db_path)
     if not folder.is_dir():
         return []
     return sorted(folder.glob(f"{db_path.stem}-*.sqlite"), key=lambda p: p.stat().st_mtime,

@@ -1,20 +1,27 @@
-"""Start the desktop app: Qt application, bundled font, operator, database, main window."""
+"""Start the desktop app: log, Qt application, bundled font, crash handler, operator, the
+database's lock, the database, the main window; then offer drafts a crash left behind."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
+from wulong_desk.logs import log, setup_logging
 from wulong_desk.services.maintenance import compute_missing
-from wulong_desk.store import open_store
+from wulong_desk.store import default_db_path, open_store
+from wulong_desk.ui.crash_dialog import CrashHandler
 from wulong_desk.ui.fonts import register_fonts
+from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.main_window import MainWindow
+from wulong_desk.ui.operator_dialog import OperatorDialog
 from wulong_desk.ui.settings import settings
 
 
@@ -37,26 +44,51 @@ def no_screen() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def ask_operator(args: argparse.Namespace) -> str | None:
+    """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used."""
+    if getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR"):
+        return operator_name(args)
+    remembered = settings().value("operator", "", str) or operator_name(args)
+    dialog = OperatorDialog(remembered)
+    if not dialog.exec():
+        return None
+    return dialog.name()
+
+
 def run(args: argparse.Namespace) -> int:
     if no_screen():
         print("没有可用的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开窗口。"
               "请在桌面环境中运行，或用命令行：wulong-desk --help。", file=sys.stderr)
         return 2
+    setup_logging()
     app = make_app()
-    remembered = settings().value("operator", "", str)
-    if not getattr(args, "operator", None) and remembered:
-        args.operator = remembered
-    operator = operator_name(args)
+    crashes = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False), parent=app)
+    crashes.install()
+    operator = ask_operator(args)
+    if operator is None:
+        return 0
     settings().setValue("operator", operator)
+    db_path = Path(args.db) if getattr(args, "db", None) else default_db_path()
     try:
-        store = open_store(getattr(args, "db", None), operator)
+        lock = acquire(db_path)
+    except UserError as exc:
+        QMessageBox.warning(None, "数据库已打开", str(exc))
+        return 1
+    try:
+        store = open_store(db_path, operator)
         compute_missing(store)
     except UserError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
+        lock.unlock()
         return 1
+    log().info("已启动（版本 %s）", __version__)
     window = MainWindow(store)
     window.show()
     window.offer_first_start()
+    window.housekeeping.offer_drafts()
     code = app.exec()
     store.close()
+    lock.unlock()
+    crashes.uninstall()
+    log().info("已退出")
     return code

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
 from wulong_desk.services import cases as case_service
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
+from wulong_desk.services.drafts import discard_draft as remove_draft_file
+from wulong_desk.services.drafts import draft_path, save_draft
 from wulong_desk.services.preview import preview
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES
@@ -71,8 +74,32 @@ HOUSE_COLUMNS = [
     Column("unit_price", "单价", "number"),
 ]
 COUNT_KEYS = ("water_accounts", "power_accounts", "gas_accounts")
+AUTOSAVE_MS = 2000   # a crash loses at most the last two seconds of typing
 PATH = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
                   r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
+
+
+class _WriteDraft(QRunnable):
+    """Writes one draft off the GUI thread (drafts go through a one-thread pool, in order)."""
+
+    def __init__(self, path: Any, project_id: int, case_id: int | None, form: dict[str, Any]):
+        super().__init__()
+        self.args = (path, project_id, case_id, form)
+
+    def run(self) -> None:
+        try:
+            save_draft(*self.args)
+        except Exception as exc:  # a draft is a convenience: note it, never disturb typing
+            log().warning("草稿未能保存：%s", type(exc).__name__)
+
+
+def _draft_pool() -> QThreadPool:
+    pool = getattr(_draft_pool, "pool", None)
+    if pool is None:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _draft_pool.pool = pool  # type: ignore[attr-defined]
+    return pool
 
 
 class CaseEditor(QDialog):
@@ -101,6 +128,12 @@ class CaseEditor(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
         self._timer.timeout.connect(self.refresh)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+        self.draft_file = draft_path(store.path, case_id) if store.path else None
+        self._wrote_draft = False
         self._loaded: dict[str, Any] = {}
         self._locked = False
         self.last_preview = None
@@ -163,6 +196,7 @@ class CaseEditor(QDialog):
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
         self._locked = locked
         self._fill(form)
+        self._autosave.stop()  # filling the form is not an edit
         self._loaded = self.form()
         self._apply_lock()
         self.setWindowTitle(f"案卷 {form.get('case_no') or '（新建）'} — {self.project_name}")
@@ -258,6 +292,35 @@ class CaseEditor(QDialog):
     def _changed(self, *args: object) -> None:
         self._show_exchange()
         self._timer.start()
+        if not self._autosave.isActive():  # not restarted by each key: saved while typing on
+            self._autosave.start()
+
+    # ---- drafts
+    def autosave(self) -> None:
+        """Keep what is on screen in a draft file (or drop the draft when nothing is unsaved)."""
+        self._autosave.stop()
+        if self.draft_file is None:
+            return
+        if self.dirty():
+            self._wrote_draft = True
+            _draft_pool().start(_WriteDraft(self.draft_file, self.project_id, self.case_id,
+                                            self.form()))
+        elif self._wrote_draft:  # changes undone by hand: the draft is no longer needed
+            self.discard_draft()
+
+    def discard_draft(self) -> None:
+        self._autosave.stop()
+        if self.draft_file is not None:
+            _draft_pool().waitForDone()
+            remove_draft_file(self.draft_file)
+            self._wrote_draft = False
+
+    def restore_draft(self, form: dict[str, Any], path: Any) -> None:
+        """Put a recovered draft on screen (unsaved, so the user reviews it and saves)."""
+        self.draft_file = path
+        self._wrote_draft = True  # saving or discarding this case now ends the draft
+        self._fill(form)
+        self.refresh()
 
     def _show_exchange(self) -> None:
         self.ui.exchangeGroup.setVisible(self.ui.methodCombo.currentData() == EXCHANGE)
@@ -382,12 +445,16 @@ class CaseEditor(QDialog):
             QMessageBox.warning(self, "不能保存", str(exc))
             return False
         self.case_id = saved.case_id
+        self.discard_draft()
+        if self.store.path:
+            self.draft_file = draft_path(self.store.path, self.case_id)
         self.load()
         self.saved.emit(saved.case_id)
         return True
 
     def revert(self) -> None:
         self.load()
+        self.discard_draft()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dirty():
@@ -399,6 +466,7 @@ class CaseEditor(QDialog):
                     answer == QMessageBox.StandardButton.Save and not self.save()):
                 event.ignore()
                 return
+        self.discard_draft()
         event.accept()
 
     def reject(self) -> None:  # Esc goes through the same unsaved-changes check

@@ -1,4 +1,5 @@
-"""The main window: choose a project, find cases as you type, open one to edit."""
+"""The main window: choose a project, find cases as you type, open one to edit; the project's
+progress dashboard; exports with progress; previews; backups and where the data lives."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTableView,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -32,6 +35,9 @@ from wulong_desk.services.search import sum_totals
 from wulong_desk.store import Store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.case_table_model import CaseTableModel
+from wulong_desk.ui.dashboard import Dashboard
+from wulong_desk.ui.export_actions import ExportActions
+from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 from wulong_desk.ui.project_dialog import ProjectDialog
 from wulong_desk.ui.settings import settings
@@ -80,7 +86,14 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter on a row
-        self.setCentralWidget(self.table)
+        self.dashboard = Dashboard(store)
+        self.dashboard.setObjectName("dashboard")
+        self.dashboard.open_case.connect(self.open_case)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "案卷")
+        self.tabs.addTab(self.dashboard, "进度")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.tabs)
 
         bar = QToolBar("项目")
         bar.setObjectName("mainToolBar")
@@ -128,8 +141,28 @@ class MainWindow(QMainWindow):
         self.totals_label.setObjectName("totalsLabel")
         self.statusBar().addPermanentWidget(self.totals_label)
         self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
+        self.housekeeping = Housekeeping(self)
+        self.exports = ExportActions(self)
+        self._menus()
         self._restore_geometry()
         self.reload_projects()
+
+    def _menus(self) -> None:
+        work, exports = self.housekeeping, self.exports
+        menu: QMenu = self.menuBar().addMenu("文件(&F)")
+        self.export_action = menu.addAction("导出台账、协议…", exports.export_dialog)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.preview_action = menu.addAction("预览所选案卷的协议…", exports.preview_selected)
+        self.preview_action.setShortcut(QKeySequence.StandardKey.Print)
+        menu.addSeparator()
+        menu.addAction("更换操作人…", work.change_operator)
+        menu.addSeparator()
+        menu.addAction("退出", self.close).setShortcut(QKeySequence.StandardKey.Quit)
+        data = self.menuBar().addMenu("数据(&D)")
+        data.addAction("立即备份", work.backup_now)
+        data.addAction("从备份恢复…", work.restore_dialog)
+        data.addSeparator()
+        data.addAction("数据与标准…", work.data_dialog)
 
     def _action(self, bar: QToolBar, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -158,10 +191,30 @@ class MainWindow(QMainWindow):
     def project_id(self) -> int | None:
         return self.project_combo.currentData()
 
+    def select_project(self, project_id: int) -> None:
+        index = self.project_combo.findData(project_id)
+        if index >= 0:
+            self.project_combo.setCurrentIndex(index)
+
+    def project_name(self) -> str:
+        text = self.project_combo.currentText()
+        return text.rsplit("（", 1)[0] if text else ""
+
     def _project_changed(self, *args: object) -> None:
         if self.project_id() is not None:
             settings().setValue("last_project", self.project_id())
         self.apply_filter()
+        self._refresh_dashboard()
+
+    def _tab_changed(self, _index: int) -> None:
+        self._refresh_dashboard()
+
+    def _refresh_dashboard(self) -> None:
+        """The dashboard reads the project summary only while it is on screen."""
+        if self.tabs.currentWidget() is self.dashboard:
+            self.dashboard.set_project(self.project_id())
+        else:
+            self.dashboard.project_id = self.project_id()
 
     def offer_first_start(self) -> None:
         """No project yet: offer to create one or to look around in demo data."""
@@ -230,23 +283,48 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.open_case(self.model.case_id(index.row()))
 
-    def new_case(self) -> CaseEditor | None:
-        if self.project_id() is None:
-            return None
-        return self._show_editor(CaseEditor(self.store, self.project_id(), None, self))
+    def selected_case_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.case_id(row) for row in rows]
 
-    def open_case(self, case_id: int) -> CaseEditor | None:
-        if self.project_id() is None:
+    def current_case_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.case_id(index.row()) if index.isValid() else None
+
+    def new_case(self, *_checked: object, project_id: int | None = None) -> CaseEditor | None:
+        project_id = project_id if project_id is not None else self.project_id()
+        if project_id is None:
             return None
-        return self._show_editor(CaseEditor(self.store, self.project_id(), case_id, self))
+        return self._show_editor(CaseEditor(self.store, project_id, None, self))
+
+    def open_case(self, case_id: int, project_id: int | None = None) -> CaseEditor | None:
+        """Open a case (its editor is brought forward if it is already open)."""
+        for editor in self.editors:
+            if editor.case_id == case_id:
+                editor.raise_()
+                editor.activateWindow()
+                return editor
+        project_id = project_id if project_id is not None else self.project_id()
+        if project_id is None:
+            return None
+        return self._show_editor(CaseEditor(self.store, project_id, case_id, self))
 
     def _show_editor(self, editor: CaseEditor) -> CaseEditor:
-        editor.saved.connect(lambda _id: self.apply_filter())
+        editor.saved.connect(lambda _id: (self.apply_filter(), self._refresh_dashboard()))
         editor.finished.connect(lambda _r: self.editors.remove(editor)
                                 if editor in self.editors else None)
         self.editors.append(editor)
         editor.show()
         return editor
+
+    def close_editors(self) -> bool:
+        """Close every open case (each asks about unsaved changes); False if one stays open."""
+        return all(editor.close() for editor in list(self.editors))
+
+    def set_store(self, store: Store) -> None:
+        """After a restore: the same window on the reopened database."""
+        self.store = self.model.store = self.dashboard.store = store
+        self.reload_projects()
 
     # ---- window state
     def _restore_geometry(self) -> None:
@@ -257,9 +335,8 @@ class MainWindow(QMainWindow):
             self.resize(1280, 780)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for editor in list(self.editors):
-            if not editor.close():
-                event.ignore()
-                return
+        if not self.close_editors() or not self.exports.can_close():
+            event.ignore()
+            return
         settings().setValue("main_geometry", self.saveGeometry())
         event.accept()

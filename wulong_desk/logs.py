@@ -1,0 +1,95 @@
+"""The app's log: a rotating file in the user data folder, with no personal data in it.
+
+The code logs what happened (opened, saved case #id, exported N households), never names, ID
+numbers or phone numbers. As a second line of defence every record and every crash report
+passes through `redact`, which masks anything shaped like an ID number or a phone number and
+drops the SQL parameters a database error would otherwise quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import re
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from wulong_desk import __version__
+from wulong_desk.paths import user_data_dir
+
+LOGGER = "wulong_desk"
+MAX_BYTES = 1_000_000
+KEEP = 5
+
+_ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}[0-9]{7}[0-9Xx](?![0-9])")
+_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
+# a database error quotes its statement and the values bound to it: drop both
+_SQL = re.compile(r"\[SQL: .*?(?=\(Background on this error|\Z)", re.S)
+
+
+def redact(text: str) -> str:
+    text = _SQL.sub("[SQL 语句和参数已略去]\n", text)
+    text = _ID.sub("[身份证号]", text)
+    text = _PHONE.sub("[电话]", text)
+    return _LANDLINE.sub("[电话]", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def log_dir() -> Path:
+    return user_data_dir() / "logs"
+
+
+def log_file() -> Path:
+    return log_dir() / "wulong-desk.log"
+
+
+def setup_logging() -> Path:
+    """Attach the rotating file to the app's logger (once); returns the log file."""
+    logger = logging.getLogger(LOGGER)
+    path = log_file()
+    for handler in logger.handlers:
+        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
+            return path
+    for handler in list(logger.handlers):  # a different data folder (tests): start afresh
+        if isinstance(handler, RotatingFileHandler):
+            logger.removeHandler(handler)
+            handler.close()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP, encoding="utf-8")
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    return path
+
+
+def log() -> logging.Logger:
+    return logging.getLogger(LOGGER)
+
+
+def crash_report(kind: type[BaseException], exc: BaseException,
+                 tb: TracebackType | None) -> str:
+    """What a maintainer needs (versions, where it failed), with personal data masked."""
+    lines = [f"Wulong Desk {__version__}",
+             f"Python {platform.python_version()} · {platform.platform()}",
+             f"时间：{_now()}", ""]
+    lines += traceback.format_exception(kind, exc, tb)
+    return redact("\n".join(line.rstrip("\n") for line in lines))
+
+
+def _now() -> str:
+    from datetime import datetime
+
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def log_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
+    report = crash_report(kind, exc, tb)
+    log().error("未处理的错误：\n%s", report)
+    return report

@@ -1,0 +1,152 @@
+"""Exports as use cases, shared by the command line and the desktop app: the ledger, the public
+notice, and agreements or settlement sheets for a whole project or chosen cases.
+
+Long exports report progress through `progress(done, total)`; when it returns False the export
+stops with `Cancelled` and nothing is left behind: a file is written to a temporary name and
+renamed only when complete, a batch of PDFs is built in a temporary folder and moved into place
+only when every document is done.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wulong_desk.errors import Cancelled, UsageError, UserError
+from wulong_desk.exports.records import CaseEntry, load_records
+from wulong_desk.store import Store
+
+Progress = Callable[[int, int], bool | None]
+
+# what the user asks for → which document each case gets
+BY_METHOD = "agreement"
+KIND_LABELS = {BY_METHOD: "补偿协议（按各户补偿方式）", "presign": "预签协议",
+               "settlement": "结算单", "money": "货币补偿协议", "exchange": "产权调换协议"}
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    count: int
+    incomplete: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise Cancelled
+
+
+def check_target(path: Path) -> None:
+    """Refuse early a target another program holds open (Excel and WPS lock the file on Windows)
+    or a folder that cannot be written, before any work is done."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"无法写入 {path}：这是一个文件夹，请给出文件名")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"文件夹不存在：{folder}")
+    if path.exists():
+        try:
+            with open(path, "r+b"):
+                pass
+        except PermissionError as exc:
+            raise UserError(f"无法写入 {path}：文件正被其他程序（如 Excel、WPS）打开，"
+                            "或文件只读。请关闭文件后重试。") from exc
+    if not os.access(folder, os.W_OK):
+        raise UserError(f"无法写入文件夹 {folder}（只读或没有权限），请换个位置")
+
+
+def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, operator: str,
+                  case_ids: list[int] | None = None,
+                  progress: Progress | None = None) -> ExportResult:
+    from wulong_desk.exports.ledger import build_ledger, write_bytes
+
+    check_target(out)
+    with store.read() as session:
+        records = load_records(session, project_id, case_ids)
+    total = len(records.entries)
+    _tick(progress, 0, total)
+    data = build_ledger(records, public=public, operator=operator, progress=progress)
+    _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
+    write_bytes(data, Path(out), public=public)
+    return ExportResult(Path(out), total, records.incomplete, [Path(out)])
+
+
+def document_kind(requested: str, entry: CaseEntry) -> str:
+    """The document a case gets: its own agreement (money or exchange) unless a presign
+    agreement or a settlement sheet was asked for."""
+    if requested in (BY_METHOD, "money", "exchange"):
+        return entry.method
+    if requested not in ("presign", "settlement"):
+        raise UsageError(f"未知的文书种类：{requested}")
+    return requested
+
+
+def document_name(entry: CaseEntry, kind: str) -> str:
+    return f"{entry.case_no}-{kind}.pdf"
+
+
+def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str = BY_METHOD,
+                     case_ids: list[int] | None = None,
+                     progress: Progress | None = None) -> ExportResult:
+    """One PDF per case into out_dir (created if need be). All or nothing."""
+    from wulong_desk.exports.agreement import build_pdf
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir} 不是文件夹")
+    parent = out_dir.parent
+    if not parent.is_dir():
+        raise UserError(f"文件夹不存在：{parent}")
+    with store.read() as session:
+        records = load_records(session, project_id, case_ids)
+    names = [document_name(e, document_kind(kind, e)) for e in records.entries]
+    if out_dir.is_dir():
+        for name in names:
+            check_target(out_dir / name)
+    total = len(records.entries)
+    _tick(progress, 0, total)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise UserError(f"无法写入文件夹 {parent}：{exc.strerror}") from exc
+    try:
+        for done, (entry, name) in enumerate(zip(records.entries, names, strict=True), 1):
+            data = build_pdf(document_kind(kind, entry), records.project, entry)
+            (staging / name).write_bytes(data)
+            _tick(progress, done, total)
+        files = _move_into_place(staging, out_dir, names)
+    except OSError as exc:
+        raise UserError(f"无法写入 {out_dir}：{exc.strerror}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(out_dir, total, records.incomplete, files)
+
+
+def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:
+    for name in names:
+        os.chmod(staging / name, 0o600)
+    if not out_dir.exists():
+        staging.rename(out_dir)  # one rename: the folder appears complete or not at all
+        return [out_dir / name for name in names]
+    for name in names:
+        os.replace(staging / name, out_dir / name)
+    return [out_dir / name for name in names]
+
+
+def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
+    """One case's document as PDF bytes (for the preview) and the file name it would get."""
+    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.records import load_case
+
+    with store.read() as session:
+        project, entry = load_case(session, case_id)
+    if entry is None:
+        raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
+    chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
+    return document_name(entry, chosen), build_pdf(chosen, project, entry)

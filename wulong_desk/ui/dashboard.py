@@ -1,0 +1,267 @@
+"""A project's progress at a glance: households and area signed against the totals and the
+presign threshold (办法第二十三条, old-town projects), money by line code, counts by status, and
+the cases that need attention. Every figure comes from the store's project summary, read on a
+worker thread."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.services.problems import MISSING, ProblemCase, problem_cases
+from wulong_desk.services.standard_info import StandardInfo, project_standard
+from wulong_desk.services.summary import ProjectSummary, project_summary
+from wulong_desk.store import Store
+from wulong_desk.store.models import LINE_COLUMNS
+from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+
+
+def percent(ratio: Decimal) -> str:
+    return f"{(ratio * 100).quantize(Decimal('0.01'))}%"
+
+
+class _Bridge(QObject):
+    ready = Signal(int, object, object, object)
+
+
+class _Load(QRunnable):
+    def __init__(self, store: Store, project_id: int, generation: int, bridge: _Bridge):
+        super().__init__()
+        self.store, self.project_id, self.generation, self.bridge = (
+            store, project_id, generation, bridge)
+
+    def run(self) -> None:
+        with self.store.read() as session:
+            summary = project_summary(session, self.project_id)
+            problems = problem_cases(session, self.project_id)
+            standard = project_standard(session, self.project_id)
+        self.bridge.ready.emit(self.generation, summary, problems, standard)
+
+
+class Dashboard(QWidget):
+    open_case = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.project_id: int | None = None
+        self.summary: ProjectSummary | None = None
+        self.problems: list[ProblemCase] = []
+        self._generation = 0
+        self._bridge = _Bridge(self)
+        self._bridge.ready.connect(self._ready)
+
+        self.labels: dict[str, str] = {}
+        self.standard_label = QLabel()
+        self.standard_label.setObjectName("standardLabel")
+        self.standard_label.setWordWrap(True)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_label.setWordWrap(True)
+        self.progress_chart = QChartView()
+        self.progress_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.progress_chart.setMinimumHeight(170)
+        self.status_labels: dict[str, QLabel] = {}
+        status_box = QGroupBox("各状态户数")
+        grid = QGridLayout(status_box)
+        for i, status in enumerate(STATUSES):
+            label = QLabel("0")
+            label.setObjectName(f"status_{status}")
+            self.status_labels[status] = label
+            grid.addWidget(QLabel(STATUS_LABELS[status] + "："), i // 3, (i % 3) * 2)
+            grid.addWidget(label, i // 3, (i % 3) * 2 + 1)
+        self.lines_table = QTableWidget(len(LINE_COLUMNS) + 1, 2)
+        self.lines_table.setObjectName("linesTable")
+        self.lines_table.setHorizontalHeaderLabels(["项目", "金额（元）"])
+        self.lines_table.verticalHeader().setVisible(False)
+        self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.lines_chart = QChartView()
+        self.lines_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.lines_chart.setMinimumHeight(320)
+        self.problems_table = QTableWidget(0, 3)
+        self.problems_table.setObjectName("problemsTable")
+        self.problems_table.setHorizontalHeaderLabels(["案卷编号", "状态", "需要处理的问题"])
+        self.problems_table.verticalHeader().setVisible(False)
+        self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch)
+        self.problems_table.cellActivated.connect(self._activated)
+        self.problems_table.cellDoubleClicked.connect(self._activated)
+        self.problems_table.setToolTip("双击或按回车打开案卷")
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+
+        top = QHBoxLayout()
+        top.addWidget(self.progress_label, 1)
+        top.addWidget(refresh)
+        left = QVBoxLayout()
+        left.addWidget(self.progress_chart)
+        left.addWidget(status_box)
+        left.addWidget(QLabel("需要处理的案卷（缺少数据的在前，其次是有提示的）："))
+        left.addWidget(self.problems_table, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.lines_chart, 1)
+        right.addWidget(self.lines_table, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.standard_label)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+    def set_project(self, project_id: int | None) -> None:
+        self.project_id = project_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        if self.project_id is None:
+            self.progress_label.setText("还没有项目")
+            return
+        self.progress_label.setText("正在统计…")
+        QThreadPool.globalInstance().start(
+            _Load(self.store, self.project_id, self._generation, self._bridge))
+
+    def wait(self, timeout_ms: int = 10000) -> None:
+        """For tests: until the current figures are shown."""
+        from PySide6.QtCore import QCoreApplication
+
+        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        QCoreApplication.processEvents()
+
+    def _ready(self, generation: int, summary: ProjectSummary,
+               problems: list[ProblemCase], standard: StandardInfo) -> None:
+        if generation != self._generation:
+            return
+        self.summary, self.problems = summary, problems
+        self.labels = standard.line_labels()
+        self.standard_label.setText("计算标准：" + standard.describe())
+        self._show_progress(summary)
+        for status, label in self.status_labels.items():
+            label.setText(str(summary.by_status.get(status, 0)))
+        self._show_lines(summary)
+        self._show_problems(problems, summary.with_problems)
+
+    def _show_progress(self, s: ProjectSummary) -> None:
+        text = (f"已签约 {s.signed_households} / {s.households} 户"
+                f"（{percent(s.household_ratio)}），"
+                f"签约面积 {money_text(s.signed_area)} / {money_text(s.area)} 平方米"
+                f"（{percent(s.area_ratio)}）；补偿合计 {money_text(s.total)} 元。")
+        if s.threshold is not None:
+            met = s.household_ratio >= s.threshold
+            text += (f"旧城区改建项目：预签比例须达到 {percent(s.threshold)}（办法第二十三条），"
+                     + ("已达到。" if met else "尚未达到。"))
+        self.progress_label.setText(text)
+        chart = QChart()
+        chart.setTitle("签约进度（%）")
+        chart.legend().setVisible(False)
+        bars = QBarSet("已签约")
+        bars.append([float(s.household_ratio * 100), float(s.area_ratio * 100)])
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append(["户数", "面积"])
+        values = QValueAxis()
+        values.setRange(0, 100)
+        values.setLabelFormat("%d%%")
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        if s.threshold is not None:
+            line = QLineSeries()
+            line.setName("预签门槛")
+            x = float(s.threshold * 100)
+            line.append([QPointF(x, -0.5), QPointF(x, 1.5)])
+            line.setPen(QPen(QColor("#c0392b"), 2, Qt.PenStyle.DashLine))
+            chart.addSeries(line)
+            line.attachAxis(values)
+            hidden = QValueAxis()
+            hidden.setRange(-0.5, 1.5)
+            hidden.setVisible(False)
+            chart.addAxis(hidden, Qt.AlignmentFlag.AlignRight)
+            line.attachAxis(hidden)
+        self.progress_chart.setChart(chart)
+
+    def _show_lines(self, s: ProjectSummary) -> None:
+        codes = list(LINE_COLUMNS)
+        for row, code in enumerate(codes):
+            label = f"{code} {self.labels.get(code, code)}"
+            self.lines_table.setItem(row, 0, QTableWidgetItem(label))
+            self.lines_table.setItem(row, 1, _right(money_text(s.lines[code])))
+        self.lines_table.setItem(len(codes), 0, QTableWidgetItem("合计"))
+        self.lines_table.setItem(len(codes), 1, _right(money_text(s.total)))
+        chart = QChart()
+        chart.setTitle("各项补偿合计（万元）")
+        chart.legend().setVisible(False)
+        bars = QBarSet("金额")
+        shown = list(reversed(codes))  # the first line at the top
+        bars.append([float(s.lines[code] / 10000) for code in shown])
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        axis = QBarCategoryAxis()
+        axis.append([self.labels.get(code, code) for code in shown])
+        values = QValueAxis()
+        values.setLabelFormat("%.0f")
+        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis)
+        series.attachAxis(values)
+        self.lines_chart.setChart(chart)
+
+    def _show_problems(self, problems: list[ProblemCase], missing: int) -> None:
+        table = self.problems_table
+        table.setRowCount(len(problems))
+        for row, problem in enumerate(problems):
+            number = QTableWidgetItem(problem.case_no)
+            number.setData(Qt.ItemDataRole.UserRole, problem.case_id)
+            table.setItem(row, 0, number)
+            table.setItem(row, 1, QTableWidgetItem(STATUS_LABELS.get(problem.status,
+                                                                     problem.status)))
+            kind = "缺少或有误：" if problem.kind == MISSING else "提示："
+            detail = QTableWidgetItem(kind + "；".join(problem.messages))
+            detail.setToolTip("\n".join(problem.messages))
+            if problem.kind == MISSING:
+                detail.setForeground(QColor("#b00020"))
+            table.setItem(row, 2, detail)
+
+    def _activated(self, row: int, _column: int) -> None:
+        item = self.problems_table.item(row, 0)
+        if item is not None:
+            self.open_case.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _right(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item

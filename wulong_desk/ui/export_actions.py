@@ -1,0 +1,101 @@
+"""The export and preview actions of the main window: ask what and where, run the export on a
+worker thread with progress, report the outcome, offer to open the result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from wulong_desk.errors import UserError
+from wulong_desk.services.exports import ExportResult, check_target, export_documents, export_ledger
+from wulong_desk.ui.desktop import offer_open
+from wulong_desk.ui.export_dialog import KINDS, PUBLIC, ExportDialog, ExportRequest
+from wulong_desk.ui.jobs import Job
+from wulong_desk.ui.pdf_preview import PdfPreview
+
+if TYPE_CHECKING:
+    from wulong_desk.ui.main_window import MainWindow
+
+LABELS = {key: label.split("（")[0] for key, label, _sheet in KINDS}
+
+
+class ExportActions:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.job: Job | None = None
+        self.previews: list[PdfPreview] = []
+
+    def export_dialog(self) -> None:
+        window = self.window
+        if window.project_id() is None:
+            return
+        dialog = ExportDialog(window.project_name(), window.model.total_count,
+                              window.selected_case_ids(), window)
+        if dialog.exec():
+            self.start(dialog.request())
+
+    def start(self, request: ExportRequest) -> Job | None:
+        """Run the export; None when it could not start (the reason has been shown)."""
+        window = self.window
+        project_id = window.project_id()
+        if project_id is None:
+            return None
+        if self.job is not None and self.job.running:
+            QMessageBox.information(window, "请稍候", "上一项导出还在进行。")
+            return None
+        store, operator = window.store, window.store.operator
+        try:
+            if request.spreadsheet:
+                check_target(request.target)
+        except UserError as exc:
+            QMessageBox.warning(window, "不能导出", str(exc))
+            return None
+        label = LABELS[request.kind]
+        if request.spreadsheet:
+            def work(progress):
+                return export_ledger(store, project_id, request.target,
+                                     public=request.kind == PUBLIC, operator=operator,
+                                     case_ids=request.case_ids, progress=progress)
+        else:
+            def work(progress):
+                return export_documents(store, project_id, request.target, kind=request.kind,
+                                        case_ids=request.case_ids, progress=progress)
+        job = Job(window, f"导出{label}", f"正在导出{label}…", work)
+        job.succeeded.connect(lambda result: self._done(label, result))
+        job.failed.connect(lambda message: QMessageBox.warning(window, "导出失败", message))
+        job.cancelled.connect(lambda: window.statusBar().showMessage(
+            f"已取消导出{label}，没有留下任何文件", 8000))
+        self.job = job
+        job.start()
+        return job
+
+    def _done(self, label: str, result: ExportResult) -> None:
+        text = f"已导出{label}：{result.count} 户。\n{result.path}"
+        if result.incomplete:
+            text += (f"\n\n以下 {len(result.incomplete)} 户计算数据不完整，未列入："
+                     f"{'、'.join(result.incomplete[:20])}"
+                     + ("…" if len(result.incomplete) > 20 else ""))
+        self.window.statusBar().showMessage(f"已导出{label}到 {result.path}", 8000)
+        self.done_box = offer_open(self.window, "导出完成", text, result.path)
+
+    def preview_selected(self) -> PdfPreview | None:
+        case_id = self.window.current_case_id()
+        if case_id is None:
+            QMessageBox.information(self.window, "预览", "请先在案卷表中选中一户。")
+            return None
+        return self.preview(case_id)
+
+    def preview(self, case_id: int, kind: str = "agreement") -> PdfPreview:
+        preview = PdfPreview(self.window.store, case_id, kind, self.window)
+        self.previews.append(preview)
+        preview.finished.connect(lambda _r: self.previews.remove(preview))
+        preview.show()
+        return preview
+
+    def can_close(self) -> bool:
+        """An export still running is cancelled (it leaves nothing behind) before closing."""
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+            self.job.wait()
+        return True

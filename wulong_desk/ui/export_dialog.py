@@ -1,0 +1,140 @@
+"""Choose what to export (ledger, public notice, agreements, settlement sheets), for which cases
+(the selected ones or the whole project), and where to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.paths import user_data_dir
+from wulong_desk.services.exports import BY_METHOD
+from wulong_desk.ui.settings import settings
+
+LEDGER, PUBLIC = "ledger", "public"
+# (key, label, is a spreadsheet)
+KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
+         (PUBLIC, "公示版台账（姓名、身份证号已遮盖）", True),
+         (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
+         ("presign", "预签协议草稿（每户一份 PDF）", False),
+         ("settlement", "结算单（每户一份 PDF）", False))
+FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", BY_METHOD: "补偿协议",
+              "presign": "预签协议", "settlement": "结算单"}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    kind: str
+    case_ids: list[int] | None   # None: the whole project
+    target: Path
+
+    @property
+    def spreadsheet(self) -> bool:
+        return self.kind in (LEDGER, PUBLIC)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "项目"
+
+
+class ExportDialog(QDialog):
+    def __init__(self, project_name: str, households: int, selected: list[int],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("导出")
+        self.project_name = project_name
+        self.selected = selected
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("exportKind")
+        for key, label, _sheet in KINDS:
+            self.kind_combo.addItem(label, key)
+        self.selected_radio = QRadioButton(f"所选案卷（{len(selected)} 户）")
+        self.all_radio = QRadioButton(f"整个项目（{households} 户）")
+        self.selected_radio.setEnabled(bool(selected))
+        (self.selected_radio if selected else self.all_radio).setChecked(True)
+        self.target_edit = QLineEdit()
+        self.target_edit.setObjectName("exportTarget")
+        self.target_edit.setMinimumWidth(420)
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self.browse)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target_edit)
+        target_row.addWidget(browse)
+        scope = QHBoxLayout()
+        scope.addWidget(self.selected_radio)
+        scope.addWidget(self.all_radio)
+        form = QFormLayout()
+        form.addRow("导出内容：", self.kind_combo)
+        form.addRow("范围：", scope)
+        form.addRow("保存到：", target_row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.kind_combo.currentIndexChanged.connect(self._suggest)
+        self._suggest()
+
+    def kind(self) -> str:
+        return str(self.kind_combo.currentData())
+
+    def is_spreadsheet(self) -> bool:
+        return self.kind() in (LEDGER, PUBLIC)
+
+    def folder(self) -> Path:
+        remembered = settings().value("export_folder", "", str)
+        if remembered and Path(remembered).is_dir():
+            return Path(remembered)
+        documents = Path.home() / "Documents"
+        return documents if documents.is_dir() else user_data_dir()
+
+    def _suggest(self, *args: object) -> None:
+        """A sensible name in the last folder used: project, what, date."""
+        stem = f"{_safe(self.project_name)}-{FILE_STEMS[self.kind()]}-{date.today():%Y%m%d}"
+        current = self.target_edit.text().strip()
+        folder = Path(current).parent if current else self.folder()
+        self.target_edit.setText(str(folder / (stem + (".xlsx" if self.is_spreadsheet() else ""))))
+
+    def browse(self) -> None:
+        current = self.target_edit.text()
+        if self.is_spreadsheet():
+            chosen, _ = QFileDialog.getSaveFileName(self, "保存台账", current,
+                                                    "Excel 工作簿 (*.xlsx)")
+        else:
+            chosen = QFileDialog.getExistingDirectory(self, "选择保存 PDF 的文件夹",
+                                                      str(Path(current).parent))
+            if chosen:
+                chosen = str(Path(chosen) / Path(current).name)
+        if chosen:
+            self.target_edit.setText(chosen)
+
+    def request(self) -> ExportRequest:
+        target = Path(self.target_edit.text().strip())
+        if self.is_spreadsheet() and target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        case_ids = list(self.selected) if self.selected_radio.isChecked() else None
+        return ExportRequest(self.kind(), case_ids, target)
+
+    def accept(self) -> None:
+        if self.target_edit.text().strip():
+            settings().setValue("export_folder", str(self.request().target.parent))
+            super().accept()

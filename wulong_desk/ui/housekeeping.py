@@ -1,0 +1,133 @@
+"""Housekeeping from the main window: who the operator is, backup now, restore from a backup,
+where the data lives and which standard applies, and drafts left by a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from wulong_desk.errors import UserError
+from wulong_desk.logs import log
+from wulong_desk.services.drafts import Draft, discard_draft, list_drafts
+from wulong_desk.services.standard_info import project_standard
+from wulong_desk.store import open_store
+from wulong_desk.store.backups import backup, restore
+from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.ui.data_dialog import DataDialog
+from wulong_desk.ui.operator_dialog import OperatorDialog
+from wulong_desk.ui.restore_dialog import RestoreDialog
+from wulong_desk.ui.settings import settings
+
+if TYPE_CHECKING:
+    from wulong_desk.ui.main_window import MainWindow
+
+
+class Housekeeping:
+    def __init__(self, window: MainWindow):
+        self.window = window
+
+    # ---- operator
+    def change_operator(self) -> None:
+        dialog = OperatorDialog(self.window.store.operator, self.window)
+        if dialog.exec():
+            self.set_operator(dialog.name())
+
+    def set_operator(self, name: str) -> None:
+        self.window.store.operator = name
+        settings().setValue("operator", name)
+        self.window.setWindowTitle(f"武隆征收补偿案卷系统 — {name}")
+
+    # ---- backups
+    def backup_now(self) -> Path | None:
+        path = self.window.store.path
+        if path is None:
+            return None
+        try:
+            made = backup(path)
+        except UserError as exc:
+            QMessageBox.warning(self.window, "备份失败", str(exc))
+            return None
+        log().info("手动备份完成")
+        QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")
+        return made
+
+    def restore_dialog(self) -> None:
+        path = self.window.store.path
+        if path is None:
+            return
+        dialog = RestoreDialog(path, self.window)
+        if dialog.exec() and dialog.chosen is not None:
+            answer = QMessageBox.question(
+                self.window, "从备份恢复",
+                f"用这个备份替换当前数据库？\n{dialog.chosen.name}\n\n当前数据库会先另存一份。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self.restore_from(dialog.chosen)
+
+    def restore_from(self, chosen: Path) -> bool:
+        """Close the open cases and the database, put the backup in place, reopen."""
+        window = self.window
+        path, operator = window.store.path, window.store.operator
+        if path is None or not window.close_editors():
+            return False
+        window.store.close()
+        try:
+            safety = restore(path, chosen)
+        except UserError as exc:
+            QMessageBox.warning(window, "恢复失败", str(exc))
+            safety = None
+        window.set_store(open_store(path, operator))
+        log().info("已从备份恢复")
+        note = f"\n恢复前的数据库另存为：\n{safety}" if safety else ""
+        QMessageBox.information(window, "恢复完成", f"已从备份恢复：\n{chosen.name}{note}")
+        return True
+
+    # ---- where things are
+    def data_dialog(self) -> None:
+        window = self.window
+        standard = None
+        if window.project_id() is not None:
+            with window.store.read() as session:
+                standard = project_standard(session, window.project_id())
+        DataDialog(window.store.path, standard, window).exec()
+
+    # ---- drafts left by a crash
+    def drafts(self) -> list[Draft]:
+        path = self.window.store.path
+        return list_drafts(path) if path is not None else []
+
+    def offer_drafts(self) -> list[CaseEditor]:
+        drafts = self.drafts()
+        if not drafts:
+            return []
+        listing = "\n".join(f"· {draft.title}" for draft in drafts[:10])
+        answer = QMessageBox.question(
+            self.window, "恢复未保存的修改",
+            f"上次没有正常退出，有 {len(drafts)} 个案卷的修改还没保存：\n{listing}\n\n"
+            "现在打开它们继续编辑吗？（选“否”将丢弃这些草稿）",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            for draft in drafts:
+                discard_draft(draft.path)
+            return []
+        return [editor for draft in drafts if (editor := self.restore_draft(draft))]
+
+    def restore_draft(self, draft: Draft) -> CaseEditor | None:
+        window = self.window
+        try:
+            try:
+                editor = window.open_case(draft.case_id, draft.project_id) \
+                    if draft.case_id is not None else window.new_case(project_id=draft.project_id)
+            except UserError:  # the case was deleted since: its draft becomes a new case
+                editor = window.new_case(project_id=draft.project_id)
+        except UserError as exc:  # the project is gone: the draft stays on disk
+            QMessageBox.warning(window, "草稿无法恢复", f"{draft.title}：{exc}")
+            return None
+        if editor is None:
+            return None
+        editor.restore_draft(draft.form, draft.path)
+        return editor

@@ -1,0 +1,78 @@
+"""Pick a backup to put back in place of the database (the current file is kept as a safety
+copy first, see store.backups.restore)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.store.backups import list_backups
+
+KINDS = {"auto": "每日自动", "manual": "手动", "before-restore": "恢复前", "pre-migrate": "升级前"}
+
+
+def describe(path: Path) -> str:
+    kind = next((label for key, label in KINDS.items() if f"-{key}-" in path.name), "备份")
+    stat = path.stat()
+    when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{when}  {kind}  {stat.st_size / 1024:,.0f} KB  {path.name}"
+
+
+class RestoreDialog(QDialog):
+    def __init__(self, db_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("从备份恢复")
+        self.resize(720, 420)
+        self.chosen: Path | None = None
+        self.list = QListWidget()
+        self.list.setObjectName("backupList")
+        for path in list_backups(db_path):
+            item = QListWidgetItem(describe(path))
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        other = QPushButton("选择其他备份文件…")
+        other.clicked.connect(self.choose_file)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        note = QLabel("恢复会用所选备份替换当前数据库。当前数据库会先另存一份（“恢复前”备份），"
+                      "恢复后仍可找回。")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(other)
+        layout.addWidget(buttons)
+
+    def choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "",
+                                                "数据库备份 (*.sqlite *.db);;所有文件 (*)")
+        if chosen:
+            self.chosen = Path(chosen)
+            super().accept()
+
+    def accept(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.chosen = Path(item.data(Qt.ItemDataRole.UserRole))
+        super().accept()
