@@ -30,3 +30,30 @@ def isolated_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("WULONG_DESK_HOME", str(home))
     return home
+
+
+class Shown(list):
+    """Message boxes a GUI test caused, as "title: text"; `answer` is what questions get."""
+
+    answer: object = None
+
+
+@pytest.fixture
+def no_blocking_boxes(monkeypatch):
+    """Message boxes never block a GUI test: they are recorded, and questions get `answer`
+    (Discard unless the test sets another)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = Shown()
+    shown.answer = QMessageBox.StandardButton.Discard
+
+    def record(answer):
+        def box(parent, title, text, *args, **kwargs):
+            shown.append(f"{title}: {text}")
+            return shown.answer if answer is None else answer
+        return staticmethod(box)
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record(None))
+    return shown

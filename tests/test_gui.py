@@ -26,24 +26,7 @@ from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.main_window import MainWindow
 from wulong_desk.ui.project_dialog import ProjectDialog
 
-
-@pytest.fixture(autouse=True)
-def no_blocking_boxes(monkeypatch):
-    """Message boxes never block a test: they are recorded, and questions answer Discard."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[str] = []
-
-    def record(answer):
-        def box(parent, title, text, *args, **kwargs):
-            shown.append(f"{title}: {text}")
-            return answer
-        return staticmethod(box)
-
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Discard))
-    return shown
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ def acquire(db_path: Path) -> QLockFile:
     if lock.tryLock(100):
         return lock
     if lock.error() == QLockFile.LockError.LockFailedError:
-        ok, pid, host, _app = lock.getLockInfo()
-        who = f"（进程 {pid}，计算机 {host}）" if ok else ""
+        info = lock.getLockInfo()  # (pid, host, app) when the lock file could be read
+        who = f"（进程 {info[0]}，计算机 {info[1]}）" if isinstance(info, tuple) and info else ""
         raise UserError(f"这个数据库已在另一个武隆征收补偿案卷系统窗口中打开{who}。"
                         "请切换到那个窗口；同一数据库同时只能由一个窗口使用。")
     raise UserError(f"无法建立锁文件 {lock_path(db_path)}（文件夹只读或没有权限）")
