@@ -1,7 +1,8 @@
 """Save real screenshots of the main window and the case editor with demo data.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py
-Writes docs/screenshots/main-window.png and docs/screenshots/case-editor.png.
+Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png and preview.png
+to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -13,6 +14,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 OUT = Path(__file__).resolve().parent / "screenshots"
+
+
+def settle(app, seconds: float) -> None:
+    import time
+
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main() -> int:
@@ -39,6 +49,26 @@ def main() -> int:
         app.processEvents()
         editor.grab().save(str(OUT / "case-editor.png"))
         editor.close()
+        window.tabs.setCurrentWidget(window.dashboard)
+        window.dashboard.wait()
+        app.processEvents()
+        window.grab().save(str(OUT / "dashboard.png"))
+        window.tabs.setCurrentWidget(window.table)
+        from wulong_desk.ui.export_dialog import ExportDialog
+
+        window.table.selectRow(row)
+        dialog = ExportDialog(window.project_name(), window.model.total_count,
+                              window.selected_case_ids(), window)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(OUT / "export-dialog.png"))
+        dialog.close()
+        preview = window.exports.preview_selected()
+        assert preview is not None and preview.job is not None
+        preview.job.wait()
+        settle(app, 1.5)  # QPdfView renders pages on its own threads
+        preview.grab().save(str(OUT / "preview.png"))
+        preview.close()
         window.close()
         store.close()
     print(f"saved to {OUT}")

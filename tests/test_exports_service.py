@@ -138,7 +138,7 @@ def test_problem_cases_list_missing_inputs_first(demo):
         problems = problem_cases(session, project_id)
         summary = project_summary(session, project_id)
     assert problems[0].case_no == "FR-0036" and problems[0].kind == MISSING
-    assert any("unit_price" in m for m in problems[0].messages)
+    assert "房屋第1行「评估单价」：必须填写" in problems[0].messages
     missing = [p for p in problems if p.kind == MISSING]
     assert len(missing) == summary.with_problems == 1
     assert all(p.messages for p in problems if p.kind == WARNING)
@@ -208,3 +208,17 @@ def test_self_test_command_opens_the_window_offscreen(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "主窗口：已在屏幕外打开" in proc.stdout and "自检通过" in proc.stdout
     assert not (tmp_path / "user-data").exists()  # nothing written to the user's data folder
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("case.parts[1].unit_price: 必须填写", "房屋第2行「评估单价」：必须填写"),
+    ("owners[0].id_number: 校验位不符", "被征收人第1行「身份证号」：校验位不符"),
+    ("case.exchange.houses[2].area: 必须大于0", "调换房屋第3行「建筑面积」：必须大于0"),
+    ("case.exchange.transition_months: 超出范围", "「过渡期限（月）」：超出范围"),
+    ("case.signed_on: 日期格式应为 YYYY-MM-DD", "「签约日期」：日期格式应为 YYYY-MM-DD"),
+    ("没有生效的补偿标准", "没有生效的补偿标准"),
+])
+def test_stored_problems_read_in_a_clerks_words(line, said):
+    from wulong_desk.services.field_names import describe_stored
+
+    assert describe_stored(line) == said

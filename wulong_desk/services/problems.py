@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from wulong_desk.services.field_names import describe_stored
 from wulong_desk.store.models import Case, CaseResult
 
 MISSING = "missing"
@@ -39,8 +40,8 @@ def problem_cases(session: Session, project_id: int, limit: int = 1000) -> list[
         if result is None:
             found.append(ProblemCase(case.id, case.case_no, case.status, MISSING, ("尚未计算",)))
         elif not result.ok:
-            found.append(ProblemCase(case.id, case.case_no, case.status, MISSING,
-                                     tuple(json.loads(result.problems_json))))
+            found.append(ProblemCase(case.id, case.case_no, case.status, MISSING, tuple(
+                describe_stored(line) for line in json.loads(result.problems_json))))
         else:
             warnings = json.loads(result.breakdown_json).get("warnings", [])
             found.append(ProblemCase(case.id, case.case_no, case.status, WARNING,

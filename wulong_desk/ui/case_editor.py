@@ -30,6 +30,7 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
+from wulong_desk.services.field_names import COLUMNS, describe
 from wulong_desk.services.preview import preview
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES
@@ -39,39 +40,49 @@ from wulong_desk.ui.grid import Column, Grid
 from wulong_desk.ui.history_dialog import HistoryDialog
 from wulong_desk.ui.labels import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
 
+
+def _titled(table: str) -> Any:
+    """Column(key, …) for one table, its title taken from services.field_names."""
+    def make(key: str, kind: str = "text", choices: tuple = (), tip: str = "") -> Column:
+        return Column(key, COLUMNS[table][key], kind, choices, tip)
+    return make
+
+
+OWNER, PART = _titled("owners"), _titled("case.parts")
+EQUIPMENT, HOUSE = _titled("case.equipment"), _titled("case.exchange.houses")
 OWNER_COLUMNS = [
-    Column("role", "身份", "choice", tuple((r, PERSON_ROLE_LABELS[r]) for r in PERSON_ROLES)),
-    Column("name", "姓名"),
-    Column("id_number", "身份证号", tip="18位，输入时即校验校验位（GB 11643）"),
-    Column("phone", "电话"),
-    Column("address", "住址"),
+    OWNER("role", "choice", tuple((r, PERSON_ROLE_LABELS[r]) for r in PERSON_ROLES)),
+    OWNER("name"),
+    OWNER("id_number", tip="18位，输入时即校验校验位（GB 11643）"),
+    OWNER("phone"),
+    OWNER("address"),
 ]
 USE_CHOICES = (("residential", "住宅"), ("commercial", "商业/办公"), ("production", "生产用房"))
 PART_COLUMNS = [
-    Column("use", "用途", "choice", USE_CHOICES),
-    Column("area", "证载面积", "number", tip="平方米，最多两位小数"),
-    Column("inner_area", "套内面积", "number", tip="住宅必填；无公摊时与证载面积相同"),
-    Column("unit_price", "评估单价", "number", tip="元/平方米（评估后填写）"),
-    Column("decoration_value", "装修评估值", "number", tip="元（标准第2项）"),
-    Column("water_accounts", "水表户", "number"),
-    Column("power_accounts", "电表户", "number"),
-    Column("gas_accounts", "气表户", "number"),
-    Column("gas_cost", "燃气开户费", "number", tip="非住宅按现行开户标准（标准第3项）"),
-    Column("business_eligible", "停产停业", "bool", tip="有营业执照和完税凭证（办法第四十二条）"),
-    Column("manufacturing", "生产制造", "bool"),
+    PART("use", "choice", USE_CHOICES),
+    PART("area", "number", tip="平方米，最多两位小数"),
+    PART("inner_area", "number", tip="住宅必填；无公摊时与证载面积相同"),
+    PART("unit_price", "number", tip="元/平方米（评估后填写）"),
+    PART("decoration_value", "number", tip="元（标准第2项）"),
+    PART("water_accounts", "number"),
+    PART("power_accounts", "number"),
+    PART("gas_accounts", "number"),
+    PART("gas_cost", "number", tip="非住宅按现行开户标准（标准第3项）"),
+    PART("business_eligible", "bool", tip="有营业执照和完税凭证（办法第四十二条）"),
+    PART("manufacturing", "bool"),
 ]
 EQUIPMENT_COLUMNS = [
-    Column("name", "名称"),
-    Column("reusable", "可搬迁", "bool"),
-    Column("net_value", "折旧后净值", "number"),
-    Column("rate", "补助比例", "number", tip="0.10–0.20，不填按项目默认（标准第4项）"),
-    Column("assessed_value", "评估价值", "number", tip="搬迁后不能使用的，按评估价值"),
+    EQUIPMENT("name"),
+    EQUIPMENT("reusable", "bool"),
+    EQUIPMENT("net_value", "number"),
+    EQUIPMENT("rate", "number", tip="0.10–0.20，不填按项目默认（标准第4项）"),
+    EQUIPMENT("assessed_value", "number", tip="搬迁后不能使用的，按评估价值"),
 ]
 HOUSE_COLUMNS = [
-    Column("location", "位置"),
-    Column("area", "建筑面积", "number"),
-    Column("inner_area", "套内面积", "number", tip="不填按建筑面积"),
-    Column("unit_price", "单价", "number"),
+    HOUSE("location"),
+    HOUSE("area", "number"),
+    HOUSE("inner_area", "number", tip="不填按建筑面积"),
+    HOUSE("unit_price", "number"),
 ]
 COUNT_KEYS = ("water_accounts", "power_accounts", "gas_accounts")
 AUTOSAVE_MS = 2000   # a crash loses at most the last two seconds of typing
@@ -341,14 +352,12 @@ class CaseEditor(QDialog):
     def describe(self, problem: Problem) -> str:
         """A problem in words a clerk reads: the field's Chinese name, then the rule."""
         match = PATH.match(problem.path)
+        row = None
         if match:
-            grid, rows = self._grid_for(match["list"])
-            columns = {c.key: c.title for c in grid.columns}
+            _grid, rows = self._grid_for(match["list"])
             index = int(match["index"])
-            row = rows[index] + 1 if index < len(rows) else index + 1
-            return f"{grid.table.objectName().replace('Table', '')} 第{row}行「" \
-                   f"{columns.get(match['key'], match['key'])}」：{problem.message}"
-        return f"{problem.path}：{problem.message}"
+            row = rows[index] + 1 if index < len(rows) else None  # blank rows are skipped
+        return describe(problem.path, problem.message, row)
 
     def _grid_for(self, name: str) -> tuple[Grid, list[int]]:
         return {"owners": (self.owners, self._owner_rows),

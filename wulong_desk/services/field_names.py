@@ -1,0 +1,52 @@
+"""What each field of a case is called on screen, so a problem found by the checker or the
+engine (reported by its path, e.g. case.parts[1].unit_price) reads as a clerk would say it:
+房屋第2行「评估单价」：必须填写. The case editor's tables take their column titles from here."""
+
+from __future__ import annotations
+
+import re
+
+LISTS = {"owners": "被征收人", "case.parts": "房屋", "case.equipment": "设施设备",
+         "case.exchange.houses": "调换房屋"}
+COLUMNS: dict[str, dict[str, str]] = {
+    "owners": {"role": "身份", "name": "姓名", "id_number": "身份证号", "phone": "电话",
+               "address": "住址"},
+    "case.parts": {"use": "用途", "area": "证载面积", "inner_area": "套内面积",
+                   "unit_price": "评估单价", "decoration_value": "装修评估值",
+                   "water_accounts": "水表户", "power_accounts": "电表户",
+                   "gas_accounts": "气表户", "gas_cost": "燃气开户费",
+                   "business_eligible": "停产停业", "manufacturing": "生产制造"},
+    "case.equipment": {"name": "名称", "reusable": "可搬迁", "net_value": "折旧后净值",
+                       "rate": "补助比例", "assessed_value": "评估价值"},
+    "case.exchange.houses": {"location": "位置", "area": "建筑面积", "inner_area": "套内面积",
+                             "unit_price": "单价"},
+}
+SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
+          "owners": "被征收人", "case.parts": "房屋", "case.method": "补偿方式",
+          "case.signed_on": "签约日期", "case.moved_on_time": "按期搬迁",
+          "case.min_housing_eligible": "最低住房保障", "case.land_area": "土地使用权面积",
+          "case.land_unit_price": "土地单价", "case.exchange": "产权调换",
+          "case.exchange.houses": "调换房屋",
+          "case.exchange.transition_months": "过渡期限（月）",
+          "case.exchange.turnover_house": "周转用房",
+          "case.exchange.interruption_months": "停产停业期限（月）",
+          "case.exchange.overdue_months": "过渡逾期（月）"}
+_ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
+                   r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
+
+
+def describe(path: str, message: str, row: int | None = None) -> str:
+    """A problem in a clerk's words. `row` (1-based) overrides the row the path gives (the
+    editor skips blank rows when it reads its tables)."""
+    match = _ITEM.match(path)
+    if match:
+        number = row if row is not None else int(match["index"]) + 1
+        column = COLUMNS[match["list"]].get(match["key"], match["key"])
+        return f"{LISTS[match['list']]}第{number}行「{column}」：{message}"
+    return f"「{SINGLE.get(path, path)}」：{message}" if path else message
+
+
+def describe_stored(line: str) -> str:
+    """A stored problem line ("path: message") in a clerk's words."""
+    path, sep, message = line.partition(": ")
+    return describe(path, message) if sep and " " not in path else line
