@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wulong_desk import __version__
@@ -34,7 +34,22 @@ def make_app() -> QApplication:
     app.setApplicationName("WulongDesk")
     app.setApplicationDisplayName("武隆征收补偿案卷系统")
     register_fonts(app)
+    install_chinese_translation(app)
     return app
+
+
+def install_chinese_translation(app: QApplication) -> bool:
+    """Qt's own words (是/否 in message boxes, the file and print dialogs) in Chinese."""
+    if app.property("wulong_translated"):
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
+                           "_", folder):
+        return False
+    app.installTranslator(translator)
+    app.setProperty("wulong_translated", True)
+    return True
 
 
 def no_screen() -> bool:

@@ -13,7 +13,7 @@ def open_and_close_main_window(store: Store, project_id: int) -> int:
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a self-test never needs a screen
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen needed (xcb if asked)
     from wulong_desk.ui.app import make_app
     from wulong_desk.ui.main_window import MainWindow
 

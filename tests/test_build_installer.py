@@ -1,0 +1,174 @@
+"""build_installer.py's own logic: what goes into the bundle, what is left out (and what never
+is, because a kept file links to it), the checksum file, the archive, the Windows setup script.
+The bundle itself is built and self-tested by .ci/run's second stage."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("build_installer", ROOT / "build_installer.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+b = _load()
+
+
+def test_the_qt_modules_the_app_imports_are_found_in_its_source():
+    used = b.used_qt_modules()
+    assert {"QtCore", "QtGui", "QtWidgets", "QtCharts", "QtPdf", "QtPdfWidgets",
+            "QtPrintSupport"} <= used
+    assert not used & {"QtWebEngineCore", "QtQuick", "QtQml", "QtNetwork"}
+
+
+def test_unused_qt_modules_and_tools_are_excluded(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("from PySide6 import QtCore\nimport PySide6.QtGui\n"
+                              "from PySide6.QtWidgets import QWidget\n", encoding="utf-8")
+    used = b.used_qt_modules(pkg)
+    assert used == {"QtCore", "QtGui", "QtWidgets"}
+    installed = {"QtCore", "QtGui", "QtWidgets", "QtWebEngineCore", "QtQuick", "QtQml"}
+    excluded = b.excluded_modules(used, installed)
+    assert {"PySide6.QtWebEngineCore", "PySide6.QtQuick", "PySide6.QtQml"} <= set(excluded)
+    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"} & set(excluded)
+    assert {"pytest", "hypothesis", "PyInstaller"} <= set(excluded)
+
+
+@pytest.mark.parametrize(("system", "sep"), [("Linux", ":"), ("Windows", ";")])
+def test_pyinstaller_arguments_carry_resources_forms_and_migrations(tmp_path, system, sep):
+    args = b.pyinstaller_args(tmp_path, tmp_path / "dist", {"QtCore"}, {"QtCore", "QtQuick"},
+                              system=system)
+    data = [args[i + 1] for i, a in enumerate(args) if a == "--add-data"]
+    assert data == [f"{ROOT / 'resources'}{sep}resources", f"{ROOT / 'forms'}{sep}forms",
+                    f"{ROOT / 'wulong_desk/store/migrations'}{sep}wulong_desk/store/migrations"]
+    hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
+    assert {"alembic.op", "alembic.context", "sqlalchemy.dialects.sqlite"} <= hidden
+    assert "PySide6.QtQuick" in {args[i + 1] for i, a in enumerate(args)
+                                 if a == "--exclude-module"}
+    assert ("--windowed" in args) == (system == "Windows")
+    assert ("--strip" in args) == (system == "Linux")
+    assert args[-1].endswith("__main__.py") and args[args.index("--name") + 1] == "WulongDesk"
+
+
+@pytest.mark.parametrize(("rel", "dropped"), [
+    ("_internal/PySide6/Qt/plugins/platforms/libqwayland-egl.so", True),
+    ("_internal/PySide6/Qt/plugins/platforms/libqeglfs.so", True),
+    ("_internal/PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", True),
+    ("_internal/PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", True),
+    ("_internal/PySide6/Qt/lib/libQt6Quick.so.6", True),
+    ("_internal/PySide6/Qt/lib/libQt6Qml.so.6", True),
+    ("_internal/PySide6/Qt/lib/libQt6WebEngineCore.so.6", True),
+    ("_internal/PySide6/Qt/translations/qtbase_de.qm", True),
+    ("_internal/PySide6/Qt/plugins/platforms/libqxcb.so", False),
+    ("_internal/PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+    ("_internal/PySide6/Qt/plugins/platforms/qwindows.dll", False),
+    ("_internal/PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
+     False),
+    ("_internal/PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", False),
+    ("_internal/PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
+    ("_internal/PySide6/Qt/translations/qtbase_zh_CN.qm", False),
+    ("_internal/PySide6/Qt/lib/libQt6Pdf.so.6", False),
+    ("_internal/PySide6/Qt/lib/libQt6Charts.so.6", False),
+    ("_internal/resources/fonts/wqy-microhei.ttc", False),
+    ("_internal/wulong_desk/store/migrations/versions/0001_initial_schema.py", False),
+])
+def test_what_is_left_out(rel, dropped):
+    assert b.should_drop(rel) is dropped
+
+
+def _tree(root: Path, names: list[str]) -> dict[str, Path]:
+    made = {}
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"\x7fELF" + name.encode())
+        made[name] = path
+    return made
+
+
+def test_pruning_follows_links_and_never_breaks_a_kept_file(tmp_path):
+    f = _tree(tmp_path, [
+        "app", "libQt6Gui.so.6",
+        "plugins/platforms/libqwayland-egl.so",      # dropped by pattern
+        "libQt6WaylandClient.so.6",                  # only the wayland plugin needs it
+        "libwayland-client.so.0",                    # only that library needs it
+        "libshared.so.1",                            # needed by the plugin and by a kept lib
+        "plugins/platforms/libqeglfs.so",            # dropped by pattern, but…
+        "libQt6Quick.so.6",                          # …pattern-matched yet linked by app
+    ])
+    links = {
+        f["app"]: {"libqt6gui.so.6", "libqt6quick.so.6"},
+        f["libQt6Gui.so.6"]: {"libshared.so.1"},
+        f["plugins/platforms/libqwayland-egl.so"]: {"libqt6waylandclient.so.6",
+                                                    "libwayland-client.so.0",
+                                                    "libshared.so.1"},
+        f["libQt6WaylandClient.so.6"]: {"libwayland-client.so.0"},
+        f["plugins/platforms/libqeglfs.so"]: set(),
+    }
+    removed = b.prune(tmp_path, links)
+    assert sorted(removed) == ["libQt6WaylandClient.so.6", "libwayland-client.so.0",
+                               "plugins/platforms/libqeglfs.so",
+                               "plugins/platforms/libqwayland-egl.so"]
+    assert f["libQt6Quick.so.6"].exists() and f["libshared.so.1"].exists()
+    assert not (tmp_path / "plugins").exists()  # emptied folders go too
+
+
+def test_checksums_are_what_sha256sum_checks(tmp_path):
+    bundle = tmp_path / "WulongDesk"
+    files = _tree(bundle, ["WulongDesk", "_internal/resources/a.toml", "_internal/b c.so"])
+    archive = b.make_archive(bundle, tmp_path / "WulongDesk-0.1.0-linux-x86_64.tar.gz")
+    sums = b.write_checksums(tmp_path, [archive, *files.values()])
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 and all(len(line.split("  ")[0]) == 64 for line in lines)
+    if shutil.which("sha256sum"):
+        check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path,
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        files["_internal/resources/a.toml"].write_text("changed", encoding="utf-8")
+        assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=tmp_path,
+                              capture_output=True).returncode == 1
+    with tarfile.open(archive) as tar:
+        assert "WulongDesk/_internal/b c.so" in tar.getnames()
+
+
+def test_windows_archive_is_a_zip(tmp_path):
+    bundle = tmp_path / "WulongDesk"
+    _tree(bundle, ["WulongDesk.exe", "_internal/x.dll"])
+    name = b.archive_name("0.1.0", system="Windows", machine="AMD64")
+    assert name == "WulongDesk-0.1.0-windows-amd64.zip"
+    archive = b.make_archive(bundle, tmp_path / name)
+    assert sorted(zipfile.ZipFile(archive).namelist()) == ["WulongDesk/WulongDesk.exe",
+                                                          "WulongDesk/_internal/x.dll"]
+
+
+def test_the_setup_script_installs_per_user_and_leaves_the_data_alone(tmp_path):
+    script = b.inno_script("0.1.0", Path(r"C:\build\dist\WulongDesk"), Path(r"C:\build\dist"))
+    assert "PrivilegesRequired=lowest" in script
+    assert r"DefaultDirName={autopf}\Wulong Desk" in script
+    assert r'Name: "{group}\武隆征收补偿案卷系统"; Filename: "{app}\WulongDesk.exe"' in script
+    assert "ChineseSimplified.isl" in script
+    # the data folder (%LOCALAPPDATA%\WulongDesk, platformdirs) is never named for deletion
+    assert "[UninstallDelete]" not in script and "localappdata" not in script.lower()
+    assert script.count("AppId=") == 1
+
+
+def test_without_pyinstaller_the_build_says_how_to_get_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "PyInstaller.__main__", None)
+    monkeypatch.setitem(sys.modules, "PyInstaller", None)
+    assert b.main([]) == 2
+    assert ".ci/setup --test" in capsys.readouterr().err
