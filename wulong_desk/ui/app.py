@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log, setup_logging
+from wulong_desk.paths import resources_dir
 from wulong_desk.services.maintenance import compute_missing
 from wulong_desk.store import default_db_path, open_store
 from wulong_desk.ui.crash_dialog import CrashHandler
@@ -35,6 +37,9 @@ def make_app() -> QApplication:
     app.setApplicationDisplayName("武隆征收补偿案卷系统")
     register_fonts(app)
     install_chinese_translation(app)
+    icon = resources_dir() / "icons" / "wulong-desk.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
