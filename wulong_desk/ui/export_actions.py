@@ -12,10 +12,10 @@ from wulong_desk.services.exports import ExportResult, check_target, export_docu
 from wulong_desk.ui.desktop import offer_open
 from wulong_desk.ui.export_dialog import KINDS, PUBLIC, ExportDialog, ExportRequest
 from wulong_desk.ui.jobs import Job
-from wulong_desk.ui.pdf_preview import PdfPreview
 
 if TYPE_CHECKING:
     from wulong_desk.ui.main_window import MainWindow
+    from wulong_desk.ui.pdf_preview import PdfPreview
 
 LABELS = {key: label.split("（")[0] for key, label, _sheet in KINDS}
 
@@ -87,6 +87,8 @@ class ExportActions:
         return self.preview(case_id)
 
     def preview(self, case_id: int, kind: str = "agreement") -> PdfPreview:
+        from wulong_desk.ui.pdf_preview import PdfPreview  # QtPdf loads on first use
+
         preview = PdfPreview(self.window.store, case_id, kind, self.window)
         self.previews.append(preview)
         preview.finished.connect(lambda _r: self.previews.remove(preview))

@@ -3,6 +3,8 @@ progress dashboard; exports with progress; previews; backups and where the data 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
@@ -35,7 +37,9 @@ from wulong_desk.services.search import sum_totals
 from wulong_desk.store import Store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.case_table_model import CaseTableModel
-from wulong_desk.ui.dashboard import Dashboard
+
+if TYPE_CHECKING:
+    from wulong_desk.ui.dashboard import Dashboard
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
@@ -86,12 +90,10 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter on a row
-        self.dashboard = Dashboard(store)
-        self.dashboard.setObjectName("dashboard")
-        self.dashboard.open_case.connect(self.open_case)
+        self._dashboard: Dashboard | None = None  # made when first shown (QtCharts loads then)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "案卷")
-        self.tabs.addTab(self.dashboard, "进度")
+        self.tabs.addTab(QWidget(), "进度")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
@@ -209,12 +211,29 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, _index: int) -> None:
         self._refresh_dashboard()
 
+    @property
+    def dashboard(self) -> Dashboard:
+        if self._dashboard is None:
+            from wulong_desk.ui.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.store)
+            self._dashboard.setObjectName("dashboard")
+            self._dashboard.open_case.connect(self.open_case)
+            self._dashboard.project_id = self.project_id()
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self._dashboard, "进度")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+        return self._dashboard
+
     def _refresh_dashboard(self) -> None:
         """The dashboard reads the project summary only while it is on screen."""
-        if self.tabs.currentWidget() is self.dashboard:
+        if self.tabs.currentIndex() == 1:
             self.dashboard.set_project(self.project_id())
-        else:
-            self.dashboard.project_id = self.project_id()
+        elif self._dashboard is not None:
+            self._dashboard.project_id = self.project_id()
 
     def offer_first_start(self) -> None:
         """No project yet: offer to create one or to look around in demo data."""
@@ -323,7 +342,9 @@ class MainWindow(QMainWindow):
 
     def set_store(self, store: Store) -> None:
         """After a restore: the same window on the reopened database."""
-        self.store = self.model.store = self.dashboard.store = store
+        self.store = self.model.store = store
+        if self._dashboard is not None:
+            self._dashboard.store = store
         self.reload_projects()
 
     # ---- window state
