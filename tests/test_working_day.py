@@ -352,14 +352,19 @@ def test_operator_is_used_for_the_audit_trail(qtbot, window, demo):
 
 def test_backup_now_and_restore_from_it(qtbot, window, demo, no_blocking_boxes):
     store, _ = demo
-    made = window.housekeeping.backup_now()
-    assert made is not None and made.exists() and "备份完成" in no_blocking_boxes[-1]
+    job = window.housekeeping.backup_now()
+    assert job.wait() == "succeeded" and "备份完成" in no_blocking_boxes[-1]
+    made = job.result
+    assert made.exists()
     case_id = case_id_of(store, "FR-0004")
     editor = window.open_case(case_id)
     editor.ui.remarksEdit.setText("恢复后应当不见")
     assert editor.save()
     editor.close()
-    assert window.housekeeping.restore_from(made)
+    restoring = window.housekeeping.restore_from(made)
+    assert not window.isEnabled()  # nothing can be touched while the file is replaced
+    assert restoring.wait() == "succeeded" and window.isEnabled()
+    assert "恢复完成" in no_blocking_boxes[-1]
     assert window.store is not store and window.model.store is window.store
     with window.store.read() as session:
         assert cases.get_case(session, case_id).remarks != "恢复后应当不见"

@@ -113,8 +113,8 @@ class Dashboard(QWidget):
         self.problems_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
         self.problems_table.cellActivated.connect(self._activated)
-        self.problems_table.cellDoubleClicked.connect(self._activated)
-        self.problems_table.setToolTip("双击或按回车打开案卷")
+        self.problems_table.cellClicked.connect(self._activated)
+        self.problems_table.setToolTip("点击一行（或按回车）打开案卷")
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
 

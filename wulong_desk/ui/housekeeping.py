@@ -16,6 +16,7 @@ from wulong_desk.store import open_store
 from wulong_desk.store.backups import backup, restore
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.data_dialog import DataDialog
+from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.operator_dialog import OperatorDialog
 from wulong_desk.ui.restore_dialog import RestoreDialog
 from wulong_desk.ui.settings import settings
@@ -39,19 +40,18 @@ class Housekeeping:
         settings().setValue("operator", name)
         self.window.setWindowTitle(f"武隆征收补偿案卷系统 — {name}")
 
-    # ---- backups
-    def backup_now(self) -> Path | None:
+    # ---- backups (the file copies run on a worker thread)
+    def backup_now(self) -> Job | None:
         path = self.window.store.path
         if path is None:
             return None
-        try:
-            made = backup(path)
-        except UserError as exc:
-            QMessageBox.warning(self.window, "备份失败", str(exc))
-            return None
-        log().info("手动备份完成")
-        QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")
-        return made
+        job = Job(self.window, "备份", "正在备份数据库…", lambda progress: backup(path))
+        job.succeeded.connect(lambda made: (
+            log().info("手动备份完成"),
+            QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")))
+        job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
+        job.start()
+        return job
 
     def restore_dialog(self) -> None:
         path = self.window.store.path
@@ -67,23 +67,33 @@ class Housekeeping:
             if answer == QMessageBox.StandardButton.Yes:
                 self.restore_from(dialog.chosen)
 
-    def restore_from(self, chosen: Path) -> bool:
-        """Close the open cases and the database, put the backup in place, reopen."""
+    def restore_from(self, chosen: Path) -> Job | None:
+        """Close the open cases and the database, put the backup in place (on a worker
+        thread), reopen. The window is disabled meanwhile."""
         window = self.window
         path, operator = window.store.path, window.store.operator
         if path is None or not window.close_editors():
-            return False
+            return None
         window.store.close()
-        try:
-            safety = restore(path, chosen)
-        except UserError as exc:
-            QMessageBox.warning(window, "恢复失败", str(exc))
-            safety = None
-        window.set_store(open_store(path, operator))
-        log().info("已从备份恢复")
-        note = f"\n恢复前的数据库另存为：\n{safety}" if safety else ""
-        QMessageBox.information(window, "恢复完成", f"已从备份恢复：\n{chosen.name}{note}")
-        return True
+        window.setEnabled(False)
+
+        def reopen(message: str = "", safety: Path | None = None) -> None:
+            try:
+                window.set_store(open_store(path, operator))
+            finally:
+                window.setEnabled(True)
+            if message:
+                QMessageBox.warning(window, "恢复失败", message)
+                return
+            log().info("已从备份恢复")
+            note = f"\n恢复前的数据库另存为：\n{safety}" if safety else ""
+            QMessageBox.information(window, "恢复完成", f"已从备份恢复：\n{chosen.name}{note}")
+
+        job = Job(window, "恢复", "正在从备份恢复…", lambda progress: restore(path, chosen))
+        job.succeeded.connect(lambda safety: reopen(safety=safety))
+        job.failed.connect(lambda message: reopen(message))
+        job.start()
+        return job
 
     # ---- where things are
     def data_dialog(self) -> None:
