@@ -22,10 +22,8 @@ from wulong_desk.store import Store
 
 Progress = Callable[[int, int], bool | None]
 
-# what the user asks for → which document each case gets
+# asked for a batch: each case gets its own agreement (money or exchange, by its method)
 BY_METHOD = "agreement"
-KIND_LABELS = {BY_METHOD: "补偿协议（按各户补偿方式）", "presign": "预签协议",
-               "settlement": "结算单", "money": "货币补偿协议", "exchange": "产权调换协议"}
 
 
 @dataclass

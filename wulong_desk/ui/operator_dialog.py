@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from wulong_desk.ui.buttons import ok_cancel
 
 
 class OperatorDialog(QDialog):
@@ -25,12 +26,7 @@ class OperatorDialog(QDialog):
         self.hint = QLabel("每一处修改都会记下操作人和时间（修改记录）。")
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "确定", "退出")
         form = QFormLayout()
         form.addRow("操作人姓名：", self.name_edit)
         layout = QVBoxLayout(self)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -30,6 +29,7 @@ from wulong_desk.rules.standard import Option, Standard
 from wulong_desk.services import projects as project_service
 from wulong_desk.services.cases import get_project
 from wulong_desk.store import Store
+from wulong_desk.ui.buttons import Button, ok_cancel
 
 TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
                ("implementer", "实施单位"), ("appraiser", "评估机构"))
@@ -87,12 +87,7 @@ class ProjectDialog(QDialog):
             options_form.addRow(label, widget)
             self.options[name] = widget
         layout.addWidget(options_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
         layout.addWidget(buttons)
         self.saved_id: int | None = None
         if project_id is not None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.store.backups import list_backups
+from wulong_desk.ui.buttons import ok_cancel
 
 KINDS = {"auto": "每日自动", "manual": "手动", "before-restore": "恢复前", "pre-migrate": "升级前"}
 
@@ -48,12 +48,7 @@ class RestoreDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         other = QPushButton("选择其他备份文件…")
         other.clicked.connect(self.choose_file)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("恢复")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "恢复")
         note = QLabel("恢复会用所选备份替换当前数据库。当前数据库会先另存一份（“恢复前”备份），"
                       "恢复后仍可找回。")
         note.setWordWrap(True)
