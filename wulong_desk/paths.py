@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 APP_NAME = "WulongDesk"
+DB_NAME = "wulong-desk.sqlite"
 
 
 def _bundle_root() -> Path | None:
@@ -49,6 +50,11 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    """The case database in the user's data folder."""
+    return user_data_dir() / DB_NAME
 
 
 def standard_dirs() -> list[Path]:

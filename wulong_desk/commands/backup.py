@@ -7,8 +7,7 @@ from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import UserError
-from wulong_desk.store import backups as backup_files
-from wulong_desk.store import default_db_path
+from wulong_desk.paths import default_db_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +30,8 @@ def run_backup(args: argparse.Namespace) -> int:
     db = _db(args)
     if not db.exists():
         raise UserError(f"数据库不存在：{db}")
+    from wulong_desk.store import backups as backup_files
+
     made = backup_files.backup(db, args.out)
     print(f"已备份到 {made}")
     return 0
@@ -38,6 +39,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     db = _db(args)
+    from wulong_desk.store import backups as backup_files
+
     safety = backup_files.restore(db, args.file.expanduser().resolve())
     if safety:
         print(f"已恢复。原数据库已另存为 {safety}")

@@ -21,6 +21,7 @@ from wulong_desk.rules.inputs import Problem, ProjectMemo
 from wulong_desk.rules.standard import StandardSet
 
 PARALLEL_FROM = 2000  # below this a second process costs more than it saves
+COLLECT_EVERY = 50_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,12 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_json_text(text: str) -> Any:
-    """Parse JSON exactly (decimal numbers kept as text); a syntax error is an InputError line."""
+    """Parse JSON exactly (decimal numbers kept as text); a syntax error is an InputError line.
+    (The collector is paused while the many small objects of a large batch are made.)"""
+    paused = gc.isenabled()
+    gc.disable()
     try:
         return json.loads(text, parse_float=str)
     except json.JSONDecodeError as exc:
         raise InputError([Problem("$", f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）："
                                        f"{exc.msg}")]) from exc
+    finally:
+        if paused:
+            gc.enable()
 
 
 def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
@@ -47,10 +54,13 @@ def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = N
 def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
     """Worker: compute a slice of a batch; results as compact JSON text, problems indexed.
 
-    Each result is turned into text at once, so only strings pile up: keeping thousands of
-    breakdown objects alive makes the garbage collector's passes, not the arithmetic, the cost.
+    Each result is turned into text at once, so only strings pile up. The cyclic garbage
+    collector is paused meanwhile: the engine makes no reference cycles (reference counting
+    frees everything), and its passes over the batch's long-lived input, not the arithmetic,
+    were a quarter of the cost. It runs once every COLLECT_EVERY households, as a safety net.
     """
-    gc.freeze()  # the parsed input lives all batch long; keep it out of every collection
+    paused = gc.isenabled()
+    gc.disable()
     standards = default_standards()
     memo = ProjectMemo()
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -64,7 +74,10 @@ def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
             continue
         if not problems:
             texts.append(encode(result))
-    gc.unfreeze()
+        if offset % COLLECT_EVERY == COLLECT_EVERY - 1:
+            gc.collect()
+    if paused:
+        gc.enable()
     return ("" if problems else ", ".join(texts)), problems
 
 

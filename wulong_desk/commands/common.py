@@ -8,9 +8,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wulong_desk.store import Store, open_store
+if TYPE_CHECKING:
+    from wulong_desk.store import Store
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -33,7 +34,9 @@ def operator_name(args: argparse.Namespace) -> str:
 
 
 def open_from_args(args: argparse.Namespace) -> Store:
+    """The store --db names (the store is imported here: the calc command never needs it)."""
     from wulong_desk.services.maintenance import compute_missing
+    from wulong_desk.store import open_store
 
     store = open_store(getattr(args, "db", None), operator_name(args))
     compute_missing(store)

@@ -6,12 +6,10 @@ import argparse
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
 from wulong_desk.rules.decimals import money
-from wulong_desk.services import cases as case_service
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.projects import list_projects
-from wulong_desk.services.search import search_cases
-from wulong_desk.services.summary import project_summary
-from wulong_desk.store.models import STATUS_LABELS, STATUSES
+from wulong_desk.statuses import STATUS_LABELS, STATUSES
+
+# The services (and SQLAlchemy under them) are imported inside each command: `calc` and
+# `--help` never pay for them.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from wulong_desk.services.demo import create_demo
+
     with open_from_args(args) as store:
         project_id = create_demo(store, max(30, args.households))
     if args.json:
@@ -59,6 +59,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_projects(args: argparse.Namespace) -> int:
+    from wulong_desk.services.projects import list_projects
+
     with open_from_args(args) as store:
         projects = list_projects(store)
     if args.json:
@@ -72,6 +74,9 @@ def run_projects(args: argparse.Namespace) -> int:
 
 
 def run_cases(args: argparse.Namespace) -> int:
+    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.search import search_cases
+
     with open_from_args(args) as store, store.read() as session:
         case_service.get_project(session, args.project)
         rows = search_cases(session, args.project, args.search, args.status)
@@ -88,6 +93,9 @@ def run_cases(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.summary import project_summary
+
     with open_from_args(args) as store, store.read() as session:
         case_service.get_project(session, args.project)
         summary = project_summary(session, args.project)
@@ -102,6 +110,8 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
+    from wulong_desk.services import cases as case_service
+
     with open_from_args(args) as store:
         entries = case_service.history(store, args.case)
     if args.json:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wulong_desk.commands.common import add_store_options, open_from_args, operator_name
-from wulong_desk.exports.verify import verify_ledger
-from wulong_desk.services.exports import ExportResult, export_ledger
+
+if TYPE_CHECKING:
+    from wulong_desk.services.exports import ExportResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +36,8 @@ def _report(result: ExportResult, skipped: str) -> None:
 
 
 def run_ledger(args: argparse.Namespace) -> int:
+    from wulong_desk.services.exports import export_ledger
+
     with open_from_args(args) as store:
         result = export_ledger(store, args.project, args.out, public=args.public,
                                operator=operator_name(args))
@@ -43,6 +47,8 @@ def run_ledger(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from wulong_desk.exports.verify import verify_ledger
+
     with open_from_args(args) as store, store.read() as session:
         verdict = verify_ledger(session, args.file)
     if verdict.matches:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
-from wulong_desk.services.packages import export_cases, import_cases
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from wulong_desk.services.packages import export_cases
+
     with open_from_args(args) as store:
         count = export_cases(store, args.project, args.out)
     print(f"已导出 {count} 户到 {args.out}")
@@ -31,6 +32,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from wulong_desk.services.packages import import_cases
+
     with open_from_args(args) as store:
         report = import_cases(store, args.file)
     if args.json:

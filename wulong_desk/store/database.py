@@ -17,10 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import private_file
-from wulong_desk.paths import user_data_dir
+from wulong_desk.paths import default_db_path
 from wulong_desk.store import audit, backups, migrate
-
-DB_NAME = "wulong-desk.sqlite"
 
 
 class DamagedDatabaseError(UserError):
@@ -38,10 +36,6 @@ class DamagedDatabaseError(UserError):
 
 class NewerDatabaseError(UserError):
     pass
-
-
-def default_db_path() -> Path:
-    return user_data_dir() / DB_NAME
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:

@@ -22,15 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wulong_desk.statuses import (  # noqa: F401  (re-exported for the store's users)
+    LOCKED_FROM,
+    PERSON_ROLE_LABELS,
+    PERSON_ROLES,
+    STATUS_LABELS,
+    STATUSES,
+)
 from wulong_desk.store.types import ExactDecimal, IsoDate
-
-# 调查登记 → 已评估 → 已审核 → 已签约 → 已搬迁
-STATUSES = ("surveyed", "assessed", "reviewed", "signed", "moved")
-STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed": "已审核",
-                 "signed": "已签约", "moved": "已搬迁"}
-LOCKED_FROM = STATUSES.index("signed")
-PERSON_ROLES = ("owner", "tenant")
-PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 
 # The thirteen lines' amounts, as integer cents, in the spec's order (column per line code).
 LINE_COLUMNS = {

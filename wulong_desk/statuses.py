@@ -1,0 +1,12 @@
+"""A case's stages and the roles of its people: plain constants the store, the command line
+and the screens share (nothing heavy is imported here, so the command line starts fast)."""
+
+from __future__ import annotations
+
+# 调查登记 → 已评估 → 已审核 → 已签约 → 已搬迁
+STATUSES = ("surveyed", "assessed", "reviewed", "signed", "moved")
+STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed": "已审核",
+                 "signed": "已签约", "moved": "已搬迁"}
+LOCKED_FROM = STATUSES.index("signed")
+PERSON_ROLES = ("owner", "tenant")
+PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
