@@ -196,8 +196,12 @@ def test_preview_shows_the_agreement_and_prints_it(qtbot, window, tmp_path):
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == pages
     assert preview.save_to(tmp_path / "saved.pdf")
     assert (tmp_path / "saved.pdf").read_bytes() == preview.data
+    first = preview.job
+    preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("presign"))
+    presign = preview.job
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))
-    assert preview.job.wait() == "succeeded" and preview.name.endswith("-settlement.pdf")
+    assert preview.job.wait() == "succeeded" and presign.wait() == "succeeded"
+    assert first is not presign and preview.name.endswith("-settlement.pdf")  # newest wins
     preview.close()
 
 

@@ -85,11 +85,13 @@ class PdfPreview(QDialog):
         self._set_ready(False)
         self.pages_label.setText("正在生成…")
         store, case_id, kind = self.store, self.case_id, self.kind()
-        self.job = Job(self, "生成预览", "正在生成 PDF…",
-                       lambda progress: build_document(store, case_id, kind))
-        self.job.succeeded.connect(self._show)
-        self.job.failed.connect(self._failed)
-        self.job.start()
+        job = Job(self, "生成预览", "正在生成 PDF…",
+                  lambda progress: build_document(store, case_id, kind))
+        # only the newest request is shown (the user may switch documents quickly)
+        job.succeeded.connect(lambda built: self._show(built) if job is self.job else None)
+        job.failed.connect(lambda message: self._failed(message) if job is self.job else None)
+        self.job = job
+        job.start()
 
     def _set_ready(self, ready: bool) -> None:
         self.save_button.setEnabled(ready)
