@@ -78,3 +78,30 @@ def test_more_area_never_gives_less_value_without_the_floor_or_land(req):
     req["case"].pop("land_area", None)
     req["case"].pop("land_unit_price", None)
     assert run(_grow_first_part(req)).totals["value"] >= run(req).totals["value"]
+
+
+@SETTINGS
+@given(calc_request())
+def test_the_batch_text_is_exactly_the_json_of_the_record(req):
+    """The batch command writes Breakdown.to_json_text(); it must be byte for byte what
+    encoding to_json() gives (the single-case and stored forms)."""
+    import json
+
+    breakdown = run(req)
+    assert breakdown.to_json_text() == json.dumps(breakdown.to_json(), ensure_ascii=False)
+
+
+def test_the_batch_text_escapes_what_json_escapes():
+    import json
+
+    from wulong_desk.rules.breakdown import Breakdown, Line
+
+    tricky = 'a "quoted" \\ back\\slash\n新行\t制表 \u2028'
+    line = Line("V_AREA", "value", tricky, Decimal("1.50"), tricky, tricky)
+    breakdown = Breakdown(tricky, "0" * 64, (line,),
+                          dict.fromkeys(("value", "loss", "reward", "total"), Decimal("1.5")),
+                          dict.fromkeys(("exchange_price", "value_difference", "net_payable",
+                                         "fund_department", "fund_household"), Decimal(0)),
+                          (tricky, "二"))
+    assert json.loads(breakdown.to_json_text()) == breakdown.to_json()
+    assert breakdown.to_json_text() == json.dumps(breakdown.to_json(), ensure_ascii=False)

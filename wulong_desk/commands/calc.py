@@ -2,7 +2,8 @@
 
 Numbers are read exactly: JSON numbers are kept as their decimal text (never a float) and turned
 into Decimal by the engine's reader. A large batch is shared out over the machine's cores; each
-worker returns its results as JSON text, which is joined in input order.
+share's results are written straight to JSON text (Breakdown.to_json_text) and the pieces are
+written out in input order.
 """
 
 from __future__ import annotations
@@ -63,17 +64,16 @@ def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
     gc.disable()
     standards = default_standards()
     memo = ProjectMemo()
-    encode = json.JSONEncoder(ensure_ascii=False).encode
     texts: list[str] = []
     problems: list[Problem] = []
     for offset, item in enumerate(items):
         try:
-            result = calculate_one(item, standards, memo)
+            options, case, standard = read_request(item, standards, memo)
         except InputError as exc:
             problems.extend(exc.prefixed(f"[{start + offset}].").problems)
             continue
         if not problems:
-            texts.append(encode(result))
+            texts.append(compute(case, options, standard).to_json_text())
         if offset % COLLECT_EVERY == COLLECT_EVERY - 1:
             gc.collect()
     if paused:
@@ -81,20 +81,28 @@ def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
     return ("" if problems else ", ".join(texts)), problems
 
 
-def calculate_batch(items: list[Any], workers: int | None = None) -> str:
-    """A batch → the JSON text of its results in input order. Raises InputError (all problems)."""
+def calculate_batch(items: list[Any], workers: int | None = None) -> list[str]:
+    """A batch → the pieces of its results' JSON text, in input order (written one after the
+    other they make the array). Raises InputError with every problem found.
+
+    The batch is shared out over the machine's cores: the parent computes the first share
+    itself while worker processes compute the others."""
     workers = workers or (os.cpu_count() or 1)
     if len(items) < PARALLEL_FROM or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
         size = -(-len(items) // workers)
-        starts = range(0, len(items), size)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pieces = list(pool.map(_chunk, [items[s:s + size] for s in starts], starts))
+        bounds = [(s, min(s + size, len(items))) for s in range(0, len(items), size)]
+        with ProcessPoolExecutor(max_workers=len(bounds) - 1) as pool:
+            futures = [pool.submit(_chunk, items[s:e], s) for s, e in bounds[1:]]
+            pieces = [_chunk(items[:bounds[0][1]], 0)]
+            pieces += [future.result() for future in futures]
     problems = [problem for _, found in pieces for problem in found]
     if problems:
         raise InputError(problems)
-    return "[" + ", ".join(text for text, _ in pieces if text) + "]"
+    texts = [text for text, _ in pieces if text]
+    return ["[", *(piece for i, text in enumerate(texts)
+                   for piece in ((", ", text) if i else (text,))), "]"]
 
 
 def read_source(name: str) -> str:
@@ -115,10 +123,11 @@ def run(args: argparse.Namespace) -> int:
     # bad input raises InputError: the command line prints one line per problem, exit 2
     raw = load_json_text(read_source(args.file))
     if isinstance(raw, list):
-        output = calculate_batch(raw)
+        pieces = calculate_batch(raw)
     else:
-        output = json.dumps(calculate_one(raw, default_standards()), ensure_ascii=False,
-                            indent=2)
-    sys.stdout.write(output)
+        pieces = [json.dumps(calculate_one(raw, default_standards()), ensure_ascii=False,
+                             indent=2)]
+    for piece in pieces:
+        sys.stdout.write(piece)
     sys.stdout.write("\n")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from wulong_desk.rules.decimals import money, num
@@ -62,6 +63,12 @@ class Line(NamedTuple):
                            for template, values in self.terms)
         return f"{shown} = {amount}"
 
+    def to_json_text(self) -> str:
+        """to_json() as compact JSON text (the batch command's hot path; see Breakdown)."""
+        return (f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
+                f'"amount": "{self.amount:f}", "formula": {_json_str(self.formula)}, '
+                f'"citation": {_json_str(self.citation)}, "note": {_json_str(self.note)}}}')
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -105,6 +112,19 @@ class Breakdown:
             "settlement": {key: money(self.settlement[key]) for key in SETTLEMENT_KEYS},
             "warnings": list(self.warnings),
         }
+
+    def to_json_text(self) -> str:
+        """The same object as to_json(), written straight to JSON text: exactly what
+        `json.dumps(self.to_json(), ensure_ascii=False)` gives (a test holds it to that), without
+        building the dictionaries first — in a large batch that was half the cost."""
+        lines = ", ".join(line.to_json_text() for line in self.lines)
+        totals = ", ".join(f'"{key}": "{money(self.totals[key])}"' for key in TOTAL_KEYS)
+        settlement = ", ".join(f'"{key}": "{money(self.settlement[key])}"'
+                               for key in SETTLEMENT_KEYS)
+        warnings = ", ".join(_json_str(text) for text in self.warnings)
+        return (f'{{"standard": {_json_str(self.standard_id)}, "lines": [{lines}], '
+                f'"totals": {{{totals}}}, "settlement": {{{settlement}}}, '
+                f'"warnings": [{warnings}]}}')
 
     def to_record(self, engine_version: str) -> dict[str, Any]:
         """What the store keeps: the contract output plus the standard's hash and engine version."""
