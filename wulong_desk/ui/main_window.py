@@ -37,14 +37,16 @@ from wulong_desk.services.search import sum_totals
 from wulong_desk.store import Store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.case_table_model import CaseTableModel
-
-if TYPE_CHECKING:
-    from wulong_desk.ui.dashboard import Dashboard
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 from wulong_desk.ui.project_dialog import ProjectDialog
 from wulong_desk.ui.settings import settings
+
+if TYPE_CHECKING:
+    from wulong_desk.ui.dashboard import Dashboard
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the project's name beside its id in the selector
 
 
 class TotalsBridge(QObject):
@@ -183,6 +185,8 @@ class MainWindow(QMainWindow):
         for project in projects:
             self.project_combo.addItem(f"{project['name']}（{project['households']}户）",
                                        project["id"])
+            self.project_combo.setItemData(self.project_combo.count() - 1, project["name"],
+                                           NAME_ROLE)
         index = self.project_combo.findData(wanted) if wanted is not None else -1
         self.project_combo.setCurrentIndex(index if index >= 0 else 0)
         self.project_combo.blockSignals(False)
@@ -199,8 +203,7 @@ class MainWindow(QMainWindow):
             self.project_combo.setCurrentIndex(index)
 
     def project_name(self) -> str:
-        text = self.project_combo.currentText()
-        return text.rsplit("（", 1)[0] if text else ""
+        return self.project_combo.currentData(NAME_ROLE) or ""
 
     def _project_changed(self, *args: object) -> None:
         if self.project_id() is not None:
