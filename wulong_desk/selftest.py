@@ -45,6 +45,7 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
 
 def _steps(folder: Path, say: Say, gui: bool) -> None:
     from wulong_desk.exports.verify import verify_ledger
+    from wulong_desk.fileio import write_atomically
     from wulong_desk.services import cases, examples, projects
     from wulong_desk.services.calculation import stored_breakdown
     from wulong_desk.services.exports import build_document, export_ledger
@@ -80,10 +81,11 @@ def _steps(folder: Path, say: Say, gui: bool) -> None:
         _check(verdict.matches, "台账与数据库核对不一致")
         say(f"台账：已写出并核对一致（{ledger.stat().st_size} 字节）")
 
-        name, pdf = build_document(store, first_case, "agreement")
+        name, data = build_document(store, first_case, "agreement")
+        pdf = write_atomically(folder / name, data, private=True).read_bytes()
         _check(pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF"), "PDF 文件不完整")
         _check(b"FontFile2" in pdf, "PDF 未嵌入中文字体")
-        say(f"协议：{name} 已生成（{len(pdf)} 字节，字体已嵌入）")
+        say(f"协议：{name} 已写出（{len(pdf)} 字节，字体已嵌入）")
 
         if gui:
             from wulong_desk.ui.self_check import open_and_close_main_window

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.paths import user_data_dir
 from wulong_desk.services.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.settings import settings
@@ -100,7 +99,7 @@ class ExportDialog(QDialog):
         if remembered and Path(remembered).is_dir():
             return Path(remembered)
         documents = Path.home() / "Documents"
-        return documents if documents.is_dir() else user_data_dir()
+        return documents if documents.is_dir() else Path.home()
 
     def _suggest(self, *args: object) -> None:
         """A sensible name in the last folder used: project, what, date."""
