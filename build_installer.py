@@ -1,6 +1,6 @@
 """Build the bundle street-office PCs install, and prove it works before it ships.
 
-    python build_installer.py            # (from the project's .venv) build, self-test, checksum
+    python3 build_installer.py     # build, self-test, checksum (sets up .venv first if need be)
 
 1. PyInstaller makes a one-folder bundle of the app (dist/WulongDesk/) with resources/ (fonts
    and their licences, standard files, examples), forms/ and the Alembic migrations inside.
@@ -391,7 +391,44 @@ def build(args: argparse.Namespace) -> int:
     return 0
 
 
+def project_python() -> Path:
+    return ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _has_build_tools(python: Path) -> bool:
+    probe = "import PyInstaller, PySide6, sqlalchemy, wulong_desk"
+    return python.exists() and subprocess.run([str(python), "-c", probe],
+                                              capture_output=True).returncode == 0
+
+
+def ensure_environment(argv: list[str]) -> int | None:
+    """`python build_installer.py` from any Python: when this one lacks the app or PyInstaller,
+    set up the project's .venv (.ci/setup --test on Linux, venv + pip elsewhere) and run
+    again from it. Returns the exit code of that run, or None to build here."""
+    import importlib.util
+
+    venv = project_python()
+    needed = ("PyInstaller", "PySide6", "sqlalchemy", "openpyxl", "reportlab")
+    if all(importlib.util.find_spec(name) for name in needed):
+        return None
+    if Path(sys.executable).resolve() == venv.resolve():
+        return None  # the project's own environment: build() says what is missing
+    if not _has_build_tools(venv):
+        say("setting up the project's environment (.venv) first …")
+        if os.name == "nt":
+            subprocess.run([sys.executable, "-m", "venv", str(ROOT / ".venv")], check=True)
+            subprocess.run([str(venv), "-m", "pip", "install", "-e", f"{ROOT}[test,build]"],
+                           check=True)
+        else:
+            subprocess.run(["bash", str(ROOT / ".ci" / "setup"), "--test"], check=True)
+    return subprocess.run([str(venv), str(ROOT / "build_installer.py"), *argv]).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    rerun = ensure_environment(argv)
+    if rerun is not None:
+        return rerun
     parser = argparse.ArgumentParser(description="Build the Wulong Desk bundle and prove it works.")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--skip-self-test", action="store_true",

@@ -172,3 +172,23 @@ def test_without_pyinstaller_the_build_says_how_to_get_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "PyInstaller", None)
     assert b.main([]) == 2
     assert ".ci/setup --test" in capsys.readouterr().err
+
+
+def test_from_another_python_the_build_sets_up_and_reruns_in_the_project_env(monkeypatch):
+    import importlib.util
+    import types
+
+    calls: list[list[str]] = []
+
+    def run(cmd, **kwargs):
+        calls.append([str(c) for c in cmd])
+        return types.SimpleNamespace(returncode=0 if "-c" in cmd else 7)
+
+    monkeypatch.setattr(sys, "executable", "/usr/bin/python3")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(b.subprocess, "run", run)
+    monkeypatch.setattr(b, "project_python", lambda: ROOT / ".venv" / "bin" / "python")
+    monkeypatch.setattr(Path, "exists", lambda self: True)
+    assert b.ensure_environment(["--no-xcb"]) == 7  # the rerun's own exit code
+    assert calls[-1] == [str(ROOT / ".venv/bin/python"), str(ROOT / "build_installer.py"),
+                         "--no-xcb"]
