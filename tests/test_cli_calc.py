@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -124,3 +125,15 @@ def test_missing_file_is_a_clear_message():
     assert proc.returncode == 2
     assert "找不到输入文件" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("count", "workers"), [(10_000, 2), (10_000, 4), (2001, 3), (5, 8),
+                                                 (2000, 1)])
+def test_batch_shares_cover_every_household_once_in_order(count, workers):
+    from wulong_desk.commands.calc import _shares
+
+    bounds = _shares(count, workers)
+    assert bounds[0][0] == 0 and bounds[-1][1] == count
+    assert all(end > start for start, end in bounds)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
+    assert len(bounds) <= workers

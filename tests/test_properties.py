@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reference_calc import reference
 from strategies import calc_request
 
@@ -105,3 +107,33 @@ def test_the_batch_text_escapes_what_json_escapes():
                           (tricky, "二"))
     assert json.loads(breakdown.to_json_text()) == breakdown.to_json()
     assert breakdown.to_json_text() == json.dumps(breakdown.to_json(), ensure_ascii=False)
+
+
+def _num_by_rounding(value):
+    """How a formula number is defined: two decimals when it has at most two, else exact."""
+    if isinstance(value, int):
+        return str(value)
+    rounded = value.quantize(Decimal("0.01"))
+    return f"{rounded:f}" if rounded == value else f"{value.normalize():f}"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(0, 8).flatmap(lambda places: st.decimals(
+    min_value=-10**12, max_value=10**12, places=places)) | st.integers(-10**9, 10**9))
+def test_formula_numbers_are_shown_as_defined(value):
+    """(Within the 28 significant digits a Decimal context keeps: beyond them the rounding
+    definition itself loses digits, and the engine's numbers never come near.)"""
+    from wulong_desk.rules.decimals import num
+
+    assert num(value) == _num_by_rounding(value)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("5", "5.00"), ("5E+2", "500.00"), ("1.5", "1.50"), ("1.500", "1.50"), ("0.125", "0.125"),
+    ("0.1250", "0.125"), ("100.000", "100.00"), ("-1.5", "-1.50"), ("-0", "-0.00"),
+    ("1E-7", "0.0000001"), ("0.00", "0.00"),
+])
+def test_formula_number_table(value, shown):
+    from wulong_desk.rules.decimals import num
+
+    assert num(Decimal(value)) == shown

@@ -23,6 +23,7 @@ from wulong_desk.rules.standard import StandardSet
 
 PARALLEL_FROM = 2000  # below this a second process costs more than it saves
 COLLECT_EVERY = 50_000
+PARENT_WEIGHT = 1.25  # measured: a worker finished ~0.35 s after the parent on equal shares
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +82,19 @@ def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
     return ("" if problems else ", ".join(texts)), problems
 
 
+def _shares(count: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of each share. The parent's (the first) is PARENT_WEIGHT times a worker's:
+    a worker also starts, unpickles its input and sends its results back."""
+    total_weight = PARENT_WEIGHT + workers - 1
+    first = round(count * PARENT_WEIGHT / total_weight)
+    rest = count - first
+    bounds = [(0, first)]
+    for i in range(workers - 1):
+        start = first + rest * i // (workers - 1)
+        bounds.append((start, first + rest * (i + 1) // (workers - 1)))
+    return [(s, e) for s, e in bounds if e > s]
+
+
 def calculate_batch(items: list[Any], workers: int | None = None) -> list[str]:
     """A batch → the pieces of its results' JSON text, in input order (written one after the
     other they make the array). Raises InputError with every problem found.
@@ -91,8 +105,7 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[str]:
     if len(items) < PARALLEL_FROM or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
-        size = -(-len(items) // workers)
-        bounds = [(s, min(s + size, len(items))) for s in range(0, len(items), size)]
+        bounds = _shares(len(items), workers)
         with ProcessPoolExecutor(max_workers=len(bounds) - 1) as pool:
             futures = [pool.submit(_chunk, items[s:e], s) for s, e in bounds[1:]]
             pieces = [_chunk(items[:bounds[0][1]], 0)]

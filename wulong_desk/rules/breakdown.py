@@ -28,13 +28,12 @@ SETTLEMENT_LABELS = {
 
 
 Value = Decimal | int | str
+_HEADS: dict[tuple[str, str], str] = {}  # each line's constant opening, as JSON text
 Term = tuple[str, dict[str, Value]]
 
 
 def _show(value: Value) -> str:
-    if isinstance(value, Decimal):
-        return num(value)
-    return str(value)
+    return num(value) if type(value) is Decimal else str(value)
 
 
 class Line(NamedTuple):
@@ -59,14 +58,19 @@ class Line(NamedTuple):
         amount = f"{self.amount:f}"
         if not self.terms:
             return amount
-        shown = " + ".join(template.format(**{k: _show(v) for k, v in values.items()})
+        shown = " + ".join(template.format_map({k: num(v) if type(v) is Decimal else str(v)
+                                                for k, v in values.items()})
                            for template, values in self.terms)
         return f"{shown} = {amount}"
 
     def to_json_text(self) -> str:
         """to_json() as compact JSON text (the batch command's hot path; see Breakdown)."""
-        return (f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
-                f'"amount": "{self.amount:f}", "formula": {_json_str(self.formula)}, '
+        head = _HEADS.get((self.code, self.label))
+        if head is None:
+            head = _HEADS[self.code, self.label] = (
+                f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
+                '"amount": "')
+        return (f'{head}{self.amount:f}", "formula": {_json_str(self.formula)}, '
                 f'"citation": {_json_str(self.citation)}, "note": {_json_str(self.note)}}}')
 
     def to_json(self) -> dict[str, Any]:
