@@ -39,6 +39,7 @@ def main() -> int:
         window = MainWindow(store)
         window.resize(1400, 820)
         window.show()
+        window.wait_for_totals()
         app.processEvents()
         OUT.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(OUT / "main-window.png"))

@@ -115,6 +115,15 @@ class MainWindow(QMainWindow):
                                             QKeySequence.StandardKey.New)
         self.open_case_action = self._action(bar, "打开", self.open_selected)
         bar.addSeparator()
+        self.housekeeping = Housekeeping(self)
+        self.exports = ExportActions(self)
+        self.export_action = self._action(bar, "导出…", self.exports.export_dialog,
+                                          QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip("导出台账、公示表、协议或结算单（Ctrl+E）")
+        self.preview_action = self._action(bar, "预览协议", self.exports.preview_selected,
+                                           QKeySequence.StandardKey.Print)
+        self.preview_action.setToolTip("预览并打印所选案卷的协议或结算单（Ctrl+P）")
+        bar.addSeparator()
         self.search = QLineEdit()
         self.search.setObjectName("searchEdit")
         self.search.setPlaceholderText("查找：姓名、身份证号、电话、产权证号、坐落（Ctrl+F）")
@@ -145,19 +154,15 @@ class MainWindow(QMainWindow):
         self.totals_label.setObjectName("totalsLabel")
         self.statusBar().addPermanentWidget(self.totals_label)
         self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
-        self.housekeeping = Housekeeping(self)
-        self.exports = ExportActions(self)
         self._menus()
         self._restore_geometry()
         self.reload_projects()
 
     def _menus(self) -> None:
-        work, exports = self.housekeeping, self.exports
+        work = self.housekeeping
         menu: QMenu = self.menuBar().addMenu("文件(&F)")
-        self.export_action = menu.addAction("导出台账、协议…", exports.export_dialog)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.preview_action = menu.addAction("预览所选案卷的协议…", exports.preview_selected)
-        self.preview_action.setShortcut(QKeySequence.StandardKey.Print)
+        menu.addAction(self.export_action)
+        menu.addAction(self.preview_action)
         menu.addSeparator()
         menu.addAction("更换操作人…", work.change_operator)
         menu.addSeparator()
