@@ -405,3 +405,56 @@ def test_the_log_holds_no_personal_data_after_a_session(qtbot, window, demo, tmp
     text = Path(log_file()).read_text(encoding="utf-8")
     assert "导出" in text
     assert not any(p in text for p in (*PERSONAL, "赵六"))
+
+
+# ---- the app as `wulong-desk` starts it
+def _args(db, **extra):
+    import argparse
+
+    return argparse.Namespace(db=db, operator="丙", no_crash_dialog=True, **extra)
+
+
+def test_the_app_starts_on_its_database_and_lets_go_of_it(qtbot, tmp_path, monkeypatch):
+    import sys as _sys
+
+    from wulong_desk.logs import log_file
+    from wulong_desk.ui import app as app_module
+    from wulong_desk.ui.settings import settings
+
+    db = tmp_path / "start.sqlite"
+    with open_store(db, "甲") as store:
+        create_demo(store)
+    shown = []
+
+    def exec_(self):
+        shown.extend(w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w.isVisible())
+        assert _sys.excepthook is not _sys.__excepthook__  # the crash handler is in place
+        acquire_while_open = None
+        try:
+            acquire(db)
+        except UserError as exc:
+            acquire_while_open = str(exc)
+        assert acquire_while_open and "已在另一个" in acquire_while_open
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    assert app_module.run(_args(db)) == 0
+    assert shown and shown[0].model.rowCount() == 36 and "丙" in shown[0].windowTitle()
+    assert _sys.excepthook is _sys.__excepthook__  # handed back
+    acquire(db).unlock()  # the lock was let go
+    assert settings().value("operator") == "丙"
+    assert "已启动" in log_file().read_text(encoding="utf-8")
+
+
+def test_a_second_window_on_the_same_database_is_refused(qtbot, tmp_path, no_blocking_boxes):
+    from wulong_desk.ui import app as app_module
+
+    db = tmp_path / "busy.sqlite"
+    held = acquire(db)
+    try:
+        assert app_module.run(_args(db)) == 1
+    finally:
+        held.unlock()
+    said = no_blocking_boxes[-1]
+    assert said.startswith("数据库已打开") and "已在另一个" in said

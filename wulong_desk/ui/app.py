@@ -84,6 +84,13 @@ def run(args: argparse.Namespace) -> int:
     app = make_app()
     crashes = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False), parent=app)
     crashes.install()
+    try:
+        return _run(app, args)
+    finally:
+        crashes.uninstall()
+
+
+def _run(app: QApplication, args: argparse.Namespace) -> int:
     operator = ask_operator(args)
     if operator is None:
         return 0
@@ -95,20 +102,21 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.warning(None, "数据库已打开", str(exc))
         return 1
     try:
-        store = open_store(db_path, operator)
-        compute_missing(store)
-    except UserError as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
+        try:
+            store = open_store(db_path, operator)
+            compute_missing(store)
+        except UserError as exc:
+            QMessageBox.critical(None, "无法打开数据库", str(exc))
+            return 1
+        log().info("已启动（版本 %s）", __version__)
+        window = MainWindow(store)
+        window.show()
+        window.offer_first_start()
+        window.housekeeping.offer_drafts()
+        code = app.exec()
+        window.deleteLater()
+        store.close()
+        log().info("已退出")
+        return code
+    finally:
         lock.unlock()
-        return 1
-    log().info("已启动（版本 %s）", __version__)
-    window = MainWindow(store)
-    window.show()
-    window.offer_first_start()
-    window.housekeeping.offer_drafts()
-    code = app.exec()
-    store.close()
-    lock.unlock()
-    crashes.uninstall()
-    log().info("已退出")
-    return code
