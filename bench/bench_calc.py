@@ -7,6 +7,7 @@ Run: .venv/bin/python bench/bench_calc.py
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from gen import requests
 from wulong_desk.rules import compute, default_standards, read_request
 
 COUNT = 10_000
+RUNS = 5
 
 
 def main() -> None:
@@ -45,14 +47,21 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "batch.json"
+        out = Path(tmp) / "results.json"
         path.write_text(json.dumps(reqs, ensure_ascii=False), encoding="utf-8")
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "wulong_desk", "calc", str(path)],
-                              capture_output=True, check=True)
-        elapsed = time.perf_counter() - start
-        assert len(json.loads(proc.stdout)) == COUNT
-    print(f"batch CLI end to end (process start included): {COUNT} households in "
-          f"{elapsed:.3f} s = {COUNT / elapsed:,.0f} households/s (target ≥ 5,000/s)")
+        runs = []
+        for _ in range(RUNS):
+            # as a clerk runs it: `wulong-desk calc batch.json > results.json`
+            with open(out, "wb") as sink:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "wulong_desk", "calc", str(path)],
+                               stdout=sink, check=True)
+                runs.append(time.perf_counter() - start)
+            assert len(json.loads(out.read_text(encoding="utf-8"))) == COUNT
+    elapsed = statistics.median(runs)
+    print(f"batch CLI end to end (process start included, output to a file; median of {RUNS}): "
+          f"{COUNT} households in {elapsed:.3f} s = {COUNT / elapsed:,.0f} households/s "
+          f"(runs {', '.join(f'{COUNT / r:,.0f}' for r in sorted(runs))}; target ≥ 5,000/s)")
 
 
 if __name__ == "__main__":
