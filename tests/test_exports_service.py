@@ -222,3 +222,20 @@ def test_stored_problems_read_in_a_clerks_words(line, said):
     from wulong_desk.services.field_names import describe_stored
 
     assert describe_stored(line) == said
+
+
+def test_nothing_to_export_is_said_not_written(demo, tmp_path):
+    from sqlalchemy import select
+
+    from wulong_desk.store.models import Case
+
+    store, project_id = demo
+    with store.read() as session:
+        incomplete = session.execute(select(Case.id).where(Case.case_no == "FR-0036")).scalar()
+    with pytest.raises(UserError, match="FR-0036"):
+        exports.export_ledger(store, project_id, tmp_path / "t.xlsx", public=False,
+                              operator="甲", case_ids=[incomplete])
+    with pytest.raises(UserError, match="还没有案卷"):
+        exports.export_documents(store, project_id, tmp_path / "docs", case_ids=[])
+    assert not (tmp_path / "t.xlsx").exists() and not (tmp_path / "docs").exists()
+    assert leftovers(tmp_path) == []

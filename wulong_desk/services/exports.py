@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
-from wulong_desk.exports.records import CaseEntry, load_records
+from wulong_desk.exports.records import CaseEntry, ProjectRecords, load_records
 from wulong_desk.store import Store
 
 Progress = Callable[[int, int], bool | None]
@@ -37,6 +37,16 @@ class ExportResult:
 def _tick(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None and progress(done, total) is False:
         raise Cancelled
+
+
+def _something_to_export(records: ProjectRecords) -> None:
+    if records.entries:
+        return
+    if records.incomplete:
+        raise UserError(f"没有可导出的案卷：{len(records.incomplete)} 户的计算数据都不完整"
+                        f"（{'、'.join(records.incomplete[:10])}"
+                        f"{'…' if len(records.incomplete) > 10 else ''}），请先补全")
+    raise UserError("没有可导出的案卷：这个项目（或所选范围）还没有案卷")
 
 
 def check_target(path: Path) -> None:
@@ -67,6 +77,7 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     check_target(out)
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
+    _something_to_export(records)
     total = len(records.entries)
     _tick(progress, 0, total)
     data = build_ledger(records, public=public, operator=operator, progress=progress)
@@ -103,6 +114,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         raise UserError(f"文件夹不存在：{parent}")
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
+    _something_to_export(records)
     names = [document_name(e, document_kind(kind, e)) for e in records.entries]
     if out_dir.is_dir():
         for name in names:
