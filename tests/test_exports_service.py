@@ -239,3 +239,10 @@ def test_nothing_to_export_is_said_not_written(demo, tmp_path):
         exports.export_documents(store, project_id, tmp_path / "docs", case_ids=[])
     assert not (tmp_path / "t.xlsx").exists() and not (tmp_path / "docs").exists()
     assert leftovers(tmp_path) == []
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    with pytest.raises(UserError, match="文件夹不存在"):
+        exports.check_target(tmp_path / "nowhere" / "台账.xlsx")
+    with pytest.raises(UserError, match="这是一个文件夹"):
+        exports.check_target(tmp_path)

@@ -458,3 +458,15 @@ def test_a_second_window_on_the_same_database_is_refused(qtbot, tmp_path, no_blo
         held.unlock()
     said = no_blocking_boxes[-1]
     assert said.startswith("数据库已打开") and "已在另一个" in said
+
+
+def test_restoring_from_a_damaged_file_keeps_the_database(qtbot, window, tmp_path,
+                                                          no_blocking_boxes):
+    bad = tmp_path / "not-a-backup.sqlite"
+    bad.write_bytes(b"this is not a database")
+    job = window.housekeeping.restore_from(bad)
+    assert job.wait() == "failed" and window.isEnabled()
+    assert no_blocking_boxes[-1].startswith("恢复失败") and "不可用" in no_blocking_boxes[-1]
+    window.wait_for_totals()
+    assert window.model.rowCount() == 36  # the same data, reopened
+    window.store.close()
