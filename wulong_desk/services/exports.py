@@ -115,7 +115,9 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
-    names = [document_name(e, document_kind(kind, e)) for e in records.entries]
+    kinds = [document_kind(kind, entry) for entry in records.entries]
+    names = [document_name(entry, chosen) for entry, chosen in zip(records.entries, kinds,
+                                                                    strict=True)]
     if out_dir.is_dir():
         for name in names:
             check_target(out_dir / name)
@@ -126,9 +128,9 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     except OSError as exc:
         raise UserError(f"无法写入文件夹 {parent}：{exc.strerror}") from exc
     try:
-        for done, (entry, name) in enumerate(zip(records.entries, names, strict=True), 1):
-            data = build_pdf(document_kind(kind, entry), records.project, entry)
-            (staging / name).write_bytes(data)
+        for done, (entry, chosen, name) in enumerate(
+                zip(records.entries, kinds, names, strict=True), 1):
+            (staging / name).write_bytes(build_pdf(chosen, records.project, entry))
             _tick(progress, done, total)
         files = _move_into_place(staging, out_dir, names)
     except OSError as exc:
