@@ -21,14 +21,20 @@ from wulong_desk.rules.model import (
 from wulong_desk.rules.standard import LineSpec, Standard
 
 ZERO_AMOUNT = round2(ZERO)
+_new = tuple.__new__
 
 
-def _line(spec: LineSpec, amount: Decimal, terms: list[Term], note: str = "") -> Line:
-    """amount is already rounded (round2); a zero line always says why."""
+def _line(spec: LineSpec, amount: Decimal, terms: list[Term], why: str = "", note: str = ""
+          ) -> Line:
+    """amount is already rounded (round2). A zero line always says why: `note` when given, else
+    the standard's note named `why`, else that the result is zero. Notes are looked up only for
+    zero lines; the record is built as the plain tuple it is (this runs 13 times a household)."""
     if amount:
-        return Line(spec.code, spec.group, spec.label, amount, spec.cite, "", tuple(terms))
-    return Line(spec.code, spec.group, spec.label, ZERO_AMOUNT, spec.cite,
-                note or "计算结果为0", tuple(terms))
+        return _new(Line, (spec.code, spec.group, spec.label, amount, spec.cite, "", tuple(terms)))
+    if not note:
+        note = spec.rendered["notes." + why] if why else "计算结果为0"
+    return _new(Line, (spec.code, spec.group, spec.label, ZERO_AMOUNT, spec.cite, note,
+                       tuple(terms)))
 
 
 def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Breakdown:
@@ -88,7 +94,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     # ---- V_SHARED
     spec = specs["V_SHARED"]
     lines.append(_line(spec, round2(shared_value), shared_terms,
-                       spec.note("no_topup") if has_r else spec.note("no_residential")))
+                       "no_topup" if has_r else "no_residential"))
 
     # ---- V_MIN
     spec = specs["V_MIN"]
@@ -96,25 +102,25 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         lines.append(_line(spec, round2(min_value), [
             (spec.t("term"), {"comp_area_total": comp_area_r, "price_r": price_r})]))
     elif not has_r:
-        lines.append(_line(spec, ZERO, [], spec.note("no_residential")))
+        lines.append(_line(spec, ZERO_AMOUNT, [], "no_residential"))
     elif not case.min_housing_eligible:
-        lines.append(_line(spec, ZERO, [], spec.note("not_eligible")))
+        lines.append(_line(spec, ZERO_AMOUNT, [], "not_eligible"))
     else:
-        lines.append(_line(spec, ZERO, [],
-                           spec.note("enough", comp_area_total=num(comp_area_r))))
+        lines.append(_line(spec, ZERO_AMOUNT, [], note=spec.note(
+            "enough", comp_area_total=num(comp_area_r))))
 
     # ---- V_LAND
     spec = specs["V_LAND"]
     building = area_r + area_n
     if case.land_area is None or case.land_unit_price is None:
-        lines.append(_line(spec, ZERO, [], spec.note("no_input")))
+        lines.append(_line(spec, ZERO_AMOUNT, [], "no_input"))
     elif building < case.land_area:
         values: dict[str, Value] = {"land_area": case.land_area, "building_area": building,
                                     "land_unit_price": case.land_unit_price}
         lines.append(_line(spec, round2((case.land_area - building) * case.land_unit_price),
                            [(spec.t("term"), values)]))
     else:
-        lines.append(_line(spec, ZERO, [], spec.note(
+        lines.append(_line(spec, ZERO_AMOUNT, [], note=spec.note(
             "not_exceeding", land_area=num(case.land_area), building_area=num(building))))
 
     # ---- L1_INTERRUPT
@@ -123,15 +129,15 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     uplift = project.manufacturing_uplift
     terms: list[Term] = []
     total = ZERO
-    note = ""
+    why = ""
     if not eligible:
-        note = spec.note("none_eligible")
+        why = "none_eligible"
     elif exchange is not None and exchange.turnover_house:
-        note = spec.note("turnover")
+        why = "turnover"
     else:
         months = (exchange.interruption_months + exchange.overdue_months) if exchange else 0
         if is_exchange and months == 0:
-            note = spec.note("no_months")
+            why = "no_months"
         else:
             uplift_text = ""
             for part in eligible:
@@ -146,23 +152,23 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                 else:
                     total += p["interrupt_money_rate"] * base * factor
                     terms.append((spec.t("term_money"), values))
-    lines.append(_line(spec, round2(total), terms, note))
+    lines.append(_line(spec, round2(total), terms, why))
 
     # ---- L2_DECOR
     spec = specs["L2_DECOR"]
     template = spec.t("term")
     terms = [(template, {"decoration_value": part.decoration_value})
              for part in case.parts if part.decoration_value]
-    lines.append(_line(spec, round2(decoration), terms, spec.note("none")))
+    lines.append(_line(spec, round2(decoration), terms, "none"))
 
     # ---- L3_FACILITY
     spec = specs["L3_FACILITY"]
     terms = []
     total = ZERO
     if is_exchange:
-        note = spec.note("exchange")
+        why = "exchange"
     else:
-        note = spec.note("none")
+        why = "none"
         for part in case.parts:
             if part.use == RESIDENTIAL:
                 amount = (p["facility_res_water"] * part.water_accounts
@@ -178,7 +184,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                     "water": part.water_accounts, "power": part.power_accounts,
                     "gas": part.gas_accounts, "gas_cost": part.gas_cost}))
                 total += amount
-    lines.append(_line(spec, round2(total), terms, note))
+    lines.append(_line(spec, round2(total), terms, why))
 
     # ---- L4_EQUIP
     spec = specs["L4_EQUIP"]
@@ -194,13 +200,13 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             assessed = item.assessed_value or ZERO
             terms.append((spec.t("term_lost"), {"assessed_value": assessed}))
             total += assessed
-    lines.append(_line(spec, round2(total), terms, spec.note("none")))
+    lines.append(_line(spec, round2(total), terms, "none"))
 
     # ---- R5_GUIDE
     spec = specs["R5_GUIDE"]
     terms = []
     total = ZERO
-    note = ""
+    why = ""
     if project.guide_reward_for in (case.method, "both"):
         if has_r:
             extra = project.residential_extra_area
@@ -213,8 +219,8 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                 "rate_n": rate(project.nonresidential_guide_rate), "value_n": value_n}))
             total += project.nonresidential_guide_rate * value_n
     else:
-        note = spec.note("not_chosen")
-    lines.append(_line(spec, round2(total), terms, note))
+        why = "not_chosen"
+    lines.append(_line(spec, round2(total), terms, why))
 
     # ---- R6_EARLY
     spec = specs["R6_EARLY"]
@@ -222,12 +228,12 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     total = ZERO
     days = 0
     if case.signed_on is None:
-        note = spec.note("unsigned")
+        why = "unsigned"
     elif case.signed_on > project.signing_deadline:
-        note = spec.note("late")
+        why = "late"
     else:
         days = (project.signing_deadline - case.signed_on).days
-        note = spec.note("zero_days")
+        why = "zero_days"
     if days:
         if has_r:
             terms.append((spec.t("term_residential"), {"days": days}))
@@ -235,7 +241,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         if has_n:
             terms.append((spec.t("term_nonresidential"), {"days": days, "area_n": area_n}))
             total += p["early_nonres_per_m2_day"] * area_n * days
-    lines.append(_line(spec, round2(total), terms, note))
+    lines.append(_line(spec, round2(total), terms, why))
 
     # ---- R7_ONTIME
     spec = specs["R7_ONTIME"]
@@ -248,7 +254,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         if has_n:
             terms.append((spec.t("term_nonresidential"), {}))
             total += p["ontime_nonres"]
-    lines.append(_line(spec, round2(total), terms, spec.note("not_moved")))
+    lines.append(_line(spec, round2(total), terms, "not_moved"))
 
     # ---- R8_MOVE
     spec = specs["R8_MOVE"]
@@ -266,20 +272,20 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         terms.append((spec.t("term_nonresidential"), {
             "rate": standard.texts[rate_key], "area": part.area, "times": times_text}))
         total += part_rate * part.area * times
-    lines.append(_line(spec, round2(total), terms, spec.note("none")))
+    lines.append(_line(spec, round2(total), terms, "none"))
 
     # ---- R9_TEMP
     spec = specs["R9_TEMP"]
     terms = []
     total = ZERO
     if exchange is None:
-        note = spec.note("money")
+        why = "money"
     elif exchange.turnover_house:
-        note = spec.note("turnover")
+        why = "turnover"
     elif not has_r:
-        note = spec.note("no_residential")
+        why = "no_residential"
     elif exchange.transition_months == 0:
-        note = spec.note("no_months")
+        why = "no_months"
     else:
         if project.zone == "core":
             temp_rate = p["temp_rate"]
@@ -291,7 +297,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         terms.append((spec.t("term"), {"rate": rate_text, "reward_area": reward_area_r,
                                         "months": exchange.transition_months}))
         total = temp_rate * calc_area * exchange.transition_months
-    lines.append(_line(spec, round2(total), terms, note))
+    lines.append(_line(spec, round2(total), terms, why))
 
     # ---- totals: sums of the rounded lines
     value = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
