@@ -137,3 +137,24 @@ def test_formula_number_table(value, shown):
     from wulong_desk.rules.decimals import num
 
     assert num(Decimal(value)) == shown
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False)
+       | st.builds(lambda digits, exp: Decimal(digits).scaleb(exp),
+                   st.integers(-10**12, 10**12), st.integers(-12, 12)))
+def test_plain_text_is_the_f_format(value):
+    """The batch's fast number text (str() unless it needs an exponent) is f"{value:f}"."""
+    from wulong_desk.rules.decimals import money, plain
+
+    assert plain(value) == f"{value:f}"
+    if abs(value) < Decimal("1E+20"):
+        assert money(value) == f"{value.quantize(Decimal('0.01'), 'ROUND_HALF_UP'):f}"
+
+
+@pytest.mark.parametrize("value", ["1E+3", "1E-7", "-0E-9", "0.000001", "0.0000001", "12.30",
+                                   "-0.00", "5", "123456789012345678901234567.8"])
+def test_plain_text_table(value):
+    from wulong_desk.rules.decimals import plain
+
+    assert plain(Decimal(value)) == f"{Decimal(value):f}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
-from wulong_desk.rules.decimals import money, num
+from wulong_desk.rules.decimals import money, num, plain
 
 TOTAL_KEYS = ("value", "loss", "reward", "total")
 SETTLEMENT_KEYS = (
@@ -28,7 +28,9 @@ SETTLEMENT_LABELS = {
 
 
 Value = Decimal | int | str
-_HEADS: dict[tuple[str, str], str] = {}  # each line's constant opening, as JSON text
+# each line's constant JSON pieces (opening, closing) by (code, label, citation, note)
+_PIECES: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+_PIECES_KEPT = 2048
 Term = tuple[str, dict[str, Value]]
 
 
@@ -55,29 +57,38 @@ class Line(NamedTuple):
     @property
     def formula(self) -> str:
         """The formula with the numbers used, ending in "= amount" (e.g. 0.12 × 172200.00 = …)."""
-        amount = f"{self.amount:f}"
+        amount = plain(self.amount)
         if not self.terms:
             return amount
-        shown = " + ".join(template.format_map({k: num(v) if type(v) is Decimal else str(v)
-                                                for k, v in values.items()})
-                           for template, values in self.terms)
+        shown = " + ".join([template.format_map({k: num(v) if type(v) is Decimal else str(v)
+                                                 for k, v in values.items()})
+                            for template, values in self.terms])
         return f"{shown} = {amount}"
 
     def to_json_text(self) -> str:
-        """to_json() as compact JSON text (the batch command's hot path; see Breakdown)."""
-        head = _HEADS.get((self.code, self.label))
-        if head is None:
-            head = _HEADS[self.code, self.label] = (
-                f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
-                '"amount": "')
-        return (f'{head}{self.amount:f}", "formula": {_json_str(self.formula)}, '
-                f'"citation": {_json_str(self.citation)}, "note": {_json_str(self.note)}}}')
+        """to_json() as compact JSON text (the batch command's hot path; see Breakdown).
+        The parts fixed by the line's code, label, citation and note are escaped once and kept;
+        a line without terms has its amount for formula, which needs no escaping (digits, point,
+        sign)."""
+        key = (self.code, self.label, self.citation, self.note)
+        known = _PIECES.get(key)
+        if known is None:
+            known = (f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
+                     '"amount": "',
+                     f', "citation": {_json_str(self.citation)}, "note": {_json_str(self.note)}}}')
+            if len(_PIECES) < _PIECES_KEPT:  # notes with numbers in them vary; bound the memory
+                _PIECES[key] = known
+        head, tail = known
+        amount = plain(self.amount)
+        if not self.terms:
+            return f'{head}{amount}", "formula": "{amount}"{tail}'
+        return f'{head}{amount}", "formula": {_json_str(self.formula)}{tail}'
 
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "label": self.label,
-            "amount": f"{self.amount:f}",
+            "amount": plain(self.amount),
             "formula": self.formula,
             "citation": self.citation,
             "note": self.note,

@@ -18,9 +18,18 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)  # positional: measurably faster than keyword
 
 
+def plain(value: Decimal) -> str:
+    """The number in plain decimal notation, exactly what f"{value:f}" gives. str() gives the
+    same text unless it needs an exponent, and is four times faster: a batch writes some forty
+    numbers a household, so this is on the batch command's hot path."""
+    text = str(value)
+    return f"{value:f}" if "E" in text else text
+
+
 def money(value: Decimal) -> str:
-    """A rounded amount as a string with exactly two decimals."""
-    return f"{value.quantize(CENT, ROUND_HALF_UP):f}"
+    """A rounded amount as a string with exactly two decimals (a value quantized to 0.01 is
+    never shown with an exponent by str())."""
+    return str(value.quantize(CENT, ROUND_HALF_UP))
 
 
 def num(value: Decimal | int) -> str:
@@ -29,7 +38,9 @@ def num(value: Decimal | int) -> str:
     formulas show some 60 numbers a household, so this is on the batch command's hot path."""
     if type(value) is int:
         return str(value)
-    text = f"{value:f}"
+    text = str(value)
+    if "E" in text:
+        text = f"{value:f}"
     dot = text.find(".")
     if dot < 0:
         return text + ".00"
