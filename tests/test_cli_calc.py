@@ -6,6 +6,7 @@ import itertools
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import FIXTURES, example, request
@@ -137,3 +138,46 @@ def test_batch_shares_cover_every_household_once_in_order(count, workers):
     assert all(end > start for start, end in bounds)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
     assert len(bounds) <= workers
+
+
+def _large_batch(count):
+    from gen import requests
+
+    return requests(count, seed=7)
+
+
+@pytest.fixture
+def bench_on_path(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+
+
+def test_a_batch_shared_over_processes_gives_each_household_its_own_result(bench_on_path):
+    """Above PARALLEL_FROM the batch is shared with worker processes; the joined output is the
+    array of each household's single result, in input order."""
+    from wulong_desk.commands.calc import PARALLEL_FROM, calculate_one
+    from wulong_desk.rules import default_standards
+
+    batch = _large_batch(PARALLEL_FROM + 500)
+    proc = run_cli("calc", "-", stdin=json.dumps(batch, ensure_ascii=False))
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    standards = default_standards()
+    assert len(results) == len(batch)
+    for index in (0, 1, PARALLEL_FROM // 2, PARALLEL_FROM, len(batch) - 1):
+        expected = calculate_one(json.loads(json.dumps(batch[index]), parse_float=str),
+                                 standards)
+        assert results[index] == expected, index
+
+
+def test_a_bad_household_in_a_workers_share_stops_the_whole_batch(bench_on_path):
+    from wulong_desk.commands.calc import PARALLEL_FROM
+
+    batch = _large_batch(PARALLEL_FROM + 500)
+    last = len(batch) - 1
+    batch[last]["case"]["parts"][0]["area"] = "十二"
+    batch[5]["case"]["method"] = "cash"
+    proc = run_cli("calc", "-", stdin=json.dumps(batch, ensure_ascii=False))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    paths = [line.split(":")[0] for line in proc.stderr.strip().splitlines()]
+    assert paths == ["[5].case.method", f"[{last}].case.parts[0].area"]

@@ -2,8 +2,8 @@
 
 Numbers are read exactly: JSON numbers are kept as their decimal text (never a float) and turned
 into Decimal by the engine's reader. A large batch is shared out over the machine's cores; each
-share's results are written straight to JSON text (Breakdown.to_json_text) and the pieces are
-written out in input order.
+share's results are written straight to JSON text (Breakdown.to_json_text), encoded where they
+were made, and the pieces are copied out in input order.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -53,13 +54,14 @@ def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = N
     return compute(case, options, standard).to_json()
 
 
-def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
-    """Worker: compute a slice of a batch; results as compact JSON text, problems indexed.
+def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
+    """Worker: compute a slice of a batch; results as compact JSON (UTF-8), problems indexed.
 
-    Each result is turned into text at once, so only strings pile up. The cyclic garbage
-    collector is paused meanwhile: the engine makes no reference cycles (reference counting
-    frees everything), and its passes over the batch's long-lived input, not the arithmetic,
-    were a quarter of the cost. It runs once every COLLECT_EVERY households, as a safety net.
+    Each result is turned into text at once, so only strings pile up; the share is encoded
+    here, in parallel, so the parent only copies bytes out. The cyclic garbage collector is
+    paused meanwhile: the engine makes no reference cycles (reference counting frees
+    everything), and its passes over the batch's long-lived input, not the arithmetic, were a
+    quarter of the cost. It runs once every COLLECT_EVERY households, as a safety net.
     """
     paused = gc.isenabled()
     gc.disable()
@@ -79,12 +81,20 @@ def _chunk(items: list[Any], start: int) -> tuple[str, list[Problem]]:
             gc.collect()
     if paused:
         gc.enable()
-    return ("" if problems else ", ".join(texts)), problems
+    return (b"" if problems else ", ".join(texts).encode("utf-8")), problems
+
+
+_INHERITED: list[Any] = []  # the batch being shared out, as a forked worker inherits it
+
+
+def _inherited_chunk(start: int, end: int) -> tuple[bytes, list[Problem]]:
+    """Worker (forked): its share is read from the parent's memory, not sent through a pipe."""
+    return _chunk(_INHERITED[start:end], start)
 
 
 def _shares(count: int, workers: int) -> list[tuple[int, int]]:
     """(start, end) of each share. The parent's (the first) is PARENT_WEIGHT times a worker's:
-    a worker also starts, unpickles its input and sends its results back."""
+    a worker also starts and sends its results back."""
     total_weight = PARENT_WEIGHT + workers - 1
     first = round(count * PARENT_WEIGHT / total_weight)
     rest = count - first
@@ -95,27 +105,37 @@ def _shares(count: int, workers: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in bounds if e > s]
 
 
-def calculate_batch(items: list[Any], workers: int | None = None) -> list[str]:
-    """A batch → the pieces of its results' JSON text, in input order (written one after the
-    other they make the array). Raises InputError with every problem found.
+def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]:
+    """A batch → its results' JSON in UTF-8 pieces, in input order (written one after the
+    other they make the array). Raises InputError with every problem found, before anything
+    is written.
 
     The batch is shared out over the machine's cores: the parent computes the first share
-    itself while worker processes compute the others."""
+    itself while worker processes compute the others. Where processes fork (Linux) a worker
+    finds its share in the memory it inherited; elsewhere the share is sent to it."""
     workers = workers or (os.cpu_count() or 1)
     if len(items) < PARALLEL_FROM or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
         bounds = _shares(len(items), workers)
-        with ProcessPoolExecutor(max_workers=len(bounds) - 1) as pool:
-            futures = [pool.submit(_chunk, items[s:e], s) for s, e in bounds[1:]]
-            pieces = [_chunk(items[:bounds[0][1]], 0)]
-            pieces += [future.result() for future in futures]
+        forking = sys.platform.startswith("linux")
+        context = multiprocessing.get_context("fork") if forking else None
+        if forking:
+            _INHERITED[:] = items
+        try:
+            with ProcessPoolExecutor(max_workers=len(bounds) - 1, mp_context=context) as pool:
+                futures = [pool.submit(_inherited_chunk, s, e) if forking
+                           else pool.submit(_chunk, items[s:e], s) for s, e in bounds[1:]]
+                pieces = [_chunk(items[:bounds[0][1]], 0)]
+                pieces += [future.result() for future in futures]
+        finally:
+            _INHERITED.clear()
     problems = [problem for _, found in pieces for problem in found]
     if problems:
         raise InputError(problems)
     texts = [text for text, _ in pieces if text]
-    return ["[", *(piece for i, text in enumerate(texts)
-                   for piece in ((", ", text) if i else (text,))), "]"]
+    return [b"[", *(piece for i, text in enumerate(texts)
+                    for piece in ((b", ", text) if i else (text,))), b"]"]
 
 
 def read_source(name: str) -> str:
@@ -137,10 +157,17 @@ def run(args: argparse.Namespace) -> int:
     raw = load_json_text(read_source(args.file))
     if isinstance(raw, list):
         pieces = calculate_batch(raw)
+        out = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        for piece in pieces:  # already UTF-8: copied out as they are
+            if out is not None:
+                out.write(piece)
+            else:
+                sys.stdout.write(piece.decode("utf-8"))
+        if out is not None:
+            out.flush()
     else:
-        pieces = [json.dumps(calculate_one(raw, default_standards()), ensure_ascii=False,
-                             indent=2)]
-    for piece in pieces:
-        sys.stdout.write(piece)
+        sys.stdout.write(json.dumps(calculate_one(raw, default_standards()),
+                                    ensure_ascii=False, indent=2))
     sys.stdout.write("\n")
     return 0
