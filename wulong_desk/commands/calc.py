@@ -118,6 +118,7 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
         pieces = [_chunk(items, 0)]
     else:
         bounds = _shares(len(items), workers)
+        default_standards()  # read once, before the workers are made (a forked one inherits it)
         forking = sys.platform.startswith("linux")
         context = multiprocessing.get_context("fork") if forking else None
         if forking:

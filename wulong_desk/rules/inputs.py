@@ -47,6 +47,9 @@ EXCHANGE_FIELDS = (
     "houses", "transition_months", "turnover_house", "interruption_months", "overdue_months",
 )
 HOUSE_FIELDS = ("area", "inner_area", "unit_price")
+# the same, as sets: every object of a batch is checked against them
+_KNOWN = {fields: frozenset(fields) for fields in (
+    PROJECT_FIELDS, CASE_FIELDS, PART_FIELDS, EQUIPMENT_FIELDS, EXCHANGE_FIELDS, HOUSE_FIELDS)}
 
 MAX_AMOUNT = Decimal("1e12")
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
@@ -85,12 +88,13 @@ class FieldReader:
         self.problems.append(Problem(path, message))
 
     def obj(self, raw: Any, path: str, known: tuple[str, ...]) -> Mapping[str, Any] | None:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             self.fail(path, "应为 JSON 对象")
             return None
-        for key in raw:
-            if key not in known:
-                self.warnings.append(f"{path}.{key}: 未知字段，已忽略")
+        if not _KNOWN[known].issuperset(raw):
+            for key in raw:
+                if key not in known:
+                    self.warnings.append(f"{path}.{key}: 未知字段，已忽略")
         return raw
 
     def decimal(
@@ -447,7 +451,7 @@ def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = No
                  ) -> tuple[ProjectOptions, CaseInput, Standard]:
     """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError."""
     reader = FieldReader()
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InputError([Problem("$", "应为 JSON 对象 {\"project\": …, \"case\": …}")])
     for key in raw:
         if key not in ("standard", "project", "case"):
