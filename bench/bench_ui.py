@@ -37,16 +37,20 @@ app.exec()
 APP = r"""
 import sys, time
 t0 = float(sys.argv[1])
+from pathlib import Path
 from PySide6.QtCore import QTimer
-from wulong_desk.store import open_store
-from wulong_desk.ui.app import make_app
-from wulong_desk.ui.main_window import MainWindow
+from wulong_desk.ui.app import make_app, open_window
 app = make_app()
-store = open_store(sys.argv[2], "bench", auto_backup=False)
-w = MainWindow(store); w.resize(1280, 780); w.show()
+# the app's own start path (ui.app.run minus the operator prompt and the lock)
+w, opening = open_window(Path(sys.argv[2]), "bench"); w.resize(1280, 780)
 def painted():
     assert w.model.rowCount() > 0
-    print(time.time() - t0); app.quit()
+    print(time.time() - t0)  # the case table is on screen
+    if opening is not None:
+        opening.wait()
+        assert opening.outcome == "succeeded" and w.store is not None
+    print(time.time() - t0)  # the store is open: every action works
+    w.store.close(); app.quit()
 QTimer.singleShot(0, painted)
 app.exec()
 """
@@ -66,14 +70,17 @@ def ensure_db(path: Path | None, count: int, folder: Path) -> Path:
     return db
 
 
-def startup(code: str, *args: str) -> float:
-    runs = []
+def startup(code: str, *args: str) -> tuple[float, float]:
+    """Median of 5 runs: (first painted, last figure printed) in ms."""
+    first, last = [], []
     for _ in range(5):
         out = subprocess.run([sys.executable, "-c", code, repr(time.time()), *args],
                              capture_output=True, text=True, check=True,
                              env={**os.environ, "WULONG_DESK_HOME": tempfile.mkdtemp()})
-        runs.append(float(out.stdout.strip().splitlines()[-1]) * 1000)
-    return statistics.median(runs)
+        figures = out.stdout.strip().splitlines()
+        first.append(float(figures[0]) * 1000)
+        last.append(float(figures[-1]) * 1000)
+    return statistics.median(first), statistics.median(last)
 
 
 def main() -> None:
@@ -83,11 +90,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db10k = ensure_db(args.db10k, 10_000, Path(tmp))
-        bare = startup(BARE)
-        app = startup(APP, str(db10k))
+        bare, _ = startup(BARE)
+        app, ready = startup(APP, str(db10k))
         print(f"start-up to first painted table: bare PySide6 window {bare:.0f} ms, "
               f"Wulong Desk with 10,000 cases {app:.0f} ms = {app / bare:.2f}× "
-              f"(median of 5; target ≤ 2×)")
+              f"(median of 5; target ≤ 2×); store open and every action ready at "
+              f"{ready:.0f} ms")
 
         db50k = ensure_db(args.db50k, 50_000, Path(tmp))
         os.environ["WULONG_DESK_HOME"] = tmp

@@ -5,14 +5,16 @@ Filtered in SQL over one lower-cased column per case (kept current on every save
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wulong_desk.services.case_rows import CaseRow, assemble_rows
 from wulong_desk.store.models import Case, CaseResult, HousePart, Person
+
+__all__ = ["CaseRow", "count_cases", "search_cases", "sum_totals"]
 
 SORT_KEYS = {
     "case_no": Case.case_no, "address": Case.address, "status": Case.status,
@@ -30,21 +32,6 @@ def search_text_for(case: Case) -> str:
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    uuid: str
-    case_no: str
-    owner: str
-    address: str
-    uses: str
-    area: Decimal
-    method: str
-    status: str
-    total: Decimal | None
-    ok: bool
 
 
 def _filters(project_id: int, text: str, status: str | None) -> list[Any]:
@@ -79,27 +66,15 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
         query = query.limit(limit)
     rows = session.execute(query).all()
     ids = [row.id for row in rows]
-    owners: dict[int, list[str]] = {}
-    areas: dict[int, Decimal] = {}
-    uses: dict[int, list[str]] = {}
-    if ids:
-        for case_id, name in session.execute(
-                select(Person.case_id, Person.name).where(Person.case_id.in_(ids))
-                .order_by(Person.case_id, Person.position)):
-            owners.setdefault(case_id, []).append(name)
-        for case_id, use, area in session.execute(
-                select(HousePart.case_id, HousePart.use, HousePart.area)
-                .where(HousePart.case_id.in_(ids)).order_by(HousePart.case_id,
-                                                            HousePart.position)):
-            areas[case_id] = areas.get(case_id, Decimal(0)) + area
-            if use not in uses.setdefault(case_id, []):
-                uses[case_id].append(use)
-    return [CaseRow(id=row.id, uuid=row.uuid, case_no=row.case_no,
-                    owner="、".join(owners.get(row.id, [])), address=row.address,
-                    uses="/".join(uses.get(row.id, [])), area=areas.get(row.id, Decimal(0)),
-                    method=row.method, status=row.status,
-                    total=(Decimal(row.total_cents).scaleb(-2) if row.ok else None),
-                    ok=bool(row.ok)) for row in rows]
+    if not ids:
+        return []
+    people = session.execute(
+        select(Person.case_id, Person.name).where(Person.case_id.in_(ids))
+        .order_by(Person.case_id, Person.position)).all()
+    parts = session.execute(
+        select(HousePart.case_id, HousePart.use, HousePart.area)
+        .where(HousePart.case_id.in_(ids)).order_by(HousePart.case_id, HousePart.position)).all()
+    return assemble_rows(rows, people, parts)
 
 
 def sum_totals(session: Session, project_id: int, text: str = "",

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from wulong_desk.schema_version import SCHEMA_HEAD
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest revision, written down so opening an up-to-date database does not import Alembic
 # (a slow import); tests/test_migrations.py checks it against Alembic's own answer.
-HEAD = "0003"
+HEAD = SCHEMA_HEAD
 
 
 def migrations_dir() -> Path:

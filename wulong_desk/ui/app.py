@@ -1,5 +1,12 @@
 """Start the desktop app: log, Qt application, bundled font, crash handler, operator, the
-database's lock, the database, the main window; then offer drafts a crash left behind."""
+database's lock, the main window, the database; then offer drafts a crash left behind.
+
+An up-to-date database is first looked at read-only with the standard library's sqlite3, so the
+window and its case table are painted before SQLAlchemy (the slowest part of the start) has
+loaded; the store then opens on a worker thread and the window comes alive. A new, older or
+damaged database is opened the careful way first (migration after a backup, integrity check,
+an explanation when it fails) before any window appears. Nothing imported here loads SQLAlchemy.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QIcon
@@ -16,15 +24,18 @@ from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log, setup_logging
-from wulong_desk.paths import resources_dir
-from wulong_desk.services.maintenance import compute_missing
-from wulong_desk.store import default_db_path, open_store
+from wulong_desk.paths import default_db_path, resources_dir
+from wulong_desk.services.first_look import first_look
 from wulong_desk.ui.crash_dialog import CrashHandler
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.instance_lock import acquire
+from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.main_window import MainWindow
 from wulong_desk.ui.operator_dialog import OperatorDialog
 from wulong_desk.ui.settings import settings
+
+if TYPE_CHECKING:
+    from wulong_desk.store import Store
 
 
 def make_app() -> QApplication:
@@ -103,20 +114,62 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         return 1
     try:
         try:
-            store = open_store(db_path, operator)
-            compute_missing(store)
+            window, opening = open_window(db_path, operator)
         except UserError as exc:
             QMessageBox.critical(None, "无法打开数据库", str(exc))
             return 1
         log().info("已启动（版本 %s）", __version__)
-        window = MainWindow(store)
-        window.show()
-        window.offer_first_start()
-        window.housekeeping.offer_drafts()
+        if opening is not None:
+            opening.failed.connect(lambda message: (
+                QMessageBox.critical(window, "无法打开数据库", message), app.exit(1)))
         code = app.exec()
+        if opening is not None and opening.wait() == "succeeded" and window.store is None:
+            opening.result.close()  # the window was closed before the store had opened
+        if window.store is not None:
+            window.store.close()
         window.deleteLater()
-        store.close()
         log().info("已退出")
         return code
     finally:
         lock.unlock()
+
+
+def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:
+    """Show the main window on the database. With a first look, the window is painted at once
+    and the store opens on a worker thread (the returned job; the window comes alive when it
+    succeeds). Otherwise the store is opened here first (raises UserError when it cannot be)."""
+    look = first_look(db_path, settings().value("last_project", None, int))
+    if look is None:
+        store = _open(db_path, operator)
+        window = MainWindow(store)
+        window.show()
+        _ready(window)
+        return window, None
+    window = MainWindow(None, operator=operator, first_look=look)
+    window.show()
+    job = Job(window, "打开数据库", "正在打开数据库并检查其完整性…",
+              lambda _progress: _open(db_path, operator), cancellable=False)
+    job.succeeded.connect(lambda store: _attach(window, store))
+    job.start()
+    return window, job
+
+
+def _open(db_path: Path, operator: str) -> Store:
+    from wulong_desk.services.maintenance import compute_missing
+    from wulong_desk.store import open_store
+
+    store = open_store(db_path, operator)
+    compute_missing(store)
+    return store
+
+
+def _attach(window: MainWindow, store: Store) -> None:
+    if not window.isVisible():
+        return  # closed before the store had opened; the caller closes the store
+    window.set_store(store)
+    _ready(window)
+
+
+def _ready(window: MainWindow) -> None:
+    window.offer_first_start()
+    window.housekeeping.offer_drafts()

@@ -6,25 +6,27 @@ far, so 50,000 cases cost what one screenful costs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.search import CaseRow, search_cases
-from wulong_desk.store import Store
+from wulong_desk.services.case_rows import PAGE, CaseRow
 from wulong_desk.ui.labels import METHOD_LABELS, STATUS_LABELS, USE_LABELS, money_text
+
+if TYPE_CHECKING:
+    from wulong_desk.store import Store
 
 COLUMNS = ("案卷编号", "被征收人", "坐落", "用途", "证载面积", "补偿方式", "合计", "状态")
 SORT_KEYS = {0: "case_no", 2: "address", 5: "method", 6: "total", 7: "status"}
-PAGE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, store: Store, parent: Any = None):
+    def __init__(self, store: Store | None, parent: Any = None):
         super().__init__(parent)
-        self.store = store
+        self.store = store  # None while the window shows its first look (see show_first_look)
+        self.first_look: tuple[int | None, tuple[CaseRow, ...]] = (None, ())
         self.project_id: int | None = None
         self.text = ""
         self.status: str | None = None
@@ -47,15 +49,30 @@ class CaseTableModel(QAbstractTableModel):
         self.rows = []
         self.more = False
         self.total_count, self.total_sum = 0, None
-        if self.project_id is not None:
+        if self.project_id is not None and self.store is None:
+            self.rows = list(self._first_look_rows())
+            self.total_count = len(self.rows)
+        elif self.project_id is not None:
             with self.store.read() as session:
                 self.rows = self._page(session, 0)
             self.more = len(self.rows) == PAGE
             self.total_count = len(self.rows)
         self.endResetModel()
 
+    def show_first_look(self, project_id: int | None, rows: tuple[CaseRow, ...]) -> None:
+        """Until the store is open: the first page read at start (for the default query)."""
+        self.first_look = (project_id, rows)
+
+    def _first_look_rows(self) -> tuple[CaseRow, ...]:
+        project_id, rows = self.first_look
+        default = (not self.text.strip() and not self.status and self.sort_key == "case_no"
+                   and not self.descending)
+        return rows if default and project_id == self.project_id else ()
+
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:
+        from wulong_desk.services.search import search_cases  # (loads SQLAlchemy)
+
         assert self.project_id is not None
         return search_cases(session, self.project_id, self.text, self.status,
                             sort=self.sort_key, descending=self.descending, limit=PAGE,
@@ -65,7 +82,7 @@ class CaseTableModel(QAbstractTableModel):
         return not parent.isValid() and self.more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self.project_id is None:
+        if parent.isValid() or self.project_id is None or self.store is None:
             return
         with self.store.read() as session:
             more = self._page(session, len(self.rows))

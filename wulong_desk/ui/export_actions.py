@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.exports import ExportResult, check_target, export_documents, export_ledger
 from wulong_desk.ui.desktop import offer_open
-from wulong_desk.ui.export_dialog import KINDS, PUBLIC, ExportDialog, ExportRequest
 from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
+    from wulong_desk.services.exports import ExportResult
+    from wulong_desk.ui.export_dialog import ExportRequest
     from wulong_desk.ui.main_window import MainWindow
     from wulong_desk.ui.pdf_preview import PdfPreview
 
-LABELS = {key: label.split("（")[0] for key, label, _sheet in KINDS}
+# (The export services and their dialog are imported when first used: the main window is
+# painted before SQLAlchemy has loaded.)
 
 
 class ExportActions:
@@ -27,6 +28,8 @@ class ExportActions:
         self.previews: list[PdfPreview] = []
 
     def export_dialog(self) -> None:
+        from wulong_desk.ui.export_dialog import ExportDialog
+
         window = self.window
         if window.project_id() is None:
             return
@@ -37,6 +40,9 @@ class ExportActions:
 
     def start(self, request: ExportRequest) -> Job | None:
         """Run the export; None when it could not start (the reason has been shown)."""
+        from wulong_desk.services.exports import check_target, export_documents, export_ledger
+        from wulong_desk.ui.export_dialog import KINDS, PUBLIC
+
         window = self.window
         project_id = window.project_id()
         if project_id is None:
@@ -51,7 +57,7 @@ class ExportActions:
         except UserError as exc:
             QMessageBox.warning(window, "不能导出", str(exc))
             return None
-        label = LABELS[request.kind]
+        label = next(text.split("（")[0] for key, text, _sheet in KINDS if key == request.kind)
         if request.spreadsheet:
             def work(progress):
                 return export_ledger(store, project_id, request.target,

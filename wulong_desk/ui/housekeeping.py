@@ -11,18 +11,16 @@ from PySide6.QtWidgets import QMessageBox
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log
 from wulong_desk.services.drafts import Draft, discard_draft, list_drafts
-from wulong_desk.services.standard_info import project_standard
-from wulong_desk.store import open_store
-from wulong_desk.store.backups import backup, restore
-from wulong_desk.ui.case_editor import CaseEditor
-from wulong_desk.ui.data_dialog import DataDialog
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.operator_dialog import OperatorDialog
-from wulong_desk.ui.restore_dialog import RestoreDialog
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
+    from wulong_desk.ui.case_editor import CaseEditor
     from wulong_desk.ui.main_window import MainWindow
+
+# (The store and the dialogs that read it are imported where they are used: the main window
+# is painted before SQLAlchemy has loaded.)
 
 
 class Housekeeping:
@@ -42,6 +40,8 @@ class Housekeeping:
 
     # ---- backups (the file copies run on a worker thread)
     def backup_now(self) -> Job | None:
+        from wulong_desk.store.backups import backup
+
         path = self.window.store.path
         if path is None:
             return None
@@ -54,6 +54,8 @@ class Housekeeping:
         return job
 
     def restore_dialog(self) -> None:
+        from wulong_desk.ui.restore_dialog import RestoreDialog
+
         path = self.window.store.path
         if path is None:
             return
@@ -70,6 +72,9 @@ class Housekeeping:
     def restore_from(self, chosen: Path) -> Job | None:
         """Close the open cases and the database, put the backup in place (on a worker
         thread), reopen. The window is disabled meanwhile."""
+        from wulong_desk.store import open_store
+        from wulong_desk.store.backups import restore
+
         window = self.window
         path, operator = window.store.path, window.store.operator
         if path is None or not window.close_editors():
@@ -97,6 +102,9 @@ class Housekeeping:
 
     # ---- where things are
     def data_dialog(self) -> None:
+        from wulong_desk.services.standard_info import project_standard
+        from wulong_desk.ui.data_dialog import DataDialog
+
         window = self.window
         standard = None
         if window.project_id() is not None:

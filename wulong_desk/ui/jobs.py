@@ -63,7 +63,8 @@ class Job(QObject):
 
     _pool: QThreadPool | None = None
 
-    def __init__(self, parent: QWidget, title: str, label: str, work: Work):
+    def __init__(self, parent: QWidget, title: str, label: str, work: Work, *,
+                 cancellable: bool = True):
         super().__init__(parent)
         self.title = title
         self._work = work
@@ -80,6 +81,8 @@ class Job(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
+        if not cancellable:  # work that cannot stop half-way offers no button that would lie
+            self.dialog.setCancelButton(None)
         self.running = False
         self.outcome: str | None = None   # "succeeded" | "failed" | "cancelled"
         self.result: Any = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
-from wulong_desk.store.models import PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+from wulong_desk.statuses import PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
 
 __all__ = ["METHOD_LABELS", "PERSON_ROLE_LABELS", "STATUSES", "STATUS_LABELS", "USE_LABELS",
            "money_text"]

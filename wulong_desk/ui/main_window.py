@@ -1,5 +1,11 @@
 """The main window: choose a project, find cases as you type, open one to edit; the project's
-progress dashboard; exports with progress; previews; backups and where the data lives."""
+progress dashboard; exports with progress; previews; backups and where the data lives.
+
+At start the window can be shown before the store is open (MainWindow(None, first_look=…)):
+it paints the projects and first page read straight from SQLite, with everything that needs the
+store disabled, and comes alive in set_store(). Nothing imported here loads SQLAlchemy; the
+services that do are imported where they are used.
+"""
 
 from __future__ import annotations
 
@@ -31,19 +37,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.projects import list_projects
-from wulong_desk.services.search import sum_totals
-from wulong_desk.store import Store
-from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
-from wulong_desk.ui.project_dialog import ProjectDialog
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
+    from wulong_desk.store import Store
+    from wulong_desk.ui.case_editor import CaseEditor
     from wulong_desk.ui.dashboard import Dashboard
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the project's name beside its id in the selector
@@ -64,8 +67,10 @@ class TotalsTask(QRunnable):
         self.query = (model.project_id, model.text, model.status)
 
     def run(self) -> None:
+        from wulong_desk.services.search import sum_totals
+
         project_id, text, status = self.query
-        if project_id is None:
+        if project_id is None or self.model.store is None:
             self.bridge.ready.emit(self.generation, 0, None)
             return
         with self.model.store.read() as session:
@@ -74,10 +79,11 @@ class TotalsTask(QRunnable):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store | None, parent: QWidget | None = None, *,
+                 operator: str = "", first_look: FirstLook | None = None):
         super().__init__(parent)
         self.store = store
-        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
+        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator if store else operator}")
         self.editors: list[CaseEditor] = []
         self.model = CaseTableModel(store, self)
         self.table = QTableView()
@@ -153,9 +159,43 @@ class MainWindow(QMainWindow):
         self.totals_label = QLabel()
         self.totals_label.setObjectName("totalsLabel")
         self.statusBar().addPermanentWidget(self.totals_label)
-        self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
         self._menus()
         self._restore_geometry()
+        self._needs_store: list[QWidget | QAction] = [
+            bar, self.menuBar(), self.tabs.tabBar(), self.new_project_action,
+            self.edit_project_action, self.new_case_action, self.open_case_action,
+            self.export_action, self.preview_action]  # (actions too: their shortcuts)
+        if store is None:
+            self._show_first_look(first_look or FirstLook((), None, ()))
+        else:
+            self.set_store(store)
+
+    def _show_first_look(self, look: FirstLook) -> None:
+        """The projects and first page read at start, shown while the store opens."""
+        for widget in self._needs_store:
+            widget.setEnabled(False)
+        self.statusBar().showMessage("正在打开数据库…")
+        self.totals_label.setText("正在打开数据库…")
+        self.project_combo.blockSignals(True)
+        for project in look.projects:
+            self.project_combo.addItem(f"{project.name}（{project.households}户）", project.id)
+            self.project_combo.setItemData(self.project_combo.count() - 1, project.name,
+                                           NAME_ROLE)
+        self.project_combo.setCurrentIndex(max(self.project_combo.findData(look.project_id), 0))
+        self.project_combo.blockSignals(False)
+        self.model.show_first_look(look.project_id, look.rows)
+        self.model.set_query(self.project_id())
+
+    def set_store(self, store: Store) -> None:
+        """The store is open (at start, or again after a restore): everything comes alive."""
+        self.store = self.model.store = store
+        self.model.show_first_look(None, ())
+        if self._dashboard is not None:
+            self._dashboard.store = store
+        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
+        self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
+        for widget in self._needs_store:
+            widget.setEnabled(True)
         self.reload_projects()
 
     def _menus(self) -> None:
@@ -183,6 +223,9 @@ class MainWindow(QMainWindow):
 
     # ---- projects
     def reload_projects(self, select: int | None = None) -> None:
+        from wulong_desk.services.projects import list_projects
+
+        assert self.store is not None
         projects = list_projects(self.store)
         wanted = select if select is not None else settings().value("last_project", None, int)
         self.project_combo.blockSignals(True)
@@ -238,6 +281,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_dashboard(self) -> None:
         """The dashboard reads the project summary only while it is on screen."""
+        if self.store is None:
+            return
         if self.tabs.currentIndex() == 1:
             self.dashboard.set_project(self.project_id())
         elif self._dashboard is not None:
@@ -260,14 +305,21 @@ class MainWindow(QMainWindow):
             self.open_demo()
 
     def open_demo(self) -> None:
+        from wulong_desk.services.demo import create_demo
+
+        assert self.store is not None
         self.reload_projects(create_demo(self.store))
 
     def new_project(self) -> None:
+        from wulong_desk.ui.project_dialog import ProjectDialog
+
         dialog = ProjectDialog(self.store, None, self)
         if dialog.exec() and dialog.saved_id is not None:
             self.reload_projects(dialog.saved_id)
 
     def edit_project(self) -> None:
+        from wulong_desk.ui.project_dialog import ProjectDialog
+
         if self.project_id() is None:
             return
         dialog = ProjectDialog(self.store, self.project_id(), self)
@@ -281,6 +333,8 @@ class MainWindow(QMainWindow):
         self.model.set_query(self.project_id(), self.search.text(),
                              self.status_filter.currentData())
         self._generation += 1
+        if self.store is None:
+            return  # (the first look: counted once the store is open)
         self.totals_label.setText("正在统计…")
         QThreadPool.globalInstance().start(
             TotalsTask(self.model, self._generation, self._bridge))
@@ -319,8 +373,10 @@ class MainWindow(QMainWindow):
         return self.model.case_id(index.row()) if index.isValid() else None
 
     def new_case(self, *_checked: object, project_id: int | None = None) -> CaseEditor | None:
+        from wulong_desk.ui.case_editor import CaseEditor
+
         project_id = project_id if project_id is not None else self.project_id()
-        if project_id is None:
+        if project_id is None or not self._store_ready():
             return None
         return self._show_editor(CaseEditor(self.store, project_id, None, self))
 
@@ -331,10 +387,17 @@ class MainWindow(QMainWindow):
                 editor.raise_()
                 editor.activateWindow()
                 return editor
+        from wulong_desk.ui.case_editor import CaseEditor
+
         project_id = project_id if project_id is not None else self.project_id()
-        if project_id is None:
+        if project_id is None or not self._store_ready():
             return None
         return self._show_editor(CaseEditor(self.store, project_id, case_id, self))
+
+    def _store_ready(self) -> bool:
+        if self.store is None:
+            self.statusBar().showMessage("数据库正在打开，请稍候…", 3000)
+        return self.store is not None
 
     def _show_editor(self, editor: CaseEditor) -> CaseEditor:
         editor.saved.connect(lambda _id: (self.apply_filter(), self._refresh_dashboard()))
@@ -347,13 +410,6 @@ class MainWindow(QMainWindow):
     def close_editors(self) -> bool:
         """Close every open case (each asks about unsaved changes); False if one stays open."""
         return all(editor.close() for editor in list(self.editors))
-
-    def set_store(self, store: Store) -> None:
-        """After a restore: the same window on the reopened database."""
-        self.store = self.model.store = store
-        if self._dashboard is not None:
-            self._dashboard.store = store
-        self.reload_projects()
 
     # ---- window state
     def _restore_geometry(self) -> None:
