@@ -246,3 +246,28 @@ def test_a_missing_folder_is_named(tmp_path):
         exports.check_target(tmp_path / "nowhere" / "台账.xlsx")
     with pytest.raises(UserError, match="这是一个文件夹"):
         exports.check_target(tmp_path)
+
+
+def test_a_grown_log_is_rotated_at_start(monkeypatch):
+    import logging
+
+    from wulong_desk import logs
+
+    monkeypatch.setattr(logs, "MAX_BYTES", 1000)
+    path = logs.log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for older in range(1, logs.KEEP + 1):
+        path.with_name(f"{path.name}.{older}").write_text(f"旧日志 {older}\n", encoding="utf-8")
+    path.write_text("昨天\n" * 400, encoding="utf-8")
+    logs.setup_logging()
+    logs.log().info("今天开始")
+    for handler in logging.getLogger(logs.LOGGER).handlers:
+        handler.flush()
+    assert path.read_text(encoding="utf-8").strip().endswith("今天开始")
+    assert "昨天" not in path.read_text(encoding="utf-8")
+    assert path.with_name(f"{path.name}.1").read_text(encoding="utf-8").startswith("昨天")
+    assert path.with_name(f"{path.name}.2").read_text(encoding="utf-8") == "旧日志 1\n"
+    kept = sorted(p.name for p in path.parent.iterdir())
+    assert len(kept) == logs.KEEP + 1  # the oldest went
+    logs.setup_logging()  # again: the same file, not rotated twice
+    assert path.read_text(encoding="utf-8").strip().endswith("今天开始")

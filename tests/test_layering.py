@@ -48,3 +48,11 @@ def test_core_imports_without_qt_loaded():
     code = ("import sys, wulong_desk.rules, wulong_desk.cli; "
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_every_use_and_method_has_its_words():
+    from wulong_desk.rules.model import METHODS, USES
+    from wulong_desk.statuses import METHOD_LABELS, USE_LABELS
+
+    assert tuple(USE_LABELS) == USES
+    assert tuple(METHOD_LABELS) == METHODS

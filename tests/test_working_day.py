@@ -216,7 +216,7 @@ def test_preview_of_an_incomplete_case_says_why(qtbot, window, demo, no_blocking
 # ---- robustness
 def test_crash_dialog_copies_a_report_without_personal_data(qtbot, qapp):
     from wulong_desk.logs import log_file, setup_logging
-    from wulong_desk.ui.crash_dialog import CrashHandler
+    from wulong_desk.ui.crash_handler import CrashHandler
 
     setup_logging()
     handler = CrashHandler(show_dialog=True)
@@ -236,7 +236,7 @@ def test_crash_dialog_copies_a_report_without_personal_data(qtbot, qapp):
 
 
 def test_no_crash_dialog_writes_the_report_to_stderr(qtbot, capsys):
-    from wulong_desk.ui.crash_dialog import CrashHandler
+    from wulong_desk.ui.crash_handler import CrashHandler
 
     handler = CrashHandler(show_dialog=False)
     try:

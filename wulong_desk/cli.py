@@ -9,9 +9,7 @@ import sys
 from wulong_desk import __version__
 from wulong_desk.commands import backup, calc, data, documents, exchange
 from wulong_desk.commands.common import add_store_options
-from wulong_desk.errors import UserError
-from wulong_desk.rules.inputs import InputError
-from wulong_desk.rules.standard import StandardError
+from wulong_desk.errors import InputError, StandardError, UserError
 
 COMMANDS = (calc, data, exchange, documents, backup)
 

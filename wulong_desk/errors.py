@@ -1,4 +1,12 @@
-"""Errors that reach the user as one clear Chinese sentence (never a traceback)."""
+"""Errors that reach the user as one clear Chinese sentence (never a traceback).
+
+The engine's input and standard errors live here too (re-exported by rules.inputs and
+rules.standard), so the command line and the window can catch them without loading the engine.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
 
 
 class UserError(Exception):
@@ -15,3 +23,30 @@ class UsageError(UserError):
 
 class Cancelled(Exception):
     """The user cancelled a long job; nothing was written."""
+
+
+class Problem(NamedTuple):
+    """One problem with an input, at the field path that causes it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InputError(UserError):
+    """One or more problems with the input; str() gives one line per problem."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+    def prefixed(self, prefix: str) -> InputError:
+        return InputError([Problem(f"{prefix}{p.path}", p.message) for p in self.problems])
+
+
+class StandardError(Exception):
+    """A standard file is malformed, or no standard covers a date."""

@@ -1,4 +1,5 @@
-"""The app's log: a rotating file in the user data folder, with no personal data in it.
+"""The app's log: a file in the user data folder, rotated at start once it has grown past
+MAX_BYTES (KEEP older files are kept), with no personal data in it.
 
 The code logs what happened (opened, saved case #id, exported N households), never names, ID
 numbers or phone numbers. As a second line of defence every record and every crash report
@@ -9,10 +10,8 @@ drops the SQL parameters a database error would otherwise quote.
 from __future__ import annotations
 
 import logging
-import platform
 import re
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -50,23 +49,42 @@ def log_file() -> Path:
     return log_dir() / "wulong-desk.log"
 
 
+class _LogFile(logging.FileHandler):
+    """The app's own log file handler (told apart from any other handler a host attaches)."""
+
+
 def setup_logging() -> Path:
-    """Attach the rotating file to the app's logger (once); returns the log file."""
+    """Attach the log file to the app's logger (once); returns the log file. A file past
+    MAX_BYTES is rotated first, by the standard library's rotating handler (imported only
+    then: the module is a noticeable part of the start, and a day's log is a few kilobytes)."""
     logger = logging.getLogger(LOGGER)
     path = log_file()
     for handler in logger.handlers:
-        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
+        if isinstance(handler, _LogFile) and Path(handler.baseFilename) == path:
             return path
     for handler in list(logger.handlers):  # a different data folder (tests): start afresh
-        if isinstance(handler, RotatingFileHandler):
+        if isinstance(handler, _LogFile):
             logger.removeHandler(handler)
             handler.close()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP, encoding="utf-8")
+    if path.exists() and path.stat().st_size >= MAX_BYTES:
+        from logging.handlers import RotatingFileHandler
+
+        rotating = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP,
+                                       encoding="utf-8", delay=True)
+        rotating.doRollover()
+        rotating.close()
+    handler = _LogFile(path, encoding="utf-8")
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     return path
+
+
+def _platform() -> str:
+    import platform
+
+    return f"{platform.python_version()} · {platform.platform()}"
 
 
 def log() -> logging.Logger:
@@ -77,7 +95,7 @@ def crash_report(kind: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> str:
     """What a maintainer needs (versions, where it failed), with personal data masked."""
     lines = [f"Wulong Desk {__version__}",
-             f"Python {platform.python_version()} · {platform.platform()}",
+             f"Python {_platform()}",
              f"时间：{_now()}", ""]
     lines += traceback.format_exception(kind, exc, tb)
     return redact("\n".join(line.rstrip("\n") for line in lines))

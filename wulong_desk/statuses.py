@@ -10,3 +10,6 @@ STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed"
 LOCKED_FROM = STATUSES.index("signed")
 PERSON_ROLES = ("owner", "tenant")
 PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
+# the engine's codes for a house part's use and the way of compensation, in words
+USE_LABELS = {"residential": "住宅", "commercial": "商业/办公/业务用房", "production": "生产用房"}
+METHOD_LABELS = {"money": "货币补偿", "exchange": "产权调换"}

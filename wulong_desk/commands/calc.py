@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wulong_desk.errors import UsageError
-from wulong_desk.rules import InputError, compute, default_standards, read_request
-from wulong_desk.rules.inputs import Problem, ProjectMemo
-from wulong_desk.rules.standard import StandardSet
+from wulong_desk.errors import InputError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from wulong_desk.rules.inputs import ProjectMemo
+    from wulong_desk.rules.standard import StandardSet
+
+# (The engine and the process pool are imported by the functions that use them: every command,
+# the desktop app included, builds this command's parser at start.)
 
 PARALLEL_FROM = 2000  # below this a second process costs more than it saves
 COLLECT_EVERY = 50_000
@@ -50,6 +52,9 @@ def load_json_text(text: str) -> Any:
 
 def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
                   ) -> dict[str, Any]:
+    from wulong_desk.rules.compute import compute
+    from wulong_desk.rules.inputs import read_request
+
     options, case, standard = read_request(raw, standards, memo)
     return compute(case, options, standard).to_json()
 
@@ -63,6 +68,10 @@ def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
     everything), and its passes over the batch's long-lived input, not the arithmetic, were a
     quarter of the cost. It runs once every COLLECT_EVERY households, as a safety net.
     """
+    from wulong_desk.rules.compute import compute
+    from wulong_desk.rules.inputs import ProjectMemo, read_request
+    from wulong_desk.rules.standard import default_standards
+
     paused = gc.isenabled()
     gc.disable()
     standards = default_standards()
@@ -117,6 +126,11 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
     if len(items) < PARALLEL_FROM or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from wulong_desk.rules.standard import default_standards
+
         bounds = _shares(len(items), workers)
         default_standards()  # read once, before the workers are made (a forked one inherits it)
         forking = sys.platform.startswith("linux")
@@ -155,6 +169,8 @@ def read_source(name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # bad input raises InputError: the command line prints one line per problem, exit 2
+    from wulong_desk.rules.standard import default_standards
+
     raw = load_json_text(read_source(args.file))
     if isinstance(raw, list):
         pieces = calculate_batch(raw)

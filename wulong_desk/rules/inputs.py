@@ -8,12 +8,11 @@ sees all of them at once. Numbers are read exactly: JSON numbers must arrive as 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import InputError, Problem
 from wulong_desk.rules.decimals import to_decimal
 from wulong_desk.rules.model import (
     EXCHANGE,
@@ -53,28 +52,6 @@ _KNOWN = {fields: frozenset(fields) for fields in (
 
 MAX_AMOUNT = Decimal("1e12")
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class InputError(UserError):
-    """One or more problems with the input; str() gives one line per problem."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-    def prefixed(self, prefix: str) -> InputError:
-        return InputError([Problem(f"{prefix}{p.path}", p.message) for p in self.problems])
 
 
 class FieldReader:

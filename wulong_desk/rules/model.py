@@ -6,16 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+# (their words live with the other plain labels, which the screens load without the engine)
+from wulong_desk.statuses import METHOD_LABELS, USE_LABELS  # noqa: F401
+
 RESIDENTIAL = "residential"
 COMMERCIAL = "commercial"
 PRODUCTION = "production"
 USES = (RESIDENTIAL, COMMERCIAL, PRODUCTION)
-USE_LABELS = {RESIDENTIAL: "住宅", COMMERCIAL: "商业/办公/业务用房", PRODUCTION: "生产用房"}
 
 MONEY = "money"
 EXCHANGE = "exchange"
 METHODS = (MONEY, EXCHANGE)
-METHOD_LABELS = {MONEY: "货币补偿", EXCHANGE: "产权调换"}
 
 
 @dataclass(frozen=True, slots=True)

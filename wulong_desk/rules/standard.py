@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from wulong_desk.errors import StandardError
+
 UNITS = frozenset(
     {"比率", "比率/月", "元", "元/户", "元/户·日", "元/户·次", "元/m²", "元/m²·日", "元/m²·次",
      "元/m²·月", "m²", "次"}
@@ -28,10 +30,6 @@ LINE_CODES = (
 )
 GROUPS = ("value", "loss", "reward")
 OPTION_KINDS = ("choice", "decimal", "date")
-
-
-class StandardError(Exception):
-    """A standard file is malformed, or no standard covers a date."""
 
 
 @dataclass(frozen=True)

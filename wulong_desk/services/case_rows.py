@@ -5,15 +5,13 @@ look at the database, which reads the same three things without SQLAlchemy."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 PAGE = 200  # rows the case table loads at a time
 
 
-@dataclass(frozen=True)
-class CaseRow:
+class CaseRow(NamedTuple):
     id: int
     uuid: str
     case_no: str

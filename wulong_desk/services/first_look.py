@@ -11,23 +11,21 @@ computed here: totals are the stored calculation records'.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from wulong_desk.schema_version import SCHEMA_HEAD
 from wulong_desk.services.case_rows import PAGE, CaseRow, assemble_rows
 
 
-@dataclass(frozen=True)
-class ProjectEntry:
+class ProjectEntry(NamedTuple):
     id: int
     name: str
     households: int
 
 
-@dataclass(frozen=True)
-class FirstLook:
+class FirstLook(NamedTuple):
     projects: tuple[ProjectEntry, ...]
     project_id: int | None  # the project shown (the wanted one when it still exists)
     rows: tuple[CaseRow, ...]  # its first page, in case-number order

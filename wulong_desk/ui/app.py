@@ -26,12 +26,11 @@ from wulong_desk.errors import UserError
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
 from wulong_desk.services.first_look import first_look
-from wulong_desk.ui.crash_dialog import CrashHandler
+from wulong_desk.ui.crash_handler import CrashHandler
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.main_window import MainWindow
-from wulong_desk.ui.operator_dialog import OperatorDialog
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
@@ -79,6 +78,8 @@ def ask_operator(args: argparse.Namespace) -> str | None:
     """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used."""
     if getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR"):
         return operator_name(args)
+    from wulong_desk.ui.operator_dialog import OperatorDialog
+
     remembered = settings().value("operator", "", str) or operator_name(args)
     dialog = OperatorDialog(remembered)
     if not dialog.exec():

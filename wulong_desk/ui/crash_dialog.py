@@ -1,17 +1,9 @@
-"""When something unexpected goes wrong: log it (without personal data), tell the user in plain
-words with a report they can copy for the maintainers, and keep the app running. Saved cases
-are safe in the database; an open case's draft is autosaved.
-
-`--no-crash-dialog` (scripts, CI) writes the report to standard error instead of a dialog.
-"""
+"""The dialog that tells the user, in plain words, that something unexpected went wrong, with
+a report they can copy for the maintainers (shown by ui.crash_handler)."""
 
 from __future__ import annotations
 
-import sys
-import threading
-from types import TracebackType
-
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.logs import log_crash, log_file
+from wulong_desk.logs import log_file
 
 
 class CrashDialog(QDialog):
@@ -52,49 +44,3 @@ class CrashDialog(QDialog):
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report)
         self.copy_button.setText("已复制")
-
-
-class CrashHandler(QObject):
-    """Installed as sys.excepthook and threading.excepthook. Reports from a worker thread reach
-    the GUI thread through a queued signal, so the dialog is only ever made there."""
-
-    reported = Signal(str)
-
-    def __init__(self, show_dialog: bool, parent: QObject | None = None):
-        super().__init__(parent)
-        self.show_dialog = show_dialog
-        self.dialogs: list[CrashDialog] = []
-        self.reports: list[str] = []
-        self.reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
-
-    def install(self) -> None:
-        sys.excepthook = self.handle
-        threading.excepthook = self._thread_hook
-
-    def uninstall(self) -> None:
-        sys.excepthook = sys.__excepthook__
-        threading.excepthook = threading.__excepthook__
-
-    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is not None:
-            self.handle(args.exc_type, args.exc_value, args.exc_traceback)
-
-    def handle(self, kind: type[BaseException], exc: BaseException,
-               tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        report = log_crash(kind, exc, tb)
-        self.reports.append(report)
-        self.reported.emit(report)
-
-    def _show(self, report: str) -> None:
-        if not self.show_dialog:
-            print(report, file=sys.stderr)
-            return
-        if len(self.dialogs) >= 3:  # an error in a loop must not bury the screen in dialogs
-            return
-        dialog = CrashDialog(report)
-        self.dialogs.append(dialog)
-        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
-        dialog.open()

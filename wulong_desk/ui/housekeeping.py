@@ -10,12 +10,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log
-from wulong_desk.services.drafts import Draft, discard_draft, list_drafts
 from wulong_desk.ui.jobs import Job
-from wulong_desk.ui.operator_dialog import OperatorDialog
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
+    from wulong_desk.services.drafts import Draft
     from wulong_desk.ui.case_editor import CaseEditor
     from wulong_desk.ui.main_window import MainWindow
 
@@ -29,6 +28,8 @@ class Housekeeping:
 
     # ---- operator
     def change_operator(self) -> None:
+        from wulong_desk.ui.operator_dialog import OperatorDialog
+
         dialog = OperatorDialog(self.window.store.operator, self.window)
         if dialog.exec():
             self.set_operator(dialog.name())
@@ -114,6 +115,8 @@ class Housekeeping:
 
     # ---- drafts left by a crash
     def drafts(self) -> list[Draft]:
+        from wulong_desk.services.drafts import list_drafts
+
         path = self.window.store.path
         return list_drafts(path) if path is not None else []
 
@@ -129,6 +132,8 @@ class Housekeeping:
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
+            from wulong_desk.services.drafts import discard_draft
+
             for draft in drafts:
                 discard_draft(draft.path)
             return []

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
-from wulong_desk.statuses import PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+from wulong_desk.statuses import (
+    METHOD_LABELS,
+    PERSON_ROLE_LABELS,
+    STATUS_LABELS,
+    STATUSES,
+    USE_LABELS,
+)
 
 __all__ = ["METHOD_LABELS", "PERSON_ROLE_LABELS", "STATUSES", "STATUS_LABELS", "USE_LABELS",
            "money_text"]
