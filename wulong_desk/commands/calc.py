@@ -128,8 +128,12 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from importlib import import_module
 
         from wulong_desk.rules.standard import default_standards
+
+        for part in ("compute", "inputs"):  # loaded before the fork: a worker inherits them
+            import_module(f"wulong_desk.rules.{part}")
 
         bounds = _shares(len(items), workers)
         default_standards()  # read once, before the workers are made (a forked one inherits it)
