@@ -4,6 +4,7 @@ then comes alive when the store has opened on a worker thread."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -116,8 +117,7 @@ loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "ale
 print(loaded)
 """
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, env={**__import__("os").environ,
-                                            "QT_QPA_PLATFORM": "offscreen"})
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
 

@@ -1,5 +1,6 @@
-"""A case's stages and the roles of its people: plain constants the store, the command line
-and the screens share (nothing heavy is imported here, so the command line starts fast)."""
+"""A case's stages, the roles of its people, and the words for uses and ways of compensation:
+plain constants the store, the command line and the screens share (nothing heavy is imported
+here, so the command line starts fast and the main window paints without the engine)."""
 
 from __future__ import annotations
 

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from wulong_desk.rules.inputs import ProjectMemo
     from wulong_desk.rules.standard import StandardSet
 
-# (The engine and the process pool are imported by the functions that use them: every command,
-# the desktop app included, builds this command's parser at start.)
+# (The engine and the process pool are imported by the functions that use them: see _engine.)
 
 PARALLEL_FROM = 2000  # below this a second process costs more than it saves
 COLLECT_EVERY = 50_000
@@ -52,11 +51,19 @@ def load_json_text(text: str) -> Any:
 
 def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
                   ) -> dict[str, Any]:
-    from wulong_desk.rules.compute import compute
-    from wulong_desk.rules.inputs import read_request
-
+    compute, read_request = _engine()[:2]
     options, case, standard = read_request(raw, standards, memo)
     return compute(case, options, standard).to_json()
+
+
+def _engine() -> tuple[Any, Any, Any, Any]:
+    """compute, read_request, ProjectMemo and default_standards, imported when a calculation
+    runs (every command, the desktop app included, builds this command's parser at start)."""
+    from wulong_desk.rules.compute import compute
+    from wulong_desk.rules.inputs import ProjectMemo, read_request
+    from wulong_desk.rules.standard import default_standards
+
+    return compute, read_request, ProjectMemo, default_standards
 
 
 def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
@@ -68,10 +75,7 @@ def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
     everything), and its passes over the batch's long-lived input, not the arithmetic, were a
     quarter of the cost. It runs once every COLLECT_EVERY households, as a safety net.
     """
-    from wulong_desk.rules.compute import compute
-    from wulong_desk.rules.inputs import ProjectMemo, read_request
-    from wulong_desk.rules.standard import default_standards
-
+    compute, read_request, ProjectMemo, default_standards = _engine()
     paused = gc.isenabled()
     gc.disable()
     standards = default_standards()
@@ -128,15 +132,9 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        from importlib import import_module
-
-        from wulong_desk.rules.standard import default_standards
-
-        for part in ("compute", "inputs"):  # loaded before the fork: a worker inherits them
-            import_module(f"wulong_desk.rules.{part}")
 
         bounds = _shares(len(items), workers)
-        default_standards()  # read once, before the workers are made (a forked one inherits it)
+        _engine()[3]()  # engine and standards loaded before the fork: a worker inherits them
         forking = sys.platform.startswith("linux")
         context = multiprocessing.get_context("fork") if forking else None
         if forking:
@@ -173,8 +171,7 @@ def read_source(name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # bad input raises InputError: the command line prints one line per problem, exit 2
-    from wulong_desk.rules.standard import default_standards
-
+    default_standards = _engine()[3]
     raw = load_json_text(read_source(args.file))
     if isinstance(raw, list):
         pieces = calculate_batch(raw)

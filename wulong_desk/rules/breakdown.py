@@ -58,12 +58,13 @@ class Line(NamedTuple):
     def formula(self) -> str:
         """The formula with the numbers used, ending in "= amount" (e.g. 0.12 × 172200.00 = …)."""
         amount = plain(self.amount)
-        if not self.terms:
-            return amount
-        shown = " + ".join([template.format_map({k: num(v) if type(v) is Decimal else str(v)
+        return f"{self._shown_terms()} = {amount}" if self.terms else amount
+
+    def _shown_terms(self) -> str:
+        """The terms with their numbers filled in, joined by " + " (the formula before "=")."""
+        return " + ".join([template.format_map({k: num(v) if type(v) is Decimal else str(v)
                                                  for k, v in values.items()})
-                            for template, values in self.terms])
-        return f"{shown} = {amount}"
+                           for template, values in self.terms])
 
     def to_json_text(self) -> str:
         """to_json() as compact JSON text (the batch command's hot path; see Breakdown).
@@ -82,7 +83,8 @@ class Line(NamedTuple):
         amount = plain(self.amount)
         if not self.terms:
             return f'{head}{amount}", "formula": "{amount}"{tail}'
-        return f'{head}{amount}", "formula": {_json_str(self.formula)}{tail}'
+        formula = _json_str(f"{self._shown_terms()} = {amount}")
+        return f'{head}{amount}", "formula": {formula}{tail}'
 
     def to_json(self) -> dict[str, Any]:
         return {
