@@ -128,6 +128,24 @@ def test_formula_numbers_are_shown_as_defined(value):
     assert num(value) == _num_by_rounding(value)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(0, 8).flatmap(lambda places: st.decimals(
+    min_value=-10**12, max_value=10**12, places=places))
+       | st.builds(lambda digits, exp: Decimal(digits).scaleb(exp),
+                   st.integers(-10**6, 10**6), st.integers(-9, 9))
+       | st.integers(-10**9, 10**9) | st.text(max_size=5))
+def test_a_filled_template_shows_numbers_as_num_does(value):
+    """fill() takes str() as it is for a number with exactly two decimals and calls num()
+    otherwise; either way the text is num()'s (str() for a count or a piece of text)."""
+    from wulong_desk.rules.breakdown import fill
+    from wulong_desk.rules.decimals import num
+    from wulong_desk.rules.standard import Template
+
+    template = Template.compile("a {x} b {y}{x}", {})
+    shown = num(value) if isinstance(value, Decimal) else str(value)
+    assert fill(template, {"x": value, "y": "-"}) == f"a {shown} b -{shown}"
+
+
 @pytest.mark.parametrize(("value", "shown"), [
     ("5", "5.00"), ("5E+2", "500.00"), ("1.5", "1.50"), ("1.500", "1.50"), ("0.125", "0.125"),
     ("0.1250", "0.125"), ("100.000", "100.00"), ("-1.5", "-1.50"), ("-0", "-0.00"),

@@ -59,6 +59,7 @@ def test_spec_figures_are_in_the_file():
         ('cite = "标准第6项"\nhelp = "住宅提前签约', 'cite = ""\nhelp = "住宅提前签约', "缺少出处"),
         ('unit = "元/户·日"', 'unit = "元每天"', "不在允许列表"),
         ('term = "{area} × {unit_price}"', 'term = "{area} × {unit_prise}"', "{unit_prise}"),
+        ('term = "{area} × {unit_price}"', 'term = "{area} × {unit_price"', "模板括号不配对"),
         ("min = 0.10\nmax = 0.20\ndefault = 0.15", "min = 0.10\nmax = 0.20\ndefault = 0.25",
          "下限 ≤ 默认值 ≤ 上限"),
     ],
@@ -68,6 +69,23 @@ def test_lint_catches_broken_standards(old, new, problem):
     assert old in text
     problems = lint(parse_standard(text.replace(old, new, 1)))
     assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("template", "head", "rest", "filled"), [
+    ("{area} × {unit_price}", "", (("area", " × "), ("unit_price", "")), "1.50 × 1.50"),
+    ("{temp_rate} × {months} 月", "20 × ", (("months", " 月"),), "20 × 1.50 月"),  # a parameter
+    ("({min_housing_area} − {x}) × {{y}}", "(45 − ", (("x", ") × {y}"),), "(45 − 1.50) × {y}"),
+    ("固定 {ontime_res} 元", "固定 10000 元", (), "固定 10000 元"),
+])
+def test_templates_are_split_at_the_cases_numbers(template, head, rest, filled):
+    """The standard's own numbers are written in at load; the case's are filled in later."""
+    from wulong_desk.rules.breakdown import fill
+    from wulong_desk.rules.standard import Template
+
+    standard = StandardSet.from_dirs([resources_dir() / "standards"]).get("wulong-2023")
+    compiled = Template.compile(template, standard.texts)
+    assert compiled == Template(head, rest)
+    assert fill(compiled, {name: Decimal("1.5") for name, _ in rest}) == filled
 
 
 def test_missing_key_is_a_clear_error():

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wulong_desk.rules.decimals import money, num, plain
+
+if TYPE_CHECKING:
+    from wulong_desk.rules.standard import Template
 
 TOTAL_KEYS = ("value", "loss", "reward", "total")
 SETTLEMENT_KEYS = (
@@ -28,14 +31,33 @@ SETTLEMENT_LABELS = {
 
 
 Value = Decimal | int | str
+_TOTAL_HEADS = tuple((key, f'"{key}": "') for key in TOTAL_KEYS)
+_SETTLEMENT_HEADS = tuple((key, f'"{key}": "') for key in SETTLEMENT_KEYS)
 # each line's constant JSON pieces (opening, closing) by (code, label, citation, note)
 _PIECES: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 _PIECES_KEPT = 2048
-Term = tuple[str, dict[str, Value]]
+Term = tuple["Template", dict[str, Value]]
 
 
 def _show(value: Value) -> str:
     return num(value) if type(value) is Decimal else str(value)
+
+
+def fill(template: Template, values: dict[str, Value]) -> str:
+    """A formula template with the case's numbers written in as num() shows them. (Some thirty
+    numbers a household: a number that already has two decimals, the usual case, is taken as
+    str() writes it without calling num().)"""
+    text = template.head
+    for name, after in template.rest:
+        value = values[name]
+        if type(value) is Decimal:
+            shown = str(value)
+            if shown[-3:-2] != ".":  # not exactly two decimals (or an exponent): see num()
+                shown = num(value)
+        else:
+            shown = str(value)
+        text += shown + after
+    return text
 
 
 class Line(NamedTuple):
@@ -62,29 +84,7 @@ class Line(NamedTuple):
 
     def _shown_terms(self) -> str:
         """The terms with their numbers filled in, joined by " + " (the formula before "=")."""
-        return " + ".join([template.format_map({k: num(v) if type(v) is Decimal else str(v)
-                                                 for k, v in values.items()})
-                           for template, values in self.terms])
-
-    def to_json_text(self) -> str:
-        """to_json() as compact JSON text (the batch command's hot path; see Breakdown).
-        The parts fixed by the line's code, label, citation and note are escaped once and kept;
-        a line without terms has its amount for formula, which needs no escaping (digits, point,
-        sign)."""
-        key = (self.code, self.label, self.citation, self.note)
-        known = _PIECES.get(key)
-        if known is None:
-            known = (f'{{"code": {_json_str(self.code)}, "label": {_json_str(self.label)}, '
-                     '"amount": "',
-                     f', "citation": {_json_str(self.citation)}, "note": {_json_str(self.note)}}}')
-            if len(_PIECES) < _PIECES_KEPT:  # notes with numbers in them vary; bound the memory
-                _PIECES[key] = known
-        head, tail = known
-        amount = plain(self.amount)
-        if not self.terms:
-            return f'{head}{amount}", "formula": "{amount}"{tail}'
-        formula = _json_str(f"{self._shown_terms()} = {amount}")
-        return f'{head}{amount}", "formula": {formula}{tail}'
+        return " + ".join([fill(template, values) for template, values in self.terms])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,13 +133,34 @@ class Breakdown:
     def to_json_text(self) -> str:
         """The same object as to_json(), written straight to JSON text: exactly what
         `json.dumps(self.to_json(), ensure_ascii=False)` gives (a test holds it to that), without
-        building the dictionaries first — in a large batch that was half the cost."""
-        lines = ", ".join(line.to_json_text() for line in self.lines)
-        totals = ", ".join(f'"{key}": "{money(self.totals[key])}"' for key in TOTAL_KEYS)
-        settlement = ", ".join(f'"{key}": "{money(self.settlement[key])}"'
-                               for key in SETTLEMENT_KEYS)
-        warnings = ", ".join(_json_str(text) for text in self.warnings)
-        return (f'{{"standard": {_json_str(self.standard_id)}, "lines": [{lines}], '
+        building the dictionaries first. This is the batch command's hot path, so it is one
+        loop: each line's parts fixed by its code, label, citation and note are escaped once
+        and kept, and a line without terms has its amount for formula, which needs no escaping
+        (digits, point, sign)."""
+        pieces = _PIECES
+        lines = []
+        for code, _, label, amount, citation, note, terms in self.lines:
+            known = pieces.get(key := (code, label, citation, note))
+            if known is None:
+                known = (f'{{"code": {_json_str(code)}, "label": {_json_str(label)}, '
+                         '"amount": "',
+                         f', "citation": {_json_str(citation)}, "note": {_json_str(note)}}}')
+                if len(pieces) < _PIECES_KEPT:  # notes with numbers in them vary: bounded
+                    pieces[key] = known
+            shown = plain(amount)
+            if terms:
+                formula = _json_str(" + ".join([fill(template, values)
+                                                for template, values in terms])
+                                    + " = " + shown)
+                lines.append(f'{known[0]}{shown}", "formula": {formula}{known[1]}')
+            else:
+                lines.append(f'{known[0]}{shown}", "formula": "{shown}"{known[1]}')
+        totals = ", ".join([f'{head}{money(self.totals[key])}"'
+                            for key, head in _TOTAL_HEADS])
+        settlement = ", ".join([f'{head}{money(self.settlement[key])}"'
+                                for key, head in _SETTLEMENT_HEADS])
+        warnings = ", ".join([_json_str(text) for text in self.warnings])
+        return (f'{{"standard": {_json_str(self.standard_id)}, "lines": [{", ".join(lines)}], '
                 f'"totals": {{{totals}}}, "settlement": {{{settlement}}}, '
                 f'"warnings": [{warnings}]}}')
 

@@ -143,7 +143,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             for part in eligible:
                 base = part.area * part.unit_price
                 factor = ONE + uplift if part.manufacturing else ONE
-                uplift_text = (spec.t("uplift").format(manufacturing_uplift=rate(uplift))
+                uplift_text = (spec.text("uplift").format(manufacturing_uplift=rate(uplift))
                                if part.manufacturing and uplift else "")
                 values = {"base": base, "uplift": uplift_text, "months": months}
                 if is_exchange:
@@ -292,7 +292,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             rate_text = standard.texts["temp_rate"]
         else:
             temp_rate = p["temp_rate"] * (ONE - p["temp_outer_reduction"])
-            rate_text = spec.t("rate_outer")
+            rate_text = spec.text("rate_outer")
         calc_area = max(reward_area_r, p["temp_floor_area"])
         terms.append((spec.t("term"), {"rate": rate_text, "reward_area": reward_area_r,
                                         "months": exchange.transition_months}))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wulong_desk.errors import StandardError
 
@@ -64,6 +64,40 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+class Template(NamedTuple):
+    """A formula template made ready at load: the standard's own numbers already written in,
+    the case's numbers left as names. `head` is the text before the first name; `rest` holds
+    each name with the text that follows it. (Filling it is the batch command's hot path: see
+    breakdown.fill.)"""
+
+    head: str
+    rest: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def compile(cls, template: str, texts: Mapping[str, str]) -> Template:
+        """Split `template` at its placeholders; a parameter's is replaced by its text. A
+        template whose braces do not pair is kept as plain text (lint names it)."""
+        try:
+            fields = list(string.Formatter().parse(template))
+        except ValueError:
+            return cls(template)
+        pieces: list[str] = []
+        names: list[str] = []
+        text = ""
+        for literal, name, _, _ in fields:
+            text += literal
+            if name is None:
+                continue
+            if name in texts:
+                text += texts[name]
+            else:
+                names.append(name)
+                pieces.append(text)
+                text = ""
+        pieces.append(text)
+        return cls(pieces[0], tuple(zip(names, pieces[1:], strict=True)))
+
+
 @dataclass(frozen=True)
 class LineSpec:
     code: str
@@ -74,9 +108,14 @@ class LineSpec:
     templates: Mapping[str, str]
     notes: Mapping[str, str]
     rendered: Mapping[str, str] = field(default_factory=dict)
+    compiled: Mapping[str, Template] = field(default_factory=dict)
 
-    def t(self, key: str) -> str:
-        """A template with the standard's parameters already filled in."""
+    def t(self, key: str) -> Template:
+        """A formula template with the standard's parameters already filled in."""
+        return self.compiled[key]
+
+    def text(self, key: str) -> str:
+        """A template as text, the standard's parameters filled in (for a piece of a term)."""
         return self.rendered[key]
 
     def note(self, key: str, **values: str) -> str:
@@ -117,6 +156,15 @@ def _dec(raw: Any, where: str) -> Decimal:
 
 def _show(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def _fill_params(template: str, texts: Mapping[str, str]) -> str:
+    """The template with the standard's parameters written in, other placeholders kept. One
+    whose braces do not pair is kept as it is: lint names it, and the file is refused."""
+    try:
+        return template.format_map(_Keep(texts))
+    except ValueError:
+        return template
 
 
 def parse_standard(text: str, path: Path | None = None) -> Standard:
@@ -163,11 +211,12 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
         values = {name: param.value for name, param in params.items()}
         texts = {name: _show(value) for name, value in values.items()}
         for code, spec in list(lines.items()):
-            rendered = {key: tpl.format_map(_Keep(texts)) for key, tpl in spec.templates.items()}
-            rendered.update({f"notes.{key}": tpl.format_map(_Keep(texts))
+            rendered = {key: _fill_params(tpl, texts) for key, tpl in spec.templates.items()}
+            rendered.update({f"notes.{key}": _fill_params(tpl, texts)
                              for key, tpl in spec.notes.items()})
+            compiled = {key: Template.compile(tpl, texts) for key, tpl in spec.templates.items()}
             lines[code] = LineSpec(spec.code, spec.group, spec.label, spec.cite, spec.vars,
-                                   spec.templates, spec.notes, rendered)
+                                   spec.templates, spec.notes, rendered, compiled)
         return Standard(
             id=str(data["id"]),
             edition=int(data.get("edition", 1)),
