@@ -128,16 +128,14 @@ def test_missing_file_is_a_clear_message():
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(("count", "workers"), [(10_000, 2), (10_000, 4), (2001, 3), (5, 8),
-                                                 (2000, 1)])
-def test_batch_shares_cover_every_household_once_in_order(count, workers):
-    from wulong_desk.commands.calc import _shares
+@pytest.mark.parametrize(("count", "size"), [(10_000, 400), (2001, 400), (5, 400), (800, 400)])
+def test_batch_slices_cover_every_household_once_in_order(count, size):
+    from wulong_desk.commands.calc import _slices
 
-    bounds = _shares(count, workers)
+    bounds = _slices(count, size)
     assert bounds[0][0] == 0 and bounds[-1][1] == count
-    assert all(end > start for start, end in bounds)
+    assert all(0 < end - start <= size for start, end in bounds)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
-    assert len(bounds) <= workers
 
 
 def _large_batch(count):
@@ -167,6 +165,48 @@ def test_a_batch_shared_over_processes_gives_each_household_its_own_result(bench
         expected = calculate_one(json.loads(json.dumps(batch[index]), parse_float=str),
                                  standards)
         assert results[index] == expected, index
+
+
+def test_a_shared_batch_is_byte_for_byte_the_batch_computed_alone(bench_on_path):
+    """Slices taken by the parent from the back and by a worker from the front join up into
+    exactly what one process writes."""
+    from wulong_desk.commands.calc import PARALLEL_FROM, calculate_batch
+
+    batch = json.loads(json.dumps(_large_batch(PARALLEL_FROM + 1500)), parse_float=str)
+    assert b"".join(calculate_batch(batch, workers=2)) == b"".join(
+        calculate_batch(batch, workers=1))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="a forked worker inherits the fault")
+@pytest.mark.parametrize("fault", ["raises", "dies"])
+def test_a_failing_worker_fails_the_batch_and_leaves_no_process_behind(
+        bench_on_path, monkeypatch, fault):
+    """A worker that raises, or dies outright, is an internal error of the whole batch (the
+    command line reports it as such): never a partial result, never an orphan process."""
+    import multiprocessing
+    import os
+    import time
+
+    from wulong_desk.commands import calc
+
+    batch = json.loads(json.dumps(_large_batch(calc.PARALLEL_FROM + 1500)), parse_float=str)
+    parent = os.getpid()
+    real_chunk = calc._chunk
+
+    def chunk(items, start):
+        if os.getpid() == parent:
+            time.sleep(0.5)  # so that the worker surely takes a slice
+            return real_chunk(items, start)
+        if fault == "dies":
+            os._exit(3)
+        raise ValueError("boom")
+
+    monkeypatch.setattr(calc, "_chunk", chunk)
+    expected = "ValueError: boom" if fault == "raises" else "exit code 3"
+    with pytest.raises(RuntimeError, match=f"计算子进程出错：{expected}"):
+        calc.calculate_batch(batch, workers=2)
+    assert multiprocessing.active_children() == []
 
 
 def test_a_bad_household_in_a_workers_share_stops_the_whole_batch(bench_on_path):

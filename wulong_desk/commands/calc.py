@@ -1,9 +1,9 @@
 """`wulong-desk calc FILE.json` — the calculation contract on the command line.
 
 Numbers are read exactly: JSON numbers are kept as their decimal text (never a float) and turned
-into Decimal by the engine's reader. A large batch is shared out over the machine's cores; each
-share's results are written straight to JSON text (Breakdown.to_json_text), encoded where they
-were made, and the pieces are copied out in input order.
+into Decimal by the engine's reader. A large batch is shared out over the machine's cores in
+slices; each slice's results are written straight to JSON text (Breakdown.to_json_text), encoded
+where they were made, and the pieces are copied out in input order.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 # (The engine and the process pool are imported by the functions that use them: see _engine.)
 
 PARALLEL_FROM = 2000  # below this a second process costs more than it saves
+SLICE = 400  # households a process takes at a time from a shared batch (~0.1 s of work)
 COLLECT_EVERY = 50_000
-PARENT_WEIGHT = 1.25  # measured: a worker finished ~0.35 s after the parent on equal shares
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,9 +67,9 @@ def _engine() -> tuple[Any, Any, Any, Any]:
 
 
 def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
-    """Worker: compute a slice of a batch; results as compact JSON (UTF-8), problems indexed.
+    """Compute a slice of a batch; results as compact JSON (UTF-8), problems indexed.
 
-    Each result is turned into text at once, so only strings pile up; the share is encoded
+    Each result is turned into text at once, so only strings pile up; the slice is encoded
     here, in parallel, so the parent only copies bytes out. The cyclic garbage collector is
     paused meanwhile: the engine makes no reference cycles (reference counting frees
     everything), and its passes over the batch's long-lived input, not the arithmetic, were a
@@ -100,22 +100,51 @@ def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
 _INHERITED: list[Any] = []  # the batch being shared out, as a forked worker inherits it
 
 
-def _inherited_chunk(start: int, end: int) -> tuple[bytes, list[Problem]]:
-    """Worker (forked): its share is read from the parent's memory, not sent through a pipe."""
-    return _chunk(_INHERITED[start:end], start)
+def _slices(count: int, size: int = SLICE) -> list[tuple[int, int]]:
+    """(start, end) of each slice of a batch, in order."""
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _shares(count: int, workers: int) -> list[tuple[int, int]]:
-    """(start, end) of each share. The parent's (the first) is PARENT_WEIGHT times a worker's:
-    a worker also starts and sends its results back."""
-    total_weight = PARENT_WEIGHT + workers - 1
-    first = round(count * PARENT_WEIGHT / total_weight)
-    rest = count - first
-    bounds = [(0, first)]
-    for i in range(workers - 1):
-        start = first + rest * i // (workers - 1)
-        bounds.append((start, first + rest * (i + 1) // (workers - 1)))
-    return [(s, e) for s, e in bounds if e > s]
+class _Untaken:
+    """Which slices of a shared batch no process has taken yet: always a run first..last,
+    kept in shared memory. Workers take from the front, the parent from the back."""
+
+    def __init__(self, context: Any, count: int) -> None:
+        self._lock = context.Lock()
+        self._ends = context.RawArray("i", [0, count])  # [first untaken, one past the last]
+
+    def front(self) -> int | None:
+        with self._lock:
+            first, end = self._ends
+            if first >= end:
+                return None
+            self._ends[0] = first + 1
+            return first
+
+    def back(self) -> int | None:
+        with self._lock:
+            first, end = self._ends
+            if first >= end:
+                return None
+            self._ends[1] = end - 1
+            return end - 1
+
+
+def _worker(untaken: _Untaken, items: list[Any] | None, count: int, results: Any) -> None:
+    """A worker process: slices from the front until none is left, then all its results
+    through the pipe at once. (Forked, it reads the batch from the memory it inherited.)"""
+    try:
+        batch = _INHERITED if items is None else items
+        bounds = _slices(count)
+        done = []
+        while (index := untaken.front()) is not None:
+            start, end = bounds[index]
+            done.append((index, *_chunk(batch[start:end], start)))
+        results.send(done)
+    except BaseException as exc:  # told to the parent, which reports it
+        results.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        results.close()
 
 
 def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]:
@@ -123,36 +152,69 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
     other they make the array). Raises InputError with every problem found, before anything
     is written.
 
-    The batch is shared out over the machine's cores: the parent computes the first share
-    itself while worker processes compute the others. Where processes fork (Linux) a worker
-    finds its share in the memory it inherited; elsewhere the share is sent to it."""
+    A large batch is cut into slices shared between the parent and worker processes: the
+    workers take slices from the front, the parent from the back, each through a counter in
+    shared memory. So whoever is faster does more, all finish within a slice of each other,
+    and nothing waits on a thread of the parent's while it computes (a process pool's did:
+    its results and next tasks were moved only when the parent let go of the interpreter,
+    which left a worker idle half the time). Where processes fork (Linux) a worker finds the
+    batch in the memory it inherited; elsewhere the batch is sent to it once."""
     workers = workers or (os.cpu_count() or 1)
     if len(items) < PARALLEL_FROM or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        bounds = _shares(len(items), workers)
-        _engine()[3]()  # engine and standards loaded before the fork: a worker inherits them
-        forking = sys.platform.startswith("linux")
-        context = multiprocessing.get_context("fork") if forking else None
-        if forking:
-            _INHERITED[:] = items
-        try:
-            with ProcessPoolExecutor(max_workers=len(bounds) - 1, mp_context=context) as pool:
-                futures = [pool.submit(_inherited_chunk, s, e) if forking
-                           else pool.submit(_chunk, items[s:e], s) for s, e in bounds[1:]]
-                pieces = [_chunk(items[:bounds[0][1]], 0)]
-                pieces += [future.result() for future in futures]
-        finally:
-            _INHERITED.clear()
+        pieces = _shared(items, workers)
     problems = [problem for _, found in pieces for problem in found]
     if problems:
         raise InputError(problems)
     texts = [text for text, _ in pieces if text]
     return [b"[", *(piece for i, text in enumerate(texts)
                     for piece in ((b", ", text) if i else (text,))), b"]"]
+
+
+def _shared(items: list[Any], workers: int) -> list[tuple[bytes, list[Problem]]]:
+    """calculate_batch's slices computed by this process and workers - 1 others."""
+    import multiprocessing
+
+    bounds = _slices(len(items))
+    _engine()[3]()  # engine and standards loaded before the fork: a worker inherits them
+    forking = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    untaken = _Untaken(context, len(bounds))
+    started: list[tuple[Any, Any]] = []
+    if forking:
+        _INHERITED[:] = items
+    try:
+        for _ in range(workers - 1):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_worker, args=(untaken, None if forking else items, len(items), send),
+                daemon=True)
+            process.start()
+            send.close()
+            started.append((process, receive))
+        _INHERITED.clear()  # (the parent's own list stays alive in `items`)
+        done: dict[int, tuple[bytes, list[Problem]]] = {}
+        while (index := untaken.back()) is not None:
+            start, end = bounds[index]
+            done[index] = _chunk(items[start:end], start)
+        for process, receive in started:
+            try:
+                got = receive.recv()
+            except EOFError:  # it died without a word
+                process.join()
+                got = f"exit code {process.exitcode}"
+            if isinstance(got, str):
+                raise RuntimeError(f"计算子进程出错：{got}")
+            done.update((index, (text, found)) for index, text, found in got)
+            process.join()
+    finally:
+        _INHERITED.clear()
+        for process, receive in started:
+            receive.close()
+            if process.is_alive():
+                process.terminate()
+    return [done[index] for index in range(len(bounds))]
 
 
 def read_source(name: str) -> str:
