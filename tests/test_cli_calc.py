@@ -177,6 +177,17 @@ def test_a_shared_batch_is_byte_for_byte_the_batch_computed_alone(bench_on_path)
         calculate_batch(batch, workers=1))
 
 
+def test_spawned_workers_are_sent_the_batch(bench_on_path):
+    """Where processes are not forked (Windows), each worker is sent the batch once."""
+    from wulong_desk.commands.calc import PARALLEL_FROM, _chunk, _shared
+
+    batch = json.loads(json.dumps(_large_batch(PARALLEL_FROM + 500)), parse_float=str)
+    shared = _shared(batch, 2, "spawn")
+    alone = _chunk(batch, 0)
+    assert b", ".join(text for text, _ in shared) == alone[0]
+    assert all(found == [] for _, found in shared)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"),
                     reason="a forked worker inherits the fault")
 @pytest.mark.parametrize("fault", ["raises", "dies"])

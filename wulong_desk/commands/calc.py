@@ -172,14 +172,17 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
                     for piece in ((b", ", text) if i else (text,))), b"]"]
 
 
-def _shared(items: list[Any], workers: int) -> list[tuple[bytes, list[Problem]]]:
-    """calculate_batch's slices computed by this process and workers - 1 others."""
+def _shared(items: list[Any], workers: int, method: str | None = None
+            ) -> list[tuple[bytes, list[Problem]]]:
+    """calculate_batch's slices computed by this process and workers - 1 others, started by
+    `method` (fork on Linux, spawn elsewhere, as the default)."""
     import multiprocessing
 
     bounds = _slices(len(items))
     _engine()[3]()  # engine and standards loaded before the fork: a worker inherits them
-    forking = sys.platform.startswith("linux")
-    context = multiprocessing.get_context("fork" if forking else "spawn")
+    method = method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    forking = method == "fork"
+    context = multiprocessing.get_context(method)
     untaken = _Untaken(context, len(bounds))
     started: list[tuple[Any, Any]] = []
     if forking:
