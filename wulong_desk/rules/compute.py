@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wulong_desk.rules.breakdown import Breakdown, Line, Term, Value
-from wulong_desk.rules.decimals import ONE, ZERO, num, rate, ratio4, round2
+from wulong_desk.rules.decimals import ONE, ZERO, ZERO_AMOUNT, num, rate, ratio4, round2
 from wulong_desk.rules.model import (
     COMMERCIAL,
     EXCHANGE,
@@ -20,19 +20,21 @@ from wulong_desk.rules.model import (
 )
 from wulong_desk.rules.standard import LineSpec, Standard
 
-ZERO_AMOUNT = round2(ZERO)
 _new = tuple.__new__
 
 
 def _line(spec: LineSpec, amount: Decimal, terms: list[Term], why: str = "", note: str = ""
           ) -> Line:
     """amount is already rounded (round2). A zero line always says why: `note` when given, else
-    the standard's note named `why`, else that the result is zero. Notes are looked up only for
-    zero lines; the record is built as the plain tuple it is (this runs 13 times a household)."""
+    the standard's note named `why`, else that the result is zero (a zero line without terms
+    is then the standard's own, made at load). The record is built as the plain tuple it is:
+    this runs 13 times a household."""
     if amount:
         return _new(Line, (spec.code, spec.group, spec.label, amount, spec.cite, "", tuple(terms)))
     if not note:
-        note = spec.rendered["notes." + why] if why else "计算结果为0"
+        if not terms:
+            return spec.zero_lines[why]
+        note = spec.zero_lines[why].note
     return _new(Line, (spec.code, spec.group, spec.label, ZERO_AMOUNT, spec.cite, note,
                        tuple(terms)))
 
@@ -45,32 +47,45 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     floor = p["shared_ratio_floor"]
     comp_factor = ONE + floor
     shared_template = specs["V_SHARED"].t("term")
+    area_template = specs["V_AREA"].t("term")
+    decoration_template = specs["L2_DECOR"].t("term")
     res = []
     nonres = []
+    eligible = []
     area_r = area_n = value_r = value_n = shared_value = comp_area_r = decoration = ZERO
+    area_terms: list[Term] = []
     shared_terms: list[Term] = []
-    for part in case.parts:  # one pass for every derived sum
-        decoration += part.decoration_value
+    decoration_terms: list[Term] = []
+    for part in case.parts:  # one pass for every derived sum and per-part term
+        area = part.area
+        unit_price = part.unit_price
+        area_terms.append((area_template, {"area": area, "unit_price": unit_price}))
+        if part.decoration_value:
+            decoration += part.decoration_value
+            decoration_terms.append((decoration_template,
+                                     {"decoration_value": part.decoration_value}))
+        if part.business_eligible:
+            eligible.append(part)
         if part.use != RESIDENTIAL:
             nonres.append(part)
-            area_n += part.area
-            value_n += part.area * part.unit_price
+            area_n += area
+            value_n += area * unit_price
             continue
         res.append(part)
-        area_r += part.area
-        value_r += part.area * part.unit_price
-        inner = part.inner_area if part.inner_area is not None else part.area
-        if part.area - inner <= floor * inner:  # K = (area − inner) / inner ≤ floor, exactly
+        area_r += area
+        value_r += area * unit_price
+        inner = part.inner_area if part.inner_area is not None else area
+        if area - inner <= floor * inner:  # K = (area − inner) / inner ≤ floor, exactly
             comp = round2(inner * comp_factor)
-            topup = comp - part.area
+            topup = comp - area
             if topup > ZERO:
                 shared_terms.append((shared_template, {
-                    "area": part.area, "inner_area": inner,
-                    "k": ratio4((part.area - inner) / inner), "comp_area": comp,
-                    "topup": topup, "unit_price": part.unit_price}))
-                shared_value += topup * part.unit_price
+                    "area": area, "inner_area": inner,
+                    "k": ratio4((area - inner) / inner), "comp_area": comp,
+                    "topup": topup, "unit_price": unit_price}))
+                shared_value += topup * unit_price
         else:
-            comp = part.area
+            comp = area
         comp_area_r += comp
     has_r = bool(res)
     has_n = bool(nonres)
@@ -85,11 +100,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     lines: list[Line] = []
 
     # ---- V_AREA
-    spec = specs["V_AREA"]
-    template = spec.t("term")
-    terms = [(template, {"area": part.area, "unit_price": part.unit_price})
-             for part in case.parts]
-    lines.append(_line(spec, round2(value_r + value_n), terms))
+    lines.append(_line(specs["V_AREA"], round2(value_r + value_n), area_terms))
 
     # ---- V_SHARED
     spec = specs["V_SHARED"]
@@ -125,7 +136,6 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
 
     # ---- L1_INTERRUPT
     spec = specs["L1_INTERRUPT"]
-    eligible = [part for part in case.parts if part.business_eligible]
     uplift = project.manufacturing_uplift
     terms: list[Term] = []
     total = ZERO
@@ -155,11 +165,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     lines.append(_line(spec, round2(total), terms, why))
 
     # ---- L2_DECOR
-    spec = specs["L2_DECOR"]
-    template = spec.t("term")
-    terms = [(template, {"decoration_value": part.decoration_value})
-             for part in case.parts if part.decoration_value]
-    lines.append(_line(spec, round2(decoration), terms, "none"))
+    lines.append(_line(specs["L2_DECOR"], round2(decoration), decoration_terms, "none"))
 
     # ---- L3_FACILITY
     spec = specs["L3_FACILITY"]
@@ -300,10 +306,10 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     lines.append(_line(spec, round2(total), terms, why))
 
     # ---- totals: sums of the rounded lines
-    value = lines[0].amount + lines[1].amount + lines[2].amount + lines[3].amount
-    loss = lines[4].amount + lines[5].amount + lines[6].amount + lines[7].amount
-    reward = (lines[8].amount + lines[9].amount + lines[10].amount + lines[11].amount
-              + lines[12].amount)
+    amounts = [line[3] for line in lines]  # (Line.amount)
+    value = amounts[0] + amounts[1] + amounts[2] + amounts[3]
+    loss = amounts[4] + amounts[5] + amounts[6] + amounts[7]
+    reward = amounts[8] + amounts[9] + amounts[10] + amounts[11] + amounts[12]
     grand = value + loss + reward
     totals = {"value": value, "loss": loss, "reward": reward, "total": grand}
 

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 ONE = Decimal(1)
+ZERO_AMOUNT = Decimal("0.00")  # a money line that is zero
+_RATIO_PLACES = Decimal("0.0001")
 
 
 def round2(value: Decimal) -> Decimal:
@@ -62,7 +64,7 @@ def rate(value: Decimal | int) -> str:
 
 def ratio4(value: Decimal) -> str:
     """A 公摊系数 shown to four decimals (for reading only; comparisons are exact)."""
-    return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):f}"
+    return f"{value.quantize(_RATIO_PLACES, ROUND_HALF_UP):f}"
 
 
 def to_decimal(raw: object) -> Decimal:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wulong_desk.errors import StandardError
+from wulong_desk.rules.breakdown import Line
+from wulong_desk.rules.decimals import ZERO_AMOUNT
 
 UNITS = frozenset(
     {"比率", "比率/月", "元", "元/户", "元/户·日", "元/户·次", "元/m²", "元/m²·日", "元/m²·次",
@@ -30,6 +32,7 @@ LINE_CODES = (
 )
 GROUPS = ("value", "loss", "reward")
 OPTION_KINDS = ("choice", "decimal", "date")
+ZERO_NOTE = "计算结果为0"  # a zero line's note when the standard gives no reason of its own
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class LineSpec:
     notes: Mapping[str, str]
     rendered: Mapping[str, str] = field(default_factory=dict)
     compiled: Mapping[str, Template] = field(default_factory=dict)
+    # the line when it is zero for a reason with a note of its own ("" = no reason given)
+    zero_lines: Mapping[str, Line] = field(default_factory=dict)
 
     def t(self, key: str) -> Template:
         """A formula template with the standard's parameters already filled in."""
@@ -215,8 +220,12 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
             rendered.update({f"notes.{key}": _fill_params(tpl, texts)
                              for key, tpl in spec.notes.items()})
             compiled = {key: Template.compile(tpl, texts) for key, tpl in spec.templates.items()}
+            zero_notes = {key: rendered[f"notes.{key}"] for key in spec.notes}
+            zero_notes[""] = ZERO_NOTE
+            zero_lines = {key: Line(spec.code, spec.group, spec.label, ZERO_AMOUNT, spec.cite, note)
+                          for key, note in zero_notes.items()}
             lines[code] = LineSpec(spec.code, spec.group, spec.label, spec.cite, spec.vars,
-                                   spec.templates, spec.notes, rendered, compiled)
+                                   spec.templates, spec.notes, rendered, compiled, zero_lines)
         return Standard(
             id=str(data["id"]),
             edition=int(data.get("edition", 1)),
