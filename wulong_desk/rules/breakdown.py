@@ -10,7 +10,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from wulong_desk.rules.decimals import money, num, plain
+from wulong_desk.rules.decimals import ZERO_AMOUNT, money, num, plain
 
 if TYPE_CHECKING:
     from wulong_desk.rules.standard import Template
@@ -31,10 +31,12 @@ SETTLEMENT_LABELS = {
 
 
 Value = Decimal | int | str
-_TOTAL_HEADS = tuple((key, f'"{key}": "') for key in TOTAL_KEYS)
-_SETTLEMENT_HEADS = tuple((key, f'"{key}": "') for key in SETTLEMENT_KEYS)
-# each line's constant JSON pieces (opening, closing) by (code, label, citation, note)
-_PIECES: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+# the totals' and the settlement's JSON with their amounts left as {} (in the keys' order)
+_TOTALS_TEXT = ", ".join(f'"{key}": "{{}}"' for key in TOTAL_KEYS)
+_SETTLEMENT_TEXT = ", ".join(f'"{key}": "{{}}"' for key in SETTLEMENT_KEYS)
+# each line's constant JSON pieces (opening, closing, the whole line when zero without terms)
+# by (code, label, citation, note)
+_PIECES: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
 _PIECES_KEPT = 2048
 Term = tuple["Template", dict[str, Value]]
 
@@ -58,6 +60,21 @@ def fill(template: Template, values: dict[str, Value]) -> str:
             shown = str(value)
         text += shown + after
     return text
+
+
+def _pieces(key: tuple[str, str, str, str]) -> tuple[str, str, str]:
+    """A line's JSON around its amount and formula, escaped once and kept (bounded: notes
+    with numbers in them vary), and the whole line when it is zero and has no terms (the
+    amount, which needs no escaping, is then the formula)."""
+    code, label, citation, note = key
+    head = (f'{{"code": {_json_str(code)}, "label": {_json_str(label)}, '
+            '"amount": "')
+    tail = f', "citation": {_json_str(citation)}, "note": {_json_str(note)}}}'
+    zero = plain(ZERO_AMOUNT)
+    known = (head, tail, f'{head}{zero}", "formula": "{zero}"{tail}')
+    if len(_PIECES) < _PIECES_KEPT:
+        _PIECES[key] = known
+    return known
 
 
 class Line(NamedTuple):
@@ -142,27 +159,27 @@ class Breakdown:
         for code, _, label, amount, citation, note, terms in self.lines:
             known = pieces.get(key := (code, label, citation, note))
             if known is None:
-                known = (f'{{"code": {_json_str(code)}, "label": {_json_str(label)}, '
-                         '"amount": "',
-                         f', "citation": {_json_str(citation)}, "note": {_json_str(note)}}}')
-                if len(pieces) < _PIECES_KEPT:  # notes with numbers in them vary: bounded
-                    pieces[key] = known
-            shown = plain(amount)
+                known = _pieces(key)
             if terms:
-                formula = _json_str(" + ".join([fill(template, values)
-                                                for template, values in terms])
-                                    + " = " + shown)
-                lines.append(f'{known[0]}{shown}", "formula": {formula}{known[1]}')
+                shown = plain(amount)
+                if len(terms) == 1:
+                    formula = fill(*terms[0])
+                else:
+                    formula = " + ".join([fill(template, values) for template, values in terms])
+                lines.append(f'{known[0]}{shown}", "formula": {_json_str(formula + " = " + shown)}'
+                             f'{known[1]}')
+            elif amount is ZERO_AMOUNT:
+                lines.append(known[2])
             else:
+                shown = plain(amount)
                 lines.append(f'{known[0]}{shown}", "formula": "{shown}"{known[1]}')
-        totals = ", ".join([f'{head}{money(self.totals[key])}"'
-                            for key, head in _TOTAL_HEADS])
-        settlement = ", ".join([f'{head}{money(self.settlement[key])}"'
-                                for key, head in _SETTLEMENT_HEADS])
-        warnings = ", ".join([_json_str(text) for text in self.warnings])
+        totals = self.totals
+        settlement = self.settlement
         return (f'{{"standard": {_json_str(self.standard_id)}, "lines": [{", ".join(lines)}], '
-                f'"totals": {{{totals}}}, "settlement": {{{settlement}}}, '
-                f'"warnings": [{warnings}]}}')
+                '"totals": {' + _TOTALS_TEXT.format(*[money(totals[key]) for key in TOTAL_KEYS])
+                + '}, "settlement": {' + _SETTLEMENT_TEXT.format(
+                    *[money(settlement[key]) for key in SETTLEMENT_KEYS])
+                + f'}}, "warnings": [{", ".join([_json_str(text) for text in self.warnings])}]}}')
 
     def to_record(self, engine_version: str) -> dict[str, Any]:
         """What the store keeps: the contract output plus the standard's hash and engine version."""

@@ -51,6 +51,7 @@ _KNOWN = {fields: frozenset(fields) for fields in (
     PROJECT_FIELDS, CASE_FIELDS, PART_FIELDS, EQUIPMENT_FIELDS, EXCHANGE_FIELDS, HOUSE_FIELDS)}
 
 MAX_AMOUNT = Decimal("1e12")
+_MIN_AMOUNT = -MAX_AMOUNT
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 
@@ -91,7 +92,7 @@ class FieldReader:
             self.fail(f"{path}.{key}", f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
             return default
         problem = ""
-        if not -MAX_AMOUNT < value < MAX_AMOUNT:
+        if not _MIN_AMOUNT < value < MAX_AMOUNT:
             problem = "数值过大"
         elif positive and value <= 0:
             problem = "必须大于0"
@@ -108,8 +109,10 @@ class FieldReader:
 
     def integer(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
                 default: int = 0) -> int:
-        where = f"{path}.{key}"
         raw = data.get(key)
+        if type(raw) is int and 0 <= raw <= 10000:  # the usual case, first
+            return raw
+        where = f"{path}.{key}"
         if raw is None:
             if required:
                 self.fail(where, "必须填写（整数）")
@@ -139,8 +142,10 @@ class FieldReader:
 
     def boolean(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
                 default: bool = False) -> bool:
-        where = f"{path}.{key}"
         raw = data.get(key)
+        if raw is True or raw is False:
+            return raw
+        where = f"{path}.{key}"
         if raw is None:
             if required:
                 self.fail(where, "必须填写（true 或 false）")
