@@ -170,6 +170,18 @@ def test_plain_text_is_the_f_format(value):
         assert money(value) == f"{value.quantize(Decimal('0.01'), 'ROUND_HALF_UP'):f}"
 
 
+@pytest.mark.parametrize(("value", "shown"), [
+    ("0.12", "0.12"), ("0.120", "0.12"), ("0.3", "0.3"), ("300", "300"), ("3E+2", "300"),
+    ("1.0", "1"), (1, "1"), (15, "15"), ("0.05", "0.05"), ("0.050", "0.05"),
+])
+def test_rates_are_written_as_in_the_standard_every_time(value, shown):
+    from wulong_desk.rules.decimals import rate
+
+    number = Decimal(value) if isinstance(value, str) else value
+    assert rate(number) == shown
+    assert rate(number) == shown  # the second time from what was kept
+
+
 @pytest.mark.parametrize("value", ["1E+3", "1E-7", "-0E-9", "0.000001", "0.0000001", "12.30",
                                    "-0.00", "5", "123456789012345678901234567.8"])
 def test_plain_text_table(value):

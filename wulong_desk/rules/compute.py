@@ -7,6 +7,7 @@ Line order, rounding and the exchange settlement follow ../shared/spec/wulong-20
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from wulong_desk.rules.breakdown import Breakdown, Line, Term, Value
 from wulong_desk.rules.decimals import ONE, ZERO, ZERO_AMOUNT, num, rate, ratio4, round2
@@ -21,6 +22,7 @@ from wulong_desk.rules.model import (
 from wulong_desk.rules.standard import LineSpec, Standard
 
 _new = tuple.__new__
+_amount = itemgetter(3)  # Line.amount, read in C
 
 
 def _line(spec: LineSpec, amount: Decimal, terms: list[Term], why: str = "", note: str = ""
@@ -306,7 +308,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     lines.append(_line(spec, round2(total), terms, why))
 
     # ---- totals: sums of the rounded lines
-    amounts = [line[3] for line in lines]  # (Line.amount)
+    amounts = list(map(_amount, lines))
     value = amounts[0] + amounts[1] + amounts[2] + amounts[3]
     loss = amounts[4] + amounts[5] + amounts[6] + amounts[7]
     reward = amounts[8] + amounts[9] + amounts[10] + amounts[11] + amounts[12]

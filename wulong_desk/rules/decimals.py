@@ -56,10 +56,17 @@ def num(value: Decimal | int) -> str:
 
 
 def rate(value: Decimal | int) -> str:
-    """A rate or count as written in the standard (0.12, 0.3, 300), never padded."""
-    if isinstance(value, int):
-        return str(value)
-    return f"{value.normalize():f}"
+    """A rate or count as written in the standard (0.12, 0.3, 300), never padded. (The few
+    rates a project uses are written once and kept: equal numbers have the same text.)"""
+    text = _RATES.get(value)
+    if text is None:
+        text = str(value) if isinstance(value, int) else f"{value.normalize():f}"
+        if len(_RATES) < 256:
+            _RATES[value] = text
+    return text
+
+
+_RATES: dict[Decimal | int, str] = {}
 
 
 def ratio4(value: Decimal) -> str:
