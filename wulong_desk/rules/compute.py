@@ -25,12 +25,13 @@ _new = tuple.__new__
 _amount = itemgetter(3)  # Line.amount, read in C
 
 
-def _line(spec: LineSpec, amount: Decimal, terms: list[Term], why: str = "", note: str = ""
+def _line(spec: LineSpec, total: Decimal, terms: list[Term], why: str = "", note: str = ""
           ) -> Line:
-    """amount is already rounded (round2). A zero line always says why: `note` when given, else
-    the standard's note named `why`, else that the result is zero (a zero line without terms
-    is then the standard's own, made at load). The record is built as the plain tuple it is:
-    this runs 13 times a household."""
+    """The line whose amount is `total` rounded once (round2; a zero total needs no rounding).
+    A zero line always says why: `note` when given, else the standard's note named `why`, else
+    that the result is zero (a zero line without terms is then the standard's own, made at
+    load). The record is built as the plain tuple it is: this runs 13 times a household."""
+    amount = round2(total) if total else ZERO_AMOUNT
     if amount:
         return _new(Line, (spec.code, spec.group, spec.label, amount, spec.cite, "", tuple(terms)))
     if not note:
@@ -102,38 +103,38 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     lines: list[Line] = []
 
     # ---- V_AREA
-    lines.append(_line(specs["V_AREA"], round2(value_r + value_n), area_terms))
+    lines.append(_line(specs["V_AREA"], value_r + value_n, area_terms))
 
     # ---- V_SHARED
     spec = specs["V_SHARED"]
-    lines.append(_line(spec, round2(shared_value), shared_terms,
+    lines.append(_line(spec, shared_value, shared_terms,
                        "no_topup" if has_r else "no_residential"))
 
     # ---- V_MIN
     spec = specs["V_MIN"]
     if min_topup > ZERO:
-        lines.append(_line(spec, round2(min_value), [
+        lines.append(_line(spec, min_value, [
             (spec.t("term"), {"comp_area_total": comp_area_r, "price_r": price_r})]))
     elif not has_r:
-        lines.append(_line(spec, ZERO_AMOUNT, [], "no_residential"))
+        lines.append(_line(spec, ZERO, [], "no_residential"))
     elif not case.min_housing_eligible:
-        lines.append(_line(spec, ZERO_AMOUNT, [], "not_eligible"))
+        lines.append(_line(spec, ZERO, [], "not_eligible"))
     else:
-        lines.append(_line(spec, ZERO_AMOUNT, [], note=spec.note(
+        lines.append(_line(spec, ZERO, [], note=spec.note(
             "enough", comp_area_total=num(comp_area_r))))
 
     # ---- V_LAND
     spec = specs["V_LAND"]
     building = area_r + area_n
     if case.land_area is None or case.land_unit_price is None:
-        lines.append(_line(spec, ZERO_AMOUNT, [], "no_input"))
+        lines.append(_line(spec, ZERO, [], "no_input"))
     elif building < case.land_area:
         values: dict[str, Value] = {"land_area": case.land_area, "building_area": building,
                                     "land_unit_price": case.land_unit_price}
-        lines.append(_line(spec, round2((case.land_area - building) * case.land_unit_price),
+        lines.append(_line(spec, (case.land_area - building) * case.land_unit_price,
                            [(spec.t("term"), values)]))
     else:
-        lines.append(_line(spec, ZERO_AMOUNT, [], note=spec.note(
+        lines.append(_line(spec, ZERO, [], note=spec.note(
             "not_exceeding", land_area=num(case.land_area), building_area=num(building))))
 
     # ---- L1_INTERRUPT
@@ -164,10 +165,10 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                 else:
                     total += p["interrupt_money_rate"] * base * factor
                     terms.append((spec.t("term_money"), values))
-    lines.append(_line(spec, round2(total), terms, why))
+    lines.append(_line(spec, total, terms, why))
 
     # ---- L2_DECOR
-    lines.append(_line(specs["L2_DECOR"], round2(decoration), decoration_terms, "none"))
+    lines.append(_line(specs["L2_DECOR"], decoration, decoration_terms, "none"))
 
     # ---- L3_FACILITY
     spec = specs["L3_FACILITY"]
@@ -192,7 +193,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
                     "water": part.water_accounts, "power": part.power_accounts,
                     "gas": part.gas_accounts, "gas_cost": part.gas_cost}))
                 total += amount
-    lines.append(_line(spec, round2(total), terms, why))
+    lines.append(_line(spec, total, terms, why))
 
     # ---- L4_EQUIP
     spec = specs["L4_EQUIP"]
@@ -208,7 +209,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             assessed = item.assessed_value or ZERO
             terms.append((spec.t("term_lost"), {"assessed_value": assessed}))
             total += assessed
-    lines.append(_line(spec, round2(total), terms, "none"))
+    lines.append(_line(spec, total, terms, "none"))
 
     # ---- R5_GUIDE
     spec = specs["R5_GUIDE"]
@@ -228,7 +229,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
             total += project.nonresidential_guide_rate * value_n
     else:
         why = "not_chosen"
-    lines.append(_line(spec, round2(total), terms, why))
+    lines.append(_line(spec, total, terms, why))
 
     # ---- R6_EARLY
     spec = specs["R6_EARLY"]
@@ -249,7 +250,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         if has_n:
             terms.append((spec.t("term_nonresidential"), {"days": days, "area_n": area_n}))
             total += p["early_nonres_per_m2_day"] * area_n * days
-    lines.append(_line(spec, round2(total), terms, why))
+    lines.append(_line(spec, total, terms, why))
 
     # ---- R7_ONTIME
     spec = specs["R7_ONTIME"]
@@ -262,7 +263,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         if has_n:
             terms.append((spec.t("term_nonresidential"), {}))
             total += p["ontime_nonres"]
-    lines.append(_line(spec, round2(total), terms, "not_moved"))
+    lines.append(_line(spec, total, terms, "not_moved"))
 
     # ---- R8_MOVE
     spec = specs["R8_MOVE"]
@@ -280,7 +281,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         terms.append((spec.t("term_nonresidential"), {
             "rate": standard.texts[rate_key], "area": part.area, "times": times_text}))
         total += part_rate * part.area * times
-    lines.append(_line(spec, round2(total), terms, "none"))
+    lines.append(_line(spec, total, terms, "none"))
 
     # ---- R9_TEMP
     spec = specs["R9_TEMP"]
@@ -305,7 +306,7 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
         terms.append((spec.t("term"), {"rate": rate_text, "reward_area": reward_area_r,
                                         "months": exchange.transition_months}))
         total = temp_rate * calc_area * exchange.transition_months
-    lines.append(_line(spec, round2(total), terms, why))
+    lines.append(_line(spec, total, terms, why))
 
     # ---- totals: sums of the rounded lines
     amounts = list(map(_amount, lines))
