@@ -9,6 +9,7 @@ where they were made, and the pieces are copied out in input order.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -142,7 +143,8 @@ def _worker(untaken: _Untaken, items: list[Any] | None, count: int, results: Any
             done.append((index, *_chunk(batch[start:end], start)))
         results.send(done)
     except BaseException as exc:  # told to the parent, which reports it
-        results.send(f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):  # (unless the parent is gone)
+            results.send(f"{type(exc).__name__}: {exc}")
     finally:
         results.close()
 
