@@ -190,7 +190,7 @@ def _shared(items: list[Any], workers: int, method: str | None = None
     if forking:
         _INHERITED[:] = items
     try:
-        for _ in range(workers - 1):
+        for _ in range(min(workers, len(bounds)) - 1):  # no more processes than slices
             receive, send = context.Pipe(duplex=False)
             process = context.Process(
                 target=_worker, args=(untaken, None if forking else items, len(items), send),
