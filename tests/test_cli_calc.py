@@ -57,6 +57,21 @@ def test_batch_reports_the_index():
 
 BAD_INPUTS = [
     ("not json", "{oops", ["$: JSON 格式错误"]),
+    ("nested past any reader", "[" * 100_000 + "]" * 100_000, ["$: JSON 嵌套层数过多"]),
+    ("an integer of 5,000 digits",
+     json.dumps(request()).replace('"zone"', '"x": ' + "9" * 5000 + ', "zone"'),
+     ["$: JSON 中有超过"]),
+    ("NaN for an area",
+     json.dumps(request(parts=[{"use": "commercial", "area": "NaN", "unit_price": "1"}])),
+     ["case.parts[0].area: "]),
+    ("a bare NaN for an area",
+     json.dumps(request(parts=[{"use": "commercial", "area": 1, "unit_price": "1"}])).replace(
+         '"area": 1', '"area": NaN'),
+     ["case.parts[0].area: 应为数字"]),
+    ("an exponent past any amount",
+     json.dumps(request(parts=[{"use": "commercial", "area": 1, "unit_price": "1"}])).replace(
+         '"area": 1', '"area": 1e999999999'),
+     ["case.parts[0].area: 数值过大"]),
     ("not an object", "[1]", ["[0].$: "]),
     ("missing project", json.dumps({"case": request()["case"]}), ["project: "]),
     ("missing inner area",

@@ -133,3 +133,21 @@ def test_not_a_package(tmp_path, office):
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
     with pytest.raises(UserError, match="wulong-desk-cases/1"):
         import_cases(store, bad)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("{oops", "JSON 格式错误"),
+    ("[" * 100_000 + "]" * 100_000, "嵌套层数过多"),
+    ('{"format": ' + "9" * 5000 + "}", "位的整数"),
+])
+def test_unreadable_package_is_a_clear_message(tmp_path, office, text, says):
+    store, _ = office
+    bad = tmp_path / "x.json"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=says):
+        import_cases(store, bad)
+    bad.write_bytes(b"\xff\xfe{")
+    with pytest.raises(UserError, match="UTF-8"):
+        import_cases(store, bad)
+    with pytest.raises(UserError, match="无法读取案卷包"):
+        import_cases(store, tmp_path)  # a folder, not a file

@@ -36,18 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_json_text(text: str) -> Any:
-    """Parse JSON exactly (decimal numbers kept as text); a syntax error is an InputError line.
-    (The collector is paused while the many small objects of a large batch are made.)"""
-    paused = gc.isenabled()
-    gc.disable()
+    """Parse JSON exactly (decimal numbers kept as text); text that cannot be read is an
+    InputError line."""
+    from wulong_desk.exact_json import JsonTextError, parse_exact
+
     try:
-        return json.loads(text, parse_float=str)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem("$", f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）："
-                                       f"{exc.msg}")]) from exc
-    finally:
-        if paused:
-            gc.enable()
+        return parse_exact(text)
+    except JsonTextError as exc:
+        raise InputError([Problem("$", str(exc))]) from exc
 
 
 def calculate_one(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
+from wulong_desk.exact_json import JsonTextError, parse_exact
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.services.case_form import apply_form, case_to_form
@@ -103,10 +104,14 @@ def export_cases(store: Store, project_id: int, out: Path) -> int:
 
 def _read_package(path: Path) -> dict[str, Any]:
     try:
-        package = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=str)
+        package = parse_exact(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise UserError(f"找不到案卷包：{path}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise UserError(f"案卷包不是 UTF-8 编码的文件：{path}") from exc
+    except OSError as exc:
+        raise UserError(f"无法读取案卷包 {path}：{exc.strerror or exc}") from exc
+    except JsonTextError as exc:
         raise UserError(f"案卷包不是有效的 JSON 文件：{path}（{exc}）") from exc
     if not isinstance(package, dict) or package.get("format") != FORMAT:
         raise UserError(f"不是 {FORMAT} 格式的案卷包：{path}")
