@@ -136,6 +136,14 @@ def test_every_problem_is_reported_at_once():
                      "case.parts[0].inner_area"]
 
 
+def test_standard_input_not_in_utf8_is_a_clear_message():
+    proc = subprocess.run([sys.executable, "-m", "wulong_desk", "calc", "-"],
+                          input=b"\xff\xfe{", capture_output=True)
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert "标准输入不是 UTF-8 编码" in proc.stderr.decode("utf-8")
+
+
 def test_missing_file_is_a_clear_message():
     proc = run_cli("calc", "/nonexistent/x.json")
     assert proc.returncode == 2

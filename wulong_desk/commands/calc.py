@@ -220,7 +220,10 @@ def _shared(items: list[Any], workers: int, method: str | None = None
 
 def read_source(name: str) -> str:
     if name == "-":
-        return sys.stdin.buffer.read().decode("utf-8-sig")
+        try:
+            return sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UsageError("标准输入不是 UTF-8 编码") from exc
     try:
         with open(name, encoding="utf-8-sig") as handle:
             return handle.read()
