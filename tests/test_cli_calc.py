@@ -161,6 +161,14 @@ def test_batch_slices_cover_every_household_once_in_order(count, size):
     assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
 
 
+@pytest.mark.parametrize(("count", "workers", "size"), [
+    (10_000, 2, 400), (1_600, 2, 200), (400, 2, 100), (10_000, 16, 156), (100_000, 8, 400)])
+def test_a_smaller_batch_is_cut_finer(count, workers, size):
+    from wulong_desk.commands.calc import _slice_size
+
+    assert _slice_size(count, workers) == size
+
+
 def _large_batch(count):
     from gen import requests
 

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 
 # (The engine and the process pool are imported by the functions that use them: see _engine.)
 
-PARALLEL_FROM = 2000  # below this a second process costs more than it saves
-SLICE = 400  # households a process takes at a time from a shared batch (~0.1 s of work)
+# below these a second process costs more than it saves (measured here: forked, two processes
+# were faster from 400 households on; spawned on Linux, only from some 7,000)
+PARALLEL_FROM = 400
+PARALLEL_FROM_SPAWNED = 8000
+SLICE = 400  # households a process takes at a time from a shared batch (~0.1 s of work) …
+MIN_SLICE = 100  # … or fewer, down to this, so that a smaller batch makes some 4 a process
 COLLECT_EVERY = 50_000
 
 
@@ -97,9 +101,15 @@ def _chunk(items: list[Any], start: int) -> tuple[bytes, list[Problem]]:
 _INHERITED: list[Any] = []  # the batch being shared out, as a forked worker inherits it
 
 
-def _slices(count: int, size: int = SLICE) -> list[tuple[int, int]]:
+def _slices(count: int, size: int) -> list[tuple[int, int]]:
     """(start, end) of each slice of a batch, in order."""
     return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _slice_size(count: int, workers: int) -> int:
+    """Households a slice holds: small enough that every process gets several, so that all
+    finish close together, large enough that taking one costs nothing to speak of."""
+    return max(MIN_SLICE, min(SLICE, count // (4 * workers)))
 
 
 class _Untaken:
@@ -127,12 +137,13 @@ class _Untaken:
             return end - 1
 
 
-def _worker(untaken: _Untaken, items: list[Any] | None, count: int, results: Any) -> None:
+def _worker(untaken: _Untaken, items: list[Any] | None, count: int, size: int,
+            results: Any) -> None:
     """A worker process: slices from the front until none is left, then all its results
     through the pipe at once. (Forked, it reads the batch from the memory it inherited.)"""
     try:
         batch = _INHERITED if items is None else items
-        bounds = _slices(count)
+        bounds = _slices(count, size)
         done = []
         while (index := untaken.front()) is not None:
             start, end = bounds[index]
@@ -158,7 +169,8 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
     which left a worker idle half the time). Where processes fork (Linux) a worker finds the
     batch in the memory it inherited; elsewhere the batch is sent to it once."""
     workers = workers or (os.cpu_count() or 1)
-    if len(items) < PARALLEL_FROM or workers < 2:
+    least = PARALLEL_FROM if _start_method() == "fork" else PARALLEL_FROM_SPAWNED
+    if len(items) < least or workers < 2:
         pieces = [_chunk(items, 0)]
     else:
         pieces = _shared(items, workers)
@@ -170,15 +182,23 @@ def calculate_batch(items: list[Any], workers: int | None = None) -> list[bytes]
                     for piece in ((b", ", text) if i else (text,))), b"]"]
 
 
+def _start_method() -> str:
+    """How worker processes start here: forked on Linux (cheap, and the batch is inherited),
+    spawned elsewhere (a new interpreter that imports the engine and is sent the batch)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _shared(items: list[Any], workers: int, method: str | None = None
             ) -> list[tuple[bytes, list[Problem]]]:
     """calculate_batch's slices computed by this process and workers - 1 others, started by
-    `method` (fork on Linux, spawn elsewhere, as the default)."""
+    `method` (_start_method() unless given)."""
     import multiprocessing
 
-    bounds = _slices(len(items))
+    workers = min(workers, -(-len(items) // MIN_SLICE))  # no more processes than slices
+    size = _slice_size(len(items), workers)
+    bounds = _slices(len(items), size)
     _engine()[3]()  # engine and standards loaded before the fork: a worker inherits them
-    method = method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    method = method or _start_method()
     forking = method == "fork"
     context = multiprocessing.get_context(method)
     untaken = _Untaken(context, len(bounds))
@@ -186,29 +206,22 @@ def _shared(items: list[Any], workers: int, method: str | None = None
     if forking:
         _INHERITED[:] = items
     try:
-        for _ in range(min(workers, len(bounds)) - 1):  # no more processes than slices
+        for _ in range(workers - 1):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(
-                target=_worker, args=(untaken, None if forking else items, len(items), send),
-                daemon=True)
+                target=_worker,
+                args=(untaken, None if forking else items, len(items), size, send), daemon=True)
             process.start()
             send.close()
             started.append((process, receive))
         _INHERITED.clear()  # (the parent's own list stays alive in `items`)
         done: dict[int, tuple[bytes, list[Problem]]] = {}
+        heard: set[int] = set()
         while (index := untaken.back()) is not None:
             start, end = bounds[index]
             done[index] = _chunk(items[start:end], start)
-        for process, receive in started:
-            try:
-                got = receive.recv()
-            except EOFError:  # it died without a word
-                process.join()
-                got = f"exit code {process.exitcode}"
-            if isinstance(got, str):
-                raise RuntimeError(f"计算子进程出错：{got}")
-            done.update((index, (text, found)) for index, text, found in got)
-            process.join()
+            _hear(started, heard, done, wait=False)  # a worker that failed stops it all now
+        _hear(started, heard, done, wait=True)
     finally:
         _INHERITED.clear()
         for process, receive in started:
@@ -216,6 +229,25 @@ def _shared(items: list[Any], workers: int, method: str | None = None
             if process.is_alive():
                 process.terminate()
     return [done[index] for index in range(len(bounds))]
+
+
+def _hear(started: list[tuple[Any, Any]], heard: set[int],
+          done: dict[int, tuple[bytes, list[Problem]]], *, wait: bool) -> None:
+    """Take in what the workers not yet heard from have sent (only those that have, unless
+    `wait`): their results, or why one failed, raised as an internal error."""
+    for number, (process, receive) in enumerate(started):
+        if number in heard or not (wait or receive.poll()):
+            continue
+        heard.add(number)
+        try:
+            got = receive.recv()
+        except EOFError:  # it died without a word
+            process.join()
+            got = f"exit code {process.exitcode}"
+        if isinstance(got, str):
+            raise RuntimeError(f"计算子进程出错：{got}")
+        done.update((index, (text, found)) for index, text, found in got)
+        process.join()
 
 
 def read_source(name: str) -> str:
