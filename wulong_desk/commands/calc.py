@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from wulong_desk.rules.inputs import ProjectMemo
     from wulong_desk.rules.standard import StandardSet
 
-# (The engine and the process pool are imported by the functions that use them: see _engine.)
+# (The engine and multiprocessing are imported by the functions that use them: see _engine.)
 
 # below these a second process costs more than it saves (measured here: forked, two processes
 # were faster from 400 households on; spawned on Linux, only from some 7,000)

@@ -62,6 +62,14 @@ def fill(template: Template, values: dict[str, Value]) -> str:
     return text
 
 
+def shown_terms(terms: tuple[Term, ...]) -> str:
+    """A line's terms with their numbers filled in, joined by " + " (its formula before "=");
+    a single term, the usual case, needs no join."""
+    if len(terms) == 1:
+        return fill(*terms[0])
+    return " + ".join([fill(template, values) for template, values in terms])
+
+
 def _pieces(key: tuple[str, str, str, str]) -> tuple[str, str, str]:
     """A line's JSON around its amount and formula, escaped once and kept (bounded: notes
     with numbers in them vary), and the whole line when it is zero and has no terms (the
@@ -97,11 +105,7 @@ class Line(NamedTuple):
     def formula(self) -> str:
         """The formula with the numbers used, ending in "= amount" (e.g. 0.12 × 172200.00 = …)."""
         amount = plain(self.amount)
-        return f"{self._shown_terms()} = {amount}" if self.terms else amount
-
-    def _shown_terms(self) -> str:
-        """The terms with their numbers filled in, joined by " + " (the formula before "=")."""
-        return " + ".join([fill(template, values) for template, values in self.terms])
+        return f"{shown_terms(self.terms)} = {amount}" if self.terms else amount
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,12 +166,8 @@ class Breakdown:
                 known = _pieces(key)
             if terms:
                 shown = plain(amount)
-                if len(terms) == 1:
-                    formula = fill(*terms[0])
-                else:
-                    formula = " + ".join([fill(template, values) for template, values in terms])
-                lines.append(f'{known[0]}{shown}", "formula": {_json_str(formula + " = " + shown)}'
-                             f'{known[1]}')
+                formula = _json_str(shown_terms(terms) + " = " + shown)
+                lines.append(f'{known[0]}{shown}", "formula": {formula}{known[1]}')
             elif amount is ZERO_AMOUNT:
                 lines.append(known[2])
             else:

@@ -51,6 +51,7 @@ _KNOWN = {fields: frozenset(fields) for fields in (
     PROJECT_FIELDS, CASE_FIELDS, PART_FIELDS, EQUIPMENT_FIELDS, EXCHANGE_FIELDS, HOUSE_FIELDS)}
 
 MAX_AMOUNT = Decimal("1e12")
+MAX_COUNT = 10000  # accounts, months: a count above this is a typing slip
 _MIN_AMOUNT = -MAX_AMOUNT
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
@@ -110,7 +111,7 @@ class FieldReader:
     def integer(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False,
                 default: int = 0) -> int:
         raw = data.get(key)
-        if type(raw) is int and 0 <= raw <= 10000:  # the usual case, first
+        if type(raw) is int and 0 <= raw <= MAX_COUNT:  # the usual case, first
             return raw
         where = f"{path}.{key}"
         if raw is None:
@@ -135,7 +136,7 @@ class FieldReader:
         if value < 0:
             self.fail(where, "不能为负数")
             return default
-        if value > 10000:
+        if value > MAX_COUNT:
             self.fail(where, "数值过大")
             return default
         return value
