@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_store import fill
 
 from wulong_desk.exports.ledger import build_ledger
-from wulong_desk.exports.records import load_records
+from wulong_desk.services.records import load_records
 from wulong_desk.store import open_store
 
 

@@ -16,7 +16,7 @@ COLD = r"""
 import sys, time
 t0 = time.perf_counter()
 from wulong_desk.exports.agreement import build_pdf
-from wulong_desk.exports.records import load_case
+from wulong_desk.services.records import load_case
 from wulong_desk.store import open_store
 store = open_store(sys.argv[1], "bench", auto_backup=False)
 with store.read() as session:
@@ -28,8 +28,8 @@ print((time.perf_counter() - t0) * 1000)
 
 def main() -> None:
     from wulong_desk.exports.agreement import build_pdf
-    from wulong_desk.exports.records import load_records
     from wulong_desk.services.demo import create_demo
+    from wulong_desk.services.records import load_records
     from wulong_desk.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:

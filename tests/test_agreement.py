@@ -15,8 +15,8 @@ from store_helpers import case_form, project_form
 from wulong_desk.errors import UserError
 from wulong_desk.exports.agreement import PRESIGN_MARK, build_pdf, write_pdf
 from wulong_desk.exports.capitals import rmb_capitals
-from wulong_desk.exports.records import load_case
 from wulong_desk.services import cases, projects
+from wulong_desk.services.records import load_case
 from wulong_desk.store import open_memory
 
 CAPITALS = [

@@ -15,13 +15,13 @@ from openpyxl import load_workbook
 from test_examples import EXPECTED
 
 from wulong_desk.errors import Cancelled, UserError
-from wulong_desk.exports.verify import verify_ledger
 from wulong_desk.services import exports
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.drafts import discard_draft, draft_path, list_drafts, save_draft
 from wulong_desk.services.examples import expected
 from wulong_desk.services.problems import MISSING, WARNING, problem_cases
 from wulong_desk.services.summary import project_summary
+from wulong_desk.services.verify import verify_ledger
 from wulong_desk.store import open_store
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wulong_desk.services.idcard import check_digit, id_problem, mask_id, mask_name, mask_phone
+from wulong_desk.idcard import check_digit, id_problem, mask_id, mask_name, mask_phone
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x",

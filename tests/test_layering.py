@@ -35,6 +35,33 @@ def test_nothing_outside_ui_imports_qt():
     assert offenders == {}
 
 
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+    return found
+
+
+def test_writers_never_import_the_use_cases():
+    """exports/ takes records and writes files; services/ loads records and calls the writers."""
+    offenders = {}
+    for path in (PACKAGE / "exports").rglob("*.py"):
+        bad = [m for m in imported_modules(path) if m.startswith("wulong_desk.services")]
+        if bad:
+            offenders[path.name] = bad
+    assert offenders == {}
+
+
+def test_the_layer_check_would_see_a_services_import(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("def f():\n    from wulong_desk.services.cases import get_case\n")
+    assert imported_modules(sample) == ["wulong_desk.services.cases"]
+
+
 def test_the_check_would_see_a_qt_import(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from PySide6.QtCore import QObject\nimport shiboken6\n")

@@ -15,11 +15,11 @@ from openpyxl import load_workbook
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.ledger import HEADER_ROWS, write_ledger
-from wulong_desk.exports.records import load_records
-from wulong_desk.exports.verify import verify_ledger
 from wulong_desk.services import cases
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.demo import create_demo
+from wulong_desk.services.records import load_records
+from wulong_desk.services.verify import verify_ledger
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from store_helpers import project_form
 
-from wulong_desk.exports.survey import HEADERS, SurveyError, import_survey, write_template
 from wulong_desk.services import projects
 from wulong_desk.services.search import search_cases
+from wulong_desk.services.survey import HEADERS, SurveyError, import_survey, write_template
 from wulong_desk.store import open_memory
 
 GOOD = [

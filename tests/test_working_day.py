@@ -18,11 +18,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.verify import verify_ledger
 from wulong_desk.services import cases
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.drafts import list_drafts
 from wulong_desk.services.summary import project_summary
+from wulong_desk.services.verify import verify_ledger
 from wulong_desk.store import open_store
 from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog, ExportRequest
 from wulong_desk.ui.fonts import register_fonts

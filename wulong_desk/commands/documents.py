@@ -47,7 +47,7 @@ def run_ledger(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from wulong_desk.exports.verify import verify_ledger
+    from wulong_desk.services.verify import verify_ledger
 
     with open_from_args(args) as store, store.read() as session:
         verdict = verify_ledger(session, args.file)
@@ -75,7 +75,7 @@ def register_survey(sub: argparse._SubParsersAction) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from wulong_desk.exports.survey import write_template
+    from wulong_desk.services.survey import write_template
 
     write_template(args.out)
     print(f"已生成空白调查表 {args.out}")
@@ -83,7 +83,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import_survey(args: argparse.Namespace) -> int:
-    from wulong_desk.exports.survey import import_survey
+    from wulong_desk.services.survey import import_survey
 
     with open_from_args(args) as store:
         created = import_survey(store, args.project, args.file)

@@ -25,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.fileio import write_atomically
+from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
-from wulong_desk.services.idcard import mask_id, mask_name
 from wulong_desk.store.models import LINE_COLUMNS
 
 LINE_CODES = list(LINE_COLUMNS)

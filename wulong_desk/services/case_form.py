@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from wulong_desk.idcard import id_problem
 from wulong_desk.rules.inputs import CASE_FIELDS, FieldReader, InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS, RESIDENTIAL, USES
 from wulong_desk.services.contract import case_to_contract
-from wulong_desk.services.idcard import id_problem
 from wulong_desk.store.models import (
     PERSON_ROLES,
     STATUSES,

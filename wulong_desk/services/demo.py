@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from wulong_desk.idcard import check_digit
 from wulong_desk.rules.decimals import CENT
 from wulong_desk.services.cases import get_project, save_in_session
-from wulong_desk.services.idcard import check_digit
 from wulong_desk.services.projects import create_in_session
 from wulong_desk.store import Store
 

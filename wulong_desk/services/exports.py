@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
-from wulong_desk.exports.records import CaseEntry, ProjectRecords, load_records
+from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.services.records import load_records
 from wulong_desk.store import Store
 
 Progress = Callable[[int, int], bool | None]
@@ -154,7 +155,7 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Pat
 def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
     """One case's document as PDF bytes (for the preview) and the file name it would get."""
     from wulong_desk.exports.agreement import build_pdf
-    from wulong_desk.exports.records import load_case
+    from wulong_desk.services.records import load_case
 
     with store.read() as session:
         project, entry = load_case(session, case_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.ledger import FINGERPRINT_LABEL, HEADER_ROWS, TOTAL_HEADER
-from wulong_desk.exports.records import load_records
+from wulong_desk.services.records import load_records
 from wulong_desk.store.models import Case, Project
 
 
