@@ -6,7 +6,8 @@ all half up. Intermediate products stay exact.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -74,38 +75,73 @@ def ratio4(value: Decimal) -> str:
     return f"{value.quantize(_RATIO_PLACES, ROUND_HALF_UP):f}"
 
 
-def to_decimal(raw: object) -> Decimal:
-    """Read a JSON number or decimal string exactly. Raises ValueError on anything else."""
-    if type(raw) is str:  # the common case first
-        try:
-            result = Decimal(raw)
-        except InvalidOperation:
-            result = _from_text(raw)
-        if not result.is_finite():
-            raise ValueError("not finite")
-        return result
+# The one way a number from outside is read (JSON, survey sheets, packages, the editor): ASCII
+# digits, an optional sign, at most one decimal point and a small exponent. Nothing else is
+# guessed: thousands separators, underscores, other scripts' digits, spaces inside, "NaN" are
+# refused. The text's length and the exponent are bounded before Decimal sees the text, so no
+# value can make later arithmetic slow or overflow.
+MAX_NUMBER_TEXT = 40
+MAX_EXPONENT = 20
+_INT_LIMIT = 10 ** 18
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?")
+# what a Chinese input method types: full-width digits, point and signs (editor and sheets only)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
+
+
+class NumberError(ValueError):
+    """Not a number we read; str() is the reason in Chinese (the caller names the field)."""
+
+
+def read_number(raw: object, *, typed: bool = False) -> Decimal:
+    """A number from outside as an exact Decimal, or NumberError saying why not.
+
+    raw is a JSON number (int, or its decimal text), a Decimal, or text. typed=True for what a
+    person typed (the editor, a spreadsheet cell): full-width digits and point are read as
+    their ASCII forms first. A float is refused: it is not exact."""
     if isinstance(raw, bool):
-        raise ValueError("not a number")
+        raise NumberError("应为数字，收到 true/false")
+    if isinstance(raw, int):
+        if -_INT_LIMIT < raw < _INT_LIMIT:
+            return Decimal(raw)
+        raise NumberError("数值过大")
     if isinstance(raw, Decimal):
-        result = raw
-    elif isinstance(raw, int):
-        result = Decimal(raw)
-    elif isinstance(raw, str):
-        result = _from_text(raw)
-    else:
-        # floats are refused on purpose: they are not exact
-        raise ValueError("not a number")
-    if not result.is_finite():
-        raise ValueError("not finite")
-    return result
-
-
-def _from_text(raw: str) -> Decimal:
-    """A decimal string as people type it: spaces around and thousands separators allowed."""
-    text = raw.strip().replace(",", "").replace("，", "")
+        if not raw.is_finite():
+            raise NumberError("应为有限的数字")
+        if len(raw.as_tuple().digits) > MAX_NUMBER_TEXT or (
+                raw and not -MAX_NUMBER_TEXT <= raw.adjusted() <= MAX_EXPONENT):
+            raise NumberError("数值过大" if raw.adjusted() > 0 else "数字过长")
+        return raw
+    if not isinstance(raw, str):
+        raise NumberError("应为数字")
+    text = raw.strip()
+    if typed:
+        text = text.translate(_FULL_WIDTH)
     if not text:
-        raise ValueError("empty")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
+        raise NumberError("应为数字，收到空白")
+    if len(text) > MAX_NUMBER_TEXT:
+        raise NumberError(f"数字过长（最多 {MAX_NUMBER_TEXT} 个字符）")
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        raise NumberError(_why_not(text))
+    exponent = match.group(1)
+    if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
+        raise NumberError(("数值过大" if int(exponent) > 0 else "小数位数过多")
+                          + f"（科学计数法的指数最多 ±{MAX_EXPONENT}）")
+    return Decimal(text)
+
+
+def _why_not(text: str) -> str:
+    if "," in text or "，" in text:
+        return f"不能有千位分隔符或逗号，收到 {text!r}（如 3600.5）"
+    if "_" in text:
+        return f"不能有下划线，收到 {text!r}"
+    if text.count(".") > 1:
+        return f"只能有一个小数点，收到 {text!r}"
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return f"只能用阿拉伯数字 0-9，收到 {text!r}"
+    return f"应为数字（如 12 或 12.5），收到 {text!r}"
+
+
+def to_decimal(raw: object) -> Decimal:
+    """Read a JSON number or decimal string exactly (the strict reader). Raises ValueError."""
+    return read_number(raw)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from wulong_desk.errors import InputError, Problem
-from wulong_desk.rules.decimals import to_decimal
+from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import (
     EXCHANGE,
     METHODS,
@@ -50,18 +50,28 @@ HOUSE_FIELDS = ("area", "inner_area", "unit_price")
 _KNOWN = {fields: frozenset(fields) for fields in (
     PROJECT_FIELDS, CASE_FIELDS, PART_FIELDS, EQUIPMENT_FIELDS, EXCHANGE_FIELDS, HOUSE_FIELDS)}
 
-MAX_AMOUNT = Decimal("1e12")
+# Bounds, checked before any arithmetic: every value within them computes (the largest case
+# they allow stays far inside Decimal's precision and SQLite's integers), anything beyond is
+# a typing slip or an attack and is refused with the field's name.
+MAX_AMOUNT = Decimal("1e10")     # yuan: decoration, equipment, gas cost
+MAX_AREA = Decimal("1000000")    # m² of one house part, exchange house or plot
+MAX_PRICE = Decimal("100000")    # yuan per m²
 MAX_COUNT = 10000  # accounts, months: a count above this is a typing slip
-_MIN_AMOUNT = -MAX_AMOUNT
+MAX_PARTS = 50     # house parts of one household
+MAX_EQUIPMENT = 500
+MAX_HOUSES = 20    # exchange houses of one household
+_LIMITS = {"area": MAX_AREA, "inner_area": MAX_AREA, "land_area": MAX_AREA,
+           "unit_price": MAX_PRICE, "land_unit_price": MAX_PRICE}
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 
 class FieldReader:
     """Collects problems while reading fields of one JSON object."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, typed: bool = False) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
+        self.typed = typed  # what a person typed: full-width digits are read as ASCII ones
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -88,13 +98,14 @@ class FieldReader:
                 self.fail(f"{path}.{key}", f"必须填写{rule}")
             return default
         try:
-            value = to_decimal(raw)
-        except ValueError:
-            self.fail(f"{path}.{key}", f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
+            value = read_number(raw, typed=self.typed)
+        except NumberError as exc:
+            self.fail(f"{path}.{key}", str(exc))
             return default
         problem = ""
-        if not _MIN_AMOUNT < value < MAX_AMOUNT:
-            problem = "数值过大"
+        limit = _LIMITS.get(key, MAX_AMOUNT)
+        if not -limit <= value <= limit:
+            problem = f"数值过大（不能超过 {limit:f}）"
         elif positive and value <= 0:
             problem = "必须大于0"
         elif minimum is not None and value < minimum:
@@ -125,19 +136,24 @@ class FieldReader:
             value = raw
         elif isinstance(raw, Decimal | str):
             try:
-                dec = to_decimal(raw)
-                if dec == dec.to_integral_value():
-                    value = int(dec)
-            except ValueError:
-                value = None
+                dec = read_number(raw, typed=self.typed)
+            except NumberError as exc:
+                self.fail(where, f"应为整数：{exc}")
+                return default
+            # bounds before int(): a huge exponent must never become a huge integer
+            if -MAX_COUNT <= dec <= MAX_COUNT and dec == dec.to_integral_value():
+                value = int(dec)
+            elif dec == dec.to_integral_value():
+                self.fail(where, f"数值过大（不能超过 {MAX_COUNT}）")
+                return default
         if value is None:
-            self.fail(where, f"应为整数，收到 {raw!r}")
+            self.fail(where, f"应为整数，收到 {_shown(raw)}")
             return default
         if value < 0:
             self.fail(where, "不能为负数")
             return default
         if value > MAX_COUNT:
-            self.fail(where, "数值过大")
+            self.fail(where, f"数值过大（不能超过 {MAX_COUNT}）")
             return default
         return value
 
@@ -152,7 +168,7 @@ class FieldReader:
                 self.fail(where, "必须填写（true 或 false）")
             return default
         if not isinstance(raw, bool):
-            self.fail(where, f"应为 true 或 false，收到 {raw!r}")
+            self.fail(where, f"应为 true 或 false，收到 {_shown(raw)}")
             return default
         return raw
 
@@ -169,7 +185,7 @@ class FieldReader:
                 return date.fromisoformat(raw)
             except ValueError:
                 pass
-        self.fail(where, f"应为日期 YYYY-MM-DD，收到 {raw!r}")
+        self.fail(where, f"应为日期 YYYY-MM-DD，收到 {_shown(raw)}")
         return None
 
     def choice(self, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...],
@@ -180,9 +196,28 @@ class FieldReader:
             self.fail(where, f"必须填写，可选 {' | '.join(choices)}{rule}")
             return choices[0]
         if raw not in choices:
-            self.fail(where, f"应为 {' | '.join(choices)} 之一，收到 {raw!r}{rule}")
+            self.fail(where, f"应为 {' | '.join(choices)} 之一，收到 {_shown(raw)}{rule}")
             return choices[0]
         return raw
+
+
+def _shown(raw: Any) -> str:
+    """A value from outside as quoted in a message: short, whatever its size."""
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def items(raw: Any, path: str, limit: int, reader: FieldReader) -> list[Any]:
+    """A JSON array of at most `limit` entries (checked before any entry is read)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.fail(path, "应为数组")
+        return []
+    if len(raw) > limit:
+        reader.fail(path, f"条目过多（{len(raw)} 条，最多 {limit} 条）")
+        return []
+    return raw
 
 
 def read_project(raw: Any, standards: StandardSet, requested: str | None,
@@ -285,6 +320,9 @@ def _read_equipment(raw: Any, path: str, rate_min: Decimal | None, rate_max: Dec
     if not isinstance(name, str) or not name.strip():
         reader.fail(f"{path}.name", "必须填写设备名称")
         name = ""
+    elif len(name) > 200:
+        reader.fail(f"{path}.name", "设备名称不能超过200个字")
+        name = ""
     reusable = reader.boolean(data, "reusable", path, required=True)
     if reusable:
         return Equipment(
@@ -308,12 +346,9 @@ def _read_exchange(raw: Any, reader: FieldReader) -> ExchangeTerms | None:
     data = reader.obj(raw, path, EXCHANGE_FIELDS)
     if data is None:
         return None
-    houses_raw = data.get("houses", [])
     houses: list[ExchangeHouse] = []
-    if not isinstance(houses_raw, list):
-        reader.fail(f"{path}.houses", "应为数组")
-        houses_raw = []
-    for index, item in enumerate(houses_raw):
+    for index, item in enumerate(items(data.get("houses"), f"{path}.houses", MAX_HOUSES,
+                                       reader)):
         hpath = f"{path}.houses[{index}]"
         hdata = reader.obj(item, hpath, HOUSE_FIELDS)
         if hdata is None:
@@ -347,24 +382,19 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
     if not isinstance(parts_raw, list) or not parts_raw:
         reader.fail("case.parts", "至少要有一个房屋部分（住宅、商业或生产用房）")
     else:
-        for index, item in enumerate(parts_raw):
+        for index, item in enumerate(items(parts_raw, "case.parts", MAX_PARTS, reader)):
             part = _read_part(item, f"case.parts[{index}]", reader)
             if part is not None:
                 parts.append(part)
     rate_opt = standard.options.get("equipment_rate") if standard else None
     equipment: list[Equipment] = []
-    equipment_raw = data.get("equipment", [])
-    if equipment_raw is None:
-        equipment_raw = []
-    if not isinstance(equipment_raw, list):
-        reader.fail("case.equipment", "应为数组")
-    else:
-        for index, item in enumerate(equipment_raw):
-            item_read = _read_equipment(item, f"case.equipment[{index}]",
-                                        rate_opt.min if rate_opt else None,
-                                        rate_opt.max if rate_opt else None, reader)
-            if item_read is not None:
-                equipment.append(item_read)
+    for index, item in enumerate(items(data.get("equipment"), "case.equipment", MAX_EQUIPMENT,
+                                       reader)):
+        item_read = _read_equipment(item, f"case.equipment[{index}]",
+                                    rate_opt.min if rate_opt else None,
+                                    rate_opt.max if rate_opt else None, reader)
+        if item_read is not None:
+            equipment.append(item_read)
     exchange: ExchangeTerms | None = None
     if method == EXCHANGE:
         if data.get("exchange") is None:
@@ -386,14 +416,17 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
         reader.warnings.append(
             f"case.signed_on: 签约日 {signed_on.isoformat()} 晚于签约期限 "
             f"{options.signing_deadline.isoformat()}，无提前签约奖励")
+    # every field is read before deciding: all problems are reported at once
+    min_housing = reader.boolean(data, "min_housing_eligible", "case")
+    moved_on_time = reader.boolean(data, "moved_on_time", "case")
     if reader.problems:
         return None
     return CaseInput(
         method=method,
         parts=tuple(parts),
-        min_housing_eligible=reader.boolean(data, "min_housing_eligible", "case"),
+        min_housing_eligible=min_housing,
         signed_on=signed_on,
-        moved_on_time=reader.boolean(data, "moved_on_time", "case"),
+        moved_on_time=moved_on_time,
         land_area=land_area,
         land_unit_price=land_price,
         equipment=tuple(equipment),

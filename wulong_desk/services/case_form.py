@@ -115,7 +115,7 @@ def check_form(form: Any) -> list[Problem]:
 
 def apply_form(session: Session | None, case: Case, form: Any) -> None:
     """Write a form into a case (new or existing). Raises InputError listing every problem."""
-    reader = FieldReader()
+    reader = FieldReader(typed=True)  # numbers as a person types them (full-width digits too)
     if not isinstance(form, dict):
         raise InputError([Problem("$", "应为 JSON 对象")])
     for key in form:

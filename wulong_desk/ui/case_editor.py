@@ -484,6 +484,6 @@ class CaseEditor(QDialog):
 
 def _count(text: Any) -> Any:
     """Meter counts are whole numbers; anything else is passed on for the checker to name."""
-    if isinstance(text, str) and text.isdigit():
+    if isinstance(text, str) and text.isascii() and text.isdigit():
         return int(text)
     return text
