@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -93,10 +93,24 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
     return values
 
 
+def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
+    """A cell holding exactly `value`: text is always stored as text, never read as a formula
+    (a name or 备注 starting with "=" from a package or a sheet must not run in Excel)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def append_literal(ws: Worksheet, values: list[Any]) -> None:
+    """Append a row of plain values (each through `literal`) or ready cells."""
+    ws.append([v if isinstance(v, Cell) else literal(ws, v) for v in values])
+
+
 def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: Font | None =
           None, fill: PatternFill | None = None, alignment: Alignment | None = None,
-          border: bool = True) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+          border: bool = True, formula: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value) if formula else literal(ws, value)
     if number_format:
         cell.number_format = number_format
     if font:
@@ -186,7 +200,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
         values = _values(entry, public)
         row = []
         for key, kind in zip(keys, kinds, strict=True):
-            cell = WriteOnlyCell(ws, value=values.get(key))
+            cell = literal(ws, values.get(key))
             cell._style = copy(styled[kind]._style)
             row.append(cell)
         ws.append(row)
@@ -202,22 +216,23 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
             totals_row.append(_cell(ws, f"{total}户", font=BOLD))
         elif key in SUMMED_KEYS and total:
             totals_row.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
+                                    formula=True,
                                     number_format=AREA_FORMAT if key in ("area", "comp_area")
                                     else MONEY_FORMAT))
         else:
             totals_row.append(_cell(ws, None))
     ws.append(totals_row)
-    ws.append([])
+    append_literal(ws, [])
     if not public:
-        ws.append(["制表人：", None, None, "审核人：", None, None, None, "负责人：", None, None,
-                   None, "日期：    年    月    日"])
+        append_literal(ws, ["制表人：", None, None, "审核人：", None, None, None, "负责人：",
+                            None, None, None, "日期：    年    月    日"])
     else:
-        ws.append([f"公示期间如有异议，请向{project['department'] or '房屋征收部门'}书面提出。"
-                   "（办法第二十九条）"])
-    ws.append([f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None, None,
-               None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"])
+        append_literal(ws, [f"公示期间如有异议，请向{project['department'] or '房屋征收部门'}"
+                            "书面提出。（办法第二十九条）"])
+    append_literal(ws, [f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None,
+                        None, None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"])
     if records.incomplete:
-        ws.append([f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"])
+        append_literal(ws, [f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"])
 
     _detail_sheet(wb, entries, public)
     _parameter_sheet(wb, records, operator, exported_at, public)
@@ -243,8 +258,8 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
     for entry in entries:
         for line in entry.record["lines"]:
             # plain values: 13 rows a case, and the formula text already ends in "= amount"
-            ws.append([entry.case_no, line["code"], line["label"], line["formula"],
-                       Decimal(line["amount"]), line["citation"], line["note"]])
+            append_literal(ws, [entry.case_no, line["code"], line["label"], line["formula"],
+                                Decimal(line["amount"]), line["citation"], line["note"]])
 
 
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
@@ -255,30 +270,30 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 80
     project = records.project
-    ws.append([_cell(ws, "项目", font=BOLD), project["name"]])
-    ws.append(["项目编号（UUID）", project["uuid"]])
-    ws.append(["征收决定文号", project["decision_no"]])
-    ws.append(["征收决定公告日", project["announced_on"]])
+    append_literal(ws, [_cell(ws, "项目", font=BOLD), project["name"]])
+    append_literal(ws, ["项目编号（UUID）", project["uuid"]])
+    append_literal(ws, ["征收决定文号", project["decision_no"]])
+    append_literal(ws, ["征收决定公告日", project["announced_on"]])
     standard_ids = sorted({e.record["standard"] for e in records.entries})
     for standard_id in standard_ids:
         standard = default_standards().get(standard_id)
         if standard is not None:
-            ws.append([STANDARD_LABEL, f"{standard.id}（{standard.title}，"
-                       f"{standard.effective_from.isoformat()} 起施行）"])
-            ws.append(["依据文件", "；".join(standard.documents.values())])
+            append_literal(ws, [STANDARD_LABEL, f"{standard.id}（{standard.title}，"
+                                f"{standard.effective_from.isoformat()} 起施行）"])
+            append_literal(ws, ["依据文件", "；".join(standard.documents.values())])
         else:
-            ws.append([STANDARD_LABEL, standard_id])
+            append_literal(ws, [STANDARD_LABEL, standard_id])
     for key in ("zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
                 "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate",
                 "signing_deadline"):
-        ws.append([f"项目选项 {key}", str(project.get(key))])
-    ws.append(["户数", len(records.entries)])
-    ws.append(["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
-    ws.append(["导出人", operator])
-    ws.append(["版本", "公示版（已遮盖个人信息）" if public else "内部签字版"])
-    ws.append([FINGERPRINT_LABEL, records.fingerprint])
-    ws.append(["说明", "数据指纹由每户保存的计算记录算出；用 wulong-desk verify-ledger 可核对"
-                       "纸质或电子台账与数据库是否一致。"])
+        append_literal(ws, [f"项目选项 {key}", str(project.get(key))])
+    append_literal(ws, ["户数", len(records.entries)])
+    append_literal(ws, ["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
+    append_literal(ws, ["导出人", operator])
+    append_literal(ws, ["版本", "公示版（已遮盖个人信息）" if public else "内部签字版"])
+    append_literal(ws, [FINGERPRINT_LABEL, records.fingerprint])
+    append_literal(ws, ["说明", "数据指纹由每户保存的计算记录算出；用 wulong-desk verify-ledger"
+                                " 可核对纸质或电子台账与数据库是否一致。"])
 
 
 def write_bytes(data: bytes, out: Path, *, public: bool) -> Path:

@@ -95,6 +95,11 @@ def template_bytes() -> bytes:
     ):
         notes.append([line])
     notes.column_dimensions["A"].width = 90
+    for sheet in wb.worksheets:  # every text is stored as text, never read as a formula
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
