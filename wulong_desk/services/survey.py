@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,13 @@ from sqlalchemy import select
 
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
-from wulong_desk.rules.inputs import InputError
+from wulong_desk.rules.decimals import NumberError, read_number
+from wulong_desk.rules.inputs import MAX_COUNT, InputError
 from wulong_desk.services.case_form import check_form
 from wulong_desk.services.cases import get_project, save_in_session
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case
+from wulong_desk.xlsx_limits import check_workbook
 
 SHEET = "调查登记"
 USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
@@ -143,33 +144,68 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellProblem]]:
+    """The non-blank rows, and the cells that cannot be read: a formula without a computed
+    value (never read as empty) or an error value such as #REF! (never read as text)."""
+    check_workbook(path)  # a spreadsheet bomb is refused before it is loaded
+    width = len(COLUMNS)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        values_book = load_workbook(path, read_only=True, data_only=True)
+        formula_book = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError as exc:
         raise UserError(f"找不到调查表：{path}") from exc
     except Exception as exc:
-        raise UserError(f"不是有效的 xlsx 文件：{path}（{exc}）") from exc
+        raise UserError(f"不是有效的 xlsx 文件：{path}（{type(exc).__name__}）") from exc
     try:
-        if SHEET not in wb.sheetnames:
+        if SHEET not in values_book.sheetnames:
             raise SurveyError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
-        rows = list(wb[SHEET].iter_rows(values_only=True))
+        rows = list(values_book[SHEET].iter_rows(max_col=width))
+        formulas = {(cell.row, cell.column) for row in
+                    formula_book[SHEET].iter_rows(max_col=width)
+                    for cell in row if getattr(cell, "data_type", None) == "f"}
     finally:
-        wb.close()
+        values_book.close()
+        formula_book.close()
     if not rows:
         raise SurveyError([CellProblem(SHEET, 1, "A", "表是空的")])
-    header = [_cell_text(v) for v in rows[0]]
+    header = [_cell_text(c.value) for c in rows[0]]
     problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
                 for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
     if problems:
         raise SurveyError(problems)
     out = []
     for number, row in enumerate(rows[1:], start=2):
-        values = {key: _cell_text(row[i]) if i < len(row) else ""
-                  for i, (key, _, _, _) in enumerate(COLUMNS)}
-        if any(values.values()):
+        values: dict[str, str] = {}
+        for i, (key, _, _, _) in enumerate(COLUMNS):
+            cell = row[i] if i < len(row) else None
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "e":
+                problems.append(CellProblem(SHEET, number, _letter(i),
+                                            f"单元格是错误值 {value}，请改为实际数值或文字"))
+                value = None
+            elif value is None and (number, i + 1) in formulas:
+                problems.append(CellProblem(
+                    SHEET, number, _letter(i),
+                    "公式没有计算结果（请在 Excel 或 WPS 中打开并保存一次，或直接填写数值）"))
+            values[key] = _cell_text(value)
+        if any(values.values()) or any(p.row == number for p in problems[-width:]):
             out.append((number, values))
-    return out
+    return out, problems
+
+
+def _count(text: str) -> int | None:
+    """A meter count as typed (full-width digits too), or None when it is not one."""
+    try:
+        value = read_number(text, typed=True)
+    except NumberError:
+        return None
+    if 0 <= value <= MAX_COUNT and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+HOUSEHOLD_KEYS = ("name", "id_number", "phone", "title_no", "address", "method",
+                  "min_housing_eligible", "remarks")
 
 
 def _forms(rows: list[tuple[int, dict[str, str]]]
@@ -183,8 +219,22 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
 
     household_keys = {"name", "id_number", "phone", "title_no", "address", "method",
                       "min_housing_eligible"}
+    first_values: dict[str, dict[str, str]] = {}
+    previous = ""
     for number, values in rows:
-        continuation = values["case_no"] in forms  # a further part of a household above
+        case_no = values["case_no"]
+        continuation = case_no in forms  # a further part of a household above …
+        if continuation and (previous != case_no or any(
+                values[key] and values[key] != first_values[case_no][key]
+                for key in HOUSEHOLD_KEYS)):
+            # … unless it is another household under the same number: never merged
+            first = rows_of[case_no][0]
+            bad(number, "case_no", f"案卷编号“{case_no}”与第 {first} 行重复。同一户的多个"
+                f"部分须紧接着填写，户的信息（姓名、身份证号、产权证号等）留空或与第 {first} "
+                "行相同；不同的户请用不同的案卷编号")
+            previous = ""
+            continue
+        previous = case_no
         for key, _, required, kind in COLUMNS:
             text = values[key]
             if required and not text and not (continuation and key in household_keys):
@@ -195,9 +245,8 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                 bad(number, key, f"应为 {'、'.join(METHOD_NAMES)} 之一")
             elif text and kind == "yesno" and text not in YES_NO:
                 bad(number, key, "应为“是”或“否”")
-            elif text and kind == "count" and not re.fullmatch(r"\d+(\.0)?", text):
-                bad(number, key, "应为不小于0的整数")
-        case_no = values["case_no"]
+            elif text and kind == "count" and _count(text) is None:
+                bad(number, key, f"应为0到{MAX_COUNT}之间的整数（阿拉伯数字）")
         if not case_no:
             continue
         part: dict[str, Any] = {"use": USE_NAMES.get(values["use"], "residential")}
@@ -207,7 +256,8 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                 continue
             kind = COLUMNS[COLUMN_OF[key]][3]
             if kind == "count":
-                part[key] = int(Decimal(text)) if re.fullmatch(r"\d+(\.0)?", text) else text
+                count = _count(text)
+                part[key] = text if count is None else count
             elif kind == "yesno":
                 part[key] = YES_NO.get(text, False)
             else:
@@ -225,6 +275,7 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                          "parts": [], "equipment": []},
             }
             rows_of[case_no] = []
+            first_values[case_no] = values
         forms[case_no]["case"]["parts"].append(part)
         rows_of[case_no].append(number)
     return forms, rows_of, problems
@@ -235,7 +286,11 @@ PATH = re.compile(r"^case\.parts\[(\d+)\]\.(\w+)$|^owners\[0\]\.(\w+)$|^(\w+)$")
 
 def import_survey(store: Store, project_id: int, path: Path) -> list[str]:
     """Import a filled survey sheet into a project. Returns the new case numbers."""
-    forms, rows_of, problems = _forms(_read_rows(path))
+    rows, unreadable = _read_rows(path)
+    forms, rows_of, problems = _forms(rows)
+    # a cell that could not be read is reported once, for why it could not
+    reported = {(p.row, p.column) for p in unreadable}
+    problems = unreadable + [p for p in problems if (p.row, p.column) not in reported]
     titles: dict[str, str] = {}
     for case_no, form in forms.items():
         first = rows_of[case_no][0]

@@ -14,6 +14,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.exports.ledger import FINGERPRINT_LABEL, HEADER_ROWS, TOTAL_HEADER
 from wulong_desk.services.records import load_records
 from wulong_desk.store.models import Case, Project
+from wulong_desk.xlsx_limits import LEDGER, check_workbook
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Verdict:
 
 def read_ledger(path: Path) -> tuple[str, str, dict[str, Decimal]]:
     """(project uuid, fingerprint, {case_no: total}) from a ledger written by this app."""
+    check_workbook(path, LEDGER)  # a spreadsheet bomb is refused before it is loaded
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError as exc:
