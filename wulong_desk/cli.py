@@ -72,5 +72,14 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:  # the last guard: never a traceback in front of a user
-        print(f"内部错误（请把这一行发给维护人员）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        from wulong_desk.failures import plain_message
+        from wulong_desk.logs import redact
+
+        plain = plain_message(exc)  # a full disk, a read-only folder, a locked database …
+        if plain is not None:
+            print(f"错误：{plain}", file=sys.stderr)
+            return 1
+        # personal data never reaches the screen: masked exactly as in the GUI's reports
+        print(redact(f"内部错误（请把这一行发给维护人员）：{type(exc).__name__}: {exc}"),
+              file=sys.stderr)
         return 1

@@ -33,6 +33,12 @@ def replace_atomically(tmp: Path, target: Path) -> None:
             os.close(dir_fd)
 
 
+def _plain(exc: OSError) -> str:
+    from wulong_desk.failures import plain_message
+
+    return plain_message(exc) or str(exc.strerror or exc)
+
+
 def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
     """Write bytes to target via a temporary file and rename; a clear message if it cannot."""
     target = Path(target)
@@ -49,5 +55,5 @@ def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
                         "或所在文件夹只读。请关闭文件或换个位置后重试。") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {target}：{exc.strerror}") from exc
+        raise UserError(f"无法写入 {target}：{_plain(exc)}") from exc
     return target

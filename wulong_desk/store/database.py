@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wulong_desk.errors import UserError
+from wulong_desk.failures import plain_message
 from wulong_desk.fileio import private_file
 from wulong_desk.paths import default_db_path
 from wulong_desk.store import audit, backups, migrate
@@ -66,6 +67,11 @@ class Store:
                 yield session
         except IntegrityError as exc:
             raise _integrity_message(exc) from exc
+        except OperationalError as exc:  # a full disk, a read-only file, a locked database
+            plain = plain_message(exc)
+            if plain is None:
+                raise
+            raise UserError(plain) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, S
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from wulong_desk.errors import Cancelled, UserError
+from wulong_desk.failures import plain_message
 from wulong_desk.logs import log, log_crash
 
 SHOW_AFTER_MS = 500
@@ -48,7 +49,8 @@ class _Task(QRunnable):
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # reported, never lost on the worker thread
             log_crash(type(exc), exc, exc.__traceback__)
-            self.signals.failed.emit(f"内部错误：{type(exc).__name__}（详情已写入日志）")
+            self.signals.failed.emit(plain_message(exc)  # a full disk, a read-only folder …
+                                     or f"内部错误：{type(exc).__name__}（详情已写入日志）")
         else:
             self.signals.done.emit(result)
 

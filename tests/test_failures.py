@@ -1,0 +1,109 @@
+"""What goes wrong on a real PC is said plainly, and no error shows personal data (issue 15,
+findings 7 and 9)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.exc import OperationalError
+
+from wulong_desk.failures import plain_message
+from wulong_desk.services.survey import write_template
+
+NAME, ID_NUMBER, PHONE, ADDRESS = "赵七", "11010519491231002X", "13900000007", "芙蓉路七号"
+
+
+def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WULONG_DESK_HOME": str(home), "WULONG_DESK_OPERATOR": "测试"}
+    return subprocess.run([sys.executable, "-m", "wulong_desk", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120, env=env)
+
+
+def test_a_database_error_quoting_personal_data_is_redacted_on_the_command_line(tmp_path):
+    # before: the last-resort handler printed the SQL parameters (name, ID number, phone)
+    db = tmp_path / "w.sqlite"
+    assert run_cli(tmp_path, "--db", str(db), "projects").returncode == 0
+    from store_helpers import project_form
+
+    from wulong_desk.services import projects
+    from wulong_desk.store import open_store
+
+    store = open_store(db, "测试")
+    project_id = projects.create_project(store, project_form(1))
+    store.close()
+    con = sqlite3.connect(db)  # a fault that makes the insert fail with its values quoted
+    con.execute("CREATE TRIGGER fault BEFORE INSERT ON persons BEGIN "
+                "INSERT INTO no_such_table VALUES (NEW.name); END")
+    con.commit()
+    con.close()
+    sheet = tmp_path / "s.xlsx"
+    write_template(sheet)
+    wb = load_workbook(sheet)
+    wb["调查登记"].append(["FR-0007", NAME, ID_NUMBER, PHONE, "渝权007", ADDRESS, "货币补偿",
+                         "住宅", 78.5, 68, 5200, 15000, 1, 1, 1])
+    wb.save(sheet)
+    proc = run_cli(tmp_path, "--db", str(db), "import-survey", str(sheet),
+                   "--project", str(project_id))
+    assert proc.returncode == 1
+    assert "内部错误" in proc.stderr and "no_such_table" in proc.stderr
+    for secret in (NAME, ID_NUMBER, PHONE, ADDRESS, "13900000007", "1101051949"):
+        assert secret not in proc.stderr + proc.stdout
+
+
+def _wrapped(orig: BaseException) -> OperationalError:
+    return OperationalError("INSERT INTO persons (name) VALUES (?)", (NAME,), orig)
+
+
+@pytest.mark.parametrize(("exc", "words"), [
+    (OSError(errno.EROFS, "Read-only file system", "/mnt/u/w.sqlite"), "只读"),
+    (PermissionError(errno.EACCES, "Permission denied", "/mnt/u/out.xlsx"), "只读"),
+    (OSError(errno.ENOSPC, "No space left on device"), "磁盘已满"),
+    (OSError(getattr(errno, "ESTALE", errno.ENOENT), "Stale file handle"), "网络驱动器已断开"),
+    (_wrapped(sqlite3.OperationalError("database is locked")), "另一个程序"),
+    (_wrapped(sqlite3.OperationalError("attempt to write a readonly database")), "只读"),
+    (_wrapped(sqlite3.OperationalError("database or disk is full")), "磁盘已满"),
+    (_wrapped(sqlite3.OperationalError("disk I/O error")), "磁盘或网络出错"),
+])
+def test_each_situation_is_one_plain_sentence_with_what_to_do(exc, words):
+    message = plain_message(exc)
+    assert message is not None and words in message
+    assert "没有丢失" in message and "重试" in message
+    assert NAME not in message and "INSERT" not in message
+
+
+def test_an_unknown_error_is_not_dressed_up():
+    assert plain_message(ValueError("x")) is None
+
+
+def test_a_full_disk_while_saving_is_a_plain_message_and_nothing_is_lost(tmp_path):
+    # before: 内部错误. SQLite's page limit stands in for the disk: the same SQLITE_FULL
+    from sqlalchemy import event, func, select
+    from store_helpers import case_form, project_form
+
+    from wulong_desk.errors import UserError
+    from wulong_desk.services import cases, projects
+    from wulong_desk.store import open_store
+    from wulong_desk.store.models import Case
+
+    store = open_store(tmp_path / "w.sqlite", "测试")
+    project_id = projects.create_project(store, project_form(1))
+    store.engine.dispose()
+    event.listen(store.engine, "connect",
+                 lambda conn, _record: conn.execute("PRAGMA max_page_count=1"))
+    form = case_form(1, "FULL-1", remarks="备注" * 900)
+    with pytest.raises(UserError, match="磁盘已满") as caught:
+        for number in range(40):
+            cases.save_case(store, project_id, {**form, "case_no": f"FULL-{number}",
+                                                "title_no": f"T{number}"})
+    assert "没有丢失" in str(caught.value)
+    with store.read() as session:
+        saved = session.scalar(select(func.count()).select_from(Case))
+    store.close()
+    assert saved < 40
