@@ -61,3 +61,121 @@ def test_the_survey_template_holds_no_formula(tmp_path):
     path = tmp_path / "t.xlsx"
     path.write_bytes(template_bytes())
     assert _formulas(path) == []
+
+
+# ---- file names from case numbers
+def _project_with(store, numbers: list[str]) -> int:
+    project_id = projects.create_project(store, project_form(2))
+    for index, number in enumerate(numbers):
+        cases.save_case(store, project_id, case_form(2, number, title_no=f"T-{index}"))
+    return project_id
+
+
+def test_a_case_number_never_leaves_the_chosen_folder(tmp_path, store):
+    # before: ../../victim/FR-0001 from a package wrote outside --out-dir
+    from wulong_desk.services.exports import export_documents
+
+    project_id = _project_with(store, ["../../victim/FR-0001", "CON", "A:B*?"])
+    out = tmp_path / "a" / "b" / "out"
+    out.parent.mkdir(parents=True)
+    result = export_documents(store, project_id, out)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                     if p.is_file())
+    assert written == sorted(f"a/b/out/{f.name}" for f in result.files)
+    assert {f.name for f in result.files} == {
+        "____victim_FR-0001-exchange.pdf", "_CON-exchange.pdf", "A_B__-exchange.pdf"}
+    assert not (tmp_path / "victim").exists()
+
+
+def test_case_numbers_differing_only_in_letter_case_get_two_files(tmp_path, store):
+    from wulong_desk.services.exports import export_documents
+
+    project_id = _project_with(store, ["FR-0001", "fr-0001"])
+    result = export_documents(store, project_id, tmp_path / "out")
+    names = [f.name for f in result.files]
+    assert len({n.casefold() for n in names}) == 2, names
+    assert len(list((tmp_path / "out").iterdir())) == 2
+
+
+# ---- temporary files of a killed export
+KILLED = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from store_helpers import case_form, project_form
+from wulong_desk.exports import ledger
+from wulong_desk.services import cases, projects
+from wulong_desk.services.exports import export_documents, export_ledger
+from wulong_desk.store import open_memory
+
+store = open_memory("制表员")
+project_id = projects.create_project(store, project_form(2))
+for n in range(6):
+    form = case_form(2, f"K-{n}", title_no=f"T{n}")
+    form["owners"][0]["id_number"] = "11010519491231002X"
+    cases.save_case(store, project_id, form)
+ledger.PROGRESS_EVERY = 1
+out = Path(sys.argv[2])
+
+def die(done, total):
+    if done == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+if sys.argv[1] == "ledger":
+    export_ledger(store, project_id, out / "l.xlsx", public=False, operator="x", progress=die)
+else:
+    export_documents(store, project_id, out / "docs", progress=die)
+"""
+
+
+def _killed(kind: str, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "TMPDIR": str(system_temp), "TEMP": str(system_temp),
+           "TMP": str(system_temp)}
+    proc = subprocess.run([sys.executable, "-c", KILLED, kind, str(out),
+                           str(Path(__file__).parent)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    return system_temp, out
+
+
+def test_a_killed_ledger_export_leaves_nothing_in_the_system_temp_folder(tmp_path, monkeypatch):
+    # before: openpyxl's temp files with names and full ID numbers stayed in /tmp (14 of 21)
+    import os
+
+    from wulong_desk.tempfiles import clean_at_start, temp_root
+
+    system_temp, _ = _killed("ledger", tmp_path, monkeypatch)
+    assert list(system_temp.iterdir()) == []
+    left = [p for p in temp_root().rglob("*") if p.is_file()]
+    assert left, "the killed export's files are in the private folder"
+    assert os.stat(temp_root()).st_mode & 0o077 == 0
+    for folder in temp_root().iterdir():
+        assert os.stat(folder).st_mode & 0o077 == 0
+    assert clean_at_start() >= 1  # the next start empties it
+    assert list(temp_root().iterdir()) == []
+
+
+def test_a_killed_agreement_batch_leaves_an_owner_only_folder_removed_at_next_start(
+        tmp_path, monkeypatch):
+    import os
+
+    from wulong_desk.tempfiles import clean_at_start, temp_root
+
+    _, out = _killed("documents", tmp_path, monkeypatch)
+    [staging] = [p for p in out.iterdir() if p.name.startswith(".")]
+    assert os.stat(staging).st_mode & 0o777 == 0o700
+    pdfs = list(staging.iterdir())
+    assert pdfs and all(os.stat(p).st_mode & 0o777 == 0o600 for p in pdfs)  # before: 0644
+    clean_at_start()
+    assert not staging.exists()
+    assert list(temp_root().iterdir()) == []
+    assert list(out.iterdir()) == []

@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command not in (None, "calc"):  # (the app does this itself at start)
+            from wulong_desk.tempfiles import clean_at_start
+
+            clean_at_start()  # temporary files a killed export left behind
         if args.self_test:
             from wulong_desk.selftest import main as self_test
 

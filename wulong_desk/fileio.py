@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -56,4 +57,46 @@ def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入 {target}：{_plain(exc)}") from exc
+    return target
+
+
+# Windows refuses these characters and names in a file name; "/" and "\\" would leave the folder
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+             *(f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³")}
+NAME_LIMIT = 120
+
+
+def safe_name(text: str) -> str:
+    """A file name from text that came from outside (a case number): no separators, no "..",
+    no characters or names Windows refuses, not hidden, not empty, not too long."""
+    name = _UNSAFE.sub("_", text).replace("..", "_").strip(" .")
+    if name.split(".")[0].strip().upper() in _RESERVED:
+        name = f"_{name}"
+    return name[:NAME_LIMIT] or "_"
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """The names, made distinct ignoring letter case (as Windows and macOS compare them):
+    a later clash gets -2, -3 … before its extension."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        stem, dot, ext = name.rpartition(".")
+        if not dot:
+            stem, ext = name, ""
+        candidate, number = name, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{stem}-{number}{dot}{ext}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def inside(folder: Path, name: str) -> Path:
+    """folder/name, refused (UserError) unless it stays directly inside folder."""
+    target = Path(folder) / name
+    if Path(name).name != name or target.resolve().parent != Path(folder).resolve():
+        raise UserError(f"文件名不安全，已拒绝：{name!r}")
     return target

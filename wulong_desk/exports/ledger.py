@@ -28,6 +28,7 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.store.models import LINE_COLUMNS
+from wulong_desk.tempfiles import private_temp_files
 
 LINE_CODES = list(LINE_COLUMNS)
 GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
@@ -124,6 +125,7 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
     return cell
 
 
+@private_temp_files  # openpyxl streams names and ID numbers through temporary files
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
                  progress: Callable[[int, int], bool | None] | None = None) -> bytes:

@@ -18,8 +18,11 @@ from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.failures import plain_message
+from wulong_desk.fileio import inside, safe_name, unique_names
 from wulong_desk.services.records import load_records
 from wulong_desk.store import Store
+from wulong_desk.tempfiles import noted_staging
 
 Progress = Callable[[int, int], bool | None]
 
@@ -98,7 +101,9 @@ def document_kind(requested: str, entry: CaseEntry) -> str:
 
 
 def document_name(entry: CaseEntry, kind: str) -> str:
-    return f"{entry.case_no}-{kind}.pdf"
+    """The file name of a case's document: the case number comes from outside (a package, a
+    sheet), so it is made safe — it can never name another folder or a reserved device."""
+    return f"{safe_name(entry.case_no)}-{kind}.pdf"
 
 
 def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str = BY_METHOD,
@@ -117,8 +122,10 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
     kinds = [document_kind(kind, entry) for entry in records.entries]
-    names = [document_name(entry, chosen) for entry, chosen in zip(records.entries, kinds,
-                                                                    strict=True)]
+    names = unique_names([document_name(entry, chosen) for entry, chosen in zip(
+        records.entries, kinds, strict=True)])  # FR-1 and fr-1 are one file on Windows
+    for name in names:
+        inside(out_dir, name)
     if out_dir.is_dir():
         for name in names:
             check_target(out_dir / name)
@@ -129,16 +136,24 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     except OSError as exc:
         raise UserError(f"无法写入文件夹 {parent}：{exc.strerror}") from exc
     try:
-        for done, (entry, chosen, name) in enumerate(
-                zip(records.entries, kinds, names, strict=True), 1):
-            (staging / name).write_bytes(build_pdf(chosen, records.project, entry))
-            _tick(progress, done, total)
-        files = _move_into_place(staging, out_dir, names)
+        with noted_staging(staging):  # a killed batch's folder is removed at the next start
+            for done, (entry, chosen, name) in enumerate(
+                    zip(records.entries, kinds, names, strict=True), 1):
+                _write_private(inside(staging, name), build_pdf(chosen, records.project, entry))
+                _tick(progress, done, total)
+            files = _move_into_place(staging, out_dir, names)
     except OSError as exc:
-        raise UserError(f"无法写入 {out_dir}：{exc.strerror}") from exc
+        raise UserError(f"无法写入 {out_dir}：{plain_message(exc) or exc.strerror}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return ExportResult(out_dir, total, records.incomplete, files)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A document with personal data: owner-only from its first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Path]:

@@ -26,6 +26,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
 from wulong_desk.services.first_look import first_look
+from wulong_desk.tempfiles import clean_at_start
 from wulong_desk.ui.crash_handler import CrashHandler
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.instance_lock import acquire
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
               "请在桌面环境中运行，或用命令行：wulong-desk --help。", file=sys.stderr)
         return 2
     setup_logging()
+    clean_at_start()  # temporary files and staging folders a killed export left behind
     app = make_app()
     crashes = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False), parent=app)
     crashes.install()
