@@ -39,9 +39,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     db = _db(args)
+    from wulong_desk.instance_lock import COMMAND, acquire
     from wulong_desk.store import backups as backup_files
 
-    safety = backup_files.restore(db, args.file.expanduser().resolve())
+    lock = acquire(db, COMMAND)  # never under an open app: its next save would be lost
+    try:
+        safety = backup_files.restore(db, args.file.expanduser().resolve())
+    finally:
+        lock.unlock()
     if safety:
         print(f"已恢复。原数据库已另存为 {safety}")
     else:

@@ -35,11 +35,20 @@ def operator_name(args: argparse.Namespace) -> str:
 
 def open_from_args(args: argparse.Namespace) -> Store:
     """The store --db names (the store is imported here: the calc command never needs it)."""
+    from wulong_desk.instance_lock import COMMAND, acquire
+    from wulong_desk.paths import default_db_path
     from wulong_desk.services.maintenance import compute_missing
     from wulong_desk.store import open_store
 
-    store = open_store(getattr(args, "db", None), operator_name(args))
-    compute_missing(store)
+    db = (getattr(args, "db", None) or default_db_path()).expanduser().resolve()
+    lock = acquire(db, COMMAND)  # refused while the app (or another command) has it open
+    try:
+        store = open_store(db, operator_name(args))
+        compute_missing(store)
+    except BaseException:
+        lock.unlock()
+        raise
+    store.instance_lock = lock  # let go when the store is closed
     return store
 
 

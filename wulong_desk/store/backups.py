@@ -106,10 +106,16 @@ def check_file(path: Path) -> str | None:
 
 def restore(db_path: Path, backup_file: Path) -> Path | None:
     """Put a backup in place of the database, keeping a safety copy of the current file first.
-    Returns the safety copy (None when there was no current file)."""
+    Returns the safety copy (None when there was no current file).
+
+    The order makes a crash at any step harmless: until the final rename the current database
+    is whole (its write-ahead log first folded into it, then removed); after it, the backup is
+    in place with no old log beside it that SQLite could replay into it."""
     problem = check_file(backup_file)
     if problem:
         raise UserError(f"备份文件不可用（{backup_file}）：{problem}")
+    for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):  # a crashed restore's copy
+        stale.unlink(missing_ok=True)
     safety = None
     if db_path.exists():
         safety = backups_dir(db_path) / f"{db_path.stem}-before-restore-{_stamp()}.sqlite"
@@ -117,10 +123,42 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
             copy_database(db_path, safety)
         else:  # a damaged file is kept byte for byte: never thrown away
             tmp = temp_beside(safety)
-            tmp.write_bytes(db_path.read_bytes())
+            private_file(tmp)
+            with open(tmp, "wb") as handle:
+                handle.write(db_path.read_bytes())
             replace_atomically(tmp, safety)
-    copy_database(backup_file, db_path)
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.chmod(db_path, 0o600)
+            log = Path(str(db_path) + "-wal")  # and its log, which may hold the latest work
+            if log.exists():
+                kept = safety.with_name(safety.name + "-wal")
+                private_file(kept)
+                with open(kept, "wb") as handle:
+                    handle.write(log.read_bytes())
+    incoming = temp_beside(db_path)
+    copy_database(backup_file, incoming)  # complete and synced before anything is removed
+    try:
+        _fold_log(db_path)
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        replace_atomically(incoming, db_path)
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        os.chmod(db_path, 0o600)
     return safety
+
+
+def _fold_log(db_path: Path) -> None:
+    """Write the database's log into the file itself and empty it: the -wal removed next then
+    holds nothing (a crash before the rename leaves the current database whole)."""
+    if not Path(str(db_path) + "-wal").exists() or check_file(db_path) is not None:
+        return
+    conn = sqlite3.connect(db_path)
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.Error as exc:
+        raise UserError(f"无法恢复：当前数据库正被使用或无法写入（{exc}）") from exc
+    finally:
+        conn.close()
+    if busy and busy[0]:
+        raise UserError("无法恢复：当前数据库正被另一个程序使用，请关闭后重试")

@@ -57,6 +57,7 @@ class Store:
         self.operator = operator
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         audit.install(self._sessions)
+        self.instance_lock: Any = None  # a command's hold on the database, let go at close
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:
@@ -84,6 +85,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.instance_lock is not None:
+            self.instance_lock.unlock()
+            self.instance_lock = None
 
     def __enter__(self) -> Store:
         return self
