@@ -107,3 +107,75 @@ def test_a_full_disk_while_saving_is_a_plain_message_and_nothing_is_lost(tmp_pat
         saved = session.scalar(select(func.count()).select_from(Case))
     store.close()
     assert saved < 40
+
+
+def test_a_database_set_read_only_is_opened_read_only_and_left_as_it_is(tmp_path):
+    # before: a 0400 database was silently made 0600
+    import stat as stat_module
+
+    from store_helpers import case_form, project_form
+
+    from wulong_desk.errors import UserError
+    from wulong_desk.services import cases, projects
+    from wulong_desk.services.search import search_cases
+    from wulong_desk.store import open_store
+
+    db = tmp_path / "w.sqlite"
+    store = open_store(db, "测试")
+    project_id = projects.create_project(store, project_form(1))
+    cases.save_case(store, project_id, case_form(1, "R-1"))
+    store.close()
+    os.chmod(db, 0o400)
+    store = open_store(db, "测试")
+    try:
+        assert store.read_only and "只读" in store.read_only and "不能保存" in store.read_only
+        with store.read() as session:
+            assert [r.case_no for r in search_cases(session, project_id)] == ["R-1"]
+        with pytest.raises(UserError, match="只读") as caught:  # root may write; SQLite won't
+            cases.save_case(store, project_id, case_form(1, "R-2"))
+        assert "没有丢失" in str(caught.value)
+    finally:
+        store.close()
+    assert stat_module.S_IMODE(db.stat().st_mode) == 0o400
+    proc = run_cli(tmp_path, "--db", str(db), "projects")
+    assert proc.returncode == 0 and "已以只读方式打开" in proc.stderr
+
+
+def test_a_read_only_disk_is_not_called_damaged(tmp_path, monkeypatch):
+    # before: a read-only mount was reported as 数据库文件已损坏 with advice to restore
+    from store_helpers import project_form
+
+    from wulong_desk.services import projects
+    from wulong_desk.store import database, open_store
+
+    db = tmp_path / "w.sqlite"
+    store = open_store(db, "测试")
+    projects.create_project(store, project_form(1))
+    store.close()
+    monkeypatch.setattr(database, "_read_only_folder", lambda folder: True)
+    store = open_store(db, "测试")
+    try:
+        assert "磁盘或文件夹是只读的" in store.read_only
+        assert "损坏" not in store.read_only
+        assert len(projects.list_projects(store)) == 1
+    finally:
+        store.close()
+
+
+def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path, monkeypatch):
+    from wulong_desk.errors import UserError
+    from wulong_desk.store import backups
+
+    db = tmp_path / "w.sqlite"
+    db.write_bytes(b"")
+    real = sqlite3.connect
+
+    def gone(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", gone)
+    db.write_bytes(b"x")
+    with pytest.raises(UserError) as caught:
+        backups.check_file(db)
+    monkeypatch.setattr(sqlite3, "connect", real)
+    assert "网络驱动器已断开" in str(caught.value) and "损坏" not in str(caught.value)

@@ -44,7 +44,10 @@ def open_from_args(args: argparse.Namespace) -> Store:
     lock = acquire(db, COMMAND)  # refused while the app (or another command) has it open
     try:
         store = open_store(db, operator_name(args))
-        compute_missing(store)
+        if store.read_only:
+            print(f"注意：{store.read_only}", file=sys.stderr)
+        else:
+            compute_missing(store)
     except BaseException:
         lock.unlock()
         raise

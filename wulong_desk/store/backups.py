@@ -87,16 +87,26 @@ def auto_backup(db_path: Path, keep: int = AUTO_KEEP, now: datetime | None = Non
     return made
 
 
-def check_file(path: Path) -> str | None:
-    """None when the file is a sound SQLite database, else what is wrong (in Chinese)."""
+def check_file(path: Path, *, immutable: bool = False) -> str | None:
+    """None when the file is a sound SQLite database, else what is wrong (in Chinese). A file
+    that cannot be opened (locked, unreadable, a drive gone) is not called damaged: that is a
+    UserError saying what happened. immutable: the file is on a read-only disk."""
     if not path.exists():
         return "文件不存在"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path}?mode=ro" + ("&immutable=1" if immutable else ""),
+                               uri=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        from wulong_desk.failures import plain_message
+
+        plain = plain_message(exc)
+        if plain is not None:
+            raise UserError(f"无法打开数据库 {path}：{plain}") from exc
+        return f"不是有效的数据库文件（{exc}）"
     except sqlite3.DatabaseError as exc:
         return f"不是有效的数据库文件（{exc}）"
     if rows != [("ok",)]:

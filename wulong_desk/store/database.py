@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,7 @@ class Store:
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         audit.install(self._sessions)
         self.instance_lock: Any = None  # a command's hold on the database, let go at close
+        self.read_only: str | None = None  # why it was opened read-only (said to the user)
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:
@@ -113,6 +115,9 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
     if not db.parent.exists():
         db.parent.mkdir(mode=0o700, parents=True)
     fresh = not db.exists() or db.stat().st_size == 0
+    reason = None if fresh else read_only_reason(db)
+    if reason is not None:  # never made writable behind the user's back
+        return _open_read_only(db, operator, reason)
     if fresh:
         private_file(db)
     else:
@@ -131,6 +136,67 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
     if auto_backup and not fresh:
         backups.auto_backup(db)
     return Store(db, engine, operator)
+
+
+def read_only_reason(db: Path) -> str | None:
+    """Why the database cannot be written (set read-only, a read-only disk, no permission),
+    or None when it can."""
+    try:
+        mode = db.stat().st_mode
+    except OSError:
+        return None
+    if not mode & stat.S_IWUSR:
+        return "数据库文件被设为只读"
+    if _read_only_folder(db.parent):
+        return "数据库所在的磁盘或文件夹是只读的"
+    if not os.access(db, os.W_OK):
+        return "没有写入数据库文件的权限"
+    return None
+
+
+def _read_only_folder(folder: Path) -> bool:
+    if os.name == "posix":
+        try:
+            if os.statvfs(folder).f_flag & os.ST_RDONLY:
+                return True
+        except OSError:
+            pass
+    return not os.access(folder, os.W_OK)
+
+
+def _read_only_pragmas(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _open_read_only(db: Path, operator: str, reason: str) -> Store:
+    """Open a database that cannot be written for reading only, with the reason for the user.
+    On a read-only disk SQLite cannot make its shared-memory file: the file is read as
+    unchangeable (immutable), which it is."""
+    immutable = _read_only_folder(db.parent)
+    uri = f"file:{db}?mode=ro" + ("&immutable=1" if immutable else "")
+    problem = backups.check_file(db, immutable=immutable)
+    if problem:
+        raise DamagedDatabaseError(db, problem, backups.list_backups(db))
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+        uri, uri=True, timeout=10, check_same_thread=False))
+    event.listen(engine, "connect", _read_only_pragmas)
+    try:
+        with engine.connect() as conn:
+            current = migrate.current_revision(conn)
+    except Exception:
+        engine.dispose()
+        raise
+    if current != migrate.head_revision():
+        engine.dispose()
+        raise UserError(f"{reason}（{db}），而它需要先升级结构才能由本版本打开。"
+                        "请取消只读（或复制到可写的位置）后再打开。")
+    store = Store(db, engine, operator)
+    store.read_only = (f"{reason}（{db}），已以只读方式打开：可以查看、导出和打印，不能保存"
+                       "修改。要修改，请取消文件的只读属性（或复制到可写的位置）后重新打开。")
+    return store
 
 
 def _migrate(engine: Engine, db: Path, fresh: bool) -> None:

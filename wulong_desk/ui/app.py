@@ -162,7 +162,8 @@ def _open(db_path: Path, operator: str) -> Store:
     from wulong_desk.store import open_store
 
     store = open_store(db_path, operator)
-    compute_missing(store)
+    if not store.read_only:
+        compute_missing(store)
     return store
 
 
@@ -174,5 +175,7 @@ def _attach(window: MainWindow, store: Store) -> None:
 
 
 def _ready(window: MainWindow) -> None:
+    if window.store is not None and window.store.read_only:
+        QMessageBox.information(window, "只读打开", window.store.read_only)
     window.offer_first_start()
     window.housekeeping.offer_drafts()
