@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from wulong_desk.cli import main as cli_main
 from wulong_desk.errors import InputError
-from wulong_desk.rules import default_standards, read_request
-from wulong_desk.rules.compute import compute
+
+# (compute through the package first: importing the module wulong_desk.rules.compute before
+# the package's lazy name is resolved would leave the package's `compute` naming the module)
+from wulong_desk.rules import compute, default_standards, read_request
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_AREA, MAX_PARTS, MAX_PRICE, FieldReader
 
@@ -173,3 +175,28 @@ def test_a_form_reader_normalises_what_a_person_types():
     assert reader.integer({"n": "２"}, "n", "x") == 2
     assert reader.decimal({"area": "٨٠"}, "area", "case.parts[0]", required=True) is None
     assert "阿拉伯数字" in reader.problems[0].message
+
+
+def test_the_largest_household_the_bounds_allow_is_saved(tmp_path):
+    # before: values within range made import-cases fail with OverflowError (exit 1)
+    from store_helpers import case_form, project_form
+
+    from wulong_desk.services import cases, projects
+    from wulong_desk.services.search import search_cases
+    from wulong_desk.store import open_memory
+
+    store = open_memory("测试")
+    try:
+        project_id = projects.create_project(store, project_form(1))
+        form = case_form(1, "MAX-1")
+        form["case"]["parts"] = [{
+            "use": "commercial", "area": str(MAX_AREA), "unit_price": str(MAX_PRICE),
+            "decoration_value": "10000000000", "gas_cost": "10000000000",
+            "gas_accounts": "10000", "business_eligible": True, "manufacturing": True,
+        }] * MAX_PARTS
+        cases.save_case(store, project_id, form)
+        with store.read() as session:
+            [row] = search_cases(session, project_id)
+        assert row.total is not None and row.total > 0
+    finally:
+        store.close()
