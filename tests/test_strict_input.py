@@ -200,3 +200,46 @@ def test_the_largest_household_the_bounds_allow_is_saved(tmp_path):
         assert row.total is not None and row.total > 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("area", "3,6", "千位分隔符"), ("area", "1_000", "下划线"), ("area", "٨٠", "阿拉伯数字"),
+    ("water_accounts", "1E+9999999", "数值过大"),
+])
+def test_a_package_is_read_strictly(tmp_path, field, value, reason):
+    from store_helpers import case_form, project_form
+
+    from wulong_desk.services import cases, projects
+    from wulong_desk.services.packages import export_cases, import_cases
+    from wulong_desk.store import open_memory
+
+    office = open_memory("内业")
+    project_id = projects.create_project(office, project_form(1))
+    cases.save_case(office, project_id, case_form(1, "P-1"))
+    out = tmp_path / "p.json"
+    export_cases(office, project_id, out)
+    office.close()
+    package = json.loads(out.read_text(encoding="utf-8"))
+    package["cases"][0]["case"]["parts"][0][field] = value
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    laptop = open_memory("外业")
+    try:
+        with pytest.raises(InputError) as caught:
+            import_cases(laptop, out)
+        [problem] = caught.value.problems
+        assert problem.path == f"cases[0].case.parts[0].{field}" and reason in problem.message
+        assert projects.list_projects(laptop) == []
+    finally:
+        laptop.close()
+
+
+def test_text_with_control_characters_is_refused_by_field():
+    # a name with \x01 from a package was accepted, then broke every ledger export
+    from store_helpers import case_form
+
+    from wulong_desk.services.case_form import check_form
+
+    form = case_form(1, "C-1", address="芙蓉路\x1b[2J1号")
+    form["owners"][0]["name"] = "张\x01三"
+    paths = {p.path: p.message for p in check_form(form)}
+    assert "控制字符" in paths["owners[0].name"] and "控制字符" in paths["address"]
