@@ -179,3 +179,23 @@ def test_a_killed_agreement_batch_leaves_an_owner_only_folder_removed_at_next_st
     assert not staging.exists()
     assert list(temp_root().iterdir()) == []
     assert list(out.iterdir()) == []
+
+
+def test_copies_holding_personal_data_are_owner_only(tmp_path, store):
+    import os
+    import stat
+
+    from wulong_desk.services.exports import export_documents
+    from wulong_desk.services.packages import export_cases
+    from wulong_desk.store import backups, open_store
+
+    project_id = _project_with(store, ["M-1"])
+    export_ledger(store, project_id, tmp_path / "ledger.xlsx", public=False, operator="x")
+    export_cases(store, project_id, tmp_path / "cases.json")
+    result = export_documents(store, project_id, tmp_path / "docs")
+    db = tmp_path / "w.sqlite"
+    open_store(db, "x").close()
+    made = [tmp_path / "ledger.xlsx", tmp_path / "cases.json", *result.files,
+            backups.backup(db), db]
+    for path in made:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
