@@ -179,3 +179,23 @@ def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path, monkey
         backups.check_file(db)
     monkeypatch.setattr(sqlite3, "connect", real)
     assert "网络驱动器已断开" in str(caught.value) and "损坏" not in str(caught.value)
+
+
+def test_a_read_only_folder_needs_no_lock_to_be_read(tmp_path, monkeypatch):
+    from wulong_desk import instance_lock
+
+    db = tmp_path / "w.sqlite"
+    db.write_bytes(b"")
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    lock = instance_lock.acquire(db, instance_lock.COMMAND)
+    lock.unlock()  # nothing held, nothing to let go
+    db.unlink()
+    with pytest.raises(Exception, match="无法建立锁文件"):
+        instance_lock.acquire(db, instance_lock.COMMAND)  # a new database cannot be made there

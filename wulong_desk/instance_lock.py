@@ -9,6 +9,7 @@ the next one sees.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 from pathlib import Path
@@ -27,7 +28,7 @@ def lock_path(db_path: Path) -> Path:
 class InstanceLock:
     """A held lock; `unlock()` lets it go (closing the process does too)."""
 
-    def __init__(self, path: Path, fd: int):
+    def __init__(self, path: Path, fd: int | None):
         self.path = path
         self._fd: int | None = fd
 
@@ -88,6 +89,10 @@ def acquire(db_path: Path, kind: str = WINDOW) -> InstanceLock:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and db_path.exists():
+            # a read-only folder: nobody can change the database there, so there is nothing
+            # to keep apart; it is opened read-only (with a notice) without a lock
+            return InstanceLock(path, None)
         raise UserError(f"无法建立锁文件 {path}（文件夹只读或没有权限）") from exc
     if not _try_lock(fd):
         os.close(fd)
