@@ -243,3 +243,17 @@ def test_text_with_control_characters_is_refused_by_field():
     form["owners"][0]["name"] = "张\x01三"
     paths = {p.path: p.message for p in check_form(form)}
     assert "控制字符" in paths["owners[0].name"] and "控制字符" in paths["address"]
+
+
+def test_a_project_form_is_read_like_a_case_form():
+    from store_helpers import project_form
+
+    from wulong_desk.services.projects import read_project_form
+
+    with pytest.raises(InputError) as caught:
+        read_project_form(project_form(1, name="示范\x07项目", residential_extra_area="1_0"))
+    paths = {p.path: p.message for p in caught.value.problems}
+    assert "控制字符" in paths["project.name"]
+    assert "下划线" in paths["project.residential_extra_area"]
+    typed = read_project_form(project_form(1, residential_extra_area="５"))
+    assert typed["residential_extra_area"] == Decimal("5")

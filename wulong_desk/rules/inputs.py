@@ -7,6 +7,7 @@ sees all of them at once. Numbers are read exactly: JSON numbers must arrive as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -60,6 +61,8 @@ MAX_COUNT = 10000  # accounts, months: a count above this is a typing slip
 MAX_PARTS = 50     # house parts of one household
 MAX_EQUIPMENT = 500
 MAX_HOUSES = 20    # exchange houses of one household
+# invisible characters no workbook or document can hold (tab and line breaks are text)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIMITS = {"area": MAX_AREA, "inner_area": MAX_AREA, "land_area": MAX_AREA,
            "unit_price": MAX_PRICE, "land_unit_price": MAX_PRICE}
 _QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}

@@ -12,7 +12,6 @@ reported by the stored result's problems instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from wulong_desk.idcard import id_problem
-from wulong_desk.rules.inputs import CASE_FIELDS, FieldReader, InputError, Problem
+from wulong_desk.rules.inputs import (
+    CASE_FIELDS,
+    CONTROL_CHARACTERS,
+    FieldReader,
+    InputError,
+    Problem,
+)
 from wulong_desk.rules.model import EXCHANGE, METHODS, RESIDENTIAL, USES
 from wulong_desk.services.contract import case_to_contract
 from wulong_desk.store.models import (
@@ -33,7 +38,6 @@ from wulong_desk.store.models import (
     Person,
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text
 FORM_FIELDS = ("uuid", "case_no", "title_no", "address", "remarks", "status", "owners", "case",
                "exchange_locations", "base")
 
@@ -51,7 +55,7 @@ def _text(reader: FieldReader, data: dict[str, Any], key: str, path: str, *,
     value = raw.strip()
     if len(value) > limit:
         reader.fail(f"{path}.{key}" if path else key, f"不能超过{limit}个字")
-    elif _CONTROL.search(value):  # invisible, and no workbook or document can hold them
+    elif CONTROL_CHARACTERS.search(value):  # invisible, and no workbook or document can hold them
         reader.fail(f"{path}.{key}" if path else key, "不能含控制字符（不可见的特殊字符）")
     return value
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules import InputError, default_standards
-from wulong_desk.rules.inputs import FieldReader, Problem, read_project
+from wulong_desk.rules.inputs import CONTROL_CHARACTERS, FieldReader, Problem, read_project
 from wulong_desk.services.calculation import recompute
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.store import Store
@@ -39,7 +39,7 @@ def read_project_form(form: Any) -> dict[str, Any]:
     """Check a project form; return column values or raise InputError naming each field."""
     if not isinstance(form, dict):
         raise InputError([Problem("project", "应为 JSON 对象")])
-    reader = FieldReader()
+    reader = FieldReader(typed=True)  # numbers as a person types them (full-width digits too)
     contract = {k: v for k, v in form.items() if k not in IDENTITY_FIELDS}
     options, _standard = read_project(contract, default_standards(), None, reader)
     name = form.get("name")
@@ -52,6 +52,9 @@ def read_project_form(form: Any) -> dict[str, Any]:
             reader.fail(f"project.{key}", "应为文字")
             raw = ""
         values[key] = raw.strip()
+    for key in ("name", "decision_no", "department", "implementer", "appraiser"):
+        if isinstance(form.get(key), str) and CONTROL_CHARACTERS.search(form[key]):
+            reader.fail(f"project.{key}", "不能含控制字符（不可见的特殊字符）")
     values["signing_start"] = reader.day(form, "signing_start", "project", required=False)
     values["move_deadline"] = reader.day(form, "move_deadline", "project", required=False)
     values["old_town"] = reader.boolean(form, "old_town", "project")
