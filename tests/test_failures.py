@@ -199,3 +199,28 @@ def test_a_read_only_folder_needs_no_lock_to_be_read(tmp_path, monkeypatch):
     db.unlink()
     with pytest.raises(Exception, match="无法建立锁文件"):
         instance_lock.acquire(db, instance_lock.COMMAND)  # a new database cannot be made there
+
+
+def test_a_backup_onto_a_full_disk_says_so(tmp_path, monkeypatch):
+    from wulong_desk.errors import UserError
+    from wulong_desk.store import backups, open_store
+
+    db = tmp_path / "w.sqlite"
+    open_store(db, "测试").close()
+    real = sqlite3.connect
+
+    class Full:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def backup(self, target):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            self.conn.close()
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: Full(real(*a, **k)))
+    with pytest.raises(UserError, match="备份失败：磁盘已满") as caught:
+        backups.backup(db, tmp_path / "b.sqlite")
+    assert "没有丢失" in str(caught.value)
+    assert not list(tmp_path.glob(".b.sqlite.*"))  # no half-written copy left

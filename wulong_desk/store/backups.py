@@ -49,11 +49,17 @@ def copy_database(source: Path, target: Path) -> Path:
         replace_atomically(tmp, target)
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"备份失败：{exc}") from exc
+        raise UserError(f"备份失败：{_plain(exc)}") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入备份文件 {target}：{exc.strerror}") from exc
+        raise UserError(f"无法写入备份文件 {target}：{_plain(exc)}") from exc
     return target
+
+
+def _plain(exc: Exception) -> str:
+    from wulong_desk.failures import plain_message
+
+    return plain_message(exc) or str(getattr(exc, "strerror", None) or exc)
 
 
 def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path:

@@ -128,6 +128,12 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
     event.listen(engine, "connect", _sqlite_pragmas)
     try:
         _migrate(engine, db, fresh)
+    except OperationalError as exc:  # locked by another program, a full disk, a drive gone
+        engine.dispose()
+        plain = plain_message(exc)
+        if plain is None:
+            raise
+        raise UserError(f"无法打开数据库 {db}：{plain}") from exc
     except Exception:
         engine.dispose()
         raise
