@@ -257,3 +257,38 @@ def test_a_project_form_is_read_like_a_case_form():
     assert "下划线" in paths["project.residential_extra_area"]
     typed = read_project_form(project_form(1, residential_extra_area="５"))
     assert typed["residential_extra_area"] == Decimal("5")
+
+
+def _amounts(top: Decimal) -> st.SearchStrategy[str]:
+    return st.decimals(min_value=Decimal("0.01"), max_value=top, places=2).map(str)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(area=_amounts(MAX_AREA), inner=_amounts(MAX_AREA), price=_amounts(MAX_PRICE),
+       money=_amounts(Decimal("10000000000")), count=st.integers(0, 10000),
+       use=st.sampled_from(["residential", "commercial", "production"]),
+       method=st.sampled_from(["money", "exchange"]), flag=st.booleans())
+def test_every_value_within_the_bounds_computes(area, inner, price, money, count, use, method,
+                                                 flag):
+    # a residential part's inner area may not exceed its area: that one is refused by name
+    part = {"use": use, "area": area, "inner_area": inner, "unit_price": price,
+            "decoration_value": money, "gas_cost": money, "water_accounts": count,
+            "power_accounts": count, "gas_accounts": count, "business_eligible": flag,
+            "manufacturing": flag}
+    req = request(method=method, parts=[part] * 3, land_area=area, land_unit_price=price,
+                  moved_on_time=flag, signed_on="2023-06-02",
+                  equipment=[{"name": "设备", "reusable": flag, "net_value": money,
+                              "assessed_value": money}])
+    if method == "exchange":
+        req["case"]["exchange"] = {"houses": [{"area": area, "unit_price": price}],
+                                   "transition_months": count, "turnover_house": flag,
+                                   "interruption_months": count, "overdue_months": count}
+    try:
+        options, case, standard = read_request(req, default_standards())
+    except InputError as exc:
+        assert {p.path for p in exc.problems} <= {f"case.parts[{i}].inner_area"
+                                                  for i in range(3)}
+        return
+    breakdown = compute(case, options, standard)
+    assert abs(breakdown.totals["total"]) * 100 < 2 ** 63
+    assert abs(breakdown.settlement["net_payable"]) * 100 < 2 ** 63
