@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
 )
-from store_helpers import project_form
+from store_helpers import project_form, walk_to
 
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
@@ -175,7 +175,7 @@ def test_signed_case_refuses_an_edit_until_unlocked(qtbot, store):
     from store_helpers import case_form
 
     saved = cases.save_case(store, project_id, case_form(2))
-    cases.set_status(store, saved.case_id, "signed")
+    walk_to(store, saved.case_id, "signed")
     editor = CaseEditor(store, project_id, saved.case_id)
     qtbot.addWidget(editor)
     editor.show()

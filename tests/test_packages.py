@@ -131,7 +131,7 @@ def test_not_a_package(tmp_path, office):
     store, _ = office
     bad = tmp_path / "x.json"
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
-    with pytest.raises(UserError, match="wulong-desk-cases/1"):
+    with pytest.raises(UserError, match=FORMAT):
         import_cases(store, bad)
 
 

@@ -118,6 +118,9 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
     }
 
 
+DEMO_REASON = "演示数据：虚构住户直接建在当前阶段"
+
+
 def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
     """Create the demo project; returns its id."""
     rng = random.Random(seed)
@@ -126,5 +129,5 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
         project = create_in_session(session, dict(DEMO_PROJECT))
         for n in range(households):
             save_in_session(session, get_project(session, project.id),
-                            household(rng, n, deadline))
+                            household(rng, n, deadline), reason=DEMO_REASON)
         return project.id

@@ -1,8 +1,9 @@
-"""The audit trail and the lock on signed cases, enforced for every flush of every session.
+"""The audit trail, written for every flush of every session.
 
 Every create, update and delete of a project, case, person, part, equipment item or exchange
-house records the operator, the time, the entity, the field and old → new. Money-relevant edits
-to a case at 已签约 or later are refused unless the case was unlocked with a reason.
+house records the operator, the time, the entity, the field and old → new. What a change to a
+case may be (the lock on signed cases, the lifecycle) is decided by `services.cases`, the one
+owner of case changes, before anything reaches the session; this module only records.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
 from wulong_desk.store.models import (
-    STATUSES,
     AuditEntry,
     Case,
     Equipment,
@@ -32,20 +32,7 @@ ENTITY_NAMES: dict[type, str] = {
     Equipment: "equipment", ExchangeHouse: "exchange_house",
 }
 NOT_AUDITED = {"search_text", "updated_at", "created_at", "exchanged_hash", "unlocked_reason",
-               "id"}
-CASE_MONEY_FIELDS = {
-    "method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
-    "land_unit_price", "transition_months", "turnover_house", "interruption_months",
-    "overdue_months", "project_id",
-}
-PROJECT_MONEY_FIELDS = {
-    "announced_on", "signing_deadline", "zone", "guide_reward_for", "residential_extra_area",
-    "nonresidential_guide_rate", "manufacturing_uplift", "equipment_rate",
-    "maintenance_fund_rate",
-}
-CHILD_MONEY_TYPES = (HousePart, Equipment, ExchangeHouse)
-
-
+               "id", "version", "version_trail"}
 class CaseLockedError(UserError):
     """A money-relevant change to a signed case that was not unlocked."""
 
@@ -98,50 +85,6 @@ def _owner_ids(obj: Any) -> tuple[int | None, int | None]:
     return case.project_id, case.id
 
 
-def _refuse(case: Case, what: str) -> None:
-    raise CaseLockedError(
-        f"案卷 {case.case_no} 已签约，已锁定：不能修改{what}。如确需更正，请先填写理由解锁。")
-
-
-def _check_locks(session: Session) -> None:
-    for obj in list(session.dirty) + list(session.new) + list(session.deleted):
-        if isinstance(obj, Case) and obj in session.dirty:
-            state = inspect(obj)
-            was = state.attrs["status"].history.deleted
-            previous_status = was[0] if was else obj.status
-            if STATUSES.index(previous_status) < STATUSES.index("signed") or obj.unlocked_reason:
-                continue
-            changed = {key for key, _, _ in _changes(obj)} & CASE_MONEY_FIELDS
-            if STATUSES.index(obj.status) < STATUSES.index("signed"):
-                changed.add("status")  # taking back a signature needs an unlock too
-            if obj.status == "moved" and previous_status != "moved":
-                changed.discard("moved_on_time")  # recording the move is the workflow step
-            if changed:
-                _refuse(obj, "影响补偿金额的字段（" + "、".join(sorted(changed)) + "）")
-        elif isinstance(obj, CHILD_MONEY_TYPES):
-            case = _case_of(obj)
-            if case is None or case.unlocked_reason or inspect(case).pending:
-                continue
-            status = inspect(case).attrs["status"].history.deleted
-            status_before = status[0] if status else case.status
-            if STATUSES.index(status_before) >= STATUSES.index("signed"):
-                if obj in session.dirty and not _changes(obj):
-                    continue
-                _refuse(case, "房屋、设备或调换房屋的数据")
-        elif isinstance(obj, Project) and obj in session.dirty:
-            changed = {key for key, _, _ in _changes(obj)} & PROJECT_MONEY_FIELDS
-            if changed and obj.id is not None:
-                locked = session.execute(
-                    select(Case.case_no).where(
-                        Case.project_id == obj.id,
-                        Case.status.in_(STATUSES[STATUSES.index("signed"):]),
-                        Case.unlocked_reason.is_(None)).limit(1)).scalar()
-                if locked:
-                    raise CaseLockedError(
-                        f"项目已有已签约案卷（如 {locked}），不能修改影响金额的项目选项"
-                        f"（{'、'.join(sorted(changed))}）")
-
-
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
     operator = session.info.get("operator") or "未署名"
     at = now_utc()
@@ -170,11 +113,10 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def install(session_class: type[Session] | Any) -> None:
-    """Attach the lock check (before flush) and the audit writer (after flush)."""
+    """Attach the time stamps (before flush) and the audit writer (after flush)."""
 
     @event.listens_for(session_class, "before_flush")
     def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-        _check_locks(session)
         stamp = now_utc()
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Project | Case) and (obj in session.new or _changes(obj)):
@@ -190,9 +132,10 @@ def install(session_class: type[Session] | Any) -> None:
 
 
 def record(session: Session, action: str, case: Case, field: str, old: str | None,
-           new: str | None, reason: str | None) -> None:
-    """An explicit audit entry (unlock, relock) that is not a plain field change."""
+           new: str | None, reason: str | None, *, entity: str = "case") -> None:
+    """An explicit audit entry that is not a plain field change: unlock, relock, a stage change
+    with its reason, a 重算 or 更正 of the figures (old → new), 作废, a removed case."""
     session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator") or "未署名",
-                           action=action, entity="case", entity_id=case.id,
+                           action=action, entity=entity, entity_id=case.id,
                            project_id=case.project_id, case_id=case.id, field=field, old=old,
                            new=new, reason=reason))
