@@ -121,6 +121,8 @@ def check_transition(project: Project, case: Case, old: str, new: str, reason: s
         raise TransitionError("status: 作废请用“作废”操作（须写明理由），不能直接改状态")
     if old == VOID and new != VOID:
         raise TransitionError(f"status: 案卷 {case.case_no} 已作废，不能再改为{label(new)}")
+    if new == "presigned" and new != old and not project.old_town:
+        raise TransitionError("status: 只有旧城区改建项目可以预签（办法第二十三条）")
     why = None
     if needs_reason(project, old, new):
         direction = "退回" if stage_index(new) < stage_index(old) else "跳过阶段"

@@ -224,7 +224,10 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                                ).scalar_one_or_none()
         try:
             incoming = normalized_hash(entry)
-            ancestry = _hashes(entry.get("trail")) + _hashes([entry.get("base")])
+            # the versions it was built on: its trail, its base, and the version it claims (a
+            # package edited after export descends from that one)
+            ancestry = _hashes(entry.get("trail")) + _hashes([entry.get("base"),
+                                                              entry.get("version")])
             if case is None:
                 case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]},
                                        reason=SYNC_REASON)
