@@ -107,7 +107,7 @@ def test_the_editor_path_cannot_remove_a_row_after_a_correction_relocked_the_cas
     cases.save_case(store, project_id, form, case_id)   # the correction, then locked again
     _, _, corrected = record_of(store, "A-001")
     form["case"]["parts"].pop()
-    with pytest.raises(CaseLockedError, match="case.parts（2 行 → 1 行）"):
+    with pytest.raises(CaseLockedError, match=r"case\.parts（2 行 → 1 行）"):
         cases.save_case(store, project_id, form, case_id)
     assert record_of(store, "A-001")[2] == corrected
 
@@ -228,8 +228,8 @@ def test_preview_of_odd_flags_equals_the_saved_record(store):
     saved = cases.save_case(store, project_id, form)
     with store.read() as session:
         record = stored_breakdown(cases.get_case(session, saved.case_id))
-    assert [(l["code"], l["amount"]) for l in shown["lines"]] == \
-        [(l["code"], l["amount"]) for l in record["lines"]]
+    assert [(line["code"], line["amount"]) for line in shown["lines"]] == \
+        [(line["code"], line["amount"]) for line in record["lines"]]
 
 
 # ---- finding 6: the lifecycle cannot be skipped ------------------------------------------
@@ -247,12 +247,12 @@ def test_signing_needs_a_real_date_not_before_the_announcement_nor_in_the_future
         assert record_of(store, "A-001")[1] == "reviewed"
     form = case_form(status="signed")
     form["case"]["signed_on"] = "2023-02-30"
-    with pytest.raises(UserError, match="case.signed_on"):
+    with pytest.raises(UserError, match=r"case\.signed_on"):
         cases.save_case(store, project_id, form, case_id)
 
 
 def test_skipping_or_going_back_needs_a_reason_and_is_audited(store):
-    project_id, case_id = project_with_case(store)
+    _project_id, case_id = project_with_case(store)
     with pytest.raises(UserError, match="跳过阶段，必须写明理由"):
         cases.set_status(store, case_id, "signed")
     cases.set_status(store, case_id, "reviewed", reason="评估与审核已线下完成")
@@ -268,7 +268,7 @@ def test_skipping_or_going_back_needs_a_reason_and_is_audited(store):
 
 
 def test_presign_only_for_old_town_projects_and_before_the_announcement(store):
-    project_id, case_id = project_with_case(store)
+    _project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "reviewed")
     with pytest.raises(UserError, match="只有旧城区改建项目可以预签"):
         cases.set_status(store, case_id, "presigned")
@@ -294,7 +294,7 @@ def test_a_package_cannot_move_a_signing_date(demo, tmp_path):
     out = tmp_path / "p.json"
     export_cases(demo, 1, out)
     edit_package(out, case_no, lambda e: e["case"].update(signed_on="2020-05-10"))
-    with pytest.raises(UserError, match="case.signed_on"):
+    with pytest.raises(UserError, match=r"case\.signed_on"):
         import_cases(demo, out)
     assert record_of(demo, case_no)[2] == before
 
@@ -302,7 +302,7 @@ def test_a_package_cannot_move_a_signing_date(demo, tmp_path):
 # ---- finding 9: remove and void -----------------------------------------------------------
 
 def test_an_unsigned_case_is_deleted_and_can_be_brought_back(store):
-    project_id, case_id = project_with_case(store)
+    _project_id, case_id = project_with_case(store)
     cases.delete_case(store, case_id)
     with store.read() as session:
         assert session.get(Case, case_id) is None
