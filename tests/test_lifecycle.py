@@ -9,7 +9,10 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from store_helpers import case_form, project_form, project_with_case, walk_to
+from strategies import calc_request
 
 from wulong_desk.errors import UserError
 from wulong_desk.paths import resources_dir
@@ -216,8 +219,10 @@ def test_a_correction_is_audited_line_by_line_and_relocks(store):
 def test_preview_of_odd_flags_equals_the_saved_record(store):
     from wulong_desk.services.preview import preview
 
-    project_id = projects.create_project(store, project_form())
+    project_id = projects.create_project(store, project_form(manufacturing_uplift="0.2"))
     form = case_form(case_no="ODD-1")
+    form["case"]["method"] = "money"
+    form["case"]["parts"][0]["business_eligible"] = True
     form["case"]["parts"][0]["manufacturing"] = True     # meaningless on a residential part
     form["case"]["parts"][0]["gas_cost"] = "999"          # likewise
     with store.read() as session:
@@ -333,3 +338,51 @@ def test_a_signed_case_can_only_be_voided_with_a_reason(store):
     assert voids[0].reason == "被征收人去世，协议由继承人重签"
     with pytest.raises(UserError, match="已锁定"):
         cases.set_status(store, case_id, "signed", reason="想恢复成已签约")
+
+
+# the same property over generated cases, each with flags that mean nothing where they stand
+_ODD = st.fixed_dictionaries({"manufacturing": st.booleans()}, optional={
+    "gas_cost": st.sampled_from(["0", "999.50"]), "inner_area": st.sampled_from(["1.00", "30.00"]),
+    "business_eligible": st.booleans()})
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(request=calc_request(), odd=st.lists(_ODD, min_size=4, max_size=4),
+       money_exchange=st.booleans())
+def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchange):
+    from wulong_desk.services.preview import preview
+
+    store = open_memory("性质测试")
+    try:
+        form_project = {"name": "性质", **{k: str(v) for k, v in request["project"].items()}}
+        try:
+            project_id = projects.create_project(store, form_project)
+        except UserError:
+            return   # a project the checks refuse is not what this property is about
+        case = request["case"]
+        for part, extra in zip(case["parts"], odd, strict=False):
+            part.update(extra)
+        if money_exchange and case["method"] == "money":   # an exchange block on a money case
+            case["exchange"] = {"houses": [{"area": "50.00", "unit_price": "3000"}]}
+        form = {"case_no": "P-1", "owners": [], "case": case}
+        with store.read() as session:
+            from wulong_desk.services.contract import project_to_contract
+
+            contract = project_to_contract(cases.get_project(session, project_id))
+        shown = preview(contract, form)
+        try:
+            saved = cases.save_case(store, project_id, form)
+        except UserError:
+            assert shown.result is None
+            return
+        with store.read() as session:
+            record = stored_breakdown(cases.get_case(session, saved.case_id))
+        if shown.result is None:
+            assert record is None
+        else:
+            assert record is not None
+            assert shown.result["lines"] == record["lines"]
+            assert shown.result["totals"] == record["totals"]
+    finally:
+        store.close()
