@@ -216,15 +216,65 @@ def test_unsaved_changes_are_not_lost_silently(qtbot, store, monkeypatch):
     assert editor.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save) is not None
 
 
-def test_first_start_offers_demo_data(qtbot, store, monkeypatch):
+def test_first_start_offers_demo_data_in_its_own_database(qtbot, store, isolated_home):
     window = MainWindow(store)
     qtbot.addWidget(window)
     assert window.project_combo.count() == 0
-    window.open_demo()
-    assert window.project_combo.count() == 1
-    window.wait_for_totals()
-    assert window.model.total_count == 36
-    assert "显示 36 户" in window.totals_label.text()
+    demo = window.open_demo()
+    assert demo is not None and demo.store.path == isolated_home / "演示数据.sqlite"
+    assert demo.project_combo.count() == 1
+    demo.wait_for_totals()
+    assert demo.model.total_count == 36
+    assert "显示 36 户" in demo.totals_label.text()
+    # the user's own database was not touched (finding 9)
+    assert projects.list_projects(store) == []
+    assert window.project_combo.count() == 0
+    assert window.open_demo() is demo    # opened once, brought forward after
+    demo.close()
+
+
+def test_a_closed_case_opens_again(qtbot, store):
+    create_demo(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    case_id = window.model.case_id(0)
+    editor = window.open_case(case_id)
+    editor.close()
+    assert not editor.isVisible()
+    again = window.open_case(case_id)
+    assert again is not editor and again.isVisible()     # not the hidden one raised (finding 7)
+    again.close()
+
+
+def test_deleting_and_voiding_from_the_case_list(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    project_id = projects.create_project(store, project_form(2))
+    from store_helpers import case_form
+
+    first = cases.save_case(store, project_id, case_form(2, case_no="A-001")).case_id
+    cases.save_case(store, project_id, case_form(2, case_no="A-002"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert window.project_combo.currentText().endswith("（2户）")
+    window.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    window.remove_selected()
+    assert window.model.rowCount() == 1
+    assert window.project_combo.currentText().endswith("（1户）")   # the count stays current
+    second = window.model.case_id(0)
+    walk_to(store, second, "signed")
+    window.apply_filter()
+    window.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("协议解除，另行重签", True)))
+    window.remove_selected()
+    with store.read() as session:
+        assert cases.get_case(session, second).status == "void"
+    assert window.model.rows[0].status == "void"
+    assert window.model.data(window.model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    assert any(e.action == "remove" for e in cases.history(store, first))
 
 
 def test_status_filter_and_sorting(qtbot, store):
