@@ -132,3 +132,25 @@ def test_a_voided_case_leaves_the_rows_and_totals_and_is_listed_apart(demo, tmp_
     voided = [r[0] for r in wb[VOID_SHEET].iter_rows(min_row=2, values_only=True)]
     assert voided == [case_no]
     assert verify(db, out).returncode == 0
+
+
+def test_the_command_line_follows_the_same_lifecycle(demo):
+    db, _ = demo
+    cases_json = run_cli("cases", "--project", "1", "--db", str(db), "--json").stdout
+    import json
+
+    rows = json.loads(cases_json)
+    unsigned = next(r for r in rows if r["status"] == "surveyed" and r["total"] is not None)
+    signed = next(r for r in rows if r["status"] == "signed")
+    skip = run_cli("set-status", "--case", str(unsigned["id"]), "--to", "signed", "--db", str(db))
+    assert skip.returncode != 0 and "必须写明理由" in skip.stderr
+    assert run_cli("delete-case", "--case", str(signed["id"]), "--db", str(db)).returncode != 0
+    moved = run_cli("set-status", "--case", str(signed["id"]), "--to", "moved", "--db", str(db))
+    assert moved.returncode != 0 and "搬迁日期" in moved.stderr
+    ok = run_cli("void", "--case", str(signed["id"]), "--reason", "协议解除，另行重签",
+                 "--db", str(db))
+    assert ok.returncode == 0, ok.stderr
+    gone = run_cli("delete-case", "--case", str(unsigned["id"]), "--db", str(db))
+    assert gone.returncode == 0, gone.stderr
+    history = run_cli("history", "--case", str(signed["id"]), "--db", str(db)).stdout
+    assert "理由：协议解除，另行重签" in history
