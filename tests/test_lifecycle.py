@@ -386,3 +386,13 @@ def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchan
             assert shown.result["totals"] == record["totals"]
     finally:
         store.close()
+
+
+def test_a_case_created_past_the_first_stage_is_audited_with_the_reason(demo):
+    from wulong_desk.services.demo import DEMO_REASON
+
+    case_id, status, _ = record_of(demo, "FR-0001")
+    assert status == "signed"
+    moves = [(e.old, e.new, e.reason) for e in cases.history(demo, case_id)
+             if e.action == "status"]
+    assert moves == [("surveyed", "signed", DEMO_REASON)]

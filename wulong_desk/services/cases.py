@@ -139,13 +139,14 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
       `reason`, and the new stage's data is checked.
     """
     creating = case is None
-    scratch = form_to_case(form)   # raises InputError naming every field
     session.info.setdefault("form_warnings", [])
     old_status = "surveyed" if case is None else case.status
-    new_status = scratch.status
     correcting = case is not None and is_frozen(old_status) and bool(case.unlocked_reason)
     frozen = case is not None and case.locked
     if frozen and case is not None:
+        # checked on a scratch copy first, so a refused change touches nothing
+        scratch = form_to_case(form)   # raises InputError naming every field
+        new_status = scratch.status
         if new_status != old_status and not (new_status in next_stages(project, old_status)
                                              and is_signed(old_status)):
             _refuse(case, f"改为{label(new_status)}")
@@ -165,7 +166,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         before_hash = content_hash(case_to_form(case))
         before_figures = _figures(case.result)
     with session.no_autoflush:
-        apply_form(session, case, form)
+        apply_form(session, case, form)   # raises InputError (naming every field) before writing
         duplicate = session.execute(
             select(Case.id).where(Case.project_id == project.id, Case.case_no == case.case_no,
                                   Case.id != (case.id or -1))).first()
@@ -178,7 +179,6 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
     why = check_transition(project, case, old_status, case.status,
                            reason or (case.unlocked_reason if correcting else None),
                            computed=computed, recheck=correcting)
-    session.flush()
     if correcting:
         _audit_figures(session, case, "correct", before_figures, case.unlocked_reason)
         case.unlocked_reason = None
@@ -187,13 +187,13 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         _audit_figures(session, case, "recompute", before_figures, None)
     if why:
         audit.record(session, "status", case, "status", old_status, case.status, why)
-    after_hash = content_hash(case_to_form(case))
-    if after_hash != before_hash:
-        trail = json.loads(case.version_trail or "[]")
-        if before_hash is not None and (not trail or trail[-1] != before_hash):
-            trail.append(before_hash)
-        case.version_trail = json.dumps([*trail, after_hash][-TRAIL_LIMIT:])
-        if not creating:
+    if not creating:   # a new case's trail starts with its current version (see trail_of)
+        after_hash = content_hash(case_to_form(case))
+        if after_hash != before_hash:
+            trail = json.loads(case.version_trail or "[]")
+            if not trail or trail[-1] != before_hash:
+                trail.append(before_hash)
+            case.version_trail = json.dumps([*trail, after_hash][-TRAIL_LIMIT:])
             case.version = (case.version or 1) + 1
     return case
 

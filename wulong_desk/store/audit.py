@@ -127,6 +127,15 @@ def install(session_class: type[Session] | Any) -> None:
     @event.listens_for(session_class, "after_flush")
     def _after_flush(session: Session, flush_context: Any) -> None:
         rows = _audit_rows(session)
+        waiting = []
+        for case, row in session.info.pop("pending_audit", []):
+            if case.id is None:
+                waiting.append((case, row))
+            else:
+                rows.append(row | {"entity_id": case.id, "project_id": case.project_id,
+                                   "case_id": case.id})
+        if waiting:
+            session.info["pending_audit"] = waiting
         if rows:
             session.connection().execute(insert(AuditEntry.__table__), rows)
 
@@ -134,8 +143,14 @@ def install(session_class: type[Session] | Any) -> None:
 def record(session: Session, action: str, case: Case, field: str, old: str | None,
            new: str | None, reason: str | None, *, entity: str = "case") -> None:
     """An explicit audit entry that is not a plain field change: unlock, relock, a stage change
-    with its reason, a 重算 or 更正 of the figures (old → new), 作废, a removed case."""
-    session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator") or "未署名",
-                           action=action, entity=entity, entity_id=case.id,
-                           project_id=case.project_id, case_id=case.id, field=field, old=old,
-                           new=new, reason=reason))
+    with its reason, a 重算 or 更正 of the figures (old → new), 作废, a removed case.
+
+    A case not yet flushed has no id: its entry is written by the flush that inserts it."""
+    row = {"at": now_utc(), "operator": session.info.get("operator") or "未署名",
+           "action": action, "entity": entity, "field": field, "old": old, "new": new,
+           "reason": reason}
+    if case.id is None:
+        session.info.setdefault("pending_audit", []).append((case, row))
+        return
+    session.add(AuditEntry(entity_id=case.id, project_id=case.project_id, case_id=case.id,
+                           **row))
