@@ -287,3 +287,33 @@ def test_status_filter_and_sorting(qtbot, store):
     window.model.sort(6, Qt.SortOrder.DescendingOrder)
     totals = [r.total for r in window.model.rows if r.total is not None]
     assert totals == sorted(totals, reverse=True)
+
+
+def test_the_editor_asks_why_a_stage_is_skipped_and_records_the_move_out(qtbot, store):
+    from store_helpers import case_form
+
+    project_id = projects.create_project(store, project_form(2))
+    case_id = cases.save_case(store, project_id, case_form(2)).case_id
+    editor = CaseEditor(store, project_id, case_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.ui.statusCombo.setCurrentIndex(editor.ui.statusCombo.findData("reviewed"))
+    asked = []
+    editor.ask_reason = lambda title, prompt: asked.append(prompt) or None
+    assert not editor.save()                      # no reason given: nothing saved
+    assert asked and "已审核" in asked[0]
+    editor.ask_reason = lambda title, prompt: "评估审核已在线下完成"
+    assert editor.save()
+    assert [e.reason for e in cases.history(store, case_id) if e.action == "status"] == \
+        ["评估审核已在线下完成"]
+    walk_to(store, case_id, "signed")
+    editor.load()
+    assert editor.locked and editor.movedCheck.isEnabled()
+    editor.ui.statusCombo.setCurrentIndex(editor.ui.statusCombo.findData("moved"))
+    editor.movedCheck.setChecked(True)
+    editor.movedDate.setDate(QDate(2023, 7, 20))
+    assert editor.save()
+    with store.read() as session:
+        case = cases.get_case(session, case_id)
+        assert case.status == "moved" and case.moved_on.isoformat() == "2023-07-20"
+    editor.close()

@@ -464,7 +464,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QInputDialog
 
         from wulong_desk.services import cases as case_service
-        from wulong_desk.statuses import is_signed
+        from wulong_desk.statuses import is_signed, is_void
 
         case_id = self.current_case_id()
         if case_id is None or self.store is None:
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
                 if not ok:
                     return
                 case_service.void_case(self.store, case_id, reason)
-            elif status == "void":
+            elif is_void(status):
                 QMessageBox.information(self, "已作废", f"案卷 {case_no} 已作废。")
                 return
             else:
