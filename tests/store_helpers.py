@@ -27,7 +27,7 @@ def project_with_case(store: Store, n: int = 2) -> tuple[int, int]:
 
 def walk_to(store: Store, case_id: int, status: str, **extra: Any) -> None:
     """Move a case forward one stage at a time (as a clerk does) up to `status`."""
-    order = ["assessed", "reviewed", "signed", "moved"]
+    order = ["surveyed", "assessed", "reviewed", "signed", "moved"]
     with store.read() as session:
         current = cases.get_case(session, case_id).status
     for stage in order[order.index(current) + 1 if current in order else 0:

@@ -396,3 +396,22 @@ def test_a_case_created_past_the_first_stage_is_audited_with_the_reason(demo):
     moves = [(e.old, e.new, e.reason) for e in cases.history(demo, case_id)
              if e.action == "status"]
     assert moves == [("surveyed", "signed", DEMO_REASON)]
+
+
+_ALLOWED_STEPS = {("surveyed", "assessed"), ("assessed", "reviewed"), ("reviewed", "signed"),
+                  ("signed", "moved")}   # (a project that is not 旧城区改建: no 预签)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (old, new) for old in ("surveyed", "assessed", "reviewed", "signed", "moved")
+    for new in ("surveyed", "assessed", "reviewed", "presigned", "signed", "moved", "void")
+    if new != old and (old, new) not in _ALLOWED_STEPS])
+def test_every_forbidden_transition_is_refused_without_a_reason(store, old, new):
+    _project_id, case_id = project_with_case(store)
+    walk_to(store, case_id, old, moved_on=date(2023, 7, 20))
+    with store.read() as session:
+        before = cases.get_case(session, case_id).status
+    assert before == old
+    with pytest.raises(UserError):
+        cases.set_status(store, case_id, new, moved_on=date(2023, 7, 20))
+    assert record_of(store, "A-001")[1] == old
