@@ -317,3 +317,24 @@ def test_the_editor_asks_why_a_stage_is_skipped_and_records_the_move_out(qtbot, 
         case = cases.get_case(session, case_id)
         assert case.status == "moved" and case.moved_on.isoformat() == "2023-07-20"
     editor.close()
+
+
+def test_an_impossible_typed_date_is_named_not_changed(qtbot, store):
+    project_id = projects.create_project(store, project_form(2))
+    editor = CaseEditor(store, project_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    ui = editor.ui
+    ui.signedCheck.setChecked(True)
+    focus(qtbot, ui.signedDate)
+    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    type_text("20230230")
+    assert editor.form()["case"]["signed_on"] == "2023-02-30"
+    editor.refresh()
+    assert ui.signedDate.toolTip()                          # the field is marked
+    assert any(p.path == "case.signed_on" for p in editor.last_preview.problems)
+    focus(qtbot, ui.signedDate)
+    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    type_text("20230630")
+    assert editor.form()["case"]["signed_on"] == "2023-06-30"

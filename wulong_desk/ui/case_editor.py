@@ -11,8 +11,8 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QDate, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -110,6 +110,37 @@ class _WriteDraft(QRunnable):
             log().warning("草稿未能保存：%s", type(exc).__name__)
 
 
+class TypedDate(QObject):
+    """Remembers the digits typed into a date box since it got focus. A date edit silently
+    turns an impossible date into a possible one (20230230 becomes 2023-02-03); when the eight
+    digits typed are not the date shown, `impossible()` gives what was typed, so the form
+    carries it and the checker names the field instead."""
+
+    def __init__(self, edit: QDateEdit):
+        super().__init__(edit)
+        self.edit = edit
+        self.digits = ""
+        edit.installEventFilter(self)
+        edit.calendarWidget().clicked.connect(self.reset)
+
+    def reset(self, *_args: object) -> None:
+        self.digits = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.reset()
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            text = event.text()
+            if text.isdigit() and text.isascii():
+                self.digits = (self.digits + text)[-8:]
+        return False
+
+    def impossible(self) -> str | None:
+        if len(self.digits) != 8 or self.digits == self.edit.date().toString("yyyyMMdd"):
+            return None
+        return f"{self.digits[:4]}-{self.digits[4:6]}-{self.digits[6:]}"
+
+
 def _draft_pool() -> QThreadPool:
     pool = getattr(_draft_pool, "pool", None)
     if pool is None:
@@ -181,6 +212,8 @@ class CaseEditor(QDialog):
         row.addWidget(self.movedDate)
         row.addStretch()
         self.ui.basicForm.insertRow(7, "搬迁日期", row)
+        self.typed_signed = TypedDate(self.ui.signedDate)
+        self.typed_moved = TypedDate(self.movedDate)
 
     def _wire(self) -> None:
         ui = self.ui
@@ -305,7 +338,8 @@ class CaseEditor(QDialog):
         case: dict[str, Any] = {
             "method": method,
             "min_housing_eligible": ui.minHousingCheck.isChecked(),
-            "signed_on": (ui.signedDate.date().toString("yyyy-MM-dd")
+            "signed_on": ((self.typed_signed.impossible()
+                           or ui.signedDate.date().toString("yyyy-MM-dd"))
                           if ui.signedCheck.isChecked() else None),
             "moved_on_time": ui.movedOnTimeCheck.isChecked(),
             "parts": parts,
@@ -331,7 +365,8 @@ class CaseEditor(QDialog):
             "address": ui.addressEdit.text().strip(),
             "remarks": ui.remarksEdit.text().strip(),
             "status": ui.statusCombo.currentData(),
-            "moved_on": (self.movedDate.date().toString("yyyy-MM-dd")
+            "moved_on": ((self.typed_moved.impossible()
+                          or self.movedDate.date().toString("yyyy-MM-dd"))
                          if self.movedCheck.isChecked() else None),
             "owners": owners,
             "case": case,
@@ -409,6 +444,7 @@ class CaseEditor(QDialog):
         single = {"case_no": ui.caseNoEdit, "case.land_area": ui.landAreaEdit,
                   "case.land_unit_price": ui.landPriceEdit, "case.method": ui.methodCombo,
                   "case.signed_on": ui.signedDate, "title_no": ui.titleNoEdit,
+                  "moved_on": self.movedDate,
                   "case.exchange.transition_months": ui.transitionSpin,
                   "case.exchange.turnover_house": ui.turnoverCheck}
         for widget in single.values():
