@@ -18,6 +18,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.calculation import recompute
 from wulong_desk.services.case_form import apply_form, case_to_form, form_to_case
 from wulong_desk.services.contract import case_to_contract
+from wulong_desk.services.field_names import LISTS, SINGLE
 from wulong_desk.services.lifecycle import check_transition, clean_reason, label, next_stages
 from wulong_desk.services.search import search_text_for
 from wulong_desk.statuses import VOID, is_frozen, is_signed
@@ -80,12 +81,14 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
+        path = f"case.{key}"
+        name = f"{SINGLE.get(path) or LISTS.get(path) or key} {path}"
         if isinstance(old, list) or isinstance(new, list):
             old_rows, new_rows = len(old or []), len(new or [])
-            changed.append(f"case.{key}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows
-                           else f"case.{key}")
+            changed.append(f"{name}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows
+                           else name)
         else:
-            changed.append(f"case.{key}")
+            changed.append(name)
     return changed
 
 
@@ -120,7 +123,7 @@ def _audit_figures(session: Session, case: Case, action: str, before: dict[str, 
 
 
 def _refuse(case: Case, what: str) -> NoReturn:
-    raise CaseLockedError(f"案卷 {case.case_no} 已{label(case.status)}，已锁定：不能{what}。"
+    raise CaseLockedError(f"案卷 {case.case_no}（{label(case.status)}）已锁定：不能{what}。"
                           "如确需更正，请先“解锁更正”并写明理由。")
 
 
@@ -128,7 +131,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     case: Case | None = None, *, reason: str | None = None) -> Case:
     """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
 
-    - the form is read into a scratch case first: nothing is touched unless it is well formed;
+    - a form that is not well formed changes nothing (InputError names every field);
     - a frozen case (预签, 已签约, 已搬迁, 作废) keeps its calculation record: a change to any
       calc input (a row added or removed included) or a step back is refused unless the case
       was unlocked for correction; its figures are never recomputed otherwise;
