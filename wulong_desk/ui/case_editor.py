@@ -34,7 +34,7 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, describe
+from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import preview
 from wulong_desk.statuses import STAGES, VOID
@@ -542,8 +542,9 @@ class CaseEditor(QDialog):
             QMessageBox.warning(self, "不能保存",
                                 "\n".join(self.describe(p) for p in exc.problems))
             return False
-        except UserError as exc:
-            QMessageBox.warning(self, "不能保存", str(exc))
+        except UserError as exc:   # the lifecycle's problems are "path: message; …"
+            QMessageBox.warning(self, "不能保存", "\n".join(
+                describe_stored(part) for part in str(exc).split("；")))
             return False
         self.case_id = saved.case_id
         self.discard_draft()
