@@ -415,3 +415,18 @@ def test_every_forbidden_transition_is_refused_without_a_reason(store, old, new)
     with pytest.raises(UserError):
         cases.set_status(store, case_id, new, moved_on=date(2023, 7, 20))
     assert record_of(store, "A-001")[1] == old
+
+
+def test_a_stored_record_of_a_locked_case_cannot_be_rewritten_behind_the_owner(store):
+    """A backstop: even code that bypasses services.cases cannot recompute a signed case."""
+    from wulong_desk.services.calculation import recompute
+
+    _, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    _, _, signed = record_of(store, "A-001")
+    with pytest.raises(CaseLockedError, match="计算记录不能改写"), \
+            store.transaction() as session:
+        case = cases.get_case(session, case_id)
+        case.parts[0].unit_price = case.parts[0].unit_price + 1
+        recompute(session, case)
+    assert record_of(store, "A-001")[2] == signed

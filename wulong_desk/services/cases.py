@@ -177,6 +177,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         raise UserError(f"case_no: 案卷编号 {case.case_no} 在本项目中已存在")
     case.search_text = search_text_for(case)
     if not frozen:
+        audit.allow_refigure(session, case)
         recompute(session, case)  # flushed with the transaction (or by the caller)
     computed = bool(case.result and case.result.ok)
     why = check_transition(project, case, old_status, case.status,
@@ -207,6 +208,7 @@ def refigure_in_session(session: Session, case: Case) -> None:
     if is_frozen(case.status):
         return
     before = _figures(case.result)
+    audit.allow_refigure(session, case)
     recompute(session, case)
     session.flush()
     _audit_figures(session, case, "recompute", before, "项目设置已修改")

@@ -17,9 +17,12 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
+from wulong_desk.statuses import is_frozen
 from wulong_desk.store.models import (
     AuditEntry,
     Case,
+    CaseRecord,
+    CaseResult,
     Equipment,
     ExchangeHouse,
     HousePart,
@@ -85,6 +88,27 @@ def _owner_ids(obj: Any) -> tuple[int | None, int | None]:
     return case.project_id, case.id
 
 
+def allow_refigure(session: Session, case: Case) -> None:
+    """`services.cases` decided this case's record may be rewritten in this session (an
+    unsigned case, or a correction)."""
+    session.info.setdefault("refigure", set()).add(id(case))
+
+
+def _guard_frozen_records(session: Session) -> None:
+    """A backstop behind `services.cases` (which decides what a change means): the stored
+    record of a signed, moved or voided case is rewritten only where that owner allowed it."""
+    allowed = session.info.get("refigure", set())
+    for obj in session.dirty:
+        result = obj if isinstance(obj, CaseResult) else (
+            obj.result if isinstance(obj, CaseRecord) else None)
+        if result is None or not session.is_modified(obj, include_collections=False):
+            continue
+        case = result.case
+        if case is not None and is_frozen(case.status) and id(case) not in allowed:
+            raise CaseLockedError(f"案卷 {case.case_no} 已锁定：保存的计算记录不能改写"
+                                  "（只能解锁更正）")
+
+
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
     operator = session.info.get("operator") or "未署名"
     at = now_utc()
@@ -117,6 +141,7 @@ def install(session_class: type[Session] | Any) -> None:
 
     @event.listens_for(session_class, "before_flush")
     def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+        _guard_frozen_records(session)
         stamp = now_utc()
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Project | Case) and (obj in session.new or _changes(obj)):
