@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from wulong_desk.services.cases import get_project, save_in_session
-from wulong_desk.services.demo import DEMO_PROJECT, household
+from wulong_desk.services.demo import DEMO_PROJECT, DEMO_REASON, household
 from wulong_desk.services.projects import create_in_session
 from wulong_desk.services.search import count_cases, search_cases
 from wulong_desk.services.summary import project_summary
@@ -45,7 +45,7 @@ def fill(store, count: int) -> int:
             for n in range(first, min(first + batch, count)):
                 form = household(rng, n % 35, deadline)
                 form["case_no"] = f"B-{n + 1:06d}"
-                save_in_session(session, project, form)
+                save_in_session(session, project, form, reason=DEMO_REASON)
     return project_id
 
 

@@ -23,3 +23,13 @@ def project_with_case(store: Store, n: int = 2) -> tuple[int, int]:
     project_id = projects.create_project(store, project_form(n))
     saved = cases.save_case(store, project_id, case_form(n))
     return project_id, saved.case_id
+
+
+def walk_to(store: Store, case_id: int, status: str, **extra: Any) -> None:
+    """Move a case forward one stage at a time (as a clerk does) up to `status`."""
+    order = ["surveyed", "assessed", "reviewed", "signed", "moved"]
+    with store.read() as session:
+        current = cases.get_case(session, case_id).status
+    for stage in order[order.index(current) + 1 if current in order else 0:
+                       order.index(status) + 1]:
+        cases.set_status(store, case_id, stage, **(extra if stage == "moved" else {}))

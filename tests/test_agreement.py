@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from store_helpers import case_form, project_form
+from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.agreement import PRESIGN_MARK, build_pdf, write_pdf
@@ -101,7 +101,7 @@ def test_same_data_same_bytes(example2):
 
 def test_reviewed_case_has_no_draft_mark(example2):
     store, _, _, case_id = example2
-    cases.set_status(store, case_id, "reviewed")
+    walk_to(store, case_id, "reviewed")
     with store.read() as session:
         project, entry = load_case(session, case_id)
     assert "草稿" not in text_of(build_pdf("settlement", project, entry))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from store_helpers import case_form, project_form, project_with_case
+from store_helpers import case_form, project_form, project_with_case, walk_to
 
 from wulong_desk.errors import UserError
 from wulong_desk.services import cases, projects
@@ -70,7 +72,7 @@ def test_a_failed_save_changes_nothing(store):
 
 def test_signed_case_refuses_money_edits_until_unlocked(store):
     project_id, case_id = project_with_case(store)
-    cases.set_status(store, case_id, "signed")
+    walk_to(store, case_id, "signed")
     form = case_form(status="signed")
     form["case"]["parts"][0]["unit_price"] = "4100"
     with pytest.raises(CaseLockedError, match="已锁定"):
@@ -89,31 +91,37 @@ def test_signed_case_refuses_money_edits_until_unlocked(store):
     cases.save_case(store, project_id, form, case_id)
     unlocks = [e for e in cases.history(store, case_id) if e.action == "unlock"]
     assert unlocks and unlocks[0].reason == "评估报告单价更正"
-    cases.relock_case(store, case_id)
+    # saving the correction locked the case again (finding 5)
+    with store.read() as session:
+        assert cases.get_case(session, case_id).locked
     with pytest.raises(CaseLockedError):
         cases.save_case(store, project_id, case_form(status="signed"), case_id)
 
 
 def test_taking_back_a_signature_needs_an_unlock(store):
     _, case_id = project_with_case(store)
-    cases.set_status(store, case_id, "signed")
+    walk_to(store, case_id, "signed")
     with pytest.raises(CaseLockedError):
-        cases.set_status(store, case_id, "reviewed")
+        cases.set_status(store, case_id, "reviewed", reason="签约有误，退回审核")
 
 
-def test_recording_the_move_is_allowed_on_a_signed_case(store):
+def test_recording_the_move_keeps_the_signed_figures(store):
     _, case_id = project_with_case(store)
-    cases.set_status(store, case_id, "signed")
-    cases.set_status(store, case_id, "moved", moved_on_time=False)
+    walk_to(store, case_id, "signed")
+    with store.read() as session:
+        signed = stored_breakdown(cases.get_case(session, case_id))
+    with pytest.raises(UserError, match="搬迁日期"):
+        cases.set_status(store, case_id, "moved")
+    walk_to(store, case_id, "moved", moved_on=date(2023, 7, 20))
     with store.read() as session:
         case = cases.get_case(session, case_id)
-        assert case.status == "moved" and case.moved_on_time is False
-        assert stored_breakdown(case)["lines"][10]["amount"] == "0.00"  # R7
+        assert case.status == "moved" and case.moved_on == date(2023, 7, 20)
+        assert stored_breakdown(case) == signed
 
 
 def test_project_options_are_locked_by_signed_cases(store):
     project_id, case_id = project_with_case(store)
-    cases.set_status(store, case_id, "signed")
+    walk_to(store, case_id, "signed")
     with pytest.raises(CaseLockedError, match="zone"):
         projects.update_project(store, project_id, project_form(zone="core"))
     projects.update_project(store, project_id, project_form(department="新的征收部门"))
@@ -121,7 +129,7 @@ def test_project_options_are_locked_by_signed_cases(store):
 
 def test_locked_case_cannot_be_deleted(store):
     _, case_id = project_with_case(store)
-    cases.set_status(store, case_id, "signed")
+    walk_to(store, case_id, "signed")
     with pytest.raises(UserError, match="不能删除"):
         cases.delete_case(store, case_id)
 
@@ -132,8 +140,8 @@ def test_incomplete_case_is_saved_with_problems_but_cannot_be_signed(store):
     del form["case"]["parts"][0]["unit_price"]
     saved = cases.save_case(store, project_id, form)
     assert not saved.ok
-    with pytest.raises(UserError, match="不完整"):
-        cases.set_status(store, saved.case_id, "signed")
+    with pytest.raises(UserError, match=r"case.parts\[0\].unit_price: 评估单价未填写"):
+        cases.set_status(store, saved.case_id, "assessed")
 
 
 def test_duplicate_case_number_is_refused(store):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
 )
-from store_helpers import project_form
+from store_helpers import project_form, walk_to
 
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
@@ -175,7 +175,7 @@ def test_signed_case_refuses_an_edit_until_unlocked(qtbot, store):
     from store_helpers import case_form
 
     saved = cases.save_case(store, project_id, case_form(2))
-    cases.set_status(store, saved.case_id, "signed")
+    walk_to(store, saved.case_id, "signed")
     editor = CaseEditor(store, project_id, saved.case_id)
     qtbot.addWidget(editor)
     editor.show()
@@ -216,15 +216,65 @@ def test_unsaved_changes_are_not_lost_silently(qtbot, store, monkeypatch):
     assert editor.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save) is not None
 
 
-def test_first_start_offers_demo_data(qtbot, store, monkeypatch):
+def test_first_start_offers_demo_data_in_its_own_database(qtbot, store, isolated_home):
     window = MainWindow(store)
     qtbot.addWidget(window)
     assert window.project_combo.count() == 0
-    window.open_demo()
-    assert window.project_combo.count() == 1
-    window.wait_for_totals()
-    assert window.model.total_count == 36
-    assert "显示 36 户" in window.totals_label.text()
+    demo = window.open_demo()
+    assert demo is not None and demo.store.path == isolated_home / "演示数据.sqlite"
+    assert demo.project_combo.count() == 1
+    demo.wait_for_totals()
+    assert demo.model.total_count == 36
+    assert "显示 36 户" in demo.totals_label.text()
+    # the user's own database was not touched (finding 9)
+    assert projects.list_projects(store) == []
+    assert window.project_combo.count() == 0
+    assert window.open_demo() is demo    # opened once, brought forward after
+    demo.close()
+
+
+def test_a_closed_case_opens_again(qtbot, store):
+    create_demo(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    case_id = window.model.case_id(0)
+    editor = window.open_case(case_id)
+    editor.close()
+    assert not editor.isVisible()
+    again = window.open_case(case_id)
+    assert again is not editor and again.isVisible()     # not the hidden one raised (finding 7)
+    again.close()
+
+
+def test_deleting_and_voiding_from_the_case_list(qtbot, store, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    project_id = projects.create_project(store, project_form(2))
+    from store_helpers import case_form
+
+    first = cases.save_case(store, project_id, case_form(2, case_no="A-001")).case_id
+    cases.save_case(store, project_id, case_form(2, case_no="A-002"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert window.project_combo.currentText().endswith("（2户）")
+    window.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    window.remove_selected()
+    assert window.model.rowCount() == 1
+    assert window.project_combo.currentText().endswith("（1户）")   # the count stays current
+    second = window.model.case_id(0)
+    walk_to(store, second, "signed")
+    window.apply_filter()
+    window.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("协议解除，另行重签", True)))
+    window.remove_selected()
+    with store.read() as session:
+        assert cases.get_case(session, second).status == "void"
+    assert window.model.rows[0].status == "void"
+    assert window.model.data(window.model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    assert any(e.action == "remove" for e in cases.history(store, first))
 
 
 def test_status_filter_and_sorting(qtbot, store):
@@ -237,3 +287,54 @@ def test_status_filter_and_sorting(qtbot, store):
     window.model.sort(6, Qt.SortOrder.DescendingOrder)
     totals = [r.total for r in window.model.rows if r.total is not None]
     assert totals == sorted(totals, reverse=True)
+
+
+def test_the_editor_asks_why_a_stage_is_skipped_and_records_the_move_out(qtbot, store):
+    from store_helpers import case_form
+
+    project_id = projects.create_project(store, project_form(2))
+    case_id = cases.save_case(store, project_id, case_form(2)).case_id
+    editor = CaseEditor(store, project_id, case_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.ui.statusCombo.setCurrentIndex(editor.ui.statusCombo.findData("reviewed"))
+    asked = []
+    editor.ask_reason = lambda title, prompt: asked.append(prompt) or None
+    assert not editor.save()                      # no reason given: nothing saved
+    assert asked and "已审核" in asked[0]
+    editor.ask_reason = lambda title, prompt: "评估审核已在线下完成"
+    assert editor.save()
+    assert [e.reason for e in cases.history(store, case_id) if e.action == "status"] == \
+        ["评估审核已在线下完成"]
+    walk_to(store, case_id, "signed")
+    editor.load()
+    assert editor.locked and editor.movedCheck.isEnabled()
+    editor.ui.statusCombo.setCurrentIndex(editor.ui.statusCombo.findData("moved"))
+    editor.movedCheck.setChecked(True)
+    editor.movedDate.setDate(QDate(2023, 7, 20))
+    assert editor.save()
+    with store.read() as session:
+        case = cases.get_case(session, case_id)
+        assert case.status == "moved" and case.moved_on.isoformat() == "2023-07-20"
+    editor.close()
+
+
+def test_an_impossible_typed_date_is_named_not_changed(qtbot, store):
+    project_id = projects.create_project(store, project_form(2))
+    editor = CaseEditor(store, project_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    ui = editor.ui
+    ui.signedCheck.setChecked(True)
+    focus(qtbot, ui.signedDate)
+    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    type_text("20230230")
+    assert editor.form()["case"]["signed_on"] == "2023-02-30"
+    editor.refresh()
+    assert ui.signedDate.toolTip()                          # the field is marked
+    assert any(p.path == "case.signed_on" for p in editor.last_preview.problems)
+    focus(qtbot, ui.signedDate)
+    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    type_text("20230630")
+    assert editor.form()["case"]["signed_on"] == "2023-06-30"

@@ -84,3 +84,35 @@ def test_the_written_down_head_is_alembics_head():
     from wulong_desk.store.migrate import HEAD, alembic_head
 
     assert HEAD == alembic_head()
+
+
+def test_revision_4_adds_the_lifecycle_columns_and_keeps_every_figure(tmp_path):
+    """A database at 0003 with a signed case: nothing of its record changes; the case gets
+    version 1, and its last exchanged hash becomes the start of its version trail."""
+    from sqlalchemy import create_engine, text
+
+    from wulong_desk.store.migrate import upgrade
+
+    path = tmp_path / "r3.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        upgrade(conn, "0002")
+        for statement in (Path(__file__).parent / "fixtures" / "rev0002_rows.sql").read_text(
+                encoding="utf-8").split(";\n"):
+            if statement.strip():
+                conn.execute(text(statement))
+        upgrade(conn, "0003")
+        conn.execute(text("UPDATE cases SET status = 'signed', exchanged_hash = 'abc'"))
+        before = [conn.execute(text(f"SELECT * FROM {t}")).all()
+                  for t in ("case_results", "case_records")]
+    engine.dispose()
+    store = open_store(path, "t")
+    with store.engine.connect() as conn:
+        after = [conn.execute(text(f"SELECT * FROM {t}")).all()
+                 for t in ("case_results", "case_records")]
+    assert after == before
+    with store.read() as session:
+        case = session.get(Case, 1)
+        assert case.version == 1 and case.version_trail == '["abc"]'
+        assert case.moved_on is None and case.void_reason is None and case.locked
+    store.close()

@@ -131,7 +131,7 @@ def test_not_a_package(tmp_path, office):
     store, _ = office
     bad = tmp_path / "x.json"
     bad.write_text('{"format": "something-else"}', encoding="utf-8")
-    with pytest.raises(UserError, match="wulong-desk-cases/1"):
+    with pytest.raises(UserError, match=FORMAT):
         import_cases(store, bad)
 
 
@@ -151,3 +151,110 @@ def test_unreadable_package_is_a_clear_message(tmp_path, office, text, says):
         import_cases(store, bad)
     with pytest.raises(UserError, match="无法读取案卷包"):
         import_cases(store, tmp_path)  # a folder, not a file
+
+
+# ---- a sync protocol (issue 15, finding 1) --------------------------------------------------
+
+def _case_id(store, project_id, case_no):
+    with store.read() as session:
+        return next(r.id for r in search_cases(session, project_id) if r.case_no == case_no)
+
+
+def _edit(store, project_id, case_no, decoration):
+    form = case_form(case_no=case_no)
+    form["case"]["parts"][0]["decoration_value"] = decoration
+    cases.save_case(store, project_id, form, _case_id(store, project_id, case_no))
+
+
+def _total(store, project_id, case_no):
+    return totals(store, project_id)[case_no][1]
+
+
+def test_an_unchanged_copy_sent_back_never_undoes_newer_work(office, tmp_path):
+    a, project_id = office
+    to_b = tmp_path / "a-to-b.json"
+    export_cases(a, project_id, to_b)
+    b = open_store(tmp_path / "b.sqlite", "乙")
+    b_project = import_cases(b, to_b).project_id
+    _edit(a, project_id, "A-001", "9000")            # A edits, and exports again
+    export_cases(a, project_id, tmp_path / "again.json")
+    edited = _total(a, project_id, "A-001")
+    back = tmp_path / "b-to-a.json"
+    export_cases(b, b_project, back)                  # B changed nothing and sends it back
+    report = import_cases(a, back)
+    assert [label.split("（")[0] for label in report.kept_local] == ["A-001"]
+    assert not report.updated
+    assert _total(a, project_id, "A-001") == edited
+    # several edits on A since the first exchange still fast-forward B
+    _edit(a, project_id, "A-001", "9100")
+    export_cases(a, project_id, to_b)
+    assert [label.split("（")[0] for label in import_cases(b, to_b).updated] == ["A-001"]
+    assert _total(b, b_project, "A-001") == _total(a, project_id, "A-001")
+    b.close()
+
+
+def test_an_edit_built_on_an_older_version_is_a_conflict(office, tmp_path):
+    a, project_id = office
+    out = tmp_path / "a.json"
+    export_cases(a, project_id, out)
+    b, c = open_store(tmp_path / "b.sqlite", "乙"), open_store(tmp_path / "c.sqlite", "丙")
+    b_project, c_project = import_cases(b, out).project_id, import_cases(c, out).project_id
+    _edit(c, c_project, "A-001", "9300")
+    export_cases(c, c_project, tmp_path / "c.json")
+    assert len(import_cases(a, tmp_path / "c.json").updated) == 1   # A takes C's edit
+    taken = _total(a, project_id, "A-001")
+    _edit(b, b_project, "A-001", "9900")                            # B edits the old version
+    export_cases(b, b_project, tmp_path / "b.json")
+    with pytest.raises(ConflictError, match="A-001"):
+        import_cases(a, tmp_path / "b.json")
+    assert _total(a, project_id, "A-001") == taken
+    b.close()
+    c.close()
+
+
+def test_exporting_changes_nothing_locally(office, tmp_path):
+    store, project_id = office
+
+    def rows():
+        with store.engine.connect() as conn:
+            return [conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1").all()
+                    for table in ("cases", "audit_log", "case_results")]
+
+    before = rows()
+    export_cases(store, project_id, tmp_path / "p.json")
+    assert rows() == before
+
+
+@pytest.mark.parametrize("field", ["uuid", "case_no"])
+def test_a_package_naming_one_household_twice_is_refused(office, tmp_path, field):
+    store, project_id = office
+    out = tmp_path / "p.json"
+    export_cases(store, project_id, out)
+    package = json.loads(out.read_text(encoding="utf-8"))
+    package["cases"][1][field] = package["cases"][0][field]
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    before = totals(store, project_id)
+    with pytest.raises(UserError, match=rf"cases\[1\].{field}: 与 cases\[0\]"):
+        import_cases(store, out)
+    assert totals(store, project_id) == before
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda p: p.update(standard={"id": "wulong-2031", "sha256": "0" * 64}),
+     "本机没有案卷包使用的补偿标准“wulong-2031”"),
+    (lambda p: p["standard"].update(sha256="0" * 64), "不是同一份文件"),
+    (lambda p: p.update(contract_revision=99), "第 99 版"),
+])
+def test_a_package_under_another_standard_or_contract_is_refused(office, tmp_path, change, says):
+    store, project_id = office
+    out = tmp_path / "p.json"
+    export_cases(store, project_id, out)
+    package = json.loads(out.read_text(encoding="utf-8"))
+    assert package["standard"]["id"] == "wulong-2023" and package["contract_revision"] == 1
+    change(package)
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    with pytest.raises(UserError, match=says):
+        import_cases(laptop, out)
+    assert projects.list_projects(laptop) == []
+    laptop.close()

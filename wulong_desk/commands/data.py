@@ -39,6 +39,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(summary)
     summary.set_defaults(run=run_summary)
 
+    stage = sub.add_parser("set-status", help="改变案卷的阶段（退回或跳过须写理由）")
+    stage.add_argument("--case", type=int, required=True, metavar="ID")
+    stage.add_argument("--to", required=True, choices=[s for s in STATUSES if s != "void"])
+    stage.add_argument("--reason", default=None, help="退回或跳过阶段的理由")
+    stage.add_argument("--moved-on", default=None, metavar="YYYY-MM-DD",
+                       help="搬迁日期（改为已搬迁时必填）")
+    add_store_options(stage)
+    stage.set_defaults(run=run_set_status)
+
+    void = sub.add_parser("void", help="作废已签约的案卷（须写理由；保留备查，不计入合计）")
+    void.add_argument("--case", type=int, required=True, metavar="ID")
+    void.add_argument("--reason", required=True)
+    add_store_options(void)
+    void.set_defaults(run=run_void)
+
+    delete = sub.add_parser("delete-case", help="删除误录的未签约案卷（全部内容留在修改记录中）")
+    delete.add_argument("--case", type=int, required=True, metavar="ID")
+    add_store_options(delete)
+    delete.set_defaults(run=run_delete)
+
     history = sub.add_parser("history", help="案卷的修改记录")
     history.add_argument("--case", type=int, required=True, metavar="ID")
     history.add_argument("--json", action="store_true")
@@ -109,6 +129,43 @@ def run_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_set_status(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wulong_desk.errors import UserError
+    from wulong_desk.services import cases as case_service
+
+    moved_on = None
+    if args.moved_on:
+        try:
+            moved_on = date.fromisoformat(args.moved_on)
+        except ValueError as exc:
+            raise UserError(f"--moved-on: 应为日期 YYYY-MM-DD，收到 {args.moved_on!r}") from exc
+    with open_from_args(args) as store:
+        case_service.set_status(store, args.case, args.to, reason=args.reason,
+                                moved_on=moved_on)
+    print(f"案卷 {args.case} 已改为{STATUS_LABELS[args.to]}")
+    return 0
+
+
+def run_void(args: argparse.Namespace) -> int:
+    from wulong_desk.services import cases as case_service
+
+    with open_from_args(args) as store:
+        case_service.void_case(store, args.case, args.reason)
+    print(f"案卷 {args.case} 已作废（保留备查，不计入合计）")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    from wulong_desk.services import cases as case_service
+
+    with open_from_args(args) as store:
+        case_service.delete_case(store, args.case)
+    print(f"案卷 {args.case} 已删除（全部内容留在修改记录中）")
+    return 0
+
+
 def run_history(args: argparse.Namespace) -> int:
     from wulong_desk.services import cases as case_service
 
@@ -118,6 +175,8 @@ def run_history(args: argparse.Namespace) -> int:
         print_json([entry.__dict__ for entry in entries])
         return 0
     for e in entries:
-        change = f"{e.old} → {e.new}" if e.action == "update" else (e.reason or "")
-        print(f"{e.at}  {e.operator}  {e.action}  {e.entity}.{e.field}  {change}")
+        change = (f"{e.old} → {e.new}" if e.action in ("update", "status", "recompute",
+                                                        "correct", "void") else "")
+        reason = f"  理由：{e.reason}" if e.reason else ""
+        print(f"{e.at}  {e.operator}  {e.action}  {e.entity}.{e.field}  {change}{reason}")
     return 0

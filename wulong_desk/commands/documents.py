@@ -52,13 +52,14 @@ def run_verify(args: argparse.Namespace) -> int:
     with open_from_args(args) as store, store.read() as session:
         verdict = verify_ledger(session, args.file)
     if verdict.matches:
-        print(f"一致：台账与数据库中的计算记录相同（数据指纹 {verdict.file_fingerprint[:16]}…）")
+        print(f"一致：台账与数据库中的计算记录相同，每户数字都已核对"
+              f"（数据指纹 {verdict.file_fingerprint[:16]}…）")
         return 0
-    print("不一致：台账导出后，数据库中的计算记录已有变化。")
-    if verdict.differing:
-        print(f"合计不同的案卷：{'、'.join(verdict.differing)}")
-    if verdict.missing:
-        print(f"数据库中已没有或不完整的案卷：{'、'.join(verdict.missing)}")
+    print("不一致：")
+    if verdict.file_fingerprint != verdict.database_fingerprint:
+        print("  数据指纹不同：台账导出后，数据库中的计算记录已有变化（或指纹被改动）。")
+    for line in verdict.details:
+        print(f"  {line}")
     return 1
 
 

@@ -27,10 +27,10 @@ from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.fileio import write_atomically
 from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
-from wulong_desk.store.models import LINE_COLUMNS
+from wulong_desk.rules.standard import LINE_CODES
+from wulong_desk.statuses import is_void
 from wulong_desk.tempfiles import private_temp_files
 
-LINE_CODES = list(LINE_COLUMNS)
 GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
 MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
@@ -132,7 +132,10 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     """The workbook as bytes. progress(done, total) may return False to cancel."""
     exported_at = exported_at or datetime.now()
     project = records.project
-    entries = records.entries
+    # a voided case is kept on record but is no longer owed: out of the rows and the totals,
+    # listed on its own sheet instead
+    entries = [entry for entry in records.entries if not is_void(entry.status)]
+    voided = [entry for entry in records.entries if is_void(entry.status)]
     labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
         else dict.fromkeys(LINE_CODES, "")
     columns = _columns(public, labels)
@@ -237,6 +240,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
         append_literal(ws, [f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"])
 
     _detail_sheet(wb, entries, public)
+    if voided and not public:
+        _void_sheet(wb, voided)
     _parameter_sheet(wb, records, operator, exported_at, public)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -264,6 +269,23 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
                                 Decimal(line["amount"]), line["citation"], line["note"]])
 
 
+VOID_SHEET = "作废案卷"
+
+
+def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
+    """Voided agreements: kept on record, not owed, not in any total."""
+    ws = wb.create_sheet(VOID_SHEET)
+    for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
+                        ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", "签约日期")])
+    for entry in voided:
+        values = _values(entry, False)
+        append_literal(ws, [entry.case_no, values["owner"], entry.address,
+                            _cell(ws, values["total"], number_format=MONEY_FORMAT, border=False),
+                            entry.signed_on or ""])
+
+
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
                      exported_at: datetime, public: bool) -> None:
     from wulong_desk.rules import default_standards
@@ -289,7 +311,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
                 "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate",
                 "signing_deadline"):
         append_literal(ws, [f"项目选项 {key}", str(project.get(key))])
-    append_literal(ws, ["户数", len(records.entries)])
+    append_literal(ws, ["户数", sum(not is_void(e.status) for e in records.entries)])
     append_literal(ws, ["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
     append_literal(ws, ["导出人", operator])
     append_literal(ws, ["版本", "公示版（已遮盖个人信息）" if public else "内部签字版"])

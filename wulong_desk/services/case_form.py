@@ -1,6 +1,6 @@
 """A case as a form: the dict the GUI edits, the packages carry and the demo builds.
 
-    {"case_no", "title_no", "address", "remarks", "status",
+    {"case_no", "title_no", "address", "remarks", "status", "moved_on",
      "owners": [{"role", "name", "id_number", "phone", "address"}],
      "case": {…exactly the calc contract's case fields…},
      "exchange_locations": [str, …]}   # one per case.exchange.houses entry
@@ -8,6 +8,10 @@
 Reading a form checks types and ranges (Chinese messages naming the field); it does not demand
 completeness: a case under survey may lack its assessed prices. What the engine still needs is
 reported by the stored result's problems instead.
+
+`form_to_request` is the one translation of a form into the engine's request: the live preview
+and the stored record (saving, packages, survey import) all go through `apply_form` and
+`case_to_contract`, so what is shown while typing is what is saved.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from wulong_desk.rules.inputs import (
     Problem,
 )
 from wulong_desk.rules.model import EXCHANGE, METHODS, RESIDENTIAL, USES
-from wulong_desk.services.contract import case_to_contract
+from wulong_desk.services.contract import case_to_contract, project_to_contract
 from wulong_desk.store.models import (
     PERSON_ROLES,
     STATUSES,
@@ -36,10 +40,11 @@ from wulong_desk.store.models import (
     ExchangeHouse,
     HousePart,
     Person,
+    Project,
 )
 
-FORM_FIELDS = ("uuid", "case_no", "title_no", "address", "remarks", "status", "owners", "case",
-               "exchange_locations", "base")
+FORM_FIELDS = ("uuid", "case_no", "title_no", "address", "remarks", "status", "moved_on",
+               "owners", "case", "exchange_locations", "base", "version", "trail")
 
 
 def _text(reader: FieldReader, data: dict[str, Any], key: str, path: str, *,
@@ -83,6 +88,7 @@ def case_to_form(case: Case) -> dict[str, Any]:
         "address": case.address,
         "remarks": case.remarks,
         "status": case.status,
+        "moved_on": case.moved_on.isoformat() if case.moved_on else None,
         "owners": [{"role": p.role, "name": p.name, "id_number": p.id_number,
                     "phone": p.phone, "address": p.address} for p in case.persons],
         "case": case_to_contract(case),
@@ -111,11 +117,24 @@ def _set(obj: Any, **values: Any) -> None:
             setattr(obj, key, value)
 
 
+def form_to_case(form: Any) -> Case:
+    """A transient case holding exactly what the store would keep of a form (never in a
+    session). Raises InputError listing every problem."""
+    case = Case(status="surveyed", persons=[], parts=[], equipment=[], exchange_houses=[])
+    apply_form(None, case, form)
+    return case
+
+
+def form_to_request(project: Project | dict[str, Any], form: Any) -> dict[str, Any]:
+    """The engine's request for a form: the same inputs the saved record is computed from."""
+    contract = project if isinstance(project, dict) else project_to_contract(project)
+    return {"project": contract, "case": case_to_contract(form_to_case(form))}
+
+
 def check_form(form: Any) -> list[Problem]:
     """Every type and range problem of a form, without touching any database (live checks)."""
     try:
-        apply_form(None, Case(status="surveyed", persons=[], parts=[], equipment=[],
-                              exchange_houses=[]), form)
+        form_to_case(form)
     except InputError as exc:
         return exc.problems
     return []
@@ -222,6 +241,11 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     elif exchange is not None:
         reader.fail("case.exchange", "应为 JSON 对象")
     signed_on = reader.day(data, "signed_on", "case", required=False)
+    moved_on = None
+    if form.get("moved_on") is not None:
+        day_reader = FieldReader()
+        moved_on = day_reader.day(form, "moved_on", "$", required=False)
+        reader.problems += [Problem("moved_on", p.message) for p in day_reader.problems]
     land_area = reader.decimal(data, "land_area", "case", required=False, positive=True,
                                places=2)
     land_price = reader.decimal(data, "land_unit_price", "case", required=False, places=2)
@@ -234,8 +258,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
 
     # ---- everything is well formed: write it
     _set(case, case_no=case_no, title_no=title_no, address=address, remarks=remarks,
-         status=status, method=method, signed_on=signed_on, land_area=land_area,
-         land_unit_price=land_price, **flags)
+         status=status, moved_on=moved_on, method=method, signed_on=signed_on,
+         land_area=land_area, land_unit_price=land_price, **flags)
     if method == EXCHANGE or exchange is not None:
         _set(case, **exchange_values)
     for row, values in zip(_sync(session, case.persons, len(owners), Person), owners, strict=True):

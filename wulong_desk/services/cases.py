@@ -1,20 +1,35 @@
-"""Use cases for cases: save (create or update) with recomputation in the same transaction,
-status changes, lock and unlock, delete, history. Qt-free; the CLI and the GUI share these."""
+"""The one owner of what a change to a case means: save (create or update), stage changes,
+解锁更正 and re-locking, 作废, deletion, history. Qt-free; the editor, every CLI command, case
+packages and survey import all change cases through `save_in_session` here."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.calculation import problems, recompute
-from wulong_desk.services.case_form import apply_form
+from wulong_desk.services.calculation import recompute
+from wulong_desk.services.case_form import apply_form, case_to_form, form_to_case
+from wulong_desk.services.contract import case_to_contract
+from wulong_desk.services.field_names import LISTS, SINGLE
+from wulong_desk.services.lifecycle import check_transition, clean_reason, label, next_stages
 from wulong_desk.services.search import search_text_for
+from wulong_desk.statuses import VOID, is_frozen, is_signed
 from wulong_desk.store import Store, audit
-from wulong_desk.store.models import STATUS_LABELS, STATUSES, AuditEntry, Case, Project
+from wulong_desk.store.audit import CaseLockedError
+from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult, Project
+
+# what a case says: its version is the hash of these (names, figures' inputs, stage)
+CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
+                "case", "exchange_locations")
+TRAIL_LIMIT = 200
 
 
 class NotFoundError(UserError):
@@ -43,9 +58,104 @@ def get_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def content_hash(form: dict[str, Any]) -> str:
+    """A stable hash of what a case says (its version's identity), not of when or where."""
+    content = {key: form.get(key) for key in CONTENT_KEYS}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def trail_of(case: Case) -> list[str]:
+    """The content hashes the case has had here, oldest first, ending with its current one."""
+    trail = [h for h in json.loads(case.version_trail or "[]") if isinstance(h, str)]
+    current = content_hash(case_to_form(case))
+    if not trail or trail[-1] != current:
+        trail.append(current)
+    return trail[-TRAIL_LIMIT:]
+
+
+def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The calc contract's fields that differ (rows added or removed included)."""
+    changed = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        path = f"case.{key}"
+        name = f"{SINGLE.get(path) or LISTS.get(path) or key} {path}"
+        if isinstance(old, list) or isinstance(new, list):
+            old_rows, new_rows = len(old or []), len(new or [])
+            changed.append(f"{name}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows
+                           else name)
+        else:
+            changed.append(name)
+    return changed
+
+
+def _figures(result: CaseResult | None) -> dict[str, int] | None:
+    if result is None or not result.ok:
+        return None
+    figures = {code: getattr(result, column) for code, column in LINE_COLUMNS.items()}
+    figures.update(total=result.total_cents, exchange_price=result.exchange_price_cents,
+                   net_payable=result.net_payable_cents)
+    return figures
+
+
+def _yuan(cents_value: int | None) -> str | None:
+    return None if cents_value is None else f"{Decimal(cents_value).scaleb(-2):.2f}"
+
+
+def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int] | None,
+                   reason: str | None) -> None:
+    """old → new for every changed line and total (a 重算 of an unsigned case: the total)."""
+    after = _figures(case.result)
+    if before == after:
+        return
+    keys = list(after or before or {})
+    if action == "recompute":
+        keys = ["total"]
+    for key in keys:
+        old = None if before is None else before.get(key)
+        new = None if after is None else after.get(key)
+        if old != new:
+            audit.record(session, action, case, key, _yuan(old), _yuan(new), reason,
+                         entity="result")
+
+
+def _refuse(case: Case, what: str) -> NoReturn:
+    raise CaseLockedError(f"案卷 {case.case_no}（{label(case.status)}）已锁定：不能{what}。"
+                          "如确需更正，请先“解锁更正”并写明理由。")
+
+
 def save_in_session(session: Session, project: Project, form: dict[str, Any],
-                    case: Case | None = None) -> Case:
-    """Apply a form to a new or existing case, refresh its search text and breakdown."""
+                    case: Case | None = None, *, reason: str | None = None) -> Case:
+    """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
+
+    - a form that is not well formed changes nothing (InputError names every field);
+    - a frozen case (预签, 已签约, 已搬迁, 作废) keeps its calculation record: a change to any
+      calc input (a row added or removed included) or a step back is refused unless the case
+      was unlocked for correction; its figures are never recomputed otherwise;
+    - a correction recomputes, audits old → new for every changed line and total with the
+      unlock reason, and locks the case again;
+    - an unsigned case is recomputed, and a change of its total is audited as 重算;
+    - a stage change follows the lifecycle (`services.lifecycle`): back or over a stage needs
+      `reason`, and the new stage's data is checked.
+    """
+    creating = case is None
+    session.info.setdefault("form_warnings", [])
+    old_status = "surveyed" if case is None else case.status
+    correcting = case is not None and is_frozen(old_status) and bool(case.unlocked_reason)
+    frozen = case is not None and case.locked
+    if frozen and case is not None:
+        # checked on a scratch copy first, so a refused change touches nothing
+        scratch = form_to_case(form)   # raises InputError naming every field
+        new_status = scratch.status
+        if new_status != old_status and not (new_status in next_stages(project, old_status)
+                                             and is_signed(old_status)):
+            _refuse(case, f"改为{label(new_status)}")
+        changed = _money_changes(case_to_contract(case), case_to_contract(scratch))
+        if changed:
+            _refuse(case, "修改影响补偿金额的数据（" + "、".join(changed) + "）")
     if case is None:
         # empty collections up front: a new case has nothing to lazy-load
         case = Case(project=project, persons=[], parts=[], equipment=[], exchange_houses=[],
@@ -53,56 +163,85 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         if form.get("uuid"):
             case.uuid = str(form["uuid"])
         session.add(case)
+        before_hash = None
+        before_figures = None
+    else:
+        before_hash = content_hash(case_to_form(case))
+        before_figures = _figures(case.result)
     with session.no_autoflush:
-        apply_form(session, case, form)
+        apply_form(session, case, form)   # raises InputError (naming every field) before writing
         duplicate = session.execute(
             select(Case.id).where(Case.project_id == project.id, Case.case_no == case.case_no,
                                   Case.id != (case.id or -1))).first()
     if duplicate:
         raise UserError(f"case_no: 案卷编号 {case.case_no} 在本项目中已存在")
     case.search_text = search_text_for(case)
-    result = recompute(session, case)  # flushed with the transaction (or by the caller)
-    if case.status in ("signed", "moved") and not result.ok:
-        raise UserError(f"status: 案卷 {case.case_no} 的计算还不完整，不能标为"
-                        f"{STATUS_LABELS[case.status]}（{'；'.join(problems(case))}）")
+    if not frozen:
+        audit.allow_refigure(session, case)
+        recompute(session, case)  # flushed with the transaction (or by the caller)
+    computed = bool(case.result and case.result.ok)
+    why = check_transition(project, case, old_status, case.status,
+                           reason or (case.unlocked_reason if correcting else None),
+                           computed=computed, recheck=correcting)
+    if correcting:
+        _audit_figures(session, case, "correct", before_figures, case.unlocked_reason)
+        case.unlocked_reason = None
+        audit.record(session, "relock", case, "locked", "false", "true", "更正后保存，自动锁定")
+    elif not creating and not frozen:
+        _audit_figures(session, case, "recompute", before_figures, None)
+    if why:
+        audit.record(session, "status", case, "status", old_status, case.status, why)
+    if not creating:   # a new case's trail starts with its current version (see trail_of)
+        after_hash = content_hash(case_to_form(case))
+        if after_hash != before_hash:
+            trail = json.loads(case.version_trail or "[]")
+            if not trail or trail[-1] != before_hash:
+                trail.append(before_hash)
+            case.version_trail = json.dumps([*trail, after_hash][-TRAIL_LIMIT:])
+            case.version = (case.version or 1) + 1
     return case
 
 
+def refigure_in_session(session: Session, case: Case) -> None:
+    """After a project change: recompute an unsigned case (its total's change audited as 重算);
+    a frozen case keeps its record."""
+    if is_frozen(case.status):
+        return
+    before = _figures(case.result)
+    audit.allow_refigure(session, case)
+    recompute(session, case)
+    session.flush()
+    _audit_figures(session, case, "recompute", before, "项目设置已修改")
+
+
 def save_case(store: Store, project_id: int, form: dict[str, Any],
-              case_id: int | None = None) -> Saved:
+              case_id: int | None = None, *, reason: str | None = None) -> Saved:
     """Create (case_id None) or update a case from a form; all in one transaction."""
     with store.transaction() as session:
         project = get_project(session, project_id)
         case = get_case(session, case_id) if case_id is not None else None
         if case is not None and case.project_id != project_id:
             raise UserError("案卷不属于该项目")
-        case = save_in_session(session, project, form, case)
+        case = save_in_session(session, project, form, case, reason=reason)
         session.flush()
         warnings = tuple(session.info.pop("form_warnings", []))
         return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings)
 
 
-def set_status(store: Store, case_id: int, status: str, *, moved_on_time: bool | None = None
-               ) -> None:
-    if status not in STATUSES:
-        raise UserError(f"status: 应为 {' | '.join(STATUSES)} 之一")
+def set_status(store: Store, case_id: int, status: str, *, reason: str | None = None,
+               moved_on: date | None = None) -> None:
+    """Move a case to another stage (through the same owner as every save)."""
     with store.transaction() as session:
         case = get_case(session, case_id)
-        if status in ("signed", "moved") and not (case.result and case.result.ok):
-            raise UserError(f"案卷 {case.case_no} 的计算还不完整，不能标为"
-                            f"{STATUS_LABELS[status]}")
-        case.status = status
-        if status == "moved" and moved_on_time is not None:
-            case.moved_on_time = moved_on_time
-        session.flush()
-        recompute(session, case)
+        form = case_to_form(case) | {"status": status}
+        if moved_on is not None:
+            form["moved_on"] = moved_on.isoformat()
+        save_in_session(session, case.project, form, case, reason=reason)
 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
-    """Allow money-relevant edits to a signed case; the reason is required and audited."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise UserError("reason: 解锁必须写明理由（至少4个字）")
+    """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
+    reason = clean_reason(reason, "解锁更正")
     with store.transaction() as session:
         case = get_case(session, case_id)
         if not case.locked:
@@ -112,6 +251,7 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
 
 
 def relock_case(store: Store, case_id: int) -> None:
+    """Lock an unlocked case again without a correction (e.g. the editor closed unsaved)."""
     with store.transaction() as session:
         case = get_case(session, case_id)
         if case.unlocked_reason is None:
@@ -120,12 +260,44 @@ def relock_case(store: Store, case_id: int) -> None:
         audit.record(session, "relock", case, "locked", "false", "true", None)
 
 
-def delete_case(store: Store, case_id: int) -> None:
+def void_case(store: Store, case_id: int, reason: str) -> None:
+    """作废: a signed case that no longer stands is kept, marked void, left out of totals."""
+    reason = clean_reason(reason, "作废")
     with store.transaction() as session:
         case = get_case(session, case_id)
-        if case.locked:
-            raise UserError(f"案卷 {case.case_no} 已签约并锁定，不能删除")
+        if not is_signed(case.status):
+            raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
+        old = case.status
+        case.status = VOID
+        case.void_reason = reason
+        case.unlocked_reason = None
+        session.flush()
+        audit.record(session, "void", case, "status", old, VOID, reason)
+
+
+def delete_case(store: Store, case_id: int) -> None:
+    """Remove an unsigned case entered by mistake; its full content stays in the audit trail."""
+    with store.transaction() as session:
+        case = get_case(session, case_id)
+        if is_frozen(case.status):
+            raise UserError(f"案卷 {case.case_no} 已{label(case.status)}，不能删除；"
+                            "已签约的案卷只能作废（须写明理由）")
+        content = json.dumps(case_to_form(case), ensure_ascii=False)
+        audit.record(session, "remove", case, "form", content, None, None)
         session.delete(case)
+
+
+def restore_removed(store: Store, entry_id: int) -> Saved:
+    """Bring a deleted case back from its audit entry (a new case with the same content)."""
+    with store.read() as session:
+        entry = session.get(AuditEntry, entry_id)
+        if entry is None or entry.action != "remove" or not entry.old:
+            raise NotFoundError(f"修改记录 {entry_id} 不是删除案卷的记录")
+        project_id = entry.project_id
+        form = json.loads(entry.old)
+    if project_id is None:
+        raise NotFoundError("删除记录缺少项目")
+    return save_case(store, project_id, form, reason="从修改记录恢复误删的案卷")
 
 
 @dataclass(frozen=True)

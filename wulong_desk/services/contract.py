@@ -13,6 +13,10 @@ from wulong_desk.rules.inputs import PROJECT_FIELDS
 from wulong_desk.rules.model import EXCHANGE, RESIDENTIAL
 from wulong_desk.store.models import Case, Project
 
+# the revision of the calc contract (the spec) these shapes and the engine implement; a case
+# package names it, and a receiver at another revision refuses the package
+CONTRACT_REVISION = 1
+
 
 def _num(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"

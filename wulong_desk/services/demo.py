@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from wulong_desk.idcard import check_digit
@@ -13,6 +14,8 @@ from wulong_desk.rules.decimals import CENT
 from wulong_desk.services.cases import get_project, save_in_session
 from wulong_desk.services.projects import create_in_session
 from wulong_desk.store import Store
+
+DEMO_DB_NAME = "演示数据.sqlite"
 
 SURNAMES = "陈李王张刘杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
 GIVEN = ["建华", "秀英", "志强", "丽娟", "国平", "小红", "文斌", "桂兰", "德明", "海燕", "永福",
@@ -118,6 +121,9 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
     }
 
 
+DEMO_REASON = "演示数据：虚构住户直接建在当前阶段"
+
+
 def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
     """Create the demo project; returns its id."""
     rng = random.Random(seed)
@@ -126,5 +132,29 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
         project = create_in_session(session, dict(DEMO_PROJECT))
         for n in range(households):
             save_in_session(session, get_project(session, project.id),
-                            household(rng, n, deadline))
+                            household(rng, n, deadline), reason=DEMO_REASON)
         return project.id
+
+
+def demo_db_path() -> Path:
+    """The demo database: its own file in the user data folder, never the user's cases."""
+    from wulong_desk.paths import user_data_dir
+
+    return user_data_dir() / DEMO_DB_NAME
+
+
+def open_demo_store(operator: str) -> Store:
+    """Open (and on first use fill) the separate demo database."""
+    from sqlalchemy import select
+
+    from wulong_desk.store import open_store
+    from wulong_desk.store.models import Project
+
+    path = demo_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(path, operator)
+    with store.read() as session:
+        empty = session.execute(select(Project.id).limit(1)).first() is None
+    if empty:
+        create_demo(store)
+    return store

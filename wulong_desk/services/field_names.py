@@ -22,6 +22,7 @@ COLUMNS: dict[str, dict[str, str]] = {
                              "unit_price": "单价"},
 }
 SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
+          "moved_on": "搬迁日期",
           "owners": "被征收人", "case.parts": "房屋", "case.method": "补偿方式",
           "case.signed_on": "签约日期", "case.moved_on_time": "按期搬迁",
           "case.min_housing_eligible": "最低住房保障", "case.land_area": "土地使用权面积",

@@ -1,18 +1,26 @@
-"""Case packages: hand cases over offline as one JSON file, and take them back in.
+"""Case packages: hand cases over offline as one JSON file, and take them back in — a sync
+protocol that never lets an older or conflicting copy replace newer work.
 
-Format `wulong-desk-cases/1`:
-    {"format", "exported_at", "project": {identity + the calc contract's project fields},
+Format `wulong-desk-cases/2`:
+    {"format", "exported_at", "contract_revision", "standard": {"id", "sha256"},
+     "project": {identity + the calc contract's project fields},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
-                "title_no", "address", "remarks", "status", "exchange_locations", "base"}]}
+                "title_no", "address", "remarks", "status", "moved_on", "exchange_locations",
+                "version", "base", "trail"}]}
 
-Import is all-or-nothing and idempotent. Cases match by UUID. Each side remembers the content
-hash at the last exchange (`exchanged_hash`); a case that changed on both sides since then is a
-conflict: reported, never overwritten, and nothing is imported.
+A case's version is the hash of what it says (`services.cases.content_hash`); `base` is the
+version it was made from and `trail` every earlier version it has had, oldest first.
+
+Import is all-or-nothing and idempotent; cases match by UUID. A case is applied only when the
+receiver does not have it, or still holds one of the versions the incoming one was built on
+(its base or an earlier one). A package holding a version the receiver has already moved past
+changes nothing (kept local). Anything else is a conflict: listed, nothing imported. Every case
+is applied through `services.cases.save_in_session` (the one owner of case changes), so a
+signed case's figures are never changed by a package. Exporting changes nothing locally.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,37 +33,44 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.exact_json import JsonTextError, parse_exact
 from wulong_desk.fileio import write_atomically
+from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import InputError, Problem
-from wulong_desk.services.case_form import apply_form, case_to_form
-from wulong_desk.services.cases import get_project, save_in_session
+from wulong_desk.rules.standard import StandardError
+from wulong_desk.services.case_form import case_to_form, form_to_case
+from wulong_desk.services.cases import (
+    CONTENT_KEYS,
+    TRAIL_LIMIT,
+    content_hash,
+    get_project,
+    save_in_session,
+    trail_of,
+)
+from wulong_desk.services.contract import CONTRACT_REVISION
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
+from wulong_desk.statuses import stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, Project
 
-FORMAT = "wulong-desk-cases/1"
-CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "owners", "case",
-                "exchange_locations")
-
-
-def content_hash(entry: dict[str, Any]) -> str:
-    """A stable hash of what a case says (not of when or where it was written)."""
-    content = {key: entry.get(key) for key in CONTENT_KEYS}
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+FORMAT = "wulong-desk-cases/2"
+SYNC_REASON = "由案卷包同步（对方已逐级办理）"
 
 
 def _normal(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: entry.get(key) for key in CONTENT_KEYS}
 
 
-def normalized_hash(session: Session, entry: dict[str, Any]) -> str:
-    """The hash of an entry as the store would write it back, so a hand-written or foreign
+def normalized_hash(entry: dict[str, Any]) -> str:
+    """The version of an entry as the store would write it back, so a hand-written or foreign
     package compares like with like (e.g. an exchange block on a money case is dropped)."""
-    scratch = Case(status="surveyed")  # transient: never added to the session
-    with session.no_autoflush:
-        apply_form(session, scratch, _normal(entry))
-    session.info.pop("form_warnings", None)
-    return content_hash(case_to_form(scratch))
+    return content_hash(case_to_form(form_to_case(_normal(entry))))
+
+
+def _standard_of(project: Project) -> dict[str, str] | None:
+    try:
+        standard = default_standards().for_date(project.announced_on)
+    except StandardError:
+        return None
+    return {"id": standard.id, "sha256": standard.sha256}
 
 
 @dataclass
@@ -83,22 +98,24 @@ class ConflictError(UserError):
 
 
 def export_cases(store: Store, project_id: int, out: Path) -> int:
-    """Write a project's cases as a package; marks them as exchanged at this content."""
-    with store.transaction() as session:
+    """Write a project's cases as a package. Nothing in the database changes."""
+    with store.read() as session:
         project = get_project(session, project_id)
         entries = []
         for case in session.execute(select(Case).where(Case.project_id == project_id)
                                     .order_by(Case.case_no)).scalars():
             entry = case_to_form(case)
-            digest = content_hash(entry)
-            entry["base"] = digest
-            case.exchanged_hash = digest
+            trail = trail_of(case)
+            entry["version"] = trail[-1]
+            entry["base"] = trail[-2] if len(trail) > 1 else None
+            entry["trail"] = trail[:-1]
             entries.append(entry)
         package = {"format": FORMAT,
                    "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "contract_revision": CONTRACT_REVISION, "standard": _standard_of(project),
                    "project": project_to_dict(project), "cases": entries}
-        write_atomically(out, json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"),
-                         private=True)
+    write_atomically(out, json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"),
+                     private=True)
     return len(entries)
 
 
@@ -113,12 +130,65 @@ def _read_package(path: Path) -> dict[str, Any]:
         raise UserError(f"无法读取案卷包 {path}：{exc.strerror or exc}") from exc
     except JsonTextError as exc:
         raise UserError(f"案卷包不是有效的 JSON 文件：{path}（{exc}）") from exc
+    if isinstance(package, dict) and package.get("format") == "wulong-desk-cases/1":
+        raise UserError(f"案卷包是旧格式（wulong-desk-cases/1），不带案卷的版本信息，不能安全导入："
+                        f"{path}。请对方用新版软件重新导出。")
     if not isinstance(package, dict) or package.get("format") != FORMAT:
         raise UserError(f"不是 {FORMAT} 格式的案卷包：{path}")
     if not isinstance(package.get("project"), dict) or not isinstance(package.get("cases"),
                                                                       list):
         raise UserError("案卷包缺少 project 或 cases")
+    _check_contract(package)
+    _check_duplicates(package["cases"])
     return package
+
+
+def _check_contract(package: dict[str, Any]) -> None:
+    """The package's cases were computed under a standard and a contract revision; a receiver
+    without them cannot take the cases in without silently computing something else."""
+    revision = package.get("contract_revision")
+    if revision != CONTRACT_REVISION:
+        raise UserError(f"案卷包按计算规则第 {revision} 版制作，本机软件是第 {CONTRACT_REVISION} "
+                        "版：不能导入。请双方使用同一版本的软件。")
+    named = package.get("standard")
+    if named is None:
+        return  # the project's announcement date has no standard on the sender either
+    if not isinstance(named, dict) or not isinstance(named.get("id"), str):
+        raise UserError("案卷包的 standard（补偿标准）应为 {\"id\", \"sha256\"}")
+    standard = default_standards().get(named["id"])
+    if standard is None:
+        raise UserError(f"本机没有案卷包使用的补偿标准“{named['id']}”：不能导入。"
+                        "请先把该标准文件放入标准文件夹。")
+    if named.get("sha256") and named["sha256"] != standard.sha256:
+        raise UserError(f"本机的补偿标准“{named['id']}”与案卷包使用的不是同一份文件"
+                        "（文件指纹不同）：不能导入。请核对标准文件。")
+
+
+def _check_duplicates(entries: list[Any]) -> None:
+    seen_uuid: dict[str, int] = {}
+    seen_no: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        uuid, case_no = entry.get("uuid"), entry.get("case_no")
+        if isinstance(uuid, str) and uuid:
+            if uuid in seen_uuid:
+                problems.append(Problem(f"cases[{index}].uuid", f"与 cases[{seen_uuid[uuid]}] "
+                                        f"的 uuid 重复（{uuid}）：一个案卷包里每户只能出现一次"))
+            seen_uuid.setdefault(uuid, index)
+        if isinstance(case_no, str) and case_no:
+            key = case_no.strip().casefold()
+            if key in seen_no:
+                problems.append(Problem(f"cases[{index}].case_no", f"与 cases[{seen_no[key]}] "
+                                        f"的案卷编号重复（{case_no}）"))
+            seen_no.setdefault(key, index)
+    if problems:
+        raise InputError(problems)
+
+
+def _hashes(raw: Any) -> list[str]:
+    return [h for h in raw if isinstance(h, str)] if isinstance(raw, list) else []
 
 
 def import_cases(store: Store, path: Path) -> ImportReport:
@@ -153,31 +223,47 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
         case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
                                ).scalar_one_or_none()
         try:
-            incoming = normalized_hash(session, entry)
+            incoming = normalized_hash(entry)
+            # the versions it was built on: its trail, its base, and the version it claims (a
+            # package edited after export descends from that one)
+            ancestry = _hashes(entry.get("trail")) + _hashes([entry.get("base"),
+                                                              entry.get("version")])
             if case is None:
-                case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]})
-                case.exchanged_hash = content_hash(case_to_form(case))
+                case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]},
+                                       reason=SYNC_REASON)
+                _take_trail(case, ancestry, incoming)
                 report.created.append(label)
                 continue
             if case.project_id != project.id:
                 conflicts.append(f"{label}：该案卷在本机属于另一个项目")
                 continue
-            local = content_hash(case_to_form(case))
+            ours = trail_of(case)
+            local = ours[-1]
             if local == incoming:
-                case.exchanged_hash = local
                 report.unchanged.append(label)
-            elif case.exchanged_hash == local:   # only they changed it: take theirs
-                save_in_session(session, project, _normal(entry), case)
-                case.exchanged_hash = content_hash(case_to_form(case))
+            elif local in ancestry:   # built on the version we hold: take theirs
+                if stage_index(str(entry.get("status") or "")) < stage_index(case.status):
+                    conflicts.append(f"{label}：对方把案卷退回了较早的阶段（退回须在本机写明理由）")
+                    continue
+                save_in_session(session, project, _normal(entry), case, reason=SYNC_REASON)
+                _take_trail(case, ancestry + ours, incoming)
                 report.updated.append(label)
-            elif incoming == case.exchanged_hash:  # only we changed it: keep ours
+            elif incoming in ours:    # a version we have already moved past: keep ours
                 report.kept_local.append(label)
             else:
-                conflicts.append(f"{label}：两边都有修改")
+                conflicts.append(f"{label}：两边都有修改（对方的版本不是基于本机现有的版本）")
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
+        except UserError as exc:
+            problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
     if problems:
         raise InputError(problems)
     if conflicts:
         raise ConflictError(conflicts)
     return report
+
+
+def _take_trail(case: Case, ancestry: list[str], version: str) -> None:
+    """After taking a version in: remember every version it was built on (deduplicated)."""
+    trail = [h for h in dict.fromkeys([*ancestry, version]) if h != version]
+    case.version_trail = json.dumps([*trail, version][-TRAIL_LIMIT:])

@@ -1,7 +1,7 @@
 """The live breakdown while a case is being typed: the same engine, on the form's inputs.
 
-Nothing is stored here; saving recomputes through the store (the same compute on the same
-inputs), so the panel, the ledger and the agreement can never disagree.
+Nothing is stored here. The form becomes the engine's request through the same translation the
+store uses when saving (`case_form.form_to_request`), so the panel shows what will be saved.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from wulong_desk.rules import InputError, compute, default_standards, read_request
 from wulong_desk.rules.inputs import Problem
-from wulong_desk.services.case_form import check_form
+from wulong_desk.services.case_form import form_to_request
 
 
 @dataclass
@@ -21,13 +21,12 @@ class Preview:
 
 
 def preview(project_contract: dict[str, Any], form: dict[str, Any]) -> Preview:
-    problems = check_form(form)
-    if problems:
-        return Preview(None, problems)
-    case = form.get("case") or {}
     try:
-        options, inputs, standard = read_request({"project": project_contract, "case": case},
-                                                 default_standards())
+        request = form_to_request(project_contract, form)
+    except InputError as exc:
+        return Preview(None, exc.problems)
+    try:
+        options, inputs, standard = read_request(request, default_standards())
     except InputError as exc:
         return Preview(None, exc.problems)
     return Preview(compute(inputs, options, standard).to_json(), [])

@@ -11,10 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules import InputError, default_standards
-from wulong_desk.rules.inputs import CONTROL_CHARACTERS, FieldReader, Problem, read_project
-from wulong_desk.services.calculation import recompute
+from wulong_desk.rules.inputs import (
+    CONTROL_CHARACTERS,
+    PROJECT_FIELDS,
+    FieldReader,
+    Problem,
+    read_project,
+)
 from wulong_desk.services.contract import project_to_contract
+from wulong_desk.statuses import FROZEN_STATUSES
 from wulong_desk.store import Store
+from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, Project
 
 IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadline",
@@ -90,18 +97,32 @@ def create_project(store: Store, form: dict[str, Any]) -> int:
 
 
 def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
-    """Change a project; every case is recomputed in the same transaction."""
+    """Change a project. Unsigned cases are recomputed in the same transaction (a changed total
+    is audited as 重算); signed cases keep their records, and once a project has one, the
+    options that decide figures (the calc contract's project fields) cannot change."""
+    from wulong_desk.services.cases import refigure_in_session
+
     values = read_project_form(form)
     with store.transaction() as session:
         project = session.get(Project, project_id)
         if project is None:
             raise InputError([Problem("project", f"没有编号为 {project_id} 的项目")])
-        for key, value in values.items():
-            if getattr(project, key) != value:
-                setattr(project, key, value)
+        changed = [key for key, value in values.items() if getattr(project, key) != value]
+        money = sorted(set(changed) & set(PROJECT_FIELDS))
+        if money:
+            signed = session.execute(select(Case.case_no).where(
+                Case.project_id == project.id,
+                Case.status.in_(FROZEN_STATUSES)).order_by(Case.case_no).limit(1)).scalar()
+            if signed:
+                raise CaseLockedError(
+                    f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项"
+                    f"（{'、'.join(money)}）")
+        for key in changed:
+            setattr(project, key, values[key])
         session.flush()
-        for case in project.cases:
-            recompute(session, case)
+        if money:
+            for case in project.cases:
+                refigure_in_session(session, case)
 
 
 def list_projects(store: Store) -> list[dict[str, Any]]:

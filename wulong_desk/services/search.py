@@ -8,10 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import case as case_when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.services.case_rows import CaseRow, assemble_rows
+from wulong_desk.statuses import VOID
 from wulong_desk.store.models import Case, CaseResult, HousePart, Person
 
 __all__ = ["CaseRow", "count_cases", "search_cases", "sum_totals"]
@@ -79,9 +81,11 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
 
 def sum_totals(session: Session, project_id: int, text: str = "",
                status: str | None = None) -> tuple[int, Decimal]:
-    """How many cases match, and the sum of their stored totals (computable ones)."""
+    """How many cases match, and the sum of their stored totals (computable ones; a voided
+    case is counted but its total is no longer owed)."""
+    owed = case_when((Case.status == VOID, 0), else_=CaseResult.total_cents)
     count, cents = session.execute(
-        select(func.count(Case.id), func.coalesce(func.sum(CaseResult.total_cents), 0))
+        select(func.count(Case.id), func.coalesce(func.sum(owed), 0))
         .select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(*_filters(project_id, text, status))).one()
     return count, Decimal(cents).scaleb(-2)

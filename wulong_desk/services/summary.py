@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
+from wulong_desk.statuses import is_signed, is_void
 from wulong_desk.store.models import LINE_COLUMNS, STATUSES, Case, CaseResult, Project
-
-SIGNED = ("signed", "moved")
 
 
 @dataclass
@@ -80,10 +79,12 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
     for row in rows:
         status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
         by_status[status] = count
+        if is_void(status):  # a voided agreement is kept on record, out of every total
+            continue
         households += count
         area += area_centi
         computed += ok_count
-        if status in SIGNED:
+        if is_signed(status):
             signed += count
             signed_area += area_centi
         for i, code in enumerate(LINE_COLUMNS):

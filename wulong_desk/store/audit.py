@@ -1,8 +1,9 @@
-"""The audit trail and the lock on signed cases, enforced for every flush of every session.
+"""The audit trail, written for every flush of every session.
 
 Every create, update and delete of a project, case, person, part, equipment item or exchange
-house records the operator, the time, the entity, the field and old → new. Money-relevant edits
-to a case at 已签约 or later are refused unless the case was unlocked with a reason.
+house records the operator, the time, the entity, the field and old → new. What a change to a
+case may be (the lock on signed cases, the lifecycle) is decided by `services.cases`, the one
+owner of case changes, before anything reaches the session; this module only records.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
+from wulong_desk.statuses import is_frozen
 from wulong_desk.store.models import (
-    STATUSES,
     AuditEntry,
     Case,
+    CaseRecord,
+    CaseResult,
     Equipment,
     ExchangeHouse,
     HousePart,
@@ -32,20 +35,7 @@ ENTITY_NAMES: dict[type, str] = {
     Equipment: "equipment", ExchangeHouse: "exchange_house",
 }
 NOT_AUDITED = {"search_text", "updated_at", "created_at", "exchanged_hash", "unlocked_reason",
-               "id"}
-CASE_MONEY_FIELDS = {
-    "method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
-    "land_unit_price", "transition_months", "turnover_house", "interruption_months",
-    "overdue_months", "project_id",
-}
-PROJECT_MONEY_FIELDS = {
-    "announced_on", "signing_deadline", "zone", "guide_reward_for", "residential_extra_area",
-    "nonresidential_guide_rate", "manufacturing_uplift", "equipment_rate",
-    "maintenance_fund_rate",
-}
-CHILD_MONEY_TYPES = (HousePart, Equipment, ExchangeHouse)
-
-
+               "id", "version", "version_trail"}
 class CaseLockedError(UserError):
     """A money-relevant change to a signed case that was not unlocked."""
 
@@ -98,48 +88,25 @@ def _owner_ids(obj: Any) -> tuple[int | None, int | None]:
     return case.project_id, case.id
 
 
-def _refuse(case: Case, what: str) -> None:
-    raise CaseLockedError(
-        f"案卷 {case.case_no} 已签约，已锁定：不能修改{what}。如确需更正，请先填写理由解锁。")
+def allow_refigure(session: Session, case: Case) -> None:
+    """`services.cases` decided this case's record may be rewritten in this session (an
+    unsigned case, or a correction)."""
+    session.info.setdefault("refigure", set()).add(id(case))
 
 
-def _check_locks(session: Session) -> None:
-    for obj in list(session.dirty) + list(session.new) + list(session.deleted):
-        if isinstance(obj, Case) and obj in session.dirty:
-            state = inspect(obj)
-            was = state.attrs["status"].history.deleted
-            previous_status = was[0] if was else obj.status
-            if STATUSES.index(previous_status) < STATUSES.index("signed") or obj.unlocked_reason:
-                continue
-            changed = {key for key, _, _ in _changes(obj)} & CASE_MONEY_FIELDS
-            if STATUSES.index(obj.status) < STATUSES.index("signed"):
-                changed.add("status")  # taking back a signature needs an unlock too
-            if obj.status == "moved" and previous_status != "moved":
-                changed.discard("moved_on_time")  # recording the move is the workflow step
-            if changed:
-                _refuse(obj, "影响补偿金额的字段（" + "、".join(sorted(changed)) + "）")
-        elif isinstance(obj, CHILD_MONEY_TYPES):
-            case = _case_of(obj)
-            if case is None or case.unlocked_reason or inspect(case).pending:
-                continue
-            status = inspect(case).attrs["status"].history.deleted
-            status_before = status[0] if status else case.status
-            if STATUSES.index(status_before) >= STATUSES.index("signed"):
-                if obj in session.dirty and not _changes(obj):
-                    continue
-                _refuse(case, "房屋、设备或调换房屋的数据")
-        elif isinstance(obj, Project) and obj in session.dirty:
-            changed = {key for key, _, _ in _changes(obj)} & PROJECT_MONEY_FIELDS
-            if changed and obj.id is not None:
-                locked = session.execute(
-                    select(Case.case_no).where(
-                        Case.project_id == obj.id,
-                        Case.status.in_(STATUSES[STATUSES.index("signed"):]),
-                        Case.unlocked_reason.is_(None)).limit(1)).scalar()
-                if locked:
-                    raise CaseLockedError(
-                        f"项目已有已签约案卷（如 {locked}），不能修改影响金额的项目选项"
-                        f"（{'、'.join(sorted(changed))}）")
+def _guard_frozen_records(session: Session) -> None:
+    """A backstop behind `services.cases` (which decides what a change means): the stored
+    record of a signed, moved or voided case is rewritten only where that owner allowed it."""
+    allowed = session.info.get("refigure", set())
+    for obj in session.dirty:
+        result = obj if isinstance(obj, CaseResult) else (
+            obj.result if isinstance(obj, CaseRecord) else None)
+        if result is None or not session.is_modified(obj, include_collections=False):
+            continue
+        case = result.case
+        if case is not None and is_frozen(case.status) and id(case) not in allowed:
+            raise CaseLockedError(f"案卷 {case.case_no} 已锁定：保存的计算记录不能改写"
+                                  "（只能解锁更正）")
 
 
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
@@ -170,11 +137,11 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def install(session_class: type[Session] | Any) -> None:
-    """Attach the lock check (before flush) and the audit writer (after flush)."""
+    """Attach the time stamps (before flush) and the audit writer (after flush)."""
 
     @event.listens_for(session_class, "before_flush")
     def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-        _check_locks(session)
+        _guard_frozen_records(session)
         stamp = now_utc()
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Project | Case) and (obj in session.new or _changes(obj)):
@@ -185,14 +152,30 @@ def install(session_class: type[Session] | Any) -> None:
     @event.listens_for(session_class, "after_flush")
     def _after_flush(session: Session, flush_context: Any) -> None:
         rows = _audit_rows(session)
+        waiting = []
+        for case, row in session.info.pop("pending_audit", []):
+            if case.id is None:
+                waiting.append((case, row))
+            else:
+                rows.append(row | {"entity_id": case.id, "project_id": case.project_id,
+                                   "case_id": case.id})
+        if waiting:
+            session.info["pending_audit"] = waiting
         if rows:
             session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 def record(session: Session, action: str, case: Case, field: str, old: str | None,
-           new: str | None, reason: str | None) -> None:
-    """An explicit audit entry (unlock, relock) that is not a plain field change."""
-    session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator") or "未署名",
-                           action=action, entity="case", entity_id=case.id,
-                           project_id=case.project_id, case_id=case.id, field=field, old=old,
-                           new=new, reason=reason))
+           new: str | None, reason: str | None, *, entity: str = "case") -> None:
+    """An explicit audit entry that is not a plain field change: unlock, relock, a stage change
+    with its reason, a 重算 or 更正 of the figures (old → new), 作废, a removed case.
+
+    A case not yet flushed has no id: its entry is written by the flush that inserts it."""
+    row = {"at": now_utc(), "operator": session.info.get("operator") or "未署名",
+           "action": action, "entity": entity, "field": field, "old": old, "new": new,
+           "reason": reason}
+    if case.id is None:
+        session.info.setdefault("pending_audit", []).append((case, row))
+        return
+    session.add(AuditEntry(entity_id=case.id, project_id=case.project_id, case_id=case.id,
+                           **row))

@@ -22,22 +22,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import (  # noqa: F401  (re-exported for the store's users)
-    LOCKED_FROM,
     PERSON_ROLE_LABELS,
     PERSON_ROLES,
     STATUS_LABELS,
     STATUSES,
+    is_frozen,
 )
 from wulong_desk.store.types import ExactDecimal, IsoDate
 
-# The thirteen lines' amounts, as integer cents, in the spec's order (column per line code).
-LINE_COLUMNS = {
-    "V_AREA": "v_area", "V_SHARED": "v_shared", "V_MIN": "v_min", "V_LAND": "v_land",
-    "L1_INTERRUPT": "l1_interrupt", "L2_DECOR": "l2_decor", "L3_FACILITY": "l3_facility",
-    "L4_EQUIP": "l4_equip", "R5_GUIDE": "r5_guide", "R6_EARLY": "r6_early",
-    "R7_ONTIME": "r7_ontime", "R8_MOVE": "r8_move", "R9_TEMP": "r9_temp",
-}
+# The lines' amounts, as integer cents, in the engine's order: one column per line code, named
+# after the code (the codes themselves come from the engine, never copied here).
+LINE_COLUMNS = {code: code.lower() for code in LINE_CODES}
 
 
 def new_uuid() -> str:
@@ -97,6 +94,7 @@ class Case(Base):
     method: Mapped[str] = mapped_column(String(10), default="money")
     min_housing_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     signed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    moved_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)     # 搬迁日期
     moved_on_time: Mapped[bool] = mapped_column(Boolean, default=False)
     land_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     land_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
@@ -106,6 +104,11 @@ class Case(Base):
     overdue_months: Mapped[int] = mapped_column(Integer, default=0)
     remarks: Mapped[str] = mapped_column(Text, default="")               # 备注
     unlocked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)       # 作废理由
+    # how many times the case's content changed here (a counter for optimistic locking)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # the content hashes this case has had, oldest first (JSON list): the package ancestry
+    version_trail: Mapped[str] = mapped_column(Text, default="[]")
     exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # lower-cased names, ID numbers, phones, title number and address: one column to search
     # (index ix_cases_search covers project_id + search_text, so a search scans the index only)
@@ -127,8 +130,8 @@ class Case(Base):
 
     @property
     def locked(self) -> bool:
-        """Signed cases are locked against money-relevant edits unless unlocked with a reason."""
-        return STATUSES.index(self.status) >= LOCKED_FROM and not self.unlocked_reason
+        """Signed, moved and voided cases are frozen unless unlocked with a reason (解锁更正)."""
+        return is_frozen(self.status) and not self.unlocked_reason
 
 
 class Person(Base):
@@ -277,7 +280,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     operator: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(10))        # create | update | delete | unlock
+    # create | update | delete | unlock | relock | status | recompute | correct | void | remove
+    action: Mapped[str] = mapped_column(String(10))
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     project_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

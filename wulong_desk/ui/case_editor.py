@@ -8,13 +8,17 @@ store runs when the case is saved).
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QDate, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QInputDialog,
     QMessageBox,
     QVBoxLayout,
@@ -30,10 +34,12 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, describe
+from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
+from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import preview
+from wulong_desk.statuses import STAGES, VOID
 from wulong_desk.store import Store
-from wulong_desk.store.models import PERSON_ROLES
+from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
 from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
@@ -104,6 +110,37 @@ class _WriteDraft(QRunnable):
             log().warning("草稿未能保存：%s", type(exc).__name__)
 
 
+class TypedDate(QObject):
+    """Remembers the digits typed into a date box since it got focus. A date edit silently
+    turns an impossible date into a possible one (20230230 becomes 2023-02-03); when the eight
+    digits typed are not the date shown, `impossible()` gives what was typed, so the form
+    carries it and the checker names the field instead."""
+
+    def __init__(self, edit: QDateEdit):
+        super().__init__(edit)
+        self.edit = edit
+        self.digits = ""
+        edit.installEventFilter(self)
+        edit.calendarWidget().clicked.connect(self.reset)
+
+    def reset(self, *_args: object) -> None:
+        self.digits = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.reset()
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            text = event.text()
+            if text.isdigit() and text.isascii():
+                self.digits = (self.digits + text)[-8:]
+        return False
+
+    def impossible(self) -> str | None:
+        if len(self.digits) != 8 or self.digits == self.edit.date().toString("yyyyMMdd"):
+            return None
+        return f"{self.digits[:4]}-{self.digits[4:6]}-{self.digits[6:]}"
+
+
 def _draft_pool() -> QThreadPool:
     pool = getattr(_draft_pool, "pool", None)
     if pool is None:
@@ -115,6 +152,7 @@ def _draft_pool() -> QThreadPool:
 
 class CaseEditor(QDialog):
     saved = Signal(int)
+    closed = Signal()     # the window was closed (a QDialog closed by close() emits no finished)
 
     def __init__(self, store: Store, project_id: int, case_id: int | None = None,
                  parent: QWidget | None = None):
@@ -131,7 +169,9 @@ class CaseEditor(QDialog):
         self.equipment = Grid(self.ui.equipmentTable, EQUIPMENT_COLUMNS)
         self.houses = Grid(self.ui.housesTable, HOUSE_COLUMNS)
         for status in STATUSES:
-            self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
+            if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
+                self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
+        self._add_moved_date()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
         self.ui.signedDate.setDate(QDate.currentDate())
@@ -153,9 +193,28 @@ class CaseEditor(QDialog):
             project = case_service.get_project(session, project_id)
             self.project_contract = project_to_contract(project)
             self.project_name = project.name
+            self.project_old_town = project.old_town
         self.load()
 
     # ---- set-up
+    def _add_moved_date(self) -> None:
+        """搬迁日期: the date the household moved out (needed for 已搬迁)."""
+        self.movedCheck = QCheckBox("已搬出", self.ui.basicGroup)
+        self.movedCheck.setObjectName("movedCheck")
+        self.movedDate = QDateEdit(self.ui.basicGroup)
+        self.movedDate.setObjectName("movedDate")
+        self.movedDate.setCalendarPopup(True)
+        self.movedDate.setDisplayFormat("yyyy-MM-dd")
+        self.movedDate.setDate(QDate.currentDate())
+        self.movedDate.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.movedCheck)
+        row.addWidget(self.movedDate)
+        row.addStretch()
+        self.ui.basicForm.insertRow(7, "搬迁日期", row)
+        self.typed_signed = TypedDate(self.ui.signedDate)
+        self.typed_moved = TypedDate(self.movedDate)
+
     def _wire(self) -> None:
         ui = self.ui
         for edit in (ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
@@ -168,6 +227,9 @@ class CaseEditor(QDialog):
             check.toggled.connect(self._changed)
         ui.signedCheck.toggled.connect(ui.signedDate.setEnabled)
         ui.signedDate.dateChanged.connect(self._changed)
+        self.movedCheck.toggled.connect(self._changed)
+        self.movedCheck.toggled.connect(self.movedDate.setEnabled)
+        self.movedDate.dateChanged.connect(self._changed)
         for spin in (ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin):
             spin.valueChanged.connect(self._changed)
         for grid in (self.owners, self.parts, self.equipment, self.houses):
@@ -218,7 +280,8 @@ class CaseEditor(QDialog):
         widgets = [ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
                    ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
-                   ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin]
+                   ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
+                   self.movedCheck, self.movedDate]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -228,7 +291,14 @@ class CaseEditor(QDialog):
         ui.remarksEdit.setText(form.get("remarks") or "")
         ui.landAreaEdit.setText(case.get("land_area") or "")
         ui.landPriceEdit.setText(case.get("land_unit_price") or "")
+        if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
+            ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
+        moved_on = form.get("moved_on")
+        self.movedCheck.setChecked(bool(moved_on))
+        self.movedDate.setEnabled(bool(moved_on))
+        if moved_on:
+            self.movedDate.setDate(QDate.fromString(moved_on, "yyyy-MM-dd"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
         signed = case.get("signed_on")
         ui.signedCheck.setChecked(bool(signed))
@@ -268,7 +338,8 @@ class CaseEditor(QDialog):
         case: dict[str, Any] = {
             "method": method,
             "min_housing_eligible": ui.minHousingCheck.isChecked(),
-            "signed_on": (ui.signedDate.date().toString("yyyy-MM-dd")
+            "signed_on": ((self.typed_signed.impossible()
+                           or ui.signedDate.date().toString("yyyy-MM-dd"))
                           if ui.signedCheck.isChecked() else None),
             "moved_on_time": ui.movedOnTimeCheck.isChecked(),
             "parts": parts,
@@ -294,6 +365,9 @@ class CaseEditor(QDialog):
             "address": ui.addressEdit.text().strip(),
             "remarks": ui.remarksEdit.text().strip(),
             "status": ui.statusCombo.currentData(),
+            "moved_on": ((self.typed_moved.impossible()
+                          or self.movedDate.date().toString("yyyy-MM-dd"))
+                         if self.movedCheck.isChecked() else None),
             "owners": owners,
             "case": case,
             "exchange_locations": locations,
@@ -370,6 +444,7 @@ class CaseEditor(QDialog):
         single = {"case_no": ui.caseNoEdit, "case.land_area": ui.landAreaEdit,
                   "case.land_unit_price": ui.landPriceEdit, "case.method": ui.methodCombo,
                   "case.signed_on": ui.signedDate, "title_no": ui.titleNoEdit,
+                  "moved_on": self.movedDate,
                   "case.exchange.transition_months": ui.transitionSpin,
                   "case.exchange.turnover_house": ui.turnoverCheck}
         for widget in single.values():
@@ -441,17 +516,35 @@ class CaseEditor(QDialog):
     def dirty(self) -> bool:
         return self.form() != self._loaded
 
+    def ask_reason(self, title: str, prompt: str) -> str | None:
+        reason, ok = QInputDialog.getText(self, title, prompt)
+        return reason if ok else None
+
     def save(self) -> bool:
         form = self.form()
+        reason = None
+        old = self._loaded.get("status") if self.case_id is not None else "surveyed"
+        new = form["status"]
+        if old and new != old and needs_reason(SimpleNamespace(old_town=self.project_old_town),
+                                               old, new):
+            back = STAGES.index(new) < STAGES.index(old) if old in STAGES else False
+            reason = self.ask_reason(
+                "退回" if back else "跳过阶段",
+                f"从{STATUS_LABELS[old]}{'退回' if back else '直接改'}到{STATUS_LABELS[new]}，"
+                "请写明理由（将记入修改记录）：")
+            if reason is None:
+                return False
         try:
-            saved = case_service.save_case(self.store, self.project_id, form, self.case_id)
+            saved = case_service.save_case(self.store, self.project_id, form, self.case_id,
+                                           reason=reason)
         except InputError as exc:
             self.show_problems(exc.problems)
             QMessageBox.warning(self, "不能保存",
                                 "\n".join(self.describe(p) for p in exc.problems))
             return False
-        except UserError as exc:
-            QMessageBox.warning(self, "不能保存", str(exc))
+        except UserError as exc:   # the lifecycle's problems are "path: message; …"
+            QMessageBox.warning(self, "不能保存", "\n".join(
+                describe_stored(part) for part in str(exc).split("；")))
             return False
         self.case_id = saved.case_id
         self.discard_draft()
@@ -476,7 +569,19 @@ class CaseEditor(QDialog):
                 event.ignore()
                 return
         self.discard_draft()
+        self._relock_unsaved_correction()
         event.accept()
+        self.closed.emit()
+
+    def _relock_unsaved_correction(self) -> None:
+        """An unlocked case closed without saving its correction is locked again."""
+        if self.case_id is None:
+            return
+        with self.store.read() as session:
+            case = session.get(Case, self.case_id)
+            unlocked = case is not None and bool(case.unlocked_reason)
+        if unlocked:
+            case_service.relock_case(self.store, self.case_id)
 
     def reject(self) -> None:  # Esc goes through the same unsaved-changes check
         self.close()

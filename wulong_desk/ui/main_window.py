@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.errors import UserError
 from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
@@ -80,9 +81,12 @@ class TotalsTask(QRunnable):
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Store | None, parent: QWidget | None = None, *,
-                 operator: str = "", first_look: FirstLook | None = None):
+                 operator: str = "", first_look: FirstLook | None = None,
+                 owns_store: bool = False):
         super().__init__(parent)
         self.store = store
+        self.owns_store = owns_store          # the demo window closes its own database
+        self.demo_window: MainWindow | None = None
         self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator if store else operator}")
         self.editors: list[CaseEditor] = []
         self.model = CaseTableModel(store, self)
@@ -120,6 +124,9 @@ class MainWindow(QMainWindow):
         self.new_case_action = self._action(bar, "新建案卷", self.new_case,
                                             QKeySequence.StandardKey.New)
         self.open_case_action = self._action(bar, "打开", self.open_selected)
+        self.remove_case_action = self._action(bar, "删除/作废…", self.remove_selected)
+        self.remove_case_action.setToolTip("误录的未签约案卷可删除（修改记录中保留全部内容）；"
+                                           "已签约的案卷只能作废，须写明理由")
         bar.addSeparator()
         self.housekeeping = Housekeeping(self)
         self.exports = ExportActions(self)
@@ -164,7 +171,8 @@ class MainWindow(QMainWindow):
         self._needs_store: list[QWidget | QAction] = [
             bar, self.menuBar(), self.tabs.tabBar(), self.new_project_action,
             self.edit_project_action, self.new_case_action, self.open_case_action,
-            self.export_action, self.preview_action]  # (actions too: their shortcuts)
+            self.remove_case_action, self.export_action,
+            self.preview_action]  # (actions too: their shortcuts)
         if store is None:
             self._show_first_look(first_look or FirstLook((), None, ()))
         else:
@@ -304,11 +312,28 @@ class MainWindow(QMainWindow):
         elif box.clickedButton() is demo:
             self.open_demo()
 
-    def open_demo(self) -> None:
-        from wulong_desk.services.demo import create_demo
+    def open_demo(self) -> MainWindow | None:
+        """Open the demo data in a window of its own, on its own database file: the 36
+        fictional households never enter the user's database."""
+        from wulong_desk.services.demo import open_demo_store
 
         assert self.store is not None
-        self.reload_projects(create_demo(self.store))
+        if self.demo_window is not None:
+            self.demo_window.raise_()
+            self.demo_window.activateWindow()
+            return self.demo_window
+        try:
+            store = open_demo_store(self.store.operator)
+        except UserError as exc:
+            QMessageBox.warning(self, "不能打开演示数据", str(exc))
+            return None
+        window = MainWindow(store, owns_store=True)
+        window.setWindowTitle(f"演示数据（虚构住户，与正式数据分开保存）— {store.operator}")
+        window.destroyed.connect(lambda *_: setattr(self, "demo_window", None))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.demo_window = window
+        window.show()
+        return window
 
     def new_project(self) -> None:
         from wulong_desk.ui.project_dialog import ProjectDialog
@@ -400,9 +425,14 @@ class MainWindow(QMainWindow):
         return self.store is not None
 
     def _show_editor(self, editor: CaseEditor) -> CaseEditor:
-        editor.saved.connect(lambda _id: (self.apply_filter(), self._refresh_dashboard()))
-        editor.finished.connect(lambda _r: self.editors.remove(editor)
-                                if editor in self.editors else None)
+        editor.saved.connect(lambda _id: self._cases_changed())
+
+        def forget(*_args: object) -> None:
+            if editor in self.editors:
+                self.editors.remove(editor)
+
+        editor.finished.connect(forget)
+        editor.closed.connect(forget)   # closed by its window button or 关闭: open it again later
         self.editors.append(editor)
         editor.show()
         return editor
@@ -410,6 +440,63 @@ class MainWindow(QMainWindow):
     def close_editors(self) -> bool:
         """Close every open case (each asks about unsaved changes); False if one stays open."""
         return all(editor.close() for editor in list(self.editors))
+
+    def _cases_changed(self) -> None:
+        """After a save, a deletion or a void: the list, the totals, the dashboard and the
+        household counts in the project box."""
+        self.apply_filter()
+        self._refresh_dashboard()
+        self.refresh_project_counts()
+
+    def refresh_project_counts(self) -> None:
+        from wulong_desk.services.projects import list_projects
+
+        if self.store is None:
+            return
+        for project in list_projects(self.store):
+            index = self.project_combo.findData(project["id"])
+            if index >= 0:
+                self.project_combo.setItemText(
+                    index, f"{project['name']}（{project['households']}户）")
+
+    def remove_selected(self) -> None:
+        """删除 an unsigned case entered by mistake, or 作废 a signed one (with a reason)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from wulong_desk.services import cases as case_service
+        from wulong_desk.statuses import is_signed, is_void
+
+        case_id = self.current_case_id()
+        if case_id is None or self.store is None:
+            return
+        with self.store.read() as session:
+            case = case_service.get_case(session, case_id)
+            case_no, status = case.case_no, case.status
+        if any(editor.case_id == case_id for editor in self.editors):
+            QMessageBox.information(self, "请先关闭案卷", f"案卷 {case_no} 正在编辑，请先关闭。")
+            return
+        try:
+            if is_signed(status):
+                reason, ok = QInputDialog.getText(
+                    self, "作废案卷", f"案卷 {case_no} 已签约，不能删除，只能作废"
+                    "（保留备查，不计入合计）。\n请写明作废理由：")
+                if not ok:
+                    return
+                case_service.void_case(self.store, case_id, reason)
+            elif is_void(status):
+                QMessageBox.information(self, "已作废", f"案卷 {case_no} 已作废。")
+                return
+            else:
+                answer = QMessageBox.question(
+                    self, "删除案卷", f"删除误录的案卷 {case_no}？\n"
+                    "它的全部内容会留在修改记录中，需要时可以找回。")
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                case_service.delete_case(self.store, case_id)
+        except UserError as exc:
+            QMessageBox.warning(self, "不能删除或作废", str(exc))
+            return
+        self._cases_changed()
 
     # ---- window state
     def _restore_geometry(self) -> None:
@@ -423,5 +510,8 @@ class MainWindow(QMainWindow):
         if not self.close_editors() or not self.exports.can_close():
             event.ignore()
             return
-        settings().setValue("main_geometry", self.saveGeometry())
+        if self.owns_store and self.store is not None:
+            self.store.close()
+        else:
+            settings().setValue("main_geometry", self.saveGeometry())
         event.accept()

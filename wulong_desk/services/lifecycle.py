@@ -1,0 +1,139 @@
+"""The lifecycle of a case: which stage may follow which, and what each stage needs.
+
+调查登记 → 已评估 → 已审核 → (预签) → 已签约 → 已搬迁; 作废 only for a signed case, with a reason.
+
+- Moving one stage forward checks the new stage's data: 已评估 needs every price (each house
+  part's assessed unit price, each equipment item's value); 预签 is only for 旧城区改建 projects
+  and is signed on or before the decision's announcement (办法第二十三条); 已签约 needs a real
+  signing date on or after the announcement (a 预签 agreement keeps its earlier date) and not in
+  the future; 已搬迁 needs a move-out date, not before signing and not in the future.
+- Moving back, or forward over a stage, needs a reason; it is audited with that reason.
+- Cases at 预签 or later are frozen (`wulong_desk.services.cases` enforces what that means).
+
+Qt-free; `wulong_desk.services.cases` is the only caller, for every path (editor, CLI, imports).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wulong_desk.errors import UserError
+from wulong_desk.statuses import (
+    STAGES,
+    STATUS_LABELS,
+    STATUSES,
+    VOID,
+    is_signed,
+    stage_index,
+)
+from wulong_desk.store.models import Case, Project
+
+MIN_REASON = 4   # characters: "更正" alone says nothing
+
+
+class TransitionError(UserError):
+    """A stage change the lifecycle does not allow (or the new stage's data is missing)."""
+
+
+def label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def clean_reason(reason: str | None, what: str) -> str:
+    text = (reason or "").strip()
+    if len(text) < MIN_REASON:
+        raise UserError(f"reason: {what}必须写明理由（至少{MIN_REASON}个字）")
+    return text
+
+
+def next_stages(project: Project, status: str) -> tuple[str, ...]:
+    """The stages one plain step ahead (预签 only for 旧城区改建 projects)."""
+    if status == "reviewed":
+        return ("presigned", "signed") if project.old_town else ("signed",)
+    if status in STAGES and status != "moved":
+        after = STAGES[STAGES.index(status) + 1]
+        return (after,) if after != "presigned" else ("signed",)
+    return ()
+
+
+def needs_reason(project: Project, old: str, new: str) -> bool:
+    """Back, or over a stage: the clerk must say why."""
+    if old == new or new == VOID:
+        return False
+    return new not in next_stages(project, old)
+
+
+def stage_problems(project: Project, case: Case, status: str, *, previous: str,
+                   today: date | None = None) -> list[str]:
+    """What the data of `case` lacks for `status` (and every stage before it), in Chinese."""
+    today = today or date.today()
+    found: list[str] = []
+    at = stage_index(status)
+    if at >= stage_index("assessed"):
+        if not case.parts:
+            found.append("case.parts: 没有房屋部分，不能标为已评估")
+        for index, part in enumerate(case.parts):
+            if part.unit_price is None:
+                found.append(f"case.parts[{index}].unit_price: 评估单价未填写，不能标为"
+                             f"{label(status)}")
+        for index, item in enumerate(case.equipment):
+            value = item.net_value if item.reusable else item.assessed_value
+            if value is None:
+                key = "net_value" if item.reusable else "assessed_value"
+                found.append(f"case.equipment[{index}].{key}: 设备价值未填写，不能标为"
+                             f"{label(status)}")
+    if status == "presigned":
+        if not project.old_town:
+            found.append("status: 只有旧城区改建项目可以预签（办法第二十三条）")
+        if case.signed_on is None:
+            found.append("case.signed_on: 预签必须填写签约日期")
+        elif case.signed_on > project.announced_on:
+            found.append(f"case.signed_on: 预签日期 {case.signed_on} 不能晚于征收决定公告日 "
+                         f"{project.announced_on}（办法第二十三条）")
+    if at >= stage_index("signed"):
+        if case.signed_on is None:
+            found.append(f"case.signed_on: 必须填写签约日期，才能标为{label(status)}")
+        elif case.signed_on < project.announced_on and not (
+                project.old_town and (previous == "presigned" or is_signed(previous))):
+            found.append(f"case.signed_on: 签约日期 {case.signed_on} 早于征收决定公告日 "
+                         f"{project.announced_on}（公告前签订的只能是旧城区改建项目的预签）")
+    if case.signed_on is not None and case.signed_on > today and at >= stage_index("presigned"):
+        found.append(f"case.signed_on: 签约日期 {case.signed_on} 在今天之后")
+    if status == "moved":
+        if case.moved_on is None:
+            found.append("moved_on: 必须填写搬迁日期，才能标为已搬迁")
+        else:
+            if case.signed_on is not None and case.moved_on < case.signed_on:
+                found.append(f"moved_on: 搬迁日期 {case.moved_on} 早于签约日期 {case.signed_on}")
+            if case.moved_on > today:
+                found.append(f"moved_on: 搬迁日期 {case.moved_on} 在今天之后")
+    return found
+
+
+def check_transition(project: Project, case: Case, old: str, new: str, reason: str | None,
+                     *, computed: bool, recheck: bool = False) -> str | None:
+    """Refuse a transition the lifecycle does not allow; return the reason to audit (if any).
+
+    The new stage's data is checked when the stage changes, and on a correction (`recheck`)."""
+    if new not in STATUSES:
+        raise TransitionError(f"status: 应为 {' | '.join(STATUSES)} 之一")
+    if new == VOID and old != VOID:
+        raise TransitionError("status: 作废请用“作废”操作（须写明理由），不能直接改状态")
+    if old == VOID and new != VOID:
+        raise TransitionError(f"status: 案卷 {case.case_no} 已作废，不能再改为{label(new)}")
+    if new == "presigned" and new != old and not project.old_town:
+        raise TransitionError("status: 只有旧城区改建项目可以预签（办法第二十三条）")
+    why = None
+    if needs_reason(project, old, new):
+        direction = "退回" if stage_index(new) < stage_index(old) else "跳过阶段"
+        if not (reason or "").strip():
+            raise TransitionError(
+                f"status: 从{label(old)}改为{label(new)}属于{direction}，必须写明理由")
+        why = clean_reason(reason, f"从{label(old)}{direction}到{label(new)}")
+    if new != old or recheck:
+        problems = stage_problems(project, case, new, previous=old)
+        if is_signed(new) and not computed:
+            problems.append(f"status: 案卷 {case.case_no} 的计算还不完整，不能标为{label(new)}")
+        if problems:
+            raise TransitionError("；".join(problems))
+    return why
