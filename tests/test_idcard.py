@@ -6,7 +6,6 @@ import pytest
 
 from wulong_desk.idcard import check_digit, id_problem, mask_id, mask_name, mask_phone
 
-
 # The worked examples printed in GB 11643-1999 itself (not numbers made with our own check digit):
 # 北京市朝阳区 1949-12-31 and 广东省汕头市潮阳县 1880-01-01.
 PUBLISHED = ("11010519491231002X", "440524188001010014")
