@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules import InputError, default_standards
 from wulong_desk.rules.inputs import FieldReader, Problem, read_project
-from wulong_desk.services.calculation import recompute
+from wulong_desk.services.calculation import RECOMPUTE_LOADS, recompute
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, Project
@@ -97,7 +97,8 @@ def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
             if getattr(project, key) != value:
                 setattr(project, key, value)
         session.flush()
-        for case in project.cases:
+        for case in session.scalars(select(Case).where(Case.project_id == project_id)
+                                    .options(*RECOMPUTE_LOADS)):
             recompute(session, case)
 
 
