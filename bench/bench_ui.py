@@ -129,12 +129,14 @@ def startup(db: Path) -> None:
           f"(target ≤ 4×: {'met' if u <= 4 * b else 'MISSED'})")
 
 
-def _until(app, done, timeout: float = 30.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while not done():
-        if time.perf_counter() > deadline:
-            raise TimeoutError
+def _until(app, done, tries: int = 1000) -> None:
+    """Process events until done() (a bounded number of passes: spinning processEvents() in
+    a tight loop some millions of times crashes this PySide6 build on a refcount)."""
+    for _ in range(tries):
         app.processEvents()
+        if done():
+            return
+    raise TimeoutError
 
 
 def preview_and_editor(db: Path) -> None:
@@ -158,8 +160,10 @@ def preview_and_editor(db: Path) -> None:
         start = time.perf_counter()
         window.preview_action.trigger()  # the click on 预览协议
         preview = window.exports.previews[-1]
-        _until(qt_app, lambda p=preview: p.document.status() == QPdfDocument.Status.Ready
-               and p.document.pageCount() > 0)
+        assert preview.job is not None and preview.job.wait() == "succeeded"
+        qt_app.processEvents()
+        assert preview.document.status() == QPdfDocument.Status.Ready
+        assert preview.document.pageCount() > 0
         preview.view.viewport().repaint()  # the first page drawn
         times.append((time.perf_counter() - start) * 1000)
         preview.close()
@@ -168,7 +172,8 @@ def preview_and_editor(db: Path) -> None:
           f"(target ≤ 500 ms: {'met' if times[0] <= 500 else 'MISSED'}); "
           f"the next {times[1]:.0f} ms")
 
-    editor = window.open_case(window.current_case_id())
+    unsigned = next(row.id for row in window.model.rows if row.status == "surveyed")
+    editor = window.open_case(unsigned)  # (a signed case's money fields are locked)
     qt_app.processEvents()
     editor._timer.setInterval(0)  # (the editor waits 120 ms for the typing to pause; not counted)
     edit = editor.ui.landAreaEdit
