@@ -1,6 +1,7 @@
 """Benchmark: the 10,000-case ledger export as a clerk waits for it — the stored records read,
 the workbook built (three sheets) and the file written — against a bare openpyxl write-only
-dump of the same cell values to a file, in the same run. Target (issue 16): ≤ 1.5×.
+dump of the same cell values to a file, in the same run. Target (issue 16): ≤ 1.5×; printed
+for the workbook built and written, and for the whole export with the reading.
 
 Run: .venv/bin/python bench/bench_ledger.py [--db PATH]   (built with bench_store.fill if missing)
 """
@@ -19,7 +20,8 @@ from openpyxl import Workbook, load_workbook
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_store import fill
 
-from wulong_desk.services.exports import export_ledger
+from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.services.records import load_records
 from wulong_desk.store import open_store
 
 
@@ -39,8 +41,12 @@ def main() -> None:
             fill(store, args.cases)
         out = Path(tmp) / "台账.xlsx"
         start = time.perf_counter()
-        result = export_ledger(store, 1, out, public=False, operator="bench")
-        ledger = time.perf_counter() - start
+        with store.read() as session:  # what export_ledger does, timed in its two parts
+            records = load_records(session, 1)
+        reading = time.perf_counter() - start
+        start = time.perf_counter()
+        write_ledger(records, out, public=False, operator="bench")
+        writing = time.perf_counter() - start
         store.close()
 
         # the bare dump: exactly the cell values of every sheet, no styles, no page set-up
@@ -55,12 +61,14 @@ def main() -> None:
                 ws.append(row)
         bare.save(Path(tmp) / "bare.xlsx")
         dump = time.perf_counter() - start
-        ratio = ledger / dump
-        print(f"ledger of {result.count:,} cases (records read, 3 sheets built, file written) "
-              f"{ledger:.1f} s; bare openpyxl write-only dump of the same values to a file "
-              f"{dump:.1f} s; ratio {ratio:.2f} (target ≤ 1.5: "
-              f"{'met' if ratio <= 1.5 else 'MISSED'})")
-
+        whole = (reading + writing) / dump
+        print(f"ledger of {len(records.entries):,} cases: stored records read {reading:.1f} s, "
+              f"3 sheets built and the file written {writing:.1f} s; bare openpyxl write-only "
+              f"dump of the same values to a file {dump:.1f} s")
+        print(f"  built and written vs the bare dump: {writing / dump:.2f}× (target ≤ 1.5×: "
+              f"{'met' if writing / dump <= 1.5 else 'MISSED'})")
+        print(f"  the whole export, reading included, vs the bare dump: {whole:.2f}× "
+              f"(target ≤ 1.5×: {'met' if whole <= 1.5 else 'MISSED'})")
 
 if __name__ == "__main__":
     main()
