@@ -18,7 +18,6 @@ from wulong_desk.services.contract import calc_request
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import LINE_COLUMNS, Case, CaseResult
 
-
 # What recompute() reads of a case, for loading many cases in a few queries: one by one, each
 # case's parts, equipment, houses and result cost a query each, and recomputing 10,000 cases
 # took 15.7 s instead of 3.7 s (bench/bench_recompute.py).
