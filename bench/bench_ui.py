@@ -121,12 +121,15 @@ def startup(db: Path) -> None:
         painted.append(app["painted"])
         usable.append(app["usable"])
     b, p, u = (statistics.median(x) for x in (bare, painted, usable))
-    print(f"start-up, 10,000 cases (median of {RUNS}, bare window and app in turn): bare "
+    # each start against the bare window started just before it (this machine's speed drifts)
+    p_ratio = statistics.median(a / c for a, c in zip(painted, bare, strict=True))
+    u_ratio = statistics.median(a / c for a, c in zip(usable, bare, strict=True))
+    print(f"start-up, 10,000 cases ({RUNS} pairs, bare window and app in turn; medians): bare "
           f"PySide6 window painted {b:.0f} ms")
-    print(f"  first painted case table {p:.0f} ms = {p / b:.2f}× the bare window "
-          f"(target ≤ 2×: {'met' if p <= 2 * b else 'MISSED'})")
-    print(f"  usable, every action enabled {u:.0f} ms = {u / b:.2f}× "
-          f"(target ≤ 4×: {'met' if u <= 4 * b else 'MISSED'})")
+    print(f"  first painted case table {p:.0f} ms, {p_ratio:.2f}× the bare window "
+          f"(target ≤ 2×: {'met' if p_ratio <= 2 else 'MISSED'})")
+    print(f"  usable, every action enabled {u:.0f} ms, {u_ratio:.2f}× "
+          f"(target ≤ 4×: {'met' if u_ratio <= 4 else 'MISSED'})")
 
 
 def _until(app, done, tries: int = 1000) -> None:
