@@ -333,6 +333,12 @@ def executable(bundle: Path) -> Path:
     return bundle / (f"{APP}.exe" if platform.system() == "Windows" else APP)
 
 
+def wants_xcb(no_xcb: bool, system: str = platform.system()) -> bool:
+    """The second self-test on a virtual X screen: on Linux, unless told --no-xcb (Windows and
+    macOS have no X screen to test on)."""
+    return system == "Linux" and not no_xcb
+
+
 def self_test(bundle: Path, xcb: bool) -> None:
     """The bundle's self-test offscreen, then (xcb) on a virtual X screen; without xvfb-run
     the build fails rather than drop the second run silently."""
@@ -394,7 +400,7 @@ def build(args: argparse.Namespace) -> int:
     after = bundle_size(bundle)
     say(f"pruned {len(removed)} files nothing needs: {before / MB:.1f} MB → {after / MB:.1f} MB")
     if not args.skip_self_test:
-        self_test(bundle, xcb=not args.no_xcb)
+        self_test(bundle, xcb=wants_xcb(args.no_xcb))
     limit = SIZE_LIMIT_MB * MB
     if platform.system() == "Linux" and after > limit:
         raise SystemExit(f"build failed: the bundle is {after / MB:.1f} MB, over the "

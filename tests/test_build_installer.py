@@ -248,6 +248,13 @@ def test_without_xvfb_the_build_fails_unless_told_no_xcb(tmp_path, monkeypatch):
     assert [platform for _, platform in runs] == ["offscreen"]
 
 
+@pytest.mark.parametrize(("no_xcb", "system", "wanted"), [
+    (False, "Linux", True), (True, "Linux", False), (False, "Windows", False),
+    (False, "Darwin", False)])
+def test_the_x_screen_self_test_is_run_on_linux_unless_told_no_xcb(no_xcb, system, wanted):
+    assert b.wants_xcb(no_xcb, system) is wanted
+
+
 def test_a_failing_self_test_fails_the_build(tmp_path, monkeypatch):
     _record_runs(monkeypatch, returncode=1)
     with pytest.raises(SystemExit, match="self-test \\(offscreen\\) exited 1"):
