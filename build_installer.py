@@ -7,8 +7,9 @@
    Qt modules the app does not import are excluded; afterwards Qt plugins, libraries and
    translations nothing in the bundle needs (WebEngine, Quick/QML, Wayland, the virtual
    keyboard, …) are removed — never a library a kept file still links to.
-2. The bundle's own executable runs `--self-test` offscreen (and, when xvfb-run is installed,
-   once more on a virtual X screen through Qt's xcb plugin); a failure fails the build.
+2. The bundle's own executable runs `--self-test` offscreen and once more on a virtual X screen
+   (xvfb-run) through Qt's xcb plugin; a failure fails the build, and so does a missing xvfb-run
+   unless `--no-xcb` is given.
 3. The size is checked against the target (180 MB unpacked on Linux); an archive of the bundle
    and SHA256SUMS (the archive and every file of the bundle) are written into dist/.
 4. On Windows, when Inno Setup's ISCC is installed, a setup program is built as well (per-user
@@ -171,6 +172,17 @@ def is_binary(path: Path) -> bool:
     return path.suffix.lower() in (".so", ".dll", ".pyd", ".dylib") or ".so." in path.name
 
 
+def not_a_binary_errors() -> tuple[type[Exception], ...]:
+    """What PyInstaller raises for a file that is not a binary at all (pefile's format error on
+    Windows; on Linux ldd answers such a file with no libraries). Anything else it raises stops
+    the build: a library it could not read might still be needed."""
+    if platform.system() != "Windows":
+        return ()
+    import pefile
+
+    return (pefile.PEFormatError,)
+
+
 def linked_libraries(path: Path) -> set[str]:
     """The shared libraries a binary links to, directly or through others (lower-case file
     names; on Linux PyInstaller asks ldd, which answers the whole closure)."""
@@ -178,7 +190,7 @@ def linked_libraries(path: Path) -> set[str]:
 
     try:
         found = get_imports(str(path))
-    except Exception:  # not a binary PyInstaller can read: it links to nothing we know
+    except not_a_binary_errors():  # not a binary: it links to nothing
         return set()
     names = (entry[0] if isinstance(entry, tuple) else entry for entry in found)
     return {Path(name).name.lower() for name in names if name}
@@ -321,12 +333,24 @@ def executable(bundle: Path) -> Path:
     return bundle / (f"{APP}.exe" if platform.system() == "Windows" else APP)
 
 
+def wants_xcb(no_xcb: bool, system: str = platform.system()) -> bool:
+    """The second self-test on a virtual X screen: on Linux, unless told --no-xcb (Windows and
+    macOS have no X screen to test on)."""
+    return system == "Linux" and not no_xcb
+
+
 def self_test(bundle: Path, xcb: bool) -> None:
+    """The bundle's self-test offscreen, then (xcb) on a virtual X screen; without xvfb-run
+    the build fails rather than drop the second run silently."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("WULONG_DESK_HOME", None)
     command = [str(executable(bundle)), "--self-test", "--no-crash-dialog"]
     runs = [("offscreen", command, env)]
-    if xcb and shutil.which("xvfb-run"):
+    if xcb and not shutil.which("xvfb-run"):
+        raise SystemExit("build failed: xvfb-run is not installed, so the bundle cannot be "
+                         "self-tested on an X screen; install Xvfb (`bash .ci/setup --test`) "
+                         "or pass --no-xcb to skip that run")
+    if xcb:
         runs.append(("xcb on a virtual X screen",
                      ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", *command],
                      dict(env, QT_QPA_PLATFORM="xcb")))
@@ -376,7 +400,7 @@ def build(args: argparse.Namespace) -> int:
     after = bundle_size(bundle)
     say(f"pruned {len(removed)} files nothing needs: {before / MB:.1f} MB → {after / MB:.1f} MB")
     if not args.skip_self_test:
-        self_test(bundle, xcb=not args.no_xcb)
+        self_test(bundle, xcb=wants_xcb(args.no_xcb))
     limit = SIZE_LIMIT_MB * MB
     if platform.system() == "Linux" and after > limit:
         raise SystemExit(f"build failed: the bundle is {after / MB:.1f} MB, over the "
@@ -434,7 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-self-test", action="store_true",
                         help="do not run the bundle's self-test (never for a release)")
     parser.add_argument("--no-xcb", action="store_true",
-                        help="skip the second self-test on a virtual X screen")
+                        help="skip the second self-test on a virtual X screen (without it, "
+                             "a missing xvfb-run fails the build)")
     return build(parser.parse_args(argv))
 
 

@@ -1,6 +1,7 @@
 """build_installer.py's own logic: what goes into the bundle, what is left out (and what never
-is, because a kept file links to it), the checksum file, the archive, the Windows setup script.
-The bundle itself is built and self-tested by .ci/run's second stage."""
+is, because a kept file links to it), the checksum file, the archive, the Windows setup script,
+the self-test runs. The bundle itself is built and self-tested by .ci/run's second stage: these
+tests never run apt, pip, .ci/setup or PyInstaller (an autouse guard fails any that tries)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import types
 import zipfile
 from pathlib import Path
 
@@ -26,6 +28,30 @@ def _load():
 
 
 b = _load()
+
+
+class Forbidden(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_real_build(monkeypatch):
+    """Only sha256sum may run as a process here; PyInstaller's build entry is a stub that fails.
+    A test that needs another process stubs subprocess.run itself."""
+    real_run = subprocess.run
+
+    def guarded(cmd, *args, **kwargs):
+        if [str(part) for part in cmd][:1] == ["sha256sum"]:
+            return real_run(cmd, *args, **kwargs)
+        raise Forbidden(f"a unit test tried to run {cmd}")
+
+    def no_pyinstaller(*args, **kwargs):
+        raise Forbidden("a unit test tried to run PyInstaller")
+
+    fake = types.ModuleType("PyInstaller.__main__")
+    fake.run = no_pyinstaller
+    monkeypatch.setattr(subprocess, "run", guarded)
+    monkeypatch.setitem(sys.modules, "PyInstaller.__main__", fake)
 
 
 def test_the_qt_modules_the_app_imports_are_found_in_its_source():
@@ -176,7 +202,6 @@ def test_without_pyinstaller_the_build_says_how_to_get_it(monkeypatch, capsys):
 
 def test_from_another_python_the_build_sets_up_and_reruns_in_the_project_env(monkeypatch):
     import importlib.util
-    import types
 
     calls: list[list[str]] = []
 
@@ -192,3 +217,67 @@ def test_from_another_python_the_build_sets_up_and_reruns_in_the_project_env(mon
     assert b.ensure_environment(["--no-xcb"]) == 7  # the rerun's own exit code
     assert calls[-1] == [str(ROOT / ".venv/bin/python"), str(ROOT / "build_installer.py"),
                          "--no-xcb"]
+
+
+def _record_runs(monkeypatch, returncode=0):
+    runs: list[tuple[list[str], str]] = []
+
+    def run(cmd, env=None, **kwargs):
+        runs.append(([str(c) for c in cmd], (env or {}).get("QT_QPA_PLATFORM", "")))
+        return types.SimpleNamespace(returncode=returncode, stdout="ok\n", stderr="boom")
+
+    monkeypatch.setattr(b.subprocess, "run", run)
+    return runs
+
+
+def test_the_self_test_runs_offscreen_and_on_a_virtual_x_screen(tmp_path, monkeypatch):
+    runs = _record_runs(monkeypatch)
+    monkeypatch.setattr(b.shutil, "which", lambda name: f"/usr/bin/{name}")
+    b.self_test(tmp_path, xcb=True)
+    assert [platform for _, platform in runs] == ["offscreen", "xcb"]
+    assert runs[1][0][0] == "xvfb-run" and "--self-test" in runs[1][0]
+
+
+def test_without_xvfb_the_build_fails_unless_told_no_xcb(tmp_path, monkeypatch):
+    runs = _record_runs(monkeypatch)
+    monkeypatch.setattr(b.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match=r"xvfb-run is not installed.*--no-xcb"):
+        b.self_test(tmp_path, xcb=True)
+    assert runs == []  # it says so before running anything
+    b.self_test(tmp_path, xcb=False)
+    assert [platform for _, platform in runs] == ["offscreen"]
+
+
+@pytest.mark.parametrize(("no_xcb", "system", "wanted"), [
+    (False, "Linux", True), (True, "Linux", False), (False, "Windows", False),
+    (False, "Darwin", False)])
+def test_the_x_screen_self_test_is_run_on_linux_unless_told_no_xcb(no_xcb, system, wanted):
+    assert b.wants_xcb(no_xcb, system) is wanted
+
+
+def test_a_failing_self_test_fails_the_build(tmp_path, monkeypatch):
+    _record_runs(monkeypatch, returncode=1)
+    with pytest.raises(SystemExit, match="self-test \\(offscreen\\) exited 1"):
+        b.self_test(tmp_path, xcb=False)
+
+
+def test_a_library_pyinstaller_cannot_read_stops_the_build(monkeypatch, tmp_path):
+    """Pruning must not take "could not read it" for "links to nothing": only a file that is
+    not a binary at all (on Windows, pefile's format error) links to nothing."""
+    bindepend = types.ModuleType("PyInstaller.depend.bindepend")
+
+    def get_imports(path):
+        raise RuntimeError("ldd crashed")
+
+    bindepend.get_imports = get_imports
+    monkeypatch.setitem(sys.modules, "PyInstaller.depend.bindepend", bindepend)
+    monkeypatch.setattr(b.platform, "system", lambda: "Linux")
+    with pytest.raises(RuntimeError, match="ldd crashed"):
+        b.linked_libraries(tmp_path / "libx.so")
+
+
+def test_the_real_build_stays_in_cis_second_stage():
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line for line in run if line and not line.startswith("#")]
+    assert commands[-2:] == ["bash .ci/setup --test && .venv/bin/python -m pytest",
+                             ".venv/bin/python build_installer.py"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
@@ -151,24 +150,6 @@ def test_missing_file_is_a_clear_message():
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(("count", "size"), [(10_000, 400), (2001, 400), (5, 400), (800, 400)])
-def test_batch_slices_cover_every_household_once_in_order(count, size):
-    from wulong_desk.commands.calc import _slices
-
-    bounds = _slices(count, size)
-    assert bounds[0][0] == 0 and bounds[-1][1] == count
-    assert all(0 < end - start <= size for start, end in bounds)
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
-
-
-@pytest.mark.parametrize(("count", "workers", "size"), [
-    (10_000, 2, 400), (1_600, 2, 200), (400, 2, 100), (10_000, 16, 156), (100_000, 8, 400)])
-def test_a_smaller_batch_is_cut_finer(count, workers, size):
-    from wulong_desk.commands.calc import _slice_size
-
-    assert _slice_size(count, workers) == size
-
-
 def _large_batch(count):
     from gen import requests
 
@@ -180,81 +161,32 @@ def bench_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
 
 
-def test_a_batch_shared_over_processes_gives_each_household_its_own_result(bench_on_path):
-    """Above PARALLEL_FROM the batch is shared with worker processes; the joined output is the
-    array of each household's single result, in input order."""
-    from wulong_desk.commands.calc import PARALLEL_FROM, calculate_one
+def test_a_batch_gives_each_household_its_own_result(bench_on_path):
+    """The batch's output is the array of each household's single result, in input order."""
+    from wulong_desk.commands.calc import calculate_one
     from wulong_desk.rules import default_standards
 
-    batch = _large_batch(PARALLEL_FROM + 500)
+    batch = _large_batch(600)
     proc = run_cli("calc", "-", stdin=json.dumps(batch, ensure_ascii=False))
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     standards = default_standards()
     assert len(results) == len(batch)
-    for index in (0, 1, PARALLEL_FROM // 2, PARALLEL_FROM, len(batch) - 1):
-        expected = calculate_one(json.loads(json.dumps(batch[index]), parse_float=str),
-                                 standards)
+    for index, item in enumerate(batch):
+        expected = calculate_one(json.loads(json.dumps(item), parse_float=str), standards)
         assert results[index] == expected, index
 
 
-def test_a_shared_batch_is_byte_for_byte_the_batch_computed_alone(bench_on_path):
-    """Slices taken by the parent from the back and by a worker from the front join up into
-    exactly what one process writes."""
-    from wulong_desk.commands.calc import PARALLEL_FROM, calculate_batch
-
-    batch = json.loads(json.dumps(_large_batch(PARALLEL_FROM + 1500)), parse_float=str)
-    assert b"".join(calculate_batch(batch, workers=2)) == b"".join(
-        calculate_batch(batch, workers=1))
+def test_the_calc_command_starts_no_process():
+    """One process reads, computes and writes: nothing in the command manages processes."""
+    source = (Path(__file__).resolve().parents[1] / "wulong_desk" / "commands" / "calc.py"
+              ).read_text(encoding="utf-8")
+    for word in ("multiprocessing", "subprocess", "concurrent", "threading", "gc."):
+        assert word not in source
 
 
-def test_spawned_workers_are_sent_the_batch(bench_on_path):
-    """Where processes are not forked (Windows), each worker is sent the batch once."""
-    from wulong_desk.commands.calc import PARALLEL_FROM, _chunk, _shared
-
-    batch = json.loads(json.dumps(_large_batch(PARALLEL_FROM + 500)), parse_float=str)
-    shared = _shared(batch, 2, "spawn")
-    alone = _chunk(batch, 0)
-    assert b", ".join(text for text, _ in shared) == alone[0]
-    assert all(found == [] for _, found in shared)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"),
-                    reason="a forked worker inherits the fault")
-@pytest.mark.parametrize("fault", ["raises", "dies"])
-def test_a_failing_worker_fails_the_batch_and_leaves_no_process_behind(
-        bench_on_path, monkeypatch, fault):
-    """A worker that raises, or dies outright, is an internal error of the whole batch (the
-    command line reports it as such): never a partial result, never an orphan process."""
-    import multiprocessing
-    import os
-    import time
-
-    from wulong_desk.commands import calc
-
-    batch = json.loads(json.dumps(_large_batch(calc.PARALLEL_FROM + 1500)), parse_float=str)
-    parent = os.getpid()
-    real_chunk = calc._chunk
-
-    def chunk(items, start):
-        if os.getpid() == parent:
-            time.sleep(0.5)  # so that the worker surely takes a slice
-            return real_chunk(items, start)
-        if fault == "dies":
-            os._exit(3)
-        raise ValueError("boom")
-
-    monkeypatch.setattr(calc, "_chunk", chunk)
-    expected = "ValueError: boom" if fault == "raises" else "exit code 3"
-    with pytest.raises(RuntimeError, match=f"计算子进程出错：{expected}"):
-        calc.calculate_batch(batch, workers=2)
-    assert multiprocessing.active_children() == []
-
-
-def test_a_bad_household_in_a_workers_share_stops_the_whole_batch(bench_on_path):
-    from wulong_desk.commands.calc import PARALLEL_FROM
-
-    batch = _large_batch(PARALLEL_FROM + 500)
+def test_bad_households_anywhere_in_a_batch_stop_the_whole_batch(bench_on_path):
+    batch = _large_batch(900)
     last = len(batch) - 1
     batch[last]["case"]["parts"][0]["area"] = "十二"
     batch[5]["case"]["method"] = "cash"

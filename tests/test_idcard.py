@@ -6,15 +6,31 @@ import pytest
 
 from wulong_desk.idcard import check_digit, id_problem, mask_id, mask_name, mask_phone
 
+# The worked examples printed in GB 11643-1999 itself (not numbers made with our own check digit):
+# 北京市朝阳区 1949-12-31 and 广东省汕头市潮阳县 1880-01-01.
+PUBLISHED = ("11010519491231002X", "440524188001010014")
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x",
-                                    "50023219850615001" + check_digit("50023219850615001")])
-def test_valid_numbers(number):
+
+@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x"])
+def test_the_published_valid_number_is_accepted(number):
     assert id_problem(number) is None
 
 
-def test_check_digit_of_the_standard_example():
-    assert check_digit("11010519491231002") == "X"
+def test_a_birth_before_1890_is_refused_as_implausible_even_with_a_right_check_digit():
+    assert id_problem(PUBLISHED[1]) == "身份证号码中的出生日期无效"
+
+
+@pytest.mark.parametrize("number", PUBLISHED)
+def test_check_digits_of_the_published_examples(number):
+    assert check_digit(number[:17]) == number[17]
+
+
+def test_any_other_last_character_is_refused():
+    number = PUBLISHED[0]
+    for other in "0123456789":
+        if other != number[17]:
+            problem = id_problem(number[:17] + other)
+            assert problem is not None and "校验位" in problem
 
 
 @pytest.mark.parametrize(("number", "why"), [

@@ -116,3 +116,21 @@ def test_revision_4_adds_the_lifecycle_columns_and_keeps_every_figure(tmp_path):
         assert case.version == 1 and case.version_trail == '["abc"]'
         assert case.moved_on is None and case.void_reason is None and case.locked
     store.close()
+
+
+def test_a_revision_table_that_cannot_be_read_is_an_error_not_an_empty_database(tmp_path):
+    """Only a database without the revision table is new; any other failure to read the
+    revision (here a table of the wrong shape) is raised, never taken for "no schema yet"."""
+    import pytest
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from wulong_desk.store.migrate import current_revision
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'odd.sqlite'}")
+    with engine.connect() as conn:
+        assert current_revision(conn) is None
+        conn.exec_driver_sql("CREATE TABLE alembic_version (something_else TEXT)")
+        with pytest.raises(OperationalError):
+            current_revision(conn)
+    engine.dispose()

@@ -163,3 +163,28 @@ def test_duplicate_ids_are_refused(tmp_path):
         shutil.copy(BUNDLED, tmp_path / name)
     with pytest.raises(StandardError, match="重复"):
         StandardSet.from_dirs([tmp_path])
+
+
+def test_totals_are_summed_by_the_group_each_line_declares():
+    """Declared as a reward instead of a loss, the decoration line moves to the reward total:
+    the engine sums by the standard's groups, not by position."""
+    req = request(parts=[{"use": "residential", "area": "80.00", "inner_area": "70.00",
+                          "unit_price": "5000", "decoration_value": "12345.67"}])
+    moved = bundled_text().replace('[lines.L2_DECOR]\ngroup = "loss"',
+                                   '[lines.L2_DECOR]\ngroup = "reward"', 1)
+    assert moved != bundled_text()
+    totals = {}
+    for name, text in (("as issued", bundled_text()), ("moved", moved)):
+        options, case, standard = read_request(req, StandardSet([parse_standard(text)]))
+        totals[name] = compute(case, options, standard).totals
+    # value: 80 × 5000 = 400000.00, shared top-up 70 × 1.15 − 80 = 0.50 m² × 5000 = 2500.00;
+    # loss: the decoration 12345.67; reward: moving 2000 × 1 (money); nothing else applies
+    assert totals["as issued"] == {"value": Decimal("402500.00"), "loss": Decimal("12345.67"),
+                                   "reward": Decimal("2000.00"), "total": Decimal("416845.67")}
+    assert totals["moved"] == {"value": Decimal("402500.00"), "loss": Decimal("0"),
+                               "reward": Decimal("14345.67"), "total": Decimal("416845.67")}
+
+
+def test_a_line_the_engine_does_not_compute_is_refused():
+    text = bundled_text().replace("[lines.R9_TEMP]", "[lines.R9_TEMPORARY]", 1)
+    assert any("须按顺序恰好包含" in problem for problem in lint(parse_standard(text)))

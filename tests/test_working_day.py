@@ -278,11 +278,13 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, demo, tmp_path,
     db = store.path
     case_id = case_id_of(store, "FR-0001")
     script = textwrap.dedent(f"""
-        import os, signal, time
+        import os, signal
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from pathlib import Path
+        from PySide6.QtCore import QEventLoop
         from wulong_desk.store import open_store
         from wulong_desk.ui.app import make_app
+        from wulong_desk.ui.case_editor import _draft_pool
         from wulong_desk.ui.main_window import MainWindow
         from wulong_desk.services.drafts import list_drafts
         app = make_app()
@@ -291,10 +293,11 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, demo, tmp_path,
         window.select_project({project_id})
         editor = window.open_case({case_id})
         editor.ui.addressEdit.setText("武隆区崩溃后仍在的地址9号")
-        deadline = time.time() + 20
-        while not list_drafts(Path({str(db)!r})) and time.time() < deadline:
-            app.processEvents()
-            time.sleep(0.05)
+        loop = QEventLoop()
+        editor._autosave.timeout.connect(loop.quit)
+        loop.exec()  # until the editor's own autosave timer has fired …
+        _draft_pool().waitForDone()  # … and its draft is written
+        assert list_drafts(Path({str(db)!r}))
         os.kill(os.getpid(), signal.SIGKILL)  # no close, no save: a crash
     """)
     store.close()

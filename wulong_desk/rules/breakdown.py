@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from wulong_desk.rules.decimals import ZERO_AMOUNT, money, num, plain
+from wulong_desk.rules.decimals import money, num, plain
 
 if TYPE_CHECKING:
     from wulong_desk.rules.standard import Template
 
-TOTAL_KEYS = ("value", "loss", "reward", "total")
+GROUPS = ("value", "loss", "reward")  # each line's group, as the standard file declares it
+TOTAL_KEYS = (*GROUPS, "total")
 SETTLEMENT_KEYS = (
     "exchange_price", "value_difference", "net_payable", "fund_department", "fund_household",
 )
@@ -31,58 +31,21 @@ SETTLEMENT_LABELS = {
 
 
 Value = Decimal | int | str
-# the totals' and the settlement's JSON with their amounts left as {} (in the keys' order)
-_TOTALS_TEXT = ", ".join(f'"{key}": "{{}}"' for key in TOTAL_KEYS)
-_SETTLEMENT_TEXT = ", ".join(f'"{key}": "{{}}"' for key in SETTLEMENT_KEYS)
-# each line's constant JSON pieces (opening, closing, the whole line when zero without terms)
-# by (code, label, citation, note)
-_PIECES: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
-_PIECES_KEPT = 2048
 Term = tuple["Template", dict[str, Value]]
 
 
 def _show(value: Value) -> str:
-    return num(value) if type(value) is Decimal else str(value)
+    return num(value) if isinstance(value, Decimal) else str(value)
 
 
 def fill(template: Template, values: dict[str, Value]) -> str:
-    """A formula template with the case's numbers written in as num() shows them. (Some thirty
-    numbers a household: a number that already has two decimals, the usual case, is taken as
-    str() writes it without calling num().)"""
-    text = template.head
-    for name, after in template.rest:
-        value = values[name]
-        if type(value) is Decimal:
-            shown = str(value)
-            if shown[-3:-2] != ".":  # not exactly two decimals (or an exponent): see num()
-                shown = num(value)
-        else:
-            shown = str(value)
-        text += shown + after
-    return text
+    """A formula template with the case's numbers written in as num() shows them."""
+    return template.head + "".join(_show(values[name]) + after for name, after in template.rest)
 
 
 def shown_terms(terms: tuple[Term, ...]) -> str:
-    """A line's terms with their numbers filled in, joined by " + " (its formula before "=");
-    a single term, the usual case, needs no join."""
-    if len(terms) == 1:
-        return fill(*terms[0])
-    return " + ".join([fill(template, values) for template, values in terms])
-
-
-def _pieces(key: tuple[str, str, str, str]) -> tuple[str, str, str]:
-    """A line's JSON around its amount and formula, escaped once and kept (bounded: notes
-    with numbers in them vary), and the whole line when it is zero and has no terms (the
-    amount, which needs no escaping, is then the formula)."""
-    code, label, citation, note = key
-    head = (f'{{"code": {_json_str(code)}, "label": {_json_str(label)}, '
-            '"amount": "')
-    tail = f', "citation": {_json_str(citation)}, "note": {_json_str(note)}}}'
-    zero = plain(ZERO_AMOUNT)
-    known = (head, tail, f'{head}{zero}", "formula": "{zero}"{tail}')
-    if len(_PIECES) < _PIECES_KEPT:
-        _PIECES[key] = known
-    return known
+    """A line's terms with their numbers filled in, joined by " + " (its formula before "=")."""
+    return " + ".join(fill(template, values) for template, values in terms)
 
 
 class Line(NamedTuple):
@@ -150,36 +113,6 @@ class Breakdown:
             "settlement": {key: money(self.settlement[key]) for key in SETTLEMENT_KEYS},
             "warnings": list(self.warnings),
         }
-
-    def to_json_text(self) -> str:
-        """The same object as to_json(), written straight to JSON text: exactly what
-        `json.dumps(self.to_json(), ensure_ascii=False)` gives (a test holds it to that), without
-        building the dictionaries first. This is the batch command's hot path, so it is one
-        loop: each line's parts fixed by its code, label, citation and note are escaped once
-        and kept, and a line without terms has its amount for formula, which needs no escaping
-        (digits, point, sign)."""
-        pieces = _PIECES
-        lines = []
-        for code, _, label, amount, citation, note, terms in self.lines:
-            known = pieces.get(key := (code, label, citation, note))
-            if known is None:
-                known = _pieces(key)
-            if terms:
-                shown = plain(amount)
-                formula = _json_str(shown_terms(terms) + " = " + shown)
-                lines.append(f'{known[0]}{shown}", "formula": {formula}{known[1]}')
-            elif amount is ZERO_AMOUNT:
-                lines.append(known[2])
-            else:
-                shown = plain(amount)
-                lines.append(f'{known[0]}{shown}", "formula": "{shown}"{known[1]}')
-        totals = self.totals
-        settlement = self.settlement
-        return (f'{{"standard": {_json_str(self.standard_id)}, "lines": [{", ".join(lines)}], '
-                '"totals": {' + _TOTALS_TEXT.format(*[money(totals[key]) for key in TOTAL_KEYS])
-                + '}, "settlement": {' + _SETTLEMENT_TEXT.format(
-                    *[money(settlement[key]) for key in SETTLEMENT_KEYS])
-                + f'}}, "warnings": [{", ".join([_json_str(text) for text in self.warnings])}]}}')
 
     def to_record(self, engine_version: str) -> dict[str, Any]:
         """What the store keeps: the contract output plus the standard's hash and engine version."""

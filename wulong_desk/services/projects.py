@@ -18,6 +18,7 @@ from wulong_desk.rules.inputs import (
     Problem,
     read_project,
 )
+from wulong_desk.services.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.statuses import FROZEN_STATUSES
 from wulong_desk.store import Store
@@ -121,7 +122,8 @@ def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
             setattr(project, key, values[key])
         session.flush()
         if money:
-            for case in project.cases:
+            for case in session.scalars(select(Case).where(Case.project_id == project_id)
+                                        .options(*RECOMPUTE_LOADS)):
                 refigure_in_session(session, case)
 
 

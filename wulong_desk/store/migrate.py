@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from wulong_desk.schema_version import SCHEMA_HEAD
@@ -52,12 +52,11 @@ def alembic_head() -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
-    """The database's revision (None for a new, empty database), read without Alembic."""
-    try:
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # no alembic_version table yet
-        connection.rollback()
+    """The database's revision (None for a new, empty database), read without Alembic. Any
+    error reading it (a damaged or locked file, a table of the wrong shape) is raised."""
+    if not inspect(connection).has_table("alembic_version"):
         return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(connection: Connection, target: str = "head") -> None:

@@ -1,0 +1,69 @@
+"""Benchmark: recompute every unsigned case of a 10,000-case project, the database writes
+included (what a correction to the standard or to the project's options sets off). Target
+(issue 16): ≤ 10 s.
+
+Run: .venv/bin/python bench/bench_recompute.py [--db PATH]   (built with bench_store.fill when
+missing; a copy is worked on, so the database given is left as it is)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TARGET_S = 10.0
+
+
+def _report(what: str, elapsed: float) -> None:
+    print(f"{what}, loading and writing included: {elapsed:.1f} s (target ≤ {TARGET_S:.0f} s: "
+          f"{'met' if elapsed <= TARGET_S else 'MISSED'})", flush=True)
+
+
+def main() -> None:
+    from bench_store import fill
+    from sqlalchemy import select
+
+    from wulong_desk.services.calculation import RECOMPUTE_LOADS, recompute
+    from wulong_desk.statuses import LOCKED_FROM, STATUSES
+    from wulong_desk.store import open_store
+    from wulong_desk.store.models import Case
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["WULONG_DESK_HOME"] = tmp
+        db = Path(tmp) / "recompute.sqlite"
+        if args.db:
+            shutil.copy(args.db, db)
+        else:
+            print("building 10,000 cases …", flush=True)
+            store = open_store(db, "bench", auto_backup=False)
+            fill(store, 10_000)
+            store.close()
+        store = open_store(db, "bench", auto_backup=False)
+        unsigned = STATUSES[:LOCKED_FROM]
+        # the generated project is mostly signed: every case is recomputed too, the most a
+        # 10,000-case project can ask (all unsigned; loaded as update_project loads them)
+        for label, statuses in (("unsigned", unsigned), ("all, as if none were signed", STATUSES)):
+            start = time.perf_counter()
+            with store.transaction() as session:
+                cases = session.scalars(select(Case).where(
+                    Case.project_id == 1, Case.status.in_(statuses)).options(*RECOMPUTE_LOADS)
+                ).all()
+                for case in cases:
+                    recompute(session, case)
+            _report(f"recomputed {len(cases):,} cases ({label})", time.perf_counter() - start)
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

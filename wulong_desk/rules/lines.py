@@ -1,0 +1,372 @@
+"""The thirteen lines of the standard, one small function each, found by code in LINES.
+
+A line function takes the household (its case, the project's options, the standard, and the
+quantities several lines share) and the line's declaration in the standard file (label,
+citation, group, formula templates, zero-notes) and returns the explained Line. Formulas only;
+every rate and amount comes from the standard file. Adding a line is a function here, its entry
+in LINES and its entry in the standard file (the standard's lint refuses a file whose lines
+are not exactly LINES, in order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from wulong_desk.rules.breakdown import Line, Term, Value
+from wulong_desk.rules.decimals import ONE, ZERO, ZERO_AMOUNT, num, rate, ratio4, round2
+from wulong_desk.rules.model import (
+    COMMERCIAL,
+    EXCHANGE,
+    RESIDENTIAL,
+    CaseInput,
+    ExchangeTerms,
+    Part,
+    ProjectOptions,
+)
+
+if TYPE_CHECKING:
+    from wulong_desk.rules.standard import LineSpec, Standard
+
+ZERO_NOTE = "计算结果为0"  # a zero line's note when the standard gives no reason of its own
+
+
+@dataclass(frozen=True)
+class Household:
+    """One case with the quantities several lines share (spec "Derived quantities")."""
+
+    case: CaseInput
+    project: ProjectOptions
+    standard: Standard
+    residential: tuple[Part, ...]
+    nonresidential: tuple[Part, ...]
+    comp_areas: tuple[Decimal, ...]  # each residential part's compensable area (第三十六条)
+    area_r: Decimal  # residential title area
+    area_n: Decimal  # non-residential title area
+    value_r: Decimal  # Σ area × unit price, residential
+    value_n: Decimal  # Σ area × unit price, non-residential
+    comp_area_r: Decimal  # Σ compensable area, residential
+    price_r: Decimal  # P_R: the residential value per m², rounded
+    min_topup: Decimal  # m² added up to the housing floor (第三十七条)
+
+    @property
+    def p(self) -> Mapping[str, Decimal]:
+        return self.standard.values
+
+    @property
+    def exchange(self) -> ExchangeTerms | None:
+        return self.case.exchange if self.case.method == EXCHANGE else None
+
+    @property
+    def min_value(self) -> Decimal:
+        return self.min_topup * self.price_r
+
+    @property
+    def reward_area_r(self) -> Decimal:
+        return self.area_r + self.min_topup
+
+
+def compensable_area(part: Part, floor: Decimal) -> Decimal:
+    """A residential part's area for compensation: inner × (1 + floor), rounded, when its shared
+    ratio K = (area − inner) ÷ inner is at most the floor (compared exactly), else its area."""
+    inner = part.inner_area if part.inner_area is not None else part.area
+    if part.area - inner <= floor * inner:
+        return round2(inner * (ONE + floor))
+    return part.area
+
+
+def household(case: CaseInput, project: ProjectOptions, standard: Standard) -> Household:
+    p = standard.values
+    residential = tuple(part for part in case.parts if part.use == RESIDENTIAL)
+    nonresidential = tuple(part for part in case.parts if part.use != RESIDENTIAL)
+    comp_areas = tuple(compensable_area(part, p["shared_ratio_floor"]) for part in residential)
+    area_r = sum((part.area for part in residential), ZERO)
+    value_r = sum((part.area * part.unit_price for part in residential), ZERO)
+    comp_area_r = sum(comp_areas, ZERO)
+    price_r = round2(value_r / area_r) if residential else ZERO
+    min_topup = ZERO
+    if case.min_housing_eligible and residential and comp_area_r < p["min_housing_area"]:
+        min_topup = p["min_housing_area"] - comp_area_r
+    return Household(
+        case, project, standard, residential, nonresidential, comp_areas,
+        area_r=area_r,
+        area_n=sum((part.area for part in nonresidential), ZERO),
+        value_r=value_r,
+        value_n=sum((part.area * part.unit_price for part in nonresidential), ZERO),
+        comp_area_r=comp_area_r, price_r=price_r, min_topup=min_topup)
+
+
+def make_line(spec: LineSpec, total: Decimal, terms: list[Term] | None = None, why: str = "",
+              note: str = "") -> Line:
+    """The line whose amount is `total` rounded once, half up to the cent. A zero line says
+    why: `note` when given, else the standard's note named `why`, else that the result is 0."""
+    amount = round2(total) if total else ZERO_AMOUNT
+    if amount:
+        note = ""
+    else:
+        amount = ZERO_AMOUNT
+        note = note or (spec.note(why) if why else ZERO_NOTE)
+    return Line(spec.code, spec.group, spec.label, amount, spec.cite, note, tuple(terms or ()))
+
+
+# ---------------------------------------------------------------- value (价值补偿)
+
+def v_area(h: Household, spec: LineSpec) -> Line:
+    """Every part's title area × its assessed unit price (办法第二十六、二十七条)."""
+    terms: list[Term] = [(spec.t("term"), {"area": part.area, "unit_price": part.unit_price})
+                         for part in h.case.parts]
+    return make_line(spec, h.value_r + h.value_n, terms)
+
+
+def v_shared(h: Household, spec: LineSpec) -> Line:
+    """The residential shared-area top-up at each part's unit price (办法第三十六条第一款)."""
+    terms: list[Term] = []
+    total = ZERO
+    for part, comp in zip(h.residential, h.comp_areas, strict=True):
+        topup = comp - part.area
+        if topup > ZERO:
+            inner = part.inner_area if part.inner_area is not None else part.area
+            terms.append((spec.t("term"), {
+                "area": part.area, "inner_area": inner, "k": ratio4((part.area - inner) / inner),
+                "comp_area": comp, "topup": topup, "unit_price": part.unit_price}))
+            total += topup * part.unit_price
+    return make_line(spec, total, terms, "no_topup" if h.residential else "no_residential")
+
+
+def v_min(h: Household, spec: LineSpec) -> Line:
+    """The top-up to the minimum housing area at P_R (办法第三十七条)."""
+    if h.min_topup > ZERO:
+        return make_line(spec, h.min_value, [
+            (spec.t("term"), {"comp_area_total": h.comp_area_r, "price_r": h.price_r})])
+    if not h.residential:
+        return make_line(spec, ZERO, why="no_residential")
+    if not h.case.min_housing_eligible:
+        return make_line(spec, ZERO, why="not_eligible")
+    return make_line(spec, ZERO, note=spec.note("enough", comp_area_total=num(h.comp_area_r)))
+
+
+def v_land(h: Household, spec: LineSpec) -> Line:
+    """Land-use area beyond the building area × the land unit price (办法第三十五条)."""
+    case = h.case
+    building = h.area_r + h.area_n
+    if case.land_area is None or case.land_unit_price is None:
+        return make_line(spec, ZERO, why="no_input")
+    if building >= case.land_area:
+        return make_line(spec, ZERO, note=spec.note(
+            "not_exceeding", land_area=num(case.land_area), building_area=num(building)))
+    values: dict[str, Value] = {"land_area": case.land_area, "building_area": building,
+                                "land_unit_price": case.land_unit_price}
+    return make_line(spec, (case.land_area - building) * case.land_unit_price,
+                     [(spec.t("term"), values)])
+
+
+# ---------------------------------------------------------------- loss (损失补偿)
+
+def l1_interrupt(h: Household, spec: LineSpec) -> Line:
+    """Loss from interrupted business of the eligible parts: once for money, monthly for an
+    exchange; manufacturing parts raised by the project's uplift (标准第1项)."""
+    p = h.p
+    exchange = h.exchange
+    eligible = [part for part in h.case.parts if part.business_eligible]
+    if not eligible:
+        return make_line(spec, ZERO, why="none_eligible")
+    if exchange is not None and exchange.turnover_house:
+        return make_line(spec, ZERO, why="turnover")
+    is_exchange = h.case.method == EXCHANGE
+    months = exchange.interruption_months + exchange.overdue_months if exchange else 0
+    if is_exchange and months == 0:
+        return make_line(spec, ZERO, why="no_months")
+    uplift = h.project.manufacturing_uplift
+    terms: list[Term] = []
+    total = ZERO
+    for part in eligible:
+        base = part.area * part.unit_price
+        raised = part.manufacturing and uplift
+        factor = ONE + uplift if part.manufacturing else ONE
+        uplift_text = (spec.text("uplift").format(manufacturing_uplift=rate(uplift))
+                       if raised else "")
+        values: dict[str, Value] = {"base": base, "uplift": uplift_text, "months": months}
+        if is_exchange:
+            total += p["interrupt_exchange_monthly_rate"] * base * months * factor
+            terms.append((spec.t("term_exchange"), values))
+        else:
+            total += p["interrupt_money_rate"] * base * factor
+            terms.append((spec.t("term_money"), values))
+    return make_line(spec, total, terms)
+
+
+def l2_decor(h: Household, spec: LineSpec) -> Line:
+    """The assessed value of each part's decoration (标准第2项)."""
+    decorated = [part.decoration_value for part in h.case.parts if part.decoration_value]
+    terms: list[Term] = [(spec.t("term"), {"decoration_value": value}) for value in decorated]
+    return make_line(spec, sum(decorated, ZERO), terms, "none")
+
+
+def l3_facility(h: Household, spec: LineSpec) -> Line:
+    """Water, power and gas accounts at the standard's amounts; none for an exchange, where
+    they are reconnected instead (标准第3项)."""
+    if h.case.method == EXCHANGE:
+        return make_line(spec, ZERO, why="exchange")
+    p = h.p
+    terms: list[Term] = []
+    total = ZERO
+    for part in h.case.parts:
+        if part.use == RESIDENTIAL:
+            amount = (p["facility_res_water"] * part.water_accounts
+                      + p["facility_res_power"] * part.power_accounts
+                      + p["facility_res_gas"] * part.gas_accounts)
+            key = "term_residential"
+        else:
+            amount = (p["facility_nonres_water"] * part.water_accounts
+                      + p["facility_nonres_power"] * part.power_accounts + part.gas_cost)
+            key = "term_nonresidential"
+        if amount:
+            terms.append((spec.t(key), {
+                "water": part.water_accounts, "power": part.power_accounts,
+                "gas": part.gas_accounts, "gas_cost": part.gas_cost}))
+            total += amount
+    return make_line(spec, total, terms, "none")
+
+
+def l4_equip(h: Household, spec: LineSpec) -> Line:
+    """Equipment: a reusable item's net value × its rate (the project's unless its own), a lost
+    item's assessed value (标准第4项)."""
+    terms: list[Term] = []
+    total = ZERO
+    for item in h.case.equipment:
+        if item.reusable:
+            item_rate = item.rate if item.rate is not None else h.project.equipment_rate
+            net = item.net_value or ZERO
+            terms.append((spec.t("term_reusable"), {"net_value": net, "rate": rate(item_rate)}))
+            total += net * item_rate
+        else:
+            assessed = item.assessed_value or ZERO
+            terms.append((spec.t("term_lost"), {"assessed_value": assessed}))
+            total += assessed
+    return make_line(spec, total, terms, "none")
+
+
+# ---------------------------------------------------------------- reward (奖励补助)
+
+def r5_guide(h: Household, spec: LineSpec) -> Line:
+    """The reward for the compensation method the project rewards (标准第5项)."""
+    project = h.project
+    if project.guide_reward_for not in (h.case.method, "both"):
+        return make_line(spec, ZERO, why="not_chosen")
+    terms: list[Term] = []
+    total = ZERO
+    if h.residential:
+        extra = project.residential_extra_area
+        terms.append((spec.t("term_residential"), {
+            "value_r": h.value_r, "min_value": h.min_value, "extra_area": rate(extra),
+            "price_r": h.price_r}))
+        total += h.p["guide_res_rate"] * (h.value_r + h.min_value) + extra * h.price_r
+    if h.nonresidential:
+        terms.append((spec.t("term_nonresidential"), {
+            "rate_n": rate(project.nonresidential_guide_rate), "value_n": h.value_n}))
+        total += project.nonresidential_guide_rate * h.value_n
+    return make_line(spec, total, terms)
+
+
+def r6_early(h: Household, spec: LineSpec) -> Line:
+    """Per day signed before the deadline: per household (residential), per m² (other)
+    (标准第6项)."""
+    signed_on = h.case.signed_on
+    deadline = h.project.signing_deadline
+    if signed_on is None:
+        return make_line(spec, ZERO, why="unsigned")
+    if signed_on > deadline:
+        return make_line(spec, ZERO, why="late")
+    days = (deadline - signed_on).days
+    if days == 0:
+        return make_line(spec, ZERO, why="zero_days")
+    terms: list[Term] = []
+    total = ZERO
+    if h.residential:
+        terms.append((spec.t("term_residential"), {"days": days}))
+        total += h.p["early_res_per_day"] * days
+    if h.nonresidential:
+        terms.append((spec.t("term_nonresidential"), {"days": days, "area_n": h.area_n}))
+        total += h.p["early_nonres_per_m2_day"] * h.area_n * days
+    return make_line(spec, total, terms, "zero_days")
+
+
+def r7_ontime(h: Household, spec: LineSpec) -> Line:
+    """A fixed reward for moving out on time, residential and non-residential (标准第7项)."""
+    if not h.case.moved_on_time:
+        return make_line(spec, ZERO, why="not_moved")
+    terms: list[Term] = []
+    total = ZERO
+    if h.residential:
+        terms.append((spec.t("term_residential"), {}))
+        total += h.p["ontime_res"]
+    if h.nonresidential:
+        terms.append((spec.t("term_nonresidential"), {}))
+        total += h.p["ontime_nonres"]
+    return make_line(spec, total, terms, "not_moved")
+
+
+def r8_move(h: Household, spec: LineSpec) -> Line:
+    """Moving allowance, once for money and twice for an exchange: per household (residential),
+    per m² by use (other) (标准第8项)."""
+    p = h.p
+    texts = h.standard.texts
+    times_key = "move_times_exchange" if h.case.method == EXCHANGE else "move_times_money"
+    terms: list[Term] = []
+    total = ZERO
+    if h.residential:
+        terms.append((spec.t("term_residential"), {"times": texts[times_key]}))
+        total += p["move_res"] * p[times_key]
+    for part in h.nonresidential:
+        rate_key = "move_commercial" if part.use == COMMERCIAL else "move_production"
+        terms.append((spec.t("term_nonresidential"), {
+            "rate": texts[rate_key], "area": part.area, "times": texts[times_key]}))
+        total += p[rate_key] * part.area * p[times_key]
+    return make_line(spec, total, terms, "none")
+
+
+def r9_temp(h: Household, spec: LineSpec) -> Line:
+    """Temporary housing for an exchange without a turnover house: rate × the larger of the
+    residential area (with the top-up) and the floor × months; outside the core zone the rate
+    is reduced (标准第9项)."""
+    exchange = h.exchange
+    if exchange is None:
+        return make_line(spec, ZERO, why="money")
+    if exchange.turnover_house:
+        return make_line(spec, ZERO, why="turnover")
+    if not h.residential:
+        return make_line(spec, ZERO, why="no_residential")
+    if exchange.transition_months == 0:
+        return make_line(spec, ZERO, why="no_months")
+    p = h.p
+    if h.project.zone == "core":
+        temp_rate = p["temp_rate"]
+        rate_text = h.standard.texts["temp_rate"]
+    else:
+        temp_rate = p["temp_rate"] * (ONE - p["temp_outer_reduction"])
+        rate_text = spec.text("rate_outer")
+    area = max(h.reward_area_r, p["temp_floor_area"])
+    terms: list[Term] = [(spec.t("term"), {"rate": rate_text, "reward_area": h.reward_area_r,
+                                           "months": exchange.transition_months})]
+    return make_line(spec, temp_rate * area * exchange.transition_months, terms)
+
+
+LINES: dict[str, Callable[[Household, LineSpec], Line]] = {
+    "V_AREA": v_area,
+    "V_SHARED": v_shared,
+    "V_MIN": v_min,
+    "V_LAND": v_land,
+    "L1_INTERRUPT": l1_interrupt,
+    "L2_DECOR": l2_decor,
+    "L3_FACILITY": l3_facility,
+    "L4_EQUIP": l4_equip,
+    "R5_GUIDE": r5_guide,
+    "R6_EARLY": r6_early,
+    "R7_ONTIME": r7_ontime,
+    "R8_MOVE": r8_move,
+    "R9_TEMP": r9_temp,
+}
+
+
