@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
+from wulong_desk.services.payments import project_totals
 from wulong_desk.store.models import LINE_COLUMNS, STATUSES, Case, CaseResult, Project
 
 SIGNED = ("signed", "moved")
@@ -30,6 +31,8 @@ class ProjectSummary:
     lines: dict[str, Decimal] = field(default_factory=dict)
     total: Decimal = Decimal(0)
     threshold: Decimal | None = None
+    paid: Decimal = Decimal(0)           # paid out less received, signed cases (services.payments)
+    outstanding: Decimal = Decimal(0)
 
     @property
     def household_ratio(self) -> Decimal:
@@ -50,6 +53,7 @@ class ProjectSummary:
             "lines": {code: money(v) for code, v in self.lines.items()},
             "total": money(self.total),
             "threshold": None if self.threshold is None else f"{self.threshold:f}",
+            "paid": money(self.paid), "outstanding": money(self.outstanding),
         }
 
 
@@ -90,10 +94,12 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
             lines[code] += row[4 + i]
         total += row[4 + len(LINE_COLUMNS)]
     project = session.get(Project, project_id)
+    paid, outstanding = project_totals(session, project_id) if project else (Decimal(0),) * 2
     return ProjectSummary(
         project_id=project_id, households=households, signed_households=signed,
         area=Decimal(area).scaleb(-2), signed_area=Decimal(signed_area).scaleb(-2),
         computed=computed, with_problems=households - computed, by_status=by_status,
         lines={code: Decimal(v).scaleb(-2) for code, v in lines.items()},
         total=Decimal(total).scaleb(-2),
-        threshold=project.presign_threshold if project and project.old_town else None)
+        threshold=project.presign_threshold if project and project.old_town else None,
+        paid=paid, outstanding=outstanding)
