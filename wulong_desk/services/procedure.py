@@ -407,3 +407,46 @@ def presign_ratio(session: Session, project_id: int) -> PresignRatio:
     statuses = session.execute(select(Case.status).where(Case.project_id == project_id))
     signed = sum(1 for (status,) in statuses if status == "presigned" or signed_or_later(status))
     return PresignRatio(signed, project.total_households, project.presign_threshold)
+
+
+def parse_day(text: str | None, label: str) -> date | None:
+    """An optional date typed by a clerk (ISO); a mistake names the field."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
+
+
+def set_project_totals(store: Store, project_id: int, households: int | None,
+                       area: Decimal | None) -> None:
+    """The households and area of the whole expropriation area (for the 第十三、二十三条 ratios)."""
+    if households is not None and households <= 0:
+        raise UserError("征收范围总户数应大于 0")
+    if area is not None and (not area.is_finite() or area <= 0
+                             or area != area.quantize(Decimal("0.01"))):
+        raise UserError("征收范围总面积应大于 0，最多两位小数")
+    with store.transaction() as session:
+        project = get_project(session, project_id)
+        project.total_households, project.total_area = households, area
+
+
+def set_consents(store: Store, project_id: int,
+                 rows: list[tuple[str, str, Decimal]]) -> None:
+    """Replace the project's 第十三条 consultation answers: (坐落或户号, answer, 专有部分面积)."""
+    for number, (label, answer, area) in enumerate(rows, 1):
+        if not label.strip():
+            raise UserError(f"第 {number} 行：坐落或户号不能为空")
+        if answer not in ANSWERS:
+            raise UserError(f"第 {number} 行：意见应为 {'、'.join(ANSWERS.values())} 之一")
+        if not area.is_finite() or area < 0:
+            raise UserError(f"第 {number} 行：专有部分面积应为不小于 0 的数")
+    with store.transaction() as session:
+        get_project(session, project_id)
+        for old in session.execute(select(Consent).where(Consent.project_id == project_id)
+                                   ).scalars():
+            session.delete(old)
+        session.add_all(Consent(project_id=project_id, label=label.strip()[:300], answer=answer,
+                                exclusive_area=area) for label, answer, area in rows)
