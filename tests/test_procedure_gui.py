@@ -144,3 +144,35 @@ def test_housing_dialog_assigns_from_the_stock(qtbot, demo, tmp_path, no_blockin
     assert not no_blocking_boxes
     assert dialog.table.item(0, 6).text() == case.case_no
     assert dialog.counts.text() == "房源 1 套：可选 0，已分配 1，已交房 0"
+
+
+def test_the_case_editor_assigns_a_house_and_shows_it(qtbot, demo, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id = demo
+    path = tmp_path / "房源.xlsx"
+    path.write_bytes(housing.template_bytes())
+    wb = load_workbook(path)
+    wb[housing.SHEET].append(["住宅", "9栋", "", "202", "75.00", "66.00", "4100"])
+    wb.save(path)
+    housing.import_stock(store, project_id, path)
+    case = first_case(store, project_id, status="reviewed", method="exchange")
+    editor = CaseEditor(store, project_id, case.id)
+    qtbot.addWidget(editor)
+    before = editor.ui.housesTable.rowCount()
+    texts = [b.text() for b in editor.procedure_buttons]
+    assert texts == ["付款…（Ctrl+Shift+M）", "时限与材料…（Ctrl+Shift+K）",
+                     "安置房源…（Ctrl+Shift+H）"]
+
+    def choose_first(dialog):          # the clerk picks the house and presses 分配
+        dialog.table.setCurrentCell(0, 0)
+        dialog.assign()
+        return 0
+
+    monkeypatch.setattr(HousingDialog, "exec", choose_first)
+    editor.procedure_buttons[2].click()
+    assert editor.ui.housesTable.rowCount() == before + 1
+    with store.read() as session:
+        assert housing.list_stock(session, project_id)[0].case_no == case.case_no
