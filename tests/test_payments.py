@@ -140,6 +140,11 @@ def test_payments_commands_and_summary(tmp_path, capsys):
     assert main(["summary", "--project", str(project_id), "--json", *base]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["paid"], summary["outstanding"]) == ("100000.50", "423833.50")
+    out = tmp_path / "资金拨付台账.xlsx"
+    assert main(["payments", "ledger", "--project", str(project_id), "--out", str(out),
+                 *base]) == 0
+    assert "已导出 1 户" in capsys.readouterr().out
+    assert load_workbook(out)["拨付明细"]["F2"].value == "出纳乙"
 
 
 def test_payment_ledger_export(store, tmp_path):

@@ -55,6 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(listing)
     listing.set_defaults(run=run_payments_list)
 
+    ledger = actions.add_parser("ledger", help="导出资金拨付台账（xlsx）")
+    ledger.add_argument("--project", type=int, required=True, metavar="ID")
+    ledger.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    add_store_options(ledger)
+    ledger.set_defaults(run=run_payments_ledger)
+
     due = sub.add_parser("due", help="到期与逾期事项（按工作日）")
     due.add_argument("--project", type=int, required=True, metavar="ID")
     due.add_argument("--on", metavar="DATE", help="以哪一天为今天（默认今天）")
@@ -125,6 +131,16 @@ def run_payments_list(args: argparse.Namespace) -> int:
     for a in accounts:
         print(f"{a.case_no:<10} 应付 {money(a.due):>14}  已付 {money(a.paid):>14}  "
               f"未付 {money(a.outstanding):>14}  {len(a.payments)} 笔")
+    return 0
+
+
+def run_payments_ledger(args: argparse.Namespace) -> int:
+    from wulong_desk.commands.common import operator_name
+    from wulong_desk.services.exports import export_payments
+
+    with open_from_args(args) as store:
+        result = export_payments(store, args.project, args.out, operator=operator_name(args))
+    print(f"已导出 {result.count} 户的资金拨付台账：{result.path}")
     return 0
 
 
