@@ -155,6 +155,7 @@ def test_consent_and_presign_ratio_on_the_whole_area(setup):
     with store.transaction() as session:
         project = session.get(Project, project_id)
         project.total_households = 4
+        project.total_area = Decimal("314.00")
         project.presign_threshold = Decimal("0.90")
         for label, answer, area in (("1号", "agree", "60"), ("2号", "agree", "30"),
                                     ("3号", "disagree", "5"), ("4号", "none", "5")):
@@ -169,3 +170,5 @@ def test_consent_and_presign_ratio_on_the_whole_area(setup):
     # one signed of 4 households in the whole area (3 cases entered): 0.25
     assert (ratio.signed_households, ratio.ratio, ratio.reached) == (1, Decimal("0.2500"),
                                                                      False)
+    # its area: example 1's 78.50 m² of the whole area's 314.00 m²
+    assert (ratio.signed_area, ratio.area_ratio) == (Decimal("78.50"), Decimal("0.2500"))

@@ -44,6 +44,7 @@ def first_case(store, project_id, **where) -> Case:
 
 def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     store, project_id = demo
+    procedure.set_project_totals(store, project_id, 40, None)
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.select_project(project_id)
@@ -66,6 +67,10 @@ def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     assert win.editors[-1].case_id == expected[row].case_id
     win.editors[-1].close()
     assert "已拨付" in board.progress_label.text()
+    with store.read() as session:
+        signed = procedure.presign_ratio(session, project_id).signed_households
+    # the demo is an old-town project: the presign share is counted on the whole area's 40
+    assert f"预签 {signed} / 征收范围 40 户" in board.progress_label.text()
 
 
 def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case as when
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
@@ -115,15 +116,36 @@ def _account(case: Case, lines: list[PaymentLine]) -> CaseAccount | None:
                        case.payment_term, due, lines)
 
 
+def _signed_statuses() -> list[str]:
+    return [status for status in STATUSES if signed_or_later(status)]
+
+
+def _due_cents():
+    return when((Case.method == "exchange", CaseResult.net_payable_cents),
+                else_=CaseResult.total_cents)
+
+
 def project_accounts(session: Session, project_id: int) -> list[CaseAccount]:
-    """Every signed case of the project with a complete computation, by case number."""
+    """Every signed case of the project with a complete computation, by case number (two
+    queries: the cases with their amounts due, and their payments)."""
     get_project(session, project_id)
-    cases = list(session.execute(select(Case).where(Case.project_id == project_id)
-                                 .order_by(Case.case_no)).scalars())
-    cases = [c for c in cases if signed_or_later(c.status)]
-    lines = _lines(session, [c.id for c in cases])
-    accounts = [_account(c, lines[c.id]) for c in cases]
-    return [a for a in accounts if a is not None]
+    rows = session.execute(
+        select(Case.id, Case.case_no, Case.method, Case.status, Case.signed_on,
+               Case.payment_term, _due_cents())
+        .join(CaseResult, CaseResult.case_id == Case.id)
+        .where(Case.project_id == project_id, Case.status.in_(_signed_statuses()),
+               CaseResult.ok.is_(True))
+        .order_by(Case.case_no)).all()
+    lines: dict[int, list[PaymentLine]] = {row[0]: [] for row in rows}
+    for p in session.execute(select(Payment).join(Case, Case.id == Payment.case_id)
+                             .where(Case.project_id == project_id)
+                             .order_by(Payment.paid_on, Payment.id)).scalars():
+        if p.case_id in lines:
+            lines[p.case_id].append(PaymentLine(p.id, p.kind, p.amount, p.paid_on, p.voucher,
+                                                p.operator))
+    return [CaseAccount(case_id, case_no, method, status, signed_on, term,
+                        Decimal(cents).scaleb(-2), lines[case_id])
+            for case_id, case_no, method, status, signed_on, term, cents in rows]
 
 
 def case_account(session: Session, case_id: int) -> CaseAccount | None:
@@ -133,10 +155,20 @@ def case_account(session: Session, case_id: int) -> CaseAccount | None:
 
 
 def project_totals(session: Session, project_id: int) -> tuple[Decimal, Decimal]:
-    """(paid, outstanding) summed over the project's signed cases."""
-    accounts = project_accounts(session, project_id)
-    return (sum((a.paid for a in accounts), Decimal("0.00")),
-            sum((a.outstanding for a in accounts), Decimal("0.00")))
+    """(paid, outstanding) over the project's signed, completely computed cases: the amounts
+    due summed in SQL over integer cents, the payments (exact text) summed here."""
+    counted = (select(Case.id).join(CaseResult, CaseResult.case_id == Case.id)
+               .where(Case.project_id == project_id, Case.status.in_(_signed_statuses()),
+                      CaseResult.ok.is_(True)))
+    due_cents = session.execute(
+        select(func.coalesce(func.sum(_due_cents()), 0))
+        .select_from(Case).join(CaseResult, CaseResult.case_id == Case.id)
+        .where(Case.id.in_(counted))).scalar_one()
+    paid = Decimal("0.00")
+    for kind, amount in session.execute(select(Payment.kind, Payment.amount)
+                                        .where(Payment.case_id.in_(counted))):
+        paid += amount if kind == PAY else -amount
+    return paid, Decimal(due_cents).scaleb(-2) - paid
 
 
 def _text(value: str, label: str) -> str:

@@ -26,6 +26,7 @@ from wulong_desk.store import Store
 from wulong_desk.store.models import (
     Case,
     CaseDate,
+    CaseResult,
     Consent,
     ExchangeHouse,
     HousingUnit,
@@ -252,6 +253,7 @@ def due_list(session: Session, project_id: int, today: date,
         if case.status == "assessed":
             add(case, "已评估，等待审核", None)
 
+    by_id = {c.id: c for c in cases}
     for account in project_accounts(session, project_id):
         if account.outstanding == 0 or not account.payment_term:
             continue
@@ -260,11 +262,14 @@ def due_list(session: Session, project_id: int, today: date,
         except UserError:
             due = None
         owes = "住户应缴差价" if account.outstanding < 0 else "补偿款未付清"
-        add(next(c for c in cases if c.id == account.case_id),
+        add(by_id[account.case_id],
             f"{owes}（尚余 {abs(account.outstanding):,.2f} 元，付款期限：{account.payment_term}）",
             due)
 
-    by_case = case_dates(session, [c.id for c in cases])
+    by_case: dict[int, dict[str, date]] = {c.id: {} for c in cases}
+    for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
+                               .where(Case.project_id == project_id)).scalars():
+        by_case[row.case_id][row.what] = row.on_date
     for case in cases:
         dates = by_case[case.id]
         for clock in CASE_CLOCKS:
@@ -383,8 +388,13 @@ def consent_tally(session: Session, project_id: int) -> ConsentTally:
 
 @dataclass(frozen=True)
 class PresignRatio:
+    """Households (and their area) that signed, presign or later, against the whole
+    expropriation area's totals (project fields), never against the cases entered so far."""
+
     signed_households: int
+    signed_area: Decimal
     total_households: int | None
+    total_area: Decimal | None
     threshold: Decimal
 
     @property
@@ -394,19 +404,30 @@ class PresignRatio:
         return _ratio(Decimal(self.signed_households), Decimal(self.total_households))
 
     @property
+    def area_ratio(self) -> Decimal | None:
+        if not self.total_area:
+            return None
+        return _ratio(self.signed_area, self.total_area)
+
+    @property
     def reached(self) -> bool:
+        """办法第二十三条: the share of households that presigned reaches the threshold."""
         return bool(self.total_households) and (
             Decimal(self.signed_households) >= self.threshold * self.total_households)
 
 
 def presign_ratio(session: Session, project_id: int) -> PresignRatio:
-    """Households signed (presign or later) against the total households of the whole
-    expropriation area (a project field), never against the cases entered so far."""
-
     project: Project = get_project(session, project_id)
-    statuses = session.execute(select(Case.status).where(Case.project_id == project_id))
-    signed = sum(1 for (status,) in statuses if status == "presigned" or signed_or_later(status))
-    return PresignRatio(signed, project.total_households, project.presign_threshold)
+    rows = session.execute(select(Case.status, CaseResult.area_centi)
+                           .outerjoin(CaseResult, CaseResult.case_id == Case.id)
+                           .where(Case.project_id == project_id))
+    households, area_centi = 0, 0
+    for status, centi in rows:
+        if status == "presigned" or signed_or_later(status):
+            households += 1
+            area_centi += centi or 0
+    return PresignRatio(households, Decimal(area_centi).scaleb(-2), project.total_households,
+                        project.total_area, project.presign_threshold)
 
 
 def parse_day(text: str | None, label: str) -> date | None:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.errors import UserError
 from wulong_desk.services.problems import MISSING, ProblemCase, problem_cases
 from wulong_desk.services.procedure import STATE_LABELS as DUE_STATE_LABELS
-from wulong_desk.services.procedure import DueItem, due_list
+from wulong_desk.services.procedure import DueItem, PresignRatio, due_list, presign_ratio
 from wulong_desk.services.standard_info import StandardInfo, project_standard
 from wulong_desk.services.summary import ProjectSummary, project_summary
 from wulong_desk.store import Store
@@ -49,7 +49,7 @@ def percent(ratio: Decimal) -> str:
 
 
 class _Bridge(QObject):
-    ready = Signal(int, object, object, object, object)
+    ready = Signal(int, object, object, object, object, object)
 
 
 class _Load(QRunnable):
@@ -64,7 +64,8 @@ class _Load(QRunnable):
             problems = problem_cases(session, self.project_id)
             standard = project_standard(session, self.project_id)
             due = _due(session, self.project_id)
-        self.bridge.ready.emit(self.generation, summary, problems, standard, due)
+            presign = presign_ratio(session, self.project_id)
+        self.bridge.ready.emit(self.generation, summary, problems, standard, due, presign)
 
 
 def _due(session, project_id: int) -> list[DueItem] | str:
@@ -140,6 +141,7 @@ class Dashboard(QWidget):
         self.due_table.cellClicked.connect(self._due_activated)
         self.due_table.setToolTip("点击一行（或按回车）打开案卷；日期按工作日计算")
         self.due: list[DueItem] = []
+        self.presign: PresignRatio | None = None
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
 
@@ -186,9 +188,10 @@ class Dashboard(QWidget):
 
     def _ready(self, generation: int, summary: ProjectSummary,
                problems: list[ProblemCase], standard: StandardInfo,
-               due: list[DueItem] | str) -> None:
+               due: list[DueItem] | str, presign: PresignRatio) -> None:
         if generation != self._generation:
             return
+        self.presign = presign
         self._show_due(due)
         self.summary, self.problems = summary, problems
         self.labels = standard.line_labels()
@@ -206,8 +209,16 @@ class Dashboard(QWidget):
                 f"（{percent(s.area_ratio)}）；补偿合计 {money_text(s.total)} 元；"
                 f"已拨付 {money_text(s.paid)} 元，未付 {money_text(s.outstanding)} 元。")
         if s.threshold is not None:
-            met = s.household_ratio >= s.threshold
-            text += (f"旧城区改建项目：预签比例须达到 {percent(s.threshold)}（办法第二十三条），"
+            presign = self.presign
+            if presign is not None and presign.ratio is not None:
+                # counted on the whole expropriation area (项目的征收范围总户数)
+                met = presign.reached
+                text += (f"旧城区改建项目：预签 {presign.signed_households} / 征收范围 "
+                         f"{presign.total_households} 户（{percent(presign.ratio)}），")
+            else:
+                met = s.household_ratio >= s.threshold
+                text += "旧城区改建项目（未填征收范围总户数，按已录入案卷计）："
+            text += (f"预签比例须达到 {percent(s.threshold)}（办法第二十三条），"
                      + ("已达到。" if met else "尚未达到。"))
         self.progress_label.setText(text)
         chart = QChart()

@@ -152,7 +152,8 @@ class ProcedureDialog(QDialog):
                 + ("两项均超过三分之二。" if tally.passed else "未达到两项均超过三分之二。"))
         if old_town:
             text += (f"\n预签：{presign.signed_households} 户 / 征收范围总户数 "
-                     f"{presign.total_households or '（未填）'}，占比 {percent(presign.ratio)}，"
+                     f"{presign.total_households or '（未填）'}，占比 {percent(presign.ratio)}"
+                     f"（面积占比 {percent(presign.area_ratio)}），"
                      f"须达到 {percent(presign.threshold)}（办法第二十三条）："
                      + ("已达到。" if presign.reached else "尚未达到。"))
         self.ratio_label.setText(text)
