@@ -3,7 +3,9 @@
 Format `wulong-desk-cases/1`:
     {"format", "exported_at", "project": {identity + the calc contract's project fields},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
-                "title_no", "address", "remarks", "status", "exchange_locations", "base"}]}
+                "title_no", "address", "remarks", "status", "exchange_locations", "base",
+                "procedure": {payment term, account, dates, payments}}]}
+    ("procedure" is merged beside the content, see services/procedure_sync.py)
 
 Import is all-or-nothing and idempotent. Cases match by UUID. Each side remembers the content
 hash at the last exchange (`exchanged_hash`); a case that changed on both sides since then is a
@@ -28,6 +30,7 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.services.case_form import apply_form, case_to_form
 from wulong_desk.services.cases import get_project, save_in_session
+from wulong_desk.services.procedure_sync import case_extras, merge_extras
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, Project
@@ -92,6 +95,7 @@ def export_cases(store: Store, project_id: int, out: Path) -> int:
             entry = case_to_form(case)
             digest = content_hash(entry)
             entry["base"] = digest
+            entry["procedure"] = case_extras(session, case)
             case.exchanged_hash = digest
             entries.append(entry)
         package = {"format": FORMAT,
@@ -158,6 +162,8 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                 case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]})
                 case.exchanged_hash = content_hash(case_to_form(case))
                 report.created.append(label)
+                conflicts += merge_extras(session, case, entry.get("procedure"), label,
+                                          "procedure")
                 continue
             if case.project_id != project.id:
                 conflicts.append(f"{label}：该案卷在本机属于另一个项目")
@@ -174,6 +180,9 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                 report.kept_local.append(label)
             else:
                 conflicts.append(f"{label}：两边都有修改")
+                continue
+            conflicts += merge_extras(session, case, entry.get("procedure"), label,
+                                      "procedure")
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
     if problems:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case as when
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
@@ -154,21 +154,23 @@ def case_account(session: Session, case_id: int) -> CaseAccount | None:
     return _account(case, _lines(session, [case.id])[case.id])
 
 
-def project_totals(session: Session, project_id: int) -> tuple[Decimal, Decimal]:
-    """(paid, outstanding) over the project's signed, completely computed cases: the amounts
-    due summed in SQL over integer cents, the payments (exact text) summed here."""
-    counted = (select(Case.id).join(CaseResult, CaseResult.case_id == Case.id)
-               .where(Case.project_id == project_id, Case.status.in_(_signed_statuses()),
-                      CaseResult.ok.is_(True)))
-    due_cents = session.execute(
-        select(func.coalesce(func.sum(_due_cents()), 0))
-        .select_from(Case).join(CaseResult, CaseResult.case_id == Case.id)
-        .where(Case.id.in_(counted))).scalar_one()
+def due_cents_column() -> Any:
+    """SQL: a computed case's amount due in cents (0 while its computation failed)."""
+    return when((CaseResult.ok.is_(True), _due_cents()), else_=0)
+
+
+def paid_total(session: Session, project_id: int) -> Decimal:
+    """Paid out less received over the project's signed, completely computed cases (the
+    payments are exact text, summed here; a project has few of them next to its cases)."""
     paid = Decimal("0.00")
+    counted = (select(Case.id).join(CaseResult, CaseResult.case_id == Case.id)
+               .where(Case.id == Payment.case_id, Case.project_id == project_id,
+                      Case.status.in_(_signed_statuses()), CaseResult.ok.is_(True)))
+    # a correlated EXISTS: the (few) payments are the outer loop, not the project's cases
     for kind, amount in session.execute(select(Payment.kind, Payment.amount)
-                                        .where(Payment.case_id.in_(counted))):
+                                        .where(counted.exists())):
         paid += amount if kind == PAY else -amount
-    return paid, Decimal(due_cents).scaleb(-2) - paid
+    return paid
 
 
 def _text(value: str, label: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.payments import project_totals
+from wulong_desk.services.payments import due_cents_column, paid_total, signed_or_later
 from wulong_desk.store.models import LINE_COLUMNS, STATUSES, Case, CaseResult, Project
 
 SIGNED = ("signed", "moved")
@@ -73,13 +73,14 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
         *[func.coalesce(func.sum(getattr(CaseResult, column)), 0)
           for column in LINE_COLUMNS.values()],
         func.coalesce(func.sum(CaseResult.total_cents), 0),
+        func.coalesce(func.sum(due_cents_column()), 0),   # amount due (services.payments)
     ]
     rows = session.execute(
         select(*columns).select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(Case.project_id == project_id).group_by(Case.status)).all()
     by_status = dict.fromkeys(STATUSES, 0)
     households = signed = computed = 0
-    area = signed_area = total = 0
+    area = signed_area = total = due = 0
     lines = dict.fromkeys(LINE_COLUMNS, 0)
     for row in rows:
         status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
@@ -93,8 +94,10 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
         for i, code in enumerate(LINE_COLUMNS):
             lines[code] += row[4 + i]
         total += row[4 + len(LINE_COLUMNS)]
+        if signed_or_later(status):
+            due += row[5 + len(LINE_COLUMNS)]
     project = session.get(Project, project_id)
-    paid, outstanding = project_totals(session, project_id) if project else (Decimal(0),) * 2
+    paid = paid_total(session, project_id)
     return ProjectSummary(
         project_id=project_id, households=households, signed_households=signed,
         area=Decimal(area).scaleb(-2), signed_area=Decimal(signed_area).scaleb(-2),
@@ -102,4 +105,4 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
         lines={code: Decimal(v).scaleb(-2) for code, v in lines.items()},
         total=Decimal(total).scaleb(-2),
         threshold=project.presign_threshold if project and project.old_town else None,
-        paid=paid, outstanding=outstanding)
+        paid=paid, outstanding=Decimal(due).scaleb(-2) - paid)
