@@ -225,7 +225,7 @@ def due_list(session: Session, project_id: int, today: date,
     project = get_project(session, project_id)
     items: list[DueItem] = []
 
-    def add(case: Case | None, what: str, due: DueDate | None, *, done: bool = False) -> None:
+    def add(case: Any, what: str, due: DueDate | None, *, done: bool = False) -> None:
         items.append(DueItem(case.id if case else None, case.case_no if case else None, what,
                              due, state_of(due, today, calendar, done=done)))
 
@@ -236,8 +236,9 @@ def due_list(session: Session, project_id: int, today: date,
         add(None, f"{step.label}：{step.period.meaning}（{step.period.words()}）",
             step.period.due(calendar, row.started_on), done=row.done_on is not None)
 
-    cases = list(session.execute(select(Case).where(Case.project_id == project_id)
-                                 .order_by(Case.case_no)).scalars())
+    # id, case number and status only: no case objects are loaded for the list
+    cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
+                                 .where(Case.project_id == project_id).order_by(Case.case_no)))
     unsigned = [c for c in cases if c.status in STATUSES and not signed_or_later(c.status)]
     add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
         DueDate(project.signing_deadline), done=not unsigned)
@@ -285,7 +286,7 @@ def due_list(session: Session, project_id: int, today: date,
                                        HousingUnit.exchange_house_id == ExchangeHouse.id)
         .join(Case, ExchangeHouse.case_id == Case.id)
         .where(HousingUnit.project_id == project_id, HousingUnit.handed_over_on.is_(None)))
-    for house, case in houses.all():
+    for house, case in houses.all():  # (case: the Case row of the house's exchange line)
         notice = f"，已于 {house.notice_on.isoformat()} 通知接房" if house.notice_on else ""
         add(case, f"安置房 {house_label(house)} 尚未交付{notice}（第四十四条）", None)
 

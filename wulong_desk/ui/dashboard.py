@@ -43,6 +43,8 @@ from wulong_desk.store import Store
 from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 
+MAX_DUE_ROWS = 500
+
 
 def percent(ratio: Decimal) -> str:
     return f"{(ratio * 100).quantize(Decimal('0.01'))}%"
@@ -306,9 +308,14 @@ class Dashboard(QWidget):
             table.setItem(0, 3, QTableWidgetItem(due))
             return
         self.due = due
-        table.setRowCount(len(due))
+        shown = due[:MAX_DUE_ROWS]   # the GUI thread fills the table: a bounded number of rows
+        table.setRowCount(len(shown) + (1 if len(due) > len(shown) else 0))
+        if len(due) > len(shown):
+            more = QTableWidgetItem(f"另有 {len(due) - len(shown)} 项未列出"
+                                    "（完整清单：wulong-desk due --project 项目编号）")
+            table.setItem(len(shown), 3, more)
         colours = {"overdue": "#b00020", "due_soon": "#b36b00"}
-        for row, item in enumerate(due):
+        for row, item in enumerate(shown):
             state = QTableWidgetItem(DUE_STATE_LABELS[item.state])
             if item.state in colours:
                 state.setForeground(QColor(colours[item.state]))
