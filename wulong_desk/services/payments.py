@@ -244,7 +244,7 @@ def set_payment_terms(store: Store, case_id: int, payment_term: str | None,
     if account is not None and len(account) > 300:
         raise UserError("收款账户太长（最多 300 个字）")
     if term is not None:
-        payment_due(term, date(2026, 1, 1))  # refuses a term it cannot read, naming the field
+        payment_due(term, None)  # refuses a term it cannot read, naming the field
     with store.transaction() as session:
         case = get_case(session, case_id)
         case.payment_term = term

@@ -191,14 +191,16 @@ class DueItem:
                 "estimated": bool(self.due and self.due.estimated)}
 
 
-def state_of(due: DueDate | None, today: date, calendar: WorkCalendar, *, done: bool) -> str:
+def state_of(due: DueDate | None, today: date, soon_until: date, *, done: bool) -> str:
+    """done; overdue (the due day has passed); due_soon (due by `soon_until`, the 5th working
+    day after today); open."""
     if done:
         return DONE
     if due is None:
         return OPEN
     if due.on < today:
         return OVERDUE
-    if due.on <= calendar.add_workdays(today, SOON_WORKDAYS).on:
+    if due.on <= soon_until:
         return DUE_SOON
     return OPEN
 
@@ -222,12 +224,13 @@ def due_list(session: Session, project_id: int, today: date,
     """Everything with a clock in the project: overdue first, then due soon, open, done."""
 
     calendar = calendar or WorkCalendar.for_user()
+    soon_until = calendar.add_workdays(today, SOON_WORKDAYS).on
     project = get_project(session, project_id)
     items: list[DueItem] = []
 
     def add(case: Any, what: str, due: DueDate | None, *, done: bool = False) -> None:
         items.append(DueItem(case.id if case else None, case.case_no if case else None, what,
-                             due, state_of(due, today, calendar, done=done)))
+                             due, state_of(due, today, soon_until, done=done)))
 
     for code, row in project_steps(session, project_id).items():
         step = STEP_BY_CODE.get(code)
