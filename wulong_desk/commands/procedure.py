@@ -97,7 +97,7 @@ def run_workdays(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"date": due.iso(), "estimated": due.estimated, "note": note})
         return 0
-    print(due.iso())
+    print(due.iso(), flush=True)
     if note:
         print(f"注意：{note}", file=sys.stderr)
     return 0
