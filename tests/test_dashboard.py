@@ -5,7 +5,7 @@ drawn from."""
 from __future__ import annotations
 
 import pytest
-from store_helpers import case_form, project_form
+from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.services import cases, projects
 from wulong_desk.store import open_store
@@ -24,7 +24,7 @@ def board(qtbot, tmp_path):
     part["inner_area"] = "50.00"
     del part["unit_price"]
     cases.save_case(store, project_id, unassessed)
-    cases.set_status(store, signed.case_id, "signed")
+    walk_to(store, signed.case_id, "signed")
     widget = Dashboard(store)
     qtbot.addWidget(widget)
     widget.set_project(project_id)
@@ -41,7 +41,8 @@ def test_progress_counts_and_the_total(board):
     assert "签约面积 78.50 / 217.00 平方米（36.18%）" in text
     assert "补偿合计 1,047,668.00 元" in text
     assert {status: label.text() for status, label in board.status_labels.items()} == {
-        "surveyed": "2", "assessed": "0", "reviewed": "0", "signed": "1", "moved": "0"}
+        "surveyed": "2", "assessed": "0", "reviewed": "0", "presigned": "0", "signed": "1",
+        "moved": "0", "void": "0"}
 
 
 def test_each_line_is_the_sum_over_the_computed_households(board):

@@ -31,6 +31,8 @@ class CaseEntry:
     exchange_houses: list[dict[str, str]]
     transition_months: int | None = None
     turnover_house: bool | None = None
+    payment_term: str | None = None     # 付款期限, in words as agreed
+    bank_account: str | None = None     # 收款账户（户名、开户行、账号）, in full
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,47 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
         raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
     chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
     return document_name(entry, chosen), build_pdf(chosen, project, entry)
+
+
+def export_payments(store: Store, project_id: int, out: Path, *, operator: str) -> ExportResult:
+    """The 资金拨付台账 of the project's signed cases (beside the signed ledger)."""
+    from wulong_desk.exports.payments_ledger import (
+        AccountRow,
+        PaymentEntry,
+        build_payments_ledger,
+        write_payments_ledger,
+    )
+    from wulong_desk.rules.model import METHOD_LABELS
+    from wulong_desk.services.cases import get_project
+    from wulong_desk.services.payments import KIND_LABELS, project_accounts
+    from wulong_desk.services.procedure import payment_due
+    from wulong_desk.services.workdays import WorkCalendar
+    from wulong_desk.store.models import Case
+
+    check_target(out)
+    calendar = WorkCalendar.for_user()
+    rows: list[AccountRow] = []
+    with store.read() as session:
+        project_name = get_project(session, project_id).name
+        for account in project_accounts(session, project_id):
+            case = session.get(Case, account.case_id)
+            assert case is not None
+            owners = [p.name for p in case.persons if p.role == "owner"] or \
+                [p.name for p in case.persons]
+            due_text = ""
+            if account.payment_term:
+                try:
+                    due = payment_due(account.payment_term, account.signed_on, calendar)
+                except UserError:
+                    due = None
+                due_text = due.text() if due else ""
+            rows.append(AccountRow(
+                account.case_no, "、".join(owners), METHOD_LABELS.get(account.method, ""),
+                account.due, account.paid, account.outstanding, account.payment_term or "",
+                due_text, case.bank_account or "",
+                [PaymentEntry(p.paid_on, KIND_LABELS[p.kind], p.amount, p.voucher, p.operator)
+                 for p in account.payments]))
+    if not rows:
+        raise UserError("没有可导出的拨付记录：这个项目还没有已签约且计算完整的案卷")
+    write_payments_ledger(build_payments_ledger(project_name, rows, operator=operator), out)
+    return ExportResult(Path(out), len(rows), [], [Path(out)])

@@ -6,7 +6,9 @@ Format `wulong-desk-cases/2`:
      "project": {identity + the calc contract's project fields},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
                 "title_no", "address", "remarks", "status", "moved_on", "exchange_locations",
-                "version", "base", "trail"}]}
+                "version", "base", "trail",
+                "procedure": {payment term, account, dates, payments}}]}
+    ("procedure" is merged beside the content, see services/procedure_sync.py)
 
 A case's version is the hash of what it says (`services.cases.content_hash`); `base` is the
 version it was made from and `trail` every earlier version it has had, oldest first.
@@ -46,6 +48,7 @@ from wulong_desk.services.cases import (
     trail_of,
 )
 from wulong_desk.services.contract import CONTRACT_REVISION
+from wulong_desk.services.procedure_sync import case_extras, merge_extras
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
 from wulong_desk.statuses import stage_index
 from wulong_desk.store import Store
@@ -109,6 +112,7 @@ def export_cases(store: Store, project_id: int, out: Path) -> int:
             entry["version"] = trail[-1]
             entry["base"] = trail[-2] if len(trail) > 1 else None
             entry["trail"] = trail[:-1]
+            entry["procedure"] = case_extras(session, case)
             entries.append(entry)
         package = {"format": FORMAT,
                    "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -233,6 +237,8 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                                        reason=SYNC_REASON)
                 _take_trail(case, ancestry, incoming)
                 report.created.append(label)
+                conflicts += merge_extras(session, case, entry.get("procedure"), label,
+                                          "procedure")
                 continue
             if case.project_id != project.id:
                 conflicts.append(f"{label}：该案卷在本机属于另一个项目")
@@ -252,6 +258,9 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                 report.kept_local.append(label)
             else:
                 conflicts.append(f"{label}：两边都有修改（对方的版本不是基于本机现有的版本）")
+                continue
+            conflicts += merge_extras(session, case, entry.get("procedure"), label,
+                                      "procedure")
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
         except UserError as exc:

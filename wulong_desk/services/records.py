@@ -30,7 +30,8 @@ def _entry(case: Case) -> CaseEntry:
         exchange_houses=[{"location": h.location, "area": f"{h.area:f}",
                           "inner_area": f"{(h.inner_area or h.area):f}",
                           "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses],
-        transition_months=case.transition_months, turnover_house=case.turnover_house)
+        transition_months=case.transition_months, turnover_house=case.turnover_house,
+        payment_term=case.payment_term, bank_account=case.bank_account)
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None

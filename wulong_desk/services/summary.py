@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
+from wulong_desk.services.payments import due_cents_column, paid_total
 from wulong_desk.statuses import is_signed, is_void
 from wulong_desk.store.models import LINE_COLUMNS, STATUSES, Case, CaseResult, Project
 
@@ -29,6 +30,8 @@ class ProjectSummary:
     lines: dict[str, Decimal] = field(default_factory=dict)
     total: Decimal = Decimal(0)
     threshold: Decimal | None = None
+    paid: Decimal = Decimal(0)           # paid out less received, signed cases (services.payments)
+    outstanding: Decimal = Decimal(0)
 
     @property
     def household_ratio(self) -> Decimal:
@@ -49,6 +52,7 @@ class ProjectSummary:
             "lines": {code: money(v) for code, v in self.lines.items()},
             "total": money(self.total),
             "threshold": None if self.threshold is None else f"{self.threshold:f}",
+            "paid": money(self.paid), "outstanding": money(self.outstanding),
         }
 
 
@@ -68,13 +72,14 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
         *[func.coalesce(func.sum(getattr(CaseResult, column)), 0)
           for column in LINE_COLUMNS.values()],
         func.coalesce(func.sum(CaseResult.total_cents), 0),
+        func.coalesce(func.sum(due_cents_column()), 0),   # amount due (services.payments)
     ]
     rows = session.execute(
         select(*columns).select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(Case.project_id == project_id).group_by(Case.status)).all()
     by_status = dict.fromkeys(STATUSES, 0)
     households = signed = computed = 0
-    area = signed_area = total = 0
+    area = signed_area = total = due = 0
     lines = dict.fromkeys(LINE_COLUMNS, 0)
     for row in rows:
         status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
@@ -90,11 +95,15 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
         for i, code in enumerate(LINE_COLUMNS):
             lines[code] += row[4 + i]
         total += row[4 + len(LINE_COLUMNS)]
+        if is_signed(status):
+            due += row[5 + len(LINE_COLUMNS)]
     project = session.get(Project, project_id)
+    paid = paid_total(session, project_id)
     return ProjectSummary(
         project_id=project_id, households=households, signed_households=signed,
         area=Decimal(area).scaleb(-2), signed_area=Decimal(signed_area).scaleb(-2),
         computed=computed, with_problems=households - computed, by_status=by_status,
         lines={code: Decimal(v).scaleb(-2) for code, v in lines.items()},
         total=Decimal(total).scaleb(-2),
-        threshold=project.presign_threshold if project and project.old_town else None)
+        threshold=project.presign_threshold if project and project.old_town else None,
+        paid=paid, outstanding=Decimal(due).scaleb(-2) - paid)

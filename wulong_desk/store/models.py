@@ -71,6 +71,9 @@ class Project(Base):
     maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
+    total_households: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 征收范围总户数
+    total_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)  # 总面积 m²
 
     cases: Mapped[list[Case]] = relationship(back_populates="project",
                                              cascade="all, delete-orphan")
@@ -115,6 +118,8 @@ class Case(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（约定原文）
+    bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户
 
     project: Mapped[Project] = relationship(back_populates="cases")
     persons: Mapped[list[Person]] = relationship(
@@ -290,3 +295,87 @@ class AuditEntry(Base):
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Payment(Base):
+    """One payment to a household (kind "pay") or, for an exchange case where the household owes
+    the difference, one receipt from it (kind "receive"). Amounts are positive."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_case", "case_id", "paid_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), default="pay")
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal)
+    paid_on: Mapped[date] = mapped_column(IsoDate)
+    voucher: Mapped[str] = mapped_column(String(60))
+    operator: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ProcedureStep(Base):
+    """A dated step of the project's procedure (范围公布, 征收决定公告 …); the statutory period
+    it starts is in services/procedure.py."""
+
+    __tablename__ = "procedure_steps"
+    __table_args__ = (UniqueConstraint("project_id", "step", name="uq_step_per_project"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(30))
+    started_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    done_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseDate(Base):
+    """A dated event of a case (评估结果公示, 复核申请, 补偿决定 …) or a document received
+    (权属证书交回 …): one row per event code."""
+
+    __tablename__ = "case_dates"
+    __table_args__ = (UniqueConstraint("case_id", "what", name="uq_case_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(30))
+    on_date: Mapped[date] = mapped_column(IsoDate)
+
+
+class Consent(Base):
+    """One owner's answer to the 旧城区改建 consultation (办法第十三条), with the owned area."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    label: Mapped[str] = mapped_column(String(300))                      # 坐落或户号
+    answer: Mapped[str] = mapped_column(String(10), default="none")      # agree|disagree|none
+    exclusive_area: Mapped[Decimal] = mapped_column(ExactDecimal)        # 专有部分面积
+
+
+class HousingUnit(Base):
+    """A house of the project's stock for exchange. Assigned by linking it to one exchange-house
+    line of one case; the unique constraint keeps a house from being assigned twice."""
+
+    __tablename__ = "housing_stock"
+    __table_args__ = (
+        UniqueConstraint("project_id", "building", "unit", "number", name="uq_housing_address"),
+        UniqueConstraint("exchange_house_id", name="uq_housing_assigned_once"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    use: Mapped[str] = mapped_column(String(12))
+    building: Mapped[str] = mapped_column(String(50))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    number: Mapped[str] = mapped_column(String(20))
+    area: Mapped[Decimal] = mapped_column(ExactDecimal)
+    inner_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
+    exchange_house_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_houses.id", ondelete="SET NULL"), nullable=True)
+    notice_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)       # 接房通知
+    handed_over_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 交房

@@ -252,6 +252,9 @@ class CaseEditor(QDialog):
         box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         box.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        from wulong_desk.ui.case_procedure_buttons import attach  # payments, clocks, houses
+
+        self.procedure_buttons = attach(self)
 
     # ---- loading and reading the form
     def load(self) -> None:

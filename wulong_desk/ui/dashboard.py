@@ -5,6 +5,7 @@ worker thread."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCharts import (
@@ -32,12 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.errors import UserError
 from wulong_desk.services.problems import MISSING, ProblemCase, problem_cases
+from wulong_desk.services.procedure import STATE_LABELS as DUE_STATE_LABELS
+from wulong_desk.services.procedure import DueItem, PresignRatio, due_list, presign_ratio
 from wulong_desk.services.standard_info import StandardInfo, project_standard
 from wulong_desk.services.summary import ProjectSummary, project_summary
 from wulong_desk.store import Store
 from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+
+MAX_DUE_ROWS = 500
 
 
 def percent(ratio: Decimal) -> str:
@@ -45,7 +51,7 @@ def percent(ratio: Decimal) -> str:
 
 
 class _Bridge(QObject):
-    ready = Signal(int, object, object, object)
+    ready = Signal(int, object, object, object, object, object)
 
 
 class _Load(QRunnable):
@@ -59,7 +65,17 @@ class _Load(QRunnable):
             summary = project_summary(session, self.project_id)
             problems = problem_cases(session, self.project_id)
             standard = project_standard(session, self.project_id)
-        self.bridge.ready.emit(self.generation, summary, problems, standard)
+            due = _due(session, self.project_id)
+            presign = presign_ratio(session, self.project_id)
+        self.bridge.ready.emit(self.generation, summary, problems, standard, due, presign)
+
+
+def _due(session, project_id: int) -> list[DueItem] | str:
+    """The due list, or the message that stopped it (a broken office holiday file)."""
+    try:
+        return due_list(session, project_id, date.today())
+    except UserError as exc:
+        return str(exc)
 
 
 class Dashboard(QWidget):
@@ -115,6 +131,19 @@ class Dashboard(QWidget):
         self.problems_table.cellActivated.connect(self._activated)
         self.problems_table.cellClicked.connect(self._activated)
         self.problems_table.setToolTip("点击一行（或按回车）打开案卷")
+        self.due_table = QTableWidget(0, 4)
+        self.due_table.setObjectName("dueTable")
+        self.due_table.setHorizontalHeaderLabels(["状态", "到期日", "案卷编号", "事项"])
+        self.due_table.verticalHeader().setVisible(False)
+        self.due_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.due_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch)
+        self.due_table.cellActivated.connect(self._due_activated)
+        self.due_table.cellClicked.connect(self._due_activated)
+        self.due_table.setToolTip("点击一行（或按回车）打开案卷；日期按工作日计算")
+        self.due: list[DueItem] = []
+        self.presign: PresignRatio | None = None
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
 
@@ -124,6 +153,8 @@ class Dashboard(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.progress_chart)
         left.addWidget(status_box)
+        left.addWidget(QLabel("到期与逾期事项（逾期的在前，其次是5个工作日内到期的）："))
+        left.addWidget(self.due_table, 1)
         left.addWidget(QLabel("需要处理的案卷（缺少数据的在前，其次是有提示的）："))
         left.addWidget(self.problems_table, 1)
         right = QVBoxLayout()
@@ -158,9 +189,12 @@ class Dashboard(QWidget):
         QCoreApplication.processEvents()
 
     def _ready(self, generation: int, summary: ProjectSummary,
-               problems: list[ProblemCase], standard: StandardInfo) -> None:
+               problems: list[ProblemCase], standard: StandardInfo,
+               due: list[DueItem] | str, presign: PresignRatio) -> None:
         if generation != self._generation:
             return
+        self.presign = presign
+        self._show_due(due)
         self.summary, self.problems = summary, problems
         self.labels = standard.line_labels()
         self.standard_label.setText("计算标准：" + standard.describe())
@@ -174,10 +208,19 @@ class Dashboard(QWidget):
         text = (f"已签约 {s.signed_households} / {s.households} 户"
                 f"（{percent(s.household_ratio)}），"
                 f"签约面积 {money_text(s.signed_area)} / {money_text(s.area)} 平方米"
-                f"（{percent(s.area_ratio)}）；补偿合计 {money_text(s.total)} 元。")
+                f"（{percent(s.area_ratio)}）；补偿合计 {money_text(s.total)} 元；"
+                f"已拨付 {money_text(s.paid)} 元，未付 {money_text(s.outstanding)} 元。")
         if s.threshold is not None:
-            met = s.household_ratio >= s.threshold
-            text += (f"旧城区改建项目：预签比例须达到 {percent(s.threshold)}（办法第二十三条），"
+            presign = self.presign
+            if presign is not None and presign.ratio is not None:
+                # counted on the whole expropriation area (项目的征收范围总户数)
+                met = presign.reached
+                text += (f"旧城区改建项目：预签 {presign.signed_households} / 征收范围 "
+                         f"{presign.total_households} 户（{percent(presign.ratio)}），")
+            else:
+                met = s.household_ratio >= s.threshold
+                text += "旧城区改建项目（未填征收范围总户数，按已录入案卷计）："
+            text += (f"预签比例须达到 {percent(s.threshold)}（办法第二十三条），"
                      + ("已达到。" if met else "尚未达到。"))
         self.progress_label.setText(text)
         chart = QChart()
@@ -256,6 +299,44 @@ class Dashboard(QWidget):
             if problem.kind == MISSING:
                 detail.setForeground(QColor("#b00020"))
             table.setItem(row, 2, detail)
+
+    def _show_due(self, due: list[DueItem] | str) -> None:
+        table = self.due_table
+        if isinstance(due, str):  # the office holiday file could not be read
+            self.due = []
+            table.setRowCount(1)
+            table.setItem(0, 3, QTableWidgetItem(due))
+            return
+        self.due = due
+        shown = due[:MAX_DUE_ROWS]   # the GUI thread fills the table: a bounded number of rows
+        table.setRowCount(len(shown) + (1 if len(due) > len(shown) else 0))
+        if len(due) > len(shown):
+            more = QTableWidgetItem(f"另有 {len(due) - len(shown)} 项未列出"
+                                    "（完整清单：wulong-desk due --project 项目编号）")
+            table.setItem(len(shown), 3, more)
+        colours = {"overdue": "#b00020", "due_soon": "#b36b00"}
+        for row, item in enumerate(shown):
+            state = QTableWidgetItem(DUE_STATE_LABELS[item.state])
+            if item.state in colours:
+                state.setForeground(QColor(colours[item.state]))
+            table.setItem(row, 0, state)
+            when = QTableWidgetItem(item.due.iso() if item.due else "—")
+            if item.due is not None and item.due.estimated:
+                when.setText(item.due.iso() + "（估算）")
+                when.setToolTip(item.due.text())
+            table.setItem(row, 1, when)
+            number = QTableWidgetItem(item.case_no or "（项目）")
+            number.setData(Qt.ItemDataRole.UserRole, item.case_id)
+            table.setItem(row, 2, number)
+            what = QTableWidgetItem(item.what)
+            what.setToolTip(item.what)
+            table.setItem(row, 3, what)
+
+    def _due_activated(self, row: int, _column: int) -> None:
+        item = self.due_table.item(row, 2)
+        case_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if case_id is not None:
+            self.open_case.emit(int(case_id))
 
     def _activated(self, row: int, _column: int) -> None:
         item = self.problems_table.item(row, 0)

@@ -220,6 +220,10 @@ class MainWindow(QMainWindow):
         data.addAction("从备份恢复…", work.restore_dialog)
         data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
+        from wulong_desk.ui.procedure_actions import ProcedureActions
+
+        self.procedure = ProcedureActions(self)
+        self.procedure.add_menu()
 
     def _action(self, bar: QToolBar, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)

@@ -1,0 +1,53 @@
+"""Benchmark: the project summary (now with paid and outstanding) and the due list the
+dashboard shows, on a generated project. Anchors: summary ≤ 100 ms at 50,000 cases (issue 3);
+the due list is read on the dashboard's worker thread, anchor ≤ 1 s at 50,000 cases (issue 19).
+
+Run: .venv/bin/python bench/bench_procedure.py [--cases N] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from bench_store import fill, timed
+
+from wulong_desk.services.procedure import due_list
+from wulong_desk.services.summary import project_summary
+from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.store import open_store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--db", type=Path, help="keep the database here; reused if it exists")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory()
+    db = args.db or Path(folder.name) / "bench.sqlite"
+    reuse = db.exists()
+    store = open_store(db, "bench", auto_backup=False)
+    if reuse:
+        project_id = 1
+    else:
+        start = time.perf_counter()
+        project_id = fill(store, args.cases)
+        print(f"inserted {args.cases} cases in {time.perf_counter() - start:.1f} s")
+    calendar = WorkCalendar()
+    with store.read() as session:
+        ms, summary = timed(lambda: project_summary(session, project_id), repeat=7)
+        print(f"project summary with paid/outstanding ({summary.households} households): "
+              f"{ms:.1f} ms (median of 7; anchor ≤ 100 ms at 50,000)")
+        ms, items = timed(lambda: due_list(session, project_id, date(2026, 11, 30), calendar),
+                          repeat=5)
+        print(f"due list ({len(items)} lines): {ms:.1f} ms (median of 5; anchor ≤ 1000 ms "
+              f"at 50,000)")
+    store.close()
+    folder.cleanup()
+
+
+if __name__ == "__main__":
+    main()

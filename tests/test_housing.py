@@ -1,0 +1,168 @@
+"""Exchange housing stock: the template, an all-or-nothing import naming each bad cell,
+assignment from the stock (never twice), 第三十八条, hand-over, and the stock's states."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from store_helpers import case_form, project_form
+
+from wulong_desk.cli import main
+from wulong_desk.errors import UserError
+from wulong_desk.services import cases, housing, projects
+from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.store import open_store
+from wulong_desk.store.models import Case, HousingUnit
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store(tmp_path / "h.sqlite", "甲")
+    yield s
+    s.close()
+
+
+def sheet(tmp_path, rows, name="房源.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(housing.template_bytes())
+    wb = load_workbook(path)
+    ws = wb[housing.SHEET]
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+STOCK = [["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
+         ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"],
+         ["商业办公", "2栋", "", "8", "40.00", "", "9000"]]
+
+
+def exchange_case(store, project_id, case_no="B-001"):
+    form = case_form(2, case_no, status="reviewed")
+    form["case"] = copy.deepcopy(form["case"])
+    form["case"]["exchange"]["houses"] = []
+    return cases.save_case(store, project_id, form, reason="测试：直接录入到这一阶段").case_id
+
+
+def test_import_assign_and_the_spec_figures(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    assert housing.import_stock(store, project_id, sheet(tmp_path, STOCK)) == 3
+    case_id = exchange_case(store, project_id)
+    with store.read() as session:
+        houses = {h.label: h for h in housing.list_stock(session, project_id)}
+    assert set(houses) == {"1栋1单元101号", "1栋1单元102号", "2栋8号"}
+    housing.assign(store, case_id, houses["1栋1单元101号"].id)
+    with store.read() as session:
+        record = stored_breakdown(session.get(Case, case_id))
+        states = {h.label: (h.state, h.case_no) for h in housing.list_stock(session, project_id)}
+    # spec example 2: the exchange house 60.00 / 50.00 m² at 4500 → price 258750.00,
+    # net payable −23746.00
+    assert record["settlement"]["exchange_price"] == "258750.00"
+    assert record["settlement"]["net_payable"] == "-23746.00"
+    assert states["1栋1单元101号"] == ("reserved", "B-001")
+    assert states["1栋1单元102号"] == ("available", None)
+
+
+def test_a_house_is_never_assigned_twice(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    first, second = exchange_case(store, project_id), exchange_case(store, project_id, "B-002")
+    with store.read() as session:
+        house = housing.list_stock(session, project_id)[0]
+    housing.assign(store, first, house.id)
+    with pytest.raises(UserError, match="已分配给其他案卷"):
+        housing.assign(store, second, house.id)
+    # and the database itself refuses two houses on one exchange line
+    with pytest.raises(UserError, match=r"housing_stock\.exchange_house_id"), \
+            store.transaction() as session:
+        rows = session.query(HousingUnit).order_by(HousingUnit.id).all()
+        rows[1].exchange_house_id = rows[0].exchange_house_id
+
+
+def test_several_houses_only_where_article_38_allows(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    case_id = exchange_case(store, project_id)    # a 36 m² residence; the largest house 90 m²
+    with store.read() as session:
+        houses = housing.list_stock(session, project_id)
+    housing.assign(store, case_id, houses[0].id)
+    with pytest.raises(UserError, match="第三十八条"):
+        housing.assign(store, case_id, houses[1].id)
+
+
+def test_handover_and_release(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    case_id = exchange_case(store, project_id)
+    with store.read() as session:
+        house = housing.list_stock(session, project_id)[0]
+    with pytest.raises(UserError, match="尚未分配"):
+        housing.set_handover(store, house.id, date(2026, 5, 1), None)
+    housing.assign(store, case_id, house.id)
+    with pytest.raises(UserError, match="交房日期不能早于"):
+        housing.set_handover(store, house.id, date(2026, 5, 10), date(2026, 5, 1))
+    housing.set_handover(store, house.id, date(2026, 5, 1), None)
+    from wulong_desk.services.procedure import due_list
+    from wulong_desk.services.workdays import WorkCalendar
+
+    with store.read() as session:
+        items = due_list(session, project_id, date(2026, 6, 1), WorkCalendar())
+    assert any("1栋1单元101号 尚未交付" in i.what and i.case_no == "B-001" for i in items)
+    housing.release(store, house.id)
+    with store.read() as session:
+        assert housing.list_stock(session, project_id)[0].state == "available"
+        assert session.get(Case, case_id).exchange_houses == []
+    housing.assign(store, case_id, house.id)
+    housing.set_handover(store, house.id, date(2026, 5, 1), date(2026, 5, 20))
+    with pytest.raises(UserError, match="已交房"):
+        housing.release(store, house.id)
+    with store.read() as session:
+        assert housing.stock_counts(session, project_id) == {
+            "available": 2, "reserved": 0, "handed_over": 1}
+
+
+def test_import_is_all_or_nothing_and_names_every_bad_cell(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    path = sheet(tmp_path, [STOCK[0],
+                            ["别墅", "1栋", "1", "103", "abc", "50", "4500"],
+                            ["住宅", "1栋", "1", "101", "60", "70", ""]])
+    with pytest.raises(housing.HousingImportError) as caught:
+        housing.import_stock(store, project_id, path)
+    text = str(caught.value)
+    assert "安置房源!A3（用途）" in text
+    assert "安置房源!E3（建筑面积）" in text
+    assert "安置房源!D4（房号）：与第 2 行是同一套房" in text
+    assert "安置房源!F4（套内面积）：套内面积不能大于建筑面积" in text
+    assert "安置房源!G4（单价（元/㎡））：必须填写" in text
+    with store.read() as session:
+        assert housing.list_stock(session, project_id) == []
+
+
+def test_housing_commands(tmp_path, capsys):
+    db = tmp_path / "cli.sqlite"
+    store = open_store(db, "甲")
+    project_id = projects.create_project(store, project_form(2))
+    store.close()
+    template = tmp_path / "模板.xlsx"
+    assert main(["housing", "template", str(template)]) == 0
+    assert load_workbook(template)[housing.SHEET]["A1"].value == "用途"
+    path = sheet(tmp_path, STOCK)
+    assert main(["housing", "import", "--project", str(project_id), str(path), "--db",
+                 str(db)]) == 0
+    capsys.readouterr()
+    assert main(["housing", "import", "--project", str(project_id), str(path), "--db",
+                 str(db)]) == 2
+    assert "本项目已有这套房源" in capsys.readouterr().err
+    assert main(["housing", "list", "--project", str(project_id), "--json", "--db",
+                 str(db)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(h["label"], h["area"], h["state"]) for h in listed] == [
+        ("1栋1单元101号", "60.00", "available"), ("1栋1单元102号", "90.00", "available"),
+        ("2栋8号", "40.00", "available")]
+    assert Decimal(listed[2]["unit_price"]) == Decimal("9000")

@@ -1,0 +1,183 @@
+"""The procedure in the app (pytest-qt, offscreen): the dashboard's due list opens cases, the
+payments, timeline, case clocks and housing dialogs work by keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from wulong_desk.services import housing, payments, procedure
+from wulong_desk.services.demo import create_demo
+from wulong_desk.store import open_store
+from wulong_desk.store.models import Case, CaseResult
+from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
+from wulong_desk.ui.housing_dialog import HousingDialog
+from wulong_desk.ui.main_window import MainWindow
+from wulong_desk.ui.payments_dialog import PaymentsDialog
+from wulong_desk.ui.procedure_dialog import ProcedureDialog
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+
+@pytest.fixture
+def demo(tmp_path, qapp):
+    store = open_store(tmp_path / "gui.sqlite", "甲")
+    project_id = create_demo(store)
+    yield store, project_id
+    store.close()
+
+
+def first_case(store, project_id, **where) -> Case:
+    with store.read() as session:
+        query = select(Case).join(CaseResult).where(Case.project_id == project_id,
+                                                     CaseResult.ok.is_(True))
+        for key, value in where.items():
+            query = query.where(getattr(Case, key) == value)
+        case = session.execute(query.order_by(Case.case_no)).scalars().first()
+        session.expunge(case)
+        return case
+
+
+def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
+    store, project_id = demo
+    procedure.set_project_totals(store, project_id, 40, None)
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    win.tabs.setCurrentWidget(win.dashboard)
+    win.dashboard.wait()
+    board = win.dashboard
+    with store.read() as session:
+        expected = procedure.due_list(session, project_id, date.today())
+    assert board.due == expected
+    rows = board.due_table.rowCount()
+    assert rows == len(expected)
+    # the demo's move deadline (2023-10-31) has passed: each signed case not moved is overdue
+    texts = [board.due_table.item(r, 3).text() for r in range(rows)]
+    assert any("搬迁期限已过仍未搬迁" in t for t in texts)
+    assert board.due_table.item(0, 0).text() == "已逾期"
+    row = next(r for r in range(rows) if expected[r].case_id is not None)
+    board.due_table.setCurrentCell(row, 0)
+    board.due_table.cellActivated.emit(row, 0)
+    assert win.editors[-1].case_id == expected[row].case_id
+    win.editors[-1].close()
+    assert "已拨付" in board.progress_label.text()
+    with store.read() as session:
+        signed = procedure.presign_ratio(session, project_id).signed_households
+    # the demo is an old-town project: the presign share is counted on the whole area's 40
+    assert f"预签 {signed} / 征收范围 40 户" in board.progress_label.text()
+
+
+def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
+    store, project_id = demo
+    case = first_case(store, project_id, status="signed", method="money")
+    dialog = PaymentsDialog(store, case.id)
+    qtbot.addWidget(dialog)
+    dialog.term.setText("签约后15日内")  # (QTest types ASCII only)
+    dialog.save_terms()
+    qtbot.keyClicks(dialog.amount, "1000.50")
+    dialog.on.setText(case.signed_on.isoformat())
+    qtbot.keyClicks(dialog.voucher, "P-GUI-1")
+    qtbot.keyClick(dialog.voucher, Qt.Key.Key_Return)
+    assert not no_blocking_boxes
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 2).text() == "1,000.50"
+    assert "付款期限届满日" in dialog.summary.text()
+    with store.read() as session:
+        account = payments.case_account(session, case.id)
+    assert account.paid == Decimal("1000.50")
+    # too much: refused with the reason, nothing recorded
+    qtbot.keyClicks(dialog.amount, "999999999")
+    qtbot.keyClicks(dialog.voucher, "P-GUI-2")
+    qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    assert "超过未付" in no_blocking_boxes[-1]
+    assert dialog.table.rowCount() == 1
+
+
+def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blocking_boxes):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    row = [s.code for s in procedure.STEPS].index("unregistered")
+    dialog.steps.item(row, 1).setText("2026-09-24")
+    dialog.households.setText("40")
+    dialog.save()
+    assert not no_blocking_boxes
+    assert dialog.steps.item(row, 4).text() == "2026-10-12"
+    assert "预签" in dialog.ratio_label.text() and "/ 征收范围总户数 40" in \
+        dialog.ratio_label.text()
+    dialog.steps.item(row, 2).setText("2026-13-01")
+    dialog.save()
+    assert "未登记建筑认定公示的公示结束日“2026-13-01”不是有效日期" in no_blocking_boxes[-1]
+
+
+def test_case_clocks_dialog(qtbot, demo):
+    store, project_id = demo
+    case = first_case(store, project_id, status="signed")
+    dialog = CaseClocksDialog(store, case.id)
+    qtbot.addWidget(dialog)
+    row = dialog.codes.index("reminder")
+    dialog.table.item(row, 1).setText("2026-09-21")
+    dialog.save()
+    assert dialog.table.item(row, 3).text() == "2026-10-12"
+    with store.read() as session:
+        assert procedure.case_dates(session, [case.id])[case.id] == {
+            "reminder": date(2026, 9, 21)}
+
+
+def test_housing_dialog_assigns_from_the_stock(qtbot, demo, tmp_path, no_blocking_boxes):
+    from openpyxl import load_workbook
+
+    store, project_id = demo
+    path = tmp_path / "房源.xlsx"
+    path.write_bytes(housing.template_bytes())
+    wb = load_workbook(path)
+    wb[housing.SHEET].append(["住宅", "9栋", "1", "101", "80.00", "70.00", "4000"])
+    wb.save(path)
+    housing.import_stock(store, project_id, path)
+    case = first_case(store, project_id, status="reviewed", method="exchange")
+    dialog = HousingDialog(store, project_id, case.id)
+    qtbot.addWidget(dialog)
+    assert dialog.counts.text() == "房源 1 套：可选 1，已分配 0，已交房 0"
+    dialog.table.setCurrentCell(0, 0)
+    qtbot.keyClick(dialog.assign_button, Qt.Key.Key_Space)
+    assert not no_blocking_boxes
+    assert dialog.table.item(0, 6).text() == case.case_no
+    assert dialog.counts.text() == "房源 1 套：可选 0，已分配 1，已交房 0"
+
+
+def test_the_case_editor_assigns_a_house_and_shows_it(qtbot, demo, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id = demo
+    path = tmp_path / "房源.xlsx"
+    path.write_bytes(housing.template_bytes())
+    wb = load_workbook(path)
+    wb[housing.SHEET].append(["住宅", "9栋", "", "202", "75.00", "66.00", "4100"])
+    wb.save(path)
+    housing.import_stock(store, project_id, path)
+    case = first_case(store, project_id, status="reviewed", method="exchange")
+    editor = CaseEditor(store, project_id, case.id)
+    qtbot.addWidget(editor)
+    before = editor.ui.housesTable.rowCount()
+    texts = [b.text() for b in editor.procedure_buttons]
+    assert texts == ["付款…（Ctrl+Shift+M）", "时限与材料…（Ctrl+Shift+K）",
+                     "安置房源…（Ctrl+Shift+H）"]
+
+    def choose_first(dialog):          # the clerk picks the house and presses 分配
+        dialog.table.setCurrentCell(0, 0)
+        dialog.assign()
+        return 0
+
+    monkeypatch.setattr(HousingDialog, "exec", choose_first)
+    editor.procedure_buttons[2].click()
+    assert editor.ui.housesTable.rowCount() == before + 1
+    with store.read() as session:
+        assert housing.list_stock(session, project_id)[0].case_no == case.case_no

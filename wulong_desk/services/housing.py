@@ -1,0 +1,331 @@
+"""The project's stock of houses for exchange (办法第二十二、三十八、四十一、四十四条): imported
+from the office's Excel list (all or nothing, every bad cell named), assigned to exchange cases,
+handed over.
+
+A house is assigned by becoming one exchange-house line of one case (its location, areas and
+price copied into the case's figures, which are then recomputed). The assignment is one
+conditional UPDATE (only while the house is free) backed by a unique constraint, so a house is
+never assigned twice, even by two clerks at once.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wulong_desk.errors import UserError
+from wulong_desk.fileio import write_atomically
+from wulong_desk.rules.decimals import money
+from wulong_desk.services.calculation import recompute
+from wulong_desk.services.cases import get_case, get_project
+from wulong_desk.services.survey import CellProblem, _cell_text, _letter
+from wulong_desk.store import Store
+from wulong_desk.store.models import Case, ExchangeHouse, HousingUnit
+
+SHEET = "安置房源"
+USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
+USE_WORDS = {v: k for k, v in USE_NAMES.items()}
+# (key, header, required)
+COLUMNS = [("use", "用途", True), ("building", "楼栋", True), ("unit", "单元", False),
+           ("number", "房号", True), ("area", "建筑面积", True), ("inner_area", "套内面积", False),
+           ("unit_price", "单价（元/㎡）", True)]
+HEADERS = [h for _, h, _ in COLUMNS]
+LIMITS = {"building": 50, "unit": 20, "number": 20}
+AVAILABLE, RESERVED, HANDED_OVER = "available", "reserved", "handed_over"
+STATE_LABELS = {AVAILABLE: "可选", RESERVED: "已分配", HANDED_OVER: "已交房"}
+
+
+class HousingImportError(UserError):
+    exit_code = 2
+
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = problems
+        lines = [f"{p.sheet}!{p.column}{p.row}（{_header(p.column)}）：{p.reason}"
+                 for p in problems]
+        super().__init__(f"房源表有 {len(problems)} 处问题，未导入任何房源：\n" + "\n".join(lines))
+
+
+def _header(letter: str) -> str:
+    for index, header in enumerate(HEADERS):
+        if _letter(index) == letter:
+            return header
+    return ""
+
+
+def template_bytes() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(HEADERS)
+    for index, (_, header, required) in enumerate(COLUMNS):
+        cell = ws.cell(row=1, column=index + 1)
+        cell.font = Font(bold=True, color="C00000" if required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        ws.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
+    ws.freeze_panes = "A2"
+    validation = DataValidation(type="list", formula1='"' + ",".join(USE_NAMES) + '"',
+                                allow_blank=True, showErrorMessage=True,
+                                errorTitle="请从列表中选择", error="只能选择列表中的值")
+    ws.add_data_validation(validation)
+    validation.add("A2:A5000")
+    notes = wb.create_sheet("说明")
+    for line in ("每行一套用于产权调换的房屋；红色列名为必填。",
+                 "同一项目中楼栋、单元、房号相同的房屋只能有一套。",
+                 "面积最多两位小数，单价为元/平方米；住宅的套内面积用于计算公摊（办法第三十六条）。",
+                 "导入时整张表全部无误才会写入；有错误会逐格列出行、列和原因。"):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 90
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_template(out: Path) -> Path:
+    return write_atomically(Path(out), template_bytes())
+
+
+def _number(text: str, places: int) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
+        return None
+    return value
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise UserError(f"找不到房源表：{path}") from exc
+    except Exception as exc:
+        raise UserError(f"不是有效的 xlsx 文件：{path}（{exc}）") from exc
+    try:
+        if SHEET not in wb.sheetnames:
+            raise HousingImportError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        raise HousingImportError([CellProblem(SHEET, 1, "A", "表是空的")])
+    header = [_cell_text(v) for v in rows[0]]
+    problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
+                for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+    if problems:
+        raise HousingImportError(problems)
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {key: _cell_text(row[i]) if i < len(row) else ""
+                  for i, (key, _, _) in enumerate(COLUMNS)}
+        if any(values.values()):
+            out.append((number, values))
+    return out
+
+
+def import_stock(store: Store, project_id: int, path: Path) -> int:
+    """Import a filled house list into the project; all or nothing. Returns the count."""
+    rows = _read(Path(path))
+    problems: list[CellProblem] = []
+    houses: list[HousingUnit] = []
+    seen: dict[tuple[str, str, str], int] = {}
+
+    def bad(row: int, key: str, reason: str) -> None:
+        index = [k for k, _, _ in COLUMNS].index(key)
+        problems.append(CellProblem(SHEET, row, _letter(index), reason))
+
+    for number, values in rows:
+        for key, _, required in COLUMNS:
+            if required and not values[key]:
+                bad(number, key, "必须填写")
+        for key, limit in LIMITS.items():
+            if len(values[key]) > limit:
+                bad(number, key, f"太长（最多 {limit} 个字）")
+        use = USE_NAMES.get(values["use"])
+        if values["use"] and use is None:
+            bad(number, "use", f"应为 {'、'.join(USE_NAMES)} 之一")
+        figures: dict[str, Decimal | None] = {}
+        for key, places in (("area", 2), ("inner_area", 2), ("unit_price", 2)):
+            figures[key] = None
+            if values[key]:
+                figures[key] = _number(values[key], places)
+                if figures[key] is None:
+                    bad(number, key, "应为大于 0 的数，最多两位小数")
+        area, inner = figures["area"], figures["inner_area"]
+        if area is not None and inner is not None and inner > area:
+            bad(number, "inner_area", "套内面积不能大于建筑面积")
+        key3 = (values["building"], values["unit"], values["number"])
+        if values["building"] and values["number"]:
+            if key3 in seen:
+                bad(number, "number", f"与第 {seen[key3]} 行是同一套房")
+            seen.setdefault(key3, number)
+        if use and area is not None and figures["unit_price"] is not None:
+            houses.append(HousingUnit(project_id=project_id, use=use, building=key3[0],
+                                      unit=key3[1], number=key3[2], area=area, inner_area=inner,
+                                      unit_price=figures["unit_price"]))
+    if not rows:
+        problems.append(CellProblem(SHEET, 2, "A", "表中没有房源"))
+    with store.transaction() as session:
+        get_project(session, project_id)
+        existing = {(h.building, h.unit, h.number) for h in session.execute(
+            select(HousingUnit).where(HousingUnit.project_id == project_id)).scalars()}
+        for key3, row in seen.items():
+            if key3 in existing:
+                bad(row, "number", "本项目已有这套房源")
+        if problems:
+            problems.sort(key=lambda p: (p.row, p.column))
+            raise HousingImportError(problems)
+        session.add_all(houses)
+    return len(houses)
+
+
+@dataclass(frozen=True)
+class HouseView:
+    id: int
+    use: str
+    label: str
+    area: Decimal
+    inner_area: Decimal | None
+    unit_price: Decimal
+    state: str
+    case_id: int | None
+    case_no: str | None
+    notice_on: date | None
+    handed_over_on: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "use": self.use, "label": self.label, "area": money(self.area),
+                "inner_area": None if self.inner_area is None else money(self.inner_area),
+                "unit_price": money(self.unit_price), "state": self.state,
+                "case_no": self.case_no,
+                "notice_on": self.notice_on.isoformat() if self.notice_on else None,
+                "handed_over_on": self.handed_over_on.isoformat() if self.handed_over_on
+                else None}
+
+
+def location(house: HousingUnit) -> str:
+    unit = f"{house.unit}单元" if house.unit else ""
+    return f"{house.building}{unit}{house.number}号"
+
+
+def list_stock(session: Session, project_id: int) -> list[HouseView]:
+    get_project(session, project_id)
+    rows = session.execute(
+        select(HousingUnit, Case.id, Case.case_no)
+        .outerjoin(ExchangeHouse, HousingUnit.exchange_house_id == ExchangeHouse.id)
+        .outerjoin(Case, ExchangeHouse.case_id == Case.id)
+        .where(HousingUnit.project_id == project_id)
+        .order_by(HousingUnit.building, HousingUnit.unit, HousingUnit.number)).all()
+    out = []
+    for house, case_id, case_no in rows:
+        if case_id is None:
+            state = AVAILABLE
+        else:
+            state = HANDED_OVER if house.handed_over_on else RESERVED
+        out.append(HouseView(house.id, house.use, location(house), house.area, house.inner_area,
+                             house.unit_price, state, case_id, case_no, house.notice_on,
+                             house.handed_over_on))
+    return out
+
+
+def stock_counts(session: Session, project_id: int) -> dict[str, int]:
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    for house in list_stock(session, project_id):
+        counts[house.state] += 1
+    return counts
+
+
+def _house(session: Session, house_id: int) -> HousingUnit:
+    house = session.get(HousingUnit, house_id)
+    if house is None:
+        raise UserError(f"没有编号为 {house_id} 的房源")
+    return house
+
+
+def assign(store: Store, case_id: int, house_id: int) -> None:
+    """Give a free house of the stock to an exchange case; the case is recomputed."""
+    with store.transaction() as session:
+        case = get_case(session, case_id)
+        house = _house(session, house_id)
+        if house.project_id != case.project_id:
+            raise UserError("房源不属于该案卷所在的项目")
+        if case.method != "exchange":
+            raise UserError(f"案卷 {case.case_no} 不是产权调换，不能分配安置房")
+        if house.exchange_house_id is not None:
+            raise UserError(f"房源 {location(house)} 已分配给其他案卷")
+        linked = [h for h in case.exchange_houses if _stock_of(session, h.id) is not None]
+        if linked:
+            _check_several(session, case, house)
+        line = ExchangeHouse(case=case, position=len(case.exchange_houses),
+                             location=location(house), area=house.area,
+                             inner_area=house.inner_area, unit_price=house.unit_price)
+        session.add(line)
+        session.flush()   # a signed case that is not unlocked is refused here (audit lock)
+        taken = session.execute(
+            update(HousingUnit).where(HousingUnit.id == house.id,
+                                      HousingUnit.exchange_house_id.is_(None))
+            .values(exchange_house_id=line.id)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            raise UserError(f"房源 {location(house)} 刚刚已被分配给其他案卷")
+        session.expire(house)
+        recompute(session, case)
+
+
+def _stock_of(session: Session, line_id: int) -> HousingUnit | None:
+    return session.execute(select(HousingUnit).where(
+        HousingUnit.exchange_house_id == line_id)).scalar_one_or_none()
+
+
+def _check_several(session: Session, case: Case, house: HousingUnit) -> None:
+    """办法第三十八条: several houses only for a residence larger than the largest residential
+    house in the stock, and only residential houses."""
+    largest = max((h.area for h in session.execute(select(HousingUnit).where(
+        HousingUnit.project_id == case.project_id, HousingUnit.use == "residential")).scalars()),
+        default=Decimal(0))
+    own = sum((p.area for p in case.parts if p.use == "residential"), Decimal(0))
+    if house.use != "residential" or own <= largest or any(
+            p.use != "residential" for p in case.parts):
+        raise UserError(f"案卷 {case.case_no} 已分配一套房；只有住宅建筑面积（{own:f}㎡）大于"
+                        f"房源中最大住宅面积（{largest:f}㎡）时才可调换多套住宅（办法第三十八条）")
+
+
+def release(store: Store, house_id: int) -> None:
+    """Take a house back from its case (the case's exchange line goes; the case is recomputed)."""
+    with store.transaction() as session:
+        house = _house(session, house_id)
+        if house.exchange_house_id is None:
+            return
+        if house.handed_over_on is not None:
+            raise UserError(f"房源 {location(house)} 已交房，不能收回")
+        line = session.get(ExchangeHouse, house.exchange_house_id)
+        house.exchange_house_id = None
+        if line is not None:
+            case = line.case
+            case.exchange_houses.remove(line)
+            session.flush()
+            for position, other in enumerate(case.exchange_houses):
+                other.position = position
+            recompute(session, case)
+
+
+def set_handover(store: Store, house_id: int, notice_on: date | None,
+                 handed_over_on: date | None) -> None:
+    """接房通知 and 交房 dates (办法第四十四条); only for an assigned house."""
+    with store.transaction() as session:
+        house = _house(session, house_id)
+        if house.exchange_house_id is None and (notice_on or handed_over_on):
+            raise UserError(f"房源 {location(house)} 尚未分配，不能登记交房")
+        if notice_on and handed_over_on and handed_over_on < notice_on:
+            raise UserError("交房日期不能早于接房通知日期")
+        house.notice_on, house.handed_over_on = notice_on, handed_over_on

@@ -1,0 +1,477 @@
+"""The procedure's clocks (no Qt here): the project's dated steps with the statutory period each
+starts, each case's own clocks and documents, and the list of what is due.
+
+Every period below names its article of the 办法 (武隆府发〔2023〕5号); dates are counted by
+`services.workdays` (the day of the event not counted; a calendar-day period ending on a day off
+runs to the next working day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wulong_desk.errors import UserError
+from wulong_desk.services.cases import get_case, get_project
+from wulong_desk.services.payments import project_accounts
+from wulong_desk.services.workdays import DueDate, WorkCalendar
+from wulong_desk.statuses import STATUSES, is_frozen, is_signed
+from wulong_desk.store import Store
+from wulong_desk.store.models import (
+    Case,
+    CaseDate,
+    CaseResult,
+    Consent,
+    ExchangeHouse,
+    HousingUnit,
+    ProcedureStep,
+    Project,
+)
+
+WORKDAYS, DAYS, YEARS = "workdays", "days", "years"
+SOON_WORKDAYS = 5      # "due soon": within this many working days
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str          # workdays | days | years
+    count: int
+    article: str       # 办法第…条
+    meaning: str       # what the due date is, in words
+
+    def due(self, calendar: WorkCalendar, start: date) -> DueDate:
+        if self.kind == WORKDAYS:
+            return calendar.add_workdays(start, self.count)
+        if self.kind == YEARS:
+            try:
+                end = start.replace(year=start.year + self.count)
+            except ValueError:  # 29 February
+                end = start.replace(year=start.year + self.count, day=28)
+            return calendar.add_days(end, 0)
+        return calendar.add_days(start, self.count)
+
+    def words(self) -> str:
+        unit = {WORKDAYS: "个工作日", DAYS: "日", YEARS: "年"}[self.kind]
+        return f"{self.count}{unit}（{self.article}）"
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str
+    start_label: str       # what the start date is
+    done_label: str        # what the done date is
+    period: Period | None
+
+
+# The project's procedure, in order (办法第十四条至第二十五条、第四十八条、第五十二条).
+STEPS = (
+    Step("scope", "征收范围公布", "公布日", "解除暂停日",
+         Period(YEARS, 1, "第十五条", "暂停办理相关手续最长至")),
+    Step("survey_results", "调查登记结果公布", "公布日", "异议处理完毕日", None),
+    Step("unregistered", "未登记建筑认定公示", "公示开始日", "公示结束日",
+         Period(WORKDAYS, 7, "第十八条", "公示期不少于7个工作日，最早可结束于")),
+    Step("plan_comment", "补偿方案征求意见", "公布日", "征求意见结束日",
+         Period(DAYS, 30, "第十九条", "征求意见不少于30日，最早可结束于")),
+    Step("hearing", "听证会", "通知并公告日", "听证会召开日",
+         Period(WORKDAYS, 7, "第二十条", "提前7个工作日通知，听证会最早可于")),
+    Step("appraiser", "评估机构候选名单公示", "公示日", "评估机构确定日",
+         Period(WORKDAYS, 5, "第四十八条", "被征收人协商确定评估机构的期限")),
+    Step("decision", "征收决定", "决定作出日", "公告日",
+         Period(DAYS, 7, "第二十五条", "应于7日内公告，最迟")),
+    Step("appraisal_publicity", "分户初步评估结果公示", "公示开始日", "公示结束日",
+         Period(WORKDAYS, 7, "第五十二条", "公示7个工作日，期满于")),
+)
+STEP_BY_CODE = {s.code: s for s in STEPS}
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    code: str
+    label: str
+    period: Period | None = None
+    closes: str | None = None        # the event that stops this clock
+
+
+# A case's own dated events, in order (办法第三十、三十一、三十七、五十四至五十六条).
+CASE_CLOCKS = (
+    CaseClock("report_served", "分户评估报告送达",
+              Period(DAYS, 10, "第五十四条", "可申请复核评估至"), "review_requested"),
+    CaseClock("review_requested", "申请复核评估",
+              Period(DAYS, 10, "第五十四条", "评估机构应答复复核至"), "review_replied"),
+    CaseClock("review_replied", "复核评估结果送达",
+              Period(DAYS, 10, "第五十五条", "可申请专家鉴定至"), "expert_requested"),
+    CaseClock("expert_requested", "申请专家鉴定", None, "expert_opinion"),
+    CaseClock("expert_opinion", "鉴定意见送达", None),
+    CaseClock("comp_decision", "补偿决定公告", None),
+    CaseClock("reminder", "催告书送达",
+              Period(WORKDAYS, 10, "第三十一条", "仍不搬迁的，可申请强制执行自"),
+              "enforcement"),
+    CaseClock("enforcement", "申请人民法院强制执行", None),
+    CaseClock("min_applied", "最低住房保障申请", None, "min_verified"),
+    CaseClock("min_verified", "最低住房保障核实", None, "min_publicity"),
+    CaseClock("min_publicity", "最低住房保障公示", None),
+)
+CLOCK_BY_CODE = {c.code: c for c in CASE_CLOCKS}
+
+# Documents received from the household: the checklist (code, label, article)
+DOCUMENTS = (
+    ("doc_title", "土地房屋权属证书交回", "第三十二条"),
+    ("doc_licence", "营业执照", "第四十、四十二条"),
+    ("doc_tax", "完税凭证", "第四十、四十二条"),
+    ("doc_equipment", "设施设备购置凭据", "第四十三条"),
+)
+DOCUMENT_LABELS = {code: label for code, label, _article in DOCUMENTS}
+CASE_DATE_CODES = set(CLOCK_BY_CODE) | set(DOCUMENT_LABELS)
+
+OVERDUE, DUE_SOON, OPEN, DONE = "overdue", "due_soon", "open", "done"
+STATE_LABELS = {OVERDUE: "已逾期", DUE_SOON: "即将到期", OPEN: "未到期", DONE: "已完成"}
+STATE_ORDER = {OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+
+
+# --- payment terms ---------------------------------------------------------------------------
+
+_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+_WORKDAYS = re.compile(r"(\d{1,4})\s*个?\s*工作日")
+_DAYS = re.compile(r"(\d{1,4})\s*(?:个)?\s*(?:日|天)")
+
+
+def payment_due(term: str, signed_on: date | None,
+                calendar: WorkCalendar | None = None) -> DueDate | None:
+    """The last day of the agreed payment term: a date written in it, or N (working) days after
+    the signing. None while the case is not signed. A term it cannot read is refused."""
+    text = term.strip()
+    found = _ISO.search(text)
+    if found:
+        try:
+            return DueDate(date(*(int(g) for g in found.groups())))
+        except ValueError:
+            raise UserError(f"付款期限中的日期“{found.group(0)}”不存在") from None
+    calendar = calendar or WorkCalendar()
+    work = _WORKDAYS.search(text)
+    plain = _DAYS.search(text)
+    if not work and not plain:
+        raise UserError(f"付款期限“{text}”无法识别：请写作“签约后15日内”、"
+                        "“签约后10个工作日内”或具体日期（如 2026-03-01）")
+    if signed_on is None:
+        return None
+    if work:
+        return calendar.add_workdays(signed_on, int(work.group(1)))
+    assert plain is not None
+    return calendar.add_days(signed_on, int(plain.group(1)))
+
+
+# --- the due list ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DueItem:
+    case_id: int | None
+    case_no: str | None
+    what: str
+    due: DueDate | None
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def due_text(self) -> str:
+        return self.due.text() if self.due else "—"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_no": self.case_no, "what": self.what,
+                "due": self.due.iso() if self.due else None, "state": self.state,
+                "estimated": bool(self.due and self.due.estimated)}
+
+
+def state_of(due: DueDate | None, today: date, soon_until: date, *, done: bool) -> str:
+    """done; overdue (the due day has passed); due_soon (due by `soon_until`, the 5th working
+    day after today); open."""
+    if done:
+        return DONE
+    if due is None:
+        return OPEN
+    if due.on < today:
+        return OVERDUE
+    if due.on <= soon_until:
+        return DUE_SOON
+    return OPEN
+
+
+def project_steps(session: Session, project_id: int) -> dict[str, ProcedureStep]:
+    rows = session.execute(select(ProcedureStep).where(ProcedureStep.project_id == project_id))
+    return {row.step: row for row in rows.scalars()}
+
+
+def case_dates(session: Session, case_ids: list[int]) -> dict[int, dict[str, date]]:
+    found: dict[int, dict[str, date]] = {i: {} for i in case_ids}
+    if case_ids:
+        rows = session.execute(select(CaseDate).where(CaseDate.case_id.in_(case_ids)))
+        for row in rows.scalars():
+            found[row.case_id][row.what] = row.on_date
+    return found
+
+
+def due_list(session: Session, project_id: int, today: date,
+             calendar: WorkCalendar | None = None) -> list[DueItem]:
+    """Everything with a clock in the project: overdue first, then due soon, open, done."""
+
+    calendar = calendar or WorkCalendar.for_user()
+    soon_until = calendar.add_workdays(today, SOON_WORKDAYS).on
+    project = get_project(session, project_id)
+    items: list[DueItem] = []
+
+    def add(case: Any, what: str, due: DueDate | None, *, done: bool = False) -> None:
+        items.append(DueItem(case.id if case else None, case.case_no if case else None, what,
+                             due, state_of(due, today, soon_until, done=done)))
+
+    for code, row in project_steps(session, project_id).items():
+        step = STEP_BY_CODE.get(code)
+        if step is None or step.period is None or row.started_on is None:
+            continue
+        add(None, f"{step.label}：{step.period.meaning}（{step.period.words()}）",
+            step.period.due(calendar, row.started_on), done=row.done_on is not None)
+
+    # id, case number and status only: no case objects are loaded for the list
+    cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
+                                 .where(Case.project_id == project_id).order_by(Case.case_no)))
+    unsigned = [c for c in cases if c.status in STATUSES and not is_frozen(c.status)]
+    add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
+        DueDate(project.signing_deadline), done=not unsigned)
+    if project.move_deadline is not None:
+        not_moved = [c for c in cases if c.status == "signed"]
+        if project.move_deadline >= today:
+            add(None, f"搬迁期限届满（已签约未搬迁 {len(not_moved)} 户）",
+                DueDate(project.move_deadline), done=not not_moved and not unsigned)
+        else:
+            for case in not_moved:
+                add(case, "已签约，搬迁期限已过仍未搬迁", DueDate(project.move_deadline))
+    for case in cases:
+        if case.status == "assessed":
+            add(case, "已评估，等待审核", None)
+
+    by_id = {c.id: c for c in cases}
+    for account in project_accounts(session, project_id):
+        if account.outstanding == 0 or not account.payment_term:
+            continue
+        try:
+            due = payment_due(account.payment_term, account.signed_on, calendar)
+        except UserError:
+            due = None
+        owes = "住户应缴差价" if account.outstanding < 0 else "补偿款未付清"
+        add(by_id[account.case_id],
+            f"{owes}（尚余 {abs(account.outstanding):,.2f} 元，付款期限：{account.payment_term}）",
+            due)
+
+    by_case: dict[int, dict[str, date]] = {c.id: {} for c in cases}
+    for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
+                               .where(Case.project_id == project_id)).scalars():
+        by_case[row.case_id][row.what] = row.on_date
+    for case in cases:
+        dates = by_case[case.id]
+        for clock in CASE_CLOCKS:
+            start = dates.get(clock.code)
+            if start is None or clock.period is None:
+                continue
+            closed = clock.closes is not None and clock.closes in dates
+            add(case, f"{clock.label}后：{clock.period.meaning}（{clock.period.words()}）",
+                clock.period.due(calendar, start), done=closed)
+
+    houses = session.execute(
+        select(HousingUnit, Case).join(ExchangeHouse,
+                                       HousingUnit.exchange_house_id == ExchangeHouse.id)
+        .join(Case, ExchangeHouse.case_id == Case.id)
+        .where(HousingUnit.project_id == project_id, HousingUnit.handed_over_on.is_(None)))
+    for house, case in houses.all():  # (case: the Case row of the house's exchange line)
+        notice = f"，已于 {house.notice_on.isoformat()} 通知接房" if house.notice_on else ""
+        add(case, f"安置房 {house_label(house)} 尚未交付{notice}（第四十四条）", None)
+
+    items.sort(key=lambda i: (STATE_ORDER[i.state], i.due.on if i.due else date.max,
+                              i.case_no or ""))
+    return items
+
+
+def house_label(house: HousingUnit) -> str:
+    parts = [house.building, f"{house.unit}单元" if house.unit else "", f"{house.number}号"]
+    return "".join(p for p in parts if p)
+
+
+# --- recording dates -------------------------------------------------------------------------
+
+def set_step(store: Store, project_id: int, code: str, started_on: date | None,
+             done_on: date | None, note: str = "") -> None:
+    step = STEP_BY_CODE.get(code)
+    if step is None:
+        raise UserError(f"未知的程序步骤：{code}")
+    if started_on and done_on and done_on < started_on:
+        raise UserError(f"{step.label}：{step.done_label}不能早于{step.start_label}")
+    with store.transaction() as session:
+        get_project(session, project_id)
+        row = project_steps(session, project_id).get(code)
+        if started_on is None and done_on is None and not note:
+            if row is not None:
+                session.delete(row)
+            return
+        if row is None:
+            row = ProcedureStep(project_id=project_id, step=code, note="")
+            session.add(row)
+        row.started_on, row.done_on, row.note = started_on, done_on, note.strip()
+
+
+def set_case_date(store: Store, case_id: int, code: str, on: date | None) -> None:
+    """Record (or clear, with None) a case's event or document date."""
+    if code not in CASE_DATE_CODES:
+        raise UserError(f"未知的案卷日期项：{code}")
+    with store.transaction() as session:
+        get_case(session, case_id)
+        row = session.execute(select(CaseDate).where(CaseDate.case_id == case_id,
+                                                     CaseDate.what == code)).scalar_one_or_none()
+        if on is None:
+            if row is not None:
+                session.delete(row)
+            return
+        if row is None:
+            session.add(CaseDate(case_id=case_id, what=code, on_date=on))
+        else:
+            row.on_date = on
+
+
+# --- 旧城区改建: consent (第十三条) and presign ratio (第二十三条) --------------------------------
+
+TWO_THIRDS = Decimal(2) / Decimal(3)
+ANSWERS = {"agree": "同意", "disagree": "不同意", "none": "未表态"}
+
+
+@dataclass(frozen=True)
+class ConsentTally:
+    households: int                      # owners asked
+    area: Decimal                        # their 专有部分面积
+    agree_households: int
+    agree_area: Decimal
+    counts: dict[str, int]
+
+    @property
+    def household_ratio(self) -> Decimal:
+        return _ratio(Decimal(self.agree_households), Decimal(self.households))
+
+    @property
+    def area_ratio(self) -> Decimal:
+        return _ratio(self.agree_area, self.area)
+
+    @property
+    def passed(self) -> bool:
+        """Both shares strictly above two thirds (第十三条: 超过三分之二)."""
+        return (self.households > 0 and self.area > 0
+                and Decimal(self.agree_households) * 3 > Decimal(self.households) * 2
+                and self.agree_area * 3 > self.area * 2)
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal:
+    if not whole:
+        return Decimal("0.0000")
+    return (part / whole).quantize(Decimal("0.0001"))
+
+
+def consent_tally(session: Session, project_id: int) -> ConsentTally:
+    rows = list(session.execute(select(Consent).where(Consent.project_id == project_id))
+                .scalars())
+    counts = dict.fromkeys(ANSWERS, 0)
+    for row in rows:
+        counts[row.answer] = counts.get(row.answer, 0) + 1
+    agree = [r for r in rows if r.answer == "agree"]
+    return ConsentTally(len(rows), sum((r.exclusive_area for r in rows), Decimal(0)),
+                        len(agree), sum((r.exclusive_area for r in agree), Decimal(0)), counts)
+
+
+@dataclass(frozen=True)
+class PresignRatio:
+    """Households (and their area) that signed, presign or later, against the whole
+    expropriation area's totals (project fields), never against the cases entered so far."""
+
+    signed_households: int
+    signed_area: Decimal
+    total_households: int | None
+    total_area: Decimal | None
+    threshold: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        if not self.total_households:
+            return None
+        return _ratio(Decimal(self.signed_households), Decimal(self.total_households))
+
+    @property
+    def area_ratio(self) -> Decimal | None:
+        if not self.total_area:
+            return None
+        return _ratio(self.signed_area, self.total_area)
+
+    @property
+    def reached(self) -> bool:
+        """办法第二十三条: the share of households that presigned reaches the threshold."""
+        return bool(self.total_households) and (
+            Decimal(self.signed_households) >= self.threshold * self.total_households)
+
+
+def presign_ratio(session: Session, project_id: int) -> PresignRatio:
+    project: Project = get_project(session, project_id)
+    rows = session.execute(select(Case.status, CaseResult.area_centi)
+                           .outerjoin(CaseResult, CaseResult.case_id == Case.id)
+                           .where(Case.project_id == project_id))
+    households, area_centi = 0, 0
+    for status, centi in rows:
+        if is_signed(status):
+            households += 1
+            area_centi += centi or 0
+    return PresignRatio(households, Decimal(area_centi).scaleb(-2), project.total_households,
+                        project.total_area, project.presign_threshold)
+
+
+def parse_day(text: str | None, label: str) -> date | None:
+    """An optional date typed by a clerk (ISO); a mistake names the field."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
+
+
+def set_project_totals(store: Store, project_id: int, households: int | None,
+                       area: Decimal | None) -> None:
+    """The households and area of the whole expropriation area (for the 第十三、二十三条 ratios)."""
+    if households is not None and households <= 0:
+        raise UserError("征收范围总户数应大于 0")
+    if area is not None and (not area.is_finite() or area <= 0
+                             or area != area.quantize(Decimal("0.01"))):
+        raise UserError("征收范围总面积应大于 0，最多两位小数")
+    with store.transaction() as session:
+        project = get_project(session, project_id)
+        project.total_households, project.total_area = households, area
+
+
+def set_consents(store: Store, project_id: int,
+                 rows: list[tuple[str, str, Decimal]]) -> None:
+    """Replace the project's 第十三条 consultation answers: (坐落或户号, answer, 专有部分面积)."""
+    for number, (label, answer, area) in enumerate(rows, 1):
+        if not label.strip():
+            raise UserError(f"第 {number} 行：坐落或户号不能为空")
+        if answer not in ANSWERS:
+            raise UserError(f"第 {number} 行：意见应为 {'、'.join(ANSWERS.values())} 之一")
+        if not area.is_finite() or area < 0:
+            raise UserError(f"第 {number} 行：专有部分面积应为不小于 0 的数")
+    with store.transaction() as session:
+        get_project(session, project_id)
+        for old in session.execute(select(Consent).where(Consent.project_id == project_id)
+                                   ).scalars():
+            session.delete(old)
+        session.add_all(Consent(project_id=project_id, label=label.strip()[:300], answer=answer,
+                                exclusive_area=area) for label, answer, area in rows)

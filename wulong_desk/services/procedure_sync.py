@@ -1,0 +1,153 @@
+"""The procedure's data of a case in case packages: payment term, bank account, dated events and
+documents, payments. Carried beside the case's content (not part of its content hash) and merged
+on import without loss:
+
+- a date or a payment known on one side only is taken;
+- the same event with two different dates, or the same voucher number with different figures,
+  is a conflict (reported; nothing is imported);
+- the payment term and account are taken where this side has none; two different texts conflict;
+- payments that together would exceed what is due are a conflict.
+
+Importing the same package again writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wulong_desk.rules.decimals import money
+from wulong_desk.rules.inputs import InputError, Problem
+from wulong_desk.services.payments import KIND_LABELS, PAY, amount_due
+from wulong_desk.services.procedure import CASE_DATE_CODES
+from wulong_desk.store.audit import now_utc
+from wulong_desk.store.models import AuditEntry, Case, CaseDate, Payment
+
+
+def case_extras(session: Session, case: Case) -> dict[str, Any]:
+    dates = session.execute(select(CaseDate).where(CaseDate.case_id == case.id)
+                            .order_by(CaseDate.what)).scalars()
+    paid = session.execute(select(Payment).where(Payment.case_id == case.id)
+                           .order_by(Payment.paid_on, Payment.id)).scalars()
+    return {"payment_term": case.payment_term, "bank_account": case.bank_account,
+            "dates": {d.what: d.on_date.isoformat() for d in dates},
+            "payments": [{"kind": p.kind, "amount": money(p.amount),
+                          "date": p.paid_on.isoformat(), "voucher": p.voucher,
+                          "operator": p.operator} for p in paid]}
+
+
+def _day(value: Any, path: str, problems: list[Problem]) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(Problem(path, "应为日期（如 2026-03-01）"))
+    return None
+
+
+def _read(extras: Any, prefix: str) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    out: dict[str, Any] = {"dates": {}, "payments": []}
+    if not isinstance(extras, dict):
+        return out, [Problem(prefix, "应为 JSON 对象")]
+    for key in ("payment_term", "bank_account"):
+        value = extras.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem(f"{prefix}.{key}", "应为文字"))
+            value = None
+        out[key] = value or None
+    dates = extras.get("dates") or {}
+    if not isinstance(dates, dict):
+        problems.append(Problem(f"{prefix}.dates", "应为 JSON 对象"))
+        dates = {}
+    for code, value in dates.items():
+        if code not in CASE_DATE_CODES:
+            problems.append(Problem(f"{prefix}.dates.{code}", "未知的案卷日期项"))
+        elif (day := _day(value, f"{prefix}.dates.{code}", problems)) is not None:
+            out["dates"][code] = day
+    payments = extras.get("payments") or []
+    if not isinstance(payments, list):
+        problems.append(Problem(f"{prefix}.payments", "应为列表"))
+        payments = []
+    for index, raw in enumerate(payments):
+        path = f"{prefix}.payments[{index}]"
+        if not isinstance(raw, dict):
+            problems.append(Problem(path, "应为 JSON 对象"))
+            continue
+        try:
+            amount = Decimal(str(raw.get("amount")))
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if not amount.is_finite() or amount <= 0:
+            problems.append(Problem(f"{path}.amount", "应为大于 0 的金额"))
+        if raw.get("kind") not in KIND_LABELS:
+            problems.append(Problem(f"{path}.kind", "应为 pay 或 receive"))
+        voucher, operator = raw.get("voucher"), raw.get("operator")
+        if not isinstance(voucher, str) or not voucher.strip():
+            problems.append(Problem(f"{path}.voucher", "必须填写凭证号"))
+        day = _day(raw.get("date"), f"{path}.date", problems)
+        out["payments"].append({"kind": raw.get("kind"), "amount": amount, "date": day,
+                                "voucher": str(voucher or "").strip(),
+                                "operator": str(operator or "")[:100]})
+    return out, problems
+
+
+def merge_extras(session: Session, case: Case, extras: Any, label: str,
+                 prefix: str) -> list[str]:
+    """Merge a package's procedure data into the case; returns conflicts (nothing written
+    then: the caller's transaction is rolled back). Bad data raises InputError."""
+    if extras is None:
+        return []
+    theirs, problems = _read(extras, prefix)
+    if problems:
+        raise InputError(problems)
+    conflicts: list[str] = []
+    for key, words in (("payment_term", "付款期限"), ("bank_account", "收款账户")):
+        ours = getattr(case, key)
+        if theirs[key] and not ours:
+            setattr(case, key, theirs[key])
+        elif theirs[key] and ours != theirs[key]:
+            conflicts.append(f"{label}：两边的{words}不同")
+    local = {d.what: d for d in session.execute(
+        select(CaseDate).where(CaseDate.case_id == case.id)).scalars()}
+    for code, day in theirs["dates"].items():
+        if code not in local:
+            session.add(CaseDate(case_id=case.id, what=code, on_date=day))
+        elif local[code].on_date != day:
+            conflicts.append(f"{label}：{code} 两边日期不同（{local[code].on_date} / {day}）")
+    ours_paid = {p.voucher: p for p in session.execute(
+        select(Payment).where(Payment.case_id == case.id)).scalars()}
+    added = []
+    for p in theirs["payments"]:
+        mine = ours_paid.get(p["voucher"])
+        if mine is None:
+            added.append(p)
+        elif (mine.kind, mine.amount, mine.paid_on) != (p["kind"], p["amount"], p["date"]):
+            conflicts.append(f"{label}：凭证号 {p['voucher']} 两边记录不同")
+    if added and not conflicts:
+        due = amount_due(case)
+        total = sum((q.amount if q.kind == PAY else -q.amount for q in ours_paid.values()),
+                    Decimal(0))
+        total += sum((p["amount"] if p["kind"] == PAY else -p["amount"] for p in added),
+                     Decimal(0))
+        if due is None or (due >= 0 and not 0 <= total <= due) or (due < 0 and not due <= total
+                                                                   <= 0):
+            conflicts.append(f"{label}：合并后的付款合计 {money(total)} 元超出应付金额")
+    if conflicts:
+        return conflicts
+    for p in added:
+        row = Payment(case_id=case.id, kind=p["kind"], amount=p["amount"], paid_on=p["date"],
+                      voucher=p["voucher"], operator=p["operator"], created_at=now_utc())
+        session.add(row)
+        session.flush()
+        session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator", ""),
+                               action="create", entity="payment", entity_id=row.id,
+                               project_id=case.project_id, case_id=case.id, field=p["kind"],
+                               new=f"{money(p['amount'])} {p['date']} {p['voucher']}",
+                               reason="来自案卷包"))
+    return []

@@ -1,0 +1,100 @@
+"""A case's own clocks (review of the appraisal, compensation decision, reminder, enforcement,
+the 第三十七条 floor procedure) and the checklist of documents received. Type dates as
+2026-03-01; Ctrl+S saves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.services import procedure
+from wulong_desk.services.cases import get_case
+from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.store import Store
+
+
+def _item(text: str, editable: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class CaseClocksDialog(QDialog):
+    def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.case_id = store, case_id
+        self.setWindowTitle("案卷时限与材料")
+        self.resize(820, 560)
+        self.codes = [c.code for c in procedure.CASE_CLOCKS] + [
+            code for code, _label, _article in procedure.DOCUMENTS]
+        self.table = QTableWidget(len(self.codes), 4)
+        self.table.setObjectName("clocksTable")
+        self.table.setHorizontalHeaderLabels(["事项", "日期", "法定期限", "到期日"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("填写已发生事项的日期（2026-03-01），材料一栏填收到的日期；"
+                                "清空日期即删除。到期日按工作日计算。"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        calendar = WorkCalendar.for_user()
+        with self.store.read() as session:
+            case = get_case(session, self.case_id)
+            self.setWindowTitle(f"案卷时限与材料 — {case.case_no}")
+            dates = procedure.case_dates(session, [self.case_id])[self.case_id]
+        documents = {code: (label, article) for code, label, article in procedure.DOCUMENTS}
+        for row, code in enumerate(self.codes):
+            on = dates.get(code)
+            clock = procedure.CLOCK_BY_CODE.get(code)
+            if clock is not None:
+                label = clock.label
+                period = (f"{clock.period.meaning}（{clock.period.words()}）"
+                          if clock.period else "—")
+                due = clock.period.due(calendar, on).text() if clock.period and on else ""
+                if due and clock.closes and clock.closes in dates:
+                    due += "（已完成）"
+            else:
+                name, article = documents[code]
+                label, period, due = f"材料：{name}", f"办法{article}", ""
+            self.table.setItem(row, 0, _item(label))
+            self.table.setItem(row, 1, _item(on.isoformat() if on else "", True))
+            self.table.setItem(row, 2, _item(period))
+            self.table.setItem(row, 3, _item(due))
+
+    def save(self) -> None:
+        try:
+            values = []
+            for row, code in enumerate(self.codes):
+                item = self.table.item(row, 1)
+                label = self.table.item(row, 0).text()
+                values.append((code, procedure.parse_day(item.text() if item else "", label)))
+            for code, on in values:
+                procedure.set_case_date(self.store, self.case_id, code, on)
+        except UserError as exc:
+            QMessageBox.warning(self, "案卷时限与材料", str(exc))
+            return
+        self.load()

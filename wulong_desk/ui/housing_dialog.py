@@ -1,0 +1,161 @@
+"""The project's exchange housing stock: import from the office's Excel list, see each house
+as available / reserved / handed over, assign a free house to the case at hand, take one back,
+record the hand-over notice and hand-over dates (办法第四十四条). Keyboard: arrows choose a
+house, Alt+letter the buttons, F2 edits a date."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.services import housing
+from wulong_desk.services.cases import get_case
+from wulong_desk.services.procedure import parse_day
+from wulong_desk.statuses import USE_LABELS
+from wulong_desk.store import Store
+from wulong_desk.ui.labels import money_text
+
+HEADERS = ["房源", "用途", "建筑面积", "套内面积", "单价", "状态", "案卷", "接房通知日", "交房日"]
+NOTICE, HANDED = 7, 8
+
+
+def _item(text: str, editable: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class HousingDialog(QDialog):
+    def __init__(self, store: Store, project_id: int, case_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.project_id, self.case_id = store, project_id, case_id
+        self.houses: list[housing.HouseView] = []
+        self.setWindowTitle("安置房源")
+        self.resize(980, 600)
+        self.counts = QLabel()
+        self.counts.setObjectName("stockCounts")
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("stockTable")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        case_no = ""
+        if case_id is not None:
+            with store.read() as session:
+                case_no = get_case(session, case_id).case_no
+        self.assign_button = QPushButton(f"分配给案卷 {case_no}(&A)" if case_no else "分配(&A)")
+        self.assign_button.setObjectName("assignHouse")
+        self.assign_button.setEnabled(case_id is not None)
+        self.assign_button.setToolTip("从案卷打开本窗口（先在案卷表中选中该案卷）才能分配")
+        self.assign_button.clicked.connect(self.assign)
+        release = QPushButton("收回(&B)")
+        release.clicked.connect(self.release)
+        dates = QPushButton("保存交房日期(&S)")
+        dates.clicked.connect(self.save_dates)
+        import_button = QPushButton("导入房源表…(&I)")
+        import_button.clicked.connect(self.import_file)
+        template = QPushButton("房源表模板…(&T)")
+        template.clicked.connect(self.save_template)
+        row = QHBoxLayout()
+        for button in (self.assign_button, release, dates, import_button, template):
+            row.addWidget(button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        with self.store.read() as session:
+            self.houses = housing.list_stock(session, self.project_id)
+        counts = dict.fromkeys(housing.STATE_LABELS, 0)
+        self.table.setRowCount(len(self.houses))
+        for r, h in enumerate(self.houses):
+            counts[h.state] += 1
+            values = [h.label, USE_LABELS.get(h.use, h.use), money_text(h.area),
+                      money_text(h.inner_area) if h.inner_area is not None else "",
+                      money_text(h.unit_price), housing.STATE_LABELS[h.state], h.case_no or ""]
+            for c, text in enumerate(values):
+                self.table.setItem(r, c, _item(text))
+            self.table.setItem(r, NOTICE, _item(h.notice_on.isoformat() if h.notice_on else "",
+                                                h.case_id is not None))
+            self.table.setItem(r, HANDED, _item(
+                h.handed_over_on.isoformat() if h.handed_over_on else "", h.case_id is not None))
+        self.counts.setText("房源 {} 套：可选 {}，已分配 {}，已交房 {}".format(
+            len(self.houses), counts["available"], counts["reserved"], counts["handed_over"]))
+
+    def _current(self) -> housing.HouseView | None:
+        row = self.table.currentRow()
+        return self.houses[row] if 0 <= row < len(self.houses) else None
+
+    def _run(self, title: str, action) -> None:
+        try:
+            action()
+        except UserError as exc:
+            QMessageBox.warning(self, title, str(exc))
+        self.load()
+
+    def assign(self) -> None:
+        house = self._current()
+        if house is None or self.case_id is None:
+            QMessageBox.information(self, "分配房源", "请先选中一套房源")
+            return
+        case_id = self.case_id
+        self._run("分配房源", lambda: housing.assign(self.store, case_id, house.id))
+
+    def release(self) -> None:
+        house = self._current()
+        if house is None:
+            return
+        self._run("收回房源", lambda: housing.release(self.store, house.id))
+
+    def save_dates(self) -> None:
+        def save() -> None:
+            for r, house in enumerate(self.houses):
+                if house.case_id is None:
+                    continue
+                notice = parse_day(self.table.item(r, NOTICE).text(),
+                                   f"{house.label}的接房通知日")
+                handed = parse_day(self.table.item(r, HANDED).text(), f"{house.label}的交房日")
+                if (notice, handed) != (house.notice_on, house.handed_over_on):
+                    housing.set_handover(self.store, house.id, notice, handed)
+        self._run("交房日期", save)
+
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "导入房源表", "", "Excel 工作簿 (*.xlsx)")
+        if path:
+            from pathlib import Path
+
+            self._run("导入房源表", lambda: housing.import_stock(self.store, self.project_id,
+                                                           Path(path)))
+
+    def save_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "保存房源表模板", "安置房源表.xlsx",
+                                              "Excel 工作簿 (*.xlsx)")
+        if path:
+            from pathlib import Path
+
+            self._run("房源表模板", lambda: housing.write_template(Path(path)))

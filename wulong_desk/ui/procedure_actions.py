@@ -1,0 +1,94 @@
+"""The 程序 menu of the main window: the project's timeline, the selected case's payments and
+clocks, the exchange housing stock, and the payment ledger export. Each opens its dialog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from wulong_desk.errors import UserError
+
+if TYPE_CHECKING:
+    from wulong_desk.ui.main_window import MainWindow
+
+
+class ProcedureActions:
+    def __init__(self, window: MainWindow):
+        self.window = window
+
+    def add_menu(self) -> QMenu:
+        menu = self.window.menuBar().addMenu("程序(&P)")
+        menu.addAction("程序时限与征求意见…(&T)", self.timeline).setShortcut(
+            QKeySequence("Ctrl+Shift+T"))
+        menu.addSeparator()
+        menu.addAction("所选案卷：付款与收款…(&M)", self.payments).setShortcut(
+            QKeySequence("Ctrl+Shift+M"))
+        menu.addAction("所选案卷：时限与材料…(&C)", self.clocks).setShortcut(
+            QKeySequence("Ctrl+Shift+K"))
+        menu.addSeparator()
+        menu.addAction("安置房源…(&H)", self.housing).setShortcut(QKeySequence("Ctrl+Shift+H"))
+        menu.addAction("导出资金拨付台账…(&L)", self.export_payments)
+        return menu
+
+    def _ready(self) -> bool:
+        return self.window.store is not None and self.window.project_id() is not None
+
+    def _case(self) -> int | None:
+        case_id = self.window.current_case_id()
+        if case_id is None:
+            QMessageBox.information(self.window, "请先选择案卷", "请先在案卷表中选中一个案卷。")
+        return case_id
+
+    def timeline(self) -> None:
+        from wulong_desk.ui.procedure_dialog import ProcedureDialog
+
+        if self._ready():
+            ProcedureDialog(self.window.store, self.window.project_id(), self.window).exec()
+            self.window._refresh_dashboard()
+
+    def payments(self) -> None:
+        from wulong_desk.ui.payments_dialog import PaymentsDialog
+
+        if self._ready() and (case_id := self._case()) is not None:
+            PaymentsDialog(self.window.store, case_id, self.window).exec()
+            self.window._refresh_dashboard()
+
+    def clocks(self) -> None:
+        from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
+
+        if self._ready() and (case_id := self._case()) is not None:
+            CaseClocksDialog(self.window.store, case_id, self.window).exec()
+            self.window._refresh_dashboard()
+
+    def housing(self) -> None:
+        from wulong_desk.ui.housing_dialog import HousingDialog
+
+        if self._ready():
+            HousingDialog(self.window.store, self.window.project_id(),
+                          self.window.current_case_id(), self.window).exec()
+            self.window.apply_filter()
+            self.window._refresh_dashboard()
+
+    def export_payments(self) -> None:
+        from pathlib import Path
+
+        from wulong_desk.services.exports import export_payments
+        from wulong_desk.ui.desktop import offer_open
+
+        if not self._ready():
+            return
+        name = f"{self.window.project_name()}-资金拨付台账.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self.window, "导出资金拨付台账", name,
+                                              "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        try:
+            result = export_payments(self.window.store, self.window.project_id(), Path(path),
+                                     operator=self.window.store.operator)
+        except UserError as exc:
+            QMessageBox.warning(self.window, "不能导出", str(exc))
+            return
+        offer_open(self.window, "导出完成", f"已导出 {result.count} 户的资金拨付台账。",
+                   result.path)

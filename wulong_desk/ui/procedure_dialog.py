@@ -1,0 +1,199 @@
+"""The project's timeline: each step's dates, the statutory period it starts and the due date
+counted in working days; the totals of the whole expropriation area; for 旧城区改建 projects the
+第十三条 consent tally and the presign ratio. Type dates as 2026-03-01 (F2 or typing edits a
+cell; Ctrl+S saves)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.services import procedure
+from wulong_desk.services.cases import get_project
+from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.store import Store
+from wulong_desk.store.models import Consent
+
+
+def _item(text: str, editable: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+def percent(ratio: Decimal | None) -> str:
+    return "—" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.01'))}%"
+
+
+class ProcedureDialog(QDialog):
+    def __init__(self, store: Store, project_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.project_id = store, project_id
+        self.setWindowTitle("程序时限")
+        self.resize(900, 640)
+        self.steps = QTableWidget(len(procedure.STEPS), 5)
+        self.steps.setObjectName("stepsTable")
+        self.steps.setHorizontalHeaderLabels(["步骤", "开始日", "完成日", "法定期限", "到期日"])
+        self.steps.verticalHeader().setVisible(False)
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.steps.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+        self.households = QLineEdit()
+        self.households.setObjectName("totalHouseholds")
+        self.area = QLineEdit()
+        self.area.setObjectName("totalArea")
+        totals = QGroupBox("征收范围内的总数（用于第十三条、第二十三条比例，不是已录入的案卷数）")
+        form = QFormLayout(totals)
+        form.addRow("总户数(&H)：", self.households)
+        form.addRow("总面积 m²(&R)：", self.area)
+
+        self.ratio_label = QLabel()
+        self.ratio_label.setObjectName("ratioLabel")
+        self.ratio_label.setWordWrap(True)
+        self.consents = QTableWidget(0, 3)
+        self.consents.setObjectName("consentTable")
+        self.consents.setHorizontalHeaderLabels(["坐落或户号", "意见", "专有部分面积 m²"])
+        self.consents.verticalHeader().setVisible(False)
+        self.consents.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        add = QPushButton("添加一户(&N)")
+        add.clicked.connect(lambda: self._add_consent("", "none", ""))
+        remove = QPushButton("删除所选(&X)")
+        remove.clicked.connect(lambda: self.consents.removeRow(self.consents.currentRow()))
+        consent_box = QGroupBox("旧城区改建：征求意见（办法第十三条，户数与面积均须超过三分之二）")
+        consent_layout = QVBoxLayout(consent_box)
+        consent_layout.addWidget(self.ratio_label)
+        consent_layout.addWidget(self.consents, 1)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        consent_layout.addLayout(row)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("日期写作 2026-03-01；到期日按工作日计算（当日不计入，"
+                                "期满日遇休息日顺延），带“估算”的年份尚无法定节假日数据。"))
+        layout.addWidget(self.steps, 2)
+        layout.addWidget(totals)
+        layout.addWidget(consent_box, 1)
+        layout.addWidget(buttons)
+        self.load()
+
+    def _add_consent(self, label: str, answer: str, area: str) -> None:
+        row = self.consents.rowCount()
+        self.consents.insertRow(row)
+        self.consents.setItem(row, 0, QTableWidgetItem(label))
+        combo = QComboBox()
+        for code, words in procedure.ANSWERS.items():
+            combo.addItem(words, code)
+        combo.setCurrentIndex(max(combo.findData(answer), 0))
+        self.consents.setCellWidget(row, 1, combo)
+        self.consents.setItem(row, 2, QTableWidgetItem(area))
+
+    def load(self) -> None:
+        calendar = WorkCalendar.for_user()
+        with self.store.read() as session:
+            project = get_project(session, self.project_id)
+            self.setWindowTitle(f"程序时限 — {project.name}")
+            rows = {code: (row.started_on, row.done_on) for code, row in
+                    procedure.project_steps(session, self.project_id).items()}
+            self.households.setText(str(project.total_households or ""))
+            self.area.setText(f"{project.total_area:f}" if project.total_area else "")
+            old_town = project.old_town
+            tally = procedure.consent_tally(session, self.project_id)
+            presign = procedure.presign_ratio(session, self.project_id)
+            consents = [(c.label, c.answer, f"{c.exclusive_area:f}") for c in session.query(
+                Consent).filter(Consent.project_id == self.project_id).order_by(Consent.id)]
+        for r, step in enumerate(procedure.STEPS):
+            start, done = rows.get(step.code, (None, None))
+            name = _item(step.label)
+            name.setToolTip(f"开始日：{step.start_label}；完成日：{step.done_label}")
+            self.steps.setItem(r, 0, name)
+            self.steps.setItem(r, 1, _item(start.isoformat() if start else "", True))
+            self.steps.setItem(r, 2, _item(done.isoformat() if done else "", True))
+            period = step.period
+            self.steps.setItem(r, 3, _item(f"{period.meaning}（{period.words()}）"
+                                           if period else "—"))
+            due = period.due(calendar, start).text() if period and start else ""
+            self.steps.setItem(r, 4, _item(due))
+        self.consents.setRowCount(0)
+        for consent in consents:
+            self._add_consent(*consent)
+        text = (f"已表态：同意 {tally.counts['agree']} 户、不同意 {tally.counts['disagree']} 户、"
+                f"未表态 {tally.counts['none']} 户；同意户数占比 {percent(tally.household_ratio)}"
+                f"，同意面积占比 {percent(tally.area_ratio)}："
+                + ("两项均超过三分之二。" if tally.passed else "未达到两项均超过三分之二。"))
+        if old_town:
+            text += (f"\n预签：{presign.signed_households} 户 / 征收范围总户数 "
+                     f"{presign.total_households or '（未填）'}，占比 {percent(presign.ratio)}"
+                     f"（面积占比 {percent(presign.area_ratio)}），"
+                     f"须达到 {percent(presign.threshold)}（办法第二十三条）："
+                     + ("已达到。" if presign.reached else "尚未达到。"))
+        self.ratio_label.setText(text)
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.steps.item(row, column)
+        return item.text() if item is not None else ""
+
+    def save(self) -> None:
+        try:
+            households_text = self.households.text().strip()
+            if households_text and not households_text.isdigit():
+                raise UserError(f"征收范围总户数“{households_text}”应为整数")
+            try:
+                area = Decimal(self.area.text().strip()) if self.area.text().strip() else None
+            except InvalidOperation:
+                raise UserError(f"征收范围总面积“{self.area.text()}”不是数字") from None
+            steps = []
+            for r, step in enumerate(procedure.STEPS):
+                start = procedure.parse_day(self._text(r, 1), f"{step.label}的{step.start_label}")
+                done = procedure.parse_day(self._text(r, 2), f"{step.label}的{step.done_label}")
+                steps.append((step.code, start, done))
+            consents = []
+            for r in range(self.consents.rowCount()):
+                label = self.consents.item(r, 0).text() if self.consents.item(r, 0) else ""
+                combo = self.consents.cellWidget(r, 1)
+                answer = combo.currentData() if isinstance(combo, QComboBox) else "none"
+                area_text = self.consents.item(r, 2).text() if self.consents.item(r, 2) else ""
+                try:
+                    owned = Decimal(area_text.strip() or "0")
+                except InvalidOperation:
+                    raise UserError(f"征求意见第 {r + 1} 行：专有部分面积“{area_text}”不是数字") \
+                        from None
+                consents.append((label, answer, owned))
+            procedure.set_project_totals(self.store, self.project_id,
+                                         int(households_text) if households_text else None, area)
+            for code, start, done in steps:
+                procedure.set_step(self.store, self.project_id, code, start, done)
+            procedure.set_consents(self.store, self.project_id, consents)
+        except UserError as exc:
+            QMessageBox.warning(self, "程序时限", str(exc))
+            return
+        self.load()
