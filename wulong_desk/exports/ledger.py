@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from copy import copy
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -112,8 +112,15 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
 
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
-                 progress: Callable[[int, int], bool | None] | None = None) -> bytes:
-    """The workbook as bytes. progress(done, total) may return False to cancel."""
+                 progress: Callable[[int, int], bool | None] | None = None,
+                 notice_period: tuple[date, date] | None = None) -> bytes:
+    """The workbook as bytes. progress(done, total) may return False to cancel.
+    The public notice is its own document (`wulong_desk.exports.notice`)."""
+    if public:
+        from wulong_desk.exports.notice import build_notice
+
+        return build_notice(records, operator=operator, exported_at=exported_at,
+                            notice_period=notice_period)
     exported_at = exported_at or datetime.now()
     project = records.project
     entries = records.entries

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
@@ -72,7 +73,9 @@ def check_target(path: Path) -> None:
 
 def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, operator: str,
                   case_ids: list[int] | None = None,
-                  progress: Progress | None = None) -> ExportResult:
+                  progress: Progress | None = None,
+                  notice_period: tuple[date, date] | None = None) -> ExportResult:
+    """The ledger, or with public=True the public notice (公示期 notice_period, or blank)."""
     from wulong_desk.exports.ledger import build_ledger, write_bytes
 
     check_target(out)
@@ -81,7 +84,8 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     _something_to_export(records)
     total = len(records.entries)
     _tick(progress, 0, total)
-    data = build_ledger(records, public=public, operator=operator, progress=progress)
+    data = build_ledger(records, public=public, operator=operator, progress=progress,
+                        notice_period=notice_period)
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=public)
     return ExportResult(Path(out), total, records.incomplete, [Path(out)])
