@@ -135,6 +135,6 @@ def test_cli_single_and_batch(tmp_path):
     proc = run_cli("agreement", "--project", "1", "--out-dir", str(folder), "--db", db)
     assert proc.returncode == 0, proc.stderr
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 35 and any(f.endswith("-exchange.pdf") for f in files)
+    assert len(files) == 35 and any(f.endswith("-产权调换协议.pdf") for f in files)
     proc = run_cli("agreement", "--case", "1", "--out", str(out), "--db", db)
     assert proc.returncode == 2 and "--kind" in proc.stderr

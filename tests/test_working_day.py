@@ -137,7 +137,7 @@ def test_public_notice_and_documents_for_selected_cases(qtbot, window, tmp_path)
     job = window.exports.start(request)
     assert job.wait() == "succeeded"
     [pdf] = list((tmp_path / "结算单").iterdir())
-    assert pdf.name.endswith("-settlement.pdf") and len(PdfReader(pdf).pages) >= 1
+    assert pdf.name.endswith("-结算单.pdf") and len(PdfReader(pdf).pages) >= 1
     close_done_box(window)
     public = window.exports.start(ExportRequest(PUBLIC, None, tmp_path / "公示.xlsx"))
     assert public.wait() == "succeeded"
@@ -201,7 +201,7 @@ def test_preview_shows_the_agreement_and_prints_it(qtbot, window, tmp_path):
     presign = preview.job
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))
     assert preview.job.wait() == "succeeded" and presign.wait() == "succeeded"
-    assert first is not presign and preview.name.endswith("-settlement.pdf")  # newest wins
+    assert first is not presign and preview.name.endswith("-结算单.pdf")  # newest wins
     preview.close()
 
 

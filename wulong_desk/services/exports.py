@@ -19,8 +19,10 @@ from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.services.agreement_numbers import assign_numbers
 from wulong_desk.services.records import load_records
 from wulong_desk.store import Store
+from wulong_desk.store.models import Case
 
 Progress = Callable[[int, int], bool | None]
 
@@ -101,8 +103,13 @@ def document_kind(requested: str, entry: CaseEntry) -> str:
     return requested
 
 
+# the file names a clerk sees, in Chinese (the kind codes stay internal)
+DOCUMENT_NAMES = {"money": "货币补偿协议", "exchange": "产权调换协议", "presign": "预签协议",
+                  "settlement": "结算单"}
+
+
 def document_name(entry: CaseEntry, kind: str) -> str:
-    return f"{entry.case_no}-{kind}.pdf"
+    return f"{entry.case_no}-{DOCUMENT_NAMES.get(kind, '文书')}.pdf"
 
 
 def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str = BY_METHOD,
@@ -120,6 +127,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
+    numbers = assign_numbers(store, project_id, [entry.case_id for entry in records.entries])
     kinds = [document_kind(kind, entry) for entry in records.entries]
     names = [document_name(entry, chosen) for entry, chosen in zip(records.entries, kinds,
                                                                     strict=True)]
@@ -135,7 +143,8 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     try:
         for done, (entry, chosen, name) in enumerate(
                 zip(records.entries, kinds, names, strict=True), 1):
-            (staging / name).write_bytes(build_pdf(chosen, records.project, entry))
+            (staging / name).write_bytes(build_pdf(chosen, records.project, entry,
+                                                   number=numbers.get(entry.case_id)))
             _tick(progress, done, total)
         files = _move_into_place(staging, out_dir, names)
     except OSError as exc:
@@ -163,7 +172,9 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
 
     with store.read() as session:
         project, entry = load_case(session, case_id)
+        project_id = session.get(Case, case_id).project_id
     if entry is None:
         raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
+    number = assign_numbers(store, project_id, [case_id]).get(case_id)
     chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
-    return document_name(entry, chosen), build_pdf(chosen, project, entry)
+    return document_name(entry, chosen), build_pdf(chosen, project, entry, number=number)

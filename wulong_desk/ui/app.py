@@ -75,12 +75,13 @@ def no_screen() -> bool:
 
 
 def ask_operator(args: argparse.Namespace) -> str | None:
-    """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used."""
+    """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used
+    (the first time the field is empty: the login name, e.g. "root", is not a person's name)."""
     if getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR"):
         return operator_name(args)
     from wulong_desk.ui.operator_dialog import OperatorDialog
 
-    remembered = settings().value("operator", "", str) or operator_name(args)
+    remembered = settings().value("operator", "", str)  # never the computer's login name
     dialog = OperatorDialog(remembered)
     if not dialog.exec():
         return None

@@ -28,7 +28,7 @@ from wulong_desk.ui.settings import settings
 LEDGER, PUBLIC = "ledger", "public"
 # (key, label, is a spreadsheet)
 KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
-         (PUBLIC, "公示版台账（姓名、身份证号已遮盖）", True),
+         (PUBLIC, "分户补偿情况公示（只列公布事项，姓名遮盖）", True),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
