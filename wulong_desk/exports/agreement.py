@@ -241,7 +241,8 @@ def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
 
 def _signatures(entry: CaseEntry) -> Table:
     """Seals and signatures; a signed case's signing date printed, else blanks to fill in."""
-    day = f"日期：{_day(entry.signed_on)}" if entry.signed_on else "日期：    年  月  日"
+    signed = STATUSES.index(entry.status) >= STATUSES.index("signed")
+    day = f"日期：{_day(entry.signed_on)}" if signed and entry.signed_on else "日期：    年  月  日"
     sign = [["甲方（盖章）：", "实施单位（盖章）：", "乙方（签字）："],
             ["代表：", "代表：", ""],
             [day, day, day]]
