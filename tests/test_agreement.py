@@ -228,7 +228,8 @@ def test_office_template_wins_and_a_bad_one_is_refused_at_load(example2, isolate
     own = isolated_home / "templates"
     own.mkdir()
     (own / templates.AGREEMENT).write_text(
-        shipped.replace("【权利告知】", "【本单位补充条款】\n乙方另享有本街道自定的搬家服务。\n【权利告知】"),
+        shipped.replace("【权利告知】",
+                        "【本单位补充条款】\n乙方另享有本街道自定的搬家服务。\n【权利告知】"),
         encoding="utf-8")
     assert templates.load(templates.AGREEMENT).office
     text = squeeze(text_of(build_pdf("exchange", project, entry)))
