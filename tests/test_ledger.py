@@ -101,7 +101,7 @@ def test_print_setup(demo):
     assert money.number_format == "#,##0.00"
     text = "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "制表人" in text and "审核人" in text and "负责人" in text
-    assert "wulong-2023" in text
+    assert "武隆府办发〔2023〕8号" in text and "wulong-2023" not in text
     assert {"明细", "参数"} <= set(load_workbook(internal).sheetnames)
 
 

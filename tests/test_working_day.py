@@ -382,11 +382,13 @@ def test_data_dialog_names_the_places_and_the_standard(qtbot, window, demo, monk
     from wulong_desk.ui import data_dialog
 
     shown = {}
-    monkeypatch.setattr(data_dialog.DataDialog, "exec",
-                        lambda self: shown.setdefault("text", self.findChild(
-                            data_dialog.QLabel, "standardText").text()))
+    monkeypatch.setattr(data_dialog.DataDialog, "exec", lambda self: shown.update(
+        text=self.findChild(data_dialog.QLabel, "standardText").text(),
+        templates=self.findChild(data_dialog.QLabel, "templateText").text()))
     window.housekeeping.data_dialog()
-    assert "武隆府办发〔2023〕8号" in shown["text"] and "wulong-2023" in shown["text"]
+    assert "武隆府办发〔2023〕8号" in shown["text"] and "wulong-2023" not in shown["text"]
+    assert "协议条款.txt：系统默认模板" in shown["templates"]
+    assert "公示文字.txt：系统默认模板" in shown["templates"]
 
 
 def test_the_log_holds_no_personal_data_after_a_session(qtbot, window, demo, tmp_path):

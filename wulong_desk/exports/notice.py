@@ -5,7 +5,8 @@ the notice carries the case number, the masked name (every name, one-character n
 坐落 cut to the building (no unit or room), the uses and areas, the compensation by group and in
 total, the chosen method and the exchange settlement — never an ID number, a phone, a 产权证号, the
 internal 备注 or the computation notes. It names the 公示期 and the publishing unit, with a line
-for its seal. Every text cell is written as text, never as a formula.
+for its seal; the sentences under the table come from the office's template (公示文字.txt).
+Every text cell is written as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -193,9 +195,10 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     ws.append(totals)
     ws.append([])
     department = project.get("department") or "房屋征收部门"
-    ws.append([_cell(ws, f"依据《重庆市武隆区国有土地上房屋征收与补偿实施办法》第二十九条，"
-                         f"现将分户补偿情况予以公示。公示期间如有异议，请书面向{department}提出。",
-                     border=False)])
+    wording = {"公示单位": department, "征收决定文号": project.get("decision_no") or "—",
+               "项目名称": project["name"]}
+    for paragraph in templates.load(templates.NOTICE).preamble:  # the office's own words
+        ws.append([_cell(ws, templates.fill(paragraph, wording), border=False)])
     ws.append([])
     seal_at = max(0, width - 5)
     ws.append([None] * seal_at + [_cell(ws, f"公示单位：{department}（盖章）", BOLD,

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
+from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.services.agreement_numbers import assign_numbers
 from wulong_desk.services.records import load_records
@@ -81,6 +82,8 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     from wulong_desk.exports.ledger import build_ledger, write_bytes
 
     check_target(out)
+    if public:
+        templates.load(templates.NOTICE)  # a bad template is named before any work
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
@@ -124,6 +127,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     parent = out_dir.parent
     if not parent.is_dir():
         raise UserError(f"文件夹不存在：{parent}")
+    template = templates.load(templates.AGREEMENT)  # a bad template is named before any work
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
@@ -144,7 +148,8 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         for done, (entry, chosen, name) in enumerate(
                 zip(records.entries, kinds, names, strict=True), 1):
             (staging / name).write_bytes(build_pdf(chosen, records.project, entry,
-                                                   number=numbers.get(entry.case_id)))
+                                                   number=numbers.get(entry.case_id),
+                                                   template=template))
             _tick(progress, done, total)
         files = _move_into_place(staging, out_dir, names)
     except OSError as exc:

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.exports.records import standard_name
 from wulong_desk.rules.breakdown import SETTLEMENT_KEYS, SETTLEMENT_LABELS, TOTAL_KEYS, TOTAL_LABELS
 from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
+FORMULA_MIN_WIDTH = 240  # pixels: a formula wraps by words, a few words a line
 
 
 class BreakdownPanel(QWidget):
@@ -46,6 +48,9 @@ class BreakdownPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # the 计算式 column takes what is left but never less than a readable width: below
+        # that the table scrolls sideways instead of wrapping one character a line
+        self.table.setMinimumWidth(FORMULA_MIN_WIDTH + 360)
         layout.addWidget(self.table, 3)
 
         totals_box, self.totals = self._figures("合计", "total", TOTAL_KEYS, TOTAL_LABELS)
@@ -91,7 +96,7 @@ class BreakdownPanel(QWidget):
             for label in [*self.totals.values(), *self.settlement.values()]:
                 label.setText("—")
             return
-        self.status.setText(f"按标准 {result['standard']} 计算（保存后记入案卷）")
+        self.status.setText(f"按{standard_name(result['standard'])}计算（保存后记入案卷）")
         for row, line in enumerate(result["lines"]):
             label = QTableWidgetItem(line["label"])
             label.setData(Qt.ItemDataRole.UserRole, line["code"])
