@@ -108,6 +108,11 @@ def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
     }
 
 
+def _text_width(text: str) -> int:
+    """Spreadsheet column units for a text: a Chinese character takes two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
 def _cell(ws: Worksheet, value: Any, font: Font = BODY, *, fill: PatternFill | None = None,
           alignment: Alignment | None = None, number_format: str | None = None,
           border: bool = True) -> WriteOnlyCell:
@@ -133,8 +138,12 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(TITLE)
     width = len(COLUMNS)
-    for index, (_key, _header, chars) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = chars + 2
+    rows = [_values(number, entry) for number, entry in enumerate(records.entries, start=1)]
+    widths = {key: chars for key, _header, chars in COLUMNS}
+    for key, limit in (("owner", 24), ("building", 40), ("uses", 24), ("case_no", 16)):
+        widths[key] = max([widths[key], *(min(limit, _text_width(row[key])) for row in rows)])
+    for index, (key, _header, _chars) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = widths[key] + 2
     ws.freeze_panes = f"D{HEADER_ROWS + 1}"
     ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
@@ -165,8 +174,7 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     ws.append(group_row)
     ws.append([_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
                for _k, header, _w in COLUMNS])
-    for number, entry in enumerate(records.entries, start=1):
-        values = _values(number, entry)
+    for values in rows:
         row = []
         for key in keys:
             if key in MONEY:

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.ledger import FINGERPRINT_LABEL, HEADER_ROWS, TOTAL_HEADER
+from wulong_desk.exports.ledger import (
+    FINGERPRINT_LABEL,
+    HEADER_ROWS,
+    PROJECT_KEY_LABEL,
+    TOTAL_HEADER,
+)
 from wulong_desk.services.records import load_records
 from wulong_desk.store.models import Case, Project
 
@@ -53,7 +58,7 @@ def read_ledger(path: Path) -> tuple[str, str, dict[str, Decimal]]:
             break
         totals[str(case_no)] = Decimal(str(row[total_at]))
     fingerprint = params.get(FINGERPRINT_LABEL)
-    uuid = params.get("项目编号（UUID）")
+    uuid = params.get(PROJECT_KEY_LABEL) or params.get("项目编号（UUID）")  # older ledgers
     if not fingerprint or not uuid:
         raise UserError("台账的“参数”表缺少数据指纹或项目编号")
     return str(uuid), str(fingerprint), totals
