@@ -90,7 +90,7 @@ class FieldReader:
         try:
             value = to_decimal(raw)
         except ValueError:
-            self.fail(f"{path}.{key}", f"应为数字（可写作数字或十进制字符串），收到 {raw!r}")
+            self.fail(f"{path}.{key}", "应为数字，例如 86.5")
             return default
         problem = ""
         if not _MIN_AMOUNT < value < MAX_AMOUNT:

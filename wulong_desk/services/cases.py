@@ -102,7 +102,7 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """Allow money-relevant edits to a signed case; the reason is required and audited."""
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise UserError("reason: 解锁必须写明理由（至少4个字）")
+        raise UserError("解锁必须写明理由（至少4个字）")
     with store.transaction() as session:
         case = get_case(session, case_id)
         if not case.locked:

@@ -35,6 +35,7 @@ from wulong_desk.services.preview import preview
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
+from wulong_desk.ui.editor_comfort import EditorComfort
 from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
 from wulong_desk.ui.history_dialog import HistoryDialog
@@ -154,6 +155,9 @@ class CaseEditor(QDialog):
             self.project_contract = project_to_contract(project)
             self.project_name = project.name
         self.load()
+        self.comfort = EditorComfort(self, self.ui.splitter, self.ui.caseNoEdit,
+                                     [self.owners, self.parts, self.equipment, self.houses],
+                                     [self.ui.landAreaEdit, self.ui.landPriceEdit])
 
     # ---- set-up
     def _wire(self) -> None:
