@@ -99,3 +99,29 @@ def test_size_and_splitter_are_remembered(qtbot, store):
     assert not again.windowState() & Qt.WindowState.WindowMaximized
     assert again.size() == size
     assert again.ui.splitter.sizes() == sizes
+
+
+def test_notes_explain_the_exchange_figures_and_what_signing_today_pays(store):
+    from datetime import date
+
+    from wulong_desk.services.contract import project_to_contract
+    from wulong_desk.services.preview import preview, settlement_note, signing_today_note
+    from wulong_desk.store.models import Project
+
+    project_id = projects.create_project(store, project_form(2))
+    with store.read() as session:
+        contract = project_to_contract(session.get(Project, project_id))
+    form = case_form(2)
+    result = preview(contract, form).result
+    note = settlement_note(contract, result)
+    # example 2 (spec): 60 m² with 50 m² inside → 57.50 m² payable × 4,500 = 258,750.00;
+    # 维修资金 40 元/m²: 36 m² by the department (1,440.00), 24 m² by the household (960.00)
+    assert "57.50 m² × 4,500.00 元 = 258,750.00 元" in note and "办法第三十六条" in note
+    assert "1,440.00" in note and "960.00" in note
+    assert signing_today_note(contract, form, date(2023, 6, 30)) == ""  # signed already
+    form["case"]["signed_on"] = None
+    # spec example 2: deadline 2023-07-10, signing on 2023-06-30 gives R6 3000.00
+    early = signing_today_note(contract, form, date(2023, 6, 30))
+    assert early.startswith("今天（2023-06-30）签约：单户提前签约奖励 3,000.00 元"), early
+    late = signing_today_note(contract, form, date(2023, 7, 11))
+    assert "已无单户提前签约奖励" in late

@@ -56,7 +56,19 @@ def describe(path: str, message: str, row: int | None = None) -> str:
         number = row if row is not None else int(match["index"]) + 1
         column = COLUMNS[match["list"]].get(match["key"], match["key"])
         return f"{LISTS[match['list']]}第{number}行「{column}」：{message}"
-    return f"「{SINGLE.get(path, path)}」：{message}" if path else message
+    return f"「{_name(path)}」：{message}" if path else message
+
+
+def _name(path: str) -> str:
+    """The field's name; for a path not listed, the nearest listed one (never the code)."""
+    if path in SINGLE:
+        return SINGLE[path]
+    plain = re.sub(r"\[\d+\]", "", path)
+    while plain:
+        if plain in SINGLE:
+            return SINGLE[plain]
+        plain = plain.rpartition(".")[0]
+    return "数据"
 
 
 def describe_stored(line: str) -> str:

@@ -52,12 +52,22 @@ class BreakdownPanel(QWidget):
         # that the table scrolls sideways instead of wrapping one character a line
         self.table.setMinimumWidth(FORMULA_MIN_WIDTH + 360)
         layout.addWidget(self.table, 3)
+        self.early_note = QLabel()
+        self.early_note.setObjectName("earlyNote")
+        self.early_note.setWordWrap(True)
+        self.early_note.setStyleSheet("color: #1a5276;")
+        layout.addWidget(self.early_note)
 
         totals_box, self.totals = self._figures("合计", "total", TOTAL_KEYS, TOTAL_LABELS)
         layout.addWidget(totals_box)
         self.settlement_box, self.settlement = self._figures(
             "产权调换结算", "settlement", SETTLEMENT_KEYS, SETTLEMENT_LABELS)
         layout.addWidget(self.settlement_box)
+        self.settlement_note = QLabel()
+        self.settlement_note.setObjectName("settlementNote")
+        self.settlement_note.setWordWrap(True)
+        self.settlement_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.settlement_box.layout().addRow(self.settlement_note)
 
         self.messages = QListWidget()
         self.messages.setObjectName("messagesList")
@@ -117,6 +127,12 @@ class BreakdownPanel(QWidget):
         self.settlement_box.setVisible(exchange)
         for text in result["warnings"]:
             self.messages.addItem(f"提示：{text}")
+
+    def show_notes(self, early: str, settlement: str) -> None:
+        """What signing today would pay, and how the exchange figures come about."""
+        self.early_note.setText(early)
+        self.early_note.setVisible(bool(early))
+        self.settlement_note.setText(settlement)
 
     def total_text(self, key: str = "total") -> str:
         return self.totals[key].text()

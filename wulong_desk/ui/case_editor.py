@@ -8,6 +8,7 @@ store runs when the case is saved).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QRunnable, QThreadPool, QTimer, Signal
@@ -31,7 +32,7 @@ from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
 from wulong_desk.services.field_names import COLUMNS, describe
-from wulong_desk.services.preview import preview
+from wulong_desk.services.preview import preview, settlement_note, signing_today_note
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
@@ -350,6 +351,9 @@ class CaseEditor(QDialog):
         self.show_problems(problems)
         self.panel.show_result(result.result, [self.describe(p) for p in problems],
                                exchange=form["case"]["method"] == EXCHANGE)
+        self.panel.show_notes(
+            signing_today_note(self.project_contract, form, date.today()),
+            settlement_note(self.project_contract, result.result) if result.result else "")
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(
             self.dirty() or self.case_id is None)
 
