@@ -1,0 +1,69 @@
+"""From the main window: the survey sheet imported on a worker thread (all or nothing), a
+backup into a folder the user chose, and a project made from the command line shown without a
+restart."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from store_helpers import project_form
+from test_survey import GOOD, sheet
+
+from wulong_desk.services import projects
+from wulong_desk.services.demo import create_demo
+from wulong_desk.store import open_store
+from wulong_desk.ui.fonts import register_fonts
+from wulong_desk.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, qapp):
+    register_fonts(qapp)
+    store = open_store(tmp_path / "hk.sqlite", "甲")
+    project_id = projects.create_project(store, project_form(1))
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    yield win, store, project_id
+    store.close()
+
+
+def test_survey_import_from_the_menu(qtbot, window, tmp_path, no_blocking_boxes):
+    win, store, _project_id = window
+    bad = [list(GOOD[0]), ["S-009", "李九", "110105194912310021", *GOOD[0][3:]]]
+    job = win.housekeeping.import_survey_dialog(sheet(tmp_path, bad, "bad.xlsx"))
+    assert job.wait() == "failed"
+    assert any("一户也没有写入" in text for text in no_blocking_boxes)
+    assert win.model.rowCount() == 0                        # all or nothing
+    job = win.housekeeping.import_survey_dialog(sheet(tmp_path, GOOD))
+    assert job.wait() == "succeeded"
+    assert any("已导入 3 户" in text for text in no_blocking_boxes)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 3)
+    assert "导入调查登记表…" in [a.text() for a in win.menuBar().actions()[0].menu().actions()]
+
+
+def test_backup_to_a_chosen_folder(window, tmp_path):
+    win, _store, _project_id = window
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    job = win.housekeeping.backup_to_folder(stick)
+    assert job.wait() == "succeeded"
+    made = list(stick.glob("*.sqlite"))
+    assert len(made) == 1 and "备份" in made[0].name
+    with sqlite3.connect(made[0]) as db:
+        assert db.execute("SELECT count(*) FROM projects").fetchone()[0] == 1
+
+
+def test_project_made_elsewhere_appears_without_restart(window, tmp_path):
+    win, store, _project_id = window
+    assert win.project_combo.count() == 1
+    other = open_store(store.path, "命令行")                # as `wulong-desk demo` would
+    create_demo(other)
+    other.close()
+    assert win.housekeeping.refresh_projects_if_changed()
+    assert win.project_combo.count() == 2
+    assert not win.housekeeping.refresh_projects_if_changed()  # nothing new: nothing reloaded
