@@ -33,7 +33,7 @@ def window(qtbot, tmp_path, qapp):
 
 
 def test_survey_import_from_the_menu(qtbot, window, tmp_path, no_blocking_boxes):
-    win, store, _project_id = window
+    win, _store, _project_id = window
     bad = [list(GOOD[0]), ["S-009", "李九", "110105194912310021", *GOOD[0][3:]]]
     job = win.housekeeping.import_survey_dialog(sheet(tmp_path, bad, "bad.xlsx"))
     assert job.wait() == "failed"
@@ -67,3 +67,35 @@ def test_project_made_elsewhere_appears_without_restart(window, tmp_path):
     assert win.housekeeping.refresh_projects_if_changed()
     assert win.project_combo.count() == 2
     assert not win.housekeeping.refresh_projects_if_changed()  # nothing new: nothing reloaded
+
+
+def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QDate
+
+    from wulong_desk.services import cases
+    from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog
+
+    win, store, project_id = window
+    from store_helpers import case_form
+
+    cases.save_case(store, project_id, case_form(1))
+    dialog = ExportDialog("项目", 1, [], win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(LEDGER))
+    assert not dialog.period_row.isVisible()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(PUBLIC))
+    assert dialog.period_row.isVisible() and dialog.request().notice_period is None
+    dialog.period_check.setChecked(True)
+    dialog.period_from.setDate(QDate(2023, 7, 3))
+    dialog.period_to.setDate(QDate(2023, 7, 11))
+    dialog.target_edit.setText(str(tmp_path / "公示.xlsx"))
+    request = dialog.request()
+    assert request.notice_period == (date(2023, 7, 3), date(2023, 7, 11))
+    assert win.exports.start(request).wait() == "succeeded"
+    text = "".join(str(c) for row in load_workbook(tmp_path / "公示.xlsx").worksheets[0]
+                   .iter_rows(values_only=True) for c in row if c)
+    assert "公示期：2023年7月3日至2023年7月11日" in text

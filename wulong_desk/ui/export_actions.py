@@ -62,7 +62,8 @@ class ExportActions:
             def work(progress):
                 return export_ledger(store, project_id, request.target,
                                      public=request.kind == PUBLIC, operator=operator,
-                                     case_ids=request.case_ids, progress=progress)
+                                     case_ids=request.case_ids, progress=progress,
+                                     notice_period=request.notice_period)
         else:
             def work(progress):
                 return export_documents(store, project_id, request.target, kind=request.kind,
