@@ -35,7 +35,9 @@ class HistoryDialog(QDialog):
             values = [shown.at, shown.operator, shown.action, shown.what, shown.change,
                       shown.reason]
             for column, value in enumerate(values):
-                table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # a long record in full
+                table.setItem(row, column, item)
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         table.resizeColumnsToContents()
         table.resizeRowsToContents()
