@@ -20,10 +20,8 @@ from pathlib import Path
 from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
-from wulong_desk.services.agreement_numbers import assign_numbers
 from wulong_desk.services.records import load_records
 from wulong_desk.store import Store
-from wulong_desk.store.models import Case
 
 Progress = Callable[[int, int], bool | None]
 
@@ -120,6 +118,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
                      progress: Progress | None = None) -> ExportResult:
     """One PDF per case into out_dir (created if need be). All or nothing."""
     from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.agreement_numbers import assign_numbers
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -173,7 +172,9 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Pat
 def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
     """One case's document as PDF bytes (for the preview) and the file name it would get."""
     from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.agreement_numbers import assign_numbers
     from wulong_desk.services.records import load_case
+    from wulong_desk.store.models import Case
 
     with store.read() as session:
         project, entry = load_case(session, case_id)

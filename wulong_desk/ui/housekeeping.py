@@ -129,11 +129,11 @@ class Housekeeping:
 
     # ---- projects made elsewhere (the command line) appear when the window is used again
     def refresh_projects_if_changed(self) -> bool:
+        window = self.window
+        if window.store is None:  # still opening: the first look needs no SQLAlchemy
+            return False
         from wulong_desk.services.projects import list_projects
 
-        window = self.window
-        if window.store is None:
-            return False
         try:
             projects = list_projects(window.store)
         except UserError:
