@@ -40,6 +40,7 @@ ALLOWED = [
     re.compile(r"\b[0-9a-f]{64}\b"),                     # the fingerprint of the figures
     re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # uuid
     re.compile(r"[A-Za-z]:?[\\/][^\s，。）]*|/[^\s，。）]+"),  # file paths shown to find files
+    re.compile(r"\.(?:txt|toml|xlsx|pdf|sqlite)\b"),      # file name extensions
 ]
 # names a clerk knows, keys on the keyboard, and max/min in a formula (20 × max(66.55, 45) × 18)
 ALLOWED_WORDS = {"Excel", "WPS", "PDF", "xlsx", "pdf", "UTF", "Ctrl", "Enter", "Shift", "Esc",
@@ -117,6 +118,31 @@ def test_screens_are_in_chinese(qtbot, demo):
     assert any("证载面积" in m for m in messages), messages
     found |= {w: m for m in messages for w in english(m)}
     editor.close()
+    assert not found, found
+
+
+def test_dialogs_are_in_chinese(qtbot, demo):
+    from wulong_desk.services.cases import history
+    from wulong_desk.services.standard_info import project_standard
+    from wulong_desk.ui.data_dialog import DataDialog
+    from wulong_desk.ui.export_dialog import PUBLIC, ExportDialog
+    from wulong_desk.ui.history_dialog import HistoryDialog
+    from wulong_desk.ui.project_dialog import ProjectDialog
+
+    store, project_id, _ = demo
+    with store.read() as session:
+        standard = project_standard(session, project_id)
+    export = ExportDialog("项目", 36, [1, 2])
+    export.kind_combo.setCurrentIndex(export.kind_combo.findData(PUBLIC))
+    export.target_edit.clear()
+    dialogs = [ProjectDialog(store, project_id), export, DataDialog(None, standard),
+               HistoryDialog(history(store, 1))]
+    found = {}
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        found |= {w: f"{type(dialog).__name__}: {t}" for t in widget_texts(dialog)
+                  for w in english(t)}
     assert not found, found
 
 

@@ -376,8 +376,8 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     row("导出人", operator)
     row("版本", "公示版（已遮盖个人信息）" if public else "内部签字版")
     row(FINGERPRINT_LABEL, records.fingerprint)
-    row("说明", "数据指纹由每户保存的计算记录算出；在本系统中“核对台账”可查验纸质或电子台账"
-                "与数据库是否一致。")
+    row("说明", "数据指纹由每户保存的计算记录算出，用于核对纸质或电子台账与数据库是否一致"
+                "（系统的台账核对命令按它查验）。")
 
 
 def write_bytes(data: bytes, out: Path, *, public: bool) -> Path:
