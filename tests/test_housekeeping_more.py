@@ -99,3 +99,38 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     text = "".join(str(c) for row in load_workbook(tmp_path / "公示.xlsx").worksheets[0]
                    .iter_rows(values_only=True) for c in row if c)
     assert "公示期：2023年7月3日至2023年7月11日" in text
+
+
+def test_agreements_for_the_selected_cases_from_the_case_list(qtbot, tmp_path, qapp,
+                                                             monkeypatch):
+    from pypdf import PdfReader
+    from PySide6.QtCore import QItemSelectionModel
+
+    from wulong_desk.ui.export_dialog import ExportDialog
+
+    register_fonts(qapp)
+    store = open_store(tmp_path / "sel.sqlite", "甲")
+    project_id = create_demo(store)
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    win.wait_for_totals()
+    for row in (0, 2):
+        win.table.selectionModel().select(
+            win.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+            | QItemSelectionModel.SelectionFlag.Rows)
+    menu = [a for a in win.table.actions() if a.text() == "为所选案卷出具补偿协议…"]
+    assert len(menu) == 1
+    monkeypatch.setattr(ExportDialog, "exec", lambda self: 0)
+    menu[0].trigger()
+    dialog = win.exports.last_dialog
+    request = dialog.request()
+    assert request.kind == "agreement" and len(request.case_ids) == 2
+    folder = tmp_path / "协议"
+    request = type(request)(request.kind, request.case_ids, folder)
+    assert win.exports.start(request).wait() == "succeeded"
+    files = sorted(folder.iterdir())
+    assert len(files) == 2 and all("协议" in f.name for f in files)
+    assert all(len(PdfReader(f).pages) >= 1 for f in files)
+    store.close()
