@@ -134,3 +134,16 @@ def test_agreements_for_the_selected_cases_from_the_case_list(qtbot, tmp_path, q
     assert len(files) == 2 and all("协议" in f.name for f in files)
     assert all(len(PdfReader(f).pages) >= 1 for f in files)
     store.close()
+
+
+def test_a_broken_template_is_named_when_the_app_starts(qtbot, window, isolated_home,
+                                                        no_blocking_boxes):
+    from wulong_desk.exports.templates import AGREEMENT
+    from wulong_desk.ui.app import check_templates
+
+    win, _store, _project_id = window
+    assert check_templates(win) and not no_blocking_boxes
+    (isolated_home / "templates").mkdir()
+    (isolated_home / "templates" / AGREEMENT).write_text("【付款】\n{收款人}\n", encoding="utf-8")
+    assert not check_templates(win)
+    assert any("文字模板有误" in t and "{收款人}" in t and "第2行" in t for t in no_blocking_boxes)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
@@ -173,5 +173,20 @@ def _attach(window: MainWindow, store: Store) -> None:
 
 
 def _ready(window: MainWindow) -> None:
+    check_templates(window)
     window.offer_first_start()
     window.housekeeping.offer_drafts()
+
+
+def check_templates(window: QWidget) -> bool:
+    """A broken clause template is named when the app starts, not when a clerk prints."""
+    from wulong_desk.errors import UserError
+    from wulong_desk.exports.templates import load_all
+
+    try:
+        load_all()
+    except UserError as exc:
+        QMessageBox.warning(window, "文字模板有误",
+                            f"{exc}\n\n改正前不能出具协议或公示（“数据与标准…”中可找到模板文件夹）。")
+        return False
+    return True
