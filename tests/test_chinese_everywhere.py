@@ -182,3 +182,19 @@ def test_documents_and_their_file_names_are_in_chinese(demo):
 ])
 def test_chart_ticks_are_round_numbers(maximum, top, step):
     assert round_ticks(Decimal(maximum)) == (Decimal(top), Decimal(step))
+
+
+def test_qt_own_dialogs_speak_chinese(qtbot, qapp):
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from wulong_desk.ui.app import install_chinese_translation
+
+    assert install_chinese_translation(qapp)  # qtbase_zh_CN from PySide6, and our supplement
+    for text in ("Look in:", "Files of type:"):
+        assert QCoreApplication.translate("QFileDialog", text) != text
+    dialog = QFileDialog(None, "打开")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not [w for t in widget_texts(dialog) for w in english(t)]

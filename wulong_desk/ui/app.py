@@ -63,6 +63,9 @@ def install_chinese_translation(app: QApplication) -> bool:
                            "_", folder):
         return False
     app.installTranslator(translator)
+    supplement = QTranslator(app)  # searched first: the few strings qtbase_zh_CN lacks
+    if supplement.load(str(resources_dir() / "translations" / "wulong_qt_zh_CN.qm")):
+        app.installTranslator(supplement)
     app.setProperty("wulong_translated", True)
     return True
 
