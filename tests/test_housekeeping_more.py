@@ -147,3 +147,24 @@ def test_a_broken_template_is_named_when_the_app_starts(qtbot, window, isolated_
     (isolated_home / "templates" / AGREEMENT).write_text("【付款】\n{收款人}\n", encoding="utf-8")
     assert not check_templates(win)
     assert any("文字模板有误" in t and "{收款人}" in t and "第2行" in t for t in no_blocking_boxes)
+
+
+def test_operator_prompt_is_not_filled_with_the_login_name(qapp, monkeypatch):
+    import argparse
+
+    from wulong_desk.ui import app, operator_dialog
+
+    monkeypatch.delenv("WULONG_DESK_OPERATOR", raising=False)
+    monkeypatch.setenv("USER", "root")
+    offered = []
+
+    def exec_(self):
+        offered.append(self.name_edit.text())
+        return 0
+
+    monkeypatch.setattr(operator_dialog.OperatorDialog, "exec", exec_)
+    assert app.ask_operator(argparse.Namespace(operator=None)) is None
+    assert offered == [""]                                   # not "root"
+    app.settings().setValue("operator", "王科员")
+    app.ask_operator(argparse.Namespace(operator=None))
+    assert offered[-1] == "王科员"                            # the last name used is offered
