@@ -64,7 +64,10 @@ def test_project_made_elsewhere_appears_without_restart(window, tmp_path):
     other = open_store(store.path, "命令行")                # as `wulong-desk demo` would
     create_demo(other)
     other.close()
-    assert win.housekeeping.refresh_projects_if_changed()
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(win, QEvent(QEvent.Type.WindowActivate))  # back to the window
     assert win.project_combo.count() == 2
     assert not win.housekeeping.refresh_projects_if_changed()  # nothing new: nothing reloaded
 

@@ -5,11 +5,12 @@ a crash."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log
@@ -25,16 +26,25 @@ if TYPE_CHECKING:
 # is painted before SQLAlchemy has loaded.)
 
 
+class _OnActivate(QObject):
+    """Calls `then` each time the window becomes the active window again."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]):
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            self.then()
+        return False
+
+
 class Housekeeping:
     def __init__(self, window: MainWindow):
         self.window = window
-        app = QApplication.instance()
-        if isinstance(app, QApplication):  # back to the app after the command line was used
-            app.applicationStateChanged.connect(self._app_state)
-
-    def _app_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive and self.window.isVisible():
-            self.refresh_projects_if_changed()
+        # back to the window after the command line was used: it lives as long as the window
+        self._activation = _OnActivate(window, self.refresh_projects_if_changed)
 
     # ---- operator
     def change_operator(self) -> None:
