@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
@@ -35,6 +36,7 @@ MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
 PROJECT_KEY_LABEL = "项目识别码"
+DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
 STANDARD_LABEL = "计算标准"
 TOTAL_HEADER = "合计"
 HEADER_ROWS = 4          # title, basis, group row, column row
@@ -139,6 +141,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     columns = _columns(public, labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
+    # one font: every cell without a style of its own (most of the 明细) takes the default
+    wb._fonts = IndexedList([BODY_FONT])
     ws = wb.create_sheet("分户补偿情况公示" if public else "分户补偿台账")
     width = len(columns)
 
@@ -278,6 +282,8 @@ def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
 
 def _lines(text: str, width: int) -> int:
     """How many lines a wrapped text takes in a column `width` units wide."""
+    if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
+        return 1
     return max(1, -(-_text_width(text) // max(1, width - 2)))
 
 
@@ -303,35 +309,48 @@ def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str |
 
 def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
     ws = wb.create_sheet("明细")
-    for letter, width in zip("ABCDEFG", (12, 10, 30, 60, 14, 26, 30), strict=True):
+    for letter, width in zip("ABCDEFG", DETAIL_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["B"].hidden = True  # the line code, for machines only
     ws.freeze_panes = "A2"
     _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
-    ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # and cell borders
+    ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # printed grid
     _footer(ws, "分户补偿明细")
     ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
                ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额（元）", "依据", "说明")])
-    # 13 rows a case: each kind of cell styled once, its style ids copied (as in the ledger)
-    styled = [_cell(ws, None, alignment=WRAP),
-              _cell(ws, None, number_format=MONEY_FORMAT, alignment=RIGHT)]
+    # 13 rows a case, 130,000 rows for a large project: only the amount and a text too long
+    # for its column get a style (copied from one styled cell, as in the ledger); the grid is
+    # the sheet's printed grid, the font the workbook's default
+    money = _cell(ws, None, number_format=MONEY_FORMAT, alignment=RIGHT, border=False)
+    wrap = _cell(ws, None, alignment=WRAP, border=False)
+    known: dict[tuple[str, int], int] = {}  # labels, citations and notes repeat case after case
+    _no, _code, label_w, formula_w, _amount, citation_w, note_w = DETAIL_WIDTHS
     row_number = 1
     for entry in entries:
         for line in entry.record["lines"]:
-            # the formula text already ends in "= amount"; the row tall enough for its lines
-            # (spreadsheet programs do not grow a written row to fit wrapped text by themselves)
+            # the formula text already ends in "= amount"
             row_number += 1
-            lines = max(_lines(line["label"], 30), _lines(line["formula"], 60),
-                        _lines(line["citation"], 26), _lines(line["note"] or "", 30))
-            if lines > 1:
-                ws.row_dimensions[row_number].height = 14 * lines
-            row = []
-            for value in (entry.case_no, line["code"], line["label"], line["formula"],
-                          Decimal(line["amount"]), line["citation"], line["note"]):
-                cell = WriteOnlyCell(ws, value=value)
-                cell._style = copy(styled[isinstance(value, Decimal)]._style)
-                row.append(cell)
+            amount = WriteOnlyCell(ws, value=Decimal(line["amount"]))
+            amount._style = copy(money._style)
+            row: list[Any] = [entry.case_no, line["code"], line["label"], line["formula"],
+                              amount, line["citation"], line["note"]]
+            tall = 1
+            for column, width in ((2, label_w), (3, formula_w), (5, citation_w), (6, note_w)):
+                text = row[column]
+                if not text:
+                    continue
+                lines = known.get((text, width))
+                if lines is None:
+                    lines = known[(text, width)] = _lines(text, width)
+                if lines > 1:
+                    cell = WriteOnlyCell(ws, value=text)
+                    cell._style = copy(wrap._style)
+                    row[column] = cell
+                    tall = max(tall, lines)
+            if tall > 1:  # spreadsheet programs do not grow a written row to fit its text
+                ws.row_dimensions[row_number].height = 14 * tall
             ws.append(row)
+    known.clear()
 
 
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
