@@ -321,8 +321,10 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
     # 13 rows a case, 130,000 rows for a large project: only the amount and a text too long
     # for its column get a style (copied from one styled cell, as in the ledger); the grid is
     # the sheet's printed grid, the font the workbook's default
-    money = _cell(ws, None, number_format=MONEY_FORMAT, alignment=RIGHT, border=False)
-    wrap = _cell(ws, None, alignment=WRAP, border=False)
+    # aligned to the bottom like the unstyled cells beside them
+    money = _cell(ws, None, number_format=MONEY_FORMAT, border=False,
+                  alignment=Alignment(horizontal="right"))
+    wrap = _cell(ws, None, alignment=Alignment(wrap_text=True), border=False)
     known: dict[tuple[str, int], int] = {}  # labels, citations and notes repeat case after case
     _no, _code, label_w, formula_w, _amount, citation_w, note_w = DETAIL_WIDTHS
     row_number = 1
