@@ -86,7 +86,8 @@ DROP_PATTERNS = (
     "*/qml/*", "*/resources/qtwebengine*",
 )
 # Qt's own translations: only the Chinese ones for the standard dialogs are kept.
-KEEP_TRANSLATIONS = ("qtbase_zh_CN.qm", "qt_zh_CN.qm")
+KEEP_TRANSLATIONS = ("qtbase_zh_CN.qm", "qt_zh_CN.qm",
+                     "wulong_qt_zh_CN.qm")  # the app's own supplement (resources/translations)
 
 
 # ---------------------------------------------------------------- what goes in

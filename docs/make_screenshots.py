@@ -1,8 +1,9 @@
 """Save real screenshots of the main window and the case editor with demo data.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py
-Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png and preview.png
-to docs/screenshots/.
+Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png, preview.png,
+history.png and data-dialog.png to docs/screenshots/; with LibreOffice and poppler-utils
+installed also the printed pages: ledger-print.png, notice-print.png and agreement-page.png.
 """
 
 from __future__ import annotations
@@ -25,9 +26,41 @@ def settle(app, seconds: float) -> None:
         time.sleep(0.02)
 
 
+def printed_pages(store, project_id: int, folder: Path) -> None:
+    """The ledger and the notice as LibreOffice prints them, an agreement's first page."""
+    import shutil
+    import subprocess
+
+    from wulong_desk.paths import resources_dir
+    from wulong_desk.services.exports import export_documents, export_ledger
+
+    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+        print("LibreOffice or poppler-utils missing: no printed pages")
+        return
+    export_ledger(store, project_id, folder / "ledger.xlsx", public=False, operator="演示")
+    export_ledger(store, project_id, folder / "notice.xlsx", public=True, operator="演示")
+    conf = folder / "fonts.conf"  # the bundled CJK font, so LibreOffice can draw the Chinese
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>{resources_dir() / "fonts"}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>""")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                    str(folder / "ledger.xlsx"), str(folder / "notice.xlsx")], check=True,
+                   capture_output=True, env=env, timeout=300)
+    documents = export_documents(store, project_id, folder / "agreements", case_ids=None)
+    exchange = next(p for p in documents.files if "产权调换" in p.name)
+    for pdf, name, resolution in ((folder / "ledger.pdf", "ledger-print", 70),
+                                  (folder / "notice.pdf", "notice-print", 70),
+                                  (exchange, "agreement-page", 60)):
+        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1",
+                        "-singlefile", str(pdf), str(OUT / name)], check=True)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["WULONG_DESK_HOME"] = home
+        from PySide6.QtCore import Qt
+
         from wulong_desk.services.demo import create_demo
         from wulong_desk.store import open_store
         from wulong_desk.ui.app import make_app
@@ -46,9 +79,19 @@ def main() -> int:
         row = next(i for i, r in enumerate(window.model.rows) if r.method == "exchange")
         editor = window.open_case(window.model.case_id(row))
         assert editor is not None
+        editor.setWindowState(editor.windowState() & ~Qt.WindowState.WindowMaximized)
         editor.resize(1500, 900)
         app.processEvents()
         editor.grab().save(str(OUT / "case-editor.png"))
+        from wulong_desk.services.cases import history
+        from wulong_desk.ui.history_dialog import HistoryDialog
+
+        shown = HistoryDialog(history(store, editor.case_id), editor)
+        shown.resize(1100, 360)
+        shown.show()
+        app.processEvents()
+        shown.grab().save(str(OUT / "history.png"))
+        shown.close()
         editor.close()
         window.tabs.setCurrentWidget(window.dashboard)
         window.dashboard.wait()
@@ -62,14 +105,28 @@ def main() -> int:
                               window.selected_case_ids(), window)
         dialog.show()
         app.processEvents()
+        dialog.kind_combo.setCurrentIndex(1)  # the public notice, with its 公示期
+        dialog.period_check.setChecked(True)
+        app.processEvents()
         dialog.grab().save(str(OUT / "export-dialog.png"))
         dialog.close()
+        from wulong_desk.services.standard_info import project_standard
+        from wulong_desk.ui.data_dialog import DataDialog
+
+        with store.read() as session:
+            standard = project_standard(session, window.project_id())
+        data = DataDialog(store.path, standard, window)
+        data.show()
+        app.processEvents()
+        data.grab().save(str(OUT / "data-dialog.png"))
+        data.close()
         preview = window.exports.preview_selected()
         assert preview is not None and preview.job is not None
         preview.job.wait()
         settle(app, 1.5)  # QPdfView renders pages on its own threads
         preview.grab().save(str(OUT / "preview.png"))
         preview.close()
+        printed_pages(store, window.project_id(), Path(home))
         window.close()
         store.close()
     print(f"saved to {OUT}")

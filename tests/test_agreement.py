@@ -135,6 +135,107 @@ def test_cli_single_and_batch(tmp_path):
     proc = run_cli("agreement", "--project", "1", "--out-dir", str(folder), "--db", db)
     assert proc.returncode == 0, proc.stderr
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 35 and any(f.endswith("-exchange.pdf") for f in files)
+    assert len(files) == 35 and any(f.endswith("-产权调换协议.pdf") for f in files)
     proc = run_cli("agreement", "--case", "1", "--out", str(out), "--db", db)
     assert proc.returncode == 2 and "--kind" in proc.stderr
+
+
+# --- print-ready: number, payment, signatures, attachments, fonts, templates ----------------
+
+def pages_of(data: bytes) -> list[str]:
+    import io
+
+    return [squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_signatures_share_a_page_with_the_last_clause_and_attachments_are_listed(example2):
+    _, project, entry, _ = example2
+    for kind in ("exchange", "presign"):
+        pages = pages_of(build_pdf(kind, project, entry))
+        signed = [text for text in pages if "乙方（签字）" in text]
+        assert len(signed) == 1 and "其他" in signed[0] and "一式四份" in signed[0]
+        assert "附件" in pages[-1] and "评估报告" in pages[-1]
+
+
+def test_number_payment_and_account_printed_when_known(example2):
+    import dataclasses
+
+    _, project, entry, _ = example2
+    blank = squeeze(text_of(build_pdf("exchange", project, entry)))
+    assert "付款期限：＿" in blank and "收款账户：＿" in blank   # lines to fill in by hand
+    assert "协议编号：＿" in blank
+    full = dataclasses.replace(entry, payment_term="本协议生效后15个工作日内一次付清",
+                               bank_account="李四，重庆农村商业银行武隆支行，6217990000012345678")
+    text = squeeze(text_of(build_pdf("exchange", project, full, number="武隆征补〔2023〕第0012号")))
+    assert "付款期限：本协议生效后15个工作日内一次付清" in text
+    assert "6217990000012345678" in text and "武隆征补〔2023〕第0012号" in text
+
+
+def test_signed_case_prints_its_signing_date_and_no_draft_mark(example2):
+    import dataclasses
+
+    _, project, entry, _ = example2
+    draft = squeeze(text_of(build_pdf("exchange", project, entry)))
+    assert "（草拟稿）" in draft and "日期：2023年6月30日" not in draft
+    signed = dataclasses.replace(entry, status="signed")  # example 2 is signed on 2023-06-30
+    text = squeeze(text_of(build_pdf("exchange", project, signed)))
+    assert "（草拟稿）" not in text and "草稿" not in text
+    assert "日期：2023年6月30日" in text
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_every_font_is_embedded(example2, tmp_path):
+    _, project, entry, _ = example2
+    for kind in ("exchange", "settlement"):
+        pdf = write_pdf(kind, project, entry, tmp_path / f"{kind}.pdf")
+        rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                              check=True).stdout.splitlines()[2:]
+        assert rows and all(row.split()[-5] == "yes" for row in rows), rows
+        assert not any("Helvetica" in row for row in rows)
+
+
+def test_numbers_are_given_once_and_kept(tmp_path):
+    from wulong_desk.services.agreement_numbers import assign_numbers
+
+    store = open_memory("经办")
+    project_id = projects.create_project(store, project_form(
+        2, agreement_prefix="武隆征补", agreement_year="2023"))
+    first = cases.save_case(store, project_id, case_form(2, "A-002")).case_id
+    second = cases.save_case(store, project_id, case_form(2, "A-001")).case_id
+    assert assign_numbers(store, project_id, [first]) == {first: "武隆征补〔2023〕第0001号"}
+    both = assign_numbers(store, project_id)
+    assert both == {first: "武隆征补〔2023〕第0001号", second: "武隆征补〔2023〕第0002号"}
+    assert assign_numbers(store, project_id) == both           # reprinting never renumbers
+    store.close()
+
+
+def test_agreement_number_settings_are_checked():
+    from wulong_desk.errors import InputError
+
+    store = open_memory("经办")
+    with pytest.raises(InputError, match="agreement_year"):
+        projects.create_project(store, project_form(2, agreement_year="１９"))
+    with pytest.raises(InputError, match="agreement_prefix"):
+        projects.create_project(store, project_form(2, agreement_prefix="武隆〔征补〕"))
+    store.close()
+
+
+def test_office_template_wins_and_a_bad_one_is_refused_at_load(example2, isolated_home):
+    from wulong_desk.exports import templates
+
+    _, project, entry, _ = example2
+    shipped = (templates.resources_dir() / "templates" / templates.AGREEMENT).read_text("utf-8")
+    own = isolated_home / "templates"
+    own.mkdir()
+    (own / templates.AGREEMENT).write_text(
+        shipped.replace("【权利告知】",
+                        "【本单位补充条款】\n乙方另享有本街道自定的搬家服务。\n【权利告知】"),
+        encoding="utf-8")
+    assert templates.load(templates.AGREEMENT).office
+    text = squeeze(text_of(build_pdf("exchange", project, entry)))
+    assert "本单位补充条款" in text and "乙方另享有本街道自定的搬家服务" in text
+    assert any("本单位自定模板" in line for line in templates.describe_in_use())
+    (own / templates.AGREEMENT).write_text("【付款】\n付款期限：{付款日期}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"第2行：不认识的占位符 \{付款日期\}"):
+        templates.load(templates.AGREEMENT)
+    assert any("有错误" in line for line in templates.describe_in_use())

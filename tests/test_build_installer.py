@@ -111,6 +111,8 @@ def test_pyinstaller_arguments_carry_resources_forms_and_migrations(tmp_path, sy
     ("_internal/PySide6/Qt/lib/libQt6Pdf.so.6", False),
     ("_internal/PySide6/Qt/lib/libQt6Charts.so.6", False),
     ("_internal/resources/fonts/wqy-microhei.ttc", False),
+    ("_internal/resources/translations/wulong_qt_zh_CN.qm", False),
+    ("_internal/resources/templates/协议条款.txt", False),
     ("_internal/wulong_desk/store/migrations/versions/0001_initial_schema.py", False),
 ])
 def test_what_is_left_out(rel, dropped):

@@ -84,7 +84,7 @@ def test_documents_for_chosen_cases_arrive_all_at_once(demo, tmp_path):
     assert all(p.read_bytes().startswith(b"%PDF-") for p in out.iterdir())
     settlement = exports.export_documents(store, project_id, out, kind="settlement",
                                           case_ids=[rows[0].id])
-    assert settlement.files[0].name.endswith("-settlement.pdf")
+    assert settlement.files[0].name.endswith("-结算单.pdf")
     assert len(list(out.iterdir())) == 4 and leftovers(tmp_path) == []
 
 

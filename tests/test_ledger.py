@@ -101,7 +101,7 @@ def test_print_setup(demo):
     assert money.number_format == "#,##0.00"
     text = "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "制表人" in text and "审核人" in text and "负责人" in text
-    assert "wulong-2023" in text
+    assert "武隆府办发〔2023〕8号" in text and "wulong-2023" not in text
     assert {"明细", "参数"} <= set(load_workbook(internal).sheetnames)
 
 
@@ -126,11 +126,13 @@ def test_public_notice_has_no_personal_numbers(demo):
         if phone:
             assert phone not in text
         assert name not in text
-    header, body, _ = sheet_rows(public)
+    ws = load_workbook(public).worksheets[0]
+    header = [c.value for c in ws[HEADER_ROWS]]
     assert "被征收人签字" not in header and "产权证号" not in header
-    assert all("*" in row[1] for row in body)
-    assert all(re.fullmatch(r"\d{6}\*{8}\d{3}[\dX](\n\d{6}\*{8}\d{3}[\dX])*", row[2])
-               for row in body)
+    assert "身份证号" not in header and "备注" not in header
+    owners = [row[header.index("被征收人")] for row in
+              ws.iter_rows(min_row=HEADER_ROWS + 1, max_row=HEADER_ROWS + 35, values_only=True)]
+    assert all("*" in name for name in owners)
 
 
 def test_verify_ledger_matches_then_notices_a_change(demo, tmp_path):
@@ -194,3 +196,40 @@ def test_records_json_is_what_the_store_keeps(demo):
     with store.read() as session:
         case = session.get(Case, records.entries[0].case_id)
         assert json.loads(case.result.breakdown_json) == records.entries[0].record
+
+
+def test_every_sheet_has_print_setup_numbers_and_one_font(demo):
+    _, _, records, internal, _ = demo
+    wb = load_workbook(internal)
+    for ws in wb.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert wb["明细"].print_options.gridLines and wb["明细"].print_title_rows == "$1:$1"
+    assert wb["明细"].column_dimensions["B"].hidden          # line codes only for machines
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[HEADER_ROWS]]
+    assert "维修资金（征收部门承担）" in header and "维修资金（被征收人承担）" in header
+    fonts = {c.font.name for row in ws.iter_rows(min_row=HEADER_ROWS) for c in row
+             if c.value is not None}
+    assert fonts == {"宋体"}                                  # totals row included
+    price = header.index("评估单价")
+    by_no = {e.case_no: e for e in records.entries}
+    for row in ws.iter_rows(min_row=HEADER_ROWS + 1, max_row=HEADER_ROWS + len(by_no)):
+        entry = by_no[row[0].value]
+        cell = row[price]
+        if len(entry.unit_prices) == 1:
+            assert isinstance(cell.value, (int, float)) and cell.alignment.horizontal == "right"
+            assert Decimal(str(cell.value)) == Decimal(entry.unit_prices[0])
+        fund = row[header.index("维修资金（征收部门承担）")].value
+        assert Decimal(str(fund)) == Decimal(entry.record["settlement"]["fund_department"])
+    widths = ws.column_dimensions
+    address = header.index("坐落") + 1
+    from openpyxl.utils import get_column_letter
+
+    def units(text: str) -> int:  # a Chinese character is two units wide, a digit one
+        return sum(2 if "\u4e00" <= c <= "\u9fff" or c in "（）〔〕" else 1 for c in text)
+
+    assert widths[get_column_letter(address)].width >= max(units(e.address)
+                                                           for e in records.entries)
+    title = get_column_letter(header.index("产权证号") + 1)
+    assert widths[title].width >= max(units(e.title_no) for e in records.entries)

@@ -83,7 +83,7 @@ def test_a_case_number_never_leaves_the_chosen_folder(tmp_path, store):
                      if p.is_file())
     assert written == sorted(f"a/b/out/{f.name}" for f in result.files)
     assert {f.name for f in result.files} == {
-        "____victim_FR-0001-exchange.pdf", "_CON-exchange.pdf", "A_B__-exchange.pdf"}
+        "____victim_FR-0001-产权调换协议.pdf", "_CON-产权调换协议.pdf", "A_B__-产权调换协议.pdf"}
     assert not (tmp_path / "victim").exists()
 
 

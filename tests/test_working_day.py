@@ -137,7 +137,7 @@ def test_public_notice_and_documents_for_selected_cases(qtbot, window, tmp_path)
     job = window.exports.start(request)
     assert job.wait() == "succeeded"
     [pdf] = list((tmp_path / "结算单").iterdir())
-    assert pdf.name.endswith("-settlement.pdf") and len(PdfReader(pdf).pages) >= 1
+    assert pdf.name.endswith("-结算单.pdf") and len(PdfReader(pdf).pages) >= 1
     close_done_box(window)
     public = window.exports.start(ExportRequest(PUBLIC, None, tmp_path / "公示.xlsx"))
     assert public.wait() == "succeeded"
@@ -201,7 +201,7 @@ def test_preview_shows_the_agreement_and_prints_it(qtbot, window, tmp_path):
     presign = preview.job
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))
     assert preview.job.wait() == "succeeded" and presign.wait() == "succeeded"
-    assert first is not presign and preview.name.endswith("-settlement.pdf")  # newest wins
+    assert first is not presign and preview.name.endswith("-结算单.pdf")  # newest wins
     preview.close()
 
 
@@ -385,11 +385,13 @@ def test_data_dialog_names_the_places_and_the_standard(qtbot, window, demo, monk
     from wulong_desk.ui import data_dialog
 
     shown = {}
-    monkeypatch.setattr(data_dialog.DataDialog, "exec",
-                        lambda self: shown.setdefault("text", self.findChild(
-                            data_dialog.QLabel, "standardText").text()))
+    monkeypatch.setattr(data_dialog.DataDialog, "exec", lambda self: shown.update(
+        text=self.findChild(data_dialog.QLabel, "standardText").text(),
+        templates=self.findChild(data_dialog.QLabel, "templateText").text()))
     window.housekeeping.data_dialog()
-    assert "武隆府办发〔2023〕8号" in shown["text"] and "wulong-2023" in shown["text"]
+    assert "武隆府办发〔2023〕8号" in shown["text"] and "wulong-2023" not in shown["text"]
+    assert "协议条款.txt：系统默认模板" in shown["templates"]
+    assert "公示文字.txt：系统默认模板" in shown["templates"]
 
 
 def test_the_log_holds_no_personal_data_after_a_session(qtbot, window, demo, tmp_path):

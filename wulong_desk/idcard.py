@@ -40,10 +40,11 @@ def mask_id(number: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明."""
+    """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; a one-character name is masked whole
+    (张 → *): every name in a public notice is masked."""
     value = name.strip()
     if len(value) <= 1:
-        return value
+        return "*" * len(value)
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -174,9 +174,10 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([entry.__dict__ for entry in entries])
         return 0
-    for e in entries:
-        change = (f"{e.old} → {e.new}" if e.action in ("update", "status", "recompute",
-                                                        "correct", "void") else "")
-        reason = f"  理由：{e.reason}" if e.reason else ""
-        print(f"{e.at}  {e.operator}  {e.action}  {e.entity}.{e.field}  {change}{reason}")
+    from wulong_desk.services.history_text import describe
+
+    for e in entries:  # Beijing time, field names and values in words
+        row = describe(e.at, e.operator, e.action, e.entity, e.field, e.old, e.new, e.reason)
+        reason = f"  理由：{row.reason}" if row.reason else ""
+        print(f"{row.at}  {row.operator}  {row.action}  {row.what}  {row.change}{reason}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ledger.add_argument("--project", type=int, required=True, metavar="ID")
     ledger.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     ledger.add_argument("--public", action="store_true",
-                        help="公示版：遮盖姓名、身份证号，无签字栏")
+                        help="公示版：只列办法第二十九条要求公布的内容，姓名遮盖")
+    ledger.add_argument("--notice-from", metavar="YYYY-MM-DD", help="公示版：公示期开始日")
+    ledger.add_argument("--notice-to", metavar="YYYY-MM-DD", help="公示版：公示期结束日")
     add_store_options(ledger)
     ledger.set_defaults(run=run_ledger)
 
@@ -38,12 +41,29 @@ def _report(result: ExportResult, skipped: str) -> None:
 def run_ledger(args: argparse.Namespace) -> int:
     from wulong_desk.services.exports import export_ledger
 
+    period = _notice_period(args)
     with open_from_args(args) as store:
         result = export_ledger(store, args.project, args.out, public=args.public,
-                               operator=operator_name(args))
+                               operator=operator_name(args), notice_period=period)
     print(f"已导出 {result.count} 户到 {args.out}")
     _report(result, "未列入")
     return 0
+
+
+def _notice_period(args: argparse.Namespace) -> tuple[date, date] | None:
+    from wulong_desk.errors import UsageError
+
+    if args.notice_from is None and args.notice_to is None:
+        return None
+    if args.notice_from is None or args.notice_to is None:
+        raise UsageError("公示期需要同时给出 --notice-from 和 --notice-to")
+    try:
+        start, end = date.fromisoformat(args.notice_from), date.fromisoformat(args.notice_to)
+    except ValueError as exc:
+        raise UsageError("公示期的日期应写作 年-月-日，例如 2023-06-01") from exc
+    if end < start:
+        raise UsageError("公示期结束日早于开始日")
+    return start, end
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -1,13 +1,15 @@
 """Agreement drafts (货币补偿协议, 产权调换协议, 预签协议) and settlement sheets (结算单), A4 PDF.
 
 Every figure is read from the case's stored calculation record — the same record the screen and
-the ledger show — and the total is also written in Chinese capitals. The wording is the team's
+the ledger show — and the total is also written in Chinese capitals. The clause wording comes
+from the office's template (`wulong_desk.exports.templates`); the shipped default is the team's
 own. The same data gives the same bytes (reportlab's invariant mode).
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wulong_desk.errors import UserError
+from wulong_desk.exports import templates
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, numbered_canvas, styles
-from wulong_desk.exports.records import CaseEntry
+from wulong_desk.exports.records import CaseEntry, standard_name
+from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.store.models import STATUSES
@@ -57,13 +61,16 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True,
     return table
 
 
-def agreement_number(project: dict[str, Any], entry: CaseEntry) -> str:
-    return f"WL-{project['uuid'][:8].upper()}-{entry.case_no}"
+BLANK = "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
+CONDITION_METHODS = {"货币补偿": "money", "产权调换": "exchange"}
 
 
-def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry) -> bytes:
+def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
+              number: str | None = None, template: Template | None = None) -> bytes:
+    """The document as PDF bytes. `number` is the case's 协议编号 (a blank to fill in by hand
+    when None); `template` the clause wording (the one in use when None)."""
     if kind not in KINDS:
-        raise UserError(f"kind: 应为 {' | '.join(KINDS)} 之一")
+        raise UserError(f"未知的文书种类：{kind}")
     st = styles()
     story: list[Any] = []
     exchange = entry.method == "exchange"
@@ -71,8 +78,11 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry) -> bytes:
         raise UserError(f"案卷 {entry.case_no} 选择的是货币补偿，不能出具产权调换协议")
     if kind == "money" and exchange:
         raise UserError(f"案卷 {entry.case_no} 选择的是产权调换，不能出具货币补偿协议")
-    story.append(_p(TITLES[kind] + ("" if kind == "settlement" else "（草拟稿）"), st["title"]))
-    story.append(_p(f"{project['name']}    编号：{agreement_number(project, entry)}",
+    draft = STATUSES.index(entry.status) < STATUSES.index("reviewed")
+    mark = "（草拟稿）" if draft and kind != "settlement" else ""
+    story.append(_p(TITLES[kind] + mark, st["title"]))
+    label = "编号" if kind == "settlement" else "协议编号"
+    story.append(_p(f"{project['name']}    {label}：{number or '＿＿＿＿＿＿＿＿'}",
                     st["subtitle"]))
 
     owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
@@ -80,14 +90,13 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry) -> bytes:
         story += _settlement_body(st, project, entry, owners)
     else:
         story += _parties(st, project, owners)
-        story += _agreement_body(st, kind, project, entry)
-    draft = STATUSES.index(entry.status) < STATUSES.index("reviewed")
+        story += _agreement_body(st, kind, project, entry, template or templates.load(AGREEMENT))
     footer = f"{project['name']} · {entry.case_no} · {TITLES[kind]}"
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm,
-                            title=f"{TITLES[kind]} {entry.case_no}", author="Wulong Desk",
-                            invariant=1)
+                            title=f"{TITLES[kind]} {entry.case_no}", author="武隆征收补偿案卷系统",
+                            initialFontName=FONT, invariant=1)
     doc.build(story, canvasmaker=numbered_canvas(draft, footer))
     return buffer.getvalue()
 
@@ -104,104 +113,143 @@ def _parties(st: dict[str, Any], project: dict[str, Any], owners: list[dict[str,
         if owner.get("address"):
             out.append(_p(f"        住址：{owner['address']}", st["base"]))
     out.append(Spacer(1, 4))
-    out.append(_p(f"根据征收决定（{project['decision_no'] or '文号待填'}）及{BANFA}、{BIAOZHUN}，"
-                  "甲乙双方就乙方被征收房屋的补偿事宜协商一致，订立本协议。", st["base"]))
     return out
 
 
-def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entry: CaseEntry
-                    ) -> list[Any]:
+def _day(text: str) -> str:
+    value = date.fromisoformat(text)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
+    """Every placeholder of the agreement template, filled from the case's stored record."""
     record = entry.record
     lines = {line["code"]: line for line in record["lines"]}
     quantities = record.get("quantities", {})
-    uses = "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses))
-    out: list[Any] = [_p("第一条  被征收房屋", st["heading"]),
-                      _p(f"坐落：{entry.address or '—'}；产权证号：{entry.title_no or '—'}；"
-                         f"用途：{uses}；证载建筑面积合计 {quantities.get('area', '—')} 平方米，"
-                         f"补偿面积合计 {quantities.get('comp_area', '—')} 平方米。", st["base"])]
-    for code, text in (("V_SHARED", "公摊补足（办法第三十六条）"),
-                       ("V_MIN", "最低住房保障补足至45平方米（办法第三十七条）")):
-        if Decimal(lines[code]["amount"]):
-            out.append(_p(f"{text}：{lines[code]['formula']}", st["base"]))
-    out.append(_p("第二条  补偿方式", st["heading"]))
-    out.append(_p(f"乙方选择{METHOD_LABELS[entry.method]}。", st["base"]))
-    out.append(_p("第三条  补偿金额", st["heading"]))
+    settlement = record["settlement"]
+    total = Decimal(record["totals"]["total"])
+    topped = [f"{text}：{lines[code]['formula']}" for code, text in (
+        ("V_SHARED", "公摊补足（办法第三十六条）"),
+        ("V_MIN", "最低住房保障补足至45平方米（办法第三十七条）"))
+        if code in lines and Decimal(lines[code]["amount"])]
+    net = Decimal(settlement["net_payable"])
+    payer = "甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价"
+    if entry.turnover_house:
+        way = "由甲方提供周转用房过渡"
+    else:
+        way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
+    threshold = Decimal(project.get("presign_threshold") or "0.90") * 100
+    copies = ("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效"
+              + ("（预签协议另按生效条件条款）" if kind == "presign" else "") + "。")
+    return {
+        "甲方": project.get("department") or BLANK,
+        "实施单位": project.get("implementer") or BLANK,
+        "征收决定文号": project.get("decision_no") or "文号待填",
+        "办法": BANFA, "标准": BIAOZHUN,
+        "坐落": entry.address or "—", "产权证号": entry.title_no or "—",
+        "用途": "、".join(dict.fromkeys(USE_LABELS.get(u, "其他") for u in entry.uses)),
+        "证载面积": str(quantities.get("area", "—")),
+        "补偿面积": str(quantities.get("comp_area", "—")),
+        "面积补足说明": "；".join(topped),
+        "补偿方式": METHOD_LABELS.get(entry.method, "—"),
+        "补偿合计": _money(total), "补偿合计大写": rmb_capitals(total),
+        "调换房屋价款": _money(settlement["exchange_price"]),
+        "差价说明": f"{payer} {_money(abs(net))} 元（大写：{rmb_capitals(net)}）",
+        "过渡方式": way,
+        "过渡期限": (f"{entry.transition_months}个月" if entry.transition_months is not None
+                   else "＿＿个月"),
+        "维修资金甲方": _money(settlement["fund_department"]),
+        "维修资金乙方": _money(settlement["fund_household"]),
+        "付款期限": entry.payment_term or BLANK,
+        "收款账户": entry.bank_account or BLANK + BLANK,
+        "搬迁期限": _day(project["move_deadline"]) if project.get("move_deadline")
+        else "＿＿＿＿年＿＿月＿＿日",
+        "预签比例": f"{threshold.normalize():f}%",
+        "份数说明": copies,
+        "评估机构": project.get("appraiser") or "评估机构",
+    }
+
+
+def _applies(clause: Clause, kind: str, entry: CaseEntry) -> bool:
+    if clause.condition in (None, "不编号"):
+        return True
+    if clause.condition == "预签协议":
+        return kind == "presign"
+    return CONDITION_METHODS.get(clause.condition) == entry.method
+
+
+def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entry: CaseEntry,
+                    template: Template) -> list[Any]:
+    values = _values(kind, project, entry)
+    out: list[Any] = [_p(fill(text, values), st["base"]) for text in template.preamble]
+    numbered = [c for c in template.clauses if _applies(c, kind, entry)
+                and c.condition != "不编号"]
+    trailing = [c for c in template.clauses if c.condition == "不编号"]
+    for article, clause in enumerate(numbered, start=1):
+        flowables = [_p(f"第{_cn(article)}条  {clause.title}", st["heading"])]
+        flowables += _paragraphs(st, clause, values, entry)
+        if article == len(numbered):  # the last clause and the signatures share a page
+            flowables += [Spacer(1, 14), _signatures(entry)]
+            out.append(KeepTogether(flowables))
+        else:
+            out += flowables
+    if not numbered:
+        out.append(_signatures(entry))
+    for clause in trailing:
+        out.append(_p(f"{clause.title}：", st["heading"]))
+        out += _paragraphs(st, clause, values, entry)
+    return out
+
+
+def _paragraphs(st: dict[str, Any], clause: Clause, values: dict[str, str], entry: CaseEntry
+                ) -> list[Any]:
+    out: list[Any] = []
+    for text in clause.paragraphs:
+        alone = only_placeholder(text)
+        if alone == "补偿金额表":
+            out.append(_amounts_table(st, entry))
+        elif alone == "调换房屋表":
+            out.append(_houses_table(st, entry))
+        elif alone is not None and not values.get(alone):
+            continue
+        else:
+            out.append(_p(fill(text, values), st["base"]))
+    return out
+
+
+def _amounts_table(st: dict[str, Any], entry: CaseEntry) -> Table:
+    record = entry.record
     rows: list[list[Any]] = [["项目", "金额（元）", "依据"]]
     for line in record["lines"]:
         if Decimal(line["amount"]):
             rows.append([_p(line["label"], st["cell"]), _money(line["amount"]),
                          _p(line["citation"], st["cell"])])
-    total = Decimal(record["totals"]["total"])
-    rows.append([_p("补偿合计", st["cell"]), _money(total), ""])
-    out.append(_table(rows, [70 * mm, 35 * mm, 65 * mm], right=(1,)))
-    out.append(_p(f"补偿合计人民币 {_money(total)} 元（大写：{rmb_capitals(total)}）。",
-                  st["base"]))
-    article = 4
-    settlement = record["settlement"]
-    if entry.method == "exchange":
-        out.append(_p(f"第{_cn(article)}条  产权调换房屋与差价", st["heading"]))
-        article += 1
-        house_rows: list[list[Any]] = [
-            ["位置", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
-        for index, house in enumerate(record.get("houses", [])):
-            location = (entry.exchange_houses[index]["location"]
-                        if index < len(entry.exchange_houses) else "")
-            house_rows.append([_p(location or "—", st["cell"]), house["area"],
-                               house["payable_area"], _money(house["unit_price"]),
-                               _money(house["price"])])
-        out.append(_table(house_rows, [55 * mm, 27 * mm, 27 * mm, 28 * mm, 33 * mm],
-                          right=(1, 2, 3, 4)))
-        out.append(_p("调换房屋公摊系数超过15%的部分不计入应付面积，由甲方承担"
-                      "（办法第三十六条）。", st["small"]))
-        net = Decimal(settlement["net_payable"])
-        payer = ("甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价")
-        out.append(_p(f"调换房屋价款合计 {_money(settlement['exchange_price'])} 元；"
-                      f"与补偿合计相抵，{payer} {_money(abs(net))} 元"
-                      f"（大写：{rmb_capitals(net)}）。", st["base"]))
-        transition = entry.transition_months
-        if entry.turnover_house:
-            way = "由甲方提供周转用房过渡"
-        else:
-            way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
-        months = transition if transition is not None else "—"
-        out.append(_p(f"过渡方式：{way}；过渡期限：{months}个月，自乙方搬迁交房之日起计算。",
-                      st["base"]))
-        out.append(_p(f"首次物业专项维修资金（办法第三十九条）：甲方承担 "
-                      f"{_money(settlement['fund_department'])} 元，乙方承担 "
-                      f"{_money(settlement['fund_household'])} 元。", st["base"]))
-    else:
-        out.append(_p(f"第{_cn(article)}条  付款", st["heading"]))
-        article += 1
-        out.append(_p(f"本协议生效且乙方按约腾空交付房屋后，甲方将补偿款 {_money(total)} 元"
-                      "支付至乙方指定的银行账户。", st["base"]))
-    out.append(_p(f"第{_cn(article)}条  搬迁期限", st["heading"]))
-    article += 1
-    deadline = project.get("move_deadline") or "＿＿＿＿年＿＿月＿＿日"
-    out.append(_p(f"乙方应于 {deadline} 前搬迁完毕，并将房屋及其权属证书交甲方。", st["base"]))
-    if kind == "presign":
-        threshold = Decimal(project.get("presign_threshold") or "0.90") * 100
-        out.append(_p(f"第{_cn(article)}条  生效条件（{PRESIGN_MARK}）", st["heading"]))
-        article += 1
-        out.append(_p(f"本协议为{PRESIGN_MARK}的预签协议。签约期限届满时，本项目签约户数占全部户数的"
-                      f"比例达到 {threshold.normalize():f}% 及以上的，本协议生效；未达到的，本协议"
-                      "不生效（办法第二十三条）。", st["base"]))
-    out.append(_p(f"第{_cn(article)}条  权利告知", st["heading"]))
-    article += 1
-    out.append(_p("乙方对房屋征收补偿有异议的，可以依法申请行政复议，也可以依法提起行政诉讼。",
-                  st["base"]))
-    out.append(_p(f"第{_cn(article)}条  其他", st["heading"]))
-    out.append(_p("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效"
-                  + ("（预签协议另按上条生效条件）" if kind == "presign" else "") + "。",
-                  st["base"]))
-    out.append(Spacer(1, 14))
+    rows.append([_p("补偿合计", st["cell"]), _money(record["totals"]["total"]), ""])
+    return _table(rows, [70 * mm, 35 * mm, 65 * mm], right=(1,))
+
+
+def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
+    rows: list[list[Any]] = [
+        ["位置", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
+    for index, house in enumerate(entry.record.get("houses", [])):
+        location = (entry.exchange_houses[index]["location"]
+                    if index < len(entry.exchange_houses) else "")
+        rows.append([_p(location or "—", st["cell"]), house["area"], house["payable_area"],
+                     _money(house["unit_price"]), _money(house["price"])])
+    return _table(rows, [55 * mm, 27 * mm, 27 * mm, 28 * mm, 33 * mm], right=(1, 2, 3, 4))
+
+
+def _signatures(entry: CaseEntry) -> Table:
+    """Seals and signatures; a signed case's signing date printed, else blanks to fill in."""
+    signed = STATUSES.index(entry.status) >= STATUSES.index("signed")
+    day = f"日期：{_day(entry.signed_on)}" if signed and entry.signed_on else "日期：    年  月  日"
     sign = [["甲方（盖章）：", "实施单位（盖章）：", "乙方（签字）："],
             ["代表：", "代表：", ""],
-            ["日期：    年  月  日", "日期：    年  月  日", "日期：    年  月  日"]]
+            [day, day, day]]
     table = Table(sign, colWidths=[57 * mm] * 3, rowHeights=[10 * mm, 12 * mm, 10 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                                ("FONTSIZE", (0, 0), (-1, -1), 10)]))
-    out.append(KeepTogether([table]))
-    return out
+    return table
 
 
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,
@@ -211,7 +259,7 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
         _p(f"被征收人：{'、'.join(o['name'] for o in owners)}    案卷编号：{entry.case_no}    "
            f"补偿方式：{METHOD_LABELS[entry.method]}", st["base"]),
         _p(f"坐落：{entry.address or '—'}    产权证号：{entry.title_no or '—'}    "
-           f"计算标准：{record['standard']}", st["base"]),
+           f"计算标准：{standard_name(record['standard'])}", st["base"]),
         Spacer(1, 4)]
     rows: list[list[Any]] = [["项目", "计算式（含所用数据）", "金额（元）", "依据"]]
     for line in record["lines"]:
@@ -250,5 +298,7 @@ def _cn(number: int) -> str:
     return digits[number] if number <= 10 else "十" + digits[number - 10]
 
 
-def write_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, out: Path) -> Path:
-    return write_atomically(Path(out), build_pdf(kind, project, entry), private=True)
+def write_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, out: Path, *,
+              number: str | None = None) -> Path:
+    return write_atomically(Path(out), build_pdf(kind, project, entry, number=number),
+                            private=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from copy import copy
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,11 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
-from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name
 from wulong_desk.fileio import write_atomically
 from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -35,6 +36,8 @@ GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
 MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
+PROJECT_KEY_LABEL = "项目识别码"
+DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
 STANDARD_LABEL = "计算标准"
 TOTAL_HEADER = "合计"
 HEADER_ROWS = 4          # title, basis, group row, column row
@@ -43,9 +46,13 @@ PROGRESS_EVERY = 200
 thin = Side(style="thin", color="808080")
 BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
 HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=16)
+FONT_NAME = "宋体"          # one font on every cell, totals row included
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
 GROUP_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
 
 
@@ -58,6 +65,8 @@ def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
              ("comp_area", "补偿面积"), ("prices", "评估单价")]
     lines = [(code, labels[code]) for code in LINE_CODES]
     tail = [("total", TOTAL_HEADER), ("method", "补偿方式"), ("exchange_price", "产权调换房屋价款"),
+            ("fund_department", "维修资金（征收部门承担）"),
+            ("fund_household", "维修资金（被征收人承担）"),
             ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
     if not public:
         tail += [("signature", "被征收人签字")]
@@ -65,8 +74,9 @@ def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
     return head + lines + tail
 
 
-MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "net_payable"}
-SUMMED_KEYS = set(LINE_CODES) | {"total", "exchange_price", "net_payable", "area", "comp_area"}
+MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "fund_department", "fund_household",
+                                 "net_payable"}
+SUMMED_KEYS = MONEY_KEYS | {"area", "comp_area"}
 
 
 def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
@@ -82,10 +92,13 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
         "uses": "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses)),
         "area": Decimal(quantities.get("area", "0")),
         "comp_area": Decimal(quantities.get("comp_area", "0")),
-        "prices": "/".join(entry.unit_prices),
+        "prices": (Decimal(entry.unit_prices[0]) if len(entry.unit_prices) == 1
+                   else "/".join(entry.unit_prices)),
         "total": Decimal(record["totals"]["total"]),
         "method": METHOD_LABELS.get(entry.method, entry.method),
         "exchange_price": Decimal(record["settlement"]["exchange_price"]),
+        "fund_department": Decimal(record["settlement"]["fund_department"]),
+        "fund_household": Decimal(record["settlement"]["fund_household"]),
         "net_payable": Decimal(record["settlement"]["net_payable"]),
         "signed_on": entry.signed_on or "", "signature": "", "remarks": entry.remarks,
     }
@@ -114,8 +127,7 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
     cell = WriteOnlyCell(ws, value=value) if formula else literal(ws, value)
     if number_format:
         cell.number_format = number_format
-    if font:
-        cell.font = font
+    cell.font = font or BODY_FONT
     if fill:
         cell.fill = fill
     if alignment:
@@ -128,8 +140,15 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
 @private_temp_files  # openpyxl streams names and ID numbers through temporary files
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
-                 progress: Callable[[int, int], bool | None] | None = None) -> bytes:
-    """The workbook as bytes. progress(done, total) may return False to cancel."""
+                 progress: Callable[[int, int], bool | None] | None = None,
+                 notice_period: tuple[date, date] | None = None) -> bytes:
+    """The workbook as bytes. progress(done, total) may return False to cancel.
+    The public notice is its own document (`wulong_desk.exports.notice`)."""
+    if public:
+        from wulong_desk.exports.notice import build_notice
+
+        return build_notice(records, operator=operator, exported_at=exported_at,
+                            notice_period=notice_period)
     exported_at = exported_at or datetime.now()
     project = records.project
     # a voided case is kept on record but is no longer owed: out of the rows and the totals,
@@ -141,16 +160,17 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     columns = _columns(public, labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
+    # one font: every cell without a style of its own (most of the 明细) takes the default
+    wb._fonts = IndexedList([BODY_FONT])
     ws = wb.create_sheet("分户补偿情况公示" if public else "分户补偿台账")
     width = len(columns)
 
     # column widths and page set-up: A3 landscape, one page wide, headers on every page
+    fitted = _fitted_widths(entries)
     for index, (key, _) in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = (
-            9 if key in ("case_no", "method", "uses") else
-            20 if key in ("id_number", "title_no", "address") else
-            16 if key == "signature" else 14)
+        ws.column_dimensions[letter].width = fitted.get(key) or (
+            9 if key == "method" else 16 if key == "signature" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
     ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
@@ -159,8 +179,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddHeader.right.text = f"{project['name']}  {STANDARD_LABEL} {_standard_id(entries)}"
+    _footer(ws, f"{project['name']}  {title_of(public)}")
 
     title = "分户补偿情况公示" if public else "分户补偿台账"
     ws.row_dimensions[1].height = 28  # write-only: row sizes are set before the row is written
@@ -169,8 +188,9 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                      alignment=Alignment(horizontal="centerContinuous"))]
               + [_cell(ws, None, border=False, alignment=Alignment(
                   horizontal="centerContinuous")) for _ in range(width - 1)])
-    basis = (f"征收决定文号：{project['decision_no']}    签约期限：{project['signing_deadline']}"
-             f"    {STANDARD_LABEL}：{_standard_id(entries)}    单位：元、平方米")
+    basis = (f"征收决定文号：{project['decision_no']}    "
+             f"签约期限届满日：{project['signing_deadline']}    "
+             f"{STANDARD_LABEL}：{_standard_names(entries)}    单位：元、平方米")
     ws.append([_cell(ws, basis, border=False)])
 
     # grouped header: the group names centred across their line columns
@@ -186,7 +206,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     settle_from = keys.index("exchange_price")
     group_row[settle_from] = _cell(ws, "产权调换结算", fill=HEAD_FILL, font=BOLD,
                                    alignment=GROUP_ALIGN)
-    group_row[settle_from + 1] = _cell(ws, None, fill=HEAD_FILL, alignment=GROUP_ALIGN)
+    for offset in range(1, 4):
+        group_row[settle_from + offset] = _cell(ws, None, fill=HEAD_FILL, alignment=GROUP_ALIGN)
     ws.append(group_row)
     ws.append([_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
                for _, header in columns])
@@ -194,10 +215,11 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     signature_height = 36 if not public else None
     # Styling a cell hashes its font, border and fill to find their ids; for 10,000 rows that
     # is most of the time. So each kind of body cell is styled once, and its style ids copied.
-    styled = {kind: _cell(ws, None, number_format=fmt) for kind, fmt in
-              (("money", MONEY_FORMAT), ("area", AREA_FORMAT), ("text", None))}
+    styled = {kind: _cell(ws, None, number_format=fmt, alignment=align) for kind, fmt, align in
+              (("money", MONEY_FORMAT, RIGHT), ("area", AREA_FORMAT, RIGHT),
+               ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP))}
     kinds = ["money" if key in MONEY_KEYS else "area" if key in ("area", "comp_area")
-             else "text" for key in keys]
+             else "price" if key == "prices" else "text" for key in keys]
     total = len(entries)
     for done, entry in enumerate(entries, start=1):
         if signature_height:  # tall enough to sign in
@@ -227,17 +249,17 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
         else:
             totals_row.append(_cell(ws, None))
     ws.append(totals_row)
-    append_literal(ws, [])
-    if not public:
-        append_literal(ws, ["制表人：", None, None, "审核人：", None, None, None, "负责人：",
-                            None, None, None, "日期：    年    月    日"])
-    else:
-        append_literal(ws, [f"公示期间如有异议，请向{project['department'] or '房屋征收部门'}"
-                            "书面提出。（办法第二十九条）"])
-    append_literal(ws, [f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None,
-                        None, None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"])
+    ws.append([])
+
+    def plain(*texts: str | None) -> list[Any]:
+        return [None if text is None else _cell(ws, text, border=False) for text in texts]
+
+    ws.append(plain("制表人：", None, None, "审核人：", None, None, None, "负责人：", None, None,
+                    None, "日期：    年    月    日"))
+    ws.append(plain(f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None, None,
+                    None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"))
     if records.incomplete:
-        append_literal(ws, [f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"])
+        ws.append(plain(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"))
 
     _detail_sheet(wb, entries, public)
     if voided and not public:
@@ -250,23 +272,109 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     return buffer.getvalue()
 
 
-def _standard_id(entries: list[CaseEntry]) -> str:
+def title_of(public: bool) -> str:
+    return "分户补偿情况公示" if public else "分户补偿台账"
+
+
+def _standard_names(entries: list[CaseEntry]) -> str:
     ids = sorted({entry.record["standard"] for entry in entries})
-    return "、".join(ids) if ids else "—"
+    return "、".join(standard_name(i) for i in ids) if ids else "—"
+
+
+def _text_width(text: str) -> int:
+    """Spreadsheet column units for a text: a Chinese character takes two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
+    """Widths that show 产权证号, 坐落 and the names whole (坐落 wraps beyond 40)."""
+    widest: dict[str, int] = {"case_no": 10, "owner": 10, "id_number": 20, "title_no": 12,
+                              "address": 12, "uses": 8}
+    for entry in entries:
+        owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+        names = "、".join(o["name"] for o in owners)
+        uses = "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses))
+        for key, text in (("case_no", entry.case_no), ("title_no", entry.title_no),
+                          ("address", entry.address), ("owner", names), ("uses", uses)):
+            widest[key] = max(widest[key], _text_width(text or ""))
+    limits = {"case_no": 16, "owner": 24, "id_number": 20, "title_no": 40, "address": 40,
+              "uses": 30}
+    return {key: min(width, limits[key]) + 2 for key, width in widest.items()}
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines a wrapped text takes in a column `width` units wide."""
+    if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
+        return 1
+    return max(1, -(-_text_width(text) // max(1, width - 2)))
+
+
+def _footer(ws: Worksheet, left: str) -> None:
+    """Page x of y in every sheet's footer, in the sheet's font."""
+    ws.oddFooter.left.text = left
+    ws.oddFooter.left.font = FONT_NAME
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = FONT_NAME
+
+
+def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
+    ws.page_setup.paperSize = paper
+    ws.page_setup.orientation = (Worksheet.ORIENTATION_LANDSCAPE if landscape
+                                 else Worksheet.ORIENTATION_PORTRAIT)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
     ws = wb.create_sheet("明细")
-    for letter, width in zip("ABCDEFG", (10, 14, 26, 70, 14, 30, 30), strict=True):
+    for letter, width in zip("ABCDEFG", DETAIL_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.column_dimensions["B"].hidden = True  # the line code, for machines only
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
-               ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额", "依据", "说明")])
+    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
+    ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # printed grid
+    _footer(ws, "分户补偿明细")
+    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
+               ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额（元）", "依据", "说明")])
+    # 13 rows a case, 130,000 rows for a large project: only the amount and a text too long
+    # for its column get a style (copied from one styled cell, as in the ledger); the grid is
+    # the sheet's printed grid, the font the workbook's default
+    # aligned to the bottom like the unstyled cells beside them
+    money = _cell(ws, None, number_format=MONEY_FORMAT, border=False,
+                  alignment=Alignment(horizontal="right"))
+    wrap = _cell(ws, None, alignment=Alignment(wrap_text=True), border=False)
+    known: dict[tuple[str, int], int] = {}  # labels, citations and notes repeat case after case
+    _no, _code, label_w, formula_w, _amount, citation_w, note_w = DETAIL_WIDTHS
+    row_number = 1
     for entry in entries:
         for line in entry.record["lines"]:
-            # plain values: 13 rows a case, and the formula text already ends in "= amount"
-            append_literal(ws, [entry.case_no, line["code"], line["label"], line["formula"],
-                                Decimal(line["amount"]), line["citation"], line["note"]])
+            # the formula text already ends in "= amount"
+            row_number += 1
+            amount = WriteOnlyCell(ws, value=Decimal(line["amount"]))
+            amount._style = copy(money._style)
+            row: list[Any] = [entry.case_no, line["code"], line["label"], line["formula"],
+                              amount, line["citation"], line["note"]]
+            tall = 1
+            for column, width in ((2, label_w), (3, formula_w), (5, citation_w), (6, note_w)):
+                text = row[column]
+                if not text:
+                    continue
+                lines = known.get((text, width))
+                if lines is None:
+                    lines = known[(text, width)] = _lines(text, width)
+                if lines > 1:
+                    cell = WriteOnlyCell(ws, value=text)
+                    cell._style = copy(wrap._style)
+                    row[column] = cell
+                    tall = max(tall, lines)
+            if tall > 1:  # spreadsheet programs do not grow a written row to fit its text
+                ws.row_dimensions[row_number].height = 14 * tall
+            append_literal(ws, row)  # text from outside is never a formula
+    known.clear()
 
 
 VOID_SHEET = "作废案卷"
@@ -275,6 +383,7 @@ VOID_SHEET = "作废案卷"
 def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     """Voided agreements: kept on record, not owed, not in any total."""
     ws = wb.create_sheet(VOID_SHEET)
+    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
     for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
     append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
@@ -291,33 +400,45 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     from wulong_desk.rules import default_standards
 
     ws = wb.create_sheet("参数")
-    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 80
+    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows=None)
+    _footer(ws, "台账参数")
     project = records.project
-    append_literal(ws, [_cell(ws, "项目", font=BOLD), project["name"]])
-    append_literal(ws, ["项目编号（UUID）", project["uuid"]])
-    append_literal(ws, ["征收决定文号", project["decision_no"]])
-    append_literal(ws, ["征收决定公告日", project["announced_on"]])
+
+    def row(label: str, value: Any) -> None:
+        ws.append([_cell(ws, label, font=BOLD, border=False),
+                   _cell(ws, value, alignment=WRAP, border=False)])
+
+    row("项目", project["name"])
+    row(PROJECT_KEY_LABEL, project["uuid"])
+    row("征收决定文号", project["decision_no"])
+    row("征收决定公告日", project["announced_on"])
     standard_ids = sorted({e.record["standard"] for e in records.entries})
+    standard = None
     for standard_id in standard_ids:
         standard = default_standards().get(standard_id)
-        if standard is not None:
-            append_literal(ws, [STANDARD_LABEL, f"{standard.id}（{standard.title}，"
-                                f"{standard.effective_from.isoformat()} 起施行）"])
-            append_literal(ws, ["依据文件", "；".join(standard.documents.values())])
-        else:
-            append_literal(ws, [STANDARD_LABEL, standard_id])
+        row(STANDARD_LABEL, standard_name(standard_id) if standard is None else
+            f"{standard.title}（第{standard.edition}版，{standard.effective_from.isoformat()} "
+            f"起施行；{'、'.join(standard.documents.values())}）")
     for key in ("zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
-                "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate",
-                "signing_deadline"):
-        append_literal(ws, [f"项目选项 {key}", str(project.get(key))])
-    append_literal(ws, ["户数", sum(not is_void(e.status) for e in records.entries)])
-    append_literal(ws, ["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
-    append_literal(ws, ["导出人", operator])
-    append_literal(ws, ["版本", "公示版（已遮盖个人信息）" if public else "内部签字版"])
-    append_literal(ws, [FINGERPRINT_LABEL, records.fingerprint])
-    append_literal(ws, ["说明", "数据指纹由每户保存的计算记录算出；用 wulong-desk verify-ledger"
-                                " 可核对纸质或电子台账与数据库是否一致。"])
+                "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate"):
+        option = standard.options.get(key) if standard is not None else None
+        value = project.get(key)
+        if option is not None and option.choices and value in option.choices:
+            shown = option.choice_labels[option.choices.index(value)]
+        else:
+            shown = f"{value}{option.unit if option is not None and option.unit != '比率' else ''}"
+        row(f"{option.label if option is not None else key}（{option.cite if option else ''}）",
+            shown)
+    row("签约期限届满日", project.get("signing_deadline"))
+    row("户数", sum(not is_void(e.status) for e in records.entries))
+    row("导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S"))
+    row("导出人", operator)
+    row("版本", "公示版（已遮盖个人信息）" if public else "内部签字版")
+    row(FINGERPRINT_LABEL, records.fingerprint)
+    row("说明", "数据指纹由每户保存的计算记录算出，用于核对纸质或电子台账与数据库是否一致"
+                "（系统的台账核对命令按它查验）。")
 
 
 def write_bytes(data: bytes, out: Path, *, public: bool) -> Path:

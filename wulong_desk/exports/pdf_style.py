@@ -38,7 +38,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=9.5, alignment=TA_CENTER,
                                    textColor="#444444", spaceAfter=8),
         "heading": ParagraphStyle("heading", parent=base, fontSize=11.5, leading=18,
-                                  spaceBefore=8, spaceAfter=2),
+                                  spaceBefore=8, spaceAfter=2, keepWithNext=1),
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=12),
     }
@@ -49,7 +49,8 @@ def numbered_canvas(draft: bool, footer: str) -> type[canvas.Canvas]:
 
     class NumberedCanvas(canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
-            kwargs.setdefault("initialFontName", FONT)  # no stray reference to Helvetica
+            # no stray reference to Helvetica: the document template passes None explicitly
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 

@@ -54,3 +54,13 @@ def fingerprint(entries: list[CaseEntry]) -> str:
         digest.update(entry.record_text.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def standard_name(standard_id: str) -> str:
+    """A standard as a clerk knows it: its title and document numbers, never its id."""
+    from wulong_desk.rules import default_standards
+
+    standard = default_standards().get(standard_id)
+    if standard is None:
+        return "（未知的计算标准）"
+    return f"{standard.title}（{'、'.join(standard.documents.values())}）"

@@ -182,6 +182,10 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     parts: list[dict[str, Any]] = []
     for _index, path, raw in _objects(reader, data.get("parts"), "case.parts"):
         use = reader.choice(raw, "use", path, USES)
+        if use != RESIDENTIAL and raw.get("inner_area") not in (None, ""):
+            # typed but meaningless for a non-residential part: refused, never dropped
+            reader.fail(f"{path}.inner_area", "只有住宅部分填写套内面积（非住宅按证载面积补偿），"
+                        "请清空这一格")
         parts.append({
             "use": use,
             "area": reader.decimal(raw, "area", path, required=True, positive=True, places=2),

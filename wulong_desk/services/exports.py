@@ -14,9 +14,11 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
+from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import inside, safe_name, unique_names
@@ -75,16 +77,21 @@ def check_target(path: Path) -> None:
 
 def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, operator: str,
                   case_ids: list[int] | None = None,
-                  progress: Progress | None = None) -> ExportResult:
+                  progress: Progress | None = None,
+                  notice_period: tuple[date, date] | None = None) -> ExportResult:
+    """The ledger, or with public=True the public notice (公示期 notice_period, or blank)."""
     from wulong_desk.exports.ledger import build_ledger, write_bytes
 
     check_target(out)
+    if public:
+        templates.load(templates.NOTICE)  # a bad template is named before any work
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
     total = len(records.entries)
     _tick(progress, 0, total)
-    data = build_ledger(records, public=public, operator=operator, progress=progress)
+    data = build_ledger(records, public=public, operator=operator, progress=progress,
+                        notice_period=notice_period)
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=public)
     return ExportResult(Path(out), total, records.incomplete, [Path(out)])
@@ -100,10 +107,15 @@ def document_kind(requested: str, entry: CaseEntry) -> str:
     return requested
 
 
+# the file names a clerk sees, in Chinese (the kind codes stay internal)
+DOCUMENT_NAMES = {"money": "货币补偿协议", "exchange": "产权调换协议", "presign": "预签协议",
+                  "settlement": "结算单"}
+
+
 def document_name(entry: CaseEntry, kind: str) -> str:
     """The file name of a case's document: the case number comes from outside (a package, a
     sheet), so it is made safe — it can never name another folder or a reserved device."""
-    return f"{safe_name(entry.case_no)}-{kind}.pdf"
+    return f"{safe_name(entry.case_no)}-{DOCUMENT_NAMES.get(kind, '文书')}.pdf"
 
 
 def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str = BY_METHOD,
@@ -111,6 +123,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
                      progress: Progress | None = None) -> ExportResult:
     """One PDF per case into out_dir (created if need be). All or nothing."""
     from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.agreement_numbers import assign_numbers
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -118,9 +131,11 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     parent = out_dir.parent
     if not parent.is_dir():
         raise UserError(f"文件夹不存在：{parent}")
+    template = templates.load(templates.AGREEMENT)  # a bad template is named before any work
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
     _something_to_export(records)
+    numbers = assign_numbers(store, project_id, [entry.case_id for entry in records.entries])
     kinds = [document_kind(kind, entry) for entry in records.entries]
     names = unique_names([document_name(entry, chosen) for entry, chosen in zip(
         records.entries, kinds, strict=True)])  # FR-1 and fr-1 are one file on Windows
@@ -139,7 +154,9 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         with noted_staging(staging):  # a killed batch's folder is removed at the next start
             for done, (entry, chosen, name) in enumerate(
                     zip(records.entries, kinds, names, strict=True), 1):
-                _write_private(inside(staging, name), build_pdf(chosen, records.project, entry))
+                _write_private(inside(staging, name), build_pdf(
+                    chosen, records.project, entry, number=numbers.get(entry.case_id),
+                    template=template))
                 _tick(progress, done, total)
             files = _move_into_place(staging, out_dir, names)
     except OSError as exc:
@@ -170,14 +187,18 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Pat
 def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
     """One case's document as PDF bytes (for the preview) and the file name it would get."""
     from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.agreement_numbers import assign_numbers
     from wulong_desk.services.records import load_case
+    from wulong_desk.store.models import Case
 
     with store.read() as session:
         project, entry = load_case(session, case_id)
+        project_id = session.get(Case, case_id).project_id
     if entry is None:
         raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
+    number = assign_numbers(store, project_id, [case_id]).get(case_id)
     chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
-    return document_name(entry, chosen), build_pdf(chosen, project, entry)
+    return document_name(entry, chosen), build_pdf(chosen, project, entry, number=number)
 
 
 def export_payments(store: Store, project_id: int, out: Path, *, operator: str) -> ExportResult:

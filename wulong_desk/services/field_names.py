@@ -31,7 +31,20 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "case.exchange.transition_months": "过渡期限（月）",
           "case.exchange.turnover_house": "周转用房",
           "case.exchange.interruption_months": "停产停业期限（月）",
-          "case.exchange.overdue_months": "过渡逾期（月）"}
+          "case.exchange.overdue_months": "过渡逾期（月）",
+          "project": "项目", "project.name": "项目名称", "project.decision_no": "征收决定文号",
+          "project.department": "征收部门", "project.implementer": "实施单位",
+          "project.appraiser": "评估机构", "project.signing_start": "签约期限开始日",
+          "project.move_deadline": "搬迁期限", "project.old_town": "旧城区改建",
+          "project.presign_threshold": "预签生效比例", "project.announced_on": "征收决定公告日",
+          "project.signing_deadline": "签约期限届满日", "project.zone": "区位",
+          "project.guide_reward_for": "补偿方式选择引导奖励",
+          "project.residential_extra_area": "住宅增加面积",
+          "project.nonresidential_guide_rate": "非住宅引导奖励比例",
+          "project.manufacturing_uplift": "生产制造上浮比例",
+          "project.equipment_rate": "设施设备补助比例",
+          "project.maintenance_fund_rate": "维修资金标准",
+          "project.agreement_prefix": "协议编号前缀", "project.agreement_year": "协议编号年份"}
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
 
@@ -44,7 +57,19 @@ def describe(path: str, message: str, row: int | None = None) -> str:
         number = row if row is not None else int(match["index"]) + 1
         column = COLUMNS[match["list"]].get(match["key"], match["key"])
         return f"{LISTS[match['list']]}第{number}行「{column}」：{message}"
-    return f"「{SINGLE.get(path, path)}」：{message}" if path else message
+    return f"「{_name(path)}」：{message}" if path else message
+
+
+def _name(path: str) -> str:
+    """The field's name; for a path not listed, the nearest listed one (never the code)."""
+    if path in SINGLE:
+        return SINGLE[path]
+    plain = re.sub(r"\[\d+\]", "", path)
+    while plain:
+        if plain in SINGLE:
+            return SINGLE[plain]
+        plain = plain.rpartition(".")[0]
+    return "数据"
 
 
 def describe_stored(line: str) -> str:

@@ -26,7 +26,9 @@ from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, Project
 
 IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadline",
-                   "department", "implementer", "appraiser", "old_town", "presign_threshold")
+                   "department", "implementer", "appraiser", "old_town", "presign_threshold",
+                   "agreement_prefix", "agreement_year")
+AGREEMENT_YEARS = (2000, 2100)
 PRESIGN_MIN = Decimal("0.90")  # 办法第二十三条: at least 90 % of households
 
 
@@ -39,6 +41,8 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "department": project.department, "implementer": project.implementer,
         "appraiser": project.appraiser, "old_town": project.old_town,
         "presign_threshold": f"{project.presign_threshold:f}",
+        "agreement_prefix": project.agreement_prefix or "",
+        "agreement_year": project.agreement_year,
     }
     return {**identity, **project_to_contract(project)}
 
@@ -63,6 +67,7 @@ def read_project_form(form: Any) -> dict[str, Any]:
     for key in ("name", "decision_no", "department", "implementer", "appraiser"):
         if isinstance(form.get(key), str) and CONTROL_CHARACTERS.search(form[key]):
             reader.fail(f"project.{key}", "不能含控制字符（不可见的特殊字符）")
+    _agreement_numbering(form, values, reader)
     values["signing_start"] = reader.day(form, "signing_start", "project", required=False)
     values["move_deadline"] = reader.day(form, "move_deadline", "project", required=False)
     values["old_town"] = reader.boolean(form, "old_town", "project")
@@ -80,6 +85,28 @@ def read_project_form(form: Any) -> dict[str, Any]:
                 "maintenance_fund_rate", "announced_on", "signing_deadline"):
         values[key] = getattr(options, key)
     return values
+
+
+def _agreement_numbering(form: dict[str, Any], values: dict[str, Any], reader: FieldReader
+                         ) -> None:
+    """协议编号 such as 武隆征补〔2023〕第0012号: the prefix (empty: the default) and the year
+    (empty: the year of the 征收决定公告日)."""
+    prefix = form.get("agreement_prefix") or ""
+    if not isinstance(prefix, str) or len(prefix.strip()) > 20 or any(
+            c in prefix for c in "〔〕[]第号"):
+        reader.fail("project.agreement_prefix",
+                    "应为不超过20字的文字（不含〔〕、第、号）")
+        prefix = ""
+    values["agreement_prefix"] = prefix.strip()
+    raw = form.get("agreement_year")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        values["agreement_year"] = None
+        return
+    year = reader.integer(form, "agreement_year", "project")
+    low, high = AGREEMENT_YEARS
+    if not low <= year <= high:
+        reader.fail("project.agreement_year", f"协议编号年份应在 {low}–{high} 之间")
+    values["agreement_year"] = year
 
 
 def create_in_session(session: Session, form: dict[str, Any]) -> Project:

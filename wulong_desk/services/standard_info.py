@@ -26,7 +26,7 @@ class StandardInfo:
             return self.problem
         until = f"至 {s.effective_until}" if s.effective_until else "起施行，至今有效"
         documents = "、".join(s.documents.values())
-        return (f"{s.title}（第{s.edition}版，编号 {s.id}，{s.effective_from} {until}）；"
+        return (f"{s.title}（第{s.edition}版，{s.effective_from} {until}）；"
                 f"依据：{documents}")
 
 

@@ -25,6 +25,7 @@ from wulong_desk.exports.ledger import (
     HEADER_ROWS,
     LINE_CODES,
     MONEY_KEYS,
+    PROJECT_KEY_LABEL,
     SUMMED_KEYS,
     TOTAL_HEADER,
     _columns,
@@ -93,7 +94,7 @@ def read_ledger(path: Path) -> LedgerFile:
             break
         rows[str(case_no)] = (number, list(row))
     fingerprint = params.get(FINGERPRINT_LABEL)
-    uuid = params.get("项目编号（UUID）")
+    uuid = params.get(PROJECT_KEY_LABEL) or params.get("项目编号（UUID）")  # older ledgers
     if not fingerprint or not uuid:
         raise UserError("台账的“参数”表缺少数据指纹或项目编号")
     return LedgerFile(str(uuid), str(fingerprint), header, rows, totals, totals_row)

@@ -69,6 +69,8 @@ class Project(Base):
     manufacturing_uplift: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
     equipment_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("0.15"))
     maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    agreement_prefix: Mapped[str] = mapped_column(String(50), default="")  # 协议编号前缀
+    agreement_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号年份
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
@@ -113,6 +115,7 @@ class Case(Base):
     # the content hashes this case has had, oldest first (JSON list): the package ancestry
     version_trail: Mapped[str] = mapped_column(Text, default="[]")
     exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    agreement_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号序号
     # lower-cased names, ID numbers, phones, title number and address: one column to search
     # (index ix_cases_search covers project_id + search_text, so a search scans the index only)
     search_text: Mapped[str] = mapped_column(Text, default="")

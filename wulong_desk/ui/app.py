@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
@@ -64,6 +64,9 @@ def install_chinese_translation(app: QApplication) -> bool:
                            "_", folder):
         return False
     app.installTranslator(translator)
+    supplement = QTranslator(app)  # searched first: the few strings qtbase_zh_CN lacks
+    if supplement.load(str(resources_dir() / "translations" / "wulong_qt_zh_CN.qm")):
+        app.installTranslator(supplement)
     app.setProperty("wulong_translated", True)
     return True
 
@@ -76,12 +79,13 @@ def no_screen() -> bool:
 
 
 def ask_operator(args: argparse.Namespace) -> str | None:
-    """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used."""
+    """--operator (or WULONG_DESK_OPERATOR) wins; otherwise ask, offering the last name used
+    (the first time the field is empty: the login name, e.g. "root", is not a person's name)."""
     if getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR"):
         return operator_name(args)
     from wulong_desk.ui.operator_dialog import OperatorDialog
 
-    remembered = settings().value("operator", "", str) or operator_name(args)
+    remembered = settings().value("operator", "", str)  # never the computer's login name
     dialog = OperatorDialog(remembered)
     if not dialog.exec():
         return None
@@ -177,5 +181,20 @@ def _attach(window: MainWindow, store: Store) -> None:
 def _ready(window: MainWindow) -> None:
     if window.store is not None and window.store.read_only:
         QMessageBox.information(window, "只读打开", window.store.read_only)
+    check_templates(window)
     window.offer_first_start()
     window.housekeeping.offer_drafts()
+
+
+def check_templates(window: QWidget) -> bool:
+    """A broken clause template is named when the app starts, not when a clerk prints."""
+    from wulong_desk.errors import UserError
+    from wulong_desk.exports.templates import load_all
+
+    try:
+        load_all()
+    except UserError as exc:
+        QMessageBox.warning(window, "文字模板有误",
+                            f"{exc}\n\n改正前不能出具协议或公示（“数据与标准…”中可找到模板文件夹）。")
+        return False
+    return True

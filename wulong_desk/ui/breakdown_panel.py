@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.exports.records import standard_name
 from wulong_desk.rules.breakdown import SETTLEMENT_KEYS, SETTLEMENT_LABELS, TOTAL_KEYS, TOTAL_LABELS
 from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
+FORMULA_MIN_WIDTH = 240  # pixels: a formula wraps by words, a few words a line
 
 
 class BreakdownPanel(QWidget):
@@ -46,13 +48,26 @@ class BreakdownPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # the 计算式 column takes what is left but never less than a readable width: below
+        # that the table scrolls sideways instead of wrapping one character a line
+        self.table.setMinimumWidth(FORMULA_MIN_WIDTH + 360)
         layout.addWidget(self.table, 3)
+        self.early_note = QLabel()
+        self.early_note.setObjectName("earlyNote")
+        self.early_note.setWordWrap(True)
+        self.early_note.setStyleSheet("color: #1a5276;")
+        layout.addWidget(self.early_note)
 
         totals_box, self.totals = self._figures("合计", "total", TOTAL_KEYS, TOTAL_LABELS)
         layout.addWidget(totals_box)
         self.settlement_box, self.settlement = self._figures(
             "产权调换结算", "settlement", SETTLEMENT_KEYS, SETTLEMENT_LABELS)
         layout.addWidget(self.settlement_box)
+        self.settlement_note = QLabel()
+        self.settlement_note.setObjectName("settlementNote")
+        self.settlement_note.setWordWrap(True)
+        self.settlement_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.settlement_box.layout().addRow(self.settlement_note)
 
         self.messages = QListWidget()
         self.messages.setObjectName("messagesList")
@@ -91,7 +106,7 @@ class BreakdownPanel(QWidget):
             for label in [*self.totals.values(), *self.settlement.values()]:
                 label.setText("—")
             return
-        self.status.setText(f"按标准 {result['standard']} 计算（保存后记入案卷）")
+        self.status.setText(f"按{standard_name(result['standard'])}计算（保存后记入案卷）")
         for row, line in enumerate(result["lines"]):
             label = QTableWidgetItem(line["label"])
             label.setData(Qt.ItemDataRole.UserRole, line["code"])
@@ -112,6 +127,12 @@ class BreakdownPanel(QWidget):
         self.settlement_box.setVisible(exchange)
         for text in result["warnings"]:
             self.messages.addItem(f"提示：{text}")
+
+    def show_notes(self, early: str, settlement: str) -> None:
+        """What signing today would pay, and how the exchange figures come about."""
+        self.early_note.setText(early)
+        self.early_note.setVisible(bool(early))
+        self.settlement_note.setText(settlement)
 
     def total_text(self, key: str = "total") -> str:
         return self.totals[key].text()

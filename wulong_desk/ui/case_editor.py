@@ -8,6 +8,7 @@ store runs when the case is saved).
 from __future__ import annotations
 
 import re
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -36,11 +37,12 @@ from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
 from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
 from wulong_desk.services.lifecycle import needs_reason
-from wulong_desk.services.preview import preview
+from wulong_desk.services.preview import preview, settlement_note, signing_today_note
 from wulong_desk.statuses import STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
+from wulong_desk.ui.editor_comfort import EditorComfort
 from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
 from wulong_desk.ui.history_dialog import HistoryDialog
@@ -195,6 +197,9 @@ class CaseEditor(QDialog):
             self.project_name = project.name
             self.project_old_town = project.old_town
         self.load()
+        self.comfort = EditorComfort(self, self.ui.splitter, self.ui.caseNoEdit,
+                                     [self.owners, self.parts, self.equipment, self.houses],
+                                     [self.ui.landAreaEdit, self.ui.landPriceEdit])
 
     # ---- set-up
     def _add_moved_date(self) -> None:
@@ -423,6 +428,9 @@ class CaseEditor(QDialog):
         self.show_problems(problems)
         self.panel.show_result(result.result, [self.describe(p) for p in problems],
                                exchange=form["case"]["method"] == EXCHANGE)
+        self.panel.show_notes(
+            signing_today_note(self.project_contract, form, date.today()),
+            settlement_note(self.project_contract, result.result) if result.result else "")
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(
             self.dirty() or self.case_id is None)
 

@@ -6,7 +6,7 @@ worker thread."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -259,8 +259,9 @@ class Dashboard(QWidget):
     def _show_lines(self, s: ProjectSummary) -> None:
         codes = list(LINE_COLUMNS)
         for row, code in enumerate(codes):
-            label = f"{code} {self.labels.get(code, code)}"
-            self.lines_table.setItem(row, 0, QTableWidgetItem(label))
+            label = QTableWidgetItem(self.labels.get(code, "其他"))
+            label.setData(Qt.ItemDataRole.UserRole, code)  # the code only for machines
+            self.lines_table.setItem(row, 0, label)
             self.lines_table.setItem(row, 1, _right(money_text(s.lines[code])))
         self.lines_table.setItem(len(codes), 0, QTableWidgetItem("合计"))
         self.lines_table.setItem(len(codes), 1, _right(money_text(s.total)))
@@ -269,15 +270,19 @@ class Dashboard(QWidget):
         chart.legend().setVisible(False)
         bars = QBarSet("金额")
         shown = list(reversed(codes))  # the first line at the top
-        bars.append([float(s.lines[code] / 10000) for code in shown])
+        amounts = [s.lines[code] / 10000 for code in shown]
+        bars.append([float(amount) for amount in amounts])
         series = QHorizontalBarSeries()
         series.append(bars)
         chart.addSeries(series)
         axis = QBarCategoryAxis()
-        axis.append(shown)  # codes on the axis; the table beside it names each line in full
+        axis.append([self.labels.get(code, "其他") for code in shown])
         axis.setTruncateLabels(False)
         values = QValueAxis()
-        values.setLabelFormat("%.0f")
+        top, step = round_ticks(max(amounts, default=0))
+        values.setRange(0, float(top))
+        values.setTickCount(int(top / step) + 1)
+        values.setLabelFormat("%.0f" if step >= 1 else "%.1f")
         chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
@@ -348,3 +353,16 @@ def _right(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
+
+
+def round_ticks(maximum: Decimal) -> tuple[Decimal, Decimal]:
+    """(axis top, tick step) for an axis from 0: the step 1, 2 or 5 times a power of ten,
+    about five steps, the top a whole number of steps at or above the maximum."""
+    if maximum <= 0:
+        return Decimal(1), Decimal("0.2")
+    rough = Decimal(maximum) / 5
+    power = Decimal(10) ** rough.adjusted()
+    step = next(f * power for f in (Decimal(1), Decimal(2), Decimal(5), Decimal(10))
+                if f * power >= rough)
+    steps = (Decimal(maximum) / step).to_integral_value(rounding=ROUND_CEILING)
+    return steps * step, step

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.exports.templates import describe_in_use, office_dir
 from wulong_desk.logs import log_dir
 from wulong_desk.paths import user_data_dir
 from wulong_desk.services.drafts import drafts_dir
@@ -53,8 +54,19 @@ class DataDialog(QDialog):
         standard_text.setWordWrap(True)
         standard_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(standard_box).addWidget(standard_text)
+        template_box = QGroupBox("协议与公示的文字模板")
+        template_text = QLabel("\n".join(describe_in_use()))
+        template_text.setObjectName("templateText")
+        template_text.setWordWrap(True)
+        template_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        template_layout = QVBoxLayout(template_box)
+        template_layout.addWidget(template_text)
+        template_button = QPushButton("打开本单位模板文件夹")
+        template_button.clicked.connect(lambda _c=False: self._open(office_dir()))
+        template_layout.addWidget(template_button)
         hint = QLabel("更正版标准文件（.toml）放入“补充的标准文件”文件夹后重新启动即可使用；"
-                      "项目按征收决定公告日选用当时有效的标准。")
+                      "项目按征收决定公告日选用当时有效的标准。把系统默认模板复制到本单位模板文件夹"
+                      "（文件名不变）后修改，即按本单位的文字出具协议和公示。")
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
@@ -62,6 +74,7 @@ class DataDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(places)
         layout.addWidget(standard_box)
+        layout.addWidget(template_box)
         layout.addWidget(hint)
         layout.addWidget(buttons)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from wulong_desk.errors import UserError
@@ -13,7 +15,7 @@ from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
     from wulong_desk.services.exports import ExportResult
-    from wulong_desk.ui.export_dialog import ExportRequest
+    from wulong_desk.ui.export_dialog import ExportDialog, ExportRequest
     from wulong_desk.ui.main_window import MainWindow
     from wulong_desk.ui.pdf_preview import PdfPreview
 
@@ -26,8 +28,18 @@ class ExportActions:
         self.window = window
         self.job: Job | None = None
         self.previews: list[PdfPreview] = []
+        self.last_dialog: ExportDialog | None = None
+        # the case list's right-click menu: documents for the selected cases in one go
+        table = window.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for text, kind in (("为所选案卷出具补偿协议…", "agreement"),
+                           ("为所选案卷出具预签协议…", "presign"),
+                           ("为所选案卷出具结算单…", "settlement")):
+            action = QAction(text, table)
+            action.triggered.connect(lambda _c=False, k=kind: self.export_dialog(kind=k))
+            table.addAction(action)
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, *_checked: object, kind: str | None = None) -> None:
         from wulong_desk.ui.export_dialog import ExportDialog
 
         window = self.window
@@ -35,6 +47,9 @@ class ExportActions:
             return
         dialog = ExportDialog(window.project_name(), window.model.total_count,
                               window.selected_case_ids(), window)
+        if kind is not None:
+            dialog.kind_combo.setCurrentIndex(max(0, dialog.kind_combo.findData(kind)))
+        self.last_dialog = dialog
         if dialog.exec():
             self.start(dialog.request())
 
@@ -62,7 +77,8 @@ class ExportActions:
             def work(progress):
                 return export_ledger(store, project_id, request.target,
                                      public=request.kind == PUBLIC, operator=operator,
-                                     case_ids=request.case_ids, progress=progress)
+                                     case_ids=request.case_ids, progress=progress,
+                                     notice_period=request.notice_period)
         else:
             def work(progress):
                 return export_documents(store, project_id, request.target, kind=request.kind,

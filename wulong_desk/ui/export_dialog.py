@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -28,10 +33,11 @@ from wulong_desk.ui.settings import settings
 LEDGER, PUBLIC = "ledger", "public"
 # (key, label, is a spreadsheet)
 KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
-         (PUBLIC, "公示版台账（姓名、身份证号已遮盖）", True),
+         (PUBLIC, "分户补偿情况公示（只列公布事项，姓名遮盖）", True),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
+NOTICE_DAYS = 10  # a suggested 公示期 end (办法: at least 7 working days for 公示 elsewhere)
 FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", BY_METHOD: "补偿协议",
               "presign": "预签协议", "settlement": "结算单"}
 
@@ -41,6 +47,7 @@ class ExportRequest:
     kind: str
     case_ids: list[int] | None   # None: the whole project
     target: Path
+    notice_period: tuple[date, date] | None = None  # the public notice's 公示期 (None: blank)
 
     @property
     def spreadsheet(self) -> bool:
@@ -81,6 +88,27 @@ class ExportDialog(QDialog):
         form.addRow("导出内容：", self.kind_combo)
         form.addRow("范围：", scope)
         form.addRow("保存到：", target_row)
+        self.period_check = QCheckBox("填入公示期（不勾选则留空，打印后手填）")
+        self.period_check.setObjectName("noticePeriodCheck")
+        self.period_from, self.period_to = QDateEdit(), QDateEdit()
+        self.period_from.setObjectName("noticeFrom")
+        self.period_to.setObjectName("noticeTo")
+        for edit, days in ((self.period_from, 0), (self.period_to, NOTICE_DAYS)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy年M月d日")
+            edit.setDate(QDate.currentDate().addDays(days))
+            edit.setEnabled(False)
+            self.period_check.toggled.connect(edit.setEnabled)
+        period = QHBoxLayout()
+        period.addWidget(self.period_check)
+        period.addWidget(self.period_from)
+        period.addWidget(QLabel("至"))
+        period.addWidget(self.period_to)
+        self.period_row = QWidget()
+        self.period_row.setLayout(period)
+        period.setContentsMargins(0, 0, 0, 0)
+        form.addRow("公示期：", self.period_row)
+        self.period_label = form.labelForField(self.period_row)
         buttons = ok_cancel(self, "导出")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -103,6 +131,10 @@ class ExportDialog(QDialog):
 
     def _suggest(self, *args: object) -> None:
         """A sensible name in the last folder used: project, what, date."""
+        public = self.kind() == PUBLIC
+        self.period_row.setVisible(public)
+        if self.period_label is not None:
+            self.period_label.setVisible(public)
         stem = f"{_safe(self.project_name)}-{FILE_STEMS[self.kind()]}-{date.today():%Y%m%d}"
         current = self.target_edit.text().strip()
         folder = Path(current).parent if current else self.folder()
@@ -126,9 +158,19 @@ class ExportDialog(QDialog):
         if self.is_spreadsheet() and target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
         case_ids = list(self.selected) if self.selected_radio.isChecked() else None
-        return ExportRequest(self.kind(), case_ids, target)
+        period = None
+        if self.kind() == PUBLIC and self.period_check.isChecked():
+            period = (self.period_from.date().toPython(), self.period_to.date().toPython())
+        return ExportRequest(self.kind(), case_ids, target, period)
 
     def accept(self) -> None:
+        period = self.request().notice_period
+        if period is not None and period[1] < period[0]:
+            QMessageBox.warning(self, "公示期", "公示期的结束日早于开始日")
+            return
+        self._accept()
+
+    def _accept(self) -> None:
         if self.target_edit.text().strip():
             settings().setValue("export_folder", str(self.request().target.parent))
             super().accept()

@@ -1,12 +1,16 @@
-"""Housekeeping from the main window: who the operator is, backup now, restore from a backup,
-where the data lives and which standard applies, and drafts left by a crash."""
+"""Housekeeping from the main window: who the operator is, backup now (or to a folder the user
+chooses), restore from a backup, importing a survey sheet, projects made elsewhere shown when
+the window is used again, where the data lives and which standard applies, and drafts left by
+a crash."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log
@@ -22,9 +26,25 @@ if TYPE_CHECKING:
 # is painted before SQLAlchemy has loaded.)
 
 
+class _OnActivate(QObject):
+    """Calls `then` each time the window becomes the active window again."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]):
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            self.then()
+        return False
+
+
 class Housekeeping:
     def __init__(self, window: MainWindow):
         self.window = window
+        # back to the window after the command line was used: it lives as long as the window
+        self._activation = _OnActivate(window, self.refresh_projects_if_changed)
 
     # ---- operator
     def change_operator(self) -> None:
@@ -53,6 +73,88 @@ class Housekeeping:
         job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
         job.start()
         return job
+
+    def backup_to_folder(self, folder: Path | None = None) -> Job | None:
+        """A copy of the database in a folder the user chooses (a USB stick, a shared drive)."""
+        from datetime import datetime
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from wulong_desk.store.backups import backup
+
+        path = self.window.store.path
+        if path is None:
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(
+                self.window, "选择备份到的文件夹（如U盘）",
+                settings().value("backup_folder", str(Path.home()), str))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        settings().setValue("backup_folder", str(folder))
+        target = folder / f"{path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        job = Job(self.window, "备份", "正在备份数据库…",
+                  lambda progress: backup(path, out=target))
+        job.succeeded.connect(lambda made: (
+            log().info("备份到所选文件夹完成"),
+            QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")))
+        job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
+        job.start()
+        return job
+
+    # ---- survey sheet (read and checked on a worker thread; all rows or none are imported)
+    def import_survey_dialog(self, path: Path | None = None) -> Job | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from wulong_desk.services.survey import import_survey
+
+        project_id = self.window.project_id()
+        if project_id is None:
+            QMessageBox.information(self.window, "导入调查登记表", "请先新建或选择一个项目")
+            return None
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self.window, "导入调查登记表", settings().value("export_folder", "", str),
+                "Excel 工作簿 (*.xlsx)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        store = self.window.store
+        job = Job(self.window, "导入调查登记表", "正在检查并导入调查登记表…",
+                  lambda progress: import_survey(store, project_id, path), cancellable=False)
+
+        def done(created: list[str]) -> None:
+            self.window.reload_projects(select=project_id)
+            QMessageBox.information(self.window, "导入完成",
+                                    f"已导入 {len(created)} 户：{'、'.join(created[:20])}"
+                                    + ("…" if len(created) > 20 else ""))
+
+        job.succeeded.connect(done)
+        job.failed.connect(lambda message: QMessageBox.warning(
+            self.window, "没有导入",
+            f"{message}\n\n调查登记表要全部无误才会导入，一户也没有写入。"))
+        job.start()
+        return job
+
+    # ---- projects made elsewhere (the command line) appear when the window is used again
+    def refresh_projects_if_changed(self) -> bool:
+        window = self.window
+        if window.store is None:  # still opening: the first look needs no SQLAlchemy
+            return False
+        from wulong_desk.services.projects import list_projects
+
+        try:
+            projects = list_projects(window.store)
+        except UserError:
+            return False
+        seen = [(window.project_combo.itemData(i), window.project_combo.itemText(i))
+                for i in range(window.project_combo.count())]
+        now = [(p["id"], f"{p['name']}（{p['households']}户）") for p in projects]
+        if seen == now:
+            return False
+        window.reload_projects(select=window.project_id())
+        return True
 
     def restore_dialog(self) -> None:
         from wulong_desk.ui.restore_dialog import RestoreDialog

@@ -28,11 +28,13 @@ from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import Option, Standard
 from wulong_desk.services import projects as project_service
 from wulong_desk.services.cases import get_project
+from wulong_desk.services.field_names import describe
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import Button, ok_cancel
 
 TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
-               ("implementer", "实施单位"), ("appraiser", "评估机构"))
+               ("implementer", "实施单位"), ("appraiser", "评估机构"),
+               ("agreement_prefix", "协议编号前缀"), ("agreement_year", "协议编号年份"))
 DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False))
 UNBOUNDED = 1_000_000
 
@@ -58,6 +60,10 @@ class ProjectDialog(QDialog):
             edit = QLineEdit()
             edit.setObjectName(f"{key}Edit")
             self.texts[key] = edit
+            if key == "agreement_prefix":
+                edit.setPlaceholderText("不填则为 武隆征补，编号如 武隆征补〔2023〕第0012号")
+            elif key == "agreement_year":
+                edit.setPlaceholderText("不填则为征收决定公告的年份")
             form.addRow(label, edit)
         self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
         for key, label, _required in DATE_FIELDS:
@@ -136,7 +142,7 @@ class ProjectDialog(QDialog):
         with self.store.read() as session:
             data = project_service.project_to_dict(get_project(session, self.project_id or 0))
         for key, edit in self.texts.items():
-            edit.setText(data.get(key) or "")
+            edit.setText(str(data.get(key) or ""))
         for key, (check, edit) in self.dates.items():
             check.setChecked(bool(data.get(key)))
             if data.get(key):
@@ -176,7 +182,8 @@ class ProjectDialog(QDialog):
                 project_service.update_project(self.store, self.project_id, self.form())
                 self.saved_id = self.project_id
         except InputError as exc:
-            QMessageBox.warning(self, "不能保存", "\n".join(str(p) for p in exc.problems))
+            QMessageBox.warning(self, "不能保存",
+                                "\n".join(describe(p.path, p.message) for p in exc.problems))
             return
         except UserError as exc:
             QMessageBox.warning(self, "不能保存", str(exc))

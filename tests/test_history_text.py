@@ -1,0 +1,43 @@
+"""修改记录 in a clerk's words: Beijing time, field labels, values in words and amounts."""
+
+from __future__ import annotations
+
+import re
+
+from store_helpers import project_with_case, walk_to
+
+from wulong_desk.services import cases
+from wulong_desk.services.history_text import describe
+from wulong_desk.store import open_memory
+
+
+def test_an_update_reads_in_words():
+    row = describe("2023-06-30 06:05:12", "王科员", "update", "case", "status", "surveyed",
+                   "signed", None)
+    assert row.at == "2023-06-30 14:05:12"           # UTC + 8 hours
+    assert row.action == "修改" and row.what == "案卷「状态」"
+    assert row.change == "调查登记 → 已签约"
+    row = describe("2023-12-31 20:00:00", "王", "update", "case", "turnover_house", "false",
+                   "true", None)
+    assert row.at == "2024-01-01 04:00:00" and row.change == "否 → 是"
+    row = describe("2023-06-30 00:00:00", "王", "update", "part", "unit_price", "4000",
+                   "12500.5", None)
+    assert row.what == "房屋「评估单价」" and row.change == "4,000.00 元 → 12,500.50 元"
+    row = describe("2023-06-30 00:00:00", "王", "update", "case", "signed_on", None,
+                   "2023-06-30", None)
+    assert row.change == "（空） → 2023-06-30"
+
+
+def test_a_whole_case_history_shows_no_codes_or_json():
+    store = open_memory("王科员")
+    _project_id, case_id = project_with_case(store)
+    walk_to(store, case_id, "reviewed")
+    rows = [describe(e.at, e.operator, e.action, e.entity, e.field, e.old, e.new, e.reason)
+            for e in cases.history(store, case_id)]
+    store.close()
+    text = "\n".join(f"{r.at} {r.action} {r.what} {r.change}" for r in rows)
+    assert "已审核" in text and "新建" in text and "评估单价" in text
+    for leftover in ("true", "false", "None", "{", "status", "surveyed", "reviewed", "case."):
+        assert leftover not in text, leftover
+    # no English words left at all (dates, numbers, case numbers and 身份证 X are fine)
+    assert not re.search(r"[A-Za-z]{2,}", text.replace("渝不动产权第A-001号", "")), text

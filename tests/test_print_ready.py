@@ -1,0 +1,99 @@
+"""The ledger and the public notice print right first time: each workbook is converted to PDF by
+LibreOffice (as a clerk printing it would get it), then the pages are counted and measured —
+the ledger on one A3 landscape page width, the 明细 and 参数 sheets on A4, every column on
+every page (nothing cut at the right edge), every 产权证号 and 坐落 printed whole."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.paths import resources_dir
+from wulong_desk.services.demo import create_demo
+from wulong_desk.services.records import load_records
+from wulong_desk.store import open_store
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
+                                is None, reason="LibreOffice or poppler-utils not installed")
+A3_LANDSCAPE = (1190.55, 841.89)
+A4_LANDSCAPE = (841.89, 595.30)
+A4_PORTRAIT = (595.30, 841.89)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("print")
+    store = open_store(folder / "d.sqlite", "制表员")
+    project_id = create_demo(store)
+    with store.read() as session:
+        records = load_records(session, project_id)
+    store.close()
+    ledger, notice = folder / "台账.xlsx", folder / "公示.xlsx"
+    write_ledger(records, ledger, public=False, operator="制表员")
+    write_ledger(records, notice, public=True, operator="制表员")
+    # the bundled CJK font, so LibreOffice draws (and pdftotext reads) the Chinese text
+    conf = folder / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>{resources_dir() / "fonts"}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>""")
+    env = {"FONTCONFIG_FILE": str(conf), "HOME": str(folder), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                    str(ledger), str(notice)], check=True, capture_output=True, timeout=300,
+                   env=env)
+    return records, folder / "台账.pdf", folder / "公示.pdf", ledger
+
+
+def pages(pdf: Path) -> list[tuple[tuple[float, float], str]]:
+    info = subprocess.run(["pdfinfo", "-l", "999", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = []
+    for line in info.splitlines():
+        if line.startswith("Page") and "size:" in line:
+            parts = line.split("size:")[1].split()
+            sizes.append((round(float(parts[0]), 1), round(float(parts[2]), 1)))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return list(zip(sizes, text.split("\f"), strict=False))
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def close(size: tuple[float, float], paper: tuple[float, float]) -> bool:
+    return abs(size[0] - paper[0]) < 2 and abs(size[1] - paper[1]) < 2
+
+
+def test_ledger_prints_on_one_a3_page_width_with_every_column(printed):
+    records, pdf, _notice, ledger = printed
+    printed_pages = pages(pdf)
+    detail_rows = 13 * len(records.entries)
+    a3 = [p for p in printed_pages if close(p[0], A3_LANDSCAPE)]
+    detail = [p for p in printed_pages if close(p[0], A4_LANDSCAPE)]
+    params = [p for p in printed_pages if close(p[0], A4_PORTRAIT)]
+    assert len(a3) == 1                                   # 35 households: one A3 sheet
+    assert 1 <= len(params) <= 1 and 3 <= len(detail) <= detail_rows // 25
+    assert len(printed_pages) == len(a3) + len(detail) + len(params)
+    header = [c.value for c in load_workbook(ledger).worksheets[0][4]]
+    text = squeeze(a3[0][1])
+    # the first and the last column on the page: no column cut off at the right
+    assert squeeze(header[0]) in text and squeeze(header[-1]) in text
+    assert "维修资金" in text and "第1页，共" in text
+    for entry in records.entries:                         # 产权证号 and 坐落 printed whole
+        assert squeeze(entry.title_no) in text and squeeze(entry.address) in text
+    for _size, page in detail:                            # titles repeated, nothing cut
+        assert "案卷编号" in page and "说明" in page and "依据" in page
+
+
+def test_notice_prints_on_one_a3_page_with_every_column(printed):
+    records, _pdf, notice, _ledger = printed
+    printed_pages = [p for p in pages(notice) if p[1].strip()]
+    assert len(printed_pages) == 1 and close(printed_pages[0][0], A3_LANDSCAPE)
+    text = squeeze(printed_pages[0][1])
+    assert "序号" in text and "签约情况" in text and "（盖章）" in text and "公示期" in text
+    assert f"{len(records.entries)}户" in text

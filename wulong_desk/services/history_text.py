@@ -1,0 +1,127 @@
+"""A case's 修改记录 in a clerk's words: Beijing time, field names as the screens call them, and
+old → new values in words and amounts (状态 调查登记 → 已签约, 周转用房 否 → 是), never the
+stored codes, `true`/`None` or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from wulong_desk.services.field_names import COLUMNS
+from wulong_desk.statuses import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, USE_LABELS
+
+BEIJING = timedelta(hours=8)  # the audit trail is kept in UTC; China has no summer time
+EMPTY = "（空）"
+ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "unlock": "解锁更正",
+           "relock": "重新锁定", "status": "改变阶段", "recompute": "重算", "correct": "更正",
+           "void": "作废", "remove": "删除案卷"}
+# actions whose entry holds one field's old and new value
+OLD_NEW = ("update", "status", "recompute", "correct", "void")
+ENTITIES = {"case": "案卷", "person": "被征收人", "part": "房屋", "equipment": "设施设备",
+            "exchange_house": "调换房屋", "project": "项目", "result": "计算结果"}
+FIELDS: dict[str, dict[str, str]] = {
+    "case": {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
+             "method": "补偿方式", "min_housing_eligible": "最低住房保障",
+             "signed_on": "签约日期", "moved_on_time": "按期搬迁",
+             "land_area": "土地使用权面积", "land_unit_price": "土地单价",
+             "transition_months": "过渡期限（月）", "turnover_house": "周转用房",
+             "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
+             "remarks": "备注", "agreement_seq": "协议编号序号", "project_id": "所属项目",
+             "uuid": "识别码", "moved_on": "搬迁日期", "void_reason": "作废理由",
+             "unlocked_reason": "解锁理由", "payment_term": "付款期限", "bank_account": "收款账户"},
+    "person": {**COLUMNS["owners"], "position": "顺序"},
+    "part": {**COLUMNS["case.parts"], "position": "顺序"},
+    "equipment": {**COLUMNS["case.equipment"], "position": "顺序"},
+    "exchange_house": {**COLUMNS["case.exchange.houses"], "position": "顺序"},
+    # a correction or 重算 names each changed line by its code and each total by its key
+    "result": {"total": "合计", "exchange_price": "产权调换房屋价款", "net_payable": "应付差价"},
+}
+WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_LABELS,
+         "use": USE_LABELS}
+MONEY_FIELDS = {"money", "land_unit_price", "unit_price", "decoration_value", "gas_cost",
+                "net_value", "assessed_value"}
+HIDDEN = {"id", "case_id", "project_id", "uuid", "position"}  # not worth a clerk's attention
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: str             # Beijing time, 2023-06-30 14:05:12
+    operator: str
+    action: str         # 新建 / 修改 / …
+    what: str           # 案卷「状态」, 房屋「评估单价」
+    change: str         # 调查登记 → 已签约
+    reason: str
+
+
+def beijing(at_utc: str) -> str:
+    try:
+        moment = datetime.fromisoformat(at_utc)
+    except ValueError:
+        return at_utc
+    return (moment + BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def label(entity: str, field: str) -> str:
+    if entity == "result" and field not in FIELDS["result"]:
+        return _line_label(field)
+    return FIELDS.get(entity, {}).get(field, "其他")
+
+
+def _line_label(code: str) -> str:
+    from wulong_desk.rules import default_standards
+
+    for standard in default_standards():
+        if code in standard.lines:
+            return standard.lines[code].label
+    return "其他"
+
+
+def value_text(field: str, value: str | None) -> str:
+    """One stored value (as the audit trail keeps it) in words."""
+    if value is None or value == "":
+        return EMPTY
+    if value in ("true", "false"):
+        return "是" if value == "true" else "否"
+    if field in WORDS:
+        return WORDS[field].get(value, value)
+    if field in MONEY_FIELDS:
+        try:
+            return f"{Decimal(value):,.2f} 元"
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _record_text(entity: str, text: str | None) -> str:
+    """A whole created or deleted row (kept as JSON) as 字段：值；字段：值."""
+    if not text:
+        return ""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(values, dict):
+        return str(values)
+    parts = [f"{label(entity, key)}：{value_text(key, None if v is None else str(v))}"
+             for key, v in values.items() if key not in HIDDEN and v not in (None, "")]
+    return "；".join(parts)
+
+
+def describe(at: str, operator: str, action: str, entity: str, field: str, old: str | None,
+             new: str | None, reason: str | None) -> HistoryRow:
+    what = ENTITIES.get(entity, "记录")
+    if action in OLD_NEW and field and field != "*":
+        what += f"「{label(entity, field)}」"
+        shown = "money" if entity == "result" else field
+        change = f"{value_text(shown, old)} → {value_text(shown, new)}"
+    elif action == "remove":
+        change = "全部内容已留存在修改记录中，可以恢复"
+    elif action in ("create", "delete"):
+        change = _record_text(entity, new if action == "create" else old)
+    else:
+        shown = new if new is not None else old
+        change = value_text(field, shown) if shown is not None else ""
+    return HistoryRow(beijing(at), operator, ACTIONS.get(action, action), what, change,
+                      reason or "")
