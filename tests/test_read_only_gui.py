@@ -27,5 +27,6 @@ def test_the_window_says_the_database_was_opened_read_only(qtbot, tmp_path, no_b
         assert any(said.startswith("只读打开") and "不能保存" in said
                    for said in no_blocking_boxes)
     finally:
+        window.close()  # stops its queries before the store they read goes away
         store.close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o400

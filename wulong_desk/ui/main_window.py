@@ -516,6 +516,9 @@ class MainWindow(QMainWindow):
         if not self.close_editors() or not self.exports.can_close():
             event.ignore()
             return
+        # no query may start, or still run, on a store about to close
+        self._filter_timer.stop()
+        QThreadPool.globalInstance().waitForDone()
         if self.owns_store and self.store is not None:
             self.store.close()
         else:
