@@ -109,7 +109,7 @@ def test_detail_sheet_explains_every_line(demo):
     _, _, records, internal, _ = demo
     rows = list(load_workbook(internal)["明细"].iter_rows(values_only=True))
     assert rows[0][:4] == ("案卷编号", "代码", "项目", "计算式（含所用数据）")
-    assert len(rows) - 1 == 13 * len(records.entries)
+    assert len(rows) - 1 == 14 * len(records.entries)
     assert all(row[5] for row in rows[1:])  # every line cites its source
 
 
