@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError
 from wulong_desk.rules.breakdown import Breakdown
 from wulong_desk.services.calculation import RECOMPUTE_LOADS, breakdown_for
@@ -66,9 +67,11 @@ def _new_figures(breakdown: Breakdown) -> dict[str, int]:
 
 
 def recalc_project(store: Store, project_id: int, *, dry_run: bool,
-                   progress: Callable[[int, int], None] | None = None) -> list[RecalcRow]:
+                   progress: Callable[[int, int], bool | None] | None = None
+                   ) -> list[RecalcRow]:
     """One row per case of the project, in case-number order. Without `dry_run` the unsigned
-    cases are recomputed and written in one transaction."""
+    cases are recomputed and written in one transaction. `progress(done, total)` answering
+    False cancels (Cancelled; nothing is written)."""
     rows: list[RecalcRow] = []
     manager = store.read() if dry_run else store.transaction()
     with manager as session:
@@ -92,6 +95,6 @@ def recalc_project(store: Store, project_id: int, *, dry_run: bool,
                 rows.append(RecalcRow(
                     case.case_no, case.status, old_total,
                     None if new is None else _yuan(new["total"]), new != old, False, revision))
-            if progress is not None:
-                progress(index + 1, len(cases))
+            if progress is not None and progress(index + 1, len(cases)) is False:
+                raise Cancelled()
     return rows

@@ -1,0 +1,140 @@
+"""The readings in the app: the project dialog shows each with its two choices, the article and
+the money it moves; a change is audited (who, when, old → new) and recomputes only unsigned
+cases, even in a project with signed ones; the GUI's 按新规则重算 shows the dry run first.
+
+Expected figures are the spec's example 4 and its alternatives worked by hand
+(tests/test_examples.py: L1 at 5% = 0.05 × 360000 × 8 = 144000.00; at 5‰ 14400.00)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import example
+from PySide6.QtWidgets import QLabel
+from store_helpers import walk_to
+
+from wulong_desk.services import cases, examples, projects
+from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.store import open_memory, open_store
+from wulong_desk.store.models import AuditEntry, Case, CaseResult, Project
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+FIXTURE = Path(__file__).parent / "fixtures" / "contract1.sqlite"
+
+
+def example_4_project(store, **extra) -> int:
+    form = examples.project_form(example(4), 4, **extra)
+    return projects.create_project(store, form)
+
+
+def l1(store, case_id: int) -> str:
+    with store.read() as session:
+        line = next(line for line in stored_breakdown(session.get(Case, case_id))["lines"]
+                    if line["code"] == "L1_INTERRUPT")
+        return line["amount"], line["formula"]
+
+
+def test_example_4_is_stored_with_its_figures_and_readings():
+    store = open_memory("甲")
+    project_id = example_4_project(store)
+    saved = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
+    with store.read() as session:
+        record = stored_breakdown(session.get(Case, saved.case_id))
+        assert record["totals"]["total"] == "908900.00"
+        assert record["settlement"]["net_payable"] == "181720.00"
+        parts = session.get(Case, saved.case_id).parts
+        assert [p.registration for p in parts] == [
+            "registered", "registered", "recognized", "temporary", "illegal"]
+        assert [h.use for h in session.get(Case, saved.case_id).exchange_houses] == [
+            "residential", "commercial"]
+        assert session.get(CaseResult, saved.case_id).contract_revision == 2
+    assert "项目选定的读法" in l1(store, saved.case_id)[1]
+    store.close()
+
+
+def test_a_reading_change_is_audited_and_recomputes_only_unsigned_cases():
+    store = open_memory("王经办")
+    project_id = example_4_project(store)
+    unsigned = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
+    in_period = examples.case_form(example(4), "E4-2")
+    in_period["case"]["signed_on"] = "2023-09-15"   # signed within the period, not a presign
+    signed = cases.save_case(store, project_id, in_period)
+    walk_to(store, signed.case_id, "signed")
+    assert l1(store, unsigned.case_id)[0] == l1(store, signed.case_id)[0] == "14400.00"
+    with store.read() as session:
+        form = projects.project_to_dict(session.get(Case, unsigned.case_id).project)
+    form["exchange_interruption_rate"] = "0.05"      # back to the printed 5%
+    projects.update_project(store, project_id, form)  # allowed though a case is signed
+    amount, formula = l1(store, unsigned.case_id)
+    assert amount == "144000.00" and "5%" in formula and "项目选定的读法" in formula
+    assert l1(store, signed.case_id)[0] == "14400.00"    # the signed record is kept
+    with store.read() as session:
+        change = session.query(AuditEntry).filter(
+            AuditEntry.entity == "project", AuditEntry.field == "exchange_interruption_rate"
+        ).one()
+        assert (change.old, change.new, change.operator) == ("0.005", "0.05", "王经办")
+        assert change.at is not None
+        warnings = stored_breakdown(session.get(Case, unsigned.case_id))["warnings"]
+        assert any(w.startswith("L1_INTERRUPT") and "5%" in w for w in warnings)
+    store.close()
+
+
+def test_an_unknown_reading_is_refused_by_name():
+    store = open_memory("甲")
+    with pytest.raises(Exception, match="project.ontime_reward_mixed"):
+        example_4_project(store, ontime_reward_mixed="sometimes")
+    store.close()
+
+
+def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot, tmp_path):
+    from wulong_desk.ui.project_dialog import ProjectDialog
+
+    store = open_store(tmp_path / "r.sqlite", "甲")
+    project_id = example_4_project(store)
+    dialog = ProjectDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    assert set(dialog.readings) == {"exchange_interruption_rate", "early_days_from",
+                                    "second_move_requires_on_time", "ontime_reward_mixed"}
+    combo = dialog.readings["exchange_interruption_rate"]
+    assert combo.count() == 2 and "5‰" in combo.currentText()   # example 4 chose 5‰
+    assert "标准第1项" in combo.toolTip()
+    label = dialog.findChild(QLabel, "reading_exchange_interruption_rate_explain")
+    assert "金额影响" in label.text()
+    combo.setCurrentIndex(0)                    # the printed 5% (the default)
+    dialog.dates["signing_start"][0].setChecked(True)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with store.read() as session:
+        project = session.get(Project, project_id)
+        assert str(project.exchange_interruption_rate) == "0.05"
+    store.close()
+
+
+def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
+    from wulong_desk.ui.main_window import MainWindow
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURE, path)
+    store = open_store(path, "界面测试")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    job = window.recalc()
+    qtbot.waitUntil(lambda: getattr(window, "recalc_dialog", None) is not None, timeout=20000)
+    assert job.outcome == "succeeded"
+    dialog = window.recalc_dialog
+    assert dialog.table.rowCount() == 36
+    with store.read() as session:     # the dry run wrote nothing
+        assert {r.contract_revision for r in session.query(CaseResult)} == {1}
+    dialog.accept()
+    qtbot.waitUntil(lambda: getattr(window, "recalc_job", None) is not None
+                    and window.recalc_job.outcome is not None, timeout=20000)
+    assert window.recalc_job.outcome == "succeeded"
+    with store.read() as session:
+        revisions = {c.case_no: c.result.contract_revision for c in session.query(Case)}
+        statuses = {c.case_no: c.status for c in session.query(Case)}
+    assert all(revisions[no] == (1 if statuses[no] == "signed" else 2) for no in revisions)
+    window.close()
+    store.close()
