@@ -15,6 +15,7 @@ from helpers import example
 from PySide6.QtWidgets import QLabel
 from store_helpers import walk_to
 
+from wulong_desk.rules import InputError
 from wulong_desk.services import cases, examples, projects
 from wulong_desk.services.calculation import stored_breakdown
 from wulong_desk.store import open_memory, open_store
@@ -84,7 +85,7 @@ def test_a_reading_change_is_audited_and_recomputes_only_unsigned_cases():
 
 def test_an_unknown_reading_is_refused_by_name():
     store = open_memory("甲")
-    with pytest.raises(Exception, match="project.ontime_reward_mixed"):
+    with pytest.raises(InputError, match=r"project\.ontime_reward_mixed"):
         example_4_project(store, ontime_reward_mixed="sometimes")
     store.close()
 
