@@ -139,3 +139,55 @@ def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
     assert all(revisions[no] == (1 if statuses[no] == "signed" else 2) for no in revisions)
     window.close()
     store.close()
+
+
+def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_path):
+    """Example 4 (5‰ chosen) and the same case under the printed 5%: the agreement names the
+    reading and lists the buildings without a title; the settlement sheet warns only under
+    5%; the ledger has the V_UNREG column (28500.00, the spec's figure) and its 参数 sheet
+    names every reading."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.ledger import build_ledger
+    from wulong_desk.services.records import load_case, load_records
+
+    def text_of(data: bytes) -> str:
+        return "".join("".join(page.extract_text() for page in
+                               PdfReader(io.BytesIO(data)).pages).split())
+
+    store = open_memory("甲")
+    permille = example_4_project(store)
+    printed = example_4_project(store, name="示例项目4（按5%）",
+                                exchange_interruption_rate="0.05")
+    ids = {}
+    for project_id in (permille, printed):
+        ids[project_id] = cases.save_case(store, project_id,
+                                          examples.case_form(example(4), "E4-1")).case_id
+    with store.read() as session:
+        project, entry = load_case(session, ids[permille])
+        agreement = text_of(build_pdf("exchange", project, entry))
+        sheet = text_of(build_pdf("settlement", project, entry))
+        _, entry_5 = load_case(session, ids[printed])
+        sheet_5 = text_of(build_pdf("settlement", load_case(session, ids[printed])[0], entry_5))
+        records = load_records(session, permille)
+    assert "按每月5‰（标准第1项；办法第四十二条）" in agreement
+    assert "认定合法建筑（住宅）12.00m²" in agreement and "认定违法建筑（生产用房）20.00m²" in agreement
+    assert "不予补偿" in agreement and "商业" in agreement      # the commercial exchange house
+    assert "提示" not in sheet
+    assert "提示：" in sheet_5 and "5%" in sheet_5
+    book = load_workbook(io.BytesIO(build_ledger(records, public=False, operator="甲")))
+    ws = book.worksheets[0]
+    header = [c.value for c in next(ws.iter_rows(min_row=4, max_row=4))]
+    row = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
+    assert str(row[header.index("未经登记建筑补偿")]) == "28500"
+    assert "认定合法建筑" in row[header.index("未经登记建筑（办法第十八条）")]
+    params = {r[0]: r[1] for r in book["参数"].iter_rows(values_only=True) if r and r[0]}
+    assert "按每月5‰" in params["读法 产权调换停产停业损失的月比例"]
+    assert len([k for k in params if str(k).startswith("读法 ")]) == 4
+    assert params["计算规则版本"] == "第2版 1户"
+    assert "GB/T 17986" in params["公摊系数的读法"]
+    store.close()

@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from wulong_desk.errors import UserError
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, numbered_canvas, styles
-from wulong_desk.exports.records import CaseEntry
+from wulong_desk.exports.records import CaseEntry, unregistered_text
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.store.models import STATUSES
@@ -123,6 +123,7 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
                        ("V_MIN", "最低住房保障补足至45平方米（办法第三十七条）")):
         if Decimal(lines[code]["amount"]):
             out.append(_p(f"{text}：{lines[code]['formula']}", st["base"]))
+    out.extend(_unregistered_clause(st, entry, lines))
     out.append(_p("第二条  补偿方式", st["heading"]))
     out.append(_p(f"乙方选择{METHOD_LABELS[entry.method]}。", st["base"]))
     out.append(_p("第三条  补偿金额", st["heading"]))
@@ -136,23 +137,26 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
     out.append(_table(rows, [70 * mm, 35 * mm, 65 * mm], right=(1,)))
     out.append(_p(f"补偿合计人民币 {_money(total)} 元（大写：{rmb_capitals(total)}）。",
                   st["base"]))
+    out.extend(_readings_clause(st, project, record))
     article = 4
     settlement = record["settlement"]
     if entry.method == "exchange":
         out.append(_p(f"第{_cn(article)}条  产权调换房屋与差价", st["heading"]))
         article += 1
         house_rows: list[list[Any]] = [
-            ["位置", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
+            ["位置", "用途", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
         for index, house in enumerate(record.get("houses", [])):
-            location = (entry.exchange_houses[index]["location"]
-                        if index < len(entry.exchange_houses) else "")
-            house_rows.append([_p(location or "—", st["cell"]), house["area"],
+            known = (entry.exchange_houses[index] if index < len(entry.exchange_houses)
+                     else {})
+            use = known.get("use") or "residential"
+            house_rows.append([_p(known.get("location") or "—", st["cell"]),
+                               _p(USE_LABELS.get(use, use), st["cell"]), house["area"],
                                house["payable_area"], _money(house["unit_price"]),
                                _money(house["price"])])
-        out.append(_table(house_rows, [55 * mm, 27 * mm, 27 * mm, 28 * mm, 33 * mm],
-                          right=(1, 2, 3, 4)))
-        out.append(_p("调换房屋公摊系数超过15%的部分不计入应付面积，由甲方承担"
-                      "（办法第三十六条）。", st["small"]))
+        out.append(_table(house_rows, [45 * mm, 16 * mm, 24 * mm, 24 * mm, 28 * mm, 33 * mm],
+                          right=(2, 3, 4, 5)))
+        out.append(_p("住宅调换房屋公摊系数超过15%的部分不计入应付面积，由甲方承担"
+                      "（办法第三十六条第二款）；非住宅调换房屋按建筑面积计价。", st["small"]))
         net = Decimal(settlement["net_payable"])
         payer = ("甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价")
         out.append(_p(f"调换房屋价款合计 {_money(settlement['exchange_price'])} 元；"
@@ -160,9 +164,11 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
                       f"（大写：{rmb_capitals(net)}）。", st["base"]))
         transition = entry.transition_months
         if entry.turnover_house:
-            way = "由甲方提供周转用房过渡"
+            way = "由甲方提供临时周转房过渡"
         else:
             way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
+        if entry.turnover_premises:
+            way += "；经营用房由甲方提供临时经营场所，不计停产停业损失"
         months = transition if transition is not None else "—"
         out.append(_p(f"过渡方式：{way}；过渡期限：{months}个月，自乙方搬迁交房之日起计算。",
                       st["base"]))
@@ -204,6 +210,37 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
     return out
 
 
+def _unregistered_clause(st: dict[str, Any], entry: CaseEntry,
+                         lines: dict[str, dict[str, Any]]) -> list[Any]:
+    """The buildings without a title (办法第十八条): which were recognized or kept as temporary
+    (paid in 未经登记建筑补偿) and which were found unlawful (unpaid)."""
+    if not entry.unregistered:
+        return []
+    line = lines.get("V_UNREG")
+    paid = f"，补偿 {_money(line['amount'])} 元" if line and Decimal(line["amount"]) else ""
+    return [_p(f"未经登记建筑（办法第十八条，以区政府组织认定的结果为准）："
+               f"{unregistered_text(entry, USE_LABELS)}。其中认定合法建筑和未超过批准期限的"
+               f"临时建筑计入“未经登记建筑补偿”{paid}；认定违法的建筑不予补偿，"
+               "也不计入补偿面积和奖励面积。", st["base"])]
+
+
+def _readings_clause(st: dict[str, Any], project: dict[str, Any],
+                     record: dict[str, Any]) -> list[Any]:
+    """The readings the figures used (the project's choices for sentences the gazette leaves
+    open), named so the household can see them."""
+    from wulong_desk.rules import default_standards
+
+    standard = default_standards().get(record.get("standard", ""))
+    if standard is None or not standard.readings:
+        return []
+    chosen = "；".join(f"{reading.label}：{reading.label_for(project.get(key))}（{reading.cite}）"
+                       for key, reading in standard.readings.items()
+                       if project.get(key) is not None)
+    if not chosen:
+        return []
+    return [_p(f"上述金额按本项目选定的读法计算：{chosen}。", st["small"])]
+
+
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,
                      owners: list[dict[str, str]]) -> list[Any]:
     record = entry.record
@@ -223,6 +260,11 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
                        ("reward", "奖励补助小计"), ("total", "补偿合计")):
         rows.append([_p(label, st["cell"]), "", _money(record["totals"][key]), ""])
     out.append(_table(rows, [36 * mm, 74 * mm, 26 * mm, 34 * mm], right=(2,)))
+    for warning in record.get("warnings", []):
+        code, _, text = warning.partition(": ")
+        if code == "L1_INTERRUPT":   # the printed 5% monthly rate: said on the sheet too
+            out.append(_p(f"提示：{text}", st["base"]))
+    out.extend(_unregistered_clause(st, entry, {line["code"]: line for line in record["lines"]}))
     settlement = record["settlement"]
     if entry.method == "exchange":
         out.append(Spacer(1, 4))

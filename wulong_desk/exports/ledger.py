@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
-from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.records import CaseEntry, ProjectRecords, unregistered_text
 from wulong_desk.fileio import write_atomically
 from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -31,7 +31,7 @@ from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import is_void
 from wulong_desk.tempfiles import private_temp_files
 
-GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
+GROUPS = (("价值补偿", 5), ("损失补偿", 4), ("奖励补助", 5))
 MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
@@ -61,7 +61,7 @@ def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
             ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
     if not public:
         tail += [("signature", "被征收人签字")]
-    tail += [("remarks", "备注")]
+    tail += [("unregistered", "未经登记建筑（办法第十八条）"), ("remarks", "备注")]
     return head + lines + tail
 
 
@@ -88,6 +88,9 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
         "exchange_price": Decimal(record["settlement"]["exchange_price"]),
         "net_payable": Decimal(record["settlement"]["net_payable"]),
         "signed_on": entry.signed_on or "", "signature": "", "remarks": entry.remarks,
+        "unregistered": unregistered_text(entry, USE_LABELS),
+        # a record computed under contract revision 1 has no V_UNREG: it had none to pay
+        **dict.fromkeys(LINE_CODES, Decimal("0.00")),
     }
     for line in record["lines"]:
         values[line["code"]] = Decimal(line["amount"])
@@ -136,8 +139,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     # listed on its own sheet instead
     entries = [entry for entry in records.entries if not is_void(entry.status)]
     voided = [entry for entry in records.entries if is_void(entry.status)]
-    labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
-        else dict.fromkeys(LINE_CODES, "")
+    labels = _line_labels(entries)
     columns = _columns(public, labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
@@ -250,6 +252,20 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     return buffer.getvalue()
 
 
+def _line_labels(entries: list[CaseEntry]) -> dict[str, str]:
+    """Each line's label as the records name it (a line a revision-1 record lacks: as the
+    standard file names it)."""
+    from wulong_desk.rules import default_standards
+
+    labels = dict.fromkeys(LINE_CODES, "")
+    for standard in default_standards():
+        for code, spec in standard.lines.items():
+            labels[code] = labels[code] or spec.label
+    for entry in entries[:1]:
+        labels.update({line["code"]: line["label"] for line in entry.record["lines"]})
+    return labels
+
+
 def _standard_id(entries: list[CaseEntry]) -> str:
     ids = sorted({entry.record["standard"] for entry in entries})
     return "、".join(ids) if ids else "—"
@@ -264,9 +280,13 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
                ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额", "依据", "说明")])
     for entry in entries:
         for line in entry.record["lines"]:
-            # plain values: 13 rows a case, and the formula text already ends in "= amount"
+            # plain values: a row a line, and the formula text already ends in "= amount"
             append_literal(ws, [entry.case_no, line["code"], line["label"], line["formula"],
                                 Decimal(line["amount"]), line["citation"], line["note"]])
+        for warning in entry.record.get("warnings", []):
+            code, _, text = warning.partition(": ")
+            if code in LINE_CODES:  # a figure's warning (e.g. the printed 5% monthly rate)
+                append_literal(ws, [entry.case_no, code, "提示", text, None, None, None])
 
 
 VOID_SHEET = "作废案卷"
@@ -309,8 +329,24 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
             append_literal(ws, [STANDARD_LABEL, standard_id])
     for key in ("zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
                 "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate",
-                "signing_deadline"):
+                "signing_start", "signing_deadline"):
         append_literal(ws, [f"项目选项 {key}", str(project.get(key))])
+    readings = {}
+    for standard_id in standard_ids:
+        standard = default_standards().get(standard_id)
+        if standard is not None:
+            readings.update(standard.readings)
+            if "shared_ratio" in standard.notes:
+                append_literal(ws, ["公摊系数的读法", standard.notes["shared_ratio"]])
+    for key, reading in readings.items():
+        value = project.get(key)
+        shown = reading.label_for(value) if value is not None else "—"
+        append_literal(ws, [f"读法 {reading.label}",
+                            f"{shown}（项目选定的读法；{reading.cite}）"])
+    revisions = sorted({e.contract_revision for e in records.entries})
+    append_literal(ws, ["计算规则版本", "；".join(
+        f"第{r}版 {sum(e.contract_revision == r for e in records.entries)}户"
+        for r in revisions) or "—"])
     append_literal(ws, ["户数", sum(not is_void(e.status) for e in records.entries)])
     append_literal(ws, ["导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S")])
     append_literal(ws, ["导出人", operator])

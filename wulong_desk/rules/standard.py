@@ -82,16 +82,27 @@ class Reading:
     def choices(self) -> tuple[ReadingValue, ReadingValue]:
         return (self.default, self.alternative)
 
-    def label_for(self, value: ReadingValue) -> str:
+    def _same(self, value: Any, choice: ReadingValue) -> bool:
+        """`value` (as read, or as the store's JSON writes it: "0.05") is `choice`."""
+        if self.kind == "decimal":
+            if isinstance(value, bool):
+                return False
+            try:
+                return Decimal(str(value)) == choice
+            except ArithmeticError:
+                return False
+        return value == choice and type(value) is type(choice)
+
+    def label_for(self, value: Any) -> str:
         """The choice's words (an unknown value is shown as it is)."""
-        if value == self.default and type(value) is type(self.default):
+        if self._same(value, self.default):
             return self.default_label
-        if value == self.alternative and type(value) is type(self.alternative):
+        if self._same(value, self.alternative):
             return self.alternative_label
         return str(value)
 
-    def is_default(self, value: ReadingValue) -> bool:
-        return value == self.default and type(value) is type(self.default)
+    def is_default(self, value: Any) -> bool:
+        return self._same(value, self.default)
 
 
 class _Keep(dict):
