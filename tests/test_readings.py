@@ -175,7 +175,8 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
         sheet_5 = text_of(build_pdf("settlement", load_case(session, ids[printed])[0], entry_5))
         records = load_records(session, permille)
     assert "按每月5‰（标准第1项；办法第四十二条）" in agreement
-    assert "认定合法建筑（住宅）12.00m²" in agreement and "认定违法建筑（生产用房）20.00m²" in agreement
+    assert "认定合法建筑（住宅）12.00m²" in agreement
+    assert "认定违法建筑（生产用房）20.00m²" in agreement
     assert "不予补偿" in agreement and "商业" in agreement      # the commercial exchange house
     assert "提示" not in sheet
     assert "提示：" in sheet_5 and "5%" in sheet_5
