@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import example
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from store_helpers import walk_to
 
@@ -191,4 +192,45 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
     assert len([k for k in params if str(k).startswith("读法 ")]) == 4
     assert params["计算规则版本"] == "第2版 1户"
     assert "GB/T 17986" in params["公摊系数的读法"]
+    store.close()
+
+
+def test_the_case_editor_shows_buildings_without_a_title_and_both_turnover_flags(qtbot,
+                                                                                  tmp_path):
+    """Example 4 in the editor: each part's 登记状态, V_UNREG 28,500.00 with the unpaid
+    unlawful 20.00 m² beside it, the exchange houses' use; ticking 临时经营场所 stops L1 only
+    (the spec: no L1 with turnover_premises; R9 stays 19,600.00)."""
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store = open_store(tmp_path / "e.sqlite", "甲")
+    project_id = example_4_project(store)
+    saved = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
+    editor = CaseEditor(store, project_id, saved.case_id)
+    qtbot.addWidget(editor)
+    table = editor.ui.partsTable
+    column = [c.key for c in editor.parts.columns].index("registration")
+    assert [table.item(r, column).text() for r in range(5)] == [
+        "证载", "证载", "认定合法", "临时建筑", "认定违法"]
+    houses = editor.ui.housesTable
+    use = [c.key for c in editor.houses.columns].index("use")
+    assert [houses.item(r, use).text() for r in range(2)] == ["住宅", "商业/办公"]
+
+    def shown(code: str) -> tuple[str, str]:
+        lines = editor.panel.table
+        for row in range(lines.rowCount()):
+            if lines.item(row, 0).data(Qt.ItemDataRole.UserRole) == code:
+                return lines.item(row, 1).text(), lines.item(row, 2).text()
+        raise KeyError(code)
+
+    amount, formula = shown("V_UNREG")
+    assert amount == "28,500.00" and "20.00 m² 不予补偿" in formula
+    assert shown("L1_INTERRUPT")[0] == "14,400.00"
+    editor.premisesCheck.setChecked(True)
+    editor.refresh()
+    assert shown("L1_INTERRUPT")[0] == "0.00"
+    assert shown("R9_TEMP")[0] == "19,600.00"
+    assert editor.save()
+    with store.read() as session:
+        assert session.get(Case, saved.case_id).turnover_premises is True
+    editor.close()
     store.close()

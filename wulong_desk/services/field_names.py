@@ -15,11 +15,12 @@ COLUMNS: dict[str, dict[str, str]] = {
                    "unit_price": "评估单价", "decoration_value": "装修评估值",
                    "water_accounts": "水表户", "power_accounts": "电表户",
                    "gas_accounts": "气表户", "gas_cost": "燃气开户费",
-                   "business_eligible": "停产停业", "manufacturing": "生产制造"},
+                   "business_eligible": "停产停业", "manufacturing": "生产制造",
+                   "registration": "登记状态", "temporary_amount": "临时建筑核定金额"},
     "case.equipment": {"name": "名称", "reusable": "可搬迁", "net_value": "折旧后净值",
                        "rate": "补助比例", "assessed_value": "评估价值"},
-    "case.exchange.houses": {"location": "位置", "area": "建筑面积", "inner_area": "套内面积",
-                             "unit_price": "单价"},
+    "case.exchange.houses": {"location": "位置", "use": "用途", "area": "建筑面积",
+                             "inner_area": "套内面积", "unit_price": "单价"},
 }
 SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
           "moved_on": "搬迁日期",
@@ -29,7 +30,8 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "case.land_unit_price": "土地单价", "case.exchange": "产权调换",
           "case.exchange.houses": "调换房屋",
           "case.exchange.transition_months": "过渡期限（月）",
-          "case.exchange.turnover_house": "周转用房",
+          "case.exchange.turnover_house": "临时周转房",
+          "case.exchange.turnover_premises": "临时经营场所",
           "case.exchange.interruption_months": "停产停业期限（月）",
           "case.exchange.overdue_months": "过渡逾期（月）"}
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"

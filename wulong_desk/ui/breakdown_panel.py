@@ -1,8 +1,9 @@
-"""The explained breakdown beside the case editor: thirteen lines with formula and citation,
+"""The explained breakdown beside the case editor: fourteen lines with formula and citation,
 the totals, the exchange settlement, warnings and what is still missing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -34,7 +35,7 @@ class BreakdownPanel(QWidget):
         self.status.setObjectName("breakdownStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        self.table = QTableWidget(13, len(LINE_HEADERS))
+        self.table = QTableWidget(14, len(LINE_HEADERS))
         self.table.setObjectName("linesTable")
         self.table.setHorizontalHeaderLabels(LINE_HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -97,9 +98,13 @@ class BreakdownPanel(QWidget):
             label.setData(Qt.ItemDataRole.UserRole, line["code"])
             amount = QTableWidgetItem(money_text(line["amount"]))
             amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            formula = QTableWidgetItem(line["note"] or line["formula"])
+            # a zero line shows why; a paid line its formula (V_UNREG with the unpaid
+            # unlawful areas after it)
+            shown = (line["formula"] + f"；{line['note']}" if Decimal(line["amount"])
+                     and line["note"] else line["note"] or line["formula"])
+            formula = QTableWidgetItem(shown)
             formula.setToolTip(line["formula"] + (f"\n{line['note']}" if line["note"] else ""))
-            if line["note"]:
+            if line["note"] and not Decimal(line["amount"]):
                 formula.setForeground(Qt.GlobalColor.gray)
             cite = QTableWidgetItem(line["citation"])
             for column, item in enumerate((label, amount, formula, cite)):

@@ -64,6 +64,9 @@ OWNER_COLUMNS = [
     OWNER("address"),
 ]
 USE_CHOICES = (("residential", "住宅"), ("commercial", "商业/办公"), ("production", "生产用房"))
+# 登记状态 (办法第十八条): a title's own building first (the default of a new row)
+REGISTRATION_CHOICES = (("registered", "证载"), ("recognized", "认定合法"),
+                        ("temporary", "临时建筑"), ("illegal", "认定违法"))
 PART_COLUMNS = [
     PART("use", "choice", USE_CHOICES),
     PART("area", "number", tip="平方米，最多两位小数"),
@@ -75,7 +78,12 @@ PART_COLUMNS = [
     PART("gas_accounts", "number"),
     PART("gas_cost", "number", tip="非住宅按现行开户标准（标准第3项）"),
     PART("business_eligible", "bool", tip="有营业执照和完税凭证（办法第四十二条）"),
-    PART("manufacturing", "bool"),
+    PART("manufacturing", "bool", tip="只对非住宅部分上浮（办法第四十二条第三款）"),
+    PART("registration", "choice", REGISTRATION_CHOICES,
+         tip="未经登记的建筑按区政府组织认定的结果填写（办法第十八条）：认定合法的填评估单价；"
+             "临时建筑只填面积和核定金额；认定违法的只填面积，不予补偿"),
+    PART("temporary_amount", "number",
+         tip="临时建筑：征收部门结合剩余期限核定的补偿金额，元（办法第十八条）"),
 ]
 EQUIPMENT_COLUMNS = [
     EQUIPMENT("name"),
@@ -89,6 +97,8 @@ HOUSE_COLUMNS = [
     HOUSE("area", "number"),
     HOUSE("inner_area", "number", tip="不填按建筑面积"),
     HOUSE("unit_price", "number"),
+    HOUSE("use", "choice", USE_CHOICES,
+          tip="住宅调换房屋的公摊超出部分由征收部门承担；商业、生产用房按建筑面积计价"),
 ]
 COUNT_KEYS = ("water_accounts", "power_accounts", "gas_accounts")
 AUTOSAVE_MS = 2000   # a crash loses at most the last two seconds of typing
@@ -172,6 +182,7 @@ class CaseEditor(QDialog):
             if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
         self._add_moved_date()
+        self._add_premises_check()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
         self.ui.signedDate.setDate(QDate.currentDate())
@@ -214,6 +225,18 @@ class CaseEditor(QDialog):
         self.ui.basicForm.insertRow(7, "搬迁日期", row)
         self.typed_signed = TypedDate(self.ui.signedDate)
         self.typed_moved = TypedDate(self.movedDate)
+
+    def _add_premises_check(self) -> None:
+        """临时经营场所 (revision 2): the business's temporary premises, apart from the
+        household's 临时周转房 — one stops the business-interruption pay, the other the
+        temporary-housing pay."""
+        self.ui.turnoverCheckLabel.setText("临时周转房")
+        self.ui.turnoverCheck.setText("征收部门提供临时周转房（不计临时安置补助）")
+        self.premisesCheck = QCheckBox("征收部门提供临时经营场所（不计停产停业损失）",
+                                       self.ui.exchangeGroup)
+        self.premisesCheck.setObjectName("premisesCheck")
+        self.ui.exchangeForm.insertRow(2, "临时经营场所", self.premisesCheck)
+        self.premisesCheck.toggled.connect(self._changed)
 
     def _wire(self) -> None:
         ui = self.ui
@@ -281,7 +304,7 @@ class CaseEditor(QDialog):
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
                    ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
                    ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
-                   self.movedCheck, self.movedDate]
+                   self.movedCheck, self.movedDate, self.premisesCheck]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -309,6 +332,7 @@ class CaseEditor(QDialog):
         ui.minHousingCheck.setChecked(bool(case.get("min_housing_eligible")))
         exchange = case.get("exchange") or {}
         ui.turnoverCheck.setChecked(bool(exchange.get("turnover_house")))
+        self.premisesCheck.setChecked(bool(exchange.get("turnover_premises")))
         ui.transitionSpin.setValue(int(exchange.get("transition_months") or 0))
         ui.interruptionSpin.setValue(int(exchange.get("interruption_months") or 0))
         ui.overdueSpin.setValue(int(exchange.get("overdue_months") or 0))
@@ -355,6 +379,7 @@ class CaseEditor(QDialog):
                 "houses": [{k: v for k, v in h.items() if k != "location"} for h in houses],
                 "transition_months": ui.transitionSpin.value(),
                 "turnover_house": ui.turnoverCheck.isChecked(),
+                "turnover_premises": self.premisesCheck.isChecked(),
                 "interruption_months": ui.interruptionSpin.value(),
                 "overdue_months": ui.overdueSpin.value(),
             }
@@ -446,7 +471,8 @@ class CaseEditor(QDialog):
                   "case.signed_on": ui.signedDate, "title_no": ui.titleNoEdit,
                   "moved_on": self.movedDate,
                   "case.exchange.transition_months": ui.transitionSpin,
-                  "case.exchange.turnover_house": ui.turnoverCheck}
+                  "case.exchange.turnover_house": ui.turnoverCheck,
+                  "case.exchange.turnover_premises": self.premisesCheck}
         for widget in single.values():
             widget.setStyleSheet("")
             widget.setToolTip("")
@@ -474,6 +500,7 @@ class CaseEditor(QDialog):
                        ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
                        ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
             widget.setEnabled(editable)
+        self.premisesCheck.setEnabled(editable)
         if editable:
             ui.signedDate.setEnabled(ui.signedCheck.isChecked())
         for grid in (self.parts, self.equipment, self.houses):
