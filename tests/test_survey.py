@@ -153,7 +153,7 @@ def test_an_unknown_registration_is_named_and_an_older_template_still_reads(tmp_
     project_id = projects.create_project(store, project_form(1))
     bad = [["U-002", "李六", None, None, "渝权010", None, "货币补偿", "住宅", 78.5, 68, 5200]
            + [None] * 9 + ["违章", None]]
-    with pytest.raises(SurveyError, match="U2（登记状态）：应为 证载、认定合法、临时建筑、认定违法"):
+    with pytest.raises(SurveyError, match="U2（登记状态）：应为 证载、认定合法、临时建筑"):
         import_survey(store, project_id, sheet(tmp_path, bad))
     path = sheet(tmp_path, GOOD[:1], name="old.xlsx")
     wb = load_workbook(path)
