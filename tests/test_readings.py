@@ -8,6 +8,7 @@ Expected figures are the spec's example 4 and its alternatives worked by hand
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,32 @@ def test_the_case_editor_shows_buildings_without_a_title_and_both_turnover_flags
         assert session.get(Case, saved.case_id).turnover_premises is True
     editor.close()
     store.close()
+
+
+def test_a_package_carries_registration_turnover_premises_house_use_and_readings(tmp_path):
+    """Example 4 through a case package: the other machine stores the same figures (the
+    spec's 908,900.00), the same registrations, house uses and readings."""
+    from wulong_desk.services.packages import export_cases, import_cases
+
+    office = open_store(tmp_path / "office.sqlite", "甲")
+    project_id = example_4_project(office)
+    form = examples.case_form(example(4), "E4-1")
+    form["case"]["exchange"]["turnover_premises"] = True    # L1 0: 908900.00 − 14400.00
+    cases.save_case(office, project_id, form)
+    out = tmp_path / "pkg.json"
+    export_cases(office, project_id, out)
+    laptop = open_store(tmp_path / "laptop.sqlite", "乙")
+    report = import_cases(laptop, out)
+    with laptop.read() as session:
+        case = session.query(Case).one()
+        assert stored_breakdown(case)["totals"]["total"] == "894500.00"
+        assert case.turnover_premises is True and case.turnover_house is False
+        assert [p.registration for p in case.parts][2:] == ["recognized", "temporary",
+                                                            "illegal"]
+        assert case.parts[3].temporary_amount == Decimal("4500")
+        assert [h.use for h in case.exchange_houses] == ["residential", "commercial"]
+        project = session.get(Project, report.project_id)
+        assert project.exchange_interruption_rate == Decimal("0.005")
+        assert str(project.signing_start) == "2023-09-10"
+    office.close()
+    laptop.close()
