@@ -264,3 +264,27 @@ def test_a_package_carries_registration_turnover_premises_house_use_and_readings
         assert str(project.signing_start) == "2023-09-10"
     office.close()
     laptop.close()
+
+
+def test_the_demo_project_has_every_kind_revision_2_added():
+    from wulong_desk.services.demo import create_demo
+
+    store = open_memory("甲")
+    project_id = create_demo(store)
+    with store.read() as session:
+        demo = session.query(Case).filter(Case.project_id == project_id).all()
+        registrations = {p.registration for c in demo for p in c.parts}
+        assert registrations == {"registered", "recognized", "temporary", "illegal"}
+        assert any(c.method == "exchange" and c.turnover_premises
+                   and {p.use for p in c.parts} >= {"residential", "commercial"} for c in demo)
+        assert any(c.status == "presigned" for c in demo)
+        assert any(c.method == "exchange" and c.overdue_months for c in demo)
+        assert any(h.use == "commercial" for c in demo for h in c.exchange_houses)
+        computed = [c for c in demo if c.result is not None and c.result.ok]
+        assert len(computed) == len(demo) - 1          # FR-0036 waits for its assessment
+        unreg = [stored_breakdown(c) for c in computed
+                 if any(p.registration != "registered" for p in c.parts)]
+        amounts = sorted(next(line["amount"] for line in r["lines"] if line["code"] == "V_UNREG")
+                         for r in unreg)
+        assert amounts == ["0.00", "24000.00", "4500.00"]   # illegal; 12 × 2000; temporary
+    store.close()
