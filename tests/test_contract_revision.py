@@ -159,3 +159,33 @@ def test_recalc_writes_unsigned_cases_under_revision_2_with_a_full_audit(old_db)
     # a second run finds nothing more to change
     again = recalc_json(old_db)
     assert not any(row["changed"] for row in again)
+
+
+def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, old_db):
+    """FR-0011 (an exchange signed, not moved on time) was paid two moves under revision 1;
+    revision 2 would pay one. Its editor shows the signed record, not a recomputation."""
+    from PySide6.QtCore import Qt
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    conn = sqlite3.connect(old_db)
+    case_id, project_id, status = conn.execute(
+        "SELECT id, project_id, status FROM cases WHERE case_no = 'FR-0011'").fetchone()
+    stored_move = conn.execute(
+        "SELECT r8_move FROM case_results WHERE case_id = ?", (case_id,)).fetchone()[0]
+    conn.close()
+    assert status == "signed"
+    store = open_store(old_db, "测试")
+    with store.read() as session:
+        case = session.get(Case, case_id)
+        fresh = reference(json.loads(json.dumps(calc_request(case.project, case))))
+    assert Decimal(fresh["lines"]["R8_MOVE"]) * 2 == Decimal(stored_move) / 100
+    editor = CaseEditor(store, project_id, case_id)
+    qtbot.addWidget(editor)
+    table = editor.panel.table
+    shown = {table.item(r, 0).data(Qt.ItemDataRole.UserRole): table.item(r, 1).text()
+             for r in range(table.rowCount()) if table.item(r, 0) is not None}
+    assert shown["R8_MOVE"].replace(",", "") == f"{Decimal(stored_move) / 100:.2f}"
+    assert "第1版" in editor.panel.status.text()
+    editor.close()
+    store.close()

@@ -93,6 +93,8 @@ class BreakdownPanel(QWidget):
                 label.setText("—")
             return
         self.status.setText(f"按标准 {result['standard']} 计算（保存后记入案卷）")
+        # a stored revision-1 record has thirteen lines (no V_UNREG)
+        self.table.setRowCount(len(result["lines"]))
         for row, line in enumerate(result["lines"]):
             label = QTableWidgetItem(line["label"])
             label.setData(Qt.ItemDataRole.UserRole, line["code"])

@@ -30,13 +30,14 @@ from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
 from wulong_desk.services import cases as case_service
+from wulong_desk.services.calculation import stored_breakdown
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
 from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
 from wulong_desk.services.lifecycle import needs_reason
-from wulong_desk.services.preview import preview
+from wulong_desk.services.preview import Preview, preview
 from wulong_desk.statuses import STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
@@ -198,6 +199,8 @@ class CaseEditor(QDialog):
         self._wrote_draft = False
         self._loaded: dict[str, Any] = {}
         self._locked = False
+        self._stored: dict[str, Any] | None = None
+        self._stored_revision: int | None = None
         self.last_preview = None
         self._wire()
         with store.read() as session:
@@ -283,12 +286,17 @@ class CaseEditor(QDialog):
                                     "case": {"method": "money", "parts": [], "equipment": []},
                                     "exchange_locations": []}
             locked = False
+            self._stored = None
         else:
             with self.store.read() as session:
                 case = case_service.get_case(session, self.case_id)
                 form = case_to_form(case)
                 locked = case.locked
                 unlocked = bool(case.unlocked_reason)
+                # a locked case shows its stored record (the signed figures, under the contract
+                # revision they were computed with), never a recomputation
+                self._stored = stored_breakdown(case)
+                self._stored_revision = case.result.contract_revision if case.result else None
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
         self._locked = locked
         self._fill(form)
@@ -440,11 +448,17 @@ class CaseEditor(QDialog):
         self._timer.stop()
         form = self.form()
         result = preview(self.project_contract, form)
+        if self._locked and self._stored is not None:
+            result = Preview(self._stored, [])
         problems = result.problems  # ID check digits included: the form checker tests them
         self.last_preview = result
         self.show_problems(problems)
         self.panel.show_result(result.result, [self.describe(p) for p in problems],
                                exchange=form["case"]["method"] == EXCHANGE)
+        if self._locked and self._stored is not None:
+            self.panel.status.setText(
+                f"已锁定：显示保存的计算记录（按计算规则第{self._stored_revision or 1}版、"
+                f"标准 {self._stored['standard']} 计算），不随规则更新而改变")
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(
             self.dirty() or self.case_id is None)
 
