@@ -24,7 +24,7 @@ def board(qtbot, tmp_path):
     part["inner_area"] = "50.00"
     del part["unit_price"]
     cases.save_case(store, project_id, unassessed)
-    cases.set_status(store, signed.case_id, "signed")
+    cases.set_status(store, signed.case_id, "signed", reason="测试：直接记为已签约")
     widget = Dashboard(store)
     qtbot.addWidget(widget)
     widget.set_project(project_id)
@@ -41,7 +41,8 @@ def test_progress_counts_and_the_total(board):
     assert "签约面积 78.50 / 217.00 平方米（36.18%）" in text
     assert "补偿合计 1,047,668.00 元" in text
     assert {status: label.text() for status, label in board.status_labels.items()} == {
-        "surveyed": "2", "assessed": "0", "reviewed": "0", "signed": "1", "moved": "0"}
+        "surveyed": "2", "assessed": "0", "reviewed": "0", "presigned": "0", "signed": "1",
+        "moved": "0", "void": "0"}
 
 
 def test_each_line_is_the_sum_over_the_computed_households(board):
@@ -51,7 +52,7 @@ def test_each_line_is_the_sum_over_the_computed_households(board):
     # R5_GUIDE 74,984.00, R6_EARLY 9,000.00, R7_ONTIME 10,000.00, R8_MOVE 2,000.00; twice
     assert shown == {
         "V_AREA": "816,400.00", "V_SHARED": "0.00", "V_MIN": "0.00", "V_LAND": "0.00",
-        "L1_INTERRUPT": "0.00", "L2_DECOR": "30,000.00", "L3_FACILITY": "9,300.00",
+        "V_UNREG": "0.00", "L1_INTERRUPT": "0.00", "L2_DECOR": "30,000.00", "L3_FACILITY": "9,300.00",
         "L4_EQUIP": "0.00", "R5_GUIDE": "149,968.00", "R6_EARLY": "18,000.00",
         "R7_ONTIME": "20,000.00", "R8_MOVE": "4,000.00", "R9_TEMP": "0.00",
         "合计": "1,047,668.00"}
