@@ -189,3 +189,33 @@ def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, 
     assert "第1版" in editor.panel.status.text()
     editor.close()
     store.close()
+
+
+def test_documents_of_revision_1_records_still_read_and_verify(old_db, tmp_path):
+    """A ledger of revision-1 records (no V_UNREG in them) exports with V_UNREG 0, verifies
+    against the database, and a signed agreement says which revision its figures are."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.exports import export_ledger
+    from wulong_desk.services.records import load_case
+    from wulong_desk.services.verify import verify_ledger
+
+    store = open_store(old_db, "测试")
+    out = tmp_path / "台账.xlsx"
+    export_ledger(store, 1, out, public=False, operator="测试")
+    with store.read() as session:
+        assert verify_ledger(session, out).matches
+        signed = session.query(Case).filter(Case.case_no == "FR-0011").one()
+        project, entry = load_case(session, signed.id)
+    ws = load_workbook(out).worksheets[0]
+    header = [c.value for c in next(ws.iter_rows(min_row=4, max_row=4))]
+    column = header.index("未经登记建筑补偿")
+    assert {row[column] for row in ws.iter_rows(min_row=5, max_row=39, values_only=True)} == {0}
+    text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(
+        build_pdf("exchange", project, entry))).pages).split())
+    assert "按计算规则第1版计算并保存的记录" in text
+    store.close()

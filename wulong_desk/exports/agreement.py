@@ -137,7 +137,7 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
     out.append(_table(rows, [70 * mm, 35 * mm, 65 * mm], right=(1,)))
     out.append(_p(f"补偿合计人民币 {_money(total)} 元（大写：{rmb_capitals(total)}）。",
                   st["base"]))
-    out.extend(_readings_clause(st, project, record))
+    out.extend(_readings_clause(st, project, entry))
     article = 4
     settlement = record["settlement"]
     if entry.method == "exchange":
@@ -225,11 +225,16 @@ def _unregistered_clause(st: dict[str, Any], entry: CaseEntry,
 
 
 def _readings_clause(st: dict[str, Any], project: dict[str, Any],
-                     record: dict[str, Any]) -> list[Any]:
+                     entry: CaseEntry) -> list[Any]:
     """The readings the figures used (the project's choices for sentences the gazette leaves
-    open), named so the household can see them."""
+    open), named so the household can see them. A record computed under calc contract
+    revision 1 had no readings: it says so instead."""
     from wulong_desk.rules import default_standards
 
+    record = entry.record
+    if entry.contract_revision < 2:
+        return [_p(f"上述金额为按计算规则第{entry.contract_revision}版计算并保存的记录。",
+                   st["small"])]
     standard = default_standards().get(record.get("standard", ""))
     if standard is None or not standard.readings:
         return []
