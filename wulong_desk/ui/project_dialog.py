@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -97,7 +98,13 @@ class ProjectDialog(QDialog):
         self.readings: dict[str, QComboBox] = {}
         for key, reading in self.standard.readings.items():
             readings_form.addWidget(self._reading_widget(key, reading))
-        layout.addWidget(readings_box)
+        readings_form.addStretch()
+        scroll = QScrollArea()   # the explanations are long: they scroll, never overlap
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(readings_box)
+        scroll.setMinimumHeight(260)
+        layout.addWidget(scroll, 1)
         buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
         layout.addWidget(buttons)
         self.saved_id: int | None = None
@@ -136,6 +143,7 @@ class ProjectDialog(QDialog):
         title.setToolTip(combo.toolTip())
         explain = QLabel(f"{reading.sentence}\n金额影响：{reading.money}")
         explain.setWordWrap(True)
+        explain.setMinimumWidth(520)
         explain.setObjectName(f"reading_{key}_explain")
         rows.addWidget(title)
         rows.addWidget(combo)
