@@ -13,7 +13,9 @@ anchor. Revision 2 of the spec changes, by design, only:
   the reading, the printed 5% carries a warning;
 - manufacturing on a residential part no longer raises L1, gas_cost on a residential part is an
   input error;
-- a new warning when the 45 m² floor (V_MIN > 0) is given to a title with non-residential parts.
+- a new warning when the 45 m² floor (V_MIN > 0) is given to a title with non-residential parts;
+- R7 of a title with both residential and non-residential parts names the reading that pays
+  both (`ontime_reward_mixed`, default `both`): same amount, the formula and inputs say so.
 
 So every money request (the frozen set has no residential manufacturing or residential gas_cost
 among them — checked below) must give the frozen output byte for byte once V_UNREG is put in its
@@ -40,6 +42,7 @@ V_UNREG = {"code": "V_UNREG", "label": "未经登记建筑补偿", "amount": "0.
            "citation": "办法第十八条", "note": "无未经登记建筑"}
 FLOOR_WARNING = ("V_MIN: 本户另有非住宅部分，是否属于“被征收房屋为住宅”由征收部门确认"
                  "（办法第三十七条）")
+BOTH = "住宅与非住宅分别计奖，项目选定的读法"   # the default reading's words (standard file)
 UNTOUCHED = ("V_AREA", "V_SHARED", "V_MIN", "V_LAND", "L2_DECOR", "L3_FACILITY", "L4_EQUIP",
              "R5_GUIDE", "R6_EARLY", "R7_ONTIME")
 
@@ -57,8 +60,16 @@ def revision_2(output_text: str, req: dict) -> str:
     codes = [line["code"] for line in output["lines"]]
     output["lines"].insert(codes.index("V_LAND") + 1, V_UNREG)
     floor = next(line for line in output["lines"] if line["code"] == "V_MIN")["amount"]
-    if floor != "0.00" and any(p["use"] != "residential" for p in req["case"]["parts"]):
+    uses = {p["use"] == "residential" for p in req["case"]["parts"]}
+    if floor != "0.00" and False in uses:
         output["warnings"].append(FLOOR_WARNING)
+    ontime = next(line for line in output["lines"] if line["code"] == "R7_ONTIME")
+    if uses == {True, False} and ontime["amount"] != "0.00":
+        head, _, tail = ontime["formula"].rpartition(" = ")
+        ontime["formula"] = f"{head}（{BOTH}） = {tail}"
+        if "inputs" in output:
+            output["inputs"][[line["code"] for line in output["lines"]].index("R7_ONTIME")
+                             - 1] = [{}, {"reading": BOTH}]
     return json.dumps(output, ensure_ascii=False)
 
 

@@ -388,7 +388,11 @@ def r7_ontime(h: Household, spec: LineSpec) -> Line:
         terms.append((spec.t("term_residential"), {}))
         total += p["ontime_res"]
     if h.nonresidential:
-        terms.append((spec.t("term_nonresidential"), {}))
+        if h.residential:   # a title with both: the reading that pays both is named
+            terms.append((spec.t("term_nonresidential_both"),
+                          {"reading": h.reading("ontime_reward_mixed")}))
+        else:
+            terms.append((spec.t("term_nonresidential"), {}))
         total += p["ontime_nonres"]
     return make_line(spec, total, terms, "not_moved")
 
