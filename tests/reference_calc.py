@@ -1,7 +1,9 @@
 """An independent, deliberately plain reading of the spec, used only to cross-check the engine.
 
-Written straight from ../shared/spec/wulong-2023-rules.md with the spec's figures as literals
-(on purpose: it must not share the engine's standard file or code). Takes the raw request dict.
+Written straight from ../shared/spec/wulong-2023-rules.md (revision 2: fourteen lines, buildings
+without a title, the two turnover flags, R9 over transition + overdue months, exchange houses'
+use, the readings) with the spec's figures as literals (on purpose: it must not share the
+engine's standard file or code). Takes the raw request dict.
 """
 
 from __future__ import annotations
@@ -25,13 +27,25 @@ def reference(req: dict) -> dict:
     parts = cs["parts"]
     method = cs["method"]
     exch = cs.get("exchange") if method == "exchange" else None
-    R = [p for p in parts if p["use"] == "residential"]
-    N = [p for p in parts if p["use"] != "residential"]
+
+    def reg(p):
+        return p.get("registration") or "registered"
+
+    registered = [p for p in parts if reg(p) == "registered"]
+    recognized = [p for p in parts if reg(p) == "recognized"]
+    temporary = [p for p in parts if reg(p) == "temporary"]
+    paid = registered + recognized            # L1, L2, L3 look at these
+    R = [p for p in registered if p["use"] == "residential"]
+    N = [p for p in registered if p["use"] != "residential"]
     extra = dd(pj.get("residential_extra_area"))
     nrate = dd(pj.get("nonresidential_guide_rate"), "0.05")
     uplift = dd(pj.get("manufacturing_uplift"))
     eqrate = dd(pj.get("equipment_rate"), "0.15")
     fund = dd(pj.get("maintenance_fund_rate"))
+    monthly = dd(pj.get("exchange_interruption_rate"), "0.05")      # reading, default printed 5%
+    from_period = (pj.get("early_days_from") or "period") == "period"
+    second_needs_on_time = pj.get("second_move_requires_on_time", True)
+    larger = pj.get("ontime_reward_mixed") == "larger"
 
     comp = []
     for p in R:
@@ -40,36 +54,40 @@ def reference(req: dict) -> dict:
         comp.append(r(i * D("1.15")) if k <= D("0.15") else a)
     AR = sum((dd(p["area"]) for p in R), D(0))
     AN = sum((dd(p["area"]) for p in N), D(0))
+    AU = sum((dd(p["area"]) for p in recognized), D(0))
     AcompR = sum(comp, D(0))
     PR = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in R) / AR) if R else D(0)
     mt = D(45) - AcompR if (cs.get("min_housing_eligible") and R and AcompR < 45) else D(0)
     reward_area = AR + mt
 
     out = {}
-    out["V_AREA"] = r(sum(dd(p["area"]) * dd(p["unit_price"]) for p in parts))
+    out["V_AREA"] = r(sum((dd(p["area"]) * dd(p["unit_price"]) for p in registered), D(0)))
     out["V_SHARED"] = r(sum(((c - dd(p["area"])) * dd(p["unit_price"])
                              for p, c in zip(R, comp, strict=True)), D(0)))
     out["V_MIN"] = r(mt * PR)
     la, lp = cs.get("land_area"), cs.get("land_unit_price")
-    out["V_LAND"] = (r((dd(la) - AR - AN) * dd(lp))
-                     if la is not None and lp is not None and AR + AN < dd(la) else D("0.00"))
+    out["V_LAND"] = (r((dd(la) - AR - AN - AU) * dd(lp))
+                     if la is not None and lp is not None and AR + AN + AU < dd(la)
+                     else D("0.00"))
+    out["V_UNREG"] = r(sum((dd(p["area"]) * dd(p["unit_price"]) for p in recognized), D(0))
+                       + sum((dd(p["temporary_amount"]) for p in temporary), D(0)))
     l1 = D(0)
-    for p in parts:
+    for p in paid:
         if not p.get("business_eligible"):
             continue
         base = dd(p["area"]) * dd(p["unit_price"])
-        m = 1 + uplift if p.get("manufacturing") else D(1)
+        m = 1 + uplift if (p.get("manufacturing") and p["use"] != "residential") else D(1)
         if method == "money":
             l1 += D("0.06") * base * m
-        elif not exch["turnover_house"]:
+        elif not exch.get("turnover_premises"):
             months = (int(exch.get("interruption_months") or 0)
                       + int(exch.get("overdue_months") or 0))
-            l1 += D("0.05") * base * months * m
+            l1 += monthly * base * months * m
     out["L1_INTERRUPT"] = r(l1)
-    out["L2_DECOR"] = r(sum((dd(p.get("decoration_value")) for p in parts), D(0)))
+    out["L2_DECOR"] = r(sum((dd(p.get("decoration_value")) for p in paid), D(0)))
     l3 = D(0)
     if method == "money":
-        for p in parts:
+        for p in paid:
             w, e, g = (int(p.get(k) or 0) for k in ("water_accounts", "power_accounts",
                                                       "gas_accounts"))
             if p["use"] == "residential":
@@ -95,11 +113,22 @@ def reference(req: dict) -> dict:
     if cs.get("signed_on"):
         s, dl = date.fromisoformat(cs["signed_on"]), date.fromisoformat(pj["signing_deadline"])
         if s <= dl:
-            days = (dl - s).days
+            start = s
+            if from_period and pj.get("signing_start"):
+                start = max(s, date.fromisoformat(pj["signing_start"]))
+            days = max((dl - start).days, 0)
     out["R6_EARLY"] = r((300 * days if R else 0) + 10 * AN * days)
-    out["R7_ONTIME"] = r(D((10000 if R else 0) + (20000 if N else 0))
-                         if cs.get("moved_on_time") else D(0))
-    times = 1 if method == "money" else 2
+    if not cs.get("moved_on_time"):
+        r7 = 0
+    elif R and N and larger:
+        r7 = 20000
+    else:
+        r7 = (10000 if R else 0) + (20000 if N else 0)
+    out["R7_ONTIME"] = r(D(r7))
+    if method == "money":
+        times = 1
+    else:
+        times = 2 if (cs.get("moved_on_time") or not second_needs_on_time) else 1
     r8 = D(2000 * times if R else 0)
     for p in N:
         r8 += (30 if p["use"] == "commercial" else 40) * dd(p["area"]) * times
@@ -107,10 +136,11 @@ def reference(req: dict) -> dict:
     r9 = D(0)
     if method == "exchange" and not exch["turnover_house"] and R:
         rate = D(20) if pj["zone"] == "core" else D(20) * (1 - D("0.30"))
-        r9 = rate * max(reward_area, D(45)) * int(exch["transition_months"])
+        months = int(exch["transition_months"]) + int(exch.get("overdue_months") or 0)
+        r9 = rate * max(reward_area, D(45)) * months
     out["R9_TEMP"] = r(r9)
 
-    value = sum(out[k] for k in ("V_AREA", "V_SHARED", "V_MIN", "V_LAND"))
+    value = sum(out[k] for k in ("V_AREA", "V_SHARED", "V_MIN", "V_LAND", "V_UNREG"))
     loss = sum(out[k] for k in ("L1_INTERRUPT", "L2_DECOR", "L3_FACILITY", "L4_EQUIP"))
     reward = sum(out[k] for k in ("R5_GUIDE", "R6_EARLY", "R7_ONTIME", "R8_MOVE", "R9_TEMP"))
     total = value + loss + reward
@@ -121,10 +151,11 @@ def reference(req: dict) -> dict:
         for h in exch.get("houses") or []:
             a = dd(h["area"])
             i = dd(h.get("inner_area"), a)
-            pay = r(i * D("1.15")) if (a - i) / i > D("0.15") else a
+            house_residential = (h.get("use") or "residential") == "residential"
+            pay = r(i * D("1.15")) if house_residential and (a - i) / i > D("0.15") else a
             price += r(pay * dd(h["unit_price"]))
             E += a
-        X = AR + AN
+        X = AR + AN + AU
         st = {"exchange_price": price, "value_difference": value - price,
               "net_payable": total - price, "fund_department": r(fund * min(E, X)),
               "fund_household": r(fund * max(D(0), E - X))}

@@ -31,10 +31,32 @@ def part(draw, use=None):
         inner = draw(st.integers(int(a * 70), int(a * 100))) / Decimal(100)
         body["inner_area"] = f"{max(inner, Decimal('1.00')):.2f}"
         body["business_eligible"] = draw(st.booleans()) and draw(st.booleans())
+        body["manufacturing"] = draw(st.booleans()) and draw(st.booleans())  # ignored (warned)
     else:
         body["gas_cost"] = draw(dec("0", "5000"))
         body["business_eligible"] = draw(st.booleans())
         body["manufacturing"] = use == "production" and draw(st.booleans())
+    return body
+
+
+@st.composite
+def unregistered_part(draw):
+    """A part without a title (办法第十八条): recognized (priced like a registered part of its
+    use, no inner area), temporary (the department's amount) or illegal (area only)."""
+    registration = draw(st.sampled_from(["recognized", "temporary", "illegal"]))
+    use = draw(st.sampled_from(["residential", "commercial", "production"]))
+    body = {"use": use, "area": draw(dec("2.00", "200.00")), "registration": registration}
+    if registration == "temporary":
+        body["temporary_amount"] = draw(dec("0", "60000"))
+    elif registration == "recognized":
+        body.update({"unit_price": draw(dec("500", "9000")),
+                     "decoration_value": draw(dec("0", "20000")),
+                     "water_accounts": draw(counts), "power_accounts": draw(counts),
+                     "gas_accounts": draw(counts),
+                     "business_eligible": draw(st.booleans()),
+                     "manufacturing": draw(st.booleans())})
+        if use != "residential":
+            body["gas_cost"] = draw(dec("0", "3000"))
     return body
 
 
@@ -44,6 +66,7 @@ def calc_request(draw, method=None):
     deadline = announced + timedelta(days=draw(st.integers(10, 120)))
     method = method or draw(st.sampled_from(["money", "exchange"]))
     parts = draw(st.lists(part(), min_size=1, max_size=4))
+    parts += draw(st.lists(unregistered_part(), max_size=2))
     signed = draw(st.one_of(st.none(), st.integers(-20, 130)))
     case = {
         "method": method,
@@ -66,11 +89,16 @@ def calc_request(draw, method=None):
         for _ in range(draw(st.integers(0, 2))):
             area = Decimal(draw(dec("30.00", "150.00")))
             inner = draw(st.integers(int(area * 70), int(area * 100))) / Decimal(100)
-            houses.append({"area": f"{area:.2f}", "inner_area": f"{inner:.2f}",
-                           "unit_price": draw(dec("2000", "9000"))})
+            house = {"area": f"{area:.2f}", "inner_area": f"{inner:.2f}",
+                     "unit_price": draw(dec("2000", "9000"))}
+            use = draw(st.sampled_from([None, "residential", "commercial", "production"]))
+            if use is not None:
+                house["use"] = use
+            houses.append(house)
         case["exchange"] = {
             "houses": houses, "transition_months": draw(st.integers(0, 36)),
             "turnover_house": draw(st.booleans()),
+            "turnover_premises": draw(st.booleans()),
             "interruption_months": draw(st.integers(0, 12)),
             "overdue_months": draw(st.integers(0, 6)),
         }
@@ -84,4 +112,15 @@ def calc_request(draw, method=None):
         "equipment_rate": draw(dec("0.10", "0.20")),
         "maintenance_fund_rate": draw(dec("0", "80")),
     }
+    if draw(st.booleans()):
+        project["signing_start"] = (deadline - timedelta(days=draw(st.integers(0, 60)))
+                                    ).isoformat()
+    # the readings: absent (the default) or either of their two choices
+    for key, choices in (("exchange_interruption_rate", ["0.05", "0.005"]),
+                         ("early_days_from", ["period", "signing_day"]),
+                         ("second_move_requires_on_time", [True, False]),
+                         ("ontime_reward_mixed", ["both", "larger"])):
+        choice = draw(st.sampled_from([None, *choices]))
+        if choice is not None:
+            project[key] = choice
     return {"project": project, "case": case}

@@ -1,4 +1,8 @@
-"""Boundary cases of the rules, as a table: each row is a request and the figures it must give."""
+"""Boundary cases of the rules, as a table: each row is a request and the figures it must give.
+
+Expected figures are worked by hand from the spec (revision 2): R9 counts transition + overdue
+months; R8 pays an exchange case one move unless it moved on time (default reading); a turnover
+house stops R9 only, temporary premises stop L1 only."""
 
 from __future__ import annotations
 
@@ -61,19 +65,90 @@ CASES = [
              parts=[residential("20.00", "15.00", "1000.00"),
                     residential("20.00", "15.00", "1000.01")]),
      {"V_MIN": "5000.05"}),
+    # 14 × 80.00 × (12 + 1 overdue)
     ("outer zone temporary housing",
      request({"zone": "outer"}, method="exchange", exchange=exchange_terms()),
-     {"R9_TEMP": "13440.00"}),
+     {"R9_TEMP": "14560.00"}),
     ("core zone temporary housing",
      request({"zone": "core"}, method="exchange", exchange=exchange_terms()),
-     {"R9_TEMP": "19200.00"}),
+     {"R9_TEMP": "20800.00"}),
+    ("overdue months alone still pay temporary housing",
+     request(method="exchange", exchange=exchange_terms(transition_months=0, overdue_months=2)),
+     {"R9_TEMP": "3200.00"}),
+    # 0.05 × 500000 × (3 + 1); not moved on time: one move 30 × 50
     ("exchange without turnover house: monthly interruption",
      request(method="exchange", parts=[SHOP], exchange=exchange_terms()),
-     {"L1_INTERRUPT": "100000.00", "R9_TEMP": "0.00", "R8_MOVE": "3000.00"}),
-    ("exchange with turnover house: no interruption, no temporary housing",
+     {"L1_INTERRUPT": "100000.00", "R9_TEMP": "0.00", "R8_MOVE": "1500.00"}),
+    ("exchange moved on time: two moves",
+     request(method="exchange", moved_on_time=True, parts=[SHOP], exchange=exchange_terms()),
+     {"R8_MOVE": "3000.00"}),
+    ("exchange not on time, reading 'every exchange moves twice'",
+     request({"second_move_requires_on_time": False}, method="exchange", parts=[SHOP],
+             exchange=exchange_terms()),
+     {"R8_MOVE": "3000.00"}),
+    ("exchange with turnover house: interruption still paid, no temporary housing",
      request(method="exchange", parts=[residential("80.00", "70.00"), SHOP],
              exchange=exchange_terms(turnover_house=True)),
-     {"L1_INTERRUPT": "0.00", "R9_TEMP": "0.00"}),
+     {"L1_INTERRUPT": "100000.00", "R9_TEMP": "0.00"}),
+    ("exchange with temporary premises: no interruption, temporary housing paid",
+     request(method="exchange", parts=[residential("80.00", "70.00"), SHOP],
+             exchange=exchange_terms(turnover_premises=True)),
+     {"L1_INTERRUPT": "0.00", "R9_TEMP": "20800.00"}),
+    ("exchange at 5‰: 0.005 × 500000 × 4",
+     request({"exchange_interruption_rate": "0.005"}, method="exchange", parts=[SHOP],
+             exchange=exchange_terms()),
+     {"L1_INTERRUPT": "10000.00"}),
+    ("manufacturing uplift only on non-residential parts: 0.06 × 320000 (not raised)",
+     request({"manufacturing_uplift": "0.5"},
+             parts=[residential("80.00", "70.00", business_eligible=True, manufacturing=True)]),
+     {"L1_INTERRUPT": "19200.00"}),
+    ("mixed title on time, reading 'larger': 20000",
+     request({"ontime_reward_mixed": "larger"}, moved_on_time=True,
+             parts=[residential("80.00", "70.00"), SHOP]),
+     {"R7_ONTIME": "20000.00"}),
+    ("recognized building counts in the land comparison: (200 − 80 − 50 − 20) × 100",
+     request(land_area="200.00", land_unit_price="100",
+             parts=[residential("80.00", "70.00"), SHOP,
+                    {"use": "residential", "registration": "recognized", "area": "20.00",
+                     "unit_price": "1000", "water_accounts": 1}]),
+     {"V_LAND": "5000.00", "V_UNREG": "20000.00", "L3_FACILITY": "600.00",
+      "V_AREA": "820000.00"}),
+    ("recognized building: no top-up, no floor, no reward area",
+     request({"guide_reward_for": "money"}, min_housing_eligible=True,
+             parts=[residential("50.00", "50.00", "1000"),
+                    {"use": "residential", "registration": "recognized", "area": "30.00",
+                     "unit_price": "1000"}]),
+     {"V_SHARED": "7500.00", "V_MIN": "0.00", "R5_GUIDE": "6000.00", "V_UNREG": "30000.00"}),
+    ("temporary and illegal buildings: only the set amount",
+     request(parts=[residential("80.00", "70.00"),
+                    {"use": "commercial", "registration": "temporary", "area": "10.00",
+                     "temporary_amount": "3000.50"},
+                    {"use": "production", "registration": "illegal", "area": "40.00"}],
+             moved_on_time=True),
+     {"V_UNREG": "3000.50", "R7_ONTIME": "10000.00", "R8_MOVE": "2000.00"}),
+    ("presign, reading 'period': days from signing_start (2023-08-21 → 08-31: 10 days)",
+     request({"signing_start": "2023-08-21"}, signed_on="2023-08-01"),
+     {"R6_EARLY": "3000.00"}),
+    ("presign, reading 'signing_day': days from the signing day (30 days)",
+     request({"signing_start": "2023-08-21", "early_days_from": "signing_day"},
+             signed_on="2023-08-01"),
+     {"R6_EARLY": "9000.00"}),
+    ("commercial exchange house: not capped (35 × 9500)",
+     request(method="exchange", exchange=exchange_terms(
+         houses=[{"use": "commercial", "area": "35.00", "inner_area": "28.00",
+                  "unit_price": "9500"}])),
+     {"exchange_price": "332500.00"}),
+    ("residential exchange house: capped (28 × 1.15 = 32.20 × 9500)",
+     request(method="exchange", exchange=exchange_terms(
+         houses=[{"area": "35.00", "inner_area": "28.00", "unit_price": "9500"}])),
+     {"exchange_price": "305900.00"}),
+    ("maintenance fund: recognized area counts in X (E 100, X 80 + 10)",
+     request({"maintenance_fund_rate": "10"}, method="exchange",
+             parts=[residential("80.00", "70.00"),
+                    {"use": "residential", "registration": "recognized", "area": "10.00",
+                     "unit_price": "1000"}],
+             exchange=exchange_terms(houses=[{"area": "100.00", "unit_price": "4000"}])),
+     {"fund_department": "900.00", "fund_household": "100.00"}),
     ("residential + commercial + production title",
      request({"manufacturing_uplift": "0.2", "guide_reward_for": "money"},
              moved_on_time=True, parts=[residential("80.00", "70.00", "5000"), SHOP, WORKSHOP]),
@@ -125,3 +200,55 @@ def test_equipment_rate_outside_the_range_is_refused(rate):
 ])
 def test_spec_warnings(warning_case, text):
     assert any(text in w for w in breakdown(warning_case).warnings)
+
+
+@pytest.mark.parametrize(("warning_case", "text"), [
+    (request(method="exchange", parts=[SHOP], exchange=exchange_terms()), "5%"),
+    (request(parts=[residential("80.00", "70.00", business_eligible=True,
+                                manufacturing=True)]), "不适用生产制造上浮"),
+    (request(min_housing_eligible=True, parts=[residential("30.00", "28.00"), SHOP]),
+     "第三十七条"),
+    (request({"signing_start": "2023-08-21"}, signed_on="2023-08-01"), "预签"),
+    (request(parts=[residential("80.00", "70.00"),
+                    {"use": "production", "registration": "illegal", "area": "40.00"}]),
+     "40.00 m²，不予补偿"),
+])
+def test_revision_2_warnings(warning_case, text):
+    assert any(text in w for w in breakdown(warning_case).warnings)
+
+
+def test_no_printed_rate_warning_at_5_permille_or_without_interruption():
+    at_permille = request({"exchange_interruption_rate": "0.005"}, method="exchange",
+                          parts=[SHOP], exchange=exchange_terms())
+    premises = request(method="exchange", parts=[SHOP],
+                       exchange=exchange_terms(turnover_premises=True))
+    for req in (at_permille, premises):
+        assert not any(w.startswith("L1_INTERRUPT") for w in breakdown(req).warnings)
+
+
+UNREG = {"use": "commercial", "area": "10.00"}
+
+
+@pytest.mark.parametrize(("req", "path"), [
+    (request({"signing_start": "2023-09-01"}), "project.signing_start"),
+    (request(parts=[{**UNREG, "registration": "recognized", "unit_price": "100"}]),
+     "case.parts"),
+    (request(parts=[residential("80.00", "70.00"), {**UNREG, "registration": "lawful"}]),
+     r"case.parts\[1\].registration"),
+    (request(parts=[residential("80.00", "70.00"), {**UNREG, "registration": "temporary"}]),
+     r"case.parts\[1\].temporary_amount"),
+    (request(parts=[residential("80.00", "70.00"),
+                    {**UNREG, "registration": "temporary", "temporary_amount": "1",
+                     "unit_price": "100"}]),
+     r"case.parts\[1\].unit_price"),
+    (request(parts=[residential("80.00", "70.00"),
+                    {**UNREG, "registration": "illegal", "decoration_value": "100"}]),
+     r"case.parts\[1\].decoration_value"),
+    (request(parts=[residential("80.00", "70.00", gas_cost="100")]),
+     r"case.parts\[0\].gas_cost"),
+    (request({"exchange_interruption_rate": "0.03"}), "project.exchange_interruption_rate"),
+    (request({"early_days_from": "today"}), "project.early_days_from"),
+])
+def test_revision_2_input_errors(req, path):
+    with pytest.raises(InputError, match=path):
+        breakdown(req)

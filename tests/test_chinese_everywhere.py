@@ -108,7 +108,13 @@ def test_screens_are_in_chinese(qtbot, demo):
     window.tabs.setCurrentWidget(window.dashboard)
     window.dashboard.wait()
     found |= {w: t for t in widget_texts(window.dashboard) for w in english(t)}
-    editor = window.open_case(window.model.case_id(1))
+    from wulong_desk.services.cases import get_case
+    from wulong_desk.statuses import is_frozen
+
+    with store.read() as session:   # a case still open to edits: its breakdown follows typing
+        row = next(r for r in range(window.model.rowCount())
+                   if not is_frozen(get_case(session, window.model.case_id(r)).status))
+    editor = window.open_case(window.model.case_id(row))
     qtbot.waitExposed(editor)
     editor.refresh()
     found |= {w: t for t in widget_texts(editor) for w in english(t)}

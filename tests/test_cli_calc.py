@@ -24,7 +24,7 @@ def test_calc_file_reproduces_example_2():
     assert out["totals"]["total"] == "235004.00"
     assert out["settlement"]["net_payable"] == "-23746.00"
     assert [list(line) for line in out["lines"]] == [
-        ["code", "label", "amount", "formula", "citation", "note"]] * 13
+        ["code", "label", "amount", "formula", "citation", "note"]] * 14
     assert proc.stderr == ""
 
 

@@ -59,7 +59,8 @@ def test_each_line_is_the_sum_over_the_computed_households(board):
     # R5_GUIDE 74,984.00, R6_EARLY 9,000.00, R7_ONTIME 10,000.00, R8_MOVE 2,000.00; twice
     assert shown == {
         "V_AREA": "816,400.00", "V_SHARED": "0.00", "V_MIN": "0.00", "V_LAND": "0.00",
-        "L1_INTERRUPT": "0.00", "L2_DECOR": "30,000.00", "L3_FACILITY": "9,300.00",
+        "V_UNREG": "0.00", "L1_INTERRUPT": "0.00", "L2_DECOR": "30,000.00",
+        "L3_FACILITY": "9,300.00",
         "L4_EQUIP": "0.00", "R5_GUIDE": "149,968.00", "R6_EARLY": "18,000.00",
         "R7_ONTIME": "20,000.00", "R8_MOVE": "4,000.00", "R9_TEMP": "0.00",
         "合计": "1,047,668.00"}

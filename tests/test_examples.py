@@ -1,6 +1,9 @@
-"""The spec's three hand-checked examples, as exact strings (no tolerances)."""
+"""The spec's four hand-checked examples, as exact strings (no tolerances); the figures are
+typed from the spec's "Worked examples" (revision 2), never taken from the engine."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from helpers import example
@@ -10,7 +13,8 @@ from wulong_desk.rules import compute, default_standards, read_request
 EXPECTED = {
     1: {
         "lines": {"V_AREA": "408200.00", "V_SHARED": "0.00", "V_MIN": "0.00", "V_LAND": "0.00",
-                  "L1_INTERRUPT": "0.00", "L2_DECOR": "15000.00", "L3_FACILITY": "4650.00",
+                  "V_UNREG": "0.00", "L1_INTERRUPT": "0.00", "L2_DECOR": "15000.00",
+                  "L3_FACILITY": "4650.00",
                   "L4_EQUIP": "0.00", "R5_GUIDE": "74984.00", "R6_EARLY": "9000.00",
                   "R7_ONTIME": "10000.00", "R8_MOVE": "2000.00", "R9_TEMP": "0.00"},
         "totals": {"value": "408200.00", "loss": "19650.00", "reward": "95984.00",
@@ -21,7 +25,8 @@ EXPECTED = {
     },
     2: {
         "lines": {"V_AREA": "144000.00", "V_SHARED": "7800.00", "V_MIN": "28200.00",
-                  "V_LAND": "0.00", "L1_INTERRUPT": "0.00", "L2_DECOR": "6000.00",
+                  "V_LAND": "0.00", "V_UNREG": "0.00", "L1_INTERRUPT": "0.00",
+                  "L2_DECOR": "6000.00",
                   "L3_FACILITY": "0.00", "L4_EQUIP": "0.00", "R5_GUIDE": "20664.00",
                   "R6_EARLY": "3000.00", "R7_ONTIME": "10000.00", "R8_MOVE": "4000.00",
                   "R9_TEMP": "11340.00"},
@@ -33,7 +38,8 @@ EXPECTED = {
     },
     3: {
         "lines": {"V_AREA": "1481120.00", "V_SHARED": "0.00", "V_MIN": "0.00",
-                  "V_LAND": "14880.00", "L1_INTERRUPT": "67680.00", "L2_DECOR": "50000.00",
+                  "V_LAND": "14880.00", "V_UNREG": "0.00", "L1_INTERRUPT": "67680.00",
+                  "L2_DECOR": "50000.00",
                   "L3_FACILITY": "17310.00", "L4_EQUIP": "23500.00", "R5_GUIDE": "92414.40",
                   "R6_EARLY": "63000.00", "R7_ONTIME": "0.00", "R8_MOVE": "8600.00",
                   "R9_TEMP": "0.00"},
@@ -43,10 +49,22 @@ EXPECTED = {
                        "net_payable": "0.00", "fund_department": "0.00",
                        "fund_household": "0.00"},
     },
+    4: {
+        "lines": {"V_AREA": "710000.00", "V_SHARED": "6500.00", "V_MIN": "0.00",
+                  "V_LAND": "0.00", "V_UNREG": "28500.00", "L1_INTERRUPT": "14400.00",
+                  "L2_DECOR": "31000.00", "L3_FACILITY": "0.00", "L4_EQUIP": "0.00",
+                  "R5_GUIDE": "60000.00", "R6_EARLY": "35700.00", "R7_ONTIME": "0.00",
+                  "R8_MOVE": "3200.00", "R9_TEMP": "19600.00"},
+        "totals": {"value": "745000.00", "loss": "45400.00", "reward": "118500.00",
+                   "total": "908900.00"},
+        "settlement": {"exchange_price": "727180.00", "value_difference": "17820.00",
+                       "net_payable": "181720.00", "fund_department": "3450.00",
+                       "fund_household": "0.00"},
+    },
 }
 
 
-@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_example_matches_the_hand_check(n):
     options, case, standard = read_request(example(n), default_standards())
     result = compute(case, options, standard).to_json()
@@ -55,7 +73,42 @@ def test_example_matches_the_hand_check(n):
     assert result["totals"] == EXPECTED[n]["totals"]
     assert result["settlement"] == EXPECTED[n]["settlement"]
     assert result["standard"] == "wulong-2023"
-    assert result["warnings"] == []
+    if n < 4:
+        assert result["warnings"] == []
+
+
+def test_example_4_warns_of_the_presign_and_the_unlawful_building():
+    options, case, standard = read_request(example(4), default_standards())
+    result = compute(case, options, standard)
+    presign = [w for w in result.warnings if w.startswith("case.signed_on")]
+    assert len(presign) == 1 and "预签" in presign[0] and "2023-09-10" in presign[0]
+    assert any(w.startswith("case.parts[4]") and "20.00" in w and "不予补偿" in w
+               for w in result.warnings)
+    # 5‰ is the project's choice: no warning about the printed 5%
+    assert not any(w.startswith("L1_INTERRUPT") for w in result.warnings)
+    lines = {line.code: line for line in result.lines}
+    assert lines["L1_INTERRUPT"].formula == \
+        "0.005（按每月5‰，项目选定的读法） × 360000.00 × 8 = 14400.00"
+    assert "20.00" in lines["V_UNREG"].note and "不予补偿" in lines["V_UNREG"].note
+    assert "(12 + 逾期 2)" in lines["R9_TEMP"].formula
+    assert "2023-09-10" in lines["R6_EARLY"].formula
+    assert [h["payable_area"] for h in result.houses] == [Decimal("75.90"), Decimal("35.00")]
+
+
+def test_example_4_under_the_other_readings():
+    """The alternatives, by hand: 5% → L1 = 0.05 × 360000 × 8 = 144000.00 (with the warning);
+    days from the signing day 08-20 → 72 days: 300 × 72 + 10 × 40 × 72 = 50400.00; every
+    exchange case moves twice → R8 = 2 × 3200.00 = 6400.00."""
+    raw = example(4)
+    raw["project"].update(exchange_interruption_rate="0.05", early_days_from="signing_day",
+                          second_move_requires_on_time=False)
+    options, case, standard = read_request(raw, default_standards())
+    result = compute(case, options, standard)
+    amounts = {line.code: f"{line.amount:.2f}" for line in result.lines}
+    assert amounts["L1_INTERRUPT"] == "144000.00"
+    assert amounts["R6_EARLY"] == "50400.00"
+    assert amounts["R8_MOVE"] == "6400.00"
+    assert any(w.startswith("L1_INTERRUPT") and "5%" in w for w in result.warnings)
 
 
 def test_formulas_show_the_numbers_used():
@@ -71,7 +124,7 @@ def test_formulas_show_the_numbers_used():
 
 
 def test_every_line_has_a_citation_and_zero_lines_a_note():
-    for n in (1, 2, 3):
+    for n in (1, 2, 3, 4):
         options, case, standard = read_request(example(n), default_standards())
         for line in compute(case, options, standard).lines:
             assert line.citation
@@ -79,5 +132,5 @@ def test_every_line_has_a_citation_and_zero_lines_a_note():
             assert line.formula.endswith(f"{line.amount:.2f}") or line.formula == "0.00"
             if line.amount == 0:
                 assert line.note, line.code
-            else:
+            elif line.code != "V_UNREG":  # V_UNREG lists unpaid unlawful areas beside its amount
                 assert line.note == ""

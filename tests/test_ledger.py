@@ -109,8 +109,15 @@ def test_detail_sheet_explains_every_line(demo):
     _, _, records, internal, _ = demo
     rows = list(load_workbook(internal)["明细"].iter_rows(values_only=True))
     assert rows[0][:4] == ("案卷编号", "代码", "项目", "计算式（含所用数据）")
-    assert len(rows) - 1 == 13 * len(records.entries)
-    assert all(row[5] for row in rows[1:])  # every line cites its source
+    lines = [row for row in rows[1:] if row[2] != "提示"]
+    assert len(lines) == 14 * len(records.entries)
+    assert all(row[5] for row in lines)  # every line cites its source
+    # the demo project reads the printed 5%: its exchange cases with business interruption
+    # carry the warning beside their lines
+    hints = [row for row in rows[1:] if row[2] == "提示"]
+    interrupted = {row[0] for row in lines if row[1] == "L1_INTERRUPT" and row[4]
+                   and "项目选定的读法" in row[3] and "5%" in row[3]}
+    assert interrupted and {row[0] for row in hints if row[1] == "L1_INTERRUPT"} == interrupted
 
 
 def test_public_notice_has_no_personal_numbers(demo):

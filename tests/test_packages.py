@@ -250,7 +250,7 @@ def test_a_package_under_another_standard_or_contract_is_refused(office, tmp_pat
     out = tmp_path / "p.json"
     export_cases(store, project_id, out)
     package = json.loads(out.read_text(encoding="utf-8"))
-    assert package["standard"]["id"] == "wulong-2023" and package["contract_revision"] == 1
+    assert package["standard"]["id"] == "wulong-2023" and package["contract_revision"] == 2
     change(package)
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")

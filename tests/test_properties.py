@@ -37,7 +37,7 @@ def test_agrees_to_the_cent_with_an_independent_reading(req):
 def test_totals_are_sums_of_lines_and_no_line_is_negative(req):
     breakdown = run(req)
     amounts = [line.amount for line in breakdown.lines]
-    assert len(amounts) == 13
+    assert len(amounts) == 14
     assert all(amount >= 0 for amount in amounts)
     assert all(amount == amount.quantize(Decimal("0.01")) for amount in amounts)
     by_group = {"value": Decimal(0), "loss": Decimal(0), "reward": Decimal(0)}
@@ -159,3 +159,38 @@ def test_plain_text_table(value):
     from wulong_desk.rules.decimals import plain
 
     assert plain(Decimal(value)) == f"{Decimal(value):f}"
+
+
+@SETTINGS
+@given(calc_request())
+def test_an_unlawful_building_changes_no_figure(req):
+    """办法第十八条: an illegal part is listed, never paid, and counts in no area."""
+    with_illegal = copy.deepcopy(req)
+    with_illegal["case"]["parts"].append({"use": "production", "registration": "illegal",
+                                          "area": "33.00"})
+    before, after = run(req), run(with_illegal)
+    assert [line.amount for line in after.lines] == [line.amount for line in before.lines]
+    assert after.settlement == before.settlement
+    illegal = sum((Decimal(p["area"]) for p in with_illegal["case"]["parts"]
+                   if p.get("registration") == "illegal"), Decimal(0))
+    assert f" {illegal:.2f} m²" in after.line("V_UNREG").note
+
+
+@SETTINGS
+@given(calc_request(method="exchange"))
+def test_each_turnover_flag_stops_its_own_line_only(req):
+    """A turnover house stops R9 only; temporary premises stop L1 only (revision 2)."""
+    flags = {}
+    for house in (False, True):
+        for premises in (False, True):
+            changed = copy.deepcopy(req)
+            changed["case"]["exchange"].update(turnover_house=house, turnover_premises=premises)
+            flags[house, premises] = run(changed)
+    for premises in (False, True):
+        assert (flags[False, premises].line("L1_INTERRUPT").amount
+                == flags[True, premises].line("L1_INTERRUPT").amount)
+        assert flags[True, premises].line("R9_TEMP").amount == 0
+    for house in (False, True):
+        assert (flags[house, False].line("R9_TEMP").amount
+                == flags[house, True].line("R9_TEMP").amount)
+        assert flags[house, True].line("L1_INTERRUPT").amount == 0

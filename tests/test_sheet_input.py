@@ -123,7 +123,7 @@ def make_bombs(folder: Path) -> dict[str, Path]:
     xml = zipfile.ZipFile(base).read(sheet_name)
     bombs = {}
     head, _, _ = xml.partition(b"<sheetData>")
-    declared = head.replace(b'<dimension ref="A1:T2" />', b'<dimension ref="A1:XFD1048576"/>')
+    declared = head.replace(b'<dimension ref="A1:V2" />', b'<dimension ref="A1:XFD1048576"/>')
     assert declared != head
     bombs["declared"] = _rewrite(base, folder / "declared.xlsx",
                                  {sheet_name: xml.replace(head, declared)})

@@ -47,7 +47,15 @@ def test_every_parameter_has_citation_unit_and_exact_value():
 def test_spec_figures_are_in_the_file():
     p = load_file(BUNDLED).values
     assert p["guide_res_rate"] == Decimal("0.12")
-    assert p["interrupt_exchange_monthly_rate"] == Decimal("0.05")
+    standard = load_file(BUNDLED)
+    reading = standard.readings["exchange_interruption_rate"]
+    assert (reading.default, reading.alternative) == (Decimal("0.05"), Decimal("0.005"))
+    assert reading.cite == "标准第1项；办法第四十二条"
+    assert [r.key for r in standard.readings.values()] == [
+        "exchange_interruption_rate", "early_days_from", "second_move_requires_on_time",
+        "ontime_reward_mixed"]
+    assert standard.readings["second_move_requires_on_time"].default is True
+    assert "GB/T 17986" in standard.notes["shared_ratio"]
     assert (p["facility_res_water"], p["facility_res_power"], p["facility_res_gas"]) == (
         600, 600, 3450)
     assert p["temp_outer_reduction"] == Decimal("0.30")
@@ -106,13 +114,14 @@ def test_before_the_standard_no_standard_is_in_force():
 
 
 def _corrected_edition(folder: Path) -> None:
-    """A corrected edition from 2024-01-01 raising the exchange interruption rate (a fixture)."""
+    """A corrected edition from 2024-01-01 making 5‰ the exchange interruption rate's default
+    reading (a fixture)."""
     text = bundled_text()
     text = text.replace('id = "wulong-2023"', 'id = "wulong-2023-r2"')
     text = text.replace("edition = 1", "edition = 2")
     text = text.replace("effective_from = 2023-03-16", "effective_from = 2024-01-01")
-    text = text.replace("[params.interrupt_exchange_monthly_rate]\nvalue = 0.05",
-                        "[params.interrupt_exchange_monthly_rate]\nvalue = 0.005")
+    text = text.replace("default = 0.05\nalternative = 0.005",
+                        "default = 0.005\nalternative = 0.05")
     (folder / "wulong-2023-r2.toml").write_text(text, encoding="utf-8")
 
 

@@ -122,3 +122,42 @@ def test_wrong_headers(tmp_path, store):
     wb.save(path)
     with pytest.raises(SurveyError, match="列名"):
         import_survey(store, project_id, path)
+
+
+def test_buildings_without_a_title_are_imported_with_their_registration(tmp_path, store):
+    """办法第十八条: a recognized building at area × price, a temporary one at the department's
+    amount, an unlawful one unpaid: V_UNREG = 10 × 3000 + 1200 = 31200.00 (by hand)."""
+    from wulong_desk.services.calculation import stored_breakdown
+    from wulong_desk.store.models import Case
+
+    project_id = projects.create_project(store, project_form(1))
+    rows = [["U-001", "李五", None, None, "渝权009", None, "货币补偿", "住宅", 78.5, 68, 5200]
+            + [None] * 9,
+            ["U-001", None, None, None, None, None, None, "商业办公", 10, None, 3000]
+            + [None] * 9 + ["认定合法", None],
+            ["U-001", None, None, None, None, None, None, "商业办公", 5, None, None]
+            + [None] * 9 + ["临时建筑", 1200],
+            ["U-001", None, None, None, None, None, None, "生产用房", 20, None, None]
+            + [None] * 9 + ["认定违法", None]]
+    assert import_survey(store, project_id, sheet(tmp_path, rows)) == ["U-001"]
+    with store.read() as session:
+        case = session.query(Case).one()
+        assert [p.registration for p in case.parts] == [
+            "registered", "recognized", "temporary", "illegal"]
+        lines = {line["code"]: line for line in stored_breakdown(case)["lines"]}
+    assert lines["V_UNREG"]["amount"] == "31200.00"
+    assert "20.00 m² 不予补偿" in lines["V_UNREG"]["note"]
+
+
+def test_an_unknown_registration_is_named_and_an_older_template_still_reads(tmp_path, store):
+    project_id = projects.create_project(store, project_form(1))
+    bad = [["U-002", "李六", None, None, "渝权010", None, "货币补偿", "住宅", 78.5, 68, 5200]
+           + [None] * 9 + ["违章", None]]
+    with pytest.raises(SurveyError, match="U2（登记状态）：应为 证载、认定合法、临时建筑"):
+        import_survey(store, project_id, sheet(tmp_path, bad))
+    path = sheet(tmp_path, GOOD[:1], name="old.xlsx")
+    wb = load_workbook(path)
+    ws = wb["调查登记"]
+    ws.delete_cols(21, 2)          # a sheet made from the template before revision 2
+    wb.save(path)
+    assert import_survey(store, project_id, path) == ["S-001"]

@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-crash-dialog", action="store_true",
                         help="出错时不弹出对话框，把错误报告写到标准错误（脚本、CI 使用）")
     parser.add_argument("--self-test", action="store_true",
-                        help="自检：在临时数据库中录入三个算例、核对金额、导出台账和 PDF、"
+                        help="自检：在临时数据库中录入四个算例、核对金额、导出台账和 PDF、"
                              "在屏幕外打开主窗口；全部通过才返回 0")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for module in COMMANDS:

@@ -24,6 +24,9 @@ PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 # the engine's codes for a house part's use and the way of compensation, in words
 USE_LABELS = {"residential": "住宅", "commercial": "商业/办公/业务用房", "production": "生产用房"}
 METHOD_LABELS = {"money": "货币补偿", "exchange": "产权调换"}
+# a part's 登记状态 (办法第十八条); 证载 first: the default of a new row
+REGISTRATION_LABELS = {"registered": "证载", "recognized": "认定合法", "temporary": "临时建筑",
+                       "illegal": "认定违法"}
 
 
 def is_signed(status: str | None) -> bool:

@@ -37,8 +37,9 @@ class Limits:
 
 
 SURVEY = Limits(rows=20_000, columns=200, total_bytes=64 * MB, shared_strings=16 * MB)
-# a ledger of this app: 13 明细 rows a household, some 30,000 households at most
-LEDGER = Limits(rows=400_000, columns=100, total_bytes=512 * MB, shared_strings=64 * MB)
+# a ledger of this app: 14 明细 rows a household (and a warning row beside a figure, such as the
+# printed 5% monthly rate), some 30,000 households at most
+LEDGER = Limits(rows=500_000, columns=100, total_bytes=512 * MB, shared_strings=64 * MB)
 
 
 class WorkbookTooLarge(UserError):

@@ -59,6 +59,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(delete)
     delete.set_defaults(run=run_delete)
 
+    recalc = sub.add_parser(
+        "recalc", help="按新规则重算项目中未签约的案卷（已签约、已搬迁的保持原计算记录）")
+    recalc.add_argument("--project", type=int, required=True, metavar="ID")
+    recalc.add_argument("--dry-run", action="store_true", help="只列出重算结果，不写入")
+    recalc.add_argument("--json", action="store_true",
+                        help="每户输出一个 JSON 对象（case_no、status、old_total、new_total、"
+                             "changed、kept）")
+    add_store_options(recalc)
+    recalc.set_defaults(run=run_recalc)
+
     history = sub.add_parser("history", help="案卷的修改记录")
     history.add_argument("--case", type=int, required=True, metavar="ID")
     history.add_argument("--json", action="store_true")
@@ -163,6 +173,32 @@ def run_delete(args: argparse.Namespace) -> int:
     with open_from_args(args) as store:
         case_service.delete_case(store, args.case)
     print(f"案卷 {args.case} 已删除（全部内容留在修改记录中）")
+    return 0
+
+
+def run_recalc(args: argparse.Namespace) -> int:
+    from wulong_desk.services.recalc import recalc_project
+
+    with open_from_args(args) as store:
+        rows = recalc_project(store, args.project, dry_run=args.dry_run)
+    if args.json:
+        print_json([row.to_json() for row in rows])
+        return 0
+    changed = sum(1 for row in rows if row.changed)
+    kept = sum(1 for row in rows if row.kept)
+    for row in rows:
+        if row.kept:
+            what = "已签约，保持原计算记录"
+        elif row.new_total is None:
+            what = "数据不全，无法计算"
+        elif row.changed:
+            what = f"{row.old_total or '（无）'} → {row.new_total}"
+        else:
+            what = f"{row.new_total}（金额不变）"
+        print(f"{row.case_no:<12} {STATUS_LABELS[row.status]:<5} {what}")
+    verb = "将重算" if args.dry_run else "已重算"
+    print(f"共 {len(rows)} 户：{verb} {len(rows) - kept} 户，其中金额变化 {changed} 户；"
+          f"保持原记录 {kept} 户" + ("（试算，未写入）" if args.dry_run else ""))
     return 0
 
 

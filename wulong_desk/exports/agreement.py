@@ -23,7 +23,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, numbered_canvas, styles
-from wulong_desk.exports.records import CaseEntry, standard_name
+from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_text
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -135,9 +135,11 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
     net = Decimal(settlement["net_payable"])
     payer = "甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价"
     if entry.turnover_house:
-        way = "由甲方提供周转用房过渡"
+        way = "由甲方提供临时周转房过渡"
     else:
         way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
+    if entry.turnover_premises:
+        way += "；经营用房由甲方提供临时经营场所，不计停产停业损失"
     threshold = Decimal(project.get("presign_threshold") or "0.90") * 100
     copies = ("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效"
               + ("（预签协议另按生效条件条款）" if kind == "presign" else "") + "。")
@@ -151,6 +153,8 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         "证载面积": str(quantities.get("area", "—")),
         "补偿面积": str(quantities.get("comp_area", "—")),
         "面积补足说明": "；".join(topped),
+        "未登记建筑说明": _unregistered_text(entry, lines),
+        "读法说明": _readings_text(project, entry),
         "补偿方式": METHOD_LABELS.get(entry.method, "—"),
         "补偿合计": _money(total), "补偿合计大写": rmb_capitals(total),
         "调换房屋价款": _money(settlement["exchange_price"]),
@@ -230,13 +234,15 @@ def _amounts_table(st: dict[str, Any], entry: CaseEntry) -> Table:
 
 def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
     rows: list[list[Any]] = [
-        ["位置", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
+        ["位置", "用途", "建筑面积（m²）", "应付面积（m²）", "单价（元/m²）", "价款（元）"]]
     for index, house in enumerate(entry.record.get("houses", [])):
-        location = (entry.exchange_houses[index]["location"]
-                    if index < len(entry.exchange_houses) else "")
-        rows.append([_p(location or "—", st["cell"]), house["area"], house["payable_area"],
-                     _money(house["unit_price"]), _money(house["price"])])
-    return _table(rows, [55 * mm, 27 * mm, 27 * mm, 28 * mm, 33 * mm], right=(1, 2, 3, 4))
+        known = entry.exchange_houses[index] if index < len(entry.exchange_houses) else {}
+        use = known.get("use") or "residential"
+        rows.append([_p(known.get("location") or "—", st["cell"]),
+                     _p(USE_LABELS.get(use, use), st["cell"]), house["area"],
+                     house["payable_area"], _money(house["unit_price"]), _money(house["price"])])
+    return _table(rows, [45 * mm, 16 * mm, 24 * mm, 24 * mm, 28 * mm, 33 * mm],
+                  right=(2, 3, 4, 5))
 
 
 def _signatures(entry: CaseEntry) -> Table:
@@ -250,6 +256,37 @@ def _signatures(entry: CaseEntry) -> Table:
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                                ("FONTSIZE", (0, 0), (-1, -1), 10)]))
     return table
+
+
+def _unregistered_text(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> str:
+    """The buildings without a title (办法第十八条): which were recognized or kept as temporary
+    (paid in 未经登记建筑补偿) and which were found unlawful (unpaid); "" when there are none."""
+    if not entry.unregistered:
+        return ""
+    line = lines.get("V_UNREG")
+    paid = f"，补偿 {_money(line['amount'])} 元" if line and Decimal(line["amount"]) else ""
+    return (f"未经登记建筑（办法第十八条，以区政府组织认定的结果为准）："
+            f"{unregistered_text(entry, USE_LABELS)}。其中认定合法建筑和未超过批准期限的"
+            f"临时建筑计入“未经登记建筑补偿”{paid}；认定违法的建筑不予补偿，"
+            "也不计入补偿面积和奖励面积。")
+
+
+def _readings_text(project: dict[str, Any], entry: CaseEntry) -> str:
+    """The readings the figures used (the project's choices for sentences the gazette leaves
+    open), named so the household can see them. A record computed under calc contract
+    revision 1 had no readings: it says so instead."""
+    from wulong_desk.rules import default_standards
+
+    record = entry.record
+    if entry.contract_revision < 2:
+        return f"上述金额为按计算规则第{entry.contract_revision}版计算并保存的记录。"
+    standard = default_standards().get(record.get("standard", ""))
+    if standard is None or not standard.readings:
+        return ""
+    chosen = "；".join(f"{reading.label}：{reading.label_for(project.get(key))}（{reading.cite}）"
+                       for key, reading in standard.readings.items()
+                       if project.get(key) is not None)
+    return f"上述金额按本项目选定的读法计算：{chosen}。" if chosen else ""
 
 
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,
@@ -271,6 +308,13 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
                        ("reward", "奖励补助小计"), ("total", "补偿合计")):
         rows.append([_p(label, st["cell"]), "", _money(record["totals"][key]), ""])
     out.append(_table(rows, [36 * mm, 74 * mm, 26 * mm, 34 * mm], right=(2,)))
+    for warning in record.get("warnings", []):
+        code, _, text = warning.partition(": ")
+        if code == "L1_INTERRUPT":   # the printed 5% monthly rate: said on the sheet too
+            out.append(_p(f"提示：{text}", st["base"]))
+    unregistered = _unregistered_text(entry, {line["code"]: line for line in record["lines"]})
+    if unregistered:
+        out.append(_p(unregistered, st["base"]))
     settlement = record["settlement"]
     if entry.method == "exchange":
         out.append(Spacer(1, 4))

@@ -24,7 +24,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
-from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name
+from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
 from wulong_desk.fileio import write_atomically
 from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -32,7 +32,7 @@ from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import is_void
 from wulong_desk.tempfiles import private_temp_files
 
-GROUPS = (("价值补偿", 4), ("损失补偿", 4), ("奖励补助", 5))
+GROUPS = (("价值补偿", 5), ("损失补偿", 4), ("奖励补助", 5))
 MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
@@ -70,7 +70,7 @@ def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
             ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
     if not public:
         tail += [("signature", "被征收人签字")]
-    tail += [("remarks", "备注")]
+    tail += [("unregistered", "未经登记建筑（办法第十八条）"), ("remarks", "备注")]
     return head + lines + tail
 
 
@@ -101,6 +101,9 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
         "fund_household": Decimal(record["settlement"]["fund_household"]),
         "net_payable": Decimal(record["settlement"]["net_payable"]),
         "signed_on": entry.signed_on or "", "signature": "", "remarks": entry.remarks,
+        "unregistered": unregistered_text(entry, USE_LABELS),
+        # a record computed under contract revision 1 has no V_UNREG: it had none to pay
+        **dict.fromkeys(LINE_CODES, Decimal("0.00")),
     }
     for line in record["lines"]:
         values[line["code"]] = Decimal(line["amount"])
@@ -155,8 +158,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     # listed on its own sheet instead
     entries = [entry for entry in records.entries if not is_void(entry.status)]
     voided = [entry for entry in records.entries if is_void(entry.status)]
-    labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
-        else dict.fromkeys(LINE_CODES, "")
+    labels = _line_labels(entries)
     columns = _columns(public, labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
@@ -276,6 +278,20 @@ def title_of(public: bool) -> str:
     return "分户补偿情况公示" if public else "分户补偿台账"
 
 
+def _line_labels(entries: list[CaseEntry]) -> dict[str, str]:
+    """Each line's label as the records name it (a line a revision-1 record lacks: as the
+    standard file names it)."""
+    from wulong_desk.rules import default_standards
+
+    labels = dict.fromkeys(LINE_CODES, "")
+    for standard in default_standards():
+        for code, spec in standard.lines.items():
+            labels[code] = labels[code] or spec.label
+    for entry in entries[:1]:
+        labels.update({line["code"]: line["label"] for line in entry.record["lines"]})
+    return labels
+
+
 def _standard_names(entries: list[CaseEntry]) -> str:
     ids = sorted({entry.record["standard"] for entry in entries})
     return "、".join(standard_name(i) for i in ids) if ids else "—"
@@ -374,6 +390,11 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
             if tall > 1:  # spreadsheet programs do not grow a written row to fit its text
                 ws.row_dimensions[row_number].height = 14 * tall
             append_literal(ws, row)  # text from outside is never a formula
+        for warning in entry.record.get("warnings", []):
+            code, _, text = warning.partition(": ")
+            if code in LINE_CODES:  # a figure's warning (e.g. the printed 5% monthly rate)
+                row_number += 1
+                append_literal(ws, [entry.case_no, code, "提示", text, None, None, None])
     known.clear()
 
 
@@ -431,7 +452,23 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
             shown = f"{value}{option.unit if option is not None and option.unit != '比率' else ''}"
         row(f"{option.label if option is not None else key}（{option.cite if option else ''}）",
             shown)
+    row("签约期开始日", project.get("signing_start") or "—")
     row("签约期限届满日", project.get("signing_deadline"))
+    readings = {}
+    for standard_id in standard_ids:
+        known = default_standards().get(standard_id)
+        if known is not None:
+            readings.update(known.readings)
+            if "shared_ratio" in known.notes:
+                row("公摊系数的读法", known.notes["shared_ratio"])
+    for key, reading in readings.items():
+        value = project.get(key)
+        shown = reading.label_for(value) if value is not None else "—"
+        row(f"读法 {reading.label}", f"{shown}（项目选定的读法；{reading.cite}）")
+    revisions = sorted({e.contract_revision for e in records.entries})
+    row("计算规则版本", "；".join(
+        f"第{r}版 {sum(e.contract_revision == r for e in records.entries)}户"
+        for r in revisions) or "—")
     row("户数", sum(not is_void(e.status) for e in records.entries))
     row("导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S"))
     row("导出人", operator)

@@ -33,6 +33,20 @@ class CaseEntry:
     turnover_house: bool | None = None
     payment_term: str | None = None     # 付款期限, in words as agreed
     bank_account: str | None = None     # 收款账户（户名、开户行、账号）, in full
+    turnover_premises: bool | None = None
+    # parts without a title (办法第十八条): {"registration", "use", "area", "temporary_amount"}
+    unregistered: tuple[dict[str, str], ...] = ()
+    contract_revision: int = 1          # the calc contract revision the record was made under
+
+
+UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}
+
+
+def unregistered_text(entry: CaseEntry, uses: dict[str, str]) -> str:
+    """The parts without a title in words, e.g. 认定合法建筑（住宅）12.00 m²；… ("" when none)."""
+    return "；".join(f"{UNREG_LABELS.get(p['registration'], p['registration'])}"
+                     f"（{uses.get(p['use'], p['use'])}）{p['area']} m²"
+                     for p in entry.unregistered)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The calculation record: thirteen explained lines, totals, the exchange settlement, warnings.
+"""The calculation record: fourteen explained lines, totals, the exchange settlement, warnings.
 
 This one record feeds the screen, the ledger and the agreement; nothing downstream recomputes.
 """
@@ -49,7 +49,7 @@ def shown_terms(terms: tuple[Term, ...]) -> str:
 
 
 class Line(NamedTuple):
-    """One of the thirteen lines. The formula text is rendered from its terms when asked for."""
+    """One of the fourteen lines. The formula text is rendered from its terms when asked for."""
 
     code: str
     group: str

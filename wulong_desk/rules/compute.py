@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from wulong_desk.rules.breakdown import GROUPS, SETTLEMENT_KEYS, Breakdown, Line
 from wulong_desk.rules.decimals import ONE, ZERO, round2
 from wulong_desk.rules.lines import LINES, Household, household
-from wulong_desk.rules.model import EXCHANGE, MONEY, CaseInput, ProjectOptions
+from wulong_desk.rules.model import EXCHANGE, MONEY, RESIDENTIAL, CaseInput, ProjectOptions
 
 if TYPE_CHECKING:
     from wulong_desk.rules.standard import Standard
@@ -32,13 +32,15 @@ def group_totals(lines: tuple[Line, ...]) -> dict[str, Decimal]:
 
 
 def exchange_houses(h: Household) -> tuple[dict[str, Decimal], ...]:
-    """Each exchange house's payable area (a shared ratio above the cap is borne by the
-    department, 办法第三十六条第二款) and its price."""
+    """Each exchange house's payable area (for a residential house a shared ratio above the cap
+    is borne by the department, 办法第三十六条第二款; a non-residential house pays its whole
+    area) and its price."""
     cap = h.p["exchange_shared_cap"]
     houses = []
     for house in h.exchange.houses if h.exchange else ():
         inner = house.inner_area if house.inner_area is not None else house.area
-        payable = round2(inner * (ONE + cap)) if house.area - inner > cap * inner else house.area
+        capped = house.use == RESIDENTIAL and house.area - inner > cap * inner
+        payable = round2(inner * (ONE + cap)) if capped else house.area
         houses.append({"area": house.area, "payable_area": payable,
                        "unit_price": house.unit_price,
                        "price": round2(payable * house.unit_price)})
@@ -53,7 +55,7 @@ def settlement(h: Household, totals: dict[str, Decimal], houses: tuple[dict[str,
         return dict.fromkeys(SETTLEMENT_KEYS, ZERO)
     price = sum((house["price"] for house in houses), ZERO)
     area_e = sum((house["area"] for house in houses), ZERO)
-    own = h.area_r + h.area_n
+    own = h.building_area  # registered and recognized buildings (办法第三十九条)
     fund_rate = h.project.maintenance_fund_rate
     return {
         "exchange_price": price,
@@ -64,6 +66,23 @@ def settlement(h: Household, totals: dict[str, Decimal], houses: tuple[dict[str,
     }
 
 
+def engine_warnings(h: Household, lines: tuple[Line, ...]) -> tuple[str, ...]:
+    """The warnings that depend on figures: the printed 5% monthly rate in use on an exchange
+    case with business interruption; the 45 m² floor given to a title with non-residential
+    parts (for the department to confirm, 办法第三十七条)."""
+    found: list[str] = []
+    reading = h.standard.readings.get("exchange_interruption_rate")
+    amounts = {line.code: line.amount for line in lines}
+    if (h.exchange is not None and reading is not None and reading.warning
+            and amounts.get("L1_INTERRUPT")
+            and reading.is_default(h.project.exchange_interruption_rate)):
+        found.append(f"L1_INTERRUPT: {reading.warning}")
+    if h.min_topup > ZERO and any(not part.residential for part in h.paid):
+        found.append("V_MIN: 本户另有非住宅部分，是否属于“被征收房屋为住宅”由征收部门确认"
+                     "（办法第三十七条）")
+    return tuple(found)
+
+
 def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Breakdown:
     assert case.method in (MONEY, EXCHANGE)
     h = household(case, project, standard)
@@ -72,6 +91,9 @@ def compute(case: CaseInput, project: ProjectOptions, standard: Standard) -> Bre
     houses = exchange_houses(h)
     quantities = {"area": h.area_r + h.area_n,
                   "comp_area": h.comp_area_r + h.min_topup + h.area_n,
-                  "min_topup": h.min_topup, "price_r": h.price_r}
+                  "min_topup": h.min_topup, "price_r": h.price_r,
+                  "recognized_area": h.area_u,
+                  "temporary_area": sum((part.area for part in h.temporary), ZERO),
+                  "illegal_area": sum((part.area for part in h.illegal), ZERO)}
     return Breakdown(standard.id, standard.sha256, lines, totals, settlement(h, totals, houses),
-                     case.warnings, quantities, houses)
+                     case.warnings + engine_warnings(h, lines), quantities, houses)

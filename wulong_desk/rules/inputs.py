@@ -17,8 +17,13 @@ from wulong_desk.errors import InputError, Problem
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import (
     EXCHANGE,
+    ILLEGAL,
     METHODS,
+    READING_KEYS,
+    REGISTERED,
+    REGISTRATIONS,
     RESIDENTIAL,
+    TEMPORARY,
     USES,
     CaseInput,
     Equipment,
@@ -31,8 +36,8 @@ from wulong_desk.rules.standard import Standard, StandardError, StandardSet
 
 PROJECT_FIELDS = (
     "zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
-    "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate", "signing_deadline",
-    "announced_on",
+    "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate", "signing_start",
+    "signing_deadline", "announced_on", *READING_KEYS,
 )
 CASE_FIELDS = (
     "method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
@@ -41,12 +46,18 @@ CASE_FIELDS = (
 PART_FIELDS = (
     "use", "area", "inner_area", "unit_price", "decoration_value", "water_accounts",
     "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing",
+    "registration", "temporary_amount",
 )
+# the fields a part without a title may carry, by its registration (spec: 办法第十八条)
+UNREG_FIELDS = {TEMPORARY: ("use", "area", "temporary_amount", "registration"),
+                ILLEGAL: ("use", "area", "registration")}
+REGISTRATION_RULE = "（办法第十八条）"
 EQUIPMENT_FIELDS = ("name", "reusable", "net_value", "rate", "assessed_value")
 EXCHANGE_FIELDS = (
-    "houses", "transition_months", "turnover_house", "interruption_months", "overdue_months",
+    "houses", "transition_months", "turnover_house", "turnover_premises", "interruption_months",
+    "overdue_months",
 )
-HOUSE_FIELDS = ("area", "inner_area", "unit_price")
+HOUSE_FIELDS = ("use", "area", "inner_area", "unit_price")
 # the same, as sets: every object of a batch is checked against them
 _KNOWN = {fields: frozenset(fields) for fields in (
     PROJECT_FIELDS, CASE_FIELDS, PART_FIELDS, EQUIPMENT_FIELDS, EXCHANGE_FIELDS, HOUSE_FIELDS)}
@@ -231,6 +242,11 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
     announced = reader.day(data, "announced_on", "project", required=True,
                            rule="（办法第六十条：据此选用标准）")
     deadline = reader.day(data, "signing_deadline", "project", required=True)
+    start = reader.day(data, "signing_start", "project", required=False)
+    if start is not None and deadline is not None and start > deadline:
+        reader.fail("project.signing_start",
+                    f"签约期限首日 {start.isoformat()} 不能晚于签约期限届满日 "
+                    f"{deadline.isoformat()}（办法第十九、二十九条）")
     standard: Standard | None = None
     if announced is not None:
         if requested is not None:
@@ -258,6 +274,7 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
         return None, standard
     values["announced_on"] = announced
     values["signing_deadline"] = deadline
+    values["signing_start"] = start
     return ProjectOptions(**values), standard
 
 
@@ -272,46 +289,116 @@ def _read_options(data: Mapping[str, Any], standard: Standard,
             values[name] = reader.decimal(
                 data, name, "project", required=option.required, default=option.default,
                 minimum=option.min, maximum=option.max, rule=cite)
+    for key, reading in standard.readings.items():
+        values[key] = _read_reading(data, key, reading, reader)
     return values
+
+
+def _read_reading(data: Mapping[str, Any], key: str, reading: Any, reader: FieldReader) -> Any:
+    """A reading's value: its default when absent, else exactly one of its two choices."""
+    raw = data.get(key)
+    if raw is None:
+        return reading.default
+    where = f"project.{key}"
+    shown = " | ".join(str(choice).lower() if isinstance(choice, bool) else str(choice)
+                       for choice in reading.choices)
+    rule = f"应为 {shown} 之一（{reading.label}，{reading.cite}）"
+    if reading.kind == "decimal":
+        if isinstance(raw, bool):
+            reader.fail(where, rule)
+            return reading.default
+        try:
+            value = read_number(raw, typed=reader.typed)
+        except NumberError as exc:
+            reader.fail(where, f"{exc}；{rule}")
+            return reading.default
+        for choice in reading.choices:
+            if value == choice:
+                return choice
+    elif reading.kind == "bool":
+        if raw is True or raw is False:
+            return raw
+    elif raw in reading.choices:
+        return raw
+    reader.fail(where, f"{rule}，收到 {_shown(raw)}")
+    return reading.default
 
 
 def _read_part(raw: Any, path: str, reader: FieldReader) -> Part | None:
     data = reader.obj(raw, path, PART_FIELDS)
     if data is None:
         return None
+    registration = REGISTERED
+    if data.get("registration") is not None:
+        registration = reader.choice(data, "registration", path, REGISTRATIONS,
+                                     rule=REGISTRATION_RULE)
     use = reader.choice(data, "use", path, USES)
     area = reader.decimal(data, "area", path, required=True, positive=True, places=2)
+    if registration in (TEMPORARY, ILLEGAL):
+        return _read_unregistered(data, path, registration, use, area, reader)
     residential = use == RESIDENTIAL
-    inner = reader.decimal(data, "inner_area", path, required=residential, positive=True,
-                           places=2, rule="（住宅部分必须填写套内面积；无公摊时等于证载面积）")
+    titled = registration == REGISTERED
+    inner = reader.decimal(data, "inner_area", path, required=residential and titled,
+                           positive=True, places=2,
+                           rule="（住宅部分必须填写套内面积；无公摊时等于证载面积）")
     if residential and area is not None and inner is not None and inner > area:
         reader.fail(f"{path}.inner_area", "套内面积不能大于证载面积")
     price = reader.decimal(data, "unit_price", path, required=True, positive=True, places=2)
+    gas_cost = reader.decimal(data, "gas_cost", path, required=False, default=Decimal(0),
+                              places=2) or Decimal(0)
+    if residential and gas_cost:
+        reader.fail(f"{path}.gas_cost", "住宅天然气按缴费户数计补，不填开户费用（标准第3项）")
+    if data.get("temporary_amount") is not None:
+        reader.fail(f"{path}.temporary_amount",
+                    "只有临时建筑填写征收部门核定的补偿金额（办法第十八条）")
     part = Part(
         use=use,
         area=area or Decimal(0),
         unit_price=price or Decimal(0),
-        inner_area=inner if residential else None,
+        inner_area=inner if residential and titled else None,
         decoration_value=reader.decimal(data, "decoration_value", path, required=False,
                                         default=Decimal(0), places=2) or Decimal(0),
         water_accounts=reader.integer(data, "water_accounts", path),
         power_accounts=reader.integer(data, "power_accounts", path),
         gas_accounts=reader.integer(data, "gas_accounts", path),
-        gas_cost=reader.decimal(data, "gas_cost", path, required=False, default=Decimal(0),
-                                places=2) or Decimal(0),
+        gas_cost=gas_cost,
         business_eligible=reader.boolean(data, "business_eligible", path),
         manufacturing=reader.boolean(data, "manufacturing", path),
+        registration=registration,
     )
     if part.business_eligible and residential:
         reader.warnings.append(
             f"{path}: 住宅部分按经营用途计停产停业损失，须符合办法第四十条的条件")
     if part.manufacturing and not part.business_eligible:
         reader.warnings.append(f"{path}: 标为生产制造但未符合停产停业补偿条件，上浮不起作用")
+    if part.manufacturing and residential:
+        reader.warnings.append(
+            f"{path}: 住宅部分不适用生产制造上浮，已忽略（办法第四十二条第三款）")
     if part.gas_cost > 0 and part.gas_accounts == 0:
         reader.warnings.append(f"{path}: 填写了天然气开户费用但天然气缴费户数为0")
-    if residential and part.gas_cost > 0:
-        reader.warnings.append(f"{path}: 住宅天然气按户计补，gas_cost 不计入")
     return part
+
+
+def _read_unregistered(data: Mapping[str, Any], path: str, registration: str, use: str,
+                       area: Decimal | None, reader: FieldReader) -> Part:
+    """A temporary building (its amount as the department set it) or an unlawful one (its area
+    only): any other field is an input error (办法第十八条)."""
+    allowed = UNREG_FIELDS[registration]
+    kind = "临时建筑" if registration == TEMPORARY else "认定违法建筑"
+    for key in PART_FIELDS:
+        if key not in allowed and data.get(key) is not None:
+            reader.fail(f"{path}.{key}", f"{kind}只填写{'、'.join(allowed[:-1])}，"
+                                         f"不能填写此项{REGISTRATION_RULE}")
+    amount = None
+    if registration == TEMPORARY:
+        amount = reader.decimal(data, "temporary_amount", path, required=True, places=2,
+                                rule="（临时建筑的补偿金额由征收部门结合剩余期限核定，"
+                                     "办法第十八条）")
+    else:
+        reader.warnings.append(
+            f"{path}: 认定违法建筑 {area or 0} m²，不予补偿（办法第十八条）")
+    return Part(use=use, area=area or Decimal(0), unit_price=Decimal(0),
+                registration=registration, temporary_amount=amount)
 
 
 def _read_equipment(raw: Any, path: str, rate_min: Decimal | None, rate_max: Decimal | None,
@@ -356,6 +443,9 @@ def _read_exchange(raw: Any, reader: FieldReader) -> ExchangeTerms | None:
         hdata = reader.obj(item, hpath, HOUSE_FIELDS)
         if hdata is None:
             continue
+        house_use = RESIDENTIAL
+        if hdata.get("use") is not None:
+            house_use = reader.choice(hdata, "use", hpath, USES)
         area = reader.decimal(hdata, "area", hpath, required=True, positive=True, places=2)
         inner = reader.decimal(hdata, "inner_area", hpath, required=False, positive=True,
                                places=2)
@@ -364,11 +454,13 @@ def _read_exchange(raw: Any, reader: FieldReader) -> ExchangeTerms | None:
         if area is not None and inner is not None and inner > area:
             reader.fail(f"{hpath}.inner_area", "套内面积不能大于建筑面积")
         if area is not None and price is not None:
-            houses.append(ExchangeHouse(area=area, unit_price=price, inner_area=inner))
+            houses.append(ExchangeHouse(area=area, unit_price=price, inner_area=inner,
+                                        use=house_use))
     return ExchangeTerms(
         houses=tuple(houses),
         transition_months=reader.integer(data, "transition_months", path, required=True),
         turnover_house=reader.boolean(data, "turnover_house", path, required=True),
+        turnover_premises=reader.boolean(data, "turnover_premises", path),
         interruption_months=reader.integer(data, "interruption_months", path),
         overdue_months=reader.integer(data, "overdue_months", path),
     )
@@ -389,6 +481,9 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
             part = _read_part(item, f"case.parts[{index}]", reader)
             if part is not None:
                 parts.append(part)
+        if parts and not any(part.registration == REGISTERED for part in parts):
+            reader.fail("case.parts", "至少要有一个证载（已登记）房屋部分：一个案卷就是一本产权证"
+                                      "（办法第五十九条）")
     rate_opt = standard.options.get("equipment_rate") if standard else None
     equipment: list[Equipment] = []
     for index, item in enumerate(items(data.get("equipment"), "case.equipment", MAX_EQUIPMENT,
@@ -419,6 +514,16 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
         reader.warnings.append(
             f"case.signed_on: 签约日 {signed_on.isoformat()} 晚于签约期限 "
             f"{options.signing_deadline.isoformat()}，无提前签约奖励")
+    if (options is not None and signed_on is not None and options.signing_start is not None
+            and signed_on < options.signing_start and standard is not None
+            and "early_days_from" in standard.readings):
+        reading = standard.readings["early_days_from"]
+        counted = (options.signing_start if options.early_days_from == "period"
+                   else signed_on)
+        reader.warnings.append(
+            f"case.signed_on: 预签：签约日 {signed_on.isoformat()} 早于签约期限首日 "
+            f"{options.signing_start.isoformat()}，提前签约天数自 {counted.isoformat()} 起算"
+            f"（{reading.label_for(options.early_days_from)}，项目选定的读法，{reading.cite}）")
     # every field is read before deciding: all problems are reported at once
     min_housing = reader.boolean(data, "min_housing_eligible", "case")
     moved_on_time = reader.boolean(data, "moved_on_time", "case")

@@ -1,4 +1,4 @@
-"""The thirteen lines of the standard, one small function each, found by code in LINES.
+"""The fourteen lines of the standard, one small function each, found by code in LINES.
 
 A line function takes the household (its case, the project's options, the standard, and the
 quantities several lines share) and the line's declaration in the standard file (label,
@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from wulong_desk.rules.breakdown import Line, Term, Value
+from wulong_desk.rules.breakdown import Line, Term, Value, fill
 from wulong_desk.rules.decimals import ONE, ZERO, ZERO_AMOUNT, num, rate, ratio4, round2
 from wulong_desk.rules.model import (
     COMMERCIAL,
     EXCHANGE,
+    ILLEGAL,
+    RECOGNIZED,
+    REGISTERED,
     RESIDENTIAL,
+    TEMPORARY,
     CaseInput,
     ExchangeTerms,
     Part,
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from wulong_desk.rules.standard import LineSpec, Standard
 
 ZERO_NOTE = "计算结果为0"  # a zero line's note when the standard gives no reason of its own
+CHOSEN = "项目选定的读法"  # how a formula names the reading it used
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,13 @@ class Household:
     case: CaseInput
     project: ProjectOptions
     standard: Standard
-    residential: tuple[Part, ...]
-    nonresidential: tuple[Part, ...]
+    residential: tuple[Part, ...]     # R: registered residential parts
+    nonresidential: tuple[Part, ...]  # N: registered non-residential parts
+    paid: tuple[Part, ...]            # registered and recognized parts (L1, L2, L3)
+    recognized: tuple[Part, ...]
+    temporary: tuple[Part, ...]
+    illegal: tuple[Part, ...]
+    area_u: Decimal                   # A_U: Σ area of recognized parts
     comp_areas: tuple[Decimal, ...]  # each residential part's compensable area (第三十六条)
     area_r: Decimal  # residential title area
     area_n: Decimal  # non-residential title area
@@ -67,6 +78,16 @@ class Household:
     def reward_area_r(self) -> Decimal:
         return self.area_r + self.min_topup
 
+    @property
+    def building_area(self) -> Decimal:
+        """被征收房屋建筑面积 of 办法第三十五、三十九条: registered and recognized buildings."""
+        return self.area_r + self.area_n + self.area_u
+
+    def reading(self, key: str) -> str:
+        """The words of the reading the project chose for `key`, marked as the project's."""
+        value = getattr(self.project, key)
+        return f"{self.standard.readings[key].label_for(value)}，{CHOSEN}"
+
 
 def compensable_area(part: Part, floor: Decimal) -> Decimal:
     """A residential part's area for compensation: inner × (1 + floor), rounded, when its shared
@@ -79,8 +100,10 @@ def compensable_area(part: Part, floor: Decimal) -> Decimal:
 
 def household(case: CaseInput, project: ProjectOptions, standard: Standard) -> Household:
     p = standard.values
-    residential = tuple(part for part in case.parts if part.use == RESIDENTIAL)
-    nonresidential = tuple(part for part in case.parts if part.use != RESIDENTIAL)
+    registered = [part for part in case.parts if part.registration == REGISTERED]
+    residential = tuple(part for part in registered if part.use == RESIDENTIAL)
+    nonresidential = tuple(part for part in registered if part.use != RESIDENTIAL)
+    recognized = tuple(part for part in case.parts if part.registration == RECOGNIZED)
     comp_areas = tuple(compensable_area(part, p["shared_ratio_floor"]) for part in residential)
     area_r = sum((part.area for part in residential), ZERO)
     value_r = sum((part.area * part.unit_price for part in residential), ZERO)
@@ -90,7 +113,13 @@ def household(case: CaseInput, project: ProjectOptions, standard: Standard) -> H
     if case.min_housing_eligible and residential and comp_area_r < p["min_housing_area"]:
         min_topup = p["min_housing_area"] - comp_area_r
     return Household(
-        case, project, standard, residential, nonresidential, comp_areas,
+        case, project, standard, residential, nonresidential,
+        paid=tuple(part for part in case.parts if part.registration in (REGISTERED, RECOGNIZED)),
+        recognized=recognized,
+        temporary=tuple(part for part in case.parts if part.registration == TEMPORARY),
+        illegal=tuple(part for part in case.parts if part.registration == ILLEGAL),
+        area_u=sum((part.area for part in recognized), ZERO),
+        comp_areas=comp_areas,
         area_r=area_r,
         area_n=sum((part.area for part in nonresidential), ZERO),
         value_r=value_r,
@@ -114,9 +143,9 @@ def make_line(spec: LineSpec, total: Decimal, terms: list[Term] | None = None, w
 # ---------------------------------------------------------------- value (价值补偿)
 
 def v_area(h: Household, spec: LineSpec) -> Line:
-    """Every part's title area × its assessed unit price (办法第二十六、二十七条)."""
+    """Every registered part's title area × its assessed unit price (办法第二十六、二十七条)."""
     terms: list[Term] = [(spec.t("term"), {"area": part.area, "unit_price": part.unit_price})
-                         for part in h.case.parts]
+                         for part in h.case.parts if part.registration == REGISTERED]
     return make_line(spec, h.value_r + h.value_n, terms)
 
 
@@ -150,7 +179,7 @@ def v_min(h: Household, spec: LineSpec) -> Line:
 def v_land(h: Household, spec: LineSpec) -> Line:
     """Land-use area beyond the building area × the land unit price (办法第三十五条)."""
     case = h.case
-    building = h.area_r + h.area_n
+    building = h.building_area
     if case.land_area is None or case.land_unit_price is None:
         return make_line(spec, ZERO, why="no_input")
     if building >= case.land_area:
@@ -162,34 +191,60 @@ def v_land(h: Household, spec: LineSpec) -> Line:
                      [(spec.t("term"), values)])
 
 
+def v_unreg(h: Household, spec: LineSpec) -> Line:
+    """Buildings without a title (办法第十八条): a recognized one at area × unit price, a
+    temporary one at the amount the department set; an unlawful one gets nothing and its area
+    is listed in the note."""
+    terms: list[Term] = []
+    total = ZERO
+    for part in h.recognized:
+        terms.append((spec.t("term_recognized"), {"area": part.area,
+                                                  "unit_price": part.unit_price}))
+        total += part.area * part.unit_price
+    for part in h.temporary:
+        amount = part.temporary_amount or ZERO
+        terms.append((spec.t("term_temporary"), {"temporary_amount": amount}))
+        total += amount
+    note = ""
+    if h.illegal:
+        illegal_area = sum((part.area for part in h.illegal), ZERO)
+        note = spec.text("illegal").format(illegal=num(illegal_area))
+    line = make_line(spec, total, terms, "none", note=note)
+    return line._replace(note=note) if note else line
+
+
 # ---------------------------------------------------------------- loss (损失补偿)
 
 def l1_interrupt(h: Household, spec: LineSpec) -> Line:
-    """Loss from interrupted business of the eligible parts: once for money, monthly for an
-    exchange; manufacturing parts raised by the project's uplift (标准第1项)."""
+    """Loss from interrupted business of the eligible registered and recognized parts: once for
+    money, monthly (the project's reading of the rate) for an exchange without temporary
+    premises; non-residential manufacturing parts raised by the project's uplift (标准第1项)."""
     p = h.p
     exchange = h.exchange
-    eligible = [part for part in h.case.parts if part.business_eligible]
+    eligible = [part for part in h.paid if part.business_eligible]
     if not eligible:
         return make_line(spec, ZERO, why="none_eligible")
-    if exchange is not None and exchange.turnover_house:
+    if exchange is not None and exchange.turnover_premises:
         return make_line(spec, ZERO, why="turnover")
     is_exchange = h.case.method == EXCHANGE
     months = exchange.interruption_months + exchange.overdue_months if exchange else 0
     if is_exchange and months == 0:
         return make_line(spec, ZERO, why="no_months")
     uplift = h.project.manufacturing_uplift
+    monthly = h.project.exchange_interruption_rate
+    reading = h.reading("exchange_interruption_rate") if is_exchange else ""
     terms: list[Term] = []
     total = ZERO
     for part in eligible:
         base = part.area * part.unit_price
-        raised = part.manufacturing and uplift
-        factor = ONE + uplift if part.manufacturing else ONE
+        raised = part.manufacturing and not part.residential
+        factor = ONE + uplift if raised else ONE
         uplift_text = (spec.text("uplift").format(manufacturing_uplift=rate(uplift))
-                       if raised else "")
+                       if raised and uplift else "")
         values: dict[str, Value] = {"base": base, "uplift": uplift_text, "months": months}
         if is_exchange:
-            total += p["interrupt_exchange_monthly_rate"] * base * months * factor
+            values.update(rate=rate(monthly), reading=reading)
+            total += monthly * base * months * factor
             terms.append((spec.t("term_exchange"), values))
         else:
             total += p["interrupt_money_rate"] * base * factor
@@ -199,7 +254,7 @@ def l1_interrupt(h: Household, spec: LineSpec) -> Line:
 
 def l2_decor(h: Household, spec: LineSpec) -> Line:
     """The assessed value of each part's decoration (标准第2项)."""
-    decorated = [part.decoration_value for part in h.case.parts if part.decoration_value]
+    decorated = [part.decoration_value for part in h.paid if part.decoration_value]
     terms: list[Term] = [(spec.t("term"), {"decoration_value": value}) for value in decorated]
     return make_line(spec, sum(decorated, ZERO), terms, "none")
 
@@ -212,7 +267,7 @@ def l3_facility(h: Household, spec: LineSpec) -> Line:
     p = h.p
     terms: list[Term] = []
     total = ZERO
-    for part in h.case.parts:
+    for part in h.paid:
         if part.use == RESIDENTIAL:
             amount = (p["facility_res_water"] * part.water_accounts
                       + p["facility_res_power"] * part.power_accounts
@@ -270,67 +325,116 @@ def r5_guide(h: Household, spec: LineSpec) -> Line:
     return make_line(spec, total, terms)
 
 
+def early_start(h: Household) -> date | None:
+    """The day early-signing days count from: the later of the signing day and the first day of
+    the signing period under the reading `period` (with a first day set), else the signing
+    day (标准第6项)."""
+    signed_on = h.case.signed_on
+    start = h.project.signing_start
+    if signed_on is None:
+        return None
+    if h.project.early_days_from == "period" and start is not None and start > signed_on:
+        return start
+    return signed_on
+
+
 def r6_early(h: Household, spec: LineSpec) -> Line:
     """Per day signed before the deadline: per household (residential), per m² (other)
-    (标准第6项)."""
+    (标准第6项). The signing day itself is not counted."""
     signed_on = h.case.signed_on
     deadline = h.project.signing_deadline
     if signed_on is None:
         return make_line(spec, ZERO, why="unsigned")
     if signed_on > deadline:
         return make_line(spec, ZERO, why="late")
-    days = (deadline - signed_on).days
+    start = early_start(h) or signed_on
+    days = max((deadline - start).days, 0)
     if days == 0:
         return make_line(spec, ZERO, why="zero_days")
+    start_text = ""
+    if h.project.signing_start is not None and signed_on < h.project.signing_start:
+        # a presign: say from which day its days were counted, and under which reading
+        start_text = spec.text("start").format(start=start.isoformat(),
+                                               reading=h.reading("early_days_from"))
+    # a presign's start is said once, after the last term (its template has room for it)
+    last = "term_nonresidential" if h.nonresidential else "term_residential"
     terms: list[Term] = []
     total = ZERO
-    if h.residential:
-        terms.append((spec.t("term_residential"), {"days": days}))
-        total += h.p["early_res_per_day"] * days
-    if h.nonresidential:
-        terms.append((spec.t("term_nonresidential"), {"days": days, "area_n": h.area_n}))
-        total += h.p["early_nonres_per_m2_day"] * h.area_n * days
+    for key, values, amount in (
+            ("term_residential", {"days": days}, h.p["early_res_per_day"] * days),
+            ("term_nonresidential", {"days": days, "area_n": h.area_n},
+             h.p["early_nonres_per_m2_day"] * h.area_n * days)):
+        if not (h.residential if key == "term_residential" else h.nonresidential):
+            continue
+        if start_text and key == last:
+            key, values = key + "_start", {**values, "start": start_text}
+        terms.append((spec.t(key), values))
+        total += amount
     return make_line(spec, total, terms, "zero_days")
 
 
 def r7_ontime(h: Household, spec: LineSpec) -> Line:
-    """A fixed reward for moving out on time, residential and non-residential (标准第7项)."""
+    """A fixed reward for moving out on time, residential and non-residential; a title with
+    both earns both, or the larger under the reading `larger` (标准第7项)."""
     if not h.case.moved_on_time:
         return make_line(spec, ZERO, why="not_moved")
+    p = h.p
+    if h.residential and h.nonresidential and h.project.ontime_reward_mixed == "larger":
+        return make_line(spec, max(p["ontime_res"], p["ontime_nonres"]), [
+            (spec.t("term_larger"), {"reading": h.reading("ontime_reward_mixed")})])
     terms: list[Term] = []
     total = ZERO
     if h.residential:
         terms.append((spec.t("term_residential"), {}))
-        total += h.p["ontime_res"]
+        total += p["ontime_res"]
     if h.nonresidential:
-        terms.append((spec.t("term_nonresidential"), {}))
-        total += h.p["ontime_nonres"]
+        if h.residential:   # a title with both: the reading that pays both is named
+            terms.append((spec.t("term_nonresidential_both"),
+                          {"reading": h.reading("ontime_reward_mixed")}))
+        else:
+            terms.append((spec.t("term_nonresidential"), {}))
+        total += p["ontime_nonres"]
     return make_line(spec, total, terms, "not_moved")
 
 
-def r8_move(h: Household, spec: LineSpec) -> Line:
-    """Moving allowance, once for money and twice for an exchange: per household (residential),
-    per m² by use (other) (标准第8项)."""
+def move_times(h: Household) -> tuple[Decimal, str]:
+    """How many moves the allowance pays, and its text: once for money; twice for an exchange,
+    unless the reading makes the second depend on moving out on time and it was not (标准第8项)."""
     p = h.p
     texts = h.standard.texts
-    times_key = "move_times_exchange" if h.case.method == EXCHANGE else "move_times_money"
+    if h.case.method != EXCHANGE:
+        return p["move_times_money"], texts["move_times_money"]
+    if h.project.second_move_requires_on_time and not h.case.moved_on_time:
+        return p["move_times_money"], texts["move_times_money"]
+    return p["move_times_exchange"], texts["move_times_exchange"]
+
+
+def r8_move(h: Household, spec: LineSpec) -> Line:
+    """Moving allowance per move: per household (residential), per m² by use (other)
+    (标准第8项)."""
+    p = h.p
+    texts = h.standard.texts
+    times, times_text = move_times(h)
     terms: list[Term] = []
     total = ZERO
     if h.residential:
-        terms.append((spec.t("term_residential"), {"times": texts[times_key]}))
-        total += p["move_res"] * p[times_key]
+        terms.append((spec.t("term_residential"), {"times": times_text}))
+        total += p["move_res"] * times
     for part in h.nonresidential:
         rate_key = "move_commercial" if part.use == COMMERCIAL else "move_production"
         terms.append((spec.t("term_nonresidential"), {
-            "rate": texts[rate_key], "area": part.area, "times": texts[times_key]}))
-        total += p[rate_key] * part.area * p[times_key]
+            "rate": texts[rate_key], "area": part.area, "times": times_text}))
+        total += p[rate_key] * part.area * times
+    if terms and h.case.method == EXCHANGE:  # the reading, said once after the last term
+        terms[-1][1]["times"] = times_text + spec.text("times_note").format(
+            reading=h.reading("second_move_requires_on_time"))
     return make_line(spec, total, terms, "none")
 
 
 def r9_temp(h: Household, spec: LineSpec) -> Line:
     """Temporary housing for an exchange without a turnover house: rate × the larger of the
-    residential area (with the top-up) and the floor × months; outside the core zone the rate
-    is reduced (标准第9项)."""
+    residential area (with the top-up) and the floor × (transition + overdue months); outside
+    the core zone the rate is reduced (标准第9项)."""
     exchange = h.exchange
     if exchange is None:
         return make_line(spec, ZERO, why="money")
@@ -338,7 +442,8 @@ def r9_temp(h: Household, spec: LineSpec) -> Line:
         return make_line(spec, ZERO, why="turnover")
     if not h.residential:
         return make_line(spec, ZERO, why="no_residential")
-    if exchange.transition_months == 0:
+    months = exchange.transition_months + exchange.overdue_months
+    if months == 0:
         return make_line(spec, ZERO, why="no_months")
     p = h.p
     if h.project.zone == "core":
@@ -347,10 +452,14 @@ def r9_temp(h: Household, spec: LineSpec) -> Line:
     else:
         temp_rate = p["temp_rate"] * (ONE - p["temp_outer_reduction"])
         rate_text = spec.text("rate_outer")
+    months_text: Value = months
+    if exchange.overdue_months:
+        months_text = fill(spec.t("months"), {"transition": exchange.transition_months,
+                                              "overdue": exchange.overdue_months})
     area = max(h.reward_area_r, p["temp_floor_area"])
     terms: list[Term] = [(spec.t("term"), {"rate": rate_text, "reward_area": h.reward_area_r,
-                                           "months": exchange.transition_months})]
-    return make_line(spec, temp_rate * area * exchange.transition_months, terms)
+                                           "months": months_text})]
+    return make_line(spec, temp_rate * area * months, terms)
 
 
 LINES: dict[str, Callable[[Household, LineSpec], Line]] = {
@@ -358,6 +467,7 @@ LINES: dict[str, Callable[[Household, LineSpec], Line]] = {
     "V_SHARED": v_shared,
     "V_MIN": v_min,
     "V_LAND": v_land,
+    "V_UNREG": v_unreg,
     "L1_INTERRUPT": l1_interrupt,
     "L2_DECOR": l2_decor,
     "L3_FACILITY": l3_facility,

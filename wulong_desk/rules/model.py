@@ -25,6 +25,19 @@ MONEY = "money"
 EXCHANGE = "exchange"
 METHODS = (MONEY, EXCHANGE)
 
+# 登记状态 of a part (办法第十八条): a title's own building, or one without a title that the
+# district's joint review recognized as lawful, kept as a temporary building within its term, or
+# found unlawful
+REGISTERED = "registered"
+RECOGNIZED = "recognized"
+TEMPORARY = "temporary"
+ILLEGAL = "illegal"
+REGISTRATIONS = (REGISTERED, RECOGNIZED, TEMPORARY, ILLEGAL)
+
+# the readings: the project options for sentences the gazette leaves open (spec "Readings")
+READING_KEYS = ("exchange_interruption_rate", "early_days_from",
+                "second_move_requires_on_time", "ontime_reward_mixed")
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectOptions:
@@ -37,6 +50,12 @@ class ProjectOptions:
     manufacturing_uplift: Decimal = Decimal(0)
     equipment_rate: Decimal = Decimal("0.15")
     maintenance_fund_rate: Decimal = Decimal(0)
+    signing_start: date | None = None
+    # readings (their defaults: the standard file's; these are the same, for tests and tools)
+    exchange_interruption_rate: Decimal = Decimal("0.05")
+    early_days_from: str = "period"
+    second_move_requires_on_time: bool = True
+    ontime_reward_mixed: str = "both"
 
 
 @dataclass(slots=True)
@@ -52,6 +71,8 @@ class Part:
     gas_cost: Decimal = Decimal(0)
     business_eligible: bool = False
     manufacturing: bool = False
+    registration: str = REGISTERED
+    temporary_amount: Decimal | None = None
 
     @property
     def residential(self) -> bool:
@@ -72,6 +93,7 @@ class ExchangeHouse:
     area: Decimal
     unit_price: Decimal
     inner_area: Decimal | None = None
+    use: str = RESIDENTIAL
 
 
 @dataclass(slots=True)
@@ -79,6 +101,7 @@ class ExchangeTerms:
     houses: tuple[ExchangeHouse, ...] = ()
     transition_months: int = 0
     turnover_house: bool = False
+    turnover_premises: bool = False
     interruption_months: int = 0
     overdue_months: int = 0
 

@@ -2,7 +2,8 @@
 
 A standard file is TOML in resources/standards/ (or the user's standards folder). It carries its id,
 edition, effective dates, every parameter with unit and citation, the project options with their
-ranges, and the thirteen lines' labels, citations, formula templates and zero-notes.
+ranges, the readings (options for sentences the gazette leaves open, each with its default and
+one alternative), and the fourteen lines' labels, citations, formula templates and zero-notes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple
 from wulong_desk.errors import StandardError
 from wulong_desk.rules.breakdown import GROUPS
 from wulong_desk.rules.lines import LINES
+from wulong_desk.rules.model import READING_KEYS
 
 UNITS = frozenset(
     {"比率", "比率/月", "元", "元/户", "元/户·日", "元/户·次", "元/m²", "元/m²·日", "元/m²·次",
@@ -27,6 +29,7 @@ UNITS = frozenset(
 )
 LINE_CODES = tuple(LINES)  # a standard declares exactly the lines the engine computes, in order
 OPTION_KINDS = ("choice", "decimal", "date")
+READING_KINDS = ("decimal", "choice", "bool")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,54 @@ class Option:
     max: Decimal | None = None
     default: Decimal | None = None
     unit: str = ""
+
+
+ReadingValue = Decimal | str | bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A sentence the gazette leaves open, as a project option: the default and one
+    alternative, each with its label; the article; the sentence (in our words) and the money
+    the choice moves."""
+
+    key: str
+    kind: str
+    default: ReadingValue
+    alternative: ReadingValue
+    default_label: str
+    alternative_label: str
+    label: str
+    cite: str
+    sentence: str
+    money: str
+    warning: str = ""  # shown on every case the default reading touches, when set
+
+    @property
+    def choices(self) -> tuple[ReadingValue, ReadingValue]:
+        return (self.default, self.alternative)
+
+    def _same(self, value: Any, choice: ReadingValue) -> bool:
+        """`value` (as read, or as the store's JSON writes it: "0.05") is `choice`."""
+        if self.kind == "decimal":
+            if isinstance(value, bool):
+                return False
+            try:
+                return Decimal(str(value)) == choice
+            except ArithmeticError:
+                return False
+        return value == choice and type(value) is type(choice)
+
+    def label_for(self, value: Any) -> str:
+        """The choice's words (an unknown value is shown as it is)."""
+        if self._same(value, self.default):
+            return self.default_label
+        if self._same(value, self.alternative):
+            return self.alternative_label
+        return str(value)
+
+    def is_default(self, value: Any) -> bool:
+        return self._same(value, self.default)
 
 
 class _Keep(dict):
@@ -134,6 +185,8 @@ class Standard:
     path: Path | None = None
     values: Mapping[str, Decimal] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
+    readings: Mapping[str, Reading] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def covers(self, day: date) -> bool:
         if day < self.effective_from:
@@ -200,6 +253,25 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
             lines[code] = LineSpec(code, body["group"], body["label"], body["cite"],
                                    tuple(body.get("vars", ())), templates,
                                    dict(body.get("notes", {})))
+        readings: dict[str, Reading] = {}
+        for key, body in data.get("readings", {}).items():
+            kind = body["kind"]
+            values_ = []
+            for which in ("default", "alternative"):
+                raw = body[which]
+                where_ = f"{where} readings.{key}.{which}"
+                if kind == "decimal":
+                    values_.append(_dec(raw, where_))
+                elif kind == "bool":
+                    if not isinstance(raw, bool):
+                        raise StandardError(f"{where_}: 应为 true 或 false")
+                    values_.append(raw)
+                else:
+                    values_.append(str(raw))
+            readings[key] = Reading(key, kind, values_[0], values_[1], body["default_label"],
+                                    body["alternative_label"], body["label"], body["cite"],
+                                    body.get("sentence", ""), body.get("money", ""),
+                                    body.get("warning", ""))
         effective_from = data["effective_from"]
         effective_until = data.get("effective_until")
         if not isinstance(effective_from, date):
@@ -227,6 +299,8 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
             path=path,
             values=values,
             texts=texts,
+            readings=readings,
+            notes={str(k): str(v) for k, v in data.get("notes", {}).items()},
         )
     except KeyError as exc:
         raise StandardError(f"{where}: 缺少必需的键 {exc.args[0]}") from exc
@@ -267,6 +341,17 @@ def lint(standard: Standard) -> list[str]:
                 lo <= option.default <= hi
             ):
                 problems.append(f"{sid} options.{name}: 须满足 下限 ≤ 默认值 ≤ 上限")
+    if tuple(standard.readings) != READING_KEYS:
+        problems.append(f"{sid} readings: 须按顺序恰好包含 {', '.join(READING_KEYS)}")
+    for key, reading in standard.readings.items():
+        if not reading.cite.strip():
+            problems.append(f"{sid} readings.{key}: 缺少出处")
+        if reading.kind not in READING_KINDS:
+            problems.append(f"{sid} readings.{key}: 未知类型 {reading.kind}")
+        if reading.default == reading.alternative:
+            problems.append(f"{sid} readings.{key}: 默认读法与另一读法相同")
+        if not reading.money.strip():
+            problems.append(f"{sid} readings.{key}: 缺少对金额影响的说明")
     if tuple(standard.lines) != LINE_CODES:
         problems.append(f"{sid} lines: 须按顺序恰好包含 {', '.join(LINE_CODES)}")
     known = set(standard.params) | set(standard.options)

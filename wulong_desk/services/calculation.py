@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from wulong_desk import ENGINE_VERSION
 from wulong_desk.rules import InputError, compute, default_standards, read_request
 from wulong_desk.rules.breakdown import Breakdown
-from wulong_desk.services.contract import calc_request
+from wulong_desk.services.contract import CONTRACT_REVISION, calc_request
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import LINE_COLUMNS, Case, CaseResult
 
@@ -30,15 +30,29 @@ def cents(amount: Decimal) -> int:
     return int(amount * 100)
 
 
+def breakdown_for(case: Case) -> Breakdown:
+    """The case computed from its stored inputs under the current engine and standard, kept
+    nowhere (InputError when it cannot be): what `recompute` stores, and what a dry run of
+    `recalc` shows."""
+    options, inputs, standard = read_request(calc_request(case.project, case),
+                                             default_standards())
+    return compute(inputs, options, standard)
+
+
 def recompute(session: Session, case: Case) -> CaseResult:
     """Compute the case from its stored inputs and keep the result (or why it could not)."""
-    request = calc_request(case.project, case)
+    breakdown: Breakdown | None = None
+    failure: InputError | None = None
+    try:   # computed before a new result row exists (reading the case may flush the session)
+        breakdown = breakdown_for(case)
+    except InputError as exc:
+        failure = exc
     result = case.result or CaseResult(case=case)
     result.engine_version = ENGINE_VERSION
     result.computed_at = now_utc()
-    try:
-        options, inputs, standard = read_request(request, default_standards())
-    except InputError as exc:
+    result.contract_revision = CONTRACT_REVISION
+    if failure is not None:
+        exc = failure
         result.ok = False
         result.standard_id = None
         result.standard_sha256 = None
@@ -48,10 +62,12 @@ def recompute(session: Session, case: Case) -> CaseResult:
         for column in LINE_COLUMNS.values():
             setattr(result, column, 0)
         result.total_cents = result.exchange_price_cents = result.net_payable_cents = 0
-    else:
-        breakdown = compute(inputs, options, standard)
+    elif breakdown is not None:
         _store(result, breakdown)
-    result.area_centi = int(sum((part.area for part in case.parts), Decimal(0)) * 100)
+    # Σ 证载面积: the registered parts (buildings without a title are listed apart)
+    result.area_centi = int(sum((part.area for part in case.parts
+                                 if (part.registration or "registered") == "registered"),
+                                Decimal(0)) * 100)
     if result not in session:
         session.add(result)
     return result

@@ -30,7 +30,15 @@ from wulong_desk.rules.inputs import (
     InputError,
     Problem,
 )
-from wulong_desk.rules.model import EXCHANGE, METHODS, RESIDENTIAL, USES
+from wulong_desk.rules.model import (
+    EXCHANGE,
+    METHODS,
+    REGISTERED,
+    REGISTRATIONS,
+    RESIDENTIAL,
+    TEMPORARY,
+    USES,
+)
 from wulong_desk.services.contract import case_to_contract, project_to_contract
 from wulong_desk.store.models import (
     PERSON_ROLES,
@@ -186,8 +194,16 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
             # typed but meaningless for a non-residential part: refused, never dropped
             reader.fail(f"{path}.inner_area", "只有住宅部分填写套内面积（非住宅按证载面积补偿），"
                         "请清空这一格")
+        registration = REGISTERED
+        if raw.get("registration") is not None:
+            registration = reader.choice(raw, "registration", path, REGISTRATIONS,
+                                         rule="（办法第十八条）")
         parts.append({
             "use": use,
+            "registration": registration,
+            "temporary_amount": (reader.decimal(raw, "temporary_amount", path, required=False,
+                                                places=2)
+                                 if registration == TEMPORARY else None),
             "area": reader.decimal(raw, "area", path, required=True, positive=True, places=2),
             "inner_area": (reader.decimal(raw, "inner_area", path, required=False,
                                           positive=True, places=2)
@@ -216,6 +232,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         })
     houses: list[dict[str, Any]] = []
     exchange_values: dict[str, Any] = {"transition_months": None, "turnover_house": None,
+                                       "turnover_premises": None,
                                        "interruption_months": 0, "overdue_months": 0}
     exchange = data.get("exchange")
     if isinstance(exchange, dict):
@@ -223,8 +240,12 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         for index, path, raw in _objects(reader, exchange.get("houses"),
                                          "case.exchange.houses"):
             location = locations[index] if index < len(locations) else ""
+            house_use = RESIDENTIAL
+            if raw.get("use") is not None:
+                house_use = reader.choice(raw, "use", path, USES)
             houses.append({
                 "location": location if isinstance(location, str) else "",
+                "use": house_use,
                 "area": reader.decimal(raw, "area", path, required=True, positive=True,
                                        places=2),
                 "inner_area": reader.decimal(raw, "inner_area", path, required=False,
@@ -238,6 +259,9 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
                                   reader.integer(exchange, "transition_months", "case.exchange")),
             "turnover_house": (None if exchange.get("turnover_house") is None else
                                reader.boolean(exchange, "turnover_house", "case.exchange")),
+            "turnover_premises": (None if exchange.get("turnover_premises") is None else
+                                  reader.boolean(exchange, "turnover_premises",
+                                                 "case.exchange")),
             "interruption_months": reader.integer(exchange, "interruption_months",
                                                   "case.exchange"),
             "overdue_months": reader.integer(exchange, "overdue_months", "case.exchange"),

@@ -106,13 +106,14 @@ def _yuan(cents_value: int | None) -> str | None:
 
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int] | None,
-                   reason: str | None) -> None:
-    """old → new for every changed line and total (a 重算 of an unsigned case: the total)."""
+                   reason: str | None, *, every_line: bool = False) -> None:
+    """old → new for every changed line and total (a 重算 of an unsigned case: the total;
+    a recalculation under a new contract revision: every line)."""
     after = _figures(case.result)
     if before == after:
         return
     keys = list(after or before or {})
-    if action == "recompute":
+    if action == "recompute" and not every_line:
         keys = ["total"]
     for key in keys:
         old = None if before is None else before.get(key)
@@ -202,16 +203,25 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
     return case
 
 
-def refigure_in_session(session: Session, case: Case) -> None:
-    """After a project change: recompute an unsigned case (its total's change audited as 重算);
-    a frozen case keeps its record."""
+def refigure_in_session(session: Session, case: Case, *, reason: str = "项目设置已修改",
+                        every_line: bool = False) -> None:
+    """After a project change (or for `recalc`): recompute an unsigned case, its change audited
+    as 重算 (the total; with `every_line`, old → new for each line and the contract revision
+    the record is computed under); a frozen case keeps its record."""
     if is_frozen(case.status):
         return
     before = _figures(case.result)
+    old_revision = case.result.contract_revision if case.result is not None else None
     audit.allow_refigure(session, case)
     recompute(session, case)
     session.flush()
-    _audit_figures(session, case, "recompute", before, "项目设置已修改")
+    _audit_figures(session, case, "recompute", before, reason, every_line=every_line)
+    new_revision = case.result.contract_revision if case.result is not None else None
+    if every_line and old_revision != new_revision:
+        audit.record(session, "recompute", case, "contract_revision",
+                     None if old_revision is None else str(old_revision),
+                     None if new_revision is None else str(new_revision), reason,
+                     entity="result")
 
 
 def save_case(store: Store, project_id: int, form: dict[str, Any],

@@ -10,12 +10,20 @@ from decimal import Decimal
 from typing import Any
 
 from wulong_desk.rules.inputs import PROJECT_FIELDS
-from wulong_desk.rules.model import EXCHANGE, RESIDENTIAL
+from wulong_desk.rules.model import (
+    EXCHANGE,
+    ILLEGAL,
+    RECOGNIZED,
+    REGISTERED,
+    RESIDENTIAL,
+    TEMPORARY,
+)
 from wulong_desk.store.models import Case, Project
 
 # the revision of the calc contract (the spec) these shapes and the engine implement; a case
-# package names it, and a receiver at another revision refuses the package
-CONTRACT_REVISION = 1
+# package names it, and a receiver at another revision refuses the package. Every stored
+# record keeps the revision it was computed under (case_results.contract_revision).
+CONTRACT_REVISION = 2
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -30,7 +38,7 @@ def project_to_contract(project: Project) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in PROJECT_FIELDS:
         value = getattr(project, key)
-        if key in ("announced_on", "signing_deadline"):
+        if key in ("announced_on", "signing_deadline", "signing_start"):
             values[key] = _day(value)
         elif isinstance(value, Decimal):
             values[key] = _num(value)
@@ -43,8 +51,16 @@ def case_to_contract(case: Case) -> dict[str, Any]:
     """Exactly the calc contract's case fields (no names, no addresses)."""
     parts = []
     for part in case.parts:
+        registration = part.registration or REGISTERED
         row: dict[str, Any] = {"use": part.use, "area": _num(part.area)}
-        if part.use == RESIDENTIAL:
+        if registration != REGISTERED:
+            row["registration"] = registration
+        if registration == TEMPORARY:
+            row["temporary_amount"] = _num(part.temporary_amount)
+        if registration in (TEMPORARY, ILLEGAL):
+            parts.append({k: v for k, v in row.items() if v is not None})
+            continue
+        if part.use == RESIDENTIAL and registration != RECOGNIZED:
             row["inner_area"] = _num(part.inner_area)
         if part.unit_price is not None:
             row["unit_price"] = _num(part.unit_price)
@@ -83,9 +99,7 @@ def case_to_contract(case: Case) -> dict[str, Any]:
         out["land_unit_price"] = _num(case.land_unit_price)
     if case.method == EXCHANGE:
         exchange: dict[str, Any] = {
-            "houses": [{k: v for k, v in {"area": _num(h.area), "inner_area": _num(h.inner_area),
-                                          "unit_price": _num(h.unit_price)}.items()
-                        if v is not None} for h in case.exchange_houses],
+            "houses": [_house(h) for h in case.exchange_houses],
             "interruption_months": case.interruption_months,
             "overdue_months": case.overdue_months,
         }
@@ -93,8 +107,18 @@ def case_to_contract(case: Case) -> dict[str, Any]:
             exchange["transition_months"] = case.transition_months
         if case.turnover_house is not None:
             exchange["turnover_house"] = case.turnover_house
+        if case.turnover_premises is not None:
+            exchange["turnover_premises"] = case.turnover_premises
         out["exchange"] = exchange
     return out
+
+
+def _house(house: Any) -> dict[str, Any]:
+    row = {"area": _num(house.area), "inner_area": _num(house.inner_area),
+           "unit_price": _num(house.unit_price)}
+    if house.use and house.use != RESIDENTIAL:
+        row = {"use": house.use, **row}
+    return {k: v for k, v in row.items() if v is not None}
 
 
 def calc_request(project: Project, case: Case) -> dict[str, Any]:

@@ -98,11 +98,13 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
                             "turnover_house": n % 7 == 0, "interruption_months": 6,
                             "overdue_months": 0}
         locations = [f"芙蓉安置小区{rng.randint(1, 12)}栋{rng.randint(1, 30)}0{rng.randint(1, 4)}"]
+    status_override = _revision_2_kinds(n, case, locations)
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
     owners = [{"role": "owner", "name": name, "id_number": fake_id(rng),
                "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
                "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 200)}号"}]
     status = "signed" if signed else rng.choice(["surveyed", "assessed", "reviewed"])
+    status = status_override or status
     if n == 35:  # one household still waiting for its assessment: no price yet
         for part in parts:
             part.pop("unit_price", None)
@@ -119,6 +121,37 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
         "status": status,
         "owners": owners, "case": case, "exchange_locations": locations,
     }
+
+
+def _revision_2_kinds(n: int, case: dict[str, Any], locations: list[str]) -> str | None:
+    """Every kind calc contract revision 2 added, on fixed households (fixed values: the random
+    draws of the others stay as they were). Returns a stage to use instead, if any."""
+    parts = case["parts"]
+    if n == 0:   # a building without a title recognized as lawful (办法第十八条)
+        parts.append({"use": "residential", "registration": "recognized", "area": "12.00",
+                      "unit_price": "2000", "decoration_value": "1000"})
+    elif n == 9:   # a temporary building within its approved term
+        parts.append({"use": "commercial", "registration": "temporary", "area": "8.00",
+                      "temporary_amount": "4500"})
+    elif n == 18:   # a building found unlawful: listed, not paid
+        parts.append({"use": "production", "registration": "illegal", "area": "20.00"})
+    elif n == 26:   # a mixed title exchanged, its shop given temporary premises
+        case["method"] = "exchange"
+        case["exchange"] = {"houses": [{"area": "82.30", "inner_area": "68.58",
+                                        "unit_price": "4600"}],
+                            "transition_months": 18, "turnover_house": False,
+                            "turnover_premises": True, "interruption_months": 6,
+                            "overdue_months": 0}
+        locations[:] = ["芙蓉安置小区3栋502"]
+    elif n == 1:   # an exchange whose house was delivered late
+        case["exchange"]["overdue_months"] = 3
+    elif n == 25:   # a workshop exchanged for a commercial house
+        case["exchange"]["houses"][0]["use"] = "commercial"
+    elif n == 4:   # a presign, before the decision was announced (办法第二十三条)
+        case["signed_on"] = "2023-05-08"
+        case["moved_on_time"] = False
+        return "presigned"
+    return None
 
 
 DEMO_REASON = "演示数据：虚构住户直接建在当前阶段"

@@ -72,5 +72,6 @@ def _read(conn: sqlite3.Connection, wanted: int | None, page: int) -> FirstLook 
                           " ORDER BY case_id, position", case_ids).fetchall()
     parts = [(case_id, use, Decimal(str(area))) for case_id, use, area in conn.execute(
         f"SELECT case_id, use, area FROM house_parts WHERE case_id IN ({marks})"
+        " AND registration = 'registered'"   # 证载面积, as services/search.py reads it
         " ORDER BY case_id, position", case_ids)]
     return FirstLook(projects, project_id, tuple(assemble_rows(cases, people, parts)))

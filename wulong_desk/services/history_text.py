@@ -10,7 +10,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from wulong_desk.services.field_names import COLUMNS
-from wulong_desk.statuses import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, USE_LABELS
+from wulong_desk.statuses import (
+    METHOD_LABELS,
+    PERSON_ROLE_LABELS,
+    REGISTRATION_LABELS,
+    STATUS_LABELS,
+    USE_LABELS,
+)
 
 BEIJING = timedelta(hours=8)  # the audit trail is kept in UTC; China has no summer time
 EMPTY = "（空）"
@@ -36,10 +42,11 @@ FIELDS: dict[str, dict[str, str]] = {
     "equipment": {**COLUMNS["case.equipment"], "position": "顺序"},
     "exchange_house": {**COLUMNS["case.exchange.houses"], "position": "顺序"},
     # a correction or 重算 names each changed line by its code and each total by its key
-    "result": {"total": "合计", "exchange_price": "产权调换房屋价款", "net_payable": "应付差价"},
+    "result": {"contract_revision": "计算规则版本", "total": "合计",
+               "exchange_price": "产权调换房屋价款", "net_payable": "应付差价"},
 }
 WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_LABELS,
-         "use": USE_LABELS}
+         "use": USE_LABELS, "registration": REGISTRATION_LABELS}
 MONEY_FIELDS = {"money", "land_unit_price", "unit_price", "decoration_value", "gas_cost",
                 "net_value", "assessed_value"}
 HIDDEN = {"id", "case_id", "project_id", "uuid", "position"}  # not worth a clerk's attention

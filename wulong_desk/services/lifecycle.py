@@ -73,7 +73,11 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
         if not case.parts:
             found.append("case.parts: 没有房屋部分，不能标为已评估")
         for index, part in enumerate(case.parts):
-            if part.unit_price is None:
+            registration = part.registration or "registered"
+            if registration == "temporary" and part.temporary_amount is None:
+                found.append(f"case.parts[{index}].temporary_amount: 临时建筑的补偿金额未核定，"
+                             f"不能标为{label(status)}")
+            elif registration in ("registered", "recognized") and part.unit_price is None:
                 found.append(f"case.parts[{index}].unit_price: 评估单价未填写，不能标为"
                              f"{label(status)}")
         for index, item in enumerate(case.equipment):

@@ -45,5 +45,5 @@ def problem_cases(session: Session, project_id: int, limit: int = 1000) -> list[
         else:
             warnings = json.loads(result.breakdown_json).get("warnings", [])
             found.append(ProblemCase(case.id, case.case_no, case.status, WARNING,
-                                     tuple(warnings)))
+                                     tuple(describe_stored(w) for w in warnings)))
     return found

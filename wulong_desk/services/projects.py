@@ -3,7 +3,6 @@ standard in force (ranges read from the standard file), and listing."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +17,7 @@ from wulong_desk.rules.inputs import (
     Problem,
     read_project,
 )
+from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.services.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.statuses import FROZEN_STATUSES
@@ -53,6 +53,8 @@ def read_project_form(form: Any) -> dict[str, Any]:
         raise InputError([Problem("project", "应为 JSON 对象")])
     reader = FieldReader(typed=True)  # numbers as a person types them (full-width digits too)
     contract = {k: v for k, v in form.items() if k not in IDENTITY_FIELDS}
+    if form.get("signing_start") is not None:  # also a calc option (revision 2, 标准第6项)
+        contract["signing_start"] = form["signing_start"]
     options, _standard = read_project(contract, default_standards(), None, reader)
     name = form.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -74,15 +76,12 @@ def read_project_form(form: Any) -> dict[str, Any]:
     values["presign_threshold"] = reader.decimal(
         form, "presign_threshold", "project", required=False, default=PRESIGN_MIN,
         minimum=PRESIGN_MIN, maximum=Decimal(1), rule="（办法第二十三条：预签比例不低于90%）")
-    start: date | None = values["signing_start"]
-    if options is not None and start is not None and start > options.signing_deadline:
-        reader.fail("project.signing_start", "签约期限开始日不能晚于届满日")
     if reader.problems or options is None:
         raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
     values["name"] = name.strip() if isinstance(name, str) else ""
     for key in ("zone", "guide_reward_for", "residential_extra_area",
                 "nonresidential_guide_rate", "manufacturing_uplift", "equipment_rate",
-                "maintenance_fund_rate", "announced_on", "signing_deadline"):
+                "maintenance_fund_rate", "announced_on", "signing_deadline", *READING_KEYS):
         values[key] = getattr(options, key)
     return values
 
@@ -137,14 +136,17 @@ def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
             raise InputError([Problem("project", f"没有编号为 {project_id} 的项目")])
         changed = [key for key, value in values.items() if getattr(project, key) != value]
         money = sorted(set(changed) & set(PROJECT_FIELDS))
-        if money:
+        # a reading may be chosen while signed cases exist: they keep their records, only
+        # unsigned cases are recomputed (the change itself is audited like any project field)
+        locked = [key for key in money if key not in READING_KEYS]
+        if locked:
             signed = session.execute(select(Case.case_no).where(
                 Case.project_id == project.id,
                 Case.status.in_(FROZEN_STATUSES)).order_by(Case.case_no).limit(1)).scalar()
             if signed:
                 raise CaseLockedError(
                     f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项"
-                    f"（{'、'.join(money)}）")
+                    f"（{'、'.join(locked)}）")
         for key in changed:
             setattr(project, key, values[key])
         session.flush()

@@ -22,16 +22,27 @@ def _entry(case: Case) -> CaseEntry:
         owners=[{"role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone,
                  "address": p.address} for p in case.persons],
         title_no=case.title_no, address=case.address,
-        uses=[part.use for part in case.parts],
-        unit_prices=[f"{part.unit_price:f}" for part in case.parts if part.unit_price is not None],
+        uses=[part.use for part in case.parts
+              if (part.registration or "registered") == "registered"],
+        unit_prices=[f"{part.unit_price:f}" for part in case.parts if part.unit_price is not None
+                     and (part.registration or "registered") == "registered"],
         method=case.method, status=case.status,
         signed_on=case.signed_on.isoformat() if case.signed_on else None,
         remarks=case.remarks, record=json.loads(text), record_text=text,
-        exchange_houses=[{"location": h.location, "area": f"{h.area:f}",
+        exchange_houses=[{"location": h.location, "use": h.use or "residential",
+                          "area": f"{h.area:f}",
                           "inner_area": f"{(h.inner_area or h.area):f}",
                           "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses],
         transition_months=case.transition_months, turnover_house=case.turnover_house,
-        payment_term=case.payment_term, bank_account=case.bank_account)
+        payment_term=case.payment_term, bank_account=case.bank_account,
+        turnover_premises=case.turnover_premises,
+        unregistered=tuple({"registration": part.registration, "use": part.use,
+                            "area": f"{part.area:f}",
+                            "temporary_amount": ("" if part.temporary_amount is None
+                                                 else f"{part.temporary_amount:f}")}
+                           for part in case.parts
+                           if (part.registration or "registered") != "registered"),
+        contract_revision=case.result.contract_revision or 1)
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None

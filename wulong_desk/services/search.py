@@ -73,9 +73,10 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
     people = session.execute(
         select(Person.case_id, Person.name).where(Person.case_id.in_(ids))
         .order_by(Person.case_id, Person.position)).all()
-    parts = session.execute(
+    parts = session.execute(   # 证载面积: the title's own parts (办法第十八条's are apart)
         select(HousePart.case_id, HousePart.use, HousePart.area)
-        .where(HousePart.case_id.in_(ids)).order_by(HousePart.case_id, HousePart.position)).all()
+        .where(HousePart.case_id.in_(ids), HousePart.registration == "registered")
+        .order_by(HousePart.case_id, HousePart.position)).all()
     return assemble_rows(rows, people, parts)
 
 

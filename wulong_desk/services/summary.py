@@ -1,5 +1,5 @@
 """A project's progress and money at a glance: households and area signed against the totals,
-counts by status, and the thirteen lines summed — one SQL query over exact integer cents."""
+counts by status, and the fourteen lines summed — one SQL query over exact integer cents."""
 
 from __future__ import annotations
 

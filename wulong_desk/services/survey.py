@@ -24,6 +24,7 @@ from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_COUNT, InputError
 from wulong_desk.services.case_form import check_form
 from wulong_desk.services.cases import get_project, save_in_session
+from wulong_desk.statuses import REGISTRATION_LABELS
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case
 from wulong_desk.xlsx_limits import check_workbook
@@ -32,6 +33,8 @@ SHEET = "调查登记"
 USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
 METHOD_NAMES = {"货币补偿": "money", "产权调换": "exchange"}
 YES_NO = {"是": True, "否": False}
+# 登记状态 (办法第十八条); blank = 证载
+REGISTRATION_NAMES = {label: key for key, label in REGISTRATION_LABELS.items()}
 # (key, header, required, kind)
 COLUMNS: list[tuple[str, str, bool, str]] = [
     ("case_no", "案卷编号", True, "text"),
@@ -54,11 +57,17 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("manufacturing", "生产制造", False, "yesno"),
     ("min_housing_eligible", "最低住房保障", False, "yesno"),
     ("remarks", "备注", False, "text"),
+    # revision 2 (buildings without a title): a sheet made from an older template may end
+    # before these two columns
+    ("registration", "登记状态", False, "registration"),
+    ("temporary_amount", "临时建筑核定金额", False, "number"),
 ]
+OLDER_WIDTH = 20  # the columns every template has had
 HEADERS = [header for _, header, _, _ in COLUMNS]
 COLUMN_OF = {key: index for index, (key, _, _, _) in enumerate(COLUMNS)}
 PART_KEYS = ("use", "area", "inner_area", "unit_price", "decoration_value", "water_accounts",
-             "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing")
+             "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing",
+             "registration", "temporary_amount")
 
 
 def _letter(index: int) -> str:
@@ -78,7 +87,8 @@ def template_bytes() -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         ws.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
     ws.freeze_panes = "A2"
-    for kind, names in (("use", USE_NAMES), ("method", METHOD_NAMES), ("yesno", YES_NO)):
+    for kind, names in (("use", USE_NAMES), ("method", METHOD_NAMES), ("yesno", YES_NO),
+                        ("registration", REGISTRATION_NAMES)):
         validation = DataValidation(type="list", formula1='"' + ",".join(names) + '"',
                                     allow_blank=True, showErrorMessage=True,
                                     errorTitle="请从列表中选择", error="只能选择列表中的值")
@@ -92,6 +102,9 @@ def template_bytes() -> bytes:
         "户的信息（姓名、身份证号、产权证号、补偿方式等）以该户第一行为准。",
         "红色列名为必填。面积、金额最多两位小数；用途、补偿方式、是/否请从下拉列表选择。",
         "评估单价可在评估后再填；住宅须填套内面积（无公摊时与证载面积相同）。",
+        "未经登记的建筑（办法第十八条）按认定结果在“登记状态”中选择：认定合法的照常填面积和"
+        "评估单价；临时建筑只填用途、面积和“临时建筑核定金额”；认定违法的只填用途和面积。"
+        "登记状态留空即为证载。",
         "导入时整张表全部无误才会写入；有错误会逐格列出工作表、行、列和原因。",
     ):
         notes.append([line])
@@ -170,7 +183,9 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
         raise SurveyError([CellProblem(SHEET, 1, "A", "表是空的")])
     header = [_cell_text(c.value) for c in rows[0]]
     problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
-                for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+                for i, h in enumerate(HEADERS)
+                if (i >= len(header) and i < OLDER_WIDTH)
+                or (i < len(header) and header[i] != h and (header[i] or i < OLDER_WIDTH))]
     if problems:
         raise SurveyError(problems)
     out = []
@@ -245,6 +260,8 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                 bad(number, key, f"应为 {'、'.join(METHOD_NAMES)} 之一")
             elif text and kind == "yesno" and text not in YES_NO:
                 bad(number, key, "应为“是”或“否”")
+            elif text and kind == "registration" and text not in REGISTRATION_NAMES:
+                bad(number, key, f"应为 {'、'.join(REGISTRATION_NAMES)} 之一（办法第十八条）")
             elif text and kind == "count" and _count(text) is None:
                 bad(number, key, f"应为0到{MAX_COUNT}之间的整数（阿拉伯数字）")
         if not case_no:
@@ -260,6 +277,8 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                 part[key] = text if count is None else count
             elif kind == "yesno":
                 part[key] = YES_NO.get(text, False)
+            elif kind == "registration":
+                part[key] = REGISTRATION_NAMES.get(text, "registered")
             else:
                 part[key] = text
         if case_no not in forms:

@@ -23,12 +23,12 @@ from wulong_desk.errors import UserError
 from wulong_desk.exports.ledger import (
     FINGERPRINT_LABEL,
     HEADER_ROWS,
-    LINE_CODES,
     MONEY_KEYS,
     PROJECT_KEY_LABEL,
     SUMMED_KEYS,
     TOTAL_HEADER,
     _columns,
+    _line_labels,
     _values,
 )
 from wulong_desk.services.records import load_records
@@ -122,8 +122,7 @@ def verify_ledger(session: Session, path: Path) -> Verdict:
     verdict.missing = sorted(set(ledger.rows) - set(entries))
     verdict.extra = sorted(set(entries) - set(ledger.rows))
     public = "产权证号" not in ledger.header
-    labels = ({line["code"]: line["label"] for line in records.entries[0].record["lines"]}
-              if records.entries else dict.fromkeys(LINE_CODES, ""))
+    labels = _line_labels(records.entries)   # (a revision-1 record has no V_UNREG)
     columns = _columns(public, labels)
     position = {key: ledger.header.index(title) for key, title in columns
                 if key in FIGURE_KEYS and title in ledger.header}

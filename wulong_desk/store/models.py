@@ -71,6 +71,12 @@ class Project(Base):
     maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
     agreement_prefix: Mapped[str] = mapped_column(String(50), default="")  # 协议编号前缀
     agreement_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号年份
+    # the readings (calc contract revision 2): always written from the standard file's
+    # default or its alternative by services.projects; migration 0007 fills older projects
+    exchange_interruption_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    early_days_from: Mapped[str] = mapped_column(String(12))
+    second_move_requires_on_time: Mapped[bool] = mapped_column(Boolean)
+    ontime_reward_mixed: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
@@ -105,6 +111,7 @@ class Case(Base):
     land_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     transition_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
     turnover_house: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    turnover_premises: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     interruption_months: Mapped[int] = mapped_column(Integer, default=0)
     overdue_months: Mapped[int] = mapped_column(Integer, default=0)
     remarks: Mapped[str] = mapped_column(Text, default="")               # 备注
@@ -174,6 +181,8 @@ class HousePart(Base):
     gas_cost: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
     business_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     manufacturing: Mapped[bool] = mapped_column(Boolean, default=False)
+    registration: Mapped[str] = mapped_column(String(12), default="registered")   # 登记状态
+    temporary_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="parts")
 
@@ -200,6 +209,7 @@ class ExchangeHouse(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     location: Mapped[str] = mapped_column(String(300), default="")
+    use: Mapped[str] = mapped_column(String(12), default="residential")
     area: Mapped[Decimal] = mapped_column(ExactDecimal)
     inner_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
@@ -220,10 +230,13 @@ class CaseResult(Base):
     engine_version: Mapped[str] = mapped_column(String(20))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     warnings_count: Mapped[int] = mapped_column(Integer, default=0)
+    # the calc contract revision the record was computed under (1: before migration 0007)
+    contract_revision: Mapped[int] = mapped_column(Integer, default=1)
     v_area: Mapped[int] = mapped_column(BigInteger, default=0)
     v_shared: Mapped[int] = mapped_column(BigInteger, default=0)
     v_min: Mapped[int] = mapped_column(BigInteger, default=0)
     v_land: Mapped[int] = mapped_column(BigInteger, default=0)
+    v_unreg: Mapped[int] = mapped_column(BigInteger, default=0)
     l1_interrupt: Mapped[int] = mapped_column(BigInteger, default=0)
     l2_decor: Mapped[int] = mapped_column(BigInteger, default=0)
     l3_facility: Mapped[int] = mapped_column(BigInteger, default=0)

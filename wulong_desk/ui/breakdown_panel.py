@@ -1,8 +1,9 @@
-"""The explained breakdown beside the case editor: thirteen lines with formula and citation,
+"""The explained breakdown beside the case editor: fourteen lines with formula and citation,
 the totals, the exchange settlement, warnings and what is still missing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.exports.records import standard_name
 from wulong_desk.rules.breakdown import SETTLEMENT_KEYS, SETTLEMENT_LABELS, TOTAL_KEYS, TOTAL_LABELS
+from wulong_desk.services.field_names import describe_stored
 from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
@@ -36,7 +38,7 @@ class BreakdownPanel(QWidget):
         self.status.setObjectName("breakdownStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        self.table = QTableWidget(13, len(LINE_HEADERS))
+        self.table = QTableWidget(14, len(LINE_HEADERS))
         self.table.setObjectName("linesTable")
         self.table.setHorizontalHeaderLabels(LINE_HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -107,14 +109,20 @@ class BreakdownPanel(QWidget):
                 label.setText("—")
             return
         self.status.setText(f"按{standard_name(result['standard'])}计算（保存后记入案卷）")
+        # a stored revision-1 record has thirteen lines (no V_UNREG)
+        self.table.setRowCount(len(result["lines"]))
         for row, line in enumerate(result["lines"]):
             label = QTableWidgetItem(line["label"])
             label.setData(Qt.ItemDataRole.UserRole, line["code"])
             amount = QTableWidgetItem(money_text(line["amount"]))
             amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            formula = QTableWidgetItem(line["note"] or line["formula"])
+            # a zero line shows why; a paid line its formula (V_UNREG with the unpaid
+            # unlawful areas after it)
+            shown = (line["formula"] + f"；{line['note']}" if Decimal(line["amount"])
+                     and line["note"] else line["note"] or line["formula"])
+            formula = QTableWidgetItem(shown)
             formula.setToolTip(line["formula"] + (f"\n{line['note']}" if line["note"] else ""))
-            if line["note"]:
+            if line["note"] and not Decimal(line["amount"]):
                 formula.setForeground(Qt.GlobalColor.gray)
             cite = QTableWidgetItem(line["citation"])
             for column, item in enumerate((label, amount, formula, cite)):
@@ -126,7 +134,7 @@ class BreakdownPanel(QWidget):
             label.setText(money_text(result["settlement"][key]))
         self.settlement_box.setVisible(exchange)
         for text in result["warnings"]:
-            self.messages.addItem(f"提示：{text}")
+            self.messages.addItem(f"提示：{describe_stored(text)}")
 
     def show_notes(self, early: str, settlement: str) -> None:
         """What signing today would pay, and how the exchange figures come about."""

@@ -27,18 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.exports.records import standard_name
 from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
 from wulong_desk.services import cases as case_service
+from wulong_desk.services.calculation import stored_breakdown
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
 from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
 from wulong_desk.services.lifecycle import needs_reason
-from wulong_desk.services.preview import preview, settlement_note, signing_today_note
-from wulong_desk.statuses import STAGES, VOID
+from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
+from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
@@ -66,6 +68,8 @@ OWNER_COLUMNS = [
     OWNER("address"),
 ]
 USE_CHOICES = (("residential", "住宅"), ("commercial", "商业/办公"), ("production", "生产用房"))
+# 登记状态 (办法第十八条): a title's own building first (the default of a new row)
+REGISTRATION_CHOICES = tuple(REGISTRATION_LABELS.items())
 PART_COLUMNS = [
     PART("use", "choice", USE_CHOICES),
     PART("area", "number", tip="平方米，最多两位小数"),
@@ -77,7 +81,12 @@ PART_COLUMNS = [
     PART("gas_accounts", "number"),
     PART("gas_cost", "number", tip="非住宅按现行开户标准（标准第3项）"),
     PART("business_eligible", "bool", tip="有营业执照和完税凭证（办法第四十二条）"),
-    PART("manufacturing", "bool"),
+    PART("manufacturing", "bool", tip="只对非住宅部分上浮（办法第四十二条第三款）"),
+    PART("registration", "choice", REGISTRATION_CHOICES,
+         tip="未经登记的建筑按区政府组织认定的结果填写（办法第十八条）：认定合法的填评估单价；"
+             "临时建筑只填面积和核定金额；认定违法的只填面积，不予补偿"),
+    PART("temporary_amount", "number",
+         tip="临时建筑：征收部门结合剩余期限核定的补偿金额，元（办法第十八条）"),
 ]
 EQUIPMENT_COLUMNS = [
     EQUIPMENT("name"),
@@ -91,6 +100,8 @@ HOUSE_COLUMNS = [
     HOUSE("area", "number"),
     HOUSE("inner_area", "number", tip="不填按建筑面积"),
     HOUSE("unit_price", "number"),
+    HOUSE("use", "choice", USE_CHOICES,
+          tip="住宅调换房屋的公摊超出部分由征收部门承担；商业、生产用房按建筑面积计价"),
 ]
 COUNT_KEYS = ("water_accounts", "power_accounts", "gas_accounts")
 AUTOSAVE_MS = 2000   # a crash loses at most the last two seconds of typing
@@ -174,6 +185,7 @@ class CaseEditor(QDialog):
             if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
         self._add_moved_date()
+        self._add_premises_check()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
         self.ui.signedDate.setDate(QDate.currentDate())
@@ -189,6 +201,8 @@ class CaseEditor(QDialog):
         self._wrote_draft = False
         self._loaded: dict[str, Any] = {}
         self._locked = False
+        self._stored: dict[str, Any] | None = None
+        self._stored_revision: int | None = None
         self.last_preview = None
         self._wire()
         with store.read() as session:
@@ -219,6 +233,18 @@ class CaseEditor(QDialog):
         self.ui.basicForm.insertRow(7, "搬迁日期", row)
         self.typed_signed = TypedDate(self.ui.signedDate)
         self.typed_moved = TypedDate(self.movedDate)
+
+    def _add_premises_check(self) -> None:
+        """临时经营场所 (revision 2): the business's temporary premises, apart from the
+        household's 临时周转房 — one stops the business-interruption pay, the other the
+        temporary-housing pay."""
+        self.ui.turnoverCheckLabel.setText("临时周转房")
+        self.ui.turnoverCheck.setText("征收部门提供临时周转房（不计临时安置补助）")
+        self.premisesCheck = QCheckBox("征收部门提供临时经营场所（不计停产停业损失）",
+                                       self.ui.exchangeGroup)
+        self.premisesCheck.setObjectName("premisesCheck")
+        self.ui.exchangeForm.insertRow(2, "临时经营场所", self.premisesCheck)
+        self.premisesCheck.toggled.connect(self._changed)
 
     def _wire(self) -> None:
         ui = self.ui
@@ -268,12 +294,17 @@ class CaseEditor(QDialog):
                                     "case": {"method": "money", "parts": [], "equipment": []},
                                     "exchange_locations": []}
             locked = False
+            self._stored = None
         else:
             with self.store.read() as session:
                 case = case_service.get_case(session, self.case_id)
                 form = case_to_form(case)
                 locked = case.locked
                 unlocked = bool(case.unlocked_reason)
+                # a locked case shows its stored record (the signed figures, under the contract
+                # revision they were computed with), never a recomputation
+                self._stored = stored_breakdown(case)
+                self._stored_revision = case.result.contract_revision if case.result else None
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
         self._locked = locked
         self._fill(form)
@@ -289,7 +320,7 @@ class CaseEditor(QDialog):
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
                    ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
                    ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
-                   self.movedCheck, self.movedDate]
+                   self.movedCheck, self.movedDate, self.premisesCheck]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -317,6 +348,7 @@ class CaseEditor(QDialog):
         ui.minHousingCheck.setChecked(bool(case.get("min_housing_eligible")))
         exchange = case.get("exchange") or {}
         ui.turnoverCheck.setChecked(bool(exchange.get("turnover_house")))
+        self.premisesCheck.setChecked(bool(exchange.get("turnover_premises")))
         ui.transitionSpin.setValue(int(exchange.get("transition_months") or 0))
         ui.interruptionSpin.setValue(int(exchange.get("interruption_months") or 0))
         ui.overdueSpin.setValue(int(exchange.get("overdue_months") or 0))
@@ -363,6 +395,7 @@ class CaseEditor(QDialog):
                 "houses": [{k: v for k, v in h.items() if k != "location"} for h in houses],
                 "transition_months": ui.transitionSpin.value(),
                 "turnover_house": ui.turnoverCheck.isChecked(),
+                "turnover_premises": self.premisesCheck.isChecked(),
                 "interruption_months": ui.interruptionSpin.value(),
                 "overdue_months": ui.overdueSpin.value(),
             }
@@ -423,6 +456,8 @@ class CaseEditor(QDialog):
         self._timer.stop()
         form = self.form()
         result = preview(self.project_contract, form)
+        if self._locked and self._stored is not None:
+            result = Preview(self._stored, [])
         problems = result.problems  # ID check digits included: the form checker tests them
         self.last_preview = result
         self.show_problems(problems)
@@ -431,6 +466,10 @@ class CaseEditor(QDialog):
         self.panel.show_notes(
             signing_today_note(self.project_contract, form, date.today()),
             settlement_note(self.project_contract, result.result) if result.result else "")
+        if self._locked and self._stored is not None:
+            self.panel.status.setText(
+                f"已锁定：显示保存的计算记录（按计算规则第{self._stored_revision or 1}版、"
+                f"{standard_name(self._stored['standard'])}计算），不随规则更新而改变")
         self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).setEnabled(
             self.dirty() or self.case_id is None)
 
@@ -457,7 +496,8 @@ class CaseEditor(QDialog):
                   "case.signed_on": ui.signedDate, "title_no": ui.titleNoEdit,
                   "moved_on": self.movedDate,
                   "case.exchange.transition_months": ui.transitionSpin,
-                  "case.exchange.turnover_house": ui.turnoverCheck}
+                  "case.exchange.turnover_house": ui.turnoverCheck,
+                  "case.exchange.turnover_premises": self.premisesCheck}
         for widget in single.values():
             widget.setStyleSheet("")
             widget.setToolTip("")
@@ -485,6 +525,7 @@ class CaseEditor(QDialog):
                        ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
                        ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
             widget.setEnabled(editable)
+        self.premisesCheck.setEnabled(editable)
         if editable:
             ui.signedDate.setEnabled(ui.signedCheck.isChecked())
         for grid in (self.parts, self.equipment, self.houses):

@@ -221,11 +221,21 @@ class MainWindow(QMainWindow):
         data.addAction("备份到…", work.backup_to_folder)
         data.addAction("从备份恢复…", work.restore_dialog)
         data.addSeparator()
+        self.recalc_action = data.addAction("按新规则重算…", self.recalc)
+        data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
         from wulong_desk.ui.procedure_actions import ProcedureActions
 
         self.procedure = ProcedureActions(self)
         self.procedure.add_menu()
+
+    def recalc(self):
+        """数据 → 按新规则重算…: the current project's dry run first (ui/recalc_dialog.py)."""
+        from wulong_desk.ui.recalc_dialog import start_recalc
+
+        if not self._store_ready() or self.project_id() is None:
+            return None
+        return start_recalc(self, self.store, self.project_id(), on_written=self._cases_changed)
 
     def _action(self, bar: QToolBar, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)

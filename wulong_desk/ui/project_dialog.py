@@ -1,5 +1,8 @@
 """The project dialog: every project field and option. Each option's widget is bounded by the
-range in the standard file (never hard-coded here) and its tooltip cites the article."""
+range in the standard file (never hard-coded here) and its tooltip cites the article. The
+readings (sentences the gazette leaves open) each show their two choices, the article, what the
+gazette says (in our words) and the money the choice moves; a change is audited like any
+project field and recomputes only unsigned cases."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.errors import UserError
 from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import InputError
-from wulong_desk.rules.standard import Option, Standard
+from wulong_desk.rules.standard import Option, Reading, Standard
 from wulong_desk.services import projects as project_service
 from wulong_desk.services.cases import get_project
 from wulong_desk.services.field_names import describe
@@ -85,6 +89,8 @@ class ProjectDialog(QDialog):
         options_form = QFormLayout(options_box)
         self.options: dict[str, QWidget] = {}
         for name, option in self.standard.options.items():
+            if name in self.dates:  # (signing_start: optional, with the dates above)
+                continue
             widget = self._option_widget(option)
             widget.setObjectName(f"option_{name}")
             widget.setToolTip(f"{option.help}（{option.cite}）")
@@ -93,6 +99,18 @@ class ProjectDialog(QDialog):
             options_form.addRow(label, widget)
             self.options[name] = widget
         layout.addWidget(options_box)
+        readings_box = QGroupBox("读法（公报未明确的规定由项目选定，写入明细、台账和协议）")
+        readings_form = QVBoxLayout(readings_box)
+        self.readings: dict[str, QComboBox] = {}
+        for key, reading in self.standard.readings.items():
+            readings_form.addWidget(self._reading_widget(key, reading))
+        readings_form.addStretch()
+        scroll = QScrollArea()   # the explanations are long: they scroll, never overlap
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(readings_box)
+        scroll.setMinimumHeight(260)
+        layout.addWidget(scroll, 1)
         buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
         layout.addWidget(buttons)
         self.saved_id: int | None = None
@@ -115,6 +133,28 @@ class ProjectDialog(QDialog):
         box.addWidget(edit)
         form.addRow(label, row)
         return check, edit
+
+    def _reading_widget(self, key: str, reading: Reading) -> QWidget:
+        """The reading's two choices, its article, the sentence and the money it moves."""
+        box = QWidget()
+        rows = QVBoxLayout(box)
+        rows.setContentsMargins(0, 0, 0, 0)
+        combo = QComboBox()
+        combo.setObjectName(f"reading_{key}")
+        combo.addItem(f"{reading.default_label}（默认）", reading.default)
+        combo.addItem(reading.alternative_label, reading.alternative)
+        combo.setToolTip(f"{reading.sentence}（{reading.cite}）")
+        self.readings[key] = combo
+        title = QLabel(f"{reading.label}（{reading.cite}）")
+        title.setToolTip(combo.toolTip())
+        explain = QLabel(f"{reading.sentence}\n金额影响：{reading.money}")
+        explain.setWordWrap(True)
+        explain.setMinimumWidth(520)
+        explain.setObjectName(f"reading_{key}_explain")
+        rows.addWidget(title)
+        rows.addWidget(combo)
+        rows.addWidget(explain)
+        return box
 
     def _option_widget(self, option: Option) -> QWidget:
         if option.kind == "choice":
@@ -157,6 +197,11 @@ class ProjectDialog(QDialog):
                 widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
             elif isinstance(widget, QDoubleSpinBox) and value is not None:
                 widget.setValue(float(value))
+        for key, combo in self.readings.items():
+            value = data.get(key)
+            for index in range(combo.count()):
+                if str(combo.itemData(index)) == str(value):
+                    combo.setCurrentIndex(index)
 
     def form(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: edit.text().strip() for key, edit in self.texts.items()}
@@ -172,6 +217,9 @@ class ProjectDialog(QDialog):
             elif isinstance(widget, QDoubleSpinBox):
                 # the spin box's own text: exactly the decimals shown, never a float's digits
                 data[name] = widget.textFromValue(widget.value())
+        for key, combo in self.readings.items():
+            value = combo.currentData()
+            data[key] = f"{value:f}" if isinstance(value, Decimal) else value
         return data
 
     def save(self) -> None:
