@@ -69,11 +69,17 @@ def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
             ("fund_household", "维修资金（被征收人承担）"),
             ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
     if not public:
-        tail += [("signature", "被征收人签字")]
+        tail += [("paid", PAID_HEADER), ("outstanding", OUTSTANDING_HEADER),
+                 ("documents", DOCUMENTS_HEADER), ("signature", "被征收人签字")]
     tail += [("remarks", "备注")]
     return head + lines + tail
 
 
+PAID_HEADER, OUTSTANDING_HEADER = "已付", "未付"
+DOCUMENTS_HEADER = "已交材料"
+# paid and outstanding move with every payment: summed and printed, but not part of the
+# computed figures `verify-ledger` holds against the stored records
+PAYMENT_KEYS = {"paid", "outstanding"}
 MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "fund_department", "fund_household",
                                  "net_payable"}
 SUMMED_KEYS = MONEY_KEYS | {"area", "comp_area"}
@@ -101,10 +107,22 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
         "fund_household": Decimal(record["settlement"]["fund_household"]),
         "net_payable": Decimal(record["settlement"]["net_payable"]),
         "signed_on": entry.signed_on or "", "signature": "", "remarks": entry.remarks,
+        "paid": None if entry.paid is None else Decimal(entry.paid),
+        "outstanding": None if entry.outstanding is None else Decimal(entry.outstanding),
+        "documents": documents_text(entry),
     }
     for line in record["lines"]:
         values[line["code"]] = Decimal(line["amount"])
     return values
+
+
+def documents_text(entry: CaseEntry) -> str:
+    """The document checklist in one cell: what was received and when, then what is missing."""
+    received = [f"{d['label']}（{d['received_on']}）" for d in entry.documents
+                if d["received_on"]]
+    missing = [d["label"] for d in entry.documents if not d["received_on"]]
+    lines = received + ([f"未交：{'、'.join(missing)}"] if missing else [])
+    return "\n".join(lines)
 
 
 def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
@@ -170,7 +188,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     for index, (key, _) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = fitted.get(key) or (
-            9 if key == "method" else 16 if key == "signature" else 14)
+            9 if key == "method" else 16 if key == "signature"
+            else 30 if key == "documents" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
     ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
@@ -218,7 +237,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     styled = {kind: _cell(ws, None, number_format=fmt, alignment=align) for kind, fmt, align in
               (("money", MONEY_FORMAT, RIGHT), ("area", AREA_FORMAT, RIGHT),
                ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP))}
-    kinds = ["money" if key in MONEY_KEYS else "area" if key in ("area", "comp_area")
+    kinds = ["money" if key in MONEY_KEYS or key in PAYMENT_KEYS
+             else "area" if key in ("area", "comp_area")
              else "price" if key == "prices" else "text" for key in keys]
     total = len(entries)
     for done, entry in enumerate(entries, start=1):
@@ -241,7 +261,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
             totals_row.append(_cell(ws, "合计", font=BOLD))
         elif key == "owner":
             totals_row.append(_cell(ws, f"{total}户", font=BOLD))
-        elif key in SUMMED_KEYS and total:
+        elif (key in SUMMED_KEYS or key in PAYMENT_KEYS) and total:
             totals_row.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
                                     formula=True,
                                     number_format=AREA_FORMAT if key in ("area", "comp_area")

@@ -8,7 +8,7 @@ The records are loaded from the store by `wulong_desk.services.records`; nothing
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -33,6 +33,12 @@ class CaseEntry:
     turnover_house: bool | None = None
     payment_term: str | None = None     # 付款期限, in words as agreed
     bank_account: str | None = None     # 收款账户（户名、开户行、账号）, in full
+    # payments (办法第二十二、二十九条), as exact money text; None while the case is not signed
+    paid: str | None = None             # 已付: paid out less received
+    outstanding: str | None = None      # 未付: amount due − paid (negative: the household owes)
+    # documents received from the household (办法第三十二、四十、四十二、四十三条): every item
+    # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
+    documents: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
