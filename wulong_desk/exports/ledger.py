@@ -159,14 +159,15 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
                  progress: Callable[[int, int], bool | None] | None = None,
-                 notice_period: tuple[date, date] | None = None) -> bytes:
+                 notice_period: tuple[date, date] | None = None,
+                 notice_basis: str = "") -> bytes:
     """The workbook as bytes. progress(done, total) may return False to cancel.
     The public notice is its own document (`wulong_desk.exports.notice`)."""
     if public:
         from wulong_desk.exports.notice import build_notice
 
         return build_notice(records, operator=operator, exported_at=exported_at,
-                            notice_period=notice_period)
+                            notice_period=notice_period, notice_basis=notice_basis)
     exported_at = exported_at or datetime.now()
     project = records.project
     # a voided case is kept on record but is no longer owed: out of the rows and the totals,
