@@ -26,7 +26,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name
 from wulong_desk.fileio import write_atomically
-from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import is_void
@@ -41,6 +40,8 @@ DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
 STANDARD_LABEL = "计算标准"
 TOTAL_HEADER = "合计"
 HEADER_ROWS = 4          # title, basis, group row, column row
+TITLE = "分户补偿台账"
+SIGNATURE_HEIGHT = 36    # a body row tall enough to sign in
 PROGRESS_EVERY = 200
 
 thin = Side(style="thin", color="808080")
@@ -56,22 +57,18 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 GROUP_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
 
 
-def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
+def _columns(labels: dict[str, str]) -> list[tuple[str, str]]:
     """(key, header) for every column, in order."""
-    head = [("case_no", "案卷编号"), ("owner", "被征收人"), ("id_number", "身份证号")]
-    if not public:
-        head += [("title_no", "产权证号")]
-    head += [("address", "坐落"), ("uses", "用途"), ("area", "证载面积"),
+    head = [("case_no", "案卷编号"), ("owner", "被征收人"), ("id_number", "身份证号"),
+            ("title_no", "产权证号"), ("address", "坐落"), ("uses", "用途"), ("area", "证载面积"),
              ("comp_area", "补偿面积"), ("prices", "评估单价")]
     lines = [(code, labels[code]) for code in LINE_CODES]
     tail = [("total", TOTAL_HEADER), ("method", "补偿方式"), ("exchange_price", "产权调换房屋价款"),
             ("fund_department", "维修资金（征收部门承担）"),
             ("fund_household", "维修资金（被征收人承担）"),
-            ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
-    if not public:
-        tail += [("paid", PAID_HEADER), ("outstanding", OUTSTANDING_HEADER),
-                 ("documents", DOCUMENTS_HEADER), ("signature", "被征收人签字")]
-    tail += [("remarks", "备注")]
+            ("net_payable", "应付/应收差额"), ("signed_on", "签约日期"),
+            ("paid", PAID_HEADER), ("outstanding", OUTSTANDING_HEADER),
+            ("documents", DOCUMENTS_HEADER), ("signature", "被征收人签字"), ("remarks", "备注")]
     return head + lines + tail
 
 
@@ -85,12 +82,11 @@ MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "fund_department", "f
 SUMMED_KEYS = MONEY_KEYS | {"area", "comp_area"}
 
 
-def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
+def _values(entry: CaseEntry) -> dict[str, Any]:
     record = entry.record
     owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
-    names = [mask_name(o["name"]) if public else o["name"] for o in owners]
-    ids = [mask_id(o["id_number"]) if public else o["id_number"]
-           for o in owners if o["id_number"]]
+    names = [o["name"] for o in owners]
+    ids = [o["id_number"] for o in owners if o["id_number"]]
     quantities = record.get("quantities", {})
     values: dict[str, Any] = {
         "case_no": entry.case_no, "owner": "、".join(names), "id_number": "\n".join(ids),
@@ -176,12 +172,12 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     voided = [entry for entry in records.entries if is_void(entry.status)]
     labels = {line["code"]: line["label"] for line in entries[0].record["lines"]} if entries \
         else dict.fromkeys(LINE_CODES, "")
-    columns = _columns(public, labels)
+    columns = _columns(labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
     # one font: every cell without a style of its own (most of the 明细) takes the default
     wb._fonts = IndexedList([BODY_FONT])
-    ws = wb.create_sheet("分户补偿情况公示" if public else "分户补偿台账")
+    ws = wb.create_sheet(TITLE)
     width = len(columns)
 
     # column widths and page set-up: A3 landscape, one page wide, headers on every page
@@ -199,9 +195,9 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    _footer(ws, f"{project['name']}  {title_of(public)}")
+    _footer(ws, f"{project['name']}  {TITLE}")
 
-    title = "分户补偿情况公示" if public else "分户补偿台账"
+    title = TITLE
     ws.row_dimensions[1].height = 28  # write-only: row sizes are set before the row is written
     ws.row_dimensions[HEADER_ROWS].height = 42
     ws.append([_cell(ws, f"{project['name']} {title}", font=TITLE_FONT, border=False,
@@ -232,7 +228,6 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.append([_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
                for _, header in columns])
 
-    signature_height = 36 if not public else None
     # Styling a cell hashes its font, border and fill to find their ids; for 10,000 rows that
     # is most of the time. So each kind of body cell is styled once, and its style ids copied.
     styled = {kind: _cell(ws, None, number_format=fmt, alignment=align) for kind, fmt, align in
@@ -243,9 +238,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
              else "price" if key == "prices" else "text" for key in keys]
     total = len(entries)
     for done, entry in enumerate(entries, start=1):
-        if signature_height:  # tall enough to sign in
-            ws.row_dimensions[HEADER_ROWS + done].height = signature_height
-        values = _values(entry, public)
+        ws.row_dimensions[HEADER_ROWS + done].height = SIGNATURE_HEIGHT  # to sign in
+        values = _values(entry)
         row = []
         for key, kind in zip(keys, kinds, strict=True):
             cell = literal(ws, values.get(key))
@@ -282,19 +276,15 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     if records.incomplete:
         ws.append(plain(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"))
 
-    _detail_sheet(wb, entries, public)
-    if voided and not public:
+    _detail_sheet(wb, entries)
+    if voided:
         _void_sheet(wb, voided)
-    _parameter_sheet(wb, records, operator, exported_at, public)
+    _parameter_sheet(wb, records, operator, exported_at)
     buffer = io.BytesIO()
     wb.save(buffer)
     if progress is not None:
         progress(total, total)
     return buffer.getvalue()
-
-
-def title_of(public: bool) -> str:
-    return "分户补偿情况公示" if public else "分户补偿台账"
 
 
 def _standard_names(entries: list[CaseEntry]) -> str:
@@ -350,7 +340,7 @@ def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str |
         ws.print_title_rows = title_rows
 
 
-def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
+def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
     ws = wb.create_sheet("明细")
     for letter, width in zip("ABCDEFG", DETAIL_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
@@ -410,14 +400,14 @@ def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
                         ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", "签约日期")])
     for entry in voided:
-        values = _values(entry, False)
+        values = _values(entry)
         append_literal(ws, [entry.case_no, values["owner"], entry.address,
                             _cell(ws, values["total"], number_format=MONEY_FORMAT, border=False),
                             entry.signed_on or ""])
 
 
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
-                     exported_at: datetime, public: bool) -> None:
+                     exported_at: datetime) -> None:
     from wulong_desk.rules import default_standards
 
     ws = wb.create_sheet("参数")
@@ -456,7 +446,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     row("户数", sum(not is_void(e.status) for e in records.entries))
     row("导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S"))
     row("导出人", operator)
-    row("版本", "公示版（已遮盖个人信息）" if public else "内部签字版")
+    row("版本", "内部签字版")
     row(FINGERPRINT_LABEL, records.fingerprint)
     row("说明", "数据指纹由每户保存的计算记录算出，用于核对纸质或电子台账与数据库是否一致"
                 "（系统的台账核对命令按它查验）。")
