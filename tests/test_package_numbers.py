@@ -65,3 +65,18 @@ def test_the_same_number_given_on_both_laptops_is_refused(two):
         import_cases(laptop, out)
     assert "协议编号第0001号，在本机已给了案卷 A-002" in str(caught.value)
     assert seq_by_no(laptop, laptop_project) == {"A-001": None, "A-002": 1}  # nothing taken
+
+
+def test_two_numbers_for_one_case_are_refused(two):
+    office, project_id, first, laptop, laptop_project, tmp = two
+    assign_numbers(office, project_id, [first])              # office: A-001 第0001号
+    with laptop.read() as session:
+        ids = {c.case_no: c.id for c in session.query(Case)}
+    assign_numbers(laptop, laptop_project, [ids["A-002"]])   # laptop: A-002 第0001号,
+    assign_numbers(laptop, laptop_project, [ids["A-001"]])   #         A-001 第0002号
+    out = tmp / "back.json"
+    export_cases(office, project_id, out)
+    with pytest.raises(ConflictError) as caught:
+        import_cases(laptop, out)
+    assert "两边的协议编号不同（本机第0002号，对方第0001号）" in str(caught.value)
+    assert seq_by_no(laptop, laptop_project) == {"A-001": 2, "A-002": 1}
