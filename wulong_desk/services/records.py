@@ -13,10 +13,10 @@ from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL
 from wulong_desk.services.cases import get_case, get_project
-from wulong_desk.services.payments import CaseAccount, accounts_of
+from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.procedure import DOCUMENTS, case_dates
 from wulong_desk.services.projects import project_to_dict
-from wulong_desk.store.models import Case, CaseResult, Project
+from wulong_desk.store.models import Case, CaseDate, CaseResult, Project
 
 
 def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
@@ -75,10 +75,13 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
             incomplete.append(case.case_no)
         else:
             complete.append(case)
-    ids = [case.id for case in complete]
-    accounts = accounts_of(session, complete)
-    received = case_dates(session, ids)
-    entries = [_entry(case, accounts.get(case.id), received[case.id]) for case in complete]
+    # by project, not by a list of ids: a large project's ids would overflow a query
+    accounts = {a.case_id: a for a in project_accounts(session, project_id)}
+    received: dict[int, dict[str, date]] = {}
+    for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
+                               .where(Case.project_id == project_id)).scalars():
+        received.setdefault(row.case_id, {})[row.what] = row.on_date
+    entries = [_entry(case, accounts.get(case.id), received.get(case.id)) for case in complete]
     return ProjectRecords(project_to_dict(project), entries, incomplete)
 
 
