@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -78,11 +79,12 @@ def test_a_house_is_never_assigned_twice(store, tmp_path):
     housing.assign(store, first, house.id)
     with pytest.raises(UserError, match="已分配给其他案卷"):
         housing.assign(store, second, house.id)
-    # and the database itself refuses two houses on one exchange line
-    with pytest.raises(UserError, match=r"housing_stock\.exchange_house_id"), \
-            store.transaction() as session:
+    # and the database itself refuses two houses on one exchange line, said in Chinese
+    with pytest.raises(UserError) as caught, store.transaction() as session:
         rows = session.query(HousingUnit).order_by(HousingUnit.id).all()
         rows[1].exchange_house_id = rows[0].exchange_house_id
+    assert str(caught.value) == "这套安置房已分配给其他案卷，一套房只能分配给一户（未保存任何修改）"
+    assert not re.search(r"[A-Za-z]", str(caught.value))
 
 
 def test_several_houses_only_where_article_38_allows(store, tmp_path):
@@ -166,3 +168,33 @@ def test_housing_commands(tmp_path, capsys):
         ("1栋1单元101号", "60.00", "available"), ("1栋1单元102号", "90.00", "available"),
         ("2栋8号", "40.00", "available")]
     assert Decimal(listed[2]["unit_price"]) == Decimal("9000")
+
+
+def test_article_38_stops_once_area_and_value_are_reached(store, tmp_path):
+    # a 150.00 m² residence at 4000 元/m²: appraised value 150 × 4000 = 600000.00 (V_AREA);
+    # the largest residential house in the stock is 90 m², so several houses may be asked for
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, [
+        ["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
+        ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"],
+        ["住宅", "1栋", "1", "103", "70.00", "60.00", "4500"]]))
+    form = case_form(2, "B-150", status="reviewed")
+    form["case"] = copy.deepcopy(form["case"])
+    form["case"]["exchange"]["houses"] = []
+    form["case"]["parts"][0].update(area="150.00", inner_area="130.00")
+    case_id = cases.save_case(store, project_id, form, reason="测试：直接录入到这一阶段").case_id
+    with store.read() as session:
+        assert session.get(Case, case_id).result.v_area == 60000000  # cents
+        houses = {h.label: h.id for h in housing.list_stock(session, project_id)}
+    housing.assign(store, case_id, houses["1栋1单元101号"])
+    # 60 m² (270000.00) falls short of 150 m² and of 600000.00: a second house is allowed
+    housing.assign(store, case_id, houses["1栋1单元102号"])
+    # now 150 m² and 150 × 4500 = 675000.00 ≥ 600000.00: both reached, no third house
+    with pytest.raises(UserError) as caught:
+        housing.assign(store, case_id, houses["1栋1单元103号"])
+    text = str(caught.value)
+    assert "合计建筑面积 150.00㎡、价值 675000.00 元" in text
+    assert "评估价值 600000.00 元" in text and "第三十八条" in text
+    with store.read() as session:
+        states = {h.label: h.state for h in housing.list_stock(session, project_id)}
+    assert states["1栋1单元103号"] == "available"

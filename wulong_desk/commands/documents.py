@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ledger.add_argument("--public", action="store_true",
                         help="公示版：只列办法第二十九条要求公布的内容，姓名遮盖")
     ledger.add_argument("--notice-from", metavar="YYYY-MM-DD", help="公示版：公示期开始日")
-    ledger.add_argument("--notice-to", metavar="YYYY-MM-DD", help="公示版：公示期结束日")
+    ledger.add_argument("--notice-to", metavar="YYYY-MM-DD",
+                        help="公示版：公示期结束日（不给则自开始日起算7个工作日；两者都不给则"
+                             "取项目程序时限中的“分户补偿情况公示”）")
     add_store_options(ledger)
     ledger.set_defaults(run=run_ledger)
 
@@ -46,22 +48,25 @@ def run_ledger(args: argparse.Namespace) -> int:
         result = export_ledger(store, args.project, args.out, public=args.public,
                                operator=operator_name(args), notice_period=period)
     print(f"已导出 {result.count} 户到 {args.out}")
+    if result.notice:
+        print(f"公示期：{result.notice}")
     _report(result, "未列入")
     return 0
 
 
-def _notice_period(args: argparse.Namespace) -> tuple[date, date] | None:
+def _notice_period(args: argparse.Namespace) -> tuple[date, date | None] | None:
     from wulong_desk.errors import UsageError
 
     if args.notice_from is None and args.notice_to is None:
         return None
-    if args.notice_from is None or args.notice_to is None:
-        raise UsageError("公示期需要同时给出 --notice-from 和 --notice-to")
+    if args.notice_from is None:
+        raise UsageError("只给了 --notice-to：公示期还需要 --notice-from（开始日）")
     try:
-        start, end = date.fromisoformat(args.notice_from), date.fromisoformat(args.notice_to)
+        start = date.fromisoformat(args.notice_from)
+        end = None if args.notice_to is None else date.fromisoformat(args.notice_to)
     except ValueError as exc:
         raise UsageError("公示期的日期应写作 年-月-日，例如 2023-06-01") from exc
-    if end < start:
+    if end is not None and end < start:
         raise UsageError("公示期结束日早于开始日")
     return start, end
 

@@ -61,6 +61,7 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True,
     return table
 
 
+DOCUMENTS_TITLE = "乙方交来材料"
 BLANK = "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
 CONDITION_METHODS = {"货币补偿": "money", "产权调换": "exchange"}
 
@@ -202,6 +203,19 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
     for clause in trailing:
         out.append(_p(f"{clause.title}：", st["heading"]))
         out += _paragraphs(st, clause, values, entry)
+    out += _documents(st, entry)
+    return out
+
+
+def _documents(st: dict[str, Any], entry: CaseEntry) -> list[Any]:
+    """The checklist of documents the household hands in, each with the day it was received."""
+    if not entry.documents:
+        return []
+    out: list[Any] = [_p(f"{DOCUMENTS_TITLE}：", st["heading"])]
+    for number, item in enumerate(entry.documents, start=1):
+        state = (f"{_day(item['received_on'])}已收" if item["received_on"]
+                 else "尚未收到")
+        out.append(_p(f"{number}. {item['label']}（办法{item['article']}）：{state}", st["base"]))
     return out
 
 

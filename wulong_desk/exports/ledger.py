@@ -26,7 +26,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
 from wulong_desk.fileio import write_atomically
-from wulong_desk.idcard import mask_id, mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import is_void
@@ -41,6 +40,8 @@ DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
 STANDARD_LABEL = "计算标准"
 TOTAL_HEADER = "合计"
 HEADER_ROWS = 4          # title, basis, group row, column row
+TITLE = "分户补偿台账"
+SIGNATURE_HEIGHT = 36    # a body row tall enough to sign in
 PROGRESS_EVERY = 200
 
 thin = Side(style="thin", color="808080")
@@ -56,35 +57,37 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 GROUP_ALIGN = Alignment(horizontal="centerContinuous", vertical="center")
 
 
-def _columns(public: bool, labels: dict[str, str]) -> list[tuple[str, str]]:
+def _columns(labels: dict[str, str]) -> list[tuple[str, str]]:
     """(key, header) for every column, in order."""
-    head = [("case_no", "案卷编号"), ("owner", "被征收人"), ("id_number", "身份证号")]
-    if not public:
-        head += [("title_no", "产权证号")]
-    head += [("address", "坐落"), ("uses", "用途"), ("area", "证载面积"),
+    head = [("case_no", "案卷编号"), ("owner", "被征收人"), ("id_number", "身份证号"),
+            ("title_no", "产权证号"), ("address", "坐落"), ("uses", "用途"), ("area", "证载面积"),
              ("comp_area", "补偿面积"), ("prices", "评估单价")]
     lines = [(code, labels[code]) for code in LINE_CODES]
     tail = [("total", TOTAL_HEADER), ("method", "补偿方式"), ("exchange_price", "产权调换房屋价款"),
             ("fund_department", "维修资金（征收部门承担）"),
             ("fund_household", "维修资金（被征收人承担）"),
-            ("net_payable", "应付/应收差额"), ("signed_on", "签约日期")]
-    if not public:
-        tail += [("signature", "被征收人签字")]
-    tail += [("unregistered", "未经登记建筑（办法第十八条）"), ("remarks", "备注")]
+            ("net_payable", "应付/应收差额"), ("signed_on", "签约日期"),
+            ("paid", PAID_HEADER), ("outstanding", OUTSTANDING_HEADER),
+            ("documents", DOCUMENTS_HEADER), ("signature", "被征收人签字"),
+            ("unregistered", "未经登记建筑（办法第十八条）"), ("remarks", "备注")]
     return head + lines + tail
 
 
+PAID_HEADER, OUTSTANDING_HEADER = "已付", "未付"
+DOCUMENTS_HEADER = "已交材料"
+# paid and outstanding move with every payment: summed and printed, but not part of the
+# computed figures `verify-ledger` holds against the stored records
+PAYMENT_KEYS = {"paid", "outstanding"}
 MONEY_KEYS = set(LINE_CODES) | {"total", "exchange_price", "fund_department", "fund_household",
                                  "net_payable"}
 SUMMED_KEYS = MONEY_KEYS | {"area", "comp_area"}
 
 
-def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
+def _values(entry: CaseEntry) -> dict[str, Any]:
     record = entry.record
     owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
-    names = [mask_name(o["name"]) if public else o["name"] for o in owners]
-    ids = [mask_id(o["id_number"]) if public else o["id_number"]
-           for o in owners if o["id_number"]]
+    names = [o["name"] for o in owners]
+    ids = [o["id_number"] for o in owners if o["id_number"]]
     quantities = record.get("quantities", {})
     values: dict[str, Any] = {
         "case_no": entry.case_no, "owner": "、".join(names), "id_number": "\n".join(ids),
@@ -104,10 +107,22 @@ def _values(entry: CaseEntry, public: bool) -> dict[str, Any]:
         "unregistered": unregistered_text(entry, USE_LABELS),
         # a record computed under contract revision 1 has no V_UNREG: it had none to pay
         **dict.fromkeys(LINE_CODES, Decimal("0.00")),
+        "paid": None if entry.paid is None else Decimal(entry.paid),
+        "outstanding": None if entry.outstanding is None else Decimal(entry.outstanding),
+        "documents": documents_text(entry),
     }
     for line in record["lines"]:
         values[line["code"]] = Decimal(line["amount"])
     return values
+
+
+def documents_text(entry: CaseEntry) -> str:
+    """The document checklist in one cell: what was received and when, then what is missing."""
+    received = [f"{d['label']}（{d['received_on']}）" for d in entry.documents
+                if d["received_on"]]
+    missing = [d["label"] for d in entry.documents if not d["received_on"]]
+    lines = received + ([f"未交：{'、'.join(missing)}"] if missing else [])
+    return "\n".join(lines)
 
 
 def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
@@ -144,14 +159,15 @@ def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: 
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
                  progress: Callable[[int, int], bool | None] | None = None,
-                 notice_period: tuple[date, date] | None = None) -> bytes:
+                 notice_period: tuple[date, date] | None = None,
+                 notice_basis: str = "") -> bytes:
     """The workbook as bytes. progress(done, total) may return False to cancel.
     The public notice is its own document (`wulong_desk.exports.notice`)."""
     if public:
         from wulong_desk.exports.notice import build_notice
 
         return build_notice(records, operator=operator, exported_at=exported_at,
-                            notice_period=notice_period)
+                            notice_period=notice_period, notice_basis=notice_basis)
     exported_at = exported_at or datetime.now()
     project = records.project
     # a voided case is kept on record but is no longer owed: out of the rows and the totals,
@@ -159,12 +175,12 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     entries = [entry for entry in records.entries if not is_void(entry.status)]
     voided = [entry for entry in records.entries if is_void(entry.status)]
     labels = _line_labels(entries)
-    columns = _columns(public, labels)
+    columns = _columns(labels)
     keys = [key for key, _ in columns]
     wb = Workbook(write_only=True)
     # one font: every cell without a style of its own (most of the 明细) takes the default
     wb._fonts = IndexedList([BODY_FONT])
-    ws = wb.create_sheet("分户补偿情况公示" if public else "分户补偿台账")
+    ws = wb.create_sheet(TITLE)
     width = len(columns)
 
     # column widths and page set-up: A3 landscape, one page wide, headers on every page
@@ -172,7 +188,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     for index, (key, _) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = fitted.get(key) or (
-            9 if key == "method" else 16 if key == "signature" else 14)
+            9 if key == "method" else 16 if key == "signature"
+            else 30 if key == "documents" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
     ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
@@ -181,9 +198,9 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    _footer(ws, f"{project['name']}  {title_of(public)}")
+    _footer(ws, f"{project['name']}  {TITLE}")
 
-    title = "分户补偿情况公示" if public else "分户补偿台账"
+    title = TITLE
     ws.row_dimensions[1].height = 28  # write-only: row sizes are set before the row is written
     ws.row_dimensions[HEADER_ROWS].height = 42
     ws.append([_cell(ws, f"{project['name']} {title}", font=TITLE_FONT, border=False,
@@ -214,19 +231,18 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.append([_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
                for _, header in columns])
 
-    signature_height = 36 if not public else None
     # Styling a cell hashes its font, border and fill to find their ids; for 10,000 rows that
     # is most of the time. So each kind of body cell is styled once, and its style ids copied.
     styled = {kind: _cell(ws, None, number_format=fmt, alignment=align) for kind, fmt, align in
               (("money", MONEY_FORMAT, RIGHT), ("area", AREA_FORMAT, RIGHT),
                ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP))}
-    kinds = ["money" if key in MONEY_KEYS else "area" if key in ("area", "comp_area")
+    kinds = ["money" if key in MONEY_KEYS or key in PAYMENT_KEYS
+             else "area" if key in ("area", "comp_area")
              else "price" if key == "prices" else "text" for key in keys]
     total = len(entries)
     for done, entry in enumerate(entries, start=1):
-        if signature_height:  # tall enough to sign in
-            ws.row_dimensions[HEADER_ROWS + done].height = signature_height
-        values = _values(entry, public)
+        ws.row_dimensions[HEADER_ROWS + done].height = SIGNATURE_HEIGHT  # to sign in
+        values = _values(entry)
         row = []
         for key, kind in zip(keys, kinds, strict=True):
             cell = literal(ws, values.get(key))
@@ -243,7 +259,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
             totals_row.append(_cell(ws, "合计", font=BOLD))
         elif key == "owner":
             totals_row.append(_cell(ws, f"{total}户", font=BOLD))
-        elif key in SUMMED_KEYS and total:
+        elif (key in SUMMED_KEYS or key in PAYMENT_KEYS) and total:
             totals_row.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
                                     formula=True,
                                     number_format=AREA_FORMAT if key in ("area", "comp_area")
@@ -263,19 +279,15 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     if records.incomplete:
         ws.append(plain(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"))
 
-    _detail_sheet(wb, entries, public)
-    if voided and not public:
+    _detail_sheet(wb, entries)
+    if voided:
         _void_sheet(wb, voided)
-    _parameter_sheet(wb, records, operator, exported_at, public)
+    _parameter_sheet(wb, records, operator, exported_at)
     buffer = io.BytesIO()
     wb.save(buffer)
     if progress is not None:
         progress(total, total)
     return buffer.getvalue()
-
-
-def title_of(public: bool) -> str:
-    return "分户补偿情况公示" if public else "分户补偿台账"
 
 
 def _line_labels(entries: list[CaseEntry]) -> dict[str, str]:
@@ -345,7 +357,7 @@ def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str |
         ws.print_title_rows = title_rows
 
 
-def _detail_sheet(wb: Workbook, entries: list[CaseEntry], public: bool) -> None:
+def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
     ws = wb.create_sheet("明细")
     for letter, width in zip("ABCDEFG", DETAIL_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
@@ -410,14 +422,14 @@ def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
                         ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", "签约日期")])
     for entry in voided:
-        values = _values(entry, False)
+        values = _values(entry)
         append_literal(ws, [entry.case_no, values["owner"], entry.address,
                             _cell(ws, values["total"], number_format=MONEY_FORMAT, border=False),
                             entry.signed_on or ""])
 
 
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
-                     exported_at: datetime, public: bool) -> None:
+                     exported_at: datetime) -> None:
     from wulong_desk.rules import default_standards
 
     ws = wb.create_sheet("参数")
@@ -472,7 +484,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     row("户数", sum(not is_void(e.status) for e in records.entries))
     row("导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S"))
     row("导出人", operator)
-    row("版本", "公示版（已遮盖个人信息）" if public else "内部签字版")
+    row("版本", "内部签字版")
     row(FINGERPRINT_LABEL, records.fingerprint)
     row("说明", "数据指纹由每户保存的计算记录算出，用于核对纸质或电子台账与数据库是否一致"
                 "（系统的台账核对命令按它查验）。")

@@ -76,11 +76,12 @@ def building_of(address: str) -> str:
     return value.rstrip(" ,，、;；:：-－—") or "—"
 
 
-def _period(notice_period: tuple[date, date] | None) -> str:
+def _period(notice_period: tuple[date, date] | None, basis: str = "") -> str:
+    """The 公示期 line; `basis` says how it was set (e.g. 7 working days from its start)."""
     if notice_period is None:
         return "公示期：＿＿＿＿年＿＿月＿＿日至＿＿＿＿年＿＿月＿＿日"
     start, end = notice_period
-    return f"公示期：{_day(start)}至{_day(end)}"
+    return f"公示期：{_day(start)}至{_day(end)}{basis}"
 
 
 def _day(value: date) -> str:
@@ -132,7 +133,8 @@ def _cell(ws: Worksheet, value: Any, font: Font = BODY, *, fill: PatternFill | N
 
 
 def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetime | None = None,
-                 notice_period: tuple[date, date] | None = None) -> bytes:
+                 notice_period: tuple[date, date] | None = None, notice_basis: str = ""
+                 ) -> bytes:
     exported_at = exported_at or datetime.now()
     project = records.project
     wb = Workbook(write_only=True)
@@ -161,8 +163,8 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     ws.append([_cell(ws, f"{project['name']} {TITLE}", TITLE_FONT, alignment=centred,
                      border=False)]
               + [_cell(ws, None, alignment=centred, border=False) for _ in range(width - 1)])
-    basis = (f"征收决定文号：{project['decision_no'] or '—'}    {_period(notice_period)}    "
-             "金额单位：元    面积单位：平方米")
+    basis = (f"征收决定文号：{project['decision_no'] or '—'}    "
+             f"{_period(notice_period, notice_basis)}    金额单位：元    面积单位：平方米")
     ws.append([_cell(ws, basis, border=False)])
     keys = [key for key, _h, _w in COLUMNS]
     group_row = [_cell(ws, None, BOLD, fill=HEAD_FILL) for _ in range(width)]

@@ -8,7 +8,7 @@ The records are loaded from the store by `wulong_desk.services.records`; nothing
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -37,6 +37,13 @@ class CaseEntry:
     # parts without a title (办法第十八条): {"registration", "use", "area", "temporary_amount"}
     unregistered: tuple[dict[str, str], ...] = ()
     contract_revision: int = 1          # the calc contract revision the record was made under
+
+    # payments (办法第二十二、二十九条), as exact money text; None while the case is not signed
+    paid: str | None = None             # 已付: paid out less received
+    outstanding: str | None = None      # 未付: amount due − paid (negative: the household owes)
+    # documents received from the household (办法第三十二、四十、四十二、四十三条): every item
+    # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
+    documents: list[dict[str, str]] = field(default_factory=list)
 
 
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}

@@ -38,6 +38,7 @@ class ExportResult:
     count: int
     incomplete: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    notice: str = ""           # the public notice's 公示期 as printed, in words
 
 
 def _tick(progress: Progress | None, done: int, total: int) -> None:
@@ -78,23 +79,36 @@ def check_target(path: Path) -> None:
 def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, operator: str,
                   case_ids: list[int] | None = None,
                   progress: Progress | None = None,
-                  notice_period: tuple[date, date] | None = None) -> ExportResult:
-    """The ledger, or with public=True the public notice (公示期 notice_period, or blank)."""
+                  notice_period: tuple[date | None, date | None] | None = None
+                  ) -> ExportResult:
+    """The ledger, or with public=True the public notice. Its 公示期: (from, to) as given; a
+    start alone runs 7 working days; none given, the project's timeline step 分户补偿情况公示;
+    else left blank to fill in by hand (`services.procedure.notice_period`)."""
     from wulong_desk.exports.ledger import build_ledger, write_bytes
+    from wulong_desk.services.procedure import notice_period as resolve_period
 
     check_target(out)
     if public:
         templates.load(templates.NOTICE)  # a bad template is named before any work
+    start, end = notice_period or (None, None)
+    if start is None and end is not None:
+        raise UserError("公示期只有结束日，请同时给出开始日")
     with store.read() as session:
         records = load_records(session, project_id, case_ids)
+        period = resolve_period(session, project_id, start, end) if public else None
     _something_to_export(records)
     total = len(records.entries)
     _tick(progress, 0, total)
     data = build_ledger(records, public=public, operator=operator, progress=progress,
-                        notice_period=notice_period)
+                        notice_period=(period.start, period.end) if period else None,
+                        notice_basis=period.basis if period else "")
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=public)
-    return ExportResult(Path(out), total, records.incomplete, [Path(out)])
+    shown = ""
+    if public:
+        shown = (f"{period.start.isoformat()} 至 {period.end.isoformat()}{period.basis}"
+                 if period else "未定（公示表上留空待填）")
+    return ExportResult(Path(out), total, records.incomplete, [Path(out)], notice=shown)
 
 
 def document_kind(requested: str, entry: CaseEntry) -> str:

@@ -289,7 +289,11 @@ def _stock_of(session: Session, line_id: int) -> HousingUnit | None:
 
 def _check_several(session: Session, case: Case, house: HousingUnit) -> None:
     """办法第三十八条: several houses only for a residence larger than the largest residential
-    house in the stock, and only residential houses."""
+    house in the stock, only residential houses, and together comparable (相当) to the residence
+    by area or by appraised value. Read here as: a further house only while those already
+    assigned fall short of the residence's 建筑面积 or of its appraised value (V_AREA), so the
+    last house may go beyond it (the excess is the household's under 第三十九条) but no house
+    is added once both are reached."""
     largest = max((h.area for h in session.execute(select(HousingUnit).where(
         HousingUnit.project_id == case.project_id, HousingUnit.use == "residential")).scalars()),
         default=Decimal(0))
@@ -298,6 +302,19 @@ def _check_several(session: Session, case: Case, house: HousingUnit) -> None:
             p.use != "residential" for p in case.parts):
         raise UserError(f"案卷 {case.case_no} 已分配一套房；只有住宅建筑面积（{own:f}㎡）大于"
                         f"房源中最大住宅面积（{largest:f}㎡）时才可调换多套住宅（办法第三十八条）")
+    assigned = [h for h in (_stock_of(session, line.id) for line in case.exchange_houses)
+                if h is not None]
+    area = sum((h.area for h in assigned), Decimal(0))
+    value = sum((h.area * h.unit_price for h in assigned), Decimal(0))
+    result = case.result
+    own_value = Decimal(result.v_area).scaleb(-2) if result is not None and result.ok else None
+    if area >= own and (own_value is None or value >= own_value):
+        worth = "" if own_value is None else f"、评估价值 {money(own_value)} 元"
+        raise UserError(
+            f"案卷 {case.case_no} 已分配的 {len(assigned)} 套住宅合计建筑面积 {area:f}㎡、"
+            f"价值 {money(value)} 元，已达到被征收住宅的建筑面积 {own:f}㎡{worth}；"
+            "办法第三十八条要求多套住宅的总面积或总价值与被征收房屋相当，不能再分配一套"
+            "（本系统的理解：已分配的房屋尚未达到被征收房屋的面积或评估价值时，才可再加一套）")
 
 
 def release(store: Store, house_id: int) -> None:

@@ -111,6 +111,15 @@ def _account(case: Case, lines: list[PaymentLine]) -> CaseAccount | None:
                        case.payment_term, due, lines)
 
 
+def accounts_of(session: Session, cases: list[Case]) -> dict[int, CaseAccount]:
+    """The accounts of those of `cases` that are signed and completely computed (one query for
+    their payments)."""
+    signed = [case for case in cases if is_signed(case.status)]
+    lines = _lines(session, [case.id for case in signed])
+    found = {case.id: _account(case, lines[case.id]) for case in signed}
+    return {case_id: account for case_id, account in found.items() if account is not None}
+
+
 def _signed_statuses() -> list[str]:
     return [status for status in STATUSES if is_signed(status)]
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
-from wulong_desk.services.workdays import DueDate, WorkCalendar
+from wulong_desk.services.workdays import DueDate, WorkCalendar, estimate_note
 from wulong_desk.statuses import STATUSES, is_frozen, is_signed
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
@@ -87,6 +87,9 @@ STEPS = (
          Period(DAYS, 7, "第二十五条", "应于7日内公告，最迟")),
     Step("appraisal_publicity", "分户初步评估结果公示", "公示开始日", "公示结束日",
          Period(WORKDAYS, 7, "第五十二条", "公示7个工作日，期满于")),
+    Step("compensation_notice", "分户补偿情况公示", "公示开始日", "公示结束日",
+         Period(WORKDAYS, 7, "第二十九条要求公布，天数参照第十八、五十二条",
+                "公示7个工作日，期满于")),
 )
 STEP_BY_CODE = {s.code: s for s in STEPS}
 
@@ -133,6 +136,46 @@ CASE_DATE_CODES = set(CLOCK_BY_CODE) | set(DOCUMENT_LABELS)
 OVERDUE, DUE_SOON, OPEN, DONE = "overdue", "due_soon", "open", "done"
 STATE_LABELS = {OVERDUE: "已逾期", DUE_SOON: "即将到期", OPEN: "未到期", DONE: "已完成"}
 STATE_ORDER = {OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+
+
+# --- the public notice's 公示期 ---------------------------------------------------------------
+
+NOTICE_STEP = "compensation_notice"
+
+
+@dataclass(frozen=True)
+class NoticePeriod:
+    start: date
+    end: date
+    basis: str         # how the period was set, in words (printed beside it on the notice)
+
+
+def notice_period(session: Session, project_id: int, start: date | None = None,
+                  end: date | None = None, calendar: WorkCalendar | None = None
+                  ) -> NoticePeriod | None:
+    """The public notice's 公示期: both dates as given; a start alone runs 7 working days
+    (counted from the day after, as every clock here); with neither, the project's timeline
+    step 分户补偿情况公示 (its end date, or 7 working days from its start). None: left blank."""
+    step = STEP_BY_CODE[NOTICE_STEP]
+    period = step.period
+    assert period is not None
+    if start is not None and end is not None:
+        if end < start:
+            raise UserError("公示期结束日早于开始日")
+        return NoticePeriod(start, end, "")
+    source = ""
+    if start is None:
+        row = project_steps(session, project_id).get(NOTICE_STEP)
+        if row is None or row.started_on is None:
+            return None
+        start, source = row.started_on, f"按项目程序时限“{step.label}”"
+        if row.done_on is not None:
+            return NoticePeriod(start, row.done_on, f"（{source}）")
+    due = period.due(calendar or WorkCalendar.for_user(), start)
+    estimate = f"；{estimate_note(due.on.year)}" if due.estimated else ""
+    basis = (f"（{source + '，' if source else ''}自公示开始次日起{period.words()}"
+             f"{estimate}）")
+    return NoticePeriod(start, due.on, basis)
 
 
 # --- payment terms ---------------------------------------------------------------------------

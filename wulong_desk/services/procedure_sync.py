@@ -6,7 +6,10 @@ on import without loss:
 - the same event with two different dates, or the same voucher number with different figures,
   is a conflict (reported; nothing is imported);
 - the payment term and account are taken where this side has none; two different texts conflict;
-- payments that together would exceed what is due are a conflict.
+- payments that together would exceed what is due are a conflict;
+- the 协议编号 sequence number (`agreement_seq`) is taken where this side has none and no other
+  case of the project holds it; two different numbers for one case, or one number for two
+  cases, are a conflict — a printed agreement's number never changes.
 
 Importing the same package again writes nothing.
 """
@@ -34,10 +37,28 @@ def case_extras(session: Session, case: Case) -> dict[str, Any]:
     paid = session.execute(select(Payment).where(Payment.case_id == case.id)
                            .order_by(Payment.paid_on, Payment.id)).scalars()
     return {"payment_term": case.payment_term, "bank_account": case.bank_account,
+            "agreement_seq": case.agreement_seq,
             "dates": {d.what: d.on_date.isoformat() for d in dates},
             "payments": [{"kind": p.kind, "amount": money(p.amount),
                           "date": p.paid_on.isoformat(), "voucher": p.voucher,
                           "operator": p.operator} for p in paid]}
+
+
+def _merge_number(session: Session, case: Case, seq: int | None, label: str) -> list[str]:
+    """The agreement's sequence number from the other computer (see the module's rules)."""
+    if seq is None or case.agreement_seq == seq:
+        return []
+    if case.agreement_seq is not None:
+        return [f"{label}：两边的协议编号不同（本机第{case.agreement_seq:04d}号，"
+                f"对方第{seq:04d}号）；协议编号一经打印不再改动，请核对两边已打印的协议"]
+    holder = session.execute(select(Case.case_no).where(
+        Case.project_id == case.project_id, Case.agreement_seq == seq, Case.id != case.id)
+    ).scalar()
+    if holder is not None:
+        return [f"{label}：对方给它的协议编号第{seq:04d}号，在本机已给了案卷 {holder}"
+                "（两台电脑各自打印了协议）；请核对两边已打印的协议，只在一台电脑上打印协议"]
+    case.agreement_seq = seq
+    return []
 
 
 def _day(value: Any, path: str, problems: list[Problem]) -> date | None:
@@ -61,6 +82,11 @@ def _read(extras: Any, prefix: str) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(Problem(f"{prefix}.{key}", "应为文字"))
             value = None
         out[key] = value or None
+    seq = extras.get("agreement_seq")
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
+        problems.append(Problem(f"{prefix}.agreement_seq", "协议编号序号应为正整数"))
+        seq = None
+    out["agreement_seq"] = seq
     dates = extras.get("dates") or {}
     if not isinstance(dates, dict):
         problems.append(Problem(f"{prefix}.dates", "应为 JSON 对象"))
@@ -113,6 +139,7 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
             setattr(case, key, theirs[key])
         elif theirs[key] and ours != theirs[key]:
             conflicts.append(f"{label}：两边的{words}不同")
+    conflicts += _merge_number(session, case, theirs["agreement_seq"], label)
     local = {d.what: d for d in session.execute(
         select(CaseDate).where(CaseDate.case_id == case.id)).scalars()}
     for code, day in theirs["dates"].items():

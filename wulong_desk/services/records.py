@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.rules.decimals import money
+from wulong_desk.rules.model import RESIDENTIAL
 from wulong_desk.services.cases import get_case, get_project
+from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
+from wulong_desk.services.procedure import DOCUMENTS, case_dates
 from wulong_desk.services.projects import project_to_dict
-from wulong_desk.store.models import Case, CaseResult, Project
+from wulong_desk.store.models import Case, CaseDate, CaseResult, Project
 
 
-def _entry(case: Case) -> CaseEntry:
+def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
+    """The checklist items that apply to the case, each with the day it was received (or ""):
+    the title deeds always (办法第三十二条); licence, tax receipts and equipment evidence (第四十、
+    四十二、四十三条) where a part is not residential, or once received."""
+    business = any(part.use != RESIDENTIAL for part in case.parts)
+    out = []
+    for code, label, article in DOCUMENTS:
+        on = received.get(code)
+        if code == "doc_title" or business or on is not None:
+            out.append({"label": label, "article": article,
+                        "received_on": on.isoformat() if on else ""})
+    return out
+
+
+def _entry(case: Case, account: CaseAccount | None = None,
+           received: dict[str, date] | None = None) -> CaseEntry:
     assert case.result is not None
     text = case.result.breakdown_json
     return CaseEntry(
@@ -42,7 +62,10 @@ def _entry(case: Case) -> CaseEntry:
                                                  else f"{part.temporary_amount:f}")}
                            for part in case.parts
                            if (part.registration or "registered") != "registered"),
-        contract_revision=case.result.contract_revision or 1)
+        contract_revision=case.result.contract_revision or 1,
+        paid=money(account.paid) if account else None,
+        outstanding=money(account.outstanding) if account else None,
+        documents=documents_of(case, received or {}))
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None
@@ -57,11 +80,19 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
         query = query.where(Case.id.in_(case_ids))
     entries: list[CaseEntry] = []
     incomplete: list[str] = []
+    complete: list[Case] = []
     for case in session.execute(query).scalars():
         if case.result is None or not case.result.ok:
             incomplete.append(case.case_no)
         else:
-            entries.append(_entry(case))
+            complete.append(case)
+    # by project, not by a list of ids: a large project's ids would overflow a query
+    accounts = {a.case_id: a for a in project_accounts(session, project_id)}
+    received: dict[int, dict[str, date]] = {}
+    for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
+                               .where(Case.project_id == project_id)).scalars():
+        received.setdefault(row.case_id, {})[row.what] = row.on_date
+    entries = [_entry(case, accounts.get(case.id), received.get(case.id)) for case in complete]
     return ProjectRecords(project_to_dict(project), entries, incomplete)
 
 
@@ -70,4 +101,5 @@ def load_case(session: Session, case_id: int) -> tuple[dict[str, Any], CaseEntry
     project = project_to_dict(case.project)
     if case.result is None or not case.result.ok:
         return project, None
-    return project, _entry(case)
+    return project, _entry(case, accounts_of(session, [case]).get(case.id),
+                           case_dates(session, [case.id])[case.id])

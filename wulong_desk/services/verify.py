@@ -121,9 +121,8 @@ def verify_ledger(session: Session, path: Path) -> Verdict:
                       records.fingerprint)
     verdict.missing = sorted(set(ledger.rows) - set(entries))
     verdict.extra = sorted(set(entries) - set(ledger.rows))
-    public = "产权证号" not in ledger.header
     labels = _line_labels(records.entries)   # (a revision-1 record has no V_UNREG)
-    columns = _columns(public, labels)
+    columns = _columns(labels)
     position = {key: ledger.header.index(title) for key, title in columns
                 if key in FIGURE_KEYS and title in ledger.header}
     differing: set[str] = set()
@@ -132,7 +131,7 @@ def verify_ledger(session: Session, path: Path) -> Verdict:
         entry = entries.get(case_no)
         if entry is None:
             continue
-        expected = _values(entry, public)
+        expected = _values(entry)
         for key, at in position.items():
             want = Decimal(expected[key]).quantize(CENT)
             sums[key] += want

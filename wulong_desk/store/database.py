@@ -98,13 +98,29 @@ class Store:
         self.close()
 
 
+# a database constraint's clash, said in words: (what SQLite or PostgreSQL name, sentence)
+_CLASHES = (
+    (("housing_stock.exchange_house_id", "uq_housing_assigned_once"),
+     "这套安置房已分配给其他案卷，一套房只能分配给一户（未保存任何修改）"),
+    (("housing_stock.building", "uq_housing_address"),
+     "本项目已有楼栋、单元、房号都相同的安置房源（未保存任何修改）"),
+    (("procedure_steps.step", "uq_step_per_project"),
+     "这个程序步骤已有记录，请刷新后再改（未保存任何修改）"),
+    (("case_dates.what", "uq_case_date"),
+     "这个案卷的这项日期已有记录，请刷新后再改（未保存任何修改）"),
+)
+
+
 def _integrity_message(exc: IntegrityError) -> UserError:
     text = str(exc.orig)
+    for names, sentence in _CLASHES:
+        if any(name in text for name in names):
+            return UserError(sentence)
     if "case_no" in text:
         return UserError("case_no: 案卷编号在本项目中已存在（未保存任何修改）")
     if "uuid" in text:
         return UserError("uuid: 记录编号重复（未保存任何修改）")
-    return UserError(f"保存失败，未保存任何修改：数据与已有记录冲突（{text}）")
+    return UserError("保存失败，未保存任何修改：数据与已有记录冲突（如重复的编号）")
 
 
 def open_store(path: Path | str | None = None, operator: str = "", *,

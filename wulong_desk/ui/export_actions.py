@@ -94,6 +94,8 @@ class ExportActions:
 
     def _done(self, label: str, result: ExportResult) -> None:
         text = f"已导出{label}：{result.count} 户。\n{result.path}"
+        if result.notice:
+            text += f"\n公示期：{result.notice}"
         if result.incomplete:
             text += (f"\n\n以下 {len(result.incomplete)} 户计算数据不完整，未列入："
                      f"{'、'.join(result.incomplete[:20])}"

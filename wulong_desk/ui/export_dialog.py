@@ -88,7 +88,8 @@ class ExportDialog(QDialog):
         form.addRow("导出内容：", self.kind_combo)
         form.addRow("范围：", scope)
         form.addRow("保存到：", target_row)
-        self.period_check = QCheckBox("填入公示期（不勾选则留空，打印后手填）")
+        self.period_check = QCheckBox(
+            "填入公示期（不勾选：按程序时限中的“分户补偿情况公示”；未登记则留空，打印后手填）")
         self.period_check.setObjectName("noticePeriodCheck")
         self.period_from, self.period_to = QDateEdit(), QDateEdit()
         self.period_from.setObjectName("noticeFrom")

@@ -1,0 +1,121 @@
+"""The ledger's 已付/未付 columns and the document checklist (issues 19 item 3, 20 item 3), both
+taken from the records the services load; the agreement lists the documents received."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from store_helpers import case_form, project_form
+
+from wulong_desk.exports.ledger import HEADER_ROWS, build_ledger
+from wulong_desk.services import cases, payments, projects
+from wulong_desk.services.procedure import set_case_date
+from wulong_desk.services.records import load_records
+from wulong_desk.services.verify import verify_ledger
+from wulong_desk.store import open_store
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    store = open_store(tmp_path / "l.sqlite", "制表员")
+    project_id = projects.create_project(store, project_form(1))
+    ids = {}
+    for n, case_no, status in ((1, "A-001", "signed"), (2, "A-002", "signed"),
+                               (3, "A-003", "reviewed")):
+        ids[case_no] = cases.save_case(store, project_id, case_form(n, case_no, status=status),
+                                       reason="测试：直接录入到这一阶段").case_id
+    # example 1 (money) totals 523834.00 in the spec; 500000.00 paid leaves 23834.00
+    payments.record_payment(store, ids["A-001"], Decimal("500000.00"), date(2023, 8, 10),
+                            "付-001", today=TODAY)
+    set_case_date(store, ids["A-001"], "doc_title", date(2023, 8, 1))
+    set_case_date(store, ids["A-003"], "doc_licence", date(2023, 9, 20))
+    with store.read() as session:
+        records = load_records(session, project_id)
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(build_ledger(records, public=False, operator="制表员"))
+    yield store, ids, records, path
+    store.close()
+
+
+def _table(path):
+    ws = load_workbook(path).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[HEADER_ROWS - 1])
+    body = {}
+    for row in rows[HEADER_ROWS:]:
+        if row[0] == "合计":
+            return header, body, row
+        body[row[0]] = row
+    raise AssertionError("no totals row")
+
+
+def test_paid_and_outstanding_columns(ledger):
+    _store, _ids, records, path = ledger
+    header, body, totals = _table(path)
+    paid, outstanding = header.index("已付"), header.index("未付")
+    assert Decimal(str(body["A-001"][paid])) == Decimal("500000.00")
+    assert Decimal(str(body["A-001"][outstanding])) == Decimal("23834.00")
+    # example 2's exchange under this project's options: the household owes the net payable,
+    # nothing received yet
+    by_no = {e.case_no: e for e in records.entries}
+    net = Decimal(by_no["A-002"].record["settlement"]["net_payable"])
+    assert net < 0
+    assert Decimal(str(body["A-002"][paid])) == Decimal("0")
+    assert Decimal(str(body["A-002"][outstanding])) == net
+    # not signed: no account, the cells stay empty
+    assert body["A-003"][paid] is None and body["A-003"][outstanding] is None
+    letter = chr(ord("A") + paid) if paid < 26 else None
+    assert totals[paid].startswith("=SUM(") and (letter is None or letter in totals[paid])
+    assert (by_no["A-001"].paid, by_no["A-001"].outstanding) == ("500000.00", "23834.00")
+
+
+def test_a_payment_after_export_does_not_make_the_ledger_differ(ledger):
+    store, ids, _records, path = ledger
+    payments.record_payment(store, ids["A-001"], Decimal("1000.00"), date(2023, 8, 11),
+                            "付-002", today=TODAY)
+    with store.read() as session:
+        verdict = verify_ledger(session, path)
+    assert verdict.matches, verdict.details
+
+
+def test_document_checklist_column(ledger):
+    _store, _ids, _records, path = ledger
+    header, body, _totals = _table(path)
+    column = header.index("已交材料")
+    # residential only: just the title deeds (办法第三十二条), received on the signing day
+    assert body["A-001"][column] == "土地房屋权属证书交回（2023-08-01）"
+    assert body["A-002"][column] == "未交：土地房屋权属证书交回"
+    # a commercial part: licence, tax receipts and equipment evidence apply too
+    assert body["A-003"][column] == ("营业执照（2023-09-20）\n"
+                                     "未交：土地房屋权属证书交回、完税凭证、设施设备购置凭据")
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join("".join(page.extract_text().split())
+                   for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_agreement_lists_the_documents_received(ledger):
+    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.services.records import load_case
+
+    store, ids, _records, _path = ledger
+    with store.read() as session:
+        project, money_case = load_case(session, ids["A-001"])
+        _project, business = load_case(session, ids["A-003"])
+    text = _pdf_text(build_pdf("money", project, money_case))
+    assert "乙方交来材料" in text
+    assert "土地房屋权属证书交回（办法第三十二条）：2023年8月1日已收" in text
+    assert "营业执照" not in text  # a residence: no business documents asked for
+    text = _pdf_text(build_pdf("money", project, business))
+    assert "营业执照（办法第四十、四十二条）：2023年9月20日已收" in text
+    assert "设施设备购置凭据（办法第四十三条）：尚未收到" in text
