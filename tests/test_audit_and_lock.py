@@ -10,13 +10,14 @@ from store_helpers import case_form, project_form, project_with_case, walk_to
 from wulong_desk.errors import UserError
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.store import open_memory
+from wulong_desk.store import open_store
 from wulong_desk.store.audit import CaseLockedError
 
 
 @pytest.fixture
-def store():
-    s = open_memory("王经办")
+def store(backend):
+    """On a file and on the office server (where the operator is the login)."""
+    s = open_store(backend, "王经办")
     yield s
     s.close()
 
@@ -34,7 +35,8 @@ def test_create_update_delete_are_audited_with_operator_and_old_new(store):
     updates = {(e.entity, e.field, e.old, e.new) for e in entries if e.action == "update"}
     assert ("part", "decoration_value", "6000", "7000") in updates
     assert ("person", "phone", "13912345678", "13900000000") in updates
-    assert all(e.operator == "王经办" for e in entries)
+    expected = "wulong_owner" if store.server else "王经办"  # the login on the server
+    assert all(e.operator == expected for e in entries)
     # a save with no change writes no update rows
     count = len(cases.history(store, case_id))
     cases.save_case(store, project_id, form, case_id)
