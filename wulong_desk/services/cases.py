@@ -231,6 +231,8 @@ def save_case(store: Store, project_id: int, form: dict[str, Any],
 def set_status(store: Store, case_id: int, status: str, *, reason: str | None = None,
                moved_on: date | None = None) -> None:
     """Move a case to another stage (through the same owner as every save)."""
+    if status == "reviewed":
+        store.require("标为已审核")
     with store.transaction() as session:
         case = get_case(session, case_id)
         form = case_to_form(case) | {"status": status}
@@ -241,6 +243,7 @@ def set_status(store: Store, case_id: int, status: str, *, reason: str | None = 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
+    store.require("解锁更正")
     reason = clean_reason(reason, "解锁更正")
     with store.transaction() as session:
         case = get_case(session, case_id)
@@ -262,6 +265,7 @@ def relock_case(store: Store, case_id: int) -> None:
 
 def void_case(store: Store, case_id: int, reason: str) -> None:
     """作废: a signed case that no longer stands is kept, marked void, left out of totals."""
+    store.require("作废")
     reason = clean_reason(reason, "作废")
     with store.transaction() as session:
         case = get_case(session, case_id)

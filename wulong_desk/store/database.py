@@ -68,6 +68,14 @@ class Store:
         """The database as shown to the user: the file, or the server's address."""
         return self.server or str(self.path or "（内存）")
 
+    def require(self, action: str) -> None:
+        """Refuse (before anything is written) what this login may not do; see `may`."""
+        why = self.may(action)
+        if why is not None:
+            from wulong_desk.store.server import ForbiddenError
+
+            raise ForbiddenError(why)
+
     def may(self, action: str) -> str | None:
         """None when this login may do `action` (review, unlock, void, settings, recalc), else
         why not, in Chinese. A file on this computer allows everything; on the office server
