@@ -44,15 +44,18 @@ def clerk_connection(url: str) -> psycopg.Connection:
 
 FORBIDDEN = [
     ("mark reviewed", "UPDATE cases SET status = 'reviewed' WHERE id = {assessed}"),
-    ("unlock a signed case", "UPDATE cases SET unlocked_reason = '客户要求更正' WHERE id = {signed}"),
+    ("unlock a signed case",
+     "UPDATE cases SET unlocked_reason = '客户要求更正' WHERE id = {signed}"),
     ("void a signed case",
      "UPDATE cases SET status = 'void', void_reason = '协议解除了' WHERE id = {signed}"),
     ("take back a signature", "UPDATE cases SET status = 'reviewed' WHERE id = {signed}"),
-    ("change a signed case's money input", "UPDATE cases SET method = CASE method WHEN 'money' THEN 'exchange' ELSE 'money' END"
+    ("change a signed case's money input",
+     "UPDATE cases SET method = CASE method WHEN 'money' THEN 'exchange' ELSE 'money' END"
      " WHERE id = {signed}"),
     ("move a signing date", "UPDATE cases SET signed_on = '2023-07-01' WHERE id = {signed}"),
     ("delete a signed case", "DELETE FROM cases WHERE id = {signed}"),
-    ("change a signed case's area", "UPDATE house_parts SET area = '1.00' WHERE case_id = {signed}"),
+    ("change a signed case's area",
+     "UPDATE house_parts SET area = '1.00' WHERE case_id = {signed}"),
     ("add a part to a signed case",
      "INSERT INTO house_parts (case_id, position, use, area, decoration_value, water_accounts,"
      " power_accounts, gas_accounts, gas_cost, business_eligible, manufacturing) VALUES"
