@@ -131,7 +131,7 @@ class Case(Base):
     # optimistic locking: every UPDATE of a case says `WHERE version = <the one read>`, so a
     # save that started from an older version changes nothing (StaleDataError) on SQLite and
     # PostgreSQL alike; services.cases decides when the counter moves
-    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
     @property
     def locked(self) -> bool:
