@@ -7,11 +7,11 @@ import os
 import sys
 
 from wulong_desk import __version__
-from wulong_desk.commands import backup, calc, data, documents, exchange, server
+from wulong_desk.commands import backup, calc, data, documents, exchange, server, sync
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import InputError, StandardError, UserError
 
-COMMANDS = (calc, data, exchange, documents, backup, server)
+COMMANDS = (calc, data, exchange, documents, backup, server, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:
