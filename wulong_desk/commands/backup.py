@@ -22,15 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     restore.set_defaults(run=run_restore)
 
 
-SERVER_BACKUPS = ("办公室服务器上的数据由服务器备份：请管理员用 pg_dump 定时备份数据库"
-                  "（见 README“办公室服务器”一节），恢复用 pg_restore。本程序的备份与恢复只用于"
-                  "本机的数据库文件。")
-
-
 def _db(args: argparse.Namespace) -> Path:
     target = getattr(args, "db", None)
     if isinstance(target, str):
-        raise UserError(SERVER_BACKUPS)
+        from wulong_desk.store.server import BACKUPS_ARE_THE_SERVERS
+
+        raise UserError(BACKUPS_ARE_THE_SERVERS)
     return (target or default_db_path()).expanduser().resolve()
 
 

@@ -35,6 +35,7 @@ class SyncReport:
     pulled: int = 0
     conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)   # whole projects that could not sync
+    conflict_uuids: list[str] = field(default_factory=list)   # for resolving, one by one
 
     def to_json(self) -> dict[str, Any]:
         return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts}
@@ -67,6 +68,10 @@ def sync(laptop: Store, server: Store) -> SyncReport:
             report.problems.append(f"项目 {name}（{uuid}）：{exc}")
             continue
         report.conflicts.extend(dict.fromkeys(conflicted))
+        if conflicted:
+            with laptop.read() as session:
+                report.conflict_uuids += session.execute(select(Case.uuid).where(
+                    Case.project_id == project_id, Case.case_no.in_(conflicted))).scalars()
     return report
 
 

@@ -22,6 +22,10 @@ PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 ROLES = ("clerk", "reviewer", "admin")
 ROLE_LABELS = {"clerk": "经办人员", "reviewer": "审核人员", "admin": "管理员",
                "owner": "数据库所有者"}
+BACKUPS_ARE_THE_SERVERS = (
+    "办公室服务器上的数据由服务器备份：请管理员用 pg_dump 定时备份数据库（见说明书“办公室服务器"
+    "（PostgreSQL）”一节），恢复用 pg_restore。本程序的“立即备份”和“从备份恢复”只用于本机的"
+    "数据库文件。")
 # a database lock number only this program takes: one migration at a time
 MIGRATE_LOCK = 7_263_001
 

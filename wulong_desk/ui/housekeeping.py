@@ -39,10 +39,21 @@ class Housekeeping:
         settings().setValue("operator", name)
         self.window.setWindowTitle(f"武隆征收补偿案卷系统 — {name}")
 
+    def _on_server(self) -> bool:
+        """On the office server backups are the server's job (pg_dump): say so."""
+        if self.window.store.server is None:
+            return False
+        from wulong_desk.store.server import BACKUPS_ARE_THE_SERVERS
+
+        QMessageBox.information(self.window, "备份", BACKUPS_ARE_THE_SERVERS)
+        return True
+
     # ---- backups (the file copies run on a worker thread)
     def backup_now(self) -> Job | None:
         from wulong_desk.store.backups import backup
 
+        if self._on_server():
+            return None
         path = self.window.store.path
         if path is None:
             return None
@@ -57,6 +68,8 @@ class Housekeeping:
     def restore_dialog(self) -> None:
         from wulong_desk.ui.restore_dialog import RestoreDialog
 
+        if self._on_server():
+            return
         path = self.window.store.path
         if path is None:
             return
