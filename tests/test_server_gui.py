@@ -82,3 +82,95 @@ def test_cancelling_the_comparison_saves_nothing(qtbot, two_people, monkeypatch)
     with mine.read() as session:
         assert cases.get_case(session, case_id).remarks == "乙写的备注"
     assert editor.dirty()   # the user's typing is still there
+
+
+# ---- the main window on the office server
+
+@pytest.fixture
+def clerk_window(pg_url, qapp, qtbot, monkeypatch):
+    """The main window logged in to the office server as a clerk."""
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.store.server import add_user
+    from wulong_desk.ui.main_window import MainWindow
+
+    owner = open_store(pg_url, "")
+    project_id = projects.create_project(owner, project_form())
+    cases.save_case(owner, project_id, case_form(case_no="A-001"))
+    add_user(pg_url, "clerk_zhao", "clerk", "clerk-password-2")
+    monkeypatch.setenv("PGPASSWORD", "clerk-password-2")
+    clerk = open_store(make_url(pg_url).set(username="clerk_zhao").render_as_string(False), "")
+    window = MainWindow(clerk)
+    qtbot.addWidget(window)
+    yield window, owner, project_id
+    clerk.close()
+    owner.close()
+
+
+def test_a_clerk_sees_why_project_settings_are_not_theirs(clerk_window, no_blocking_boxes):
+    window, _owner, _project_id = clerk_window
+    assert window.store.role == "clerk"
+    assert "clerk_zhao" in window.windowTitle()
+    for action in (window.new_project_action, window.edit_project_action):
+        assert not action.isEnabled()
+        assert "只能由审核人员操作" in action.toolTip()
+    assert window.new_case_action.isEnabled()     # a clerk's own work stays open
+    window.housekeeping.backup_now()
+    assert any("pg_dump" in shown for shown in no_blocking_boxes)
+
+
+def test_the_window_notices_what_others_saved(clerk_window):
+    window, owner, project_id = clerk_window
+    window.wait_for_totals()
+    assert window.model.total_count == 1
+    assert window._others_timer.isActive() and window._others_timer.interval() == 60_000
+    cases.save_case(owner, project_id, case_form(case_no="A-002"))
+    window.notice_others()          # just read: a focus this soon does not read again
+    window.wait_for_totals()
+    assert window.model.total_count == 1
+    window._others_timer.timeout.emit()   # the minute is up: read again
+    window.wait_for_totals()
+    assert window.model.total_count == 2
+
+
+def test_connecting_keeps_the_password_out_of_the_settings(pg_url, qapp, qtbot, tmp_path,
+                                                           monkeypatch, isolated_home):
+    import keyring
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.store.server import add_user
+    from wulong_desk.ui.main_window import MainWindow
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+
+    add_user(pg_url, "reviewer_qian", "reviewer", "reviewer-password-3")
+    monkeypatch.delenv("PGPASSWORD")
+    kept = {}
+    monkeypatch.setattr(keyring, "set_password", lambda service, who, pw: kept.update(
+        {(service, who): pw}))
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.login.setText("reviewer_qian")
+        dialog.password.setText("reviewer-password-3")
+        dialog.remember.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    local = open_store(tmp_path / "local.sqlite", "本机")
+    window = MainWindow(local)
+    qtbot.addWidget(window)
+    job = window.server_actions.connect_server()
+    assert job is not None
+    qtbot.waitUntil(lambda: window.store is not None and window.store.server is not None,
+                    timeout=15_000)
+    assert window.store.role == "reviewer" and window.store.operator == "reviewer_qian"
+    assert window.new_project_action.isEnabled()   # a reviewer may start a project
+    address = f"postgresql://reviewer_qian@{url.host}:{url.port}/{url.database}"
+    assert kept == {("wulong-desk", address): "reviewer-password-3"}
+    written = b"".join(p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
+    assert b"reviewer-password-3" not in written     # not in settings.ini, not in a log
+    window.store.close()

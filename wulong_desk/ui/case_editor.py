@@ -480,6 +480,9 @@ class CaseEditor(QDialog):
         for grid in (self.parts, self.equipment, self.houses):
             grid.set_editable(editable)
         ui.unlockButton.setVisible(self._locked)
+        why = self.store.may("解锁更正")   # on the office server: reviewers only
+        ui.unlockButton.setEnabled(why is None)
+        ui.unlockButton.setToolTip(why or "")
         ui.historyButton.setEnabled(self.case_id is not None)
         if self._locked:
             ui.lockLabel.setText("【已锁定】已签约，金额相关数据不能修改")

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         # focus and every minute
         self._others_timer = QTimer(self)
         self._others_timer.setInterval(60_000)
-        self._others_timer.timeout.connect(self.notice_others)
+        self._others_timer.timeout.connect(lambda: self.notice_others(force=True))
         self._read_at = 0.0
         self.exports = ExportActions(self)
         self.export_action = self._action(bar, "导出…", self.exports.export_dialog,
