@@ -10,6 +10,7 @@ from store_helpers import case_form, project_form
 from wulong_desk.services import cases, projects
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.store import open_store
+from wulong_desk.store.models import Case
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.versions_dialog import VersionsDialog
 
@@ -174,3 +175,68 @@ def test_connecting_keeps_the_password_out_of_the_settings(pg_url, qapp, qtbot, 
     written = b"".join(p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
     assert b"reviewer-password-3" not in written     # not in settings.ini, not in a log
     window.store.close()
+
+
+def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qapp, qtbot,
+                                                                      tmp_path, monkeypatch,
+                                                                      no_blocking_boxes):
+    import keyring
+    from pg_cluster import SUPERUSER_PASSWORD
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.ui.main_window import MainWindow
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.login.setText(url.username)
+        dialog.password.setText(SUPERUSER_PASSWORD)
+        return 1
+
+    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    project_id = projects.create_project(laptop, project_form())
+    case_id = cases.save_case(laptop, project_id, case_form(case_no="A-001")).case_id
+    window = MainWindow(laptop)
+    qtbot.addWidget(window)
+
+    def synced(times):
+        qtbot.waitUntil(lambda: sum("同步完成" in m for m in no_blocking_boxes) == times,
+                        timeout=20_000)
+        return [m for m in no_blocking_boxes if "同步完成" in m][-1]
+
+    window.server_actions.sync_now()
+    assert "已推送 1 户，已取回 0 户" in synced(1)
+    server = open_store(pg_url, "")
+    try:
+        with server.read() as session:
+            server_case = session.query(Case).one()
+            server_project = server_case.project_id
+            server_id = server_case.id
+        form = case_form(case_no="A-001")
+        form["remarks"] = "办公室改的"
+        cases.save_case(server, server_project, form, server_id)
+        form["remarks"] = "外业改的"
+        cases.save_case(laptop, project_id, form, case_id)
+        seen = []
+
+        def choose(dialog):
+            seen.append({d.field: (d.mine, d.theirs) for d in dialog.differences})
+            dialog.choice = "theirs"
+            return 1
+
+        monkeypatch.setattr(VersionsDialog, "exec", choose)
+        window.server_actions.sync_now()
+        assert "A-001" in synced(2)
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        assert seen == [{"「备注」": ("外业改的", "办公室改的")}]
+        with laptop.read() as session:
+            assert cases.get_case(session, case_id).remarks == "办公室改的"
+    finally:
+        server.close()
+        laptop.close()
