@@ -118,6 +118,14 @@ def test_a_clerk_sees_why_project_settings_are_not_theirs(clerk_window, no_block
     assert window.new_case_action.isEnabled()     # a clerk's own work stays open
     window.housekeeping.backup_now()
     assert any("pg_dump" in shown for shown in no_blocking_boxes)
+    from PySide6.QtWidgets import QLabel
+
+    from wulong_desk.ui.data_dialog import DataDialog
+
+    dialog = DataDialog(None, None, window, server=window.store.server)
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert window.store.server in shown and "（内存数据库）" not in shown
+    assert "password" not in window.store.server and "@127.0.0.1:" in window.store.server
 
 
 def test_the_window_notices_what_others_saved(clerk_window):

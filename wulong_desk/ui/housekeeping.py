@@ -124,7 +124,7 @@ class Housekeeping:
         if window.project_id() is not None:
             with window.store.read() as session:
                 standard = project_standard(session, window.project_id())
-        DataDialog(window.store.path, standard, window).exec()
+        DataDialog(window.store.path, standard, window, server=window.store.server).exec()
 
     # ---- drafts left by a crash
     def drafts(self) -> list[Draft]:
