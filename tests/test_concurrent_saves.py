@@ -44,7 +44,8 @@ def test_eight_writers_lose_no_update_and_duplicate_no_case_number(backend):
 
     applied = [tuple(a) for o in outcomes for a in o["applied"]]
     conflicts = [c for o in outcomes for c in o["conflicts"]]
-    assert len(applied) + len(conflicts) == WRITERS * SAVES   # each applied or reported
+    busy = [c for o in outcomes for c in o["busy"]]
+    assert len(applied) + len(conflicts) + len(busy) == WRITERS * SAVES  # applied or reported
     assert applied and conflicts   # the writers did overlap
 
     store = open_store(backend, "核对")
@@ -73,5 +74,6 @@ def test_eight_writers_lose_no_update_and_duplicate_no_case_number(backend):
         assert all(count == 1 for count in created.values())
         attempted = {n for o in outcomes for n in o["created"] + o["duplicates"]}
         assert attempted == set(created)   # each number taken once, refused to the others
+        assert set(created) == {number for number, _ in numbers if number.startswith("N-")}
     finally:
         store.close()
