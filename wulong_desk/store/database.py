@@ -103,7 +103,10 @@ class Store:
             if self.server is not None:
                 from wulong_desk.store.server import server_error
 
-                raise server_error(exc, self.server) from exc
+                mapped = server_error(exc, self.server)
+                if mapped is exc:
+                    raise
+                raise mapped from exc
             if not isinstance(exc, OperationalError):
                 raise
             # a full disk, a read-only file, a locked database
