@@ -105,12 +105,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace) -> int:
+    if isinstance(getattr(args, "db", None), str):   # postgresql://… : the office server,
+        return _run_on_server(app, args.db)           # where the login is the operator
     operator = ask_operator(args)
     if operator is None:
         return 0
     settings().setValue("operator", operator)
-    if isinstance(getattr(args, "db", None), str):   # postgresql://… : the office server
-        return _run_on_server(app, args.db)
     db_path = Path(args.db) if getattr(args, "db", None) else default_db_path()
     try:
         lock = acquire(db_path)
