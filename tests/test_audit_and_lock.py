@@ -163,3 +163,20 @@ def test_wrong_id_check_digit_names_the_field(store):
 def test_presign_threshold_below_90_percent_is_refused(store):
     with pytest.raises(UserError, match="第二十三条"):
         projects.create_project(store, project_form(old_town=True, presign_threshold="0.85"))
+
+
+def test_a_save_from_an_older_version_is_a_conflict_and_writes_nothing(store):
+    """Optimistic locking (issue 18): on a file and on the office server alike."""
+    project_id, case_id = project_with_case(store)
+    first = case_form()
+    first["remarks"] = "第一次修改"
+    assert cases.save_case(store, project_id, first, case_id, expected_version=1).version == 2
+    stale = case_form()
+    stale["remarks"] = "基于旧版本的修改"
+    with pytest.raises(cases.VersionConflictError, match="A-001.*第 2 版") as caught:
+        cases.save_case(store, project_id, stale, case_id, expected_version=1)
+    assert caught.value.theirs["remarks"] == "第一次修改"
+    assert caught.value.mine["remarks"] == "基于旧版本的修改"
+    with store.read() as session:
+        assert cases.get_case(session, case_id).remarks == "第一次修改"
+    assert [e.new for e in cases.history(store, case_id) if e.field == "remarks"] == ["第一次修改"]
