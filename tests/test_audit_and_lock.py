@@ -173,7 +173,7 @@ def test_a_save_from_an_older_version_is_a_conflict_and_writes_nothing(store):
     assert cases.save_case(store, project_id, first, case_id, expected_version=1).version == 2
     stale = case_form()
     stale["remarks"] = "基于旧版本的修改"
-    with pytest.raises(cases.VersionConflictError, match="A-001.*第 2 版") as caught:
+    with pytest.raises(cases.VersionConflictError, match=r"A-001.*第 2 版") as caught:
         cases.save_case(store, project_id, stale, case_id, expected_version=1)
     assert caught.value.theirs["remarks"] == "第一次修改"
     assert caught.value.mine["remarks"] == "基于旧版本的修改"
