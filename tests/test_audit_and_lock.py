@@ -10,13 +10,14 @@ from store_helpers import case_form, project_form, project_with_case, walk_to
 from wulong_desk.errors import UserError
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.store import open_memory
+from wulong_desk.store import open_store
 from wulong_desk.store.audit import CaseLockedError
 
 
 @pytest.fixture
-def store():
-    s = open_memory("王经办")
+def store(backend):
+    """On a file and on the office server (where the operator is the login)."""
+    s = open_store(backend, "王经办")
     yield s
     s.close()
 
@@ -34,7 +35,8 @@ def test_create_update_delete_are_audited_with_operator_and_old_new(store):
     updates = {(e.entity, e.field, e.old, e.new) for e in entries if e.action == "update"}
     assert ("part", "decoration_value", "6000", "7000") in updates
     assert ("person", "phone", "13912345678", "13900000000") in updates
-    assert all(e.operator == "王经办" for e in entries)
+    expected = "wulong_owner" if store.server else "王经办"  # the login on the server
+    assert all(e.operator == expected for e in entries)
     # a save with no change writes no update rows
     count = len(cases.history(store, case_id))
     cases.save_case(store, project_id, form, case_id)
@@ -161,3 +163,20 @@ def test_wrong_id_check_digit_names_the_field(store):
 def test_presign_threshold_below_90_percent_is_refused(store):
     with pytest.raises(UserError, match="第二十三条"):
         projects.create_project(store, project_form(old_town=True, presign_threshold="0.85"))
+
+
+def test_a_save_from_an_older_version_is_a_conflict_and_writes_nothing(store):
+    """Optimistic locking (issue 18): on a file and on the office server alike."""
+    project_id, case_id = project_with_case(store)
+    first = case_form()
+    first["remarks"] = "第一次修改"
+    assert cases.save_case(store, project_id, first, case_id, expected_version=1).version == 2
+    stale = case_form()
+    stale["remarks"] = "基于旧版本的修改"
+    with pytest.raises(cases.VersionConflictError, match=r"A-001.*第 2 版") as caught:
+        cases.save_case(store, project_id, stale, case_id, expected_version=1)
+    assert caught.value.theirs["remarks"] == "第一次修改"
+    assert caught.value.mine["remarks"] == "基于旧版本的修改"
+    with store.read() as session:
+        assert cases.get_case(session, case_id).remarks == "第一次修改"
+    assert [e.new for e in cases.history(store, case_id) if e.field == "remarks"] == ["第一次修改"]

@@ -22,8 +22,8 @@ def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     return proc
 
 
-def test_demo_projects_cases_and_agreement_with_calc(tmp_path):
-    db = str(tmp_path / "d.sqlite")
+def test_demo_projects_cases_and_agreement_with_calc(backend):
+    db = str(backend)   # a file, and the office server
     proc = cli("demo", "--db", db, "--operator", "测试", "--json")
     assert proc.returncode == 0, proc.stderr
     project_id = json.loads(proc.stdout)["id"]
@@ -65,8 +65,8 @@ def test_demo_projects_cases_and_agreement_with_calc(tmp_path):
     assert proc.returncode == 2 and "unit_price" in proc.stderr
 
 
-def test_search_from_the_command_line(tmp_path):
-    db = str(tmp_path / "d.sqlite")
+def test_search_from_the_command_line(backend):
+    db = str(backend)
     cli("demo", "--db", db)
     rows = json.loads(cli("cases", "--project", "1", "--db", db, "--json").stdout)
     name = rows[3]["owner"].split("、")[0]
@@ -78,8 +78,8 @@ def test_search_from_the_command_line(tmp_path):
     assert signed and all(r["status"] == "signed" for r in signed)
 
 
-def test_export_import_round_trip_and_idempotence(tmp_path):
-    office, laptop = str(tmp_path / "o.sqlite"), str(tmp_path / "l.sqlite")
+def test_export_import_round_trip_and_idempotence(tmp_path, backend):
+    office, laptop = str(backend), str(tmp_path / "l.sqlite")
     package = str(tmp_path / "p.json")
     cli("demo", "--db", office)
     assert cli("export-cases", "--project", "1", "--out", package, "--db", office).returncode == 0
@@ -109,8 +109,8 @@ def test_backup_and_restore(tmp_path):
     assert sqlite3.connect(safety).execute("SELECT count(*) FROM projects").fetchone()[0] == 2
 
 
-def test_unknown_project_is_a_clear_message(tmp_path):
-    proc = cli("cases", "--project", "99", "--db", str(tmp_path / "d.sqlite"))
+def test_unknown_project_is_a_clear_message(backend):
+    proc = cli("cases", "--project", "99", "--db", str(backend))
     assert proc.returncode == 1 and "没有编号为 99 的项目" in proc.stderr
 
 

@@ -28,8 +28,9 @@ from wulong_desk.store.models import Case
 
 
 @pytest.fixture
-def store():
-    s = open_memory("王经办")
+def store(backend):
+    """On a file and on the office server."""
+    s = open_store(backend, "王经办")
     yield s
     s.close()
 

@@ -17,8 +17,9 @@ from wulong_desk.store.models import AuditEntry
 
 
 @pytest.fixture
-def office(tmp_path):
-    store = open_store(tmp_path / "office.sqlite", "办公室")
+def office(backend):
+    """The office's database: a file, and the office server."""
+    store = open_store(backend, "办公室")
     project_id = projects.create_project(store, project_form())
     cases.save_case(store, project_id, case_form(case_no="A-001"))
     cases.save_case(store, project_id, case_form(1, case_no="A-002") | {"case": case_form(

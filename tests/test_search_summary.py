@@ -10,13 +10,14 @@ from wulong_desk.services import cases
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.search import count_cases, search_cases
 from wulong_desk.services.summary import project_summary
-from wulong_desk.store import open_memory
+from wulong_desk.store import open_store
 from wulong_desk.store.models import LINE_COLUMNS
 
 
-@pytest.fixture(scope="module")
-def demo():
-    store = open_memory()
+@pytest.fixture
+def demo(backend):
+    """On a file and on the office server (the same SQL on both)."""
+    store = open_store(backend, "测试")
     project_id = create_demo(store)
     yield store, project_id
     store.close()

@@ -7,11 +7,20 @@ import os
 import sys
 
 from wulong_desk import __version__
-from wulong_desk.commands import backup, calc, data, documents, exchange, procedure
+from wulong_desk.commands import (
+    backup,
+    calc,
+    data,
+    documents,
+    exchange,
+    procedure,
+    server,
+    sync,
+)
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import InputError, StandardError, UserError
 
-COMMANDS = (calc, data, exchange, documents, backup, procedure)
+COMMANDS = (calc, data, exchange, documents, backup, procedure, server, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,4 +3,3 @@ up-to-date database needs neither Alembic nor (for the window's first look) SQLA
 tests/test_migrations.py checks it against Alembic's own answer."""
 
 SCHEMA_HEAD = "0007"
-SCHEMA_HEAD = "0007"

@@ -23,7 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _db(args: argparse.Namespace) -> Path:
-    return (getattr(args, "db", None) or default_db_path()).expanduser().resolve()
+    target = getattr(args, "db", None)
+    if isinstance(target, str):
+        from wulong_desk.store.server import BACKUPS_ARE_THE_SERVERS
+
+        raise UserError(BACKUPS_ARE_THE_SERVERS)
+    return (target or default_db_path()).expanduser().resolve()
 
 
 def run_backup(args: argparse.Namespace) -> int:

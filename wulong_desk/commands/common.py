@@ -14,11 +14,20 @@ if TYPE_CHECKING:
     from wulong_desk.store import Store
 
 
+def db_target(value: str) -> Path | str:
+    """--db: a database file, or the office server's postgresql://user@host:port/dbname."""
+    from wulong_desk.store.server import is_server_url
+
+    return value.strip() if is_server_url(value) else Path(value)
+
+
 def add_store_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     """--db and --operator, accepted before or after the subcommand."""
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", type=Path, default=default, metavar="PATH",
-                        help="案卷数据库文件（默认在用户数据目录）")
+    parser.add_argument("--db", type=db_target, default=default, metavar="PATH|URL",
+                        help="案卷数据库文件（默认在用户数据目录），或办公室服务器地址 "
+                             "postgresql://用户名@主机:端口/数据库名（密码用 PGPASSWORD 或 "
+                             ".pgpass）")
     parser.add_argument("--operator", default=default, metavar="NAME",
                         help="操作人姓名（记入审计日志）")
 
@@ -40,7 +49,12 @@ def open_from_args(args: argparse.Namespace) -> Store:
     from wulong_desk.services.maintenance import compute_missing
     from wulong_desk.store import open_store
 
-    db = (getattr(args, "db", None) or default_db_path()).expanduser().resolve()
+    target = getattr(args, "db", None)
+    if isinstance(target, str):   # the office server: its own locks, no file to guard
+        store = open_store(target, operator_name(args))
+        compute_missing(store)
+        return store
+    db = (target or default_db_path()).expanduser().resolve()
     lock = acquire(db, COMMAND)  # refused while the app (or another command) has it open
     try:
         store = open_store(db, operator_name(args))

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from wulong_desk.errors import UserError
 from wulong_desk.services.calculation import recompute
@@ -36,12 +37,29 @@ class NotFoundError(UserError):
     pass
 
 
+class VersionConflictError(UserError):
+    """Someone else saved the case after this save's form was read: nothing was written. Holds
+    both versions (forms), so the user can compare them field by field and choose."""
+
+    exit_code = 3
+
+    def __init__(self, case_no: str, mine: dict[str, Any], theirs: dict[str, Any],
+                 their_version: int):
+        self.case_no = case_no
+        self.mine = mine
+        self.theirs = theirs
+        self.their_version = their_version
+        super().__init__(f"案卷 {case_no} 已被别人修改并保存（现在是第 {their_version} 版），"
+                         "本次修改没有保存：请比较两个版本后选择保留哪一个")
+
+
 @dataclass(frozen=True)
 class Saved:
     case_id: int
     uuid: str
     ok: bool
     warnings: tuple[str, ...]
+    version: int = 1
 
 
 def get_project(session: Session, project_id: int) -> Project:
@@ -225,22 +243,41 @@ def refigure_in_session(session: Session, case: Case, *, reason: str = "项目�
 
 
 def save_case(store: Store, project_id: int, form: dict[str, Any],
-              case_id: int | None = None, *, reason: str | None = None) -> Saved:
-    """Create (case_id None) or update a case from a form; all in one transaction."""
-    with store.transaction() as session:
-        project = get_project(session, project_id)
-        case = get_case(session, case_id) if case_id is not None else None
-        if case is not None and case.project_id != project_id:
-            raise UserError("案卷不属于该项目")
-        case = save_in_session(session, project, form, case, reason=reason)
-        session.flush()
-        warnings = tuple(session.info.pop("form_warnings", []))
-        return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings)
+              case_id: int | None = None, *, reason: str | None = None,
+              expected_version: int | None = None) -> Saved:
+    """Create (case_id None) or update a case from a form; all in one transaction.
+
+    `expected_version` is the case's version when the form was read (the editor, a sync): if
+    someone saved the case since, nothing is written and VersionConflictError holds both
+    versions. A save racing another one is caught by the UPDATE itself (`WHERE version = …`,
+    see models.Case), on either database."""
+    try:
+        with store.transaction() as session:
+            project = get_project(session, project_id)
+            case = get_case(session, case_id) if case_id is not None else None
+            if case is not None and case.project_id != project_id:
+                raise UserError("案卷不属于该项目")
+            if case is not None and expected_version is not None \
+                    and case.version != expected_version:
+                raise VersionConflictError(case.case_no, form, case_to_form(case), case.version)
+            case = save_in_session(session, project, form, case, reason=reason)
+            session.flush()
+            warnings = tuple(session.info.pop("form_warnings", []))
+            return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings,
+                         case.version)
+    except StaleDataError as exc:   # another save of this case committed in between
+        assert case_id is not None
+        with store.read() as session:
+            case = get_case(session, case_id)
+            raise VersionConflictError(case.case_no, form, case_to_form(case),
+                                       case.version) from exc
 
 
 def set_status(store: Store, case_id: int, status: str, *, reason: str | None = None,
                moved_on: date | None = None) -> None:
     """Move a case to another stage (through the same owner as every save)."""
+    if status == "reviewed":
+        store.require("标为已审核")
     with store.transaction() as session:
         case = get_case(session, case_id)
         form = case_to_form(case) | {"status": status}
@@ -251,6 +288,7 @@ def set_status(store: Store, case_id: int, status: str, *, reason: str | None = 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
+    store.require("解锁更正")
     reason = clean_reason(reason, "解锁更正")
     with store.transaction() as session:
         case = get_case(session, case_id)
@@ -272,6 +310,7 @@ def relock_case(store: Store, case_id: int) -> None:
 
 def void_case(store: Store, case_id: int, reason: str) -> None:
     """作废: a signed case that no longer stands is kept, marked void, left out of totals."""
+    store.require("作废")
     reason = clean_reason(reason, "作废")
     with store.transaction() as session:
         case = get_case(session, case_id)

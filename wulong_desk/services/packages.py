@@ -102,6 +102,14 @@ class ConflictError(UserError):
 
 def export_cases(store: Store, project_id: int, out: Path) -> int:
     """Write a project's cases as a package. Nothing in the database changes."""
+    package = build_package(store, project_id)
+    write_atomically(out, json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"),
+                     private=True)
+    return len(package["cases"])
+
+
+def build_package(store: Store, project_id: int) -> dict[str, Any]:
+    """A project's cases as a package (what export writes and sync sends), read in one go."""
     with store.read() as session:
         project = get_project(session, project_id)
         entries = []
@@ -118,9 +126,7 @@ def export_cases(store: Store, project_id: int, out: Path) -> int:
                    "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
                    "contract_revision": CONTRACT_REVISION, "standard": _standard_of(project),
                    "project": project_to_dict(project), "cases": entries}
-    write_atomically(out, json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"),
-                     private=True)
-    return len(entries)
+    return package
 
 
 def _read_package(path: Path) -> dict[str, Any]:
@@ -201,7 +207,10 @@ def import_cases(store: Store, path: Path) -> ImportReport:
         return _import(session, package)
 
 
-def _import(session: Session, package: dict[str, Any]) -> ImportReport:
+def _import(session: Session, package: dict[str, Any],
+            conflicted: list[str] | None = None) -> ImportReport:
+    """Take a package in. With `conflicted` (sync), a case changed on both sides is listed
+    there by its number and left alone on both sides, and the others are still taken."""
     incoming_project = package["project"]
     project = None
     if incoming_project.get("uuid"):
@@ -218,6 +227,7 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
             raise ConflictError([f"项目 {project.name}：项目设置不一致（{'、'.join(differing)}）"])
     report = ImportReport(project.id, created_project)
     conflicts: list[str] = []
+    numbers: list[str] = []   # the conflicting cases' numbers
     problems: list[Problem] = []
     for index, entry in enumerate(package["cases"]):
         if not isinstance(entry, dict) or not entry.get("uuid"):
@@ -237,11 +247,14 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                                        reason=SYNC_REASON)
                 _take_trail(case, ancestry, incoming)
                 report.created.append(label)
-                conflicts += merge_extras(session, case, entry.get("procedure"), label,
-                                          "procedure")
+                extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
+                if extra:
+                    conflicts += extra
+                    numbers.append(str(entry.get("case_no", "?")))
                 continue
             if case.project_id != project.id:
                 conflicts.append(f"{label}：该案卷在本机属于另一个项目")
+                numbers.append(str(entry.get("case_no", "?")))
                 continue
             ours = trail_of(case)
             local = ours[-1]
@@ -250,6 +263,7 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
             elif local in ancestry:   # built on the version we hold: take theirs
                 if stage_index(str(entry.get("status") or "")) < stage_index(case.status):
                     conflicts.append(f"{label}：对方把案卷退回了较早的阶段（退回须在本机写明理由）")
+                    numbers.append(str(entry.get("case_no", "?")))
                     continue
                 save_in_session(session, project, _normal(entry), case, reason=SYNC_REASON)
                 _take_trail(case, ancestry + ours, incoming)
@@ -258,17 +272,22 @@ def _import(session: Session, package: dict[str, Any]) -> ImportReport:
                 report.kept_local.append(label)
             else:
                 conflicts.append(f"{label}：两边都有修改（对方的版本不是基于本机现有的版本）")
+                numbers.append(str(entry.get("case_no", "?")))
                 continue
-            conflicts += merge_extras(session, case, entry.get("procedure"), label,
-                                      "procedure")
+            extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
+            if extra:
+                conflicts += extra
+                numbers.append(str(entry.get("case_no", "?")))
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
         except UserError as exc:
             problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
     if problems:
         raise InputError(problems)
-    if conflicts:
+    if conflicts and conflicted is None:
         raise ConflictError(conflicts)
+    if conflicted is not None:
+        conflicted.extend(numbers)
     return report
 
 

@@ -119,6 +119,7 @@ def create_in_session(session: Session, form: dict[str, Any]) -> Project:
 
 
 def create_project(store: Store, form: dict[str, Any]) -> int:
+    store.require("新建项目")
     with store.transaction() as session:
         return create_in_session(session, form).id
 
@@ -129,6 +130,7 @@ def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
     options that decide figures (the calc contract's project fields) cannot change."""
     from wulong_desk.services.cases import refigure_in_session
 
+    store.require("修改项目设置")
     values = read_project_form(form)
     with store.transaction() as session:
         project = session.get(Project, project_id)

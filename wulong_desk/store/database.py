@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wulong_desk.errors import UserError
@@ -60,17 +60,56 @@ class Store:
         audit.install(self._sessions)
         self.instance_lock: Any = None  # a command's hold on the database, let go at close
         self.read_only: str | None = None  # why it was opened read-only (said to the user)
+        self.server: str | None = None  # the office server's address (no password), or None
+        self.role: str | None = None  # on a server: owner | admin | reviewer | clerk
+
+    @property
+    def where(self) -> str:
+        """The database as shown to the user: the file, or the server's address."""
+        return self.server or str(self.path or "（内存）")
+
+    def require(self, action: str) -> None:
+        """Refuse (before anything is written) what this login may not do; see `may`."""
+        why = self.may(action)
+        if why is not None:
+            from wulong_desk.store.server import ForbiddenError
+
+            raise ForbiddenError(why)
+
+    def may(self, action: str) -> str | None:
+        """None when this login may do `action` (review, unlock, void, settings, recalc), else
+        why not, in Chinese. A file on this computer allows everything; on the office server
+        the database enforces the same rule (see store/server_roles.py)."""
+        if self.server is None or self.role in ("owner", "admin", "reviewer"):
+            return None
+        from wulong_desk.store.server import ROLE_LABELS
+
+        who = ROLE_LABELS.get(self.role or "", "这个登录")
+        return (f"{action}只能由审核人员操作（当前登录 {self.operator} 是{who}）；"
+                "请审核人员登录后办理")
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
         try:
             with self._sessions.begin() as session:
-                session.info["operator"] = operator or self.operator
+                # on the server the login is the operator (the database writes it too)
+                session.info["operator"] = (self.operator if self.server
+                                            else operator or self.operator)
                 yield session
         except IntegrityError as exc:
             raise _integrity_message(exc) from exc
-        except OperationalError as exc:  # a full disk, a read-only file, a locked database
+        except DBAPIError as exc:
+            if self.server is not None:
+                from wulong_desk.store.server import server_error
+
+                mapped = server_error(exc, self.server)
+                if mapped is exc:
+                    raise
+                raise mapped from exc
+            if not isinstance(exc, OperationalError):
+                raise
+            # a full disk, a read-only file, a locked database
             plain = plain_message(exc)
             if plain is None:
                 raise
@@ -125,7 +164,12 @@ def _integrity_message(exc: IntegrityError) -> UserError:
 
 def open_store(path: Path | str | None = None, operator: str = "", *,
                auto_backup: bool = True) -> Store:
-    """Open (creating or upgrading as needed) the database at path (default: user data folder)."""
+    """Open (creating or upgrading as needed) the database at path (default: user data folder),
+    or the office server a `postgresql://` address names."""
+    from wulong_desk.store.server import is_server_url, open_server
+
+    if is_server_url(path):
+        return open_server(str(path), operator)
     db = Path(path) if path else default_db_path()
     db = db.expanduser().resolve()
     if not db.parent.exists():

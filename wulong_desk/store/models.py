@@ -143,6 +143,11 @@ class Case(Base):
     result: Mapped[CaseResult | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False)
 
+    # optimistic locking: every UPDATE of a case says `WHERE version = <the one read>`, so a
+    # save that started from an older version changes nothing (StaleDataError) on SQLite and
+    # PostgreSQL alike; services.cases decides when the counter moves
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
     @property
     def locked(self) -> bool:
         """Signed, moved and voided cases are frozen unless unlocked with a reason (解锁更正)."""

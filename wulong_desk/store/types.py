@@ -6,22 +6,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    """A Decimal stored as canonical text on SQLite (which has no exact numeric type) and as
-    NUMERIC(20, 6) on PostgreSQL. Never passes through a float."""
+    """A Decimal stored as its canonical text on every backend (SQLite has no exact numeric
+    type; on PostgreSQL a NUMERIC(20, 6) would turn 0.90 into 0.900000 and so change the
+    case's content hash, which sync compares across both). Never passes through a float."""
 
     impl = String(40)
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(Numeric(20, 6, asdecimal=True))
-        return dialect.type_descriptor(String(40))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -30,7 +26,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
             if isinstance(value, float):
                 raise TypeError("money and areas must be Decimal, not float")
             value = Decimal(value)
-        return value if dialect.name == "postgresql" else f"{value:f}"
+        return f"{value:f}"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

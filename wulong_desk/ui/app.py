@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace) -> int:
+    if isinstance(getattr(args, "db", None), str):   # postgresql://… : the office server,
+        return _run_on_server(app, args.db)           # where the login is the operator
     operator = ask_operator(args)
     if operator is None:
         return 0
@@ -139,6 +141,27 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
         return code
     finally:
         lock.unlock()
+
+
+def _run_on_server(app: QApplication, address: str) -> int:
+    """The window on the office server: no file to lock or glance at; the password comes from
+    the keyring (if remembered), PGPASSWORD or .pgpass."""
+    from wulong_desk.store.server import open_server
+    from wulong_desk.ui.server_login_dialog import remembered_password
+
+    try:
+        store = open_server(address, password=remembered_password(address))
+    except UserError as exc:
+        QMessageBox.critical(None, "无法连接办公室服务器", str(exc))
+        return 1
+    window = MainWindow(store)
+    window.show()
+    log().info("已启动（版本 %s，办公室服务器）", __version__)
+    code = app.exec()
+    if window.store is not None:
+        window.store.close()
+    window.deleteLater()
+    return code
 
 
 def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:

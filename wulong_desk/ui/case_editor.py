@@ -299,6 +299,7 @@ class CaseEditor(QDialog):
             with self.store.read() as session:
                 case = case_service.get_case(session, self.case_id)
                 form = case_to_form(case)
+                self._version = case.version   # what a save is built on (optimistic lock)
                 locked = case.locked
                 unlocked = bool(case.unlocked_reason)
                 # a locked case shows its stored record (the signed figures, under the contract
@@ -531,6 +532,9 @@ class CaseEditor(QDialog):
         for grid in (self.parts, self.equipment, self.houses):
             grid.set_editable(editable)
         ui.unlockButton.setVisible(self._locked)
+        why = self.store.may("解锁更正")   # on the office server: reviewers only
+        ui.unlockButton.setEnabled(why is None)
+        ui.unlockButton.setToolTip(why or "")
         ui.historyButton.setEnabled(self.case_id is not None)
         if self._locked:
             ui.lockLabel.setText("【已锁定】已签约，金额相关数据不能修改")
@@ -588,7 +592,10 @@ class CaseEditor(QDialog):
                 return False
         try:
             saved = case_service.save_case(self.store, self.project_id, form, self.case_id,
-                                           reason=reason)
+                                           reason=reason,
+                                           expected_version=getattr(self, "_version", None))
+        except case_service.VersionConflictError as exc:
+            return self._settle_conflict(exc, reason)
         except InputError as exc:
             self.show_problems(exc.problems)
             QMessageBox.warning(self, "不能保存",
@@ -602,6 +609,36 @@ class CaseEditor(QDialog):
         self.discard_draft()
         if self.store.path:
             self.draft_file = draft_path(self.store.path, self.case_id)
+        self.load()
+        self.saved.emit(saved.case_id)
+        return True
+
+    def _settle_conflict(self, exc: Any, reason: str | None) -> bool:
+        """Someone else saved this case meanwhile: show both versions, let the user keep one."""
+        from wulong_desk.ui.versions_dialog import VersionsDialog
+
+        dialog = VersionsDialog(exc.case_no, exc.mine, exc.theirs, parent=self)
+        dialog.exec()
+        if dialog.choice == "theirs":
+            self.revert()
+            return True
+        if dialog.choice == "mine":
+            self._version = exc.their_version   # built on theirs now: saved over it, knowingly
+            return self.save_with(reason)
+        return False
+
+    def save_with(self, reason: str | None) -> bool:
+        try:
+            saved = case_service.save_case(self.store, self.project_id, self.form(),
+                                           self.case_id, reason=reason,
+                                           expected_version=getattr(self, "_version", None))
+        except case_service.VersionConflictError as exc:
+            return self._settle_conflict(exc, reason)
+        except UserError as exc:
+            QMessageBox.warning(self, "不能保存", str(exc))
+            return False
+        self.case_id = saved.case_id
+        self.discard_draft()
         self.load()
         self.saved.emit(saved.case_id)
         return True

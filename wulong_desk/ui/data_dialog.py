@@ -28,7 +28,7 @@ from wulong_desk.ui.desktop import open_path
 
 class DataDialog(QDialog):
     def __init__(self, db_path: Path | None, standard: StandardInfo | None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, server: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("数据与标准")
         places = QGroupBox("数据存放位置")
@@ -38,6 +38,10 @@ class DataDialog(QDialog):
             rows += [("备份", backups_folder(db_path)), ("草稿（自动保存）", drafts_dir(db_path))]
         rows += [("日志（不含个人信息）", log_dir()),
                  ("补充的标准文件", user_data_dir() / "standards")]
+        if server is not None:   # the office server: no file here, backups are pg_dump's
+            rows = rows[1:]
+            grid.addWidget(QLabel("办公室服务器："), len(rows) + 1, 0)
+            grid.addWidget(QLabel(server), len(rows) + 1, 1)
         for row, (label, path) in enumerate(rows):
             grid.addWidget(QLabel(label + "："), row, 0)
             shown = QLabel(str(path) if path else "（内存数据库）")

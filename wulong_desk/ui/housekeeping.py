@@ -59,10 +59,21 @@ class Housekeeping:
         settings().setValue("operator", name)
         self.window.setWindowTitle(f"武隆征收补偿案卷系统 — {name}")
 
+    def _on_server(self) -> bool:
+        """On the office server backups are the server's job (pg_dump): say so."""
+        if self.window.store.server is None:
+            return False
+        from wulong_desk.store.server import BACKUPS_ARE_THE_SERVERS
+
+        QMessageBox.information(self.window, "备份", BACKUPS_ARE_THE_SERVERS)
+        return True
+
     # ---- backups (the file copies run on a worker thread)
     def backup_now(self) -> Job | None:
         from wulong_desk.store.backups import backup
 
+        if self._on_server():
+            return None
         path = self.window.store.path
         if path is None:
             return None
@@ -159,6 +170,8 @@ class Housekeeping:
     def restore_dialog(self) -> None:
         from wulong_desk.ui.restore_dialog import RestoreDialog
 
+        if self._on_server():
+            return
         path = self.window.store.path
         if path is None:
             return
@@ -213,7 +226,7 @@ class Housekeeping:
         if window.project_id() is not None:
             with window.store.read() as session:
                 standard = project_standard(session, window.project_id())
-        DataDialog(window.store.path, standard, window).exec()
+        DataDialog(window.store.path, standard, window, server=window.store.server).exec()
 
     # ---- drafts left by a crash
     def drafts(self) -> list[Draft]:

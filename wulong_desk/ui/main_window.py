@@ -9,10 +9,12 @@ services that do are imported where they are used.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QRunnable,
@@ -43,6 +45,7 @@ from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+from wulong_desk.ui.server_actions import ServerActions
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
     from wulong_desk.ui.dashboard import Dashboard
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the project's name beside its id in the selector
+RE_READ_AFTER = 10  # seconds: focus reads others' changes again, not more often than this
 
 
 class TotalsBridge(QObject):
@@ -129,6 +133,13 @@ class MainWindow(QMainWindow):
                                            "已签约的案卷只能作废，须写明理由")
         bar.addSeparator()
         self.housekeeping = Housekeeping(self)
+        self.server_actions = ServerActions(self)
+        # others' changes (the office server, or a file another window writes) are noticed on
+        # focus and every minute
+        self._others_timer = QTimer(self)
+        self._others_timer.setInterval(60_000)
+        self._others_timer.timeout.connect(lambda: self.notice_others(force=True))
+        self._read_at = 0.0
         self.exports = ExportActions(self)
         self.export_action = self._action(bar, "导出…", self.exports.export_dialog,
                                           QKeySequence("Ctrl+E"))
@@ -201,10 +212,35 @@ class MainWindow(QMainWindow):
         if self._dashboard is not None:
             self._dashboard.store = store
         self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
-        self.statusBar().showMessage(f"数据库：{store.path or '内存'}")
+        self.statusBar().showMessage(f"数据库：{store.where}")
         for widget in self._needs_store:
             widget.setEnabled(True)
         self.reload_projects()
+        self._others_timer.start()
+
+    def notice_others(self, force: bool = False) -> None:
+        """Read the list (and the dashboard, when shown) again: others may have saved. (Not
+        again within a few seconds of the last reading, unless forced.)"""
+        if self.store is None or not self.isEnabled():
+            return
+        if not force and time.monotonic() - self._read_at < RE_READ_AFTER:
+            return
+        self.apply_filter()
+        self._refresh_dashboard()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notice_others()
+
+    def _apply_role(self) -> None:
+        """What this login may not do is disabled, and the tooltip says why."""
+        assert self.store is not None
+        why = self.store.may("修改项目设置")
+        for action in (self.new_project_action, self.edit_project_action):
+            if why:
+                action.setEnabled(False)
+                action.setToolTip(why)
 
     def _menus(self) -> None:
         work = self.housekeeping
@@ -224,6 +260,9 @@ class MainWindow(QMainWindow):
         self.recalc_action = data.addAction("按新规则重算…", self.recalc)
         data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
+        data.addSeparator()
+        data.addAction("连接办公室服务器…", self.server_actions.connect_server)
+        data.addAction("与办公室同步", self.server_actions.sync_now)
         from wulong_desk.ui.procedure_actions import ProcedureActions
 
         self.procedure = ProcedureActions(self)
@@ -264,6 +303,7 @@ class MainWindow(QMainWindow):
         self.project_combo.blockSignals(False)
         self.edit_project_action.setEnabled(bool(projects))
         self.new_case_action.setEnabled(bool(projects))
+        self._apply_role()
         self._project_changed()
 
     def project_id(self) -> int | None:
@@ -371,6 +411,7 @@ class MainWindow(QMainWindow):
     def apply_filter(self, *args: object) -> None:
         """Show the first page at once; count and sum the matches on a worker thread."""
         self._filter_timer.stop()
+        self._read_at = time.monotonic()
         self.model.set_query(self.project_id(), self.search.text(),
                              self.status_filter.currentData())
         self._generation += 1

@@ -1,0 +1,96 @@
+"""A throw-away PostgreSQL cluster for the tests and the server benchmark: initdb into a temp
+folder as an unprivileged user, listening on 127.0.0.1 at a free port, password logins over TCP
+(scram-sha-256) exactly as an office server is set up, stopped and removed at the end."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "wulong_owner"
+SUPERUSER_PASSWORD = "owner-pw-for-tests"
+
+
+def find_binaries() -> Path | None:
+    """The folder with initdb and pg_ctl (Debian's newest, or on PATH), or None."""
+    root = Path("/usr/lib/postgresql")
+    if root.is_dir():
+        versions = sorted((p for p in root.iterdir() if (p / "bin" / "initdb").exists()),
+                          key=lambda p: int(p.name) if p.name.isdigit() else 0)
+        if versions:
+            return versions[-1] / "bin"
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self, bin_dir: Path):
+        self.bin = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="wulong-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        self.user: str | None = None
+        if os.geteuid() == 0:   # PostgreSQL refuses to run as root
+            self.user = "postgres"
+            try:
+                pwd.getpwnam(self.user)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", self.user],
+                               check=True)
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        os.chmod(self.folder, 0o700)
+
+    def _run(self, *argv: str) -> None:
+        command = [str(a) for a in argv]
+        if self.user:
+            command = ["su", self.user, "-s", "/bin/sh", "-c", " ".join(
+                f"'{part}'" for part in command)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, cwd=self.folder)
+
+    def start(self) -> None:
+        pwfile = self.folder / "pw"
+        pwfile.write_text(SUPERUSER_PASSWORD + "\n")
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(pwfile, entry.pw_uid, entry.pw_gid)
+        self._run(self.bin / "initdb", "-D", self.data, "-U", SUPERUSER, "--pwfile", pwfile,
+                  "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        pwfile.unlink()
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+                   f"-c unix_socket_directories={self.folder} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l",
+                  self.folder / "log", "-w", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, user: str = SUPERUSER, database: str = "postgres") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
+
+    def admin_sql(self, sql: str, database: str = "postgres") -> None:
+        """Run statements as the superuser (autocommit: CREATE DATABASE needs it)."""
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER,
+                             password=SUPERUSER_PASSWORD, dbname=database,
+                             autocommit=True) as conn:
+            conn.execute(sql)

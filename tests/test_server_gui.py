@@ -1,0 +1,250 @@
+"""Several people at once, on screen (issue 18, item 4): a save that meets someone else's newer
+save shows both versions field by field and saves only what the user chooses; the main window
+notices others' changes (on focus and every minute)."""
+
+from __future__ import annotations
+
+import pytest
+from store_helpers import case_form, project_form
+
+from wulong_desk.services import cases, projects
+from wulong_desk.services.case_form import case_to_form
+from wulong_desk.store import open_store
+from wulong_desk.store.models import Case
+from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.ui.versions_dialog import VersionsDialog
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+
+@pytest.fixture
+def two_people(tmp_path, qapp):
+    """One database, two people: `mine` has the editor open, `other` saves meanwhile."""
+    path = tmp_path / "office.sqlite"
+    mine = open_store(path, "甲")
+    project_id = projects.create_project(mine, project_form())
+    case_id = cases.save_case(mine, project_id, case_form(case_no="A-001")).case_id
+    other = open_store(path, "乙")
+    yield mine, other, project_id, case_id
+    other.close()
+    mine.close()
+
+
+def save_by_other(other, project_id, case_id):
+    with other.read() as session:
+        form = case_to_form(cases.get_case(session, case_id))
+    form["remarks"] = "乙写的备注"
+    form["case"]["parts"][0]["decoration_value"] = "6500"
+    cases.save_case(other, project_id, form, case_id)
+
+
+@pytest.mark.parametrize("choice", ["mine", "theirs"])
+def test_a_conflicting_save_shows_both_versions_and_keeps_the_chosen_one(qtbot, two_people,
+                                                                         monkeypatch, choice):
+    mine, other, project_id, case_id = two_people
+    editor = CaseEditor(mine, project_id, case_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    save_by_other(other, project_id, case_id)
+    editor.ui.remarksEdit.setText("甲写的备注")
+    shown = []
+
+    def choose(dialog):
+        shown.append({d.field: (d.mine, d.theirs) for d in dialog.differences})
+        dialog.choice = choice
+        return 1
+
+    monkeypatch.setattr(VersionsDialog, "exec", choose)
+    assert editor.save()
+    assert shown == [{"「备注」": ("甲写的备注", "乙写的备注"),
+                      "房屋第1行「装修评估值」": ("6000", "6500")}]
+    with mine.read() as session:
+        case = cases.get_case(session, case_id)
+        remarks, decoration = case.remarks, str(case.parts[0].decoration_value)
+    if choice == "mine":    # kept mine, knowingly over theirs: both saves are in the audit
+        assert (remarks, decoration) == ("甲写的备注", "6000")
+        changes = [(e.operator, e.new) for e in cases.history(mine, case_id)
+                   if e.field == "remarks"]
+        assert changes == [("乙", "乙写的备注"), ("甲", "甲写的备注")]
+    else:                   # took theirs: nothing of mine saved, the editor shows theirs
+        assert (remarks, decoration) == ("乙写的备注", "6500")
+        assert editor.ui.remarksEdit.text() == "乙写的备注"
+        assert not editor.dirty()
+
+
+def test_cancelling_the_comparison_saves_nothing(qtbot, two_people, monkeypatch):
+    mine, other, project_id, case_id = two_people
+    editor = CaseEditor(mine, project_id, case_id)
+    qtbot.addWidget(editor)
+    save_by_other(other, project_id, case_id)
+    editor.ui.remarksEdit.setText("甲写的备注")
+    monkeypatch.setattr(VersionsDialog, "exec", lambda dialog: 0)
+    assert not editor.save()
+    with mine.read() as session:
+        assert cases.get_case(session, case_id).remarks == "乙写的备注"
+    assert editor.dirty()   # the user's typing is still there
+
+
+# ---- the main window on the office server
+
+@pytest.fixture
+def clerk_window(pg_url, qapp, qtbot, monkeypatch):
+    """The main window logged in to the office server as a clerk."""
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.store.server import add_user
+    from wulong_desk.ui.main_window import MainWindow
+
+    owner = open_store(pg_url, "")
+    project_id = projects.create_project(owner, project_form())
+    cases.save_case(owner, project_id, case_form(case_no="A-001"))
+    add_user(pg_url, "clerk_zhao", "clerk", "clerk-password-2")
+    monkeypatch.setenv("PGPASSWORD", "clerk-password-2")
+    clerk = open_store(make_url(pg_url).set(username="clerk_zhao").render_as_string(False), "")
+    window = MainWindow(clerk)
+    qtbot.addWidget(window)
+    yield window, owner, project_id
+    clerk.close()
+    owner.close()
+
+
+def test_a_clerk_sees_why_project_settings_are_not_theirs(clerk_window, no_blocking_boxes):
+    window, _owner, _project_id = clerk_window
+    assert window.store.role == "clerk"
+    assert "clerk_zhao" in window.windowTitle()
+    for action in (window.new_project_action, window.edit_project_action):
+        assert not action.isEnabled()
+        assert "只能由审核人员操作" in action.toolTip()
+    assert window.new_case_action.isEnabled()     # a clerk's own work stays open
+    window.housekeeping.backup_now()
+    assert any("pg_dump" in shown for shown in no_blocking_boxes)
+    from PySide6.QtWidgets import QLabel
+
+    from wulong_desk.ui.data_dialog import DataDialog
+
+    dialog = DataDialog(None, None, window, server=window.store.server)
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert window.store.server in shown and "（内存数据库）" not in shown
+    assert "password" not in window.store.server and "@127.0.0.1:" in window.store.server
+
+
+def test_the_window_notices_what_others_saved(clerk_window):
+    window, owner, project_id = clerk_window
+    window.wait_for_totals()
+    assert window.model.total_count == 1
+    assert window._others_timer.isActive() and window._others_timer.interval() == 60_000
+    cases.save_case(owner, project_id, case_form(case_no="A-002"))
+    window.notice_others()          # just read: a focus this soon does not read again
+    window.wait_for_totals()
+    assert window.model.total_count == 1
+    window._others_timer.timeout.emit()   # the minute is up: read again
+    window.wait_for_totals()
+    assert window.model.total_count == 2
+
+
+def test_connecting_keeps_the_password_out_of_the_settings(pg_url, qapp, qtbot, tmp_path,
+                                                           monkeypatch, isolated_home):
+    import keyring
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.store.server import add_user
+    from wulong_desk.ui.main_window import MainWindow
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+
+    add_user(pg_url, "reviewer_qian", "reviewer", "reviewer-password-3")
+    monkeypatch.delenv("PGPASSWORD")
+    kept = {}
+    monkeypatch.setattr(keyring, "set_password", lambda service, who, pw: kept.update(
+        {(service, who): pw}))
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.login.setText("reviewer_qian")
+        dialog.password.setText("reviewer-password-3")
+        dialog.remember.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    local = open_store(tmp_path / "local.sqlite", "本机")
+    window = MainWindow(local)
+    qtbot.addWidget(window)
+    job = window.server_actions.connect_server()
+    assert job is not None
+    qtbot.waitUntil(lambda: window.store is not None and window.store.server is not None,
+                    timeout=15_000)
+    assert window.store.role == "reviewer" and window.store.operator == "reviewer_qian"
+    assert window.new_project_action.isEnabled()   # a reviewer may start a project
+    address = f"postgresql://reviewer_qian@{url.host}:{url.port}/{url.database}"
+    assert kept == {("wulong-desk", address): "reviewer-password-3"}
+    written = b"".join(p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
+    assert b"reviewer-password-3" not in written     # not in settings.ini, not in a log
+    window.store.close()
+
+
+def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qapp, qtbot,
+                                                                      tmp_path, monkeypatch,
+                                                                      no_blocking_boxes):
+    import keyring
+    from pg_cluster import SUPERUSER_PASSWORD
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.ui.main_window import MainWindow
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.login.setText(url.username)
+        dialog.password.setText(SUPERUSER_PASSWORD)
+        return 1
+
+    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    project_id = projects.create_project(laptop, project_form())
+    case_id = cases.save_case(laptop, project_id, case_form(case_no="A-001")).case_id
+    window = MainWindow(laptop)
+    qtbot.addWidget(window)
+
+    def synced(times):
+        qtbot.waitUntil(lambda: sum("同步完成" in m for m in no_blocking_boxes) == times,
+                        timeout=20_000)
+        return [m for m in no_blocking_boxes if "同步完成" in m][-1]
+
+    window.server_actions.sync_now()
+    assert "已推送 1 户，已取回 0 户" in synced(1)
+    server = open_store(pg_url, "")
+    try:
+        with server.read() as session:
+            server_case = session.query(Case).one()
+            server_project = server_case.project_id
+            server_id = server_case.id
+        form = case_form(case_no="A-001")
+        form["remarks"] = "办公室改的"
+        cases.save_case(server, server_project, form, server_id)
+        form["remarks"] = "外业改的"
+        cases.save_case(laptop, project_id, form, case_id)
+        seen = []
+
+        def choose(dialog):
+            seen.append({d.field: (d.mine, d.theirs) for d in dialog.differences})
+            dialog.choice = "theirs"
+            return 1
+
+        monkeypatch.setattr(VersionsDialog, "exec", choose)
+        window.server_actions.sync_now()
+        assert "A-001" in synced(2)
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        assert seen == [{"「备注」": ("外业改的", "办公室改的")}]
+        with laptop.read() as session:
+            assert cases.get_case(session, case_id).remarks == "办公室改的"
+    finally:
+        server.close()
+        laptop.close()

@@ -1,0 +1,138 @@
+"""Laptops that sync with the office server (issue 18, item 5): round trips both ways, a case
+changed on both sides is a conflict that changes neither side until resolved, an unreachable
+server changes nothing, and a sync killed half-way is completed by the next one."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from store_helpers import case_form, project_form
+from test_cli_calc import run_cli
+
+from wulong_desk.services import cases, projects
+from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.sync import resolve, versions
+from wulong_desk.store import open_store
+from wulong_desk.store.models import Case
+
+
+def sync_cli(laptop, url):
+    proc = run_cli("sync", "--db", str(laptop), "--server", url, "--json")
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+def decoration(store, case_no):
+    with store.read() as session:
+        case = session.query(Case).filter(Case.case_no == case_no).one()
+        return str(case.parts[0].decoration_value), case.uuid
+
+
+def edit(store, case_no, value):
+    with store.read() as session:
+        case = session.query(Case).filter(Case.case_no == case_no).one()
+        form, case_id, project_id = case_to_form(case), case.id, case.project_id
+    form["case"]["parts"][0]["decoration_value"] = value
+    cases.save_case(store, project_id, form, case_id)
+
+
+@pytest.fixture
+def laptop(tmp_path):
+    """A laptop that started the project (an owner's login pushes it up on the first sync)."""
+    path = tmp_path / "laptop.sqlite"
+    store = open_store(path, "外业")
+    project_id = projects.create_project(store, project_form())
+    cases.save_case(store, project_id, case_form(case_no="A-001"))
+    cases.save_case(store, project_id, case_form(case_no="A-002"))
+    store.close()
+    return path
+
+
+def test_changes_flow_both_ways_and_a_both_sides_change_is_a_conflict(laptop, pg_url):
+    first = sync_cli(laptop, pg_url)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == {"pushed": 2, "pulled": 0, "conflicts": []}
+    again = sync_cli(laptop, pg_url)
+    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+
+    with open_store(pg_url, "") as server:
+        edit(server, "A-001", "7100")        # the office edits one case …
+    with open_store(laptop, "外业") as local:
+        edit(local, "A-002", "7200")         # … the laptop another
+    proc = sync_cli(laptop, pg_url)
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 1, "conflicts": []}
+    with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
+        assert decoration(local, "A-001")[0] == "7100" and decoration(server, "A-002")[0] == "7200"
+        edit(server, "A-001", "8100")        # both change the same case
+        edit(local, "A-001", "8200")
+    proc = sync_cli(laptop, pg_url)
+    assert proc.returncode == 3
+    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 0, "conflicts": ["A-001"]}
+    with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
+        assert decoration(server, "A-001")[0] == "8100"     # neither side overwritten
+        value, uuid = decoration(local, "A-001")
+        assert value == "8200"
+        mine, theirs = versions(local, server, uuid)
+        assert mine["case"]["parts"][0]["decoration_value"] == "8200"
+        assert theirs["case"]["parts"][0]["decoration_value"] == "8100"
+        resolve(local, server, uuid, keep="server")
+        assert decoration(local, "A-001")[0] == "8100"
+    settled = sync_cli(laptop, pg_url)
+    assert settled.returncode == 0
+    assert json.loads(settled.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+
+
+def test_an_unreachable_server_is_a_clear_message_and_changes_nothing(laptop, tmp_path):
+    import socket
+
+    with socket.socket() as s:   # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = sync_cli(laptop, f"postgresql://clerk@127.0.0.1:{port}/office")
+    assert proc.returncode == 1
+    assert "无法连接办公室服务器" in proc.stderr and "本机的数据没有任何改动" in proc.stderr
+    with open_store(laptop, "外业") as local:
+        assert decoration(local, "A-001")[0] == decoration(local, "A-002")[0] == "6000"
+
+
+KILL_IN_PULL = """
+import os, signal, sys
+from wulong_desk.services import sync
+original = sync._import
+calls = []
+def killed(session, package, conflicted=None):
+    report = original(session, package, conflicted)
+    calls.append(1)
+    if len(calls) == 2:   # the pull has been applied but not committed: kill the process
+        session.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return report
+sync._import = killed
+from wulong_desk.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL exists on POSIX only")
+def test_a_killed_sync_leaves_both_sides_consistent_and_the_next_completes_it(laptop, pg_url):
+    assert sync_cli(laptop, pg_url).returncode == 0
+    with open_store(pg_url, "") as server:
+        edit(server, "A-001", "7300")
+    with open_store(laptop, "外业") as local:
+        edit(local, "A-002", "7400")
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_PULL, "sync", "--db", str(laptop),
+                           "--server", pg_url, "--json"], capture_output=True, text=True,
+                          env=os.environ.copy())
+    assert proc.returncode == -signal.SIGKILL
+    with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
+        assert decoration(server, "A-002")[0] == "7400"   # the push had committed
+        assert decoration(local, "A-001")[0] != "7300"    # the pull had not: nothing half-done
+    proc = sync_cli(laptop, pg_url)
+    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 1, "conflicts": []}
+    with open_store(laptop, "外业") as local:
+        assert decoration(local, "A-001")[0] == "7300"
