@@ -165,10 +165,13 @@ def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:
 
 
 def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Store:
+    import sqlalchemy  # noqa: F401  (its core first: by then the window has had its first paint)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # check_meanwhile: the file's integrity check runs while SQLAlchemy loads. SQLite checks
-        # without holding Python's lock, so on two cores the check (0.1–0.15 s at 10,000 cases)
-        # adds nothing to the start (bench/bench_ui.py); the store does not check it again.
+        # check_meanwhile: the file's integrity check runs while the rest of SQLAlchemy and the
+        # models load. SQLite checks without holding Python's lock, so on two cores the check
+        # (0.1–0.15 s at 10,000 cases) adds little to the start; the store does not check it
+        # again. (Started before the core, it slowed the first paint: bench/bench_ui.py.)
         checking = pool.submit(sound, db_path) if check_meanwhile else None
         from wulong_desk.services.maintenance import compute_missing
         from wulong_desk.store import open_store
