@@ -132,6 +132,8 @@ def test_the_window_comes_alive_when_the_store_has_opened(qtbot, db, no_blocking
     path, _demo, small = db
     settings().setValue("last_project", small)
     checked = threading.Event()  # the store opens only once the waiting window is checked
+    warmed = []  # the PDF warm-up, started once the window is usable
+    monkeypatch.setattr(app_module, "warm_up_documents", lambda: warmed.append(window.store))
     real_open = app_module._open
     monkeypatch.setattr(app_module, "_open", lambda *args, **kwargs: (
         checked.wait(10), real_open(*args, **kwargs))[1])
@@ -151,6 +153,7 @@ def test_the_window_comes_alive_when_the_store_has_opened(qtbot, db, no_blocking
     assert window.store is not None and window.store.operator == "乙"
     assert window.new_case_action.isEnabled() and window.search.isEnabled()
     assert window.model.rows == first  # the store's page is the one already shown
+    qtbot.waitUntil(lambda: warmed == [window.store])
     window.wait_for_totals()
     assert window.totals_label.text().startswith("显示 3 户")
     editor = window.open_case(first[0].id)
