@@ -15,7 +15,7 @@ from store_helpers import case_form, project_form
 from wulong_desk.services import cases, projects
 from wulong_desk.services.case_rows import PAGE
 from wulong_desk.services.demo import create_demo
-from wulong_desk.services.first_look import ProjectEntry, first_look
+from wulong_desk.services.first_look import ProjectEntry, first_look, sound
 from wulong_desk.services.search import search_cases
 from wulong_desk.store import open_store
 
@@ -132,9 +132,11 @@ def test_the_window_comes_alive_when_the_store_has_opened(qtbot, db, no_blocking
     path, _demo, small = db
     settings().setValue("last_project", small)
     checked = threading.Event()  # the store opens only once the waiting window is checked
+    warmed = []  # the PDF warm-up, started once the window is usable
+    monkeypatch.setattr(app_module, "warm_up_documents", lambda: warmed.append(window.store))
     real_open = app_module._open
-    monkeypatch.setattr(app_module, "_open",
-                        lambda *args: (checked.wait(10), real_open(*args))[1])
+    monkeypatch.setattr(app_module, "_open", lambda *args, **kwargs: (
+        checked.wait(10), real_open(*args, **kwargs))[1])
     window, opening = app_module.open_window(path, "乙")
     qtbot.addWidget(window)
     assert opening is not None
@@ -151,6 +153,7 @@ def test_the_window_comes_alive_when_the_store_has_opened(qtbot, db, no_blocking
     assert window.store is not None and window.store.operator == "乙"
     assert window.new_case_action.isEnabled() and window.search.isEnabled()
     assert window.model.rows == first  # the store's page is the one already shown
+    qtbot.waitUntil(lambda: warmed == [window.store])
     window.wait_for_totals()
     assert window.totals_label.text().startswith("显示 3 户")
     editor = window.open_case(first[0].id)
@@ -191,3 +194,42 @@ def test_a_window_closed_before_the_store_opened_is_left_alone(qtbot, db, no_blo
     assert opening.wait() == "succeeded"
     assert window.store is None  # not attached to a closed window …
     opening.result.close()       # … the caller closes it (as ui.app.run does)
+
+
+def _index_out_of_step(path):
+    """Damage the first look never reads: the audit log's index declared on other columns than
+    its entries were made for (the table and the pages themselves stay sound)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ix_audit_case ON audit_log (id)'"
+                 " WHERE name = 'ix_audit_case'")
+    conn.commit()
+    conn.close()
+
+
+def test_the_check_made_while_sqlalchemy_loads_is_the_full_integrity_check(db):
+    path, _demo, _small = db
+    assert sound(path)
+    _index_out_of_step(path)
+    assert not sound(path)
+    conn = sqlite3.connect(path)  # the cheaper quick_check would have let this file through
+    assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    conn.close()
+
+
+def test_a_database_damaged_where_the_first_look_does_not_read_is_refused_by_the_window(
+        qtbot, db, no_blocking_boxes):
+    from wulong_desk.ui.app import open_window
+
+    path, demo, _small = db
+    _index_out_of_step(path)
+    damaged = path.read_bytes()
+    assert first_look(path, demo) is not None  # the window is painted …
+    window, opening = open_window(path, "乙")
+    qtbot.addWidget(window)
+    assert opening is not None
+    assert opening.wait() == "failed"  # … but the store is not opened on it
+    assert window.store is None
+    assert "数据库文件已损坏" in opening.message and "ix_audit_case" in opening.message
+    assert path.read_bytes() == damaged
+    window.close()

@@ -199,3 +199,20 @@ def test_copies_holding_personal_data_are_owner_only(tmp_path, store):
             backups.backup(db), db]
     for path in made:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+def test_a_ledger_row_keeps_error_names_and_formulas_as_text_and_figures_as_figures(tmp_path):
+    from decimal import Decimal
+
+    from openpyxl import Workbook, load_workbook
+
+    from wulong_desk.exports.ledger import append_literal
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("行")
+    row = ["#N/A", "#DIV/0!", "=1+1", "=", "+1+1", "张三", Decimal("12.50"), 3]
+    append_literal(ws, row)
+    wb.save(tmp_path / "row.xlsx")
+    cells = next(load_workbook(tmp_path / "row.xlsx").worksheets[0].iter_rows())
+    assert [c.value for c in cells] == ["#N/A", "#DIV/0!", "=1+1", "=", "+1+1", "张三", 12.5, 3]
+    assert [c.data_type for c in cells] == ["s"] * 6 + ["n", "n"]

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -135,8 +136,12 @@ def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
 
 
 def append_literal(ws: Worksheet, values: list[Any]) -> None:
-    """Append a row of plain values (each through `literal`) or ready cells."""
-    ws.append([v if isinstance(v, Cell) else literal(ws, v) for v in values])
+    """Append a row of plain values or ready cells. openpyxl stores a value as exactly itself
+    except text starting with "=" (a formula) or naming an error ("#N/A"): only those go
+    through `literal`. (A cell made for every value, then refused by openpyxl as a value and
+    caught, cost a 10,000-case ledger 2.5 of its 14 s: bench/bench_ledger.py.)"""
+    ws.append([literal(ws, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES)
+               else v for v in values])
 
 
 def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: Font | None =
@@ -395,7 +400,7 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
                 if lines is None:
                     lines = known[(text, width)] = _lines(text, width)
                 if lines > 1:
-                    cell = WriteOnlyCell(ws, value=text)
+                    cell = literal(ws, text)
                     cell._style = copy(wrap._style)
                     row[column] = cell
                     tall = max(tall, lines)

@@ -3,6 +3,7 @@ page x of y, a 草稿 watermark for cases not yet reviewed)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER
@@ -18,13 +19,15 @@ from wulong_desk.paths import resources_dir
 FONT = "WQYMicroHei"
 PAGE = A4
 MARGIN = 20 * mm
+_registering = threading.Lock()  # the app registers the font in the background (ui/app.py)
 
 
 def register_font() -> str:
     """Register the bundled TrueType CJK font once (reportlab embeds the glyphs used)."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(resources_dir() / "fonts" / "wqy-microhei.ttc"),
-                                       subfontIndex=0))
+    with _registering:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            font = resources_dir() / "fonts" / "wqy-microhei.ttc"
+            pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
     return FONT
 
 

@@ -6,6 +6,9 @@ newer schema, an unreadable file — gives None and the window waits for the sto
 migrates, checks and explains). The rows are put together by the same code the store's search
 uses (services.case_rows) from the same three reads, and a test holds the two equal. Nothing is
 computed here: totals are the stored calculation records'.
+
+sound() is the store's integrity check made ahead of the store, with sqlite3 alone: the app runs
+it on one thread while another loads SQLAlchemy (SQLite checks without holding Python's lock).
 """
 
 from __future__ import annotations
@@ -75,3 +78,17 @@ def _read(conn: sqlite3.Connection, wanted: int | None, page: int) -> FirstLook 
         " AND registration = 'registered'"   # 证载面积, as services/search.py reads it
         " ORDER BY case_id, position", case_ids)]
     return FirstLook(projects, project_id, tuple(assemble_rows(cases, people, parts)))
+
+
+def sound(path: Path) -> bool:
+    """True when SQLite's full integrity check of the file says "ok" (the check the store makes
+    at open, store.backups.check_file). Anything else — a finding, an error — is False, and the
+    store checks again and explains."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False

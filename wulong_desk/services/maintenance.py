@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from wulong_desk.services.calculation import recompute
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, CaseResult
 
@@ -19,6 +18,9 @@ def compute_missing(store: Store) -> int:
         missing = session.execute(
             select(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
             .where(CaseResult.case_id.is_(None))).scalars().all()
-        for case in missing:
-            recompute(session, case)
+        if missing:  # the engine loads only then: the app runs this before its window is usable
+            from wulong_desk.services.calculation import recompute
+
+            for case in missing:
+                recompute(session, case)
         return len(missing)

@@ -163,9 +163,11 @@ def _integrity_message(exc: IntegrityError) -> UserError:
 
 
 def open_store(path: Path | str | None = None, operator: str = "", *,
-               auto_backup: bool = True) -> Store:
+               auto_backup: bool = True, checked: bool = False) -> Store:
     """Open (creating or upgrading as needed) the database at path (default: user data folder),
-    or the office server a `postgresql://` address names."""
+    or the office server a `postgresql://` address names.
+    checked: the caller has just run the same integrity check on the file and it passed (the app
+    runs it while SQLAlchemy loads, ui/app.py); it is not run twice."""
     from wulong_desk.store.server import is_server_url, open_server
 
     if is_server_url(path):
@@ -180,7 +182,7 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
         return _open_read_only(db, operator, reason)
     if fresh:
         private_file(db)
-    else:
+    elif not checked:
         problem = backups.check_file(db)
         if problem:
             raise DamagedDatabaseError(db, problem, backups.list_backups(db))
