@@ -83,3 +83,26 @@ def test_every_use_and_method_has_its_words():
 
     assert tuple(USE_LABELS) == USES
     assert tuple(METHOD_LABELS) == METHODS
+
+
+def test_the_contract_reads_exactly_the_money_columns_the_server_guards():
+    """services/contract.py and the office server's guard name the same case columns."""
+    from helpers import example
+
+    from wulong_desk.services import examples
+    from wulong_desk.services.case_form import form_to_case
+    from wulong_desk.services.contract import case_to_contract
+    from wulong_desk.store.models import CASE_MONEY_COLUMNS, Case
+
+    case = form_to_case(examples.case_form(example(2), "A-001"))
+    columns = {c.key for c in Case.__table__.columns}
+    read: set[str] = set()
+
+    class Watching:
+        def __getattr__(self, name):
+            if name in columns:
+                read.add(name)
+            return getattr(case, name)
+
+    case_to_contract(Watching())
+    assert read == set(CASE_MONEY_COLUMNS)

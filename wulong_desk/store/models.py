@@ -87,6 +87,14 @@ class Project(Base):
                                              cascade="all, delete-orphan")
 
 
+# a case's own columns that the calculation reads (its rows aside: parts, equipment, exchange
+# houses): what a signed case may not change without 解锁更正. services/contract.py reads exactly
+# these (a test holds it to that); the office server's guard trigger protects them.
+CASE_MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
+                      "land_unit_price", "transition_months", "turnover_house",
+                      "turnover_premises", "interruption_months", "overdue_months")
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (

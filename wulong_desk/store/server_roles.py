@@ -26,12 +26,13 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from wulong_desk.store.models import CASE_MONEY_COLUMNS
+
 GROUPS = ("wulong_clerk", "wulong_reviewer", "wulong_admin")
 FROZEN = "('presigned', 'signed', 'moved', 'void')"
-# the columns of a case the calculation reads (besides its rows): see services/contract.py
-MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
-                 "land_unit_price", "transition_months", "turnover_house",
-                 "interruption_months", "overdue_months", "project_id", "void_reason")
+# the columns of a case the calculation reads (besides its rows), and what ties it to its
+# project and keeps it void
+MONEY_COLUMNS = (*CASE_MONEY_COLUMNS, "project_id", "void_reason")
 CASE_ROWS = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
              "case_records")
 # tables only reviewers (and the owner) write, and tables nobody but the owner changes
