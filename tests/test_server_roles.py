@@ -119,6 +119,12 @@ def test_the_app_says_what_the_database_refused_and_a_reviewer_may(office, monke
             cases.set_status(clerk, assessed, "reviewed")
         with pytest.raises(ForbiddenError, match="修改项目设置只能由审核人员操作"):
             projects.update_project(clerk, project_id, project_form() | {"name": "改个名字"})
+        from wulong_desk.services.recalc import recalc_project
+
+        assert [r.case_no for r in recalc_project(clerk, project_id, dry_run=True)] == [
+            "A-001", "A-002"]                       # looking is anyone's; writing is not
+        with pytest.raises(ForbiddenError, match="按新规则重算只能由审核人员操作"):
+            recalc_project(clerk, project_id, dry_run=False)
         # … and a path that does not ask (a plain save) meets the database's own refusal
         form = case_form(case_no="A-002") | {"status": "reviewed"}
         with pytest.raises(ForbiddenError, match="只有审核人员可以把案卷 A-002 标为已审核"):

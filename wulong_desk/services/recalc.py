@@ -72,6 +72,8 @@ def recalc_project(store: Store, project_id: int, *, dry_run: bool,
     """One row per case of the project, in case-number order. Without `dry_run` the unsigned
     cases are recomputed and written in one transaction. `progress(done, total)` answering
     False cancels (Cancelled; nothing is written)."""
+    if not dry_run:
+        store.require("按新规则重算")   # on the office server: reviewers only (the dry run: anyone)
     rows: list[RecalcRow] = []
     manager = store.read() if dry_run else store.transaction()
     with manager as session:

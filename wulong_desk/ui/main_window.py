@@ -241,6 +241,10 @@ class MainWindow(QMainWindow):
             if why:
                 action.setEnabled(False)
                 action.setToolTip(why)
+        why = self.store.may("按新规则重算")
+        if why:   # the dry run is harmless, but its only purpose is the recalculation after it
+            self.recalc_action.setEnabled(False)
+            self.recalc_action.setToolTip(why)
 
     def _menus(self) -> None:
         work = self.housekeeping
