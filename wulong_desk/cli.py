@@ -7,7 +7,7 @@ import os
 import sys
 
 from wulong_desk import __version__
-from wulong_desk.commands import backup, calc, data, documents, exchange, procedure
+from wulong_desk.commands import argparse_words, backup, calc, data, documents, exchange, procedure
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import InputError, StandardError, UserError
 
@@ -15,6 +15,7 @@ COMMANDS = (calc, data, exchange, documents, backup, procedure)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_words.install()  # usage, headings and argparse's errors in Chinese
     parser = argparse.ArgumentParser(
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
     parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
