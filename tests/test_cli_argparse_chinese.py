@@ -45,3 +45,27 @@ def test_help_pages_are_chinese(capsys):
     assert not LATIN_WORDS.search(text), text
     code, text = run(capsys, "--help")
     assert "参数" in text and not LATIN_WORDS.search(text), text
+
+
+
+def test_service_refusals_name_the_field_in_chinese(tmp_path, capsys):
+    """A refused stage change or void names 搬迁日期 / 理由, never moved_on / reason."""
+    from store_helpers import project_with_case, walk_to
+
+    from wulong_desk.store import open_store
+
+    db = tmp_path / "c.sqlite"
+    store = open_store(db, "测试")
+    _, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    store.close()
+    common = ["--db", str(db), "--operator", "测试"]
+    assert main(["set-status", "--case", str(case_id), "--to", "moved",
+                 "--moved-on", "2099-01-01", *common]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：「搬迁日期」：") and "2099-01-01" in err, err
+    assert main(["void", "--case", str(case_id), "--reason", "x", *common]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：「理由」：") and "至少4个字" in err, err
+    for text in ("moved_on", "reason:"):
+        assert text not in err

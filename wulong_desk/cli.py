@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             print(str(problem), file=sys.stderr)
         return exc.exit_code
     except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        from wulong_desk.services.field_names import describe_message
+
+        print(f"错误：{describe_message(str(exc))}", file=sys.stderr)  # 「搬迁日期」, not moved_on
         return exc.exit_code
     except StandardError as exc:
         print(f"补偿标准文件有误：{exc}", file=sys.stderr)

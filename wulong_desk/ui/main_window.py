@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.services.field_names import describe_message
 from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
@@ -500,7 +501,7 @@ class MainWindow(QMainWindow):
                     return
                 case_service.delete_case(self.store, case_id)
         except UserError as exc:
-            QMessageBox.warning(self, "不能删除或作废", str(exc))
+            QMessageBox.warning(self, "不能删除或作废", describe_message(str(exc)))
             return
         self._cases_changed()
 
