@@ -1,0 +1,51 @@
+"""Defects found walking a clerk's day through the app (round-3 QA), pinned. pytest-qt,
+offscreen."""
+
+from __future__ import annotations
+
+import pytest
+from store_helpers import project_form
+from test_gui import fill_row, focus, type_text
+
+from wulong_desk.services import cases, projects
+from wulong_desk.store import open_store
+from wulong_desk.ui.case_editor import CaseEditor
+from wulong_desk.ui.fonts import register_fonts
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+
+@pytest.fixture
+def store(tmp_path, qapp):
+    register_fonts(qapp)
+    s = open_store(tmp_path / "qa.sqlite", "王科员")
+    yield s
+    s.close()
+
+
+def test_gas_cost_typed_on_a_residential_part_is_refused_at_the_cell(qtbot, store):
+    """It used to be saved, then read back as blank, and the next save put
+    「燃气开户费」2,000.00 元 → 0.00 元 into the 修改记录 under the clerk's name."""
+    project_id = projects.create_project(store, project_form(2))
+    editor = CaseEditor(store, project_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    focus(qtbot, editor.ui.caseNoEdit)
+    type_text("G-1")
+    fill_row(qtbot, editor.ui.ownersTable, ["", "李四", "11010519491231002X"])
+    #                                     用途 证载 套内  单价   装修 水 电 气 燃气开户费
+    fill_row(qtbot, editor.ui.partsTable, ["", "50", "45", "4000", "", "1", "1", "1", "2000"])
+    editor.refresh()
+    messages = [editor.panel.messages.item(i).text()
+                for i in range(editor.panel.messages.count())]
+    assert any("房屋第1行「燃气开户费」" in m for m in messages), messages
+    assert "气表户" in editor.ui.partsTable.item(0, 8).toolTip()
+    assert not editor.save()
+    assert editor.case_id is None and projects.list_projects(store)[0]["households"] == 0
+    editor.ui.partsTable.item(0, 8).setText("")
+    assert editor.save()
+    editor.load()
+    assert not editor.dirty()        # what was saved is exactly what reads back
+    assert [e.action for e in cases.history(store, editor.case_id)].count("update") == 0
+    editor.close()
