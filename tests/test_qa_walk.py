@@ -49,3 +49,36 @@ def test_gas_cost_typed_on_a_residential_part_is_refused_at_the_cell(qtbot, stor
     assert not editor.dirty()        # what was saved is exactly what reads back
     assert [e.action for e in cases.history(store, editor.case_id)].count("update") == 0
     editor.close()
+
+
+def test_payment_ledger_keeps_typed_text_as_text_never_a_formula(tmp_path):
+    """A 凭证号 typed as "=1+1" (`payments add --voucher =1+1`) came out of `payments ledger`
+    as a live formula in 拨付明细."""
+    from datetime import date
+    from decimal import Decimal
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from wulong_desk.exports.payments_ledger import (
+        AccountRow,
+        PaymentEntry,
+        build_payments_ledger,
+    )
+
+    payment = PaymentEntry(date(2026, 11, 1), "拨付", Decimal("100.00"), "=1+1", "=王科员")
+    row = AccountRow("=A1", "=HYPERLINK(\"http://x\",\"张三\")", "货币补偿", Decimal("500.00"),
+                     Decimal("100.00"), Decimal("400.00"), "+签约后15日", "-", "=SUM(1)",
+                     [payment])
+    book = load_workbook(BytesIO(build_payments_ledger("=项目", [row], operator="=甲")))
+    typed = ["=1+1", "=王科员", "=A1", "=HYPERLINK(\"http://x\",\"张三\")", "+签约后15日",
+             "=SUM(1)"]
+    seen = {}
+    for sheet in book:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    seen[cell.value] = cell.data_type
+    for text in typed:
+        assert seen.get(text) == "s", (text, seen.get(text))
+    assert all(kind == "s" for kind in seen.values()), seen
