@@ -82,3 +82,32 @@ def test_payment_ledger_keeps_typed_text_as_text_never_a_formula(tmp_path):
     for text in typed:
         assert seen.get(text) == "s", (text, seen.get(text))
     assert all(kind == "s" for kind in seen.values()), seen
+
+
+@pytest.mark.parametrize("make", ["not a zip", "an xlsx named .json", "missing"])
+def test_housing_import_of_a_wrong_file_says_so_in_chinese(tmp_path, make):
+    """`housing import` of a file that is not a workbook showed openpyxl's English
+    ('openpyxl does not support .json file format, please check …')."""
+    import re
+
+    from openpyxl import Workbook
+
+    from wulong_desk.errors import UserError
+    from wulong_desk.services.housing import import_stock
+
+    path = tmp_path / "房源.json"
+    if make == "not a zip":
+        path.write_text("{bad", encoding="utf-8")
+    elif make == "an xlsx named .json":
+        Workbook().save(path)
+    store = open_store(tmp_path / "h.sqlite", "王科员")
+    try:
+        project_id = projects.create_project(store, project_form(2))
+        with pytest.raises(UserError) as refused:
+            import_stock(store, project_id, path)
+    finally:
+        store.close()
+    text = str(refused.value)
+    assert ("找不到房源表" if make == "missing" else "不是有效的 xlsx 文件") in text
+    words = set(re.findall(r"[A-Za-z]+", text.replace(str(path), "")))
+    assert words <= {"xlsx", "zip", "Excel"}, text
