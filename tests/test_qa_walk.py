@@ -111,3 +111,32 @@ def test_housing_import_of_a_wrong_file_says_so_in_chinese(tmp_path, make):
     assert ("找不到房源表" if make == "missing" else "不是有效的 xlsx 文件") in text
     words = set(re.findall(r"[A-Za-z]+", text.replace(str(path), "")))
     assert words <= {"xlsx", "zip", "Excel"}, text
+
+
+def test_blank_survey_sheet_is_not_reported_as_imported(tmp_path):
+    """A blank template used to answer “已导入 0 户：” (window: 导入完成)."""
+    from wulong_desk.errors import UserError
+    from wulong_desk.services.survey import import_survey, write_template
+
+    sheet = write_template(tmp_path / "调查表.xlsx")
+    store = open_store(tmp_path / "s.sqlite", "王科员")
+    try:
+        project_id = projects.create_project(store, project_form(2))
+        with pytest.raises(UserError) as refused:
+            import_survey(store, project_id, sheet)
+    finally:
+        store.close()
+    assert "没有填写任何案卷" in str(refused.value)
+
+
+@pytest.mark.parametrize("households", ["5", "99999"])
+def test_demo_household_count_out_of_range_is_refused_not_replaced(tmp_path, capsys,
+                                                                   households):
+    """`demo --households 5` quietly made 30 households; a huge number ran on and on."""
+    from wulong_desk.cli import main
+
+    db = tmp_path / "d.sqlite"
+    assert main(["demo", "--households", households, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "--households" in err and "30 到 2000" in err and households in err
+    assert not db.exists()       # refused before the database is even opened
