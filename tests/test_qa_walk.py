@@ -140,3 +140,33 @@ def test_demo_household_count_out_of_range_is_refused_not_replaced(tmp_path, cap
     err = capsys.readouterr().err
     assert "--households" in err and "30 到 2000" in err and households in err
     assert not db.exists()       # refused before the database is even opened
+
+
+def test_the_selected_cases_stay_selected_when_the_list_is_refreshed(qtbot, store):
+    """Saving a case, or closing 安置房源, reloads the list; that used to drop the selection,
+    so the next 预览协议 said “请先在案卷表中选中一户”."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from wulong_desk.services.demo import create_demo
+    from wulong_desk.ui.main_window import MainWindow
+
+    project_id = create_demo(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.select_project(project_id)
+    window.show()
+    window.wait_for_totals()
+    window.table.selectRow(2)
+    window.table.selectionModel().select(
+        window.model.index(4, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = window.selected_case_ids()
+    current = window.current_case_id()
+    assert len(chosen) == 2 and current == window.model.case_id(2)
+    window._cases_changed()            # what a save in the editor does
+    window.wait_for_totals()
+    assert window.selected_case_ids() == chosen
+    assert window.current_case_id() == current
+    window.search.setText("no such household")   # a filter that hides them: nothing selected
+    window.apply_filter()
+    assert window.selected_case_ids() == []

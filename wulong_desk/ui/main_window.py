@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QRunnable,
@@ -362,14 +363,28 @@ class MainWindow(QMainWindow):
     def apply_filter(self, *args: object) -> None:
         """Show the first page at once; count and sum the matches on a worker thread."""
         self._filter_timer.stop()
+        kept, current = set(self.selected_case_ids()), self.current_case_id()
         self.model.set_query(self.project_id(), self.search.text(),
                              self.status_filter.currentData())
+        self._reselect(kept, current)  # a save or a dialog never loses the clerk's place
         self._generation += 1
         if self.store is None:
             return  # (the first look: counted once the store is open)
         self.totals_label.setText("正在统计…")
         QThreadPool.globalInstance().start(
             TotalsTask(self.model, self._generation, self._bridge))
+
+    def _reselect(self, case_ids: set[int], current: int | None) -> None:
+        """Select again the cases that were selected (those still listed)."""
+        if not case_ids and current is None:
+            return
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        for row, entry in enumerate(self.model.rows):
+            if entry.id == current:
+                selection.setCurrentIndex(self.model.index(row, 0), flags.NoUpdate)
+            if entry.id in case_ids:
+                selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
 
     def _totals_ready(self, generation: int, count: int, total: object) -> None:
         if generation != self._generation:
