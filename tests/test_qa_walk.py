@@ -170,3 +170,49 @@ def test_the_selected_cases_stay_selected_when_the_list_is_refreshed(qtbot, stor
     window.search.setText("no such household")   # a filter that hides them: nothing selected
     window.apply_filter()
     assert window.selected_case_ids() == []
+
+
+@pytest.mark.parametrize(("typed", "says"), [("1,0,0", "千位分隔符"), ("١٠٠", "阿拉伯数字"),
+                                             ("1 00", "应为数字")])
+def test_payment_amount_is_read_like_every_other_number(tmp_path, capsys, typed, says):
+    """`payments add --amount 1,0,0` registered 100.00 元 (commas were stripped anywhere,
+    any script's digits read): the payments screen and command now read amounts with
+    rules.decimals.read_number, as the editor and the sheets do."""
+    from test_payments import signed_case
+
+    from wulong_desk.cli import main
+    from wulong_desk.services import payments
+
+    db = tmp_path / "p.sqlite"
+    store = open_store(db, "甲")
+    project_id, case_id = signed_case(store, 1)
+    store.close()
+    assert main(["payments", "add", "--case", str(case_id), "--amount", typed,
+                 "--date", "2023-08-02", "--voucher", "付-1", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "金额" in err and says in err, err
+    store = open_store(db, "甲")
+    try:
+        with store.read() as session:
+            assert payments.case_account(session, case_id).paid == 0
+    finally:
+        store.close()
+
+
+def test_payments_dialog_refuses_a_guessed_amount(qtbot, store, no_blocking_boxes):
+    from test_payments import signed_case
+
+    from wulong_desk.ui.payments_dialog import PaymentsDialog
+
+    _, case_id = signed_case(store, 1)
+    dialog = PaymentsDialog(store, case_id)
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("1,0,0")
+    dialog.on.setText("2023-08-02")
+    dialog.voucher.setText("付-1")
+    dialog.record()
+    assert any("千位分隔符" in shown for shown in no_blocking_boxes), no_blocking_boxes
+    with store.read() as session:
+        from wulong_desk.services import payments
+
+        assert payments.case_account(session, case_id).paid == 0
