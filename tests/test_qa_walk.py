@@ -185,7 +185,7 @@ def test_payment_amount_is_read_like_every_other_number(tmp_path, capsys, typed,
 
     db = tmp_path / "p.sqlite"
     store = open_store(db, "甲")
-    project_id, case_id = signed_case(store, 1)
+    _, case_id = signed_case(store, 1)
     store.close()
     assert main(["payments", "add", "--case", str(case_id), "--amount", typed,
                  "--date", "2023-08-02", "--voucher", "付-1", "--db", str(db)]) == 2
