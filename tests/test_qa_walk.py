@@ -216,3 +216,19 @@ def test_payments_dialog_refuses_a_guessed_amount(qtbot, store, no_blocking_boxe
         from wulong_desk.services import payments
 
         assert payments.case_account(session, case_id).paid == 0
+
+
+@pytest.mark.parametrize("text", ["{oops", '{"a" 1}', '{"a":1 "b":2}', '"abc', '{"a":1} x', "",
+                                  '"\\q"', '"\\u12"', "[1,]", '"a\tb"'])
+def test_unreadable_json_is_explained_in_chinese(text):
+    """`calc` and `import-cases` printed Python's own English after the position
+    ('Expecting property name enclosed in double quotes')."""
+    import re
+
+    from wulong_desk.exact_json import JsonTextError, parse_exact
+
+    with pytest.raises(JsonTextError) as refused:
+        parse_exact(text)
+    message = str(refused.value)
+    assert message.startswith("JSON 格式错误（第1行第")
+    assert not set(re.findall(r"[A-Za-z]+", message)) - {"JSON", "u"}, message
