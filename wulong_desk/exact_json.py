@@ -9,7 +9,6 @@ import json
 import sys
 from typing import Any
 
-
 # what Python's JSON reader says (the text before " at"/" starting"), in Chinese
 JSON_WORDS = {
     "Expecting value": "此处应为一个值",
