@@ -232,3 +232,29 @@ def test_unreadable_json_is_explained_in_chinese(text):
     message = str(refused.value)
     assert message.startswith("JSON 格式错误（第1行第")
     assert not set(re.findall(r"[A-Za-z]+", message)) - {"JSON", "u"}, message
+
+
+def test_backup_to_a_folder_and_deleting_a_signed_case_say_it_plainly(tmp_path, capsys):
+    """`backup --out FOLDER` ended in English ('Is a directory'); deleting a signed case said
+    “已已签约”."""
+    from store_helpers import project_with_case, walk_to
+
+    from wulong_desk.cli import main
+    from wulong_desk.failures import plain_message
+
+    db = tmp_path / "b.sqlite"
+    store = open_store(db, "甲")
+    _, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    store.close()
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    assert main(["backup", "--out", str(folder), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "这是一个文件夹" in err and "directory" not in err, err
+    assert list(folder.iterdir()) == []
+    assert main(["delete-case", "--case", str(case_id), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "（已签约）不能删除" in err and "已已" not in err, err
+    # and any other write that meets a folder where a file was meant
+    assert "文件夹" in plain_message(IsADirectoryError(21, "Is a directory", str(folder)))

@@ -280,7 +280,7 @@ def delete_case(store: Store, case_id: int) -> None:
     with store.transaction() as session:
         case = get_case(session, case_id)
         if is_frozen(case.status):
-            raise UserError(f"案卷 {case.case_no} 已{label(case.status)}，不能删除；"
+            raise UserError(f"案卷 {case.case_no}（{label(case.status)}）不能删除；"
                             "已签约的案卷只能作废（须写明理由）")
         content = json.dumps(case_to_form(case), ensure_ascii=False)
         audit.record(session, "remove", case, "form", content, None, None)
