@@ -258,3 +258,29 @@ def test_backup_to_a_folder_and_deleting_a_signed_case_say_it_plainly(tmp_path, 
     assert "（已签约）不能删除" in err and "已已" not in err, err
     # and any other write that meets a folder where a file was meant
     assert "文件夹" in plain_message(IsADirectoryError(21, "Is a directory", str(folder)))
+
+
+def test_a_voided_case_gets_no_agreement(tmp_path):
+    """`agreement --case N` (and the preview, and a batch) printed an ordinary agreement for a
+    voided case, with nothing saying it no longer stands."""
+    from store_helpers import case_form, project_with_case, walk_to
+
+    from wulong_desk.errors import UserError
+    from wulong_desk.services.exports import build_document, export_documents
+
+    store = open_store(tmp_path / "v.sqlite", "甲")
+    try:
+        project_id, voided = project_with_case(store)
+        walk_to(store, voided, "signed")
+        cases.void_case(store, voided, "协议解除，另行重签")
+        with pytest.raises(UserError, match="已作废"):
+            build_document(store, voided, "money")
+        with pytest.raises(UserError, match="已作废"):
+            export_documents(store, project_id, tmp_path / "only-void", case_ids=[voided])
+        assert not (tmp_path / "only-void").exists()
+        other = cases.save_case(store, project_id, case_form(2, case_no="A-002")).case_id
+        walk_to(store, other, "signed")
+        result = export_documents(store, project_id, tmp_path / "all")
+        assert [p.name for p in result.files] == ["A-002-产权调换协议.pdf"]
+    finally:
+        store.close()
