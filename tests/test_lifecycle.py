@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from store_helpers import case_form, project_form, project_with_case, walk_to
 from strategies import calc_request
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import InputError, UserError
 from wulong_desk.paths import resources_dir
 from wulong_desk.rules import standard as standard_module
 from wulong_desk.rules.standard import StandardSet
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.packages import export_cases, import_cases
 from wulong_desk.store import open_memory, open_store
@@ -80,7 +81,7 @@ def test_a_package_cannot_remove_a_row_of_a_signed_case(demo, tmp_path):
     out = tmp_path / "p.json"
     export_cases(demo, 1, out)
     edit_package(out, case_no, lambda e: e["case"]["parts"].pop())
-    with pytest.raises(UserError, match=rf"{case_no}.*已锁定.*case.parts（2 行 → 1 行）"):
+    with pytest.raises(UserError, match=rf"{case_no}.*已锁定.*（房屋（2 行 → 1 行））"):
         import_cases(demo, out)
     assert record_of(demo, case_no)[2] == before
 
@@ -111,7 +112,7 @@ def test_the_editor_path_cannot_remove_a_row_after_a_correction_relocked_the_cas
     cases.save_case(store, project_id, form, case_id)   # the correction, then locked again
     _, _, corrected = record_of(store, "A-001")
     form["case"]["parts"].pop()
-    with pytest.raises(CaseLockedError, match=r"case\.parts（2 行 → 1 行）"):
+    with pytest.raises(CaseLockedError, match="房屋（2 行 → 1 行）"):
         cases.save_case(store, project_id, form, case_id)
     assert record_of(store, "A-001")[2] == corrected
 
@@ -223,9 +224,7 @@ def test_preview_of_odd_flags_equals_the_saved_record(store):
     project_id = projects.create_project(store, project_form(manufacturing_uplift="0.2"))
     form = case_form(case_no="ODD-1")
     form["case"]["method"] = "money"
-    form["case"]["parts"][0]["business_eligible"] = True
-    form["case"]["parts"][0]["manufacturing"] = True     # meaningless on a residential part
-    form["case"]["parts"][0]["gas_cost"] = "999"          # likewise
+    form["case"]["parts"][0]["business_eligible"] = True  # allowed, with a warning (第四十条)
     with store.read() as session:
         from wulong_desk.services.contract import project_to_contract
 
@@ -236,6 +235,30 @@ def test_preview_of_odd_flags_equals_the_saved_record(store):
         record = stored_breakdown(cases.get_case(session, saved.case_id))
     assert [(line["code"], line["amount"]) for line in shown["lines"]] == \
         [(line["code"], line["amount"]) for line in record["lines"]]
+
+
+def test_flags_a_residential_part_cannot_have_are_refused_not_dropped(store):
+    """生产制造 and 燃气开户费 mean nothing on a 住宅 part: the case reads back without them,
+    so keeping them would turn the next save into a change nobody made (2,000.00 → 0.00 in
+    the 修改记录). They are refused at the field instead."""
+    project_id = projects.create_project(store, project_form())
+    form = case_form(case_no="ODD-2")
+    assert form["case"]["parts"][0]["use"] == "residential"
+    form["case"]["parts"][0]["manufacturing"] = True
+    form["case"]["parts"][0]["gas_cost"] = "999"
+    with pytest.raises(InputError) as refused:
+        cases.save_case(store, project_id, form)
+    assert {p.path for p in refused.value.problems} == \
+        {"case.parts[0].gas_cost", "case.parts[0].manufacturing"}
+    assert projects.list_projects(store)[0]["households"] == 0   # nothing was saved
+    form["case"]["parts"][0]["manufacturing"] = False
+    form["case"]["parts"][0]["gas_cost"] = "0"        # an explicit nothing is fine
+    saved = cases.save_case(store, project_id, form)
+    with store.read() as session:
+        again = case_to_form(cases.get_case(session, saved.case_id))
+    before = len(cases.history(store, saved.case_id))
+    cases.save_case(store, project_id, again, case_id=saved.case_id)
+    assert len(cases.history(store, saved.case_id)) == before   # reading back changed nothing
 
 
 # ---- finding 6: the lifecycle cannot be skipped ------------------------------------------
@@ -300,7 +323,7 @@ def test_a_package_cannot_move_a_signing_date(demo, tmp_path):
     out = tmp_path / "p.json"
     export_cases(demo, 1, out)
     edit_package(out, case_no, lambda e: e["case"].update(signed_on="2020-05-10"))
-    with pytest.raises(UserError, match=r"case\.signed_on"):
+    with pytest.raises(UserError, match="签约日期"):
         import_cases(demo, out)
     assert record_of(demo, case_no)[2] == before
 

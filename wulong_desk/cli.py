@@ -8,6 +8,7 @@ import sys
 
 from wulong_desk import __version__
 from wulong_desk.commands import (
+    argparse_words,
     backup,
     calc,
     data,
@@ -24,6 +25,7 @@ COMMANDS = (calc, data, exchange, documents, backup, procedure, server, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_words.install()  # usage, headings and argparse's errors in Chinese
     parser = argparse.ArgumentParser(
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
     parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
@@ -69,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
             print(str(problem), file=sys.stderr)
         return exc.exit_code
     except UserError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        from wulong_desk.services.field_names import describe_message
+
+        print(f"错误：{describe_message(str(exc))}", file=sys.stderr)  # 「搬迁日期」, not moved_on
         return exc.exit_code
     except StandardError as exc:
         print(f"补偿标准文件有误：{exc}", file=sys.stderr)

@@ -23,6 +23,7 @@ LOCKED = ("数据库正被另一个程序使用{where}（等待后仍未释放�
 GONE = ("找不到文件或网络驱动器已断开{where}。请检查网络连接、重新连接网络驱动器（或插回 U 盘）"
         "后重试。")
 IO_ERROR = "读写文件时磁盘或网络出错{where}。请检查磁盘和网络连接后重试。"
+IS_FOLDER = "给出的是一个文件夹，不是文件{where}。请写上文件名后重试。"
 
 _ERRNO = {
     errno.EROFS: READ_ONLY, errno.EACCES: READ_ONLY, errno.EPERM: READ_ONLY,
@@ -31,6 +32,7 @@ _ERRNO = {
     getattr(errno, "ENOTCONN", errno.ENOENT): GONE, getattr(errno, "EHOSTDOWN", errno.ENOENT): GONE,
     getattr(errno, "ENETDOWN", errno.ENOENT): GONE,
     getattr(errno, "ENETUNREACH", errno.ENOENT): GONE, errno.EIO: IO_ERROR,
+    errno.EISDIR: IS_FOLDER,
 }
 # Windows: ERROR_WRITE_PROTECT, ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL, ERROR_NETNAME_DELETED,
 # ERROR_BAD_NETPATH, ERROR_UNEXP_NET_ERR, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION

@@ -12,9 +12,12 @@ from wulong_desk.statuses import STATUS_LABELS, STATUSES
 # `--help` never pay for them.
 
 
+DEMO_MIN, DEMO_MAX = 30, 2000
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="创建演示项目（虚构住户）")
-    demo.add_argument("--households", type=int, default=36, help="户数（至少30）")
+    demo.add_argument("--households", type=int, default=36, help="户数（30 到 2000）")
     demo.add_argument("--json", action="store_true")
     add_store_options(demo)
     demo.set_defaults(run=run_demo)
@@ -77,10 +80,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from wulong_desk.errors import UsageError
     from wulong_desk.services.demo import create_demo
 
+    if not DEMO_MIN <= args.households <= DEMO_MAX:  # never quietly another number
+        raise UsageError(f"--households：演示户数应在 {DEMO_MIN} 到 {DEMO_MAX} 之间，"
+                         f"收到 {args.households}")
     with open_from_args(args) as store:
-        project_id = create_demo(store, max(30, args.households))
+        project_id = create_demo(store, args.households)
     if args.json:
         print_json({"id": project_id})
     else:

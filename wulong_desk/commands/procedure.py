@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
@@ -21,13 +21,14 @@ def iso_date(text: str, label: str = "日期") -> date:
 
 
 def amount(text: str) -> Decimal:
+    """Read as every number from outside is (rules.decimals.read_number): "1,0,0" or "٣٠٠"
+    is refused, never guessed."""
+    from wulong_desk.rules.decimals import NumberError, read_number
+
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        raise UsageError(f"金额“{text}”不是数字") from None
-    if not value.is_finite():
-        raise UsageError(f"金额“{text}”不是数字")
-    return value
+        return read_number(text, typed=True)
+    except NumberError as exc:
+        raise UsageError(f"金额“{text}”不是数字：{exc}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:

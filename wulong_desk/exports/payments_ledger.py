@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.fileio import write_atomically
 
@@ -52,25 +54,34 @@ HEADERS = ("案卷编号", "被征收人", "补偿方式", "应付金额", "已�
 DETAIL_HEADERS = ("案卷编号", "日期", "类别", "金额", "凭证号", "经办人")
 
 
+def _append(ws: Worksheet, values: list[Any]) -> None:
+    """Append a row; text is stored as text, never read as a formula (a 凭证号, a name or a
+    bank account typed as "=…" must not run in Excel)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def build_payments_ledger(project_name: str, rows: list[AccountRow], *, operator: str,
                           exported_at: datetime | None = None) -> bytes:
     exported_at = exported_at or datetime.now()
     wb = Workbook()
     ws = wb.active
     ws.title = "资金拨付台账"
-    ws.append([f"{project_name} 资金拨付台账"])
+    _append(ws, [f"{project_name} 资金拨付台账"])
     ws["A1"].font = Font(bold=True, size=16)
-    ws.append([f"导出时间 {exported_at:%Y-%m-%d %H:%M}，经办人 {operator}；"
+    _append(ws, [f"导出时间 {exported_at:%Y-%m-%d %H:%M}，经办人 {operator}；"
                "应付金额：货币补偿为补偿合计，产权调换为应付差额（负数为住户应缴）；"
                "已付 = 拨付 − 收款；未付 = 应付 − 已付（办法第二十九条）"])
-    ws.append(list(HEADERS))
+    _append(ws, list(HEADERS))
     for cell in ws[3]:
         cell.font, cell.fill = BOLD, HEAD_FILL
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append([row.case_no, row.owner, row.method, row.due, row.paid, row.outstanding,
+        _append(ws, [row.case_no, row.owner, row.method, row.due, row.paid, row.outstanding,
                    row.payment_term, row.payment_due, row.bank_account])
-    ws.append(["合计", "", "", sum((r.due for r in rows), Decimal(0)),
+    _append(ws, ["合计", "", "", sum((r.due for r in rows), Decimal(0)),
                sum((r.paid for r in rows), Decimal(0)),
                sum((r.outstanding for r in rows), Decimal(0))])
     for cell in ws[ws.max_row]:
@@ -83,12 +94,12 @@ def build_payments_ledger(project_name: str, rows: list[AccountRow], *, operator
     ws.freeze_panes = "A4"
 
     detail = wb.create_sheet("拨付明细")
-    detail.append(list(DETAIL_HEADERS))
+    _append(detail, list(DETAIL_HEADERS))
     for cell in detail[1]:
         cell.font, cell.fill = BOLD, HEAD_FILL
     for row in rows:
         for p in row.payments:
-            detail.append([row.case_no, p.paid_on.isoformat(), p.kind, p.amount, p.voucher,
+            _append(detail, [row.case_no, p.paid_on.isoformat(), p.kind, p.amount, p.voucher,
                            p.operator])
             detail.cell(detail.max_row, 4).number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEF", (12, 12, 8, 15, 16, 12), strict=True):

@@ -198,6 +198,16 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         if raw.get("registration") is not None:
             registration = reader.choice(raw, "registration", path, REGISTRATIONS,
                                          rule="（办法第十八条）")
+        gas_cost = reader.decimal(raw, "gas_cost", path, required=False, default=Decimal(0),
+                                  places=2)
+        manufacturing = reader.boolean(raw, "manufacturing", path)
+        if use == RESIDENTIAL and gas_cost:
+            # the store would keep it but the case reads back without it (住宅 gas goes by
+            # 气表户): refused here, never dropped later as a change nobody made
+            reader.fail(f"{path}.gas_cost", "住宅的天然气按“气表户”户数补偿，不填燃气开户费，"
+                        "请清空这一格")
+        if use == RESIDENTIAL and manufacturing:
+            reader.fail(f"{path}.manufacturing", "生产制造上浮只用于非住宅部分，请取消勾选")
         parts.append({
             "use": use,
             "registration": registration,
@@ -212,13 +222,12 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
                                          positive=True, places=2),
             "decoration_value": reader.decimal(raw, "decoration_value", path, required=False,
                                                default=Decimal(0), places=2),
-            "gas_cost": reader.decimal(raw, "gas_cost", path, required=False,
-                                       default=Decimal(0), places=2),
+            "gas_cost": gas_cost,
             "water_accounts": reader.integer(raw, "water_accounts", path),
             "power_accounts": reader.integer(raw, "power_accounts", path),
             "gas_accounts": reader.integer(raw, "gas_accounts", path),
             "business_eligible": reader.boolean(raw, "business_eligible", path),
-            "manufacturing": reader.boolean(raw, "manufacturing", path),
+            "manufacturing": manufacturing,
         })
     equipment: list[dict[str, Any]] = []
     for _index, path, raw in _objects(reader, data.get("equipment"), "case.equipment"):

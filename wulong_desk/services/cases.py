@@ -100,7 +100,7 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if old == new:
             continue
         path = f"case.{key}"
-        name = f"{SINGLE.get(path) or LISTS.get(path) or key} {path}"
+        name = SINGLE.get(path) or LISTS.get(path) or path  # the code only when unnamed
         if isinstance(old, list) or isinstance(new, list):
             old_rows, new_rows = len(old or []), len(new or [])
             changed.append(f"{name}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows
@@ -329,7 +329,7 @@ def delete_case(store: Store, case_id: int) -> None:
     with store.transaction() as session:
         case = get_case(session, case_id)
         if is_frozen(case.status):
-            raise UserError(f"案卷 {case.case_no} 已{label(case.status)}，不能删除；"
+            raise UserError(f"案卷 {case.case_no}（{label(case.status)}）不能删除；"
                             "已签约的案卷只能作废（须写明理由）")
         content = json.dumps(case_to_form(case), ensure_ascii=False)
         audit.record(session, "remove", case, "form", content, None, None)

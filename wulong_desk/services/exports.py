@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import inside, safe_name, unique_names
 from wulong_desk.services.records import load_records
+from wulong_desk.statuses import is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
 
@@ -54,6 +55,21 @@ def _something_to_export(records: ProjectRecords) -> None:
                         f"（{'、'.join(records.incomplete[:10])}"
                         f"{'…' if len(records.incomplete) > 10 else ''}），请先补全")
     raise UserError("没有可导出的案卷：这个项目（或所选范围）还没有案卷")
+
+
+VOID_REFUSED = "已作废：它的协议不再成立，不能再出具协议或结算单"
+
+
+def _without_voided(records: ProjectRecords) -> ProjectRecords:
+    """Agreements and settlement sheets only for cases whose agreement stands."""
+    kept = [entry for entry in records.entries if not is_void(entry.status)]
+    if len(kept) == len(records.entries):
+        return records
+    if not kept and not records.incomplete:
+        voided = [entry.case_no for entry in records.entries]
+        raise UserError(f"案卷 {'、'.join(voided[:10])}{'…' if len(voided) > 10 else ''}"
+                        + VOID_REFUSED)
+    return replace(records, entries=kept)
 
 
 def check_target(path: Path) -> None:
@@ -147,7 +163,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         raise UserError(f"文件夹不存在：{parent}")
     template = templates.load(templates.AGREEMENT)  # a bad template is named before any work
     with store.read() as session:
-        records = load_records(session, project_id, case_ids)
+        records = _without_voided(load_records(session, project_id, case_ids))
     _something_to_export(records)
     numbers = assign_numbers(store, project_id, [entry.case_id for entry in records.entries])
     kinds = [document_kind(kind, entry) for entry in records.entries]
@@ -210,6 +226,8 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
         project_id = session.get(Case, case_id).project_id
     if entry is None:
         raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
+    if is_void(entry.status):
+        raise UserError(f"案卷 {entry.case_no} {VOID_REFUSED}")
     number = assign_numbers(store, project_id, [case_id]).get(case_id)
     chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
     return document_name(entry, chosen), build_pdf(chosen, project, entry, number=number)

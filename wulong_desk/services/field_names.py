@@ -23,7 +23,7 @@ COLUMNS: dict[str, dict[str, str]] = {
                              "inner_area": "套内面积", "unit_price": "单价"},
 }
 SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
-          "moved_on": "搬迁日期",
+          "moved_on": "搬迁日期", "reason": "理由",
           "owners": "被征收人", "case.parts": "房屋", "case.method": "补偿方式",
           "case.signed_on": "签约日期", "case.moved_on_time": "按期搬迁",
           "case.min_housing_eligible": "最低住房保障", "case.land_area": "土地使用权面积",
@@ -78,3 +78,8 @@ def describe_stored(line: str) -> str:
     """A stored problem line ("path: message") in a clerk's words."""
     path, sep, message = line.partition(": ")
     return describe(path, message) if sep and " " not in path else line
+
+
+def describe_message(text: str) -> str:
+    """A service's message (problem lines joined by "；") in a clerk's words."""
+    return "；".join(describe_stored(part) for part in text.split("；"))

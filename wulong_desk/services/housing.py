@@ -31,6 +31,7 @@ from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.survey import CellProblem, _cell_text, _letter
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, ExchangeHouse, HousingUnit
+from wulong_desk.xlsx_limits import check_workbook
 
 SHEET = "安置房源"
 USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
@@ -105,12 +106,13 @@ def _number(text: str, places: int) -> Decimal | None:
 
 
 def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    if not Path(path).is_file():
+        raise UserError(f"找不到房源表：{path}")
+    check_workbook(path)  # not an xlsx, or a spreadsheet bomb: refused before it is loaded
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise UserError(f"找不到房源表：{path}") from exc
-    except Exception as exc:
-        raise UserError(f"不是有效的 xlsx 文件：{path}（{exc}）") from exc
+    except Exception as exc:  # the library's own message is English: never shown
+        raise UserError(f"不是有效的 xlsx 文件：{path}（文件已损坏，或不是 Excel 工作簿）") from exc
     try:
         if SHEET not in wb.sheetnames:
             raise HousingImportError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])

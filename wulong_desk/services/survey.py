@@ -306,6 +306,8 @@ PATH = re.compile(r"^case\.parts\[(\d+)\]\.(\w+)$|^owners\[0\]\.(\w+)$|^(\w+)$")
 def import_survey(store: Store, project_id: int, path: Path) -> list[str]:
     """Import a filled survey sheet into a project. Returns the new case numbers."""
     rows, unreadable = _read_rows(path)
+    if not rows and not unreadable:  # a blank template: said, never "已导入 0 户"
+        raise UserError(f"调查登记表“{SHEET}”中没有填写任何案卷：{path}")
     forms, rows_of, problems = _forms(rows)
     # a cell that could not be read is reported once, for why it could not
     reported = {(p.row, p.column) for p in unreadable}

@@ -65,6 +65,8 @@ def _plain(exc: Exception) -> str:
 def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path:
     if not db_path.exists():
         raise UserError(f"数据库不存在：{db_path}")
+    if out is not None and Path(out).is_dir():  # as the exports say it
+        raise UserError(f"无法写入备份文件 {out}：这是一个文件夹，请给出文件名")
     target = out or backups_dir(db_path) / f"{db_path.stem}-{kind}-{_stamp()}.sqlite"
     return copy_database(db_path, target)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QRunnable,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.services.field_names import describe_message
 from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
@@ -416,14 +418,28 @@ class MainWindow(QMainWindow):
         """Show the first page at once; count and sum the matches on a worker thread."""
         self._filter_timer.stop()
         self._read_at = time.monotonic()
+        kept, current = set(self.selected_case_ids()), self.current_case_id()
         self.model.set_query(self.project_id(), self.search.text(),
                              self.status_filter.currentData())
+        self._reselect(kept, current)  # a save or a dialog never loses the clerk's place
         self._generation += 1
         if self.store is None:
             return  # (the first look: counted once the store is open)
         self.totals_label.setText("正在统计…")
         QThreadPool.globalInstance().start(
             TotalsTask(self.model, self._generation, self._bridge))
+
+    def _reselect(self, case_ids: set[int], current: int | None) -> None:
+        """Select again the cases that were selected (those still listed)."""
+        if not case_ids and current is None:
+            return
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        for row, entry in enumerate(self.model.rows):
+            if entry.id == current:
+                selection.setCurrentIndex(self.model.index(row, 0), flags.NoUpdate)
+            if entry.id in case_ids:
+                selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
 
     def _totals_ready(self, generation: int, count: int, total: object) -> None:
         if generation != self._generation:
@@ -555,7 +571,7 @@ class MainWindow(QMainWindow):
                     return
                 case_service.delete_case(self.store, case_id)
         except UserError as exc:
-            QMessageBox.warning(self, "不能删除或作废", str(exc))
+            QMessageBox.warning(self, "不能删除或作废", describe_message(str(exc)))
             return
         self._cases_changed()
 

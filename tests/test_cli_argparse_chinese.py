@@ -1,0 +1,71 @@
+"""argparse's own messages (a mistyped option, a missing one, a help page) are Chinese and
+name the option, like every other message of the command."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wulong_desk.cli import main
+
+LATIN_WORDS = re.compile(r"\b(usage|error|argument|invalid|required|choose|options|"
+                         r"positional|show this help|unrecognized|expected)\b")
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv))
+    out = capsys.readouterr()
+    return stop.value.code, out.out + out.err
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (("cases", "--project", "abc"), ("--project", "'abc'", "不是有效的整数")),
+    (("cases",), ("缺少必填项", "--project")),
+    (("set-status", "--case", "1", "--to", "bogus"), ("--to", "'bogus'", "可选")),
+    (("workdays", "2026-09-30", "x"), ("N", "'x'", "整数")),
+    (("cases", "--project", "1", "--nonsense"), ("无法识别的参数", "--nonsense")),
+    (("agreement", "--case", "1", "--project", "2"), ("不能与", "--case")),
+    (("demo", "--households"), ("--households", "需要一个值")),
+])
+def test_argument_errors_are_chinese_and_name_the_option(capsys, argv, words):
+    code, text = run(capsys, *argv)
+    assert code == 2
+    assert "错误" in text and "用法：" in text
+    for word in words:
+        assert word in text, (word, text)
+    assert not LATIN_WORDS.search(text), text
+
+
+def test_help_pages_are_chinese(capsys):
+    code, text = run(capsys, "delete-case", "--help")
+    assert code == 0
+    assert "用法：" in text and "显示本帮助并退出" in text and "选项" in text
+    assert not LATIN_WORDS.search(text), text
+    code, text = run(capsys, "--help")
+    assert "参数" in text and not LATIN_WORDS.search(text), text
+
+
+
+def test_service_refusals_name_the_field_in_chinese(tmp_path, capsys):
+    """A refused stage change or void names 搬迁日期 / 理由, never moved_on / reason."""
+    from store_helpers import project_with_case, walk_to
+
+    from wulong_desk.store import open_store
+
+    db = tmp_path / "c.sqlite"
+    store = open_store(db, "测试")
+    _, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    store.close()
+    common = ["--db", str(db), "--operator", "测试"]
+    assert main(["set-status", "--case", str(case_id), "--to", "moved",
+                 "--moved-on", "2099-01-01", *common]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：「搬迁日期」：") and "2099-01-01" in err, err
+    assert main(["void", "--case", str(case_id), "--reason", "x", *common]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：「理由」：") and "至少4个字" in err, err
+    for text in ("moved_on", "reason:"):
+        assert text not in err
