@@ -184,6 +184,19 @@ def test_signed_case_prints_its_signing_date_and_no_draft_mark(example2):
     assert "日期：2023年6月30日" in text
 
 
+def test_presigned_prints_its_date_and_a_void_case_does_not(example2):
+    """Review finding 9: 预签 is a signature (its date printed), 作废 is not one in force."""
+    import dataclasses
+
+    _, project, entry, _ = example2
+    presigned = dataclasses.replace(entry, status="presigned")
+    text = squeeze(text_of(build_pdf("exchange", project, presigned)))
+    assert "日期：2023年6月30日" in text and "草拟稿" not in text
+    void = dataclasses.replace(entry, status="void")
+    text = squeeze(text_of(build_pdf("exchange", project, void)))
+    assert "日期：2023年6月30日" not in text and "日期：年月日" in text
+
+
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_every_font_is_embedded(example2, tmp_path):
     _, project, entry, _ = example2

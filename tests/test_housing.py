@@ -198,3 +198,78 @@ def test_article_38_stops_once_area_and_value_are_reached(store, tmp_path):
     with store.read() as session:
         states = {h.label: h.state for h in housing.list_stock(session, project_id)}
     assert states["1栋1单元103号"] == "available"
+
+
+# ---- review finding 7: assignment goes through the one owner of case changes --------------
+
+def _stock(store, project_id):
+    with store.read() as session:
+        return {h.label: h for h in housing.list_stock(session, project_id)}
+
+
+def _version(store, case_id):
+    with store.read() as session:
+        case = session.get(Case, case_id)
+        return case.version, len(json.loads(case.version_trail or "[]"))
+
+
+def test_assign_and_release_are_saves_of_the_case(store, tmp_path):
+    """An unsigned case: each assignment and release is a new version of the case (so sync and
+    packages see it), and the houses of later lines stay with the case when one goes."""
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, [
+        ["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
+        ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"]]))
+    form = case_form(2, "B-150", status="reviewed")
+    form["case"] = copy.deepcopy(form["case"])
+    form["case"]["exchange"]["houses"] = []
+    form["case"]["parts"][0].update(area="150.00", inner_area="130.00")
+    case_id = cases.save_case(store, project_id, form, reason="测试：直接录入到这一阶段").case_id
+    houses = _stock(store, project_id)
+    first = _version(store, case_id)[0]
+    housing.assign(store, case_id, houses["1栋1单元101号"].id)
+    housing.assign(store, case_id, houses["1栋1单元102号"].id)
+    assert _version(store, case_id)[0] == first + 2
+    housing.release(store, houses["1栋1单元101号"].id)
+    assert _version(store, case_id)[0] == first + 3
+    states = {label: (h.state, h.case_no) for label, h in _stock(store, project_id).items()}
+    assert states == {"1栋1单元101号": ("available", None),
+                      "1栋1单元102号": ("reserved", "B-150")}
+    with store.read() as session:
+        case = session.get(Case, case_id)
+        assert [h.location for h in case.exchange_houses] == ["1栋1单元102号"]
+        line = case.exchange_houses[0]
+        assert (line.area, line.inner_area, line.unit_price) == (
+            Decimal("90.00"), Decimal("78.00"), Decimal("4500"))
+        linked = session.query(HousingUnit).filter(HousingUnit.exchange_house_id.isnot(None))
+        assert [u.exchange_house_id for u in linked] == [case.exchange_houses[0].id]
+
+
+def test_a_signed_case_gets_a_house_only_through_an_audited_correction(store, tmp_path):
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    case_id = exchange_case(store, project_id)
+    cases.set_status(store, case_id, "signed")
+    house = _stock(store, project_id)["1栋1单元101号"]
+    with pytest.raises(UserError, match="已锁定"):
+        housing.assign(store, case_id, house.id)
+    assert _stock(store, project_id)["1栋1单元101号"].state == "available"
+    cases.unlock_case(store, case_id, "补选安置房源")
+    housing.assign(store, case_id, house.id)
+    corrected = {e.field: (e.old, e.new, e.reason) for e in cases.history(store, case_id)
+                 if e.action == "correct"}
+    # spec example 2: compensation 235004.00; the house 60.00 / 50.00 m² at 4500 → 258750.00
+    assert corrected == {"exchange_price": ("0.00", "258750.00", "补选安置房源"),
+                         "net_payable": ("235004.00", "-23746.00", "补选安置房源")}
+    with store.read() as session:
+        assert session.get(Case, case_id).locked
+    with pytest.raises(UserError, match="已锁定"):
+        housing.release(store, house.id)
+    assert _stock(store, project_id)["1栋1单元101号"].state == "reserved"
+    cases.unlock_case(store, case_id, "房源分配错误，收回")
+    housing.release(store, house.id)
+    back = [(e.field, e.old, e.new) for e in cases.history(store, case_id)
+            if e.action == "correct" and e.reason == "房源分配错误，收回"]
+    assert back == [("exchange_price", "258750.00", "0.00"),
+                    ("net_payable", "-23746.00", "235004.00")]
+    assert _stock(store, project_id)["1栋1单元101号"].state == "available"

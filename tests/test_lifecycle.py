@@ -174,7 +174,6 @@ def test_a_new_standard_file_does_not_move_a_signed_case_edited_for_its_phone(st
 def test_a_project_edit_leaves_signed_cases_alone_and_audits_a_recomputation(store):
     project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "signed")
-    unsigned = cases.save_case(store, project_id, case_form(case_no="A-002")).case_id
     _, _, signed = record_of(store, "A-001")
     projects.update_project(store, project_id, project_form(name="改了名字的项目"))
     assert record_of(store, "A-001")[2] == signed
@@ -183,10 +182,11 @@ def test_a_project_edit_leaves_signed_cases_alone_and_audits_a_recomputation(sto
     with pytest.raises(CaseLockedError, match="zone"):
         projects.update_project(store, project_id, project_form(zone="core"))
     cases.relock_case(store, case_id)
-    # with no signed case, a money option change recomputes and audits 重算 old → new
-    cases.unlock_case(store, case_id, "撤回签约，重新审核")
-    cases.set_status(store, case_id, "reviewed", reason="撤回签约，重新审核")
-    projects.update_project(store, project_id, project_form(zone="core"))
+    # with no signed case, a money option change recomputes and audits 重算 old → new (a
+    # signed case is never un-signed: a correction cannot move it back, review finding 1)
+    other_id = projects.create_project(store, project_form())
+    unsigned = cases.save_case(store, other_id, case_form(case_no="A-002")).case_id
+    projects.update_project(store, other_id, project_form(zone="core"))
     recomputed = [(e.field, e.old, e.new) for e in cases.history(store, unsigned)
                   if e.action == "recompute"]
     # core zone: no outer-zone reduction of R9, 20 × 45 m² × 18 months = 16,200.00 (was 11,340)
@@ -362,6 +362,40 @@ def test_a_signed_case_can_only_be_voided_with_a_reason(store):
     assert voids[0].reason == "被征收人去世，协议由继承人重签"
     with pytest.raises(UserError, match="已锁定"):
         cases.set_status(store, case_id, "signed", reason="想恢复成已签约")
+
+
+@pytest.mark.parametrize("back", ["surveyed", "assessed", "reviewed"])
+def test_a_correction_cannot_move_a_signed_case_back_and_so_make_it_deletable(store, back):
+    """Review finding 1: the unlock reason was taken as the reason for a step back, so
+    unlock → save as 调查登记 → delete removed a signed case."""
+    project_id, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    _, _, signed = record_of(store, "A-001")
+    cases.unlock_case(store, case_id, "更正房屋面积录入")
+    with pytest.raises(UserError, match="正在解锁更正"):
+        cases.save_case(store, project_id, case_form(status=back), case_id)
+    with pytest.raises(UserError, match="正在解锁更正"):   # nor with a reason of its own
+        cases.set_status(store, case_id, back, reason="撤回签约，重新审核")
+    assert record_of(store, "A-001")[1:] == ("signed", signed)
+    with pytest.raises(UserError, match="只能作废"):
+        cases.delete_case(store, case_id)
+    assert not [e for e in cases.history(store, case_id) if e.action == "status"]
+
+
+def test_a_correction_may_take_the_plain_step_forward_only(store):
+    _project_id, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    cases.unlock_case(store, case_id, "补录搬迁日期")
+    with pytest.raises(UserError, match="作废"):
+        cases.set_status(store, case_id, "void", reason="想借更正作废")
+    cases.set_status(store, case_id, "moved", moved_on=date(2023, 7, 20))
+    with store.read() as session:
+        case = cases.get_case(session, case_id)
+        assert (case.status, case.locked) == ("moved", True)
+    cases.unlock_case(store, case_id, "核对搬迁日期")
+    with pytest.raises(UserError, match="正在解锁更正"):
+        cases.set_status(store, case_id, "signed", reason="搬迁日期录错，退回已签约")
+    assert record_of(store, "A-001")[1] == "moved"
 
 
 # the same property over generated cases, each with flags that mean nothing where they stand

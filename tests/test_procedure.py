@@ -178,3 +178,25 @@ def test_consent_and_presign_ratio_on_the_whole_area(setup):
                                                                      False)
     # its area: example 1's 78.50 m² of the whole area's 314.00 m²
     assert (ratio.signed_area, ratio.area_ratio) == (Decimal("78.50"), Decimal("0.2500"))
+
+
+def test_after_the_move_deadline_a_presigned_case_not_moved_is_named_too(tmp_path):
+    """Review finding 9: a 预签 agreement takes effect with the decision (办法第二十三条、第二十九
+    条), so a presigned household still in its house after the 搬迁期限 is listed like a signed
+    one; a moved one is not."""
+    store = open_store(tmp_path / "presign.sqlite", "甲")
+    project_id = projects.create_project(
+        store, project_form(2, move_deadline="2026-09-30", old_town=True))
+    form = case_form(2, "P-001", status="presigned")
+    form["case"]["signed_on"] = "2023-05-01"   # before the announcement, as a 预签 is
+    cases.save_case(store, project_id, form, reason="测试：直接录入到这一阶段")
+    moved = case_form(2, "P-002", status="moved", moved_on="2023-07-20")
+    cases.save_case(store, project_id, moved, reason="测试：直接录入到这一阶段")
+    items = listed(store, project_id, date(2026, 10, 8))
+    item = find(items, "搬迁期限已过", "P-001")
+    assert (item.due.on, item.state) == (date(2026, 9, 30), "overdue")
+    assert "预签" in item.what
+    assert not [i for i in items if i.case_no == "P-002"]
+    before = find(listed(store, project_id, date(2026, 9, 28)), "搬迁期限届满")
+    assert "未搬迁 1 户" in before.what
+    store.close()

@@ -27,7 +27,7 @@ from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_t
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
-from wulong_desk.store.models import STATUSES
+from wulong_desk.statuses import is_frozen, is_signed
 
 KINDS = ("money", "exchange", "presign", "settlement")
 TITLES = {"money": "国有土地上房屋征收货币补偿协议", "exchange": "国有土地上房屋征收产权调换协议",
@@ -79,7 +79,8 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
         raise UserError(f"案卷 {entry.case_no} 选择的是货币补偿，不能出具产权调换协议")
     if kind == "money" and exchange:
         raise UserError(f"案卷 {entry.case_no} 选择的是产权调换，不能出具货币补偿协议")
-    draft = STATUSES.index(entry.status) < STATUSES.index("reviewed")
+    # before 已审核 the figures are not final: a draft (a reviewed, signed or void case is not)
+    draft = entry.status != "reviewed" and not is_frozen(entry.status)
     mark = "（草拟稿）" if draft and kind != "settlement" else ""
     story.append(_p(TITLES[kind] + mark, st["title"]))
     label = "编号" if kind == "settlement" else "协议编号"
@@ -261,7 +262,7 @@ def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
 
 def _signatures(entry: CaseEntry) -> Table:
     """Seals and signatures; a signed case's signing date printed, else blanks to fill in."""
-    signed = STATUSES.index(entry.status) >= STATUSES.index("signed")
+    signed = is_signed(entry.status)   # 预签 included; 作废 is not a signature in force
     day = f"日期：{_day(entry.signed_on)}" if signed and entry.signed_on else "日期：    年  月  日"
     sign = [["甲方（盖章）：", "实施单位（盖章）：", "乙方（签字）："],
             ["代表：", "代表：", ""],

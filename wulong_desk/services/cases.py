@@ -20,7 +20,13 @@ from wulong_desk.services.calculation import recompute
 from wulong_desk.services.case_form import apply_form, case_to_form, form_to_case
 from wulong_desk.services.contract import case_to_contract
 from wulong_desk.services.field_names import LISTS, SINGLE
-from wulong_desk.services.lifecycle import check_transition, clean_reason, label, next_stages
+from wulong_desk.services.lifecycle import (
+    check_correction_stage,
+    check_transition,
+    clean_reason,
+    label,
+    next_stages,
+)
 from wulong_desk.services.search import search_text_for
 from wulong_desk.statuses import VOID, is_frozen, is_signed
 from wulong_desk.store import Store, audit
@@ -158,13 +164,17 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
       unlock reason, and locks the case again;
     - an unsigned case is recomputed, and a change of its total is audited as 重算;
     - a stage change follows the lifecycle (`services.lifecycle`): back or over a stage needs
-      `reason`, and the new stage's data is checked.
+      `reason`, and the new stage's data is checked; during a correction only a plain step
+      forward is allowed (never back: a signed case must not become deletable).
     """
     creating = case is None
     session.info.setdefault("form_warnings", [])
     old_status = "surveyed" if case is None else case.status
     correcting = case is not None and is_frozen(old_status) and bool(case.unlocked_reason)
     frozen = case is not None and case.locked
+    if correcting and case is not None:
+        # checked before anything is touched: a correction never moves a case back
+        check_correction_stage(project, case, old_status, form_to_case(form).status)
     if frozen and case is not None:
         # checked on a scratch copy first, so a refused change touches nothing
         scratch = form_to_case(form)   # raises InputError naming every field
@@ -199,8 +209,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         audit.allow_refigure(session, case)
         recompute(session, case)  # flushed with the transaction (or by the caller)
     computed = bool(case.result and case.result.ok)
-    why = check_transition(project, case, old_status, case.status,
-                           reason or (case.unlocked_reason if correcting else None),
+    why = check_transition(project, case, old_status, case.status, None if correcting else reason,
                            computed=computed, recheck=correcting)
     if correcting:
         _audit_figures(session, case, "correct", before_figures, case.unlocked_reason)

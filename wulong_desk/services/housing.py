@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.calculation import recompute
-from wulong_desk.services.cases import get_case, get_project
+from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.cases import get_case, get_project, save_in_session
 from wulong_desk.services.survey import CellProblem, _cell_text, _letter
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, ExchangeHouse, HousingUnit
@@ -254,8 +254,19 @@ def _house(session: Session, house_id: int) -> HousingUnit:
     return house
 
 
+def _line_of(house: HousingUnit) -> dict[str, Any]:
+    """The exchange-house entry of a case form for a house of the stock."""
+    line = {"area": f"{house.area:f}", "unit_price": f"{house.unit_price:f}"}
+    if house.inner_area is not None:
+        line["inner_area"] = f"{house.inner_area:f}"
+    return line
+
+
 def assign(store: Store, case_id: int, house_id: int) -> None:
-    """Give a free house of the stock to an exchange case; the case is recomputed."""
+    """Give a free house of the stock to an exchange case. The case changes through the one
+    owner of case changes (`cases.save_in_session`, a form of the case plus the house): an
+    unsigned case is recomputed and a changed total audited as 重算; a signed case is refused
+    unless unlocked for correction (then audited as a correction and locked again)."""
     with store.transaction() as session:
         case = get_case(session, case_id)
         house = _house(session, house_id)
@@ -268,11 +279,12 @@ def assign(store: Store, case_id: int, house_id: int) -> None:
         linked = [h for h in case.exchange_houses if _stock_of(session, h.id) is not None]
         if linked:
             _check_several(session, case, house)
-        line = ExchangeHouse(case=case, position=len(case.exchange_houses),
-                             location=location(house), area=house.area,
-                             inner_area=house.inner_area, unit_price=house.unit_price)
-        session.add(line)
-        session.flush()   # a signed case that is not unlocked is refused here (audit lock)
+        form = case_to_form(case)
+        form["case"]["exchange"]["houses"].append(_line_of(house))
+        form["exchange_locations"] = [*form["exchange_locations"], location(house)]
+        save_in_session(session, get_project(session, case.project_id), form, case)
+        session.flush()
+        line = case.exchange_houses[-1]
         taken = session.execute(
             update(HousingUnit).where(HousingUnit.id == house.id,
                                       HousingUnit.exchange_house_id.is_(None))
@@ -281,7 +293,6 @@ def assign(store: Store, case_id: int, house_id: int) -> None:
         if taken.rowcount != 1:
             raise UserError(f"房源 {location(house)} 刚刚已被分配给其他案卷")
         session.expire(house)
-        recompute(session, case)
 
 
 def _stock_of(session: Session, line_id: int) -> HousingUnit | None:
@@ -320,7 +331,9 @@ def _check_several(session: Session, case: Case, house: HousingUnit) -> None:
 
 
 def release(store: Store, house_id: int) -> None:
-    """Take a house back from its case (the case's exchange line goes; the case is recomputed)."""
+    """Take a house back from its case: the case's exchange line goes through the one owner of
+    case changes (a form of the case minus that line), so an unsigned case's changed total is
+    audited as 重算 and a signed case is refused unless unlocked for correction."""
     with store.transaction() as session:
         house = _house(session, house_id)
         if house.exchange_house_id is None:
@@ -329,13 +342,27 @@ def release(store: Store, house_id: int) -> None:
             raise UserError(f"房源 {location(house)} 已交房，不能收回")
         line = session.get(ExchangeHouse, house.exchange_house_id)
         house.exchange_house_id = None
-        if line is not None:
-            case = line.case
-            case.exchange_houses.remove(line)
-            session.flush()
-            for position, other in enumerate(case.exchange_houses):
-                other.position = position
-            recompute(session, case)
+        if line is None:
+            return
+        case = line.case
+        index = case.exchange_houses.index(line)
+        # the form's lines are kept by position: the houses of the later lines move up one
+        later = [(position, _stock_of(session, other.id))
+                 for position, other in enumerate(case.exchange_houses) if position > index]
+        for _, unit in later:
+            if unit is not None:
+                unit.exchange_house_id = None
+        session.flush()
+        form = case_to_form(case)
+        del form["case"]["exchange"]["houses"][index]
+        locations = list(form["exchange_locations"])
+        del locations[index]
+        form["exchange_locations"] = locations
+        save_in_session(session, get_project(session, case.project_id), form, case)
+        session.flush()
+        for position, unit in later:
+            if unit is not None:
+                unit.exchange_house_id = case.exchange_houses[position - 1].id
 
 
 def set_handover(store: Store, house_id: int, notice_on: date | None,

@@ -8,6 +8,8 @@
   signing date on or after the announcement (a 预签 agreement keeps its earlier date) and not in
   the future; 已搬迁 needs a move-out date, not before signing and not in the future.
 - Moving back, or forward over a stage, needs a reason; it is audited with that reason.
+- While a frozen case is unlocked for correction, its stage stays or takes one plain step
+  forward (`check_correction_stage`): never back, whatever reason is given.
 - Cases at 预签 or later are frozen (`wulong_desk.services.cases` enforces what that means).
 
 Qt-free; `wulong_desk.services.cases` is the only caller, for every path (editor, CLI, imports).
@@ -61,6 +63,16 @@ def needs_reason(project: Project, old: str, new: str) -> bool:
     if old == new or new == VOID:
         return False
     return new not in next_stages(project, old)
+
+
+def check_correction_stage(project: Project, case: Case, old: str, new: str) -> None:
+    """During 解锁更正 the stage stays, or takes one plain step forward (`next_stages`): never
+    back (a signed case must not reach 调查登记 and become deletable), never over a stage. The
+    unlock reason is the correction's reason, never a reason for a stage change."""
+    if new != old and new not in next_stages(project, old):
+        raise TransitionError(
+            f"status: 案卷 {case.case_no} 正在解锁更正，不能从{label(old)}改为{label(new)}"
+            "（更正期间只能保持原阶段或按顺序前进一步）")
 
 
 def stage_problems(project: Project, case: Case, status: str, *, previous: str,

@@ -289,13 +289,17 @@ def due_list(session: Session, project_id: int, today: date,
     add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
         DueDate(project.signing_deadline), done=not unsigned)
     if project.move_deadline is not None:
-        not_moved = [c for c in cases if c.status == "signed"]
+        # a 预签 agreement takes effect with the decision (办法第二十三条、第二十九条): a
+        # presigned household must move by the deadline like a signed one
+        not_moved = [c for c in cases if is_signed(c.status) and c.status != "moved"]
         if project.move_deadline >= today:
-            add(None, f"搬迁期限届满（已签约未搬迁 {len(not_moved)} 户）",
+            add(None, f"搬迁期限届满（已签约或预签未搬迁 {len(not_moved)} 户）",
                 DueDate(project.move_deadline), done=not not_moved and not unsigned)
         else:
             for case in not_moved:
-                add(case, "已签约，搬迁期限已过仍未搬迁", DueDate(project.move_deadline))
+                signed_as = "已预签（预签协议随征收决定生效）" if case.status == "presigned" \
+                    else "已签约"
+                add(case, f"{signed_as}，搬迁期限已过仍未搬迁", DueDate(project.move_deadline))
     for case in cases:
         if case.status == "assessed":
             add(case, "已评估，等待审核", None)
