@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from store_helpers import case_form, project_form
+from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.packages import FORMAT, ConflictError, export_cases, import_cases
 from wulong_desk.services.search import search_cases
 from wulong_desk.store import open_store
@@ -259,3 +260,71 @@ def test_a_package_under_another_standard_or_contract_is_refused(office, tmp_pat
         import_cases(laptop, out)
     assert projects.list_projects(laptop) == []
     laptop.close()
+
+
+def _correct(store, case_id, decoration, reason):
+    """解锁更正 → edit a figure's input → save (locked again), as a reviewer does."""
+    cases.unlock_case(store, case_id, reason)
+    with store.read() as session:
+        case = cases.get_case(session, case_id)
+        form, project_id = case_to_form(case), case.project_id
+    form["case"]["parts"][0]["decoration_value"] = decoration
+    cases.save_case(store, project_id, form, case_id)
+
+
+def _audited(store, case_id, action):
+    return [(e.field, e.reason) for e in cases.history(store, case_id) if e.action == action]
+
+
+def test_a_correction_and_a_void_travel_by_package(office, tmp_path):
+    """Review finding 3: a signed case corrected on A (解锁更正, audited) and another voided
+    on A reach an unchanged copy B as a correction and a void, with A's reasons."""
+    a, project_id = office
+    first, second = (_case_id(a, project_id, n) for n in ("A-001", "A-002"))
+    walk_to(a, first, "signed")
+    walk_to(a, second, "signed")
+    to_b = tmp_path / "a-to-b.json"
+    export_cases(a, project_id, to_b)
+    b = open_store(tmp_path / "b.sqlite", "乙")
+    b_project = import_cases(b, to_b).project_id
+    signed_total = _total(b, b_project, "A-001")
+    _correct(a, first, "9000", "评估单价录入有误需更正")
+    assert _total(a, project_id, "A-001") != signed_total      # the correction moved a figure
+    cases.void_case(a, second, "住户放弃协议已解除")
+    export_cases(a, project_id, to_b)
+    report = import_cases(b, to_b)
+    assert sorted(label.split("（")[0] for label in report.updated) == ["A-001", "A-002"]
+    assert _total(b, b_project, "A-001") == _total(a, project_id, "A-001")
+    b_first, b_second = (_case_id(b, b_project, n) for n in ("A-001", "A-002"))
+    with b.read() as session:
+        corrected, voided = cases.get_case(session, b_first), cases.get_case(session, b_second)
+        assert (corrected.status, corrected.locked) == ("signed", True)
+        assert (voided.status, voided.void_reason) == ("void", "住户放弃协议已解除")
+    assert _audited(b, b_first, "unlock") == [("locked", "评估单价录入有误需更正")]
+    assert ("total", "评估单价录入有误需更正") in _audited(b, b_first, "correct")
+    assert _audited(b, b_second, "void") == [("status", "住户放弃协议已解除")]
+    # taken in once: the same package again changes nothing, and B's copy sent back to A is
+    # A's own version
+    again = import_cases(b, to_b)
+    assert len(again.unchanged) == 2 and not again.updated
+    export_cases(b, b_project, tmp_path / "b-to-a.json")
+    assert len(import_cases(a, tmp_path / "b-to-a.json").unchanged) == 2
+    b.close()
+
+
+def test_a_money_change_without_a_correction_is_still_refused(office, tmp_path):
+    """The correction path needs the sender's audited correction: a signed case's figures
+    edited by hand in a package (no correction reason) are refused, naming the case."""
+    a, project_id = office
+    walk_to(a, _case_id(a, project_id, "A-001"), "signed")
+    out = tmp_path / "a.json"
+    export_cases(a, project_id, out)
+    b = open_store(tmp_path / "b.sqlite", "乙")
+    import_cases(b, out)
+    package = json.loads(out.read_text(encoding="utf-8"))
+    entry = next(e for e in package["cases"] if e["case_no"] == "A-001")
+    entry["case"]["parts"][0]["decoration_value"] = "9000"
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(UserError, match=r"A-001.*已锁定"):
+        import_cases(b, out)
+    b.close()

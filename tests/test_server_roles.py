@@ -72,6 +72,12 @@ FORBIDDEN = [
     ("change the audit", "UPDATE audit_log SET operator = 'someone'"),
     ("delete the audit", "DELETE FROM audit_log"),
     ("empty the audit", "TRUNCATE audit_log"),
+    ("move a row out of a signed case",
+     "UPDATE house_parts SET case_id = {assessed} WHERE case_id = {signed}"),
+    ("move a person out of a signed case",
+     "UPDATE persons SET case_id = {assessed} WHERE case_id = {signed}"),
+    ("move a row into a signed case",
+     "UPDATE house_parts SET case_id = {signed} WHERE case_id = {assessed}"),
     ("forge a correction mark", "INSERT INTO wulong_open_cases VALUES (txid_current(), 1)"),
 ]
 
@@ -144,3 +150,34 @@ def test_the_app_says_what_the_database_refused_and_a_reviewer_may(office, monke
         assert (entry.action, entry.operator) == ("unlock", "reviewer_li")
     finally:
         reviewer.close()
+
+
+def test_only_a_reviewer_may_change_or_delete_a_payment(office):
+    """Review finding 8: a payment is corrected by a reversing entry; a clerk adds payments but
+    cannot rewrite or delete one, directly on the server; a reviewer may."""
+    from datetime import date
+    from decimal import Decimal
+
+    from wulong_desk.services import payments
+
+    url, _project_id, signed, _assessed = office
+    store = open_store(url, "")
+    try:
+        payments.record_payment(store, signed, Decimal("100.00"), date.today(), "PZ-001")
+    finally:
+        store.close()
+    with clerk_connection(url) as conn:
+        for sql in ("DELETE FROM payments", "UPDATE payments SET amount = '1.00'",
+                    "TRUNCATE payments"):
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute(sql)
+        conn.execute("INSERT INTO payments (case_id, kind, amount, paid_on, voucher, operator,"
+                     " created_at) VALUES (%s, 'pay', '50.00', current_date, 'PZ-002',"
+                     " 'clerk_wang', now())", (signed,))
+        rows = conn.execute("SELECT voucher FROM payments ORDER BY voucher").fetchall()
+        assert rows == [("PZ-001",), ("PZ-002",)]      # nothing rewritten, the addition kept
+    parsed = make_url(url)
+    with psycopg.connect(host=parsed.host, port=parsed.port, dbname=parsed.database,
+                         user="reviewer_li", password=REVIEWER_PW, autocommit=True) as conn:
+        conn.execute("DELETE FROM payments WHERE voucher = 'PZ-002'")
+        assert conn.execute("SELECT count(*) FROM payments").fetchone() == (1,)

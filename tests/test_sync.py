@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from store_helpers import case_form, project_form
+from sqlalchemy.engine import make_url
+from store_helpers import case_form, project_form, walk_to
 from test_cli_calc import run_cli
 
 from wulong_desk.services import cases, projects
@@ -19,6 +20,7 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.sync import resolve, versions
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
+from wulong_desk.store.server import add_user
 
 
 def sync_cli(laptop, url):
@@ -136,3 +138,83 @@ def test_a_killed_sync_leaves_both_sides_consistent_and_the_next_completes_it(la
     assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 1, "conflicts": []}
     with open_store(laptop, "外业") as local:
         assert decoration(local, "A-001")[0] == "7300"
+
+
+def correct(store, case_no, value, reason):
+    """解锁更正 → edit a figure's input → save (locked again)."""
+    with store.read() as session:
+        case_id = session.query(Case).filter(Case.case_no == case_no).one().id
+    cases.unlock_case(store, case_id, reason)
+    edit(store, case_no, value)
+
+
+def void(store, case_no, reason):
+    with store.read() as session:
+        case_id = session.query(Case).filter(Case.case_no == case_no).one().id
+    cases.void_case(store, case_id, reason)
+
+
+def signed_laptop(path):
+    with open_store(path, "外业") as local:
+        for case_id in (1, 2):
+            walk_to(local, case_id, "signed")
+
+
+def audited(store, case_no, action):
+    with store.read() as session:
+        case_id = session.query(Case).filter(Case.case_no == case_no).one().id
+    return [(e.field, e.reason) for e in cases.history(store, case_id) if e.action == action]
+
+
+def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
+    """Review finding 3: a correction made in the office reaches the laptop, a void made on
+    the laptop reaches the office, each audited with the reason it was made with."""
+    signed_laptop(laptop)
+    assert sync_cli(laptop, pg_url).returncode == 0
+    with open_store(pg_url, "") as server:
+        correct(server, "A-001", "9100", "评估单价录入有误需更正")
+    with open_store(laptop, "外业") as local:
+        void(local, "A-002", "住户放弃协议已解除")
+    proc = sync_cli(laptop, pg_url)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 1, "conflicts": []}
+    with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
+        assert decoration(local, "A-001")[0] == "9100"
+        assert ("total", "评估单价录入有误需更正") in audited(local, "A-001", "correct")
+        assert audited(server, "A-002", "void") == [("status", "住户放弃协议已解除")]
+        with server.read() as session:
+            case = session.query(Case).filter(Case.case_no == "A-002").one()
+            assert (case.status, case.void_reason) == ("void", "住户放弃协议已解除")
+        with local.read() as session:
+            case = session.query(Case).filter(Case.case_no == "A-001").one()
+            assert (case.status, case.locked) == ("signed", True)
+    again = sync_cli(laptop, pg_url)
+    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+
+
+def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
+    """A clerk's laptop holding a void (only reviewers void on the server): that case is named
+    in Chinese and listed, the laptop's other change still goes up."""
+    signed_laptop(laptop)
+    assert sync_cli(laptop, pg_url).returncode == 0
+    add_user(pg_url, "clerk_zhao", "clerk", "clerk-password-2")
+    with open_store(laptop, "外业") as local:
+        void(local, "A-002", "住户放弃协议已解除")
+        with local.read() as session:
+            case = session.query(Case).filter(Case.case_no == "A-001").one()
+            case_id, project_id, form = case.id, case.project_id, case_to_form(case)
+        form["remarks"] = "已电话回访"
+        cases.save_case(local, project_id, form, case_id)
+    clerk_url = make_url(pg_url).set(username="clerk_zhao").render_as_string(
+        hide_password=False)
+    with monkeypatch.context() as env:
+        env.setenv("PGPASSWORD", "clerk-password-2")
+        proc = sync_cli(laptop, clerk_url)
+    assert proc.returncode == 3
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0, "conflicts": ["A-002"]}
+    assert "A-002" in proc.stderr and "只有审核人员可以作废" in proc.stderr
+    with open_store(pg_url, "") as server:
+        with server.read() as session:
+            first = session.query(Case).filter(Case.case_no == "A-001").one()
+            second = session.query(Case).filter(Case.case_no == "A-002").one()
+            assert (first.remarks, second.status) == ("已电话回访", "signed")

@@ -295,6 +295,20 @@ def set_status(store: Store, case_id: int, status: str, *, reason: str | None = 
         save_in_session(session, case.project, form, case, reason=reason)
 
 
+def _extend_trail(case: Case, before_hash: str) -> None:
+    """After a change made outside save_in_session (作废, 解锁, 锁定): the version trail holds the
+    version before it and, if what the case says changed, the new one (a new version number),
+    so a package or a sync sees the new version descend from the old one."""
+    trail = json.loads(case.version_trail or "[]")
+    if not trail or trail[-1] != before_hash:
+        trail.append(before_hash)
+    after_hash = content_hash(case_to_form(case))
+    if after_hash != before_hash:
+        trail.append(after_hash)
+        case.version = (case.version or 1) + 1
+    case.version_trail = json.dumps(trail[-TRAIL_LIMIT:])
+
+
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
     store.require("解锁更正")
@@ -303,8 +317,10 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
         case = get_case(session, case_id)
         if not case.locked:
             raise UserError(f"案卷 {case.case_no} 未锁定，无需解锁")
+        before_hash = content_hash(case_to_form(case))
         case.unlocked_reason = reason
         audit.record(session, "unlock", case, "locked", "true", "false", reason)
+        _extend_trail(case, before_hash)
 
 
 def relock_case(store: Store, case_id: int) -> None:
@@ -313,8 +329,10 @@ def relock_case(store: Store, case_id: int) -> None:
         case = get_case(session, case_id)
         if case.unlocked_reason is None:
             return
+        before_hash = content_hash(case_to_form(case))
         case.unlocked_reason = None
         audit.record(session, "relock", case, "locked", "false", "true", None)
+        _extend_trail(case, before_hash)
 
 
 def void_case(store: Store, case_id: int, reason: str) -> None:
@@ -322,15 +340,36 @@ def void_case(store: Store, case_id: int, reason: str) -> None:
     store.require("作废")
     reason = clean_reason(reason, "作废")
     with store.transaction() as session:
-        case = get_case(session, case_id)
-        if not is_signed(case.status):
-            raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
-        old = case.status
-        case.status = VOID
-        case.void_reason = reason
-        case.unlocked_reason = None
-        session.flush()
-        audit.record(session, "void", case, "status", old, VOID, reason)
+        void_in_session(session, get_case(session, case_id), reason)
+
+
+def void_in_session(session: Session, case: Case, reason: str) -> None:
+    """作废 in the caller's transaction (void_case, and a void taken in by package or sync with
+    the sender's reason): audited, and the version trail extended."""
+    reason = clean_reason(reason, "作废")
+    if not is_signed(case.status):
+        raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
+    before_hash = content_hash(case_to_form(case))
+    old = case.status
+    case.status = VOID
+    case.void_reason = reason
+    case.unlocked_reason = None
+    session.flush()
+    audit.record(session, "void", case, "status", old, VOID, reason)
+    _extend_trail(case, before_hash)
+
+
+def apply_correction_in_session(session: Session, project: Project, form: dict[str, Any],
+                                case: Case, reason: str) -> Case:
+    """An audited correction made elsewhere (a package or a sync), taken in with the sender's
+    reason: unlocked with that reason (audited), saved through save_in_session (which audits
+    old → new for every changed figure and locks the case again)."""
+    reason = clean_reason(reason, "解锁更正")
+    if not case.locked:
+        raise UserError(f"案卷 {case.case_no} 未锁定，不是更正")
+    case.unlocked_reason = reason
+    audit.record(session, "unlock", case, "locked", "true", "false", reason)
+    return save_in_session(session, project, form, case)
 
 
 def delete_case(store: Store, case_id: int) -> None:

@@ -6,12 +6,15 @@ Format `wulong-desk-cases/2`:
      "project": {identity + the calc contract's project fields},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
                 "title_no", "address", "remarks", "status", "moved_on", "exchange_locations",
-                "version", "base", "trail",
+                "version", "base", "trail", "correction_reason", "void_reason",
                 "procedure": {payment term, account, dates, payments}}]}
     ("procedure" is merged beside the content, see services/procedure_sync.py)
 
 A case's version is the hash of what it says (`services.cases.content_hash`); `base` is the
 version it was made from and `trail` every earlier version it has had, oldest first.
+`correction_reason` is the reason of the case's latest audited correction (解锁更正) and
+`void_reason` that of its 作废: a receiver whose copy is locked takes a newer version that
+changed the figures (or voided the case) as a correction (or a void) audited with that reason.
 
 Import is all-or-nothing and idempotent; cases match by UUID. A case is applied only when the
 receiver does not have it, or still holds one of the versions the incoming one was built on
@@ -24,6 +27,7 @@ signed case's figures are never changed by a package. Exporting changes nothing 
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,17 +46,19 @@ from wulong_desk.services.case_form import case_to_form, form_to_case
 from wulong_desk.services.cases import (
     CONTENT_KEYS,
     TRAIL_LIMIT,
+    apply_correction_in_session,
     content_hash,
     get_project,
     save_in_session,
     trail_of,
+    void_in_session,
 )
-from wulong_desk.services.contract import CONTRACT_REVISION
+from wulong_desk.services.contract import CONTRACT_REVISION, case_to_contract
 from wulong_desk.services.procedure_sync import case_extras, merge_extras
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
-from wulong_desk.statuses import stage_index
+from wulong_desk.statuses import VOID, stage_index
 from wulong_desk.store import Store
-from wulong_desk.store.models import Case, Project
+from wulong_desk.store.models import AuditEntry, Case, Project
 
 FORMAT = "wulong-desk-cases/2"
 SYNC_REASON = "由案卷包同步（对方已逐级办理）"
@@ -84,11 +90,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)   # sync: a case that could not be taken
 
     def to_json(self) -> dict[str, Any]:
         return {"project_id": self.project_id, "project_created": self.project_created,
                 "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "kept_local": self.kept_local}
+                "unchanged": self.unchanged, "kept_local": self.kept_local,
+                "failed": self.failed}
 
 
 class ConflictError(UserError):
@@ -112,6 +120,10 @@ def build_package(store: Store, project_id: int) -> dict[str, Any]:
     """A project's cases as a package (what export writes and sync sends), read in one go."""
     with store.read() as session:
         project = get_project(session, project_id)
+        corrected = {case_id: reason for case_id, reason in session.execute(
+            select(AuditEntry.case_id, AuditEntry.reason)   # each case's latest correction
+            .where(AuditEntry.project_id == project_id, AuditEntry.action == "correct",
+                   AuditEntry.reason.is_not(None)).order_by(AuditEntry.id))}
         entries = []
         for case in session.execute(select(Case).where(Case.project_id == project_id)
                                     .order_by(Case.case_no)).scalars():
@@ -121,6 +133,8 @@ def build_package(store: Store, project_id: int) -> dict[str, Any]:
             entry["base"] = trail[-2] if len(trail) > 1 else None
             entry["trail"] = trail[:-1]
             entry["procedure"] = case_extras(session, case)
+            entry["correction_reason"] = corrected.get(case.id)
+            entry["void_reason"] = case.void_reason
             entries.append(entry)
         package = {"format": FORMAT,
                    "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -234,54 +248,17 @@ def _import(session: Session, package: dict[str, Any],
             problems.append(Problem(f"cases[{index}]", "缺少 uuid"))
             continue
         label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
-        case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
-                               ).scalar_one_or_none()
-        try:
-            incoming = normalized_hash(entry)
-            # the versions it was built on: its trail, its base, and the version it claims (a
-            # package edited after export descends from that one)
-            ancestry = _hashes(entry.get("trail")) + _hashes([entry.get("base"),
-                                                              entry.get("version")])
-            if case is None:
-                case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]},
-                                       reason=SYNC_REASON)
-                _take_trail(case, ancestry, incoming)
-                report.created.append(label)
-                extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
-                if extra:
-                    conflicts += extra
-                    numbers.append(str(entry.get("case_no", "?")))
-                continue
-            if case.project_id != project.id:
-                conflicts.append(f"{label}：该案卷在本机属于另一个项目")
+        if conflicted is not None:   # sync: one case that cannot be taken stops no other
+            failure = _take_alone(session, lambda found, e=entry, i=index: _import_one(
+                session, project, e, i, report, conflicts, numbers, found))
+            if failure is not None:
+                for taken in (report.created, report.updated):
+                    if label in taken:
+                        taken.remove(label)
+                report.failed.append(f"案卷 {label} 未能同步：{failure}")
                 numbers.append(str(entry.get("case_no", "?")))
-                continue
-            ours = trail_of(case)
-            local = ours[-1]
-            if local == incoming:
-                report.unchanged.append(label)
-            elif local in ancestry:   # built on the version we hold: take theirs
-                if stage_index(str(entry.get("status") or "")) < stage_index(case.status):
-                    conflicts.append(f"{label}：对方把案卷退回了较早的阶段（退回须在本机写明理由）")
-                    numbers.append(str(entry.get("case_no", "?")))
-                    continue
-                save_in_session(session, project, _normal(entry), case, reason=SYNC_REASON)
-                _take_trail(case, ancestry + ours, incoming)
-                report.updated.append(label)
-            elif incoming in ours:    # a version we have already moved past: keep ours
-                report.kept_local.append(label)
-            else:
-                conflicts.append(f"{label}：两边都有修改（对方的版本不是基于本机现有的版本）")
-                numbers.append(str(entry.get("case_no", "?")))
-                continue
-            extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
-            if extra:
-                conflicts += extra
-                numbers.append(str(entry.get("case_no", "?")))
-        except InputError as exc:
-            problems.extend(exc.prefixed(f"cases[{index}].").problems)
-        except UserError as exc:
-            problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
+            continue
+        _import_one(session, project, entry, index, report, conflicts, numbers, problems)
     if problems:
         raise InputError(problems)
     if conflicts and conflicted is None:
@@ -289,6 +266,111 @@ def _import(session: Session, package: dict[str, Any],
     if conflicted is not None:
         conflicted.extend(numbers)
     return report
+
+
+def _take_alone(session: Session, take: Any) -> str | None:
+    """Run one case's import on its own (a savepoint on PostgreSQL, where a refused statement
+    would otherwise abort the whole transaction); its failure, in words, or None."""
+    from sqlalchemy.exc import DBAPIError
+
+    from wulong_desk.store.server import server_error
+
+    problems: list[Problem] = []
+    postgres = session.get_bind().dialect.name == "postgresql"
+    try:
+        with session.begin_nested() if postgres else nullcontext():
+            take(problems)
+            if problems:   # leave the savepoint by an error, so its writes are undone
+                raise InputError(list(problems))
+    except InputError as exc:
+        return "；".join(p.message for p in exc.problems)
+    except UserError as exc:
+        return str(exc)
+    except DBAPIError as exc:
+        mapped = server_error(exc, "")
+        if mapped is exc:
+            raise
+        return str(mapped)
+    return None
+
+
+def _import_one(session: Session, project: Project, entry: dict[str, Any], index: int,
+                report: ImportReport, conflicts: list[str], numbers: list[str],
+                problems: list[Problem]) -> None:
+    """Take one case of a package in (see _import)."""
+    label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
+    case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
+                           ).scalar_one_or_none()
+    try:
+        incoming = normalized_hash(entry)
+        # the versions it was built on: its trail, its base, and the version it claims (a
+        # package edited after export descends from that one)
+        ancestry = _hashes(entry.get("trail")) + _hashes([entry.get("base"),
+                                                          entry.get("version")])
+        if case is None:
+            case = save_in_session(session, project, _normal(entry) | {"uuid": entry["uuid"]},
+                                   reason=SYNC_REASON)
+            _take_trail(case, ancestry, incoming)
+            report.created.append(label)
+            extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
+            if extra:
+                conflicts += extra
+                numbers.append(str(entry.get("case_no", "?")))
+            return
+        if case.project_id != project.id:
+            conflicts.append(f"{label}：该案卷在本机属于另一个项目")
+            numbers.append(str(entry.get("case_no", "?")))
+            return
+        ours = trail_of(case)
+        local = ours[-1]
+        if local == incoming:
+            report.unchanged.append(label)
+        elif local in ancestry:   # built on the version we hold: take theirs
+            status = str(entry.get("status") or "")
+            if status != VOID and stage_index(status) < stage_index(case.status):
+                conflicts.append(f"{label}：对方把案卷退回了较早的阶段（退回须在本机写明理由）")
+                numbers.append(str(entry.get("case_no", "?")))
+                return
+            _take_version(session, project, case, entry)
+            _take_trail(case, ancestry + ours, incoming)
+            report.updated.append(label)
+        elif incoming in ours:    # a version we have already moved past: keep ours
+            report.kept_local.append(label)
+        else:
+            conflicts.append(f"{label}：两边都有修改（对方的版本不是基于本机现有的版本）")
+            numbers.append(str(entry.get("case_no", "?")))
+            return
+        extra = merge_extras(session, case, entry.get("procedure"), label, "procedure")
+        if extra:
+            conflicts += extra
+            numbers.append(str(entry.get("case_no", "?")))
+    except InputError as exc:
+        problems.extend(exc.prefixed(f"cases[{index}].").problems)
+    except UserError as exc:
+        problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
+
+
+def _take_version(session: Session, project: Project, case: Case,
+                  entry: dict[str, Any]) -> None:
+    """Take a newer version of a case in, through the one owner of case changes: on a locked
+    case a change of the figures is taken as the sender's audited correction and a 作废 as
+    the sender's void, each with the sender's reason; anything else as a plain save."""
+    form = _normal(entry)
+    voiding = form.get("status") == VOID and case.status != VOID
+    void_reason = entry.get("void_reason")
+    if voiding and (not isinstance(void_reason, str) or not void_reason.strip()):
+        raise UserError(f"案卷 {case.case_no}：对方已作废该案卷，但案卷包没有写明作废理由，"
+                        "不能在本机作废")
+    if voiding:
+        form = form | {"status": case.status}   # the rest first, then the void
+    reason = entry.get("correction_reason")
+    if case.locked and isinstance(reason, str) and reason.strip() and \
+            case_to_contract(case) != case_to_contract(form_to_case(form)):
+        apply_correction_in_session(session, project, form, case, reason)
+    else:
+        save_in_session(session, project, form, case, reason=SYNC_REASON)
+    if voiding:
+        void_in_session(session, case, str(void_reason))
 
 
 def _take_trail(case: Case, ancestry: list[str], version: str) -> None:

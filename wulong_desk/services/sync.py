@@ -19,7 +19,6 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.cases import content_hash, save_in_session, trail_of
 from wulong_desk.services.packages import (
     SYNC_REASON,
-    ConflictError,
     _import,
     _normal,
     _take_trail,
@@ -64,7 +63,8 @@ def sync(laptop: Store, server: Store) -> SyncReport:
             with laptop.transaction() as session:
                 pulled = _import(session, package, [])
             report.pulled += len(pulled.created) + len(pulled.updated)
-        except ConflictError as exc:   # the project's own settings differ
+            report.problems += pushed.failed + pulled.failed   # a case each, named
+        except UserError as exc:   # the project's own settings differ, or it cannot go at all
             report.problems.append(f"项目 {name}（{uuid}）：{exc}")
             continue
         report.conflicts.extend(dict.fromkeys(conflicted))

@@ -9,7 +9,8 @@ roles and must be re-applied when later revisions add tables (their grants).
   members of one (`server add-user`).
 - Grants: everyone reads; clerks and reviewers write cases and their rows; only reviewers write
   projects (settings, readings); audit rows can be added, never changed: UPDATE, DELETE and
-  TRUNCATE of audit_log are the database owner's alone (no grant, and a trigger besides).
+  TRUNCATE of audit_log are the database owner's alone (no grant, and a trigger besides);
+  payments are added by anyone but changed or deleted only by reviewers.
 - Triggers on cases: only a reviewer marks 已审核, unlocks a signed case (解锁更正) or voids one;
   a locked case (预签/已签约/已搬迁/作废, not unlocked) keeps its money-relevant columns and can
   only move 预签 → 已签约 → 已搬迁; it cannot be deleted.
@@ -37,6 +38,9 @@ CASE_ROWS = ("persons", "house_parts", "equipment", "exchange_houses", "case_res
              "case_records")
 # tables only reviewers (and the owner) write, and tables nobody but the owner changes
 REVIEWER_TABLES = ("projects",)
+# tables everyone adds to but only reviewers (and the owner) change or delete from: a payment is
+# corrected by a reversing entry (services/payments.py), not rewritten
+ADD_ONLY_TABLES = ("payments",)
 OWNER_TABLES = ("audit_log", "alembic_version", "wulong_open_cases")
 
 
@@ -127,6 +131,17 @@ def _functions_sql(schema: str) -> list[str]:
              row_new record;
              row_old record;
            BEGIN
+             -- a row moved to another case leaves its old case: that one is checked as for a
+             -- deletion (the new one below, as for a change)
+             IF TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id
+                AND NOT wulong_reviewing()
+                AND EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id AND status IN {FROZEN}
+                            AND unlocked_reason IS NULL)
+                AND NOT EXISTS (SELECT 1 FROM wulong_open_cases
+                                WHERE xid = txid_current() AND case_id = OLD.case_id) THEN
+               RAISE EXCEPTION '案卷 % 已锁定：不能把它的 % 记录移到别的案卷', OLD.case_id,
+                 TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+             END IF;
              IF TG_OP = 'DELETE' THEN cid := OLD.case_id; ELSE cid := NEW.case_id; END IF;
              IF wulong_reviewing()
                 OR NOT EXISTS (SELECT 1 FROM cases WHERE id = cid AND status IN {FROZEN}
@@ -206,6 +221,9 @@ def _grants_sql(schema: str, tables: list[str], sequences: list[str]) -> list[st
         statements.append(f"GRANT SELECT ON {table} TO {everyone}")
         if table == "audit_log":
             statements.append(f"GRANT INSERT ON {table} TO {everyone}")
+        elif table in ADD_ONLY_TABLES:
+            statements.append(f"GRANT INSERT ON {table} TO {everyone}")
+            statements.append(f"GRANT UPDATE, DELETE ON {table} TO wulong_reviewer")
         elif table in REVIEWER_TABLES:
             statements.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO wulong_reviewer")
         elif table not in OWNER_TABLES:
