@@ -122,3 +122,36 @@ def test_options_take_their_defaults_from_the_standard_only():
                "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate")
     assert {name: Project.__table__.c[name].default for name in columns} == dict.fromkeys(
         columns)
+
+
+def test_the_presign_floor_is_read_from_the_standard_in_force(tmp_path, monkeypatch):
+    """A standard with a higher floor (a made-up edition) moves the check and the default."""
+    from dataclasses import replace
+
+    from store_helpers import project_form
+
+    from wulong_desk.rules.inputs import InputError
+    from wulong_desk.rules.standard import StandardSet, default_standards
+    from wulong_desk.services import projects
+    from wulong_desk.store import open_store
+
+    changed = []
+    for standard in default_standards():
+        floor = replace(standard.params["presign_share_min"], value=Decimal("0.95"))
+        changed.append(replace(standard, params={**standard.params, floor.name: floor}))
+    monkeypatch.setattr(projects, "default_standards", lambda: StandardSet(changed))
+    store = open_store(tmp_path / "floor.sqlite", "王经办")
+    try:
+        try:
+            projects.create_project(store, project_form(2, old_town=True,
+                                                        presign_threshold="0.92"))
+        except InputError as exc:
+            messages = [problem.message for problem in exc.problems]
+        else:
+            messages = []
+        assert messages == ["不能小于 0.95（办法第二十三条：预签比例不低于95%）"]
+        project_id = projects.create_project(store, project_form(2, old_town=True))
+        listed = {p["id"]: p for p in projects.list_projects(store)}
+        assert listed[project_id]["presign_threshold"] == "0.95"
+    finally:
+        store.close()
