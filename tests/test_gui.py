@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialogButtonBox,
 )
+from sqlalchemy import select
 from store_helpers import project_form, walk_to
 
 from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
 from wulong_desk.services.demo import create_demo
 from wulong_desk.store import open_store
+from wulong_desk.store.models import Project
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.main_window import MainWindow
@@ -80,15 +82,63 @@ def test_create_a_project_in_the_dialog(qtbot, store):
     dialog.options["signing_deadline"].setDate(QDate(2023, 7, 10))
     zone = dialog.options["zone"]
     zone.setCurrentIndex(zone.findData("outer"))
-    spin = dialog.options["residential_extra_area"]
-    assert (spin.minimum(), spin.maximum()) == (0.0, 5.0)  # from the standard file
-    assert "标准第5项" in spin.toolTip()
-    dialog.options["maintenance_fund_rate"].setValue(40)
+    extra = dialog.options["residential_extra_area"]
+    assert extra.placeholderText() == "0–5"  # the range from the standard file
+    assert "标准第5项" in extra.toolTip()
+    dialog.options["maintenance_fund_rate"].setText("40")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     created = projects.list_projects(store)
     assert created[0]["name"] == "芙蓉路片区"
-    assert created[0]["zone"] == "outer" and created[0]["maintenance_fund_rate"] == "40.00"
+    assert created[0]["zone"] == "outer" and created[0]["maintenance_fund_rate"] == "40"
+
+
+def _new_project_dialog(qtbot, store) -> ProjectDialog:
+    dialog = ProjectDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.texts["name"].setText("芙蓉路片区")
+    dialog.options["announced_on"].setDate(QDate(2023, 5, 10))
+    dialog.options["signing_deadline"].setDate(QDate(2023, 7, 10))
+    return dialog
+
+
+def test_a_rate_typed_in_the_project_dialog_is_stored_exactly_as_typed(qtbot, store):
+    """0.035 has no exact float: through a spin box's float it came back as 0.04 (two places)
+    or 0.035000000000000003; the stored figure is the Decimal the clerk typed."""
+    dialog = _new_project_dialog(qtbot, store)
+    rate = dialog.options["nonresidential_guide_rate"]
+    assert rate.text() == "0.05"  # the standard file's default (标准第5项)
+    rate.clear()
+    qtbot.keyClicks(rate, "0.035")
+    equipment = dialog.options["equipment_rate"]
+    equipment.clear()
+    equipment.insert("０．１２５")  # full-width, as an input method delivers it
+    threshold = dialog.threshold
+    threshold.clear()
+    qtbot.keyClicks(threshold, "0.925")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with store.read() as session:
+        project = session.execute(select(Project)).scalar_one()
+        stored = (project.nonresidential_guide_rate, project.equipment_rate,
+                  project.presign_threshold)
+    assert stored == (Decimal("0.035"), Decimal("0.125"), Decimal("0.925"))
+    assert [f"{value:f}" for value in stored] == ["0.035", "0.125", "0.925"]
+
+
+def test_a_rate_outside_the_standard_range_is_refused_naming_the_field(qtbot, store,
+                                                                       no_blocking_boxes):
+    dialog = _new_project_dialog(qtbot, store)
+    dialog.options["equipment_rate"].setText("0.25")  # 标准第4项: 0.10–0.20
+    dialog.threshold.setText("0.85")  # 办法第二十三条: not below 0.90
+    dialog.options["manufacturing_uplift"].setText("")
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert projects.list_projects(store) == []
+    shown = "\n".join(no_blocking_boxes)
+    assert "「设施设备补助比例」：不能大于 0.20" in shown
+    assert "「预签生效比例」：不能小于 0.90（办法第二十三条" in shown
+    assert "「生产制造上浮比例」：应为数字，收到空白" in shown
 
 
 def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):

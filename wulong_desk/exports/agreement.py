@@ -142,7 +142,7 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
     if entry.turnover_premises:
         way += "；经营用房由甲方提供临时经营场所，不计停产停业损失"
-    threshold = Decimal(project.get("presign_threshold") or "0.90") * 100
+    threshold = Decimal(project["presign_threshold"]) * 100  # (always written: services.projects)
     copies = ("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效"
               + ("（预签协议另按生效条件条款）" if kind == "presign" else "") + "。")
     return {

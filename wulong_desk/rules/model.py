@@ -41,21 +41,24 @@ READING_KEYS = ("exchange_interruption_rate", "early_days_from",
 
 @dataclass(frozen=True, slots=True)
 class ProjectOptions:
+    """A project's options, every one given: rules.inputs.read_project fills an option or a
+    reading left out from the standard file's default (no rate or default is repeated here)."""
+
     zone: str
     guide_reward_for: str
     signing_deadline: date
     announced_on: date
-    residential_extra_area: Decimal = Decimal(0)
-    nonresidential_guide_rate: Decimal = Decimal("0.05")
-    manufacturing_uplift: Decimal = Decimal(0)
-    equipment_rate: Decimal = Decimal("0.15")
-    maintenance_fund_rate: Decimal = Decimal(0)
+    residential_extra_area: Decimal
+    nonresidential_guide_rate: Decimal
+    manufacturing_uplift: Decimal
+    equipment_rate: Decimal
+    maintenance_fund_rate: Decimal
+    # the readings (the standard file's [readings] hold each default and its alternative)
+    exchange_interruption_rate: Decimal
+    early_days_from: str
+    second_move_requires_on_time: bool
+    ontime_reward_mixed: str
     signing_start: date | None = None
-    # readings (their defaults: the standard file's; these are the same, for tests and tools)
-    exchange_interruption_rate: Decimal = Decimal("0.05")
-    early_days_from: str = "period"
-    second_move_requires_on_time: bool = True
-    ontime_reward_mixed: str = "both"
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from wulong_desk.rules.inputs import (
     read_project,
 )
 from wulong_desk.rules.model import READING_KEYS
+from wulong_desk.rules.standard import Param, Standard
 from wulong_desk.services.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.statuses import FROZEN_STATUSES
@@ -29,7 +30,15 @@ IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadlin
                    "department", "implementer", "appraiser", "old_town", "presign_threshold",
                    "agreement_prefix", "agreement_year")
 AGREEMENT_YEARS = (2000, 2100)
-PRESIGN_MIN = Decimal("0.90")  # 办法第二十三条: at least 90 % of households
+PRESIGN_MIN = "presign_share_min"  # the standard file's floor of the threshold (办法第二十三条)
+
+
+def presign_floor(standard: Standard | None = None) -> Param:
+    """The lowest 预签生效比例 a project may set, with its citation: the standard's in force
+    (the newest one while the announcement date is still unknown)."""
+    if standard is None:
+        standard = max(default_standards(), key=lambda s: (s.effective_from, s.edition))
+    return standard.params[PRESIGN_MIN]
 
 
 def project_to_dict(project: Project) -> dict[str, Any]:
@@ -55,7 +64,7 @@ def read_project_form(form: Any) -> dict[str, Any]:
     contract = {k: v for k, v in form.items() if k not in IDENTITY_FIELDS}
     if form.get("signing_start") is not None:  # also a calc option (revision 2, 标准第6项)
         contract["signing_start"] = form["signing_start"]
-    options, _standard = read_project(contract, default_standards(), None, reader)
+    options, standard = read_project(contract, default_standards(), None, reader)
     name = form.get("name")
     if not isinstance(name, str) or not name.strip():
         reader.fail("project.name", "必须填写项目名称")
@@ -73,9 +82,11 @@ def read_project_form(form: Any) -> dict[str, Any]:
     values["signing_start"] = reader.day(form, "signing_start", "project", required=False)
     values["move_deadline"] = reader.day(form, "move_deadline", "project", required=False)
     values["old_town"] = reader.boolean(form, "old_town", "project")
+    floor = presign_floor(standard)
     values["presign_threshold"] = reader.decimal(
-        form, "presign_threshold", "project", required=False, default=PRESIGN_MIN,
-        minimum=PRESIGN_MIN, maximum=Decimal(1), rule="（办法第二十三条：预签比例不低于90%）")
+        form, "presign_threshold", "project", required=False, default=floor.value,
+        minimum=floor.value, maximum=Decimal(1),
+        rule=f"（{floor.cite}：预签比例不低于{(floor.value * 100).normalize():f}%）")
     if reader.problems or options is None:
         raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
     values["name"] = name.strip() if isinstance(name, str) else ""

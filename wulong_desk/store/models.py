@@ -60,15 +60,16 @@ class Project(Base):
     implementer: Mapped[str] = mapped_column(String(200), default="")    # 实施单位
     appraiser: Mapped[str] = mapped_column(String(200), default="")      # 评估机构
     old_town: Mapped[bool] = mapped_column(Boolean, default=False)       # 旧城区改建
-    presign_threshold: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("0.90"))
+    # the threshold and the options below: always written by services.projects, from the form
+    # or the standard file's default and floor (no rate is repeated here)
+    presign_threshold: Mapped[Decimal] = mapped_column(ExactDecimal)
     zone: Mapped[str] = mapped_column(String(10))
     guide_reward_for: Mapped[str] = mapped_column(String(10))
-    residential_extra_area: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
-    nonresidential_guide_rate: Mapped[Decimal] = mapped_column(ExactDecimal,
-                                                               default=Decimal("0.05"))
-    manufacturing_uplift: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
-    equipment_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal("0.15"))
-    maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
+    residential_extra_area: Mapped[Decimal] = mapped_column(ExactDecimal)
+    nonresidential_guide_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    manufacturing_uplift: Mapped[Decimal] = mapped_column(ExactDecimal)
+    equipment_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
     agreement_prefix: Mapped[str] = mapped_column(String(50), default="")  # 协议编号前缀
     agreement_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号年份
     # the readings (calc contract revision 2): always written from the standard file's

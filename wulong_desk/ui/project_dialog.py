@@ -9,13 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -40,12 +39,12 @@ TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), 
                ("implementer", "实施单位"), ("appraiser", "评估机构"),
                ("agreement_prefix", "协议编号前缀"), ("agreement_year", "协议编号年份"))
 DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False))
-UNBOUNDED = 1_000_000
 
 
-def _places(option: Option) -> int:
-    values = [v for v in (option.min, option.max, option.default) if v is not None]
-    return max([2, *(-v.as_tuple().exponent for v in values if v.as_tuple().exponent < 0)])
+def _range(option: Option) -> str:
+    """The option's range from the standard file, as a hint in the empty field."""
+    low = f"{option.min:f}" if option.min is not None else ""
+    return f"{low}–{option.max:f}" if option.max is not None else f"不小于 {low}"
 
 
 class ProjectDialog(QDialog):
@@ -75,13 +74,11 @@ class ProjectDialog(QDialog):
         self.old_town = QCheckBox("旧城区改建（需先签预签协议，办法第二十三条）")
         self.old_town.setObjectName("oldTownCheck")
         form.addRow("", self.old_town)
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setLocale(QLocale.c())
-        self.threshold.setObjectName("presignThresholdSpin")
-        self.threshold.setDecimals(2)
-        self.threshold.setRange(0.90, 1.00)
-        self.threshold.setSingleStep(0.01)
-        self.threshold.setToolTip("预签协议生效所需的签约户数比例，不低于90%（办法第二十三条）")
+        floor = project_service.presign_floor(self.standard)
+        self.threshold = QLineEdit(f"{floor.value:f}")
+        self.threshold.setObjectName("presignThresholdEdit")
+        self.threshold.setPlaceholderText(f"{floor.value:f}–1")
+        self.threshold.setToolTip(f"{floor.help}（不低于 {floor.value:f}，{floor.cite}）")
         form.addRow("预签生效比例", self.threshold)
         layout.addWidget(basics)
 
@@ -167,16 +164,11 @@ class ProjectDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             return edit
-        spin = QDoubleSpinBox()
-        spin.setLocale(QLocale.c())  # "0.05", whatever the system's decimal separator
-        places = _places(option)
-        spin.setDecimals(places)
-        spin.setRange(float(option.min if option.min is not None else 0),  # display bounds only
-                      float(option.max if option.max is not None else UNBOUNDED))
-        spin.setSingleStep(float(Decimal(1).scaleb(-places)) if option.max and option.max < 1
-                           else 1.0)
-        spin.setValue(float(option.default or 0))
-        return spin
+        # a number is carried as the text typed, never through a float: the service reads it
+        # with the one number reader and checks it against the standard's range, naming the field
+        edit = QLineEdit(f"{option.default:f}" if option.default is not None else "")
+        edit.setPlaceholderText(_range(option))
+        return edit
 
     def _load(self) -> None:
         with self.store.read() as session:
@@ -188,15 +180,16 @@ class ProjectDialog(QDialog):
             if data.get(key):
                 edit.setDate(QDate.fromString(data[key], "yyyy-MM-dd"))
         self.old_town.setChecked(bool(data.get("old_town")))
-        self.threshold.setValue(float(data.get("presign_threshold") or "0.90"))
+        if data.get("presign_threshold"):
+            self.threshold.setText(str(data["presign_threshold"]))
         for name, widget in self.options.items():
             value = data.get(name)
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, QDateEdit):
                 widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
-            elif isinstance(widget, QDoubleSpinBox) and value is not None:
-                widget.setValue(float(value))
+            elif isinstance(widget, QLineEdit) and value is not None:
+                widget.setText(str(value))
         for key, combo in self.readings.items():
             value = data.get(key)
             for index in range(combo.count()):
@@ -208,15 +201,16 @@ class ProjectDialog(QDialog):
         for key, (check, edit) in self.dates.items():
             data[key] = edit.date().toString("yyyy-MM-dd") if check.isChecked() else None
         data["old_town"] = self.old_town.isChecked()
-        data["presign_threshold"] = self.threshold.textFromValue(self.threshold.value())
+        data["presign_threshold"] = self.threshold.text()
         for name, widget in self.options.items():
             if isinstance(widget, QComboBox):
                 data[name] = widget.currentData()
             elif isinstance(widget, QDateEdit):
                 data[name] = widget.date().toString("yyyy-MM-dd")
-            elif isinstance(widget, QDoubleSpinBox):
-                # the spin box's own text: exactly the decimals shown, never a float's digits
-                data[name] = widget.textFromValue(widget.value())
+            elif isinstance(widget, QLineEdit):
+                # exactly the text typed (filled with the standard's default at first); the
+                # service reads it and names the field when it is blank or not a number
+                data[name] = widget.text()
         for key, combo in self.readings.items():
             value = combo.currentData()
             data[key] = f"{value:f}" if isinstance(value, Decimal) else value
