@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
 from wulong_desk.errors import UsageError
+from wulong_desk.rules.decimals import NumberError, read_number
 
 
 def iso_date(text: str, label: str = "日期") -> date:
@@ -21,13 +22,11 @@ def iso_date(text: str, label: str = "日期") -> date:
 
 
 def amount(text: str) -> Decimal:
+    """--amount, read by the one strict reader (as typed: full-width digits are read)."""
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        raise UsageError(f"金额“{text}”不是数字") from None
-    if not value.is_finite():
-        raise UsageError(f"金额“{text}”不是数字")
-    return value
+        return read_number(text, typed=True, plain=True)
+    except NumberError as exc:
+        raise UsageError(f"金额：{exc}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,7 +4,6 @@ receipt), and recording a new one. Keyboard: Tab through the fields, Enter recor
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.services import payments
 from wulong_desk.services.cases import get_case
 from wulong_desk.services.procedure import payment_due
@@ -147,9 +147,9 @@ class PaymentsDialog(QDialog):
     def record(self) -> None:
         try:
             try:
-                amount = Decimal(self.amount.text().strip().replace(",", ""))
-            except InvalidOperation:
-                raise UserError(f"金额“{self.amount.text()}”不是数字") from None
+                amount = read_number(self.amount.text(), typed=True, plain=True)
+            except NumberError as exc:
+                raise UserError(f"金额：{exc}") from None
             try:
                 on = date.fromisoformat(self.on.text().strip())
             except ValueError:
