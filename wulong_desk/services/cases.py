@@ -100,7 +100,7 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if old == new:
             continue
         path = f"case.{key}"
-        name = f"{SINGLE.get(path) or LISTS.get(path) or key} {path}"
+        name = SINGLE.get(path) or LISTS.get(path) or "其他数据"  # a clerk's words, no code
         if isinstance(old, list) or isinstance(new, list):
             old_rows, new_rows = len(old or []), len(new or [])
             changed.append(f"{name}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows

@@ -24,6 +24,7 @@ signed case's figures are never changed by a package. Exporting changes nothing 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ from wulong_desk.services.cases import (
     trail_of,
 )
 from wulong_desk.services.contract import CONTRACT_REVISION
+from wulong_desk.services.field_names import describe
 from wulong_desk.services.procedure_sync import case_extras, merge_extras
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
 from wulong_desk.statuses import stage_index
@@ -184,17 +186,57 @@ def _check_duplicates(entries: list[Any]) -> None:
         uuid, case_no = entry.get("uuid"), entry.get("case_no")
         if isinstance(uuid, str) and uuid:
             if uuid in seen_uuid:
-                problems.append(Problem(f"cases[{index}].uuid", f"与 cases[{seen_uuid[uuid]}] "
-                                        f"的 uuid 重复（{uuid}）：一个案卷包里每户只能出现一次"))
+                problems.append(Problem(f"cases[{index}].uuid", f"与第{seen_uuid[uuid] + 1}户"
+                                        "的案卷标识相同：一个案卷包里每户只能出现一次"))
             seen_uuid.setdefault(uuid, index)
         if isinstance(case_no, str) and case_no:
             key = case_no.strip().casefold()
             if key in seen_no:
-                problems.append(Problem(f"cases[{index}].case_no", f"与 cases[{seen_no[key]}] "
+                problems.append(Problem(f"cases[{index}].case_no", f"与第{seen_no[key] + 1}户"
                                         f"的案卷编号重复（{case_no}）"))
             seen_no.setdefault(key, index)
     if problems:
-        raise InputError(problems)
+        raise InputError(in_words(problems, entries))
+
+
+class CaseProblem(Problem):
+    """A problem with one case of a package: the path stays for programs; str() is what a
+    clerk reads (第1户（A-001）房屋第1行「评估单价」：…), never the package's field codes."""
+
+    words: str
+
+    def __str__(self) -> str:
+        return self.words
+
+
+_PACKAGE_NAMES = {"uuid": "案卷标识"}
+
+
+def in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
+    """Each `cases[i]…` problem told as 第i+1户（案卷编号）…; other problems as they are."""
+    out: list[Problem] = []
+    for problem in problems:
+        match = _CASE_PATH.match(problem.path)
+        if match is None:
+            out.append(problem)
+            continue
+        index, rest = int(match["index"]), match["rest"] or ""
+        entry = entries[index] if index < len(entries) else None
+        number = entry.get("case_no") if isinstance(entry, dict) else None
+        who = f"第{index + 1}户" + (f"（{number}）" if isinstance(number, str) and number else "")
+        if not rest:
+            text = f"{who}：{problem.message}"
+        elif rest in _PACKAGE_NAMES:
+            text = f"{who}「{_PACKAGE_NAMES[rest]}」：{problem.message}"
+        else:
+            text = who + describe(rest, problem.message)
+        worded = CaseProblem(problem.path, problem.message)
+        worded.words = text
+        out.append(worded)
+    return out
+
+
+_CASE_PATH = re.compile(r"^cases\[(?P<index>\d+)\](?:\.(?P<rest>.+))?$")
 
 
 def _hashes(raw: Any) -> list[str]:
@@ -231,7 +273,7 @@ def _import(session: Session, package: dict[str, Any],
     problems: list[Problem] = []
     for index, entry in enumerate(package["cases"]):
         if not isinstance(entry, dict) or not entry.get("uuid"):
-            problems.append(Problem(f"cases[{index}]", "缺少 uuid"))
+            problems.append(Problem(f"cases[{index}]", "缺少案卷标识"))
             continue
         label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
         case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
@@ -281,9 +323,9 @@ def _import(session: Session, package: dict[str, Any],
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
         except UserError as exc:
-            problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
+            problems.append(Problem(f"cases[{index}]", str(exc)))
     if problems:
-        raise InputError(problems)
+        raise InputError(in_words(problems, package["cases"]))
     if conflicts and conflicted is None:
         raise ConflictError(conflicts)
     if conflicted is not None:
