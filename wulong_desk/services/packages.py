@@ -228,12 +228,29 @@ def in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
             text = f"{who}：{problem.message}"
         elif rest in _PACKAGE_NAMES:
             text = f"{who}「{_PACKAGE_NAMES[rest]}」：{problem.message}"
+        elif rest.startswith("procedure"):
+            text = f"{who}{_procedure_place(rest)}：{problem.message}"
         else:
             text = who + describe(rest, problem.message)
         worded = CaseProblem(problem.path, problem.message)
         worded.words = text
         out.append(worded)
     return out
+
+
+def _procedure_place(rest: str) -> str:
+    """procedure.dates.doc_title → 程序日期「土地房屋权属证书交回」; procedure.payments[0].amount
+    → 拨付/收款第1笔「金额」."""
+    from wulong_desk.services.history_text import FIELDS, WORDS
+
+    date = re.fullmatch(r"procedure\.dates\.(\w+)", rest)
+    if date:
+        return f"程序日期「{WORDS['what'].get(date[1], '未知事项')}」"
+    paid = re.fullmatch(r"procedure\.payments\[(\d+)\](?:\.(\w+))?", rest)
+    if paid:
+        field = FIELDS["payment"].get(paid[2] or "", "")
+        return f"拨付/收款第{int(paid[1]) + 1}笔" + (f"「{field}」" if field else "")
+    return "「程序记录」"
 
 
 _CASE_PATH = re.compile(r"^cases\[(?P<index>\d+)\](?:\.(?P<rest>.+))?$")
