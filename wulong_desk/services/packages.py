@@ -24,7 +24,6 @@ signed case's figures are never changed by a package. Exporting changes nothing 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +48,6 @@ from wulong_desk.services.cases import (
     trail_of,
 )
 from wulong_desk.services.contract import CONTRACT_REVISION
-from wulong_desk.services.field_names import describe
 from wulong_desk.services.procedure_sync import case_extras, merge_extras
 from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
 from wulong_desk.statuses import stage_index
@@ -196,64 +194,14 @@ def _check_duplicates(entries: list[Any]) -> None:
                                         f"的案卷编号重复（{case_no}）"))
             seen_no.setdefault(key, index)
     if problems:
-        raise InputError(in_words(problems, entries))
+        raise InputError(_in_words(problems, entries))
 
 
-class CaseProblem(Problem):
-    """A problem with one case of a package: the path stays for programs; str() is what a
-    clerk reads (第1户（A-001）房屋第1行「评估单价」：…), never the package's field codes."""
+def _in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
+    """`cases[i]…` problems told as 第i+1户（案卷编号）… (services.field_names)."""
+    from wulong_desk.services.field_names import package_problems
 
-    words: str
-
-    def __str__(self) -> str:
-        return self.words
-
-
-_PACKAGE_NAMES = {"uuid": "案卷标识"}
-
-
-def in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
-    """Each `cases[i]…` problem told as 第i+1户（案卷编号）…; other problems as they are."""
-    out: list[Problem] = []
-    for problem in problems:
-        match = _CASE_PATH.match(problem.path)
-        if match is None:
-            out.append(problem)
-            continue
-        index, rest = int(match["index"]), match["rest"] or ""
-        entry = entries[index] if index < len(entries) else None
-        number = entry.get("case_no") if isinstance(entry, dict) else None
-        who = f"第{index + 1}户" + (f"（{number}）" if isinstance(number, str) and number else "")
-        if not rest:
-            text = f"{who}：{problem.message}"
-        elif rest in _PACKAGE_NAMES:
-            text = f"{who}「{_PACKAGE_NAMES[rest]}」：{problem.message}"
-        elif rest.startswith("procedure"):
-            text = f"{who}{_procedure_place(rest)}：{problem.message}"
-        else:
-            text = who + describe(rest, problem.message)
-        worded = CaseProblem(problem.path, problem.message)
-        worded.words = text
-        out.append(worded)
-    return out
-
-
-def _procedure_place(rest: str) -> str:
-    """procedure.dates.doc_title → 程序日期「土地房屋权属证书交回」; procedure.payments[0].amount
-    → 拨付/收款第1笔「金额」."""
-    from wulong_desk.services.history_text import FIELDS, WORDS
-
-    date = re.fullmatch(r"procedure\.dates\.(\w+)", rest)
-    if date:
-        return f"程序日期「{WORDS['what'].get(date[1], '未知事项')}」"
-    paid = re.fullmatch(r"procedure\.payments\[(\d+)\](?:\.(\w+))?", rest)
-    if paid:
-        field = FIELDS["payment"].get(paid[2] or "", "")
-        return f"拨付/收款第{int(paid[1]) + 1}笔" + (f"「{field}」" if field else "")
-    return "「程序记录」"
-
-
-_CASE_PATH = re.compile(r"^cases\[(?P<index>\d+)\](?:\.(?P<rest>.+))?$")
+    return package_problems(problems, entries)
 
 
 def _hashes(raw: Any) -> list[str]:
@@ -262,8 +210,11 @@ def _hashes(raw: Any) -> list[str]:
 
 def import_cases(store: Store, path: Path) -> ImportReport:
     package = _read_package(path)
-    with store.transaction() as session:
-        return _import(session, package)
+    try:
+        with store.transaction() as session:
+            return _import(session, package)
+    except InputError as exc:  # told per household in words, never by the package's codes
+        raise InputError(_in_words(exc.problems, package["cases"])) from None
 
 
 def _import(session: Session, package: dict[str, Any],
@@ -290,7 +241,7 @@ def _import(session: Session, package: dict[str, Any],
     problems: list[Problem] = []
     for index, entry in enumerate(package["cases"]):
         if not isinstance(entry, dict) or not entry.get("uuid"):
-            problems.append(Problem(f"cases[{index}]", "缺少案卷标识"))
+            problems.append(Problem(f"cases[{index}]", "缺少 uuid"))
             continue
         label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
         case = session.execute(select(Case).where(Case.uuid == str(entry["uuid"]))
@@ -340,9 +291,9 @@ def _import(session: Session, package: dict[str, Any],
         except InputError as exc:
             problems.extend(exc.prefixed(f"cases[{index}].").problems)
         except UserError as exc:
-            problems.append(Problem(f"cases[{index}]", str(exc)))
+            problems.append(Problem(f"cases[{index}]", f"{label}：{exc}"))
     if problems:
-        raise InputError(in_words(problems, package["cases"]))
+        raise InputError(problems)
     if conflicts and conflicted is None:
         raise ConflictError(conflicts)
     if conflicted is not None:
