@@ -112,7 +112,7 @@ def test_the_editor_path_cannot_remove_a_row_after_a_correction_relocked_the_cas
     cases.save_case(store, project_id, form, case_id)   # the correction, then locked again
     _, _, corrected = record_of(store, "A-001")
     form["case"]["parts"].pop()
-    with pytest.raises(CaseLockedError, match="房屋（2 行 → 1 行）"):
+    with pytest.raises(CaseLockedError, match=r"（房屋（2 行 → 1 行））"):
         cases.save_case(store, project_id, form, case_id)
     assert record_of(store, "A-001")[2] == corrected
 
@@ -323,7 +323,7 @@ def test_a_package_cannot_move_a_signing_date(demo, tmp_path):
     out = tmp_path / "p.json"
     export_cases(demo, 1, out)
     edit_package(out, case_no, lambda e: e["case"].update(signed_on="2020-05-10"))
-    with pytest.raises(UserError, match="签约日期"):
+    with pytest.raises(UserError, match=rf"^第\d+户（{case_no}）：.*已锁定.*（签约日期）"):
         import_cases(demo, out)
     assert record_of(demo, case_no)[2] == before
 

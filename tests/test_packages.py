@@ -123,8 +123,13 @@ def test_import_is_all_or_nothing(office, tmp_path):
     package["cases"][1]["case"]["parts"][0]["area"] = "-1"
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
-    with pytest.raises(UserError, match=r"cases\[1\].case.parts\[0\].area"):
+    with pytest.raises(UserError) as caught:
         import_cases(laptop, out)
+    # the path for programs, the clerk's words in the message (review finding 11)
+    assert caught.value.problems[0].path == "cases[1].case.parts[0].area"
+    case_no = package["cases"][1]["case_no"]
+    assert str(caught.value).startswith(f"第2户（{case_no}）房屋第1行「证载面积」：")
+    assert "cases[" not in str(caught.value) and "case.parts" not in str(caught.value)
     assert projects.list_projects(laptop) == []
     laptop.close()
 
@@ -236,7 +241,7 @@ def test_a_package_naming_one_household_twice_is_refused(office, tmp_path, field
     package["cases"][1][field] = package["cases"][0][field]
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     before = totals(store, project_id)
-    with pytest.raises(UserError, match=rf"cases\[1\].{field}: 与 cases\[0\]"):
+    with pytest.raises(UserError, match=r"^第2户（A-00[12]）「案卷(标识|编号)」：与第1户"):
         import_cases(store, out)
     assert totals(store, project_id) == before
 

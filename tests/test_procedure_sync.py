@@ -105,6 +105,9 @@ def test_bad_procedure_data_names_the_field(office, tmp_path):
     package = json.loads(out.read_text(encoding="utf-8"))
     package["cases"][0]["procedure"]["dates"]["doc_title"] = "昨天"
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(InputError, match=r"cases\[0\]\.procedure\.dates\.doc_title"):
+    with pytest.raises(InputError) as caught:
         import_cases(store, out)
+    assert caught.value.problems[0].path == "cases[0].procedure.dates.doc_title"
+    assert str(caught.value) == ("第1户（A-001）程序日期「土地房屋权属证书交回」："
+                                 "应为日期（如 2026-03-01）")
     assert issubclass(InputError, UserError)

@@ -32,8 +32,14 @@ def add_store_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
                         help="操作人姓名（记入审计日志）")
 
 
+def given_operator(args: argparse.Namespace) -> str:
+    """The operator named by --operator or WULONG_DESK_OPERATOR; "" when none was given (a
+    printed sheet then names nobody, never the computer's login)."""
+    return getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR") or ""
+
+
 def operator_name(args: argparse.Namespace) -> str:
-    name = getattr(args, "operator", None) or os.environ.get("WULONG_DESK_OPERATOR")
+    name = given_operator(args)
     if not name:
         try:
             name = getpass.getuser()

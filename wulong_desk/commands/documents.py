@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wulong_desk.commands.common import add_store_options, open_from_args, operator_name
+from wulong_desk.commands.common import add_store_options, given_operator, open_from_args
 
 if TYPE_CHECKING:
     from wulong_desk.services.exports import ExportResult
@@ -46,7 +46,7 @@ def run_ledger(args: argparse.Namespace) -> int:
     period = _notice_period(args)
     with open_from_args(args) as store:
         result = export_ledger(store, args.project, args.out, public=args.public,
-                               operator=operator_name(args), notice_period=period)
+                               operator=given_operator(args), notice_period=period)
     print(f"已导出 {result.count} 户到 {args.out}")
     if result.notice:
         print(f"公示期：{result.notice}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
 from wulong_desk.errors import UsageError
+from wulong_desk.rules.decimals import NumberError, read_number
 
 
 def iso_date(text: str, label: str = "日期") -> date:
@@ -21,14 +22,13 @@ def iso_date(text: str, label: str = "日期") -> date:
 
 
 def amount(text: str) -> Decimal:
-    """Read as every number from outside is (rules.decimals.read_number): "1,0,0" or "٣٠٠"
-    is refused, never guessed."""
-    from wulong_desk.rules.decimals import NumberError, read_number
+    """--amount, read by the one strict reader (as typed: full-width digits are read; "1,0,0",
+    "٣٠٠" or "1e3" are refused, never guessed)."""
 
     try:
-        return read_number(text, typed=True)
+        return read_number(text, typed=True, plain=True)
     except NumberError as exc:
-        raise UsageError(f"金额“{text}”不是数字：{exc}") from None
+        raise UsageError(f"金额：{exc}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:

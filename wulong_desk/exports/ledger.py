@@ -280,7 +280,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     ws.append(plain("制表人：", None, None, "审核人：", None, None, None, "负责人：", None, None,
                     None, "日期：    年    月    日"))
     ws.append(plain(f"{FINGERPRINT_LABEL}：{records.fingerprint}", None, None, None, None, None,
-                    None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}"))
+                    None, None, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}".rstrip()))
     if records.incomplete:
         ws.append(plain(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}"))
 

@@ -27,6 +27,7 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
+from wulong_desk.statuses import STATUS_LABELS, is_signed, is_void
 
 TITLE = "分户补偿情况公示"
 HEADER_ROWS = 4          # title, basis, group row, column row
@@ -105,7 +106,7 @@ def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
         "method": METHOD_LABELS.get(entry.method, "—"),
         "exchange_price": Decimal(record["settlement"]["exchange_price"]),
         "net_payable": Decimal(record["settlement"]["net_payable"]),
-        "signed": "已签约" if entry.signed_on else "未签约",
+        "signed": STATUS_LABELS[entry.status] if is_signed(entry.status) else "未签约",
     }
 
 
@@ -116,9 +117,9 @@ def _text_width(text: str) -> int:
 
 def _cell(ws: Worksheet, value: Any, font: Font = BODY, *, fill: PatternFill | None = None,
           alignment: Alignment | None = None, number_format: str | None = None,
-          border: bool = True) -> WriteOnlyCell:
+          border: bool = True, formula: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and not value.startswith("=SUM("):
+    if isinstance(value, str) and not formula:
         cell.data_type = "s"  # text from outside is text, never a formula
     cell.font = font
     if fill:
@@ -140,7 +141,9 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(TITLE)
     width = len(COLUMNS)
-    rows = [_values(number, entry) for number, entry in enumerate(records.entries, start=1)]
+    # a voided case is no longer owed: out of the rows and the totals (as in the ledger)
+    entries = [entry for entry in records.entries if not is_void(entry.status)]
+    rows = [_values(number, entry) for number, entry in enumerate(entries, start=1)]
     widths = {key: chars for key, _header, chars in COLUMNS}
     for key, limit in (("owner", 24), ("building", 40), ("uses", 24), ("case_no", 16)):
         widths[key] = max([widths[key], *(min(limit, _text_width(row[key])) for row in rows)])
@@ -188,17 +191,17 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
             else:
                 row.append(_cell(ws, values[key], alignment=WRAP))
         ws.append(row)
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + len(records.entries)
+    first, last = HEADER_ROWS + 1, HEADER_ROWS + len(entries)
     totals: list[Any] = []
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
         if key == "index":
             totals.append(_cell(ws, "合计", BOLD, alignment=CENTER))
         elif key == "case_no":
-            totals.append(_cell(ws, f"{len(records.entries)}户", BOLD))
-        elif (key in MONEY or key in AREA) and records.entries:
+            totals.append(_cell(ws, f"{len(entries)}户", BOLD))
+        elif (key in MONEY or key in AREA) and entries:
             totals.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", BOLD,
-                                alignment=RIGHT,
+                                alignment=RIGHT, formula=True,
                                 number_format=AREA_FORMAT if key in AREA else MONEY_FORMAT))
         else:
             totals.append(_cell(ws, None, BOLD))
@@ -215,7 +218,8 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
                                         border=False)])
     ws.append([None] * seal_at + [_cell(ws, "日期：＿＿＿＿年＿＿月＿＿日", border=False)])
     ws.append([])
-    ws.append([_cell(ws, f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}", border=False)])
+    exported = f"导出：{exported_at:%Y-%m-%d %H:%M}"  # the operator only when one was given
+    ws.append([_cell(ws, f"{exported}  {operator}" if operator else exported, border=False)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

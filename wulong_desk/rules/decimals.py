@@ -81,12 +81,13 @@ class NumberError(ValueError):
     """Not a number we read; str() is the reason in Chinese (the caller names the field)."""
 
 
-def read_number(raw: object, *, typed: bool = False) -> Decimal:
+def read_number(raw: object, *, typed: bool = False, plain: bool = False) -> Decimal:
     """A number from outside as an exact Decimal, or NumberError saying why not.
 
     raw is a JSON number (int, or its decimal text), a Decimal, or text. typed=True for what a
     person typed (the editor, a spreadsheet cell): full-width digits and point are read as
-    their ASCII forms first. A float is refused: it is not exact."""
+    their ASCII forms first. plain=True refuses an exponent in text (1e3): an amount or an
+    area a clerk types is written out. A float is refused: it is not exact."""
     if isinstance(raw, bool):
         raise NumberError("应为数字，收到 true/false")
     if isinstance(raw, int):
@@ -113,6 +114,8 @@ def read_number(raw: object, *, typed: bool = False) -> Decimal:
     if match is None:
         raise NumberError(_why_not(text))
     exponent = match.group(1)
+    if exponent is not None and plain:
+        raise NumberError(f"不能用科学计数法，请直接写出数字，收到 {text!r}")
     if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
         raise NumberError(("数值过大" if int(exponent) > 0 else "小数位数过多")
                           + f"（科学计数法的指数最多 ±{MAX_EXPONENT}）")

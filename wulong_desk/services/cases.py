@@ -106,7 +106,7 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if old == new:
             continue
         path = f"case.{key}"
-        name = SINGLE.get(path) or LISTS.get(path) or path  # the code only when unnamed
+        name = SINGLE.get(path) or LISTS.get(path) or "其他数据"  # a clerk's words, no code
         if isinstance(old, list) or isinstance(new, list):
             old_rows, new_rows = len(old or []), len(new or [])
             changed.append(f"{name}（{old_rows} 行 → {new_rows} 行）" if old_rows != new_rows

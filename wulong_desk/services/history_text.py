@@ -10,6 +10,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from wulong_desk.services.field_names import COLUMNS
+from wulong_desk.services.payments import KIND_LABELS
+from wulong_desk.services.procedure import (
+    ANSWERS,
+    CLOCK_BY_CODE,
+    DOCUMENT_LABELS,
+    STEP_BY_CODE,
+)
 from wulong_desk.statuses import (
     METHOD_LABELS,
     PERSON_ROLE_LABELS,
@@ -26,7 +33,9 @@ ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "unlock":
 # actions whose entry holds one field's old and new value
 OLD_NEW = ("update", "status", "recompute", "correct", "void")
 ENTITIES = {"case": "案卷", "person": "被征收人", "part": "房屋", "equipment": "设施设备",
-            "exchange_house": "调换房屋", "project": "项目", "result": "计算结果"}
+            "exchange_house": "调换房屋", "project": "项目", "result": "计算结果",
+            "procedure_step": "征收程序", "case_date": "程序日期", "consent": "改建意见征询",
+            "payment": "拨付/收款", "housing": "安置房源"}
 FIELDS: dict[str, dict[str, str]] = {
     "case": {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
              "method": "补偿方式", "min_housing_eligible": "最低住房保障",
@@ -41,14 +50,27 @@ FIELDS: dict[str, dict[str, str]] = {
     "part": {**COLUMNS["case.parts"], "position": "顺序"},
     "equipment": {**COLUMNS["case.equipment"], "position": "顺序"},
     "exchange_house": {**COLUMNS["case.exchange.houses"], "position": "顺序"},
+    "procedure_step": {"step": "步骤", "started_on": "开始日期", "done_on": "完成日期",
+                       "note": "备注"},
+    "case_date": {"what": "事项", "on_date": "日期"},
+    "consent": {"label": "坐落或户号", "answer": "意见", "exclusive_area": "专有部分面积"},
+    "payment": {"kind": "类别", "amount": "金额", "paid_on": "日期", "voucher": "凭证号",
+                "operator": "经办人"},
+    "housing": {"use": "用途", "building": "楼栋", "unit": "单元", "number": "房号",
+                "area": "建筑面积", "inner_area": "套内面积", "unit_price": "单价",
+                "exchange_house_id": "分配给调换房屋（编号）", "notice_on": "接房通知日期",
+                "handed_over_on": "交房日期"},
     # a correction or 重算 names each changed line by its code and each total by its key
     "result": {"contract_revision": "计算规则版本", "total": "合计",
                "exchange_price": "产权调换房屋价款", "net_payable": "应付差价"},
 }
 WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_LABELS,
-         "use": USE_LABELS, "registration": REGISTRATION_LABELS}
+         "use": USE_LABELS, "registration": REGISTRATION_LABELS,
+         "step": {code: step.label for code, step in STEP_BY_CODE.items()},
+         "what": {**{code: c.label for code, c in CLOCK_BY_CODE.items()}, **DOCUMENT_LABELS},
+         "answer": ANSWERS, "kind": KIND_LABELS}
 MONEY_FIELDS = {"money", "land_unit_price", "unit_price", "decoration_value", "gas_cost",
-                "net_value", "assessed_value"}
+                "net_value", "assessed_value", "amount"}
 HIDDEN = {"id", "case_id", "project_id", "uuid", "position"}  # not worth a clerk's attention
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
-from wulong_desk.rules.decimals import money
+from wulong_desk.rules.decimals import NumberError, money, read_number
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.cases import get_case, get_project, save_in_session
 from wulong_desk.services.survey import CellProblem, _cell_text, _letter
@@ -95,13 +95,14 @@ def write_template(out: Path) -> Path:
     return write_atomically(Path(out), template_bytes())
 
 
-def _number(text: str, places: int) -> Decimal | None:
+def _number(text: str, places: int) -> Decimal | str:
+    """The cell's number by the one strict reader, or the reason it is refused."""
     try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
-        return None
+        value = read_number(text, typed=True, plain=True)
+    except NumberError as exc:
+        return str(exc)
+    if value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
+        return "应为大于 0 的数，最多两位小数"
     return value
 
 
@@ -160,9 +161,11 @@ def import_stock(store: Store, project_id: int, path: Path) -> int:
         for key, places in (("area", 2), ("inner_area", 2), ("unit_price", 2)):
             figures[key] = None
             if values[key]:
-                figures[key] = _number(values[key], places)
-                if figures[key] is None:
-                    bad(number, key, "应为大于 0 的数，最多两位小数")
+                read = _number(values[key], places)
+                if isinstance(read, str):
+                    bad(number, key, read)
+                else:
+                    figures[key] = read
         area, inner = figures["area"], figures["inner_area"]
         if area is not None and inner is not None and inner > area:
             bad(number, "inner_area", "套内面积不能大于建筑面积")

@@ -198,17 +198,24 @@ def _check_duplicates(entries: list[Any]) -> None:
         uuid, case_no = entry.get("uuid"), entry.get("case_no")
         if isinstance(uuid, str) and uuid:
             if uuid in seen_uuid:
-                problems.append(Problem(f"cases[{index}].uuid", f"与 cases[{seen_uuid[uuid]}] "
-                                        f"的 uuid 重复（{uuid}）：一个案卷包里每户只能出现一次"))
+                problems.append(Problem(f"cases[{index}].uuid", f"与第{seen_uuid[uuid] + 1}户"
+                                        "的案卷标识相同：一个案卷包里每户只能出现一次"))
             seen_uuid.setdefault(uuid, index)
         if isinstance(case_no, str) and case_no:
             key = case_no.strip().casefold()
             if key in seen_no:
-                problems.append(Problem(f"cases[{index}].case_no", f"与 cases[{seen_no[key]}] "
+                problems.append(Problem(f"cases[{index}].case_no", f"与第{seen_no[key] + 1}户"
                                         f"的案卷编号重复（{case_no}）"))
             seen_no.setdefault(key, index)
     if problems:
-        raise InputError(problems)
+        raise InputError(_in_words(problems, entries))
+
+
+def _in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
+    """`cases[i]…` problems told as 第i+1户（案卷编号）… (services.field_names)."""
+    from wulong_desk.services.field_names import package_problems
+
+    return package_problems(problems, entries)
 
 
 def _hashes(raw: Any) -> list[str]:
@@ -217,8 +224,11 @@ def _hashes(raw: Any) -> list[str]:
 
 def import_cases(store: Store, path: Path) -> ImportReport:
     package = _read_package(path)
-    with store.transaction() as session:
-        return _import(session, package)
+    try:
+        with store.transaction() as session:
+            return _import(session, package)
+    except InputError as exc:  # told per household in words, never by the package's codes
+        raise InputError(_in_words(exc.problems, package["cases"])) from None
 
 
 def _import(session: Session, package: dict[str, Any],

@@ -517,8 +517,21 @@ def set_consents(store: Store, project_id: int,
             raise UserError(f"第 {number} 行：专有部分面积应为不小于 0 的数")
     with store.transaction() as session:
         get_project(session, project_id)
+        # row by row, in place: an answer that changed is audited old → new, a row taken away
+        # as deleted, a new one as created (never a silent delete and rebuild)
+        stored: dict[str, list[Consent]] = {}
         for old in session.execute(select(Consent).where(Consent.project_id == project_id)
-                                   ).scalars():
-            session.delete(old)
-        session.add_all(Consent(project_id=project_id, label=label.strip()[:300], answer=answer,
-                                exclusive_area=area) for label, answer, area in rows)
+                                   .order_by(Consent.id)).scalars():
+            stored.setdefault(old.label, []).append(old)
+        for label, answer, area in rows:
+            name = label.strip()[:300]
+            same = stored.get(name)
+            if same:
+                row = same.pop(0)
+                row.answer, row.exclusive_area = answer, area
+            else:
+                session.add(Consent(project_id=project_id, label=name, answer=answer,
+                                    exclusive_area=area))
+        for left in stored.values():
+            for row in left:
+                session.delete(row)

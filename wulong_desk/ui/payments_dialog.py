@@ -146,10 +146,10 @@ class PaymentsDialog(QDialog):
 
     def record(self) -> None:
         try:
-            try:  # read as every typed number is: "1,0,0" is refused, never guessed
-                amount = read_number(self.amount.text(), typed=True)
+            try:
+                amount = read_number(self.amount.text(), typed=True, plain=True)
             except NumberError as exc:
-                raise UserError(f"金额“{self.amount.text()}”不是数字：{exc}") from None
+                raise UserError(f"金额：{exc}") from None
             try:
                 on = date.fromisoformat(self.on.text().strip())
             except ValueError:
