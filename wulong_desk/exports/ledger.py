@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
+from wulong_desk.exports.sheet_pages import page_footer, page_setup
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
@@ -196,13 +197,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
             9 if key == "method" else 16 if key == "signature"
             else 30 if key == "documents" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
-    ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
+               title_rows=f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
     _footer(ws, f"{project['name']}  {TITLE}")
 
     title = TITLE
@@ -344,22 +340,7 @@ def _lines(text: str, width: int) -> int:
 
 def _footer(ws: Worksheet, left: str) -> None:
     """Page x of y in every sheet's footer, in the sheet's font."""
-    ws.oddFooter.left.text = left
-    ws.oddFooter.left.font = FONT_NAME
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
-
-
-def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = paper
-    ws.page_setup.orientation = (Worksheet.ORIENTATION_LANDSCAPE if landscape
-                                 else Worksheet.ORIENTATION_PORTRAIT)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
+    page_footer(ws, FONT_NAME, left)
 
 
 def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
@@ -368,7 +349,7 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["B"].hidden = True  # the line code, for machines only
     ws.freeze_panes = "A2"
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
     ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # printed grid
     _footer(ws, "分户补偿明细")
     ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
@@ -421,7 +402,7 @@ VOID_SHEET = "作废案卷"
 def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     """Voided agreements: kept on record, not owed, not in any total."""
     ws = wb.create_sheet(VOID_SHEET)
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
     for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
     append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
@@ -440,7 +421,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     ws = wb.create_sheet("参数")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 80
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows=None)
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows=None)
     _footer(ws, "台账参数")
     project = records.project
 

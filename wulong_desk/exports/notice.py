@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.sheet_pages import page_footer, page_setup
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 
@@ -147,15 +148,9 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     for index, (key, _header, _chars) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = widths[key] + 2
     ws.freeze_panes = f"D{HEADER_ROWS + 1}"
-    ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
+               title_rows=f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
+    page_footer(ws, FONT_NAME)
 
     ws.row_dimensions[1].height = 30
     ws.row_dimensions[HEADER_ROWS].height = 32
