@@ -27,7 +27,7 @@ def _report(what: str, elapsed: float) -> None:
 
 
 def main() -> None:
-    from bench_store import fill
+    from bench_store import open_filled, print_load
     from sqlalchemy import select
 
     from wulong_desk.services.calculation import RECOMPUTE_LOADS, recompute
@@ -38,17 +38,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print_load()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["WULONG_DESK_HOME"] = tmp
         db = Path(tmp) / "recompute.sqlite"
         if args.db:
             shutil.copy(args.db, db)
-        else:
-            print("building 10,000 cases …", flush=True)
-            store = open_store(db, "bench", auto_backup=False)
-            fill(store, 10_000)
-            store.close()
+        open_filled(db, 10_000)[0].close()  # built when not given; timed below on a fresh open
         store = open_store(db, "bench", auto_backup=False)
         unsigned = STATUSES[:LOCKED_FROM]
         # the generated project is mostly signed: every case is recomputed too, the most a
