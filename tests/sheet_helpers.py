@@ -1,4 +1,5 @@
-"""A survey workbook (调查登记) for import tests: the real template with the given rows."""
+"""Workbooks for import tests: the app's own template (调查登记 survey, 房源 housing stock) with
+the given rows appended."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from wulong_desk.services import housing
 from wulong_desk.services.survey import write_template
 
 
@@ -15,6 +17,17 @@ def survey_sheet(folder: Path, rows: list[list[Any]], name: str = "s.xlsx") -> P
     write_template(path)
     wb = load_workbook(path)
     ws = wb["调查登记"]
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def housing_sheet(folder: Path, rows: list[list[Any]], name: str = "房源.xlsx") -> Path:
+    path = folder / name
+    path.write_bytes(housing.template_bytes())
+    wb = load_workbook(path)
+    ws = wb[housing.SHEET]
     for row in rows:
         ws.append(row)
     wb.save(path)
