@@ -19,14 +19,26 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
-from wulong_desk.exports.sheet_pages import page_footer, page_setup
+from wulong_desk.exports.sheet_style import (
+    AREA_FORMAT,
+    BODY_FONT,
+    BOLD,
+    BORDER,
+    FONT_NAME,
+    HEAD_FILL,
+    MONEY_FORMAT,
+    TITLE_FONT,
+    page_footer,
+    page_setup,
+    text_width,
+)
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
@@ -34,8 +46,6 @@ from wulong_desk.statuses import is_void
 from wulong_desk.tempfiles import private_temp_files
 
 GROUPS = (("价值补偿", 5), ("损失补偿", 4), ("奖励补助", 5))
-MONEY_FORMAT = "#,##0.00"
-AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
 PROJECT_KEY_LABEL = "项目识别码"
 DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
@@ -46,13 +56,6 @@ TITLE = "分户补偿台账"
 SIGNATURE_HEIGHT = 36    # a body row tall enough to sign in
 PROGRESS_EVERY = 200
 
-thin = Side(style="thin", color="808080")
-BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-FONT_NAME = "宋体"          # one font on every cell, totals row included
-BODY_FONT = Font(name=FONT_NAME, size=10)
-BOLD = Font(name=FONT_NAME, size=10, bold=True)
-TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
@@ -310,11 +313,6 @@ def _standard_names(entries: list[CaseEntry]) -> str:
     return "、".join(standard_name(i) for i in ids) if ids else "—"
 
 
-def _text_width(text: str) -> int:
-    """Spreadsheet column units for a text: a Chinese character takes two."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
 def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
     """Widths that show 产权证号, 坐落 and the names whole (坐落 wraps beyond 40)."""
     widest: dict[str, int] = {"case_no": 10, "owner": 10, "id_number": 20, "title_no": 12,
@@ -325,7 +323,7 @@ def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
         uses = "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses))
         for key, text in (("case_no", entry.case_no), ("title_no", entry.title_no),
                           ("address", entry.address), ("owner", names), ("uses", uses)):
-            widest[key] = max(widest[key], _text_width(text or ""))
+            widest[key] = max(widest[key], text_width(text or ""))
     limits = {"case_no": 16, "owner": 24, "id_number": 20, "title_no": 40, "address": 40,
               "uses": 30}
     return {key: min(width, limits[key]) + 2 for key, width in widest.items()}
@@ -335,7 +333,7 @@ def _lines(text: str, width: int) -> int:
     """How many lines a wrapped text takes in a column `width` units wide."""
     if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
         return 1
-    return max(1, -(-_text_width(text) // max(1, width - 2)))
+    return max(1, -(-text_width(text) // max(1, width - 2)))
 
 
 def _footer(ws: Worksheet, left: str) -> None:

@@ -15,13 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 
+from wulong_desk.exports.sheet_style import HEAD_FILL, MONEY_FORMAT
 from wulong_desk.fileio import write_atomically
 
-MONEY_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,28 @@
-"""How an exported sheet prints: the paper, one page wide and centred, the rows repeated on
-every page, and "page x of y" in the footer. The ledger and the public notice share it."""
+"""How the exported sheets look and print: one font on every cell, the borders, the header
+fill, the number formats, column widths for Chinese text; the paper, one page wide and
+centred, the rows repeated on every page, and "page x of y" in the footer. The ledger and the
+public notice share it."""
 
 from __future__ import annotations
 
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+FONT_NAME = "宋体"          # one font on every cell, totals row included
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
+_thin = Side(style="thin", color="808080")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
+MONEY_FORMAT = "#,##0.00"
+AREA_FORMAT = "0.00"
 PAGE_NUMBER = "第 &P 页，共 &N 页"
+
+
+def text_width(text: str) -> int:
+    """Spreadsheet column units for a text: a Chinese character takes two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
 def page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
