@@ -22,11 +22,10 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_store import fill
+from bench_store import open_filled, print_load
 
 from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.services.records import load_records
-from wulong_desk.store import open_store
 
 PAIRS = 3
 
@@ -49,15 +48,11 @@ def main() -> None:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--cases", type=int, default=10_000)
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print_load()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["WULONG_DESK_HOME"] = tmp
         db = args.db or Path(tmp) / "ledger.sqlite"
-        fresh = not db.exists()
-        store = open_store(db, "bench", auto_backup=False)
-        if fresh:
-            print(f"building {args.cases} cases …", flush=True)
-            fill(store, args.cases)
+        store, _project_id, _seconds = open_filled(db, args.cases)
         out = Path(tmp) / "台账.xlsx"
         sheets: list[tuple[str, list[tuple]]] = []
         built, whole, built_cpu, whole_cpu = [], [], [], []

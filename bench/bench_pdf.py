@@ -26,26 +26,21 @@ TARGET_MS = 150
 
 
 def main() -> None:
-    from bench_store import fill
+    from bench_store import open_filled, print_load
     from sqlalchemy import select
 
     from wulong_desk.fileio import write_atomically
     from wulong_desk.services.exports import build_document, export_documents
-    from wulong_desk.store import open_store
     from wulong_desk.store.models import Case, CaseResult
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print_load()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["WULONG_DESK_HOME"] = tmp
         db = args.db or Path(tmp) / "pdf.sqlite"
-        fresh = not db.exists()
-        store = open_store(db, "bench", auto_backup=False)
-        if fresh:
-            print("building 10,000 cases …", flush=True)
-            fill(store, 10_000)
+        store, _project_id, _seconds = open_filled(db, 10_000)
         with store.read() as session:
             ids = list(session.scalars(
                 select(Case.id).join(CaseResult).where(Case.project_id == 1, CaseResult.ok)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
-from bench_store import fill, timed
+from bench_store import open_filled, timed
 
 from wulong_desk.services.procedure import due_list
 from wulong_desk.services.summary import project_summary
 from wulong_desk.services.workdays import WorkCalendar
-from wulong_desk.store import open_store
 
 
 def main() -> None:
@@ -28,14 +26,9 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.TemporaryDirectory()
     db = args.db or Path(folder.name) / "bench.sqlite"
-    reuse = db.exists()
-    store = open_store(db, "bench", auto_backup=False)
-    if reuse:
-        project_id = 1
-    else:
-        start = time.perf_counter()
-        project_id = fill(store, args.cases)
-        print(f"inserted {args.cases} cases in {time.perf_counter() - start:.1f} s")
+    store, project_id, elapsed = open_filled(db, args.cases)
+    if elapsed is not None:
+        print(f"inserted {args.cases} cases in {elapsed:.1f} s")
     calendar = WorkCalendar()
     with store.read() as session:
         ms, summary = timed(lambda: project_summary(session, project_id), repeat=7)

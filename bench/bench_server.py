@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_store import fill  # noqa: E402
+from bench_store import fill, print_load  # noqa: E402
 
 from wulong_desk.services.search import count_cases, search_cases  # noqa: E402
 from wulong_desk.services.summary import project_summary  # noqa: E402
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--server", help="postgresql://user@host:port/db (default: a "
                                          "throw-away cluster)")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print_load()
     folder = tempfile.TemporaryDirectory()
     cluster = None
     server = args.server

@@ -22,7 +22,7 @@ from wulong_desk.services.demo import DEMO_PROJECT, DEMO_REASON, household
 from wulong_desk.services.projects import create_in_session
 from wulong_desk.services.search import count_cases, search_cases
 from wulong_desk.services.summary import project_summary
-from wulong_desk.store import open_store
+from wulong_desk.store import Store, open_store
 
 
 def timed(fn, repeat: int = 15) -> tuple[float, object]:
@@ -33,6 +33,24 @@ def timed(fn, repeat: int = 15) -> tuple[float, object]:
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+def print_load() -> None:
+    """The machine's load, printed before the figures: a busy machine explains a slow one."""
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+
+
+def open_filled(db: Path, count: int) -> tuple[Store, int, float | None]:
+    """Open the benchmark database at db; a new one is first filled with `count` generated
+    cases. Returns the store, the project's id and the seconds filling took (None: reused)."""
+    fresh = not db.exists()
+    store = open_store(db, "bench", auto_backup=False)
+    if not fresh:
+        return store, 1, None
+    print(f"building {count:,} cases …", flush=True)
+    start = time.perf_counter()
+    project_id = fill(store, count)
+    return store, project_id, time.perf_counter() - start
 
 
 def fill(store, count: int) -> int:
@@ -57,18 +75,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--db", type=Path, help="keep the database here; reused if it exists")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print_load()
     folder = tempfile.TemporaryDirectory()
     db = args.db or Path(folder.name) / "bench.sqlite"
-    reuse = db.exists()
-    store = open_store(db, "bench", auto_backup=False)
-    if reuse:
-        project_id = 1
+    store, project_id, elapsed = open_filled(db, args.cases)
+    if elapsed is None:
         print(f"reusing {db}")
     else:
-        start = time.perf_counter()
-        project_id = fill(store, args.cases)
-        elapsed = time.perf_counter() - start
         print(f"inserted {args.cases} cases (computed, audited) in {elapsed:.1f} s "
               f"= {args.cases / elapsed:,.0f} cases/s")
 

@@ -93,16 +93,10 @@ RUNS = 7
 
 
 def ensure_db(path: Path | None, count: int, folder: Path) -> Path:
-    from bench_store import fill
-
-    from wulong_desk.store import open_store
+    from bench_store import open_filled
 
     db = path or folder / f"ui-{count}.sqlite"
-    if not db.exists():
-        print(f"building {count} cases in {db} …", flush=True)
-        store = open_store(db, "bench", auto_backup=False)
-        fill(store, count)
-        store.close()
+    open_filled(db, count)[0].close()
     return db
 
 
@@ -249,7 +243,9 @@ def main() -> None:
     parser.add_argument("--only", choices=("startup", "preview", "filter"))
     parser.add_argument("--cold-preview", action="store_true")
     args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    from bench_store import print_load
+
+    print_load()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["WULONG_DESK_HOME"] = tmp
         if args.only in (None, "startup", "preview"):

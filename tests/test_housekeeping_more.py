@@ -7,8 +7,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sheet_helpers import survey_sheet
 from store_helpers import project_form
-from test_survey import GOOD, sheet
+from test_survey import GOOD
 
 from wulong_desk.services import projects
 from wulong_desk.services.demo import create_demo
@@ -35,11 +36,11 @@ def window(qtbot, tmp_path, qapp):
 def test_survey_import_from_the_menu(qtbot, window, tmp_path, no_blocking_boxes):
     win, _store, _project_id = window
     bad = [list(GOOD[0]), ["S-009", "李九", "110105194912310021", *GOOD[0][3:]]]
-    job = win.housekeeping.import_survey_dialog(sheet(tmp_path, bad, "bad.xlsx"))
+    job = win.housekeeping.import_survey_dialog(survey_sheet(tmp_path, bad, "bad.xlsx"))
     assert job.wait() == "failed"
     assert any("一户也没有写入" in text for text in no_blocking_boxes)
     assert win.model.rowCount() == 0                        # all or nothing
-    job = win.housekeeping.import_survey_dialog(sheet(tmp_path, GOOD))
+    job = win.housekeeping.import_survey_dialog(survey_sheet(tmp_path, GOOD))
     assert job.wait() == "succeeded"
     assert any("已导入 3 户" in text for text in no_blocking_boxes)
     qtbot.waitUntil(lambda: win.model.rowCount() == 3)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sheet_helpers import housing_sheet
 from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
@@ -28,17 +29,6 @@ def store(tmp_path):
     s.close()
 
 
-def sheet(tmp_path, rows, name="房源.xlsx"):
-    path = tmp_path / name
-    path.write_bytes(housing.template_bytes())
-    wb = load_workbook(path)
-    ws = wb[housing.SHEET]
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
-
-
 STOCK = [["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
          ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"],
          ["商业办公", "2栋", "", "8", "40.00", "", "9000"]]
@@ -53,7 +43,7 @@ def exchange_case(store, project_id, case_no="B-001"):
 
 def test_import_assign_and_the_spec_figures(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    assert housing.import_stock(store, project_id, sheet(tmp_path, STOCK)) == 3
+    assert housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK)) == 3
     case_id = exchange_case(store, project_id)
     with store.read() as session:
         houses = {h.label: h for h in housing.list_stock(session, project_id)}
@@ -72,7 +62,7 @@ def test_import_assign_and_the_spec_figures(store, tmp_path):
 
 def test_a_house_is_never_assigned_twice(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
     first, second = exchange_case(store, project_id), exchange_case(store, project_id, "B-002")
     with store.read() as session:
         house = housing.list_stock(session, project_id)[0]
@@ -89,7 +79,7 @@ def test_a_house_is_never_assigned_twice(store, tmp_path):
 
 def test_several_houses_only_where_article_38_allows(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
     case_id = exchange_case(store, project_id)    # a 36 m² residence; the largest house 90 m²
     with store.read() as session:
         houses = housing.list_stock(session, project_id)
@@ -100,7 +90,7 @@ def test_several_houses_only_where_article_38_allows(store, tmp_path):
 
 def test_handover_and_release(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
     case_id = exchange_case(store, project_id)
     with store.read() as session:
         house = housing.list_stock(session, project_id)[0]
@@ -131,7 +121,7 @@ def test_handover_and_release(store, tmp_path):
 
 def test_import_is_all_or_nothing_and_names_every_bad_cell(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    path = sheet(tmp_path, [STOCK[0],
+    path = housing_sheet(tmp_path, [STOCK[0],
                             ["别墅", "1栋", "1", "103", "abc", "50", "4500"],
                             ["住宅", "1栋", "1", "101", "60", "70", ""]])
     with pytest.raises(housing.HousingImportError) as caught:
@@ -154,7 +144,7 @@ def test_housing_commands(tmp_path, capsys):
     template = tmp_path / "模板.xlsx"
     assert main(["housing", "template", str(template)]) == 0
     assert load_workbook(template)[housing.SHEET]["A1"].value == "用途"
-    path = sheet(tmp_path, STOCK)
+    path = housing_sheet(tmp_path, STOCK)
     assert main(["housing", "import", "--project", str(project_id), str(path), "--db",
                  str(db)]) == 0
     capsys.readouterr()
@@ -174,7 +164,7 @@ def test_article_38_stops_once_area_and_value_are_reached(store, tmp_path):
     # a 150.00 m² residence at 4000 元/m²: appraised value 150 × 4000 = 600000.00 (V_AREA);
     # the largest residential house in the stock is 90 m², so several houses may be asked for
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, [
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, [
         ["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
         ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"],
         ["住宅", "1栋", "1", "103", "70.00", "60.00", "4500"]]))
@@ -217,7 +207,7 @@ def test_assign_and_release_are_saves_of_the_case(store, tmp_path):
     """An unsigned case: each assignment and release is a new version of the case (so sync and
     packages see it), and the houses of later lines stay with the case when one goes."""
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, [
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, [
         ["住宅", "1栋", "1", "101", "60.00", "50.00", "4500"],
         ["住宅", "1栋", "1", "102", "90.00", "78.00", "4500"]]))
     form = case_form(2, "B-150", status="reviewed")
@@ -247,7 +237,7 @@ def test_assign_and_release_are_saves_of_the_case(store, tmp_path):
 
 def test_a_signed_case_gets_a_house_only_through_an_audited_correction(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
-    housing.import_stock(store, project_id, sheet(tmp_path, STOCK))
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
     case_id = exchange_case(store, project_id)
     cases.set_status(store, case_id, "signed")
     house = _stock(store, project_id)["1栋1单元101号"]

@@ -15,6 +15,16 @@ from wulong_desk.store.migrate import head_revision, migrations_dir
 from wulong_desk.store.models import Case
 
 FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.sqlite"
+REV0002_ROWS = Path(__file__).parent / "fixtures" / "rev0002_rows.sql"
+
+
+def _insert_rev0002_rows(conn) -> None:
+    """The fixture's rows (a project and its cases as revision 0002 stored them)."""
+    from sqlalchemy import text
+
+    for statement in REV0002_ROWS.read_text(encoding="utf-8").split(";\n"):
+        if statement.strip():
+            conn.execute(text(statement))
 
 
 def test_first_revision_database_is_upgraded_after_a_backup(tmp_path):
@@ -58,7 +68,7 @@ def test_migrations_are_found_by_absolute_path(tmp_path, monkeypatch):
 
 def test_results_move_to_their_own_table_in_revision_3(tmp_path):
     """A database at revision 0002 with a stored breakdown keeps it, byte for byte."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
 
     from wulong_desk.store.migrate import upgrade
 
@@ -66,10 +76,7 @@ def test_results_move_to_their_own_table_in_revision_3(tmp_path):
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         upgrade(conn, "0002")
-        for statement in (Path(__file__).parent / "fixtures" / "rev0002_rows.sql").read_text(
-                encoding="utf-8").split(";\n"):
-            if statement.strip():
-                conn.execute(text(statement))
+        _insert_rev0002_rows(conn)
     engine.dispose()
     store = open_store(path, "t")
     with store.read() as session:
@@ -97,10 +104,7 @@ def test_revision_4_adds_the_lifecycle_columns_and_keeps_every_figure(tmp_path):
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         upgrade(conn, "0002")
-        for statement in (Path(__file__).parent / "fixtures" / "rev0002_rows.sql").read_text(
-                encoding="utf-8").split(";\n"):
-            if statement.strip():
-                conn.execute(text(statement))
+        _insert_rev0002_rows(conn)
         upgrade(conn, "0003")
         conn.execute(text("UPDATE cases SET status = 'signed', exchanged_hash = 'abc'"))
         before = [conn.execute(text(f"SELECT * FROM {t}")).all()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from sheet_helpers import housing_sheet
 from sqlalchemy import select
 
 from wulong_desk.services import housing, payments, procedure
@@ -131,15 +132,10 @@ def test_case_clocks_dialog(qtbot, demo):
 
 
 def test_housing_dialog_assigns_from_the_stock(qtbot, demo, tmp_path, no_blocking_boxes):
-    from openpyxl import load_workbook
 
     store, project_id = demo
-    path = tmp_path / "房源.xlsx"
-    path.write_bytes(housing.template_bytes())
-    wb = load_workbook(path)
-    wb[housing.SHEET].append(["住宅", "9栋", "1", "101", "80.00", "70.00", "4000"])
-    wb.save(path)
-    housing.import_stock(store, project_id, path)
+    house = ["住宅", "9栋", "1", "101", "80.00", "70.00", "4000"]
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, [house]))
     case = first_case(store, project_id, status="reviewed", method="exchange")
     dialog = HousingDialog(store, project_id, case.id)
     qtbot.addWidget(dialog)
@@ -152,17 +148,12 @@ def test_housing_dialog_assigns_from_the_stock(qtbot, demo, tmp_path, no_blockin
 
 
 def test_the_case_editor_assigns_a_house_and_shows_it(qtbot, demo, tmp_path, monkeypatch):
-    from openpyxl import load_workbook
 
     from wulong_desk.ui.case_editor import CaseEditor
 
     store, project_id = demo
-    path = tmp_path / "房源.xlsx"
-    path.write_bytes(housing.template_bytes())
-    wb = load_workbook(path)
-    wb[housing.SHEET].append(["住宅", "9栋", "", "202", "75.00", "66.00", "4100"])
-    wb.save(path)
-    housing.import_stock(store, project_id, path)
+    house = ["住宅", "9栋", "", "202", "75.00", "66.00", "4100"]
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, [house]))
     case = first_case(store, project_id, status="reviewed", method="exchange")
     editor = CaseEditor(store, project_id, case.id)
     qtbot.addWidget(editor)

@@ -30,6 +30,29 @@ def two_people(tmp_path, qapp):
     mine.close()
 
 
+def answer_login(monkeypatch, pg_url: str, login: str, password: str, *,
+                 remember: bool = False) -> None:
+    """The server login dialog answers itself as a clerk would fill it in: pg_url's server,
+    this login and password (and 记住密码 when remember)."""
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+
+    url = make_url(pg_url)
+
+    def fill(dialog):
+        dialog.host.setText(url.host)
+        dialog.port.setValue(url.port)
+        dialog.database.setText(url.database)
+        dialog.login.setText(login)
+        dialog.password.setText(password)
+        if remember:
+            dialog.remember.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+
+
 def save_by_other(other, project_id, case_id):
     with other.read() as session:
         form = case_to_form(cases.get_case(session, case_id))
@@ -116,6 +139,15 @@ def test_a_clerk_sees_why_project_settings_are_not_theirs(clerk_window, no_block
         assert not action.isEnabled()
         assert "只能由审核人员操作" in action.toolTip()
     assert window.new_case_action.isEnabled()     # a clerk's own work stays open
+    assert not window.recalc_action.isEnabled()
+    assert "只能由审核人员操作" in window.recalc_action.toolTip()
+    window.table.selectRow(0)
+    editor = window.open_case(window.model.case_id(0))
+    combo = editor.ui.statusCombo
+    reviewed = combo.model().item(combo.findData("reviewed"))
+    assert not reviewed.isEnabled() and "只能由审核人员操作" in reviewed.toolTip()
+    assert combo.model().item(combo.findData("assessed")).isEnabled()
+    editor.close()
     window.housekeeping.backup_now()
     assert any("pg_dump" in shown for shown in no_blocking_boxes)
     from PySide6.QtWidgets import QLabel
@@ -149,7 +181,6 @@ def test_connecting_keeps_the_password_out_of_the_settings(pg_url, qapp, qtbot, 
 
     from wulong_desk.store.server import add_user
     from wulong_desk.ui.main_window import MainWindow
-    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
 
     add_user(pg_url, "reviewer_qian", "reviewer", "reviewer-password-3")
     monkeypatch.delenv("PGPASSWORD")
@@ -158,17 +189,7 @@ def test_connecting_keeps_the_password_out_of_the_settings(pg_url, qapp, qtbot, 
         {(service, who): pw}))
     monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
     url = make_url(pg_url)
-
-    def fill(dialog):
-        dialog.host.setText(url.host)
-        dialog.port.setValue(url.port)
-        dialog.database.setText(url.database)
-        dialog.login.setText("reviewer_qian")
-        dialog.password.setText("reviewer-password-3")
-        dialog.remember.setChecked(True)
-        return 1
-
-    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    answer_login(monkeypatch, pg_url, "reviewer_qian", "reviewer-password-3", remember=True)
     local = open_store(tmp_path / "local.sqlite", "本机")
     window = MainWindow(local)
     qtbot.addWidget(window)
@@ -193,20 +214,9 @@ def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qap
     from sqlalchemy.engine import make_url
 
     from wulong_desk.ui.main_window import MainWindow
-    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
 
     monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
-    url = make_url(pg_url)
-
-    def fill(dialog):
-        dialog.host.setText(url.host)
-        dialog.port.setValue(url.port)
-        dialog.database.setText(url.database)
-        dialog.login.setText(url.username)
-        dialog.password.setText(SUPERUSER_PASSWORD)
-        return 1
-
-    monkeypatch.setattr(ServerLoginDialog, "exec", fill)
+    answer_login(monkeypatch, pg_url, make_url(pg_url).username, SUPERUSER_PASSWORD)
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
     project_id = projects.create_project(laptop, project_form())
     case_id = cases.save_case(laptop, project_id, case_form(case_no="A-001")).case_id

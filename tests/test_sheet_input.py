@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from sheet_helpers import survey_sheet
 
 from wulong_desk.services import projects
 from wulong_desk.services.search import search_cases
-from wulong_desk.services.survey import SurveyError, import_survey, write_template
+from wulong_desk.services.survey import SurveyError, import_survey
 from wulong_desk.store import open_memory
 from wulong_desk.xlsx_limits import SURVEY, WorkbookTooLarge, check_workbook
 
@@ -23,17 +23,6 @@ ROW_7 = ["FR-0007", "赵七", "11010519491231002X", "13900000007", "渝权007", 
          "货币补偿", "住宅", 78.5, 68, 5200, 15000, 1, 1, 1, None, None, None, "否", None]
 ROW_8 = ["FR-0007", "钱八", "110105194912310029", "13900000008", "渝权008", "芙蓉路8号",
          "货币补偿", "住宅", 95.2, 82, 5600, 20000, 1, 1, 1, None, None, None, None, None]
-
-
-def sheet(folder: Path, rows: list[list], name: str = "s.xlsx") -> Path:
-    path = folder / name
-    write_template(path)
-    wb = load_workbook(path)
-    ws = wb["调查登记"]
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -56,19 +45,19 @@ def refused(project, path) -> dict[str, str]:
 
 def test_a_duplicate_case_number_names_both_rows_and_merges_nothing(tmp_path, project):
     # before: household 8's name, ID number, phone and title vanished into household 7
-    problems = refused(project, sheet(tmp_path, [ROW_7, ROW_8]))
+    problems = refused(project, survey_sheet(tmp_path, [ROW_7, ROW_8]))
     assert "与第 2 行重复" in problems["A3"]
     # not next to its household: another household under the same number, too
     other = ["FR-0009", "孙九", None, None, "渝权009", None, "货币补偿", "住宅", 50, 45, 1000]
     part = ["FR-0007", None, None, None, None, None, None, "商业办公", 20, None, 9000]
-    problems = refused(project, sheet(tmp_path, [ROW_7, other, part], "b.xlsx"))
+    problems = refused(project, survey_sheet(tmp_path, [ROW_7, other, part], "b.xlsx"))
     assert "与第 2 行重复" in problems["A4"]
 
 
 def test_a_further_part_of_a_household_is_still_one_household(tmp_path, project):
     store, project_id = project
     part = ["FR-0007", None, None, None, None, None, None, "商业办公", 20, None, 9000]
-    assert import_survey(store, project_id, sheet(tmp_path, [ROW_7, part])) == ["FR-0007"]
+    assert import_survey(store, project_id, survey_sheet(tmp_path, [ROW_7, part])) == ["FR-0007"]
 
 
 @pytest.mark.parametrize(("column", "text", "reason"), [
@@ -82,14 +71,14 @@ def test_a_further_part_of_a_household_is_still_one_household(tmp_path, project)
 def test_numbers_are_read_strictly(tmp_path, project, column, text, reason):
     row = list(ROW_7)
     row[ord(column) - ord("A")] = text
-    assert reason in refused(project, sheet(tmp_path, [row]))[f"{column}2"]
+    assert reason in refused(project, survey_sheet(tmp_path, [row]))[f"{column}2"]
 
 
 def test_full_width_digits_typed_by_an_input_method_are_read(tmp_path, project):
     store, project_id = project
     row = list(ROW_7)
     row[8], row[9], row[12] = "７８．５", "６８", "１"
-    import_survey(store, project_id, sheet(tmp_path, [row]))
+    import_survey(store, project_id, survey_sheet(tmp_path, [row]))
     with store.read() as session:
         [found] = search_cases(session, project_id)
     assert str(found.total) == "504834.00"  # the same household as with ASCII digits
@@ -99,7 +88,7 @@ def test_a_formula_without_a_value_and_an_error_value_are_named(tmp_path, projec
     row = list(ROW_7)
     row[11] = "=5000*2"   # 装修评估值: openpyxl saves no computed value — was read as 0
     row[10] = "#REF!"     # 评估单价: an error value — was stored as text
-    problems = refused(project, sheet(tmp_path, [row]))
+    problems = refused(project, survey_sheet(tmp_path, [row]))
     assert "公式没有计算结果" in problems["L2"]
     assert "错误值 #REF!" in problems["K2"]
 
@@ -118,7 +107,7 @@ def _rewrite(source: Path, target: Path, replace: dict[str, bytes | None] | None
 
 
 def make_bombs(folder: Path) -> dict[str, Path]:
-    base = sheet(folder, [ROW_7], "base.xlsx")
+    base = survey_sheet(folder, [ROW_7], "base.xlsx")
     sheet_name = "xl/worksheets/sheet1.xml"
     xml = zipfile.ZipFile(base).read(sheet_name)
     bombs = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from sheet_helpers import survey_sheet
 from store_helpers import project_form
 
 from wulong_desk.services import projects
@@ -22,17 +23,6 @@ GOOD = [
     ["S-003", "孙三", None, None, "渝权003", None, "产权调换", "住宅", "36.00", "33.00", None,
      None, None, None, None, None, None, None, "是", "待评估"],
 ]
-
-
-def sheet(tmp_path, rows, name="s.xlsx"):
-    path = tmp_path / name
-    write_template(path)
-    wb = load_workbook(path)
-    ws = wb["调查登记"]
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -55,7 +45,7 @@ def test_template_has_headers_and_drop_down_lists(tmp_path):
 
 def test_a_good_sheet_is_imported(tmp_path, store):
     project_id = projects.create_project(store, project_form(1))
-    created = import_survey(store, project_id, sheet(tmp_path, GOOD))
+    created = import_survey(store, project_id, survey_sheet(tmp_path, GOOD))
     assert created == ["S-001", "S-002", "S-003"]
     with store.read() as session:
         rows = {r.case_no: r for r in search_cases(session, project_id)}
@@ -92,7 +82,7 @@ BAD = [
 def test_bad_sheets_report_every_cell_and_write_nothing(tmp_path, store, name, rows, expected):
     project_id = projects.create_project(store, project_form(1))
     with pytest.raises(SurveyError) as exc:
-        import_survey(store, project_id, sheet(tmp_path, rows))
+        import_survey(store, project_id, survey_sheet(tmp_path, rows))
     found = {(p.column, p.row): p.reason for p in exc.value.problems}
     for (column, row), fragment in expected.items():
         assert (column, row) in found, (name, found)
@@ -104,11 +94,11 @@ def test_bad_sheets_report_every_cell_and_write_nothing(tmp_path, store, name, r
 
 def test_a_title_already_in_the_project_is_refused(tmp_path, store):
     project_id = projects.create_project(store, project_form(1))
-    import_survey(store, project_id, sheet(tmp_path, GOOD[:1], "a.xlsx"))
+    import_survey(store, project_id, survey_sheet(tmp_path, GOOD[:1], "a.xlsx"))
     again = [["S-009", "周九", None, None, "渝权001", None, "货币补偿", "商业办公", 20, None, 100]
              + [None] * 9]
     with pytest.raises(SurveyError, match="已登记在案卷 S-001"):
-        import_survey(store, project_id, sheet(tmp_path, again, "b.xlsx"))
+        import_survey(store, project_id, survey_sheet(tmp_path, again, "b.xlsx"))
 
 
 def test_wrong_headers(tmp_path, store):
@@ -139,7 +129,7 @@ def test_buildings_without_a_title_are_imported_with_their_registration(tmp_path
             + [None] * 9 + ["临时建筑", 1200],
             ["U-001", None, None, None, None, None, None, "生产用房", 20, None, None]
             + [None] * 9 + ["认定违法", None]]
-    assert import_survey(store, project_id, sheet(tmp_path, rows)) == ["U-001"]
+    assert import_survey(store, project_id, survey_sheet(tmp_path, rows)) == ["U-001"]
     with store.read() as session:
         case = session.query(Case).one()
         assert [p.registration for p in case.parts] == [
@@ -154,8 +144,8 @@ def test_an_unknown_registration_is_named_and_an_older_template_still_reads(tmp_
     bad = [["U-002", "李六", None, None, "渝权010", None, "货币补偿", "住宅", 78.5, 68, 5200]
            + [None] * 9 + ["违章", None]]
     with pytest.raises(SurveyError, match="U2（登记状态）：应为 证载、认定合法、临时建筑"):
-        import_survey(store, project_id, sheet(tmp_path, bad))
-    path = sheet(tmp_path, GOOD[:1], name="old.xlsx")
+        import_survey(store, project_id, survey_sheet(tmp_path, bad))
+    path = survey_sheet(tmp_path, GOOD[:1], name="old.xlsx")
     wb = load_workbook(path)
     ws = wb["调查登记"]
     ws.delete_cols(21, 2)          # a sheet made from the template before revision 2

@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,3 +79,14 @@ def open_from_args(args: argparse.Namespace) -> Store:
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2))
     sys.stdout.write("\n")
+
+
+def print_listing(args: argparse.Namespace, items: Sequence[Any], line: Callable[[Any], str]
+                  ) -> int:
+    """A listing command's output: with --json each item's to_json(), else one line an item."""
+    if args.json:
+        print_json([item.to_json() for item in items])
+        return 0
+    for item in items:
+        print(line(item))
+    return 0

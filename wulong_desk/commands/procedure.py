@@ -9,7 +9,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from wulong_desk.commands.common import add_store_options, open_from_args, print_json
+from wulong_desk.commands.common import (
+    add_store_options,
+    open_from_args,
+    print_json,
+    print_listing,
+)
 from wulong_desk.errors import UsageError
 from wulong_desk.rules.decimals import NumberError, read_number
 
@@ -126,13 +131,9 @@ def run_payments_list(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store, store.read() as session:
         accounts = payments.project_accounts(session, args.project)
-    if args.json:
-        print_json([a.to_json() for a in accounts])
-        return 0
-    for a in accounts:
-        print(f"{a.case_no:<10} 应付 {money(a.due):>14}  已付 {money(a.paid):>14}  "
-              f"未付 {money(a.outstanding):>14}  {len(a.payments)} 笔")
-    return 0
+    return print_listing(args, accounts, lambda a: (
+        f"{a.case_no:<10} 应付 {money(a.due):>14}  已付 {money(a.paid):>14}  "
+        f"未付 {money(a.outstanding):>14}  {len(a.payments)} 笔"))
 
 
 def run_payments_ledger(args: argparse.Namespace) -> int:
@@ -151,13 +152,9 @@ def run_due(args: argparse.Namespace) -> int:
     today = iso_date(args.on, "--on") if args.on else date.today()
     with open_from_args(args) as store, store.read() as session:
         items = due_list(session, args.project, today)
-    if args.json:
-        print_json([item.to_json() for item in items])
-        return 0
-    for item in items:
-        print(f"{item.state_label:<4} {item.due_text:<12} {item.case_no or '（项目）':<10} "
-              f"{item.what}")
-    return 0
+    return print_listing(args, items, lambda item: (
+        f"{item.state_label:<4} {item.due_text:<12} {item.case_no or '（项目）':<10} "
+        f"{item.what}"))
 
 
 def run_housing_import(args: argparse.Namespace) -> int:
@@ -185,9 +182,5 @@ def run_housing_list(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store, store.read() as session:
         houses = list_stock(session, args.project)
-    if args.json:
-        print_json([h.to_json() for h in houses])
-        return 0
-    for h in houses:
-        print(f"{h.label:<16} {h.area:>8} m²  {STATE_LABELS[h.state]:<4} {h.case_no or ''}")
-    return 0
+    return print_listing(args, houses, lambda h: (
+        f"{h.label:<16} {h.area:>8} m²  {STATE_LABELS[h.state]:<4} {h.case_no or ''}"))

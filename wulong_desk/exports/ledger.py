@@ -19,13 +19,26 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
+from wulong_desk.exports.sheet_style import (
+    AREA_FORMAT,
+    BODY_FONT,
+    BOLD,
+    BORDER,
+    FONT_NAME,
+    HEAD_FILL,
+    MONEY_FORMAT,
+    TITLE_FONT,
+    page_footer,
+    page_setup,
+    text_width,
+)
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
@@ -33,8 +46,6 @@ from wulong_desk.statuses import is_void
 from wulong_desk.tempfiles import private_temp_files
 
 GROUPS = (("价值补偿", 5), ("损失补偿", 4), ("奖励补助", 5))
-MONEY_FORMAT = "#,##0.00"
-AREA_FORMAT = "0.00"
 FINGERPRINT_LABEL = "数据指纹"
 PROJECT_KEY_LABEL = "项目识别码"
 DETAIL_WIDTHS = (12, 10, 28, 64, 14, 38, 44)  # 依据 fits on one line
@@ -45,13 +56,6 @@ TITLE = "分户补偿台账"
 SIGNATURE_HEIGHT = 36    # a body row tall enough to sign in
 PROGRESS_EVERY = 200
 
-thin = Side(style="thin", color="808080")
-BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-FONT_NAME = "宋体"          # one font on every cell, totals row included
-BODY_FONT = Font(name=FONT_NAME, size=10)
-BOLD = Font(name=FONT_NAME, size=10, bold=True)
-TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
 WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
@@ -196,13 +200,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
             9 if key == "method" else 16 if key == "signature"
             else 30 if key == "documents" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
-    ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
+               title_rows=f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
     _footer(ws, f"{project['name']}  {TITLE}")
 
     title = TITLE
@@ -314,11 +313,6 @@ def _standard_names(entries: list[CaseEntry]) -> str:
     return "、".join(standard_name(i) for i in ids) if ids else "—"
 
 
-def _text_width(text: str) -> int:
-    """Spreadsheet column units for a text: a Chinese character takes two."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
 def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
     """Widths that show 产权证号, 坐落 and the names whole (坐落 wraps beyond 40)."""
     widest: dict[str, int] = {"case_no": 10, "owner": 10, "id_number": 20, "title_no": 12,
@@ -329,7 +323,7 @@ def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
         uses = "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses))
         for key, text in (("case_no", entry.case_no), ("title_no", entry.title_no),
                           ("address", entry.address), ("owner", names), ("uses", uses)):
-            widest[key] = max(widest[key], _text_width(text or ""))
+            widest[key] = max(widest[key], text_width(text or ""))
     limits = {"case_no": 16, "owner": 24, "id_number": 20, "title_no": 40, "address": 40,
               "uses": 30}
     return {key: min(width, limits[key]) + 2 for key, width in widest.items()}
@@ -339,27 +333,12 @@ def _lines(text: str, width: int) -> int:
     """How many lines a wrapped text takes in a column `width` units wide."""
     if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
         return 1
-    return max(1, -(-_text_width(text) // max(1, width - 2)))
+    return max(1, -(-text_width(text) // max(1, width - 2)))
 
 
 def _footer(ws: Worksheet, left: str) -> None:
     """Page x of y in every sheet's footer, in the sheet's font."""
-    ws.oddFooter.left.text = left
-    ws.oddFooter.left.font = FONT_NAME
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
-
-
-def _page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = paper
-    ws.page_setup.orientation = (Worksheet.ORIENTATION_LANDSCAPE if landscape
-                                 else Worksheet.ORIENTATION_PORTRAIT)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
+    page_footer(ws, FONT_NAME, left)
 
 
 def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
@@ -368,7 +347,7 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["B"].hidden = True  # the line code, for machines only
     ws.freeze_panes = "A2"
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
     ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # printed grid
     _footer(ws, "分户补偿明细")
     ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
@@ -421,7 +400,7 @@ VOID_SHEET = "作废案卷"
 def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     """Voided agreements: kept on record, not owed, not in any total."""
     ws = wb.create_sheet(VOID_SHEET)
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
     for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
     append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
@@ -440,7 +419,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     ws = wb.create_sheet("参数")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 80
-    _page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows=None)
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows=None)
     _footer(ws, "台账参数")
     project = records.project
 

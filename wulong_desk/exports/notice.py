@@ -19,29 +19,33 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.sheet_style import (
+    AREA_FORMAT,
+    BODY_FONT,
+    BOLD,
+    BORDER,
+    FONT_NAME,
+    HEAD_FILL,
+    MONEY_FORMAT,
+    TITLE_FONT,
+    page_footer,
+    page_setup,
+    text_width,
+)
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import STATUS_LABELS, is_signed, is_void
 
 TITLE = "分户补偿情况公示"
 HEADER_ROWS = 4          # title, basis, group row, column row
-FONT_NAME = "宋体"
-MONEY_FORMAT = "#,##0.00"
-AREA_FORMAT = "0.00"
 GROUPS = (("value", "价值补偿"), ("loss", "损失补偿"), ("reward", "奖励补助"))
 
-thin = Side(style="thin", color="808080")
-BORDER = Border(left=thin, right=thin, top=thin, bottom=thin)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-BODY = Font(name=FONT_NAME, size=10)
-BOLD = Font(name=FONT_NAME, size=10, bold=True)
-TITLE_FONT = Font(name=FONT_NAME, size=16, bold=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
@@ -110,12 +114,7 @@ def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
     }
 
 
-def _text_width(text: str) -> int:
-    """Spreadsheet column units for a text: a Chinese character takes two."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
-def _cell(ws: Worksheet, value: Any, font: Font = BODY, *, fill: PatternFill | None = None,
+def _cell(ws: Worksheet, value: Any, font: Font = BODY_FONT, *, fill: PatternFill | None = None,
           alignment: Alignment | None = None, number_format: str | None = None,
           border: bool = True, formula: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
@@ -146,19 +145,13 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     rows = [_values(number, entry) for number, entry in enumerate(entries, start=1)]
     widths = {key: chars for key, _header, chars in COLUMNS}
     for key, limit in (("owner", 24), ("building", 40), ("uses", 24), ("case_no", 16)):
-        widths[key] = max([widths[key], *(min(limit, _text_width(row[key])) for row in rows)])
+        widths[key] = max([widths[key], *(min(limit, text_width(row[key])) for row in rows)])
     for index, (key, _header, _chars) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = widths[key] + 2
     ws.freeze_panes = f"D{HEADER_ROWS + 1}"
-    ws.print_title_rows = f"{HEADER_ROWS - 1}:{HEADER_ROWS}"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
+               title_rows=f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
+    page_footer(ws, FONT_NAME)
 
     ws.row_dimensions[1].height = 30
     ws.row_dimensions[HEADER_ROWS].height = 32

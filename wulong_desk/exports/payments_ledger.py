@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wulong_desk.exports.sheet_style import HEAD_FILL, MONEY_FORMAT
 from wulong_desk.fileio import write_atomically
 
-MONEY_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
 @dataclass(frozen=True)

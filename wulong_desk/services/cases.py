@@ -116,7 +116,9 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _figures(result: CaseResult | None) -> dict[str, int] | None:
+def stored_figures(result: CaseResult | None) -> dict[str, int] | None:
+    """A stored result's figures in cents by line code, with total, exchange_price and
+    net_payable; None for a case without a complete calculation."""
     if result is None or not result.ok:
         return None
     figures = {code: getattr(result, column) for code, column in LINE_COLUMNS.items()}
@@ -125,7 +127,8 @@ def _figures(result: CaseResult | None) -> dict[str, int] | None:
     return figures
 
 
-def _yuan(cents_value: int | None) -> str | None:
+def yuan_text(cents_value: int | None) -> str | None:
+    """Cents as yuan with two decimals (None stays None)."""
     return None if cents_value is None else f"{Decimal(cents_value).scaleb(-2):.2f}"
 
 
@@ -133,7 +136,7 @@ def _audit_figures(session: Session, case: Case, action: str, before: dict[str, 
                    reason: str | None, *, every_line: bool = False) -> None:
     """old → new for every changed line and total (a 重算 of an unsigned case: the total;
     a recalculation under a new contract revision: every line)."""
-    after = _figures(case.result)
+    after = stored_figures(case.result)
     if before == after:
         return
     keys = list(after or before or {})
@@ -143,7 +146,7 @@ def _audit_figures(session: Session, case: Case, action: str, before: dict[str, 
         old = None if before is None else before.get(key)
         new = None if after is None else after.get(key)
         if old != new:
-            audit.record(session, action, case, key, _yuan(old), _yuan(new), reason,
+            audit.record(session, action, case, key, yuan_text(old), yuan_text(new), reason,
                          entity="result")
 
 
@@ -196,7 +199,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         before_figures = None
     else:
         before_hash = content_hash(case_to_form(case))
-        before_figures = _figures(case.result)
+        before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
         duplicate = session.execute(
@@ -237,7 +240,7 @@ def refigure_in_session(session: Session, case: Case, *, reason: str = "项目�
     the record is computed under); a frozen case keeps its record."""
     if is_frozen(case.status):
         return
-    before = _figures(case.result)
+    before = stored_figures(case.result)
     old_revision = case.result.contract_revision if case.result is not None else None
     audit.allow_refigure(session, case)
     recompute(session, case)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -20,11 +19,11 @@ from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError
 from wulong_desk.rules.breakdown import Breakdown
 from wulong_desk.services.calculation import RECOMPUTE_LOADS, breakdown_for
-from wulong_desk.services.cases import get_project, refigure_in_session
+from wulong_desk.services.cases import get_project, refigure_in_session, stored_figures, yuan_text
 from wulong_desk.services.contract import CONTRACT_REVISION
 from wulong_desk.statuses import is_frozen
 from wulong_desk.store import Store
-from wulong_desk.store.models import LINE_COLUMNS, Case, CaseResult
+from wulong_desk.store.models import Case
 
 RECALC_REASON = f"按新规则重算（计算规则第{CONTRACT_REVISION}版）"
 
@@ -43,19 +42,6 @@ class RecalcRow:
         row = asdict(self)
         row.pop("old_revision")
         return row
-
-
-def _yuan(cents: int) -> str:
-    return f"{Decimal(cents).scaleb(-2):.2f}"
-
-
-def _old_figures(result: CaseResult | None) -> dict[str, int] | None:
-    if result is None or not result.ok:
-        return None
-    figures = {code: getattr(result, column) for code, column in LINE_COLUMNS.items()}
-    figures.update(total=result.total_cents, exchange_price=result.exchange_price_cents,
-                   net_payable=result.net_payable_cents)
-    return figures
 
 
 def _new_figures(breakdown: Breakdown) -> dict[str, int]:
@@ -81,8 +67,8 @@ def recalc_project(store: Store, project_id: int, *, dry_run: bool,
         cases = session.scalars(select(Case).where(Case.project_id == project_id)
                                 .order_by(Case.case_no).options(*RECOMPUTE_LOADS)).all()
         for index, case in enumerate(cases):
-            old = _old_figures(case.result)
-            old_total = None if old is None else _yuan(old["total"])
+            old = stored_figures(case.result)
+            old_total = None if old is None else yuan_text(old["total"])
             revision = case.result.contract_revision if case.result is not None else None
             if is_frozen(case.status):
                 rows.append(RecalcRow(case.case_no, case.status, old_total, None, False, True,
@@ -96,7 +82,7 @@ def recalc_project(store: Store, project_id: int, *, dry_run: bool,
                     refigure_in_session(session, case, reason=RECALC_REASON, every_line=True)
                 rows.append(RecalcRow(
                     case.case_no, case.status, old_total,
-                    None if new is None else _yuan(new["total"]), new != old, False, revision))
+                    None if new is None else yuan_text(new["total"]), new != old, False, revision))
             if progress is not None and progress(index + 1, len(cases)) is False:
                 raise Cancelled()
     return rows

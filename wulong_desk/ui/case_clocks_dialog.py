@@ -4,17 +4,10 @@ the 第三十七条 floor procedure) and the checklist of documents received. Ty
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,13 +17,8 @@ from wulong_desk.services import procedure
 from wulong_desk.services.cases import get_case
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
-
-
-def _item(text: str, editable: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+from wulong_desk.ui.buttons import save_close
+from wulong_desk.ui.tables import cell, date_table
 
 
 class CaseClocksDialog(QDialog):
@@ -41,18 +29,9 @@ class CaseClocksDialog(QDialog):
         self.resize(820, 560)
         self.codes = [c.code for c in procedure.CASE_CLOCKS] + [
             code for code, _label, _article in procedure.DOCUMENTS]
-        self.table = QTableWidget(len(self.codes), 4)
-        self.table.setObjectName("clocksTable")
-        self.table.setHorizontalHeaderLabels(["事项", "日期", "法定期限", "到期日"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.table = date_table("clocksTable", len(self.codes),
+                                ["事项", "日期", "法定期限", "到期日"], stretch=2)
+        buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("填写已发生事项的日期（2026-03-01），材料一栏填收到的日期；"
                                 "清空日期即删除。到期日按工作日计算。"))
@@ -80,10 +59,10 @@ class CaseClocksDialog(QDialog):
             else:
                 name, article = documents[code]
                 label, period, due = f"材料：{name}", f"办法{article}", ""
-            self.table.setItem(row, 0, _item(label))
-            self.table.setItem(row, 1, _item(on.isoformat() if on else "", True))
-            self.table.setItem(row, 2, _item(period))
-            self.table.setItem(row, 3, _item(due))
+            self.table.setItem(row, 0, cell(label))
+            self.table.setItem(row, 1, cell(on.isoformat() if on else "", True))
+            self.table.setItem(row, 2, cell(period))
+            self.table.setItem(row, 3, cell(due))
 
     def save(self) -> None:
         try:

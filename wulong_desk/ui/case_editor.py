@@ -184,6 +184,10 @@ class CaseEditor(QDialog):
         for status in STATUSES:
             if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
+        if why := self.store.may("标为已审核"):   # office server: a clerk cannot pick 已审核
+            item = self.ui.statusCombo.model().item(self.ui.statusCombo.findData("reviewed"))
+            item.setEnabled(False)
+            item.setToolTip(why)
         self._add_moved_date()
         self._add_premises_check()
         for number, method in enumerate(METHODS, start=1):

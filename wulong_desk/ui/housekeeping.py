@@ -77,9 +77,13 @@ class Housekeeping:
         path = self.window.store.path
         if path is None:
             return None
-        job = Job(self.window, "备份", "正在备份数据库…", lambda progress: backup(path))
+        return self._backup_job(lambda progress: backup(path), "手动备份完成")
+
+    def _backup_job(self, work, logged: str) -> Job:
+        """Run a backup on a worker thread; tell the clerk where it went, or why it failed."""
+        job = Job(self.window, "备份", "正在备份数据库…", work)
         job.succeeded.connect(lambda made: (
-            log().info("手动备份完成"),
+            log().info(logged),
             QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")))
         job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
         job.start()
@@ -105,14 +109,7 @@ class Housekeeping:
             folder = Path(chosen)
         settings().setValue("backup_folder", str(folder))
         target = folder / f"{path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
-        job = Job(self.window, "备份", "正在备份数据库…",
-                  lambda progress: backup(path, out=target))
-        job.succeeded.connect(lambda made: (
-            log().info("备份到所选文件夹完成"),
-            QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")))
-        job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
-        job.start()
-        return job
+        return self._backup_job(lambda progress: backup(path, out=target), "备份到所选文件夹完成")
 
     # ---- survey sheet (read and checked on a worker thread; all rows or none are imported)
     def import_survey_dialog(self, path: Path | None = None) -> Job | None:

@@ -5,7 +5,6 @@ house, Alt+letter the buttons, F2 edits a date."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,16 +27,10 @@ from wulong_desk.services.procedure import parse_day
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store
 from wulong_desk.ui.labels import money_text
+from wulong_desk.ui.tables import cell
 
 HEADERS = ["房源", "用途", "建筑面积", "套内面积", "单价", "状态", "案卷", "接房通知日", "交房日"]
 NOTICE, HANDED = 7, 8
-
-
-def _item(text: str, editable: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
 
 
 class HousingDialog(QDialog):
@@ -99,10 +91,10 @@ class HousingDialog(QDialog):
                       money_text(h.inner_area) if h.inner_area is not None else "",
                       money_text(h.unit_price), housing.STATE_LABELS[h.state], h.case_no or ""]
             for c, text in enumerate(values):
-                self.table.setItem(r, c, _item(text))
-            self.table.setItem(r, NOTICE, _item(h.notice_on.isoformat() if h.notice_on else "",
+                self.table.setItem(r, c, cell(text))
+            self.table.setItem(r, NOTICE, cell(h.notice_on.isoformat() if h.notice_on else "",
                                                 h.case_id is not None))
-            self.table.setItem(r, HANDED, _item(
+            self.table.setItem(r, HANDED, cell(
                 h.handed_over_on.isoformat() if h.handed_over_on else "", h.case_id is not None))
         self.counts.setText("房源 {} 套：可选 {}，已分配 {}，已交房 {}".format(
             len(self.houses), counts["available"], counts["reserved"], counts["handed_over"]))

@@ -554,6 +554,9 @@ class MainWindow(QMainWindow):
             return
         try:
             if is_signed(status):
+                if why := self.store.may("作废"):   # office server: reviewers only, said first
+                    QMessageBox.information(self, "不能作废", why)
+                    return
                 reason, ok = QInputDialog.getText(
                     self, "作废案卷", f"案卷 {case_no} 已签约，不能删除，只能作废"
                     "（保留备查，不计入合计）。\n请写明作废理由：")

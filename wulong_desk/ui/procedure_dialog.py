@@ -7,13 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,13 +30,8 @@ from wulong_desk.services.cases import get_project
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
-
-
-def _item(text: str, editable: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+from wulong_desk.ui.buttons import save_close
+from wulong_desk.ui.tables import cell, date_table
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -53,12 +44,8 @@ class ProcedureDialog(QDialog):
         self.store, self.project_id = store, project_id
         self.setWindowTitle("程序时限")
         self.resize(900, 640)
-        self.steps = QTableWidget(len(procedure.STEPS), 5)
-        self.steps.setObjectName("stepsTable")
-        self.steps.setHorizontalHeaderLabels(["步骤", "开始日", "完成日", "法定期限", "到期日"])
-        self.steps.verticalHeader().setVisible(False)
-        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.steps.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.steps = date_table("stepsTable", len(procedure.STEPS),
+                                ["步骤", "开始日", "完成日", "法定期限", "到期日"], stretch=3)
 
         self.households = QLineEdit()
         self.households.setObjectName("totalHouseholds")
@@ -91,12 +78,7 @@ class ProcedureDialog(QDialog):
         row.addStretch(1)
         consent_layout.addLayout(row)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("日期写作 2026-03-01；到期日按工作日计算（当日不计入，"
                                 "期满日遇休息日顺延），带“估算”的年份尚无法定节假日数据。"))
@@ -133,16 +115,16 @@ class ProcedureDialog(QDialog):
                 Consent).filter(Consent.project_id == self.project_id).order_by(Consent.id)]
         for r, step in enumerate(procedure.STEPS):
             start, done = rows.get(step.code, (None, None))
-            name = _item(step.label)
+            name = cell(step.label)
             name.setToolTip(f"开始日：{step.start_label}；完成日：{step.done_label}")
             self.steps.setItem(r, 0, name)
-            self.steps.setItem(r, 1, _item(start.isoformat() if start else "", True))
-            self.steps.setItem(r, 2, _item(done.isoformat() if done else "", True))
+            self.steps.setItem(r, 1, cell(start.isoformat() if start else "", True))
+            self.steps.setItem(r, 2, cell(done.isoformat() if done else "", True))
             period = step.period
-            self.steps.setItem(r, 3, _item(f"{period.meaning}（{period.words()}）"
+            self.steps.setItem(r, 3, cell(f"{period.meaning}（{period.words()}）"
                                            if period else "—"))
             due = period.due(calendar, start).text() if period and start else ""
-            self.steps.setItem(r, 4, _item(due))
+            self.steps.setItem(r, 4, cell(due))
         self.consents.setRowCount(0)
         for consent in consents:
             self._add_consent(*consent)

@@ -1,0 +1,48 @@
+"""How the exported sheets look and print: one font on every cell, the borders, the header
+fill, the number formats, column widths for Chinese text; the paper, one page wide and
+centred, the rows repeated on every page, and "page x of y" in the footer. The ledger and the
+public notice share it."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "宋体"          # one font on every cell, totals row included
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
+_thin = Side(style="thin", color="808080")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
+MONEY_FORMAT = "#,##0.00"
+AREA_FORMAT = "0.00"
+PAGE_NUMBER = "第 &P 页，共 &N 页"
+
+
+def text_width(text: str) -> int:
+    """Spreadsheet column units for a text: a Chinese character takes two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
+    """Paper and orientation; one page wide, as many pages tall as needed; title_rows (e.g.
+    "3:4") repeat at the top of every printed page."""
+    ws.page_setup.paperSize = paper
+    ws.page_setup.orientation = (Worksheet.ORIENTATION_LANDSCAPE if landscape
+                                 else Worksheet.ORIENTATION_PORTRAIT)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def page_footer(ws: Worksheet, font: str, left: str | None = None) -> None:
+    """Page x of y in the footer's centre (and `left` at its left), in the sheet's font."""
+    if left is not None:
+        ws.oddFooter.left.text = left
+        ws.oddFooter.left.font = font
+    ws.oddFooter.center.text = PAGE_NUMBER
+    ws.oddFooter.center.font = font

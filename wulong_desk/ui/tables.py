@@ -1,0 +1,26 @@
+"""Table cells and the editable date tables the timeline dialogs share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+
+def cell(text: str, editable: bool = False) -> QTableWidgetItem:
+    """A table cell showing text; the clerk can edit it only when editable."""
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+def date_table(name: str, rows: int, headers: list[str], stretch: int) -> QTableWidget:
+    """A table whose editable cells (dates) open on any edit key; column `stretch` takes the
+    spare width; no row numbers."""
+    table = QTableWidget(rows, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
