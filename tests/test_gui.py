@@ -141,6 +141,18 @@ def test_a_rate_outside_the_standard_range_is_refused_naming_the_field(qtbot, st
     assert "「生产制造上浮比例」：应为数字，收到空白" in shown
 
 
+def test_dates_left_blank_are_refused_not_taken_as_today(qtbot, store, no_blocking_boxes):
+    dialog = ProjectDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.texts["name"].setText("芙蓉路片区")
+    assert dialog.options["announced_on"].text() == "（请填写）"
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert projects.list_projects(store) == []
+    shown = "\n".join(no_blocking_boxes)
+    assert "征收决定公告日" in shown and "签约期限" in shown
+
+
 def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):
     project_id = projects.create_project(store, project_form(2))
     window = MainWindow(store)

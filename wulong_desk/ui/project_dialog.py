@@ -40,6 +40,9 @@ TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), 
                ("agreement_prefix", "协议编号前缀"), ("agreement_year", "协议编号年份"))
 DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False))
 
+# a date field not filled in yet (shown as （请填写）; the minimum a QDateEdit can hold here)
+UNSET_DATE = QDate(2000, 1, 1)
+
 
 def _range(option: Option) -> str:
     """The option's range from the standard file, as a hint in the empty field."""
@@ -160,9 +163,13 @@ class ProjectDialog(QDialog):
                 combo.addItem(label, code)
             return combo
         if option.kind == "date":
-            edit = QDateEdit(QDate.currentDate())
+            # starts blank (never today's date taken silently): the service names it if left so
+            edit = QDateEdit()
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setMinimumDate(UNSET_DATE)
+            edit.setSpecialValueText("（请填写）")
+            edit.setDate(UNSET_DATE)
             return edit
         # a number is carried as the text typed, never through a float: the service reads it
         # with the one number reader and checks it against the standard's range, naming the field
@@ -186,7 +193,7 @@ class ProjectDialog(QDialog):
             value = data.get(name)
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
-            elif isinstance(widget, QDateEdit):
+            elif isinstance(widget, QDateEdit) and value:
                 widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
             elif isinstance(widget, QLineEdit) and value is not None:
                 widget.setText(str(value))
@@ -206,7 +213,8 @@ class ProjectDialog(QDialog):
             if isinstance(widget, QComboBox):
                 data[name] = widget.currentData()
             elif isinstance(widget, QDateEdit):
-                data[name] = widget.date().toString("yyyy-MM-dd")
+                date = widget.date()
+                data[name] = "" if date == UNSET_DATE else date.toString("yyyy-MM-dd")
             elif isinstance(widget, QLineEdit):
                 # exactly the text typed (filled with the standard's default at first); the
                 # service reads it and names the field when it is blank or not a number
