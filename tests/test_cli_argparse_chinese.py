@@ -23,7 +23,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
 @pytest.mark.parametrize(("argv", "words"), [
     (("cases", "--project", "abc"), ("--project", "'abc'", "不是有效的整数")),
     (("cases",), ("缺少必填项", "--project")),
-    (("set-status", "--case", "1", "--to", "bogus"), ("--to", "'bogus'", "可选")),
+    (("set-status", "--case", "1", "--to", "bogus"), ("--to", "“bogus”", "已签约")),
     (("workdays", "2026-09-30", "x"), ("N", "'x'", "整数")),
     (("cases", "--project", "1", "--nonsense"), ("无法识别的参数", "--nonsense")),
     (("agreement", "--case", "1", "--project", "2"), ("不能与", "--case")),
@@ -69,3 +69,23 @@ def test_service_refusals_name_the_field_in_chinese(tmp_path, capsys):
     assert err.startswith("错误：「理由」：") and "至少4个字" in err, err
     for text in ("moved_on", "reason:"):
         assert text not in err
+
+
+def test_a_stage_is_named_in_chinese_or_by_its_code(tmp_path, capsys):
+    db = str(tmp_path / "s.sqlite")
+    assert main(["--db", db, "--operator", "甲", "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "--operator", "甲", "cases", "--project", "1", "--status",
+                 "已签约"]) == 0
+    by_word = capsys.readouterr().out
+    assert main(["--db", db, "--operator", "甲", "cases", "--project", "1", "--status",
+                 "signed"]) == 0
+    assert capsys.readouterr().out == by_word and "已签约" in by_word and "已搬迁" not in by_word
+
+
+def test_an_empty_listing_says_so(tmp_path, capsys):
+    db = str(tmp_path / "e.sqlite")
+    assert main(["--db", db, "--operator", "甲", "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "--operator", "甲", "housing", "list", "--project", "1"]) == 0
+    assert capsys.readouterr().out.strip() == "（没有记录）"

@@ -81,12 +81,29 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def stage_word(allowed: Sequence[str]) -> Callable[[str], str]:
+    """An argparse type for a stage: its Chinese name (已签约) or its code (signed)."""
+    from wulong_desk.statuses import STATUS_LABELS
+
+    by_word = {STATUS_LABELS[code]: code for code in allowed}
+
+    def read(text: str) -> str:
+        code = by_word.get(text.strip(), text.strip())
+        if code not in allowed:
+            raise argparse.ArgumentTypeError(f"“{text}”不是阶段名称，可用：{'、'.join(by_word)}")
+        return code
+
+    return read
+
+
 def print_listing(args: argparse.Namespace, items: Sequence[Any], line: Callable[[Any], str]
                   ) -> int:
     """A listing command's output: with --json each item's to_json(), else one line an item."""
     if args.json:
         print_json([item.to_json() for item in items])
         return 0
+    if not items:
+        print("（没有记录）")
     for item in items:
         print(line(item))
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wulong_desk.commands.common import add_store_options, open_from_args, print_json
+from wulong_desk.commands.common import add_store_options, open_from_args, print_json, stage_word
 from wulong_desk.rules.decimals import money
 from wulong_desk.statuses import STATUS_LABELS, STATUSES
 
@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     cases.add_argument("--project", type=int, required=True, metavar="ID")
     cases.add_argument("--search", default="", metavar="TEXT",
                        help="按姓名、身份证号、电话、产权证号或坐落查找")
-    cases.add_argument("--status", choices=STATUSES)
+    cases.add_argument("--status", type=stage_word(STATUSES), metavar="阶段",
+                       help="调查登记、已评估、已审核、预签、已签约、已搬迁或作废")
     cases.add_argument("--json", action="store_true")
     add_store_options(cases)
     cases.set_defaults(run=run_cases)
@@ -44,7 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     stage = sub.add_parser("set-status", help="改变案卷的阶段（退回或跳过须写理由）")
     stage.add_argument("--case", type=int, required=True, metavar="ID")
-    stage.add_argument("--to", required=True, choices=[s for s in STATUSES if s != "void"])
+    stage.add_argument("--to", required=True, metavar="阶段",
+                       type=stage_word([s for s in STATUSES if s != "void"]),
+                       help="调查登记、已评估、已审核、预签、已签约或已搬迁")
     stage.add_argument("--reason", default=None, help="退回或跳过阶段的理由")
     stage.add_argument("--moved-on", default=None, metavar="YYYY-MM-DD",
                        help="搬迁日期（改为已搬迁时必填）")
