@@ -41,3 +41,10 @@ def test_a_whole_case_history_shows_no_codes_or_json():
         assert leftover not in text, leftover
     # no English words left at all (dates, numbers, case numbers and 身份证 X are fine)
     assert not re.search(r"[A-Za-z]{2,}", text.replace("渝不动产权第A-001号", "")), text
+
+
+def test_a_warning_about_a_figure_names_its_line():
+    from wulong_desk.services.field_names import describe_stored
+
+    assert describe_stored("L1_INTERRUPT: 按每月5%计") == "「停产停业损失补偿」：按每月5%计"
+    assert describe_stored("case.signed_on: 早于签约期限首日") == "「签约日期」：早于签约期限首日"

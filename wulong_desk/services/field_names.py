@@ -65,10 +65,23 @@ def describe(path: str, message: str, row: int | None = None) -> str:
     return f"「{_name(path)}」：{message}" if path else message
 
 
+def line_label(code: str) -> str | None:
+    """A line's label by its code (the standard files name it), None for no line code."""
+    from wulong_desk.rules import default_standards
+
+    for standard in default_standards():
+        if code in standard.lines:
+            return standard.lines[code].label
+    return None
+
+
 def _name(path: str) -> str:
-    """The field's name; for a path not listed, the nearest listed one (never the code)."""
+    """The field's name; for a path not listed, the nearest listed one (never the code). A
+    warning about a figure names the line (停产停业损失补偿), not 数据."""
     if path in SINGLE:
         return SINGLE[path]
+    if label := line_label(path):
+        return label
     plain = re.sub(r"\[\d+\]", "", path)
     while plain:
         if plain in SINGLE:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from wulong_desk.services.field_names import COLUMNS
+from wulong_desk.services.field_names import COLUMNS, line_label
 from wulong_desk.services.payments import KIND_LABELS
 from wulong_desk.services.procedure import (
     ANSWERS,
@@ -94,17 +94,8 @@ def beijing(at_utc: str) -> str:
 
 def label(entity: str, field: str) -> str:
     if entity == "result" and field not in FIELDS["result"]:
-        return _line_label(field)
+        return line_label(field) or "其他"
     return FIELDS.get(entity, {}).get(field, "其他")
-
-
-def _line_label(code: str) -> str:
-    from wulong_desk.rules import default_standards
-
-    for standard in default_standards():
-        if code in standard.lines:
-            return standard.lines[code].label
-    return "其他"
 
 
 def value_text(field: str, value: str | None) -> str:
