@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,16 @@ def open_from_args(args: argparse.Namespace) -> Store:
         raise
     store.instance_lock = lock  # let go when the store is closed
     return store
+
+
+def iso_date(text: str, label: str = "日期") -> date:
+    """A date argument written 2026-03-01; anything else is refused naming the argument."""
+    from wulong_desk.errors import UsageError
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
 
 
 def print_json(value: Any) -> None:

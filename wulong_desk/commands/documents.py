@@ -8,7 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wulong_desk.commands.common import add_store_options, given_operator, open_from_args
+from wulong_desk.commands.common import (
+    add_store_options,
+    given_operator,
+    iso_date,
+    open_from_args,
+)
 
 if TYPE_CHECKING:
     from wulong_desk.services.exports import ExportResult
@@ -61,11 +66,8 @@ def _notice_period(args: argparse.Namespace) -> tuple[date, date | None] | None:
         return None
     if args.notice_from is None:
         raise UsageError("只给了 --notice-to：公示期还需要 --notice-from（开始日）")
-    try:
-        start = date.fromisoformat(args.notice_from)
-        end = None if args.notice_to is None else date.fromisoformat(args.notice_to)
-    except ValueError as exc:
-        raise UsageError("公示期的日期应写作 年-月-日，例如 2023-06-01") from exc
+    start = iso_date(args.notice_from, "公示期开始日")
+    end = None if args.notice_to is None else iso_date(args.notice_to, "公示期结束日")
     if end is not None and end < start:
         raise UsageError("公示期结束日早于开始日")
     return start, end

@@ -11,19 +11,13 @@ from pathlib import Path
 
 from wulong_desk.commands.common import (
     add_store_options,
+    iso_date,
     open_from_args,
     print_json,
     print_listing,
 )
 from wulong_desk.errors import UsageError
 from wulong_desk.rules.decimals import NumberError, read_number
-
-
-def iso_date(text: str, label: str = "日期") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
 
 
 def amount(text: str) -> Decimal:
