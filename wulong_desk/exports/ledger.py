@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,13 +30,14 @@ from wulong_desk.exports.sheet_style import (
     AREA_FORMAT,
     BODY_FONT,
     BOLD,
-    BORDER,
     FONT_NAME,
     HEAD_FILL,
     MONEY_FORMAT,
     TITLE_FONT,
+    literal,
     page_footer,
     page_setup,
+    styled_cell,
     text_width,
 )
 from wulong_desk.fileio import write_atomically
@@ -130,15 +131,6 @@ def documents_text(entry: CaseEntry) -> str:
     return "\n".join(lines)
 
 
-def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
-    """A cell holding exactly `value`: text is always stored as text, never read as a formula
-    (a name or 备注 starting with "=" from a package or a sheet must not run in Excel)."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
 def append_literal(ws: Worksheet, values: list[Any]) -> None:
     """Append a row of plain values or ready cells. openpyxl stores a value as exactly itself
     except text starting with "=" (a formula) or naming an error ("#N/A"): only those go
@@ -146,22 +138,6 @@ def append_literal(ws: Worksheet, values: list[Any]) -> None:
     caught, cost a 10,000-case ledger 2.5 of its 14 s: bench/bench_ledger.py.)"""
     ws.append([literal(ws, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES)
                else v for v in values])
-
-
-def _cell(ws: Worksheet, value: Any, *, number_format: str | None = None, font: Font | None =
-          None, fill: PatternFill | None = None, alignment: Alignment | None = None,
-          border: bool = True, formula: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value) if formula else literal(ws, value)
-    if number_format:
-        cell.number_format = number_format
-    cell.font = font or BODY_FONT
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    if border:
-        cell.border = BORDER
-    return cell
 
 
 @private_temp_files  # openpyxl streams names and ID numbers through temporary files
@@ -207,37 +183,39 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     title = TITLE
     ws.row_dimensions[1].height = 28  # write-only: row sizes are set before the row is written
     ws.row_dimensions[HEADER_ROWS].height = 42
-    ws.append([_cell(ws, f"{project['name']} {title}", font=TITLE_FONT, border=False,
+    ws.append([styled_cell(ws, f"{project['name']} {title}", font=TITLE_FONT, border=False,
                      alignment=Alignment(horizontal="centerContinuous"))]
-              + [_cell(ws, None, border=False, alignment=Alignment(
+              + [styled_cell(ws, None, border=False, alignment=Alignment(
                   horizontal="centerContinuous")) for _ in range(width - 1)])
     basis = (f"征收决定文号：{project['decision_no']}    "
              f"签约期限届满日：{project['signing_deadline']}    "
              f"{STANDARD_LABEL}：{_standard_names(entries)}    单位：元、平方米")
-    ws.append([_cell(ws, basis, border=False)])
+    ws.append([styled_cell(ws, basis, border=False)])
 
     # grouped header: the group names centred across their line columns
     first_line = keys.index(LINE_CODES[0])
-    group_row: list[Any] = [_cell(ws, None, fill=HEAD_FILL) for _ in range(width)]
+    group_row: list[Any] = [styled_cell(ws, None, fill=HEAD_FILL) for _ in range(width)]
     position = first_line
     for name, span in GROUPS:
         for offset in range(span):
-            group_row[position + offset] = _cell(ws, name if offset == 0 else None,
+            group_row[position + offset] = styled_cell(ws, name if offset == 0 else None,
                                                  fill=HEAD_FILL, font=BOLD,
                                                  alignment=GROUP_ALIGN)
         position += span
     settle_from = keys.index("exchange_price")
-    group_row[settle_from] = _cell(ws, "产权调换结算", fill=HEAD_FILL, font=BOLD,
+    group_row[settle_from] = styled_cell(ws, "产权调换结算", fill=HEAD_FILL, font=BOLD,
                                    alignment=GROUP_ALIGN)
     for offset in range(1, 4):
-        group_row[settle_from + offset] = _cell(ws, None, fill=HEAD_FILL, alignment=GROUP_ALIGN)
+        group_row[settle_from + offset] = styled_cell(ws, None, fill=HEAD_FILL,
+                                                      alignment=GROUP_ALIGN)
     ws.append(group_row)
-    ws.append([_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
+    ws.append([styled_cell(ws, header, fill=HEAD_FILL, font=BOLD, alignment=WRAP_CENTER)
                for _, header in columns])
 
     # Styling a cell hashes its font, border and fill to find their ids; for 10,000 rows that
     # is most of the time. So each kind of body cell is styled once, and its style ids copied.
-    styled = {kind: _cell(ws, None, number_format=fmt, alignment=align) for kind, fmt, align in
+    styled = {kind: styled_cell(ws, None, number_format=fmt, alignment=align)
+              for kind, fmt, align in
               (("money", MONEY_FORMAT, RIGHT), ("area", AREA_FORMAT, RIGHT),
                ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP))}
     kinds = ["money" if key in MONEY_KEYS or key in PAYMENT_KEYS
@@ -260,21 +238,21 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
         if key == "case_no":
-            totals_row.append(_cell(ws, "合计", font=BOLD))
+            totals_row.append(styled_cell(ws, "合计", font=BOLD))
         elif key == "owner":
-            totals_row.append(_cell(ws, f"{total}户", font=BOLD))
+            totals_row.append(styled_cell(ws, f"{total}户", font=BOLD))
         elif (key in SUMMED_KEYS or key in PAYMENT_KEYS) and total:
-            totals_row.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
+            totals_row.append(styled_cell(ws, f"=SUM({letter}{first}:{letter}{last})", font=BOLD,
                                     formula=True,
                                     number_format=AREA_FORMAT if key in ("area", "comp_area")
                                     else MONEY_FORMAT))
         else:
-            totals_row.append(_cell(ws, None))
+            totals_row.append(styled_cell(ws, None))
     ws.append(totals_row)
     ws.append([])
 
     def plain(*texts: str | None) -> list[Any]:
-        return [None if text is None else _cell(ws, text, border=False) for text in texts]
+        return [None if text is None else styled_cell(ws, text, border=False) for text in texts]
 
     ws.append(plain("制表人：", None, None, "审核人：", None, None, None, "负责人：", None, None,
                     None, "日期：    年    月    日"))
@@ -350,15 +328,15 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
     page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
     ws.print_options.gridLines = ws.print_options.gridLinesSet = True  # printed grid
     _footer(ws, "分户补偿明细")
-    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
+    ws.append([styled_cell(ws, h, font=BOLD, fill=HEAD_FILL, alignment=WRAP_CENTER) for h in
                ("案卷编号", "代码", "项目", "计算式（含所用数据）", "金额（元）", "依据", "说明")])
     # 13 rows a case, 130,000 rows for a large project: only the amount and a text too long
     # for its column get a style (copied from one styled cell, as in the ledger); the grid is
     # the sheet's printed grid, the font the workbook's default
     # aligned to the bottom like the unstyled cells beside them
-    money = _cell(ws, None, number_format=MONEY_FORMAT, border=False,
+    money = styled_cell(ws, None, number_format=MONEY_FORMAT, border=False,
                   alignment=Alignment(horizontal="right"))
-    wrap = _cell(ws, None, alignment=Alignment(wrap_text=True), border=False)
+    wrap = styled_cell(ws, None, alignment=Alignment(wrap_text=True), border=False)
     known: dict[tuple[str, int], int] = {}  # labels, citations and notes repeat case after case
     _no, _code, label_w, formula_w, _amount, citation_w, note_w = DETAIL_WIDTHS
     row_number = 1
@@ -403,12 +381,13 @@ def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
     page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
     for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
-    append_literal(ws, [_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
+    append_literal(ws, [styled_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
                         ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", "签约日期")])
     for entry in voided:
         values = _values(entry)
         append_literal(ws, [entry.case_no, values["owner"], entry.address,
-                            _cell(ws, values["total"], number_format=MONEY_FORMAT, border=False),
+                            styled_cell(ws, values["total"], number_format=MONEY_FORMAT,
+                                        border=False),
                             entry.signed_on or ""])
 
 
@@ -424,8 +403,8 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     project = records.project
 
     def row(label: str, value: Any) -> None:
-        ws.append([_cell(ws, label, font=BOLD, border=False),
-                   _cell(ws, value, alignment=WRAP, border=False)])
+        ws.append([styled_cell(ws, label, font=BOLD, border=False),
+                   styled_cell(ws, value, alignment=WRAP, border=False)])
 
     row("项目", project["name"])
     row(PROJECT_KEY_LABEL, project["uuid"])

@@ -18,8 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,15 +26,14 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.exports.sheet_style import (
     AREA_FORMAT,
-    BODY_FONT,
     BOLD,
-    BORDER,
     FONT_NAME,
     HEAD_FILL,
     MONEY_FORMAT,
     TITLE_FONT,
     page_footer,
     page_setup,
+    styled_cell,
     text_width,
 )
 from wulong_desk.idcard import mask_name
@@ -114,24 +112,6 @@ def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
     }
 
 
-def _cell(ws: Worksheet, value: Any, font: Font = BODY_FONT, *, fill: PatternFill | None = None,
-          alignment: Alignment | None = None, number_format: str | None = None,
-          border: bool = True, formula: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and not formula:
-        cell.data_type = "s"  # text from outside is text, never a formula
-    cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    if border:
-        cell.border = BORDER
-    return cell
-
-
 def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetime | None = None,
                  notice_period: tuple[date, date] | None = None, notice_basis: str = ""
                  ) -> bytes:
@@ -156,63 +136,65 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     ws.row_dimensions[1].height = 30
     ws.row_dimensions[HEADER_ROWS].height = 32
     centred = Alignment(horizontal="centerContinuous", vertical="center")
-    ws.append([_cell(ws, f"{project['name']} {TITLE}", TITLE_FONT, alignment=centred,
+    ws.append([styled_cell(ws, f"{project['name']} {TITLE}", TITLE_FONT, alignment=centred,
                      border=False)]
-              + [_cell(ws, None, alignment=centred, border=False) for _ in range(width - 1)])
+              + [styled_cell(ws, None, alignment=centred, border=False) for _ in range(width - 1)])
     basis = (f"征收决定文号：{project['decision_no'] or '—'}    "
              f"{_period(notice_period, notice_basis)}    金额单位：元    面积单位：平方米")
-    ws.append([_cell(ws, basis, border=False)])
+    ws.append([styled_cell(ws, basis, border=False)])
     keys = [key for key, _h, _w in COLUMNS]
-    group_row = [_cell(ws, None, BOLD, fill=HEAD_FILL) for _ in range(width)]
-    group_row[keys.index("value")] = _cell(ws, "补偿金额", BOLD, fill=HEAD_FILL,
+    group_row = [styled_cell(ws, None, BOLD, fill=HEAD_FILL) for _ in range(width)]
+    group_row[keys.index("value")] = styled_cell(ws, "补偿金额", BOLD, fill=HEAD_FILL,
                                            alignment=Alignment(horizontal="centerContinuous"))
     for key in ("loss", "reward", "total"):
-        group_row[keys.index(key)] = _cell(ws, None, BOLD, fill=HEAD_FILL,
+        group_row[keys.index(key)] = styled_cell(ws, None, BOLD, fill=HEAD_FILL,
                                            alignment=Alignment(horizontal="centerContinuous"))
     ws.append(group_row)
-    ws.append([_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
+    ws.append([styled_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
                for _k, header, _w in COLUMNS])
     for values in rows:
         row = []
         for key in keys:
             if key in MONEY:
-                row.append(_cell(ws, values[key], alignment=RIGHT, number_format=MONEY_FORMAT))
+                row.append(styled_cell(ws, values[key], alignment=RIGHT,
+                                       number_format=MONEY_FORMAT))
             elif key in AREA:
-                row.append(_cell(ws, values[key], alignment=RIGHT, number_format=AREA_FORMAT))
+                row.append(styled_cell(ws, values[key], alignment=RIGHT,
+                                       number_format=AREA_FORMAT))
             elif key == "index":
-                row.append(_cell(ws, values[key], alignment=CENTER))
+                row.append(styled_cell(ws, values[key], alignment=CENTER))
             else:
-                row.append(_cell(ws, values[key], alignment=WRAP))
+                row.append(styled_cell(ws, values[key], alignment=WRAP))
         ws.append(row)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + len(entries)
     totals: list[Any] = []
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
         if key == "index":
-            totals.append(_cell(ws, "合计", BOLD, alignment=CENTER))
+            totals.append(styled_cell(ws, "合计", BOLD, alignment=CENTER))
         elif key == "case_no":
-            totals.append(_cell(ws, f"{len(entries)}户", BOLD))
+            totals.append(styled_cell(ws, f"{len(entries)}户", BOLD))
         elif (key in MONEY or key in AREA) and entries:
-            totals.append(_cell(ws, f"=SUM({letter}{first}:{letter}{last})", BOLD,
+            totals.append(styled_cell(ws, f"=SUM({letter}{first}:{letter}{last})", BOLD,
                                 alignment=RIGHT, formula=True,
                                 number_format=AREA_FORMAT if key in AREA else MONEY_FORMAT))
         else:
-            totals.append(_cell(ws, None, BOLD))
+            totals.append(styled_cell(ws, None, BOLD))
     ws.append(totals)
     ws.append([])
     department = project.get("department") or "房屋征收部门"
     wording = {"公示单位": department, "征收决定文号": project.get("decision_no") or "—",
                "项目名称": project["name"]}
     for paragraph in templates.load(templates.NOTICE).preamble:  # the office's own words
-        ws.append([_cell(ws, templates.fill(paragraph, wording), border=False)])
+        ws.append([styled_cell(ws, templates.fill(paragraph, wording), border=False)])
     ws.append([])
     seal_at = max(0, width - 5)
-    ws.append([None] * seal_at + [_cell(ws, f"公示单位：{department}（盖章）", BOLD,
+    ws.append([None] * seal_at + [styled_cell(ws, f"公示单位：{department}（盖章）", BOLD,
                                         border=False)])
-    ws.append([None] * seal_at + [_cell(ws, "日期：＿＿＿＿年＿＿月＿＿日", border=False)])
+    ws.append([None] * seal_at + [styled_cell(ws, "日期：＿＿＿＿年＿＿月＿＿日", border=False)])
     ws.append([])
     exported = f"导出：{exported_at:%Y-%m-%d %H:%M}"  # the operator only when one was given
-    ws.append([_cell(ws, f"{exported}  {operator}" if operator else exported, border=False)])
+    ws.append([styled_cell(ws, f"{exported}  {operator}" if operator else exported, border=False)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

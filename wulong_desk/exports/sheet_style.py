@@ -5,7 +5,10 @@ public notice share it."""
 
 from __future__ import annotations
 
-from openpyxl.styles import Border, Font, PatternFill, Side
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"          # one font on every cell, totals row included
@@ -46,3 +49,30 @@ def page_footer(ws: Worksheet, font: str, left: str | None = None) -> None:
         ws.oddFooter.left.font = font
     ws.oddFooter.center.text = PAGE_NUMBER
     ws.oddFooter.center.font = font
+
+
+def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
+    """A cell holding exactly `value`: text is always stored as text, never read as a formula
+    (a name or 备注 starting with "=" from a package or a sheet must not run in Excel)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def styled_cell(ws: Worksheet, value: Any, font: Font | None = None, *,
+                fill: PatternFill | None = None, alignment: Alignment | None = None,
+                number_format: str | None = None, border: bool = True,
+                formula: bool = False) -> WriteOnlyCell:
+    """A write-only cell in the sheets' style; its text is literal unless formula=True."""
+    cell = WriteOnlyCell(ws, value=value) if formula else literal(ws, value)
+    if number_format:
+        cell.number_format = number_format
+    cell.font = font or BODY_FONT
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    if border:
+        cell.border = BORDER
+    return cell

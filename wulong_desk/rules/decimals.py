@@ -132,8 +132,3 @@ def _why_not(text: str) -> str:
     if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
         return f"只能用阿拉伯数字 0-9，收到 {text!r}"
     return f"应为数字（如 12 或 12.5），收到 {text!r}"
-
-
-def to_decimal(raw: object) -> Decimal:
-    """Read a JSON number or decimal string exactly (the strict reader). Raises ValueError."""
-    return read_number(raw)

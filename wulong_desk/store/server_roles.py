@@ -27,10 +27,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from wulong_desk.statuses import FROZEN_STATUSES
 from wulong_desk.store.models import CASE_MONEY_COLUMNS
 
 GROUPS = ("wulong_clerk", "wulong_reviewer", "wulong_admin")
-FROZEN = "('presigned', 'signed', 'moved', 'void')"
+# the statuses that freeze a case's figures, as an SQL list: the one list in statuses.py
+FROZEN = "(" + ", ".join(f"'{status}'" for status in FROZEN_STATUSES) + ")"
 # the columns of a case the calculation reads (besides its rows), and what ties it to its
 # project and keeps it void
 MONEY_COLUMNS = (*CASE_MONEY_COLUMNS, "project_id", "void_reason")
