@@ -594,28 +594,7 @@ class CaseEditor(QDialog):
                 "请写明理由（将记入修改记录）：")
             if reason is None:
                 return False
-        try:
-            saved = case_service.save_case(self.store, self.project_id, form, self.case_id,
-                                           reason=reason,
-                                           expected_version=getattr(self, "_version", None))
-        except case_service.VersionConflictError as exc:
-            return self._settle_conflict(exc, reason)
-        except InputError as exc:
-            self.show_problems(exc.problems)
-            QMessageBox.warning(self, "不能保存",
-                                "\n".join(self.describe(p) for p in exc.problems))
-            return False
-        except UserError as exc:   # the lifecycle's problems are "path: message; …"
-            QMessageBox.warning(self, "不能保存", "\n".join(
-                describe_stored(part) for part in str(exc).split("；")))
-            return False
-        self.case_id = saved.case_id
-        self.discard_draft()
-        if self.store.path:
-            self.draft_file = draft_path(self.store.path, self.case_id)
-        self.load()
-        self.saved.emit(saved.case_id)
-        return True
+        return self.save_with(reason)
 
     def _settle_conflict(self, exc: Any, reason: str | None) -> bool:
         """Someone else saved this case meanwhile: show both versions, let the user keep one."""
@@ -632,17 +611,26 @@ class CaseEditor(QDialog):
         return False
 
     def save_with(self, reason: str | None) -> bool:
+        """Save the form (reason: why a stage was skipped or went back, asked already)."""
         try:
             saved = case_service.save_case(self.store, self.project_id, self.form(),
                                            self.case_id, reason=reason,
                                            expected_version=getattr(self, "_version", None))
         except case_service.VersionConflictError as exc:
             return self._settle_conflict(exc, reason)
-        except UserError as exc:
-            QMessageBox.warning(self, "不能保存", str(exc))
+        except InputError as exc:
+            self.show_problems(exc.problems)
+            QMessageBox.warning(self, "不能保存",
+                                "\n".join(self.describe(p) for p in exc.problems))
+            return False
+        except UserError as exc:   # the lifecycle's problems are "path: message; …"
+            QMessageBox.warning(self, "不能保存", "\n".join(
+                describe_stored(part) for part in str(exc).split("；")))
             return False
         self.case_id = saved.case_id
         self.discard_draft()
+        if self.store.path:
+            self.draft_file = draft_path(self.store.path, self.case_id)
         self.load()
         self.saved.emit(saved.case_id)
         return True

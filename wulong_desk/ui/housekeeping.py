@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log
 from wulong_desk.ui.jobs import Job
+from wulong_desk.ui.labels import project_label
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class Housekeeping:
             return False
         seen = [(window.project_combo.itemData(i), window.project_combo.itemText(i))
                 for i in range(window.project_combo.count())]
-        now = [(p["id"], f"{p['name']}（{p['households']}户）") for p in projects]
+        now = [(p["id"], project_label(p["name"], p["households"])) for p in projects]
         if seen == now:
             return False
         window.reload_projects(select=window.project_id())

@@ -5,6 +5,8 @@ house, Alt+letter the buttons, F2 edits a date."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -139,8 +141,6 @@ class HousingDialog(QDialog):
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "导入房源表", "", "Excel 工作簿 (*.xlsx)")
         if path:
-            from pathlib import Path
-
             self._run("导入房源表", lambda: housing.import_stock(self.store, self.project_id,
                                                            Path(path)))
 
@@ -148,6 +148,4 @@ class HousingDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "保存房源表模板", "安置房源表.xlsx",
                                               "Excel 工作簿 (*.xlsx)")
         if path:
-            from pathlib import Path
-
             self._run("房源表模板", lambda: housing.write_template(Path(path)))

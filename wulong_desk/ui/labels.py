@@ -11,7 +11,12 @@ from wulong_desk.statuses import (
 )
 
 __all__ = ["METHOD_LABELS", "PERSON_ROLE_LABELS", "STATUSES", "STATUS_LABELS", "USE_LABELS",
-           "money_text"]
+           "money_text", "project_label"]
+
+
+def project_label(name: str, households: int) -> str:
+    """A project as the project box shows it: its name and how many households it holds."""
+    return f"{name}（{households}户）"
 
 
 def money_text(value: object) -> str:

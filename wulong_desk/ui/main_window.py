@@ -46,7 +46,7 @@ from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
-from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text, project_label
 from wulong_desk.ui.server_actions import ServerActions
 from wulong_desk.ui.settings import settings
 
@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
         self.totals_label.setText("正在打开数据库…")
         self.project_combo.blockSignals(True)
         for project in look.projects:
-            self.project_combo.addItem(f"{project.name}（{project.households}户）", project.id)
+            self.project_combo.addItem(project_label(project.name, project.households),
+                                       project.id)
             self.project_combo.setItemData(self.project_combo.count() - 1, project.name,
                                            NAME_ROLE)
         self.project_combo.setCurrentIndex(max(self.project_combo.findData(look.project_id), 0))
@@ -300,7 +301,7 @@ class MainWindow(QMainWindow):
         self.project_combo.blockSignals(True)
         self.project_combo.clear()
         for project in projects:
-            self.project_combo.addItem(f"{project['name']}（{project['households']}户）",
+            self.project_combo.addItem(project_label(project["name"], project["households"]),
                                        project["id"])
             self.project_combo.setItemData(self.project_combo.count() - 1, project["name"],
                                            NAME_ROLE)
@@ -534,7 +535,7 @@ class MainWindow(QMainWindow):
             index = self.project_combo.findData(project["id"])
             if index >= 0:
                 self.project_combo.setItemText(
-                    index, f"{project['name']}（{project['households']}户）")
+                    index, project_label(project["name"], project["households"]))
 
     def remove_selected(self) -> None:
         """删除 an unsigned case entered by mistake, or 作废 a signed one (with a reason)."""

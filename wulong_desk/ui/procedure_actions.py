@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from wulong_desk.errors import UserError
+from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
+    from wulong_desk.services.exports import ExportResult
     from wulong_desk.ui.main_window import MainWindow
 
 
 class ProcedureActions:
     def __init__(self, window: MainWindow):
         self.window = window
+        self.job: Job | None = None
 
     def add_menu(self) -> QMenu:
         menu = self.window.menuBar().addMenu("程序(&P)")
@@ -71,24 +73,34 @@ class ProcedureActions:
             self.window.apply_filter()
             self.window._refresh_dashboard()
 
-    def export_payments(self) -> None:
+    def export_payments(self) -> Job | None:
+        """The ledger reads every signed case of the project: written on a worker thread, like
+        the other exports (ui/export_actions.py)."""
         from pathlib import Path
 
         from wulong_desk.services.exports import export_payments
         from wulong_desk.ui.desktop import offer_open
 
         if not self._ready():
-            return
-        name = f"{self.window.project_name()}-资金拨付台账.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self.window, "导出资金拨付台账", name,
+            return None
+        window = self.window
+        name = f"{window.project_name()}-资金拨付台账.xlsx"
+        path, _ = QFileDialog.getSaveFileName(window, "导出资金拨付台账", name,
                                               "Excel 工作簿 (*.xlsx)")
         if not path:
-            return
-        try:
-            result = export_payments(self.window.store, self.window.project_id(), Path(path),
-                                     operator=self.window.store.operator)
-        except UserError as exc:
-            QMessageBox.warning(self.window, "不能导出", str(exc))
-            return
-        offer_open(self.window, "导出完成", f"已导出 {result.count} 户的资金拨付台账。",
-                   result.path)
+            return None
+        store, project_id = window.store, window.project_id()
+
+        def work(_progress: object) -> ExportResult:
+            return export_payments(store, project_id, Path(path), operator=store.operator)
+
+        def done(result: ExportResult) -> None:
+            offer_open(window, "导出完成", f"已导出 {result.count} 户的资金拨付台账。",
+                       result.path)
+
+        job = Job(window, "导出资金拨付台账", "正在导出资金拨付台账…", work, cancellable=False)
+        job.succeeded.connect(done)
+        job.failed.connect(lambda message: QMessageBox.warning(window, "不能导出", message))
+        self.job = job
+        job.start()
+        return job
