@@ -392,7 +392,6 @@ def set_case_date(store: Store, case_id: int, code: str, on: date | None) -> Non
 
 # --- 旧城区改建: consent (第十三条) and presign ratio (第二十三条) --------------------------------
 
-TWO_THIRDS = Decimal(2) / Decimal(3)
 ANSWERS = {"agree": "同意", "disagree": "不同意", "none": "未表态"}
 
 
