@@ -35,7 +35,6 @@ from wulong_desk.xlsx_limits import check_workbook
 
 SHEET = "安置房源"
 USE_NAMES = {"住宅": "residential", "商业办公": "commercial", "生产用房": "production"}
-USE_WORDS = {v: k for k, v in USE_NAMES.items()}
 # (key, header, required)
 COLUMNS = [("use", "用途", True), ("building", "楼栋", True), ("unit", "单元", False),
            ("number", "房号", True), ("area", "建筑面积", True), ("inner_area", "套内面积", False),

@@ -78,10 +78,6 @@ class CaseAccount:
     def outstanding(self) -> Decimal:
         return self.due - self.paid
 
-    @property
-    def last_paid_on(self) -> date | None:
-        return max((p.paid_on for p in self.payments), default=None)
-
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "case_no": self.case_no, "method": self.method,
                 "status": self.status,

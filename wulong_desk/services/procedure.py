@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
+from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar, estimate_note
 from wulong_desk.statuses import STATUSES, is_frozen, is_signed
 from wulong_desk.store import Store
@@ -392,7 +393,6 @@ def set_case_date(store: Store, case_id: int, code: str, on: date | None) -> Non
 
 # --- 旧城区改建: consent (第十三条) and presign ratio (第二十三条) --------------------------------
 
-TWO_THIRDS = Decimal(2) / Decimal(3)
 ANSWERS = {"agree": "同意", "disagree": "不同意", "none": "未表态"}
 
 
@@ -406,11 +406,11 @@ class ConsentTally:
 
     @property
     def household_ratio(self) -> Decimal:
-        return _ratio(Decimal(self.agree_households), Decimal(self.households))
+        return share(Decimal(self.agree_households), Decimal(self.households))
 
     @property
     def area_ratio(self) -> Decimal:
-        return _ratio(self.agree_area, self.area)
+        return share(self.agree_area, self.area)
 
     @property
     def passed(self) -> bool:
@@ -418,12 +418,6 @@ class ConsentTally:
         return (self.households > 0 and self.area > 0
                 and Decimal(self.agree_households) * 3 > Decimal(self.households) * 2
                 and self.agree_area * 3 > self.area * 2)
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    if not whole:
-        return Decimal("0.0000")
-    return (part / whole).quantize(Decimal("0.0001"))
 
 
 def consent_tally(session: Session, project_id: int) -> ConsentTally:
@@ -452,13 +446,13 @@ class PresignRatio:
     def ratio(self) -> Decimal | None:
         if not self.total_households:
             return None
-        return _ratio(Decimal(self.signed_households), Decimal(self.total_households))
+        return share(Decimal(self.signed_households), Decimal(self.total_households))
 
     @property
     def area_ratio(self) -> Decimal | None:
         if not self.total_area:
             return None
-        return _ratio(self.signed_area, self.total_area)
+        return share(self.signed_area, self.total_area)
 
     @property
     def reached(self) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError
 from wulong_desk.rules.breakdown import Breakdown
-from wulong_desk.services.calculation import RECOMPUTE_LOADS, breakdown_for
+from wulong_desk.services.calculation import RECOMPUTE_LOADS, breakdown_for, cents
 from wulong_desk.services.cases import get_project, refigure_in_session, stored_figures, yuan_text
 from wulong_desk.services.contract import CONTRACT_REVISION
 from wulong_desk.statuses import is_frozen
@@ -45,10 +45,11 @@ class RecalcRow:
 
 
 def _new_figures(breakdown: Breakdown) -> dict[str, int]:
-    figures = {line.code: int(line.amount * 100) for line in breakdown.lines}
-    figures.update(total=int(breakdown.total * 100),
-                   exchange_price=int(breakdown.settlement["exchange_price"] * 100),
-                   net_payable=int(breakdown.settlement["net_payable"] * 100))
+    """The cents `calculation` would store for this breakdown (same rounding: `cents`)."""
+    figures = {line.code: cents(line.amount) for line in breakdown.lines}
+    figures.update(total=cents(breakdown.total),
+                   exchange_price=cents(breakdown.settlement["exchange_price"]),
+                   net_payable=cents(breakdown.settlement["net_payable"]))
     return figures
 
 

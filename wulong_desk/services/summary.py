@@ -35,11 +35,11 @@ class ProjectSummary:
 
     @property
     def household_ratio(self) -> Decimal:
-        return _ratio(self.signed_households, self.households)
+        return ratio(self.signed_households, self.households)
 
     @property
     def area_ratio(self) -> Decimal:
-        return _ratio(self.signed_area, self.area)
+        return ratio(self.signed_area, self.area)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +56,8 @@ class ProjectSummary:
         }
 
 
-def _ratio(part: Decimal | int, whole: Decimal | int) -> Decimal:
+def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal:
+    """part / whole to four places (0 when there is no whole); the one share helper."""
     if not whole:
         return Decimal("0.0000")
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))

@@ -183,16 +183,6 @@ class WorkCalendar:
             estimated = estimated or not self.known(day.year)
         return DueDate(day, estimated)
 
-    def workdays_between(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
-
 
 def _check_count(count: int) -> None:
     if count < 0 or count > MAX_PERIOD:
