@@ -99,15 +99,17 @@ def test_the_first_look_writes_nothing(db):
 
 # ---- the start-up path
 def test_the_window_paints_its_first_look_without_sqlalchemy(db):
-    """In a fresh interpreter: the app's modules, the first look and the painted window load
-    no SQLAlchemy (the slow part of the start waits until the table is on screen)."""
+    """In a fresh interpreter: the command line read, the app's modules, the first look and the
+    painted window load no SQLAlchemy (the slow part of the start waits until the table is on screen)."""
     path, demo, _small = db
     script = f"""
 import sys
 from pathlib import Path
+from wulong_desk.cli import build_parser
 from wulong_desk.ui.app import make_app
 from wulong_desk.ui.main_window import MainWindow
 from wulong_desk.services.first_look import first_look
+args = build_parser().parse_args(["--db", {str(path)!r}, "--operator", "甲"])  # as cli.main does
 app = make_app()
 window = MainWindow(None, operator="甲", first_look=first_look(Path({str(path)!r}), {demo}))
 window.show()

@@ -12,14 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wulong_desk.server_address import is_server_url
+
 if TYPE_CHECKING:
     from wulong_desk.store import Store
 
 
 def db_target(value: str) -> Path | str:
     """--db: a database file, or the office server's postgresql://user@host:port/dbname."""
-    from wulong_desk.store.server import is_server_url
-
     return value.strip() if is_server_url(value) else Path(value)
 
 

@@ -21,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from wulong_desk.server_address import is_server_url
     from wulong_desk.services.sync import sync
     from wulong_desk.store import open_store
-    from wulong_desk.store.server import is_server_url
 
     if isinstance(getattr(args, "db", None), str):
         raise UserError("--db: 同步时 --db 是本机的数据库文件，服务器地址写在 --server")

@@ -168,7 +168,8 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
     or the office server a `postgresql://` address names.
     checked: the caller has just run the same integrity check on the file and it passed (the app
     runs it while SQLAlchemy loads, ui/app.py); it is not run twice."""
-    from wulong_desk.store.server import is_server_url, open_server
+    from wulong_desk.server_address import is_server_url
+    from wulong_desk.store.server import open_server
 
     if is_server_url(path):
         return open_server(str(path), operator)

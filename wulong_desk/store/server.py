@@ -18,7 +18,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from wulong_desk.errors import UserError
 from wulong_desk.store import migrate
 
-PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 ROLES = ("clerk", "reviewer", "admin")
 ROLE_LABELS = {"clerk": "经办人员", "reviewer": "审核人员", "admin": "管理员",
                "owner": "数据库所有者"}
@@ -32,10 +31,6 @@ MIGRATE_LOCK = 7_263_001
 
 class ServerUnreachableError(UserError):
     """The server did not answer (or refused the login): nothing was changed anywhere."""
-
-
-def is_server_url(value: object) -> bool:
-    return isinstance(value, str) and value.strip().lower().startswith(PREFIXES)
 
 
 def parse(address: str, password: str | None = None) -> URL:

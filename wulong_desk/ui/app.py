@@ -27,6 +27,7 @@ from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
+from wulong_desk.server_address import is_server_url
 from wulong_desk.services.first_look import first_look, sound
 from wulong_desk.tempfiles import clean_at_start
 from wulong_desk.ui.crash_handler import CrashHandler
@@ -195,7 +196,7 @@ def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Sto
         # models load. SQLite checks without holding Python's lock, so on two cores the check
         # (0.1–0.15 s at 10,000 cases) adds little to the start; the store does not check it
         # again. (Started before the core, it slowed the first paint: bench/bench_ui.py.)
-        a_file = not str(db_path).lower().startswith("postgres")   # the office server: no file
+        a_file = not is_server_url(db_path)   # the office server: no file
         checking = pool.submit(sound, db_path) if check_meanwhile and a_file else None
         from wulong_desk.services.maintenance import compute_missing
         from wulong_desk.store import open_store
