@@ -100,7 +100,8 @@ def test_the_first_look_writes_nothing(db):
 # ---- the start-up path
 def test_the_window_paints_its_first_look_without_sqlalchemy(db):
     """In a fresh interpreter: the command line read, the app's modules, the first look and the
-    painted window load no SQLAlchemy (the slow part of the start waits until the table is on screen)."""
+    painted window load no SQLAlchemy (the slow part of the start waits until the table is on
+    screen)."""
     path, demo, _small = db
     script = f"""
 import sys
@@ -151,7 +152,7 @@ def test_the_window_comes_alive_when_the_store_has_opened(qtbot, db, no_blocking
     assert window.open_case(first[0].id) is None  # waits for the store, says so
     assert "数据库正在打开" in window.statusBar().currentMessage()
     checked.set()
-    assert opening.wait() == "succeeded"
+    assert _outcome(qtbot, opening) == "succeeded"
     assert window.store is not None and window.store.operator == "乙"
     assert window.new_case_action.isEnabled() and window.search.isEnabled()
     assert window.model.rows == first  # the store's page is the one already shown
@@ -181,7 +182,7 @@ def test_a_database_that_fails_to_open_after_its_first_look_is_explained(
     qtbot.addWidget(window)
     failures = []
     opening.failed.connect(failures.append)
-    assert opening.wait() == "failed"
+    assert _outcome(qtbot, opening) == "failed"
     assert window.store is None and "损坏" in opening.message
     window.close()
 
@@ -193,9 +194,16 @@ def test_a_window_closed_before_the_store_opened_is_left_alone(qtbot, db, no_blo
     window, opening = open_window(path, "乙")
     qtbot.addWidget(window)
     window.close()
-    assert opening.wait() == "succeeded"
+    assert _outcome(qtbot, opening) == "succeeded"
     assert window.store is None  # not attached to a closed window …
     opening.result.close()       # … the caller closes it (as ui.app.run does)
+
+
+def _outcome(qtbot, opening) -> str | None:
+    """How the store's opening ended. It starts once the table has been painted (or a moment
+    later if the window is never painted)."""
+    qtbot.waitUntil(lambda: opening.running or opening.outcome is not None)
+    return opening.wait()
 
 
 def _index_out_of_step(path):
@@ -230,7 +238,7 @@ def test_a_database_damaged_where_the_first_look_does_not_read_is_refused_by_the
     window, opening = open_window(path, "乙")
     qtbot.addWidget(window)
     assert opening is not None
-    assert opening.wait() == "failed"  # … but the store is not opened on it
+    assert _outcome(qtbot, opening) == "failed"  # … but the store is not opened on it
     assert window.store is None
     assert "数据库文件已损坏" in opening.message and "ix_audit_case" in opening.message
     assert path.read_bytes() == damaged

@@ -31,10 +31,12 @@ from wulong_desk.server_address import is_server_url
 from wulong_desk.services.first_look import first_look, sound
 from wulong_desk.tempfiles import clean_at_start
 from wulong_desk.ui.crash_handler import CrashHandler
+from wulong_desk.ui.first_paint import after_first_paint
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.main_window import MainWindow
+from wulong_desk.ui.plain_imports import plain_imports
 from wulong_desk.ui.settings import settings
 
 if TYPE_CHECKING:
@@ -184,14 +186,17 @@ def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:
               lambda _progress: _open(db_path, operator, check_meanwhile=True),
               cancellable=False)
     job.succeeded.connect(lambda store: _attach(window, store))
-    job.start()
+    # once the table is on screen: started with the window, the opening's imports share the
+    # interpreter with the first paint and hold it up (bench/bench_ui.py)
+    after_first_paint(window.table.viewport(), job.start)
     return window, job
 
 
 def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Store:
-    import sqlalchemy  # noqa: F401  (its core first: by then the window has had its first paint)
+    with plain_imports():
+        import sqlalchemy  # noqa: F401  (its core first, then the check beside the rest)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, plain_imports():
         # check_meanwhile: the file's integrity check runs while the rest of SQLAlchemy and the
         # models load. SQLite checks without holding Python's lock, so on two cores the check
         # (0.1–0.15 s at 10,000 cases) adds little to the start; the store does not check it

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.field_names import describe_message
 from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
@@ -575,6 +574,8 @@ class MainWindow(QMainWindow):
                     return
                 case_service.delete_case(self.store, case_id)
         except UserError as exc:
+            from wulong_desk.services.field_names import describe_message  # (loads the rules)
+
             QMessageBox.warning(self, "不能删除或作废", describe_message(str(exc)))
             return
         self._cases_changed()
