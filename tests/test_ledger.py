@@ -213,6 +213,14 @@ def test_every_sheet_has_print_setup_numbers_and_one_font(demo):
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     assert wb["明细"].print_options.gridLines and wb["明细"].print_title_rows == "$1:$1"
     assert wb["明细"].column_dimensions["B"].hidden          # line codes only for machines
+    # the 明细's cells have no style of their own: the workbook's plain cells show amounts as
+    # money, wrap a long text and are in the sheets' font
+    detail = list(wb["明细"].iter_rows(min_row=2))
+    amounts = [row[4] for row in detail if row[4].value is not None]
+    assert amounts and {c.number_format for c in amounts} == {"#,##0.00"}
+    assert {c.font.name for row in detail for c in row if c.value is not None} == {"宋体"}
+    long_formula = next(row[3] for row in detail if len(row[3].value or "") > 64)
+    assert long_formula.alignment.wrap_text
     ws = wb.worksheets[0]
     header = [c.value for c in ws[HEADER_ROWS]]
     assert "维修资金（征收部门承担）" in header and "维修资金（被征收人承担）" in header

@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     argparse_words.install()  # usage, headings and argparse's errors in Chinese
     parser = argparse.ArgumentParser(
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
-    parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}")
+    parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}",
+                        help="显示版本号并退出")
     add_store_options(parser, top=True)
     parser.add_argument("--no-crash-dialog", action="store_true",
                         help="出错时不弹出对话框，把错误报告写到标准错误（脚本、CI 使用）")

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -225,12 +223,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     for done, entry in enumerate(entries, start=1):
         ws.row_dimensions[HEADER_ROWS + done].height = SIGNATURE_HEIGHT  # to sign in
         values = _values(entry)
-        row = []
-        for key, kind in zip(keys, kinds, strict=True):
-            cell = literal(ws, values.get(key))
-            cell._style = copy(styled[kind]._style)
-            row.append(cell)
-        ws.append(row)
+        ws.append([literal(ws, values.get(key), styled[kind]._style)
+                   for key, kind in zip(keys, kinds, strict=True)])
         if progress is not None and done % PROGRESS_EVERY == 0 and progress(done, total) is False:
             raise Cancelled
     first, last = HEADER_ROWS + 1, HEADER_ROWS + total
@@ -344,8 +338,7 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
         for line in entry.record["lines"]:
             # the formula text already ends in "= amount"
             row_number += 1
-            amount = WriteOnlyCell(ws, value=Decimal(line["amount"]))
-            amount._style = copy(money._style)
+            amount = literal(ws, Decimal(line["amount"]), money._style)
             row: list[Any] = [entry.case_no, line["code"], line["label"], line["formula"],
                               amount, line["citation"], line["note"]]
             tall = 1
@@ -357,9 +350,7 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
                 if lines is None:
                     lines = known[(text, width)] = _lines(text, width)
                 if lines > 1:
-                    cell = literal(ws, text)
-                    cell._style = copy(wrap._style)
-                    row[column] = cell
+                    row[column] = literal(ws, text, wrap._style)
                     tall = max(tall, lines)
             if tall > 1:  # spreadsheet programs do not grow a written row to fit its text
                 ws.row_dimensions[row_number].height = 14 * tall

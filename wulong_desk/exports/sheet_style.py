@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"          # one font on every cell, totals row included
@@ -51,10 +52,11 @@ def page_footer(ws: Worksheet, font: str, left: str | None = None) -> None:
     ws.oddFooter.center.font = font
 
 
-def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
+def literal(ws: Worksheet, value: Any, style: StyleArray | None = None) -> Cell:
     """A cell holding exactly `value`: text is always stored as text, never read as a formula
-    (a name or 备注 starting with "=" from a package or a sheet must not run in Excel)."""
-    cell = WriteOnlyCell(ws, value=value)
+    (a name or 备注 starting with "=" from a package or a sheet must not run in Excel). `style`:
+    another cell's style, copied (cheaper than styling each cell: bench/bench_ledger.py)."""
+    cell = Cell(ws, row=1, column=1, value=value, style_array=style)  # as WriteOnlyCell makes it
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
@@ -63,7 +65,7 @@ def literal(ws: Worksheet, value: Any) -> WriteOnlyCell:
 def styled_cell(ws: Worksheet, value: Any, font: Font | None = None, *,
                 fill: PatternFill | None = None, alignment: Alignment | None = None,
                 number_format: str | None = None, border: bool = True,
-                formula: bool = False) -> WriteOnlyCell:
+                formula: bool = False) -> Cell:
     """A write-only cell in the sheets' style; its text is literal unless formula=True."""
     cell = WriteOnlyCell(ws, value=value) if formula else literal(ws, value)
     if number_format:
