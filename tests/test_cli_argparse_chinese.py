@@ -38,6 +38,26 @@ def test_argument_errors_are_chinese_and_name_the_option(capsys, argv, words):
     assert not LATIN_WORDS.search(text), text
 
 
+def test_every_option_says_in_chinese_what_it_is():
+    import argparse
+
+    from wulong_desk.cli import build_parser
+
+    def options(parser: argparse.ArgumentParser, name: str):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command, sub in action.choices.items():
+                    yield from options(sub, f"{name} {command}")
+            elif action.option_strings:
+                yield name, action.option_strings[-1], action.help or ""
+
+    found = list(options(build_parser(), "wulong-desk"))
+    assert len(found) > 60
+    silent = [(name, option) for name, option, text in found
+              if text != argparse.SUPPRESS and not re.search(r"[\u4e00-\u9fff]", text)]
+    assert silent == []
+
+
 def test_help_pages_are_chinese(capsys):
     code, text = run(capsys, "delete-case", "--help")
     assert code == 0

@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for module in COMMANDS:
         module.register(sub)
+    argparse_words.explain_options(parser)
     return parser
 
 

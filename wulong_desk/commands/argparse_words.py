@@ -35,7 +35,30 @@ WORDS = {
 # the names of argument types as argparse prints them (`type=int` → 'int')
 TYPE_WORDS = {"int": "整数", "float": "数字", "Path": "路径"}
 
+# what the options several commands share mean, where a command does not say it itself
+OPTION_HELP = {
+    "--project": "项目序号（projects 命令列出的第一列）",
+    "--case": "案卷序号（cases 命令列出的第一列）",
+    "--json": "以 JSON 格式输出（供其他程序读取）",
+    "--out": "输出到此文件",
+    "--out-dir": "输出到此文件夹（每户一个文件）",
+    "--reason": "理由（必填，记入修改记录）",
+}
+
 _installed = False
+
+
+def explain_options(parser: argparse.ArgumentParser) -> None:
+    """Give every option of `parser` and its commands that has no help text the shared one
+    from OPTION_HELP, so `--help` never lists an option without saying what it is."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                explain_options(command)
+        elif not action.help:
+            for name in action.option_strings:
+                if name in OPTION_HELP:
+                    action.help = OPTION_HELP[name]
 
 
 def translate(text: str) -> str:
