@@ -37,7 +37,7 @@ from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.main_window import MainWindow
 from wulong_desk.ui.plain_imports import plain_imports
-from wulong_desk.ui.settings import settings
+from wulong_desk.ui.settings import remember, settings
 
 if TYPE_CHECKING:
     from wulong_desk.store import Store
@@ -119,7 +119,7 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
     operator = ask_operator(args)
     if operator is None:
         return 0
-    settings().setValue("operator", operator)
+    remember("operator", operator)
     db_path = Path(args.db) if getattr(args, "db", None) else default_db_path()
     try:
         lock = acquire(db_path)

@@ -47,7 +47,7 @@ from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text, project_label
 from wulong_desk.ui.server_actions import ServerActions
-from wulong_desk.ui.settings import settings
+from wulong_desk.ui.settings import remember, settings
 
 if TYPE_CHECKING:
     from wulong_desk.store import Store
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, *args: object) -> None:
         if self.project_id() is not None:
-            settings().setValue("last_project", self.project_id())
+            remember("last_project", self.project_id())
         self.apply_filter()
         self._refresh_dashboard()
 
