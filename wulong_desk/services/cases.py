@@ -348,7 +348,8 @@ def void_case(store: Store, case_id: int, reason: str) -> None:
 
 def void_in_session(session: Session, case: Case, reason: str) -> None:
     """作废 in the caller's transaction (void_case, and a void taken in by package or sync with
-    the sender's reason): audited, and the version trail extended."""
+    the sender's reason): one audit row 作废 (状态 old → 作废, the reason), and the version
+    trail extended."""
     reason = clean_reason(reason, "作废")
     if not is_signed(case.status):
         raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
@@ -357,8 +358,9 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     case.status = VOID
     case.void_reason = reason
     case.unlocked_reason = None
+    audit.record(session, "void", case, "status", old, VOID, reason,
+                 tells=("status", "void_reason"))
     session.flush()
-    audit.record(session, "void", case, "status", old, VOID, reason)
     _extend_trail(case, before_hash)
 
 
