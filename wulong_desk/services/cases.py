@@ -37,6 +37,8 @@ from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult,
 CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
                 "case", "exchange_locations")
 TRAIL_LIMIT = 200
+# the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
+SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
 
 
 class NotFoundError(UserError):
@@ -134,14 +136,17 @@ def yuan_text(cents_value: int | None) -> str | None:
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int] | None,
                    reason: str | None, *, every_line: bool = False) -> None:
-    """old → new for every changed line and total (a 重算 of an unsigned case: the total;
-    a recalculation under a new contract revision: every line)."""
+    """old → new for every changed line and total (a 重算 of an unsigned case: the total and,
+    for a case with an exchange house, the settlement figures — assigning a house moves those
+    and not the total; a recalculation under a new contract revision: every line)."""
     after = stored_figures(case.result)
     if before == after:
         return
     keys = list(after or before or {})
     if action == "recompute" and not every_line:
         keys = ["total"]
+        if any(figures and figures["exchange_price"] for figures in (before, after)):
+            keys += SETTLEMENT_FIGURES   # for a money case 应付 is the total: said once
     for key in keys:
         old = None if before is None else before.get(key)
         new = None if after is None else after.get(key)
