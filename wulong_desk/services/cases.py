@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,10 @@ from wulong_desk.statuses import VOID, is_frozen, is_signed
 from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult, Project
+
+if TYPE_CHECKING:
+    from wulong_desk.rules.breakdown import Breakdown
+    from wulong_desk.rules.inputs import InputError
 
 # what a case says: its version is the hash of these (names, figures' inputs, stage)
 CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
@@ -239,16 +243,18 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
 
 
 def refigure_in_session(session: Session, case: Case, *, reason: str = "项目设置已修改",
-                        every_line: bool = False) -> None:
+                        every_line: bool = False,
+                        computed: Breakdown | InputError | None = None) -> None:
     """After a project change (or for `recalc`): recompute an unsigned case, its change audited
     as 重算 (the total; with `every_line`, old → new for each line and the contract revision
-    the record is computed under); a frozen case keeps its record."""
+    the record is computed under); a frozen case keeps its record. `computed`: the case's
+    computation the caller already made (`calculation.computation`), stored as it is."""
     if is_frozen(case.status):
         return
     before = stored_figures(case.result)
     old_revision = case.result.contract_revision if case.result is not None else None
     audit.allow_refigure(session, case)
-    recompute(session, case)
+    recompute(session, case, computed)
     session.flush()
     _audit_figures(session, case, "recompute", before, reason, every_line=every_line)
     new_revision = case.result.contract_revision if case.result is not None else None
