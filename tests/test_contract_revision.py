@@ -161,6 +161,38 @@ def test_recalc_writes_unsigned_cases_under_revision_2_with_a_full_audit(old_db)
     assert not any(row["changed"] for row in again)
 
 
+def test_a_written_recalc_computes_each_case_once_and_stores_what_it_lists(old_db, monkeypatch):
+    """One calculation per case feeds both the listed row and the stored record: a written
+    recalc calls the engine as often as the dry run (once per case it can compute), and lists
+    the same rows the dry run did."""
+    from wulong_desk.services import calculation
+    from wulong_desk.services.recalc import recalc_project
+
+    calls: list[str] = []
+    engine = calculation.compute
+
+    def counted(inputs, options, standard):
+        calls.append("compute")
+        return engine(inputs, options, standard)
+
+    monkeypatch.setattr(calculation, "compute", counted)
+    store = open_store(old_db, "测试")
+    try:
+        listed = recalc_project(store, 1, dry_run=True)
+        computable = [row for row in listed if not row.kept and row.new_total is not None]
+        assert computable and len(calls) == len(computable)
+        calls.clear()
+        written = recalc_project(store, 1, dry_run=False)
+        assert len(calls) == len(computable)
+        assert written == listed
+        with store.read() as session:
+            stored = {case.case_no: stored_breakdown(case)["totals"]["total"]
+                      for case in session.query(Case) if stored_breakdown(case) is not None}
+        assert all(stored[row.case_no] == row.new_total for row in computable)
+    finally:
+        store.close()
+
+
 def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, old_db):
     """FR-0011 (an exchange signed, not moved on time) was paid two moves under revision 1;
     revision 2 would pay one. Its editor shows the signed record, not a recomputation."""

@@ -48,3 +48,31 @@ def test_a_warning_about_a_figure_names_its_line():
 
     assert describe_stored("L1_INTERRUPT: 按每月5%计") == "「停产停业损失补偿」：按每月5%计"
     assert describe_stored("case.signed_on: 早于签约期限首日") == "「签约日期」：早于签约期限首日"
+
+
+def test_a_void_is_one_row_with_its_reason_and_the_stage_it_left(tmp_path):
+    """作废 reads as one event: one row (状态 已签约 → 作废, the reason), not three (修改 状态,
+    修改 作废理由, 作废) — in the service's history, in words and on the command line."""
+    from test_cli_calc import run_cli
+
+    from wulong_desk.store import open_store
+
+    db = tmp_path / "void.sqlite"
+    store = open_store(db, "王科员")
+    _project_id, case_id = project_with_case(store)
+    walk_to(store, case_id, "signed")
+    before = len(cases.history(store, case_id))
+    cases.void_case(store, case_id, "协议解除，另行重签")
+    added = cases.history(store, case_id)[before:]
+    store.close()
+    assert [(e.action, e.entity, e.field, e.old, e.new, e.reason) for e in added] == [
+        ("void", "case", "status", "signed", "void", "协议解除，另行重签")]
+    e = added[0]
+    row = describe(e.at, e.operator, e.action, e.entity, e.field, e.old, e.new, e.reason)
+    assert (row.operator, row.action, row.what, row.change, row.reason) == (
+        "王科员", "作废", "案卷「状态」", "已签约 → 作废", "协议解除，另行重签")
+    proc = run_cli("history", "--case", str(case_id), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    voids = [line for line in proc.stdout.splitlines() if "作废" in line]
+    assert len(voids) == 1, voids
+    assert voids[0].endswith("王科员  作废  案卷「状态」  已签约 → 作废  理由：协议解除，另行重签")

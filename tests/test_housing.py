@@ -60,6 +60,31 @@ def test_import_assign_and_the_spec_figures(store, tmp_path):
     assert states["1栋1单元102号"] == ("available", None)
 
 
+def test_assigning_a_house_audits_the_settlement_figures_it_moves(store, tmp_path):
+    """Assigning a house changes 房屋价款 and 应付差额 but not 补偿合计: the 重算 entry records
+    those figures old → new, named in words (spec example 2: total 235004.00; the house
+    60.00 / 50.00 m² at 4500 → price 258750.00, net payable −23746.00)."""
+    from wulong_desk.services.history_text import describe
+
+    project_id = projects.create_project(store, project_form(2))
+    housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
+    case_id = exchange_case(store, project_id)
+    before = len(cases.history(store, case_id))
+    with store.read() as session:
+        house = next(h for h in housing.list_stock(session, project_id)
+                     if h.label == "1栋1单元101号")
+    housing.assign(store, case_id, house.id)
+    refigured = [e for e in cases.history(store, case_id)[before:] if e.action == "recompute"]
+    assert [(e.entity, e.field, e.old, e.new) for e in refigured] == [
+        ("result", "exchange_price", "0.00", "258750.00"),
+        ("result", "net_payable", "235004.00", "-23746.00")]
+    shown = [describe(e.at, e.operator, e.action, e.entity, e.field, e.old, e.new, e.reason)
+             for e in refigured]
+    assert [(r.action, r.what, r.change) for r in shown] == [
+        ("重算", "计算结果「产权调换房屋价款」", "0.00 元 → 258,750.00 元"),
+        ("重算", "计算结果「应付被征收人（负数为应收）」", "235,004.00 元 → -23,746.00 元")]
+
+
 def test_a_house_is_never_assigned_twice(store, tmp_path):
     project_id = projects.create_project(store, project_form(2))
     housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))

@@ -189,8 +189,10 @@ def test_a_project_edit_leaves_signed_cases_alone_and_audits_a_recomputation(sto
     projects.update_project(store, other_id, project_form(zone="core"))
     recomputed = [(e.field, e.old, e.new) for e in cases.history(store, unsigned)
                   if e.action == "recompute"]
-    # core zone: no outer-zone reduction of R9, 20 × 45 m² × 18 months = 16,200.00 (was 11,340)
-    assert recomputed == [("total", "235004.00", "239864.00")]
+    # core zone: no outer-zone reduction of R9, 20 × 45 m² × 18 months = 16,200.00 (was 11,340);
+    # an exchange case's 应付差额 moves with it: 239,864.00 − 258,750.00 house price
+    assert recomputed == [("total", "235004.00", "239864.00"),
+                          ("net_payable", "-23746.00", "-18886.00")]
 
 
 def test_a_correction_is_audited_line_by_line_and_relocks(store):

@@ -71,3 +71,54 @@ def test_a_newer_schema_is_refused(tmp_path):
     conn.close()
     with pytest.raises(NewerDatabaseError, match="更新版本"):
         open_store(path, "t")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_savepoint_is_part_of_its_transaction(backend):
+    """A savepoint (session.begin_nested) undoes only its own writes, and what a released one
+    wrote is still undone with the transaction around it — on a SQLite file as on the office
+    server (the sqlite3 module's own transaction handling would let a savepoint begun before
+    any write commit on its own)."""
+    from store_helpers import project_form
+
+    from wulong_desk.services import projects
+    from wulong_desk.store.models import Project
+
+    store = open_store(backend, "t")
+    try:
+        project_id = projects.create_project(store, project_form(name="原名"))
+        with pytest.raises(_Stop), store.transaction() as session:
+            with session.begin_nested():
+                session.get(Project, project_id).name = "保存点里改的名"
+            raise _Stop
+        with store.transaction() as session:
+            session.get(Project, project_id).department = "外层改的部门"
+            with pytest.raises(_Stop), session.begin_nested():
+                session.get(Project, project_id).name = "撤销的名"
+                session.flush()
+                raise _Stop
+        with store.read() as session:
+            project = session.get(Project, project_id)
+            assert (project.name, project.department) == ("原名", "外层改的部门")
+    finally:
+        store.close()
+
+
+def test_foreign_keys_are_on_again_after_a_migration(tmp_path):
+    """Tables are rebuilt with foreign keys off (set outside the migration's transaction) and
+    every connection has them on afterwards."""
+    import shutil
+    from pathlib import Path
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(Path(__file__).parent / "fixtures" / "contract1.sqlite", path)
+    store = open_store(path, "t")
+    try:
+        with store.engine.connect() as first, store.engine.connect() as second:
+            for conn in (first, second):
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.close()

@@ -218,3 +218,55 @@ def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
             first = session.query(Case).filter(Case.case_no == "A-001").one()
             second = session.query(Case).filter(Case.case_no == "A-002").one()
             assert (first.remarks, second.status) == ("已电话回访", "signed")
+
+
+def test_a_case_that_fails_half_way_leaves_nothing_and_stops_no_other(tmp_path, backend):
+    """Each case is taken in all or nothing, on the laptop's file as on the server: a changed
+    case and a new one whose procedure data turns out bad after the case itself was written
+    are named and skipped, with none of their writes left; the others land."""
+    from wulong_desk.services.packages import _import, build_package
+    from wulong_desk.store.models import AuditEntry
+
+    source = open_store(tmp_path / "source.sqlite", "外业")
+    project_id = projects.create_project(source, project_form())
+    for case_no in ("A-001", "A-002", "A-003"):
+        cases.save_case(source, project_id, case_form(case_no=case_no))
+    target = open_store(backend, "办公室")
+    try:
+        with target.transaction() as session:
+            first = _import(session, build_package(source, project_id), [])
+        assert len(first.created) == 3 and not first.failed
+        kept_value = decoration(target, "A-002")[0]
+        edit(source, "A-002", "7300")
+        edit(source, "A-003", "7400")
+        cases.save_case(source, project_id, case_form(case_no="A-004"))
+        package = build_package(source, project_id)
+        for entry in package["cases"]:
+            if entry["case_no"] in ("A-002", "A-004"):   # read only after the case is written
+                entry["procedure"]["dates"] = {"no_such_date": "2023-07-01"}
+        with target.read() as session:
+            a002 = session.query(Case).filter(Case.case_no == "A-002").one()
+            a002_id, a002_version = a002.id, a002.version
+            last_entry = session.query(AuditEntry.id).order_by(AuditEntry.id.desc()).first()[0]
+        conflicted: list[str] = []
+        with target.transaction() as session:
+            report = _import(session, package, conflicted)
+        assert conflicted == ["A-002", "A-004"]
+        assert [f.split("（")[0] for f in report.failed] == ["案卷 A-002", "案卷 A-004"]
+        assert all("未能同步" in f and "未知的案卷日期项" in f for f in report.failed)
+        assert [label.split("（")[0] for label in report.updated] == ["A-003"]
+        assert not report.created
+        with target.read() as session:
+            numbers = sorted(session.query(Case.case_no))
+            assert [n for (n,) in numbers] == ["A-001", "A-002", "A-003"]   # no A-004 at all
+            a002 = session.get(Case, a002_id)
+            assert (str(a002.parts[0].decoration_value), a002.version) == (kept_value,
+                                                                          a002_version)
+            a003_id = session.query(Case.id).filter(Case.case_no == "A-003").scalar()
+            written = {case_id for (case_id,) in session.query(AuditEntry.case_id)
+                       .filter(AuditEntry.id > last_entry)}
+            assert written == {a003_id}   # nothing of A-002's or A-004's writes is audited
+        assert decoration(target, "A-003")[0] == "7400"
+    finally:
+        target.close()
+        source.close()

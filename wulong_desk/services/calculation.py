@@ -32,21 +32,40 @@ def cents(amount: Decimal) -> int:
 
 def breakdown_for(case: Case) -> Breakdown:
     """The case computed from its stored inputs under the current engine and standard, kept
-    nowhere (InputError when it cannot be): what `recompute` stores, and what a dry run of
-    `recalc` shows."""
+    nowhere (InputError when it cannot be)."""
     options, inputs, standard = read_request(calc_request(case.project, case),
                                              default_standards())
     return compute(inputs, options, standard)
 
 
-def recompute(session: Session, case: Case) -> CaseResult:
-    """Compute the case from its stored inputs and keep the result (or why it could not)."""
-    breakdown: Breakdown | None = None
-    failure: InputError | None = None
-    try:   # computed before a new result row exists (reading the case may flush the session)
-        breakdown = breakdown_for(case)
+def computation(case: Case) -> Breakdown | InputError:
+    """One computation of the case: its breakdown, or why it cannot be computed. A caller that
+    shows the figures and then stores them (a written `recalc`) passes this one result to
+    `recompute`, so what is shown is what is stored."""
+    try:
+        return breakdown_for(case)
     except InputError as exc:
-        failure = exc
+        return exc
+
+
+def figures_of(breakdown: Breakdown) -> dict[str, int]:
+    """The cents a breakdown is stored as, by line code, with total, exchange_price and
+    net_payable (the keys of `services.cases.stored_figures`)."""
+    figures = {line.code: cents(line.amount) for line in breakdown.lines}
+    figures.update(total=cents(breakdown.total),
+                   exchange_price=cents(breakdown.settlement["exchange_price"]),
+                   net_payable=cents(breakdown.settlement["net_payable"]))
+    return figures
+
+
+def recompute(session: Session, case: Case,
+              computed: Breakdown | InputError | None = None) -> CaseResult:
+    """Keep the case's computation (`computed`, or computed here from its stored inputs) as its
+    result, or why it could not be computed."""
+    if computed is None:   # before a new result row exists (reading the case may flush)
+        computed = computation(case)
+    breakdown = computed if isinstance(computed, Breakdown) else None
+    failure = computed if isinstance(computed, InputError) else None
     result = case.result or CaseResult(case=case)
     result.engine_version = ENGINE_VERSION
     result.computed_at = now_utc()
@@ -80,11 +99,12 @@ def _store(result: CaseResult, breakdown: Breakdown) -> None:
     result.breakdown_json = json.dumps(breakdown.to_record(ENGINE_VERSION), ensure_ascii=False)
     result.problems_json = "[]"
     result.warnings_count = len(breakdown.warnings)
+    figures = figures_of(breakdown)
     for line in breakdown.lines:
-        setattr(result, LINE_COLUMNS[line.code], cents(line.amount))
-    result.total_cents = cents(breakdown.totals["total"])
-    result.exchange_price_cents = cents(breakdown.settlement["exchange_price"])
-    result.net_payable_cents = cents(breakdown.settlement["net_payable"])
+        setattr(result, LINE_COLUMNS[line.code], figures[line.code])
+    result.total_cents = figures["total"]
+    result.exchange_price_cents = figures["exchange_price"]
+    result.net_payable_cents = figures["net_payable"]
 
 
 def stored_breakdown(case: Case) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,10 +33,16 @@ from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult, Project
 
+if TYPE_CHECKING:
+    from wulong_desk.rules.breakdown import Breakdown
+    from wulong_desk.rules.inputs import InputError
+
 # what a case says: its version is the hash of these (names, figures' inputs, stage)
 CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
                 "case", "exchange_locations")
 TRAIL_LIMIT = 200
+# the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
+SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
 
 
 class NotFoundError(UserError):
@@ -134,14 +140,17 @@ def yuan_text(cents_value: int | None) -> str | None:
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int] | None,
                    reason: str | None, *, every_line: bool = False) -> None:
-    """old → new for every changed line and total (a 重算 of an unsigned case: the total;
-    a recalculation under a new contract revision: every line)."""
+    """old → new for every changed line and total (a 重算 of an unsigned case: the total and,
+    for a case with an exchange house, the settlement figures — assigning a house moves those
+    and not the total; a recalculation under a new contract revision: every line)."""
     after = stored_figures(case.result)
     if before == after:
         return
     keys = list(after or before or {})
     if action == "recompute" and not every_line:
         keys = ["total"]
+        if any(figures and figures["exchange_price"] for figures in (before, after)):
+            keys += SETTLEMENT_FIGURES   # for a money case 应付 is the total: said once
     for key in keys:
         old = None if before is None else before.get(key)
         new = None if after is None else after.get(key)
@@ -234,16 +243,18 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
 
 
 def refigure_in_session(session: Session, case: Case, *, reason: str = "项目设置已修改",
-                        every_line: bool = False) -> None:
+                        every_line: bool = False,
+                        computed: Breakdown | InputError | None = None) -> None:
     """After a project change (or for `recalc`): recompute an unsigned case, its change audited
     as 重算 (the total; with `every_line`, old → new for each line and the contract revision
-    the record is computed under); a frozen case keeps its record."""
+    the record is computed under); a frozen case keeps its record. `computed`: the case's
+    computation the caller already made (`calculation.computation`), stored as it is."""
     if is_frozen(case.status):
         return
     before = stored_figures(case.result)
     old_revision = case.result.contract_revision if case.result is not None else None
     audit.allow_refigure(session, case)
-    recompute(session, case)
+    recompute(session, case, computed)
     session.flush()
     _audit_figures(session, case, "recompute", before, reason, every_line=every_line)
     new_revision = case.result.contract_revision if case.result is not None else None
@@ -348,7 +359,8 @@ def void_case(store: Store, case_id: int, reason: str) -> None:
 
 def void_in_session(session: Session, case: Case, reason: str) -> None:
     """作废 in the caller's transaction (void_case, and a void taken in by package or sync with
-    the sender's reason): audited, and the version trail extended."""
+    the sender's reason): one audit row 作废 (状态 old → 作废, the reason), and the version
+    trail extended."""
     reason = clean_reason(reason, "作废")
     if not is_signed(case.status):
         raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
@@ -357,8 +369,9 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     case.status = VOID
     case.void_reason = reason
     case.unlocked_reason = None
+    audit.record(session, "void", case, "status", old, VOID, reason,
+                 tells=("status", "void_reason"))
     session.flush()
-    audit.record(session, "void", case, "status", old, VOID, reason)
     _extend_trail(case, before_hash)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from wulong_desk.rules.breakdown import SETTLEMENT_LABELS, TOTAL_LABELS
 from wulong_desk.services.field_names import COLUMNS, line_label
 from wulong_desk.services.payments import KIND_LABELS
 from wulong_desk.services.procedure import (
@@ -60,9 +61,9 @@ FIELDS: dict[str, dict[str, str]] = {
                 "area": "建筑面积", "inner_area": "套内面积", "unit_price": "单价",
                 "exchange_house_id": "分配给调换房屋（编号）", "notice_on": "接房通知日期",
                 "handed_over_on": "交房日期"},
-    # a correction or 重算 names each changed line by its code and each total by its key
-    "result": {"contract_revision": "计算规则版本", "total": "合计",
-               "exchange_price": "产权调换房屋价款", "net_payable": "应付差价"},
+    # a correction or 重算 names each changed line by its code, each total and settlement
+    # figure by its key, as the calculation record (and the editor's breakdown) calls it
+    "result": {"contract_revision": "计算规则版本", **TOTAL_LABELS, **SETTLEMENT_LABELS},
 }
 WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_LABELS,
          "use": USE_LABELS, "registration": REGISTRATION_LABELS,

@@ -27,7 +27,6 @@ signed case's figures are never changed by a package. Exporting changes nothing 
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,16 +278,18 @@ def _import(session: Session, package: dict[str, Any],
 
 
 def _take_alone(session: Session, take: Any) -> str | None:
-    """Run one case's import on its own (a savepoint on PostgreSQL, where a refused statement
-    would otherwise abort the whole transaction); its failure, in words, or None."""
+    """Run one case's import on its own, in a savepoint (on PostgreSQL and on a SQLite file
+    alike, see store.database): a case that fails half-way leaves nothing of itself behind,
+    and on PostgreSQL a refused statement does not abort the whole transaction. Returns its
+    failure, in words, or None. An error of the SQLite file itself (a full disk) is no one
+    case's failure: it stops the whole transaction."""
     from sqlalchemy.exc import DBAPIError
 
     from wulong_desk.store.server import server_error
 
     problems: list[Problem] = []
-    postgres = session.get_bind().dialect.name == "postgresql"
     try:
-        with session.begin_nested() if postgres else nullcontext():
+        with session.begin_nested():
             take(problems)
             if problems:   # leave the savepoint by an error, so its writes are undone
                 raise InputError(list(problems))
@@ -297,6 +298,8 @@ def _take_alone(session: Session, take: Any) -> str | None:
     except UserError as exc:
         return str(exc)
     except DBAPIError as exc:
+        if session.get_bind().dialect.name != "postgresql":
+            raise
         mapped = server_error(exc, "")
         if mapped is exc:
             raise

@@ -4,8 +4,9 @@ Opening a database never recomputes a stored record: a record keeps the contract
 was computed under (case_results.contract_revision). `recalc` recomputes the unsigned cases
 under the current engine and standard through the one owner of case changes
 (services.cases.refigure_in_session), each audited as 重算 with old → new per line; signed,
-moved and void cases are kept untouched (their correction is the audited 解锁更正). A dry run
-shows the same figures and writes nothing.
+moved and void cases are kept untouched (their correction is the audited 解锁更正). Each case
+is computed once: that one computation is both its row and, when written, its stored record. A
+dry run shows the same rows and writes nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from wulong_desk.errors import Cancelled
-from wulong_desk.rules import InputError
 from wulong_desk.rules.breakdown import Breakdown
-from wulong_desk.services.calculation import RECOMPUTE_LOADS, breakdown_for, cents
+from wulong_desk.services.calculation import RECOMPUTE_LOADS, computation, figures_of
 from wulong_desk.services.cases import get_project, refigure_in_session, stored_figures, yuan_text
 from wulong_desk.services.contract import CONTRACT_REVISION
 from wulong_desk.statuses import is_frozen
@@ -44,15 +44,6 @@ class RecalcRow:
         return row
 
 
-def _new_figures(breakdown: Breakdown) -> dict[str, int]:
-    """The cents `calculation` would store for this breakdown (same rounding: `cents`)."""
-    figures = {line.code: cents(line.amount) for line in breakdown.lines}
-    figures.update(total=cents(breakdown.total),
-                   exchange_price=cents(breakdown.settlement["exchange_price"]),
-                   net_payable=cents(breakdown.settlement["net_payable"]))
-    return figures
-
-
 def recalc_project(store: Store, project_id: int, *, dry_run: bool,
                    progress: Callable[[int, int], bool | None] | None = None
                    ) -> list[RecalcRow]:
@@ -75,12 +66,11 @@ def recalc_project(store: Store, project_id: int, *, dry_run: bool,
                 rows.append(RecalcRow(case.case_no, case.status, old_total, None, False, True,
                                       revision))
             else:
-                try:
-                    new: dict[str, int] | None = _new_figures(breakdown_for(case))
-                except InputError:
-                    new = None
+                computed = computation(case)   # once: the row shows what is stored
+                new = figures_of(computed) if isinstance(computed, Breakdown) else None
                 if not dry_run:
-                    refigure_in_session(session, case, reason=RECALC_REASON, every_line=True)
+                    refigure_in_session(session, case, reason=RECALC_REASON, every_line=True,
+                                        computed=computed)
                 rows.append(RecalcRow(
                     case.case_no, case.status, old_total,
                     None if new is None else yuan_text(new["total"]), new != old, False, revision))

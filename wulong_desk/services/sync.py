@@ -5,7 +5,9 @@ conflict — listed, neither side overwritten, resolved by choosing one of the t
 
 Each half is one transaction (push: the server's; pull: the laptop's), so a sync killed at any
 point leaves both sides consistent, and the next sync completes it (what was pushed is then
-"unchanged", what was not is pushed again). Qt-free.
+"unchanged", what was not is pushed again). Within it each case is taken in a savepoint (on the
+server and on the laptop's file alike): a case that fails half-way is named and leaves nothing
+of itself, and the other cases are still taken. Qt-free.
 """
 
 from __future__ import annotations

@@ -137,10 +137,12 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
         if type(obj) in ENTITY_NAMES and type(obj) not in CREATE_RECORDED_BY_SERVICE:
             values = {key: show(getattr(obj, key)) for key in _columns(obj)}
             row("create", obj, "*", None, json.dumps(values, ensure_ascii=False))
+    told = session.info.pop("told", set())   # fields an explicit entry already tells
     for obj in session.dirty:
         if type(obj) in ENTITY_NAMES:
             for key, old, new in _changes(obj):
-                row("update", obj, key, old, new)
+                if (id(obj), key) not in told:
+                    row("update", obj, key, old, new)
     for obj in session.deleted:
         if type(obj) in ENTITY_NAMES:
             values = {key: show(getattr(obj, key)) for key in _columns(obj)}
@@ -178,11 +180,17 @@ def install(session_class: type[Session] | Any) -> None:
 
 
 def record(session: Session, action: str, case: Case, field: str, old: str | None,
-           new: str | None, reason: str | None, *, entity: str = "case") -> None:
+           new: str | None, reason: str | None, *, entity: str = "case",
+           tells: tuple[str, ...] = ()) -> None:
     """An explicit audit entry that is not a plain field change: unlock, relock, a stage change
     with its reason, a 重算 or 更正 of the figures (old → new), 作废, a removed case.
 
-    A case not yet flushed has no id: its entry is written by the flush that inserts it."""
+    `tells`: the case's fields whose change this entry already says (作废 says the status and
+    its reason); the next flush records no separate 修改 row for them, so one event reads as
+    one row. A case not yet flushed has no id: its entry is written by the flush that inserts
+    it."""
+    if tells:
+        session.info.setdefault("told", set()).update((id(case), name) for name in tells)
     row = {"at": now_utc(), "operator": session.info.get("operator") or "未署名",
            "action": action, "entity": entity, "field": field, "old": old, "new": new,
            "reason": reason}

@@ -49,6 +49,30 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, connection_record: Any
     cursor.close()
 
 
+# Store.transaction asks for its BEGIN to take the write lock at once (see _own_transactions)
+WRITE_BEGIN = {"wulong_begin": "IMMEDIATE"}
+
+
+def _own_transactions(engine: Engine) -> None:
+    """SQLAlchemy, not the sqlite3 module, begins each transaction on this file (the pysqlite
+    recipe of the SQLAlchemy documentation: the driver's own transaction handling off, BEGIN
+    emitted on SQLAlchemy's begin). Every statement then runs inside the transaction — a
+    SELECT, a SAVEPOINT — so a savepoint (`session.begin_nested()`) undoes exactly its part,
+    as on PostgreSQL, and a migration is all or nothing. A write transaction begins IMMEDIATE:
+    it waits its turn for the write lock (busy_timeout) instead of failing when another write
+    committed after its first read. PRAGMA foreign_keys must be set outside a transaction: on
+    the driver connection before SQLAlchemy begins (see _migrate)."""
+
+    @event.listens_for(engine, "connect")
+    def _driver_begins_nothing(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("wulong_begin")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
 class Store:
     """An open case database. Use `with store.transaction() as session:` for every change."""
 
@@ -93,6 +117,8 @@ class Store:
         """One transaction: committed when the block ends, rolled back on any error."""
         try:
             with self._sessions.begin() as session:
+                if self.server is None:
+                    session.connection(execution_options=WRITE_BEGIN)
                 # on the server the login is the operator (the database writes it too)
                 session.info["operator"] = (self.operator if self.server
                                             else operator or self.operator)
@@ -189,6 +215,7 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
             raise DamagedDatabaseError(db, problem, backups.list_backups(db))
     engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 10})
     event.listen(engine, "connect", _sqlite_pragmas)
+    _own_transactions(engine)
     try:
         _migrate(engine, db, fresh)
     except OperationalError as exc:  # locked by another program, a full disk, a drive gone
@@ -283,18 +310,20 @@ def _migrate(engine: Engine, db: Path, fresh: bool) -> None:
     with engine.connect() as conn:
         # SQLite's own procedure for schema changes: foreign keys off while tables are rebuilt
         # (else a rebuilt parent table cascades deletes into its children), checked afterwards.
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.commit()
+        # The pragma is ignored inside a transaction: it goes to the driver connection before
+        # SQLAlchemy begins one. The whole upgrade is one transaction (all or nothing).
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA foreign_keys=OFF")
         try:
-            migrate.upgrade(conn, "head")
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                conn.rollback()
-                raise UserError(f"数据库升级后外键检查未通过（{broken[:3]}），已保留升级前的备份")
-            conn.commit()
+            with conn.begin():
+                migrate.upgrade(conn, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise UserError(f"数据库升级后外键检查未通过（{broken[:3]}）：升级已撤销，"
+                                    "数据库保持原样（升级前的备份也已保留）")
         finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def open_memory(operator: str = "test") -> Store:
@@ -304,6 +333,7 @@ def open_memory(operator: str = "test") -> Store:
     engine = create_engine("sqlite://", connect_args={"check_same_thread": False},
                            poolclass=StaticPool)
     event.listen(engine, "connect", _sqlite_pragmas)
+    _own_transactions(engine)
     with engine.begin() as conn:
         migrate.upgrade(conn, "head")
     return Store(None, engine, operator)
