@@ -12,9 +12,10 @@ from sheet_helpers import housing_sheet
 from sqlalchemy import select
 
 from wulong_desk.services import housing, payments, procedure
+from wulong_desk.services.cases import get_project
 from wulong_desk.services.demo import create_demo
 from wulong_desk.store import open_store
-from wulong_desk.store.models import Case, CaseResult
+from wulong_desk.store.models import Case, CaseResult, Consent
 from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
 from wulong_desk.ui.housing_dialog import HousingDialog
 from wulong_desk.ui.main_window import MainWindow
@@ -115,6 +116,50 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
     dialog.steps.item(row, 2).setText("2026-13-01")
     dialog.save()
     assert "未登记建筑认定公示的公示结束日“2026-13-01”不是有效日期" in no_blocking_boxes[-1]
+
+
+@pytest.mark.parametrize(("where", "typed", "said"), [
+    ("area", "1e3", "征收范围总面积：不能用科学计数法"),
+    ("area", "NaN", "征收范围总面积：应为数字"),
+    ("area", "1,200.5", "征收范围总面积：不能有千位分隔符"),
+    ("households", "²", "征收范围总户数：只能用阿拉伯数字"),
+    ("households", "40.5", "征收范围总户数：应为整数"),
+    ("consent", "1e3", "征求意见第 1 行「专有部分面积」：不能用科学计数法"),
+    ("consent", "٣٠", "征求意见第 1 行「专有部分面积」：只能用阿拉伯数字"),
+], ids=["area-exponent", "area-nan", "area-thousands", "households-superscript",
+        "households-fraction", "consent-exponent", "consent-arabic-indic-digits"])
+def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
+        qtbot, demo, no_blocking_boxes, where, typed, said):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    if where == "consent":
+        dialog._add_consent("芙蓉路1号", "agree", typed)
+    else:
+        getattr(dialog, where).setText(typed)
+    dialog.save()
+    assert no_blocking_boxes and no_blocking_boxes[-1].startswith(f"程序时限: {said}")
+    with store.read() as session:  # nothing was saved
+        project = get_project(session, project_id)
+        assert (project.total_households, project.total_area) == (None, None)
+        assert procedure.consent_tally(session, project_id).counts["agree"] == 0
+
+
+def test_timeline_dialog_reads_full_width_digits_as_typed_by_a_chinese_input_method(
+        qtbot, demo, no_blocking_boxes):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    dialog.households.setText("４０")
+    dialog.area.setText("３６００．５")
+    dialog._add_consent("芙蓉路1号", "agree", "８６．５")
+    dialog.save()
+    assert not no_blocking_boxes
+    with store.read() as session:
+        project = get_project(session, project_id)
+        assert (project.total_households, project.total_area) == (40, Decimal("3600.50"))
+        [consent] = session.query(Consent).filter(Consent.project_id == project_id).all()
+        assert consent.exclusive_area == Decimal("86.50")
 
 
 def test_case_clocks_dialog(qtbot, demo):
