@@ -75,6 +75,44 @@ def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     assert f"预签 {signed} / 征收范围 40 户" in board.progress_label.text()
 
 
+@pytest.mark.parametrize("table_name", ["due_table", "problems_table"])
+def test_a_dashboard_line_opens_its_case_once_on_double_click_or_enter(qtbot, demo,
+                                                                       table_name):
+    """As in the case table: a double click or Enter opens the case, exactly once (a double
+    click used to open it twice: once for the click, once for the activation); a single click
+    only selects the line."""
+    store, project_id = demo
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    win.tabs.setCurrentWidget(win.dashboard)
+    win.dashboard.wait()
+    board = win.dashboard
+    table = getattr(board, table_name)
+    column = 2 if table_name == "due_table" else 0  # the column holding the case
+    row = next(r for r in range(table.rowCount()) if table.item(r, column) is not None
+               and table.item(r, column).data(Qt.ItemDataRole.UserRole) is not None)
+    case_id = table.item(row, column).data(Qt.ItemDataRole.UserRole)
+    opened: list[int] = []
+    board.open_case.connect(opened.append)
+    table.scrollToItem(table.item(row, 0))
+    where = table.visualItemRect(table.item(row, 0)).center()
+
+    # a double click as the system delivers it: a click, then the double-click event
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [] and table.currentRow() == row   # selected, not opened
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [case_id]
+    assert [editor.case_id for editor in win.editors] == [case_id]
+    win.editors[-1].close()
+    opened.clear()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [case_id]
+    win.editors[-1].close()
+
+
 def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     store, project_id = demo
     case = first_case(store, project_id, status="signed", method="money")
