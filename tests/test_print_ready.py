@@ -97,3 +97,33 @@ def test_notice_prints_on_one_a3_page_with_every_column(printed):
     text = squeeze(printed_pages[0][1])
     assert "序号" in text and "签约情况" in text and "（盖章）" in text and "公示期" in text
     assert f"{len(records.entries)}户" in text
+
+
+def words(pdf: Path) -> list[tuple[float, float, float, str]]:
+    """(left, top, right, text) of every word LibreOffice printed, in points."""
+    import re
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    return [(float(left), float(top), float(right), text) for left, top, right, text in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="[\d.]+">([^<]*)</word>', boxes)]
+
+
+def test_notice_words_stand_clear_of_the_figures_before_them(printed):
+    """补偿方式 and 签约情况 once printed 1 pt after the amount in the column before them
+    (“657,777.04货币补偿”, “0.00已签约”): centred, each stands clear of it."""
+    from wulong_desk.statuses import METHOD_LABELS, STATUS_LABELS
+
+    records, _pdf, notice, _ledger = printed
+    printed_words = words(notice)
+    labels = set(METHOD_LABELS.values()) | set(STATUS_LABELS.values()) | {"未签约"}
+    gaps = []
+    for left, top, _right, text in printed_words:
+        if text in labels:
+            before = [right for x, y, right, _t in printed_words
+                      if abs(y - top) < 1 and right <= left + 0.1]
+            if before:
+                gaps.append(left - max(before))
+    assert len(gaps) >= 2 * len(records.entries)  # both columns, every household
+    assert min(gaps) >= 4                      # points: more than half a character
