@@ -17,7 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,6 +34,7 @@ from wulong_desk.exports.sheet_style import (
     page_setup,
     styled_cell,
     text_width,
+    workbook,
 )
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
@@ -123,7 +123,7 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
                  ) -> bytes:
     exported_at = exported_at or datetime.now()
     project = records.project
-    wb = Workbook(write_only=True)
+    wb = workbook()
     ws = wb.create_sheet(TITLE)
     width = len(COLUMNS)
     # a voided case is no longer owed: out of the rows and the totals (as in the ledger)
