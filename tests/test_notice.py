@@ -116,3 +116,33 @@ def test_blank_period_when_not_given(tmp_path):
 ])
 def test_address_cut_to_the_building(address, building):
     assert building_of(address) == building
+
+
+def test_words_are_centred_and_a_money_case_has_no_exchange_settlement(tmp_path):
+    """补偿方式 and 签约情况 are centred (left-aligned they printed against the figure before
+    them); a household paid in money shows “—” where only an exchange has a figure, and the
+    sign of the difference is explained under the table."""
+    store = open_store(tmp_path / "c.sqlite", "公示测试")
+    project_id = projects.create_project(store, project_form(2))
+    cases.save_case(store, project_id, case_form(1, "A-001"))   # the spec's example 1: money
+    cases.save_case(store, project_id, case_form(2, "A-002"))   # example 2: a house in exchange
+    out = tmp_path / "公示.xlsx"
+    export_ledger(store, project_id, out, public=True, operator="x")
+    store.close()
+    ws = load_workbook(out).worksheets[0]
+    header = [c.value for c in ws[HEADER_ROWS]]
+    body = {row[1].value: row for row in ws.iter_rows(min_row=HEADER_ROWS + 1,
+                                                      max_row=HEADER_ROWS + 2)}
+    for name in ("序号", "补偿方式", "签约情况"):
+        assert {row[header.index(name)].alignment.horizontal for row in body.values()} == \
+            {"center"}
+    money, exchange = body["A-001"], body["A-002"]
+    assert money[header.index("补偿方式")].value == "货币补偿"
+    assert exchange[header.index("补偿方式")].value == "产权调换"
+    price, net = header.index("产权调换房屋价款"), header.index("应付/应收差额")
+    assert (money[price].value, money[net].value) == ("—", "—")
+    # example 2 in the spec: the house costs 258,750.00 and the household pays 23,746.00 more
+    assert Decimal(str(exchange[price].value)) == Decimal("258750.00")
+    assert Decimal(str(exchange[net].value)) == Decimal("-23746.00")
+    text = all_text(out)
+    assert "为负数的，由被征收人补交" in text and "货币补偿的户为“—”" in text

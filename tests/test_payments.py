@@ -148,7 +148,7 @@ def test_payments_commands_and_summary(tmp_path, capsys):
     assert main(["payments", "ledger", "--project", str(project_id), "--out", str(out),
                  *base]) == 0
     assert "已导出 1 户" in capsys.readouterr().out
-    assert load_workbook(out)["拨付明细"]["F2"].value == "出纳乙"
+    assert load_workbook(out)["拨付明细"]["F3"].value == "出纳乙"  # under its title and header
 
 
 def test_payment_ledger_export(store, tmp_path):

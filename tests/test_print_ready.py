@@ -1,7 +1,8 @@
-"""The ledger and the public notice print right first time: each workbook is converted to PDF by
-LibreOffice (as a clerk printing it would get it), then the pages are counted and measured —
-the ledger on one A3 landscape page width, the 明细 and 参数 sheets on A4, every column on
-every page (nothing cut at the right edge), every 产权证号 and 坐落 printed whole."""
+"""The ledger, the public notice and the payment ledger print right first time: each workbook is
+converted to PDF by LibreOffice (as a clerk printing it would get it), then the pages are counted
+and measured — the ledger on one A3 landscape page width, the 明细 and 参数 sheets on A4, every
+column on every page (nothing cut at the right edge), every 产权证号 and 坐落 printed whole; the
+payment ledger on A4 one page wide."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import pytest
 from openpyxl import load_workbook
 
 from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.exports.payments_ledger import DETAIL_HEADERS, HEADERS
 from wulong_desk.paths import resources_dir
+from wulong_desk.services import payments
 from wulong_desk.services.demo import create_demo
+from wulong_desk.services.exports import export_payments
 from wulong_desk.services.records import load_records
+from wulong_desk.statuses import is_signed
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
@@ -23,6 +28,7 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which(
 A3_LANDSCAPE = (1190.55, 841.89)
 A4_LANDSCAPE = (841.89, 595.30)
 A4_PORTRAIT = (595.30, 841.89)
+LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支行；账号 6217 0000 1234 5678 901"
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +38,10 @@ def printed(tmp_path_factory):
     project_id = create_demo(store)
     with store.read() as session:
         records = load_records(session, project_id)
+    signed = next(e for e in records.entries if e.status == "signed")
+    payments.set_payment_terms(store, signed.case_id, "签约后15日内", LONG_ACCOUNT)
+    payments_ledger = folder / "拨付.xlsx"
+    export_payments(store, project_id, payments_ledger, operator="制表员")
     store.close()
     ledger, notice = folder / "台账.xlsx", folder / "公示.xlsx"
     write_ledger(records, ledger, public=False, operator="制表员")
@@ -43,9 +53,9 @@ def printed(tmp_path_factory):
 <dir>{resources_dir() / "fonts"}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>""")
     env = {"FONTCONFIG_FILE": str(conf), "HOME": str(folder), "PATH": "/usr/bin:/bin"}
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
-                    str(ledger), str(notice)], check=True, capture_output=True, timeout=300,
-                   env=env)
-    return records, folder / "台账.pdf", folder / "公示.pdf", ledger
+                    str(ledger), str(notice), str(payments_ledger)], check=True,
+                   capture_output=True, timeout=300, env=env)
+    return records, folder / "台账.pdf", folder / "公示.pdf", ledger, folder / "拨付.pdf"
 
 
 def pages(pdf: Path) -> list[tuple[tuple[float, float], str]]:
@@ -70,7 +80,7 @@ def close(size: tuple[float, float], paper: tuple[float, float]) -> bool:
 
 
 def test_ledger_prints_on_one_a3_page_width_with_every_column(printed):
-    records, pdf, _notice, ledger = printed
+    records, pdf, _notice, ledger, _payments = printed
     printed_pages = pages(pdf)
     detail_rows = 13 * len(records.entries)
     a3 = [p for p in printed_pages if close(p[0], A3_LANDSCAPE)]
@@ -91,9 +101,58 @@ def test_ledger_prints_on_one_a3_page_width_with_every_column(printed):
 
 
 def test_notice_prints_on_one_a3_page_with_every_column(printed):
-    records, _pdf, notice, _ledger = printed
+    records, _pdf, notice, _ledger, _payments = printed
     printed_pages = [p for p in pages(notice) if p[1].strip()]
     assert len(printed_pages) == 1 and close(printed_pages[0][0], A3_LANDSCAPE)
     text = squeeze(printed_pages[0][1])
     assert "序号" in text and "签约情况" in text and "（盖章）" in text and "公示期" in text
     assert f"{len(records.entries)}户" in text
+
+
+def words(pdf: Path) -> list[tuple[float, float, float, str]]:
+    """(left, top, right, text) of every word LibreOffice printed, in points."""
+    import re
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    return [(float(left), float(top), float(right), text) for left, top, right, text in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                       r'yMax="[\d.]+">([^<]*)</word>', boxes)]
+
+
+def test_notice_words_stand_clear_of_the_figures_before_them(printed):
+    """补偿方式 and 签约情况 once printed 1 pt after the amount in the column before them
+    (“657,777.04货币补偿”, “0.00已签约”): centred, each stands clear of it."""
+    from wulong_desk.statuses import METHOD_LABELS, STATUS_LABELS
+
+    records, _pdf, notice, _ledger, _payments = printed
+    printed_words = words(notice)
+    labels = set(METHOD_LABELS.values()) | set(STATUS_LABELS.values()) | {"未签约"}
+    gaps = []
+    for left, top, _right, text in printed_words:
+        if text in labels:
+            before = [right for x, y, right, _t in printed_words
+                      if abs(y - top) < 1 and right <= left + 0.1]
+            if before:
+                gaps.append(left - max(before))
+    assert len(gaps) >= 2 * len(records.entries)  # both columns, every household
+    assert min(gaps) >= 4                      # points: more than half a character
+
+
+def test_payment_ledger_prints_one_a4_page_wide_with_every_column(printed):
+    """It used to print as the spreadsheet's grid: no borders or page set-up, its columns
+    spread over several pages (未付金额 and 收款账户 on pages of their own)."""
+    records, _pdf, _notice, _ledger, payments_pdf = printed
+    printed_pages = pages(payments_pdf)
+    main = [p for p in printed_pages if close(p[0], A4_LANDSCAPE)]
+    detail = [p for p in printed_pages if close(p[0], A4_PORTRAIT)]
+    assert len(main) == 1 and len(printed_pages) == len(main) + len(detail)
+    text = squeeze(main[0][1])
+    assert all(squeeze(header) in text for header in HEADERS)   # every column on the page
+    signed = [entry.case_no for entry in records.entries if is_signed(entry.status)]
+    assert signed and all(case_no in text for case_no in signed)
+    assert "资金拨付台账" in text and "第1页，共" in text and "合计" in text
+    assert "户名张丽娟；开户行" in text and "567890" in text  # the long account, both its lines
+    for _size, page in detail:
+        assert all(squeeze(header) in squeeze(page) for header in DETAIL_HEADERS) or \
+            not page.strip()

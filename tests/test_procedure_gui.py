@@ -12,9 +12,10 @@ from sheet_helpers import housing_sheet
 from sqlalchemy import select
 
 from wulong_desk.services import housing, payments, procedure
+from wulong_desk.services.cases import get_project
 from wulong_desk.services.demo import create_demo
 from wulong_desk.store import open_store
-from wulong_desk.store.models import Case, CaseResult
+from wulong_desk.store.models import Case, CaseResult, Consent
 from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
 from wulong_desk.ui.housing_dialog import HousingDialog
 from wulong_desk.ui.main_window import MainWindow
@@ -74,6 +75,44 @@ def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     assert f"预签 {signed} / 征收范围 40 户" in board.progress_label.text()
 
 
+@pytest.mark.parametrize("table_name", ["due_table", "problems_table"])
+def test_a_dashboard_line_opens_its_case_once_on_double_click_or_enter(qtbot, demo,
+                                                                       table_name):
+    """As in the case table: a double click or Enter opens the case, exactly once (a double
+    click used to open it twice: once for the click, once for the activation); a single click
+    only selects the line."""
+    store, project_id = demo
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    win.tabs.setCurrentWidget(win.dashboard)
+    win.dashboard.wait()
+    board = win.dashboard
+    table = getattr(board, table_name)
+    column = 2 if table_name == "due_table" else 0  # the column holding the case
+    row = next(r for r in range(table.rowCount()) if table.item(r, column) is not None
+               and table.item(r, column).data(Qt.ItemDataRole.UserRole) is not None)
+    case_id = table.item(row, column).data(Qt.ItemDataRole.UserRole)
+    opened: list[int] = []
+    board.open_case.connect(opened.append)
+    table.scrollToItem(table.item(row, 0))
+    where = table.visualItemRect(table.item(row, 0)).center()
+
+    # a double click as the system delivers it: a click, then the double-click event
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [] and table.currentRow() == row   # selected, not opened
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [case_id]
+    assert [editor.case_id for editor in win.editors] == [case_id]
+    win.editors[-1].close()
+    opened.clear()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [case_id]
+    win.editors[-1].close()
+
+
 def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     store, project_id = demo
     case = first_case(store, project_id, status="signed", method="money")
@@ -115,6 +154,50 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
     dialog.steps.item(row, 2).setText("2026-13-01")
     dialog.save()
     assert "未登记建筑认定公示的公示结束日“2026-13-01”不是有效日期" in no_blocking_boxes[-1]
+
+
+@pytest.mark.parametrize(("where", "typed", "said"), [
+    ("area", "1e3", "征收范围总面积：不能用科学计数法"),
+    ("area", "NaN", "征收范围总面积：应为数字"),
+    ("area", "1,200.5", "征收范围总面积：不能有千位分隔符"),
+    ("households", "²", "征收范围总户数：只能用阿拉伯数字"),
+    ("households", "40.5", "征收范围总户数：应为整数"),
+    ("consent", "1e3", "征求意见第 1 行「专有部分面积」：不能用科学计数法"),
+    ("consent", "٣٠", "征求意见第 1 行「专有部分面积」：只能用阿拉伯数字"),
+], ids=["area-exponent", "area-nan", "area-thousands", "households-superscript",
+        "households-fraction", "consent-exponent", "consent-arabic-indic-digits"])
+def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
+        qtbot, demo, no_blocking_boxes, where, typed, said):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    if where == "consent":
+        dialog._add_consent("芙蓉路1号", "agree", typed)
+    else:
+        getattr(dialog, where).setText(typed)
+    dialog.save()
+    assert no_blocking_boxes and no_blocking_boxes[-1].startswith(f"程序时限: {said}")
+    with store.read() as session:  # nothing was saved
+        project = get_project(session, project_id)
+        assert (project.total_households, project.total_area) == (None, None)
+        assert procedure.consent_tally(session, project_id).counts["agree"] == 0
+
+
+def test_timeline_dialog_reads_full_width_digits_as_typed_by_a_chinese_input_method(
+        qtbot, demo, no_blocking_boxes):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    dialog.households.setText("４０")
+    dialog.area.setText("３６００．５")
+    dialog._add_consent("芙蓉路1号", "agree", "８６．５")
+    dialog.save()
+    assert not no_blocking_boxes
+    with store.read() as session:
+        project = get_project(session, project_id)
+        assert (project.total_households, project.total_area) == (40, Decimal("3600.50"))
+        [consent] = session.query(Consent).filter(Consent.project_id == project_id).all()
+        assert consent.exclusive_area == Decimal("86.50")
 
 
 def test_case_clocks_dialog(qtbot, demo):

@@ -197,6 +197,8 @@ def test_preview_shows_the_agreement_and_prints_it(qtbot, window, tmp_path):
     assert preview.save_to(tmp_path / "saved.pdf")
     assert (tmp_path / "saved.pdf").read_bytes() == preview.data
     first = preview.job
+    # switched quickly, the two documents build at the same time (jobs run two at a time): each
+    # must come out whole (they once failed with a KeyError: tests/test_pdf_one_at_a_time.py)
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("presign"))
     presign = preview.job
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))

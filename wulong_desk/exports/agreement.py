@@ -22,7 +22,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.capitals import rmb_capitals
-from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, numbered_canvas, styles
+from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, build, numbered_canvas, styles
 from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_text
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
@@ -99,7 +99,7 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
                             topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm,
                             title=f"{TITLES[kind]} {entry.case_no}", author="武隆征收补偿案卷系统",
                             initialFontName=FONT, invariant=1)
-    doc.build(story, canvasmaker=numbered_canvas(draft, footer))
+    build(doc, story, numbered_canvas(draft, footer))
     return buffer.getvalue()
 
 

@@ -19,17 +19,16 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.records import CaseEntry, ProjectRecords, standard_name, unregistered_text
 from wulong_desk.exports.sheet_style import (
     AREA_FORMAT,
-    BODY_FONT,
     BOLD,
     FONT_NAME,
     HEAD_FILL,
+    LINE_HEIGHT,
     MONEY_FORMAT,
     TITLE_FONT,
     literal,
@@ -37,6 +36,8 @@ from wulong_desk.exports.sheet_style import (
     page_setup,
     styled_cell,
     text_width,
+    workbook,
+    wrapped_lines,
 )
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -160,9 +161,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     labels = _line_labels(entries)
     columns = _columns(labels)
     keys = [key for key, _ in columns]
-    wb = Workbook(write_only=True)
-    # one font: every cell without a style of its own (most of the 明细) takes the default
-    wb._fonts = IndexedList([BODY_FONT])
+    wb = workbook()
     ws = wb.create_sheet(TITLE)
     width = len(columns)
 
@@ -301,13 +300,6 @@ def _fitted_widths(entries: list[CaseEntry]) -> dict[str, int]:
     return {key: min(width, limits[key]) + 2 for key, width in widest.items()}
 
 
-def _lines(text: str, width: int) -> int:
-    """How many lines a wrapped text takes in a column `width` units wide."""
-    if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
-        return 1
-    return max(1, -(-text_width(text) // max(1, width - 2)))
-
-
 def _footer(ws: Worksheet, left: str) -> None:
     """Page x of y in every sheet's footer, in the sheet's font."""
     page_footer(ws, FONT_NAME, left)
@@ -348,12 +340,12 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
                     continue
                 lines = known.get((text, width))
                 if lines is None:
-                    lines = known[(text, width)] = _lines(text, width)
+                    lines = known[(text, width)] = wrapped_lines(text, width)
                 if lines > 1:
                     row[column] = literal(ws, text, wrap._style)
                     tall = max(tall, lines)
             if tall > 1:  # spreadsheet programs do not grow a written row to fit its text
-                ws.row_dimensions[row_number].height = 14 * tall
+                ws.row_dimensions[row_number].height = LINE_HEIGHT * tall
             append_literal(ws, row)  # text from outside is never a formula
         for warning in entry.record.get("warnings", []):
             code, _, text = warning.partition(": ")

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,9 +34,10 @@ from wulong_desk.exports.sheet_style import (
     page_setup,
     styled_cell,
     text_width,
+    workbook,
 )
 from wulong_desk.idcard import mask_name
-from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
+from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import STATUS_LABELS, is_signed, is_void
 
 TITLE = "分户补偿情况公示"
@@ -59,6 +59,12 @@ COLUMNS = (
 )
 MONEY = {"value", "loss", "reward", "total", "exchange_price", "net_payable"}
 AREA = {"area", "comp_area"}
+# short words and the row number: centred, so a word never sits against the figure before it
+CENTRED = {"index", "method", "signed"}
+SETTLEMENT = ("exchange_price", "net_payable")  # only a household taking a house has these
+NOT_APPLICABLE = "—"
+SETTLEMENT_NOTE = ("注：产权调换房屋价款和应付/应收差额只涉及选择产权调换的户（货币补偿的户为"
+                   "“—”）；差额为正数的，由征收部门付给被征收人，为负数的，由被征收人补交。")
 
 # a unit, floor or room and everything after it: 3单元, 5层, 502室, 附1号, 2-3, 5楼3号 …
 _BELOW_BUILDING = re.compile(
@@ -105,9 +111,9 @@ def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
         "comp_area": Decimal(quantities.get("comp_area", "0")),
         "value": Decimal(totals["value"]), "loss": Decimal(totals["loss"]),
         "reward": Decimal(totals["reward"]), "total": Decimal(totals["total"]),
-        "method": METHOD_LABELS.get(entry.method, "—"),
-        "exchange_price": Decimal(record["settlement"]["exchange_price"]),
-        "net_payable": Decimal(record["settlement"]["net_payable"]),
+        "method": METHOD_LABELS.get(entry.method, NOT_APPLICABLE),
+        **{key: Decimal(record["settlement"][key]) if entry.method == EXCHANGE
+           else NOT_APPLICABLE for key in SETTLEMENT},
         "signed": STATUS_LABELS[entry.status] if is_signed(entry.status) else "未签约",
     }
 
@@ -117,7 +123,7 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
                  ) -> bytes:
     exported_at = exported_at or datetime.now()
     project = records.project
-    wb = Workbook(write_only=True)
+    wb = workbook()
     ws = wb.create_sheet(TITLE)
     width = len(COLUMNS)
     # a voided case is no longer owed: out of the rows and the totals (as in the ledger)
@@ -155,14 +161,14 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     for values in rows:
         row = []
         for key in keys:
-            if key in MONEY:
+            if key in CENTRED or values[key] == NOT_APPLICABLE:
+                row.append(styled_cell(ws, values[key], alignment=CENTER))
+            elif key in MONEY:
                 row.append(styled_cell(ws, values[key], alignment=RIGHT,
                                        number_format=MONEY_FORMAT))
             elif key in AREA:
                 row.append(styled_cell(ws, values[key], alignment=RIGHT,
                                        number_format=AREA_FORMAT))
-            elif key == "index":
-                row.append(styled_cell(ws, values[key], alignment=CENTER))
             else:
                 row.append(styled_cell(ws, values[key], alignment=WRAP))
         ws.append(row)
@@ -181,6 +187,7 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
         else:
             totals.append(styled_cell(ws, None, BOLD))
     ws.append(totals)
+    ws.append([styled_cell(ws, SETTLEMENT_NOTE, border=False)])
     ws.append([])
     department = project.get("department") or "房屋征收部门"
     wording = {"公示单位": department, "征收决定文号": project.get("decision_no") or "—",

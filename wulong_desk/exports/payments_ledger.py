@@ -2,8 +2,10 @@
 the payment term and the household's account; a second sheet lists every payment and receipt.
 
 The figures come in as plain rows (services.payments builds them); nothing is computed here
-except the column totals. Written to a temporary file, then renamed into place, private to the
-operator (it holds bank accounts).
+except the column totals. It looks and prints like the ledger and the notice (sheet_style): 宋体
+on every cell, borders, A4 landscape one page wide with the header row on every page, "第 x
+页，共 y 页" in the footer; typed text (a name, a 凭证号, an account) is never a formula. Written
+to a temporary file, then renamed into place, private to the operator (it holds bank accounts).
 """
 
 from __future__ import annotations
@@ -15,14 +17,29 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from wulong_desk.exports.sheet_style import HEAD_FILL, MONEY_FORMAT
+from wulong_desk.exports.sheet_style import (
+    BOLD,
+    FONT_NAME,
+    HEAD_FILL,
+    LINE_HEIGHT,
+    MONEY_FORMAT,
+    TITLE_FONT,
+    page_footer,
+    page_setup,
+    styled_cell,
+    text_width,
+    workbook,
+    wrapped_lines,
+)
 from wulong_desk.fileio import write_atomically
+from wulong_desk.tempfiles import private_temp_files
 
-BOLD = Font(bold=True)
+TITLE = "资金拨付台账"
+DETAIL_TITLE = "拨付明细"
 
 
 @dataclass(frozen=True)
@@ -48,64 +65,121 @@ class AccountRow:
     payments: list[PaymentEntry] = field(default_factory=list)
 
 
-HEADERS = ("案卷编号", "被征收人", "补偿方式", "应付金额", "已付金额", "未付金额", "付款期限",
-           "付款期限届满日", "收款账户")
-DETAIL_HEADERS = ("案卷编号", "日期", "类别", "金额", "凭证号", "经办人")
+# (header, width in characters, the widest a fitted column grows to: longer text wraps)
+COLUMNS = (("案卷编号", 10, 16), ("被征收人", 10, 24), ("补偿方式", 10, 10), ("应付金额", 15, 15),
+           ("已付金额", 15, 15), ("未付金额", 15, 15), ("付款期限", 12, 24),
+           ("付款期限届满日", 16, 24), ("收款账户", 16, 44))
+HEADERS = tuple(header for header, _width, _widest in COLUMNS)
+DETAIL_COLUMNS = (("案卷编号", 12), ("日期", 12), ("类别", 8), ("金额", 15), ("凭证号", 16),
+                  ("经办人", 12))
+DETAIL_HEADERS = tuple(header for header, _width in DETAIL_COLUMNS)
+HEADER_ROWS = 3          # title, basis, column row
+NOTES = ("应付金额：货币补偿的户为补偿合计，产权调换的户为应付差额（负数为住户应补交的差价）。",
+         "已付金额 = 拨付 − 收款；未付金额 = 应付 − 已付（办法第二十九条）。")
+
+WRAP = Alignment(vertical="center", wrap_text=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
 
 
-def _append(ws: Worksheet, values: list[Any]) -> None:
-    """Append a row; text is stored as text, never read as a formula (a 凭证号, a name or a
-    bank account typed as "=…" must not run in Excel)."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+def _money(ws: Worksheet, value: Decimal, bold: bool = False) -> Any:
+    return styled_cell(ws, value, BOLD if bold else None, alignment=RIGHT,
+                       number_format=MONEY_FORMAT)
 
 
+def _texts(row: AccountRow) -> tuple[str, ...]:
+    """The row's text in column order (the amounts as "")."""
+    return (row.case_no, row.owner, row.method, "", "", "", row.payment_term, row.payment_due,
+            row.bank_account)
+
+
+def _widths(rows: list[AccountRow]) -> list[int]:
+    """Each column as wide as its longest text, within its bounds (longer text wraps)."""
+    texts = [_texts(row) for row in rows]
+    return [max([width, *(min(widest, text_width(line[i])) for line in texts)]) + 2
+            for i, (_header, width, widest) in enumerate(COLUMNS)]
+
+
+@private_temp_files  # openpyxl streams names and bank accounts through temporary files
 def build_payments_ledger(project_name: str, rows: list[AccountRow], *, operator: str,
                           exported_at: datetime | None = None) -> bytes:
     exported_at = exported_at or datetime.now()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "资金拨付台账"
-    _append(ws, [f"{project_name} 资金拨付台账"])
-    ws["A1"].font = Font(bold=True, size=16)
-    _append(ws, [f"导出时间 {exported_at:%Y-%m-%d %H:%M}，经办人 {operator}；"
-               "应付金额：货币补偿为补偿合计，产权调换为应付差额（负数为住户应缴）；"
-               "已付 = 拨付 − 收款；未付 = 应付 − 已付（办法第二十九条）"])
-    _append(ws, list(HEADERS))
-    for cell in ws[3]:
-        cell.font, cell.fill = BOLD, HEAD_FILL
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        _append(ws, [row.case_no, row.owner, row.method, row.due, row.paid, row.outstanding,
-                   row.payment_term, row.payment_due, row.bank_account])
-    _append(ws, ["合计", "", "", sum((r.due for r in rows), Decimal(0)),
-               sum((r.paid for r in rows), Decimal(0)),
-               sum((r.outstanding for r in rows), Decimal(0))])
-    for cell in ws[ws.max_row]:
-        cell.font = BOLD
-    for line in ws.iter_rows(min_row=4, min_col=4, max_col=6):
-        for cell in line:
-            cell.number_format = MONEY_FORMAT
-    for letter, width in zip("ABCDEFGHI", (12, 16, 10, 15, 15, 15, 20, 16, 40), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A4"
+    wb = workbook()
+    ws = wb.create_sheet(TITLE)
+    width = len(COLUMNS)
+    widths = _widths(rows)
+    for index, chars in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = chars
+    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True,
+               title_rows=f"{HEADER_ROWS}:{HEADER_ROWS}")
+    page_footer(ws, FONT_NAME, f"{project_name}  {TITLE}")
+    ws.row_dimensions[1].height = 28
+    ws.row_dimensions[HEADER_ROWS].height = 30
+    centred = Alignment(horizontal="centerContinuous", vertical="center")
+    ws.append([styled_cell(ws, f"{project_name} {TITLE}", TITLE_FONT, alignment=centred,
+                           border=False)]
+              + [styled_cell(ws, None, alignment=centred, border=False)
+                 for _ in range(width - 1)])
+    ws.append([styled_cell(ws, f"金额单位：元    已签约 {len(rows)} 户", border=False)])
+    ws.append([styled_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
+               for header in HEADERS])
+    for number, row in enumerate(rows, start=HEADER_ROWS + 1):
+        tall = max(wrapped_lines(text, chars) for text, chars in zip(_texts(row), widths,
+                                                                     strict=True))
+        if tall > 1:  # a long account wraps: the row is made tall enough to show it whole
+            ws.row_dimensions[number].height = LINE_HEIGHT * tall
+        ws.append([styled_cell(ws, row.case_no, alignment=WRAP),
+                   styled_cell(ws, row.owner, alignment=WRAP),
+                   styled_cell(ws, row.method, alignment=CENTER),
+                   _money(ws, row.due), _money(ws, row.paid), _money(ws, row.outstanding),
+                   styled_cell(ws, row.payment_term, alignment=CENTER),
+                   styled_cell(ws, row.payment_due, alignment=CENTER),
+                   styled_cell(ws, row.bank_account, alignment=WRAP)])
+    ws.append([styled_cell(ws, "合计", BOLD, alignment=CENTER),
+               styled_cell(ws, f"{len(rows)}户", BOLD, alignment=WRAP),
+               styled_cell(ws, None, BOLD),
+               _money(ws, sum((r.due for r in rows), Decimal(0)), bold=True),
+               _money(ws, sum((r.paid for r in rows), Decimal(0)), bold=True),
+               _money(ws, sum((r.outstanding for r in rows), Decimal(0)), bold=True)]
+              + [styled_cell(ws, None, BOLD) for _ in range(width - 6)])
+    for note in NOTES:
+        ws.append([styled_cell(ws, note, border=False)])
+    ws.append([])
 
-    detail = wb.create_sheet("拨付明细")
-    _append(detail, list(DETAIL_HEADERS))
-    for cell in detail[1]:
-        cell.font, cell.fill = BOLD, HEAD_FILL
-    for row in rows:
-        for p in row.payments:
-            _append(detail, [row.case_no, p.paid_on.isoformat(), p.kind, p.amount, p.voucher,
-                           p.operator])
-            detail.cell(detail.max_row, 4).number_format = MONEY_FORMAT
-    for letter, width in zip("ABCDEF", (12, 12, 8, 15, 16, 12), strict=True):
-        detail.column_dimensions[letter].width = width
+    def plain(*texts: str | None) -> list[Any]:
+        return [None if text is None else styled_cell(ws, text, border=False) for text in texts]
+
+    ws.append(plain("制表人：", None, None, "审核人：", None, None, "负责人："))
+    ws.append(plain(f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}".rstrip()))
+    _detail_sheet(wb.create_sheet(DETAIL_TITLE), project_name, rows)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _detail_sheet(ws: Worksheet, project_name: str, rows: list[AccountRow]) -> None:
+    """Every payment and receipt, one a row, under a header repeated on every page."""
+    for index, (_header, chars) in enumerate(DETAIL_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = chars + 2
+    ws.freeze_panes = "A3"
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="2:2")
+    page_footer(ws, FONT_NAME, f"{project_name}  {DETAIL_TITLE}")
+    ws.row_dimensions[1].height = 24
+    centred = Alignment(horizontal="centerContinuous", vertical="center")
+    ws.append([styled_cell(ws, f"{project_name} {DETAIL_TITLE}", BOLD, alignment=centred,
+                           border=False)]
+              + [styled_cell(ws, None, alignment=centred, border=False)
+                 for _ in range(len(DETAIL_COLUMNS) - 1)])
+    ws.append([styled_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
+               for header in DETAIL_HEADERS])
+    for row in rows:
+        for p in row.payments:
+            ws.append([styled_cell(ws, row.case_no, alignment=WRAP),
+                       styled_cell(ws, p.paid_on.isoformat(), alignment=CENTER),
+                       styled_cell(ws, p.kind, alignment=CENTER), _money(ws, p.amount),
+                       styled_cell(ws, p.voucher, alignment=CENTER),
+                       styled_cell(ws, p.operator, alignment=CENTER)])
 
 
 def write_payments_ledger(data: bytes, out: Path) -> Path:

@@ -13,22 +13,34 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import BaseDocTemplate
 
 from wulong_desk.paths import resources_dir
 
 FONT = "WQYMicroHei"
 PAGE = A4
 MARGIN = 20 * mm
-_registering = threading.Lock()  # the app registers the font in the background (ui/app.py)
+# The bundled font is one object shared by every PDF the process builds. The app registers it
+# in the background (ui/app.py) and builds documents on two worker threads at once (a preview
+# switched to another document, a preview beside an export); reportlab subsets the font through
+# one read cursor (TTFontFile.makeSubset), so two builds interleaving there fail (KeyError) or
+# embed the wrong glyphs. The font is registered, and each document built, holding this lock.
+_FONT_IN_USE = threading.RLock()
 
 
 def register_font() -> str:
     """Register the bundled TrueType CJK font once (reportlab embeds the glyphs used)."""
-    with _registering:
+    with _FONT_IN_USE:
         if FONT not in pdfmetrics.getRegisteredFontNames():
             font = resources_dir() / "fonts" / "wqy-microhei.ttc"
             pdfmetrics.registerFont(TTFont(FONT, str(font), subfontIndex=0))
     return FONT
+
+
+def build(doc: BaseDocTemplate, story: list[Any], canvasmaker: type[canvas.Canvas]) -> None:
+    """doc.build(story) with the font to itself: one document at a time (see _FONT_IN_USE)."""
+    with _FONT_IN_USE:
+        doc.build(story, canvasmaker=canvasmaker)
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -1,15 +1,17 @@
 """How the exported sheets look and print: one font on every cell, the borders, the header
 fill, the number formats, column widths for Chinese text; the paper, one page wide and
-centred, the rows repeated on every page, and "page x of y" in the footer. The ledger and the
-public notice share it."""
+centred, the rows repeated on every page, and "page x of y" in the footer. The ledger, the
+public notice and the payment ledger share it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"          # one font on every cell, totals row included
@@ -22,11 +24,28 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
 MONEY_FORMAT = "#,##0.00"
 AREA_FORMAT = "0.00"
 PAGE_NUMBER = "第 &P 页，共 &N 页"
+LINE_HEIGHT = 14         # points a line of 10-point text takes in a row
+
+
+def workbook() -> Workbook:
+    """A streaming (write-only) workbook whose default font is the sheets' one font: a cell
+    without a style of its own (most of the ledger's 明细) is in 宋体 too."""
+    wb = Workbook(write_only=True)
+    wb._fonts = IndexedList([BODY_FONT])
+    return wb
 
 
 def text_width(text: str) -> int:
     """Spreadsheet column units for a text: a Chinese character takes two."""
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines a wrapped text takes in a column `width` units wide (spreadsheet
+    programs do not grow a written row to fit its text: the row is given LINE_HEIGHT each)."""
+    if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
+        return 1
+    return max(1, -(-text_width(text) // max(1, width - 2)))
 
 
 def page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:

@@ -44,6 +44,7 @@ from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 
 MAX_DUE_ROWS = 500
+OPEN_HINT = "双击一行（或按回车）打开案卷"
 
 
 def percent(ratio: Decimal) -> str:
@@ -128,9 +129,10 @@ class Dashboard(QWidget):
         self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems_table.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
+        # as in the case table: a double click or Enter opens (activation is both, and a
+        # single click where the desktop is set to open on one); a click only selects
         self.problems_table.cellActivated.connect(self._activated)
-        self.problems_table.cellClicked.connect(self._activated)
-        self.problems_table.setToolTip("点击一行（或按回车）打开案卷")
+        self.problems_table.setToolTip(OPEN_HINT)
         self.due_table = QTableWidget(0, 4)
         self.due_table.setObjectName("dueTable")
         self.due_table.setHorizontalHeaderLabels(["状态", "到期日", "案卷编号", "事项"])
@@ -140,8 +142,7 @@ class Dashboard(QWidget):
         self.due_table.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Stretch)
         self.due_table.cellActivated.connect(self._due_activated)
-        self.due_table.cellClicked.connect(self._due_activated)
-        self.due_table.setToolTip("点击一行（或按回车）打开案卷；日期按工作日计算")
+        self.due_table.setToolTip(f"{OPEN_HINT}；日期按工作日计算")
         self.due: list[DueItem] = []
         self.presign: PresignRatio | None = None
         refresh = QPushButton("刷新")

@@ -5,7 +5,7 @@ cell; Ctrl+S saves)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.services import procedure
 from wulong_desk.services.cases import get_project
 from wulong_desk.services.workdays import WorkCalendar
@@ -36,6 +37,18 @@ from wulong_desk.ui.tables import cell, date_table
 
 def percent(ratio: Decimal | None) -> str:
     return "—" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.01'))}%"
+
+
+def typed_number(text: str, field: str) -> Decimal | None:
+    """What the clerk typed in `field`, read by the one strict reader (full-width digits from a
+    Chinese input method are read; 1e3, NaN, 1,000 or other scripts' digits are refused with
+    the field named); None when left empty."""
+    if not text.strip():
+        return None
+    try:
+        return read_number(text, typed=True, plain=True)
+    except NumberError as exc:
+        raise UserError(f"{field}：{exc}") from None
 
 
 class ProcedureDialog(QDialog):
@@ -146,13 +159,10 @@ class ProcedureDialog(QDialog):
 
     def save(self) -> None:
         try:
-            households_text = self.households.text().strip()
-            if households_text and not households_text.isdigit():
-                raise UserError(f"征收范围总户数“{households_text}”应为整数")
-            try:
-                area = Decimal(self.area.text().strip()) if self.area.text().strip() else None
-            except InvalidOperation:
-                raise UserError(f"征收范围总面积“{self.area.text()}”不是数字") from None
+            households = typed_number(self.households.text(), "征收范围总户数")
+            if households is not None and households != households.to_integral_value():
+                raise UserError(f"征收范围总户数：应为整数，收到 {self.households.text()!r}")
+            area = typed_number(self.area.text(), "征收范围总面积")
             steps = []
             for r, step in enumerate(procedure.STEPS):
                 start = procedure.parse_day(self._text(r, 1), f"{step.label}的{step.start_label}")
@@ -164,14 +174,10 @@ class ProcedureDialog(QDialog):
                 combo = self.consents.cellWidget(r, 1)
                 answer = combo.currentData() if isinstance(combo, QComboBox) else "none"
                 area_text = self.consents.item(r, 2).text() if self.consents.item(r, 2) else ""
-                try:
-                    owned = Decimal(area_text.strip() or "0")
-                except InvalidOperation:
-                    raise UserError(f"征求意见第 {r + 1} 行：专有部分面积“{area_text}”不是数字") \
-                        from None
-                consents.append((label, answer, owned))
+                owned = typed_number(area_text, f"征求意见第 {r + 1} 行「专有部分面积」")
+                consents.append((label, answer, Decimal(0) if owned is None else owned))
             procedure.set_project_totals(self.store, self.project_id,
-                                         int(households_text) if households_text else None, area)
+                                         None if households is None else int(households), area)
             for code, start, done in steps:
                 procedure.set_step(self.store, self.project_id, code, start, done)
             procedure.set_consents(self.store, self.project_id, consents)
