@@ -139,6 +139,23 @@ def test_notice_words_stand_clear_of_the_figures_before_them(printed):
     assert min(gaps) >= 4                      # points: more than half a character
 
 
+def test_ledger_method_stands_clear_of_the_total_before_it(printed):
+    """补偿方式 follows 补偿合计 in the signed ledger: centred, it stands clear of it."""
+    from wulong_desk.statuses import METHOD_LABELS
+
+    records, ledger_pdf, _notice, _ledger, _payments = printed
+    printed_words = words(ledger_pdf)
+    gaps = []
+    for left, top, _right, text in printed_words:
+        if text in METHOD_LABELS.values():
+            before = [right for x, y, right, _t in printed_words
+                      if abs(y - top) < 1 and right <= left + 0.1]
+            if before:
+                gaps.append(left - max(before))
+    assert len(gaps) >= len(records.entries)
+    assert min(gaps) >= 4
+
+
 def test_payment_ledger_prints_one_a4_page_wide_with_every_column(printed):
     """It used to print as the spreadsheet's grid: no borders or page set-up, its columns
     spread over several pages (未付金额 and 收款账户 on pages of their own)."""

@@ -170,7 +170,7 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     for index, (key, _) in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = fitted.get(key) or (
-            9 if key == "method" else 16 if key == "signature"
+            12 if key == "method" else 16 if key == "signature"
             else 30 if key == "documents" else 14)
     ws.freeze_panes = f"C{HEADER_ROWS + 1}"
     page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
@@ -214,10 +214,13 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     styled = {kind: styled_cell(ws, None, number_format=fmt, alignment=align)
               for kind, fmt, align in
               (("money", MONEY_FORMAT, RIGHT), ("area", AREA_FORMAT, RIGHT),
-               ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP))}
+               ("price", MONEY_FORMAT, RIGHT), ("text", None, WRAP),
+               ("word", None, WRAP_CENTER))}
+    # 补偿方式 (货币补偿/产权调换) sits between two amounts: centred, clear of the one before
     kinds = ["money" if key in MONEY_KEYS or key in PAYMENT_KEYS
              else "area" if key in ("area", "comp_area")
-             else "price" if key == "prices" else "text" for key in keys]
+             else "price" if key == "prices" else "word" if key == "method" else "text"
+             for key in keys]
     total = len(entries)
     for done, entry in enumerate(entries, start=1):
         ws.row_dimensions[HEADER_ROWS + done].height = SIGNATURE_HEIGHT  # to sign in
