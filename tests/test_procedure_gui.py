@@ -164,8 +164,10 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
     ("households", "40.5", "征收范围总户数：应为整数"),
     ("consent", "1e3", "征求意见第 1 行「专有部分面积」：不能用科学计数法"),
     ("consent", "٣٠", "征求意见第 1 行「专有部分面积」：只能用阿拉伯数字"),
+    ("consent", "", "征求意见第 1 行「专有部分面积」：必须填写"),
 ], ids=["area-exponent", "area-nan", "area-thousands", "households-superscript",
-        "households-fraction", "consent-exponent", "consent-arabic-indic-digits"])
+        "households-fraction", "consent-exponent", "consent-arabic-indic-digits",
+        "consent-blank"])
 def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
         qtbot, demo, no_blocking_boxes, where, typed, said):
     store, project_id = demo
@@ -181,6 +183,19 @@ def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
         project = get_project(session, project_id)
         assert (project.total_households, project.total_area) == (None, None)
         assert procedure.consent_tally(session, project_id).counts["agree"] == 0
+
+
+def test_timeline_dialog_skips_a_consent_row_left_empty(qtbot, demo, no_blocking_boxes):
+    store, project_id = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    dialog._add_consent("芙蓉路1号", "agree", "86.5")
+    dialog._add_consent("", "none", "")  # 添加 clicked, nothing typed
+    dialog.save()
+    assert not no_blocking_boxes
+    with store.read() as session:
+        assert procedure.consent_tally(session, project_id).counts["agree"] == 1
+        assert session.query(Consent).filter(Consent.project_id == project_id).count() == 1
 
 
 def test_timeline_dialog_reads_full_width_digits_as_typed_by_a_chinese_input_method(

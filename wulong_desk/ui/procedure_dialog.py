@@ -174,8 +174,14 @@ class ProcedureDialog(QDialog):
                 combo = self.consents.cellWidget(r, 1)
                 answer = combo.currentData() if isinstance(combo, QComboBox) else "none"
                 area_text = self.consents.item(r, 2).text() if self.consents.item(r, 2) else ""
-                owned = typed_number(area_text, f"征求意见第 {r + 1} 行「专有部分面积」")
-                consents.append((label, answer, Decimal(0) if owned is None else owned))
+                where = f"征求意见第 {r + 1} 行「专有部分面积」"
+                owned = typed_number(area_text, where)
+                if owned is None:
+                    if not label.strip() and answer == "none":
+                        continue  # a row added and left empty
+                    # never taken as 0: it would count the household but none of its area
+                    raise UserError(f"{where}：必须填写（面积占比按它计算）")
+                consents.append((label, answer, owned))
             procedure.set_project_totals(self.store, self.project_id,
                                          None if households is None else int(households), area)
             for code, start, done in steps:
