@@ -100,7 +100,8 @@ def test_the_first_look_writes_nothing(db):
 # ---- the start-up path
 def test_the_window_paints_its_first_look_without_sqlalchemy(db):
     """In a fresh interpreter: the command line read, the app's modules, the first look and the
-    painted window load no SQLAlchemy (the slow part of the start waits until the table is on screen)."""
+    painted window load no SQLAlchemy (the slow part of the start waits until the table is on
+    screen)."""
     path, demo, _small = db
     script = f"""
 import sys
