@@ -262,7 +262,7 @@ def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qap
         laptop.close()
 
 
-# ---- starting on the office server
+# ---- starting on the office server, and the server going away while the window is open
 
 def _this_window(login: str):
     """The main window a start-up made (shown, titled with the login), or None."""
@@ -373,3 +373,77 @@ def test_a_start_when_the_office_server_does_not_answer_says_so_plainly(
     assert no_blocking_boxes == [
         f"无法连接办公室服务器: 无法连接办公室服务器（postgresql://wang@127.0.0.1:{port}/wulong）："
         "服务器没有响应或地址不对。本机的数据没有任何改动；请检查网络和地址后重试"]
+
+
+@pytest.fixture
+def server_window(pg_url, pg_cluster, qapp, qtbot):
+    """The main window on the office server, and `cut(bool)`: the server stops (or starts
+    again) taking this database's connections, the open ones cut off, as when the office
+    network goes down."""
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.ui.main_window import MainWindow
+
+    store = open_store(pg_url, "")
+    project_id = projects.create_project(store, project_form())
+    cases.save_case(store, project_id, case_form(case_no="A-001"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.wait_for_totals()
+    name = make_url(pg_url).database
+
+    def cut(off: bool) -> None:
+        allow = "false" if off else "true"
+        pg_cluster.admin_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}")
+        if off:
+            pg_cluster.admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 f"WHERE datname = '{name}'")
+
+    yield window, store, cut
+    cut(False)
+    store.close()
+
+
+def test_the_server_gone_at_a_refresh_is_said_once_plainly_and_the_window_keeps_its_rows(
+        server_window, no_blocking_boxes):
+    window, store, cut = server_window
+    assert [row.case_no for row in window.model.rows] == ["A-001"]
+    cut(True)
+    window._others_timer.timeout.emit()     # the minute is up: read again — the server is gone
+    window._others_timer.timeout.emit()     # and a minute later, still gone
+    window.notice_others()                  # (the focus, too)
+    assert len(no_blocking_boxes) == 1, no_blocking_boxes      # said once, not every minute
+    title, text = no_blocking_boxes[0].split(": ", 1)
+    assert title == "连不上办公室服务器"
+    assert text.startswith(f"无法连接办公室服务器（{store.server}）：服务器没有响应")
+    assert "窗口保持打开" in text and "Traceback" not in text and "Error" not in text
+    assert window.isVisible()
+    assert [row.case_no for row in window.model.rows] == ["A-001"]   # what was read last
+    assert window.statusBar().currentMessage().startswith("暂时连不上办公室服务器")
+    cut(False)                              # the network is back
+    window._others_timer.timeout.emit()
+    window.wait_for_totals()
+    assert window.statusBar().currentMessage() == "已重新连上办公室服务器，列表已刷新"
+    assert window.model.total_count == 1 and len(no_blocking_boxes) == 1
+
+
+def test_the_server_gone_at_any_other_read_shows_the_plain_message_not_the_crash_dialog(
+        server_window, qtbot):
+    from wulong_desk.ui.crash_handler import CrashHandler
+
+    window, store, cut = server_window
+    handler = CrashHandler(show_dialog=True)
+    handler.install()
+    try:
+        cut(True)
+        window.search.setText("A-0")   # the search reads when the typing pauses
+        qtbot.waitUntil(lambda: bool(getattr(handler, "notices", None) or handler.dialogs))
+    finally:
+        handler.uninstall()
+    assert handler.dialogs == [] and handler.reports == []
+    box = handler.notices[0]
+    assert box.windowTitle() == "操作未完成"
+    assert box.text().startswith(f"无法连接办公室服务器（{store.server}）：服务器没有响应")
+    assert window.isVisible() and [row.case_no for row in window.model.rows] == ["A-001"]
+    box.close()
