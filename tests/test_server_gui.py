@@ -300,14 +300,17 @@ def _run_app_on(qapp, address: str, look) -> int:
 
     from wulong_desk.ui import app as app_module
 
-    timer = QTimer()
+    timer, limit = QTimer(), QTimer()
     timer.timeout.connect(look)
     timer.start(10)
-    QTimer.singleShot(30_000, lambda: qapp.exit(99))
+    limit.setSingleShot(True)
+    limit.timeout.connect(lambda: qapp.exit(99))
+    limit.start(30_000)
     try:
         return app_module._run_on_server(qapp, address)
     finally:
         timer.stop()
+        limit.stop()   # (left running, it would end some later test's event loop)
 
 
 def test_starting_on_the_office_server_connects_on_a_worker_thread_the_window_painted(
