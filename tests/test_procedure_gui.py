@@ -3,6 +3,7 @@ payments, timeline, case clocks and housing dialogs work by keyboard."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -243,6 +244,81 @@ def test_housing_dialog_assigns_from_the_stock(qtbot, demo, tmp_path, no_blockin
     assert not no_blocking_boxes
     assert dialog.table.item(0, 6).text() == case.case_no
     assert dialog.counts.text() == "房源 1 套：可选 0，已分配 1，已交房 0"
+
+
+class HeldImport:
+    """Stands in for housing.import_stock: records the thread it runs on and holds a worker
+    thread until `go_on` (never the GUI thread: it would hang there)."""
+
+    def __init__(self, monkeypatch):
+        self.real = housing.import_stock
+        self.threads: list[threading.Thread] = []
+        self.started, self.go_on = threading.Event(), threading.Event()
+        monkeypatch.setattr(housing, "import_stock", self)
+
+    def __call__(self, store, project_id, path):
+        self.threads.append(threading.current_thread())
+        if threading.current_thread() is not threading.main_thread():
+            self.started.set()
+            self.go_on.wait(timeout=30)
+        return self.real(store, project_id, path)
+
+
+def _import_from_dialog(monkeypatch, dialog, path):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args, **kwargs: (str(path), "")))
+    return dialog.import_file()
+
+
+def test_the_house_list_is_imported_on_a_worker_thread_the_dialog_locked_meanwhile(
+        qtbot, demo, tmp_path, monkeypatch, no_blocking_boxes):
+    store, project_id = demo
+    held = HeldImport(monkeypatch)
+    dialog = HousingDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    houses = [["住宅", "9栋", "1", "101", "80.00", "70.00", "4000"],
+              ["商业办公", "9栋", "", "商1", "45.50", "", "9000"]]
+    job = _import_from_dialog(monkeypatch, dialog, housing_sheet(tmp_path, houses))
+    assert job is not None, "the house list was imported on the GUI thread"
+    qtbot.waitUntil(held.started.is_set)
+    # held on the worker: the GUI thread shows it is busy and takes no other change meanwhile
+    assert "正在导入房源表" in dialog.counts.text()
+    assert not dialog.table.isEnabled() and not dialog.actions.isEnabled()
+    assert job.dialog.labelText() == "正在检查并导入房源表…"
+    assert dialog.import_file() is job
+    dialog.reject()
+    assert dialog.isVisible()
+    held.go_on.set()
+    qtbot.waitUntil(lambda: job.outcome is not None)
+    assert job.outcome == "succeeded" and held.threads != []
+    assert all(thread is not threading.main_thread() for thread in held.threads)
+    assert dialog.table.isEnabled() and dialog.actions.isEnabled()
+    assert dialog.counts.text() == "房源 2 套：可选 2，已分配 0，已交房 0"
+    assert no_blocking_boxes == ["导入房源表: 已导入 2 套房源。"]
+
+
+def test_a_wrong_house_list_is_refused_naming_the_cell_and_nothing_is_imported(
+        qtbot, demo, tmp_path, monkeypatch, no_blocking_boxes):
+    store, project_id = demo
+    held = HeldImport(monkeypatch)
+    held.go_on.set()
+    dialog = HousingDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    houses = [["住宅", "9栋", "1", "101", "80.00", "70.00", "4000"],
+              ["住宅", "9栋", "1", "102", "八十", "", "4000"]]
+    job = _import_from_dialog(monkeypatch, dialog, housing_sheet(tmp_path, houses))
+    assert job is not None, "the house list was imported on the GUI thread"
+    assert job.wait() == "failed"
+    assert all(thread is not threading.main_thread() for thread in held.threads)
+    assert len(no_blocking_boxes) == 1
+    assert no_blocking_boxes[0].startswith("导入房源表: 房源表有 1 处问题，未导入任何房源")
+    assert "安置房源!E3（建筑面积）" in no_blocking_boxes[0]
+    assert dialog.counts.text() == "房源 0 套：可选 0，已分配 0，已交房 0"
+    with store.read() as session:
+        assert housing.list_stock(session, project_id) == []
 
 
 def test_the_case_editor_assigns_a_house_and_shows_it(qtbot, demo, tmp_path, monkeypatch):

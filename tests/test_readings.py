@@ -7,7 +7,9 @@ Expected figures are the spec's example 4 and its alternatives worked by hand
 
 from __future__ import annotations
 
+import errno
 import shutil
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from store_helpers import walk_to
 
+from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError
 from wulong_desk.services import cases, examples, projects
 from wulong_desk.services.calculation import stored_breakdown
@@ -108,12 +111,155 @@ def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot,
     assert "金额影响" in label.text()
     combo.setCurrentIndex(0)                    # the printed 5% (the default)
     dialog.dates["signing_start"][0].setChecked(True)
-    dialog.save()
+    assert dialog.save().wait() == "succeeded"
     assert dialog.result() == dialog.DialogCode.Accepted
     with store.read() as session:
         project = session.get(Project, project_id)
         assert str(project.exchange_interruption_rate) == "0.05"
     store.close()
+
+
+# ---- saving 项目设置 recomputes the unsigned cases on a worker thread (ui/jobs.py)
+
+@pytest.fixture
+def three_unsigned_one_signed(tmp_path):
+    """Example 4's project (5‰ chosen) with three unsigned cases and one signed."""
+    store = open_store(tmp_path / "settings.sqlite", "王经办")
+    project_id = example_4_project(store)
+    unsigned = [cases.save_case(store, project_id,
+                                examples.case_form(example(4), f"E4-{n}")).case_id
+                for n in (1, 2, 3)]
+    in_period = examples.case_form(example(4), "E4-9")
+    in_period["case"]["signed_on"] = "2023-09-15"
+    signed = cases.save_case(store, project_id, in_period).case_id
+    walk_to(store, signed, "signed")
+    yield store, project_id, unsigned, signed
+    store.close()
+
+
+def test_the_service_reports_each_recomputed_case_and_stops_when_told(
+        three_unsigned_one_signed):
+    store, project_id, unsigned, signed = three_unsigned_one_signed
+    with store.read() as session:
+        form = projects.project_to_dict(session.get(Project, project_id))
+    form["exchange_interruption_rate"] = "0.05"
+    told: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled):      # answering False after the second case: nothing kept
+        projects.update_project(store, project_id, form,
+                                progress=lambda done, total: told.append((done, total))
+                                or done < 2)
+    assert told == [(1, 3), (2, 3)]
+    assert [l1(store, case_id)[0] for case_id in (*unsigned, signed)] == ["14400.00"] * 4
+    told.clear()
+    projects.update_project(store, project_id, form,
+                            progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 3), (2, 3), (3, 3)]     # the signed case is not counted: never touched
+    assert [l1(store, case_id)[0] for case_id in unsigned] == ["144000.00"] * 3
+    assert l1(store, signed)[0] == "14400.00"
+
+
+class HeldAtTheSecondCase:
+    """Stands in for the service's refigure_in_session: records the thread each case is
+    recomputed on, and holds a worker thread at the second case until `go_on` (the GUI thread
+    never waits: there it would hang). `fail` is raised there instead of recomputing."""
+
+    def __init__(self, monkeypatch, fail: Exception | None = None):
+        self.real = cases.refigure_in_session
+        self.seen: list[tuple[threading.Thread, int]] = []
+        self.at_second, self.go_on = threading.Event(), threading.Event()
+        self.fail = fail
+        monkeypatch.setattr(cases, "refigure_in_session", self)
+
+    def __call__(self, session, case, **options):
+        self.seen.append((threading.current_thread(), case.id))
+        if len(self.seen) == 2 and threading.current_thread() is not threading.main_thread():
+            self.at_second.set()
+            self.go_on.wait(timeout=30)
+            if self.fail is not None:
+                raise self.fail
+        self.real(session, case, **options)
+
+
+def _settings_dialog(qtbot, store, project_id):
+    from wulong_desk.ui.project_dialog import ProjectDialog
+
+    dialog = ProjectDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.readings["exchange_interruption_rate"].setCurrentIndex(0)   # the printed 5%
+    return dialog
+
+
+def test_saving_settings_recomputes_on_a_worker_thread_with_progress_the_form_locked(
+        qtbot, three_unsigned_one_signed, monkeypatch):
+    store, project_id, unsigned, signed = three_unsigned_one_signed
+    held = HeldAtTheSecondCase(monkeypatch)
+    dialog = _settings_dialog(qtbot, store, project_id)
+    job = dialog.save()
+    assert job is not None, "项目设置 was saved on the GUI thread"
+    qtbot.waitUntil(held.at_second.is_set)
+    # the worker is held at the second case; the GUI thread goes on and shows the first counted
+    qtbot.waitUntil(lambda: (job.dialog.maximum(), job.dialog.value()) == (3, 1))
+    assert "正在保存项目设置" in job.dialog.labelText()
+    assert not dialog.buttons.isEnabled() and not dialog.readings[
+        "exchange_interruption_rate"].isEnabled()       # no second change meanwhile
+    assert dialog.save() is job                          # (nor a second save)
+    dialog.reject()                                      # Esc while saving: it stays open
+    assert dialog.isVisible() and "正在保存" in dialog.note.text()
+    held.go_on.set()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    assert job.outcome == "succeeded" and dialog.saved_id == project_id
+    assert all(thread is not threading.main_thread() for thread, _ in held.seen)
+    assert sorted(case_id for _, case_id in held.seen) == sorted(unsigned)
+    assert [l1(store, case_id)[0] for case_id in unsigned] == ["144000.00"] * 3
+    assert l1(store, signed)[0] == "14400.00"            # the signed record is kept
+
+
+@pytest.mark.parametrize("ending", ["failed", "cancelled"])
+def test_a_failed_or_cancelled_save_keeps_the_dialog_open_with_the_input_and_writes_nothing(
+        qtbot, three_unsigned_one_signed, monkeypatch, no_blocking_boxes, ending):
+    store, project_id, unsigned, signed = three_unsigned_one_signed
+    full = OSError(errno.ENOSPC, "No space left on device")
+    held = HeldAtTheSecondCase(monkeypatch, fail=full if ending == "failed" else None)
+    dialog = _settings_dialog(qtbot, store, project_id)
+    dialog.texts["appraiser"].setText("重庆某评估公司")
+    job = dialog.save()
+    assert job is not None, "项目设置 was saved on the GUI thread"
+    qtbot.waitUntil(held.at_second.is_set)
+    if ending == "cancelled":
+        job.cancel()                    # the progress dialog's 取消
+    held.go_on.set()
+    qtbot.waitUntil(lambda: job.outcome is not None)
+    assert job.outcome == ending
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.buttons.isEnabled()
+    assert dialog.readings["exchange_interruption_rate"].currentIndex() == 0
+    assert dialog.texts["appraiser"].text() == "重庆某评估公司"
+    if ending == "failed":
+        assert no_blocking_boxes == [
+            "不能保存: 磁盘已满。请删除不需要的文件、清出空间（或换一个有空间的位置）后重试。"
+            "已保存的数据没有丢失，本次操作未完成。"]
+    else:
+        assert no_blocking_boxes == []
+        assert "已取消保存" in dialog.note.text()
+    with store.read() as session:
+        project = session.get(Project, project_id)
+        assert str(project.exchange_interruption_rate) == "0.005"   # example 4's 5‰ kept
+        assert project.appraiser != "重庆某评估公司"
+    assert [l1(store, case_id)[0] for case_id in (*unsigned, signed)] == ["14400.00"] * 4
+
+
+def test_a_refused_setting_names_its_field_in_chinese(qtbot, three_unsigned_one_signed,
+                                                      no_blocking_boxes):
+    store, project_id, _unsigned, _signed = three_unsigned_one_signed
+    dialog = _settings_dialog(qtbot, store, project_id)
+    dialog.threshold.setText("0.85")   # 办法第二十三条: not below 0.90
+    job = dialog.save()
+    assert job is not None and job.wait() == "failed"
+    assert dialog.isVisible() and dialog.threshold.text() == "0.85"
+    assert len(no_blocking_boxes) == 1
+    assert "「预签生效比例」：不能小于 0.90（办法第二十三条" in no_blocking_boxes[0]
+    assert "project." not in no_blocking_boxes[0]
 
 
 def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):

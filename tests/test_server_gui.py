@@ -4,6 +4,8 @@ notices others' changes (on focus and every minute)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from store_helpers import case_form, project_form
 
@@ -258,3 +260,193 @@ def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qap
     finally:
         server.close()
         laptop.close()
+
+
+# ---- starting on the office server, and the server going away while the window is open
+
+def _this_window(login: str):
+    """The main window a start-up made (shown, titled with the login), or None."""
+    from PySide6.QtWidgets import QApplication
+
+    from wulong_desk.ui.main_window import MainWindow
+
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                 and w.isVisible() and w.windowTitle().endswith(f"— {login}")), None)
+
+
+class HeldConnection:
+    """Stands in for store.server.open_server: records the thread it runs on and holds a worker
+    thread until `go_on` (never the GUI thread: the start-up would hang there)."""
+
+    def __init__(self, monkeypatch):
+        from wulong_desk.store import server
+
+        self.real = server.open_server
+        self.threads: list[threading.Thread] = []
+        self.go_on = threading.Event()
+        monkeypatch.setattr(server, "open_server", self)
+
+    def __call__(self, address, operator="", *, password=None):
+        self.threads.append(threading.current_thread())
+        if threading.current_thread() is not threading.main_thread():
+            self.go_on.wait(timeout=30)
+        return self.real(address, operator, password=password)
+
+
+def _run_app_on(qapp, address: str, look) -> int:
+    """ui.app's start on the server, `look()` called from its event loop every 10 ms (it ends
+    the loop with qapp.exit); a loop left running ends after 30 s with 99."""
+    from PySide6.QtCore import QTimer
+
+    from wulong_desk.ui import app as app_module
+
+    timer, limit = QTimer(), QTimer()
+    timer.timeout.connect(look)
+    timer.start(10)
+    limit.setSingleShot(True)
+    limit.timeout.connect(lambda: qapp.exit(99))
+    limit.start(30_000)
+    try:
+        return app_module._run_on_server(qapp, address)
+    finally:
+        timer.stop()
+        limit.stop()   # (left running, it would end some later test's event loop)
+
+
+def test_starting_on_the_office_server_connects_on_a_worker_thread_the_window_painted(
+        pg_url, qapp, monkeypatch, no_blocking_boxes):
+    import keyring
+    from sqlalchemy.engine import make_url
+
+    owner = open_store(pg_url, "")
+    project_id = projects.create_project(owner, project_form())
+    cases.save_case(owner, project_id, case_form(case_no="A-001"))
+    owner.close()
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)  # PGPASSWORD
+    held = HeldConnection(monkeypatch)
+    login = make_url(pg_url).username
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        window = _this_window(login)
+        if window is None:
+            return
+        if window.store is None and "connecting" not in seen:
+            # the window is up and its event loop runs while the worker connects
+            seen["connecting"] = (window.statusBar().currentMessage(),
+                                  window.new_case_action.isEnabled())
+            held.go_on.set()
+        elif window.store is not None:
+            seen["connected"] = (window.store.server, window.store.operator,
+                                 [row.case_no for row in window.model.rows],
+                                 window.new_case_action.isEnabled())
+            qapp.exit(0)
+
+    assert _run_app_on(qapp, pg_url, look) == 0
+    assert held.threads and all(t is not threading.main_thread() for t in held.threads), \
+        "the start-up connected on the GUI thread"
+    assert seen["connecting"] == ("正在连接办公室服务器…", False)
+    server, operator, rows, alive = seen["connected"]
+    assert server == pg_url and operator == login and rows == ["A-001"] and alive
+    assert no_blocking_boxes == []
+
+
+def test_a_start_when_the_office_server_does_not_answer_says_so_plainly(
+        qapp, monkeypatch, no_blocking_boxes):
+    import socket
+
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
+    with socket.socket() as s:     # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"postgresql://wang@127.0.0.1:{port}/wulong"
+    held = HeldConnection(monkeypatch)
+    painted: list[bool] = []
+
+    def look() -> None:
+        window = _this_window("wang")
+        if window is not None and window.store is None and not painted:
+            painted.append(True)
+            held.go_on.set()
+
+    assert _run_app_on(qapp, address, look) == 1
+    assert painted and held.threads and held.threads[0] is not threading.main_thread()
+    assert no_blocking_boxes == [
+        f"无法连接办公室服务器: 无法连接办公室服务器（postgresql://wang@127.0.0.1:{port}/wulong）："
+        "服务器没有响应或地址不对。本机的数据没有任何改动；请检查网络和地址后重试"]
+
+
+@pytest.fixture
+def server_window(pg_url, pg_cluster, qapp, qtbot):
+    """The main window on the office server, and `cut(bool)`: the server stops (or starts
+    again) taking this database's connections, the open ones cut off, as when the office
+    network goes down."""
+    from sqlalchemy.engine import make_url
+
+    from wulong_desk.ui.main_window import MainWindow
+
+    store = open_store(pg_url, "")
+    project_id = projects.create_project(store, project_form())
+    cases.save_case(store, project_id, case_form(case_no="A-001"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.wait_for_totals()
+    name = make_url(pg_url).database
+
+    def cut(off: bool) -> None:
+        allow = "false" if off else "true"
+        pg_cluster.admin_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}")
+        if off:
+            pg_cluster.admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 f"WHERE datname = '{name}'")
+
+    yield window, store, cut
+    cut(False)
+    store.close()
+
+
+def test_the_server_gone_at_a_refresh_is_said_once_plainly_and_the_window_keeps_its_rows(
+        server_window, no_blocking_boxes):
+    window, store, cut = server_window
+    assert [row.case_no for row in window.model.rows] == ["A-001"]
+    cut(True)
+    window._others_timer.timeout.emit()     # the minute is up: read again — the server is gone
+    window._others_timer.timeout.emit()     # and a minute later, still gone
+    window.notice_others()                  # (the focus, too)
+    assert len(no_blocking_boxes) == 1, no_blocking_boxes      # said once, not every minute
+    title, text = no_blocking_boxes[0].split(": ", 1)
+    assert title == "连不上办公室服务器"
+    assert text.startswith(f"无法连接办公室服务器（{store.server}）：服务器没有响应")
+    assert "窗口保持打开" in text and "Traceback" not in text and "Error" not in text
+    assert window.isVisible()
+    assert [row.case_no for row in window.model.rows] == ["A-001"]   # what was read last
+    assert window.statusBar().currentMessage().startswith("暂时连不上办公室服务器")
+    cut(False)                              # the network is back
+    window._others_timer.timeout.emit()
+    window.wait_for_totals()
+    assert window.statusBar().currentMessage() == "已重新连上办公室服务器，列表已刷新"
+    assert window.model.total_count == 1 and len(no_blocking_boxes) == 1
+
+
+def test_the_server_gone_at_any_other_read_shows_the_plain_message_not_the_crash_dialog(
+        server_window, qtbot):
+    from wulong_desk.ui.crash_handler import CrashHandler
+
+    window, store, cut = server_window
+    handler = CrashHandler(show_dialog=True)
+    handler.install()
+    try:
+        cut(True)
+        window.search.setText("A-0")   # the search reads when the typing pauses
+        qtbot.waitUntil(lambda: bool(getattr(handler, "notices", None) or handler.dialogs))
+    finally:
+        handler.uninstall()
+    assert handler.dialogs == [] and handler.reports == []
+    box = handler.notices[0]
+    assert box.windowTitle() == "操作未完成"
+    assert box.text().startswith(f"无法连接办公室服务器（{store.server}）：服务器没有响应")
+    assert window.isVisible() and [row.case_no for row in window.model.rows] == ["A-001"]
+    box.close()

@@ -21,6 +21,12 @@ class UsageError(UserError):
     exit_code = 2
 
 
+class ServerUnreachableError(UserError):
+    """The office server did not answer (or refused the login), at connecting or when the
+    connection dropped later: nothing was changed anywhere. (Here, not in store.server, so the
+    window's crash handler knows it without loading SQLAlchemy.)"""
+
+
 class Cancelled(Exception):
     """The user cancelled a long job; nothing was written."""
 

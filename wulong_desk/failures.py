@@ -5,13 +5,16 @@ sentence saying what happened and what to do — and that nothing already saved 
 
 `plain_message(exc)` finds such a cause anywhere in an exception's chain (SQLAlchemy wraps the
 driver's error; our own UserErrors keep the OSError as their cause) and never quotes personal
-data: only the file's path is named, never an SQL statement or its values.
+data: only the file's path is named, never an SQL statement or its values. The office server
+gone away (ServerUnreachableError, said by store.server.connect_message) is one of them.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
+
+from wulong_desk.errors import ServerUnreachableError
 
 NOTHING_LOST = "已保存的数据没有丢失，本次操作未完成。"
 
@@ -64,6 +67,8 @@ def plain_message(exc: BaseException) -> str | None:
     for link in _chain(exc):
         template = None
         where = ""
+        if isinstance(link, ServerUnreachableError):
+            return str(link)   # (says itself that nothing was changed)
         if isinstance(link, OSError):
             template = _WINERROR.get(getattr(link, "winerror", None) or 0) or _ERRNO.get(
                 link.errno or 0)

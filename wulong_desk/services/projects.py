@@ -3,12 +3,14 @@ standard in force (ranges read from the standard file), and listing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError, default_standards
 from wulong_desk.rules.inputs import (
     CONTROL_CHARACTERS,
@@ -135,10 +137,13 @@ def create_project(store: Store, form: dict[str, Any]) -> int:
         return create_in_session(session, form).id
 
 
-def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
+def update_project(store: Store, project_id: int, form: dict[str, Any], *,
+                   progress: Callable[[int, int], bool | None] | None = None) -> None:
     """Change a project. Unsigned cases are recomputed in the same transaction (a changed total
     is audited as 重算); signed cases keep their records, and once a project has one, the
-    options that decide figures (the calc contract's project fields) cannot change."""
+    options that decide figures (the calc contract's project fields) cannot change.
+    `progress(done, total)` is told after each recomputed case; answering False cancels
+    (Cancelled; nothing is written)."""
     from wulong_desk.services.cases import refigure_in_session
 
     store.require("修改项目设置")
@@ -163,10 +168,15 @@ def update_project(store: Store, project_id: int, form: dict[str, Any]) -> None:
         for key in changed:
             setattr(project, key, values[key])
         session.flush()
-        if money:
-            for case in session.scalars(select(Case).where(Case.project_id == project_id)
-                                        .options(*RECOMPUTE_LOADS)):
-                refigure_in_session(session, case)
+        if not money:
+            return
+        unsigned = session.scalars(select(Case).where(
+            Case.project_id == project_id, Case.status.not_in(FROZEN_STATUSES))
+            .order_by(Case.id).options(*RECOMPUTE_LOADS)).all()
+        for done, case in enumerate(unsigned, start=1):
+            refigure_in_session(session, case)   # (itself never touches a signed case)
+            if progress is not None and progress(done, len(unsigned)) is False:
+                raise Cancelled()
 
 
 def list_projects(store: Store) -> list[dict[str, Any]]:

@@ -143,9 +143,20 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading (rolled back at the end). On the office server a connection
+        that has gone (the network, the server restarted) becomes ServerUnreachableError, the
+        plain sentence the window shows, as a transaction's does."""
         session = self._sessions()
         try:
             yield session
+        except DBAPIError as exc:
+            if self.server is not None:
+                from wulong_desk.store.server import ServerUnreachableError, server_error
+
+                mapped = server_error(exc, self.server)
+                if isinstance(mapped, ServerUnreachableError):
+                    raise mapped from exc
+            raise
         finally:
             session.rollback()
             session.close()

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.store import migrate
 
 ROLES = ("clerk", "reviewer", "admin")
@@ -27,10 +27,6 @@ BACKUPS_ARE_THE_SERVERS = (
     "数据库文件。")
 # a database lock number only this program takes: one migration at a time
 MIGRATE_LOCK = 7_263_001
-
-
-class ServerUnreachableError(UserError):
-    """The server did not answer (or refused the login): nothing was changed anywhere."""
 
 
 def parse(address: str, password: str | None = None) -> URL:
@@ -214,7 +210,8 @@ class ForbiddenError(UserError):
 
 
 def server_error(exc: DBAPIError, where: str) -> Exception:
-    """What to tell the user about a statement the server refused (or a lost connection)."""
+    """What to tell the user about a statement the server refused (or a lost connection:
+    ServerUnreachableError, the message `connect_message`'s)."""
     orig = getattr(exc, "orig", None)
     state = getattr(orig, "sqlstate", None) or ""
     diag = getattr(orig, "diag", None)

@@ -17,6 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -149,24 +150,43 @@ def _run(app: QApplication, args: argparse.Namespace) -> int:
 
 
 def _run_on_server(app: QApplication, address: str) -> int:
-    """The window on the office server: no file to lock or glance at; the password comes from
-    the keyring (if remembered), PGPASSWORD or .pgpass."""
-    from wulong_desk.store.server import open_server
-    from wulong_desk.ui.server_login_dialog import remembered_password
-
-    try:
-        store = open_server(address, password=remembered_password(address))
-    except UserError as exc:
-        QMessageBox.critical(None, "无法连接办公室服务器", str(exc))
-        return 1
-    window = MainWindow(store)
-    window.show()
+    """The window on the office server (no file to lock or glance at): painted at once, the
+    connection made on a worker thread (open_server_window)."""
+    window, connecting = open_server_window(address)
     log().info("已启动（版本 %s，办公室服务器）", __version__)
+    connecting.failed.connect(lambda message: (
+        QMessageBox.critical(window, "无法连接办公室服务器", message), app.exit(1)))
     code = app.exec()
+    if connecting.wait() == "succeeded" and window.store is None:
+        connecting.result.close()   # the window was closed before the connection was made
     if window.store is not None:
         window.store.close()
     window.deleteLater()
+    log().info("已退出")
     return code
+
+
+def open_server_window(address: str) -> tuple[MainWindow, Job]:
+    """Show the main window at once and connect to the office server on a worker thread (the
+    returned job; the window comes alive when it succeeds), as `open_window` opens a file. The
+    password is the one the keyring remembers for the address (looked up on the worker too),
+    else PGPASSWORD or .pgpass; the login is the operator."""
+    window = MainWindow(None, operator=urlsplit(address.strip()).username or "")
+    window.show()
+    window.statusBar().showMessage("正在连接办公室服务器…")
+    window.totals_label.setText("正在连接办公室服务器…")
+
+    def connect(_progress: object) -> Store:
+        from wulong_desk.store.server import open_server
+        from wulong_desk.ui.server_login_dialog import remembered_password
+
+        return open_server(address, password=remembered_password(address))
+
+    job = Job(window, "连接办公室服务器", "正在连接办公室服务器并检查数据库…", connect,
+              cancellable=False)
+    job.succeeded.connect(lambda store: _attach(window, store, ready=False))
+    job.start()
+    return window, job
 
 
 def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:
@@ -213,11 +233,12 @@ def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Sto
     return store
 
 
-def _attach(window: MainWindow, store: Store) -> None:
+def _attach(window: MainWindow, store: Store, *, ready: bool = True) -> None:
     if not window.isVisible():
         return  # closed before the store had opened; the caller closes the store
     window.set_store(store)
-    _ready(window)
+    if ready:
+        _ready(window)
 
 
 def _ready(window: MainWindow) -> None:

@@ -46,19 +46,20 @@ class CaseTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Load the first page at once; the count and sum (a scan of every match) are made
-        elsewhere, off the GUI thread, so typing in the search box never waits for them."""
-        self.beginResetModel()
-        self.rows = []
-        self.more = False
-        self.total_count, self.total_sum = 0, None
+        elsewhere, off the GUI thread, so typing in the search box never waits for them. (Read
+        before the rows shown are replaced: if the read fails — the office server gone — the
+        rows last read stay on screen.)"""
+        rows: list[CaseRow] = []
+        more = False
         if self.project_id is not None and self.store is None:
-            self.rows = list(self._first_look_rows())
-            self.total_count = len(self.rows)
+            rows = list(self._first_look_rows())
         elif self.project_id is not None:
             with self.store.read() as session:
-                self.rows = self._page(session, 0)
-            self.more = len(self.rows) == PAGE
-            self.total_count = len(self.rows)
+                rows = self._page(session, 0)
+            more = len(rows) == PAGE
+        self.beginResetModel()
+        self.rows, self.more = rows, more
+        self.total_count, self.total_sum = len(rows), None
         self.endResetModel()
 
     def show_first_look(self, project_id: int | None, rows: tuple[CaseRow, ...]) -> None:

@@ -1,7 +1,8 @@
 """The project's exchange housing stock: import from the office's Excel list, see each house
 as available / reserved / handed over, assign a free house to the case at hand, take one back,
 record the hand-over notice and hand-over dates (办法第四十四条). Keyboard: arrows choose a
-house, Alt+letter the buttons, F2 edits a date."""
+house, Alt+letter the buttons, F2 edits a date. The list is imported on a worker thread (all rows
+or none), the table and buttons locked meanwhile."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from wulong_desk.services.cases import get_case
 from wulong_desk.services.procedure import parse_day
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store
+from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
 from wulong_desk.ui.tables import cell
 
@@ -69,17 +71,20 @@ class HousingDialog(QDialog):
         import_button.clicked.connect(self.import_file)
         template = QPushButton("房源表模板…(&T)")
         template.clicked.connect(self.save_template)
-        row = QHBoxLayout()
+        self.actions = QWidget()
+        row = QHBoxLayout(self.actions)
+        row.setContentsMargins(0, 0, 0, 0)
         for button in (self.assign_button, release, dates, import_button, template):
             row.addWidget(button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.table, 1)
-        layout.addLayout(row)
-        layout.addWidget(buttons)
+        layout.addWidget(self.actions)
+        layout.addWidget(self.buttons)
+        self.job: Job | None = None
         self.load()
 
     def load(self) -> None:
@@ -138,11 +143,51 @@ class HousingDialog(QDialog):
                     housing.set_handover(self.store, house.id, notice, handed)
         self._run("交房日期", save)
 
-    def import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "导入房源表", "", "Excel 工作簿 (*.xlsx)")
-        if path:
-            self._run("导入房源表", lambda: housing.import_stock(self.store, self.project_id,
-                                                           Path(path)))
+    def import_file(self, path: Path | None = None) -> Job | None:
+        """Read, check and write the chosen list on a worker thread (all rows or none)."""
+        if self.importing():
+            return self.job
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "导入房源表", "",
+                                                    "Excel 工作簿 (*.xlsx)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        store, project_id, sheet = self.store, self.project_id, path
+        job = Job(self, "导入房源表", "正在检查并导入房源表…",
+                  lambda _progress: housing.import_stock(store, project_id, sheet),
+                  cancellable=False)
+        job.succeeded.connect(self._imported)
+        job.failed.connect(self._not_imported)
+        self.job = job
+        self._set_busy(True)
+        job.start()
+        return job
+
+    def importing(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _set_busy(self, busy: bool) -> None:
+        # (the table too: the reload after the import would drop dates typed meanwhile)
+        for widget in (self.table, self.actions, self.buttons):
+            widget.setEnabled(not busy)
+        if busy:
+            self.counts.setText("正在导入房源表，请稍候…")
+
+    def _imported(self, count: int) -> None:
+        self._set_busy(False)
+        self.load()
+        QMessageBox.information(self, "导入房源表", f"已导入 {count} 套房源。")
+
+    def _not_imported(self, message: str) -> None:
+        self._set_busy(False)
+        self.load()
+        QMessageBox.warning(self, "导入房源表", message)
+
+    def reject(self) -> None:
+        """Closing waits for an import still running (it cannot stop half-way)."""
+        if not self.importing():
+            super().reject()
 
     def save_template(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "保存房源表模板", "安置房源表.xlsx",

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self._others_timer.setInterval(60_000)
         self._others_timer.timeout.connect(lambda: self.notice_others(force=True))
         self._read_at = 0.0
+        self.server_lost = False   # the last refresh could not reach the office server
         self.exports = ExportActions(self)
         self.export_action = self._action(bar, "导出…", self.exports.export_dialog,
                                           QKeySequence("Ctrl+E"))
@@ -222,13 +223,31 @@ class MainWindow(QMainWindow):
 
     def notice_others(self, force: bool = False) -> None:
         """Read the list (and the dashboard, when shown) again: others may have saved. (Not
-        again within a few seconds of the last reading, unless forced.)"""
+        again within a few seconds of the last reading, unless forced.) The office server
+        out of reach is said once, plainly; the window keeps what it read last and tries
+        again on the next focus or minute."""
         if self.store is None or not self.isEnabled():
             return
         if not force and time.monotonic() - self._read_at < RE_READ_AFTER:
             return
-        self.apply_filter()
-        self._refresh_dashboard()
+        try:
+            self.apply_filter()
+            self._refresh_dashboard()
+        except ServerUnreachableError as exc:
+            self._server_lost(str(exc))
+            return
+        if self.server_lost:
+            self.server_lost = False
+            self.statusBar().showMessage("已重新连上办公室服务器，列表已刷新", 8000)
+
+    def _server_lost(self, message: str) -> None:
+        self.statusBar().showMessage("暂时连不上办公室服务器：显示的是上次读到的内容")
+        if self.server_lost:
+            return   # said once: the refresh every minute adds no box
+        self.server_lost = True
+        QMessageBox.warning(self, "连不上办公室服务器",
+                            f"{message}\n\n窗口保持打开，显示的是上次读到的内容；连接恢复后，"
+                            "窗口得到焦点时或一分钟内会自动重新读取。")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

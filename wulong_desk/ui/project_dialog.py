@@ -2,10 +2,15 @@
 range in the standard file (never hard-coded here) and its tooltip cites the article. The
 readings (sentences the gazette leaves open) each show their two choices, the article, what the
 gazette says (in our words) and the money the choice moves; a change is audited like any
-project field and recomputes only unsigned cases."""
+project field and recomputes only unsigned cases.
+
+Saving 项目设置 recomputes the project's unsigned cases: it runs on a worker thread with progress
+(ui/jobs.py), the form and its buttons disabled meanwhile; the dialog closes only once it is
+saved, and a refusal or a cancel leaves it open with everything typed still there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +39,7 @@ from wulong_desk.services.cases import get_project
 from wulong_desk.services.field_names import describe
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import Button, ok_cancel
+from wulong_desk.ui.jobs import Job
 
 TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
                ("implementer", "实施单位"), ("appraiser", "评估机构"),
@@ -111,9 +117,15 @@ class ProjectDialog(QDialog):
         scroll.setWidget(readings_box)
         scroll.setMinimumHeight(260)
         layout.addWidget(scroll, 1)
-        buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
-        layout.addWidget(buttons)
+        self.note = QLabel()
+        self.note.setObjectName("saveNote")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
+        layout.addWidget(self.buttons)
+        self._inputs: tuple[QWidget, ...] = (basics, options_box, scroll, self.buttons)
         self.saved_id: int | None = None
+        self.job: Job | None = None
         if project_id is not None:
             self._load()
 
@@ -224,18 +236,70 @@ class ProjectDialog(QDialog):
             data[key] = f"{value:f}" if isinstance(value, Decimal) else value
         return data
 
-    def save(self) -> None:
-        try:
-            if self.project_id is None:
-                self.saved_id = project_service.create_project(self.store, self.form())
-            else:
-                project_service.update_project(self.store, self.project_id, self.form())
-                self.saved_id = self.project_id
-        except InputError as exc:
-            QMessageBox.warning(self, "不能保存",
-                                "\n".join(describe(p.path, p.message) for p in exc.problems))
-            return
-        except UserError as exc:
-            QMessageBox.warning(self, "不能保存", str(exc))
-            return
+    def save(self) -> Job | None:
+        """新建项目 is written at once (it has no case to recompute). 项目设置 runs as a job
+        (returned): the dialog is accepted when it has saved, and stays open otherwise."""
+        if self.saving():
+            return self.job
+        self.note.clear()
+        form = self.form()
+        if self.project_id is None:
+            try:
+                self.saved_id = project_service.create_project(self.store, form)
+            except UserError as exc:
+                QMessageBox.warning(self, "不能保存", refusal(exc))
+                return None
+            self.accept()
+            return None
+        store, project_id = self.store, self.project_id
+
+        def work(progress: Callable[[int, int], bool]) -> None:
+            try:
+                project_service.update_project(store, project_id, form, progress=progress)
+            except InputError as exc:   # (its fields, named as on every other form)
+                raise UserError(refusal(exc)) from exc
+
+        job = Job(self, "保存项目设置", "正在保存项目设置，并重算本项目未签约的案卷…", work)
+        job.succeeded.connect(self._saved)
+        job.failed.connect(self._refused)
+        job.cancelled.connect(self._cancelled)
+        self.job = job
+        self._set_busy(True)
+        job.start()
+        return job
+
+    def saving(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in self._inputs:
+            widget.setEnabled(not busy)
+        if busy:
+            self.note.setText("正在保存，请稍候…")
+
+    def _saved(self, _result: object) -> None:
+        self._set_busy(False)
+        self.saved_id = self.project_id
         self.accept()
+
+    def _refused(self, message: str) -> None:
+        self._set_busy(False)
+        self.note.clear()
+        QMessageBox.warning(self, "不能保存", message)
+
+    def _cancelled(self) -> None:
+        self._set_busy(False)
+        self.note.setText("已取消保存：项目设置和案卷都没有改动，填写的内容仍在。")
+
+    def reject(self) -> None:
+        """Esc, 取消 or the window's close button do nothing while a save is running (the
+        progress dialog's 取消 stops it)."""
+        if not self.saving():
+            super().reject()
+
+
+def refusal(exc: UserError) -> str:
+    """Why the project was not saved: each wrong field by its Chinese name."""
+    if isinstance(exc, InputError):
+        return "\n".join(describe(p.path, p.message) for p in exc.problems)
+    return str(exc)
