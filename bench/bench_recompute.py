@@ -28,7 +28,7 @@ def _report(what: str, elapsed: float) -> None:
 
 def main() -> None:
     from bench_store import open_filled, print_load
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from wulong_desk.services.calculation import RECOMPUTE_LOADS, recompute
     from wulong_desk.statuses import STATUSES, is_frozen
@@ -48,8 +48,13 @@ def main() -> None:
         store = open_store(db, "bench", auto_backup=False)
         unsigned = tuple(s for s in STATUSES if not is_frozen(s))
         # the generated project is mostly signed: every case is recomputed too, the most a
-        # 10,000-case project can ask (all unsigned; loaded as update_project loads them)
+        # 10,000-case project can ask (all unsigned; loaded as update_project loads them). A
+        # signed record is never rewritten, so for that run this copy's cases are made unsigned
         for label, statuses in (("unsigned", unsigned), ("all, as if none were signed", STATUSES)):
+            if statuses is STATUSES:
+                with store.transaction() as session:
+                    session.execute(text("UPDATE cases SET status = 'assessed', "
+                                         "signed_on = NULL WHERE project_id = 1"))
             start = time.perf_counter()
             with store.transaction() as session:
                 cases = session.scalars(select(Case).where(

@@ -114,6 +114,25 @@ def test_a_dashboard_line_opens_its_case_once_on_double_click_or_enter(qtbot, de
     win.editors[-1].close()
 
 
+def test_a_case_list_row_opens_once_on_double_click_or_enter(qtbot, demo, monkeypatch):
+    store, project_id = demo
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+    opened: list[int | None] = []
+    monkeypatch.setattr(win, "open_case", opened.append)
+    where = win.table.visualRect(win.model.index(0, 1)).center()
+    qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [] and win.table.currentIndex().row() == 0   # selected, not opened
+    qtbot.mouseDClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert opened == [win.model.case_id(0)]
+    opened.clear()
+    win.table.setFocus()
+    qtbot.keyClick(win.table, Qt.Key.Key_Return)
+    assert opened == [win.model.case_id(0)]
+
+
 def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     store, project_id = demo
     case = first_case(store, project_id, status="signed", method="money")

@@ -244,7 +244,7 @@ def _attach(window: MainWindow, store: Store, *, ready: bool = True) -> None:
 def _ready(window: MainWindow) -> None:
     # started from the event loop, once what the window has queued is done (started at once,
     # the warm-up's imports held up the window's own first work by ~60 ms: bench/bench_ui.py)
-    QTimer.singleShot(0, warm_up_documents)
+    QTimer.singleShot(0, window, warm_up_documents)  # (not once the window has gone)
     if window.store is not None and window.store.read_only:
         QMessageBox.information(window, "只读打开", window.store.read_only)
     check_templates(window)

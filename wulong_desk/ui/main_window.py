@@ -105,8 +105,9 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(self._open_index)
-        self.table.activated.connect(self._open_index)  # Enter on a row
+        # a double click or Enter on a row (the system's activation; a double click is not
+        # connected besides, or it would open the case twice)
+        self.table.activated.connect(self._open_index)
         self._dashboard: Dashboard | None = None  # made when first shown (QtCharts loads then)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "案卷")
