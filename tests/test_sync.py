@@ -270,3 +270,43 @@ def test_a_case_that_fails_half_way_leaves_nothing_and_stops_no_other(tmp_path, 
     finally:
         target.close()
         source.close()
+
+
+def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, backend):
+    """A newer version of a case is taken in only whole: when its procedure data conflicts
+    with ours (two different 付款期限), found after the case itself was written, the case is
+    listed as a conflict and none of the new version is kept."""
+    from wulong_desk.services import payments
+    from wulong_desk.services.packages import _import, build_package
+
+    source = open_store(tmp_path / "source.sqlite", "外业")
+    project_id = projects.create_project(source, project_form())
+    for case_no in ("A-001", "A-002"):
+        cases.save_case(source, project_id, case_form(case_no=case_no))
+    target = open_store(backend, "办公室")
+    try:
+        with target.transaction() as session:
+            _import(session, build_package(source, project_id), [])
+        kept_value = decoration(target, "A-002")[0]
+        with target.read() as session:
+            ours = session.query(Case).filter(Case.case_no == "A-002").one()
+            ours_id, ours_version = ours.id, ours.version
+        payments.set_payment_terms(target, ours_id, "签约后15日内", None)
+        with source.read() as session:
+            theirs_id = session.query(Case.id).filter(Case.case_no == "A-002").scalar()
+        payments.set_payment_terms(source, theirs_id, "签约后30日内", None)
+        edit(source, "A-002", "7300")
+        edit(source, "A-001", "7100")
+        conflicted: list[str] = []
+        with target.transaction() as session:
+            report = _import(session, build_package(source, project_id), conflicted)
+        assert conflicted == ["A-002"] and not report.failed
+        assert [label.split("（")[0] for label in report.updated] == ["A-001"]
+        with target.read() as session:
+            a002 = session.get(Case, ours_id)
+            assert (str(a002.parts[0].decoration_value), a002.version,
+                    a002.payment_term) == (kept_value, ours_version, "签约后15日内")
+        assert decoration(target, "A-001")[0] == "7100"
+    finally:
+        target.close()
+        source.close()

@@ -258,12 +258,15 @@ def _import(session: Session, package: dict[str, Any],
             continue
         label = f"{entry.get('case_no', '?')}（{entry['uuid']}）"
         if conflicted is not None:   # sync: one case that cannot be taken stops no other
+            before = len(conflicts)   # a case in conflict is left alone, whatever it wrote
             failure = _take_alone(session, lambda found, e=entry, i=index: _import_one(
-                session, project, e, i, report, conflicts, numbers, found))
-            if failure is not None:
+                session, project, e, i, report, conflicts, numbers, found),
+                undo=lambda before=before: len(conflicts) > before)
+            if failure is not None or len(conflicts) > before:
                 for taken in (report.created, report.updated):
                     if label in taken:
                         taken.remove(label)
+            if failure is not None:
                 report.failed.append(f"案卷 {label} 未能同步：{failure}")
                 numbers.append(str(entry.get("case_no", "?")))
             continue
@@ -277,12 +280,18 @@ def _import(session: Session, package: dict[str, Any],
     return report
 
 
-def _take_alone(session: Session, take: Any) -> str | None:
+class _LeftAlone(Exception):
+    """Leaves a case's savepoint undone: the case is in conflict (not a failure)."""
+
+
+def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str | None:
     """Run one case's import on its own, in a savepoint (on PostgreSQL and on a SQLite file
     alike, see store.database): a case that fails half-way leaves nothing of itself behind,
-    and on PostgreSQL a refused statement does not abort the whole transaction. Returns its
-    failure, in words, or None. An error of the SQLite file itself (a full disk) is no one
-    case's failure: it stops the whole transaction."""
+    and on PostgreSQL a refused statement does not abort the whole transaction. When undo()
+    says so once it has run (a conflict found, e.g. in its procedure data, after the case was
+    written), its writes are undone too. Returns its failure, in words, or None. An error of
+    the SQLite file itself (a full disk) is no one case's failure: it stops the whole
+    transaction."""
     from sqlalchemy.exc import DBAPIError
 
     from wulong_desk.store.server import server_error
@@ -293,6 +302,10 @@ def _take_alone(session: Session, take: Any) -> str | None:
             take(problems)
             if problems:   # leave the savepoint by an error, so its writes are undone
                 raise InputError(list(problems))
+            if undo():
+                raise _LeftAlone
+    except _LeftAlone:
+        return None
     except InputError as exc:
         return "；".join(p.message for p in exc.problems)
     except UserError as exc:
