@@ -97,3 +97,27 @@ def test_housing_sheet_figures_are_read_strictly(tmp_path):
         [unit] = housing.list_stock(session, project_id)
     assert Decimal(str(unit.area)) == Decimal("60.5")
     store.close()
+
+
+@pytest.mark.parametrize("text", ["1e3", "1E3", "８e３"])
+def test_a_typed_area_or_project_figure_in_scientific_notation_is_refused(tmp_path, text):
+    """What a clerk types into the case editor or 项目设置 is written out: 1e3 is refused with
+    the field named, never read as 1000 (it was, and saved 1000 m²)."""
+    from wulong_desk.errors import InputError
+
+    store = open_store(tmp_path / "d.sqlite", "甲")
+    project_id = projects.create_project(store, project_form(1))
+    form = case_form(1, "A-001")
+    form["case"]["parts"][0]["area"] = text
+    with pytest.raises(InputError) as refused:
+        cases.save_case(store, project_id, form)
+    assert "科学计数法" in str(refused.value.problems[0]) and "area" in \
+        refused.value.problems[0].path
+    with store.read() as session:
+        assert cases.get_project(session, project_id) is not None
+        from wulong_desk.store.models import Case
+        assert session.query(Case).count() == 0
+    bad = project_form(1) | {"residential_extra_area": text}
+    with pytest.raises(InputError):
+        projects.create_project(store, bad)
+    store.close()

@@ -66,7 +66,8 @@ def test_a_further_part_of_a_household_is_still_one_household(tmp_path, project)
     ("K", "1_000", "下划线"),        # was 1000
     ("I", "٨٠", "阿拉伯数字"),       # was 80
     ("M", "٨", "整数"),
-    ("L", "1E+9999999", "数值过大"),
+    ("L", "1E+9999999", "科学计数法"),   # a clerk writes a figure out
+    ("I", "1e2", "科学计数法"),      # was 100 m²
 ])
 def test_numbers_are_read_strictly(tmp_path, project, column, text, reason):
     row = list(ROW_7)

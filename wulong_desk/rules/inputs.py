@@ -112,7 +112,7 @@ class FieldReader:
                 self.fail(f"{path}.{key}", f"必须填写{rule}")
             return default
         try:
-            value = read_number(raw, typed=self.typed)
+            value = read_number(raw, typed=self.typed, plain=self.typed)
         except NumberError as exc:
             self.fail(f"{path}.{key}", str(exc))
             return default
@@ -150,7 +150,7 @@ class FieldReader:
             value = raw
         elif isinstance(raw, Decimal | str):
             try:
-                dec = read_number(raw, typed=self.typed)
+                dec = read_number(raw, typed=self.typed, plain=self.typed)
             except NumberError as exc:
                 self.fail(where, f"应为整数：{exc}")
                 return default
@@ -308,7 +308,7 @@ def _read_reading(data: Mapping[str, Any], key: str, reading: Any, reader: Field
             reader.fail(where, rule)
             return reading.default
         try:
-            value = read_number(raw, typed=reader.typed)
+            value = read_number(raw, typed=reader.typed, plain=reader.typed)
         except NumberError as exc:
             reader.fail(where, f"{exc}；{rule}")
             return reading.default

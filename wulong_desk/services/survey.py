@@ -211,7 +211,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
 def _count(text: str) -> int | None:
     """A meter count as typed (full-width digits too), or None when it is not one."""
     try:
-        value = read_number(text, typed=True)
+        value = read_number(text, typed=True, plain=True)
     except NumberError:
         return None
     if 0 <= value <= MAX_COUNT and value == value.to_integral_value():
