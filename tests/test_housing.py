@@ -288,3 +288,12 @@ def test_a_signed_case_gets_a_house_only_through_an_audited_correction(store, tm
     assert back == [("exchange_price", "258750.00", "0.00"),
                     ("net_payable", "-23746.00", "235004.00")]
     assert _stock(store, project_id)["1栋1单元101号"].state == "available"
+
+
+def test_a_house_address_never_repeats_its_unit_or_number_word():
+    from wulong_desk.services.housing import location
+    from wulong_desk.store.models import HousingUnit
+
+    for unit, number in (("1", "101"), ("1单元", "101"), ("1", "101号"), ("1单元", "101号")):
+        assert location(HousingUnit(building="3栋", unit=unit, number=number)) == "3栋1单元101号"
+    assert location(HousingUnit(building="3栋", unit="", number="101")) == "3栋101号"

@@ -218,8 +218,12 @@ class HouseView:
 
 
 def location(house: HousingUnit) -> str:
-    unit = f"{house.unit}单元" if house.unit else ""
-    return f"{house.building}{unit}{house.number}号"
+    """楼栋, 单元 and 房号 as one address: 3栋1单元101号, whether the sheet said 1 or 1单元,
+    101 or 101号."""
+    def ending(text: str, word: str) -> str:
+        return text if not text or text.endswith(word) else f"{text}{word}"
+
+    return f"{house.building}{ending(house.unit or '', '单元')}{ending(house.number, '号')}"
 
 
 def list_stock(session: Session, project_id: int) -> list[HouseView]:
