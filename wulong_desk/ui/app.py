@@ -216,15 +216,16 @@ def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Sto
     with plain_imports():
         import sqlalchemy  # noqa: F401  (its core first, then the check beside the rest)
 
-    with ThreadPoolExecutor(max_workers=1) as pool, plain_imports():
+    with ThreadPoolExecutor(max_workers=1) as pool:
         # check_meanwhile: the file's integrity check runs while the rest of SQLAlchemy and the
         # models load. SQLite checks without holding Python's lock, so on two cores the check
         # (0.1–0.15 s at 10,000 cases) adds little to the start; the store does not check it
         # again. (Started before the core, it slowed the first paint: bench/bench_ui.py.)
         a_file = not is_server_url(db_path)   # the office server: no file
         checking = pool.submit(sound, db_path) if check_meanwhile and a_file else None
-        from wulong_desk.services.maintenance import compute_missing
-        from wulong_desk.store import open_store
+        with plain_imports():
+            from wulong_desk.services.maintenance import compute_missing
+            from wulong_desk.store import open_store
 
         checked = checking is not None and checking.result()
     store = open_store(db_path, operator, checked=checked)
