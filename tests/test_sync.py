@@ -310,3 +310,30 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
     finally:
         target.close()
         source.close()
+
+
+def test_an_unchanged_case_whose_procedure_data_conflicts_is_listed_once(tmp_path, backend):
+    """A case the same on both sides but for a conflicting 付款期限 is a conflict, and only
+    that: not also listed as unchanged."""
+    from wulong_desk.services import payments
+    from wulong_desk.services.packages import _import, build_package
+
+    source = open_store(tmp_path / "source.sqlite", "外业")
+    project_id = projects.create_project(source, project_form())
+    cases.save_case(source, project_id, case_form(case_no="A-001"))
+    target = open_store(backend, "办公室")
+    try:
+        with target.transaction() as session:
+            _import(session, build_package(source, project_id), [])
+        for store, term in ((target, "签约后15日内"), (source, "签约后30日内")):
+            with store.read() as session:
+                case_id = session.query(Case.id).filter(Case.case_no == "A-001").scalar()
+            payments.set_payment_terms(store, case_id, term, None)
+        conflicted: list[str] = []
+        with target.transaction() as session:
+            report = _import(session, build_package(source, project_id), conflicted)
+        assert conflicted == ["A-001"]
+        assert not (report.unchanged or report.kept_local or report.updated or report.created)
+    finally:
+        target.close()
+        source.close()

@@ -262,10 +262,11 @@ def _import(session: Session, package: dict[str, Any],
             failure = _take_alone(session, lambda found, e=entry, i=index: _import_one(
                 session, project, e, i, report, conflicts, numbers, found),
                 undo=lambda before=before: len(conflicts) > before)
-            if failure is not None or len(conflicts) > before:
-                for taken in (report.created, report.updated):
-                    if label in taken:
-                        taken.remove(label)
+            if failure is not None or len(conflicts) > before:   # listed once, as that
+                for listed in (report.created, report.updated, report.unchanged,
+                               report.kept_local):
+                    if label in listed:
+                        listed.remove(label)
             if failure is not None:
                 report.failed.append(f"案卷 {label} 未能同步：{failure}")
                 numbers.append(str(entry.get("case_no", "?")))
