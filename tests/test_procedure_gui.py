@@ -185,9 +185,10 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
     ("consent", "1e3", "征求意见第 1 行「专有部分面积」：不能用科学计数法"),
     ("consent", "٣٠", "征求意见第 1 行「专有部分面积」：只能用阿拉伯数字"),
     ("consent", "", "征求意见第 1 行「专有部分面积」：必须填写"),
+    ("households", "9" * 30, "征收范围总户数应大于 0、不超过 10,000,000"),
 ], ids=["area-exponent", "area-nan", "area-thousands", "households-superscript",
         "households-fraction", "consent-exponent", "consent-arabic-indic-digits",
-        "consent-blank"])
+        "consent-blank", "households-too-many"])
 def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
         qtbot, demo, no_blocking_boxes, where, typed, said):
     store, project_id = demo

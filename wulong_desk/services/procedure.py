@@ -486,11 +486,14 @@ def parse_day(text: str | None, label: str) -> date | None:
         raise UserError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
 
 
+MAX_HOUSEHOLDS = 10_000_000  # a typing slip, not a district: more than the database can hold too
+
+
 def set_project_totals(store: Store, project_id: int, households: int | None,
                        area: Decimal | None) -> None:
     """The households and area of the whole expropriation area (for the 第十三、二十三条 ratios)."""
-    if households is not None and households <= 0:
-        raise UserError("征收范围总户数应大于 0")
+    if households is not None and not 0 < households <= MAX_HOUSEHOLDS:
+        raise UserError(f"征收范围总户数应大于 0、不超过 {MAX_HOUSEHOLDS:,}")
     if area is not None and (not area.is_finite() or area <= 0
                              or area != area.quantize(Decimal("0.01"))):
         raise UserError("征收范围总面积应大于 0，最多两位小数")
