@@ -21,7 +21,7 @@ from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
-from wulong_desk.fileio import inside, safe_name, unique_names
+from wulong_desk.fileio import check_output, inside, safe_name, unique_names
 from wulong_desk.services.records import load_records
 from wulong_desk.statuses import is_void
 from wulong_desk.store import Store
@@ -76,8 +76,7 @@ def check_target(path: Path) -> None:
     """Refuse early a target another program holds open (Excel and WPS lock the file on Windows)
     or a folder that cannot be written, before any work is done."""
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"无法写入 {path}：这是一个文件夹，请给出文件名")
+    check_output(path)   # a folder, a device or a pipe: only a regular file is written
     folder = path.parent
     if not folder.is_dir():
         raise UserError(f"文件夹不存在：{folder}")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wulong_desk.errors import UserError
-from wulong_desk.fileio import private_file, replace_atomically, temp_beside
+from wulong_desk.fileio import check_output, private_file, replace_atomically, temp_beside
 
 AUTO_KEEP = 10
 AUTO_EVERY = timedelta(days=1)
@@ -65,8 +65,8 @@ def _plain(exc: Exception) -> str:
 def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path:
     if not db_path.exists():
         raise UserError(f"数据库不存在：{db_path}")
-    if out is not None and Path(out).is_dir():  # as the exports say it
-        raise UserError(f"无法写入备份文件 {out}：这是一个文件夹，请给出文件名")
+    if out is not None:   # a folder or a device (/dev/full) is refused as the exports are
+        check_output(Path(out))
     target = out or backups_dir(db_path) / f"{db_path.stem}-{kind}-{_stamp()}.sqlite"
     return copy_database(db_path, target)
 
