@@ -22,7 +22,8 @@ from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, Proposal
 
 KINDS = {"correction": "更正", "stage": "阶段"}
-STATES = {"pending": "待确认", "accepted": "已采纳", "rejected": "已拒绝"}
+STATES = {"pending": "待确认", "accepted": "已采纳", "rejected": "已拒绝",
+          "superseded": "已失效"}
 # what may accept or refuse one: the same as correcting a signed case here
 PERMISSION = "确认更正"
 
@@ -94,7 +95,7 @@ def _pending(session: Any, proposal_id: int) -> Proposal:
     if proposal is None:
         raise NotFoundError(f"没有编号为 {proposal_id} 的待确认修改")
     if proposal.state != "pending":
-        raise UserError(f"待确认修改 {proposal_id}（案卷 {proposal.case_no}）已经"
+        raise UserError(f"待确认修改 {proposal_id}（案卷 {proposal.case_no}）"
                         f"{STATES.get(proposal.state, proposal.state)}，不能再处理")
     return proposal
 

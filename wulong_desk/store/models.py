@@ -427,7 +427,7 @@ class Proposal(Base):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        UniqueConstraint("case_uuid", "version_id", name="uq_proposal_version"),
+        Index("ix_proposals_case", "case_uuid", "version_id"),
         Index("ix_proposals_state", "state", "id"),
     )
 
@@ -443,7 +443,8 @@ class Proposal(Base):
     reason: Mapped[str] = mapped_column(Text, default="")     # the sender's reason
     what: Mapped[str] = mapped_column(Text, default="")       # what it would do, in words
     figures_json: Mapped[str] = mapped_column(Text, default="[]")  # [[label, old, new], …]
-    state: Mapped[str] = mapped_column(String(10), default="pending")  # |accepted|rejected
+    # pending | accepted | rejected | superseded (another version of the case was taken since)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

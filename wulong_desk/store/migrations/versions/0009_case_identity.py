@@ -90,13 +90,14 @@ def upgrade() -> None:
         sa.Column("decision_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("case_uuid", "version_id", name="uq_proposal_version"),
     )
+    op.create_index("ix_proposals_case", "proposals", ["case_uuid", "version_id"])
     op.create_index("ix_proposals_state", "proposals", ["state", "id"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_proposals_state", table_name="proposals")
+    op.drop_index("ix_proposals_case", table_name="proposals")
     op.drop_table("proposals")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_constraint("uq_case_key_per_project", type_="unique")
