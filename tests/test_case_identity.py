@@ -41,7 +41,7 @@ def test_a_lookalike_number_enters_no_new_household(backend, number):
     try:
         project_id = projects.create_project(store, project_form())
         cases.save_case(store, project_id, case_form(case_no="FR-0001"))
-        with pytest.raises(UserError, match="在本项目中已存在.*只是写法不同"):
+        with pytest.raises(UserError, match=r"在本项目中已存在.*只是写法不同"):
             cases.save_case(store, project_id, case_form(case_no=number))
         other = projects.create_project(store, project_form(name="另一个项目"))
         cases.save_case(store, other, case_form(case_no=number))   # another project: fine
@@ -62,7 +62,7 @@ def test_a_package_with_lookalike_numbers_is_refused(tmp_path):
     package["cases"][1]["case_no"] = "ＦＲ-0001"
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     laptop = open_store(tmp_path / "b.sqlite", "乙")
-    with pytest.raises(UserError, match="第2户.*与第1户的案卷编号重复"):
+    with pytest.raises(UserError, match=r"第2户.*与第1户的案卷编号重复"):
         import_cases(laptop, out)
     # one household of the package whose number is another household's here
     package["cases"] = package["cases"][1:]

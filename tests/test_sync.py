@@ -74,7 +74,8 @@ def test_changes_flow_both_ways_and_a_both_sides_change_is_a_conflict(laptop, pg
         edit(local, "A-001", "8200")
     proc = sync_cli(laptop, pg_url)
     assert proc.returncode == 3
-    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 0, "conflicts": ["A-001"], "proposed": []}
+    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 0,
+                                       "conflicts": ["A-001"], "proposed": []}
     with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
         assert decoration(server, "A-001")[0] == "8100"     # neither side overwritten
         value, uuid = decoration(local, "A-001")
@@ -184,7 +185,8 @@ def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
     result = json.loads(proc.stdout)
     assert (result["pushed"], result["pulled"], result["conflicts"]) == (1, 0, [])
     [line] = result["proposed"]
-    assert line.startswith("本机：A-001") and "更正待确认" in line and "评估单价录入有误需更正" in line
+    assert line.startswith("本机：A-001") and "更正待确认" in line
+    assert "评估单价录入有误需更正" in line
     with open_store(laptop, "外业") as local:
         assert decoration(local, "A-001")[0] != "9100"      # waits for the laptop's reviewer
         [waiting] = list_proposals(local)
@@ -224,7 +226,8 @@ def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
         env.setenv("PGPASSWORD", "clerk-password-2")
         proc = sync_cli(laptop, clerk_url)
     assert proc.returncode == 3
-    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0, "conflicts": ["A-002"], "proposed": []}
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0,
+                                       "conflicts": ["A-002"], "proposed": []}
     assert "A-002" in proc.stderr and "只有审核人员可以作废" in proc.stderr
     with open_store(pg_url, "") as server:
         with server.read() as session:

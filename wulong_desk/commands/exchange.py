@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(export)
     export.set_defaults(run=run_export)
 
-    imp = sub.add_parser("import-cases", help="导入案卷包（全部成功或全部不导入；更正和签约待审核人员确认）")
+    imp = sub.add_parser("import-cases",
+                         help="导入案卷包（全部成功或全部不导入；更正和签约待审核人员确认）")
     imp.add_argument("file", type=Path, metavar="FILE.json")
     imp.add_argument("--json", action="store_true")
     add_store_options(imp)
