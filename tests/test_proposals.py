@@ -238,3 +238,47 @@ def test_on_the_server_a_clerk_login_takes_only_what_it_may_set(tmp_path, pg_url
         report = sync(local, server)
         assert (report.pushed, report.pulled, report.conflicts, report.proposed) == (
             0, 0, [], [])
+
+
+def test_the_window_s_menu_lists_accepts_and_refuses(clerk_package, tmp_path, qtbot,
+                                                     no_blocking_boxes):
+    """数据 → 待确认的更正…: the real menu action, the real buttons."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from wulong_desk.ui.main_window import MainWindow
+
+    _, tampered = clerk_package
+    store = open_store(tmp_path / "office.sqlite", "审核员乙")
+    assert len(import_cases(store, tampered).proposed) == len(HOUSEHOLDS)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    try:
+        data_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "数据(&D)")
+        action = next(a for a in data_menu.actions() if a.text() == "待确认的更正…")
+        action.trigger()
+        dialog = window.proposals_dialog
+        assert dialog.windowTitle() == "待确认的更正"
+        assert dialog.table.rowCount() == len(HOUSEHOLDS)
+        texts = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+        assert "签约待确认" in texts[3] and texts[4] == "外业"
+        first = dialog.views[0]
+        QTest.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == len(HOUSEHOLDS) - 1, timeout=10000)
+        assert statuses(store)[first.case_no] == "signed"
+        second = dialog.views[0]
+        QTest.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)   # no reason yet
+        assert any("请先在“拒绝理由”中写明理由" in said for said in no_blocking_boxes)
+        assert dialog.table.rowCount() == len(HOUSEHOLDS) - 1
+        dialog.reason.setFocus()
+        QTest.keyClicks(dialog.reason, "paper agreement differs")
+        QTest.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == len(HOUSEHOLDS) - 2, timeout=10000)
+        assert second.case_no not in statuses(store)   # new here: nothing of it taken
+        [refused] = [p for p in list_proposals(store, every=True) if p.id == second.id]
+        assert (refused.state, refused.decision_reason, refused.decided_by) == (
+            "rejected", "paper agreement differs", "审核员乙")
+        dialog.close()
+    finally:
+        window.close()
+        store.close()
