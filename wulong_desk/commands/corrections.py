@@ -17,11 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(listing)
     listing.set_defaults(run=run_list)
     accept = actions.add_parser("accept", help="采纳一项（记为本登录的修改，写明提出方）")
-    accept.add_argument("--id", type=int, required=True, metavar="N")
+    accept.add_argument("--id", type=int, required=True, metavar="N",
+                        help="待确认修改的编号（corrections list 列出的第一列）")
     add_store_options(accept)
     accept.set_defaults(run=run_accept)
     reject = actions.add_parser("reject", help="拒绝一项（须写明理由）")
-    reject.add_argument("--id", type=int, required=True, metavar="N")
+    reject.add_argument("--id", type=int, required=True, metavar="N",
+                        help="待确认修改的编号（corrections list 列出的第一列）")
     reject.add_argument("--reason", required=True, metavar="TEXT", help="拒绝的理由")
     add_store_options(reject)
     reject.set_defaults(run=run_reject)
