@@ -22,7 +22,7 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, inside, safe_name, unique_names
-from wulong_desk.services.records import load_records
+from wulong_desk.services.records import load_records, stream_records
 from wulong_desk.statuses import is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
@@ -109,14 +109,16 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     if start is None and end is not None:
         raise UserError("公示期只有结束日，请同时给出开始日")
     with store.read() as session:
-        records = load_records(session, project_id, case_ids)
+        # the public notice reads its cases a batch at a time while it is built (memory stays
+        # bounded at any size); the ledger reads them first
+        records = (stream_records if public else load_records)(session, project_id, case_ids)
         period = resolve_period(session, project_id, start, end) if public else None
-    _something_to_export(records)
-    total = len(records.entries)
-    _tick(progress, 0, total)
-    data = build_ledger(records, public=public, operator=operator, progress=progress,
-                        notice_period=(period.start, period.end) if period else None,
-                        notice_basis=period.basis if period else "")
+        _something_to_export(records)
+        total = len(records.entries)
+        _tick(progress, 0, total)
+        data = build_ledger(records, public=public, operator=operator, progress=progress,
+                            notice_period=(period.start, period.end) if period else None,
+                            notice_basis=period.basis if period else "")
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=public)
     shown = ""
