@@ -583,7 +583,8 @@ def _take(run: _Run, case: Case | None, entry: dict[str, Any], incoming: str,
     ours = trail_of(case) if case is not None else []
     case = apply_version(run.session, run.project, case, entry, SYNC_REASON)
     take_trail(case, [*ancestry, *ours], incoming)
-    _supersede(run.session, case)
+    if run.receiver.may_review:   # (on the server only a reviewer changes a proposal)
+        _supersede(run.session, case)
     _merge(run, case, entry, label)
     return True
 
