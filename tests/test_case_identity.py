@@ -131,3 +131,27 @@ def test_migration_0009_refuses_numbers_that_collide_and_changes_nothing(tmp_pat
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 3
     with sqlite3.connect(path) as conn:   # (opening it turned on WAL: nothing else differs)
         assert list(conn.iterdump()) == original
+
+
+def test_a_survey_sheet_names_lookalike_numbers_by_cell(tmp_path):
+    from sheet_helpers import survey_sheet
+
+    from wulong_desk.services.survey import SurveyError, import_survey
+    from wulong_desk.store import open_memory
+
+    row = ["S-001", "赵一", None, None, "渝权001", "芙蓉路1号", "货币补偿", "住宅", 78.5, 68,
+           5200, 15000, 1, 1, 1, None, None, None, "否", None]
+    store = open_memory("外业")
+    project_id = projects.create_project(store, project_form(1))
+    with pytest.raises(SurveyError) as caught:   # two spellings of one number in one sheet
+        import_survey(store, project_id, survey_sheet(tmp_path, [
+            row, ["ｓ-001", "钱二", *row[2:4], "渝权002", *row[5:]]]))
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "A") and "只是写法不同" in problem.reason
+    import_survey(store, project_id, survey_sheet(tmp_path, [row]))
+    with pytest.raises(SurveyError) as caught:   # one already in the project
+        import_survey(store, project_id, survey_sheet(tmp_path, [
+            ["S-001\u200b", "钱二", *row[2:4], "渝权002", *row[5:]]]))
+    [problem] = caught.value.problems
+    assert "已存在（与「S-001」只是写法不同）" in problem.reason
+    store.close()
