@@ -665,7 +665,9 @@ def _moved(before: dict[str, int] | None, after: dict[str, int] | None) -> list[
     from wulong_desk.services.history_text import label
 
     moved = []
-    for key in list(after or before or {}):
+    # a household new here: its total (every line would "move" from nothing)
+    keys = ["total"] if before is None and after is not None else list(after or before or {})
+    for key in keys:
         old = None if before is None else before.get(key)
         new = None if after is None else after.get(key)
         if old != new:
