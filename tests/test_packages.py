@@ -12,6 +12,7 @@ from wulong_desk.services import cases, projects
 from wulong_desk.services.calculation import stored_breakdown
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.packages import FORMAT, ConflictError, export_cases, import_cases
+from wulong_desk.services.proposals import accept, list_proposals
 from wulong_desk.services.search import search_cases
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry
@@ -281,9 +282,16 @@ def _audited(store, case_id, action):
     return [(e.field, e.reason) for e in cases.history(store, case_id) if e.action == action]
 
 
+def _accept_all(store):
+    for waiting in list_proposals(store):
+        accept(store, waiting.id)
+
+
 def test_a_correction_and_a_void_travel_by_package(office, tmp_path):
-    """Review finding 3: a signed case corrected on A (解锁更正, audited) and another voided
-    on A reach an unchanged copy B as a correction and a void, with A's reasons."""
+    """A signed project handed to B: its signings wait for B's reviewer (签约待确认), then are
+    B's. A correction made on A (解锁更正, audited) waits as 更正待确认 with A's reason and the
+    figures it would move, applied only when accepted (audited as B's, naming A's reason); a
+    void on A travels with A's reason."""
     a, project_id = office
     first, second = (_case_id(a, project_id, n) for n in ("A-001", "A-002"))
     walk_to(a, first, "signed")
@@ -291,27 +299,45 @@ def test_a_correction_and_a_void_travel_by_package(office, tmp_path):
     to_b = tmp_path / "a-to-b.json"
     export_cases(a, project_id, to_b)
     b = open_store(tmp_path / "b.sqlite", "乙")
-    b_project = import_cases(b, to_b).project_id
+    report = import_cases(b, to_b)
+    b_project = report.project_id
+    assert not report.created and len(report.proposed) == 2
+    assert all("签约待确认" in line for line in report.proposed)
+    assert totals(b, b_project) == {}          # nothing of them is taken before it is accepted
+    _accept_all(b)
     signed_total = _total(b, b_project, "A-001")
+    assert signed_total == _total(a, project_id, "A-001")
     _correct(a, first, "9000", "评估单价录入有误需更正")
     assert _total(a, project_id, "A-001") != signed_total      # the correction moved a figure
     cases.void_case(a, second, "住户放弃协议已解除")
     export_cases(a, project_id, to_b)
     report = import_cases(b, to_b)
-    assert sorted(label.split("（")[0] for label in report.updated) == ["A-001", "A-002"]
+    assert [label.split("（")[0] for label in report.updated] == ["A-002"]
+    [line] = report.proposed
+    assert line.startswith("A-001") and "更正待确认" in line and "评估单价录入有误需更正" in line
+    assert f"补偿合计 {signed_total} → {_total(a, project_id, 'A-001')}" in line
+    assert _total(b, b_project, "A-001") == signed_total       # not applied by the import
+    [waiting] = list_proposals(b)
+    corrector = next(e.operator for e in cases.history(a, first) if e.action == "correct")
+    assert (waiting.kind, waiting.reason, waiting.sender) == (
+        "correction", "评估单价录入有误需更正", corrector)
+    accept(b, waiting.id)
     assert _total(b, b_project, "A-001") == _total(a, project_id, "A-001")
     b_first, b_second = (_case_id(b, b_project, n) for n in ("A-001", "A-002"))
     with b.read() as session:
         corrected, voided = cases.get_case(session, b_first), cases.get_case(session, b_second)
         assert (corrected.status, corrected.locked) == ("signed", True)
         assert (voided.status, voided.void_reason) == ("void", "住户放弃协议已解除")
-    assert _audited(b, b_first, "unlock") == [("locked", "评估单价录入有误需更正")]
-    assert ("total", "评估单价录入有误需更正") in _audited(b, b_first, "correct")
+    [(field, reason)] = _audited(b, b_first, "unlock")
+    assert field == "locked" and reason.startswith("评估单价录入有误需更正") and corrector in reason
+    assert any(f == "total" and r.startswith("评估单价录入有误需更正")
+               for f, r in _audited(b, b_first, "correct"))
+    assert {e.operator for e in cases.history(b, b_first) if e.action == "correct"} == {"乙"}
     assert _audited(b, b_second, "void") == [("status", "住户放弃协议已解除")]
     # taken in once: the same package again changes nothing, and B's copy sent back to A is
     # A's own version
     again = import_cases(b, to_b)
-    assert len(again.unchanged) == 2 and not again.updated
+    assert len(again.unchanged) == 2 and not again.updated and not again.proposed
     export_cases(b, b_project, tmp_path / "b-to-a.json")
     assert len(import_cases(a, tmp_path / "b-to-a.json").unchanged) == 2
     b.close()
@@ -326,6 +352,7 @@ def test_a_money_change_without_a_correction_is_still_refused(office, tmp_path):
     export_cases(a, project_id, out)
     b = open_store(tmp_path / "b.sqlite", "乙")
     import_cases(b, out)
+    _accept_all(b)
     package = json.loads(out.read_text(encoding="utf-8"))
     entry = next(e for e in package["cases"] if e["case_no"] == "A-001")
     entry["case"]["parts"][0]["decoration_value"] = "9000"
@@ -333,3 +360,17 @@ def test_a_money_change_without_a_correction_is_still_refused(office, tmp_path):
     with pytest.raises(UserError, match=r"A-001.*已锁定"):
         import_cases(b, out)
     b.close()
+
+
+def test_a_package_without_a_standard_is_refused(office, tmp_path):
+    store, project_id = office
+    out = tmp_path / "p.json"
+    export_cases(store, project_id, out)
+    package = json.loads(out.read_text(encoding="utf-8"))
+    package["standard"] = None
+    out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    with pytest.raises(UserError, match="没有写明使用的补偿标准"):
+        import_cases(laptop, out)
+    assert projects.list_projects(laptop) == []
+    laptop.close()

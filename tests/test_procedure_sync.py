@@ -14,6 +14,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.rules.inputs import InputError
 from wulong_desk.services import cases, payments, procedure, projects
 from wulong_desk.services.packages import ConflictError, export_cases, import_cases
+from wulong_desk.services.proposals import accept, list_proposals
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry
 
@@ -49,6 +50,8 @@ def test_procedure_data_travels_and_merges(office, tmp_path):
     assert entry["procedure"]["payments"][0]["voucher"] == "V-1"
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
     report = import_cases(laptop, out)
+    [waiting] = list_proposals(laptop)   # a signed case from outside waits for a reviewer,
+    accept(laptop, waiting.id)           # its procedure data with it
     account = account_of(laptop, report.project_id)
     assert (account.paid, account.payment_term) == (Decimal("1000.00"), "签约后15日内")
     assert account.payments[0].operator == "内业"

@@ -90,7 +90,9 @@ def test_a_case_number_never_leaves_the_chosen_folder(tmp_path, store):
 def test_case_numbers_differing_only_in_letter_case_get_two_files(tmp_path, store):
     from wulong_desk.services.exports import export_documents
 
-    project_id = _project_with(store, ["FR-0001", "fr-0001"])
+    # two numbers (FR-0001 and fr-0001 are one household now: tests/test_case_identity.py)
+    # whose file names differ only in letter case once made safe: FR_0001, fr_0001
+    project_id = _project_with(store, ["FR_0001", "fr/0001"])
     result = export_documents(store, project_id, tmp_path / "out")
     names = [f.name for f in result.files]
     assert len({n.casefold() for n in names}) == 2, names

@@ -58,23 +58,24 @@ def laptop(tmp_path):
 def test_changes_flow_both_ways_and_a_both_sides_change_is_a_conflict(laptop, pg_url):
     first = sync_cli(laptop, pg_url)
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout) == {"pushed": 2, "pulled": 0, "conflicts": []}
+    assert json.loads(first.stdout) == {"pushed": 2, "pulled": 0, "conflicts": [], "proposed": []}
     again = sync_cli(laptop, pg_url)
-    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": [], "proposed": []}
 
     with open_store(pg_url, "") as server:
         edit(server, "A-001", "7100")        # the office edits one case …
     with open_store(laptop, "外业") as local:
         edit(local, "A-002", "7200")         # … the laptop another
     proc = sync_cli(laptop, pg_url)
-    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 1, "conflicts": []}
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 1, "conflicts": [], "proposed": []}
     with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
         assert decoration(local, "A-001")[0] == "7100" and decoration(server, "A-002")[0] == "7200"
         edit(server, "A-001", "8100")        # both change the same case
         edit(local, "A-001", "8200")
     proc = sync_cli(laptop, pg_url)
     assert proc.returncode == 3
-    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 0, "conflicts": ["A-001"]}
+    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 0,
+                                       "conflicts": ["A-001"], "proposed": []}
     with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
         assert decoration(server, "A-001")[0] == "8100"     # neither side overwritten
         value, uuid = decoration(local, "A-001")
@@ -86,7 +87,7 @@ def test_changes_flow_both_ways_and_a_both_sides_change_is_a_conflict(laptop, pg
         assert decoration(local, "A-001")[0] == "8100"
     settled = sync_cli(laptop, pg_url)
     assert settled.returncode == 0
-    assert json.loads(settled.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+    assert json.loads(settled.stdout) == {"pushed": 0, "pulled": 0, "conflicts": [], "proposed": []}
 
 
 def test_an_unreachable_server_is_a_clear_message_and_changes_nothing(laptop, tmp_path):
@@ -107,8 +108,8 @@ import os, signal, sys
 from wulong_desk.services import sync
 original = sync._import
 calls = []
-def killed(session, package, conflicted=None):
-    report = original(session, package, conflicted)
+def killed(session, package, conflicted=None, receiver=None):
+    report = original(session, package, conflicted, receiver)
     calls.append(1)
     if len(calls) == 2:   # the pull has been applied but not committed: kill the process
         session.flush()
@@ -135,7 +136,7 @@ def test_a_killed_sync_leaves_both_sides_consistent_and_the_next_completes_it(la
         assert decoration(server, "A-002")[0] == "7400"   # the push had committed
         assert decoration(local, "A-001")[0] != "7300"    # the pull had not: nothing half-done
     proc = sync_cli(laptop, pg_url)
-    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 1, "conflicts": []}
+    assert json.loads(proc.stdout) == {"pushed": 0, "pulled": 1, "conflicts": [], "proposed": []}
     with open_store(laptop, "外业") as local:
         assert decoration(local, "A-001")[0] == "7300"
 
@@ -167,8 +168,12 @@ def audited(store, case_no, action):
 
 
 def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
-    """Review finding 3: a correction made in the office reaches the laptop, a void made on
-    the laptop reaches the office, each audited with the reason it was made with."""
+    """Review finding 3: a correction made in the office reaches the laptop as 更正待确认 (the
+    laptop's file takes no correction from outside by itself) and is applied when accepted; a
+    void made on the laptop reaches the office; each audited with the reason it was made
+    with."""
+    from wulong_desk.services.proposals import accept, list_proposals
+
     signed_laptop(laptop)
     assert sync_cli(laptop, pg_url).returncode == 0
     with open_store(pg_url, "") as server:
@@ -176,11 +181,20 @@ def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
     with open_store(laptop, "外业") as local:
         void(local, "A-002", "住户放弃协议已解除")
     proc = sync_cli(laptop, pg_url)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 1, "conflicts": []}
+    assert proc.returncode == 4, proc.stderr
+    result = json.loads(proc.stdout)
+    assert (result["pushed"], result["pulled"], result["conflicts"]) == (1, 0, [])
+    [line] = result["proposed"]
+    assert line.startswith("本机：A-001") and "更正待确认" in line
+    assert "评估单价录入有误需更正" in line
+    with open_store(laptop, "外业") as local:
+        assert decoration(local, "A-001")[0] != "9100"      # waits for the laptop's reviewer
+        [waiting] = list_proposals(local)
+        accept(local, waiting.id)
     with open_store(pg_url, "") as server, open_store(laptop, "外业") as local:
         assert decoration(local, "A-001")[0] == "9100"
-        assert ("total", "评估单价录入有误需更正") in audited(local, "A-001", "correct")
+        assert any(reason.startswith("评估单价录入有误需更正")
+                   for field, reason in audited(local, "A-001", "correct"))
         assert audited(server, "A-002", "void") == [("status", "住户放弃协议已解除")]
         with server.read() as session:
             case = session.query(Case).filter(Case.case_no == "A-002").one()
@@ -189,7 +203,8 @@ def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
             case = session.query(Case).filter(Case.case_no == "A-001").one()
             assert (case.status, case.locked) == ("signed", True)
     again = sync_cli(laptop, pg_url)
-    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": []}
+    assert json.loads(again.stdout) == {"pushed": 0, "pulled": 0, "conflicts": [],
+                                        "proposed": []}
 
 
 def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
@@ -211,7 +226,8 @@ def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
         env.setenv("PGPASSWORD", "clerk-password-2")
         proc = sync_cli(laptop, clerk_url)
     assert proc.returncode == 3
-    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0, "conflicts": ["A-002"]}
+    assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0,
+                                       "conflicts": ["A-002"], "proposed": []}
     assert "A-002" in proc.stderr and "只有审核人员可以作废" in proc.stderr
     with open_store(pg_url, "") as server:
         with server.read() as session:

@@ -11,6 +11,7 @@ from wulong_desk.commands import (
     argparse_words,
     backup,
     calc,
+    corrections,
     data,
     documents,
     exchange,
@@ -21,7 +22,7 @@ from wulong_desk.commands import (
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import InputError, StandardError, UserError
 
-COMMANDS = (calc, data, exchange, documents, backup, procedure, server, sync)
+COMMANDS = (calc, data, exchange, corrections, documents, backup, procedure, server, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

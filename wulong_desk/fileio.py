@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from wulong_desk.errors import UserError
+from wulong_desk.invisible import without_format_characters
 
 
 def temp_beside(target: Path) -> Path:
@@ -40,15 +43,38 @@ def _plain(exc: OSError) -> str:
     return plain_message(exc) or str(exc.strerror or exc)
 
 
+def check_output(target: Path) -> None:
+    """Refuse an output that is not a regular file: a folder, a device (/dev/full, /dev/null),
+    a pipe or a socket. The atomic rename would replace the device's node with a file (or
+    fail late); a regular file, or a name not yet taken, is fine."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return   # not there yet (or unreadable: the write says why)
+    if stat.S_ISDIR(mode):
+        raise UserError(f"无法写入 {target}：这是一个文件夹，请给出文件名")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"无法写入 {target}：这不是普通文件（是设备、管道等），"
+                        "只能保存为普通文件，请换一个文件名")
+
+
 def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
     """Write bytes to target via a temporary file and rename; a clear message if it cannot."""
+    return write_streamed(target, [data], private=private)
+
+
+def write_streamed(target: Path, chunks: Iterable[bytes], private: bool = False) -> Path:
+    """Write the chunks, as they come, to target via a temporary file and rename (nothing is
+    held in memory whole); only a regular file is written (check_output)."""
     target = Path(target)
+    check_output(target)
     tmp = temp_beside(target)
     try:
         if private:
             private_file(tmp)
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         replace_atomically(tmp, target)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
@@ -57,6 +83,9 @@ def write_atomically(target: Path, data: bytes, private: bool = False) -> Path:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入 {target}：{_plain(exc)}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -69,8 +98,10 @@ NAME_LIMIT = 120
 
 def safe_name(text: str) -> str:
     """A file name from text that came from outside (a case number): no separators, no "..",
-    no characters or names Windows refuses, not hidden, not empty, not too long."""
-    name = _UNSAFE.sub("_", text).replace("..", "_").strip(" .")
+    no characters or names Windows refuses, no direction controls (U+202E shows
+    "A-001\u202efdp.exe" as "A-001exe.pdf") or other invisible format characters, not hidden,
+    not empty, not too long."""
+    name = _UNSAFE.sub("_", without_format_characters(text)).replace("..", "_").strip(" .")
     if name.split(".")[0].strip().upper() in _RESERVED:
         name = f"_{name}"
     return name[:NAME_LIMIT] or "_"

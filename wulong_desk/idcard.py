@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
+
+from wulong_desk.invisible import visible
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -41,8 +44,11 @@ def mask_id(number: str) -> str:
 
 def mask_name(name: str) -> str:
     """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; a one-character name is masked whole
-    (张 → *): every name in a public notice is masked."""
-    value = name.strip()
+    (张 → *): every name in a public notice is masked. Counted after removing every kind of
+    space and invisible character and every combining mark (张　三, 张\u200b三 and 张 三 are
+    张三: a gap never shows the name's last character)."""
+    value = "".join(char for char in visible(unicodedata.normalize("NFKC", name))
+                    if unicodedata.category(char) not in ("Mn", "Mc", "Me"))
     if len(value) <= 1:
         return "*" * len(value)
     if len(value) == 2:

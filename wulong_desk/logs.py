@@ -1,5 +1,5 @@
 """The app's log: a file in the user data folder, rotated at start once it has grown past
-MAX_BYTES (KEEP older files are kept), with no personal data in it.
+MAX_BYTES (KEEP older files are kept), with no personal data in it, readable by its owner only.
 
 The code logs what happened (opened, saved case #id, exported N households), never names, ID
 numbers or phone numbers. As a second line of defence every record and every crash report
@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wulong_desk import __version__
+from wulong_desk.fileio import private_file
 from wulong_desk.paths import user_data_dir
 
 LOGGER = "wulong_desk"
@@ -74,6 +75,9 @@ def setup_logging() -> Path:
                                        encoding="utf-8", delay=True)
         rotating.doRollover()
         rotating.close()
+        for kept in path.parent.glob(path.name + ".*"):
+            private_file(kept)
+    private_file(path)   # owner-only (0600) before the first line is written
     handler = _LogFile(path, encoding="utf-8")
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

@@ -68,6 +68,8 @@ def open_from_args(args: argparse.Namespace) -> Store:
         store = open_store(db, operator_name(args))
         if store.read_only:
             print(f"注意：{store.read_only}", file=sys.stderr)
+        if store.backup_warning:
+            print(f"注意：{store.backup_warning}", file=sys.stderr)
         else:
             compute_missing(store)
     except BaseException:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from wulong_desk.commands.common import add_store_options, open_from_args, print_json
 
+# the exit code of an import (or sync) that left proposals waiting for a reviewer
+PROPOSED = 4
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser("export-cases", help="导出项目案卷包（离线交接）")
@@ -15,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(export)
     export.set_defaults(run=run_export)
 
-    imp = sub.add_parser("import-cases", help="导入案卷包（全部成功或全部不导入）")
+    imp = sub.add_parser("import-cases",
+                         help="导入案卷包（全部成功或全部不导入；更正和签约待审核人员确认）")
     imp.add_argument("file", type=Path, metavar="FILE.json")
     imp.add_argument("--json", action="store_true")
     add_store_options(imp)
@@ -41,4 +45,9 @@ def run_import(args: argparse.Namespace) -> int:
     else:
         print(f"导入完成：新建 {len(report.created)} 户，更新 {len(report.updated)} 户，"
               f"无变化 {len(report.unchanged)} 户，保留本机修改 {len(report.kept_local)} 户。")
-    return 0
+        if report.proposed:
+            print(f"待确认 {len(report.proposed)} 项（未应用，须审核人员用 "
+                  "wulong-desk corrections accept/reject 处理）：")
+            for line in report.proposed:
+                print(f"  {line}")
+    return PROPOSED if report.proposed else 0

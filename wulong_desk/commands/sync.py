@@ -39,6 +39,13 @@ def run_sync(args: argparse.Namespace) -> int:
         if report.conflicts:
             print("以下案卷在两边都有修改，未改动任何一边，请在程序中比较后选择保留哪个版本：",
                   "、".join(report.conflicts))
+        if report.proposed:
+            print(f"待确认 {len(report.proposed)} 项（未应用，须审核人员用 "
+                  "wulong-desk corrections accept/reject 处理）：")
+            for line in report.proposed:
+                print(f"  {line}")
     for problem in report.problems:
         print(f"未同步：{problem}", file=sys.stderr)
-    return 3 if report.conflicts or report.problems else 0
+    if report.conflicts or report.problems:
+        return 3
+    return 4 if report.proposed else 0

@@ -126,9 +126,11 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
     wb = workbook()
     ws = wb.create_sheet(TITLE)
     width = len(COLUMNS)
-    # a voided case is no longer owed: out of the rows and the totals (as in the ledger)
-    entries = [entry for entry in records.entries if not is_void(entry.status)]
-    rows = [_values(number, entry) for number, entry in enumerate(entries, start=1)]
+    # a voided case is no longer owed: out of the rows and the totals (as in the ledger). The
+    # entries may be read as they come (services.records.stream_records): only the row values
+    # are kept, never the cases' records
+    rows = [_values(number, entry) for number, entry in enumerate(
+        (entry for entry in records.entries if not is_void(entry.status)), start=1)]
     widths = {key: chars for key, _header, chars in COLUMNS}
     for key, limit in (("owner", 24), ("building", 40), ("uses", 24), ("case_no", 16)):
         widths[key] = max([widths[key], *(min(limit, text_width(row[key])) for row in rows)])
@@ -172,15 +174,15 @@ def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetim
             else:
                 row.append(styled_cell(ws, values[key], alignment=WRAP))
         ws.append(row)
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + len(entries)
+    first, last = HEADER_ROWS + 1, HEADER_ROWS + len(rows)
     totals: list[Any] = []
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
         if key == "index":
             totals.append(styled_cell(ws, "合计", BOLD, alignment=CENTER))
         elif key == "case_no":
-            totals.append(styled_cell(ws, f"{len(entries)}户", BOLD))
-        elif (key in MONEY or key in AREA) and entries:
+            totals.append(styled_cell(ws, f"{len(rows)}户", BOLD))
+        elif (key in MONEY or key in AREA) and rows:
             totals.append(styled_cell(ws, f"=SUM({letter}{first}:{letter}{last})", BOLD,
                                 alignment=RIGHT, formula=True,
                                 number_format=AREA_FORMAT if key in AREA else MONEY_FORMAT))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from wulong_desk.errors import UserError
+from wulong_desk.invisible import case_key
 from wulong_desk.services.calculation import recompute
 from wulong_desk.services.case_form import apply_form, case_to_form, form_to_case
 from wulong_desk.services.contract import case_to_contract
@@ -89,19 +91,44 @@ def get_case(session: Session, case_id: int) -> Case:
 
 
 def content_hash(form: dict[str, Any]) -> str:
-    """A stable hash of what a case says (its version's identity), not of when or where."""
+    """A stable hash of what a case says (not of when or where): tells whether a save changed
+    anything, and two copies that say the same. Not a version's identity (see current_version):
+    a case edited back to what it said before says the same but is newer."""
     content = {key: form.get(key) for key in CONTENT_KEYS}
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def new_version_id() -> str:
+    """A fresh version id (never a hash of the content: A → B → A gives three ids)."""
+    return uuid.uuid4().hex
+
+
+def current_version(case: Case) -> str:
+    """The id of the case's current version: the one its last saved change got, or — for a case
+    unchanged since before version ids (migration 0009) — its content hash, which every copy of
+    it shares."""
+    return case.version_id or content_hash(case_to_form(case))
+
+
 def trail_of(case: Case) -> list[str]:
-    """The content hashes the case has had here, oldest first, ending with its current one."""
+    """The ids of the versions the case has had here (and those it was taken in from), oldest
+    first, ending with its current one."""
     trail = [h for h in json.loads(case.version_trail or "[]") if isinstance(h, str)]
-    current = content_hash(case_to_form(case))
+    current = current_version(case)
     if not trail or trail[-1] != current:
         trail.append(current)
     return trail[-TRAIL_LIMIT:]
+
+
+def _new_version(case: Case, before: str) -> None:
+    """After a change of what the case says: a fresh id, descending from `before`."""
+    trail = [h for h in json.loads(case.version_trail or "[]") if isinstance(h, str)]
+    if not trail or trail[-1] != before:
+        trail.append(before)
+    case.version_id = new_version_id()
+    case.version_trail = json.dumps([*trail, case.version_id][-TRAIL_LIMIT:])
+    case.version = (case.version or 1) + 1
 
 
 def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -203,19 +230,24 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     result=None)
         if form.get("uuid"):
             case.uuid = str(form["uuid"])
+        case.version_id = new_version_id()   # a new case's trail starts with it (trail_of)
         session.add(case)
-        before_hash = None
+        before_hash = before_version = None
         before_figures = None
     else:
         before_hash = content_hash(case_to_form(case))
+        before_version = current_version(case)
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
+        case.case_key = case_key(case.case_no)
         duplicate = session.execute(
-            select(Case.id).where(Case.project_id == project.id, Case.case_no == case.case_no,
-                                  Case.id != (case.id or -1))).first()
-    if duplicate:
-        raise UserError(f"case_no: 案卷编号 {case.case_no} 在本项目中已存在")
+            select(Case.case_no).where(Case.project_id == project.id,
+                                       Case.case_key == case.case_key,
+                                       Case.id != (case.id or -1))).scalar()
+    if duplicate is not None:
+        same = "" if duplicate == case.case_no else f"（与「{duplicate}」只是写法不同）"
+        raise UserError(f"case_no: 案卷编号 {case.case_no} 在本项目中已存在{same}")
     case.search_text = search_text_for(case)
     if not frozen:
         audit.allow_refigure(session, case)
@@ -231,14 +263,8 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         _audit_figures(session, case, "recompute", before_figures, None)
     if why:
         audit.record(session, "status", case, "status", old_status, case.status, why)
-    if not creating:   # a new case's trail starts with its current version (see trail_of)
-        after_hash = content_hash(case_to_form(case))
-        if after_hash != before_hash:
-            trail = json.loads(case.version_trail or "[]")
-            if not trail or trail[-1] != before_hash:
-                trail.append(before_hash)
-            case.version_trail = json.dumps([*trail, after_hash][-TRAIL_LIMIT:])
-            case.version = (case.version or 1) + 1
+    if before_version is not None and content_hash(case_to_form(case)) != before_hash:
+        _new_version(case, before_version)   # a save that changes nothing makes none
     return case
 
 
@@ -309,18 +335,16 @@ def set_status(store: Store, case_id: int, status: str, *, reason: str | None = 
         save_in_session(session, case.project, form, case, reason=reason)
 
 
-def _extend_trail(case: Case, before_hash: str) -> None:
-    """After a change made outside save_in_session (作废, 解锁, 锁定): the version trail holds the
-    version before it and, if what the case says changed, the new one (a new version number),
-    so a package or a sync sees the new version descend from the old one."""
-    trail = json.loads(case.version_trail or "[]")
-    if not trail or trail[-1] != before_hash:
-        trail.append(before_hash)
-    after_hash = content_hash(case_to_form(case))
-    if after_hash != before_hash:
-        trail.append(after_hash)
-        case.version = (case.version or 1) + 1
-    case.version_trail = json.dumps(trail[-TRAIL_LIMIT:])
+def _extend_trail(case: Case, before: tuple[str, str]) -> None:
+    """After a change made outside save_in_session (作废, 解锁, 锁定): if what the case says
+    changed, a new version descending from the one before (`_before`)."""
+    before_hash, before_version = before
+    if content_hash(case_to_form(case)) != before_hash:
+        _new_version(case, before_version)
+
+
+def _before(case: Case) -> tuple[str, str]:
+    return content_hash(case_to_form(case)), current_version(case)
 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
@@ -331,10 +355,10 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
         case = get_case(session, case_id)
         if not case.locked:
             raise UserError(f"案卷 {case.case_no} 未锁定，无需解锁")
-        before_hash = content_hash(case_to_form(case))
+        before = _before(case)
         case.unlocked_reason = reason
         audit.record(session, "unlock", case, "locked", "true", "false", reason)
-        _extend_trail(case, before_hash)
+        _extend_trail(case, before)
 
 
 def relock_case(store: Store, case_id: int) -> None:
@@ -343,10 +367,10 @@ def relock_case(store: Store, case_id: int) -> None:
         case = get_case(session, case_id)
         if case.unlocked_reason is None:
             return
-        before_hash = content_hash(case_to_form(case))
+        before = _before(case)
         case.unlocked_reason = None
         audit.record(session, "relock", case, "locked", "false", "true", None)
-        _extend_trail(case, before_hash)
+        _extend_trail(case, before)
 
 
 def void_case(store: Store, case_id: int, reason: str) -> None:
@@ -364,7 +388,7 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     reason = clean_reason(reason, "作废")
     if not is_signed(case.status):
         raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
-    before_hash = content_hash(case_to_form(case))
+    before = _before(case)
     old = case.status
     case.status = VOID
     case.void_reason = reason
@@ -372,7 +396,7 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     audit.record(session, "void", case, "status", old, VOID, reason,
                  tells=("status", "void_reason"))
     session.flush()
-    _extend_trail(case, before_hash)
+    _extend_trail(case, before)
 
 
 def apply_correction_in_session(session: Session, project: Project, form: dict[str, Any],

@@ -21,8 +21,8 @@ from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
-from wulong_desk.fileio import inside, safe_name, unique_names
-from wulong_desk.services.records import load_records
+from wulong_desk.fileio import check_output, inside, safe_name, unique_names
+from wulong_desk.services.records import load_records, stream_records
 from wulong_desk.statuses import is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
@@ -76,8 +76,7 @@ def check_target(path: Path) -> None:
     """Refuse early a target another program holds open (Excel and WPS lock the file on Windows)
     or a folder that cannot be written, before any work is done."""
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"无法写入 {path}：这是一个文件夹，请给出文件名")
+    check_output(path)   # a folder, a device or a pipe: only a regular file is written
     folder = path.parent
     if not folder.is_dir():
         raise UserError(f"文件夹不存在：{folder}")
@@ -110,14 +109,16 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     if start is None and end is not None:
         raise UserError("公示期只有结束日，请同时给出开始日")
     with store.read() as session:
-        records = load_records(session, project_id, case_ids)
+        # the public notice reads its cases a batch at a time while it is built (memory stays
+        # bounded at any size); the ledger reads them first
+        records = (stream_records if public else load_records)(session, project_id, case_ids)
         period = resolve_period(session, project_id, start, end) if public else None
-    _something_to_export(records)
-    total = len(records.entries)
-    _tick(progress, 0, total)
-    data = build_ledger(records, public=public, operator=operator, progress=progress,
-                        notice_period=(period.start, period.end) if period else None,
-                        notice_basis=period.basis if period else "")
+        _something_to_export(records)
+        total = len(records.entries)
+        _tick(progress, 0, total)
+        data = build_ledger(records, public=public, operator=operator, progress=progress,
+                            notice_period=(period.start, period.end) if period else None,
+                            notice_basis=period.basis if period else "")
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=public)
     shown = ""

@@ -30,7 +30,8 @@ BEIJING = timedelta(hours=8)  # the audit trail is kept in UTC; China has no sum
 EMPTY = "（空）"
 ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "unlock": "解锁更正",
            "relock": "重新锁定", "status": "改变阶段", "recompute": "重算", "correct": "更正",
-           "void": "作废", "remove": "删除案卷"}
+           "void": "作废", "remove": "删除案卷", "accept": "采纳待确认的修改",
+           "reject": "拒绝待确认的修改"}
 # actions whose entry holds one field's old and new value
 OLD_NEW = ("update", "status", "recompute", "correct", "void")
 ENTITIES = {"case": "案卷", "person": "被征收人", "part": "房屋", "equipment": "设施设备",
@@ -46,7 +47,8 @@ FIELDS: dict[str, dict[str, str]] = {
              "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
              "remarks": "备注", "agreement_seq": "协议编号序号", "project_id": "所属项目",
              "uuid": "识别码", "moved_on": "搬迁日期", "void_reason": "作废理由",
-             "unlocked_reason": "解锁理由", "payment_term": "付款期限", "bank_account": "收款账户"},
+             "unlocked_reason": "解锁理由", "payment_term": "付款期限", "bank_account": "收款账户",
+             "proposal": "来自外部的修改"},
     "person": {**COLUMNS["owners"], "position": "顺序"},
     "part": {**COLUMNS["case.parts"], "position": "顺序"},
     "equipment": {**COLUMNS["case.equipment"], "position": "顺序"},

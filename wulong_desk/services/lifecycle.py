@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from wulong_desk.errors import UserError
+from wulong_desk.invisible import visible
 from wulong_desk.statuses import (
     STAGES,
     STATUS_LABELS,
@@ -30,7 +31,7 @@ from wulong_desk.statuses import (
 )
 from wulong_desk.store.models import Case, Project
 
-MIN_REASON = 4   # characters: "更正" alone says nothing
+MIN_REASON = 4   # visible characters: "更正" alone says nothing
 
 
 class TransitionError(UserError):
@@ -42,8 +43,10 @@ def label(status: str) -> str:
 
 
 def clean_reason(reason: str | None, what: str) -> str:
+    """The reason, stripped; refused unless it has MIN_REASON characters one can see (four
+    zero-width or full-width spaces are no reason)."""
     text = (reason or "").strip()
-    if len(text) < MIN_REASON:
+    if len(visible(text)) < MIN_REASON:
         raise UserError(f"reason: {what}必须写明理由（至少{MIN_REASON}个字）")
     return text
 

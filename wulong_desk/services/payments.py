@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import money
+from wulong_desk.rules.inputs import MAX_AMOUNT
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.statuses import STATUSES, is_signed
 from wulong_desk.store import Store
@@ -189,6 +190,8 @@ def record_payment(store: Store, case_id: int, amount: Decimal, paid_on: date, v
     signing, a voucher number already used in the project, more than is outstanding."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise UserError("金额必须大于 0")
+    if amount > MAX_AMOUNT:   # bounded before any arithmetic (a 30-digit amount)
+        raise UserError(f"金额 {amount} 超过上限 {MAX_AMOUNT:,.0f} 元，请检查是否多输了数字")
     if amount != amount.quantize(CENT):
         raise UserError(f"金额 {amount} 只能精确到分")
     voucher = _text(voucher, "凭证号")

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
-from wulong_desk.rules.inputs import InputError, Problem
+from wulong_desk.rules.inputs import MAX_AMOUNT, InputError, Problem
 from wulong_desk.services.payments import KIND_LABELS, PAY, amount_due
 from wulong_desk.services.procedure import CASE_DATE_CODES
 from wulong_desk.store.audit import now_utc
@@ -109,8 +109,10 @@ def _read(extras: Any, prefix: str) -> tuple[dict[str, Any], list[Problem]]:
             amount = Decimal(str(raw.get("amount")))
         except InvalidOperation:
             amount = Decimal(-1)
-        if not amount.is_finite() or amount <= 0:
-            problems.append(Problem(f"{path}.amount", "应为大于 0 的金额"))
+        if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+            problems.append(Problem(f"{path}.amount", "应为大于 0 的金额"
+                                    f"（不超过 {MAX_AMOUNT:,.0f} 元）"))
+            amount = Decimal(0)
         if raw.get("kind") not in KIND_LABELS:
             problems.append(Problem(f"{path}.kind", "应为 pay 或 receive"))
         voucher, operator = raw.get("voucher"), raw.get("operator")

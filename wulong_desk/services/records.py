@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -103,3 +104,58 @@ def load_case(session: Session, case_id: int) -> tuple[dict[str, Any], CaseEntry
         return project, None
     return project, _entry(case, accounts_of(session, [case]).get(case.id),
                            case_dates(session, [case.id])[case.id])
+
+
+STREAM_BATCH = 500   # cases read at a time by a streamed export
+
+
+class StreamedEntries:
+    """A project's completely computed cases as CaseEntry, read a batch at a time as they are
+    iterated (the session must stay open meanwhile; each batch is forgotten once it has been
+    yielded), so an export of any size holds one batch; len() without reading them."""
+
+    def __init__(self, session: Session, ids: list[int]):
+        self.session = session
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+    def __iter__(self) -> Iterator[CaseEntry]:
+        session = self.session
+        for start in range(0, len(self.ids), STREAM_BATCH):
+            batch = self.ids[start:start + STREAM_BATCH]
+            loaded = {case.id: case for case in session.execute(
+                select(Case).where(Case.id.in_(batch))
+                .options(selectinload(Case.persons), selectinload(Case.parts),
+                         selectinload(Case.exchange_houses),
+                         selectinload(Case.result).selectinload(CaseResult.record))).scalars()}
+            cases = [loaded[case_id] for case_id in batch]
+            accounts = accounts_of(session, cases)
+            received = case_dates(session, batch)
+            entries = [_entry(case, accounts.get(case.id), received.get(case.id))
+                       for case in cases]
+            session.expunge_all()
+            yield from entries
+
+
+def stream_records(session: Session, project_id: int, case_ids: list[int] | None = None
+                   ) -> ProjectRecords:
+    """As load_records, but the entries are read as they are used (StreamedEntries)."""
+    project = project_to_dict(get_project(session, project_id))
+    query = (select(Case.id, Case.case_no, CaseResult.ok)
+             .outerjoin(CaseResult, CaseResult.case_id == Case.id)
+             .where(Case.project_id == project_id).order_by(Case.case_no))
+    if case_ids is not None:
+        query = query.where(Case.id.in_(case_ids))
+    ids: list[int] = []
+    incomplete: list[str] = []
+    for case_id, case_no, ok in session.execute(query):
+        if ok:
+            ids.append(case_id)
+        else:
+            incomplete.append(case_no)
+    return ProjectRecords(project, StreamedEntries(session, ids), incomplete)  # type: ignore[arg-type]

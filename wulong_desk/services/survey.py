@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
+from wulong_desk.invisible import case_key
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_COUNT, InputError
 from wulong_desk.services.case_form import check_form
@@ -338,16 +339,27 @@ def import_survey(store: Store, project_id: int, path: Path) -> list[str]:
         project = get_project(session, project_id)
         existing_titles = dict(session.execute(select(Case.title_no, Case.case_no).where(
             Case.project_id == project_id, Case.title_no.in_(list(titles)))).all())
-        existing_numbers = set(session.execute(select(Case.case_no).where(
-            Case.project_id == project_id, Case.case_no.in_(list(forms)))).scalars())
+        # numbers compared as one household's (NFKC, case, invisible characters: case_key)
+        keys = {number: case_key(number) for number in forms}
+        existing_keys = dict(session.execute(select(Case.case_key, Case.case_no).where(
+            Case.project_id == project_id, Case.case_key.in_(set(keys.values())))).all())
+        seen: dict[str, str] = {}
         for case_no, form in forms.items():
             first = rows_of[case_no][0]
             if form["title_no"] in existing_titles:
                 known = existing_titles[form["title_no"]]
                 problems.append(CellProblem(SHEET, first, _letter(COLUMN_OF["title_no"]),
                                             f"产权证号已登记在案卷 {known}"))
-            if case_no in existing_numbers:
-                problems.append(CellProblem(SHEET, first, "A", "案卷编号在本项目中已存在"))
+            if keys[case_no] in existing_keys:
+                known = existing_keys[keys[case_no]]
+                same = "" if known == case_no else f"（与「{known}」只是写法不同）"
+                problems.append(CellProblem(SHEET, first, "A", f"案卷编号在本项目中已存在{same}"))
+            elif keys[case_no] in seen:
+                other = seen[keys[case_no]]
+                problems.append(CellProblem(
+                    SHEET, first, "A", f"案卷编号“{case_no}”与第 {rows_of[other][0]} 行的"
+                    f"“{other}”只是写法不同（全角/半角、大小写或不可见字符），是同一户"))
+            seen.setdefault(keys[case_no], case_no)
         if problems:
             problems.sort(key=lambda p: (p.row, p.column))
             raise SurveyError(problems)

@@ -7,7 +7,13 @@ Each half is one transaction (push: the server's; pull: the laptop's), so a sync
 point leaves both sides consistent, and the next sync completes it (what was pushed is then
 "unchanged", what was not is pushed again). Within it each case is taken in a savepoint (on the
 server and on the laptop's file alike): a case that fails half-way is named and leaves nothing
-of itself, and the other cases are still taken. Qt-free.
+of itself, and the other cases are still taken. Versions are ids, so a laptop's old copy never
+overwrites what the server has moved past, and two laptops converge or are told of a conflict.
+
+What the receiving side's login may not take by itself becomes a proposal there (services/
+packages.py `_refusal`): on the server by its role rules (a clerk's 已审核 or correction waits
+for a reviewer); on the laptop's file a signing or correction made on the server waits for
+the laptop's `corrections accept`. Qt-free.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from typing import Any
 from sqlalchemy import select
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases import content_hash, save_in_session, trail_of
+from wulong_desk.services.cases import save_in_session, trail_of
 from wulong_desk.services.packages import (
     SYNC_REASON,
     _import,
     _normal,
-    _take_trail,
     build_package,
+    receiver_of,
+    take_trail,
 )
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, Project
@@ -37,9 +44,11 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)   # whole projects that could not sync
     conflict_uuids: list[str] = field(default_factory=list)   # for resolving, one by one
+    proposed: list[str] = field(default_factory=list)   # 待确认, on the server or the laptop
 
     def to_json(self) -> dict[str, Any]:
-        return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts}
+        return {"pushed": self.pushed, "pulled": self.pulled, "conflicts": self.conflicts,
+                "proposed": self.proposed}
 
 
 def _project_uuids(store: Store) -> list[tuple[int, str, str]]:
@@ -58,14 +67,16 @@ def sync(laptop: Store, server: Store) -> SyncReport:
         try:
             package = build_package(laptop, project_id)
             with server.transaction() as session:
-                pushed = _import(session, package, conflicted)
+                pushed = _import(session, package, conflicted, receiver_of(server, "push"))
             report.pushed += len(pushed.created) + len(pushed.updated)
             server_id = pushed.project_id
             package = build_package(server, server_id)
             with laptop.transaction() as session:
-                pulled = _import(session, package, [])
+                pulled = _import(session, package, [], receiver_of(laptop, "pull"))
             report.pulled += len(pulled.created) + len(pulled.updated)
             report.problems += pushed.failed + pulled.failed   # a case each, named
+            report.proposed += [f"服务器：{line}" for line in pushed.proposed]
+            report.proposed += [f"本机：{line}" for line in pulled.proposed]
         except UserError as exc:   # the project's own settings differ, or it cannot go at all
             report.problems.append(f"项目 {name}（{uuid}）：{exc}")
             continue
@@ -101,10 +112,9 @@ def resolve(laptop: Store, server: Store, case_uuid: str, keep: str) -> None:
         raise UserError("keep: 应为 laptop 或 server")
     winner, loser = (laptop, server) if keep == "laptop" else (server, laptop)
     form, trail = _entry(winner, case_uuid)
-    version = content_hash(form)
     with loser.transaction() as session:
         case = session.execute(select(Case).where(Case.uuid == case_uuid)).scalar_one()
         ours = trail_of(case)
         save_in_session(session, case.project, _normal(form), case,
                         reason=SYNC_REASON if keep == "server" else "同步冲突：保留本机的版本")
-        _take_trail(case, trail + ours, version)
+        take_trail(case, trail[:-1] + ours, trail[-1])

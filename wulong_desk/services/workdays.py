@@ -165,23 +165,34 @@ class WorkCalendar:
         day = start
         estimated = False
         left = count
-        while left > 0:
-            day += timedelta(days=1)
-            estimated = estimated or not self.known(day.year)
-            if self.is_workday(day):
-                left -= 1
+        try:
+            while left > 0:
+                day += timedelta(days=1)
+                estimated = estimated or not self.known(day.year)
+                if self.is_workday(day):
+                    left -= 1
+        except OverflowError:
+            raise _beyond_calendar(start, count) from None
         return DueDate(day, estimated)
 
     def add_days(self, start: date, count: int) -> DueDate:
         """The last day of a period of `count` calendar days after `start`; a last day that is
         not a working day moves to the next working day."""
         _check_count(count)
-        day = start + timedelta(days=count)
-        estimated = not self.known(day.year)
-        while not self.is_workday(day):
-            day += timedelta(days=1)
-            estimated = estimated or not self.known(day.year)
+        try:
+            day = start + timedelta(days=count)
+            estimated = not self.known(day.year)
+            while not self.is_workday(day):
+                day += timedelta(days=1)
+                estimated = estimated or not self.known(day.year)
+        except OverflowError:
+            raise _beyond_calendar(start, count) from None
         return DueDate(day, estimated)
+
+
+def _beyond_calendar(start: date, count: int) -> UserError:
+    return UserError(f"起算日 {start.isoformat()} 之后 {count} 天已超出日历（最晚到 9999-12-31），"
+                     "请检查起算日")
 
 
 def _check_count(count: int) -> None:

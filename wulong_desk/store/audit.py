@@ -47,7 +47,7 @@ ENTITY_NAMES: dict[type, str] = {
 # so the writer below records only its changes and deletion
 CREATE_RECORDED_BY_SERVICE = {Payment}
 NOT_AUDITED = {"search_text", "updated_at", "created_at", "exchanged_hash", "unlocked_reason",
-               "id", "version", "version_trail"}
+               "id", "version", "version_trail", "version_id", "case_key"}
 class CaseLockedError(UserError):
     """A money-relevant change to a signed case that was not unlocked."""
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wulong_desk.errors import UserError
-from wulong_desk.fileio import private_file, replace_atomically, temp_beside
+from wulong_desk.fileio import check_output, private_file, replace_atomically, temp_beside
 
 AUTO_KEEP = 10
 AUTO_EVERY = timedelta(days=1)
@@ -65,8 +65,8 @@ def _plain(exc: Exception) -> str:
 def backup(db_path: Path, out: Path | None = None, kind: str = "manual") -> Path:
     if not db_path.exists():
         raise UserError(f"数据库不存在：{db_path}")
-    if out is not None and Path(out).is_dir():  # as the exports say it
-        raise UserError(f"无法写入备份文件 {out}：这是一个文件夹，请给出文件名")
+    if out is not None:   # a folder or a device (/dev/full) is refused as the exports are
+        check_output(Path(out))
     target = out or backups_dir(db_path) / f"{db_path.stem}-{kind}-{_stamp()}.sqlite"
     return copy_database(db_path, target)
 
@@ -124,14 +124,19 @@ def check_file(path: Path, *, immutable: bool = False) -> str | None:
 
 def restore(db_path: Path, backup_file: Path) -> Path | None:
     """Put a backup in place of the database, keeping a safety copy of the current file first.
-    Returns the safety copy (None when there was no current file).
+    Returns the safety copy (None when there was no current file). A file that is not a sound
+    backup of this program's database (store/backup_check.py) is refused before anything is
+    touched.
 
     The order makes a crash at any step harmless: until the final rename the current database
     is whole (its write-ahead log first folded into it, then removed); after it, the backup is
     in place with no old log beside it that SQLite could replay into it."""
-    problem = check_file(backup_file)
+    from wulong_desk.store.backup_check import restore_problem
+
+    problem = restore_problem(backup_file)   # integrity, revision, exactly our own schema
     if problem:
-        raise UserError(f"备份文件不可用（{backup_file}）：{problem}")
+        raise UserError(f"未恢复，当前数据库没有任何改动：备份文件不可用（{backup_file}）："
+                        f"{problem}")
     for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):  # a crashed restore's copy
         stale.unlink(missing_ok=True)
     safety = None

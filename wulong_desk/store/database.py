@@ -86,6 +86,7 @@ class Store:
         self.read_only: str | None = None  # why it was opened read-only (said to the user)
         self.server: str | None = None  # the office server's address (no password), or None
         self.role: str | None = None  # on a server: owner | admin | reviewer | clerk
+        self.backup_warning: str | None = None  # today's automatic backup failed (said once)
 
     @property
     def where(self) -> str:
@@ -240,9 +241,26 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
         raise
     if os.name == "posix":
         os.chmod(db, 0o600)
+    store = Store(db, engine, operator)
     if auto_backup and not fresh:
+        store.backup_warning = daily_backup(db)
+    return store
+
+
+def daily_backup(db: Path) -> str | None:
+    """Today's automatic backup. One that fails (a full disk, a folder that cannot be written)
+    never stops the cases being read or exported: it is said as a warning (returned, and
+    logged); the backup before a migration is another matter (it must succeed, `_migrate`)."""
+    try:
         backups.auto_backup(db)
-    return Store(db, engine, operator)
+    except (UserError, OSError) as exc:
+        from wulong_desk.logs import log
+
+        warning = f"今天的自动备份没有完成（{plain_message(exc) or exc}）：可以照常查看和导出，" \
+                  "请尽快腾出磁盘空间或检查备份文件夹，再用“立即备份”备份一次"
+        log().warning("每日自动备份失败：%s", type(exc).__name__)
+        return warning
+    return None
 
 
 def read_only_reason(db: Path) -> str | None:

@@ -100,6 +100,8 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("project_id", "case_no", name="uq_case_no_per_project"),
+        # one household per number however it is written (services/cases.py fills case_key)
+        UniqueConstraint("project_id", "case_key", name="uq_case_key_per_project"),
         Index("ix_cases_project_status", "project_id", "status"),
         Index("ix_cases_search", "project_id", "search_text"),
     )
@@ -108,6 +110,8 @@ class Case(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     case_no: Mapped[str] = mapped_column(String(50))                     # 案卷编号
+    # the number's identity: NFKC, case folded, invisible characters removed (invisible.py)
+    case_key: Mapped[str] = mapped_column(String(100), default="")
     title_no: Mapped[str] = mapped_column(String(100), default="")       # 产权证号
     address: Mapped[str] = mapped_column(String(300), default="")        # 坐落
     status: Mapped[str] = mapped_column(String(10), default="surveyed")
@@ -128,8 +132,12 @@ class Case(Base):
     void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)       # 作废理由
     # how many times the case's content changed here (a counter for optimistic locking)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # the content hashes this case has had, oldest first (JSON list): the package ancestry
+    # the ids of the versions this case descends from, oldest first, usually ending with the
+    # current one (JSON list): the package ancestry (before migration 0009: content hashes)
     version_trail: Mapped[str] = mapped_column(Text, default="[]")
+    # the current version's id: a fresh one for each saved change (services/cases.py); NULL
+    # for a case unchanged since before migration 0009, whose id is then its content hash
+    version_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     agreement_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号序号
     # lower-cased names, ID numbers, phones, title number and address: one column to search
@@ -409,3 +417,35 @@ class HousingUnit(Base):
         ForeignKey("exchange_houses.id", ondelete="SET NULL"), nullable=True)
     notice_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)       # 接房通知
     handed_over_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 交房
+
+
+class Proposal(Base):
+    """A version of a case from outside (a package, a sync) that the receiving login may not
+    take in by itself — a correction of a signed case, or a stage it may not set (签约 from
+    outside, 已审核 without the role): kept whole, applied only when a reviewer accepts it
+    (services/proposals.py), or refused with a reason. Nothing of it is applied before."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index("ix_proposals_case", "case_uuid", "version_id"),
+        Index("ix_proposals_state", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    case_uuid: Mapped[str] = mapped_column(String(36))
+    case_no: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(12))             # correction | stage
+    version_id: Mapped[str] = mapped_column(String(64))       # the sender's version
+    base_version: Mapped[str | None] = mapped_column(String(64), nullable=True)  # ours then
+    entry_json: Mapped[str] = mapped_column(Text)             # the package's entry, whole
+    sender: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")     # the sender's reason
+    what: Mapped[str] = mapped_column(Text, default="")       # what it would do, in words
+    figures_json: Mapped[str] = mapped_column(Text, default="[]")  # [[label, old, new], …]
+    # pending | accepted | rejected | superseded (another version of the case was taken since)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -10,7 +10,8 @@ roles and must be re-applied when later revisions add tables (their grants).
 - Grants: everyone reads; clerks and reviewers write cases and their rows; only reviewers write
   projects (settings, readings); audit rows can be added, never changed: UPDATE, DELETE and
   TRUNCATE of audit_log are the database owner's alone (no grant, and a trigger besides);
-  payments are added by anyone but changed or deleted only by reviewers.
+  payments and proposals (待确认, services/proposals.py) are added by anyone but changed or
+  deleted only by reviewers.
 - Triggers on cases: only a reviewer marks 已审核, unlocks a signed case (解锁更正) or voids one;
   a locked case (预签/已签约/已搬迁/作废, not unlocked) keeps its money-relevant columns and can
   only move 预签 → 已签约 → 已搬迁; it cannot be deleted.
@@ -42,7 +43,7 @@ CASE_ROWS = ("persons", "house_parts", "equipment", "exchange_houses", "case_res
 REVIEWER_TABLES = ("projects",)
 # tables everyone adds to but only reviewers (and the owner) change or delete from: a payment is
 # corrected by a reversing entry (services/payments.py), not rewritten
-ADD_ONLY_TABLES = ("payments",)
+ADD_ONLY_TABLES = ("payments", "proposals")   # a proposal is decided by a reviewer
 OWNER_TABLES = ("audit_log", "alembic_version", "wulong_open_cases")
 
 

@@ -248,6 +248,8 @@ def _ready(window: MainWindow) -> None:
     QTimer.singleShot(0, window, warm_up_documents)  # (not once the window has gone)
     if window.store is not None and window.store.read_only:
         QMessageBox.information(window, "只读打开", window.store.read_only)
+    if window.store is not None and window.store.backup_warning:
+        QMessageBox.warning(window, "自动备份未完成", window.store.backup_warning)
     check_templates(window)
     window.offer_first_start()
     window.housekeeping.offer_drafts()

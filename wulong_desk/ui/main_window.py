@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.recalc_action = data.addAction("按新规则重算…", self.recalc)
         data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
+        self.proposals_action = data.addAction("待确认的更正…", self.show_proposals)
         data.addSeparator()
         data.addAction("连接办公室服务器…", self.server_actions.connect_server)
         data.addAction("与办公室同步", self.server_actions.sync_now)
@@ -293,6 +294,16 @@ class MainWindow(QMainWindow):
 
         self.procedure = ProcedureActions(self)
         self.procedure.add_menu()
+
+    def show_proposals(self):
+        """数据 → 待确认的更正…: corrections and signings from outside (ui/proposals_dialog.py)."""
+        from wulong_desk.ui.proposals_dialog import ProposalsDialog
+
+        if not self._store_ready():
+            return None
+        self.proposals_dialog = ProposalsDialog(self.store, self, on_changed=self._cases_changed)
+        self.proposals_dialog.show()
+        return self.proposals_dialog
 
     def recalc(self):
         """数据 → 按新规则重算…: the current project's dry run first (ui/recalc_dialog.py)."""

@@ -93,6 +93,9 @@ class ServerActions:
             text = f"已推送 {report.pushed} 户，已取回 {report.pulled} 户。"
             if report.problems:
                 text += "\n\n未能同步：\n" + "\n".join(report.problems)
+            if report.proposed:
+                text += ("\n\n待确认（未应用，请审核人员在“数据 → 待确认的更正…”中处理）：\n"
+                         + "\n".join(report.proposed))
             if report.conflicts:
                 text += ("\n\n以下案卷在本机和服务器上都有修改，两边都没有改动："
                          + "、".join(report.conflicts) + "。接下来逐个比较，请选择保留哪个版本。")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from wulong_desk.fileio import private_file
 from wulong_desk.paths import user_data_dir
 
 
 def settings() -> QSettings:
+    """The settings file, readable by its owner only (0600; Qt keeps the mode when it saves):
+    it names folders, the server's address and the operator."""
     folder = user_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / "settings.ini"
+    private_file(path)   # created owner-only, or an older 0644 file restricted
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def remember(key: str, value: object) -> None:

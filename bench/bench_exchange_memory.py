@@ -1,0 +1,72 @@
+"""Benchmark: the memory (and time) of `export-cases` and of the public notice (`ledger
+--public`) for a 50,000-case project, each run as the command line runs it, in a process of its
+own. Anchor (issue 25, item 6): peak memory ≤ 500 MB each at 50,000 cases (before: export-cases
+950 MB). The peak is the child process's own high-water mark (wait4's ru_maxrss), printed
+beside the anchor.
+
+Run: .venv/bin/python bench/bench_exchange_memory.py [--db PATH] [--cases N]
+     (the database is built with bench_store.fill if missing; keep it with --db to rerun)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_store import open_filled, print_load
+
+ANCHOR_MB = 500
+
+
+def peak_of(argv: list[str]) -> tuple[float, float, int]:
+    """Run the command line in a child process; its peak memory (MB), seconds, exit code."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "wulong_desk", *argv],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        print(child.stderr.read().decode("utf-8", "replace") if child.stderr else "")
+    return usage.ru_maxrss / 1024, time.perf_counter() - start, child.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--cases", type=int, default=50_000)
+    args = parser.parse_args()
+    print_load()
+    folder = tempfile.TemporaryDirectory()
+    db = args.db or Path(folder.name) / "bench.sqlite"
+    store, project_id, elapsed = open_filled(db, args.cases)
+    store.close()
+    if elapsed is not None:
+        print(f"built in {elapsed:.0f} s")
+    out = Path(folder.name)
+    runs = {
+        "export-cases": ["export-cases", "--db", str(db), "--project", str(project_id),
+                         "--out", str(out / "cases.json")],
+        "notice (ledger --public)": ["ledger", "--db", str(db), "--project", str(project_id),
+                                     "--public", "--out", str(out / "notice.xlsx"),
+                                     "--notice-from", "2023-06-01"],
+    }
+    failed = False
+    for name, argv in runs.items():
+        peak, seconds, code = peak_of(argv)
+        ok = code == 0 and peak <= ANCHOR_MB
+        failed = failed or not ok
+        print(f"{name:26s} {args.cases:,} cases: peak {peak:6.0f} MB   anchor ≤ {ANCHOR_MB} MB   "
+              f"{seconds:6.1f} s   {'ok' if ok else 'OVER' if code == 0 else f'exit {code}'}")
+    size = (out / "cases.json").stat().st_size if (out / "cases.json").exists() else 0
+    print(f"package size: {size / 1024 / 1024:.0f} MB")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
