@@ -212,13 +212,13 @@ def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qap
                                                                       tmp_path, monkeypatch,
                                                                       no_blocking_boxes):
     import keyring
-    from pg_cluster import SUPERUSER_PASSWORD
+    from pg_cluster import OWNER_PASSWORD
     from sqlalchemy.engine import make_url
 
     from wulong_desk.ui.main_window import MainWindow
 
     monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
-    answer_login(monkeypatch, pg_url, make_url(pg_url).username, SUPERUSER_PASSWORD)
+    answer_login(monkeypatch, pg_url, make_url(pg_url).username, OWNER_PASSWORD)
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
     project_id = projects.create_project(laptop, project_form())
     case_id = cases.save_case(laptop, project_id, case_form(case_no="A-001")).case_id

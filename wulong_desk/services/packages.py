@@ -58,6 +58,7 @@ from wulong_desk.services.projects import create_in_session, project_to_dict, re
 from wulong_desk.statuses import VOID, stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.models import AuditEntry, Case, Project
+from wulong_desk.store.server import lock_project
 
 FORMAT = "wulong-desk-cases/2"
 SYNC_REASON = "由案卷包同步（对方已逐级办理）"
@@ -235,6 +236,7 @@ def _import(session: Session, package: dict[str, Any],
     """Take a package in. With `conflicted` (sync), a case changed on both sides is listed
     there by its number and left alone on both sides, and the others are still taken."""
     incoming_project = package["project"]
+    lock_project(session, incoming_project.get("uuid"))   # one import or sync at a time
     project = None
     if incoming_project.get("uuid"):
         project = session.execute(select(Project).where(
@@ -295,6 +297,7 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
     transaction."""
     from sqlalchemy.exc import DBAPIError
 
+    from wulong_desk.errors import ServerUnreachableError
     from wulong_desk.store.server import server_error
 
     problems: list[Problem] = []
@@ -315,8 +318,8 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
         if session.get_bind().dialect.name != "postgresql":
             raise
         mapped = server_error(exc, "")
-        if mapped is exc:
-            raise
+        if mapped is exc or isinstance(mapped, ServerUnreachableError):
+            raise   # the server went away: not this case's failure (the store says it)
         return str(mapped)
     return None
 

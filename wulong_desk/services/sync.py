@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.services.cases import content_hash, save_in_session, trail_of
 from wulong_desk.services.packages import (
     SYNC_REASON,
@@ -66,6 +66,8 @@ def sync(laptop: Store, server: Store) -> SyncReport:
                 pulled = _import(session, package, [])
             report.pulled += len(pulled.created) + len(pulled.updated)
             report.problems += pushed.failed + pulled.failed   # a case each, named
+        except ServerUnreachableError:   # the server went away: said as that, nothing else
+            raise
         except UserError as exc:   # the project's own settings differ, or it cannot go at all
             report.problems.append(f"项目 {name}（{uuid}）：{exc}")
             continue
