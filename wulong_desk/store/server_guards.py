@@ -135,11 +135,11 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
         # schedule's parts by replacing this function.
         f"""CREATE OR REPLACE FUNCTION wulong_may_still_pay(p_case integer) RETURNS numeric
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
-           SELECT (CASE WHEN c.method = 'exchange' THEN r.net_payable_cents
-                        ELSE r.total_cents END)::numeric / 100
-                  - coalesce((SELECT sum(CASE WHEN p.kind = 'pay' THEN p.amount::numeric
-                                              ELSE -p.amount::numeric END)
-                                FROM payments p WHERE p.case_id = c.id), 0)
+           SELECT ((CASE WHEN c.method = 'exchange' THEN r.net_payable_cents
+                         ELSE r.total_cents END)::numeric / 100
+                   - coalesce((SELECT sum(CASE WHEN p.kind = 'pay' THEN p.amount::numeric
+                                               ELSE -p.amount::numeric END)
+                                 FROM payments p WHERE p.case_id = c.id), 0))::numeric(20, 2)
              FROM cases c JOIN case_results r ON r.case_id = c.id AND r.ok
             WHERE c.id = p_case $f$""",
         # one audit row, the operator the login: for the events (owner only: not granted)
