@@ -65,7 +65,8 @@ class Cluster:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, cwd=self.folder)
 
-    def start(self) -> None:
+    def start(self, *, owner: bool = True) -> None:
+        """initdb and start; with `owner`, the non-superuser owner is made too."""
         pwfile = self.folder / "pw"
         pwfile.write_text(SUPERUSER_PASSWORD + "\n")
         if self.user:
@@ -80,7 +81,8 @@ class Cluster:
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l",
                   self.folder / "log", "-w", "start")
-        self.admin_sql(f"CREATE ROLE {OWNER} LOGIN CREATEROLE PASSWORD '{OWNER_PASSWORD}'")
+        if owner:
+            self.admin_sql(f"CREATE ROLE {OWNER} LOGIN CREATEROLE PASSWORD '{OWNER_PASSWORD}'")
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """A database belonging to the owner (as `createdb --owner wulong_owner` makes it);
