@@ -268,3 +268,34 @@ def test_a_clerk_sees_a_refusal_said_in_words(office, monkeypatch):
             cases.set_status(clerk, signed, "moved")   # no move date: the app says so first
     finally:
         clerk.close()
+
+
+def test_a_login_of_another_office_database_is_told_so_plainly(pg_url, pg_cluster,
+                                                               monkeypatch):
+    from wulong_desk.errors import ServerUnreachableError
+
+    other = pg_cluster.create_database("wulong_roles_elsewhere", template="wulong_template")
+    try:
+        init_server(other)
+        add_user(other, "elsewhere", "clerk", "elsewhere-password-1")
+        monkeypatch.setenv("PGPASSWORD", "elsewhere-password-1")
+        with open_store(as_login(other, "elsewhere"), "") as store:
+            assert store.role == "clerk"
+        with pytest.raises(ServerUnreachableError, match="这个登录不能连接办公室服务器上的"):
+            open_store(as_login(pg_url, "elsewhere"), "")
+    finally:
+        pg_cluster.drop_database("wulong_roles_elsewhere")
+
+
+def test_server_init_takes_back_what_a_staff_login_was_given_by_hand(pg_url, pg_cluster):
+    """A staff login that was granted the owner (or CREATEROLE) by hand is made plain again by
+    the next `server init`, which says so."""
+    add_user(pg_url, "qian", "reviewer", "qian-password-1")
+    pg_cluster.admin_sql("GRANT wulong_owner TO qian")
+    pg_cluster.admin_sql("ALTER ROLE qian CREATEROLE")
+    _login, notes = init_server(pg_url)
+    assert any("qian" in note and "wulong_owner" in note for note in notes)
+    database = make_url(pg_url).database
+    assert [row[0] for row in staff_roles(pg_url)] == ["qian"]
+    assert staff_roles(pg_url)[0][1:] == (False, False, False, False, False, True,
+                                          [f"wulong_{database}_reviewer"])

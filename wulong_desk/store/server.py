@@ -68,6 +68,9 @@ def connect_message(exc: BaseException, address: str) -> str:
         return f"办公室服务器拒绝登录（{where}）：用户名或密码不对"
     if "does not exist" in text_ and "database" in text_:
         return f"办公室服务器上没有这个数据库（{where}），请检查地址或请管理员先运行 server init"
+    if "permission denied for database" in text_:
+        return (f"这个登录不能连接办公室服务器上的这个数据库（{where}）：请核对数据库名；工作人员"
+                "的登录由负责电脑的同事用 server add-user 为每个数据库分别添加")
     if "pg_hba.conf" in text_:
         return (f"办公室服务器不允许这台电脑登录（{where}）：请管理员在 pg_hba.conf 中放行"
                 "办公室网段")

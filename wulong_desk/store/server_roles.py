@@ -196,8 +196,21 @@ def _retire_old_scheme(conn: Connection, cursor: Any, schema: str, database: str
 
 def _plain_staff(conn: Connection, cursor: Any, groups: dict[str, str]) -> list[str]:
     """Every member of this database's groups is a plain login: CREATEROLE and CREATEDB are
-    taken away; a superuser, replication or bypass-RLS login is taken out of the groups."""
+    taken away, and any role it holds besides office groups (the owner, pg_read_server_files
+    …); a superuser, replication or bypass-RLS login is taken out of the groups."""
+    from wulong_desk.store.server import OFFICE_GROUP
+
     notes = []
+    for login, role in conn.execute(text(
+            "SELECT DISTINCT m.rolname, h.rolname FROM pg_auth_members a "
+            "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+            "JOIN pg_auth_members b ON b.member = m.oid JOIN pg_roles h ON h.oid = b.roleid "
+            "WHERE g.rolname = ANY(:n) AND m.rolcanlogin AND NOT m.rolsuper"),
+            {"n": list(groups.values())}):
+        if not OFFICE_GROUP.fullmatch(role) and role not in OLD_GROUPS.values():
+            cursor.execute(f"REVOKE {_ident(cursor, role)} FROM {_ident(cursor, login)}")
+            notes.append(f"登录 {login} 原来还有角色 {role}：已取消（工作人员只有本数据库的"
+                         "一个角色）")
     for login, superish, createish in conn.execute(text(
             "SELECT DISTINCT m.rolname, m.rolsuper OR m.rolreplication OR m.rolbypassrls, "
             "m.rolcreaterole OR m.rolcreatedb FROM pg_auth_members a "
