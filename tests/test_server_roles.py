@@ -299,3 +299,32 @@ def test_server_init_takes_back_what_a_staff_login_was_given_by_hand(pg_url, pg_
     assert [row[0] for row in staff_roles(pg_url)] == ["qian"]
     assert staff_roles(pg_url)[0][1:] == (False, False, False, False, False, True,
                                           [f"wulong_{database}_reviewer"])
+
+
+def test_every_table_has_its_place_and_every_event_its_function(pg_url):
+    """A table a later revision adds must be placed in server_roles (else staff only read it);
+    every event of server_events.EVENTS is a SECURITY DEFINER function of the owner, which
+    only the groups it names may call."""
+    from pg_cluster import SUPERUSER, SUPERUSER_PASSWORD
+
+    from wulong_desk.store import server_events, server_guards, server_roles
+    from wulong_desk.store.models import Base
+
+    placed = {*server_roles.CASE_TABLE, *server_roles.CASE_ROWS, *server_roles.STAFF_TABLES,
+              *server_roles.REVIEWER_TABLES, *server_roles.EVENT_TABLES,
+              *server_roles.READ_ONLY_TABLES, *server_roles.PRIVATE_TABLES}
+    assert set(Base.metadata.tables) <= placed
+    guarded = {table for _function, tables in server_guards.TRIGGERS for table in tables}
+    assert {*server_roles.CASE_TABLE, *server_roles.CASE_ROWS, "payments"} <= guarded
+    database = make_url(pg_url).database
+    with connect(pg_url, SUPERUSER, SUPERUSER_PASSWORD) as conn:
+        for event in server_events.EVENTS:
+            definer, owner = conn.execute(
+                "SELECT prosecdef, proowner::regrole::text FROM pg_proc "
+                "WHERE oid = %s::regprocedure", (event.signature,)).fetchone()
+            assert (definer, owner) == (True, "wulong_owner"), event.name
+            may = {kind: conn.execute("SELECT has_function_privilege(%s, %s, 'EXECUTE')",
+                                      (f"wulong_{database}_{kind}", event.signature)).fetchone()[0]
+                   for kind in ("clerk", "reviewer", "admin")}
+            assert may == {"clerk": event.who == server_events.STAFF, "reviewer": True,
+                           "admin": True}, event.name

@@ -4,7 +4,10 @@ Every create, update and delete of a project, case, person, part, equipment item
 house, procedure step, case date, consent answer, payment or house of the housing stock records
 the operator, the time, the entity, the field and old → new. What a change to a
 case may be (the lock on signed cases, the lifecycle) is decided by `services.cases`, the one
-owner of case changes, before anything reaches the session; this module only records.
+owner of case changes, before anything reaches the session; this module only records. On the
+office server every row goes through the database's `wulong_audit` (`write_rows`): staff may
+not write the table, and the operator is the login, whatever the program says; the audited
+events (unlock, correction, void, signing, payments …) write their own rows there.
 """
 
 from __future__ import annotations
