@@ -98,17 +98,16 @@ def main() -> None:
     cluster = None
     server = args.server
     if server is None:
-        from pg_cluster import SUPERUSER_PASSWORD, Cluster, find_binaries
+        from pg_cluster import OWNER_PASSWORD, Cluster, find_binaries
 
         binaries = find_binaries()
         if binaries is None:
             raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
         cluster = Cluster(binaries)
         cluster.start()
-        os.environ["PGPASSWORD"] = SUPERUSER_PASSWORD
-        cluster.admin_sql("CREATE DATABASE bench")
-        cluster.admin_sql("CREATE DATABASE bench_writers")
-        server = cluster.url(database="bench")
+        os.environ["PGPASSWORD"] = OWNER_PASSWORD
+        server = cluster.create_database("bench")
+        cluster.create_database("bench_writers")
     from wulong_desk.store.server import init_server
 
     try:

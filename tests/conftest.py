@@ -103,8 +103,9 @@ def no_blocking_boxes(monkeypatch):
 @pytest.fixture(scope="session")
 def pg_cluster():
     """Started once, stopped at the end. Skipped only when PostgreSQL is not installed (and in
-    CI that skip fails the run: `.ci/setup --test` installs it)."""
-    from pg_cluster import SUPERUSER_PASSWORD, Cluster, find_binaries
+    CI that skip fails the run: `.ci/setup --test` installs it). Its databases belong to a
+    login that is not a superuser, as on an office server (docs/server.md)."""
+    from pg_cluster import OWNER_PASSWORD, Cluster, find_binaries
 
     binaries = find_binaries()
     if binaries is None:
@@ -112,11 +113,13 @@ def pg_cluster():
     cluster = Cluster(binaries)
     cluster.start()
     try:
-        os.environ["PGPASSWORD"] = SUPERUSER_PASSWORD
-        from wulong_desk.store.server import init_server
+        os.environ["PGPASSWORD"] = OWNER_PASSWORD
+        from wulong_desk.store.server import make_engine, upgrade
 
-        cluster.admin_sql("CREATE DATABASE wulong_template")
-        init_server(cluster.url(database="wulong_template"))
+        engine = make_engine(cluster.create_database("wulong_template"))
+        with engine.begin() as conn:   # the tables; each database's groups come with it
+            upgrade(conn)
+        engine.dispose()
         yield cluster
     finally:
         cluster.stop()
@@ -127,15 +130,18 @@ _databases = iter(range(1, 1_000_000))
 
 @pytest.fixture
 def pg_url(pg_cluster, monkeypatch):
-    """A fresh, migrated office database (roles and guards installed), logged in as its owner
-    through PGPASSWORD, as the command line is."""
-    from pg_cluster import SUPERUSER_PASSWORD
+    """A fresh office database set up by `server init` (its groups, guards, events and grants),
+    logged in as its owner through PGPASSWORD, as the command line is."""
+    from pg_cluster import OWNER_PASSWORD
+
+    from wulong_desk.store.server import init_server
 
     name = f"wulong_test_{next(_databases)}"
-    pg_cluster.admin_sql(f"CREATE DATABASE {name} TEMPLATE wulong_template")
-    monkeypatch.setenv("PGPASSWORD", SUPERUSER_PASSWORD)
-    yield pg_cluster.url(database=name)
-    pg_cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    monkeypatch.setenv("PGPASSWORD", OWNER_PASSWORD)
+    url = pg_cluster.create_database(name, template="wulong_template")
+    init_server(url)
+    yield url
+    pg_cluster.drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

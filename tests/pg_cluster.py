@@ -1,6 +1,9 @@
 """A throw-away PostgreSQL cluster for the tests and the server benchmark: initdb into a temp
 folder as an unprivileged user, listening on 127.0.0.1 at a free port, password logins over TCP
-(scram-sha-256) exactly as an office server is set up, stopped and removed at the end."""
+(scram-sha-256) exactly as an office server is set up, stopped and removed at the end.
+
+As on an office server (docs/server.md, step 2) the databases belong to a login that is NOT a
+superuser: `wulong_owner`, with CREATEROLE. The superuser (postgres) only makes databases."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-SUPERUSER = "wulong_owner"
-SUPERUSER_PASSWORD = "owner-pw-for-tests"
+SUPERUSER = "postgres"
+SUPERUSER_PASSWORD = "superuser-pw-for-tests"
+OWNER = "wulong_owner"
+OWNER_PASSWORD = "owner-pw-for-tests"
 
 
 def find_binaries() -> Path | None:
@@ -60,7 +65,8 @@ class Cluster:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, cwd=self.folder)
 
-    def start(self) -> None:
+    def start(self, *, owner: bool = True) -> None:
+        """initdb and start; with `owner`, the non-superuser owner is made too."""
         pwfile = self.folder / "pw"
         pwfile.write_text(SUPERUSER_PASSWORD + "\n")
         if self.user:
@@ -75,6 +81,21 @@ class Cluster:
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l",
                   self.folder / "log", "-w", "start")
+        if owner:
+            self.admin_sql(f"CREATE ROLE {OWNER} LOGIN CREATEROLE PASSWORD '{OWNER_PASSWORD}'")
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A database belonging to the owner (as `createdb --owner wulong_owner` makes it);
+        returns its address for the owner."""
+        copy = f" TEMPLATE {template}" if template else ""
+        self.admin_sql(f"CREATE DATABASE {name}{copy} OWNER {OWNER}")
+        return self.url(database=name)
+
+    def drop_database(self, name: str) -> None:
+        """The database and its office groups (roles outlive a database)."""
+        self.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        for kind in ("admin", "reviewer", "clerk"):
+            self.admin_sql(f"DROP ROLE IF EXISTS wulong_{name}_{kind}")
 
     def stop(self) -> None:
         try:
@@ -83,7 +104,7 @@ class Cluster:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def url(self, user: str = SUPERUSER, database: str = "postgres") -> str:
+    def url(self, user: str = OWNER, database: str = "postgres") -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
     def admin_sql(self, sql: str, database: str = "postgres") -> None:

@@ -19,13 +19,13 @@ def cli(*args: str, stdin: str | None = None):
 
 @pytest.fixture
 def empty_db(pg_cluster, monkeypatch):
-    from pg_cluster import SUPERUSER_PASSWORD
+    from pg_cluster import OWNER_PASSWORD
 
-    pg_cluster.admin_sql("DROP DATABASE IF EXISTS wulong_cli WITH (FORCE)")
-    pg_cluster.admin_sql("CREATE DATABASE wulong_cli")
-    monkeypatch.setenv("PGPASSWORD", SUPERUSER_PASSWORD)
-    yield pg_cluster.url(database="wulong_cli")
-    pg_cluster.admin_sql("DROP DATABASE IF EXISTS wulong_cli WITH (FORCE)")
+    pg_cluster.drop_database("wulong_cli")
+    url = pg_cluster.create_database("wulong_cli")
+    monkeypatch.setenv("PGPASSWORD", OWNER_PASSWORD)
+    yield url
+    pg_cluster.drop_database("wulong_cli")
 
 
 def test_init_add_user_and_work_as_that_user(empty_db, monkeypatch):
@@ -33,7 +33,7 @@ def test_init_add_user_and_work_as_that_user(empty_db, monkeypatch):
     assert before.returncode == 1 and "server init" in before.stderr   # not set up yet
     init = cli("server", "init", "--db", empty_db)
     assert init.returncode == 0, init.stderr
-    assert "wulong_clerk" in init.stdout
+    assert "wulong_wulong_cli_clerk（经办人员）" in init.stdout
     assert cli("server", "init", "--db", empty_db).returncode == 0   # again: harmless
     added = cli("server", "add-user", "zhou", "--role", "reviewer", "--password-stdin",
                 "--db", empty_db, stdin="zhou-password-9\n")

@@ -162,6 +162,36 @@ def test_a_clerk_sees_why_project_settings_are_not_theirs(clerk_window, no_block
     assert "password" not in window.store.server and "@127.0.0.1:" in window.store.server
 
 
+def test_a_clerk_is_asked_no_reason_to_skip_a_stage(clerk_window, qtbot, no_blocking_boxes):
+    """On the server going back or over a stage is a reviewer's: the editor says so when the
+    clerk presses 保存, asks for no reason and writes nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    window, owner, _project_id = clerk_window
+    window.table.selectRow(0)
+    editor = window.open_case(window.model.case_id(0))
+    asked = []
+    editor.ask_reason = lambda title, prompt: asked.append(prompt) or "评估审核已在线下完成"
+    combo = editor.ui.statusCombo
+    combo.setCurrentIndex(combo.findData("signed"))   # 调查登记 → 已签约: over three stages
+    save = editor.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.waitUntil(save.isEnabled)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert asked == []
+    assert any("退回或跳过阶段只能由审核人员操作" in shown for shown in no_blocking_boxes)
+    with owner.read() as session:
+        case = cases.get_case(session, window.model.case_id(0))
+        assert (case.status, case.version) == ("surveyed", 1)
+    editor.ui.statusCombo.setCurrentIndex(combo.findData("assessed"))   # a plain step: saved
+    qtbot.waitUntil(save.isEnabled)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    with owner.read() as session:
+        assert cases.get_case(session, window.model.case_id(0)).status == "assessed"
+    assert asked == []
+    editor.close()
+
+
 def test_the_window_notices_what_others_saved(clerk_window):
     window, owner, project_id = clerk_window
     window.wait_for_totals()
@@ -212,13 +242,13 @@ def test_sync_from_the_menu_settles_a_conflict_with_the_two_versions(pg_url, qap
                                                                       tmp_path, monkeypatch,
                                                                       no_blocking_boxes):
     import keyring
-    from pg_cluster import SUPERUSER_PASSWORD
+    from pg_cluster import OWNER_PASSWORD
     from sqlalchemy.engine import make_url
 
     from wulong_desk.ui.main_window import MainWindow
 
     monkeypatch.setattr(keyring, "get_password", lambda service, who: None)
-    answer_login(monkeypatch, pg_url, make_url(pg_url).username, SUPERUSER_PASSWORD)
+    answer_login(monkeypatch, pg_url, make_url(pg_url).username, OWNER_PASSWORD)
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
     project_id = projects.create_project(laptop, project_form())
     case_id = cases.save_case(laptop, project_id, case_form(case_no="A-001")).case_id

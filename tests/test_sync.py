@@ -228,7 +228,7 @@ def test_a_case_the_server_refuses_stops_no_other(laptop, pg_url, monkeypatch):
     assert proc.returncode == 3
     assert json.loads(proc.stdout) == {"pushed": 1, "pulled": 0,
                                        "conflicts": ["A-002"], "proposed": []}
-    assert "A-002" in proc.stderr and "只有审核人员可以作废" in proc.stderr
+    assert "A-002" in proc.stderr and "作废只能由审核人员操作" in proc.stderr
     with open_store(pg_url, "") as server:
         with server.read() as session:
             first = session.query(Case).filter(Case.case_no == "A-001").one()

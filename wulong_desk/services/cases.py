@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from wulong_desk.errors import UserError
@@ -31,7 +32,7 @@ from wulong_desk.services.lifecycle import (
 )
 from wulong_desk.services.search import search_text_for
 from wulong_desk.statuses import VOID, is_frozen, is_signed
-from wulong_desk.store import Store, audit
+from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult, Project
 
@@ -45,6 +46,7 @@ CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on
 TRAIL_LIMIT = 200
 # the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
 SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
+RELOCK_REASON = "更正后保存，自动锁定"
 
 
 class NotFoundError(UserError):
@@ -186,6 +188,86 @@ def _audit_figures(session: Session, case: Case, action: str, before: dict[str, 
                          entity="result")
 
 
+def _forbid(session: Session, action: str) -> None:
+    """Refuse, before anything is written, what this login may not do (on the office server a
+    clerk's save that marks 已审核 or goes back or over a stage: a reviewer's, see Store.may;
+    the database refuses it too). A local file allows everything."""
+    may = session.info.get("may")
+    why = may(action) if may is not None else None
+    if why:
+        from wulong_desk.store.server import ForbiddenError
+
+        raise ForbiddenError(why)
+
+
+def _unlock(session: Session, case: Case, reason: str) -> None:
+    """解锁更正's change and its audit row: on the office server its event does both."""
+    if server_events.on_server(session):
+        server_events.call(session, "unlock", case.id, reason)
+        set_committed_value(case, "unlocked_reason", reason)
+        return
+    case.unlocked_reason = reason
+    audit.record(session, "unlock", case, "locked", "true", "false", reason)
+
+
+def _relock(session: Session, case: Case, reason: str | None) -> None:
+    """Lock an unlocked case again, audited: on the office server its event also audits old →
+    new for every figure changed since the unlock (here `save_in_session` does that first)."""
+    if server_events.on_server(session):
+        server_events.call(session, "relock", case.id, reason)
+        set_committed_value(case, "unlocked_reason", None)
+        return
+    case.unlocked_reason = None
+    audit.record(session, "relock", case, "locked", "false", "true", reason)
+
+
+def stage_events(project: Project, old: str, new: str) -> list[tuple[str, str]] | None:
+    """The office server's events that take a case from stage `old` to `new` (see
+    store/server_events.py), in order: None for a plain step between unsigned stages (the save
+    writes it; the database checks who). Over 已审核 to a signature: back to (or over to)
+    已审核 first, with the save's reason; a signature only from 已审核."""
+    if not is_frozen(old) and not is_frozen(new):
+        return None if new in next_stages(project, old) else [("change_stage", new)]
+    steps: list[tuple[str, str]] = []
+    at = old
+    if not is_frozen(at) and at != "reviewed":
+        steps.append(("change_stage", "reviewed"))
+        at = "reviewed"
+    if new == "presigned" or (new in ("signed", "moved") and at in ("reviewed", "presigned")):
+        at = "presigned" if new == "presigned" else "signed"
+        steps.append(("sign", at))
+    if new == "moved" and at == "signed":
+        steps.append(("record_move", "moved"))
+    return steps
+
+
+def _stage_on_server(session: Session, project: Project, case: Case, old: str,
+                     reason: str | None) -> None:
+    """On the office server a stage change beyond a plain unsigned step is made by the audited
+    events, after the rest of the save is written at the stored stage."""
+    new = case.status
+    steps = stage_events(project, old, new) if new != old else None
+    if not steps:
+        return
+    moved_on = case.moved_on
+    set_committed_value(case, "status", old)
+    if new == "moved":   # the move's event writes its date
+        history = inspect(case).attrs.moved_on.history
+        stored = (history.deleted or history.unchanged or [None])[0]
+        set_committed_value(case, "moved_on", None if case.id is None else stored)
+    session.flush()
+    for event, target in steps:
+        if event == "change_stage":
+            server_events.call(session, event, case.id, target, reason)
+        elif event == "sign":
+            server_events.call(session, event, case.id, target)
+        else:
+            server_events.call(session, event, case.id, moved_on)
+    set_committed_value(case, "status", new)
+    if new == "moved":
+        set_committed_value(case, "moved_on", moved_on)
+
+
 def _refuse(case: Case, what: str) -> NoReturn:
     raise CaseLockedError(f"案卷 {case.case_no}（{label(case.status)}）已锁定：不能{what}。"
                           "如确需更正，请先“解锁更正”并写明理由。")
@@ -204,9 +286,21 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
     - an unsigned case is recomputed, and a change of its total is audited as 重算;
     - a stage change follows the lifecycle (`services.lifecycle`): back or over a stage needs
       `reason`, and the new stage's data is checked; during a correction only a plain step
-      forward is allowed (never back: a signed case must not become deletable).
+      forward is allowed (never back: a signed case must not become deletable);
+    - on the office server a stage change beyond a plain unsigned step, an unlock's relock and
+      their audit rows are the database's audited events (store/server_events.py), run after
+      the rest is written at the stored stage: nothing is flushed before (no autoflush).
     """
+    if not server_events.on_server(session):
+        return _save(session, project, form, case, reason)
+    with session.no_autoflush:
+        return _save(session, project, form, case, reason)
+
+
+def _save(session: Session, project: Project, form: dict[str, Any], case: Case | None,
+          reason: str | None) -> Case:
     creating = case is None
+    server = server_events.on_server(session)
     session.info.setdefault("form_warnings", [])
     old_status = "surveyed" if case is None else case.status
     correcting = case is not None and is_frozen(old_status) and bool(case.unlocked_reason)
@@ -255,16 +349,25 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
     computed = bool(case.result and case.result.ok)
     why = check_transition(project, case, old_status, case.status, None if correcting else reason,
                            computed=computed, recheck=correcting)
+    if case.status != old_status:
+        if case.status == "reviewed":
+            _forbid(session, "标为已审核")
+        if why:
+            _forbid(session, "退回或跳过阶段")
     if correcting:
-        _audit_figures(session, case, "correct", before_figures, case.unlocked_reason)
-        case.unlocked_reason = None
-        audit.record(session, "relock", case, "locked", "false", "true", "更正后保存，自动锁定")
+        if not server:   # on the office server the relock event audits the figures itself
+            _audit_figures(session, case, "correct", before_figures, case.unlocked_reason)
+            _relock(session, case, RELOCK_REASON)
     elif not creating and not frozen:
         _audit_figures(session, case, "recompute", before_figures, None)
-    if why:
+    if why and not server:   # on the office server the stage event writes it
         audit.record(session, "status", case, "status", old_status, case.status, why)
     if before_version is not None and content_hash(case_to_form(case)) != before_hash:
         _new_version(case, before_version)   # a save that changes nothing makes none
+    if server:
+        _stage_on_server(session, project, case, old_status, why)
+        if correcting:
+            _relock(session, case, RELOCK_REASON)
     return case
 
 
@@ -356,8 +459,7 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
         if not case.locked:
             raise UserError(f"案卷 {case.case_no} 未锁定，无需解锁")
         before = _before(case)
-        case.unlocked_reason = reason
-        audit.record(session, "unlock", case, "locked", "true", "false", reason)
+        _unlock(session, case, reason)
         _extend_trail(case, before)
 
 
@@ -368,8 +470,7 @@ def relock_case(store: Store, case_id: int) -> None:
         if case.unlocked_reason is None:
             return
         before = _before(case)
-        case.unlocked_reason = None
-        audit.record(session, "relock", case, "locked", "false", "true", None)
+        _relock(session, case, None)
         _extend_trail(case, before)
 
 
@@ -388,13 +489,19 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     reason = clean_reason(reason, "作废")
     if not is_signed(case.status):
         raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
+    _forbid(session, "作废")
     before = _before(case)
     old = case.status
-    case.status = VOID
-    case.void_reason = reason
-    case.unlocked_reason = None
-    audit.record(session, "void", case, "status", old, VOID, reason,
-                 tells=("status", "void_reason"))
+    if server_events.on_server(session):   # the void event writes the change and its row
+        server_events.call(session, "void", case.id, reason)
+        for key, value in (("status", VOID), ("void_reason", reason), ("unlocked_reason", None)):
+            set_committed_value(case, key, value)
+    else:
+        case.status = VOID
+        case.void_reason = reason
+        case.unlocked_reason = None
+        audit.record(session, "void", case, "status", old, VOID, reason,
+                     tells=("status", "void_reason"))
     session.flush()
     _extend_trail(case, before)
 
@@ -407,8 +514,8 @@ def apply_correction_in_session(session: Session, project: Project, form: dict[s
     reason = clean_reason(reason, "解锁更正")
     if not case.locked:
         raise UserError(f"案卷 {case.case_no} 未锁定，不是更正")
-    case.unlocked_reason = reason
-    audit.record(session, "unlock", case, "locked", "true", "false", reason)
+    _forbid(session, "解锁更正")
+    _unlock(session, case, reason)
     return save_in_session(session, project, form, case)
 
 
@@ -420,6 +527,10 @@ def delete_case(store: Store, case_id: int) -> None:
             raise UserError(f"案卷 {case.case_no}（{label(case.status)}）不能删除；"
                             "已签约的案卷只能作废（须写明理由）")
         content = json.dumps(case_to_form(case), ensure_ascii=False)
+        if server_events.on_server(session):   # the event keeps the form and deletes the case
+            server_events.call(session, "remove_case", case.id, content)
+            session.expunge(case)
+            return
         audit.record(session, "remove", case, "form", content, None, None)
         session.delete(case)
 

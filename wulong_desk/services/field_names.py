@@ -62,7 +62,8 @@ def describe(path: str, message: str, row: int | None = None) -> str:
         number = row if row is not None else int(match["index"]) + 1
         column = COLUMNS[match["list"]].get(match["key"], match["key"])
         return f"{LISTS[match['list']]}第{number}行「{column}」：{message}"
-    return f"「{_name(path)}」：{message}" if path else message
+    name = _name(path) if path else ""
+    return f"「{name}」：{message}" if name else message
 
 
 def line_label(code: str) -> str | None:
@@ -77,7 +78,8 @@ def line_label(code: str) -> str | None:
 
 def _name(path: str) -> str:
     """The field's name; for a path not listed, the nearest listed one (never the code). A
-    warning about a figure names the line (停产停业损失补偿), not 数据."""
+    warning about a figure names the line (停产停业损失补偿). "" when nothing names it: the
+    message then stands alone (it names its thing itself; never a made-up 「数据」)."""
     if path in SINGLE:
         return SINGLE[path]
     if label := line_label(path):
@@ -87,7 +89,7 @@ def _name(path: str) -> str:
         if plain in SINGLE:
             return SINGLE[plain]
         plain = plain.rpartition(".")[0]
-    return "数据"
+    return ""
 
 
 def describe_stored(line: str) -> str:

@@ -86,6 +86,7 @@ from wulong_desk.statuses import VOID, is_signed, stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
+from wulong_desk.store.server import ForbiddenError, lock_project
 
 FORMAT = "wulong-desk-cases/3"
 OLD_FORMAT = "wulong-desk-cases/2"   # read: versions are content hashes (see the module)
@@ -336,6 +337,7 @@ def _import(session: Session, package: dict[str, Any], conflicted: list[str] | N
     """Take a package in. With `conflicted` (sync), a case changed on both sides is listed
     there by its number and left alone on both sides, and the others are still taken."""
     incoming_project = package["project"]
+    lock_project(session, incoming_project.get("uuid"))   # one import or sync at a time
     project = None
     if incoming_project.get("uuid"):
         project = session.execute(select(Project).where(
@@ -398,6 +400,7 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
     transaction."""
     from sqlalchemy.exc import DBAPIError
 
+    from wulong_desk.errors import ServerUnreachableError
     from wulong_desk.store.server import server_error
 
     problems: list[Problem] = []
@@ -418,8 +421,8 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
         if session.get_bind().dialect.name != "postgresql":
             raise
         mapped = server_error(exc, "")
-        if mapped is exc:
-            raise
+        if mapped is exc or isinstance(mapped, ServerUnreachableError):
+            raise   # the server went away: not this case's failure (the store says it)
         return str(mapped)
     return None
 
@@ -642,8 +645,9 @@ def _propose(run: _Run, case: Case | None, entry: dict[str, Any], incoming: str,
             raise _Undo
     except _Undo:
         pass
-    except DBAPIError:   # the office server refuses this login even the trial (its guards):
-        tried = False    # the reviewer's acceptance will check it
+    except (DBAPIError, ForbiddenError):   # the office server refuses this login even the
+        tried = False    # trial (the app's role check or its guards): the reviewer's acceptance
+        #                  will check it
     figures = _moved(before, after) if tried else []
     reason = entry.get("correction_reason") if kind == "correction" else None
     sender = str(entry.get("correction_by") or "") if kind == "correction" else ""

@@ -222,17 +222,32 @@ def record_payment(store: Store, case_id: int, amount: Decimal, paid_on: date, v
             what = "未付" if kind == PAY else "住户尚欠"
             raise UserError(f"金额 {money(amount)} 元超过{what} {money(abs(outstanding))} 元，"
                             "不予登记")
-        row = Payment(case_id=case.id, kind=kind, amount=amount, paid_on=paid_on,
-                      voucher=voucher, operator=store.operator, created_at=now_utc())
-        session.add(row)
-        session.flush()
-        session.add(AuditEntry(at=now_utc(), operator=store.operator, action="create",
-                               entity="payment", entity_id=row.id, project_id=case.project_id,
-                               case_id=case.id, field=kind,
-                               new=f"{money(amount)} {paid_on.isoformat()} {voucher}"))
-        account.payments.append(PaymentLine(row.id, kind, amount, paid_on, voucher,
+        row_id = add_payment(session, case, kind, amount, paid_on, voucher, store.operator)
+        account.payments.append(PaymentLine(row_id, kind, amount, paid_on, voucher,
                                             store.operator))
         return account
+
+
+def add_payment(session: Session, case: Case, kind: str, amount: Decimal, paid_on: date,
+                voucher: str, operator: str, reason: str | None = None) -> int:
+    """Write one payment and its audit row (the caller checked it). On the office server its
+    event does both, under the login, and refuses more than may still be paid
+    (`wulong_may_still_pay`)."""
+    from wulong_desk.store import server_events
+
+    if server_events.on_server(session):
+        return int(server_events.call(session, "record_payment", case.id, kind,
+                                      f"{amount:f}", paid_on, voucher, reason))
+    row = Payment(case_id=case.id, kind=kind, amount=amount, paid_on=paid_on, voucher=voucher,
+                  operator=operator, created_at=now_utc())
+    session.add(row)
+    session.flush()
+    session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator") or operator,
+                           action="create", entity="payment", entity_id=row.id,
+                           project_id=case.project_id, case_id=case.id, field=kind,
+                           new=f"{money(amount)} {paid_on.isoformat()} {voucher}",
+                           reason=reason))
+    return row.id
 
 
 def set_payment_terms(store: Store, case_id: int, payment_term: str | None,

@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.inputs import MAX_AMOUNT, InputError, Problem
-from wulong_desk.services.payments import KIND_LABELS, PAY, amount_due
+from wulong_desk.services.payments import KIND_LABELS, PAY, add_payment, amount_due
 from wulong_desk.services.procedure import CASE_DATE_CODES
-from wulong_desk.store.audit import now_utc
-from wulong_desk.store.models import AuditEntry, Case, CaseDate, Payment
+from wulong_desk.store.models import Case, CaseDate, Payment
 
 
 def case_extras(session: Session, case: Case) -> dict[str, Any]:
@@ -169,14 +168,7 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
             conflicts.append(f"{label}：合并后的付款合计 {money(total)} 元超出应付金额")
     if conflicts:
         return conflicts
-    for p in added:
-        row = Payment(case_id=case.id, kind=p["kind"], amount=p["amount"], paid_on=p["date"],
-                      voucher=p["voucher"], operator=p["operator"], created_at=now_utc())
-        session.add(row)
-        session.flush()
-        session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator", ""),
-                               action="create", entity="payment", entity_id=row.id,
-                               project_id=case.project_id, case_id=case.id, field=p["kind"],
-                               new=f"{money(p['amount'])} {p['date']} {p['voucher']}",
-                               reason="来自案卷包"))
+    for p in sorted(added, key=lambda p: p["date"]):
+        add_payment(session, case, p["kind"], p["amount"], p["date"], p["voucher"],
+                    p["operator"], "来自案卷包")
     return []

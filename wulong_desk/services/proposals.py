@@ -19,7 +19,8 @@ from wulong_desk.services.cases import NotFoundError, current_version, get_proje
 from wulong_desk.services.lifecycle import clean_reason
 from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import now_utc
-from wulong_desk.store.models import Case, Proposal
+from wulong_desk.store.models import Case, Project, Proposal
+from wulong_desk.store.server import lock_project
 
 KINDS = {"correction": "更正", "stage": "阶段"}
 STATES = {"pending": "待确认", "accepted": "已采纳", "rejected": "已拒绝",
@@ -109,6 +110,8 @@ def accept(store: Store, proposal_id: int) -> None:
     store.require(PERMISSION)
     with store.transaction() as session:
         proposal = _pending(session, proposal_id)
+        # one import, sync or acceptance of a project at a time (on the office server)
+        lock_project(session, session.get(Project, proposal.project_id).uuid)
         case = session.execute(select(Case).where(Case.uuid == proposal.case_uuid)
                                ).scalar_one_or_none()
         now = current_version(case) if case is not None else None

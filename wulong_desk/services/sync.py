@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.services.cases import save_in_session, trail_of
 from wulong_desk.services.packages import (
     SYNC_REASON,
@@ -77,6 +77,8 @@ def sync(laptop: Store, server: Store) -> SyncReport:
             report.problems += pushed.failed + pulled.failed   # a case each, named
             report.proposed += [f"服务器：{line}" for line in pushed.proposed]
             report.proposed += [f"本机：{line}" for line in pulled.proposed]
+        except ServerUnreachableError:   # the server went away: said as that, nothing else
+            raise
         except UserError as exc:   # the project's own settings differ, or it cannot go at all
             report.problems.append(f"项目 {name}（{uuid}）：{exc}")
             continue

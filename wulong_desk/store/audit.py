@@ -4,7 +4,10 @@ Every create, update and delete of a project, case, person, part, equipment item
 house, procedure step, case date, consent answer, payment or house of the housing stock records
 the operator, the time, the entity, the field and old → new. What a change to a
 case may be (the lock on signed cases, the lifecycle) is decided by `services.cases`, the one
-owner of case changes, before anything reaches the session; this module only records.
+owner of case changes, before anything reaches the session; this module only records. On the
+office server every row goes through the database's `wulong_audit` (`write_rows`): staff may
+not write the table, and the operator is the login, whatever the program says; the audited
+events (unlock, correction, void, signing, payments …) write their own rows there.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
@@ -150,12 +153,51 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+ROW_KEYS = ("action", "entity", "entity_id", "project_id", "case_id", "field", "old", "new",
+            "reason")
+
+
+def write_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write audit rows. On the office server staff may not write the audit table: the rows go
+    through `wulong_audit`, which writes them under the login (`session_user`) and the
+    server's clock, and refuses what only an audited event writes (server_events)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(AuditEntry.__table__), rows)
+        return
+    plain = [{key: row.get(key) for key in ROW_KEYS} for row in rows]
+    connection.execute(text("SELECT wulong_audit(CAST(:rows AS jsonb))"),
+                       {"rows": json.dumps(plain, ensure_ascii=False)})
+
+
+def _explicit_entries(session: Session) -> list[dict[str, Any]]:
+    """Entries added to the session as AuditEntry objects (`record`): taken out of the
+    session and written as rows, through the same writer as the field changes."""
+    found = [obj for obj in session.new if isinstance(obj, AuditEntry)]
+    rows = []
+    for obj in sorted(found, key=lambda o: session.info.get("entry_order", {}).get(id(o), 0)):
+        session.expunge(obj)
+        rows.append({"at": obj.at or now_utc(), "operator": obj.operator,
+                     **{key: getattr(obj, key) for key in ROW_KEYS}})
+    session.info.pop("entry_order", None)
+    return rows
+
+
 def install(session_class: type[Session] | Any) -> None:
     """Attach the time stamps (before flush) and the audit writer (after flush)."""
+
+    @event.listens_for(session_class, "transient_to_pending")
+    def _in_order(session: Session, obj: Any) -> None:
+        if isinstance(obj, AuditEntry):   # explicit entries are written in the order added
+            order = session.info.setdefault("entry_order", {})
+            order[id(obj)] = len(order)
 
     @event.listens_for(session_class, "before_flush")
     def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         _guard_frozen_records(session)
+        write_rows(session, _explicit_entries(session))
         stamp = now_utc()
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Project | Case) and (obj in session.new or _changes(obj)):
@@ -175,8 +217,7 @@ def install(session_class: type[Session] | Any) -> None:
                                    "case_id": case.id})
         if waiting:
             session.info["pending_audit"] = waiting
-        if rows:
-            session.connection().execute(insert(AuditEntry.__table__), rows)
+        write_rows(session, rows)
 
 
 def record(session: Session, action: str, case: Case, field: str, old: str | None,

@@ -123,6 +123,8 @@ class Store:
                 # on the server the login is the operator (the database writes it too)
                 session.info["operator"] = (self.operator if self.server
                                             else operator or self.operator)
+                # what this login may not do, asked before writing (services.cases)
+                session.info["may"] = self.may
                 yield session
         except IntegrityError as exc:
             raise _integrity_message(exc) from exc
@@ -195,9 +197,12 @@ def _integrity_message(exc: IntegrityError) -> UserError:
             return UserError(sentence)
     if "case_no" in text:
         return UserError("case_no: 案卷编号在本项目中已存在（未保存任何修改）")
-    if "uuid" in text:
-        return UserError("uuid: 记录编号重复（未保存任何修改）")
-    return UserError("保存失败，未保存任何修改：数据与已有记录冲突（如重复的编号）")
+    for names, thing in ((("cases.uuid", "cases_uuid_key"), "案卷"),
+                         (("projects.uuid", "projects_uuid_key"), "项目")):
+        if any(name in text for name in names):
+            return UserError(f"已有识别码相同的{thing}（两处同时写入了同一个{thing}？），"
+                             "未保存任何修改；请重试")
+    return UserError("保存失败，未保存任何修改：要写入的编号或识别码与已有的记录重复")
 
 
 def open_store(path: Path | str | None = None, operator: str = "", *,

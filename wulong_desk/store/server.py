@@ -3,12 +3,15 @@
 
 Passwords never travel in the address: the command line takes them from PGPASSWORD or the
 login's .pgpass (libpq reads both itself); the app passes one it asked for (or found in the
-system's keyring). In server mode the audit's operator is the login (`current_user`) — the
-database writes it itself (see `server_roles`), whatever the app says.
+system's keyring). In server mode the audit's operator is the login (`session_user`) — the
+database writes it itself (see `server_guards`), whatever the app says. Who may do what is the
+database's own rule (`server_roles`, `server_guards`, `server_events`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -65,6 +68,9 @@ def connect_message(exc: BaseException, address: str) -> str:
         return f"办公室服务器拒绝登录（{where}）：用户名或密码不对"
     if "does not exist" in text_ and "database" in text_:
         return f"办公室服务器上没有这个数据库（{where}），请检查地址或请管理员先运行 server init"
+    if "permission denied for database" in text_:
+        return (f"这个登录不能连接办公室服务器上的这个数据库（{where}）：请核对数据库名；工作人员"
+                "的登录由负责电脑的同事用 server add-user 为每个数据库分别添加")
     if "pg_hba.conf" in text_:
         return (f"办公室服务器不允许这台电脑登录（{where}）：请管理员在 pg_hba.conf 中放行"
                 "办公室网段")
@@ -79,21 +85,27 @@ def make_engine(address: str, password: str | None = None, **options: Any) -> En
 
 
 def role_of(conn: Connection) -> str:
-    """owner (superuser or owner of the tables), admin, reviewer or clerk; '' for none."""
-    row = conn.execute(text(
-        "SELECT r.rolsuper OR pg_has_role(current_user, "
-        "  COALESCE((SELECT tableowner FROM pg_tables WHERE tablename = 'cases' "
-        "            AND schemaname = current_schema()), current_user), 'MEMBER'), "
-        " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wulong_admin') "
-        "   AND pg_has_role(current_user, 'wulong_admin', 'MEMBER'), "
-        " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wulong_reviewer') "
-        "   AND pg_has_role(current_user, 'wulong_reviewer', 'MEMBER'), "
-        " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wulong_clerk') "
-        "   AND pg_has_role(current_user, 'wulong_clerk', 'MEMBER') "
-        "FROM pg_roles r WHERE r.rolname = current_user")).one()
-    for name, member in zip(("owner", "admin", "reviewer", "clerk"), row, strict=True):
-        if member:
-            return name
+    """owner (superuser, or the owner of the tables — before `server init`, of the database),
+    admin, reviewer or clerk (a member of this database's group); '' for none."""
+    from wulong_desk.store.server_roles import KINDS, current_groups
+
+    owner = conn.execute(text(
+        "SELECT r.rolsuper OR r.rolname = coalesce("
+        "  (SELECT tableowner FROM pg_tables WHERE tablename = 'cases' "
+        "    AND schemaname = current_schema()), "
+        "  (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()))"
+        " FROM pg_roles r WHERE r.rolname = current_user")).scalar()
+    if owner:
+        return "owner"
+    try:
+        groups = current_groups(conn)
+    except UserError:
+        return ""
+    for kind in reversed(KINDS):   # admin, reviewer, clerk
+        if conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g) "
+                             "AND pg_has_role(current_user, :g, 'MEMBER')"),
+                        {"g": groups[kind]}).scalar():
+            return kind
     return ""
 
 
@@ -140,18 +152,19 @@ def open_server(address: str, operator: str = "", *, password: str | None = None
     return store
 
 
-def init_server(address: str) -> str:
-    """`server init`: migrate and (re)create the roles, grants and guards. Returns the login."""
+def init_server(address: str) -> tuple[str, list[str]]:
+    """`server init`, run as the database's owner: migrate, then (re)create this database's
+    groups, guards, events and grants (`server_roles`). Returns the login and notes for the
+    person running it (an older scheme retired, a login made plain)."""
     from wulong_desk.store import server_roles
 
     engine = make_engine(address)
     try:
         with engine.begin() as conn:
-            if role_of(conn) != "owner" and not _can_create(conn):
-                raise UserError("server init 需要数据库所有者或管理员登录（能建表、建角色）")
+            login = _check_owner(conn)
             upgrade(conn)
-            server_roles.install(conn)
-            return conn.execute(text("SELECT current_user")).scalar_one()
+            notes = server_roles.install(conn)
+            return login, notes
     except OperationalError as exc:
         raise ServerUnreachableError(connect_message(exc, address)) from exc
     except ProgrammingError as exc:
@@ -160,49 +173,115 @@ def init_server(address: str) -> str:
         engine.dispose()
 
 
-def _can_create(conn: Connection) -> bool:
-    return bool(conn.execute(text(
-        "SELECT has_database_privilege(current_database(), 'CREATE') AND "
-        "has_schema_privilege(current_schema(), 'CREATE')")).scalar())
+def _check_owner(conn: Connection) -> str:
+    """`server init` is the database owner's: it owns the tables and the event functions, and
+    creates the groups (CREATEROLE). Returns the login."""
+    from wulong_desk.store.server_roles import group_names
+
+    login, db_owner, creates_roles, tables_owner, database = conn.execute(text(
+        "SELECT current_user, pg_get_userbyid(d.datdba), r.rolcreaterole OR r.rolsuper, "
+        " (SELECT tableowner FROM pg_tables WHERE tablename = 'cases' "
+        "   AND schemaname = current_schema()), current_database() "
+        "FROM pg_database d, pg_roles r "
+        "WHERE d.datname = current_database() AND r.rolname = current_user")).one()
+    group_names(database)   # a name that can go into role names
+    if login != db_owner:
+        raise UserError(f"server init 要用数据库 {database} 的所有者 {db_owner} 登录运行"
+                        f"（当前登录是 {login}）")
+    if tables_owner is not None and tables_owner != login:
+        raise UserError(f"数据库 {database} 的表属于 {tables_owner}，不属于数据库所有者 "
+                        f"{login}：请先由 postgres 在该库中执行 REASSIGN OWNED BY {tables_owner} "
+                        f"TO {login}，再运行 server init")
+    if not creates_roles:
+        raise UserError(f"数据库所有者 {login} 没有建立角色的权限（CREATEROLE）：请由 postgres "
+                        f"执行 ALTER ROLE {login} CREATEROLE（见说明书“办公室服务器”第2步）后再"
+                        "运行")
+    return login
+
+
+# names a staff login may not have: PostgreSQL's own, and the office groups' pattern
+RESERVED_LOGIN = re.compile(r"(pg_.*|postgres|public|wulong_.*_(clerk|reviewer|admin)|"
+                            r"wulong_(clerk|reviewer|admin))")
+OFFICE_GROUP = re.compile(r"wulong_[a-z0-9_]+_(clerk|reviewer|admin)")
 
 
 def add_user(address: str, name: str, role: str, password: str) -> None:
-    """`server add-user`: a staff login in one of the group roles."""
+    """`server add-user`, run as the database owner: a staff login holding LOGIN and this
+    database's group for `role`, nothing else (any other membership is taken away; another
+    office database's group is left alone)."""
     from psycopg import sql
+
+    from wulong_desk.store.server_roles import current_groups
 
     if role not in ROLES:
         raise UserError(f"--role: 应为 {' | '.join(ROLES)} 之一")
-    if not name or not name.replace("_", "").isalnum() or len(name) > 60:
+    if not name or not name.replace("_", "").isalnum() or not name.isascii() or len(name) > 60:
         raise UserError("NAME: 登录名只能由字母、数字和下划线组成（不超过60个字符）")
+    if RESERVED_LOGIN.fullmatch(name.lower()):
+        raise UserError(f"NAME: 登录名 {name} 是保留的名字（数据库或本程序的角色），请换一个")
     if len(password) < 8:
         raise UserError("密码至少8个字符")
     engine = make_engine(address)
     try:
         with engine.begin() as conn:
+            if role_of(conn) != "owner":
+                raise UserError("server add-user 要用数据库所有者登录运行（工作人员的登录由负责"
+                                "电脑的同事用所有者添加）")
+            groups = current_groups(conn)
+            if conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = ANY(:g)"),
+                            {"g": list(groups.values())}).scalar() != len(groups):
+                raise UserError("这个数据库还没有初始化：请先运行 wulong-desk server init")
+            found = conn.execute(text(
+                "SELECT rolsuper OR rolreplication OR rolbypassrls, "
+                " EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) "
+                "   OR EXISTS (SELECT 1 FROM pg_class WHERE relowner = r.oid) "
+                "FROM pg_roles r WHERE rolname = :n"), {"n": name}).first()
+            if found is not None and (found[0] or found[1]):
+                raise UserError(f"{name} 是超级用户、数据库所有者或有其他特殊权限的角色，"
+                                "不能作为工作人员的登录；请换一个登录名")
             raw = conn.connection.dbapi_connection
             assert raw is not None
             cursor = raw.cursor()
-            exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
-                                  {"n": name}).first()
-            verb = "ALTER" if exists else "CREATE"
-            attributes = " CREATEROLE" if role == "admin" else ""
+            who = sql.Identifier(name)
             # hashed here (SCRAM), so the password itself never reaches the server's log
             hashed = raw.pgconn.encrypt_password(password.encode(), name.encode(),
                                                  b"scram-sha-256").decode()
-            cursor.execute(sql.SQL(verb + " ROLE {} LOGIN" + attributes + " PASSWORD {}").format(
-                sql.Identifier(name), sql.Literal(hashed)))
-            for other in ROLES:
-                if other != role:
+            verb = "ALTER" if found is not None else "CREATE"
+            cursor.execute(sql.SQL(verb + " ROLE {} LOGIN NOCREATEDB NOCREATEROLE INHERIT "
+                                   "PASSWORD {}").format(who, sql.Literal(hashed)))
+            held = conn.execute(text(
+                "SELECT g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = :n"), {"n": name}
+            ).scalars()
+            for group in held:
+                if group in groups.values() or not OFFICE_GROUP.fullmatch(group):
                     cursor.execute(sql.SQL("REVOKE {} FROM {}").format(
-                        sql.Identifier(f"wulong_{other}"), sql.Identifier(name)))
+                        sql.Identifier(group), who))
             cursor.execute(sql.SQL("GRANT {} TO {}").format(
-                sql.Identifier(f"wulong_{role}"), sql.Identifier(name)))
+                sql.Identifier(groups[role]), who))
     except OperationalError as exc:
         raise ServerUnreachableError(connect_message(exc, address)) from exc
     except ProgrammingError as exc:
         raise UserError(f"未能建立登录 {name}（服务器没有任何改动）：{exc.orig}") from exc
     finally:
         engine.dispose()
+
+
+# a lock number space only this program uses (pg_advisory_xact_lock's two-key form): one
+# package import or sync of a project at a time
+PROJECT_LOCK = 7_263_002
+
+
+def lock_project(session: Any, project_uuid: Any) -> None:
+    """On the office server: wait until no other import or sync of this project (by its uuid)
+    is under way, and hold the project until this transaction ends, so a second one finds the
+    first's work done. On a local file BEGIN IMMEDIATE already serialises writers."""
+    if not project_uuid or session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(str(project_uuid).encode("utf-8")).digest()
+    key = int.from_bytes(digest[:4], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                    {"space": PROJECT_LOCK, "key": key})
 
 
 class ForbiddenError(UserError):

@@ -1,253 +1,234 @@
-"""Who may do what on the office server, enforced by PostgreSQL itself (not only by the app):
-a clerk who logs in with psql gets no further than the app lets them.
+"""Who may do what on the office server, enforced by PostgreSQL itself: a login in psql gets no
+further than the app lets it. Run by `server init` (as the database owner) after the migrations;
+idempotent, and the way an office server set up by an older version is brought to this scheme.
 
-Run by `server init` after the migrations (idempotent: every statement can run again). This is
-PostgreSQL-only DDL, kept here rather than in an Alembic revision because it names cluster-wide
-roles and must be re-applied when later revisions add tables (their grants).
-
-- Group roles wulong_clerk, wulong_reviewer, wulong_admin (admin ⊃ reviewer); staff logins are
-  members of one (`server add-user`).
-- Grants: everyone reads; clerks and reviewers write cases and their rows; only reviewers write
-  projects (settings, readings); audit rows can be added, never changed: UPDATE, DELETE and
-  TRUNCATE of audit_log are the database owner's alone (no grant, and a trigger besides);
-  payments and proposals (待确认, services/proposals.py) are added by anyone but changed or
-  deleted only by reviewers.
-- Triggers on cases: only a reviewer marks 已审核, unlocks a signed case (解锁更正) or voids one;
-  a locked case (预签/已签约/已搬迁/作废, not unlocked) keeps its money-relevant columns and can
-  only move 预签 → 已签约 → 已搬迁; it cannot be deleted.
-- Triggers on the case's rows (house parts, equipment, exchange houses, the stored result and
-  record; people for deletion): a locked case's rows are not inserted, changed or deleted
-  unless this same transaction changed the case while it was open (a signing or a correction
-  writes the figures in the same transaction). wulong_open_cases remembers those, per
-  transaction; nobody but the owner can write it.
-- The audit's operator is written by the database: the login (current_user).
+- The database owner is the office's trusted IT person: it owns the tables, the guards and the
+  events, adds the staff logins (`server add-user`) and is the only login no guard stops.
+- Group roles are per database, their names carrying the database's: wulong_<db>_clerk,
+  wulong_<db>_reviewer, wulong_<db>_admin (admin ⊃ reviewer). Only they may CONNECT (PUBLIC may
+  not); a login of one office database is nobody in another. Staff logins hold LOGIN and one
+  group, nothing else (no CREATEROLE, no other role).
+- Grants: everyone reads; everyone writes a case and its rows (the guards of `server_guards`
+  decide what follows from its stored stage); only reviewers write projects; payments and the
+  audit trail are written only by the audited events (`server_events`) and the app's trail
+  writer `wulong_audit`; nobody but the owner truncates, deletes a case or a project, or
+  creates anything (no CREATE on the schema, no TEMP).
+- The older scheme (cluster-wide wulong_clerk/wulong_reviewer/wulong_admin, CREATEROLE for
+  admins, per-transaction marks) is retired here: its members become members of this
+  database's groups, lose CREATEROLE and CREATEDB, the old groups lose every right here, and
+  they are dropped (with their memberships) unless another database still uses them.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from wulong_desk.statuses import FROZEN_STATUSES
-from wulong_desk.store.models import CASE_MONEY_COLUMNS
+from wulong_desk.errors import UserError
+from wulong_desk.store import server_events, server_guards
 
-GROUPS = ("wulong_clerk", "wulong_reviewer", "wulong_admin")
-# the statuses that freeze a case's figures, as an SQL list: the one list in statuses.py
-FROZEN = "(" + ", ".join(f"'{status}'" for status in FROZEN_STATUSES) + ")"
-# the columns of a case the calculation reads (besides its rows), and what ties it to its
-# project and keeps it void
-MONEY_COLUMNS = (*CASE_MONEY_COLUMNS, "project_id", "void_reason")
+KINDS = ("clerk", "reviewer", "admin")
+# the older, cluster-wide scheme's groups (retired by `install`)
+OLD_GROUPS = {"clerk": "wulong_clerk", "reviewer": "wulong_reviewer", "admin": "wulong_admin"}
+OLD_OBJECTS = (
+    "DROP FUNCTION IF EXISTS wulong_reviewing() CASCADE",
+    "DROP FUNCTION IF EXISTS wulong_guard_audit() CASCADE",
+    "DROP TABLE IF EXISTS wulong_open_cases",
+)
+# every table of the store, by who writes it (a table not listed here is read-only to staff,
+# and a test holds the ORM's tables to this list)
+CASE_TABLE = ("cases",)   # INSERT and UPDATE: its guard; DELETE only through wulong_remove_case
 CASE_ROWS = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
              "case_records")
-# tables only reviewers (and the owner) write, and tables nobody but the owner changes
-REVIEWER_TABLES = ("projects",)
-# tables everyone adds to but only reviewers (and the owner) change or delete from: a payment is
-# corrected by a reversing entry (services/payments.py), not rewritten
-ADD_ONLY_TABLES = ("payments", "proposals")   # a proposal is decided by a reviewer
-OWNER_TABLES = ("audit_log", "alembic_version", "wulong_open_cases")
+STAFF_TABLES = ("procedure_steps", "case_dates", "consents", "housing_stock")
+REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases would go with it)
+# a version from outside that waits for a reviewer (services/proposals.py): anyone's import files
+# it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
+PROPOSAL_TABLES = ("proposals",)
+EVENT_TABLES = ("payments", "audit_log")   # read-only to staff; written by the events
+READ_ONLY_TABLES = ("alembic_version",)
+PRIVATE_TABLES = (server_guards.UNLOCKED_FIGURES,)   # the owner's alone
+DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,46}")
 
 
-def _roles_sql() -> list[str]:
+def group_names(database: str) -> dict[str, str]:
+    """This database's group roles by kind. The database name goes into the role names, so it
+    must be plain: lower-case letters, digits and underscores, at most 47 characters."""
+    if not DATABASE_NAME.fullmatch(database):
+        raise UserError(f"数据库名「{database}」不能用于办公室服务器：它是角色名的一部分，只能由"
+                        "小写字母、数字和下划线组成（不以数字开头，不超过47个字符），例如 wulong")
+    return {kind: f"wulong_{database}_{kind}" for kind in KINDS}
+
+
+def current_groups(conn: Connection) -> dict[str, str]:
+    return group_names(conn.execute(text("SELECT current_database()")).scalar_one())
+
+
+def _ident(cursor: Any, name: str) -> str:
+    from psycopg import sql
+
+    return sql.Identifier(name).as_string(cursor)
+
+
+def install(conn: Connection) -> list[str]:
+    """Create (or bring up to date) the groups, guards, events and grants in the caller's
+    transaction. Returns notes for the person running it (in Chinese)."""
+    schema = conn.execute(text("SELECT quote_ident(current_schema())")).scalar_one()
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
+    groups = group_names(database)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    q = {kind: _ident(cursor, name) for kind, name in groups.items()}
+
+    def run(statements: list[str]) -> None:
+        for statement in statements:
+            cursor.execute(statement)   # no parameters: the % of RAISE is PostgreSQL's
+
+    existing = set(conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:n)"),
+                                {"n": list(groups.values())}).scalars())
+    run([f"CREATE ROLE {q[kind]} NOLOGIN" for kind, name in groups.items()
+         if name not in existing])
+    run([f"GRANT {q['reviewer']} TO {q['admin']}"])
+    notes = _retire_old_scheme(conn, cursor, schema, database, groups)
+    notes += _plain_staff(conn, cursor, groups)
+    run(list(OLD_OBJECTS))
+    run(server_guards.helpers_sql(schema, groups["reviewer"]))
+    run([server_guards.audit_writer_sql(schema, server_events.reserved_audit())])
+    run([event.create_sql(schema) for event in server_events.EVENTS])
+    run(server_guards.guards_sql(schema))
+    run(server_guards.triggers_sql())
+    # a case unlocked under the older scheme: its figures now, for its relock's audit
+    run([f"INSERT INTO {server_guards.UNLOCKED_FIGURES} SELECT id, wulong_figures(id) "
+         "FROM cases WHERE unlocked_reason IS NOT NULL ON CONFLICT (case_id) DO NOTHING"])
+    tables = list(conn.execute(text(
+        "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()")
+    ).scalars())
+    sequences = list(conn.execute(text(
+        "SELECT quote_ident(sequencename) FROM pg_sequences "
+        "WHERE schemaname = current_schema()")).scalars())
+    run(_grants_sql(schema, _ident(cursor, database), q, tables, sequences))
+    return notes
+
+
+def _grants_sql(schema: str, database: str, q: dict[str, str], tables: list[str],
+                sequences: list[str]) -> list[str]:
+    everyone = ", ".join(q[kind] for kind in KINDS)
+    reviewers = q["reviewer"]
     statements = [
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN "
-        f"CREATE ROLE {group} NOLOGIN; END IF; END $$" for group in GROUPS]
-    statements.append("GRANT wulong_reviewer TO wulong_admin")
-    return statements
-
-
-def _functions_sql(schema: str) -> list[str]:
-    money = ", ".join(f"NEW.{c}" for c in MONEY_COLUMNS)
-    money_old = ", ".join(f"OLD.{c}" for c in MONEY_COLUMNS)
-    return [
-        "CREATE UNLOGGED TABLE IF NOT EXISTS wulong_open_cases "
-        "(xid bigint NOT NULL, case_id integer NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS ix_wulong_open_cases ON wulong_open_cases (xid, case_id)",
-        # who may review: a reviewer (or admin), the owner of the tables, a superuser
-        """CREATE OR REPLACE FUNCTION wulong_reviewing() RETURNS boolean
-           LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
-           SELECT pg_has_role(session_user, 'wulong_reviewer', 'MEMBER')
-               OR pg_has_role(session_user, (SELECT tableowner FROM pg_tables
-                   WHERE tablename = 'cases' ORDER BY schemaname = current_schema() DESC
-                   LIMIT 1), 'MEMBER') $f$""",
-        f"""CREATE OR REPLACE FUNCTION wulong_guard_case() RETURNS trigger
-           LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $f$
-           DECLARE
-             reviewer boolean := wulong_reviewing();
-             was_locked boolean;
-           BEGIN
-             IF TG_OP = 'DELETE' THEN
-               IF OLD.status IN {FROZEN} AND NOT reviewer THEN
-                 RAISE EXCEPTION '案卷 % 已签约（或已作废），不能删除', OLD.case_no
-                   USING ERRCODE = 'insufficient_privilege';
-               END IF;
-               RETURN OLD;
-             END IF;
-             IF TG_OP = 'INSERT' THEN
-               IF NOT reviewer AND NEW.status IN ('reviewed', 'void') THEN
-                 RAISE EXCEPTION '只有审核人员可以建立已审核或作废的案卷（%）', NEW.case_no
-                   USING ERRCODE = 'insufficient_privilege';
-               END IF;
-               INSERT INTO wulong_open_cases VALUES (txid_current(), NEW.id);
-               RETURN NEW;
-             END IF;
-             was_locked := OLD.status IN {FROZEN} AND OLD.unlocked_reason IS NULL;
-             IF NOT reviewer THEN
-               IF NEW.status = 'reviewed' AND OLD.status <> 'reviewed' THEN
-                 RAISE EXCEPTION '只有审核人员可以把案卷 % 标为已审核', OLD.case_no
-                   USING ERRCODE = 'insufficient_privilege';
-               END IF;
-               IF NEW.status = 'void' AND OLD.status <> 'void' THEN
-                 RAISE EXCEPTION '只有审核人员可以作废案卷 %', OLD.case_no
-                   USING ERRCODE = 'insufficient_privilege';
-               END IF;
-               IF NEW.unlocked_reason IS NOT NULL
-                  AND NEW.unlocked_reason IS DISTINCT FROM OLD.unlocked_reason THEN
-                 RAISE EXCEPTION '只有审核人员可以解锁更正案卷 %', OLD.case_no
-                   USING ERRCODE = 'insufficient_privilege';
-               END IF;
-               IF was_locked THEN
-                 IF ROW({money}) IS DISTINCT FROM ROW({money_old}) THEN
-                   RAISE EXCEPTION '案卷 % 已锁定：不能修改影响补偿金额的数据', OLD.case_no
-                     USING ERRCODE = 'insufficient_privilege';
-                 END IF;
-                 IF NEW.status <> OLD.status AND NOT (
-                      (OLD.status = 'presigned' AND NEW.status = 'signed')
-                      OR (OLD.status = 'signed' AND NEW.status = 'moved')) THEN
-                   RAISE EXCEPTION '案卷 % 已锁定：不能从 % 改为 %', OLD.case_no, OLD.status,
-                     NEW.status USING ERRCODE = 'insufficient_privilege';
-                 END IF;
-               END IF;
-             END IF;
-             IF NOT was_locked THEN
-               INSERT INTO wulong_open_cases VALUES (txid_current(), OLD.id);
-             END IF;
-             IF random() < 0.01 THEN   -- forget the marks of finished transactions now and then
-               DELETE FROM wulong_open_cases
-                WHERE xid < txid_snapshot_xmin(txid_current_snapshot());
-             END IF;
-             RETURN NEW;
-           END $f$""",
-        f"""CREATE OR REPLACE FUNCTION wulong_guard_case_row() RETURNS trigger
-           LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $f$
-           DECLARE
-             cid integer;
-             row_new record;
-             row_old record;
-           BEGIN
-             -- a row moved to another case leaves its old case: that one is checked as for a
-             -- deletion (the new one below, as for a change)
-             IF TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id
-                AND NOT wulong_reviewing()
-                AND EXISTS (SELECT 1 FROM cases WHERE id = OLD.case_id AND status IN {FROZEN}
-                            AND unlocked_reason IS NULL)
-                AND NOT EXISTS (SELECT 1 FROM wulong_open_cases
-                                WHERE xid = txid_current() AND case_id = OLD.case_id) THEN
-               RAISE EXCEPTION '案卷 % 已锁定：不能把它的 % 记录移到别的案卷', OLD.case_id,
-                 TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-             END IF;
-             IF TG_OP = 'DELETE' THEN cid := OLD.case_id; ELSE cid := NEW.case_id; END IF;
-             IF wulong_reviewing()
-                OR NOT EXISTS (SELECT 1 FROM cases WHERE id = cid AND status IN {FROZEN}
-                               AND unlocked_reason IS NULL)
-                OR EXISTS (SELECT 1 FROM wulong_open_cases
-                           WHERE xid = txid_current() AND case_id = cid) THEN
-               IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-               RETURN NEW;
-             END IF;
-             IF TG_OP = 'DELETE' THEN
-               RAISE EXCEPTION '案卷 % 已锁定：不能删除它的 % 记录', cid, TG_TABLE_NAME
-                 USING ERRCODE = 'insufficient_privilege';
-             END IF;
-             IF TG_TABLE_NAME = 'persons' THEN   -- names and phones are not money
-               RETURN NEW;
-             END IF;
-             IF TG_OP = 'UPDATE' THEN
-               IF TG_TABLE_NAME = 'exchange_houses' THEN
-                 IF ROW(NEW.case_id, NEW.area, NEW.inner_area, NEW.unit_price)
-                    IS NOT DISTINCT FROM ROW(OLD.case_id, OLD.area, OLD.inner_area,
-                                             OLD.unit_price) THEN
-                   RETURN NEW;   -- the location's wording only
-                 END IF;
-               ELSIF NEW IS NOT DISTINCT FROM OLD THEN
-                 RETURN NEW;
-               END IF;
-             END IF;
-             RAISE EXCEPTION '案卷 % 已锁定：不能修改影响补偿金额的 % 记录', cid, TG_TABLE_NAME
-               USING ERRCODE = 'insufficient_privilege';
-           END $f$""",
-        """CREATE OR REPLACE FUNCTION wulong_guard_audit() RETURNS trigger
-           LANGUAGE plpgsql AS $f$
-           BEGIN
-             IF TG_OP = 'INSERT' THEN
-               NEW.operator := current_user;   -- the login, whatever the program wrote
-               RETURN NEW;
-             END IF;
-             IF NOT pg_has_role(current_user, (SELECT tableowner FROM pg_tables
-                   WHERE tablename = TG_TABLE_NAME AND schemaname = TG_TABLE_SCHEMA),
-                   'MEMBER') THEN
-               RAISE EXCEPTION '修改记录不能更改或删除' USING ERRCODE = 'insufficient_privilege';
-             END IF;
-             IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-             RETURN NEW;
-           END $f$""",
+        f"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
+        f"GRANT CONNECT ON DATABASE {database} TO {everyone}",
+        f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA {schema} TO {everyone}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC, {everyone}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM PUBLIC, {everyone}",
+        f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM PUBLIC, {everyone}",
     ]
-
-
-def _triggers_sql() -> list[str]:
-    statements = [
-        "DROP TRIGGER IF EXISTS wulong_guard ON cases",
-        "CREATE TRIGGER wulong_guard BEFORE INSERT OR UPDATE OR DELETE ON cases "
-        "FOR EACH ROW EXECUTE FUNCTION wulong_guard_case()",
-        "DROP TRIGGER IF EXISTS wulong_guard ON audit_log",
-        "CREATE TRIGGER wulong_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION wulong_guard_audit()",
-        "DROP TRIGGER IF EXISTS wulong_guard_truncate ON audit_log",
-        "CREATE TRIGGER wulong_guard_truncate BEFORE TRUNCATE ON audit_log "
-        "FOR EACH STATEMENT EXECUTE FUNCTION wulong_guard_audit()",
-    ]
-    for table in CASE_ROWS:
-        statements += [
-            f"DROP TRIGGER IF EXISTS wulong_guard ON {table}",
-            f"CREATE TRIGGER wulong_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION wulong_guard_case_row()"]
-    return statements
-
-
-def _grants_sql(schema: str, tables: list[str], sequences: list[str]) -> list[str]:
-    everyone = ", ".join(GROUPS)
-    statements = [f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM PUBLIC",
-                  f"GRANT USAGE ON SCHEMA {schema} TO {everyone}"]
     for table in tables:
-        statements.append(f"REVOKE ALL ON {table} FROM {everyone}")
-        if table == "wulong_open_cases":
+        if table in PRIVATE_TABLES:
             continue
         statements.append(f"GRANT SELECT ON {table} TO {everyone}")
-        if table == "audit_log":
-            statements.append(f"GRANT INSERT ON {table} TO {everyone}")
-        elif table in ADD_ONLY_TABLES:
-            statements.append(f"GRANT INSERT ON {table} TO {everyone}")
-            statements.append(f"GRANT UPDATE, DELETE ON {table} TO wulong_reviewer")
-        elif table in REVIEWER_TABLES:
-            statements.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO wulong_reviewer")
-        elif table not in OWNER_TABLES:
+        if table in CASE_TABLE:
+            statements.append(f"GRANT INSERT, UPDATE ON {table} TO {everyone}")
+        elif table in CASE_ROWS or table in STAFF_TABLES:
             statements.append(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {everyone}")
+        elif table in REVIEWER_TABLES:
+            statements.append(f"GRANT INSERT, UPDATE ON {table} TO {reviewers}")
+        elif table in PROPOSAL_TABLES:
+            statements.append(f"GRANT INSERT ON {table} TO {everyone}")
+            statements.append(f"GRANT UPDATE ON {table} TO {reviewers}")
     for sequence in sequences:
-        statements.append(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {everyone}")
-    for function in ("wulong_guard_case()", "wulong_guard_case_row()", "wulong_reviewing()"):
-        statements.append(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
-    statements.append(f"GRANT EXECUTE ON FUNCTION wulong_reviewing() TO {everyone}")
+        statements.append(f"GRANT USAGE ON SEQUENCE {sequence} TO {everyone}")
+    for function in (*server_guards.HELPER_FUNCTIONS, *server_guards.GUARD_FUNCTIONS,
+                     "wulong_guard_owner_only()"):
+        statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
+    for event in server_events.EVENTS:
+        statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO "
+                          f"{everyone if event.who == server_events.STAFF else reviewers}")
     return statements
 
 
-def install(conn: Connection) -> None:
-    """Create (or bring up to date) the roles, guards and grants, in the caller's transaction."""
-    schema = conn.execute(text("SELECT quote_ident(current_schema())")).scalar_one()
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    for statement in _roles_sql() + _functions_sql(schema) + _triggers_sql():
-        cursor.execute(statement)   # no parameters: the % of RAISE is PostgreSQL's
-    tables = list(conn.execute(text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
-    sequences = list(conn.execute(text(
-        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")).scalars())
-    for statement in _grants_sql(schema, tables, sequences):
-        cursor.execute(statement)
+def _retire_old_scheme(conn: Connection, cursor: Any, schema: str, database: str,
+                       groups: dict[str, str]) -> list[str]:
+    """Bring a database set up by the older `server init` to this scheme (see the module)."""
+    old = dict(conn.execute(text(
+        "SELECT rolname, oid FROM pg_roles WHERE rolname = ANY(:n)"),
+        {"n": list(OLD_GROUPS.values())}).all())
+    if not old:
+        return []
+    notes: list[str] = []
+    rank = {name: KINDS.index(kind) for kind, name in OLD_GROUPS.items()}
+    members: dict[str, int] = {}
+    for login, group in conn.execute(text(
+            "SELECT m.rolname, g.rolname FROM pg_auth_members a "
+            "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+            "WHERE g.rolname = ANY(:n) AND m.rolcanlogin"), {"n": list(old)}):
+        members[login] = max(members.get(login, 0), rank[group])
+    for login, level in sorted(members.items()):
+        cursor.execute(f"GRANT {_ident(cursor, groups[KINDS[level]])} TO {_ident(cursor, login)}")
+    if members:
+        notes.append("原来的组角色（wulong_clerk 等）的成员已转为本数据库的角色："
+                     + "、".join(f"{login}（{KINDS[level]}）"
+                                 for login, level in sorted(members.items())))
+    db = _ident(cursor, database)
+    for name in old:
+        role = _ident(cursor, name)
+        for statement in (f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
+                          f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}",
+                          f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {schema} FROM {role}",
+                          f"REVOKE ALL ON SCHEMA {schema} FROM {role}",
+                          f"REVOKE ALL ON DATABASE {db} FROM {role}"):
+            cursor.execute(statement)
+    # dropped with their memberships, unless another database still grants them something
+    kept = []
+    for name in sorted(old, key=lambda n: -rank[n]):
+        cursor.execute("SAVEPOINT wulong_old_group")
+        try:
+            cursor.execute(f"DROP ROLE {_ident(cursor, name)}")
+        except Exception:   # another database's objects still name it
+            cursor.execute("ROLLBACK TO SAVEPOINT wulong_old_group")
+            kept.append(name)
+        else:
+            cursor.execute("RELEASE SAVEPOINT wulong_old_group")
+    if kept:
+        notes.append("同一服务器上的其他数据库仍在使用原来的组角色 " + "、".join(kept)
+                     + "：它们在本数据库中已没有任何权限；请对那些数据库也运行 server init，"
+                     "最后一次运行会删除这些组角色")
+    else:
+        notes.append("原来的全服务器组角色 wulong_clerk、wulong_reviewer、wulong_admin 已删除")
+    return notes
+
+
+def _plain_staff(conn: Connection, cursor: Any, groups: dict[str, str]) -> list[str]:
+    """Every member of this database's groups is a plain login: CREATEROLE and CREATEDB are
+    taken away, and any role it holds besides office groups (the owner, pg_read_server_files
+    …); a superuser, replication or bypass-RLS login is taken out of the groups."""
+    from wulong_desk.store.server import OFFICE_GROUP
+
+    notes = []
+    for login, role in conn.execute(text(
+            "SELECT DISTINCT m.rolname, h.rolname FROM pg_auth_members a "
+            "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+            "JOIN pg_auth_members b ON b.member = m.oid JOIN pg_roles h ON h.oid = b.roleid "
+            "WHERE g.rolname = ANY(:n) AND m.rolcanlogin AND NOT m.rolsuper"),
+            {"n": list(groups.values())}):
+        if not OFFICE_GROUP.fullmatch(role) and role not in OLD_GROUPS.values():
+            cursor.execute(f"REVOKE {_ident(cursor, role)} FROM {_ident(cursor, login)}")
+            notes.append(f"登录 {login} 原来还有角色 {role}：已取消（工作人员只有本数据库的"
+                         "一个角色）")
+    for login, superish, createish in conn.execute(text(
+            "SELECT DISTINCT m.rolname, m.rolsuper OR m.rolreplication OR m.rolbypassrls, "
+            "m.rolcreaterole OR m.rolcreatedb FROM pg_auth_members a "
+            "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
+            "WHERE g.rolname = ANY(:n) AND m.rolcanlogin"), {"n": list(groups.values())}):
+        who = _ident(cursor, login)
+        if superish:
+            for name in groups.values():
+                cursor.execute(f"REVOKE {_ident(cursor, name)} FROM {who}")
+            notes.append(f"登录 {login} 有超级用户（或复制、绕过行级安全）权限，不能作为工作人员："
+                         "已从本数据库的角色中移出")
+        elif createish:
+            cursor.execute(f"ALTER ROLE {who} NOCREATEROLE NOCREATEDB")
+            notes.append(f"登录 {login} 的建角色、建库权限已取消（工作人员的登录只有登录权限）")
+    return notes

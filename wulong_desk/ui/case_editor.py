@@ -587,6 +587,9 @@ class CaseEditor(QDialog):
         new = form["status"]
         if old and new != old and needs_reason(SimpleNamespace(old_town=self.project_old_town),
                                                old, new):
+            if why := self.store.may("退回或跳过阶段"):   # office server: a reviewer's, no reason
+                QMessageBox.warning(self, "不能保存", why)   # is asked of a clerk
+                return False
             back = STAGES.index(new) < STAGES.index(old) if old in STAGES else False
             reason = self.ask_reason(
                 "退回" if back else "跳过阶段",

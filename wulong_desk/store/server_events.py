@@ -1,0 +1,267 @@
+"""The audited events of the office server: the one list (EVENTS) of what may change a case's
+frozen content or its stage beyond a plain step, each a PostgreSQL function owned by the
+database owner (SECURITY DEFINER) that does ONE audited action and writes its own audit rows.
+
+How an event works: `wulong_<name>(p_case, …)` checks who is calling (a reviewer's event says
+so), locks the case row and reads its STORED stage (`c`, the row), refuses what does not follow
+from it, makes its change — as the owner, so the guards of `server_guards` let it through —
+and writes its audit row(s) under the login (`session_user`). The app calls the same function
+(`call`) on the office server; on a local file `services.cases` does the same work in Python.
+
+Adding an event (a later issue's late move, department delay, presign conversion,
+re-valuation, 补偿决定 …): append an `Event` to EVENTS with its parameters (the case first),
+who may call it, the audit actions only it may write (`reserves`: the app's own trail writer
+then refuses them), and its body; `server init` creates it and grants it. Then call it from the
+service that owns the change (through `call`), and add the statements it forbids to the attack
+suite (tests/server_attacks.toml).
+
+Placeholders in a body: {FROZEN} {SIGNED} {UNSIGNED} (the stages, as SQL lists) and
+{FIGURE_KEYS} (a stored result's figures, as an SQL array).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from wulong_desk.store.server_guards import FIGURES, FROZEN, SIGNED, UNLOCKED_FIGURES, UNSIGNED
+
+STAFF, REVIEWER = "staff", "reviewer"
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str                              # the function is wulong_<name>
+    what: str                              # in words (messages, docs)
+    params: tuple[tuple[str, str], ...]    # (name, SQL type) after p_case; the function's p_<name>
+    who: str                               # STAFF (every staff login) or REVIEWER
+    reserves: tuple[tuple[str, str], ...]  # (action, entity) of audit rows only it writes; "*": any
+    body: str
+    returns: str = "void"
+    declare: str = ""
+
+    @property
+    def function(self) -> str:
+        return f"wulong_{self.name}"
+
+    @property
+    def signature(self) -> str:
+        return f"{self.function}({', '.join(['integer', *(t for _n, t in self.params)])})"
+
+    def create_sql(self, schema: str) -> str:
+        arguments = ", ".join(["p_case integer", *(f"p_{n} {t}" for n, t in self.params)])
+        check = (f"PERFORM wulong_require_reviewer('{self.what}');" if self.who == REVIEWER
+                 else "")
+        body = self.body
+        for key, value in PLACEHOLDERS.items():
+            body = body.replace("{" + key + "}", value)
+        return f"""CREATE OR REPLACE FUNCTION {self.function}({arguments}) RETURNS {self.returns}
+           LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {schema}, pg_temp
+           AS $f$
+           DECLARE
+             c cases;
+             reason text;
+             {self.declare}
+           BEGIN
+             {check}
+             c := wulong_case_for_change(p_case);
+             {body}
+           END $f$"""
+
+
+PLACEHOLDERS = {
+    "FROZEN": FROZEN, "SIGNED": SIGNED, "UNSIGNED": UNSIGNED,
+    "FIGURE_KEYS": "ARRAY[" + ", ".join(f"'{key}'" for key in FIGURES) + "]",
+}
+REFUSE = "USING ERRCODE = 'insufficient_privilege'"
+
+EVENTS: tuple[Event, ...] = (
+    Event("unlock", "解锁更正", (("reason", "text"),), REVIEWER, (("unlock", "*"),), f"""
+      reason := wulong_reason(p_reason, '解锁更正');
+      IF c.status NOT IN {{FROZEN}} OR c.unlocked_reason IS NOT NULL THEN
+        RAISE EXCEPTION '案卷 % 未锁定，无需解锁', c.case_no {REFUSE};
+      END IF;
+      DELETE FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+      INSERT INTO {UNLOCKED_FIGURES} VALUES (c.id, wulong_figures(c.id));
+      UPDATE cases SET unlocked_reason = reason WHERE id = c.id;
+      PERFORM wulong_audit_row('unlock', 'case', c.id, c.project_id, c.id, 'locked', 'true',
+                               'false', reason);"""),
+    # after a correction (or without one): every figure changed since the unlock is audited
+    # old → new with the unlock's reason, then the case is locked again
+    Event("relock", "重新锁定", (("reason", "text"),), STAFF,
+          (("relock", "*"), ("correct", "*")), f"""
+      IF c.unlocked_reason IS NULL THEN
+        RETURN;
+      END IF;
+      SELECT figures INTO at_unlock FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+      IF NOT FOUND THEN
+        at_unlock := wulong_figures(c.id);   -- unlocked before this scheme: nothing to compare
+      END IF;
+      at_relock := wulong_figures(c.id);
+      IF at_unlock IS DISTINCT FROM at_relock THEN
+        FOREACH fig IN ARRAY {{FIGURE_KEYS}} LOOP
+          IF at_unlock->>fig IS DISTINCT FROM at_relock->>fig THEN
+            PERFORM wulong_audit_row('correct', 'result', c.id, c.project_id, c.id, fig,
+                                     wulong_yuan(at_unlock->>fig), wulong_yuan(at_relock->>fig),
+                                     c.unlocked_reason);
+          END IF;
+        END LOOP;
+      END IF;
+      UPDATE cases SET unlocked_reason = NULL WHERE id = c.id;
+      DELETE FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+      PERFORM wulong_audit_row('relock', 'case', c.id, c.project_id, c.id, 'locked', 'false',
+                               'true', nullif(btrim(p_reason), ''));""",
+          declare="at_unlock jsonb; at_relock jsonb; fig text;"),
+    Event("void", "作废", (("reason", "text"),), REVIEWER, (("void", "*"),), f"""
+      reason := wulong_reason(p_reason, '作废');
+      IF c.status NOT IN {{SIGNED}} THEN
+        RAISE EXCEPTION '案卷 % 现在是%，尚未签约：误录的案卷请直接删除，不必作废', c.case_no,
+          wulong_label(c.status) {REFUSE};
+      END IF;
+      UPDATE cases SET status = 'void', void_reason = reason, unlocked_reason = NULL
+       WHERE id = c.id;
+      DELETE FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+      PERFORM wulong_audit_row('void', 'case', c.id, c.project_id, c.id, 'status', c.status,
+                               'void', reason);"""),
+    # 签约 (or 预签, or 预签 → 已签约): only from 已审核; the figures must be complete and the
+    # signing date written (by the app's save just before, while the case was unsigned)
+    Event("sign", "签约", (("status", "text"),), STAFF, (), f"""
+      IF p_status NOT IN ('presigned', 'signed') THEN
+        RAISE EXCEPTION '签约只能标为预签或已签约' {REFUSE};
+      END IF;
+      IF NOT (c.status = 'reviewed' OR (c.status = 'presigned' AND p_status = 'signed')) THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签（预签的可以转为已签约）',
+          c.case_no, wulong_label(c.status) {REFUSE};
+      END IF;
+      IF p_status = 'presigned' AND NOT (SELECT old_town FROM projects WHERE id = c.project_id)
+      THEN
+        RAISE EXCEPTION '只有旧城区改建项目可以预签（办法第二十三条）' {REFUSE};
+      END IF;
+      IF c.signed_on IS NULL THEN
+        RAISE EXCEPTION '案卷 % 没有签约日期，不能标为%', c.case_no, wulong_label(p_status)
+          {REFUSE};
+      END IF;
+      IF wulong_figures(c.id) IS NULL THEN
+        RAISE EXCEPTION '案卷 % 的计算还不完整，不能标为%', c.case_no, wulong_label(p_status)
+          {REFUSE};
+      END IF;
+      UPDATE cases SET status = p_status WHERE id = c.id;
+      PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
+                               p_status, NULL);"""),
+    Event("record_move", "登记搬迁", (("moved_on", "date"),), STAFF, (), f"""
+      IF c.status <> 'signed' THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已签约的案卷可以登记搬迁', c.case_no,
+          wulong_label(c.status) {REFUSE};
+      END IF;
+      day := to_char(p_moved_on, 'YYYY-MM-DD');
+      IF day IS NULL THEN
+        RAISE EXCEPTION '登记搬迁必须填写搬迁日期' {REFUSE};
+      END IF;
+      IF c.signed_on IS NOT NULL AND day < c.signed_on THEN
+        RAISE EXCEPTION '搬迁日期 % 早于签约日期 %', day, c.signed_on {REFUSE};
+      END IF;
+      UPDATE cases SET status = 'moved', moved_on = day WHERE id = c.id;
+      PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
+                               'moved', NULL);
+      IF c.moved_on IS DISTINCT FROM day THEN
+        PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'moved_on',
+                                 c.moved_on, day, NULL);
+      END IF;""", declare="day text;"),
+    # back, or over a stage, among the unsigned stages: a reviewer's, with a reason
+    Event("change_stage", "退回或跳过阶段", (("status", "text"), ("reason", "text")), REVIEWER,
+          (("status", "*"),), f"""
+      reason := wulong_reason(p_reason, '退回或跳过阶段');
+      IF c.status NOT IN {{UNSIGNED}} OR p_status NOT IN {{UNSIGNED}} THEN
+        RAISE EXCEPTION '案卷 % 从%改为%：已签约（预签、已搬迁、作废）的案卷不能退回，签约和'
+          '登记搬迁须按顺序由相应的操作办理', c.case_no, wulong_label(c.status),
+          wulong_label(p_status) {REFUSE};
+      END IF;
+      IF p_status = c.status THEN
+        RETURN;
+      END IF;
+      UPDATE cases SET status = p_status WHERE id = c.id;
+      PERFORM wulong_audit_row('status', 'case', c.id, c.project_id, c.id, 'status', c.status,
+                               p_status, reason);"""),
+    # an unsigned case entered by mistake; the app's form of it is kept in the audit row
+    Event("remove_case", "删除案卷", (("form", "text"),), STAFF, (("remove", "*"),), f"""
+      IF c.status IN {{FROZEN}} THEN
+        RAISE EXCEPTION '案卷 %（%）不能删除；已签约的案卷只能作废（须写明理由）', c.case_no,
+          wulong_label(c.status) {REFUSE};
+      END IF;
+      PERFORM p_form::jsonb;   -- a form the app can restore from
+      PERFORM wulong_audit_row('remove', 'case', c.id, c.project_id, c.id, 'form', p_form,
+                               NULL, NULL);
+      DELETE FROM cases WHERE id = c.id;"""),
+    # a payment (or, where the household owes, a receipt): never beyond wulong_may_still_pay
+    Event("record_payment", "登记拨付",
+          (("kind", "text"), ("amount", "text"), ("paid_on", "date"), ("voucher", "text"),
+           ("reason", "text")), STAFF, (("*", "payment"),), f"""
+      IF c.status NOT IN {{SIGNED}} THEN
+        RAISE EXCEPTION '案卷 % 尚未签约，不能登记拨付', c.case_no {REFUSE};
+      END IF;
+      IF p_kind NOT IN ('pay', 'receive') THEN
+        RAISE EXCEPTION '类别应为拨付（pay）或收款（receive）' {REFUSE};
+      END IF;
+      IF p_amount !~ '^[0-9]+(\\.[0-9]{{1,2}})?$' OR p_amount::numeric <= 0 THEN
+        RAISE EXCEPTION '金额 % 应大于 0，且只能精确到分', p_amount {REFUSE};
+      END IF;
+      owed := wulong_may_still_pay(c.id);
+      IF owed IS NULL THEN
+        RAISE EXCEPTION '案卷 % 的计算还不完整，无法确定应付金额', c.case_no {REFUSE};
+      END IF;
+      IF p_kind = 'pay' AND p_amount::numeric > greatest(owed, 0) THEN
+        RAISE EXCEPTION '金额 % 元超过未付 % 元，不予登记（案卷 %）', p_amount,
+          greatest(owed, 0)::numeric(20, 2), c.case_no {REFUSE};
+      END IF;
+      IF p_kind = 'receive' AND p_amount::numeric > greatest(-owed, 0) THEN
+        RAISE EXCEPTION '金额 % 元超过住户尚欠 % 元，不予登记（案卷 %）', p_amount,
+          greatest(-owed, 0)::numeric(20, 2), c.case_no {REFUSE};
+      END IF;
+      v_voucher := btrim(coalesce(p_voucher, ''));
+      IF v_voucher = '' OR char_length(v_voucher) > 60 THEN
+        RAISE EXCEPTION '凭证号不能为空，最多 60 个字' {REFUSE};
+      END IF;
+      IF EXISTS (SELECT 1 FROM payments p JOIN cases x ON x.id = p.case_id
+                  WHERE x.project_id = c.project_id AND p.voucher = v_voucher) THEN
+        RAISE EXCEPTION '凭证号 % 已登记过', v_voucher {REFUSE};
+      END IF;
+      day := to_char(p_paid_on, 'YYYY-MM-DD');
+      IF day IS NULL OR (c.signed_on IS NOT NULL AND day < c.signed_on) THEN
+        RAISE EXCEPTION '拨付日期 % 不能为空，也不能早于签约日期 %', day, c.signed_on {REFUSE};
+      END IF;
+      INSERT INTO payments (case_id, kind, amount, paid_on, voucher, operator, created_at)
+      VALUES (c.id, p_kind, p_amount, day, v_voucher, session_user,
+              clock_timestamp() AT TIME ZONE 'UTC')
+      RETURNING id INTO paid;
+      PERFORM wulong_audit_row('create', 'payment', paid, c.project_id, c.id, p_kind, NULL,
+                               format('%s %s %s', round(p_amount::numeric, 2), day, v_voucher),
+                               nullif(btrim(p_reason), ''));
+      RETURN paid;""", returns="integer", declare="owed numeric; v_voucher text; day text; "
+                                                  "paid integer;"),
+)
+BY_NAME = {event.name: event for event in EVENTS}
+
+
+def reserved_audit() -> list[tuple[str, str]]:
+    """(action, entity) pairs of audit rows only an event writes."""
+    return [pair for event in EVENTS for pair in event.reserves]
+
+
+def on_server(session: Session) -> bool:
+    """Is this session on the office server (the events are PostgreSQL functions there)?"""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def call(session: Session, name: str, case_id: int, *values: Any) -> Any:
+    """Run one event on the server, in the session's transaction, after flushing what the
+    session holds (the event reads the stored rows). Returns what the function returns."""
+    event = BY_NAME[name]
+    session.flush()
+    names = ["case", *(n for n, _t in event.params)]
+    casts = ["integer", *(t for _n, t in event.params)]
+    arguments = ", ".join(f"CAST(:{n} AS {t})" for n, t in zip(names, casts, strict=True))
+    bound = dict(zip(names, (case_id, *values), strict=True))
+    return session.execute(text(f"SELECT {event.function}({arguments})"), bound).scalar()
