@@ -101,7 +101,7 @@ def _reasons(case: Case, computed: Breakdown | Any, old: dict[str, int] | None,
             value = getattr(readings, key)
             if reading is None or value == now[key] or old.get(code) == new.get(code):
                 continue
-            reasons.append(f"读法「{reading.label}」已取消（此前按{reading.label_for(value)}），"
+            reasons.append(f"读法「{reading.label}」已取消（此前：{reading.label_for(value)}），"
                            f"{instead}")
     for field, before, after in changes:
         if field == "moved_on_time":
