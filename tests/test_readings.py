@@ -476,3 +476,49 @@ def test_the_demo_project_has_every_kind_revisions_2_and_3_added():
                          for r in unreg)
         assert amounts == ["0.00", "24000.00", "4500.00"]   # illegal; 12 × 2000; temporary
     store.close()
+
+
+def test_the_case_editor_checks_a_presign_against_its_period(qtbot, tmp_path):
+    """Revision 3 in the editor: 预签协议 ticked, a date after the presign period is marked at
+    the 签约日期 and listed naming the other fields by their form labels; unticked, the same
+    date before the announcement is refused as a signing; a 补偿决定's date is shown read-only."""
+    from PySide6.QtCore import QDate
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store = open_store(tmp_path / "p.sqlite", "甲")
+    project_id = example_4_project(store)
+    saved = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
+    editor = CaseEditor(store, project_id, saved.case_id)
+    qtbot.addWidget(editor)
+    def listed() -> list[str]:
+        return [editor.panel.messages.item(i).text()
+                for i in range(editor.panel.messages.count())]
+
+    assert editor.presignCheck.isChecked()
+    assert not [text for text in listed() if "签约日期" in text]   # 2023-08-20 is in its period
+    editor.ui.signedDate.setDate(QDate(2023, 9, 5))
+    editor.refresh()
+    period = "不在预签期限「预签期限首日」2023-08-15 至「预签期限末日」2023-08-31 之内"
+    assert any("「签约日期」" in text and period in text for text in listed()), listed()
+    assert "#ffd6d6" in editor.ui.signedDate.styleSheet()
+    assert "project." not in editor.ui.signedDate.toolTip()
+    qtbot.mouseClick(editor.presignCheck, Qt.MouseButton.LeftButton)   # not a presign, then
+    assert not editor.presignCheck.isChecked()
+    editor.refresh()
+    start = "早于签约期限首日「签约期限开始日」2023-09-10"
+    assert any(start in text for text in listed()), listed()
+    assert not editor.ui.basicForm.isRowVisible(editor.decidedLabel)
+    editor.close()
+    decided = examples.case_form(example(2), "D-1")
+    decided["case"].update(signed_on=None, decided_on="2023-08-15")
+    other = projects.create_project(store, examples.project_form(example(2), 2))
+    case_id = cases.save_case(store, other, decided).case_id
+    editor = CaseEditor(store, other, case_id)
+    qtbot.addWidget(editor)
+    assert editor.ui.basicForm.isRowVisible(editor.decidedLabel)
+    assert editor.decidedLabel.text() == "2023-08-15"
+    assert editor.form()["case"]["decided_on"] == "2023-08-15"   # carried on a save
+    assert not editor.dirty()
+    editor.close()
+    store.close()

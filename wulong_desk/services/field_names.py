@@ -62,13 +62,21 @@ _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
 
 
-_NAMED = re.compile(r"\b(?:case|project)\.[a-z_]+")
+_NAMED = re.compile(r" ?\b((?:case|project)\.[a-z_]+) ?")
 
 
 def in_words(message: str) -> str:
     """A rule's message with the other fields it names (case.signed_on, project.presign_end…)
-    as a clerk calls them: 「签约日期」."""
-    return _NAMED.sub(lambda m: f"「{SINGLE[m[0]]}」" if m[0] in SINGLE else m[0], message)
+    as a clerk calls them: 「签约日期」 (a name the message already says just before is not
+    said twice: 征收决定公告日 project.announced_on → 「征收决定公告日」)."""
+    def named(match: re.Match[str]) -> str:
+        label = SINGLE.get(match[1])
+        return f"「{label}」" if label else match[0]
+
+    text = _NAMED.sub(named, message)
+    for label in set(SINGLE.values()):
+        text = text.replace(f"{label}「{label}」", f"「{label}」")
+    return text
 
 
 def describe(path: str, message: str, row: int | None = None) -> str:
