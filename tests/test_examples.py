@@ -262,3 +262,38 @@ def test_every_line_has_a_citation_and_zero_lines_a_note():
                 assert line.note, line.code
             elif line.code != "V_UNREG":  # V_UNREG lists unpaid unlawful areas beside its amount
                 assert line.note == ""
+
+
+def test_the_revision_2_path_keeps_a_revision_2_agreement_s_readings():
+    """A record made under revision 2 is figured, for a later event, with the readings it was
+    made with. Example 4 as revision 2 printed it (5‰, days from the signing period's first day
+    2023-09-10: 51 days, the second move only on time): L1 0.005 × 360000 × 8 = 14400.00, R6
+    300 × 51 + 10 × 40 × 51 = 35700.00, total 908900.00 (the revision-2 spec's figures); its
+    schedule by revision 3's rule: transition 0.005 × 360000 × 6 + 20 × 70 × 12 = 27600.00,
+    overdue 1800 × 2 + 1400 × 2 = 6400.00, after_move 0.00."""
+    from wulong_desk.rules.compute import compute_revision2
+    from wulong_desk.rules.model import RetiredReadings
+
+    options, case, standard = read_request(example(4), default_standards(),
+                                           signing_checks=False)
+    readings = RetiredReadings(Decimal("0.005"), "period", True)
+    old = compute_revision2(case, options, standard, readings)
+    amounts = {line.code: f"{line.amount:.2f}" for line in old.lines}
+    assert (amounts["L1_INTERRUPT"], amounts["R6_EARLY"], amounts["R8_MOVE"]) == (
+        "14400.00", "35700.00", "3200.00")
+    assert f"{old.total:.2f}" == "908900.00"
+    assert f"{old.settlement['net_payable']:.2f}" == "181720.00"
+    assert {key: f"{value:.2f}" for key, value in old.schedule.items()} == {
+        "before_move": "874900.00", "transition": "27600.00", "after_move": "0.00",
+        "overdue": "6400.00"}
+    # its formulas name the readings it used, as its agreement did
+    assert old.line("L1_INTERRUPT").formula == \
+        "0.005（按每月5‰，项目选定的读法） × 360000.00 × 8 = 14400.00"
+    assert "2023-09-10" in old.line("R6_EARLY").formula
+    assert not any(w.startswith("L1_INTERRUPT") for w in old.warnings)   # not the printed 5%
+    # two moves for every exchange under the other reading: R8 6400.00, the second after moving
+    both = compute_revision2(case, options, standard,
+                             RetiredReadings(Decimal("0.05"), "signing_day", False))
+    assert f"{both.line('R8_MOVE').amount:.2f}" == "6400.00"
+    assert f"{both.schedule['after_move']:.2f}" == "3200.00"
+    assert f"{both.total:.2f}" == "1056400.00"    # 1053200.00 + the second move 3200.00
