@@ -522,3 +522,29 @@ def test_the_case_editor_checks_a_presign_against_its_period(qtbot, tmp_path):
     assert not editor.dirty()
     editor.close()
     store.close()
+
+
+def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
+    """The day the decision was made is often known only after the presigns: it (and the
+    presign period) may be set while signed cases exist — they change no figure — unless a
+    signed presign would no longer be before the decision or inside its period."""
+    from wulong_desk.errors import UserError
+
+    store = open_memory("甲")
+    project_id = example_4_project(store, old_town=True)
+    presign = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1")).case_id
+    walk_to(store, presign, "reviewed")
+    cases.set_status(store, presign, "presigned")          # signed 2023-08-20
+    with store.read() as session:
+        form = projects.project_to_dict(session.get(Project, project_id))
+    with pytest.raises(UserError, match=r"E4-1.*须早于征收决定作出日"):
+        projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-18"})
+    with pytest.raises(UserError, match=r"E4-1.*不在预签期限"):
+        projects.update_project(store, project_id, form | {"presign_end": "2023-08-19"})
+    projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-25"})
+    with store.read() as session:
+        assert str(session.get(Project, project_id).decision_made_on) == "2023-08-25"
+        assert session.get(Case, presign).result.total_cents == 105320000   # untouched
+    with pytest.raises(UserError, match="不能修改影响金额的项目选项"):   # a figure: still locked
+        projects.update_project(store, project_id, form | {"zone": "outer"})
+    store.close()

@@ -147,7 +147,7 @@ def _rows_by_case(connection: sa.Connection, table: sa.Table) -> dict[int, list[
 
 def _stored_results(connection: sa.Connection) -> Iterator[Any]:
     query = (sa.select(results, records.c.breakdown_json)
-             .join(records, records.c.case_id == results.c.case_id)
+             .outerjoin(records, records.c.case_id == results.c.case_id)
              .where(results.c.ok == sa.true()).order_by(results.c.case_id))
     yield from connection.execute(query)
 
