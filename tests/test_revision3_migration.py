@@ -275,3 +275,29 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
               if r and r[0]}
     assert "按每月5‰ 4户" in params["已取消的读法 产权调换停产停业损失的月比例"]
     assert params["计算规则版本"].startswith("第2版")
+
+
+def test_a_stored_line_the_record_does_not_reproduce_stays_owed_before_the_move():
+    """services/revision3.stored_schedule_cents on example 4's inputs (5%, two moves under the
+    reading): a revision-1 style R9 over the agreed months only (16800.00) is all transition;
+    an L1 no reading reproduces (12345.67) stays in before_move, as its agreement owed it at
+    once; the buckets add up to the stored total whatever the lines."""
+    from wulong_desk.rules.model import RetiredReadings
+    from wulong_desk.services.revision3 import stored_schedule_cents
+
+    request = json.loads((Path(__file__).parent / "fixtures" / "example-4.json").read_text(
+        encoding="utf-8"))
+    readings = RetiredReadings(Decimal("0.05"), "signing_day", False)
+    lines = {"L1_INTERRUPT": 14400000, "R9_TEMP": 1680000, "R7_ONTIME": 0, "R8_MOVE": 640000}
+    schedule = stored_schedule_cents(request, readings, lines, 100000000)
+    # L1 reproduced: 108000.00 agreed + 36000.00 overdue; R9 as agreed: 16800.00; the second
+    # move 6400.00 − 3200.00 after the move
+    assert schedule == {"transition": 10800000 + 1680000, "overdue": 3600000,
+                        "after_move": 320000,
+                        "before_move": 100000000 - 12480000 - 3600000 - 320000}
+    odd = stored_schedule_cents(request, readings, lines | {"L1_INTERRUPT": 1234567}, 100000000)
+    assert (odd["transition"], odd["overdue"]) == (1680000, 0)
+    assert sum(odd.values()) == 100000000
+    broken = dict(request, case=dict(request["case"], parts=[]))   # cannot be figured again
+    assert stored_schedule_cents(broken, readings, lines, 100000000) == {
+        "before_move": 100000000, "transition": 0, "after_move": 0, "overdue": 0}
