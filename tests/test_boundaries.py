@@ -1,8 +1,9 @@
 """Boundary cases of the rules, as a table: each row is a request and the figures it must give.
 
-Expected figures are worked by hand from the spec (revision 2): R9 counts transition + overdue
-months; R8 pays an exchange case one move unless it moved on time (default reading); a turnover
-house stops R9 only, temporary premises stop L1 only."""
+Expected figures are worked by hand from the spec (revision 3): R9 counts transition + overdue
+months; R8 pays an exchange case one move unless it moved on time (「且须按期搬离」); L1 of an
+exchange at the printed 5% a month; early days from the signing day, presigns included; a
+turnover house stops R9 only, temporary premises stop L1 only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from helpers import request, residential
 
 from wulong_desk.rules import InputError, compute, default_standards, read_request
 
+# a 旧城区改建 project with a presign period before its announcement (办法第二十三条)
+PRESIGN_PROJECT = {"announced_on": "2023-08-15", "signing_start": "2023-08-21",
+                   "presign_start": "2023-07-20", "presign_end": "2023-08-10"}
 SHOP = {"use": "commercial", "area": "50.00", "unit_price": "10000", "business_eligible": True}
 WORKSHOP = {"use": "production", "area": "100.00", "unit_price": "3000",
             "business_eligible": True, "manufacturing": True}
@@ -82,10 +86,6 @@ CASES = [
     ("exchange moved on time: two moves",
      request(method="exchange", moved_on_time=True, parts=[SHOP], exchange=exchange_terms()),
      {"R8_MOVE": "3000.00"}),
-    ("exchange not on time, reading 'every exchange moves twice'",
-     request({"second_move_requires_on_time": False}, method="exchange", parts=[SHOP],
-             exchange=exchange_terms()),
-     {"R8_MOVE": "3000.00"}),
     ("exchange with turnover house: interruption still paid, no temporary housing",
      request(method="exchange", parts=[residential("80.00", "70.00"), SHOP],
              exchange=exchange_terms(turnover_house=True)),
@@ -94,10 +94,6 @@ CASES = [
      request(method="exchange", parts=[residential("80.00", "70.00"), SHOP],
              exchange=exchange_terms(turnover_premises=True)),
      {"L1_INTERRUPT": "0.00", "R9_TEMP": "20800.00"}),
-    ("exchange at 5‰: 0.005 × 500000 × 4",
-     request({"exchange_interruption_rate": "0.005"}, method="exchange", parts=[SHOP],
-             exchange=exchange_terms()),
-     {"L1_INTERRUPT": "10000.00"}),
     ("manufacturing uplift only on non-residential parts: 0.06 × 320000 (not raised)",
      request({"manufacturing_uplift": "0.5"},
              parts=[residential("80.00", "70.00", business_eligible=True, manufacturing=True)]),
@@ -126,13 +122,22 @@ CASES = [
                     {"use": "production", "registration": "illegal", "area": "40.00"}],
              moved_on_time=True),
      {"V_UNREG": "3000.50", "R7_ONTIME": "10000.00", "R8_MOVE": "2000.00"}),
-    ("presign, reading 'period': days from signing_start (2023-08-21 → 08-31: 10 days)",
-     request({"signing_start": "2023-08-21"}, signed_on="2023-08-01"),
-     {"R6_EARLY": "3000.00"}),
-    ("presign, reading 'signing_day': days from the signing day (30 days)",
-     request({"signing_start": "2023-08-21", "early_days_from": "signing_day"},
-             signed_on="2023-08-01"),
+    ("presign: days from the presign day itself (2023-08-01 → 08-31: 30 days)",
+     request(PRESIGN_PROJECT, signed_on="2023-08-01", presign=True),
      {"R6_EARLY": "9000.00"}),
+    ("presign on the last day of its period (08-10 → 08-31: 21 days)",
+     request(PRESIGN_PROJECT, signed_on="2023-08-10", presign=True),
+     {"R6_EARLY": "6300.00"}),
+    ("signing on the signing period's first day (08-21 → 08-31: 10 days)",
+     request(PRESIGN_PROJECT, signed_on="2023-08-21"),
+     {"R6_EARLY": "3000.00"}),
+    ("settled by decision: no signing, no early days; guide reward as planned",
+     request({"guide_reward_for": "money"}, decided_on="2023-10-10"),
+     {"R6_EARLY": "0.00", "R5_GUIDE": "48000.00"}),
+    ("settled by decision, the plan limits the guide reward to signed households",
+     request({"guide_reward_for": "money", "decision_guide_reward": "none"},
+             decided_on="2023-10-10"),
+     {"R5_GUIDE": "0.00"}),
     ("commercial exchange house: not capped (35 × 9500)",
      request(method="exchange", exchange=exchange_terms(
          houses=[{"use": "commercial", "area": "35.00", "inner_area": "28.00",
@@ -208,21 +213,20 @@ def test_spec_warnings(warning_case, text):
                                 manufacturing=True)]), "不适用生产制造上浮"),
     (request(min_housing_eligible=True, parts=[residential("30.00", "28.00"), SHOP]),
      "第三十七条"),
-    (request({"signing_start": "2023-08-21"}, signed_on="2023-08-01"), "预签"),
     (request(parts=[residential("80.00", "70.00"),
                     {"use": "production", "registration": "illegal", "area": "40.00"}]),
      "40.00 m²，不予补偿"),
 ])
-def test_revision_2_warnings(warning_case, text):
+def test_revision_2_and_3_warnings(warning_case, text):
     assert any(text in w for w in breakdown(warning_case).warnings)
 
 
-def test_no_printed_rate_warning_at_5_permille_or_without_interruption():
-    at_permille = request({"exchange_interruption_rate": "0.005"}, method="exchange",
-                          parts=[SHOP], exchange=exchange_terms())
+def test_no_printed_rate_warning_without_monthly_interruption():
     premises = request(method="exchange", parts=[SHOP],
                        exchange=exchange_terms(turnover_premises=True))
-    for req in (at_permille, premises):
+    money = request(parts=[SHOP])   # the one-off 6%: not the monthly rate
+    assert breakdown(money).line("L1_INTERRUPT").amount == Decimal("30000.00")
+    for req in (premises, money):
         assert not any(w.startswith("L1_INTERRUPT") for w in breakdown(req).warnings)
 
 
@@ -248,7 +252,15 @@ UNREG = {"use": "commercial", "area": "10.00"}
      r"case.parts\[0\].gas_cost"),
     (request({"exchange_interruption_rate": "0.03"}), "project.exchange_interruption_rate"),
     (request({"early_days_from": "today"}), "project.early_days_from"),
+    (request({"second_move_requires_on_time": True}), "project.second_move_requires_on_time"),
+    (request(PRESIGN_PROJECT, signed_on="2023-08-11", presign=True), "case.signed_on"),
+    (request(PRESIGN_PROJECT, signed_on="2023-08-01"), "case.signed_on"),
+    (request(PRESIGN_PROJECT, signed_on="2023-08-18"), "case.signed_on"),
+    (request(signed_on="2023-08-01", presign=True), "case.presign"),
+    (request(signed_on="2023-08-01", decided_on="2023-09-01"), "case.decided_on"),
+    (request({**PRESIGN_PROJECT, "presign_end": "2023-07-01"}), "project.presign_start"),
+    (request({"decision_made_on": "2023-06-02"}), "project.decision_made_on"),
 ])
-def test_revision_2_input_errors(req, path):
+def test_revision_2_and_3_input_errors(req, path):
     with pytest.raises(InputError, match=path):
         breakdown(req)

@@ -20,7 +20,7 @@ def test_calc_file_reproduces_example_2():
     proc = run_cli("calc", str(FIXTURES / "example-2.json"))
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert list(out) == ["standard", "lines", "totals", "settlement", "warnings"]
+    assert list(out) == ["standard", "lines", "totals", "settlement", "schedule", "warnings"]
     assert out["totals"]["total"] == "235004.00"
     assert out["settlement"]["net_payable"] == "-23746.00"
     assert [list(line) for line in out["lines"]] == [

@@ -1,9 +1,12 @@
 """A database written by the revision-1 engine (tests/fixtures/contract1.sqlite, made from the
-demo project before the engine followed revision 2) opens with every figure unchanged, and
-`recalc` brings its unsigned cases to revision 2 with a full audit; signed cases are kept.
+demo project before the engine followed revision 2) opens with every figure unchanged (through
+migrations 0007 and 0010), and `recalc` brings its unsigned cases to the current revision (3)
+with a full audit; signed cases are kept. (tests/test_revision3_migration.py does the same for a
+revision-2 database.)
 
-Expected revision-2 totals come from the independent reading (tests/reference_calc.py) of each
-case's stored inputs, never from the engine."""
+Expected revision-3 totals come from the independent reading (tests/reference_calc.py) of each
+case's stored inputs as revision 3 computes an unsigned case — at signing, with the undertaking
+to move on time and no overdue months — never from the engine."""
 
 from __future__ import annotations
 
@@ -66,11 +69,19 @@ def test_opening_changes_no_stored_figure(old_db):
         assert [r[:len(before[table][0])] for r in after[table]] == before[table]
     conn = sqlite3.connect(old_db)
     assert set(conn.execute("SELECT v_unreg, contract_revision FROM case_results")) == {(0, 1)}
+    # the readings revision 1 applied, copied into every record (migration 0010); the project
+    # keeps only revision 3's readings
+    assert set(conn.execute("SELECT exchange_interruption_rate, early_days_from,"
+                            " second_move_requires_on_time FROM case_results WHERE ok")) == {
+        ("0.05", "signing_day", 0)}
+    assert conn.execute("SELECT ontime_reward_mixed, decision_guide_reward FROM projects"
+                        ).fetchall() == [("both", "as_plan")]
+    # each record's schedule adds up to its stored total
+    assert conn.execute("SELECT count(*) FROM case_results WHERE before_move_cents + "
+                        "transition_cents + after_move_cents + overdue_cents != total_cents"
+                        ).fetchone()[0] == 0
     assert set(conn.execute("SELECT registration FROM house_parts")) == {("registered",)}
     assert set(conn.execute("SELECT use FROM exchange_houses")) == {("residential",)}
-    assert conn.execute("SELECT exchange_interruption_rate, early_days_from,"
-                        " second_move_requires_on_time, ontime_reward_mixed FROM projects"
-                        ).fetchall() == [("0.05", "period", 1, "both")]
     # the turnover as entered: FR-0008 (an exchange workshop with a turnover house) keeps it
     # for its business; FR-0029 (an exchange home with one) has no business parts
     flags = dict(((no, (house, premises)) for no, house, premises in conn.execute(
@@ -87,12 +98,21 @@ def recalc_json(db: Path, *extra: str) -> list[dict]:
     return json.loads(proc.stdout)
 
 
-def revision_2_totals(db: Path) -> dict[str, str]:
-    """Each unsigned case's total under revision 2, by the independent reading."""
+def at_signing(request: dict) -> dict:
+    """An unsigned case's request as revision 3 computes it: at signing, with the undertaking to
+    move on time and no overdue months (spec "Case inputs", `moved_on_time`)."""
+    request["case"]["moved_on_time"] = True
+    if isinstance(request["case"].get("exchange"), dict):
+        request["case"]["exchange"]["overdue_months"] = 0
+    return request
+
+
+def revision_3_totals(db: Path) -> dict[str, str]:
+    """Each unsigned case's total under revision 3, by the independent reading."""
     store = open_store(db, "测试")
     with store.read() as session:
-        totals = {c.case_no: reference(json.loads(json.dumps(calc_request(c.project, c))))
-                  ["totals"]["total"]
+        totals = {c.case_no: reference(at_signing(json.loads(json.dumps(
+                      calc_request(c.project, c)))))["totals"]["total"]
                   for c in session.query(Case) if not is_frozen(c.status)
                   and all(p.unit_price is not None for p in c.parts)}
     store.close()
@@ -106,9 +126,9 @@ def test_a_dry_run_lists_every_case_and_writes_nothing(old_db):
     listed = recalc_json(old_db, "--dry-run")
     assert rows(old_db) == before
     assert len(listed) == 36
-    assert all(set(row) == {"case_no", "status", "old_total", "new_total", "changed", "kept"}
-               for row in listed)
-    expected = revision_2_totals(old_db)
+    assert all(set(row) == {"case_no", "status", "old_total", "new_total", "changed", "kept",
+                            "reasons"} for row in listed)
+    expected = revision_3_totals(old_db)
     for row in listed:
         if row["status"] == "signed":
             assert row["kept"] and not row["changed"] and row["new_total"] is None
@@ -117,12 +137,14 @@ def test_a_dry_run_lists_every_case_and_writes_nothing(old_db):
             assert row["new_total"] == expected[row["case_no"]], row["case_no"]
             if row["new_total"] != row["old_total"]:
                 assert row["changed"]
-    # the exchange workshop (unsigned, not moved) now gets one move instead of two
+    # the exchange workshop (unsigned): computed as at signing, with the undertaking to move
     workshop = next(row for row in listed if row["case_no"] == "FR-0008")
     assert workshop["changed"] and workshop["new_total"] != workshop["old_total"]
+    assert "签约时按承诺按期搬迁计算（按期搬迁：否 → 是）" in workshop["reasons"]
+    assert all(row["reasons"] == [] for row in listed if row["kept"])
 
 
-def test_recalc_writes_unsigned_cases_under_revision_2_with_a_full_audit(old_db):
+def test_recalc_writes_unsigned_cases_under_revision_3_with_a_full_audit(old_db):
     store = open_store(old_db, "测试")
     store.close()
     before = rows(old_db)
@@ -131,7 +153,7 @@ def test_recalc_writes_unsigned_cases_under_revision_2_with_a_full_audit(old_db)
     listed = recalc_json(old_db)
     after = rows(old_db)
     width = len(before["case_results"][0])
-    expected = revision_2_totals(old_db)
+    expected = revision_3_totals(old_db)
     store = open_store(old_db, "测试")
     with store.read() as session:
         for case in session.query(Case):
@@ -142,17 +164,21 @@ def test_recalc_writes_unsigned_cases_under_revision_2_with_a_full_audit(old_db)
                 assert stored_breakdown(case) == json.loads(
                     next(r for r in before["case_records"] if r[0] == case.id)[1])
             elif case.case_no in expected:
-                assert case.result.contract_revision == 2
+                assert case.result.contract_revision == 3
+                assert case.moved_on_time is True
                 assert stored_breakdown(case)["totals"]["total"] == expected[case.case_no]
                 assert len(stored_breakdown(case)["lines"]) == 14
         entries = session.query(AuditEntry).filter(AuditEntry.action == "recompute").all()
         workshop = session.query(Case).filter(Case.case_no == "FR-0008").one()
         mine = [e for e in entries if e.case_id == workshop.id]
         fields = {e.field for e in mine}
-        assert {"R8_MOVE", "total", "contract_revision"} <= fields
+        assert {"total", "contract_revision", "moved_on_time", "R7_ONTIME",
+                "after_move"} <= fields
         assert all(e.operator == "测试" and "按新规则重算" in (e.reason or "") for e in mine)
-        move = next(e for e in mine if e.field == "R8_MOVE")
-        assert Decimal(move.old) == 2 * Decimal(move.new)   # two moves → one (not on time)
+        moved = next(e for e in mine if e.field == "moved_on_time")
+        assert (moved.old, moved.new, moved.entity) == ("false", "true", "case")
+        revision = next(e for e in mine if e.field == "contract_revision")
+        assert (revision.old, revision.new) == ("1", "3")
         assert not [e for e in entries if e.case_id in signed_ids]
     store.close()
     assert sum(1 for row in listed if not row["kept"]) == 36 - len(signed_ids)
@@ -211,6 +237,7 @@ def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, 
     with store.read() as session:
         case = session.get(Case, case_id)
         fresh = reference(json.loads(json.dumps(calc_request(case.project, case))))
+    # (revision 3: a late exchange is paid one move)
     assert Decimal(fresh["lines"]["R8_MOVE"]) * 2 == Decimal(stored_move) / 100
     editor = CaseEditor(store, project_id, case_id)
     qtbot.addWidget(editor)

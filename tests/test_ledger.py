@@ -112,11 +112,11 @@ def test_detail_sheet_explains_every_line(demo):
     lines = [row for row in rows[1:] if row[2] != "提示"]
     assert len(lines) == 14 * len(records.entries)
     assert all(row[5] for row in lines)  # every line cites its source
-    # the demo project reads the printed 5%: its exchange cases with business interruption
-    # carry the warning beside their lines
+    # the printed 5% a month (revision 3: the standard's rate, no reading): the exchange cases
+    # with business interruption carry the warning beside their lines
     hints = [row for row in rows[1:] if row[2] == "提示"]
     interrupted = {row[0] for row in lines if row[1] == "L1_INTERRUPT" and row[4]
-                   and "项目选定的读法" in row[3] and "5%" in row[3]}
+                   and row[3].startswith("0.05 × ")}
     assert interrupted and {row[0] for row in hints if row[1] == "L1_INTERRUPT"} == interrupted
 
 
@@ -150,8 +150,8 @@ def test_verify_ledger_matches_then_notices_a_change(demo, tmp_path):
         verdict = verify_ledger(session, copy)
     assert verdict.matches and verdict.file_fingerprint == records.fingerprint
     with store.read() as session:
-        case = session.query(Case).filter(Case.status != "signed", Case.case_no != "FR-0036"
-                                          ).order_by(Case.id).first()
+        case = session.query(Case).filter(Case.status.in_(("surveyed", "assessed", "reviewed")),
+                                          Case.case_no != "FR-0036").order_by(Case.id).first()
         form, case_id, case_no = case_to_form(case), case.id, case.case_no
     form["case"]["parts"][0]["decoration_value"] = str(
         Decimal(form["case"]["parts"][0].get("decoration_value") or "0") + 100)

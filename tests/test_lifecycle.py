@@ -212,7 +212,9 @@ def test_a_correction_is_audited_line_by_line_and_relocks(store):
                          "V_MIN": ("28200.00", "28905.00"),
                          "R5_GUIDE": ("20664.00", "21180.60"),
                          "total": ("235004.00", "240020.60"),
-                         "net_payable": corrected["net_payable"]}
+                         "net_payable": corrected["net_payable"],
+                         # the schedule: only before_move moves (total − 11340.00 − 12000.00)
+                         "before_move": ("211664.00", "216680.60")}
     assert any(e.action == "update" and e.field == "unit_price" for e in entries)
     with store.read() as session:
         assert cases.get_case(session, case_id).locked
@@ -269,7 +271,8 @@ def test_signing_needs_a_real_date_not_before_the_announcement_nor_in_the_future
     project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "reviewed")
     for signed_on, says in ((None, "必须填写签约日期"),
-                            ("2023-02-03", "早于征收决定公告日 2023-05-10"),
+                            ("2023-02-03",
+                             "早于征收决定公告日 project.announced_on 2023-05-10"),
                             ((date.today() + timedelta(days=3)).isoformat(), "在今天之后")):
         form = case_form(status="signed")
         form["case"]["signed_on"] = signed_on
@@ -298,23 +301,33 @@ def test_skipping_or_going_back_needs_a_reason_and_is_audited(store):
         cases.set_status(store, case_id, "void", reason="随便改成作废")
 
 
-def test_presign_only_for_old_town_projects_and_before_the_announcement(store):
+def test_presign_only_for_old_town_projects_and_inside_its_period(store):
+    """Revision 3: a presign is signed inside the project's presign period and before the
+    decision (办法第二十三条); put at 预签 it is marked a presign, and stays one once it becomes a
+    补偿协议."""
     _project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "reviewed")
     with pytest.raises(UserError, match="只有旧城区改建项目可以预签"):
         cases.set_status(store, case_id, "presigned")
-    old_town = projects.create_project(store, project_form(name="旧城", old_town=True))
+    old_town = projects.create_project(store, project_form(
+        name="旧城", old_town=True, presign_start="2023-04-20", presign_end="2023-05-05"))
     form = case_form(case_no="P-1")
     saved = cases.save_case(store, old_town, form).case_id
     walk_to(store, saved, "reviewed")
     late = case_form(case_no="P-1", status="presigned")   # example 2 signs on 2023-06-30
-    with pytest.raises(UserError, match="预签日期 2023-06-30 不能晚于征收决定公告日"):
+    with pytest.raises(UserError, match="预签日期 2023-06-30 不在预签期限"):
         cases.save_case(store, old_town, late, saved)
+    assert record_of(store, "P-1")[1] == "reviewed"
     early = case_form(case_no="P-1", status="presigned")
     early["case"]["signed_on"] = "2023-05-01"
-    cases.save_case(store, old_town, early, saved)
+    cases.save_case(store, old_town, early, saved)   # 预签协议 ticked by the stage
     cases.set_status(store, saved, "signed")   # the presigned agreement takes effect
     assert record_of(store, "P-1")[1] == "signed"
+    with store.read() as session:
+        case = cases.get_case(session, saved)
+        assert case.presign is True and str(case.signed_on) == "2023-05-01"
+        # 2023-05-01 → 2023-07-10: 70 days from the presign day itself (标准第6项)
+        assert case.result.r6_early == 300 * 70 * 100
 
 
 def test_a_package_cannot_move_a_signing_date(demo, tmp_path):
@@ -452,10 +465,10 @@ def test_a_case_created_past_the_first_stage_is_audited_with_the_reason(demo):
     from wulong_desk.services.demo import DEMO_REASON
 
     case_id, status, _ = record_of(demo, "FR-0001")
-    assert status == "signed"
+    assert status == "moved"
     moves = [(e.old, e.new, e.reason) for e in cases.history(demo, case_id)
              if e.action == "status"]
-    assert moves == [("surveyed", "signed", DEMO_REASON)]
+    assert moves == [("surveyed", "moved", DEMO_REASON)]
 
 
 _ALLOWED_STEPS = {("surveyed", "assessed"), ("assessed", "reviewed"), ("reviewed", "signed"),

@@ -117,7 +117,8 @@ def test_options_take_their_defaults_from_the_standard_only():
 
     with_default = {f.name for f in fields(ProjectOptions)
                     if f.default is not MISSING or f.default_factory is not MISSING}
-    assert with_default == {"signing_start"}  # (an optional date, not a figure)
+    # (optional dates, not figures)
+    assert with_default == {"signing_start", "presign_start", "presign_end", "decision_made_on"}
     columns = ("presign_threshold", "residential_extra_area", "nonresidential_guide_rate",
                "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate")
     assert {name: Project.__table__.c[name].default for name in columns} == dict.fromkeys(

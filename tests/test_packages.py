@@ -252,13 +252,19 @@ def test_a_package_naming_one_household_twice_is_refused(office, tmp_path, field
      "本机没有案卷包使用的补偿标准“wulong-2031”"),
     (lambda p: p["standard"].update(sha256="0" * 64), "不是同一份文件"),
     (lambda p: p.update(contract_revision=99), "第 99 版"),
+    (lambda p: p.update(contract_revision=2), "第 2 版"),   # made before revision 3
+    # a project naming a reading revision 3 retired: refused naming the key
+    (lambda p: p["project"].update(exchange_interruption_rate="0.005"),
+     r"project\.exchange_interruption_rate.*第3版已取消"),
+    (lambda p: p["project"].update(second_move_requires_on_time=False),
+     r"project\.second_move_requires_on_time.*第3版已取消"),
 ])
 def test_a_package_under_another_standard_or_contract_is_refused(office, tmp_path, change, says):
     store, project_id = office
     out = tmp_path / "p.json"
     export_cases(store, project_id, out)
     package = json.loads(out.read_text(encoding="utf-8"))
-    assert package["standard"]["id"] == "wulong-2023" and package["contract_revision"] == 2
+    assert package["standard"]["id"] == "wulong-2023" and package["contract_revision"] == 3
     change(package)
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")

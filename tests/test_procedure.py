@@ -186,9 +186,10 @@ def test_after_the_move_deadline_a_presigned_case_not_moved_is_named_too(tmp_pat
     one; a moved one is not."""
     store = open_store(tmp_path / "presign.sqlite", "甲")
     project_id = projects.create_project(
-        store, project_form(2, move_deadline="2026-09-30", old_town=True))
+        store, project_form(2, move_deadline="2026-09-30", old_town=True,
+                            presign_start="2023-04-20", presign_end="2023-05-05"))
     form = case_form(2, "P-001", status="presigned")
-    form["case"]["signed_on"] = "2023-05-01"   # before the announcement, as a 预签 is
+    form["case"]["signed_on"] = "2023-05-01"   # in the presign period, before the decision
     cases.save_case(store, project_id, form, reason="测试：直接录入到这一阶段")
     moved = case_form(2, "P-002", status="moved", moved_on="2023-07-20")
     cases.save_case(store, project_id, moved, reason="测试：直接录入到这一阶段")

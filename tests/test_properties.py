@@ -1,4 +1,6 @@
-"""Properties over generated households, and agreement with an independent reading of the spec."""
+"""Properties over generated households, and agreement with an independent reading of the spec
+(tests/reference_calc.py, revision 3: every line, the totals, the settlement, the schedule, and
+which requests are refused). docs/calculation.md describes what both follow."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_calc import reference
-from strategies import calc_request
+from reference_calc import Refused, reference
+from strategies import calc_request, maybe_refused_request
 
-from wulong_desk.rules import compute, default_standards, read_request
+from wulong_desk.rules import InputError, compute, default_standards, read_request
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -30,6 +32,51 @@ def test_agrees_to_the_cent_with_an_independent_reading(req):
     assert {line["code"]: line["amount"] for line in result["lines"]} == expected["lines"]
     assert result["totals"] == expected["totals"]
     assert result["settlement"] == expected["settlement"]
+    assert result["schedule"] == expected["schedule"]
+
+
+@SETTINGS
+@given(maybe_refused_request())
+def test_refuses_exactly_what_the_independent_reading_refuses(req):
+    """Retired reading keys, presigns outside their period or not before the decision, other
+    signings before the announcement or the period's first day, a case both signed and decided:
+    refused (each problem naming a field the rule involves); anything else computes to the
+    cent as the reference does."""
+    try:
+        expected = reference(req)
+    except Refused as refused:
+        with pytest.raises(InputError) as caught:
+            run(req)
+        assert {p.path for p in caught.value.problems} <= refused.fields
+        return
+    result = run(req).to_json()
+    assert {line["code"]: line["amount"] for line in result["lines"]} == expected["lines"]
+    assert result["totals"] == expected["totals"]
+    assert result["schedule"] == expected["schedule"]
+
+
+@SETTINGS
+@given(calc_request())
+def test_the_schedule_adds_up_to_the_total_and_no_bucket_is_negative(req):
+    breakdown = run(req)
+    assert list(breakdown.schedule) == ["before_move", "transition", "after_move", "overdue"]
+    assert sum(breakdown.schedule.values()) == breakdown.total
+    assert all(amount >= 0 for amount in breakdown.schedule.values())
+    if req["case"]["method"] == "money":
+        assert breakdown.schedule["transition"] == breakdown.schedule["overdue"] == 0
+
+
+@SETTINGS
+@given(calc_request(method="exchange"), st.integers(1, 12))
+def test_a_later_delay_moves_only_the_overdue_bucket(req, months):
+    """Each figure is a difference of rounded amounts, so more overdue months never move the
+    earlier buckets by a cent."""
+    later = copy.deepcopy(req)
+    later["case"]["exchange"]["overdue_months"] += months
+    before, after = run(req).schedule, run(later).schedule
+    for key in ("before_move", "transition", "after_move"):
+        assert after[key] == before[key]
+    assert after["overdue"] >= before["overdue"]
 
 
 @SETTINGS

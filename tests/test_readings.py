@@ -1,9 +1,12 @@
-"""The readings in the app: the project dialog shows each with its two choices, the article and
-the money it moves; a change is audited (who, when, old → new) and recomputes only unsigned
-cases, even in a project with signed ones; the GUI's 按新规则重算 shows the dry run first.
+"""The readings in the app (revision 3: `ontime_reward_mixed` and `decision_guide_reward`): the
+project dialog shows each with its two choices, the article and the money it moves, and the
+presign period and the decision's day; a change is audited (who, when, old → new) and recomputes
+only unsigned cases, even in a project with signed ones; the GUI's 按新规则重算 shows the dry run
+first.
 
-Expected figures are the spec's example 4 and its alternatives worked by hand
-(tests/test_examples.py: L1 at 5% = 0.05 × 360000 × 8 = 144000.00; at 5‰ 14400.00)."""
+Expected figures are the spec's example 4 worked by hand (tests/test_examples.py): total
+1053200.00; moved on time, its mixed title earns R7 10000 + 20000 = 30000.00 under `both`,
+20000.00 under `larger`."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers import example
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel
 from store_helpers import walk_to
 
@@ -36,11 +39,31 @@ def example_4_project(store, **extra) -> int:
     return projects.create_project(store, form)
 
 
-def l1(store, case_id: int) -> str:
+def line_of(store, case_id: int, code: str) -> tuple[str, str]:
     with store.read() as session:
         line = next(line for line in stored_breakdown(session.get(Case, case_id))["lines"]
-                    if line["code"] == "L1_INTERRUPT")
+                    if line["code"] == code)
         return line["amount"], line["formula"]
+
+
+def l1(store, case_id: int) -> tuple[str, str]:
+    return line_of(store, case_id, "L1_INTERRUPT")
+
+
+def r7(store, case_id: int) -> str:
+    return line_of(store, case_id, "R7_ONTIME")[0]
+
+
+def on_time(case_no: str, **changes) -> dict:
+    """Example 4 moved on time (its mixed title earns R7 under the reading), optionally signed
+    in the signing period instead of as a presign."""
+    form = examples.case_form(example(4), case_no)
+    form["case"].update(moved_on_time=True, **changes)
+    form["case"]["exchange"]["overdue_months"] = 0
+    return form
+
+
+IN_PERIOD = {"signed_on": "2023-09-15", "presign": False}   # a signing in the signing period
 
 
 def test_example_4_is_stored_with_its_figures_and_readings():
@@ -49,42 +72,44 @@ def test_example_4_is_stored_with_its_figures_and_readings():
     saved = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
     with store.read() as session:
         record = stored_breakdown(session.get(Case, saved.case_id))
-        assert record["totals"]["total"] == "908900.00"
-        assert record["settlement"]["net_payable"] == "181720.00"
+        assert record["totals"]["total"] == "1053200.00"
+        assert record["settlement"]["net_payable"] == "326020.00"
+        assert record["schedule"] == {"before_move": "889600.00", "transition": "124800.00",
+                                      "after_move": "0.00", "overdue": "38800.00"}
+        result = session.get(CaseResult, saved.case_id)
+        assert (result.before_move_cents, result.transition_cents, result.after_move_cents,
+                result.overdue_cents) == (88960000, 12480000, 0, 3880000)
+        assert session.get(Case, saved.case_id).presign is True
         parts = session.get(Case, saved.case_id).parts
         assert [p.registration for p in parts] == [
             "registered", "registered", "recognized", "temporary", "illegal"]
         assert [h.use for h in session.get(Case, saved.case_id).exchange_houses] == [
             "residential", "commercial"]
-        assert session.get(CaseResult, saved.case_id).contract_revision == 2
-    assert "项目选定的读法" in l1(store, saved.case_id)[1]
+        assert session.get(CaseResult, saved.case_id).contract_revision == 3
+        assert session.get(CaseResult, saved.case_id).exchange_interruption_rate is None
+    assert l1(store, saved.case_id) == ("144000.00", "0.05 × 360000.00 × 8 = 144000.00")
     store.close()
 
 
 def test_a_reading_change_is_audited_and_recomputes_only_unsigned_cases():
     store = open_memory("王经办")
     project_id = example_4_project(store)
-    unsigned = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
-    in_period = examples.case_form(example(4), "E4-2")
-    in_period["case"]["signed_on"] = "2023-09-15"   # signed within the period, not a presign
-    signed = cases.save_case(store, project_id, in_period)
+    unsigned = cases.save_case(store, project_id, on_time("E4-1"))
+    signed = cases.save_case(store, project_id, on_time("E4-2", **IN_PERIOD))
     walk_to(store, signed.case_id, "signed")
-    assert l1(store, unsigned.case_id)[0] == l1(store, signed.case_id)[0] == "14400.00"
+    assert r7(store, unsigned.case_id) == r7(store, signed.case_id) == "30000.00"
     with store.read() as session:
         form = projects.project_to_dict(session.get(Case, unsigned.case_id).project)
-    form["exchange_interruption_rate"] = "0.05"      # back to the printed 5%
+    form["ontime_reward_mixed"] = "larger"           # one 户 earns the larger reward
     projects.update_project(store, project_id, form)  # allowed though a case is signed
-    amount, formula = l1(store, unsigned.case_id)
-    assert amount == "144000.00" and "5%" in formula and "项目选定的读法" in formula
-    assert l1(store, signed.case_id)[0] == "14400.00"    # the signed record is kept
+    amount, formula = line_of(store, unsigned.case_id, "R7_ONTIME")
+    assert amount == "20000.00" and "一户只计较高的一项，项目选定的读法" in formula
+    assert r7(store, signed.case_id) == "30000.00"    # the signed record is kept
     with store.read() as session:
         change = session.query(AuditEntry).filter(
-            AuditEntry.entity == "project", AuditEntry.field == "exchange_interruption_rate"
-        ).one()
-        assert (change.old, change.new, change.operator) == ("0.005", "0.05", "王经办")
+            AuditEntry.entity == "project", AuditEntry.field == "ontime_reward_mixed").one()
+        assert (change.old, change.new, change.operator) == ("both", "larger", "王经办")
         assert change.at is not None
-        warnings = stored_breakdown(session.get(Case, unsigned.case_id))["warnings"]
-        assert any(w.startswith("L1_INTERRUPT") and "5%" in w for w in warnings)
     store.close()
 
 
@@ -102,20 +127,28 @@ def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot,
     project_id = example_4_project(store)
     dialog = ProjectDialog(store, project_id)
     qtbot.addWidget(dialog)
-    assert set(dialog.readings) == {"exchange_interruption_rate", "early_days_from",
-                                    "second_move_requires_on_time", "ontime_reward_mixed"}
-    combo = dialog.readings["exchange_interruption_rate"]
-    assert combo.count() == 2 and "5‰" in combo.currentText()   # example 4 chose 5‰
-    assert "标准第1项" in combo.toolTip()
-    label = dialog.findChild(QLabel, "reading_exchange_interruption_rate_explain")
+    assert set(dialog.readings) == {"ontime_reward_mixed", "decision_guide_reward"}
+    combo = dialog.readings["decision_guide_reward"]
+    assert combo.count() == 2 and "照常" in combo.currentText()   # the default, as_plan
+    assert "标准第5项说明1" in combo.toolTip()
+    label = dialog.findChild(QLabel, "reading_decision_guide_reward_explain")
     assert "金额影响" in label.text()
-    combo.setCurrentIndex(0)                    # the printed 5% (the default)
-    dialog.dates["signing_start"][0].setChecked(True)
+    # the presign period came from example 4; the decision's day is not set yet
+    for key, shown in (("presign_start", "2023-08-15"), ("presign_end", "2023-08-31")):
+        check, edit = dialog.dates[key]
+        assert check.isChecked() and edit.date().toString("yyyy-MM-dd") == shown
+        assert "办法第二十三条" in check.toolTip()
+    check, edit = dialog.dates["decision_made_on"]
+    assert not check.isChecked()
+    check.setChecked(True)
+    edit.setDate(QDate(2023, 8, 25))
+    combo.setCurrentIndex(1)                    # none: the plan limits it to signed households
     assert dialog.save().wait() == "succeeded"
     assert dialog.result() == dialog.DialogCode.Accepted
     with store.read() as session:
         project = session.get(Project, project_id)
-        assert str(project.exchange_interruption_rate) == "0.05"
+        assert project.decision_guide_reward == "none"
+        assert str(project.decision_made_on) == "2023-08-25"
     store.close()
 
 
@@ -123,15 +156,12 @@ def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot,
 
 @pytest.fixture
 def three_unsigned_one_signed(tmp_path):
-    """Example 4's project (5‰ chosen) with three unsigned cases and one signed."""
+    """Example 4's project with three unsigned cases and one signed, all moved on time."""
     store = open_store(tmp_path / "settings.sqlite", "王经办")
     project_id = example_4_project(store)
-    unsigned = [cases.save_case(store, project_id,
-                                examples.case_form(example(4), f"E4-{n}")).case_id
+    unsigned = [cases.save_case(store, project_id, on_time(f"E4-{n}")).case_id
                 for n in (1, 2, 3)]
-    in_period = examples.case_form(example(4), "E4-9")
-    in_period["case"]["signed_on"] = "2023-09-15"
-    signed = cases.save_case(store, project_id, in_period).case_id
+    signed = cases.save_case(store, project_id, on_time("E4-9", **IN_PERIOD)).case_id
     walk_to(store, signed, "signed")
     yield store, project_id, unsigned, signed
     store.close()
@@ -142,20 +172,20 @@ def test_the_service_reports_each_recomputed_case_and_stops_when_told(
     store, project_id, unsigned, signed = three_unsigned_one_signed
     with store.read() as session:
         form = projects.project_to_dict(session.get(Project, project_id))
-    form["exchange_interruption_rate"] = "0.05"
+    form["ontime_reward_mixed"] = "larger"
     told: list[tuple[int, int]] = []
     with pytest.raises(Cancelled):      # answering False after the second case: nothing kept
         projects.update_project(store, project_id, form,
                                 progress=lambda done, total: told.append((done, total))
                                 or done < 2)
     assert told == [(1, 3), (2, 3)]
-    assert [l1(store, case_id)[0] for case_id in (*unsigned, signed)] == ["14400.00"] * 4
+    assert [r7(store, case_id) for case_id in (*unsigned, signed)] == ["30000.00"] * 4
     told.clear()
     projects.update_project(store, project_id, form,
                             progress=lambda done, total: told.append((done, total)))
     assert told == [(1, 3), (2, 3), (3, 3)]     # the signed case is not counted: never touched
-    assert [l1(store, case_id)[0] for case_id in unsigned] == ["144000.00"] * 3
-    assert l1(store, signed)[0] == "14400.00"
+    assert [r7(store, case_id) for case_id in unsigned] == ["20000.00"] * 3
+    assert r7(store, signed) == "30000.00"
 
 
 class HeldAtTheSecondCase:
@@ -186,7 +216,7 @@ def _settings_dialog(qtbot, store, project_id):
     dialog = ProjectDialog(store, project_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.readings["exchange_interruption_rate"].setCurrentIndex(0)   # the printed 5%
+    dialog.readings["ontime_reward_mixed"].setCurrentIndex(1)   # the larger reward only
     return dialog
 
 
@@ -202,7 +232,7 @@ def test_saving_settings_recomputes_on_a_worker_thread_with_progress_the_form_lo
     qtbot.waitUntil(lambda: (job.dialog.maximum(), job.dialog.value()) == (3, 1))
     assert "正在保存项目设置" in job.dialog.labelText()
     assert not dialog.buttons.isEnabled() and not dialog.readings[
-        "exchange_interruption_rate"].isEnabled()       # no second change meanwhile
+        "ontime_reward_mixed"].isEnabled()       # no second change meanwhile
     assert dialog.save() is job                          # (nor a second save)
     dialog.reject()                                      # Esc while saving: it stays open
     assert dialog.isVisible() and "正在保存" in dialog.note.text()
@@ -211,8 +241,8 @@ def test_saving_settings_recomputes_on_a_worker_thread_with_progress_the_form_lo
     assert job.outcome == "succeeded" and dialog.saved_id == project_id
     assert all(thread is not threading.main_thread() for thread, _ in held.seen)
     assert sorted(case_id for _, case_id in held.seen) == sorted(unsigned)
-    assert [l1(store, case_id)[0] for case_id in unsigned] == ["144000.00"] * 3
-    assert l1(store, signed)[0] == "14400.00"            # the signed record is kept
+    assert [r7(store, case_id) for case_id in unsigned] == ["20000.00"] * 3
+    assert r7(store, signed) == "30000.00"            # the signed record is kept
 
 
 @pytest.mark.parametrize("ending", ["failed", "cancelled"])
@@ -233,7 +263,7 @@ def test_a_failed_or_cancelled_save_keeps_the_dialog_open_with_the_input_and_wri
     assert job.outcome == ending
     assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
     assert dialog.buttons.isEnabled()
-    assert dialog.readings["exchange_interruption_rate"].currentIndex() == 0
+    assert dialog.readings["ontime_reward_mixed"].currentIndex() == 1
     assert dialog.texts["appraiser"].text() == "重庆某评估公司"
     if ending == "failed":
         assert no_blocking_boxes == [
@@ -244,9 +274,9 @@ def test_a_failed_or_cancelled_save_keeps_the_dialog_open_with_the_input_and_wri
         assert "已取消保存" in dialog.note.text()
     with store.read() as session:
         project = session.get(Project, project_id)
-        assert str(project.exchange_interruption_rate) == "0.005"   # example 4's 5‰ kept
+        assert project.ontime_reward_mixed == "both"   # as it was
         assert project.appraiser != "重庆某评估公司"
-    assert [l1(store, case_id)[0] for case_id in (*unsigned, signed)] == ["14400.00"] * 4
+    assert [r7(store, case_id) for case_id in (*unsigned, signed)] == ["30000.00"] * 4
 
 
 def test_a_refused_setting_names_its_field_in_chinese(qtbot, three_unsigned_one_signed,
@@ -284,16 +314,16 @@ def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
     with store.read() as session:
         revisions = {c.case_no: c.result.contract_revision for c in session.query(Case)}
         statuses = {c.case_no: c.status for c in session.query(Case)}
-    assert all(revisions[no] == (1 if statuses[no] == "signed" else 2) for no in revisions)
+    assert all(revisions[no] == (1 if statuses[no] == "signed" else 3) for no in revisions)
     window.close()
     store.close()
 
 
 def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_path):
-    """Example 4 (5‰ chosen) and the same case under the printed 5%: the agreement names the
-    reading and lists the buildings without a title; the settlement sheet warns only under
-    5%; the ledger has the V_UNREG column (28500.00, the spec's figure) and its 参数 sheet
-    names every reading."""
+    """Example 4: the agreement names the readings and lists the buildings without a title; the
+    settlement sheet warns of the printed 5% (its L1 is 144000.00); the ledger has the V_UNREG
+    column (28500.00, the spec's figure) and its 参数 sheet names both readings and the
+    revision."""
     import io
 
     from openpyxl import load_workbook
@@ -308,26 +338,20 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
                                PdfReader(io.BytesIO(data)).pages).split())
 
     store = open_memory("甲")
-    permille = example_4_project(store)
-    printed = example_4_project(store, name="示例项目4（按5%）",
-                                exchange_interruption_rate="0.05")
-    ids = {}
-    for project_id in (permille, printed):
-        ids[project_id] = cases.save_case(store, project_id,
-                                          examples.case_form(example(4), "E4-1")).case_id
+    project_id = example_4_project(store)
+    case_id = cases.save_case(store, project_id,
+                              examples.case_form(example(4), "E4-1")).case_id
     with store.read() as session:
-        project, entry = load_case(session, ids[permille])
+        project, entry = load_case(session, case_id)
         agreement = text_of(build_pdf("exchange", project, entry))
         sheet = text_of(build_pdf("settlement", project, entry))
-        _, entry_5 = load_case(session, ids[printed])
-        sheet_5 = text_of(build_pdf("settlement", load_case(session, ids[printed])[0], entry_5))
-        records = load_records(session, permille)
-    assert "按每月5‰（标准第1项；办法第四十二条）" in agreement
+        records = load_records(session, project_id)
+    assert "住宅与非住宅分别计奖（标准第7项；办法第五十九条）" in agreement
+    assert "5‰" not in agreement
     assert "认定合法建筑（住宅）12.00m²" in agreement
     assert "认定违法建筑（生产用房）20.00m²" in agreement
     assert "不予补偿" in agreement and "商业" in agreement      # the commercial exchange house
-    assert "提示" not in sheet
-    assert "提示：" in sheet_5 and "5%" in sheet_5
+    assert "提示：" in sheet and "5%" in sheet
     book = load_workbook(io.BytesIO(build_ledger(records, public=False, operator="甲")))
     ws = book.worksheets[0]
     header = [c.value for c in next(ws.iter_rows(min_row=4, max_row=4))]
@@ -335,9 +359,10 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
     assert str(row[header.index("未经登记建筑补偿")]) == "28500"
     assert "认定合法建筑" in row[header.index("未经登记建筑（办法第十八条）")]
     params = {r[0]: r[1] for r in book["参数"].iter_rows(values_only=True) if r and r[0]}
-    assert "按每月5‰" in params["读法 产权调换停产停业损失的月比例"]
-    assert len([k for k in params if str(k).startswith("读法 ")]) == 4
-    assert params["计算规则版本"] == "第2版 1户"
+    assert [k for k in params if str(k).startswith("读法 ")] == [
+        "读法 同一产权既有住宅又有非住宅的按期搬迁奖励", "读法 以补偿决定结案的引导奖励"]
+    assert not [k for k in params if str(k).startswith("已取消的读法")]
+    assert params["计算规则版本"] == "第3版 1户"
     assert "GB/T 17986" in params["公摊系数的读法"]
     store.close()
 
@@ -345,8 +370,8 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
 def test_the_case_editor_shows_buildings_without_a_title_and_both_turnover_flags(qtbot,
                                                                                   tmp_path):
     """Example 4 in the editor: each part's 登记状态, V_UNREG 28,500.00 with the unpaid
-    unlawful 20.00 m² beside it, the exchange houses' use; ticking 临时经营场所 stops L1 only
-    (the spec: no L1 with turnover_premises; R9 stays 19,600.00)."""
+    unlawful 20.00 m² beside it, the exchange houses' use, 预签协议 ticked; ticking 临时经营场所
+    stops L1 only (the spec: no L1 with turnover_premises; R9 stays 19,600.00)."""
     from wulong_desk.ui.case_editor import CaseEditor
 
     store = open_store(tmp_path / "e.sqlite", "甲")
@@ -371,7 +396,9 @@ def test_the_case_editor_shows_buildings_without_a_title_and_both_turnover_flags
 
     amount, formula = shown("V_UNREG")
     assert amount == "28,500.00" and "20.00 m² 不予补偿" in formula
-    assert shown("L1_INTERRUPT")[0] == "14,400.00"
+    assert shown("L1_INTERRUPT")[0] == "144,000.00"
+    assert editor.presignCheck.isChecked()
+    assert not editor.ui.basicForm.isRowVisible(editor.decidedLabel)   # no 补偿决定
     editor.premisesCheck.setChecked(True)
     editor.refresh()
     assert shown("L1_INTERRUPT")[0] == "0.00"
@@ -385,13 +412,14 @@ def test_the_case_editor_shows_buildings_without_a_title_and_both_turnover_flags
 
 def test_a_package_carries_registration_turnover_premises_house_use_and_readings(tmp_path):
     """Example 4 through a case package: the other machine stores the same figures (the
-    spec's 908,900.00), the same registrations, house uses and readings."""
+    spec's 1,053,200.00 less its L1 of 144,000.00), the same registrations, house uses, presign
+    and presign period."""
     from wulong_desk.services.packages import export_cases, import_cases
 
     office = open_store(tmp_path / "office.sqlite", "甲")
     project_id = example_4_project(office)
     form = examples.case_form(example(4), "E4-1")
-    form["case"]["exchange"]["turnover_premises"] = True    # L1 0: 908900.00 − 14400.00
+    form["case"]["exchange"]["turnover_premises"] = True    # L1 0: 1053200.00 − 144000.00
     cases.save_case(office, project_id, form)
     out = tmp_path / "pkg.json"
     export_cases(office, project_id, out)
@@ -399,20 +427,22 @@ def test_a_package_carries_registration_turnover_premises_house_use_and_readings
     report = import_cases(laptop, out)
     with laptop.read() as session:
         case = session.query(Case).one()
-        assert stored_breakdown(case)["totals"]["total"] == "894500.00"
+        assert stored_breakdown(case)["totals"]["total"] == "909200.00"
+        assert case.presign is True and str(case.signed_on) == "2023-08-20"
         assert case.turnover_premises is True and case.turnover_house is False
         assert [p.registration for p in case.parts][2:] == ["recognized", "temporary",
                                                             "illegal"]
         assert case.parts[3].temporary_amount == Decimal("4500")
         assert [h.use for h in case.exchange_houses] == ["residential", "commercial"]
         project = session.get(Project, report.project_id)
-        assert project.exchange_interruption_rate == Decimal("0.005")
         assert str(project.signing_start) == "2023-09-10"
+        assert (str(project.presign_start), str(project.presign_end)) == ("2023-08-15",
+                                                                          "2023-08-31")
     office.close()
     laptop.close()
 
 
-def test_the_demo_project_has_every_kind_revision_2_added():
+def test_the_demo_project_has_every_kind_revisions_2_and_3_added():
     from wulong_desk.services.demo import create_demo
 
     store = open_memory("甲")
@@ -423,7 +453,19 @@ def test_the_demo_project_has_every_kind_revision_2_added():
         assert registrations == {"registered", "recognized", "temporary", "illegal"}
         assert any(c.method == "exchange" and c.turnover_premises
                    and {p.use for p in c.parts} >= {"residential", "commercial"} for c in demo)
-        assert any(c.status == "presigned" for c in demo)
+        assert any(c.status == "presigned" and c.presign for c in demo)
+        # revision 3: presigns inside the project's presign period, before the decision; one
+        # became a 补偿协议 and is still computed from its presign day
+        project = session.get(Project, project_id)
+        assert project.presign_start and project.presign_end and project.decision_made_on
+        presigns = [c for c in demo if c.presign]
+        assert {c.status for c in presigns} == {"presigned", "signed"}
+        assert all(project.presign_start <= c.signed_on <= project.presign_end
+                   and c.signed_on < project.decision_made_on for c in presigns)
+        # unsigned cases are computed at signing, with the undertaking to move on time
+        assert all(c.moved_on_time for c in demo if c.status in ("surveyed", "assessed",
+                                                                 "reviewed"))
+        assert any(c.status == "moved" and not c.moved_on_time for c in demo)
         assert any(c.method == "exchange" and c.overdue_months for c in demo)
         assert any(h.use == "commercial" for c in demo for h in c.exchange_houses)
         computed = [c for c in demo if c.result is not None and c.result.ok]
@@ -433,4 +475,76 @@ def test_the_demo_project_has_every_kind_revision_2_added():
         amounts = sorted(next(line["amount"] for line in r["lines"] if line["code"] == "V_UNREG")
                          for r in unreg)
         assert amounts == ["0.00", "24000.00", "4500.00"]   # illegal; 12 × 2000; temporary
+    store.close()
+
+
+def test_the_case_editor_checks_a_presign_against_its_period(qtbot, tmp_path):
+    """Revision 3 in the editor: 预签协议 ticked, a date after the presign period is marked at
+    the 签约日期 and listed naming the other fields by their form labels; unticked, the same
+    date before the announcement is refused as a signing; a 补偿决定's date is shown read-only."""
+    from PySide6.QtCore import QDate
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store = open_store(tmp_path / "p.sqlite", "甲")
+    project_id = example_4_project(store)
+    saved = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1"))
+    editor = CaseEditor(store, project_id, saved.case_id)
+    qtbot.addWidget(editor)
+    def listed() -> list[str]:
+        return [editor.panel.messages.item(i).text()
+                for i in range(editor.panel.messages.count())]
+
+    assert editor.presignCheck.isChecked()
+    assert not [text for text in listed() if "签约日期" in text]   # 2023-08-20 is in its period
+    editor.ui.signedDate.setDate(QDate(2023, 9, 5))
+    editor.refresh()
+    period = "不在预签期限「预签期限首日」2023-08-15 至「预签期限末日」2023-08-31 之内"
+    assert any("「签约日期」" in text and period in text for text in listed()), listed()
+    assert "#ffd6d6" in editor.ui.signedDate.styleSheet()
+    assert "project." not in editor.ui.signedDate.toolTip()
+    qtbot.mouseClick(editor.presignCheck, Qt.MouseButton.LeftButton)   # not a presign, then
+    assert not editor.presignCheck.isChecked()
+    editor.refresh()
+    start = "早于签约期限首日「签约期限开始日」2023-09-10"
+    assert any(start in text for text in listed()), listed()
+    assert not editor.ui.basicForm.isRowVisible(editor.decidedLabel)
+    editor.close()
+    decided = examples.case_form(example(2), "D-1")
+    decided["case"].update(signed_on=None, decided_on="2023-08-15")
+    other = projects.create_project(store, examples.project_form(example(2), 2))
+    case_id = cases.save_case(store, other, decided).case_id
+    editor = CaseEditor(store, other, case_id)
+    qtbot.addWidget(editor)
+    assert editor.ui.basicForm.isRowVisible(editor.decidedLabel)
+    assert editor.decidedLabel.text() == "2023-08-15"
+    assert editor.form()["case"]["decided_on"] == "2023-08-15"   # carried on a save
+    assert not editor.dirty()
+    editor.close()
+    store.close()
+
+
+def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
+    """The day the decision was made is often known only after the presigns: it (and the
+    presign period) may be set while signed cases exist — they change no figure — unless a
+    signed presign would no longer be before the decision or inside its period."""
+    from wulong_desk.errors import UserError
+
+    store = open_memory("甲")
+    project_id = example_4_project(store, old_town=True)
+    presign = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1")).case_id
+    walk_to(store, presign, "reviewed")
+    cases.set_status(store, presign, "presigned")          # signed 2023-08-20
+    with store.read() as session:
+        form = projects.project_to_dict(session.get(Project, project_id))
+    with pytest.raises(UserError, match=r"E4-1.*须早于征收决定作出日"):
+        projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-18"})
+    with pytest.raises(UserError, match=r"E4-1.*不在预签期限"):
+        projects.update_project(store, project_id, form | {"presign_end": "2023-08-19"})
+    projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-25"})
+    with store.read() as session:
+        assert str(session.get(Project, project_id).decision_made_on) == "2023-08-25"
+        assert session.get(Case, presign).result.total_cents == 105320000   # untouched
+    with pytest.raises(UserError, match="不能修改影响金额的项目选项"):   # a figure: still locked
+        projects.update_project(store, project_id, form | {"zone": "outer"})
     store.close()

@@ -48,13 +48,26 @@ def test_spec_figures_are_in_the_file():
     p = load_file(BUNDLED).values
     assert p["guide_res_rate"] == Decimal("0.12")
     standard = load_file(BUNDLED)
-    reading = standard.readings["exchange_interruption_rate"]
-    assert (reading.default, reading.alternative) == (Decimal("0.05"), Decimal("0.005"))
-    assert reading.cite == "标准第1项；办法第四十二条"
+    # the monthly rate as the gazette prints it (标准第1项, 办法第四十二条): a parameter, and
+    # no longer a reading (revision 3)
+    assert p["interrupt_exchange_rate"] == Decimal("0.05")
+    assert standard.params["interrupt_exchange_rate"].cite == "标准第1项；办法第四十二条"
+    assert standard.params["interrupt_exchange_rate"].unit == "比率/月"
     assert [r.key for r in standard.readings.values()] == [
-        "exchange_interruption_rate", "early_days_from", "second_move_requires_on_time",
-        "ontime_reward_mixed"]
-    assert standard.readings["second_move_requires_on_time"].default is True
+        "ontime_reward_mixed", "decision_guide_reward"]
+    assert (standard.readings["decision_guide_reward"].default,
+            standard.readings["decision_guide_reward"].alternative) == ("as_plan", "none")
+    # the retired ones are kept (with why) to name what a revision-2 record used
+    retired = standard.retired_readings
+    assert list(retired) == ["exchange_interruption_rate", "early_days_from",
+                             "second_move_requires_on_time"]
+    assert (retired["exchange_interruption_rate"].default,
+            retired["exchange_interruption_rate"].alternative) == (Decimal("0.05"),
+                                                                   Decimal("0.005"))
+    assert all(reading.retired for reading in retired.values())
+    for key in ("presign_start", "presign_end", "decision_made_on"):
+        assert standard.options[key].kind == "date" and not standard.options[key].required
+        assert "第二十三条" in standard.options[key].cite
     assert "GB/T 17986" in standard.notes["shared_ratio"]
     assert (p["facility_res_water"], p["facility_res_power"], p["facility_res_gas"]) == (
         600, 600, 3450)
@@ -70,6 +83,9 @@ def test_spec_figures_are_in_the_file():
         ('term = "{area} × {unit_price}"', 'term = "{area} × {unit_price"', "模板括号不配对"),
         ("min = 0.10\nmax = 0.20\ndefault = 0.15", "min = 0.10\nmax = 0.20\ndefault = 0.25",
          "下限 ≤ 默认值 ≤ 上限"),
+        ("[readings.decision_guide_reward]", "[retired_readings.decision_guide_reward]",
+         "不是计算规则已取消的读法"),
+        ('\nretired = "标准第6项写明', '\nnot_retired = "标准第6项写明', "缺少取消的理由"),
     ],
 )
 def test_lint_catches_broken_standards(old, new, problem):
@@ -114,14 +130,17 @@ def test_before_the_standard_no_standard_is_in_force():
 
 
 def _corrected_edition(folder: Path) -> None:
-    """A corrected edition from 2024-01-01 making 5‰ the exchange interruption rate's default
-    reading (a fixture)."""
+    """A corrected edition from 2024-01-01 printing 5‰ as the exchange interruption rate (a
+    fixture: revision 3's only way to another rate — never a project option), without the
+    printed-rate warning."""
     text = bundled_text()
     text = text.replace('id = "wulong-2023"', 'id = "wulong-2023-r2"')
     text = text.replace("edition = 1", "edition = 2")
     text = text.replace("effective_from = 2023-03-16", "effective_from = 2024-01-01")
-    text = text.replace("default = 0.05\nalternative = 0.005",
-                        "default = 0.005\nalternative = 0.05")
+    old = "[params.interrupt_exchange_rate]\nvalue = 0.05\n"
+    assert old in text
+    text = text.replace(old, "[params.interrupt_exchange_rate]\nvalue = 0.005\n")
+    text = "\n".join(line for line in text.split("\n") if not line.startswith("printed_rate ="))
     (folder / "wulong-2023-r2.toml").write_text(text, encoding="utf-8")
 
 
@@ -148,6 +167,8 @@ def test_a_dropped_in_standard_file_is_picked_up_without_code_change(tmp_path):
     assert results["2023-06-01"].line("L1_INTERRUPT").amount == Decimal("150000.00")
     assert results["2024-06-01"].line("L1_INTERRUPT").amount == Decimal("15000.00")
     assert results["2024-06-01"].standard_id == "wulong-2023-r2"
+    assert any(w.startswith("L1_INTERRUPT") for w in results["2023-06-01"].warnings)
+    assert not any(w.startswith("L1_INTERRUPT") for w in results["2024-06-01"].warnings)
 
 
 def test_user_standards_folder_is_searched(isolated_home):

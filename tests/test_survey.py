@@ -151,3 +151,21 @@ def test_an_unknown_registration_is_named_and_an_older_template_still_reads(tmp_
     ws.delete_cols(21, 2)          # a sheet made from the template before revision 2
     wb.save(path)
     assert import_survey(store, project_id, path) == ["S-001"]
+
+
+@pytest.mark.parametrize("header", ["exchange_interruption_rate", "提前签约天数的起算日"])
+def test_a_column_naming_a_retired_reading_is_refused_by_name(tmp_path, store, header):
+    """Revision 3 retired three readings: a sheet with a column for one (by its key or its name)
+    means a figure no case may carry; nothing is imported and the column is named."""
+    project_id = projects.create_project(store, project_form(1))
+    path = survey_sheet(tmp_path, GOOD[:1])
+    wb = load_workbook(path)
+    ws = wb["调查登记"]
+    ws.cell(row=1, column=len(HEADERS) + 2, value=header)
+    ws.cell(row=2, column=len(HEADERS) + 2, value="0.005")
+    wb.save(path)
+    column = chr(ord("A") + len(HEADERS) + 1)
+    with pytest.raises(SurveyError, match=rf"调查登记!{column}1.*第3版已取消读法“{header}”"):
+        import_survey(store, project_id, path)
+    with store.read() as session:
+        assert search_cases(session, project_id, "S-001") == []

@@ -1,5 +1,5 @@
 """`wulong-desk --self-test`: prove an installation works, end to end, without touching the
-user's data: a temporary database, the spec's three examples entered and checked to the cent,
+user's data: a temporary database, the spec's four examples entered and checked to the cent,
 a ledger and a PDF written and read back, and the main window opened and closed offscreen."""
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def _steps(folder: Path, say: Say, gui: bool) -> None:
             _check(got_lines == want["lines"], f"算例{n}分项金额与规则说明不符")
             _check(record["totals"] == want["totals"], f"算例{n}合计与规则说明不符")
             _check(record["settlement"] == want["settlement"], f"算例{n}结算与规则说明不符")
+            _check(record["schedule"] == want["schedule"], f"算例{n}应付时间分段与规则说明不符")
             say(f"算例{n}：合计 {record['totals']['total']} 元，"
                 f"应付差额 {record['settlement']['net_payable']} 元，与规则说明一致")
             if n == 2:

@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     recalc.add_argument("--dry-run", action="store_true", help="只列出重算结果，不写入")
     recalc.add_argument("--json", action="store_true",
                         help="每户输出一个 JSON 对象（case_no、status、old_total、new_total、"
-                             "changed、kept）")
+                             "changed、kept、reasons）")
     add_store_options(recalc)
     recalc.set_defaults(run=run_recalc)
 
@@ -200,12 +200,13 @@ def run_recalc(args: argparse.Namespace) -> int:
         if row.kept:
             what = "已签约，保持原计算记录"
         elif row.new_total is None:
-            what = "数据不全，无法计算"
+            what = "无法计算"
         elif row.changed:
             what = f"{row.old_total or '（无）'} → {row.new_total}"
         else:
             what = f"{row.new_total}（金额不变）"
-        print(f"{row.case_no:<12} {STATUS_LABELS[row.status]:<5} {what}")
+        why = f"：{'；'.join(row.reasons)}" if row.reasons else ""
+        print(f"{row.case_no:<12} {STATUS_LABELS[row.status]:<5} {what}{why}")
     verb = "将重算" if args.dry_run else "已重算"
     print(f"共 {len(rows)} 户：{verb} {len(rows) - kept} 户，其中金额变化 {changed} 户；"
           f"保持原记录 {kept} 户" + ("（试算，未写入）" if args.dry_run else ""))

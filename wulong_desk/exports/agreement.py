@@ -289,7 +289,8 @@ def _unregistered_text(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> st
 def _readings_text(project: dict[str, Any], entry: CaseEntry) -> str:
     """The readings the figures used (the project's choices for sentences the gazette leaves
     open), named so the household can see them. A record computed under calc contract
-    revision 1 had no readings: it says so instead."""
+    revision 1 had no readings: it says so instead; one computed under revision 2 names the
+    readings revision 3 retired as the record itself keeps them."""
     from wulong_desk.rules import default_standards
 
     record = entry.record
@@ -298,9 +299,13 @@ def _readings_text(project: dict[str, Any], entry: CaseEntry) -> str:
     standard = default_standards().get(record.get("standard", ""))
     if standard is None or not standard.readings:
         return ""
-    chosen = "；".join(f"{reading.label}：{reading.label_for(project.get(key))}（{reading.cite}）"
-                       for key, reading in standard.readings.items()
-                       if project.get(key) is not None)
+    used = [(reading, project.get(key)) for key, reading in standard.readings.items()
+            if entry.contract_revision >= 3 or key in ("ontime_reward_mixed",)]
+    if entry.contract_revision < 3:
+        used = [(reading, entry.record_readings.get(key))
+                for key, reading in standard.retired_readings.items()] + used
+    chosen = "；".join(f"{reading.label}：{reading.label_for(value)}（{reading.cite}）"
+                       for reading, value in used if value is not None)
     return f"上述金额按本项目选定的读法计算：{chosen}。" if chosen else ""
 
 

@@ -416,16 +416,28 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     row("签约期开始日", project.get("signing_start") or "—")
     row("签约期限届满日", project.get("signing_deadline"))
     readings = {}
+    retired = {}
     for standard_id in standard_ids:
         known = default_standards().get(standard_id)
         if known is not None:
             readings.update(known.readings)
+            retired.update(known.retired_readings)
             if "shared_ratio" in known.notes:
                 row("公摊系数的读法", known.notes["shared_ratio"])
     for key, reading in readings.items():
         value = project.get(key)
         shown = reading.label_for(value) if value is not None else "—"
         row(f"读法 {reading.label}", f"{shown}（项目选定的读法；{reading.cite}）")
+    for key, reading in retired.items():   # records computed under revision 2 (or 1)
+        used: dict[str, int] = {}
+        for entry in records.entries:
+            if key in entry.record_readings:
+                shown = reading.label_for(entry.record_readings[key])
+                used[shown] = used.get(shown, 0) + 1
+        if used:
+            row(f"已取消的读法 {reading.label}",
+                "；".join(f"{shown} {count}户" for shown, count in used.items())
+                + "（第3版以前计算的记录所用）")
     revisions = sorted({e.contract_revision for e in records.entries})
     row("计算规则版本", "；".join(
         f"第{r}版 {sum(e.contract_revision == r for e in records.entries)}户"

@@ -37,6 +37,8 @@ class CaseEntry:
     # parts without a title (办法第十八条): {"registration", "use", "area", "temporary_amount"}
     unregistered: tuple[dict[str, str], ...] = ()
     contract_revision: int = 1          # the calc contract revision the record was made under
+    # a record of revision 2 (or 1): the retired readings it was computed with, by key
+    record_readings: dict[str, Any] = field(default_factory=dict)
 
     # payments (办法第二十二、二十九条), as exact money text; None while the case is not signed
     paid: str | None = None             # 已付: paid out less received

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wulong_desk.rules.breakdown import Breakdown, Line
-    from wulong_desk.rules.compute import compute
+    from wulong_desk.rules.compute import compute, compute_revision2
     from wulong_desk.rules.inputs import InputError, Problem, read_request
     from wulong_desk.rules.model import CaseInput, ProjectOptions
     from wulong_desk.rules.standard import (
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "Breakdown": "breakdown", "Line": "breakdown", "compute": "compute",
+    "compute_revision2": "compute",
     "InputError": "inputs", "Problem": "inputs", "read_request": "inputs",
     "CaseInput": "model", "ProjectOptions": "model",
     "Standard": "standard", "StandardError": "standard", "StandardSet": "standard",
@@ -42,6 +43,7 @@ __all__ = [
     "StandardError",
     "StandardSet",
     "compute",
+    "compute_revision2",
     "default_standards",
     "read_request",
 ]

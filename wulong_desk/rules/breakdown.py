@@ -19,6 +19,10 @@ TOTAL_KEYS = (*GROUPS, "total")
 SETTLEMENT_KEYS = (
     "exchange_price", "value_difference", "net_payable", "fund_department", "fund_household",
 )
+# revision 3: when each part of the total falls due (spec "When each amount falls due")
+SCHEDULE_KEYS = ("before_move", "transition", "after_move", "overdue")
+SCHEDULE_LABELS = {"before_move": "搬迁前应付", "transition": "过渡期间应付",
+                   "after_move": "按期搬迁后应付", "overdue": "逾期交房加付"}
 TOTAL_LABELS = {"value": "价值补偿小计", "loss": "损失补偿小计", "reward": "奖励补助小计",
                 "total": "补偿合计"}
 SETTLEMENT_LABELS = {
@@ -93,6 +97,8 @@ class Breakdown:
     quantities: dict[str, Decimal] = field(default_factory=dict)
     # each exchange house: area, payable area after the shared-area cap, price (办法第三十六条)
     houses: tuple[dict[str, Decimal], ...] = ()
+    # the total split by the event that makes each part owed (SCHEDULE_KEYS, revision 3)
+    schedule: dict[str, Decimal] = field(default_factory=dict)
 
     def line(self, code: str) -> Line:
         for line in self.lines:
@@ -111,6 +117,7 @@ class Breakdown:
             "lines": [line.to_json() for line in self.lines],
             "totals": {key: money(self.totals[key]) for key in TOTAL_KEYS},
             "settlement": {key: money(self.settlement[key]) for key in SETTLEMENT_KEYS},
+            "schedule": {key: money(self.schedule[key]) for key in SCHEDULE_KEYS},
             "warnings": list(self.warnings),
         }
 

@@ -23,6 +23,7 @@ from wulong_desk.rules.model import (
     REGISTERED,
     REGISTRATIONS,
     RESIDENTIAL,
+    RETIRED_READING_KEYS,
     TEMPORARY,
     USES,
     CaseInput,
@@ -37,12 +38,17 @@ from wulong_desk.rules.standard import Standard, StandardError, StandardSet
 PROJECT_FIELDS = (
     "zone", "guide_reward_for", "residential_extra_area", "nonresidential_guide_rate",
     "manufacturing_uplift", "equipment_rate", "maintenance_fund_rate", "signing_start",
-    "signing_deadline", "announced_on", *READING_KEYS,
+    "signing_deadline", "announced_on", "presign_start", "presign_end", "decision_made_on",
+    *READING_KEYS,
 )
+# the project's dates (all but the two required ones optional)
+PROJECT_DATES = ("announced_on", "signing_deadline", "signing_start", "presign_start",
+                 "presign_end", "decision_made_on")
 CASE_FIELDS = (
-    "method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
-    "land_unit_price", "parts", "equipment", "exchange",
+    "method", "min_housing_eligible", "signed_on", "presign", "decided_on", "moved_on_time",
+    "land_area", "land_unit_price", "parts", "equipment", "exchange",
 )
+PRESIGN_RULE = "办法第二十三条"
 PART_FIELDS = (
     "use", "area", "inner_area", "unit_price", "decoration_value", "water_accounts",
     "power_accounts", "gas_accounts", "gas_cost", "business_eligible", "manufacturing",
@@ -239,6 +245,7 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
     data = reader.obj(raw, "project", PROJECT_FIELDS)
     if data is None:
         return None, None
+    _refuse_retired(data, standards, reader)
     announced = reader.day(data, "announced_on", "project", required=True,
                            rule="（办法第六十条：据此选用标准）")
     deadline = reader.day(data, "signing_deadline", "project", required=True)
@@ -246,7 +253,8 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
     if start is not None and deadline is not None and start > deadline:
         reader.fail("project.signing_start",
                     f"签约期限首日 {start.isoformat()} 不能晚于签约期限届满日 "
-                    f"{deadline.isoformat()}（办法第十九、二十九条）")
+                    f"project.signing_deadline {deadline.isoformat()}（办法第十九、二十九条）")
+    presign_start, presign_end, made_on = _project_dates(data, announced, reader)
     standard: Standard | None = None
     if announced is not None:
         if requested is not None:
@@ -275,7 +283,46 @@ def read_project(raw: Any, standards: StandardSet, requested: str | None,
     values["announced_on"] = announced
     values["signing_deadline"] = deadline
     values["signing_start"] = start
+    values.update(presign_start=presign_start, presign_end=presign_end,
+                  decision_made_on=made_on)
     return ProjectOptions(**values), standard
+
+
+def _refuse_retired(data: Mapping[str, Any], standards: StandardSet,
+                    reader: FieldReader) -> None:
+    """A reading calc contract revision 3 retired, named in a project: an input error naming
+    the key (never silently ignored: the sender meant a figure by it)."""
+    for key in RETIRED_READING_KEYS:
+        if key not in data:
+            continue
+        why = next((s.retired_readings[key].retired for s in standards
+                    if key in s.retired_readings), "")
+        reader.fail(f"project.{key}", "计算规则第3版已取消这一读法，请删去此项"
+                    + (f"：{why}" if why else ""))
+
+
+def _project_dates(data: Mapping[str, Any], announced: date | None, reader: FieldReader
+                   ) -> tuple[date | None, date | None, date | None]:
+    """The presign period (both or neither, start ≤ end) and the day the decision was made
+    (not after its announcement), revision 3 (办法第二十三、二十五条)."""
+    first = reader.day(data, "presign_start", "project", required=False)
+    last = reader.day(data, "presign_end", "project", required=False)
+    made_on = reader.day(data, "decision_made_on", "project", required=False)
+    if first is not None and last is None and data.get("presign_end") is None:
+        reader.fail("project.presign_end",
+                    f"须与预签期限首日 project.presign_start 同时填写（{PRESIGN_RULE}）")
+    if last is not None and first is None and data.get("presign_start") is None:
+        reader.fail("project.presign_start",
+                    f"须与预签期限末日 project.presign_end 同时填写（{PRESIGN_RULE}）")
+    if first is not None and last is not None and first > last:
+        reader.fail("project.presign_start",
+                    f"预签期限首日 {first.isoformat()} 不能晚于预签期限末日 "
+                    f"project.presign_end {last.isoformat()}（{PRESIGN_RULE}）")
+    if made_on is not None and announced is not None and made_on > announced:
+        reader.fail("project.decision_made_on",
+                    f"征收决定作出日 {made_on.isoformat()} 不能晚于征收决定公告日 "
+                    f"project.announced_on {announced.isoformat()}（办法第二十三、二十五条）")
+    return first, last, made_on
 
 
 def _read_options(data: Mapping[str, Any], standard: Standard,
@@ -466,8 +513,64 @@ def _read_exchange(raw: Any, reader: FieldReader) -> ExchangeTerms | None:
     )
 
 
+def signing_problems(options: ProjectOptions, signed_on: date | None, presign: bool,
+                     decided_on: date | None) -> list[Problem]:
+    """Revision 3's signing-date checks (spec "Signing dates"), each naming both fields: a case
+    settled by 补偿决定 is not also signed; a presign is signed inside the project's presign
+    period and before the decision was made (or, that day unknown, announced), 办法第二十三条;
+    any other signing is on or after the announcement and the signing period's first day."""
+    found: list[Problem] = []
+    if signed_on is not None and decided_on is not None:
+        found.append(Problem("case.decided_on",
+                             "不能与签约日期 case.signed_on 同时填写：签订补偿协议的户不作"
+                             "补偿决定，补偿决定之后签订的协议取代决定（办法第三十一条）"))
+    if presign:
+        if signed_on is None:
+            found.append(Problem("case.signed_on", f"预签（case.presign）必须填写预签协议的签订日期"
+                                                   f"（{PRESIGN_RULE}）"))
+            return found
+        day = signed_on.isoformat()
+        first, last = options.presign_start, options.presign_end
+        if first is None or last is None:
+            found.append(Problem("case.presign",
+                                 f"项目未设预签期限（project.presign_start、project.presign_end），"
+                                 f"{day} 签订的协议不能按预签计（{PRESIGN_RULE}）"))
+        elif not first <= signed_on <= last:
+            found.append(Problem("case.signed_on",
+                                 f"预签日期 {day} 不在预签期限 project.presign_start "
+                                 f"{first.isoformat()} 至 project.presign_end {last.isoformat()} "
+                                 f"之内（{PRESIGN_RULE}）"))
+        if options.decision_made_on is not None:
+            if signed_on >= options.decision_made_on:
+                found.append(Problem(
+                    "case.signed_on",
+                    f"预签日期 {day} 须早于征收决定作出日 project.decision_made_on "
+                    f"{options.decision_made_on.isoformat()}（{PRESIGN_RULE}：在房屋征收决定作出"
+                    "之前）"))
+        elif signed_on >= options.announced_on:
+            found.append(Problem(
+                "case.signed_on",
+                f"预签日期 {day} 须早于征收决定公告日 project.announced_on "
+                f"{options.announced_on.isoformat()}（未填写征收决定作出日；{PRESIGN_RULE}：在房屋"
+                "征收决定作出之前）"))
+        return found
+    if signed_on is None:
+        return found
+    day = signed_on.isoformat()
+    if signed_on < options.announced_on:
+        found.append(Problem("case.signed_on",
+                             f"签约日期 {day} 早于征收决定公告日 project.announced_on "
+                             f"{options.announced_on.isoformat()}：公告前签订的只能是预签"
+                             f"（case.presign，{PRESIGN_RULE}）"))
+    if options.signing_start is not None and signed_on < options.signing_start:
+        found.append(Problem("case.signed_on",
+                             f"签约日期 {day} 早于签约期限首日 project.signing_start "
+                             f"{options.signing_start.isoformat()}（办法第十九、二十九条）"))
+    return found
+
+
 def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | None,
-              reader: FieldReader) -> CaseInput | None:
+              reader: FieldReader, *, signing_checks: bool = True) -> CaseInput | None:
     data = reader.obj(raw, "case", CASE_FIELDS)
     if data is None:
         return None
@@ -504,6 +607,8 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
     elif data.get("exchange") is not None:
         reader.warnings.append("case.exchange: 货币补偿案卷不使用产权调换信息，已忽略")
     signed_on = reader.day(data, "signed_on", "case", required=False)
+    presign = reader.boolean(data, "presign", "case")
+    decided_on = reader.day(data, "decided_on", "case", required=False)
     land_area = reader.decimal(data, "land_area", "case", required=False, positive=True,
                                places=2)
     land_price = reader.decimal(data, "land_unit_price", "case", required=False, places=2)
@@ -514,16 +619,8 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
         reader.warnings.append(
             f"case.signed_on: 签约日 {signed_on.isoformat()} 晚于签约期限 "
             f"{options.signing_deadline.isoformat()}，无提前签约奖励")
-    if (options is not None and signed_on is not None and options.signing_start is not None
-            and signed_on < options.signing_start and standard is not None
-            and "early_days_from" in standard.readings):
-        reading = standard.readings["early_days_from"]
-        counted = (options.signing_start if options.early_days_from == "period"
-                   else signed_on)
-        reader.warnings.append(
-            f"case.signed_on: 预签：签约日 {signed_on.isoformat()} 早于签约期限首日 "
-            f"{options.signing_start.isoformat()}，提前签约天数自 {counted.isoformat()} 起算"
-            f"（{reading.label_for(options.early_days_from)}，项目选定的读法，{reading.cite}）")
+    if options is not None and signing_checks:
+        reader.problems += signing_problems(options, signed_on, presign, decided_on)
     # every field is read before deciding: all problems are reported at once
     min_housing = reader.boolean(data, "min_housing_eligible", "case")
     moved_on_time = reader.boolean(data, "moved_on_time", "case")
@@ -535,6 +632,8 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
         min_housing_eligible=min_housing,
         signed_on=signed_on,
         moved_on_time=moved_on_time,
+        presign=presign,
+        decided_on=decided_on,
         land_area=land_area,
         land_unit_price=land_price,
         equipment=tuple(equipment),
@@ -571,9 +670,11 @@ class ProjectMemo:
         return hit[0], hit[1]
 
 
-def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None
-                 ) -> tuple[ProjectOptions, CaseInput, Standard]:
-    """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError."""
+def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None, *,
+                 signing_checks: bool = True) -> tuple[ProjectOptions, CaseInput, Standard]:
+    """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError.
+    `signing_checks=False` only for a record computed under revision 2 (or 1), whose signing
+    predates revision 3's date checks (rules.compute.compute_revision2)."""
     reader = FieldReader()
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InputError([Problem("$", "应为 JSON 对象 {\"project\": …, \"case\": …}")])
@@ -595,7 +696,8 @@ def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = No
             options, standard = memo.read(raw["project"], standards, requested, reader)
         else:
             options, standard = read_project(raw["project"], standards, requested, reader)
-    case = read_case(raw["case"], options, standard, reader) if "case" in raw else None
+    case = (read_case(raw["case"], options, standard, reader, signing_checks=signing_checks)
+            if "case" in raw else None)
     if reader.problems or options is None or case is None or standard is None:
         raise InputError(reader.problems or [Problem("$", "输入不完整")])
     return options, case, standard

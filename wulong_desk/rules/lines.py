@@ -30,6 +30,7 @@ from wulong_desk.rules.model import (
     ExchangeTerms,
     Part,
     ProjectOptions,
+    RetiredReadings,
 )
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ class Household:
     comp_area_r: Decimal  # Σ compensable area, residential
     price_r: Decimal  # P_R: the residential value per m², rounded
     min_topup: Decimal  # m² added up to the housing floor (第三十七条)
+    # None: revision 3. A record computed under revision 2 (or 1): the retired readings it used,
+    # for a later event on it (compute.compute_revision2 only)
+    retired: RetiredReadings | None = None
 
     @property
     def p(self) -> Mapping[str, Decimal]:
@@ -84,9 +88,13 @@ class Household:
         return self.area_r + self.area_n + self.area_u
 
     def reading(self, key: str) -> str:
-        """The words of the reading the project chose for `key`, marked as the project's."""
-        value = getattr(self.project, key)
-        return f"{self.standard.readings[key].label_for(value)}，{CHOSEN}"
+        """The words of the reading the project chose for `key`, marked as the project's (a
+        retired reading: the value the revision-2 record was computed with)."""
+        if key in self.standard.readings:
+            value = getattr(self.project, key)
+            return f"{self.standard.readings[key].label_for(value)}，{CHOSEN}"
+        value = getattr(self.retired, key)
+        return f"{self.standard.retired_readings[key].label_for(value)}，{CHOSEN}"
 
 
 def compensable_area(part: Part, floor: Decimal) -> Decimal:
@@ -98,7 +106,8 @@ def compensable_area(part: Part, floor: Decimal) -> Decimal:
     return part.area
 
 
-def household(case: CaseInput, project: ProjectOptions, standard: Standard) -> Household:
+def household(case: CaseInput, project: ProjectOptions, standard: Standard,
+              retired: RetiredReadings | None = None) -> Household:
     p = standard.values
     registered = [part for part in case.parts if part.registration == REGISTERED]
     residential = tuple(part for part in registered if part.use == RESIDENTIAL)
@@ -124,7 +133,7 @@ def household(case: CaseInput, project: ProjectOptions, standard: Standard) -> H
         area_n=sum((part.area for part in nonresidential), ZERO),
         value_r=value_r,
         value_n=sum((part.area * part.unit_price for part in nonresidential), ZERO),
-        comp_area_r=comp_area_r, price_r=price_r, min_topup=min_topup)
+        comp_area_r=comp_area_r, price_r=price_r, min_topup=min_topup, retired=retired)
 
 
 def make_line(spec: LineSpec, total: Decimal, terms: list[Term] | None = None, why: str = "",
@@ -217,8 +226,9 @@ def v_unreg(h: Household, spec: LineSpec) -> Line:
 
 def l1_interrupt(h: Household, spec: LineSpec) -> Line:
     """Loss from interrupted business of the eligible registered and recognized parts: once for
-    money, monthly (the project's reading of the rate) for an exchange without temporary
-    premises; non-residential manufacturing parts raised by the project's uplift (标准第1项)."""
+    money, monthly at the standard's printed rate for an exchange without temporary premises
+    (a revision-2 record: at the rate its reading chose); non-residential manufacturing parts
+    raised by the project's uplift (标准第1项)."""
     p = h.p
     exchange = h.exchange
     eligible = [part for part in h.paid if part.business_eligible]
@@ -231,8 +241,13 @@ def l1_interrupt(h: Household, spec: LineSpec) -> Line:
     if is_exchange and months == 0:
         return make_line(spec, ZERO, why="no_months")
     uplift = h.project.manufacturing_uplift
-    monthly = h.project.exchange_interruption_rate
-    reading = h.reading("exchange_interruption_rate") if is_exchange else ""
+    monthly = p["interrupt_exchange_rate"]
+    exchange_key = "term_exchange"
+    reading = ""
+    if is_exchange and h.retired is not None:
+        monthly = h.retired.exchange_interruption_rate
+        exchange_key = "term_exchange_reading"
+        reading = h.reading("exchange_interruption_rate")
     terms: list[Term] = []
     total = ZERO
     for part in eligible:
@@ -243,9 +258,10 @@ def l1_interrupt(h: Household, spec: LineSpec) -> Line:
                        if raised and uplift else "")
         values: dict[str, Value] = {"base": base, "uplift": uplift_text, "months": months}
         if is_exchange:
-            values.update(rate=rate(monthly), reading=reading)
+            if reading:
+                values.update(rate=rate(monthly), reading=reading)
             total += monthly * base * months * factor
-            terms.append((spec.t("term_exchange"), values))
+            terms.append((spec.t(exchange_key), values))
         else:
             total += p["interrupt_money_rate"] * base * factor
             terms.append((spec.t("term_money"), values))
@@ -310,6 +326,8 @@ def r5_guide(h: Household, spec: LineSpec) -> Line:
     project = h.project
     if project.guide_reward_for not in (h.case.method, "both"):
         return make_line(spec, ZERO, why="not_chosen")
+    if h.case.decided_on is not None and project.decision_guide_reward == "none":
+        return make_line(spec, ZERO, why="decided_none")
     terms: list[Term] = []
     total = ZERO
     if h.residential:
@@ -326,14 +344,15 @@ def r5_guide(h: Household, spec: LineSpec) -> Line:
 
 
 def early_start(h: Household) -> date | None:
-    """The day early-signing days count from: the later of the signing day and the first day of
-    the signing period under the reading `period` (with a first day set), else the signing
-    day (标准第6项)."""
+    """The day early-signing days count from: the signing day, presigns included (标准第6项
+    「自签约之日起」). A revision-2 record under the reading `period` counted from the later of
+    the signing day and the signing period's first day."""
     signed_on = h.case.signed_on
     start = h.project.signing_start
     if signed_on is None:
         return None
-    if h.project.early_days_from == "period" and start is not None and start > signed_on:
+    if (h.retired is not None and h.retired.early_days_from == "period" and start is not None
+            and start > signed_on):
         return start
     return signed_on
 
@@ -344,7 +363,7 @@ def r6_early(h: Household, spec: LineSpec) -> Line:
     signed_on = h.case.signed_on
     deadline = h.project.signing_deadline
     if signed_on is None:
-        return make_line(spec, ZERO, why="unsigned")
+        return make_line(spec, ZERO, why="decided" if h.case.decided_on else "unsigned")
     if signed_on > deadline:
         return make_line(spec, ZERO, why="late")
     start = early_start(h) or signed_on
@@ -352,7 +371,8 @@ def r6_early(h: Household, spec: LineSpec) -> Line:
     if days == 0:
         return make_line(spec, ZERO, why="zero_days")
     start_text = ""
-    if h.project.signing_start is not None and signed_on < h.project.signing_start:
+    if (h.retired is not None and h.project.signing_start is not None
+            and signed_on < h.project.signing_start):
         # a presign: say from which day its days were counted, and under which reading
         start_text = spec.text("start").format(start=start.isoformat(),
                                                reading=h.reading("early_days_from"))
@@ -398,15 +418,28 @@ def r7_ontime(h: Household, spec: LineSpec) -> Line:
 
 
 def move_times(h: Household) -> tuple[Decimal, str]:
-    """How many moves the allowance pays, and its text: once for money; twice for an exchange,
-    unless the reading makes the second depend on moving out on time and it was not (标准第8项)."""
+    """How many moves the allowance pays, and its text: once for money; twice for an exchange
+    that moved out on time, else once (「且须按期搬离」, 标准第8项; a revision-2 record under
+    the reading `false` paid every exchange twice)."""
     p = h.p
     texts = h.standard.texts
     if h.case.method != EXCHANGE:
         return p["move_times_money"], texts["move_times_money"]
-    if h.project.second_move_requires_on_time and not h.case.moved_on_time:
+    requires = h.retired is None or h.retired.second_move_requires_on_time
+    if requires and not h.case.moved_on_time:
         return p["move_times_money"], texts["move_times_money"]
     return p["move_times_exchange"], texts["move_times_exchange"]
+
+
+def move_once(h: Household) -> Decimal:
+    """The allowance for one move, rounded like a line (the schedule's after_move is R8 less
+    this when the exchange pays two moves)."""
+    p = h.p
+    total = p["move_res"] if h.residential else ZERO
+    for part in h.nonresidential:
+        rate_key = "move_commercial" if part.use == COMMERCIAL else "move_production"
+        total += p[rate_key] * part.area
+    return round2(total)
 
 
 def r8_move(h: Household, spec: LineSpec) -> Line:
@@ -425,7 +458,8 @@ def r8_move(h: Household, spec: LineSpec) -> Line:
         terms.append((spec.t("term_nonresidential"), {
             "rate": texts[rate_key], "area": part.area, "times": times_text}))
         total += p[rate_key] * part.area * times
-    if terms and h.case.method == EXCHANGE:  # the reading, said once after the last term
+    if terms and h.case.method == EXCHANGE and h.retired is not None:
+        # a revision-2 record: its reading, said once after the last term
         terms[-1][1]["times"] = times_text + spec.text("times_note").format(
             reading=h.reading("second_move_requires_on_time"))
     return make_line(spec, total, terms, "none")

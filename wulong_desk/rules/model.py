@@ -35,8 +35,11 @@ ILLEGAL = "illegal"
 REGISTRATIONS = (REGISTERED, RECOGNIZED, TEMPORARY, ILLEGAL)
 
 # the readings: the project options for sentences the gazette leaves open (spec "Readings")
-READING_KEYS = ("exchange_interruption_rate", "early_days_from",
-                "second_move_requires_on_time", "ontime_reward_mixed")
+READING_KEYS = ("ontime_reward_mixed", "decision_guide_reward")
+# the readings calc contract revision 3 retired: a request naming one is refused; a record
+# computed under revision 2 (or 1) keeps the values it was computed with (RetiredReadings)
+RETIRED_READING_KEYS = ("exchange_interruption_rate", "early_days_from",
+                        "second_move_requires_on_time")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +57,24 @@ class ProjectOptions:
     equipment_rate: Decimal
     maintenance_fund_rate: Decimal
     # the readings (the standard file's [readings] hold each default and its alternative)
+    ontime_reward_mixed: str
+    decision_guide_reward: str
+    signing_start: date | None = None
+    # revision 3: the presign period of a 旧城区改建 project (both or neither) and the day the
+    # 征收决定 was made, when known (办法第二十三、二十五条)
+    presign_start: date | None = None
+    presign_end: date | None = None
+    decision_made_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredReadings:
+    """The values of the readings revision 3 retired, as a record computed under revision 2 (or
+    1) used them: its later events are figured with them (rules.compute.compute_revision2)."""
+
     exchange_interruption_rate: Decimal
     early_days_from: str
     second_move_requires_on_time: bool
-    ontime_reward_mixed: str
-    signing_start: date | None = None
 
 
 @dataclass(slots=True)
@@ -116,6 +132,8 @@ class CaseInput:
     min_housing_eligible: bool = False
     signed_on: date | None = None
     moved_on_time: bool = False
+    presign: bool = False               # signed_on is the day a 预签协议 was signed
+    decided_on: date | None = None      # the day a 补偿决定 settled the case (办法第三十一条)
     land_area: Decimal | None = None
     land_unit_price: Decimal | None = None
     equipment: tuple[Equipment, ...] = ()

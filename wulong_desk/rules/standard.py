@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from wulong_desk.errors import StandardError
 from wulong_desk.rules.breakdown import GROUPS
 from wulong_desk.rules.lines import LINES
-from wulong_desk.rules.model import READING_KEYS
+from wulong_desk.rules.model import READING_KEYS, RETIRED_READING_KEYS
 
 UNITS = frozenset(
     {"比率", "比率/月", "元", "元/户", "元/户·日", "元/户·次", "元/m²", "元/m²·日", "元/m²·次",
@@ -77,6 +77,7 @@ class Reading:
     sentence: str
     money: str
     warning: str = ""  # shown on every case the default reading touches, when set
+    retired: str = ""  # a retired reading (revision 3): why it went
 
     @property
     def choices(self) -> tuple[ReadingValue, ReadingValue]:
@@ -187,6 +188,8 @@ class Standard:
     texts: Mapping[str, str] = field(default_factory=dict)
     readings: Mapping[str, Reading] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
+    # the readings revision 3 retired, kept to name what a revision-2 record used
+    retired_readings: Mapping[str, Reading] = field(default_factory=dict)
 
     def covers(self, day: date) -> bool:
         if day < self.effective_from:
@@ -253,25 +256,8 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
             lines[code] = LineSpec(code, body["group"], body["label"], body["cite"],
                                    tuple(body.get("vars", ())), templates,
                                    dict(body.get("notes", {})))
-        readings: dict[str, Reading] = {}
-        for key, body in data.get("readings", {}).items():
-            kind = body["kind"]
-            values_ = []
-            for which in ("default", "alternative"):
-                raw = body[which]
-                where_ = f"{where} readings.{key}.{which}"
-                if kind == "decimal":
-                    values_.append(_dec(raw, where_))
-                elif kind == "bool":
-                    if not isinstance(raw, bool):
-                        raise StandardError(f"{where_}: 应为 true 或 false")
-                    values_.append(raw)
-                else:
-                    values_.append(str(raw))
-            readings[key] = Reading(key, kind, values_[0], values_[1], body["default_label"],
-                                    body["alternative_label"], body["label"], body["cite"],
-                                    body.get("sentence", ""), body.get("money", ""),
-                                    body.get("warning", ""))
+        readings = _readings(data.get("readings", {}), f"{where} readings")
+        retired = _readings(data.get("retired_readings", {}), f"{where} retired_readings")
         effective_from = data["effective_from"]
         effective_until = data.get("effective_until")
         if not isinstance(effective_from, date):
@@ -301,9 +287,35 @@ def parse_standard(text: str, path: Path | None = None) -> Standard:
             texts=texts,
             readings=readings,
             notes={str(k): str(v) for k, v in data.get("notes", {}).items()},
+            retired_readings=retired,
         )
     except KeyError as exc:
         raise StandardError(f"{where}: 缺少必需的键 {exc.args[0]}") from exc
+
+
+def _readings(table: Mapping[str, Any], where: str) -> dict[str, Reading]:
+    """The [readings] (or [retired_readings]) tables: each with its default and alternative
+    of its kind."""
+    readings: dict[str, Reading] = {}
+    for key, body in table.items():
+        kind = body["kind"]
+        values_: list[ReadingValue] = []
+        for which in ("default", "alternative"):
+            raw = body[which]
+            where_ = f"{where}.{key}.{which}"
+            if kind == "decimal":
+                values_.append(_dec(raw, where_))
+            elif kind == "bool":
+                if not isinstance(raw, bool):
+                    raise StandardError(f"{where_}: 应为 true 或 false")
+                values_.append(raw)
+            else:
+                values_.append(str(raw))
+        readings[key] = Reading(key, kind, values_[0], values_[1], body["default_label"],
+                                body["alternative_label"], body["label"], body["cite"],
+                                body.get("sentence", ""), body.get("money", ""),
+                                body.get("warning", ""), body.get("retired", ""))
+    return readings
 
 
 def placeholders(template: str) -> set[str]:
@@ -343,7 +355,13 @@ def lint(standard: Standard) -> list[str]:
                 problems.append(f"{sid} options.{name}: 须满足 下限 ≤ 默认值 ≤ 上限")
     if tuple(standard.readings) != READING_KEYS:
         problems.append(f"{sid} readings: 须按顺序恰好包含 {', '.join(READING_KEYS)}")
-    for key, reading in standard.readings.items():
+    for key in standard.retired_readings:
+        if key not in RETIRED_READING_KEYS:
+            problems.append(f"{sid} retired_readings.{key}: 不是计算规则已取消的读法"
+                            f"（{', '.join(RETIRED_READING_KEYS)}）")
+        elif not standard.retired_readings[key].retired.strip():
+            problems.append(f"{sid} retired_readings.{key}: 缺少取消的理由（retired）")
+    for key, reading in {**standard.readings, **standard.retired_readings}.items():
         if not reading.cite.strip():
             problems.append(f"{sid} readings.{key}: 缺少出处")
         if reading.kind not in READING_KINDS:

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk import ENGINE_VERSION
 from wulong_desk.rules import InputError, compute, default_standards, read_request
-from wulong_desk.rules.breakdown import Breakdown
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS, Breakdown
+from wulong_desk.rules.compute import compute_revision2
+from wulong_desk.rules.model import RETIRED_READING_KEYS, RetiredReadings
 from wulong_desk.services.contract import CONTRACT_REVISION, calc_request
 from wulong_desk.store.audit import now_utc
-from wulong_desk.store.models import LINE_COLUMNS, Case, CaseResult
+from wulong_desk.store.models import LINE_COLUMNS, SCHEDULE_COLUMNS, Case, CaseResult
 
 # What recompute() reads of a case, for loading many cases in a few queries: one by one, each
 # case's parts, equipment, houses and result cost a query each, and recomputing 10,000 cases
@@ -38,24 +40,65 @@ def breakdown_for(case: Case) -> Breakdown:
     return compute(inputs, options, standard)
 
 
-def computation(case: Case) -> Breakdown | InputError:
-    """One computation of the case: its breakdown, or why it cannot be computed. A caller that
-    shows the figures and then stores them (a written `recalc`) passes this one result to
-    `recompute`, so what is shown is what is stored."""
+def computation(case: Case, request: dict[str, Any] | None = None) -> Breakdown | InputError:
+    """One computation of the case (of `request`, its calc request as the caller changed it,
+    when given): its breakdown, or why it cannot be computed. A caller that shows the figures
+    and then stores them (a written `recalc`) passes this one result to `recompute`, so what is
+    shown is what is stored."""
     try:
-        return breakdown_for(case)
+        if request is None:
+            return breakdown_for(case)
+        options, inputs, standard = read_request(request, default_standards())
+        return compute(inputs, options, standard)
     except InputError as exc:
         return exc
 
 
 def figures_of(breakdown: Breakdown) -> dict[str, int]:
-    """The cents a breakdown is stored as, by line code, with total, exchange_price and
-    net_payable (the keys of `services.cases.stored_figures`)."""
+    """The cents a breakdown is stored as, by line code, with total, exchange_price,
+    net_payable and the schedule's buckets (the keys of `services.cases.stored_figures`)."""
     figures = {line.code: cents(line.amount) for line in breakdown.lines}
     figures.update(total=cents(breakdown.total),
                    exchange_price=cents(breakdown.settlement["exchange_price"]),
                    net_payable=cents(breakdown.settlement["net_payable"]))
+    figures.update({key: cents(breakdown.schedule[key]) for key in SCHEDULE_KEYS})
     return figures
+
+
+def stored_schedule(result: CaseResult | None) -> dict[str, Decimal] | None:
+    """The stored record's schedule (before_move, transition, after_move, overdue) in yuan, as
+    kept in its cents columns — the one place the payments read what is owed when, never
+    recomputed. None for a case without a complete calculation."""
+    if result is None or not result.ok:
+        return None
+    return {key: Decimal(getattr(result, column)).scaleb(-2)
+            for key, column in SCHEDULE_COLUMNS.items()}
+
+
+def record_readings(result: CaseResult | None) -> RetiredReadings | None:
+    """The retired readings a record computed under revision 2 (or 1) used, as migration 0010
+    copied them into it; None for a revision-3 record (or one without them)."""
+    if result is None or (result.contract_revision or 1) >= CONTRACT_REVISION:
+        return None
+    values = [getattr(result, key) for key in RETIRED_READING_KEYS]
+    if any(value is None for value in values):
+        return None
+    return RetiredReadings(*values)
+
+
+def breakdown_under_record(case: Case) -> Breakdown:
+    """The case's current inputs figured under the rules its stored record was computed with:
+    a revision-3 record by the engine; a record of revision 2 (or 1) by the engine's
+    revision-2 path with the retired readings copied into that record (its rate, its early days,
+    its second move). For a later event on a signed record (a delay, a late move): a delay on a
+    record signed at 5‰ is paid at 5‰ (办法第三十条). InputError when it cannot be computed.
+    The caller decides what of it may change the record (an audited event), never this."""
+    readings = record_readings(case.result)
+    if readings is None:
+        return breakdown_for(case)
+    options, inputs, standard = read_request(calc_request(case.project, case),
+                                             default_standards(), signing_checks=False)
+    return compute_revision2(inputs, options, standard, readings)
 
 
 def recompute(session: Session, case: Case,
@@ -70,6 +113,8 @@ def recompute(session: Session, case: Case,
     result.engine_version = ENGINE_VERSION
     result.computed_at = now_utc()
     result.contract_revision = CONTRACT_REVISION
+    for key in RETIRED_READING_KEYS:   # a revision-3 record uses none of them
+        setattr(result, key, None)
     if failure is not None:
         exc = failure
         result.ok = False
@@ -78,7 +123,7 @@ def recompute(session: Session, case: Case,
         result.breakdown_json = "{}"
         result.problems_json = json.dumps([str(p) for p in exc.problems], ensure_ascii=False)
         result.warnings_count = 0
-        for column in LINE_COLUMNS.values():
+        for column in (*LINE_COLUMNS.values(), *SCHEDULE_COLUMNS.values()):
             setattr(result, column, 0)
         result.total_cents = result.exchange_price_cents = result.net_payable_cents = 0
     elif breakdown is not None:
@@ -105,6 +150,8 @@ def _store(result: CaseResult, breakdown: Breakdown) -> None:
     result.total_cents = figures["total"]
     result.exchange_price_cents = figures["exchange_price"]
     result.net_payable_cents = figures["net_payable"]
+    for key, column in SCHEDULE_COLUMNS.items():
+        setattr(result, column, figures[key])
 
 
 def stored_breakdown(case: Case) -> dict[str, Any] | None:

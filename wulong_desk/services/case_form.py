@@ -278,6 +278,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     elif exchange is not None:
         reader.fail("case.exchange", "应为 JSON 对象")
     signed_on = reader.day(data, "signed_on", "case", required=False)
+    decided_on = reader.day(data, "decided_on", "case", required=False)
     moved_on = None
     if form.get("moved_on") is not None:
         day_reader = FieldReader()
@@ -289,6 +290,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     flags = {
         "min_housing_eligible": reader.boolean(data, "min_housing_eligible", "case"),
         "moved_on_time": reader.boolean(data, "moved_on_time", "case"),
+        "presign": reader.boolean(data, "presign", "case"),
     }
     if reader.problems:
         raise InputError(reader.problems)
@@ -296,7 +298,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
     # ---- everything is well formed: write it
     _set(case, case_no=case_no, title_no=title_no, address=address, remarks=remarks,
          status=status, moved_on=moved_on, method=method, signed_on=signed_on,
-         land_area=land_area, land_unit_price=land_price, **flags)
+         decided_on=decided_on, land_area=land_area, land_unit_price=land_price, **flags)
     if method == EXCHANGE or exchange is not None:
         _set(case, **exchange_values)
     for row, values in zip(_sync(session, case.persons, len(owners), Person), owners, strict=True):

@@ -34,7 +34,13 @@ from wulong_desk.services.search import search_text_for
 from wulong_desk.statuses import VOID, is_frozen, is_signed
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
-from wulong_desk.store.models import LINE_COLUMNS, AuditEntry, Case, CaseResult, Project
+from wulong_desk.store.models import (
+    FIGURE_COLUMNS,
+    AuditEntry,
+    Case,
+    CaseResult,
+    Project,
+)
 
 if TYPE_CHECKING:
     from wulong_desk.rules.breakdown import Breakdown
@@ -152,14 +158,12 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def stored_figures(result: CaseResult | None) -> dict[str, int] | None:
-    """A stored result's figures in cents by line code, with total, exchange_price and
-    net_payable; None for a case without a complete calculation."""
+    """A stored result's figures in cents by line code, with total, exchange_price,
+    net_payable and the schedule's four buckets; None for a case without a complete
+    calculation."""
     if result is None or not result.ok:
         return None
-    figures = {code: getattr(result, column) for code, column in LINE_COLUMNS.items()}
-    figures.update(total=result.total_cents, exchange_price=result.exchange_price_cents,
-                   net_payable=result.net_payable_cents)
-    return figures
+    return {key: getattr(result, column) for key, column in FIGURE_COLUMNS.items()}
 
 
 def yuan_text(cents_value: int | None) -> str | None:
@@ -273,6 +277,17 @@ def _refuse(case: Case, what: str) -> NoReturn:
                           "如确需更正，请先“解锁更正”并写明理由。")
 
 
+def _presign_stage(form: Any) -> Any:
+    """A case put at 预签 is a presign (revision 3's `presign`, which it keeps after it becomes
+    已签约): the form says so even when its sender did not tick it."""
+    if not isinstance(form, dict):
+        return form
+    data = form.get("case")
+    if form.get("status") == "presigned" and isinstance(data, dict) and not data.get("presign"):
+        return {**form, "case": {**data, "presign": True}}
+    return form
+
+
 def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     case: Case | None = None, *, reason: str | None = None) -> Case:
     """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
@@ -302,6 +317,7 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     creating = case is None
     server = server_events.on_server(session)
     session.info.setdefault("form_warnings", [])
+    form = _presign_stage(form)
     old_status = "surveyed" if case is None else case.status
     correcting = case is not None and is_frozen(old_status) and bool(case.unlocked_reason)
     frozen = case is not None and case.locked

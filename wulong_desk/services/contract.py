@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from wulong_desk.rules.inputs import PROJECT_FIELDS
+from wulong_desk.rules.inputs import PROJECT_DATES, PROJECT_FIELDS
 from wulong_desk.rules.model import (
     EXCHANGE,
     ILLEGAL,
@@ -23,7 +23,7 @@ from wulong_desk.store.models import Case, Project
 # the revision of the calc contract (the spec) these shapes and the engine implement; a case
 # package names it, and a receiver at another revision refuses the package. Every stored
 # record keeps the revision it was computed under (case_results.contract_revision).
-CONTRACT_REVISION = 2
+CONTRACT_REVISION = 3
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -38,7 +38,7 @@ def project_to_contract(project: Project) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in PROJECT_FIELDS:
         value = getattr(project, key)
-        if key in ("announced_on", "signing_deadline", "signing_start"):
+        if key in PROJECT_DATES:
             values[key] = _day(value)
         elif isinstance(value, Decimal):
             values[key] = _num(value)
@@ -93,6 +93,12 @@ def case_to_contract(case: Case) -> dict[str, Any]:
         "parts": parts,
         "equipment": equipment,
     }
+    # revision 3's two case facts, only when they say something (a case without them reads,
+    # hashes and travels exactly as before)
+    if case.presign:
+        out["presign"] = True
+    if case.decided_on is not None:
+        out["decided_on"] = _day(case.decided_on)
     if case.land_area is not None:
         out["land_area"] = _num(case.land_area)
     if case.land_unit_price is not None:

@@ -26,6 +26,11 @@ DEMO_PROJECT = {
     "name": "武隆区芙蓉路片区旧城改造项目（演示）",
     "decision_no": "武隆征〔2023〕演示1号",
     "announced_on": "2023-05-10",
+    # revision 3: the presign period of this 旧城区改建 project, before the decision was made
+    # (办法第二十三条), and the day it was made
+    "presign_start": "2023-04-10",
+    "presign_end": "2023-05-06",
+    "decision_made_on": "2023-05-08",
     "signing_start": "2023-05-20",
     "signing_deadline": "2023-08-31",
     "move_deadline": "2023-10-31",
@@ -79,13 +84,16 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
                      {"name": "烘干线", "reusable": False, "assessed_value": "15000"}]
     method = "exchange" if n % 3 == 1 else "money"
     signed = n % 4 != 3
+    moved_late = signed and n % 5 == 0   # moved out after the 搬迁期限 (a record after the move)
     case: dict[str, Any] = {
         "method": method,
         "min_housing_eligible": bool(parts and parts[0]["use"] == "residential"
                                      and Decimal(parts[0]["area"]) < 45),
         "signed_on": (deadline - timedelta(days=rng.randint(0, 60))).isoformat()
         if signed else None,
-        "moved_on_time": signed and n % 5 != 0,
+        # revision 3: a case is computed at signing with the undertaking to move on time;
+        # afterwards with the recorded fact
+        "moved_on_time": not moved_late,
         "parts": parts, "equipment": equipment,
     }
     locations = []
@@ -104,12 +112,14 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
                "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
                "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 200)}号"}]
     status = "signed" if signed else rng.choice(["surveyed", "assessed", "reviewed"])
+    moved_on = None
+    if moved_late:
+        status, moved_on = "moved", LATE_MOVE
     status = status_override or status
     if n == 35:  # one household still waiting for its assessment: no price yet
         for part in parts:
             part.pop("unit_price", None)
         case["signed_on"] = None
-        case["moved_on_time"] = False
         status = "surveyed"
     if n % 6 == 2:
         owners.append({"role": "owner", "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
@@ -118,14 +128,14 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
         "case_no": f"FR-{n + 1:04d}",
         "title_no": f"渝（2019）武隆区不动产权第{rng.randint(1000000, 9999999)}号",
         "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-        "status": status,
+        "status": status, "moved_on": moved_on if status == "moved" else None,
         "owners": owners, "case": case, "exchange_locations": locations,
     }
 
 
 def _revision_2_kinds(n: int, case: dict[str, Any], locations: list[str]) -> str | None:
-    """Every kind calc contract revision 2 added, on fixed households (fixed values: the random
-    draws of the others stay as they were). Returns a stage to use instead, if any."""
+    """Every kind calc contract revisions 2 and 3 added, on fixed households (fixed values: the
+    random draws of the others stay as they were). Returns a stage to use instead, if any."""
     parts = case["parts"]
     if n == 0:   # a building without a title recognized as lawful (办法第十八条)
         parts.append({"use": "residential", "registration": "recognized", "area": "12.00",
@@ -147,14 +157,19 @@ def _revision_2_kinds(n: int, case: dict[str, Any], locations: list[str]) -> str
         case["exchange"]["overdue_months"] = 3
     elif n == 25:   # a workshop exchanged for a commercial house
         case["exchange"]["houses"][0]["use"] = "commercial"
-    elif n == 4:   # a presign, before the decision was announced (办法第二十三条)
-        case["signed_on"] = "2023-05-08"
-        case["moved_on_time"] = False
+    elif n == 4:   # a presign, in its period and before the decision was made (办法第二十三条)
+        case["signed_on"] = "2023-04-28"
+        case["presign"] = True
         return "presigned"
+    elif n == 13:   # a presign that became a 补偿协议: still computed from its presign day
+        case["signed_on"] = "2023-05-02"
+        case["presign"] = True
+        return "signed"
     return None
 
 
 DEMO_REASON = "演示数据：虚构住户直接建在当前阶段"
+LATE_MOVE = "2023-11-15"   # after the demo's 搬迁期限 2023-10-31
 
 
 def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:

@@ -29,6 +29,7 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "moved_on": "搬迁日期", "reason": "理由",
           "owners": "被征收人", "case.parts": "房屋", "case.method": "补偿方式",
           "case.signed_on": "签约日期", "case.moved_on_time": "按期搬迁",
+          "case.presign": "预签协议", "case.decided_on": "补偿决定日期",
           "case.min_housing_eligible": "最低住房保障", "case.land_area": "土地使用权面积",
           "case.land_unit_price": "土地单价", "case.exchange": "产权调换",
           "case.exchange.houses": "调换房屋",
@@ -43,6 +44,13 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "project.move_deadline": "搬迁期限", "project.old_town": "旧城区改建",
           "project.presign_threshold": "预签生效比例", "project.announced_on": "征收决定公告日",
           "project.signing_deadline": "签约期限届满日", "project.zone": "区位",
+          "project.presign_start": "预签期限首日", "project.presign_end": "预签期限末日",
+          "project.decision_made_on": "征收决定作出日",
+          "project.ontime_reward_mixed": "按期搬迁奖励（住宅与非住宅）",
+          "project.decision_guide_reward": "以补偿决定结案的引导奖励",
+          "project.exchange_interruption_rate": "产权调换停产停业损失的月比例（已取消的读法）",
+          "project.early_days_from": "提前签约天数的起算日（已取消的读法）",
+          "project.second_move_requires_on_time": "第二次搬迁补助的条件（已取消的读法）",
           "project.guide_reward_for": "补偿方式选择引导奖励",
           "project.residential_extra_area": "住宅增加面积",
           "project.nonresidential_guide_rate": "非住宅引导奖励比例",
@@ -54,9 +62,27 @@ _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
 
 
+_NAMED = re.compile(r" ?\b((?:case|project)\.[a-z_]+) ?")
+
+
+def in_words(message: str) -> str:
+    """A rule's message with the other fields it names (case.signed_on, project.presign_end…)
+    as a clerk calls them: 「签约日期」 (a name the message already says just before is not
+    said twice: 征收决定公告日 project.announced_on → 「征收决定公告日」)."""
+    def named(match: re.Match[str]) -> str:
+        label = SINGLE.get(match[1])
+        return f"「{label}」" if label else match[0]
+
+    text = _NAMED.sub(named, message)
+    for label in set(SINGLE.values()):
+        text = text.replace(f"{label}「{label}」", f"「{label}」")
+    return text
+
+
 def describe(path: str, message: str, row: int | None = None) -> str:
     """A problem in a clerk's words. `row` (1-based) overrides the row the path gives (the
     editor skips blank rows when it reads its tables)."""
+    message = in_words(message)
     match = _ITEM.match(path)
     if match:
         number = row if row is not None else int(match["index"]) + 1

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from wulong_desk.rules.breakdown import SETTLEMENT_LABELS, TOTAL_LABELS
+from wulong_desk.rules.breakdown import SCHEDULE_LABELS, SETTLEMENT_LABELS, TOTAL_LABELS
 from wulong_desk.services.field_names import COLUMNS, line_label
 from wulong_desk.services.payments import KIND_LABELS
 from wulong_desk.services.procedure import (
@@ -42,6 +42,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "case": {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
              "method": "补偿方式", "min_housing_eligible": "最低住房保障",
              "signed_on": "签约日期", "moved_on_time": "按期搬迁",
+             "presign": "预签协议", "decided_on": "补偿决定日期",
              "land_area": "土地使用权面积", "land_unit_price": "土地单价",
              "transition_months": "过渡期限（月）", "turnover_house": "周转用房",
              "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
@@ -65,7 +66,8 @@ FIELDS: dict[str, dict[str, str]] = {
                 "handed_over_on": "交房日期"},
     # a correction or 重算 names each changed line by its code, each total and settlement
     # figure by its key, as the calculation record (and the editor's breakdown) calls it
-    "result": {"contract_revision": "计算规则版本", **TOTAL_LABELS, **SETTLEMENT_LABELS},
+    "result": {"contract_revision": "计算规则版本", **TOTAL_LABELS, **SETTLEMENT_LABELS,
+               **SCHEDULE_LABELS},
 }
 WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_LABELS,
          "use": USE_LABELS, "registration": REGISTRATION_LABELS,

@@ -4,9 +4,12 @@
 
 - Moving one stage forward checks the new stage's data: 已评估 needs every price (each house
   part's assessed unit price, each equipment item's value); 预签 is only for 旧城区改建 projects
-  and is signed on or before the decision's announcement (办法第二十三条); 已签约 needs a real
-  signing date on or after the announcement (a 预签 agreement keeps its earlier date) and not in
-  the future; 已搬迁 needs a move-out date, not before signing and not in the future.
+  and marks the case a presign (`presign`, kept after it becomes 已签约); 预签 and 已签约 need a
+  signing date, not in the future, that passes the calc contract's signing-date checks
+  (revision 3, checked by the engine: a presign inside the project's presign period and before
+  the decision; any other signing on or after the announcement and the signing period's first
+  day — the engine's own words are given); 已搬迁 needs a move-out date, not before signing and
+  not in the future.
 - Moving back, or forward over a stage, needs a reason; it is audited with that reason.
 - While a frozen case is unlocked for correction, its stage stays or takes one plain step
   forward (`check_correction_stage`): never back, whatever reason is given.
@@ -106,16 +109,12 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             found.append("status: 只有旧城区改建项目可以预签（办法第二十三条）")
         if case.signed_on is None:
             found.append("case.signed_on: 预签必须填写签约日期")
-        elif case.signed_on > project.announced_on:
-            found.append(f"case.signed_on: 预签日期 {case.signed_on} 不能晚于征收决定公告日 "
-                         f"{project.announced_on}（办法第二十三条）")
-    if at >= stage_index("signed"):
-        if case.signed_on is None:
-            found.append(f"case.signed_on: 必须填写签约日期，才能标为{label(status)}")
-        elif case.signed_on < project.announced_on and not (
-                project.old_town and (previous == "presigned" or is_signed(previous))):
-            found.append(f"case.signed_on: 签约日期 {case.signed_on} 早于征收决定公告日 "
-                         f"{project.announced_on}（公告前签订的只能是旧城区改建项目的预签）")
+        if not case.presign:
+            found.append("case.presign: 预签阶段的案卷须是预签协议（勾选「预签协议」）")
+    elif case.presign and is_signed(status) and not project.old_town:
+        found.append("case.presign: 只有旧城区改建项目有预签协议（办法第二十三条）")
+    if at >= stage_index("signed") and case.signed_on is None:
+        found.append(f"case.signed_on: 必须填写签约日期，才能标为{label(status)}")
     if case.signed_on is not None and case.signed_on > today and at >= stage_index("presigned"):
         found.append(f"case.signed_on: 签约日期 {case.signed_on} 在今天之后")
     if status == "moved":
@@ -127,6 +126,17 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             if case.moved_on > today:
                 found.append(f"moved_on: 搬迁日期 {case.moved_on} 在今天之后")
     return found
+
+
+def _computation_problems(case: Case) -> list[str]:
+    """Why the case's calculation stopped, as stored ("path: message"), e.g. the engine's
+    signing-date checks; those stage_problems already says are not repeated."""
+    import json
+
+    if case.result is None or case.result.ok:
+        return []
+    return [line for line in json.loads(case.result.problems_json or "[]")
+            if isinstance(line, str)]
 
 
 def check_transition(project: Project, case: Case, old: str, new: str, reason: str | None,
@@ -153,6 +163,7 @@ def check_transition(project: Project, case: Case, old: str, new: str, reason: s
         problems = stage_problems(project, case, new, previous=old)
         if is_signed(new) and not computed:
             problems.append(f"status: 案卷 {case.case_no} 的计算还不完整，不能标为{label(new)}")
+            problems += _computation_problems(case)
         if problems:
             raise TransitionError("；".join(problems))
     return why

@@ -18,6 +18,7 @@ from wulong_desk.rules.inputs import (
     FieldReader,
     Problem,
     read_project,
+    signing_problems,
 )
 from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.rules.standard import Param, Standard
@@ -28,6 +29,10 @@ from wulong_desk.store import Store
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, Project
 
+# the project's dates revision 3 added: they change no figure, only which signing dates are
+# accepted, so they may be set while signed cases exist (the day the decision was made is often
+# known only after the presigns) — as long as every signed case's date still passes
+DATE_CHECK_FIELDS = ("presign_start", "presign_end", "decision_made_on")
 IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadline",
                    "department", "implementer", "appraiser", "old_town", "presign_threshold",
                    "agreement_prefix", "agreement_year")
@@ -94,7 +99,8 @@ def read_project_form(form: Any) -> dict[str, Any]:
     values["name"] = name.strip() if isinstance(name, str) else ""
     for key in ("zone", "guide_reward_for", "residential_extra_area",
                 "nonresidential_guide_rate", "manufacturing_uplift", "equipment_rate",
-                "maintenance_fund_rate", "announced_on", "signing_deadline", *READING_KEYS):
+                "maintenance_fund_rate", "announced_on", "signing_deadline", *DATE_CHECK_FIELDS,
+                *READING_KEYS):
         values[key] = getattr(options, key)
     return values
 
@@ -155,8 +161,9 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
         changed = [key for key, value in values.items() if getattr(project, key) != value]
         money = sorted(set(changed) & set(PROJECT_FIELDS))
         # a reading may be chosen while signed cases exist: they keep their records, only
-        # unsigned cases are recomputed (the change itself is audited like any project field)
-        locked = [key for key in money if key not in READING_KEYS]
+        # unsigned cases are recomputed (the change itself is audited like any project field);
+        # so may the presign period and the decision's day, if every signed date still passes
+        locked = [key for key in money if key not in (*READING_KEYS, *DATE_CHECK_FIELDS)]
         if locked:
             signed = session.execute(select(Case.case_no).where(
                 Case.project_id == project.id,
@@ -165,6 +172,8 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
                 raise CaseLockedError(
                     f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项"
                     f"（{'、'.join(locked)}）")
+        if set(money) & set(DATE_CHECK_FIELDS):
+            _check_signed_dates(session, project, values)
         for key in changed:
             setattr(project, key, values[key])
         session.flush()
@@ -177,6 +186,29 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
             refigure_in_session(session, case)   # (itself never touches a signed case)
             if progress is not None and progress(done, len(unsigned)) is False:
                 raise Cancelled()
+
+
+def _check_signed_dates(session: Session, project: Project, values: dict[str, Any]) -> None:
+    """A new presign period or decision day must leave every signed case of the project signed
+    validly (revision 3's signing-date checks, as the engine makes them): else refused, naming
+    the first case and why."""
+    reader = FieldReader()
+    contract = project_to_contract(project) | {
+        key: values[key].isoformat() if values[key] is not None else None
+        for key in DATE_CHECK_FIELDS}
+    options, _standard = read_project(contract, default_standards(), None, reader)
+    if options is None:
+        return
+    signed = session.scalars(select(Case).where(
+        Case.project_id == project.id, Case.status.in_(FROZEN_STATUSES),
+        Case.signed_on.is_not(None)).order_by(Case.case_no)).all()
+    for case in signed:
+        if case.result is not None and (case.result.contract_revision or 1) < 3:
+            continue   # signed before revision 3's date checks: its record stands as it is
+        problems = signing_problems(options, case.signed_on, bool(case.presign), case.decided_on)
+        if problems:
+            raise CaseLockedError(f"案卷 {case.case_no}（已签约）的签约日期不符合新的预签期限或"
+                                  f"征收决定作出日：{problems[0].message}")
 
 
 def list_projects(store: Store) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.rules.decimals import money
-from wulong_desk.rules.model import RESIDENTIAL
+from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.procedure import DOCUMENTS, case_dates
@@ -64,6 +64,8 @@ def _entry(case: Case, account: CaseAccount | None = None,
                            for part in case.parts
                            if (part.registration or "registered") != "registered"),
         contract_revision=case.result.contract_revision or 1,
+        record_readings={key: getattr(case.result, key) for key in RETIRED_READING_KEYS
+                         if getattr(case.result, key) is not None},
         paid=money(account.paid) if account else None,
         outstanding=money(account.outstanding) if account else None,
         documents=documents_of(case, received or {}))

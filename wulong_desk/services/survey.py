@@ -174,6 +174,8 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
         if SHEET not in values_book.sheetnames:
             raise SurveyError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
         rows = list(values_book[SHEET].iter_rows(max_col=width))
+        whole_header = [_cell_text(cell.value) for cell in
+                        next(values_book[SHEET].iter_rows(min_row=1, max_row=1), ())]
         formulas = {(cell.row, cell.column) for row in
                     formula_book[SHEET].iter_rows(max_col=width)
                     for cell in row if getattr(cell, "data_type", None) == "f"}
@@ -182,6 +184,9 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
         formula_book.close()
     if not rows:
         raise SurveyError([CellProblem(SHEET, 1, "A", "表是空的")])
+    retired = _retired_columns(whole_header)
+    if retired:
+        raise SurveyError(retired)
     header = [_cell_text(c.value) for c in rows[0]]
     problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
                 for i, h in enumerate(HEADERS)
@@ -207,6 +212,22 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
         if any(values.values()) or any(p.row == number for p in problems[-width:]):
             out.append((number, values))
     return out, problems
+
+
+def _retired_columns(header: list[str]) -> list[CellProblem]:
+    """A column headed by a reading calc contract revision 3 retired (its key or its name): the
+    sheet means a figure by it that no case may carry any more — refused, naming it."""
+    from wulong_desk.rules import default_standards
+    from wulong_desk.rules.model import RETIRED_READING_KEYS
+
+    names: dict[str, str] = {key: key for key in RETIRED_READING_KEYS}
+    for standard in default_standards():
+        for key, reading in standard.retired_readings.items():
+            names[reading.label] = key
+    return [CellProblem(SHEET, 1, _letter(index),
+                        f"计算规则第3版已取消读法“{text}”（{names[text]}），调查表不能填写此列，"
+                        "请删去这一列")
+            for index, text in enumerate(header) if text in names]
 
 
 def _count(text: str) -> int | None:

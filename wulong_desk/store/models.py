@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.standard import LINE_CODES
 from wulong_desk.statuses import (  # noqa: F401  (re-exported for the store's users)
     PERSON_ROLE_LABELS,
@@ -35,6 +36,13 @@ from wulong_desk.store.types import ExactDecimal, IsoDate
 # The lines' amounts, as integer cents, in the engine's order: one column per line code, named
 # after the code (the codes themselves come from the engine, never copied here).
 LINE_COLUMNS = {code: code.lower() for code in LINE_CODES}
+# the record's schedule (revision 3), as integer cents, one column per bucket
+SCHEDULE_COLUMNS = {key: f"{key}_cents" for key in SCHEDULE_KEYS}
+# every figure of a stored result by the name the audit and the events give it, with its column:
+# the lines, the total, the exchange settlement's two figures and the schedule's buckets
+FIGURE_COLUMNS = {**LINE_COLUMNS, "total": "total_cents",
+                  "exchange_price": "exchange_price_cents", "net_payable": "net_payable_cents",
+                  **SCHEDULE_COLUMNS}
 
 
 def new_uuid() -> str:
@@ -72,12 +80,15 @@ class Project(Base):
     maintenance_fund_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
     agreement_prefix: Mapped[str] = mapped_column(String(50), default="")  # 协议编号前缀
     agreement_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号年份
-    # the readings (calc contract revision 2): always written from the standard file's
-    # default or its alternative by services.projects; migration 0007 fills older projects
-    exchange_interruption_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
-    early_days_from: Mapped[str] = mapped_column(String(12))
-    second_move_requires_on_time: Mapped[bool] = mapped_column(Boolean)
+    # the readings (calc contract revision 3): always written from the standard file's
+    # default or its alternative by services.projects (revision 3 retired the other three:
+    # migration 0010 copied their values into each record computed with them)
     ontime_reward_mixed: Mapped[str] = mapped_column(String(10))
+    decision_guide_reward: Mapped[str] = mapped_column(String(10))
+    # revision 3: the presign period (办法第二十三条) and the day the decision was made
+    presign_start: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 预签期限首日
+    presign_end: Mapped[date | None] = mapped_column(IsoDate, nullable=True)     # 预签期限末日
+    decision_made_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 决定作出日
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
@@ -93,7 +104,8 @@ class Project(Base):
 # these (a test holds it to that); the office server's guard trigger protects them.
 CASE_MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
                       "land_unit_price", "transition_months", "turnover_house",
-                      "turnover_premises", "interruption_months", "overdue_months")
+                      "turnover_premises", "interruption_months", "overdue_months",
+                      "presign", "decided_on")
 
 
 class Case(Base):
@@ -118,6 +130,11 @@ class Case(Base):
     method: Mapped[str] = mapped_column(String(10), default="money")
     min_housing_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     signed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    # revision 3: signed_on is the day a 预签协议 was signed — a stored fact that stays after the
+    # presign becomes a 补偿协议 (the case is computed as a presign from that day on)
+    presign: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the day a 补偿决定 settled the case (办法第三十一条); never together with signed_on
+    decided_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
     moved_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)     # 搬迁日期
     moved_on_time: Mapped[bool] = mapped_column(Boolean, default=False)
     land_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
@@ -252,7 +269,8 @@ class CaseResult(Base):
     engine_version: Mapped[str] = mapped_column(String(20))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     warnings_count: Mapped[int] = mapped_column(Integer, default=0)
-    # the calc contract revision the record was computed under (1: before migration 0007)
+    # the calc contract revision the record was computed under (1: before migration 0007, 2:
+    # before migration 0010)
     contract_revision: Mapped[int] = mapped_column(Integer, default=1)
     v_area: Mapped[int] = mapped_column(BigInteger, default=0)
     v_shared: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -272,6 +290,19 @@ class CaseResult(Base):
     exchange_price_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     net_payable_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     area_centi: Mapped[int] = mapped_column(BigInteger, default=0)  # Σ 证载面积 in 0.01 m²
+    # revision 3: the total split by when each part falls due (the record's `schedule`), in
+    # cents; read by the payments, never recomputed (migration 0010 filled older records)
+    before_move_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    transition_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    after_move_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdue_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # a record computed under revision 2 (or 1): the values of the readings revision 3 retired
+    # that it was computed with (copied by migration 0010; None for a revision-3 record). A later
+    # event on it is figured with them (services.calculation.breakdown_under_record).
+    exchange_interruption_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal,
+                                                                       nullable=True)
+    early_days_from: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    second_move_requires_on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="result")
     record: Mapped[CaseRecord] = relationship(cascade="all, delete-orphan", uselist=False,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from wulong_desk.services.lifecycle import MIN_REASON
 from wulong_desk.statuses import FROZEN_STATUSES, SIGNED_STATUSES, STAGES, STATUS_LABELS
-from wulong_desk.store.models import CASE_MONEY_COLUMNS, LINE_COLUMNS
+from wulong_desk.store.models import CASE_MONEY_COLUMNS, FIGURE_COLUMNS
 
 
 def sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -42,9 +42,7 @@ SIGNED = sql_list(SIGNED_STATUSES)
 UNSIGNED_STAGES = tuple(s for s in STAGES if s not in FROZEN_STATUSES)
 UNSIGNED = sql_list(UNSIGNED_STAGES)
 # a stored result's figures, as services.cases.stored_figures names them, in its order
-FIGURES = {**{code: column for code, column in LINE_COLUMNS.items()},
-           "total": "total_cents", "exchange_price": "exchange_price_cents",
-           "net_payable": "net_payable_cents"}
+FIGURES = FIGURE_COLUMNS
 # the tables of a case's content, each with its case column (case_records: its result's)
 CASE_ROW_TABLES = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
                    "case_records", "payments")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,7 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
+from wulong_desk.services.field_names import COLUMNS, describe, describe_stored, in_words
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
 from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
@@ -190,6 +191,7 @@ class CaseEditor(QDialog):
             item.setToolTip(why)
         self._add_moved_date()
         self._add_premises_check()
+        self._add_presign_and_decision()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
         self.ui.signedDate.setDate(QDate.currentDate())
@@ -249,6 +251,22 @@ class CaseEditor(QDialog):
         self.premisesCheck.setObjectName("premisesCheck")
         self.ui.exchangeForm.insertRow(2, "临时经营场所", self.premisesCheck)
         self.premisesCheck.toggled.connect(self._changed)
+
+    def _add_presign_and_decision(self) -> None:
+        """Revision 3: 预签协议 beside the signing date (the date is then the presign's, kept
+        after the presign becomes a 补偿协议), and the 补偿决定's date, shown read-only when the
+        case has one (the decision is recorded elsewhere)."""
+        self.presignCheck = QCheckBox("预签协议", self.ui.basicGroup)
+        self.presignCheck.setObjectName("presignCheck")
+        self.presignCheck.setToolTip("签约日期是预签协议的签订日（须在项目的预签期限内、征收决定"
+                                     "作出之前，办法第二十三条）；转为补偿协议后仍按预签日计算")
+        self.ui.signedLayout.addWidget(self.presignCheck)
+        self.presignCheck.toggled.connect(self._changed)
+        self.decidedLabel = QLabel(self.ui.basicGroup)
+        self.decidedLabel.setObjectName("decidedLabel")
+        self.ui.basicForm.insertRow(8, "补偿决定日期", self.decidedLabel)
+        self.ui.basicForm.setRowVisible(self.decidedLabel, False)
+        self._decided_on: str | None = None
 
     def _wire(self) -> None:
         ui = self.ui
@@ -325,7 +343,7 @@ class CaseEditor(QDialog):
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
                    ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
                    ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
-                   self.movedCheck, self.movedDate, self.premisesCheck]
+                   self.movedCheck, self.movedDate, self.premisesCheck, self.presignCheck]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -350,6 +368,10 @@ class CaseEditor(QDialog):
         if signed:
             ui.signedDate.setDate(QDate.fromString(signed, "yyyy-MM-dd"))
         ui.movedOnTimeCheck.setChecked(bool(case.get("moved_on_time")))
+        self.presignCheck.setChecked(bool(case.get("presign")))
+        self._decided_on = case.get("decided_on")
+        self.decidedLabel.setText(self._decided_on or "")
+        self.ui.basicForm.setRowVisible(self.decidedLabel, bool(self._decided_on))
         ui.minHousingCheck.setChecked(bool(case.get("min_housing_eligible")))
         exchange = case.get("exchange") or {}
         ui.turnoverCheck.setChecked(bool(exchange.get("turnover_house")))
@@ -390,6 +412,10 @@ class CaseEditor(QDialog):
             "parts": parts,
             "equipment": equipment,
         }
+        if self.presignCheck.isChecked():
+            case["presign"] = True
+        if self._decided_on:
+            case["decided_on"] = self._decided_on
         if ui.landAreaEdit.text().strip():
             case["land_area"] = ui.landAreaEdit.text().strip()
         if ui.landPriceEdit.text().strip():
@@ -502,7 +528,8 @@ class CaseEditor(QDialog):
                   "moved_on": self.movedDate,
                   "case.exchange.transition_months": ui.transitionSpin,
                   "case.exchange.turnover_house": ui.turnoverCheck,
-                  "case.exchange.turnover_premises": self.premisesCheck}
+                  "case.exchange.turnover_premises": self.premisesCheck,
+                  "case.presign": self.presignCheck, "case.decided_on": self.decidedLabel}
         for widget in single.values():
             widget.setStyleSheet("")
             widget.setToolTip("")
@@ -518,7 +545,7 @@ class CaseEditor(QDialog):
             elif problem.path in single:
                 widget = single[problem.path]
                 widget.setStyleSheet("background: #ffd6d6;")
-                widget.setToolTip(problem.message)
+                widget.setToolTip(in_words(problem.message))
 
     # ---- lock, history
     def _apply_lock(self) -> None:
@@ -531,6 +558,7 @@ class CaseEditor(QDialog):
                        ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
             widget.setEnabled(editable)
         self.premisesCheck.setEnabled(editable)
+        self.presignCheck.setEnabled(editable)
         if editable:
             ui.signedDate.setEnabled(ui.signedCheck.isChecked())
         for grid in (self.parts, self.equipment, self.houses):

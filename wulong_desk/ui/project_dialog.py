@@ -44,7 +44,10 @@ from wulong_desk.ui.jobs import Job
 TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
                ("implementer", "实施单位"), ("appraiser", "评估机构"),
                ("agreement_prefix", "协议编号前缀"), ("agreement_year", "协议编号年份"))
-DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False))
+DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False),
+               # revision 3: the presign period (both or neither) and the decision's day
+               ("presign_start", "预签期限首日", False), ("presign_end", "预签期限末日", False),
+               ("decision_made_on", "征收决定作出日", False))
 
 # a date field not filled in yet (shown as （请填写）; the minimum a QDateEdit can hold here)
 UNSET_DATE = QDate(2000, 1, 1)
@@ -80,6 +83,10 @@ class ProjectDialog(QDialog):
         self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
         for key, label, _required in DATE_FIELDS:
             self.dates[key] = self._optional_date(form, key, label)
+            option = self.standard.options.get(key)
+            if option is not None:   # its help and article, as every option's
+                self.dates[key][0].setToolTip(f"{option.help}（{option.cite}）")
+                self.dates[key][1].setToolTip(f"{option.help}（{option.cite}）")
         self.old_town = QCheckBox("旧城区改建（需先签预签协议，办法第二十三条）")
         self.old_town.setObjectName("oldTownCheck")
         form.addRow("", self.old_town)

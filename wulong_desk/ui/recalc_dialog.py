@@ -24,14 +24,14 @@ if TYPE_CHECKING:
     from wulong_desk.services.recalc import RecalcRow
     from wulong_desk.store import Store
 
-HEADERS = ("案卷编号", "阶段", "原合计", "按新规则合计", "结果")
+HEADERS = ("案卷编号", "阶段", "原合计", "按新规则合计", "结果", "原因")
 
 
 def outcome(row: RecalcRow) -> str:
     if row.kept:
         return "已签约或已搬迁：保持原计算记录"
     if row.new_total is None:
-        return "数据不全，无法计算"
+        return "无法计算"
     return "金额变化" if row.changed else "金额不变"
 
 
@@ -54,7 +54,8 @@ class RecalcDialog(QDialog):
         self.table.setHorizontalHeaderLabels(HEADERS)
         for index, row in enumerate(rows):
             values = (row.case_no, STATUS_LABELS.get(row.status, row.status),
-                      row.old_total or "（无）", row.new_total or "—", outcome(row))
+                      row.old_total or "（无）", row.new_total or "—", outcome(row),
+                      "；".join(row.reasons))
             for column, value in enumerate(values):
                 self.table.setItem(index, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
