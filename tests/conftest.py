@@ -1,4 +1,4 @@
-"""Test set-up: Qt offscreen; the FloatOperation trap on in every thread and every Python
+"""Test set-up: Qt offscreen on a 1366×768 screen; the FloatOperation trap on in every thread and every Python
 process the tests start, so no float sneaks into money; and, when CI is set, a skipped test
 fails the run unless ALLOWED_SKIPS_IN_CI names it with a reason."""
 
@@ -7,7 +7,12 @@ from __future__ import annotations
 import decimal
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# a clerk's laptop: every window test runs on a 1366×768 screen (Qt's offscreen platform,
+# tests/fixtures/laptop-screen.json), so what does not fit there fails here
+LAPTOP_SCREEN = os.path.join(os.path.dirname(__file__), "fixtures", "laptop-screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = ("offscreen" if ":" in LAPTOP_SCREEN   # (a drive letter)
+                                     else f"offscreen:configfile={LAPTOP_SCREEN}")
 # read by wulong_desk/__init__.py: a Python process the tests start (the command line, the app,
 # a script run with -c) traps floats too, once it imports the package
 os.environ["WULONG_DESK_TRAP_FLOATS"] = "1"

@@ -408,6 +408,9 @@ def restore_removed(store: Store, entry_id: int) -> Saved:
             raise NotFoundError(f"修改记录 {entry_id} 不是删除案卷的记录")
         project_id = entry.project_id
         form = json.loads(entry.old)
+        if form.get("uuid") and session.execute(
+                select(Case.case_no).where(Case.uuid == form["uuid"])).first():
+            raise UserError(f"案卷 {form.get('case_no')} 已经恢复过，不能再恢复一次")
     if project_id is None:
         raise NotFoundError("删除记录缺少项目")
     return save_case(store, project_id, form, reason="从修改记录恢复误删的案卷")

@@ -138,7 +138,7 @@ def describe(at: str, operator: str, action: str, entity: str, field: str, old: 
         shown = "money" if entity == "result" else field
         change = f"{value_text(shown, old)} → {value_text(shown, new)}"
     elif action == "remove":
-        change = "全部内容已留存在修改记录中，可以恢复"
+        change = "全部内容已留存在修改记录中，可在「数据 → 已删除的案卷…」中恢复"
     elif action in ("create", "delete"):
         change = _record_text(entity, new if action == "create" else old)
     else:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wulong_desk.dates import DateError, check_day
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
@@ -181,7 +182,7 @@ def notice_period(session: Session, project_id: int, start: date | None = None,
 
 # --- payment terms ---------------------------------------------------------------------------
 
-_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})", re.ASCII)
 _WORKDAYS = re.compile(r"(\d{1,4})\s*个?\s*工作日")
 _DAYS = re.compile(r"(\d{1,4})\s*(?:个)?\s*(?:日|天)")
 
@@ -194,9 +195,13 @@ def payment_due(term: str, signed_on: date | None,
     found = _ISO.search(text)
     if found:
         try:
-            return DueDate(date(*(int(g) for g in found.groups())))
+            day = date(*(int(g) for g in found.groups()))
         except ValueError:
-            raise UserError(f"付款期限中的日期“{found.group(0)}”不存在") from None
+            raise UserError(f"「付款期限」中的日期「{found.group(0)}」不存在") from None
+        try:
+            return DueDate(check_day(day))
+        except DateError as exc:
+            raise UserError(f"「付款期限」：{exc}") from None
     calendar = calendar or WorkCalendar()
     work = _WORKDAYS.search(text)
     plain = _DAYS.search(text)
@@ -473,17 +478,6 @@ def presign_ratio(session: Session, project_id: int) -> PresignRatio:
             area_centi += centi or 0
     return PresignRatio(households, Decimal(area_centi).scaleb(-2), project.total_households,
                         project.total_area, project.presign_threshold)
-
-
-def parse_day(text: str | None, label: str) -> date | None:
-    """An optional date typed by a clerk (ISO); a mistake names the field."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
 
 
 MAX_HOUSEHOLDS = 10_000_000  # a typing slip, not a district: more than the database can hold too

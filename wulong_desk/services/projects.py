@@ -89,6 +89,8 @@ def read_project_form(form: Any) -> dict[str, Any]:
         form, "presign_threshold", "project", required=False, default=floor.value,
         minimum=floor.value, maximum=Decimal(1),
         rule=f"（{floor.cite}：预签比例不低于{(floor.value * 100).normalize():f}%）")
+    if options is not None:
+        _dates_in_order(options, values, reader)
     if reader.problems or options is None:
         raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
     values["name"] = name.strip() if isinstance(name, str) else ""
@@ -97,6 +99,28 @@ def read_project_form(form: Any) -> dict[str, Any]:
                 "maintenance_fund_rate", "announced_on", "signing_deadline", *READING_KEYS):
         values[key] = getattr(options, key)
     return values
+
+
+DATE_ORDER_RULE = ("日期应依次为 征收决定公告日 ≤ 签约期限首日 ≤ 签约期限届满日 ≤ 搬迁期限"
+                   "（办法第二十五、二十九条：征收决定公告后，在签约期限内签订协议，协议约定搬迁期限）")
+
+
+def _dates_in_order(options: Any, values: dict[str, Any], reader: FieldReader) -> None:
+    """The project's dates against each other, each wrong one named with the rule. A 旧城区改建
+    project's 签约期限 may open before the announcement (its presigns, 办法第二十三条)."""
+    from wulong_desk.services.field_names import project_label
+
+    announced, deadline = options.announced_on, options.signing_deadline
+    start, move = values["signing_start"], values["move_deadline"]
+    pairs = [("signing_deadline", deadline, "announced_on", announced),
+             ("move_deadline", move, "signing_deadline", deadline)]
+    if not values["old_town"]:
+        pairs.insert(0, ("signing_start", start, "announced_on", announced))
+    for key, day, before_key, before in pairs:
+        if day is not None and before is not None and day < before:
+            reader.fail(f"project.{key}",
+                        f"{day.isoformat()} 早于「{project_label(before_key)}」"
+                        f"{before.isoformat()}：{DATE_ORDER_RULE}")
 
 
 def _agreement_numbering(form: dict[str, Any], values: dict[str, Any], reader: FieldReader

@@ -12,14 +12,12 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QInputDialog,
     QMessageBox,
     QVBoxLayout,
@@ -37,13 +35,14 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, describe, describe_stored
+from wulong_desk.services.field_names import COLUMNS, SINGLE, describe, describe_stored
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
 from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
+from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.editor_comfort import EditorComfort
 from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
@@ -123,37 +122,6 @@ class _WriteDraft(QRunnable):
             log().warning("草稿未能保存：%s", type(exc).__name__)
 
 
-class TypedDate(QObject):
-    """Remembers the digits typed into a date box since it got focus. A date edit silently
-    turns an impossible date into a possible one (20230230 becomes 2023-02-03); when the eight
-    digits typed are not the date shown, `impossible()` gives what was typed, so the form
-    carries it and the checker names the field instead."""
-
-    def __init__(self, edit: QDateEdit):
-        super().__init__(edit)
-        self.edit = edit
-        self.digits = ""
-        edit.installEventFilter(self)
-        edit.calendarWidget().clicked.connect(self.reset)
-
-    def reset(self, *_args: object) -> None:
-        self.digits = ""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn:
-            self.reset()
-        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            text = event.text()
-            if text.isdigit() and text.isascii():
-                self.digits = (self.digits + text)[-8:]
-        return False
-
-    def impossible(self) -> str | None:
-        if len(self.digits) != 8 or self.digits == self.edit.date().toString("yyyyMMdd"):
-            return None
-        return f"{self.digits[:4]}-{self.digits[4:6]}-{self.digits[6:]}"
-
-
 def _draft_pool() -> QThreadPool:
     pool = getattr(_draft_pool, "pool", None)
     if pool is None:
@@ -192,7 +160,6 @@ class CaseEditor(QDialog):
         self._add_premises_check()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
-        self.ui.signedDate.setDate(QDate.currentDate())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -221,22 +188,14 @@ class CaseEditor(QDialog):
 
     # ---- set-up
     def _add_moved_date(self) -> None:
-        """搬迁日期: the date the household moved out (needed for 已搬迁)."""
-        self.movedCheck = QCheckBox("已搬出", self.ui.basicGroup)
-        self.movedCheck.setObjectName("movedCheck")
-        self.movedDate = QDateEdit(self.ui.basicGroup)
+        """搬迁日期: the day the household moved out (needed for 已搬迁); blank until typed."""
+        self.ui.signedDate.field = SINGLE["case.signed_on"]
+        self.movedDate = DateField(self.ui.basicGroup, SINGLE["moved_on"])
         self.movedDate.setObjectName("movedDate")
-        self.movedDate.setCalendarPopup(True)
-        self.movedDate.setDisplayFormat("yyyy-MM-dd")
-        self.movedDate.setDate(QDate.currentDate())
-        self.movedDate.setEnabled(False)
-        row = QHBoxLayout()
-        row.addWidget(self.movedCheck)
-        row.addWidget(self.movedDate)
-        row.addStretch()
-        self.ui.basicForm.insertRow(7, "搬迁日期", row)
-        self.typed_signed = TypedDate(self.ui.signedDate)
-        self.typed_moved = TypedDate(self.movedDate)
+        self.movedDate.setToolTip("搬出后填写；未搬出的留空")
+        self.ui.basicForm.insertRow(6, SINGLE["moved_on"], self.movedDate)   # under 签约日期
+        QWidget.setTabOrder(self.ui.signedDate.edit, self.movedDate.edit)
+        QWidget.setTabOrder(self.movedDate.edit, self.ui.movedOnTimeCheck)
 
     def _add_premises_check(self) -> None:
         """临时经营场所 (revision 2): the business's temporary premises, apart from the
@@ -258,13 +217,10 @@ class CaseEditor(QDialog):
             edit.returnPressed.connect(self.focusNextChild)
         for combo in (ui.statusCombo, ui.methodCombo):
             combo.currentIndexChanged.connect(self._changed)
-        for check in (ui.signedCheck, ui.movedOnTimeCheck, ui.minHousingCheck, ui.turnoverCheck):
+        for check in (ui.movedOnTimeCheck, ui.minHousingCheck, ui.turnoverCheck):
             check.toggled.connect(self._changed)
-        ui.signedCheck.toggled.connect(ui.signedDate.setEnabled)
-        ui.signedDate.dateChanged.connect(self._changed)
-        self.movedCheck.toggled.connect(self._changed)
-        self.movedCheck.toggled.connect(self.movedDate.setEnabled)
-        self.movedDate.dateChanged.connect(self._changed)
+        ui.signedDate.changed.connect(self._changed)
+        self.movedDate.changed.connect(self._changed)
         for spin in (ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin):
             spin.valueChanged.connect(self._changed)
         for grid in (self.owners, self.parts, self.equipment, self.houses):
@@ -323,9 +279,9 @@ class CaseEditor(QDialog):
         ui = self.ui
         widgets = [ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
-                   ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
+                   ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
                    ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
-                   self.movedCheck, self.movedDate, self.premisesCheck]
+                   self.movedDate, self.premisesCheck]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -338,17 +294,9 @@ class CaseEditor(QDialog):
         if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
             ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
-        moved_on = form.get("moved_on")
-        self.movedCheck.setChecked(bool(moved_on))
-        self.movedDate.setEnabled(bool(moved_on))
-        if moved_on:
-            self.movedDate.setDate(QDate.fromString(moved_on, "yyyy-MM-dd"))
+        self.movedDate.set_date(form.get("moved_on"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
-        signed = case.get("signed_on")
-        ui.signedCheck.setChecked(bool(signed))
-        ui.signedDate.setEnabled(bool(signed))
-        if signed:
-            ui.signedDate.setDate(QDate.fromString(signed, "yyyy-MM-dd"))
+        ui.signedDate.set_date(case.get("signed_on"))
         ui.movedOnTimeCheck.setChecked(bool(case.get("moved_on_time")))
         ui.minHousingCheck.setChecked(bool(case.get("min_housing_eligible")))
         exchange = case.get("exchange") or {}
@@ -383,9 +331,7 @@ class CaseEditor(QDialog):
         case: dict[str, Any] = {
             "method": method,
             "min_housing_eligible": ui.minHousingCheck.isChecked(),
-            "signed_on": ((self.typed_signed.impossible()
-                           or ui.signedDate.date().toString("yyyy-MM-dd"))
-                          if ui.signedCheck.isChecked() else None),
+            "signed_on": ui.signedDate.iso(),   # what cannot be read is refused by name
             "moved_on_time": ui.movedOnTimeCheck.isChecked(),
             "parts": parts,
             "equipment": equipment,
@@ -411,9 +357,7 @@ class CaseEditor(QDialog):
             "address": ui.addressEdit.text().strip(),
             "remarks": ui.remarksEdit.text().strip(),
             "status": ui.statusCombo.currentData(),
-            "moved_on": ((self.typed_moved.impossible()
-                          or self.movedDate.date().toString("yyyy-MM-dd"))
-                         if self.movedCheck.isChecked() else None),
+            "moved_on": self.movedDate.iso(),
             "owners": owners,
             "case": case,
             "exchange_locations": locations,
@@ -504,6 +448,9 @@ class CaseEditor(QDialog):
                   "case.exchange.turnover_house": ui.turnoverCheck,
                   "case.exchange.turnover_premises": self.premisesCheck}
         for widget in single.values():
+            if isinstance(widget, DateField):
+                widget.mark(None)
+                continue
             widget.setStyleSheet("")
             widget.setToolTip("")
         for grid in (self.owners, self.parts, self.equipment, self.houses):
@@ -517,6 +464,9 @@ class CaseEditor(QDialog):
                     grid.mark(rows[index], match["key"], problem.message)
             elif problem.path in single:
                 widget = single[problem.path]
+                if isinstance(widget, DateField):   # (its own reading of what was typed)
+                    widget.mark(self._date_problem(widget) or self.describe(problem))
+                    continue
                 widget.setStyleSheet("background: #ffd6d6;")
                 widget.setToolTip(problem.message)
 
@@ -524,15 +474,13 @@ class CaseEditor(QDialog):
     def _apply_lock(self) -> None:
         ui = self.ui
         editable = not self._locked
-        for widget in (ui.methodCombo, ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck,
+        for widget in (ui.methodCombo, ui.signedDate, ui.movedOnTimeCheck,
                        ui.minHousingCheck, ui.landAreaEdit, ui.landPriceEdit, ui.turnoverCheck,
                        ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
                        ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
                        ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
             widget.setEnabled(editable)
         self.premisesCheck.setEnabled(editable)
-        if editable:
-            ui.signedDate.setEnabled(ui.signedCheck.isChecked())
         for grid in (self.parts, self.equipment, self.houses):
             grid.set_editable(editable)
         ui.unlockButton.setVisible(self._locked)
@@ -610,8 +558,25 @@ class CaseEditor(QDialog):
             return self.save_with(reason)
         return False
 
+    @staticmethod
+    def _date_problem(field: DateField) -> str | None:
+        problem = field.problem()
+        return f"「{field.field}」：{problem}" if problem else None
+
+    def _dates_readable(self) -> bool:
+        """A date that cannot be read is refused at its field (never saved as a guess)."""
+        for field in (self.ui.signedDate, self.movedDate):
+            if problem := self._date_problem(field):
+                field.mark(problem)
+                QMessageBox.warning(self, "不能保存", problem)
+                field.setFocus()
+                return False
+        return True
+
     def save_with(self, reason: str | None) -> bool:
         """Save the form (reason: why a stage was skipped or went back, asked already)."""
+        if not self._dates_readable():
+            return False
         try:
             saved = case_service.save_case(self.store, self.project_id, self.form(),
                                            self.case_id, reason=reason,
