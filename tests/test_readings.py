@@ -110,7 +110,6 @@ def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot,
     label = dialog.findChild(QLabel, "reading_exchange_interruption_rate_explain")
     assert "金额影响" in label.text()
     combo.setCurrentIndex(0)                    # the printed 5% (the default)
-    dialog.dates["signing_start"][0].setChecked(True)
     assert dialog.save().wait() == "succeeded"
     assert dialog.result() == dialog.DialogCode.Accepted
     with store.read() as session:

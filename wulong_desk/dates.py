@@ -92,5 +92,5 @@ def read_iso(text: str) -> date:
     1990–2100."""
     match = _ISO.fullmatch(text)
     if match is None:
-        raise DateError(f"应为日期 YYYY-MM-DD，收到 {_quoted(text)}")
+        raise DateError(f"应为日期 YYYY-MM-DD，收到{_quoted(text)}")
     return _day(*match.groups(), text)

@@ -164,6 +164,23 @@ def _refuse(case: Case, what: str) -> NoReturn:
                           "如确需更正，请先“解锁更正”并写明理由。")
 
 
+WHOLE = (("owners", "persons", "至少要有一位被征收人（调查登记必填）"),
+         ("case.parts", "parts", "至少要有一处房屋（调查登记必填）"))
+
+
+def _check_whole(case: Case) -> None:
+    """A case is saved whole or not at all: from 调查登记 on it names its household and holds a
+    house (a form still being typed stays a draft, services.drafts)."""
+    from wulong_desk.rules.inputs import InputError, Problem
+
+    if case.status == VOID:
+        return
+    missing = [Problem(path, message) for path, rows, message in WHOLE
+               if not getattr(case, rows)]
+    if missing:
+        raise InputError(missing)
+
+
 def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     case: Case | None = None, *, reason: str | None = None) -> Case:
     """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
@@ -211,6 +228,7 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
+        _check_whole(case)
         duplicate = session.execute(
             select(Case.id).where(Case.project_id == project.id, Case.case_no == case.case_no,
                                   Case.id != (case.id or -1))).first()

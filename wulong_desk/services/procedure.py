@@ -23,7 +23,7 @@ from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
 from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar, estimate_note
-from wulong_desk.statuses import STATUSES, is_frozen, is_signed
+from wulong_desk.statuses import STATUSES, VOID, is_frozen, is_signed
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
     Case,
@@ -206,7 +206,7 @@ def payment_due(term: str, signed_on: date | None,
     work = _WORKDAYS.search(text)
     plain = _DAYS.search(text)
     if not work and not plain:
-        raise UserError(f"付款期限“{text}”无法识别：请写作“签约后15日内”、"
+        raise UserError(f"「付款期限」：「{text}」无法识别：请写作“签约后15日内”、"
                         "“签约后10个工作日内”或具体日期（如 2026-03-01）")
     if signed_on is None:
         return None
@@ -292,15 +292,18 @@ def due_list(session: Session, project_id: int, today: date,
     cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
                                  .where(Case.project_id == project_id).order_by(Case.case_no)))
     unsigned = [c for c in cases if c.status in STATUSES and not is_frozen(c.status)]
+    # done only when there are households and each has signed (moved): a project with no case
+    # yet has its deadlines ahead of it, not behind it
+    entered = any(c.status != VOID for c in cases)
     add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
-        DueDate(project.signing_deadline), done=not unsigned)
+        DueDate(project.signing_deadline), done=entered and not unsigned)
     if project.move_deadline is not None:
         # a 预签 agreement takes effect with the decision (办法第二十三条、第二十九条): a
         # presigned household must move by the deadline like a signed one
         not_moved = [c for c in cases if is_signed(c.status) and c.status != "moved"]
         if project.move_deadline >= today:
             add(None, f"搬迁期限届满（已签约或预签未搬迁 {len(not_moved)} 户）",
-                DueDate(project.move_deadline), done=not not_moved and not unsigned)
+                DueDate(project.move_deadline), done=entered and not not_moved and not unsigned)
         else:
             for case in not_moved:
                 signed_as = "已预签（预签协议随征收决定生效）" if case.status == "presigned" \

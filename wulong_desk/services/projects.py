@@ -186,9 +186,11 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
                 Case.project_id == project.id,
                 Case.status.in_(FROZEN_STATUSES)).order_by(Case.case_no).limit(1)).scalar()
             if signed:
+                from wulong_desk.services.field_names import project_label
+
+                names = "、".join(f"「{project_label(key)}」" for key in locked)
                 raise CaseLockedError(
-                    f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项"
-                    f"（{'、'.join(locked)}）")
+                    f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项（{names}）")
         for key in changed:
             setattr(project, key, values[key])
         session.flush()

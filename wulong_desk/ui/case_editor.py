@@ -35,7 +35,13 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, SINGLE, describe, describe_stored
+from wulong_desk.services.field_names import (
+    COLUMNS,
+    SINGLE,
+    describe,
+    describe_message,
+    describe_stored,
+)
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
 from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
@@ -170,6 +176,7 @@ class CaseEditor(QDialog):
         self._autosave.timeout.connect(self.autosave)
         self.draft_file = draft_path(store.path, case_id) if store.path else None
         self._wrote_draft = False
+        self._keeping_draft = False   # closed by 存为草稿: the draft stays for later
         self._loaded: dict[str, Any] = {}
         self._locked = False
         self._stored: dict[str, Any] | None = None
@@ -242,6 +249,12 @@ class CaseEditor(QDialog):
         box.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self.revert)
         box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         box.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        self.draft_button = box.addButton("存为草稿", QDialogButtonBox.ButtonRole.ActionRole)
+        self.draft_button.setObjectName("keepDraft")
+        self.draft_button.setAutoDefault(False)
+        self.draft_button.setToolTip("还没填完（例如还没有被征收人或房屋）时先存为草稿并关闭，"
+                                     "以后在“文件 → 草稿…”中继续")
+        self.draft_button.clicked.connect(lambda _checked=False: self.keep_as_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         from wulong_desk.ui.case_procedure_buttons import attach  # payments, clocks, houses
 
@@ -390,6 +403,24 @@ class CaseEditor(QDialog):
             remove_draft_file(self.draft_file)
             self._wrote_draft = False
 
+    def keep_as_draft(self) -> bool:
+        """存为草稿: what is on screen is kept as a draft (not saved to the case) and the editor
+        closes; 文件 → 草稿… (or the next start) opens it again."""
+        if self.draft_file is None:
+            QMessageBox.information(self, "存为草稿", "这个数据库不在本机文件中，不能存草稿。")
+            return False
+        if not self.dirty():
+            return self.close()
+        self._autosave.stop()
+        _draft_pool().waitForDone()
+        try:
+            save_draft(self.draft_file, self.project_id, self.case_id, self.form())
+        except OSError as exc:
+            QMessageBox.warning(self, "存为草稿", f"草稿未能保存：{exc.strerror or exc}")
+            return False
+        self._keeping_draft = True
+        return self.close()
+
     def restore_draft(self, form: dict[str, Any], path: Any) -> None:
         """Put a recovered draft on screen (unsaved, so the user reviews it and saves)."""
         self.draft_file = path
@@ -488,8 +519,9 @@ class CaseEditor(QDialog):
         ui.unlockButton.setEnabled(why is None)
         ui.unlockButton.setToolTip(why or "")
         ui.historyButton.setEnabled(self.case_id is not None)
-        if self._locked:
-            ui.lockLabel.setText("【已锁定】已签约，金额相关数据不能修改")
+        if self._locked:   # the stage it is locked at: 预签, 已签约, 已搬迁 or 作废
+            stage = STATUS_LABELS.get(self._loaded.get("status") or "", "已签约")
+            ui.lockLabel.setText(f"【已锁定】{stage}，金额相关数据不能修改")
 
     @property
     def locked(self) -> bool:
@@ -508,7 +540,7 @@ class CaseEditor(QDialog):
         try:
             case_service.unlock_case(self.store, self.case_id, reason)
         except UserError as exc:
-            QMessageBox.warning(self, "不能解锁", str(exc))
+            QMessageBox.warning(self, "不能解锁", describe_message(str(exc)))
             return False
         current = self.form()
         self.load()
@@ -585,8 +617,10 @@ class CaseEditor(QDialog):
             return self._settle_conflict(exc, reason)
         except InputError as exc:
             self.show_problems(exc.problems)
-            QMessageBox.warning(self, "不能保存",
-                                "\n".join(self.describe(p) for p in exc.problems))
+            text = "\n".join(self.describe(p) for p in exc.problems)
+            if any(p.path in ("owners", "case.parts") for p in exc.problems):
+                text += "\n\n还没填完的，可以按“存为草稿”保留，以后在“文件 → 草稿…”中继续。"
+            QMessageBox.warning(self, "不能保存", text)
             return False
         except UserError as exc:   # the lifecycle's problems are "path: message; …"
             QMessageBox.warning(self, "不能保存", "\n".join(
@@ -605,6 +639,11 @@ class CaseEditor(QDialog):
         self.discard_draft()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._keeping_draft:
+            self._relock_unsaved_correction()
+            event.accept()
+            self.closed.emit()
+            return
         if self.dirty():
             answer = QMessageBox.question(
                 self, "未保存的修改", "这个案卷有未保存的修改。保存吗？",

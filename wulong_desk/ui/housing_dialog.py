@@ -32,7 +32,7 @@ from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateDelegate
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
-from wulong_desk.ui.tables import cell
+from wulong_desk.ui.tables import ClearKeys, cell
 
 HEADERS = ["房源", "用途", "建筑面积", "套内面积", "单价", "状态", "案卷", "接房通知日", "交房日"]
 NOTICE, HANDED = 7, 8
@@ -58,6 +58,7 @@ class HousingDialog(QDialog):
         dates = DateDelegate(self.table)
         for column in (NOTICE, HANDED):
             self.table.setItemDelegateForColumn(column, dates)
+        ClearKeys(self.table)   # Delete clears a date
         case_no = ""
         if case_id is not None:
             with store.read() as session:

@@ -62,7 +62,7 @@ RE_READ_AFTER = 10  # seconds: focus reads others' changes again, not more often
 class TotalsBridge(QObject):
     """Carries a worker's answer back to the GUI thread (a queued signal)."""
 
-    ready = Signal(int, int, object)
+    ready = Signal(int, int, object, int)
 
 
 class TotalsTask(QRunnable):
@@ -78,11 +78,11 @@ class TotalsTask(QRunnable):
 
         project_id, text, status = self.query
         if project_id is None or self.model.store is None:
-            self.bridge.ready.emit(self.generation, 0, None)
+            self.bridge.ready.emit(self.generation, 0, None, 0)
             return
         with self.model.store.read() as session:
-            count, total = sum_totals(session, project_id, text, status)
-        self.bridge.ready.emit(self.generation, count, total)
+            count, total, voided = sum_totals(session, project_id, text, status)
+        self.bridge.ready.emit(self.generation, count, total, voided)
 
 
 class MainWindow(QMainWindow):
@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.preview_action)
         # (a lambda: triggered(bool) must not arrive as the file or the folder)
         menu.addAction("导入调查登记表…", lambda: work.import_survey_dialog())
+        menu.addAction("草稿…", work.open_drafts)
         menu.addSeparator()
         menu.addAction("更换操作人…", work.change_operator)
         menu.addSeparator()
@@ -491,12 +492,13 @@ class MainWindow(QMainWindow):
             if entry.id in case_ids:
                 selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
 
-    def _totals_ready(self, generation: int, count: int, total: object) -> None:
+    def _totals_ready(self, generation: int, count: int, total: object, voided: int) -> None:
         if generation != self._generation:
             return  # an older query's answer: the user has typed on
         self.model.total_count, self.model.total_sum = count, total
         text = money_text(total) if total is not None else "0.00"
-        self.totals_label.setText(f"显示 {count} 户，合计 {text} 元")
+        apart = f"（其中作废 {voided} 户，不计入合计）" if voided else ""
+        self.totals_label.setText(f"显示 {count} 户{apart}，合计 {text} 元")
 
     def wait_for_totals(self, timeout_ms: int = 5000) -> None:
         """For tests and scripts: until the status bar shows the current query's totals."""

@@ -156,8 +156,7 @@ class PaymentsDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, "登记付款", str(exc))
             return
-        self.amount.clear()
-        self.on.clear()
+        self.amount.clear()     # (the date stays: several payments are often made on one day)
         self.voucher.clear()
         self.load()
         self.amount.setFocus()

@@ -165,10 +165,10 @@ class ProcedureDialog(QDialog):
 
     def save(self) -> None:
         try:
-            households = typed_number(self.households.text(), "征收范围总户数")
+            households = typed_number(self.households.text(), "「征收范围总户数」")
             if households is not None and households != households.to_integral_value():
-                raise UserError(f"征收范围总户数：应为整数，收到 {self.households.text()!r}")
-            area = typed_number(self.area.text(), "征收范围总面积")
+                raise UserError(f"「征收范围总户数」：应为整数，收到「{self.households.text()}」")
+            area = typed_number(self.area.text(), "「征收范围总面积」")
             steps = []
             for r, step in enumerate(procedure.STEPS):
                 start = read_date(self._text(r, 1), f"{step.label}的{step.start_label}")
