@@ -536,6 +536,7 @@ def test_timeline_dialog_buttons(qtbot, office):
         dialog.steps.setCurrentCell(row, 1)
         type_text("20260924")                            # typed straight into the cell
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        QApplication.processEvents()        # (the cell takes what was typed a moment later)
         assert dialog.steps.item(row, 1).text() == "2026-09-24"   # read, and shown so
         consents = dialog.consents.rowCount()
         click(button(dialog, "添加一户"))
@@ -587,6 +588,7 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
         dialog.table.setCurrentCell(0, 1)
         type_text("2026/3/1")
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        QApplication.processEvents()        # (the cell takes what was typed a moment later)
         assert dialog.table.item(0, 1).text() == "2026-03-01"     # read, and shown so
         closes(dialog, "保存")
         closes(dialog)
