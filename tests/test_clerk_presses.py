@@ -149,6 +149,19 @@ def count_cases(store) -> int:
         return session.execute(select(func.count(Case.id))).scalar_one()
 
 
+def type_into_cell(qtbot, table, row: int, column: int, text: str) -> None:
+    """Go to the cell, F2 to edit it, type, Enter: as a clerk fills a table's cell."""
+    table.setFocus()
+    table.setCurrentCell(row, column)
+    if not isinstance(QApplication.focusWidget(), QLineEdit):
+        QTest.keyClick(table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    type_text(text)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    # (the view takes the editor's text once the key has been handled)
+    qtbot.waitUntil(lambda: not isinstance(QApplication.focusWidget(), QLineEdit))
+
+
 def closes(dialog: QDialog, text: str = "关闭") -> None:
     click(box_button(dialog.findChild(QDialogButtonBox), text))
 
@@ -532,11 +545,7 @@ def test_timeline_dialog_buttons(qtbot, office):
 
     def work(dialog: ProcedureDialog) -> None:
         row = [s.code for s in procedure.STEPS].index("unregistered")
-        dialog.steps.setFocus()
-        dialog.steps.setCurrentCell(row, 1)
-        type_text("20260924")                            # typed straight into the cell
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        QApplication.processEvents()        # (the cell takes what was typed a moment later)
+        type_into_cell(qtbot, dialog.steps, row, 1, "20260924")
         assert dialog.steps.item(row, 1).text() == "2026-09-24"   # read, and shown so
         consents = dialog.consents.rowCount()
         click(button(dialog, "添加一户"))
@@ -584,11 +593,7 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
         assert payments.case_account(session, signed.id).paid == 1000
 
     def clocks(dialog: CaseClocksDialog) -> None:
-        dialog.table.setFocus()
-        dialog.table.setCurrentCell(0, 1)
-        type_text("2026/3/1")
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        QApplication.processEvents()        # (the cell takes what was typed a moment later)
+        type_into_cell(qtbot, dialog.table, 0, 1, "2026/3/1")
         assert dialog.table.item(0, 1).text() == "2026-03-01"     # read, and shown so
         closes(dialog, "保存")
         closes(dialog)
