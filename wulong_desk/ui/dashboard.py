@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -103,7 +104,7 @@ class Dashboard(QWidget):
         self.progress_label.setWordWrap(True)
         self.progress_chart = QChartView()
         self.progress_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.progress_chart.setMinimumHeight(170)
+        self.progress_chart.setMinimumHeight(140)
         self.status_labels: dict[str, QLabel] = {}
         status_box = QGroupBox("各状态户数")
         grid = QGridLayout(status_box)
@@ -157,18 +158,27 @@ class Dashboard(QWidget):
         top.addWidget(self.progress_label, 1)
         top.addWidget(refresh)
         left = QVBoxLayout()
-        left.addWidget(self.progress_chart)
         left.addWidget(status_box)
         left.addWidget(QLabel("到期与逾期事项（逾期的在前，其次是5个工作日内到期的）："))
         left.addWidget(self.due_table, 1)
         left.addWidget(QLabel("需要处理的案卷（缺少数据的在前，其次是有提示的）："))
         left.addWidget(self.problems_table, 1)
         right = QVBoxLayout()
+        right.addWidget(self.progress_chart)
         right.addWidget(QLabel("各项补偿合计（作废案卷不计入）："))
         right.addWidget(self.lines_table, 1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 1)
+        # the tables take the height there is (a few rows at least), never more than the
+        # screen has: on a 768-pixel laptop the whole page is in view, each table scrolls
+        for table, rows in ((self.due_table, 3), (self.problems_table, 3),
+                            (self.lines_table, 6)):
+            policy = table.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+            table.setSizePolicy(policy)
+            table.setMinimumHeight(table.horizontalHeader().sizeHint().height()
+                                   + rows * table.verticalHeader().defaultSectionSize() + 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.standard_label)
         layout.addLayout(top)
