@@ -285,3 +285,25 @@ def test_every_line_of_the_dashboard_has_its_label_and_its_bar(qtbot, tmp_path):
     assert all(share is not None for share in shares)
     assert abs(sum(shares) - 1) < Decimal("1e-20")     # the shares of one total
     store.close()
+
+
+def test_a_project_field_is_named_in_messages_as_the_dialog_labels_it(qtbot, store):
+    """「住宅增加面积」 in a message, 住宅额外奖励面积 on the form: one name, from one place."""
+    from PySide6.QtWidgets import QFormLayout
+
+    from wulong_desk.services.field_names import describe
+    from wulong_desk.ui.project_dialog import ProjectDialog
+
+    dialog = ProjectDialog(store)
+    qtbot.addWidget(dialog)
+    fields = {**dialog.texts, **dialog.dates, **dialog.options,
+              "presign_threshold": dialog.threshold}
+    named = {}
+    for layout in dialog.findChildren(QFormLayout):
+        for key, widget in fields.items():
+            label = layout.labelForField(widget)
+            if label is not None:
+                named[key] = label.text().split("（")[0]
+    assert set(named) == set(fields)
+    for key, label in named.items():
+        assert describe(f"project.{key}", "应为数字") == f"「{label}」：应为数字", key

@@ -34,7 +34,7 @@ from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
-from wulong_desk.ui.tables import cell, date_table
+from wulong_desk.ui.tables import ClearKeys, cell, date_table
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -82,6 +82,7 @@ class ProcedureDialog(QDialog):
         self.consents.setHorizontalHeaderLabels(["坐落或户号", "意见", "专有部分面积 m²"])
         self.consents.verticalHeader().setVisible(False)
         self.consents.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        ClearKeys(self.consents)   # Delete or Backspace clears a cell
         add = QPushButton("添加一户(&N)")
         add.clicked.connect(lambda: self._add_consent("", "none", ""))
         remove = QPushButton("删除所选(&X)")
