@@ -103,7 +103,8 @@ def toolbar_click(window: QMainWindow, action: QAction) -> None:
 
 class Answer:
     """Acts on the next modal window of a class once it is on screen (a dialog opened with
-    exec(): the test cannot act after the call that opens it, so it acts meanwhile)."""
+    exec(): the test cannot act after the call that opens it, so it acts meanwhile). Keep the
+    Answer in a variable until the dialog has been answered: its timer lives with it."""
 
     def __init__(self, kind: type, act: Callable[[QWidget], object], timeout: float = 20):
         self.kind, self.act, self.seen = kind, act, []

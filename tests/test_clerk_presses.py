@@ -213,7 +213,7 @@ def test_export_and_preview(qtbot, office, file_dialogs, tmp_path, opened, boxes
     select_case(window, first(store, project_id, status="signed").case_no)
     kinds = []
     for action in window.table.actions():
-        Answer(ExportDialog, lambda d: (kinds.append(d.kind()), closes(d, "取消")))
+        answered = Answer(ExportDialog, lambda d: (kinds.append(d.kind()), closes(d, "取消")))
         action.trigger()
     assert kinds == ["agreement", "presign", "settlement"]
 
@@ -684,3 +684,75 @@ def test_case_editor_unlock_button_on_a_signed_case(qtbot, office):
     editor.close()
     history = case_service.history(store, signed.id)
     assert [e.action for e in history][-2:] == ["unlock", "relock"]
+
+
+# ---- the dialogs the app opens by itself ------------------------------------------------------
+
+def test_the_welcome_box_on_a_first_start(qtbot, tmp_path, qapp, no_blocking_boxes):
+    """No project yet: 新建项目 opens the project dialog, 打开演示数据 the demo window, 稍后
+    closes the box."""
+    register_fonts(qapp)
+    install_chinese_translation(qapp)
+    store = open_store(tmp_path / "empty.sqlite", "甲")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    answered = Answer(QMessageBox, lambda box: click(button(box, "稍后")))
+    window.offer_first_start()
+    assert answered.answered and window.project_combo.count() == 0
+    project = Answer(ProjectDialog, lambda d: click(box_button(d.buttons, "取消")))
+    answered = Answer(QMessageBox, lambda box: click(button(box, "新建项目")))
+    window.offer_first_start()
+    assert answered.answered and project.answered
+    answered = Answer(QMessageBox, lambda box: click(button(box, "打开演示数据")))
+    window.offer_first_start()
+    assert answered.answered and window.demo_window is not None
+    qtbot.waitUntil(lambda: window.demo_window.model.rowCount() == 36)
+    window.demo_window.close()
+    store.close()
+
+
+def test_two_versions_of_a_case_keep_mine_or_take_theirs(qtbot, office):
+    """Someone else saved the case while it was open: the two versions side by side, each
+    button pressed."""
+    window, store, project_id = office
+    unsigned = first(store, project_id, status="surveyed")
+    from wulong_desk.services.case_form import case_to_form
+    from wulong_desk.ui.versions_dialog import VersionsDialog
+
+    choices = (("保留我的修改", "mine"), ("采用别人已保存的版本", "theirs"), ("暂不处理", "theirs"))
+    for n, (choice, kept) in enumerate(choices):
+        editor = window.open_case(unsigned.id)
+        qtbot.waitExposed(editor)
+        with store.read() as session:
+            theirs = case_to_form(case_service.get_case(session, unsigned.id))
+        written = {"mine": f"本窗口的备注{n}", "theirs": f"别处的备注{n}"}
+        case_service.save_case(store, project_id, theirs | {"remarks": written["theirs"]},
+                               unsigned.id)
+        focus(qtbot, editor.ui.remarksEdit)
+        editor.ui.remarksEdit.selectAll()
+        type_text(written["mine"])
+        answered = Answer(VersionsDialog, lambda d, c=choice: click(button(d, c)))
+        save = box_button(editor.ui.buttonBox, "保存")
+        qtbot.waitUntil(save.isEnabled)          # (once the editor has read what was typed)
+        click(save)
+        assert answered.answered, choice
+        with store.read() as session:
+            remarks = case_service.get_case(session, unsigned.id).remarks
+        assert remarks == written[kept], choice
+        editor.revert()
+        editor.close()
+
+
+def test_the_crash_dialog_buttons(qtbot, qapp):
+    from wulong_desk.ui.crash_dialog import CrashDialog
+
+    install_chinese_translation(qapp)
+    dialog = CrashDialog("版本 1.0\n位置 x.py:1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click(dialog.copy_button)
+    assert QApplication.clipboard().text() == "版本 1.0\n位置 x.py:1"
+    assert dialog.copy_button.text() == "已复制"
+    click(button(dialog, "关闭"))
+    assert not dialog.isVisible()

@@ -164,7 +164,7 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
                      Decimal(0))
         if due is None or (due >= 0 and not 0 <= total <= due) or (due < 0 and not due <= total
                                                                    <= 0):
-            conflicts.append(f"{label}：合并后的付款合计 {money(total)} 元超出应付金额")
+            conflicts.append(f"{label}：合并后的付款合计 {total:,.2f} 元超出应付金额")
     if conflicts:
         return conflicts
     for p in added:
