@@ -106,7 +106,7 @@ def main() -> int:
         dialog.show()
         app.processEvents()
         dialog.kind_combo.setCurrentIndex(1)  # the public notice, with its 公示期
-        dialog.period_check.setChecked(True)
+        dialog.period_from.setText("2023-09-28")   # (the 公示期 typed as a clerk writes it)
         app.processEvents()
         dialog.grab().save(str(OUT / "export-dialog.png"))
         dialog.close()

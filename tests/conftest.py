@@ -1,18 +1,23 @@
-"""Test set-up: Qt offscreen; the FloatOperation trap on in every thread and every Python
-process the tests start, so no float sneaks into money; and, when CI is set, a skipped test
-fails the run unless ALLOWED_SKIPS_IN_CI names it with a reason."""
+"""Test set-up: Qt offscreen on a 1366×768 screen; the FloatOperation trap on in every thread
+and every Python process the tests start, so no float sneaks into money; and, when CI is set,
+a skipped test fails the run unless ALLOWED_SKIPS_IN_CI names it with a reason."""
 
 from __future__ import annotations
 
 import decimal
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import pytest
+
+# a clerk's laptop: every window test runs on a 1366×768 screen (Qt's offscreen platform,
+# tests/fixtures/laptop-screen.json), so what does not fit there fails here
+LAPTOP_SCREEN = os.path.join(os.path.dirname(__file__), "fixtures", "laptop-screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = ("offscreen" if ":" in LAPTOP_SCREEN   # (a drive letter)
+                                     else f"offscreen:configfile={LAPTOP_SCREEN}")
 # read by wulong_desk/__init__.py: a Python process the tests start (the command line, the app,
 # a script run with -c) traps floats too, once it imports the package
 os.environ["WULONG_DESK_TRAP_FLOATS"] = "1"
-
-import pytest
 
 # Tests that may be skipped in CI, by node id (without parameters), with the reason. LibreOffice,
 # pdffonts and Xvfb are never on this list: `.ci/setup --test` installs them.
@@ -151,3 +156,37 @@ def backend(request):
     if request.param == "sqlite":
         return request.getfixturevalue("tmp_path") / "cases.sqlite"
     return request.getfixturevalue("pg_url")
+
+
+class FileDialogs:
+    """The app's file dialogs, answered as a clerk would: `answer(caption, path)` gives the
+    path the next dialog of that title returns (unanswered: the clerk cancels). Every question
+    is recorded in `asked` as (kind, caption)."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, object] = {}
+        self.asked: list[tuple[str, str]] = []
+
+    def answer(self, caption: str, path: object) -> None:
+        self.answers[caption] = path
+
+    def reply(self, kind: str, args: tuple, kwargs: dict) -> str:
+        caption = args[1] if len(args) > 1 else kwargs.get("caption", "")
+        self.asked.append((kind, caption))
+        path = self.answers.pop(caption, None)
+        return "" if path is None else str(path)
+
+
+@pytest.fixture
+def file_dialogs(monkeypatch):
+    """QFileDialog's open, save and folder dialogs answered by the test (see FileDialogs)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    dialogs = FileDialogs()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(
+        lambda *args, **kwargs: (dialogs.reply("open", args, kwargs), "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *args, **kwargs: (dialogs.reply("save", args, kwargs), "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(
+        lambda *args, **kwargs: dialogs.reply("folder", args, kwargs)))
+    return dialogs

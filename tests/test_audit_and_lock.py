@@ -125,7 +125,7 @@ def test_recording_the_move_keeps_the_signed_figures(store):
 def test_project_options_are_locked_by_signed_cases(store):
     project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "signed")
-    with pytest.raises(CaseLockedError, match="zone"):
+    with pytest.raises(CaseLockedError, match="「所在区域」"):
         projects.update_project(store, project_id, project_form(zone="core"))
     projects.update_project(store, project_id, project_form(department="新的征收部门"))
 

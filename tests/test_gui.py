@@ -6,13 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QDateTimeEdit,
     QDialogButtonBox,
 )
 from sqlalchemy import select
@@ -78,8 +77,8 @@ def test_create_a_project_in_the_dialog(qtbot, store):
     qtbot.addWidget(dialog)
     dialog.texts["name"].setText("芙蓉路片区")
     dialog.texts["decision_no"].setText("武隆征〔2023〕5号")
-    dialog.options["announced_on"].setDate(QDate(2023, 5, 10))
-    dialog.options["signing_deadline"].setDate(QDate(2023, 7, 10))
+    qtbot.keyClicks(dialog.dates["announced_on"].edit, "2023/5/10")     # as people type dates
+    qtbot.keyClicks(dialog.dates["signing_deadline"].edit, "20230710")
     zone = dialog.options["zone"]
     zone.setCurrentIndex(zone.findData("outer"))
     extra = dialog.options["residential_extra_area"]
@@ -97,8 +96,10 @@ def _new_project_dialog(qtbot, store) -> ProjectDialog:
     dialog = ProjectDialog(store)
     qtbot.addWidget(dialog)
     dialog.texts["name"].setText("芙蓉路片区")
-    dialog.options["announced_on"].setDate(QDate(2023, 5, 10))
-    dialog.options["signing_deadline"].setDate(QDate(2023, 7, 10))
+    qtbot.keyClicks(dialog.dates["announced_on"].edit, "2023-05-10")
+    dialog.show()
+    focus(qtbot, dialog.dates["signing_deadline"])
+    type_text("2023年7月10日")                # (CJK arrives as an input method sends it)
     return dialog
 
 
@@ -136,16 +137,19 @@ def test_a_rate_outside_the_standard_range_is_refused_naming_the_field(qtbot, st
     assert dialog.result() != dialog.DialogCode.Accepted
     assert projects.list_projects(store) == []
     shown = "\n".join(no_blocking_boxes)
-    assert "「设施设备补助比例」：不能大于 0.20" in shown
+    # each field named by the label the form shows it under
+    assert "「可搬迁设备补助比例」：不能大于 0.20" in shown
     assert "「预签生效比例」：不能小于 0.90（办法第二十三条" in shown
-    assert "「生产制造上浮比例」：应为数字，收到空白" in shown
+    assert "「生产制造停产停业上浮」：应为数字，收到空白" in shown
 
 
 def test_dates_left_blank_are_refused_not_taken_as_today(qtbot, store, no_blocking_boxes):
     dialog = ProjectDialog(store)
     qtbot.addWidget(dialog)
     dialog.texts["name"].setText("芙蓉路片区")
-    assert dialog.options["announced_on"].text() == "（请填写）"
+    # blank until typed: the hint is the box's placeholder, never part of its value
+    assert dialog.dates["announced_on"].text() == ""
+    assert dialog.dates["announced_on"].edit.placeholderText() == "如 2026-12-01"
     dialog.save()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert projects.list_projects(store) == []
@@ -170,12 +174,15 @@ def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):
     focus(qtbot, ui.methodCombo)
     type_text("2")
     assert ui.methodCombo.currentData() == "exchange"
-    focus(qtbot, ui.signedCheck)
-    press(Qt.Key.Key_Space)
-    focus(qtbot, ui.signedDate)
-    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)  # as Tab leaves it
+    press(Qt.Key.Key_Tab)                      # 补偿方式 → 签约日期 (blank until typed)
+    assert ui.signedDate.isAncestorOf(QApplication.focusWidget())
     type_text("20230630")
-    assert ui.signedDate.date() == QDate(2023, 6, 30)
+    press(Qt.Key.Key_Tab)                      # leaving it shows what was read
+    assert ui.signedDate.text() == "2023-06-30"
+    assert QApplication.focusWidget() is editor.presignCheck   # Tab moved on: 预签协议 (left
+    press(Qt.Key.Key_Tab)                                      # unticked), then 搬迁日期
+    assert editor.movedDate.isAncestorOf(QApplication.focusWidget())
+    assert editor.movedDate.text() == ""
     for check in (ui.movedOnTimeCheck, ui.minHousingCheck):
         focus(qtbot, check)
         press(Qt.Key.Key_Space)
@@ -370,10 +377,10 @@ def test_the_editor_asks_why_a_stage_is_skipped_and_records_the_move_out(qtbot, 
         ["评估审核已在线下完成"]
     walk_to(store, case_id, "signed")
     editor.load()
-    assert editor.locked and editor.movedCheck.isEnabled()
+    assert editor.locked and editor.movedDate.isEnabled()
     editor.ui.statusCombo.setCurrentIndex(editor.ui.statusCombo.findData("moved"))
-    editor.movedCheck.setChecked(True)
-    editor.movedDate.setDate(QDate(2023, 7, 20))
+    focus(qtbot, editor.movedDate)
+    type_text("2023.7.20")
     assert editor.save()
     with store.read() as session:
         case = cases.get_case(session, case_id)
@@ -388,15 +395,16 @@ def test_an_impossible_typed_date_is_named_not_changed(qtbot, store):
     editor.show()
     qtbot.waitExposed(editor)
     ui = editor.ui
-    ui.signedCheck.setChecked(True)
     focus(qtbot, ui.signedDate)
-    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
     type_text("20230230")
-    assert editor.form()["case"]["signed_on"] == "2023-02-30"
+    press(Qt.Key.Key_Tab)
+    assert ui.signedDate.text() == "20230230"               # kept as typed, never a guess
+    assert "不是真实存在的日期" in ui.signedDate.toolTip()     # the field is marked
+    assert editor.form()["case"]["signed_on"] == "20230230"
     editor.refresh()
-    assert ui.signedDate.toolTip()                          # the field is marked
     assert any(p.path == "case.signed_on" for p in editor.last_preview.problems)
+    assert not editor.save()                                # refused at the field
     focus(qtbot, ui.signedDate)
-    ui.signedDate.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text("20230630")
     assert editor.form()["case"]["signed_on"] == "2023-06-30"

@@ -77,7 +77,6 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     from datetime import date
 
     from openpyxl import load_workbook
-    from PySide6.QtCore import QDate
 
     from wulong_desk.services import cases
     from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog
@@ -93,9 +92,8 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     assert not dialog.period_row.isVisible()
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(PUBLIC))
     assert dialog.period_row.isVisible() and dialog.request().notice_period is None
-    dialog.period_check.setChecked(True)
-    dialog.period_from.setDate(QDate(2023, 7, 3))
-    dialog.period_to.setDate(QDate(2023, 7, 11))
+    qtbot.keyClicks(dialog.period_from.edit, "2023/7/3")     # typed as people type dates
+    qtbot.keyClicks(dialog.period_to.edit, "20230711")
     dialog.target_edit.setText(str(tmp_path / "公示.xlsx"))
     request = dialog.request()
     assert request.notice_period == (date(2023, 7, 3), date(2023, 7, 11))

@@ -208,8 +208,8 @@ def test_article_38_stops_once_area_and_value_are_reached(store, tmp_path):
     with pytest.raises(UserError) as caught:
         housing.assign(store, case_id, houses["1栋1单元103号"])
     text = str(caught.value)
-    assert "合计建筑面积 150.00㎡、价值 675000.00 元" in text
-    assert "评估价值 600000.00 元" in text and "第三十八条" in text
+    assert "合计建筑面积 150.00㎡、价值 675,000.00 元" in text
+    assert "评估价值 600,000.00 元" in text and "第三十八条" in text
     with store.read() as session:
         states = {h.label: h.state for h in housing.list_stock(session, project_id)}
     assert states["1栋1单元103号"] == "available"

@@ -179,7 +179,7 @@ def test_a_project_edit_leaves_signed_cases_alone_and_audits_a_recomputation(sto
     assert record_of(store, "A-001")[2] == signed
     # unlocking does not make the case count as unsigned for the project guard (finding 5)
     cases.unlock_case(store, case_id, "核对签约资料")
-    with pytest.raises(CaseLockedError, match="zone"):
+    with pytest.raises(CaseLockedError, match="「所在区域」"):
         projects.update_project(store, project_id, project_form(zone="core"))
     cases.relock_case(store, case_id)
     # with no signed case, a money option change recomputes and audits 重算 old → new (a
@@ -438,7 +438,7 @@ def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchan
             part.update(extra)
         if money_exchange and case["method"] == "money":   # an exchange block on a money case
             case["exchange"] = {"houses": [{"area": "50.00", "unit_price": "3000"}]}
-        form = {"case_no": "P-1", "owners": [], "case": case}
+        form = {"case_no": "P-1", "owners": [{"role": "owner", "name": "性质"}], "case": case}
         with store.read() as session:
             from wulong_desk.services.contract import project_to_contract
 

@@ -112,14 +112,16 @@ def test_a_thirty_digit_payment_is_a_clear_error(signed_case):
 
 
 def test_a_day_past_the_calendar_is_a_clear_error(signed_case):
+    """Refused where it is typed (the one date reader's 1990–2100, exit 2 as every refused
+    input), never an internal error."""
     proc = run_cli("workdays", "9999-12-31", "1")
-    assert proc.returncode == 1 and "超出日历" in proc.stderr and "内部错误" not in proc.stderr
+    assert proc.returncode == 2 and "1990–2100" in proc.stderr and "内部错误" not in proc.stderr
     store, project_id, _ = signed_case
     db = store.path
     store.close()
     proc = run_cli("ledger", "--db", str(db), "--project", str(project_id), "--public",
                    "--out", str(db.with_name("n.xlsx")), "--notice-from", "9999-12-25")
-    assert proc.returncode == 1 and "超出日历" in proc.stderr and "内部错误" not in proc.stderr
+    assert proc.returncode == 2 and "1990–2100" in proc.stderr and "内部错误" not in proc.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")

@@ -44,7 +44,7 @@ def test_money_case_pays_the_total_and_no_more(store):
                                       "付-001", today=TODAY)
     assert (account.due, account.paid, account.outstanding) == (
         Decimal("523834.00"), Decimal("500000.00"), Decimal("23834.00"))
-    with pytest.raises(UserError, match=r"超过未付 23834\.00"):
+    with pytest.raises(UserError, match=r"超过未付 23,834\.00"):
         payments.record_payment(store, case_id, Decimal("23834.01"), date(2023, 8, 11),
                                 "付-002", today=TODAY)
     with pytest.raises(UserError, match="凭证号 付-001 已在案卷 A-001"):
@@ -71,7 +71,7 @@ def test_exchange_case_where_the_household_owes_records_receipts(store):
     assert account.payments[-1].kind == payments.RECEIVE
     assert (account.due, account.paid, account.outstanding) == (
         Decimal("-23746.00"), Decimal("-20000"), Decimal("-3746.00"))
-    with pytest.raises(UserError, match=r"超过住户尚欠 3746\.00"):
+    with pytest.raises(UserError, match=r"超过住户尚欠 3,746\.00"):
         payments.record_payment(store, case_id, Decimal("3746.01"), date(2023, 7, 6), "收-002",
                                 today=TODAY)
 
@@ -112,7 +112,7 @@ def test_payment_terms_and_account_reach_the_records(store):
     assert entry is not None
     assert entry.payment_term == "签约后15日内"
     assert entry.bank_account == account
-    with pytest.raises(UserError, match="付款期限“尽快”无法识别"):
+    with pytest.raises(UserError, match="「付款期限」：「尽快」无法识别"):
         payments.set_payment_terms(store, case_id, "尽快", None)
 
 

@@ -128,7 +128,7 @@ def test_payment_term_after_the_published_years_is_an_estimate():
 
 def test_unreadable_term_and_unknown_codes_are_refused(setup):
     store, project_id = setup
-    with pytest.raises(UserError, match="付款期限“月底”无法识别"):
+    with pytest.raises(UserError, match="「付款期限」：「月底」无法识别"):
         procedure.payment_due("月底", date(2023, 8, 1))
     with pytest.raises(UserError, match="公示结束日不能早于公示开始日"):
         procedure.set_step(store, project_id, "unregistered", date(2026, 9, 24),

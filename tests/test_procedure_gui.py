@@ -173,15 +173,16 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
         dialog.ratio_label.text()
     dialog.steps.item(row, 2).setText("2026-13-01")
     dialog.save()
-    assert "未登记建筑认定公示的公示结束日“2026-13-01”不是有效日期" in no_blocking_boxes[-1]
+    assert ("「未登记建筑认定公示的公示结束日」：「2026-13-01」不是真实存在的日期"
+            in no_blocking_boxes[-1])
 
 
 @pytest.mark.parametrize(("where", "typed", "said"), [
-    ("area", "1e3", "征收范围总面积：不能用科学计数法"),
-    ("area", "NaN", "征收范围总面积：应为数字"),
-    ("area", "1,200.5", "征收范围总面积：不能有千位分隔符"),
-    ("households", "²", "征收范围总户数：只能用阿拉伯数字"),
-    ("households", "40.5", "征收范围总户数：应为整数"),
+    ("area", "1e3", "「征收范围总面积」：不能用科学计数法"),
+    ("area", "NaN", "「征收范围总面积」：应为数字"),
+    ("area", "1,200.5", "「征收范围总面积」：不能有千位分隔符"),
+    ("households", "²", "「征收范围总户数」：只能用阿拉伯数字"),
+    ("households", "40.5", "「征收范围总户数」：应为整数"),
     ("consent", "1e3", "征求意见第 1 行「专有部分面积」：不能用科学计数法"),
     ("consent", "٣٠", "征求意见第 1 行「专有部分面积」：只能用阿拉伯数字"),
     ("consent", "", "征求意见第 1 行「专有部分面积」：必须填写"),

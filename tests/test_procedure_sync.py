@@ -112,5 +112,5 @@ def test_bad_procedure_data_names_the_field(office, tmp_path):
         import_cases(store, out)
     assert caught.value.problems[0].path == "cases[0].procedure.dates.doc_title"
     assert str(caught.value) == ("第1户（A-001）程序日期「土地房屋权属证书交回」："
-                                 "应为日期（如 2026-03-01）")
+                                 "应为日期 YYYY-MM-DD，收到「昨天」")
     assert issubclass(InputError, UserError)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers import example
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from store_helpers import walk_to
 
@@ -135,13 +135,12 @@ def test_the_project_dialog_shows_each_reading_with_its_article_and_money(qtbot,
     assert "金额影响" in label.text()
     # the presign period came from example 4; the decision's day is not set yet
     for key, shown in (("presign_start", "2023-08-15"), ("presign_end", "2023-08-31")):
-        check, edit = dialog.dates[key]
-        assert check.isChecked() and edit.date().toString("yyyy-MM-dd") == shown
-        assert "办法第二十三条" in check.toolTip()
-    check, edit = dialog.dates["decision_made_on"]
-    assert not check.isChecked()
-    check.setChecked(True)
-    edit.setDate(QDate(2023, 8, 25))
+        field = dialog.dates[key]
+        assert field.iso() == shown
+        assert "办法第二十三条" in field.edit.toolTip()
+    field = dialog.dates["decision_made_on"]
+    assert field.iso() is None
+    qtbot.keyClicks(field.edit, "2023/08/25")   # typed as a clerk types it
     combo.setCurrentIndex(1)                    # none: the plan limits it to signed households
     assert dialog.save().wait() == "succeeded"
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -482,7 +481,6 @@ def test_the_case_editor_checks_a_presign_against_its_period(qtbot, tmp_path):
     """Revision 3 in the editor: 预签协议 ticked, a date after the presign period is marked at
     the 签约日期 and listed naming the other fields by their form labels; unticked, the same
     date before the announcement is refused as a signing; a 补偿决定's date is shown read-only."""
-    from PySide6.QtCore import QDate
 
     from wulong_desk.ui.case_editor import CaseEditor
 
@@ -497,16 +495,17 @@ def test_the_case_editor_checks_a_presign_against_its_period(qtbot, tmp_path):
 
     assert editor.presignCheck.isChecked()
     assert not [text for text in listed() if "签约日期" in text]   # 2023-08-20 is in its period
-    editor.ui.signedDate.setDate(QDate(2023, 9, 5))
+    editor.ui.signedDate.edit.clear()
+    qtbot.keyClicks(editor.ui.signedDate.edit, "2023-09-05")
     editor.refresh()
     period = "不在预签期限「预签期限首日」2023-08-15 至「预签期限末日」2023-08-31 之内"
     assert any("「签约日期」" in text and period in text for text in listed()), listed()
-    assert "#ffd6d6" in editor.ui.signedDate.styleSheet()
+    assert "#ffd6d6" in editor.ui.signedDate.edit.styleSheet()
     assert "project." not in editor.ui.signedDate.toolTip()
     qtbot.mouseClick(editor.presignCheck, Qt.MouseButton.LeftButton)   # not a presign, then
     assert not editor.presignCheck.isChecked()
     editor.refresh()
-    start = "早于签约期限首日「签约期限开始日」2023-09-10"
+    start = "早于「签约期限首日」2023-09-10"
     assert any(start in text for text in listed()), listed()
     assert not editor.ui.basicForm.isRowVisible(editor.decidedLabel)
     editor.close()

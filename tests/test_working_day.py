@@ -404,6 +404,7 @@ def test_the_log_holds_no_personal_data_after_a_session(qtbot, window, demo, tmp
     editor.ui.caseNoEdit.setText("FR-0999")
     editor.owners.set_rows([{"role": "owner", "name": "赵六", "id_number": PERSONAL[0],
                              "phone": PERSONAL[1]}])
+    editor.parts.set_rows([{"use": "residential", "area": "50", "inner_area": "45"}])
     assert editor.save()
     editor.close()
     job = window.exports.start(ExportRequest(LEDGER, None, tmp_path / "t.xlsx"))

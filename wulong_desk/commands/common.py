@@ -79,14 +79,16 @@ def open_from_args(args: argparse.Namespace) -> Store:
     return store
 
 
-def iso_date(text: str, label: str = "日期") -> date:
-    """A date argument written 2026-03-01; anything else is refused naming the argument."""
+def date_argument(text: str, label: str) -> date:
+    """A date argument, read by the one date reader (2026-03-01, 2026/3/1, 20260301,
+    2026年3月1日; years 1990–2100); anything else is refused naming the argument."""
+    from wulong_desk.dates import DateError, parse_date
     from wulong_desk.errors import UsageError
 
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
+        return parse_date(text)
+    except DateError as exc:
+        raise UsageError(f"「{label}」：{exc}") from None
 
 
 def print_json(value: Any) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from wulong_desk.commands.common import add_store_options, open_from_args, print_json, stage_word
+from wulong_desk.commands.common import (
+    add_store_options,
+    date_argument,
+    open_from_args,
+    print_json,
+    stage_word,
+)
 from wulong_desk.rules.decimals import money
 from wulong_desk.statuses import STATUS_LABELS, STATUSES
 
@@ -150,17 +156,9 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_set_status(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from wulong_desk.errors import UserError
     from wulong_desk.services import cases as case_service
 
-    moved_on = None
-    if args.moved_on:
-        try:
-            moved_on = date.fromisoformat(args.moved_on)
-        except ValueError as exc:
-            raise UserError(f"--moved-on: 应为日期 YYYY-MM-DD，收到 {args.moved_on!r}") from exc
+    moved_on = date_argument(args.moved_on, "--moved-on 搬迁日期") if args.moved_on else None
     with open_from_args(args) as store:
         case_service.set_status(store, args.case, args.to, reason=args.reason,
                                 moved_on=moved_on)

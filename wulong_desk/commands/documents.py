@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from wulong_desk.commands.common import (
     add_store_options,
+    date_argument,
     given_operator,
-    iso_date,
     open_from_args,
 )
 
@@ -66,8 +66,8 @@ def _notice_period(args: argparse.Namespace) -> tuple[date, date | None] | None:
         return None
     if args.notice_from is None:
         raise UsageError("只给了 --notice-to：公示期还需要 --notice-from（开始日）")
-    start = iso_date(args.notice_from, "公示期开始日")
-    end = None if args.notice_to is None else iso_date(args.notice_to, "公示期结束日")
+    start = date_argument(args.notice_from, "公示期开始日")
+    end = None if args.notice_to is None else date_argument(args.notice_to, "公示期结束日")
     if end is not None and end < start:
         raise UsageError("公示期结束日早于开始日")
     return start, end

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from wulong_desk.commands.common import (
     add_store_options,
-    iso_date,
+    date_argument,
     open_from_args,
     print_json,
     print_listing,
@@ -89,7 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_workdays(args: argparse.Namespace) -> int:
     from wulong_desk.services.workdays import WorkCalendar, estimate_note
 
-    start = iso_date(args.date, "起算日")
+    start = date_argument(args.date, "起算日")
     calendar = WorkCalendar.for_user()
     due = (calendar.add_days(start, args.count) if args.calendar_days
            else calendar.add_workdays(start, args.count))
@@ -109,7 +109,7 @@ def run_payments_add(args: argparse.Namespace) -> int:
 
     with open_from_args(args) as store:
         account = payments.record_payment(
-            store, args.case, amount(args.amount), iso_date(args.date, "拨付日期"),
+            store, args.case, amount(args.amount), date_argument(args.date, "拨付日期"),
             args.voucher)
     if args.json:
         print_json(account.to_json())
@@ -143,7 +143,7 @@ def run_payments_ledger(args: argparse.Namespace) -> int:
 def run_due(args: argparse.Namespace) -> int:
     from wulong_desk.services.procedure import due_list
 
-    today = iso_date(args.on, "--on") if args.on else date.today()
+    today = date_argument(args.on, "--on 统计日") if args.on else date.today()
     with open_from_args(args) as store, store.read() as session:
         items = due_list(session, args.project, today)
     return print_listing(args, items, lambda item: (

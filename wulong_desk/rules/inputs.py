@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from wulong_desk.dates import DateError, read_iso
 from wulong_desk.errors import InputError, Problem
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import (
@@ -196,16 +197,17 @@ class FieldReader:
             rule: str = "") -> date | None:
         where = f"{path}.{key}"
         raw = data.get(key)
-        if raw is None:
+        if raw is None or raw == "":
             if required:
                 self.fail(where, f"必须填写日期（YYYY-MM-DD）{rule}")
             return None
-        if isinstance(raw, str) and len(raw) == 10:
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        self.fail(where, f"应为日期 YYYY-MM-DD，收到 {_shown(raw)}")
+        if not isinstance(raw, str):
+            self.fail(where, f"应为日期 YYYY-MM-DD，收到 {_shown(raw)}")
+            return None
+        try:
+            return read_iso(raw)   # (the one date reader: ISO here, years 1990–2100)
+        except DateError as exc:
+            self.fail(where, str(exc))
         return None
 
     def choice(self, data: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...],

@@ -125,6 +125,21 @@ def _set(obj: Any, **values: Any) -> None:
             setattr(obj, key, value)
 
 
+def _only_what_counts(reader: FieldReader, raw: dict[str, Any], path: str) -> None:
+    """An equipment row keeps the value its kind is paid by: 可搬迁 by 折旧后净值 (and its
+    补助比例), the others by 评估价值. A value of the other kind, typed, would be dropped by the
+    next save: it is refused at its cell instead."""
+    reusable = raw.get("reusable")
+    if reusable is True and raw.get("assessed_value") not in (None, ""):
+        reader.fail(f"{path}.assessed_value", "可搬迁的设备按折旧后净值补助，不填评估价值；"
+                    "搬迁后不能使用的才填（并取消“可搬迁”），请清空这一格")
+    if reusable is False:
+        for key, name in (("net_value", "折旧后净值"), ("rate", "补助比例")):
+            if raw.get(key) not in (None, ""):
+                reader.fail(f"{path}.{key}", f"不可搬迁的设备按评估价值补偿，不填{name}；"
+                            "能搬迁再用的才填（并勾选“可搬迁”），请清空这一格")
+
+
 def form_to_case(form: Any) -> Case:
     """A transient case holding exactly what the store would keep of a form (never in a
     session). Raises InputError listing every problem."""
@@ -198,6 +213,10 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         if raw.get("registration") is not None:
             registration = reader.choice(raw, "registration", path, REGISTRATIONS,
                                          rule="（办法第十八条）")
+        if registration != TEMPORARY and raw.get("temporary_amount") not in (None, ""):
+            # the store keeps it only for a temporary building: refused, never dropped
+            reader.fail(f"{path}.temporary_amount", "只有临时建筑填写核定金额，请清空这一格"
+                        "（或把“登记状态”改为临时建筑）")
         gas_cost = reader.decimal(raw, "gas_cost", path, required=False, default=Decimal(0),
                                   places=2)
         manufacturing = reader.boolean(raw, "manufacturing", path)
@@ -231,6 +250,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         })
     equipment: list[dict[str, Any]] = []
     for _index, path, raw in _objects(reader, data.get("equipment"), "case.equipment"):
+        _only_what_counts(reader, raw, path)
         equipment.append({
             "name": _text(reader, raw, "name", path, required=True, limit=200),
             "reusable": reader.boolean(raw, "reusable", path, required=True),

@@ -288,6 +288,23 @@ def _presign_stage(form: Any) -> Any:
     return form
 
 
+WHOLE = (("owners", "persons", "至少要有一位被征收人（调查登记必填）"),
+         ("case.parts", "parts", "至少要有一处房屋（调查登记必填）"))
+
+
+def _check_whole(case: Case) -> None:
+    """A case is saved whole or not at all: from 调查登记 on it names its household and holds a
+    house (a form still being typed stays a draft, services.drafts)."""
+    from wulong_desk.rules.inputs import InputError, Problem
+
+    if case.status == VOID:
+        return
+    missing = [Problem(path, message) for path, rows, message in WHOLE
+               if not getattr(case, rows)]
+    if missing:
+        raise InputError(missing)
+
+
 def save_in_session(session: Session, project: Project, form: dict[str, Any],
                     case: Case | None = None, *, reason: str | None = None) -> Case:
     """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
@@ -351,6 +368,7 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
         case.case_key = case_key(case.case_no)
+        _check_whole(case)
         duplicate = session.execute(
             select(Case.case_no).where(Case.project_id == project.id,
                                        Case.case_key == case.case_key,
@@ -559,6 +577,9 @@ def restore_removed(store: Store, entry_id: int) -> Saved:
             raise NotFoundError(f"修改记录 {entry_id} 不是删除案卷的记录")
         project_id = entry.project_id
         form = json.loads(entry.old)
+        if form.get("uuid") and session.execute(
+                select(Case.case_no).where(Case.uuid == form["uuid"])).first():
+            raise UserError(f"案卷 {form.get('case_no')} 已经恢复过，不能再恢复一次")
     if project_id is None:
         raise NotFoundError("删除记录缺少项目")
     return save_case(store, project_id, form, reason="从修改记录恢复误删的案卷")

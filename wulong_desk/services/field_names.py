@@ -38,26 +38,14 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "case.exchange.turnover_premises": "临时经营场所",
           "case.exchange.interruption_months": "停产停业期限（月）",
           "case.exchange.overdue_months": "过渡逾期（月）",
-          "project": "项目", "project.name": "项目名称", "project.decision_no": "征收决定文号",
-          "project.department": "征收部门", "project.implementer": "实施单位",
-          "project.appraiser": "评估机构", "project.signing_start": "签约期限开始日",
-          "project.move_deadline": "搬迁期限", "project.old_town": "旧城区改建",
-          "project.presign_threshold": "预签生效比例", "project.announced_on": "征收决定公告日",
-          "project.signing_deadline": "签约期限届满日", "project.zone": "区位",
-          "project.presign_start": "预签期限首日", "project.presign_end": "预签期限末日",
-          "project.decision_made_on": "征收决定作出日",
-          "project.ontime_reward_mixed": "按期搬迁奖励（住宅与非住宅）",
-          "project.decision_guide_reward": "以补偿决定结案的引导奖励",
-          "project.exchange_interruption_rate": "产权调换停产停业损失的月比例（已取消的读法）",
-          "project.early_days_from": "提前签约天数的起算日（已取消的读法）",
-          "project.second_move_requires_on_time": "第二次搬迁补助的条件（已取消的读法）",
-          "project.guide_reward_for": "补偿方式选择引导奖励",
-          "project.residential_extra_area": "住宅增加面积",
-          "project.nonresidential_guide_rate": "非住宅引导奖励比例",
-          "project.manufacturing_uplift": "生产制造上浮比例",
-          "project.equipment_rate": "设施设备补助比例",
-          "project.maintenance_fund_rate": "维修资金标准",
-          "project.agreement_prefix": "协议编号前缀", "project.agreement_year": "协议编号年份"}
+          "project": "项目"}
+# the project dialog's own fields (its options and readings are named by the standard file:
+# `project_label`); the dialog labels its rows from here, so a message names what the form shows
+PROJECT = {"name": "项目名称", "decision_no": "征收决定文号", "department": "征收部门",
+           "implementer": "实施单位", "appraiser": "评估机构",
+           "agreement_prefix": "协议编号前缀", "agreement_year": "协议编号年份",
+           "move_deadline": "搬迁期限", "old_town": "旧城区改建",
+           "presign_threshold": "预签生效比例"}
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
 
@@ -69,12 +57,19 @@ def in_words(message: str) -> str:
     """A rule's message with the other fields it names (case.signed_on, project.presign_end…)
     as a clerk calls them: 「签约日期」 (a name the message already says just before is not
     said twice: 征收决定公告日 project.announced_on → 「征收决定公告日」)."""
+    said: set[str] = set()
+
     def named(match: re.Match[str]) -> str:
-        label = SINGLE.get(match[1])
-        return f"「{label}」" if label else match[0]
+        path = match[1]
+        label = (project_label(path.split(".", 1)[1]) if path.startswith("project.")
+                 else SINGLE.get(path))
+        if not label or label == "项目":
+            return match[0]
+        said.add(label)
+        return f"「{label}」"
 
     text = _NAMED.sub(named, message)
-    for label in set(SINGLE.values()):
+    for label in said:
         text = text.replace(f"{label}「{label}」", f"「{label}」")
     return text
 
@@ -102,12 +97,31 @@ def line_label(code: str) -> str | None:
     return None
 
 
+def project_label(key: str) -> str:
+    """A project field as the 新建项目/项目设置 dialog labels it: its own fields from PROJECT,
+    options and readings by the standard file's label (the newest edition's)."""
+    if key in PROJECT:
+        return PROJECT[key]
+    from wulong_desk.rules import default_standards
+
+    standard = max(default_standards(), key=lambda s: (s.effective_from, s.edition))
+    if key in standard.options:
+        return standard.options[key].label
+    if key in standard.readings:
+        return standard.readings[key].label
+    if key in standard.retired_readings:   # named by a request or an old package: refused
+        return f"{standard.retired_readings[key].label}（已取消的读法）"
+    return "项目"
+
+
 def _name(path: str) -> str:
     """The field's name; for a path not listed, the nearest listed one (never the code). A
     warning about a figure names the line (停产停业损失补偿). "" when nothing names it: the
     message then stands alone (it names its thing itself; never a made-up 「数据」)."""
     if path in SINGLE:
         return SINGLE[path]
+    if path.startswith("project."):
+        return project_label(path.split(".")[1])
     if label := line_label(path):
         return label
     plain = re.sub(r"\[\d+\]", "", path)

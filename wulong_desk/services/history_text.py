@@ -141,8 +141,13 @@ def describe(at: str, operator: str, action: str, entity: str, field: str, old: 
         what += f"「{label(entity, field)}」"
         shown = "money" if entity == "result" else field
         change = f"{value_text(shown, old)} → {value_text(shown, new)}"
+    elif action == "unlock":   # (stored as locked true → false: said in words, never 是/否)
+        change = "解锁，可更正金额相关数据"
+    elif action == "relock":
+        change = "重新锁定"
+        reason = reason or "未保存更正即关闭案卷，自动重新锁定"
     elif action == "remove":
-        change = "全部内容已留存在修改记录中，可以恢复"
+        change = "全部内容已留存在修改记录中，可在「数据 → 已删除的案卷…」中恢复"
     elif action in ("create", "delete"):
         change = _record_text(entity, new if action == "create" else old)
     else:

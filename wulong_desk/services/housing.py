@@ -328,10 +328,10 @@ def _check_several(session: Session, case: Case, house: HousingUnit) -> None:
     result = case.result
     own_value = Decimal(result.v_area).scaleb(-2) if result is not None and result.ok else None
     if area >= own and (own_value is None or value >= own_value):
-        worth = "" if own_value is None else f"、评估价值 {money(own_value)} 元"
+        worth = "" if own_value is None else f"、评估价值 {own_value:,.2f} 元"
         raise UserError(
             f"案卷 {case.case_no} 已分配的 {len(assigned)} 套住宅合计建筑面积 {area:f}㎡、"
-            f"价值 {money(value)} 元，已达到被征收住宅的建筑面积 {own:f}㎡{worth}；"
+            f"价值 {Decimal(money(value)):,} 元，已达到被征收住宅的建筑面积 {own:f}㎡{worth}；"
             "办法第三十八条要求多套住宅的总面积或总价值与被征收房屋相当，不能再分配一套"
             "（本系统的理解：已分配的房屋尚未达到被征收房屋的面积或评估价值时，才可再加一套）")
 

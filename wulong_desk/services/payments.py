@@ -193,7 +193,7 @@ def record_payment(store: Store, case_id: int, amount: Decimal, paid_on: date, v
     if amount > MAX_AMOUNT:   # bounded before any arithmetic (a 30-digit amount)
         raise UserError(f"金额 {amount} 超过上限 {MAX_AMOUNT:,.0f} 元，请检查是否多输了数字")
     if amount != amount.quantize(CENT):
-        raise UserError(f"金额 {amount} 只能精确到分")
+        raise UserError(f"「金额」{amount:,} 只能精确到分")
     voucher = _text(voucher, "凭证号")
     today = today or date.today()
     if paid_on > today:
@@ -215,12 +215,12 @@ def record_payment(store: Store, case_id: int, amount: Decimal, paid_on: date, v
             raise UserError(f"凭证号 {voucher} 已在案卷 {used[0]} 登记过")
         outstanding = account.outstanding
         if outstanding == 0:
-            raise UserError(f"案卷 {case.case_no} 已结清（应付 {money(account.due)} 元），"
+            raise UserError(f"案卷 {case.case_no} 已结清（应付 {account.due:,.2f} 元），"
                             "不能再登记")
         kind = PAY if outstanding > 0 else RECEIVE
         if amount > abs(outstanding):
             what = "未付" if kind == PAY else "住户尚欠"
-            raise UserError(f"金额 {money(amount)} 元超过{what} {money(abs(outstanding))} 元，"
+            raise UserError(f"「金额」{amount:,.2f} 元超过{what} {abs(outstanding):,.2f} 元，"
                             "不予登记")
         row_id = add_payment(session, case, kind, amount, paid_on, voucher, store.operator)
         account.payments.append(PaymentLine(row_id, kind, amount, paid_on, voucher,

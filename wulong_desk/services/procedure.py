@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wulong_desk.dates import DateError, check_day
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
 from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar, estimate_note
-from wulong_desk.statuses import STATUSES, is_frozen, is_signed
+from wulong_desk.statuses import STATUSES, VOID, is_frozen, is_signed
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
     Case,
@@ -181,7 +182,7 @@ def notice_period(session: Session, project_id: int, start: date | None = None,
 
 # --- payment terms ---------------------------------------------------------------------------
 
-_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})", re.ASCII)
 _WORKDAYS = re.compile(r"(\d{1,4})\s*个?\s*工作日")
 _DAYS = re.compile(r"(\d{1,4})\s*(?:个)?\s*(?:日|天)")
 
@@ -194,14 +195,18 @@ def payment_due(term: str, signed_on: date | None,
     found = _ISO.search(text)
     if found:
         try:
-            return DueDate(date(*(int(g) for g in found.groups())))
+            day = date(*(int(g) for g in found.groups()))
         except ValueError:
-            raise UserError(f"付款期限中的日期“{found.group(0)}”不存在") from None
+            raise UserError(f"「付款期限」中的日期「{found.group(0)}」不存在") from None
+        try:
+            return DueDate(check_day(day))
+        except DateError as exc:
+            raise UserError(f"「付款期限」：{exc}") from None
     calendar = calendar or WorkCalendar()
     work = _WORKDAYS.search(text)
     plain = _DAYS.search(text)
     if not work and not plain:
-        raise UserError(f"付款期限“{text}”无法识别：请写作“签约后15日内”、"
+        raise UserError(f"「付款期限」：「{text}」无法识别：请写作“签约后15日内”、"
                         "“签约后10个工作日内”或具体日期（如 2026-03-01）")
     if signed_on is None:
         return None
@@ -287,15 +292,18 @@ def due_list(session: Session, project_id: int, today: date,
     cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
                                  .where(Case.project_id == project_id).order_by(Case.case_no)))
     unsigned = [c for c in cases if c.status in STATUSES and not is_frozen(c.status)]
+    # done only when there are households and each has signed (moved): a project with no case
+    # yet has its deadlines ahead of it, not behind it
+    entered = any(c.status != VOID for c in cases)
     add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
-        DueDate(project.signing_deadline), done=not unsigned)
+        DueDate(project.signing_deadline), done=entered and not unsigned)
     if project.move_deadline is not None:
         # a 预签 agreement takes effect with the decision (办法第二十三条、第二十九条): a
         # presigned household must move by the deadline like a signed one
         not_moved = [c for c in cases if is_signed(c.status) and c.status != "moved"]
         if project.move_deadline >= today:
             add(None, f"搬迁期限届满（已签约或预签未搬迁 {len(not_moved)} 户）",
-                DueDate(project.move_deadline), done=not not_moved and not unsigned)
+                DueDate(project.move_deadline), done=entered and not not_moved and not unsigned)
         else:
             for case in not_moved:
                 signed_as = "已预签（预签协议随征收决定生效）" if case.status == "presigned" \
@@ -473,17 +481,6 @@ def presign_ratio(session: Session, project_id: int) -> PresignRatio:
             area_centi += centi or 0
     return PresignRatio(households, Decimal(area_centi).scaleb(-2), project.total_households,
                         project.total_area, project.presign_threshold)
-
-
-def parse_day(text: str | None, label: str) -> date | None:
-    """An optional date typed by a clerk (ISO); a mistake names the field."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{label}“{text}”不是有效日期（应写作 2026-03-01）") from None
 
 
 MAX_HOUSEHOLDS = 10_000_000  # a typing slip, not a district: more than the database can hold too

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wulong_desk.dates import DateError, read_iso
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.inputs import MAX_AMOUNT, InputError, Problem
 from wulong_desk.services.payments import KIND_LABELS, PAY, add_payment, amount_due
@@ -61,12 +62,11 @@ def _merge_number(session: Session, case: Case, seq: int | None, label: str) -> 
 
 
 def _day(value: Any, path: str, problems: list[Problem]) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    problems.append(Problem(path, "应为日期（如 2026-03-01）"))
+    """A package's date: ISO only, in 1990–2100 (the one date reader, wulong_desk.dates)."""
+    try:
+        return read_iso(value if isinstance(value, str) else repr(value))
+    except DateError as exc:
+        problems.append(Problem(path, str(exc)))
     return None
 
 
@@ -165,7 +165,7 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
                      Decimal(0))
         if due is None or (due >= 0 and not 0 <= total <= due) or (due < 0 and not due <= total
                                                                    <= 0):
-            conflicts.append(f"{label}：合并后的付款合计 {money(total)} 元超出应付金额")
+            conflicts.append(f"{label}：合并后的付款合计 {total:,.2f} 元超出应付金额")
     if conflicts:
         return conflicts
     for p in sorted(added, key=lambda p: p["date"]):

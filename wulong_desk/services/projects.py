@@ -94,6 +94,8 @@ def read_project_form(form: Any) -> dict[str, Any]:
         form, "presign_threshold", "project", required=False, default=floor.value,
         minimum=floor.value, maximum=Decimal(1),
         rule=f"（{floor.cite}：预签比例不低于{(floor.value * 100).normalize():f}%）")
+    if options is not None:
+        _dates_in_order(options, values, reader)
     if reader.problems or options is None:
         raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
     values["name"] = name.strip() if isinstance(name, str) else ""
@@ -103,6 +105,31 @@ def read_project_form(form: Any) -> dict[str, Any]:
                 *READING_KEYS):
         values[key] = getattr(options, key)
     return values
+
+
+DATE_ORDER_RULE = ("日期应依次为 预签期限首日 ≤ 预签期限末日，征收决定作出日 ≤ 征收决定公告日 ≤ "
+                   "签约期限首日 ≤ 签约期限届满日 ≤ 搬迁期限（办法第二十三、二十五、二十九条："
+                   "预签在征收决定作出之前；征收决定公告后，在签约期限内签订协议，协议约定搬迁期限）")
+
+
+def _dates_in_order(options: Any, values: dict[str, Any], reader: FieldReader) -> None:
+    """The project's dates against each other, each wrong one named with the rule (revision 3:
+    a 旧城区改建 project's presigns have their own period, so its 签约期限 too opens only after
+    the announcement)."""
+    from wulong_desk.services.field_names import project_label
+
+    day_of = {key: values.get(key) for key in ("signing_start", "move_deadline")}
+    day_of.update(announced_on=options.announced_on, signing_deadline=options.signing_deadline)
+    # (the presign period and the decision's day against the announcement: the engine's own
+    # project checks, rules.inputs)
+    pairs = [("signing_start", "announced_on"), ("signing_deadline", "announced_on"),
+             ("signing_deadline", "signing_start"), ("move_deadline", "signing_deadline")]
+    for key, before_key in pairs:
+        day, before = day_of[key], day_of[before_key]
+        if day is not None and before is not None and day < before:
+            reader.fail(f"project.{key}",
+                        f"{day.isoformat()} 早于「{project_label(before_key)}」"
+                        f"{before.isoformat()}：{DATE_ORDER_RULE}")
 
 
 def _agreement_numbering(form: dict[str, Any], values: dict[str, Any], reader: FieldReader
@@ -169,9 +196,11 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
                 Case.project_id == project.id,
                 Case.status.in_(FROZEN_STATUSES)).order_by(Case.case_no).limit(1)).scalar()
             if signed:
+                from wulong_desk.services.field_names import project_label
+
+                names = "、".join(f"「{project_label(key)}」" for key in locked)
                 raise CaseLockedError(
-                    f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项"
-                    f"（{'、'.join(locked)}）")
+                    f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项（{names}）")
         if set(money) & set(DATE_CHECK_FIELDS):
             _check_signed_dates(session, project, values)
         for key in changed:

@@ -6,10 +6,10 @@ Filtered in SQL over one lower-cased column per case (kept current on every save
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case as case_when
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.services.case_rows import CaseRow, assemble_rows
@@ -36,11 +36,25 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# full-width ASCII (what a Chinese input method types: ８号, ＦＲ－０００１) and its half-width twin
+_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL = {code - 0xFEE0: code for code in range(0xFF01, 0xFF5F)}
+
+
+def needles(text: str) -> list[str]:
+    """What a search looks for: the text half-width, and full-width too where that differs
+    (a name, address or number may have been typed either way)."""
+    half = text.strip().lower().translate(_HALF)
+    full = half.translate(_FULL)
+    return [half] if full == half else [half, full]
+
+
 def _filters(project_id: int, text: str, status: str | None) -> list[Any]:
     conditions: list[Any] = [Case.project_id == project_id]
-    needle = text.strip().lower()
-    if needle:
-        conditions.append(Case.search_text.like(f"%{escape_like(needle)}%", escape="\\"))
+    found = [Case.search_text.like(f"%{escape_like(needle)}%", escape="\\")
+             for needle in needles(text) if needle]
+    if found:
+        conditions.append(or_(*found) if len(found) > 1 else found[0])
     if status:
         conditions.append(Case.status == status)
     return conditions
@@ -80,13 +94,21 @@ def search_cases(session: Session, project_id: int, text: str = "", status: str 
     return assemble_rows(rows, people, parts)
 
 
+class Totals(NamedTuple):
+    count: int       # the matching cases, voided ones included (they are listed, greyed)
+    total: Decimal   # the stored totals of the matching cases that are not void
+    voided: int      # how many of `count` are void (and so not in `total`)
+
+
 def sum_totals(session: Session, project_id: int, text: str = "",
-               status: str | None = None) -> tuple[int, Decimal]:
-    """How many cases match, and the sum of their stored totals (computable ones; a voided
-    case is counted but its total is no longer owed)."""
+               status: str | None = None) -> Totals:
+    """How many cases match, the sum of their stored totals (computable ones; a voided case's
+    total is no longer owed) and how many are void, so a count is never read against a total
+    of a different set."""
     owed = case_when((Case.status == VOID, 0), else_=CaseResult.total_cents)
-    count, cents = session.execute(
-        select(func.count(Case.id), func.coalesce(func.sum(owed), 0))
+    count, cents, voided = session.execute(
+        select(func.count(Case.id), func.coalesce(func.sum(owed), 0),
+               func.coalesce(func.sum(case_when((Case.status == VOID, 1), else_=0)), 0))
         .select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(*_filters(project_id, text, status))).one()
-    return count, Decimal(cents).scaleb(-2)
+    return Totals(count, Decimal(cents).scaleb(-2), int(voided))

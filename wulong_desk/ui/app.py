@@ -61,13 +61,20 @@ def make_app() -> QApplication:
 
 
 def install_chinese_translation(app: QApplication) -> bool:
-    """Qt's own words (是/否 in message boxes, the file and print dialogs) in Chinese."""
+    """Qt's own words in Chinese whatever the PC's language: the calendars' month and day
+    names (the default locale), 是/否 in message boxes and the file and print dialogs (qtbase_zh_CN
+    from Qt's translations folder, bundled by build_installer.py). On a PC whose system language
+    is not Chinese the file dialogs are Qt's own, translated, rather than the system's."""
     if app.property("wulong_translated"):
         return True
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)   # (widgets made from now on: calendars, number boxes)
+    if not QLocale.system().uiLanguages() or not QLocale.system().uiLanguages()[0].startswith(
+            "zh"):
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
-                           "_", folder):
+    if not translator.load(chinese, "qtbase", "_", folder):
         return False
     app.installTranslator(translator)
     supplement = QTranslator(app)  # searched first: the few strings qtbase_zh_CN lacks

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.services import procedure
 from wulong_desk.services.cases import get_case
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import save_close
+from wulong_desk.ui.date_field import DateDelegate
 from wulong_desk.ui.tables import cell, date_table
 
 
@@ -31,10 +33,12 @@ class CaseClocksDialog(QDialog):
             code for code, _label, _article in procedure.DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
                                 ["事项", "日期", "法定期限", "到期日"], stretch=2)
+        self.table.setItemDelegateForColumn(1, DateDelegate(self.table))
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("填写已发生事项的日期（2026-03-01），材料一栏填收到的日期；"
-                                "清空日期即删除。到期日按工作日计算。"))
+        layout.addWidget(QLabel("填写已发生事项的日期（如 2026-03-01 或 20260301），"
+                                "材料一栏填收到的日期；清空日期（Delete）即删除。"
+                                "到期日按工作日计算。"))
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self.load()
@@ -70,7 +74,7 @@ class CaseClocksDialog(QDialog):
             for row, code in enumerate(self.codes):
                 item = self.table.item(row, 1)
                 label = self.table.item(row, 0).text()
-                values.append((code, procedure.parse_day(item.text() if item else "", label)))
+                values.append((code, read_date(item.text() if item else "", label)))
             for code, on in values:
                 procedure.set_case_date(self.store, self.case_id, code, on)
         except UserError as exc:

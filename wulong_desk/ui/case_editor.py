@@ -12,14 +12,12 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -38,13 +36,21 @@ from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.contract import project_to_contract
 from wulong_desk.services.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import COLUMNS, describe, describe_stored, in_words
+from wulong_desk.services.field_names import (
+    COLUMNS,
+    SINGLE,
+    describe,
+    describe_message,
+    describe_stored,
+    in_words,
+)
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
 from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
+from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.editor_comfort import EditorComfort
 from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
@@ -124,37 +130,6 @@ class _WriteDraft(QRunnable):
             log().warning("草稿未能保存：%s", type(exc).__name__)
 
 
-class TypedDate(QObject):
-    """Remembers the digits typed into a date box since it got focus. A date edit silently
-    turns an impossible date into a possible one (20230230 becomes 2023-02-03); when the eight
-    digits typed are not the date shown, `impossible()` gives what was typed, so the form
-    carries it and the checker names the field instead."""
-
-    def __init__(self, edit: QDateEdit):
-        super().__init__(edit)
-        self.edit = edit
-        self.digits = ""
-        edit.installEventFilter(self)
-        edit.calendarWidget().clicked.connect(self.reset)
-
-    def reset(self, *_args: object) -> None:
-        self.digits = ""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn:
-            self.reset()
-        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            text = event.text()
-            if text.isdigit() and text.isascii():
-                self.digits = (self.digits + text)[-8:]
-        return False
-
-    def impossible(self) -> str | None:
-        if len(self.digits) != 8 or self.digits == self.edit.date().toString("yyyyMMdd"):
-            return None
-        return f"{self.digits[:4]}-{self.digits[4:6]}-{self.digits[6:]}"
-
-
 def _draft_pool() -> QThreadPool:
     pool = getattr(_draft_pool, "pool", None)
     if pool is None:
@@ -194,7 +169,6 @@ class CaseEditor(QDialog):
         self._add_presign_and_decision()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
-        self.ui.signedDate.setDate(QDate.currentDate())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -205,6 +179,7 @@ class CaseEditor(QDialog):
         self._autosave.timeout.connect(self.autosave)
         self.draft_file = draft_path(store.path, case_id) if store.path else None
         self._wrote_draft = False
+        self._keeping_draft = False   # closed by 存为草稿: the draft stays for later
         self._loaded: dict[str, Any] = {}
         self._locked = False
         self._stored: dict[str, Any] | None = None
@@ -223,22 +198,14 @@ class CaseEditor(QDialog):
 
     # ---- set-up
     def _add_moved_date(self) -> None:
-        """搬迁日期: the date the household moved out (needed for 已搬迁)."""
-        self.movedCheck = QCheckBox("已搬出", self.ui.basicGroup)
-        self.movedCheck.setObjectName("movedCheck")
-        self.movedDate = QDateEdit(self.ui.basicGroup)
+        """搬迁日期: the day the household moved out (needed for 已搬迁); blank until typed."""
+        self.ui.signedDate.field = SINGLE["case.signed_on"]
+        self.movedDate = DateField(self.ui.basicGroup, SINGLE["moved_on"])
         self.movedDate.setObjectName("movedDate")
-        self.movedDate.setCalendarPopup(True)
-        self.movedDate.setDisplayFormat("yyyy-MM-dd")
-        self.movedDate.setDate(QDate.currentDate())
-        self.movedDate.setEnabled(False)
-        row = QHBoxLayout()
-        row.addWidget(self.movedCheck)
-        row.addWidget(self.movedDate)
-        row.addStretch()
-        self.ui.basicForm.insertRow(7, "搬迁日期", row)
-        self.typed_signed = TypedDate(self.ui.signedDate)
-        self.typed_moved = TypedDate(self.movedDate)
+        self.movedDate.setToolTip("搬出后填写；未搬出的留空")
+        self.ui.basicForm.insertRow(6, SINGLE["moved_on"], self.movedDate)   # under 签约日期
+        QWidget.setTabOrder(self.ui.signedDate.edit, self.movedDate.edit)
+        QWidget.setTabOrder(self.movedDate.edit, self.ui.movedOnTimeCheck)
 
     def _add_premises_check(self) -> None:
         """临时经营场所 (revision 2): the business's temporary premises, apart from the
@@ -260,7 +227,9 @@ class CaseEditor(QDialog):
         self.presignCheck.setObjectName("presignCheck")
         self.presignCheck.setToolTip("签约日期是预签协议的签订日（须在项目的预签期限内、征收决定"
                                      "作出之前，办法第二十三条）；转为补偿协议后仍按预签日计算")
-        self.ui.signedLayout.addWidget(self.presignCheck)
+        self.ui.basicForm.insertRow(6, "", self.presignCheck)   # under 签约日期
+        QWidget.setTabOrder(self.ui.signedDate.edit, self.presignCheck)
+        QWidget.setTabOrder(self.presignCheck, self.movedDate.edit)
         self.presignCheck.toggled.connect(self._changed)
         self.decidedLabel = QLabel(self.ui.basicGroup)
         self.decidedLabel.setObjectName("decidedLabel")
@@ -276,13 +245,10 @@ class CaseEditor(QDialog):
             edit.returnPressed.connect(self.focusNextChild)
         for combo in (ui.statusCombo, ui.methodCombo):
             combo.currentIndexChanged.connect(self._changed)
-        for check in (ui.signedCheck, ui.movedOnTimeCheck, ui.minHousingCheck, ui.turnoverCheck):
+        for check in (ui.movedOnTimeCheck, ui.minHousingCheck, ui.turnoverCheck):
             check.toggled.connect(self._changed)
-        ui.signedCheck.toggled.connect(ui.signedDate.setEnabled)
-        ui.signedDate.dateChanged.connect(self._changed)
-        self.movedCheck.toggled.connect(self._changed)
-        self.movedCheck.toggled.connect(self.movedDate.setEnabled)
-        self.movedDate.dateChanged.connect(self._changed)
+        ui.signedDate.changed.connect(self._changed)
+        self.movedDate.changed.connect(self._changed)
         for spin in (ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin):
             spin.valueChanged.connect(self._changed)
         for grid in (self.owners, self.parts, self.equipment, self.houses):
@@ -304,6 +270,12 @@ class CaseEditor(QDialog):
         box.button(QDialogButtonBox.StandardButton.Reset).clicked.connect(self.revert)
         box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         box.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        self.draft_button = box.addButton("存为草稿", QDialogButtonBox.ButtonRole.ActionRole)
+        self.draft_button.setObjectName("keepDraft")
+        self.draft_button.setAutoDefault(False)
+        self.draft_button.setToolTip("还没填完（例如还没有被征收人或房屋）时先存为草稿并关闭，"
+                                     "以后在“文件 → 草稿…”中继续")
+        self.draft_button.clicked.connect(lambda _checked=False: self.keep_as_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         from wulong_desk.ui.case_procedure_buttons import attach  # payments, clocks, houses
 
@@ -341,9 +313,9 @@ class CaseEditor(QDialog):
         ui = self.ui
         widgets = [ui.caseNoEdit, ui.titleNoEdit, ui.addressEdit, ui.remarksEdit,
                    ui.landAreaEdit, ui.landPriceEdit, ui.statusCombo, ui.methodCombo,
-                   ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
+                   ui.signedDate, ui.movedOnTimeCheck, ui.minHousingCheck,
                    ui.turnoverCheck, ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
-                   self.movedCheck, self.movedDate, self.premisesCheck, self.presignCheck]
+                   self.movedDate, self.premisesCheck, self.presignCheck]
         for widget in widgets:
             widget.blockSignals(True)
         case = form.get("case") or {}
@@ -356,17 +328,9 @@ class CaseEditor(QDialog):
         if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
             ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
-        moved_on = form.get("moved_on")
-        self.movedCheck.setChecked(bool(moved_on))
-        self.movedDate.setEnabled(bool(moved_on))
-        if moved_on:
-            self.movedDate.setDate(QDate.fromString(moved_on, "yyyy-MM-dd"))
+        self.movedDate.set_date(form.get("moved_on"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
-        signed = case.get("signed_on")
-        ui.signedCheck.setChecked(bool(signed))
-        ui.signedDate.setEnabled(bool(signed))
-        if signed:
-            ui.signedDate.setDate(QDate.fromString(signed, "yyyy-MM-dd"))
+        ui.signedDate.set_date(case.get("signed_on"))
         ui.movedOnTimeCheck.setChecked(bool(case.get("moved_on_time")))
         self.presignCheck.setChecked(bool(case.get("presign")))
         self._decided_on = case.get("decided_on")
@@ -405,9 +369,7 @@ class CaseEditor(QDialog):
         case: dict[str, Any] = {
             "method": method,
             "min_housing_eligible": ui.minHousingCheck.isChecked(),
-            "signed_on": ((self.typed_signed.impossible()
-                           or ui.signedDate.date().toString("yyyy-MM-dd"))
-                          if ui.signedCheck.isChecked() else None),
+            "signed_on": ui.signedDate.iso(),   # what cannot be read is refused by name
             "moved_on_time": ui.movedOnTimeCheck.isChecked(),
             "parts": parts,
             "equipment": equipment,
@@ -437,9 +399,7 @@ class CaseEditor(QDialog):
             "address": ui.addressEdit.text().strip(),
             "remarks": ui.remarksEdit.text().strip(),
             "status": ui.statusCombo.currentData(),
-            "moved_on": ((self.typed_moved.impossible()
-                          or self.movedDate.date().toString("yyyy-MM-dd"))
-                         if self.movedCheck.isChecked() else None),
+            "moved_on": self.movedDate.iso(),
             "owners": owners,
             "case": case,
             "exchange_locations": locations,
@@ -471,6 +431,24 @@ class CaseEditor(QDialog):
             _draft_pool().waitForDone()
             remove_draft_file(self.draft_file)
             self._wrote_draft = False
+
+    def keep_as_draft(self) -> bool:
+        """存为草稿: what is on screen is kept as a draft (not saved to the case) and the editor
+        closes; 文件 → 草稿… (or the next start) opens it again."""
+        if self.draft_file is None:
+            QMessageBox.information(self, "存为草稿", "这个数据库不在本机文件中，不能存草稿。")
+            return False
+        if not self.dirty():
+            return self.close()
+        self._autosave.stop()
+        _draft_pool().waitForDone()
+        try:
+            save_draft(self.draft_file, self.project_id, self.case_id, self.form())
+        except OSError as exc:
+            QMessageBox.warning(self, "存为草稿", f"草稿未能保存：{exc.strerror or exc}")
+            return False
+        self._keeping_draft = True
+        return self.close()
 
     def restore_draft(self, form: dict[str, Any], path: Any) -> None:
         """Put a recovered draft on screen (unsaved, so the user reviews it and saves)."""
@@ -531,6 +509,9 @@ class CaseEditor(QDialog):
                   "case.exchange.turnover_premises": self.premisesCheck,
                   "case.presign": self.presignCheck, "case.decided_on": self.decidedLabel}
         for widget in single.values():
+            if isinstance(widget, DateField):
+                widget.mark(None)
+                continue
             widget.setStyleSheet("")
             widget.setToolTip("")
         for grid in (self.owners, self.parts, self.equipment, self.houses):
@@ -544,6 +525,9 @@ class CaseEditor(QDialog):
                     grid.mark(rows[index], match["key"], problem.message)
             elif problem.path in single:
                 widget = single[problem.path]
+                if isinstance(widget, DateField):   # (its own reading of what was typed)
+                    widget.mark(self._date_problem(widget) or self.describe(problem))
+                    continue
                 widget.setStyleSheet("background: #ffd6d6;")
                 widget.setToolTip(in_words(problem.message))
 
@@ -551,7 +535,7 @@ class CaseEditor(QDialog):
     def _apply_lock(self) -> None:
         ui = self.ui
         editable = not self._locked
-        for widget in (ui.methodCombo, ui.signedCheck, ui.signedDate, ui.movedOnTimeCheck,
+        for widget in (ui.methodCombo, ui.signedDate, ui.movedOnTimeCheck,
                        ui.minHousingCheck, ui.landAreaEdit, ui.landPriceEdit, ui.turnoverCheck,
                        ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
                        ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
@@ -559,8 +543,6 @@ class CaseEditor(QDialog):
             widget.setEnabled(editable)
         self.premisesCheck.setEnabled(editable)
         self.presignCheck.setEnabled(editable)
-        if editable:
-            ui.signedDate.setEnabled(ui.signedCheck.isChecked())
         for grid in (self.parts, self.equipment, self.houses):
             grid.set_editable(editable)
         ui.unlockButton.setVisible(self._locked)
@@ -568,8 +550,9 @@ class CaseEditor(QDialog):
         ui.unlockButton.setEnabled(why is None)
         ui.unlockButton.setToolTip(why or "")
         ui.historyButton.setEnabled(self.case_id is not None)
-        if self._locked:
-            ui.lockLabel.setText("【已锁定】已签约，金额相关数据不能修改")
+        if self._locked:   # the stage it is locked at: 预签, 已签约, 已搬迁 or 作废
+            stage = STATUS_LABELS.get(self._loaded.get("status") or "", "已签约")
+            ui.lockLabel.setText(f"【已锁定】{stage}，金额相关数据不能修改")
 
     @property
     def locked(self) -> bool:
@@ -588,7 +571,7 @@ class CaseEditor(QDialog):
         try:
             case_service.unlock_case(self.store, self.case_id, reason)
         except UserError as exc:
-            QMessageBox.warning(self, "不能解锁", str(exc))
+            QMessageBox.warning(self, "不能解锁", describe_message(str(exc)))
             return False
         current = self.form()
         self.load()
@@ -641,8 +624,25 @@ class CaseEditor(QDialog):
             return self.save_with(reason)
         return False
 
+    @staticmethod
+    def _date_problem(field: DateField) -> str | None:
+        problem = field.problem()
+        return f"「{field.field}」：{problem}" if problem else None
+
+    def _dates_readable(self) -> bool:
+        """A date that cannot be read is refused at its field (never saved as a guess)."""
+        for field in (self.ui.signedDate, self.movedDate):
+            if problem := self._date_problem(field):
+                field.mark(problem)
+                QMessageBox.warning(self, "不能保存", problem)
+                field.setFocus()
+                return False
+        return True
+
     def save_with(self, reason: str | None) -> bool:
         """Save the form (reason: why a stage was skipped or went back, asked already)."""
+        if not self._dates_readable():
+            return False
         try:
             saved = case_service.save_case(self.store, self.project_id, self.form(),
                                            self.case_id, reason=reason,
@@ -651,8 +651,10 @@ class CaseEditor(QDialog):
             return self._settle_conflict(exc, reason)
         except InputError as exc:
             self.show_problems(exc.problems)
-            QMessageBox.warning(self, "不能保存",
-                                "\n".join(self.describe(p) for p in exc.problems))
+            text = "\n".join(self.describe(p) for p in exc.problems)
+            if any(p.path in ("owners", "case.parts") for p in exc.problems):
+                text += "\n\n还没填完的，可以按“存为草稿”保留，以后在“文件 → 草稿…”中继续。"
+            QMessageBox.warning(self, "不能保存", text)
             return False
         except UserError as exc:   # the lifecycle's problems are "path: message; …"
             QMessageBox.warning(self, "不能保存", "\n".join(
@@ -671,6 +673,11 @@ class CaseEditor(QDialog):
         self.discard_draft()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._keeping_draft:
+            self._relock_unsaved_correction()
+            event.accept()
+            self.closed.emit()
+            return
         if self.dirty():
             answer = QMessageBox.question(
                 self, "未保存的修改", "这个案卷有未保存的修改。保存吗？",

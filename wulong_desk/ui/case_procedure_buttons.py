@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 
 def attach(editor: CaseEditor) -> list[QPushButton]:
     """Put the three buttons beside 修改记录… and bind their shortcuts."""
-    row = editor.ui.historyButton.parentWidget().layout()
-    at = row.indexOf(editor.ui.historyButton) if row is not None else -1
+    # the row 修改记录… sits in (ui.bottomLayout: a layout inside the dialog's own, so the
+    # dialog's top layout does not hold the button and would drop the three)
+    row = editor.ui.bottomLayout
+    at = row.indexOf(editor.ui.historyButton)
     made = []
     for text, keys, slot in (("付款…", "Ctrl+Shift+M", lambda: payments(editor)),
                              ("时限与材料…", "Ctrl+Shift+K", lambda: clocks(editor)),
@@ -25,8 +27,7 @@ def attach(editor: CaseEditor) -> list[QPushButton]:
         button.setAutoDefault(False)
         button.clicked.connect(slot)
         QShortcut(QKeySequence(keys), editor, activated=slot)
-        if row is not None and at >= 0:
-            row.insertWidget(at + 1 + len(made), button)
+        row.insertWidget(at + 1 + len(made), button)
         made.append(button)
     return made
 

@@ -6,7 +6,7 @@ worker thread."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -101,7 +104,7 @@ class Dashboard(QWidget):
         self.progress_label.setWordWrap(True)
         self.progress_chart = QChartView()
         self.progress_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.progress_chart.setMinimumHeight(170)
+        self.progress_chart.setMinimumHeight(140)
         self.status_labels: dict[str, QLabel] = {}
         status_box = QGroupBox("各状态户数")
         grid = QGridLayout(status_box)
@@ -111,16 +114,19 @@ class Dashboard(QWidget):
             self.status_labels[status] = label
             grid.addWidget(QLabel(STATUS_LABELS[status] + "："), i // 3, (i % 3) * 2)
             grid.addWidget(label, i // 3, (i % 3) * 2 + 1)
-        self.lines_table = QTableWidget(len(LINE_COLUMNS) + 1, 2)
+        # the fourteen lines, each with its name, amount and a bar of its share of the total
+        # on its own row: every bar is labelled, however small the window (a chart's axis
+        # dropped every second name on a laptop screen)
+        self.lines_table = QTableWidget(len(LINE_COLUMNS) + 1, 3)
         self.lines_table.setObjectName("linesTable")
-        self.lines_table.setHorizontalHeaderLabels(["项目", "金额（元）"])
+        self.lines_table.setHorizontalHeaderLabels(["补偿项目", "金额（元）", "占合计"])
         self.lines_table.verticalHeader().setVisible(False)
         self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.lines_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
-        self.lines_chart = QChartView()
-        self.lines_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.lines_chart.setMinimumHeight(340)
+        self.lines_table.setItemDelegateForColumn(2, ShareBar(self.lines_table))
+        header = self.lines_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problems_table = QTableWidget(0, 3)
         self.problems_table.setObjectName("problemsTable")
         self.problems_table.setHorizontalHeaderLabels(["案卷编号", "状态", "需要处理的问题"])
@@ -152,18 +158,27 @@ class Dashboard(QWidget):
         top.addWidget(self.progress_label, 1)
         top.addWidget(refresh)
         left = QVBoxLayout()
-        left.addWidget(self.progress_chart)
         left.addWidget(status_box)
         left.addWidget(QLabel("到期与逾期事项（逾期的在前，其次是5个工作日内到期的）："))
         left.addWidget(self.due_table, 1)
         left.addWidget(QLabel("需要处理的案卷（缺少数据的在前，其次是有提示的）："))
         left.addWidget(self.problems_table, 1)
         right = QVBoxLayout()
-        right.addWidget(self.lines_chart, 1)
+        right.addWidget(self.progress_chart)
+        right.addWidget(QLabel("各项补偿合计（作废案卷不计入）："))
         right.addWidget(self.lines_table, 1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right, 1)
+        # the tables take the height there is (a few rows at least), never more than the
+        # screen has: on a 768-pixel laptop the whole page is in view, each table scrolls
+        for table, rows in ((self.due_table, 3), (self.problems_table, 3),
+                            (self.lines_table, 6)):
+            policy = table.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+            table.setSizePolicy(policy)
+            table.setMinimumHeight(table.horizontalHeader().sizeHint().height()
+                                   + rows * table.verticalHeader().defaultSectionSize() + 4)
         layout = QVBoxLayout(self)
         layout.addWidget(self.standard_label)
         layout.addLayout(top)
@@ -264,31 +279,10 @@ class Dashboard(QWidget):
             label.setData(Qt.ItemDataRole.UserRole, code)  # the code only for machines
             self.lines_table.setItem(row, 0, label)
             self.lines_table.setItem(row, 1, _right(money_text(s.lines[code])))
+            self.lines_table.setItem(row, 2, _share(s.lines[code], s.total))
         self.lines_table.setItem(len(codes), 0, QTableWidgetItem("合计"))
         self.lines_table.setItem(len(codes), 1, _right(money_text(s.total)))
-        chart = QChart()
-        chart.setTitle("各项补偿合计（万元）")
-        chart.legend().setVisible(False)
-        bars = QBarSet("金额")
-        shown = list(reversed(codes))  # the first line at the top
-        amounts = [s.lines[code] / 10000 for code in shown]
-        bars.append([float(amount) for amount in amounts])
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        chart.addSeries(series)
-        axis = QBarCategoryAxis()
-        axis.append([self.labels.get(code, "其他") for code in shown])
-        axis.setTruncateLabels(False)
-        values = QValueAxis()
-        top, step = round_ticks(max(amounts, default=0))
-        values.setRange(0, float(top))
-        values.setTickCount(int(top / step) + 1)
-        values.setLabelFormat("%.0f" if step >= 1 else "%.1f")
-        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis)
-        series.attachAxis(values)
-        self.lines_chart.setChart(chart)
+        self.lines_table.setItem(len(codes), 2, QTableWidgetItem(""))
 
     def _show_problems(self, problems: list[ProblemCase], missing: int) -> None:
         table = self.problems_table
@@ -356,14 +350,34 @@ def _right(text: str) -> QTableWidgetItem:
     return item
 
 
-def round_ticks(maximum: Decimal) -> tuple[Decimal, Decimal]:
-    """(axis top, tick step) for an axis from 0: the step 1, 2 or 5 times a power of ten,
-    about five steps, the top a whole number of steps at or above the maximum."""
-    if maximum <= 0:
-        return Decimal(1), Decimal("0.2")
-    rough = Decimal(maximum) / 5
-    power = Decimal(10) ** rough.adjusted()
-    step = next(f * power for f in (Decimal(1), Decimal(2), Decimal(5), Decimal(10))
-                if f * power >= rough)
-    steps = (Decimal(maximum) / step).to_integral_value(rounding=ROUND_CEILING)
-    return steps * step, step
+SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _share(amount: Decimal, total: Decimal) -> QTableWidgetItem:
+    """A line's share of the total, as a percentage (its text) and a bar (ShareBar)."""
+    share = (amount / total) if total else Decimal(0)
+    item = QTableWidgetItem(percent(share))
+    item.setData(SHARE_ROLE, share)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+class ShareBar(QStyledItemDelegate):
+    """A bar as long as the line's share of the total, its percentage beside it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        share = index.data(SHARE_ROLE)
+        if not isinstance(share, Decimal):
+            super().paint(painter, option, index)
+            return
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        room = option.rect.adjusted(4, 5, -4, -5)
+        words = option.fontMetrics.horizontalAdvance("100.00%") + 8
+        width = max(0, room.width() - words)
+        painter.save()
+        painter.fillRect(room.x(), room.y(), round(width * float(share)), room.height(),
+                         QColor("#2a7ab9"))
+        painter.setPen(option.palette.text().color())
+        painter.drawText(room.adjusted(width + 4, -5, 0, 5),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()

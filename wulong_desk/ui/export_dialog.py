@@ -8,11 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -26,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.errors import UserError
 from wulong_desk.services.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
+from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.settings import settings
 
 LEDGER, PUBLIC = "ledger", "public"
@@ -37,7 +36,6 @@ KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
-NOTICE_DAYS = 10  # a suggested 公示期 end (办法: at least 7 working days for 公示 elsewhere)
 FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", BY_METHOD: "补偿协议",
               "presign": "预签协议", "settlement": "结算单"}
 
@@ -47,7 +45,9 @@ class ExportRequest:
     kind: str
     case_ids: list[int] | None   # None: the whole project
     target: Path
-    notice_period: tuple[date, date] | None = None  # the public notice's 公示期 (None: blank)
+    # the public notice's 公示期: (start, end), or (start, None) for 7 working days from the
+    # start; None: the timeline's step, or blank
+    notice_period: tuple[date, date | None] | None = None
 
     @property
     def spreadsheet(self) -> bool:
@@ -88,26 +88,25 @@ class ExportDialog(QDialog):
         form.addRow("导出内容：", self.kind_combo)
         form.addRow("范围：", scope)
         form.addRow("保存到：", target_row)
-        self.period_check = QCheckBox(
-            "填入公示期（不勾选：按程序时限中的“分户补偿情况公示”；未登记则留空，打印后手填）")
-        self.period_check.setObjectName("noticePeriodCheck")
-        self.period_from, self.period_to = QDateEdit(), QDateEdit()
+        # both blank: the timeline's 分户补偿情况公示 (or blank on paper, filled in by hand);
+        # the start alone: 7 working days from it (services.procedure.notice_period)
+        self.period_from = DateField(None, "公示期开始日")
+        self.period_to = DateField(None, "公示期结束日")
         self.period_from.setObjectName("noticeFrom")
         self.period_to.setObjectName("noticeTo")
-        for edit, days in ((self.period_from, 0), (self.period_to, NOTICE_DAYS)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy年M月d日")
-            edit.setDate(QDate.currentDate().addDays(days))
-            edit.setEnabled(False)
-            self.period_check.toggled.connect(edit.setEnabled)
         period = QHBoxLayout()
-        period.addWidget(self.period_check)
         period.addWidget(self.period_from)
         period.addWidget(QLabel("至"))
         period.addWidget(self.period_to)
+        hint = QLabel("都不填：按程序时限中的“分户补偿情况公示”（未登记则留空，打印后手填）；"
+                      "只填开始日：公示7个工作日")
+        hint.setWordWrap(True)
+        rows = QVBoxLayout()
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addLayout(period)
+        rows.addWidget(hint)
         self.period_row = QWidget()
-        self.period_row.setLayout(period)
-        period.setContentsMargins(0, 0, 0, 0)
+        self.period_row.setLayout(rows)
         form.addRow("公示期：", self.period_row)
         self.period_label = form.labelForField(self.period_row)
         buttons = ok_cancel(self, "导出")
@@ -160,14 +159,21 @@ class ExportDialog(QDialog):
             target = target.with_name(target.name + ".xlsx")
         case_ids = list(self.selected) if self.selected_radio.isChecked() else None
         period = None
-        if self.kind() == PUBLIC and self.period_check.isChecked():
-            period = (self.period_from.date().toPython(), self.period_to.date().toPython())
+        if self.kind() == PUBLIC:
+            start, end = self.period_from.day(), self.period_to.day()   # (UserError, named)
+            if end is not None and start is None:
+                raise UserError("「公示期开始日」：只填了结束日，还需要开始日")
+            period = (start, end) if start is not None else None
         return ExportRequest(self.kind(), case_ids, target, period)
 
     def accept(self) -> None:
-        period = self.request().notice_period
-        if period is not None and period[1] < period[0]:
-            QMessageBox.warning(self, "公示期", "公示期的结束日早于开始日")
+        try:
+            period = self.request().notice_period
+        except UserError as exc:
+            QMessageBox.warning(self, "公示期", str(exc))
+            return
+        if period is not None and period[1] is not None and period[1] < period[0]:
+            QMessageBox.warning(self, "公示期", "「公示期结束日」：早于「公示期开始日」")
             return
         self._accept()
 

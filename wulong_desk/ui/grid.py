@@ -35,6 +35,7 @@ class Column:
 
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -231,7 +232,27 @@ class Grid(QObject):
             self.add_row()
         self.table.setFocus()
 
+    def clear_selected(self) -> bool:
+        """Delete or Backspace on cells (not while typing in one): their text is cleared, as
+        in a spreadsheet (a tick box or a list keeps its value: Space and digits set those)."""
+        if self.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            return False   # (a locked case's table)
+        items = self.table.selectedItems() or [self.table.currentItem()]
+        cleared = False
+        for item in items:
+            if item is None or item.column() >= len(self.columns):
+                continue
+            if self.columns[item.column()].kind in ("text", "number") and item.text():
+                item.setText("")   # (itemChanged: the form hears of it)
+                cleared = True
+        return cleared
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() in CLEAR_KEYS \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            self.clear_selected()
+            return True
         if watched is self.table and event.type() == QEvent.Type.KeyPress \
                 and isinstance(event, QKeyEvent) and event.key() in ENTER_KEYS:
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -80,12 +80,17 @@ class Housekeeping:
             return None
         return self._backup_job(lambda progress: backup(path), "手动备份完成")
 
-    def _backup_job(self, work, logged: str) -> Job:
-        """Run a backup on a worker thread; tell the clerk where it went, or why it failed."""
+    def _backup_job(self, work, logged: str, where: str = "") -> Job:
+        """Run a backup on a worker thread; tell the clerk what was made (by its date and kind,
+        and the folder when the clerk chose one), or why it failed."""
+        from wulong_desk.ui.restore_dialog import describe
+
         job = Job(self.window, "备份", "正在备份数据库…", work)
         job.succeeded.connect(lambda made: (
             log().info(logged),
-            QMessageBox.information(self.window, "备份完成", f"已备份到：\n{made}")))
+            QMessageBox.information(self.window, "备份完成", f"已备份：{describe(made)}"
+                                    + (f"\n保存在：{where}" if where else
+                                       "\n（“数据 → 从备份恢复…”中可以找到它）"))))
         job.failed.connect(lambda message: QMessageBox.warning(self.window, "备份失败", message))
         job.start()
         return job
@@ -110,7 +115,8 @@ class Housekeeping:
             folder = Path(chosen)
         settings().setValue("backup_folder", str(folder))
         target = folder / f"{path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
-        return self._backup_job(lambda progress: backup(path, out=target), "备份到所选文件夹完成")
+        return self._backup_job(lambda progress: backup(path, out=target), "备份到所选文件夹完成",
+                                where=str(folder))
 
     # ---- survey sheet (read and checked on a worker thread; all rows or none are imported)
     def import_survey_dialog(self, path: Path | None = None) -> Job | None:
@@ -166,7 +172,7 @@ class Housekeeping:
         return True
 
     def restore_dialog(self) -> None:
-        from wulong_desk.ui.restore_dialog import RestoreDialog
+        from wulong_desk.ui.restore_dialog import RestoreDialog, describe
 
         if self._on_server():
             return
@@ -177,7 +183,8 @@ class Housekeeping:
         if dialog.exec() and dialog.chosen is not None:
             answer = QMessageBox.question(
                 self.window, "从备份恢复",
-                f"用这个备份替换当前数据库？\n{dialog.chosen.name}\n\n当前数据库会先另存一份。",
+                f"用这个备份替换当前数据库？\n{describe(dialog.chosen)}\n\n当前数据库会先另存一份"
+                "（“恢复前的备份”）。",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer == QMessageBox.StandardButton.Yes:
@@ -188,11 +195,13 @@ class Housekeeping:
         thread), reopen. The window is disabled meanwhile."""
         from wulong_desk.store import open_store
         from wulong_desk.store.backups import restore
+        from wulong_desk.ui.restore_dialog import describe
 
         window = self.window
         path, operator = window.store.path, window.store.operator
         if path is None or not window.close_editors():
             return None
+        when = describe(chosen)   # (said before the file is moved into place)
         window.store.close()
         window.setEnabled(False)
 
@@ -205,8 +214,9 @@ class Housekeeping:
                 QMessageBox.warning(window, "恢复失败", message)
                 return
             log().info("已从备份恢复")
-            note = f"\n恢复前的数据库另存为：\n{safety}" if safety else ""
-            QMessageBox.information(window, "恢复完成", f"已从备份恢复：\n{chosen.name}{note}")
+            note = "\n恢复前的数据库已另存为“恢复前的备份”（在“从备份恢复…”中可以找到）。" \
+                if safety else ""
+            QMessageBox.information(window, "恢复完成", f"已从备份恢复：{when}{note}")
 
         job = Job(window, "恢复", "正在从备份恢复…", lambda progress: restore(path, chosen))
         job.succeeded.connect(lambda safety: reopen(safety=safety))
@@ -240,8 +250,8 @@ class Housekeeping:
         listing = "\n".join(f"· {draft.title}" for draft in drafts[:10])
         answer = QMessageBox.question(
             self.window, "恢复未保存的修改",
-            f"上次没有正常退出，有 {len(drafts)} 个案卷的修改还没保存：\n{listing}\n\n"
-            "现在打开它们继续编辑吗？（选“否”将丢弃这些草稿）",
+            f"有 {len(drafts)} 个案卷的修改还没保存（存为草稿的，或上次没有正常退出时留下的）："
+            f"\n{listing}\n\n现在打开它们继续编辑吗？（选“否”将丢弃这些草稿）",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
@@ -249,6 +259,16 @@ class Housekeeping:
 
             for draft in drafts:
                 discard_draft(draft.path)
+            return []
+        return [editor for draft in drafts if (editor := self.restore_draft(draft))]
+
+    def open_drafts(self) -> list[CaseEditor]:
+        """文件 → 草稿…: open every draft of this database to go on with it (nothing discarded)."""
+        if self.window.store is None:
+            return []
+        drafts = self.drafts()
+        if not drafts:
+            QMessageBox.information(self.window, "草稿", "没有未保存的草稿。")
             return []
         return [editor for draft in drafts if (editor := self.restore_draft(draft))]
 

@@ -23,15 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.services import housing
 from wulong_desk.services.cases import get_case
-from wulong_desk.services.procedure import parse_day
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store
+from wulong_desk.ui.date_field import DateDelegate
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
-from wulong_desk.ui.tables import cell
+from wulong_desk.ui.tables import ClearKeys, cell
 
 HEADERS = ["房源", "用途", "建筑面积", "套内面积", "单价", "状态", "案卷", "接房通知日", "交房日"]
 NOTICE, HANDED = 7, 8
@@ -54,6 +55,10 @@ class HousingDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        dates = DateDelegate(self.table)
+        for column in (NOTICE, HANDED):
+            self.table.setItemDelegateForColumn(column, dates)
+        ClearKeys(self.table)   # Delete clears a date
         case_no = ""
         if case_id is not None:
             with store.read() as session:
@@ -68,7 +73,8 @@ class HousingDialog(QDialog):
         dates = QPushButton("保存交房日期(&S)")
         dates.clicked.connect(self.save_dates)
         import_button = QPushButton("导入房源表…(&I)")
-        import_button.clicked.connect(self.import_file)
+        # (never the slot itself: clicked(bool) would arrive as the file to import)
+        import_button.clicked.connect(lambda _checked=False: self.import_file())
         template = QPushButton("房源表模板…(&T)")
         template.clicked.connect(self.save_template)
         self.actions = QWidget()
@@ -136,9 +142,9 @@ class HousingDialog(QDialog):
             for r, house in enumerate(self.houses):
                 if house.case_id is None:
                     continue
-                notice = parse_day(self.table.item(r, NOTICE).text(),
+                notice = read_date(self.table.item(r, NOTICE).text(),
                                    f"{house.label}的接房通知日")
-                handed = parse_day(self.table.item(r, HANDED).text(), f"{house.label}的交房日")
+                handed = read_date(self.table.item(r, HANDED).text(), f"{house.label}的交房日")
                 if (notice, handed) != (house.notice_on, house.handed_over_on):
                     housing.set_handover(self.store, house.id, notice, handed)
         self._run("交房日期", save)

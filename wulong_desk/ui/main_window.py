@@ -46,6 +46,7 @@ from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text, project_label
+from wulong_desk.ui.screen_fit import fit_to_screen
 from wulong_desk.ui.server_actions import ServerActions
 from wulong_desk.ui.settings import remember, settings
 
@@ -61,7 +62,7 @@ RE_READ_AFTER = 10  # seconds: focus reads others' changes again, not more often
 class TotalsBridge(QObject):
     """Carries a worker's answer back to the GUI thread (a queued signal)."""
 
-    ready = Signal(int, int, object)
+    ready = Signal(int, int, object, int)
 
 
 class TotalsTask(QRunnable):
@@ -77,11 +78,11 @@ class TotalsTask(QRunnable):
 
         project_id, text, status = self.query
         if project_id is None or self.model.store is None:
-            self.bridge.ready.emit(self.generation, 0, None)
+            self.bridge.ready.emit(self.generation, 0, None, 0)
             return
         with self.model.store.read() as session:
-            count, total = sum_totals(session, project_id, text, status)
-        self.bridge.ready.emit(self.generation, count, total)
+            count, total, voided = sum_totals(session, project_id, text, status)
+        self.bridge.ready.emit(self.generation, count, total, voided)
 
 
 class MainWindow(QMainWindow):
@@ -124,15 +125,20 @@ class MainWindow(QMainWindow):
         self.project_combo.currentIndexChanged.connect(self._project_changed)
         bar.addWidget(QLabel("项目："))
         bar.addWidget(self.project_combo)
-        self.new_project_action = self._action(bar, "新建项目…", self.new_project)
-        self.edit_project_action = self._action(bar, "项目设置…", self.edit_project)
+        # every toolbar action has its menu entry (_menus) and its shortcut, said in its tooltip
+        self.new_project_action = self._action(bar, "新建项目…", self.new_project,
+                                               QKeySequence("Ctrl+Shift+N"))
+        self.edit_project_action = self._action(bar, "项目设置…", self.edit_project,
+                                                QKeySequence("Ctrl+Shift+P"))
         bar.addSeparator()
         self.new_case_action = self._action(bar, "新建案卷", self.new_case,
                                             QKeySequence.StandardKey.New)
-        self.open_case_action = self._action(bar, "打开", self.open_selected)
-        self.remove_case_action = self._action(bar, "删除/作废…", self.remove_selected)
-        self.remove_case_action.setToolTip("误录的未签约案卷可删除（修改记录中保留全部内容）；"
-                                           "已签约的案卷只能作废，须写明理由")
+        self.open_case_action = self._action(bar, "打开", self.open_selected,
+                                             QKeySequence("Ctrl+O"))
+        self.remove_case_action = self._action(bar, "删除/作废…", self.remove_selected,
+                                               QKeySequence("Ctrl+Del"))
+        self.remove_case_action.setToolTip("误录的未签约案卷可删除（可在“数据 → 已删除的案卷…”"
+                                           "中恢复）；已签约的案卷只能作废，须写明理由（Ctrl+Del）")
         bar.addSeparator()
         self.housekeeping = Housekeeping(self)
         self.server_actions = ServerActions(self)
@@ -159,10 +165,11 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _text: self._filter_timer.start())
         self.search.returnPressed.connect(self._focus_table)
         bar.addWidget(self.search)
-        focus_search = QAction(self)
+        focus_search = QAction("查找…", self)
         focus_search.setShortcut(QKeySequence.StandardKey.Find)
         focus_search.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(focus_search)
+        self.focus_search_action = focus_search
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("全部状态", None)
@@ -273,16 +280,27 @@ class MainWindow(QMainWindow):
         menu: QMenu = self.menuBar().addMenu("文件(&F)")
         menu.addAction(self.export_action)
         menu.addAction(self.preview_action)
-        menu.addAction("导入调查登记表…", work.import_survey_dialog)
+        # (a lambda: triggered(bool) must not arrive as the file or the folder)
+        menu.addAction("导入调查登记表…", lambda: work.import_survey_dialog())
+        menu.addAction("草稿…", work.open_drafts)
         menu.addSeparator()
         menu.addAction("更换操作人…", work.change_operator)
         menu.addSeparator()
         menu.addAction("退出", self.close).setShortcut(QKeySequence.StandardKey.Quit)
+        project = self.menuBar().addMenu("项目(&J)")
+        project.addAction(self.new_project_action)
+        project.addAction(self.edit_project_action)
+        cases = self.menuBar().addMenu("案卷(&C)")
+        for action in (self.new_case_action, self.open_case_action, self.remove_case_action):
+            cases.addAction(action)
+        cases.addSeparator()
+        cases.addAction(self.focus_search_action)
         data = self.menuBar().addMenu("数据(&D)")
         data.addAction("立即备份", work.backup_now)
-        data.addAction("备份到…", work.backup_to_folder)
+        data.addAction("备份到…", lambda: work.backup_to_folder())
         data.addAction("从备份恢复…", work.restore_dialog)
         data.addSeparator()
+        data.addAction("已删除的案卷…", self.removed_cases)
         self.recalc_action = data.addAction("按新规则重算…", self.recalc)
         data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
@@ -305,6 +323,17 @@ class MainWindow(QMainWindow):
         self.proposals_dialog.show()
         return self.proposals_dialog
 
+    def removed_cases(self) -> None:
+        """数据 → 已删除的案卷…: bring back a case deleted by mistake (ui/removed_dialog.py)."""
+        from wulong_desk.ui.removed_dialog import RemovedDialog
+
+        if not self._store_ready() or self.project_id() is None:
+            return
+        dialog = RemovedDialog(self.store, self.project_id(), self)
+        dialog.exec()
+        if dialog.restored:
+            self._cases_changed()
+
     def recalc(self):
         """数据 → 按新规则重算…: the current project's dry run first (ui/recalc_dialog.py)."""
         from wulong_desk.ui.recalc_dialog import start_recalc
@@ -317,7 +346,9 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(slot)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.rstrip('…')}（{keys}）")
+        action.triggered.connect(lambda _checked=False: slot())   # (never the bool)
         bar.addAction(action)
         return action
 
@@ -472,12 +503,13 @@ class MainWindow(QMainWindow):
             if entry.id in case_ids:
                 selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
 
-    def _totals_ready(self, generation: int, count: int, total: object) -> None:
+    def _totals_ready(self, generation: int, count: int, total: object, voided: int) -> None:
         if generation != self._generation:
             return  # an older query's answer: the user has typed on
         self.model.total_count, self.model.total_sum = count, total
         text = money_text(total) if total is not None else "0.00"
-        self.totals_label.setText(f"显示 {count} 户，合计 {text} 元")
+        apart = f"（其中作废 {voided} 户，不计入合计）" if voided else ""
+        self.totals_label.setText(f"显示 {count} 户{apart}，合计 {text} 元")
 
     def wait_for_totals(self, timeout_ms: int = 5000) -> None:
         """For tests and scripts: until the status bar shows the current query's totals."""
@@ -600,7 +632,7 @@ class MainWindow(QMainWindow):
             else:
                 answer = QMessageBox.question(
                     self, "删除案卷", f"删除误录的案卷 {case_no}？\n"
-                    "它的全部内容会留在修改记录中，需要时可以找回。")
+                    "它的全部内容会留在修改记录中，需要时可在“数据 → 已删除的案卷…”中恢复。")
                 if answer != QMessageBox.StandardButton.Yes:
                     return
                 case_service.delete_case(self.store, case_id)
@@ -617,7 +649,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 780)
+            fit_to_screen(self, 1280, 780)   # (a 768-pixel laptop: what its screen holds)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.close_editors() or not self.exports.can_close():

@@ -3,8 +3,6 @@ receipt), and recording a new one. Keyboard: Tab through the fields, Enter recor
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +28,7 @@ from wulong_desk.services.cases import get_case
 from wulong_desk.services.procedure import payment_due
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
+from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.labels import money_text
 
 
@@ -66,14 +65,14 @@ class PaymentsDialog(QDialog):
         self.amount = QLineEdit()
         self.amount.setObjectName("paymentAmount")
         self.amount.setPlaceholderText("元，最多两位小数")
-        self.on = QLineEdit(date.today().isoformat())
+        self.on = DateField(None, "日期")   # blank until typed: never today by default
         self.on.setObjectName("paymentDate")
         self.voucher = QLineEdit()
         self.voucher.setObjectName("paymentVoucher")
         self.record_button = QPushButton("登记(&R)")
         self.record_button.setObjectName("recordPayment")
         self.record_button.clicked.connect(self.record)
-        for edit in (self.amount, self.on, self.voucher):
+        for edit in (self.amount, self.on.edit, self.voucher):
             edit.returnPressed.connect(self.record)
         new = QGroupBox("登记一笔")
         row = QHBoxLayout(new)
@@ -149,17 +148,15 @@ class PaymentsDialog(QDialog):
             try:
                 amount = read_number(self.amount.text(), typed=True, plain=True)
             except NumberError as exc:
-                raise UserError(f"金额：{exc}") from None
-            try:
-                on = date.fromisoformat(self.on.text().strip())
-            except ValueError:
-                raise UserError(f"日期“{self.on.text()}”不是有效日期（应写作 2026-03-01）") \
-                    from None
+                raise UserError(f"「金额」：{exc}") from None
+            on = self.on.day()
+            if on is None:
+                raise UserError("「日期」：必须填写（付款或收款的日期）")
             payments.record_payment(self.store, self.case_id, amount, on, self.voucher.text())
         except UserError as exc:
             QMessageBox.warning(self, "登记付款", str(exc))
             return
-        self.amount.clear()
+        self.amount.clear()     # (the date stays: several payments are often made on one day)
         self.voucher.clear()
         self.load()
         self.amount.setFocus()

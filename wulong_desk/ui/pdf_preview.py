@@ -28,6 +28,7 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.services.exports import BY_METHOD, build_document
 from wulong_desk.store import Store
 from wulong_desk.ui.jobs import Job
+from wulong_desk.ui.screen_fit import fit_to_screen
 from wulong_desk.ui.settings import settings
 
 RENDER_DPI = 300
@@ -40,7 +41,7 @@ class PdfPreview(QDialog):
         super().__init__(parent)
         self.store, self.case_id = store, case_id
         self.setWindowTitle("预览")
-        self.resize(860, 1000)
+        fit_to_screen(self, 860, 1000)   # (a page's height where the screen has it)
         self.name = ""
         self.data = b""
         self.job: Job | None = None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.services import procedure
@@ -32,7 +33,8 @@ from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
-from wulong_desk.ui.tables import cell, date_table
+from wulong_desk.ui.date_field import DateDelegate
+from wulong_desk.ui.tables import ClearKeys, cell, date_table
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -59,6 +61,9 @@ class ProcedureDialog(QDialog):
         self.resize(900, 640)
         self.steps = date_table("stepsTable", len(procedure.STEPS),
                                 ["步骤", "开始日", "完成日", "法定期限", "到期日"], stretch=3)
+        dates = DateDelegate(self.steps)
+        for column in (1, 2):
+            self.steps.setItemDelegateForColumn(column, dates)
 
         self.households = QLineEdit()
         self.households.setObjectName("totalHouseholds")
@@ -77,6 +82,7 @@ class ProcedureDialog(QDialog):
         self.consents.setHorizontalHeaderLabels(["坐落或户号", "意见", "专有部分面积 m²"])
         self.consents.verticalHeader().setVisible(False)
         self.consents.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        ClearKeys(self.consents)   # Delete or Backspace clears a cell
         add = QPushButton("添加一户(&N)")
         add.clicked.connect(lambda: self._add_consent("", "none", ""))
         remove = QPushButton("删除所选(&X)")
@@ -93,8 +99,9 @@ class ProcedureDialog(QDialog):
 
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("日期写作 2026-03-01；到期日按工作日计算（当日不计入，"
-                                "期满日遇休息日顺延），带“估算”的年份尚无法定节假日数据。"))
+        layout.addWidget(QLabel("日期可写作 2026-03-01、2026/3/1、20260301 或 2026年3月1日；"
+                                "到期日按工作日计算（当日不计入，期满日遇休息日顺延），"
+                                "带“估算”的年份尚无法定节假日数据。"))
         layout.addWidget(self.steps, 2)
         layout.addWidget(totals)
         layout.addWidget(consent_box, 1)
@@ -159,14 +166,14 @@ class ProcedureDialog(QDialog):
 
     def save(self) -> None:
         try:
-            households = typed_number(self.households.text(), "征收范围总户数")
+            households = typed_number(self.households.text(), "「征收范围总户数」")
             if households is not None and households != households.to_integral_value():
-                raise UserError(f"征收范围总户数：应为整数，收到 {self.households.text()!r}")
-            area = typed_number(self.area.text(), "征收范围总面积")
+                raise UserError(f"「征收范围总户数」：应为整数，收到「{self.households.text()}」")
+            area = typed_number(self.area.text(), "「征收范围总面积」")
             steps = []
             for r, step in enumerate(procedure.STEPS):
-                start = procedure.parse_day(self._text(r, 1), f"{step.label}的{step.start_label}")
-                done = procedure.parse_day(self._text(r, 2), f"{step.label}的{step.done_label}")
+                start = read_date(self._text(r, 1), f"{step.label}的{step.start_label}")
+                done = read_date(self._text(r, 2), f"{step.label}的{step.done_label}")
                 steps.append((step.code, start, done))
             consents = []
             for r in range(self.consents.rowCount()):

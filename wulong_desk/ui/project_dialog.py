@@ -14,14 +14,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -36,21 +36,22 @@ from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import Option, Reading, Standard
 from wulong_desk.services import projects as project_service
 from wulong_desk.services.cases import get_project
-from wulong_desk.services.field_names import describe
+from wulong_desk.services.field_names import describe, project_label
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import Button, ok_cancel
+from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.jobs import Job
+from wulong_desk.ui.screen_fit import fit_to_screen
 
-TEXT_FIELDS = (("name", "项目名称"), ("decision_no", "征收决定文号"), ("department", "征收部门"),
-               ("implementer", "实施单位"), ("appraiser", "评估机构"),
-               ("agreement_prefix", "协议编号前缀"), ("agreement_year", "协议编号年份"))
-DATE_FIELDS = (("signing_start", "签约期限开始日", False), ("move_deadline", "搬迁期限", False),
-               # revision 3: the presign period (both or neither) and the decision's day
-               ("presign_start", "预签期限首日", False), ("presign_end", "预签期限末日", False),
-               ("decision_made_on", "征收决定作出日", False))
-
-# a date field not filled in yet (shown as （请填写）; the minimum a QDateEdit can hold here)
-UNSET_DATE = QDate(2000, 1, 1)
+TEXT_FIELDS = ("name", "decision_no", "department", "implementer", "appraiser",
+               "agreement_prefix", "agreement_year")
+# the dates in the order they must fall (the service checks it, naming the rule); a date
+# option a newer standard file adds is shown after these, in the file's order
+DATE_ORDER = ("presign_start", "presign_end", "decision_made_on", "announced_on", "signing_start",
+              "signing_deadline", "move_deadline")
+DATE_RULE = ("依次不早于前一个日期：预签期限首日 ≤ 预签期限末日；征收决定作出日 ≤ 征收决定公告日 ≤ "
+             "签约期限首日 ≤ 签约期限届满日 ≤ 搬迁期限")
+WIDTH, HEIGHT = 1000, 900   # what the whole form wants; a smaller screen scrolls it
 
 
 def _range(option: Option) -> str:
@@ -60,6 +61,9 @@ def _range(option: Option) -> str:
 
 
 class ProjectDialog(QDialog):
+    """The form scrolls inside the dialog (a 768-pixel screen shows part of it); 保存 and 取消
+    stay below it, always on screen."""
+
     def __init__(self, store: Store, project_id: int | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,91 +71,110 @@ class ProjectDialog(QDialog):
         self.project_id = project_id
         self.setWindowTitle("项目设置" if project_id else "新建项目")
         self.standard: Standard = max(default_standards(), key=lambda s: s.effective_from)
-        layout = QVBoxLayout(self)
         basics = QGroupBox("项目")
         form = QFormLayout(basics)
         self.texts: dict[str, QLineEdit] = {}
-        for key, label in TEXT_FIELDS:
+        for key in TEXT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"{key}Edit")
             self.texts[key] = edit
             if key == "agreement_prefix":
-                edit.setPlaceholderText("不填则为 武隆征补，编号如 武隆征补〔2023〕第0012号")
+                edit.setPlaceholderText("不填则为 武隆征补")
+                edit.setToolTip("协议编号如 武隆征补〔2023〕第0012号")
             elif key == "agreement_year":
                 edit.setPlaceholderText("不填则为征收决定公告的年份")
-            form.addRow(label, edit)
-        self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
-        for key, label, _required in DATE_FIELDS:
-            self.dates[key] = self._optional_date(form, key, label)
+            form.addRow(project_label(key), edit)
+
+        dates_box = QGroupBox("期限")
+        dates_box.setToolTip(DATE_RULE)
+        dates_form = QFormLayout(dates_box)
+        order = [key for key in DATE_ORDER if key == "move_deadline"
+                 or key in self.standard.options]
+        order += [name for name, option in self.standard.options.items()
+                  if option.kind == "date" and name not in order]
+        self.dates: dict[str, DateField] = {}
+        for key in order:
+            field = DateField(None, project_label(key))
+            field.setObjectName(f"{key}Date")
             option = self.standard.options.get(key)
-            if option is not None:   # its help and article, as every option's
-                self.dates[key][0].setToolTip(f"{option.help}（{option.cite}）")
-                self.dates[key][1].setToolTip(f"{option.help}（{option.cite}）")
+            if option is not None:
+                field.set_help(f"{option.help}（{option.cite}）")
+            self.dates[key] = field
+            dates_form.addRow(project_label(key), field)
+        rule = QLabel(DATE_RULE)
+        rule.setWordWrap(True)
+        dates_form.addRow(rule)
+
+        presign_box = QGroupBox("旧城区改建")
+        presign_form = QFormLayout(presign_box)
         self.old_town = QCheckBox("旧城区改建（需先签预签协议，办法第二十三条）")
         self.old_town.setObjectName("oldTownCheck")
-        form.addRow("", self.old_town)
+        presign_form.addRow(self.old_town)
         floor = project_service.presign_floor(self.standard)
         self.threshold = QLineEdit(f"{floor.value:f}")
         self.threshold.setObjectName("presignThresholdEdit")
         self.threshold.setPlaceholderText(f"{floor.value:f}–1")
         self.threshold.setToolTip(f"{floor.help}（不低于 {floor.value:f}，{floor.cite}）")
-        form.addRow("预签生效比例", self.threshold)
-        layout.addWidget(basics)
+        presign_form.addRow(project_label("presign_threshold"), self.threshold)
 
         options_box = QGroupBox(f"补偿选项（{self.standard.title}）")
         options_form = QFormLayout(options_box)
         self.options: dict[str, QWidget] = {}
         for name, option in self.standard.options.items():
-            if name in self.dates:  # (signing_start: optional, with the dates above)
+            if option.kind == "date":   # (with the other dates, in their order)
                 continue
             widget = self._option_widget(option)
             widget.setObjectName(f"option_{name}")
             widget.setToolTip(f"{option.help}（{option.cite}）")
             label = QLabel(option.label + (f"（{option.unit}）" if option.unit else ""))
             label.setToolTip(widget.toolTip())
+            label.setBuddy(widget)
             options_form.addRow(label, widget)
             self.options[name] = widget
-        layout.addWidget(options_box)
         readings_box = QGroupBox("读法（公报未明确的规定由项目选定，写入明细、台账和协议）")
         readings_form = QVBoxLayout(readings_box)
         self.readings: dict[str, QComboBox] = {}
         for key, reading in self.standard.readings.items():
             readings_form.addWidget(self._reading_widget(key, reading))
-        readings_form.addStretch()
-        scroll = QScrollArea()   # the explanations are long: they scroll, never overlap
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(readings_box)
-        scroll.setMinimumHeight(260)
-        layout.addWidget(scroll, 1)
+
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(basics)
+        left.addWidget(presign_box)
+        left.addStretch(1)
+        right.addWidget(dates_box)
+        right.addWidget(options_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        content = QWidget()
+        content.setObjectName("projectForm")
+        body = QVBoxLayout(content)
+        body.addLayout(columns)
+        body.addWidget(readings_box)
+        body.addStretch(1)
+        self.scroll = QScrollArea()   # a long form scrolls; the buttons below stay in view
+        self.scroll.setObjectName("projectScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        self.scroll.setMinimumWidth(content.minimumSizeHint().width()
+                                    + self.scroll.verticalScrollBar().sizeHint().width())
         self.note = QLabel()
         self.note.setObjectName("saveNote")
         self.note.setWordWrap(True)
-        layout.addWidget(self.note)
         self.buttons = ok_cancel(self, "保存", ok=Button.Save, on_ok=self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.buttons)
-        self._inputs: tuple[QWidget, ...] = (basics, options_box, scroll, self.buttons)
+        self._inputs: tuple[QWidget, ...] = (self.scroll, self.buttons)
         self.saved_id: int | None = None
         self.job: Job | None = None
+        fit_to_screen(self, WIDTH, HEIGHT)
         if project_id is not None:
             self._load()
-
-    def _optional_date(self, form: QFormLayout, key: str, label: str
-                       ) -> tuple[QCheckBox, QDateEdit]:
-        check = QCheckBox()
-        edit = QDateEdit(QDate.currentDate())
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setEnabled(False)
-        edit.setObjectName(f"{key}Date")
-        check.toggled.connect(edit.setEnabled)
-        row = QWidget()
-        box = QVBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(check)
-        box.addWidget(edit)
-        form.addRow(label, row)
-        return check, edit
 
     def _reading_widget(self, key: str, reading: Reading) -> QWidget:
         """The reading's two choices, its article, the sentence and the money it moves."""
@@ -168,7 +191,7 @@ class ProjectDialog(QDialog):
         title.setToolTip(combo.toolTip())
         explain = QLabel(f"{reading.sentence}\n金额影响：{reading.money}")
         explain.setWordWrap(True)
-        explain.setMinimumWidth(520)
+        explain.setMinimumWidth(420)
         explain.setObjectName(f"reading_{key}_explain")
         rows.addWidget(title)
         rows.addWidget(combo)
@@ -181,15 +204,6 @@ class ProjectDialog(QDialog):
             for code, label in zip(option.choices, option.choice_labels, strict=True):
                 combo.addItem(label, code)
             return combo
-        if option.kind == "date":
-            # starts blank (never today's date taken silently): the service names it if left so
-            edit = QDateEdit()
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setMinimumDate(UNSET_DATE)
-            edit.setSpecialValueText("（请填写）")
-            edit.setDate(UNSET_DATE)
-            return edit
         # a number is carried as the text typed, never through a float: the service reads it
         # with the one number reader and checks it against the standard's range, naming the field
         edit = QLineEdit(f"{option.default:f}" if option.default is not None else "")
@@ -201,10 +215,8 @@ class ProjectDialog(QDialog):
             data = project_service.project_to_dict(get_project(session, self.project_id or 0))
         for key, edit in self.texts.items():
             edit.setText(str(data.get(key) or ""))
-        for key, (check, edit) in self.dates.items():
-            check.setChecked(bool(data.get(key)))
-            if data.get(key):
-                edit.setDate(QDate.fromString(data[key], "yyyy-MM-dd"))
+        for key, field in self.dates.items():
+            field.set_date(data.get(key) or None)
         self.old_town.setChecked(bool(data.get("old_town")))
         if data.get("presign_threshold"):
             self.threshold.setText(str(data["presign_threshold"]))
@@ -212,8 +224,6 @@ class ProjectDialog(QDialog):
             value = data.get(name)
             if isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
-            elif isinstance(widget, QDateEdit) and value:
-                widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
             elif isinstance(widget, QLineEdit) and value is not None:
                 widget.setText(str(value))
         for key, combo in self.readings.items():
@@ -224,16 +234,13 @@ class ProjectDialog(QDialog):
 
     def form(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: edit.text().strip() for key, edit in self.texts.items()}
-        for key, (check, edit) in self.dates.items():
-            data[key] = edit.date().toString("yyyy-MM-dd") if check.isChecked() else None
+        for key, field in self.dates.items():
+            data[key] = field.iso()   # None when blank; what cannot be read is refused by name
         data["old_town"] = self.old_town.isChecked()
         data["presign_threshold"] = self.threshold.text()
         for name, widget in self.options.items():
             if isinstance(widget, QComboBox):
                 data[name] = widget.currentData()
-            elif isinstance(widget, QDateEdit):
-                date = widget.date()
-                data[name] = "" if date == UNSET_DATE else date.toString("yyyy-MM-dd")
             elif isinstance(widget, QLineEdit):
                 # exactly the text typed (filled with the standard's default at first); the
                 # service reads it and names the field when it is blank or not a number
@@ -249,6 +256,13 @@ class ProjectDialog(QDialog):
         if self.saving():
             return self.job
         self.note.clear()
+        for field in self.dates.values():   # refused at the field, never saved as a guess
+            if problem := field.problem():
+                field.mark(f"「{field.field}」：{problem}")
+                QMessageBox.warning(self, "不能保存", f"「{field.field}」：{problem}")
+                self.scroll.ensureWidgetVisible(field)
+                field.setFocus()
+                return None
         form = self.form()
         if self.project_id is None:
             try:

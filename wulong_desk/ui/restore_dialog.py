@@ -20,22 +20,29 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.store.backups import list_backups
 from wulong_desk.ui.buttons import ok_cancel
+from wulong_desk.ui.screen_fit import fit_to_screen
 
-KINDS = {"auto": "每日自动", "manual": "手动", "before-restore": "恢复前", "pre-migrate": "升级前"}
+KINDS = {"auto": "每日自动备份", "manual": "手动备份", "before-restore": "恢复前的备份",
+         "pre-migrate": "程序升级前的备份"}
 
 
 def describe(path: Path) -> str:
-    kind = next((label for key, label in KINDS.items() if f"-{key}-" in path.name), "备份")
-    stat = path.stat()
+    """A backup by its date and kind, in words (never its file name): 2026-12-01 14:05:12
+    手动备份（1,234 KB）."""
+    kind = next((label for key, label in KINDS.items() if f"-{key}-" in path.name), "其他备份")
+    try:
+        stat = path.stat()
+    except OSError:
+        return kind
     when = datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-    return f"{when}  {kind}  {stat.st_size / 1024:,.0f} KB  {path.name}"
+    return f"{when}  {kind}（{stat.st_size / 1024:,.0f} KB）"
 
 
 class RestoreDialog(QDialog):
     def __init__(self, db_path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("从备份恢复")
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
         self.chosen: Path | None = None
         self.list = QListWidget()
         self.list.setObjectName("backupList")

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+
+class ClearKeys(QObject):
+    """Delete or Backspace on a table's editable cells (not while typing in one) clears them,
+    as in a spreadsheet."""
+
+    def __init__(self, table: QTableWidget):
+        super().__init__(table)
+        self.table = table
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in CLEAR_KEYS \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            for item in self.table.selectedItems() or [self.table.currentItem()]:
+                if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+                    item.setText("")
+                    item.setData(Qt.ItemDataRole.BackgroundRole, None)
+                    item.setToolTip("")
+            return True
+        return super().eventFilter(watched, event)
 
 
 def cell(text: str, editable: bool = False) -> QTableWidgetItem:
@@ -23,4 +48,5 @@ def date_table(name: str, rows: int, headers: list[str], stretch: int) -> QTable
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    ClearKeys(table)
     return table

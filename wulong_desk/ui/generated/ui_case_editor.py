@@ -16,11 +16,13 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
-    QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-    QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QScrollArea, QSizePolicy,
-    QSpacerItem, QSpinBox, QSplitter, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget)
+    QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QScrollArea, QSizePolicy, QSpacerItem,
+    QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget)
+
+from wulong_desk.ui.date_field import DateField
 
 class Ui_CaseEditor(object):
     def setupUi(self, CaseEditor):
@@ -95,26 +97,15 @@ class Ui_CaseEditor(object):
 
         self.basicForm.setWidget(4, QFormLayout.ItemRole.FieldRole, self.methodCombo)
 
-        self.signedCheckLabel = QLabel(self.basicGroup)
-        self.signedCheckLabel.setObjectName(u"signedCheckLabel")
+        self.signedDateLabel = QLabel(self.basicGroup)
+        self.signedDateLabel.setObjectName(u"signedDateLabel")
 
-        self.basicForm.setWidget(5, QFormLayout.ItemRole.LabelRole, self.signedCheckLabel)
+        self.basicForm.setWidget(5, QFormLayout.ItemRole.LabelRole, self.signedDateLabel)
 
-        self.signedLayout = QHBoxLayout()
-        self.signedLayout.setObjectName(u"signedLayout")
-        self.signedCheck = QCheckBox(self.basicGroup)
-        self.signedCheck.setObjectName(u"signedCheck")
-
-        self.signedLayout.addWidget(self.signedCheck)
-
-        self.signedDate = QDateEdit(self.basicGroup)
+        self.signedDate = DateField(self.basicGroup)
         self.signedDate.setObjectName(u"signedDate")
-        self.signedDate.setCalendarPopup(True)
 
-        self.signedLayout.addWidget(self.signedDate)
-
-
-        self.basicForm.setLayout(5, QFormLayout.ItemRole.FieldRole, self.signedLayout)
+        self.basicForm.setWidget(5, QFormLayout.ItemRole.FieldRole, self.signedDate)
 
         self.movedOnTimeCheckLabel = QLabel(self.basicGroup)
         self.movedOnTimeCheckLabel.setObjectName(u"movedOnTimeCheckLabel")
@@ -408,7 +399,7 @@ class Ui_CaseEditor(object):
         self.titleNoEditLabel.setBuddy(self.titleNoEdit)
         self.addressEditLabel.setBuddy(self.addressEdit)
         self.methodComboLabel.setBuddy(self.methodCombo)
-        self.signedCheckLabel.setBuddy(self.signedCheck)
+        self.signedDateLabel.setBuddy(self.signedDate)
         self.movedOnTimeCheckLabel.setBuddy(self.movedOnTimeCheck)
         self.minHousingCheckLabel.setBuddy(self.minHousingCheck)
         self.landAreaEditLabel.setBuddy(self.landAreaEdit)
@@ -423,8 +414,7 @@ class Ui_CaseEditor(object):
         QWidget.setTabOrder(self.statusCombo, self.titleNoEdit)
         QWidget.setTabOrder(self.titleNoEdit, self.addressEdit)
         QWidget.setTabOrder(self.addressEdit, self.methodCombo)
-        QWidget.setTabOrder(self.methodCombo, self.signedCheck)
-        QWidget.setTabOrder(self.signedCheck, self.signedDate)
+        QWidget.setTabOrder(self.methodCombo, self.signedDate)
         QWidget.setTabOrder(self.signedDate, self.movedOnTimeCheck)
         QWidget.setTabOrder(self.movedOnTimeCheck, self.minHousingCheck)
         QWidget.setTabOrder(self.minHousingCheck, self.landAreaEdit)
@@ -465,9 +455,10 @@ class Ui_CaseEditor(object):
         self.titleNoEditLabel.setText(QCoreApplication.translate("CaseEditor", u"\u4ea7\u6743\u8bc1\u53f7", None))
         self.addressEditLabel.setText(QCoreApplication.translate("CaseEditor", u"\u5750\u843d", None))
         self.methodComboLabel.setText(QCoreApplication.translate("CaseEditor", u"\u8865\u507f\u65b9\u5f0f(&M)", None))
-        self.signedCheckLabel.setText(QCoreApplication.translate("CaseEditor", u"\u7b7e\u7ea6", None))
-        self.signedCheck.setText(QCoreApplication.translate("CaseEditor", u"\u5df2\u7b7e\u7ea6\uff0c\u7b7e\u7ea6\u65e5\u671f", None))
-        self.signedDate.setDisplayFormat(QCoreApplication.translate("CaseEditor", u"yyyy-MM-dd", None))
+        self.signedDateLabel.setText(QCoreApplication.translate("CaseEditor", u"\u7b7e\u7ea6\u65e5\u671f(&D)", None))
+#if QT_CONFIG(tooltip)
+        self.signedDate.setToolTip(QCoreApplication.translate("CaseEditor", u"\u7b7e\u7ea6\u540e\u586b\u5199\uff1b\u672a\u7b7e\u7ea6\u7684\u7559\u7a7a", None))
+#endif // QT_CONFIG(tooltip)
         self.movedOnTimeCheckLabel.setText(QCoreApplication.translate("CaseEditor", u"\u642c\u8fc1", None))
         self.movedOnTimeCheck.setText(QCoreApplication.translate("CaseEditor", u"\u6309\u671f\u642c\u8fc1\uff08\u6807\u51c6\u7b2c7\u9879\uff09", None))
         self.minHousingCheckLabel.setText(QCoreApplication.translate("CaseEditor", u"\u6700\u4f4e\u4f4f\u623f\u4fdd\u969c", None))

@@ -1,0 +1,190 @@
+"""A clerk's laptop is 1366×768 with a taskbar: every window and dialog must fit it whole, its
+保存/取消 (and every other button of its button row) on screen without moving the window. The
+tests run on such a screen (tests/conftest.py); each window is measured as it opens."""
+
+from __future__ import annotations
+
+import pytest
+from pressing import CLIENT_HEIGHT, CLIENT_WIDTH, LAPTOP_HEIGHT, LAPTOP_WIDTH
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QScrollArea,
+    QToolBar,
+    QWidget,
+)
+from sqlalchemy import select
+
+from wulong_desk.services.cases import history
+from wulong_desk.services.demo import create_demo
+from wulong_desk.store import open_store
+from wulong_desk.store.models import Case, CaseResult
+from wulong_desk.ui.fonts import register_fonts
+from wulong_desk.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.usefixtures("no_blocking_boxes")
+
+
+@pytest.fixture
+def demo(tmp_path, qapp):
+    register_fonts(qapp)
+    store = open_store(tmp_path / "laptop.sqlite", "甲")
+    project_id = create_demo(store)
+    with store.read() as session:
+        signed = session.execute(select(Case.id).join(CaseResult).where(
+            Case.status == "signed", Case.method == "exchange").order_by(Case.id)).scalar()
+    yield store, project_id, signed
+    store.close()
+
+
+def fits(widget: QWidget) -> None:
+    """The window as it opens, and as its layout would have it, fits the laptop; every button
+    of its button rows lies inside it."""
+    widget.show()
+    QApplication.processEvents()
+    name = widget.windowTitle()
+    hint = widget.sizeHint()
+    assert hint.width() <= CLIENT_WIDTH and hint.height() <= CLIENT_HEIGHT, (name, hint)
+    least = widget.minimumSizeHint()
+    assert least.width() <= CLIENT_WIDTH and least.height() <= CLIENT_HEIGHT, (name, least)
+    size = widget.size()
+    assert size.width() <= CLIENT_WIDTH and size.height() <= CLIENT_HEIGHT, (name, size)
+    inside = QRect(QPoint(0, 0), size)
+    for box in widget.findChildren(QDialogButtonBox):
+        if not box.isVisibleTo(widget):
+            continue
+        for button in box.buttons():
+            where = QRect(button.mapTo(widget, QPoint(0, 0)), button.size())
+            assert inside.contains(where), (name, button.text(), where, size)
+
+
+def in_scroll(widget: QWidget, top: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def test_the_tests_run_on_a_laptop_screen(qapp):
+    geometry = qapp.primaryScreen().geometry()
+    assert (geometry.width(), geometry.height()) == (LAPTOP_WIDTH, LAPTOP_HEIGHT)
+
+
+def test_the_project_dialog_fits_with_save_and_cancel_in_view(qtbot, demo):
+    """新建项目 / 项目设置 were 1,043 px tall: 保存 and 取消 below a 768 px screen."""
+    from wulong_desk.ui.project_dialog import ProjectDialog
+
+    store, project_id, _signed = demo
+    for dialog in (ProjectDialog(store), ProjectDialog(store, project_id)):
+        qtbot.addWidget(dialog)
+        fits(dialog)
+        for text in ("保存", "取消"):
+            button = next(b for b in dialog.buttons.buttons() if b.text() == text)
+            assert button.isVisible()
+        # the long form scrolls inside the dialog (never sideways), the buttons stay put
+        assert dialog.scroll.verticalScrollBar().maximum() > 0
+        assert dialog.scroll.horizontalScrollBar().maximum() == 0
+        dialog.close()
+
+
+def test_the_main_window_and_its_dashboard_fit(qtbot, demo):
+    store, project_id, _signed = demo
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.select_project(project_id)
+    fits(window)
+    # the whole toolbar is on screen: no button and no search box in an overflow menu
+    bar = window.findChild(QToolBar)
+    for action in bar.actions():
+        if not action.isSeparator():
+            assert bar.widgetForAction(action).isVisible(), action.text()
+    assert window.search.isVisible() and window.status_filter.isVisible()
+    window.tabs.setCurrentIndex(1)
+    window.dashboard.wait()
+    QApplication.processEvents()
+    fits(window)
+    assert window.dashboard.minimumSizeHint().height() <= CLIENT_HEIGHT - 100
+
+
+def test_the_case_editor_fits_with_its_buttons_in_view(qtbot, demo):
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id, signed = demo
+    editor = CaseEditor(store, project_id, signed)
+    qtbot.addWidget(editor)
+    editor.show()
+    QApplication.processEvents()
+    least = editor.minimumSizeHint()
+    assert least.width() <= CLIENT_WIDTH and least.height() <= CLIENT_HEIGHT, least
+    inside = QRect(QPoint(0, 0), editor.size())
+    screen = editor.screen().availableGeometry()
+    assert editor.width() <= screen.width() and editor.height() <= screen.height()
+    # the buttons below the form (the form's own scroll: its table buttons scroll with it)
+    row = [b for b in editor.findChildren(QAbstractButton) if b.isVisibleTo(editor)
+           and b.text() and not in_scroll(b, editor)]
+    assert {"保存 (Ctrl+S)", "关闭", "存为草稿", "撤销修改"} <= {b.text() for b in row}
+    for button in row:
+        where = QRect(button.mapTo(editor, QPoint(0, 0)), button.size())
+        assert inside.contains(where), (button.text(), where)
+    editor.close()
+
+
+def dialogs(store, project_id, signed, parent):
+    """Every dialog the app opens, made as the app makes it."""
+    from wulong_desk.services.standard_info import project_standard
+    from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
+    from wulong_desk.ui.crash_dialog import CrashDialog
+    from wulong_desk.ui.data_dialog import DataDialog
+    from wulong_desk.ui.export_dialog import ExportDialog
+    from wulong_desk.ui.history_dialog import HistoryDialog
+    from wulong_desk.ui.housing_dialog import HousingDialog
+    from wulong_desk.ui.operator_dialog import OperatorDialog
+    from wulong_desk.ui.payments_dialog import PaymentsDialog
+    from wulong_desk.ui.pdf_preview import PdfPreview
+    from wulong_desk.ui.procedure_dialog import ProcedureDialog
+    from wulong_desk.ui.recalc_dialog import RecalcDialog
+    from wulong_desk.ui.removed_dialog import RemovedDialog
+    from wulong_desk.ui.restore_dialog import RestoreDialog
+    from wulong_desk.ui.server_login_dialog import ServerLoginDialog
+    from wulong_desk.ui.versions_dialog import VersionsDialog
+
+    with store.read() as session:
+        standard = project_standard(session, project_id)
+    from wulong_desk.services.case_form import case_to_form
+    from wulong_desk.services.cases import get_case
+
+    with store.read() as session:
+        form = case_to_form(get_case(session, signed))
+    yield ExportDialog("武隆区芙蓉路片区旧城改造项目（演示）", 36, [signed], parent)
+    yield HousingDialog(store, project_id, signed, parent)
+    yield ProcedureDialog(store, project_id, parent)
+    yield CaseClocksDialog(store, signed, parent)
+    yield PaymentsDialog(store, signed, parent)
+    yield HistoryDialog(history(store, signed), parent)
+    yield RestoreDialog(store.path, parent)
+    yield RemovedDialog(store, project_id, parent)
+    yield DataDialog(store.path, standard, parent)
+    yield RecalcDialog([], parent)
+    yield VersionsDialog("FR-0001", form, form, parent=parent)
+    yield ServerLoginDialog("", parent)
+    yield OperatorDialog("甲", parent)
+    yield CrashDialog("报告\n" * 80, parent)
+    preview = PdfPreview(store, signed, parent=parent)
+    assert preview.job.wait() == "succeeded"
+    yield preview
+
+
+def test_every_dialog_fits(qtbot, demo):
+    store, project_id, signed = demo
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    seen = []
+    for dialog in dialogs(store, project_id, signed, window):
+        fits(dialog)
+        seen.append(type(dialog).__name__)
+        dialog.close()
+    assert len(seen) == 15
