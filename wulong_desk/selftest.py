@@ -28,6 +28,7 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wulong-selftest-") as folder:
         home = os.environ.get("WULONG_DESK_HOME")
+        temp = tempfile.tempdir  # (the exports point it into the self-test's private folder)
         os.environ["WULONG_DESK_HOME"] = str(Path(folder) / "home")  # no user data touched
         try:
             _steps(Path(folder), say, gui)
@@ -35,6 +36,7 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
             say(f"自检失败：{type(exc).__name__}: {exc}")
             return False
         finally:
+            tempfile.tempdir = temp  # that folder goes with the self-test's
             if home is None:
                 os.environ.pop("WULONG_DESK_HOME", None)
             else:
