@@ -82,6 +82,10 @@ def _steps(folder: Path, say: Say, gui: bool) -> None:
             verdict = verify_ledger(session, ledger)
         _check(verdict.matches, "台账与数据库核对不一致")
         say(f"台账：已写出并核对一致（{ledger.stat().st_size} 字节）")
+        from openpyxl.xml import DEFUSEDXML
+
+        _check(DEFUSEDXML, "读取外来表格时没有用上 defusedxml（防 XML 炸弹）")
+        say("外来表格：以 defusedxml 解析")
 
         name, data = build_document(store, first_case, "agreement")
         pdf = write_atomically(folder / name, data, private=True).read_bytes()
