@@ -1,6 +1,6 @@
-"""The app's start, one plain sequence: the store is opened on a worker thread while a small window
-says 正在打开… (the GUI's event loop keeps running), then the main window is shown on it; a
-database that cannot be opened is explained and no window opens."""
+"""The app's start, one plain sequence: the PDF library is loaded and the store opened on a worker
+thread while a small window says 正在打开… (the GUI's event loop keeps running), then the main
+window is shown on it; a database that cannot be opened is explained and no window opens."""
 
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def test_the_store_opens_on_a_worker_while_the_gui_says_so_then_the_window_shows
     go_on = threading.Event()
     opened_on: list[threading.Thread] = []
 
+    fonts_on: list[threading.Thread] = []
+    real_font = app_module.register_font
+
+    def font() -> str:
+        fonts_on.append(threading.current_thread())
+        return real_font()
+
     def held_open(path, operator):  # waits until the GUI thread has seen the splash
         opened_on.append(threading.current_thread())
         go_on.wait(timeout=30)
@@ -77,6 +84,7 @@ def test_the_store_opens_on_a_worker_while_the_gui_says_so_then_the_window_shows
         return 0
 
     monkeypatch.setattr(app_module, "open_database", held_open)
+    monkeypatch.setattr(app_module, "register_font", font)
     monkeypatch.setattr(QApplication, "exec", exec_)
     timer = QTimer()
     timer.timeout.connect(look)
@@ -86,6 +94,7 @@ def test_the_store_opens_on_a_worker_while_the_gui_says_so_then_the_window_shows
     finally:
         timer.stop()
     assert opened_on and opened_on[0] is not threading.main_thread()
+    assert fonts_on == opened_on  # the PDF library and its font loaded on the same worker
     assert seen_while_opening == [("正在打开…", 0)]  # said so; no window before the store
     assert at_exec == {"splash": None, "store": True, "operator": "乙",
                        "rows": ["B-001", "B-002"], "usable": True}
