@@ -1,7 +1,8 @@
 """Start the desktop app, one plain sequence: log, Qt application, bundled font, crash handler,
-operator, the database's lock; then the store is opened on a worker thread while a small window
-says 正在打开… (a migration after a backup, the integrity check, an explanation when it fails);
-then the main window is shown on it and offers the drafts a crash left behind.
+operator, the database's lock; then, on a worker thread while a small window says 正在打开…, the
+PDF library is loaded and the store opened (a migration after a backup, the integrity check, an
+explanation when it fails); then the main window is shown on it and offers the drafts a crash
+left behind.
 """
 
 from __future__ import annotations
