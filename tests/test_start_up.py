@@ -54,8 +54,10 @@ def test_the_store_opens_on_a_worker_while_the_gui_says_so_then_the_window_shows
     go_on = threading.Event()
     opened_on: list[threading.Thread] = []
 
+    from wulong_desk.exports import pdf_style
+
     fonts_on: list[threading.Thread] = []
-    real_font = app_module.register_font
+    real_font = pdf_style.register_font
 
     def font() -> str:
         fonts_on.append(threading.current_thread())
@@ -84,7 +86,7 @@ def test_the_store_opens_on_a_worker_while_the_gui_says_so_then_the_window_shows
         return 0
 
     monkeypatch.setattr(app_module, "open_database", held_open)
-    monkeypatch.setattr(app_module, "register_font", font)
+    monkeypatch.setattr(pdf_style, "register_font", font)
     monkeypatch.setattr(QApplication, "exec", exec_)
     timer = QTimer()
     timer.timeout.connect(look)

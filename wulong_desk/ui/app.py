@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
-from wulong_desk.exports.pdf_style import register_font
 from wulong_desk.exports.templates import load_all
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
@@ -184,6 +183,7 @@ def load_document_library() -> None:
     """The PDF library and the bundled CJK font, loaded while 正在打开… is on screen, so that the
     clerk's first preview does not wait for them (~0.35 s; bench/bench_ui.py)."""
     import wulong_desk.exports.agreement  # noqa: F401  (reportlab, the capital numerals)
+    from wulong_desk.exports.pdf_style import register_font
 
     register_font()
 
