@@ -1,12 +1,12 @@
 """Benchmark what a clerk waits for in the desktop app, each figure printed beside its target:
 
-1. start-up with 10,000 cases, against a bare PySide6 window (a QMainWindow with a QTableView)
-   started in turn with it: to the first painted case table (≤ 2× the bare window's first
-   paint), and until the window is usable — every action, menu and toolbar enabled (≤ 4×);
-   the app keeps its user data folder (settings) from start to start, as on a clerk's computer;
+1. start-up with 10,000 cases, beside a bare PySide6 window (a QMainWindow with a QTableView)
+   started in turn with it: to the first painted case table, and until the window is usable —
+   every action, menu and toolbar enabled (≤ 1.5 s on the reference 2-core machine); the app
+   keeps its user data folder (settings) from start to start, as on a clerk's computer;
 2. the first agreement preview in the running app (10,000 cases), from the click on 预览协议 to
-   the page shown (≤ 500 ms), the PDF library loaded in the background as the app does once
-   its window is usable (--cold-preview: clicked before that has begun, the worst case);
+   the page shown (≤ 500 ms), the PDF library loaded as the app loads it while it opens the
+   store (--cold-preview: not loaded, the first click loads it);
 3. a keystroke in the case editor until its breakdown is repainted (≤ 16 ms);
 4. the filter per keystroke at 50,000 cases, the table's first page and the status bar's count
    and sum included, cold (each text typed the first time after opening) and warm (≤ 50 ms).
@@ -63,9 +63,10 @@ app.exec()
 
 APP = WATCH + r"""
 # `wulong-desk --db PATH --operator bench` as a clerk starts it (the same entry point, the same
-# code), watched from outside: the first paint of the case table, then every action enabled
+# code), watched from outside: once the main window is shown, the first paint of the case table
+# and every action enabled
 from wulong_desk.ui.main_window import MainWindow
-shown, attached = MainWindow.show, MainWindow.set_store
+shown = MainWindow.show
 def usable(window):
     actions = window.findChildren(QAction)
     bars = window.findChildren(QToolBar)
@@ -74,23 +75,22 @@ def usable(window):
 def show(window):
     shown(window)
     window._paint_watch = FirstPaint(window.table, lambda: window.model.rowCount() > 0)
+    QTimer.singleShot(0, lambda: check(window))
 def check(window):
-    # looked at once the store is attached, then every 5 ms (not spinning: the store opens on
-    # a worker thread that needs the interpreter too)
+    # looked at from the event loop, then every 5 ms
     if usable(window) and window._paint_watch.done:
         print("usable", time.time() - t0, flush=True)
+        print("cpu", time.process_time(), flush=True)  # the process's processor time so far
         QTimer.singleShot(0, window.close)
     else:
         QTimer.singleShot(5, lambda: check(window))
-def set_store(window, store):
-    attached(window, store)
-    QTimer.singleShot(0, lambda: check(window))
-MainWindow.show, MainWindow.set_store = show, set_store
+MainWindow.show = show
 from wulong_desk.cli import main
 sys.exit(main(["--db", sys.argv[2], "--operator", "bench", "--no-crash-dialog"]))
 """
 
 RUNS = 7
+USABLE_MS = 1500  # on the reference 2-core machine
 
 
 def ensure_db(path: Path | None, count: int, folder: Path) -> Path:
@@ -111,7 +111,7 @@ def started(code: str, *args: str, home: str | None = None) -> dict[str, float]:
 
 
 def startup(db: Path) -> None:
-    bare, painted, usable = [], [], []
+    bare, painted, usable, cpu = [], [], [], []
     # the app's settings as every day after the first: one start not counted writes them
     home = tempfile.mkdtemp()
     started(APP, str(db), home=home)
@@ -120,16 +120,19 @@ def startup(db: Path) -> None:
         app = started(APP, str(db), home=home)
         painted.append(app["painted"])
         usable.append(app["usable"])
+        cpu.append(app["cpu"])
     b, p, u = (statistics.median(x) for x in (bare, painted, usable))
     # each start against the bare window started just before it (this machine's speed drifts)
     p_ratio = statistics.median(a / c for a, c in zip(painted, bare, strict=True))
     u_ratio = statistics.median(a / c for a, c in zip(usable, bare, strict=True))
     print(f"start-up, 10,000 cases ({RUNS} pairs, bare window and app in turn; medians): bare "
           f"PySide6 window painted {b:.0f} ms")
-    print(f"  first painted case table {p:.0f} ms, {p_ratio:.2f}× the bare window "
-          f"(target ≤ 2×: {'met' if p_ratio <= 2 else 'MISSED'})")
-    print(f"  usable, every action enabled {u:.0f} ms, {u_ratio:.2f}× "
-          f"(target ≤ 4×: {'met' if u_ratio <= 4 else 'MISSED'})")
+    print(f"  first painted case table {p:.0f} ms ({p_ratio:.2f}× the bare window)")
+    print(f"  usable, every action enabled {u:.0f} ms ({u_ratio:.2f}× the bare window; worst "
+          f"{max(usable):.0f} ms) (target ≤ {USABLE_MS} ms: "
+          f"{'met' if u <= USABLE_MS else 'MISSED'})")
+    print(f"  processor time the app's process had used by then {statistics.median(cpu):.0f} ms "
+          "(what other work on the machine does not lengthen)")
 
 
 def _until(app, done, tries: int = 1000) -> None:
@@ -148,7 +151,7 @@ def preview_and_editor(db: Path, cold_preview: bool = False) -> None:
     from PySide6.QtTest import QTest
 
     from wulong_desk.store import open_store
-    from wulong_desk.ui.app import make_app, warm_up_documents
+    from wulong_desk.ui.app import load_document_library, make_app
     from wulong_desk.ui.main_window import MainWindow
 
     qt_app = make_app()
@@ -156,8 +159,8 @@ def preview_and_editor(db: Path, cold_preview: bool = False) -> None:
     window = MainWindow(store)
     window.show()
     window.wait_for_totals()
-    if not cold_preview:  # what the app starts once the window is usable, done by the click
-        warm_up_documents().join()
+    if not cold_preview:  # as the app does while 正在打开… is on screen
+        load_document_library()
     window.table.selectRow(0)
 
     times = []
@@ -173,7 +176,7 @@ def preview_and_editor(db: Path, cold_preview: bool = False) -> None:
         times.append((time.perf_counter() - start) * 1000)
         preview.close()
         qt_app.processEvents()
-    when = " (clicked before the background warm-up)" if cold_preview else ""
+    when = " (the PDF library not loaded before the click)" if cold_preview else ""
     print(f"first agreement preview in the running app, click to page shown{when}: "
           f"{times[0]:.0f} ms "
           f"(target ≤ 500 ms: {'met' if times[0] <= 500 else 'MISSED'}); "

@@ -1,11 +1,13 @@
 """Test set-up: Qt offscreen on a 1366×768 screen; the FloatOperation trap on in every thread
-and every Python process the tests start, so no float sneaks into money; and, when CI is set,
-a skipped test fails the run unless ALLOWED_SKIPS_IN_CI names it with a reason."""
+and every Python process the tests start, so no float sneaks into money; and, when CI is set, a
+run in which a test was skipped or xfailed fails, unless ALLOWED_SKIPS_IN_CI names it with a
+reason."""
 
 from __future__ import annotations
 
 import decimal
 import os
+import tempfile
 
 import pytest
 
@@ -19,8 +21,9 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
 # a script run with -c) traps floats too, once it imports the package
 os.environ["WULONG_DESK_TRAP_FLOATS"] = "1"
 
-# Tests that may be skipped in CI, by node id (without parameters), with the reason. LibreOffice,
-# pdffonts and Xvfb are never on this list: `.ci/setup --test` installs them.
+# The one allow-list: the tests that may be skipped (or xfailed) in CI, by node id (without
+# parameters), with the reason; README's Tests section quotes it. LibreOffice, pdffonts, Xvfb
+# and PostgreSQL are never on it: `.ci/setup --test` installs them.
 ALLOWED_SKIPS_IN_CI = {
     "tests/test_crash.py::test_sigkill_mid_write_loses_no_committed_case":
         "SIGKILL exists on POSIX only (a Windows CI machine skips it)",
@@ -44,27 +47,53 @@ def float_trap():
     yield
 
 
-def _skip_is_a_failure(nodeid: str) -> bool:
-    return bool(os.environ.get("CI")) and nodeid.split("[")[0] not in ALLOWED_SKIPS_IN_CI
+# ---- the CI rule: checks cannot vanish. Every skip and xfail of the run (a test's, or a whole
+# module's at collection: pytest.skip(allow_module_level=True), pytest.importorskip) is noted;
+# at the end of the run, with CI set, any not on the allow-list fails it.
+
+_vanished: list[tuple[str, str, str]] = []  # (node id, "skipped" | "xfailed", reason)
+_offending: list[tuple[str, str, str]] = []  # those of them not on the allow-list, under CI
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """In CI a skip is a failure (a check that silently vanished), unless allowed above."""
-    outcome = yield
-    report = outcome.get_result()
-    if report.skipped and not hasattr(report, "wasxfail") and _skip_is_a_failure(item.nodeid):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        report.outcome = "failed"
-        report.longrepr = (f"skipped in CI, which must run every check: {reason} "
-                           "(install what it needs with `bash .ci/setup --test`, or add it "
-                           "to ALLOWED_SKIPS_IN_CI in tests/conftest.py with a reason)")
+def _reason(report: pytest.CollectReport | pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return str(report.wasxfail)
+    longrepr = report.longrepr
+    return str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
 
 
-def pytest_collectreport(report):
-    """A whole module skipped at collection fails in CI the same way."""
-    if report.skipped and _skip_is_a_failure(report.nodeid):
-        report.outcome = "failed"
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _vanished.append((report.nodeid,
+                          "xfailed" if hasattr(report, "wasxfail") else "skipped",
+                          _reason(report)))
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.skipped:
+        _vanished.append((report.nodeid, "skipped", _reason(report)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run fails (unless it failed already) when, with CI set, a check vanished."""
+    if not os.environ.get("CI"):
+        return
+    _offending.extend((nodeid, kind, reason) for nodeid, kind, reason in _vanished
+                      if nodeid.split("[")[0] not in ALLOWED_SKIPS_IN_CI)
+    if _offending and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Which checks vanished, and why (printed after pytest_sessionfinish has decided)."""
+    if not _offending:
+        return
+    terminalreporter.section("checks that vanished in CI", red=True)
+    for nodeid, kind, reason in _offending:
+        terminalreporter.write_line(f"{kind} in CI, which must run every check: {nodeid}: "
+                                    f"{reason}")
+    terminalreporter.write_line("(install what it needs with `bash .ci/setup --test`, or add "
+                                "it to ALLOWED_SKIPS_IN_CI in tests/conftest.py with a reason)")
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +102,9 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("WULONG_DESK_HOME", str(home))
+    # an export points the process's temporary files at its private folder (in this home): put
+    # back after the test
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)
     return home
 
 

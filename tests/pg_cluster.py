@@ -42,7 +42,10 @@ def _free_port() -> int:
 class Cluster:
     def __init__(self, bin_dir: Path):
         self.bin = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="wulong-pg-"))
+        # in the system's temporary folder, which the postgres user can enter (never the app's
+        # private one in this user's home, where an export in this process may point tempfile)
+        self.folder = Path(tempfile.mkdtemp(prefix="wulong-pg-",
+                                            dir=os.environ.get("TMPDIR") or "/tmp"))
         self.data = self.folder / "data"
         self.port = _free_port()
         self.user: str | None = None

@@ -15,11 +15,10 @@ from test_migrations import _insert_rev0002_rows
 
 from wulong_desk.errors import UserError
 from wulong_desk.invisible import case_key
-from wulong_desk.schema_version import SCHEMA_HEAD
 from wulong_desk.services import cases, projects
 from wulong_desk.services.packages import export_cases, import_cases
 from wulong_desk.store import open_store
-from wulong_desk.store.migrate import upgrade
+from wulong_desk.store.migrate import head_revision, upgrade
 from wulong_desk.store.models import Case
 
 LOOKALIKES = ["ＦＲ-0001", "FR-0001\u200b", "fr-0001", "F\u200dR-0001", " FR\u3000-0001",
@@ -101,7 +100,7 @@ def test_migration_0009_fills_the_key_and_keeps_every_figure(tmp_path):
     try:
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql(
-                "SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+                "SELECT version_num FROM alembic_version").scalar() == head_revision()
             after = [conn.exec_driver_sql(f"SELECT * FROM {t}").all()
                      for t in ("case_results", "case_records")]
             keys = dict(conn.exec_driver_sql("SELECT case_no, case_key FROM cases").all())

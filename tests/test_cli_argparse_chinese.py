@@ -9,8 +9,9 @@ import pytest
 
 from wulong_desk.cli import main
 
-LATIN_WORDS = re.compile(r"\b(usage|error|argument|invalid|required|choose|options|"
-                         r"positional|show this help|unrecognized|expected)\b")
+LATIN_WORDS = re.compile(r"\b(usage|error|argument|arguments|invalid|required|choose|options|"
+                         r"positional|show this help|unrecognized|expected|ambiguous|"
+                         r"could match|not allowed|ignored|one of)\b")
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
@@ -109,3 +110,46 @@ def test_an_empty_listing_says_so(tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", db, "--operator", "甲", "housing", "list", "--project", "1"]) == 0
     assert capsys.readouterr().out.strip() == "（没有记录）"
+
+
+def _parser():
+    from wulong_desk.commands.argparse_words import ChineseArgumentParser
+
+    parser = ChineseArgumentParser(prog="样例")
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--kind", choices=("money", "exchange"))
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--pair", nargs=2)
+    parser.add_argument("--names", nargs="+")
+    parser.add_argument("--search")
+    parser.add_argument("--status")
+    either = parser.add_mutually_exclusive_group(required=True)
+    either.add_argument("--case")
+    either.add_argument("--project")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub.add_parser("cases")
+    return parser
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--count", "x", "--case", "1"], ("--count", "'x' 不是有效的整数")),
+    (["--kind", "gift", "--case", "1"], ("--kind", "没有 'gift' 这一项", "money")),
+    (["--json=1", "--case", "1"], ("--json", "多余的值")),
+    (["--pair", "a", "--case", "1"], ("--pair", "后面需要 2 个值")),
+    (["--names", "--case", "1"], ("--names", "后面至少需要一个值")),
+    (["--s", "x", "--case", "1"], ("选项 --s 不明确", "--search", "--status")),
+    (["--case", "1", "--project", "2"], ("--project", "不能与 --case 同时使用")),
+    (["--json"], ("--case", "--project", "必须给出其中一个")),
+    (["--case", "1", "bogus"], ("命令", "没有 'bogus' 这一项", "cases")),
+    (["--case", "1", "cases", "extra"], ("无法识别的参数：extra",)),
+])
+def test_each_of_argparses_messages_is_said_in_chinese(capsys, argv, words):
+    """argparse's own messages, as this Python's argparse words them, reach the clerk in
+    Chinese (a message the translation does not know would stay English and fail here)."""
+    with pytest.raises(SystemExit) as stop:
+        _parser().parse_args(argv)
+    text = capsys.readouterr().err
+    assert stop.value.code == 2 and text.startswith("用法：样例 ") and "样例：错误：" in text
+    for word in words:
+        assert word in text, (word, text)
+    assert not LATIN_WORDS.search(text), text

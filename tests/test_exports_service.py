@@ -191,6 +191,7 @@ def test_self_test_passes_and_fails_when_a_figure_is_off(monkeypatch):
     lines: list[str] = []
     assert selftest.run_self_test(lines.append, gui=False)
     assert lines[-1].startswith("自检通过") and any("-23746.00" in line for line in lines)
+    assert "外来表格：以 defusedxml 解析" in lines
     wrong = dict(examples.expected(3), totals={"total": "1.00"})
     monkeypatch.setattr(examples, "expected", lambda n: wrong if n == 3 else
                         json.loads(json.dumps(EXPECTED[n])))

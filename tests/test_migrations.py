@@ -87,12 +87,6 @@ def test_results_move_to_their_own_table_in_revision_3(tmp_path):
     store.close()
 
 
-def test_the_written_down_head_is_alembics_head():
-    from wulong_desk.store.migrate import HEAD, alembic_head
-
-    assert HEAD == alembic_head()
-
-
 def test_revision_4_adds_the_lifecycle_columns_and_keeps_every_figure(tmp_path):
     """A database at 0003 with a signed case: nothing of its record changes; the case gets
     version 1, and its last exchanged hash becomes the start of its version trail."""

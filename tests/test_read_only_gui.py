@@ -19,7 +19,7 @@ def test_the_window_says_the_database_was_opened_read_only(qtbot, tmp_path, no_b
     with open_store(db, "甲") as store:
         projects.create_project(store, project_form(1))
     os.chmod(db, 0o400)
-    store = app_module._open(db, "甲")
+    store = app_module.open_database(db, "甲")
     window = MainWindow(store)
     qtbot.addWidget(window)
     try:

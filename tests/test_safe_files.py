@@ -218,3 +218,51 @@ def test_a_ledger_row_keeps_error_names_and_formulas_as_text_and_figures_as_figu
     cells = next(load_workbook(tmp_path / "row.xlsx").worksheets[0].iter_rows())
     assert [c.value for c in cells] == ["#N/A", "#DIV/0!", "=1+1", "=", "+1+1", "张三", 12.5, 3]
     assert [c.data_type for c in cells] == ["s"] * 6 + ["n", "n"]
+
+
+def test_temporary_files_go_to_an_owner_only_folder_of_this_process(tmp_path):
+    """The command line (and the app) point the standard library's temporary files at the
+    private folder before any work: openpyxl takes its sheet files from there."""
+    import os
+    import tempfile
+
+    from wulong_desk.cli import main
+    from wulong_desk.tempfiles import temp_root
+
+    assert main(["--db", str(tmp_path / "t.sqlite"), "--operator", "甲", "projects"]) == 0
+    folder = Path(tempfile.gettempdir())
+    assert folder.parent == temp_root() and folder.name == f"{os.getpid()}.process"
+    assert os.stat(folder).st_mode & 0o077 == 0
+    with tempfile.NamedTemporaryFile() as made:   # (how openpyxl makes its sheet files)
+        assert Path(made.name).parent == folder
+
+
+def test_a_cancelled_ledger_export_leaves_no_temporary_file(store, tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from wulong_desk.errors import Cancelled
+    from wulong_desk.exports import ledger
+    from wulong_desk.tempfiles import temp_root
+
+    project_id = _project_with(store, [f"M-{n}" for n in range(6)])
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))  # as the system's, at first
+    monkeypatch.setattr(ledger, "PROGRESS_EVERY", 1)
+    seen: list[Path] = []
+
+    def cancel_midway(done: int, total: int) -> bool:
+        if done == 3:
+            seen.extend(temp_root().rglob("openpyxl.*"))
+            return False
+        return True
+
+    with pytest.raises(Cancelled):
+        export_ledger(store, project_id, tmp_path / "l.xlsx", public=False, operator="x",
+                      progress=cancel_midway)
+    assert seen, "the sheet's rows were streamed through a file in the private folder"
+    assert all(os.stat(path.parent).st_mode & 0o077 == 0 for path in seen)
+    assert list(system_temp.iterdir()) == []
+    assert list(temp_root().rglob("openpyxl.*")) == []  # gone with the cancelled export
+    assert not (tmp_path / "l.xlsx").exists()

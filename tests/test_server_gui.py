@@ -304,17 +304,26 @@ def _this_window(login: str):
                  and w.isVisible() and w.windowTitle().endswith(f"— {login}")), None)
 
 
+def _splash_saying() -> str | None:
+    """What the start-up's small window says while the store opens, if it is on screen."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    return next((w.text().split("\n")[-1] for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QLabel) and w.objectName() == "openingNote"
+                 and w.isVisible()), None)
+
+
 class HeldConnection:
-    """Stands in for store.server.open_server: records the thread it runs on and holds a worker
-    thread until `go_on` (never the GUI thread: the start-up would hang there)."""
+    """Stands in for the start-up's open_server: records the thread it runs on and holds a
+    worker thread until `go_on` (never the GUI thread: the start-up would hang there)."""
 
     def __init__(self, monkeypatch):
-        from wulong_desk.store import server
+        from wulong_desk.ui import app as app_module
 
-        self.real = server.open_server
+        self.real = app_module.open_server
         self.threads: list[threading.Thread] = []
         self.go_on = threading.Event()
-        monkeypatch.setattr(server, "open_server", self)
+        monkeypatch.setattr(app_module, "open_server", self)
 
     def __call__(self, address, operator="", *, password=None):
         self.threads.append(threading.current_thread())
@@ -324,8 +333,10 @@ class HeldConnection:
 
 
 def _run_app_on(qapp, address: str, look) -> int:
-    """ui.app's start on the server, `look()` called from its event loop every 10 ms (it ends
-    the loop with qapp.exit); a loop left running ends after 30 s with 99."""
+    """ui.app's start on the server, `look()` called from its event loops every 10 ms (it ends
+    the main loop with qapp.exit); a loop left running ends after 30 s with 99."""
+    import argparse
+
     from PySide6.QtCore import QTimer
 
     from wulong_desk.ui import app as app_module
@@ -337,13 +348,13 @@ def _run_app_on(qapp, address: str, look) -> int:
     limit.timeout.connect(lambda: qapp.exit(99))
     limit.start(30_000)
     try:
-        return app_module._run_on_server(qapp, address)
+        return app_module._run(qapp, argparse.Namespace(db=address))
     finally:
         timer.stop()
         limit.stop()   # (left running, it would end some later test's event loop)
 
 
-def test_starting_on_the_office_server_connects_on_a_worker_thread_the_window_painted(
+def test_starting_on_the_office_server_connects_on_a_worker_thread_then_shows_the_window(
         pg_url, qapp, monkeypatch, no_blocking_boxes):
     import keyring
     from sqlalchemy.engine import make_url
@@ -359,25 +370,23 @@ def test_starting_on_the_office_server_connects_on_a_worker_thread_the_window_pa
 
     def look() -> None:
         window = _this_window(login)
-        if window is None:
-            return
-        if window.store is None and "connecting" not in seen:
-            # the window is up and its event loop runs while the worker connects
-            seen["connecting"] = (window.statusBar().currentMessage(),
-                                  window.new_case_action.isEnabled())
+        if window is None and "connecting" not in seen and _splash_saying() is not None:
+            # the GUI's event loop runs (this is called from it) while the worker connects
+            seen["connecting"] = _splash_saying()
             held.go_on.set()
-        elif window.store is not None:
+        elif window is not None:
             seen["connected"] = (window.store.server, window.store.operator,
                                  [row.case_no for row in window.model.rows],
-                                 window.new_case_action.isEnabled())
+                                 window.new_case_action.isEnabled(), _splash_saying())
             qapp.exit(0)
 
     assert _run_app_on(qapp, pg_url, look) == 0
     assert held.threads and all(t is not threading.main_thread() for t in held.threads), \
         "the start-up connected on the GUI thread"
-    assert seen["connecting"] == ("正在连接办公室服务器…", False)
-    server, operator, rows, alive = seen["connected"]
+    assert seen["connecting"] == "正在连接办公室服务器…"
+    server, operator, rows, alive, splash = seen["connected"]
     assert server == pg_url and operator == login and rows == ["A-001"] and alive
+    assert splash is None  # gone once the window is there
     assert no_blocking_boxes == []
 
 
@@ -393,16 +402,17 @@ def test_a_start_when_the_office_server_does_not_answer_says_so_plainly(
         port = s.getsockname()[1]
     address = f"postgresql://wang@127.0.0.1:{port}/wulong"
     held = HeldConnection(monkeypatch)
-    painted: list[bool] = []
+    shown: list[str] = []
 
     def look() -> None:
-        window = _this_window("wang")
-        if window is not None and window.store is None and not painted:
-            painted.append(True)
+        if _splash_saying() is not None and not shown:
+            shown.append(_splash_saying())
             held.go_on.set()
 
     assert _run_app_on(qapp, address, look) == 1
-    assert painted and held.threads and held.threads[0] is not threading.main_thread()
+    assert shown == ["正在连接办公室服务器…"]
+    assert held.threads and held.threads[0] is not threading.main_thread()
+    assert _this_window("wang") is None and _splash_saying() is None
     assert no_blocking_boxes == [
         f"无法连接办公室服务器: 无法连接办公室服务器（postgresql://wang@127.0.0.1:{port}/wulong）："
         "服务器没有响应或地址不对。本机的数据没有任何改动；请检查网络和地址后重试"]

@@ -26,8 +26,7 @@ COMMANDS = (calc, data, exchange, corrections, documents, backup, procedure, ser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    argparse_words.install()  # usage, headings and argparse's errors in Chinese
-    parser = argparse.ArgumentParser(
+    parser = argparse_words.ChineseArgumentParser(  # usage, help and errors in Chinese
         prog="wulong-desk", description="武隆征收补偿案卷系统（Wulong Desk）")
     parser.add_argument("--version", action="version", version=f"wulong-desk {__version__}",
                         help="显示版本号并退出")
@@ -57,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command not in (None, "calc"):  # (the app does this itself at start)
-            from wulong_desk.tempfiles import clean_at_start
+            from wulong_desk.tempfiles import clean_at_start, use_private_temp_folder
 
             clean_at_start()  # temporary files a killed export left behind
+            use_private_temp_folder()  # this run's: in the private folder
         if args.self_test:
             from wulong_desk.selftest import main as self_test
 

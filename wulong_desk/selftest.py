@@ -28,6 +28,7 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="wulong-selftest-") as folder:
         home = os.environ.get("WULONG_DESK_HOME")
+        temp = tempfile.tempdir  # (the exports point it into the self-test's private folder)
         os.environ["WULONG_DESK_HOME"] = str(Path(folder) / "home")  # no user data touched
         try:
             _steps(Path(folder), say, gui)
@@ -35,6 +36,7 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
             say(f"自检失败：{type(exc).__name__}: {exc}")
             return False
         finally:
+            tempfile.tempdir = temp  # that folder goes with the self-test's
             if home is None:
                 os.environ.pop("WULONG_DESK_HOME", None)
             else:
@@ -81,6 +83,10 @@ def _steps(folder: Path, say: Say, gui: bool) -> None:
             verdict = verify_ledger(session, ledger)
         _check(verdict.matches, "台账与数据库核对不一致")
         say(f"台账：已写出并核对一致（{ledger.stat().st_size} 字节）")
+        from openpyxl.xml import DEFUSEDXML
+
+        _check(DEFUSEDXML, "读取外来表格时没有用上 defusedxml（防 XML 炸弹）")
+        say("外来表格：以 defusedxml 解析")
 
         name, data = build_document(store, first_case, "agreement")
         pdf = write_atomically(folder / name, data, private=True).read_bytes()

@@ -1,8 +1,7 @@
 """What a --db value names: a database file, or the office server (postgresql://…).
 
-Kept apart from `store.server` on purpose: reading the command line and starting the window
-must not import SQLAlchemy (bench/bench_ui.py: importing it before the first paint more than
-doubled the time to the first painted table).
+Kept apart from `store.server` on purpose: reading the command line imports nothing heavy
+(`calc` and `--help` never need SQLAlchemy).
 """
 
 from __future__ import annotations

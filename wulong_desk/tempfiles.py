@@ -1,8 +1,11 @@
 """Temporary files that may hold personal data stay in a private folder of the user data folder
 (owner-only), never in the system's temp folder, and never outlive the export that made them.
 
-* openpyxl streams a write-only workbook (the ledger: names, ID numbers) through temporary
-  files; they are made in a folder of their own for each export, removed when it ends.
+* Each process has a folder of its own there, made the standard library's default for
+  temporary files (`tempfile.tempdir`) at start and before each export: openpyxl asks
+  `tempfile` for the files it streams a sheet through (the ledger: names, ID numbers). openpyxl
+  removes them when the workbook is saved; when an export fails or is cancelled,
+  `private_temp_files` removes what it left.
 * A batch of agreements is built in a hidden staging folder beside its output (so it can be
   moved into place by a rename); while it exists a note in the private folder says where.
 
@@ -17,17 +20,18 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
 from wulong_desk.paths import user_data_dir
 
-_FOLDER: ContextVar[Path | None] = ContextVar("openpyxl_temp_folder", default=None)
 STAGING_NOTE = "staging"
 T = TypeVar("T")
+_exports = threading.Lock()  # guards _running
+_running = 0  # exports under private_temp_files now, in this process
 
 
 def temp_root(create: bool = True) -> Path:
@@ -91,47 +95,39 @@ def _remove_staging(note: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _openpyxl_temporary_file(suffix: str = "") -> str:
-    """openpyxl's temporary file for a write-only sheet, made in the private folder."""
-    from openpyxl.worksheet import _writer
-
-    folder = _FOLDER.get()
-    if folder is None:  # a workbook written outside `private_temp_files`: the process's own
-        folder = temp_root() / f"{os.getpid()}.process"
-        folder.mkdir(mode=0o700, exist_ok=True)
-    fd, name = tempfile.mkstemp(suffix=suffix, prefix="openpyxl.", dir=folder)
-    os.close(fd)
-    _writer.ALL_TEMP_FILES.append(name)
-    return name
-
-
-def _redirect_openpyxl() -> None:
-    from openpyxl.worksheet import _writer
-
-    _writer.create_temporary_file = _openpyxl_temporary_file
-
-
-@contextmanager
-def openpyxl_temp() -> Iterator[Path]:
-    """A private folder for openpyxl's temporary files during one export, removed after it."""
-    _redirect_openpyxl()
-    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}.", suffix=".xlsx",
-                                   dir=temp_root()))
-    token = _FOLDER.set(folder)
-    try:
-        yield folder
-    finally:
-        _FOLDER.reset(token)
-        shutil.rmtree(folder, ignore_errors=True)
+def use_private_temp_folder() -> Path:
+    """This process's folder in the private folder (owner-only), made the default folder of the
+    standard library's temporary files (openpyxl's among them). Returns it."""
+    folder = temp_root() / f"{os.getpid()}.process"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    tempfile.tempdir = str(folder)  # documented: the default `dir` of every tempfile function
+    return folder
 
 
 def private_temp_files(function: Callable[..., T]) -> Callable[..., T]:
-    """Run `function` with openpyxl's temporary files in a private folder of their own."""
+    """Run `function` (it writes a workbook) with temporary files in the private folder; if it
+    fails or is cancelled, the sheet files openpyxl made meanwhile and left are removed (unless
+    another export of this process is writing there at that moment: then they go when the
+    process exits, or at the next start)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> T:
-        with openpyxl_temp():
+        global _running
+        folder = use_private_temp_folder()
+        before = set(folder.glob("openpyxl.*"))
+        with _exports:
+            _running += 1
+        try:
             return function(*args, **kwargs)
+        except BaseException:
+            with _exports:
+                if _running == 1:
+                    for left in set(folder.glob("openpyxl.*")) - before:
+                        left.unlink(missing_ok=True)
+            raise
+        finally:
+            with _exports:
+                _running -= 1
 
     return wrapper
 

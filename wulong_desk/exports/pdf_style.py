@@ -20,11 +20,11 @@ from wulong_desk.paths import resources_dir
 FONT = "WQYMicroHei"
 PAGE = A4
 MARGIN = 20 * mm
-# The bundled font is one object shared by every PDF the process builds. The app registers it
-# in the background (ui/app.py) and builds documents on two worker threads at once (a preview
-# switched to another document, a preview beside an export); reportlab subsets the font through
-# one read cursor (TTFontFile.makeSubset), so two builds interleaving there fail (KeyError) or
-# embed the wrong glyphs. The font is registered, and each document built, holding this lock.
+# The bundled font is one object shared by every PDF the process builds. The app builds
+# documents on two worker threads at once (a preview switched to another document, a preview
+# beside an export); reportlab subsets the font through one read cursor
+# (TTFontFile.makeSubset), so two builds interleaving there fail (KeyError) or embed the wrong
+# glyphs. The font is registered, and each document built, holding this lock.
 _FONT_IN_USE = threading.RLock()
 
 

@@ -1,6 +1,5 @@
 """What the case table shows for each case, put together from three small reads (the page of
-cases, their people, their house parts). Shared by the store's search and by the window's first
-look at the database, which reads the same three things without SQLAlchemy."""
+cases, their people, their house parts) made by the store's search (services/search.py)."""
 
 from __future__ import annotations
 

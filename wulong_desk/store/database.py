@@ -206,11 +206,9 @@ def _integrity_message(exc: IntegrityError) -> UserError:
 
 
 def open_store(path: Path | str | None = None, operator: str = "", *,
-               auto_backup: bool = True, checked: bool = False) -> Store:
+               auto_backup: bool = True) -> Store:
     """Open (creating or upgrading as needed) the database at path (default: user data folder),
-    or the office server a `postgresql://` address names.
-    checked: the caller has just run the same integrity check on the file and it passed (the app
-    runs it while SQLAlchemy loads, ui/app.py); it is not run twice."""
+    or the office server a `postgresql://` address names."""
     from wulong_desk.server_address import is_server_url
     from wulong_desk.store.server import open_server
 
@@ -226,7 +224,7 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
         return _open_read_only(db, operator, reason)
     if fresh:
         private_file(db)
-    elif not checked:
+    else:
         problem = backups.check_file(db)
         if problem:
             raise DamagedDatabaseError(db, problem, backups.list_backups(db))

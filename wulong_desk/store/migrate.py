@@ -4,21 +4,15 @@ a PyInstaller bundle (no alembic.ini, no working-directory assumptions)."""
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from wulong_desk.schema_version import SCHEMA_HEAD
-
 if TYPE_CHECKING:
     from alembic.config import Config
-
-# The newest revision, written down so opening an up-to-date database does not import Alembic
-# (a slow import); tests/test_migrations.py checks it against Alembic's own answer.
-HEAD = SCHEMA_HEAD
-
 
 def migrations_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
@@ -39,11 +33,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
-    return HEAD
-
-
-def alembic_head() -> str:
+    """The newest revision, as Alembic reads it from the migration scripts."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()

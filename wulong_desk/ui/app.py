@@ -1,11 +1,8 @@
-"""Start the desktop app: log, Qt application, bundled font, crash handler, operator, the
-database's lock, the main window, the database; then offer drafts a crash left behind.
-
-An up-to-date database is first looked at read-only with the standard library's sqlite3, so the
-window and its case table are painted before SQLAlchemy (the slowest part of the start) has
-loaded; the store then opens on a worker thread and the window comes alive. A new, older or
-damaged database is opened the careful way first (migration after a backup, integrity check,
-an explanation when it fails) before any window appears. Nothing imported here loads SQLAlchemy.
+"""Start the desktop app, one plain sequence: log, Qt application, bundled font, crash handler,
+operator, the database's lock; then, on a worker thread while a small window says 正在打开…, the
+PDF library is loaded and the store opened (a migration after a backup, the integrity check, an
+explanation when it fails); then the main window is shown on it and offers the drafts a crash
+left behind.
 """
 
 from __future__ import annotations
@@ -13,35 +10,30 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from wulong_desk import __version__
 from wulong_desk.commands.common import operator_name
 from wulong_desk.errors import UserError
+from wulong_desk.exports.templates import load_all
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
-from wulong_desk.server_address import is_server_url
-from wulong_desk.services.first_look import first_look, sound
-from wulong_desk.tempfiles import clean_at_start
+from wulong_desk.services.maintenance import compute_missing
+from wulong_desk.store import Store, open_store
+from wulong_desk.store.server import open_server
+from wulong_desk.tempfiles import clean_at_start, use_private_temp_folder
 from wulong_desk.ui.crash_handler import CrashHandler
-from wulong_desk.ui.first_paint import after_first_paint
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.main_window import MainWindow
-from wulong_desk.ui.plain_imports import plain_imports
+from wulong_desk.ui.server_login_dialog import remembered_password
 from wulong_desk.ui.settings import remember, settings
-
-if TYPE_CHECKING:
-    from wulong_desk.store import Store
 
 
 def make_app() -> QApplication:
@@ -112,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     setup_logging()
     clean_at_start()  # temporary files and staging folders a killed export left behind
+    use_private_temp_folder()  # this run's temporary files: in the private folder
     app = make_app()
     crashes = CrashHandler(show_dialog=not getattr(args, "no_crash_dialog", False), parent=app)
     crashes.install()
@@ -122,137 +115,101 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(app: QApplication, args: argparse.Namespace) -> int:
-    if isinstance(getattr(args, "db", None), str):   # postgresql://… : the office server,
-        return _run_on_server(app, args.db)           # where the login is the operator
-    operator = ask_operator(args)
-    if operator is None:
-        return 0
-    remember("operator", operator)
-    db_path = Path(args.db) if getattr(args, "db", None) else default_db_path()
+    """Who works and where, the store opened, the window on it, the event loop; then the store
+    closed and the file's lock let go."""
+    where = getattr(args, "db", None)
+    lock = None
     try:
-        lock = acquire(db_path)
-    except UserError as exc:
-        QMessageBox.warning(None, "数据库已打开", str(exc))
-        return 1
-    try:
-        try:
-            window, opening = open_window(db_path, operator)
-        except UserError as exc:
-            QMessageBox.critical(None, "无法打开数据库", str(exc))
+        if isinstance(where, str):  # postgresql://… : the office server (the login is the operator)
+            store = opened("连接办公室服务器", "正在连接办公室服务器…",
+                           lambda: open_server(where, password=remembered_password(where)))
+        else:
+            operator = ask_operator(args)
+            if operator is None:
+                return 0
+            remember("operator", operator)
+            db_path = Path(where) if where else default_db_path()
+            try:
+                lock = acquire(db_path)
+            except UserError as exc:
+                QMessageBox.warning(None, "数据库已打开", str(exc))
+                return 1
+            store = opened("打开数据库", "正在打开…", lambda: open_database(db_path, operator))
+        if store is None:
             return 1
-        log().info("已启动（版本 %s）", __version__)
-        if opening is not None:
-            opening.failed.connect(lambda message: (
-                QMessageBox.critical(window, "无法打开数据库", message), app.exit(1)))
+        window = MainWindow(store)
+        window.show()
+        _ready(window)
+        log().info("已启动（版本 %s%s）", __version__, "，办公室服务器" if store.server else "")
         code = app.exec()
-        if opening is not None and opening.wait() == "succeeded" and window.store is None:
-            opening.result.close()  # the window was closed before the store had opened
-        if window.store is not None:
+        if window.store is not None:  # (a restore may have put another store in its place)
             window.store.close()
         window.deleteLater()
         log().info("已退出")
         return code
     finally:
-        lock.unlock()
+        if lock is not None:
+            lock.unlock()
 
 
-def _run_on_server(app: QApplication, address: str) -> int:
-    """The window on the office server (no file to lock or glance at): painted at once, the
-    connection made on a worker thread (open_server_window)."""
-    window, connecting = open_server_window(address)
-    log().info("已启动（版本 %s，办公室服务器）", __version__)
-    connecting.failed.connect(lambda message: (
-        QMessageBox.critical(window, "无法连接办公室服务器", message), app.exit(1)))
-    code = app.exec()
-    if connecting.wait() == "succeeded" and window.store is None:
-        connecting.result.close()   # the window was closed before the connection was made
-    if window.store is not None:
-        window.store.close()
-    window.deleteLater()
-    log().info("已退出")
-    return code
-
-
-def open_server_window(address: str) -> tuple[MainWindow, Job]:
-    """Show the main window at once and connect to the office server on a worker thread (the
-    returned job; the window comes alive when it succeeds), as `open_window` opens a file. The
-    password is the one the keyring remembers for the address (looked up on the worker too),
-    else PGPASSWORD or .pgpass; the login is the operator."""
-    window = MainWindow(None, operator=urlsplit(address.strip()).username or "")
-    window.show()
-    window.statusBar().showMessage("正在连接办公室服务器…")
-    window.totals_label.setText("正在连接办公室服务器…")
-
-    def connect(_progress: object) -> Store:
-        from wulong_desk.store.server import open_server
-        from wulong_desk.ui.server_login_dialog import remembered_password
-
-        return open_server(address, password=remembered_password(address))
-
-    job = Job(window, "连接办公室服务器", "正在连接办公室服务器并检查数据库…", connect,
-              cancellable=False)
-    job.succeeded.connect(lambda store: _attach(window, store, ready=False))
-    job.start()
-    return window, job
-
-
-def open_window(db_path: Path, operator: str) -> tuple[MainWindow, Job | None]:
-    """Show the main window on the database. With a first look, the window is painted at once
-    and the store opens on a worker thread (the returned job; the window comes alive when it
-    succeeds). Otherwise the store is opened here first (raises UserError when it cannot be)."""
-    look = first_look(db_path, settings().value("last_project", None, int))
-    if look is None:
-        store = _open(db_path, operator)
-        window = MainWindow(store)
-        window.show()
-        _ready(window)
-        return window, None
-    window = MainWindow(None, operator=operator, first_look=look)
-    window.show()
-    job = Job(window, "打开数据库", "正在打开数据库并检查其完整性…",
-              lambda _progress: _open(db_path, operator, check_meanwhile=True),
-              cancellable=False)
-    job.succeeded.connect(lambda store: _attach(window, store))
-    # once the table is on screen: started with the window, the opening's imports share the
-    # interpreter with the first paint and hold it up (bench/bench_ui.py)
-    after_first_paint(window.table.viewport(), job.start)
-    return window, job
-
-
-def _open(db_path: Path, operator: str, *, check_meanwhile: bool = False) -> Store:
-    with plain_imports():
-        import sqlalchemy  # noqa: F401  (its core first, then the check beside the rest)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # check_meanwhile: the file's integrity check runs while the rest of SQLAlchemy and the
-        # models load. SQLite checks without holding Python's lock, so on two cores the check
-        # (0.1–0.15 s at 10,000 cases) adds little to the start; the store does not check it
-        # again. (Started before the core, it slowed the first paint: bench/bench_ui.py.)
-        a_file = not is_server_url(db_path)   # the office server: no file
-        checking = pool.submit(sound, db_path) if check_meanwhile and a_file else None
-        with plain_imports():
-            from wulong_desk.services.maintenance import compute_missing
-            from wulong_desk.store import open_store
-
-        checked = checking is not None and checking.result()
-    store = open_store(db_path, operator, checked=checked)
+def open_database(db_path: Path, operator: str) -> Store:
+    """The store on the file (created, migrated after a backup, checked); the records a crash
+    left uncomputed computed. Raises UserError when it cannot be opened."""
+    store = open_store(db_path, operator)
     if not store.read_only:
         compute_missing(store)
     return store
 
 
-def _attach(window: MainWindow, store: Store, *, ready: bool = True) -> None:
-    if not window.isVisible():
-        return  # closed before the store had opened; the caller closes the store
-    window.set_store(store)
-    if ready:
-        _ready(window)
+def opened(what: str, saying: str, work: Callable[[], Store]) -> Store | None:
+    """work() on a worker thread while a small window says `saying` (the GUI keeps painting;
+    past half a second a progress dialog says what is done); the document library is loaded
+    first. When it fails, a message box (无法<what>) says why and the answer is None."""
+    note = opening_note(saying)
+    note.show()
+
+    def load_then_open(_progress: object) -> Store:
+        load_document_library()
+        return work()
+
+    job = Job(note, what, f"正在{what}…", load_then_open, cancellable=False)
+    waiting = QEventLoop()
+    job.succeeded.connect(waiting.quit)
+    job.failed.connect(waiting.quit)
+    job.start()
+    waiting.exec()  # (the job's answers are queued: they arrive inside this loop)
+    note.close()
+    note.deleteLater()
+    if job.outcome != "succeeded":
+        QMessageBox.critical(None, f"无法{what}", job.message)
+        return None
+    return job.result
+
+
+def load_document_library() -> None:
+    """The PDF library and the bundled CJK font, loaded while 正在打开… is on screen, so that the
+    clerk's first preview does not wait for them (~0.35 s; bench/bench_ui.py)."""
+    import wulong_desk.exports.agreement  # noqa: F401  (reportlab, the capital numerals)
+    from wulong_desk.exports.pdf_style import register_font
+
+    register_font()
+
+
+def opening_note(saying: str) -> QLabel:
+    """A small frameless window in the middle of the screen: the app's name and `saying`."""
+    note = QLabel(f"武隆征收补偿案卷系统\n\n{saying}")
+    note.setObjectName("openingNote")
+    note.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    note.setMargin(40)
+    note.adjustSize()
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        note.move(screen.availableGeometry().center() - note.rect().center())
+    return note
 
 
 def _ready(window: MainWindow) -> None:
-    # started from the event loop, once what the window has queued is done (started at once,
-    # the warm-up's imports held up the window's own first work by ~60 ms: bench/bench_ui.py)
-    QTimer.singleShot(0, window, warm_up_documents)  # (not once the window has gone)
     if window.store is not None and window.store.read_only:
         QMessageBox.information(window, "只读打开", window.store.read_only)
     if window.store is not None and window.store.backup_warning:
@@ -262,27 +219,8 @@ def _ready(window: MainWindow) -> None:
     window.housekeeping.offer_drafts()
 
 
-def warm_up_documents() -> threading.Thread:
-    """Once the window is usable: load the PDF library and parse the bundled CJK font on a
-    background thread (Qt-free, no widget touched), so the clerk's first preview does not wait
-    for them: clicked before the warm-up 0.7–0.8 s, after it 63–184 ms (bench/bench_ui.py)."""
-    thread = threading.Thread(target=_load_pdf_library, name="warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-def _load_pdf_library() -> None:
-    from wulong_desk.exports.agreement import build_pdf  # noqa: F401  (reportlab)
-    from wulong_desk.exports.pdf_style import register_font
-
-    register_font()
-
-
 def check_templates(window: QWidget) -> bool:
     """A broken clause template is named when the app starts, not when a clerk prints."""
-    from wulong_desk.errors import UserError
-    from wulong_desk.exports.templates import load_all
-
     try:
         load_all()
     except UserError as exc:

@@ -27,8 +27,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class CaseTableModel(QAbstractTableModel):
     def __init__(self, store: Store | None, parent: Any = None):
         super().__init__(parent)
-        self.store = store  # None while the window shows its first look (see show_first_look)
-        self.first_look: tuple[int | None, tuple[CaseRow, ...]] = (None, ())
+        self.store = store
         self.project_id: int | None = None
         self.text = ""
         self.status: str | None = None
@@ -51,9 +50,7 @@ class CaseTableModel(QAbstractTableModel):
         rows last read stay on screen.)"""
         rows: list[CaseRow] = []
         more = False
-        if self.project_id is not None and self.store is None:
-            rows = list(self._first_look_rows())
-        elif self.project_id is not None:
+        if self.project_id is not None and self.store is not None:
             with self.store.read() as session:
                 rows = self._page(session, 0)
             more = len(rows) == PAGE
@@ -61,17 +58,6 @@ class CaseTableModel(QAbstractTableModel):
         self.rows, self.more = rows, more
         self.total_count, self.total_sum = len(rows), None
         self.endResetModel()
-
-    def show_first_look(self, project_id: int | None, rows: tuple[CaseRow, ...]) -> None:
-        """Until the store is open: the first page read at start (for the default query)."""
-        self.first_look = (project_id, rows)
-
-    def _first_look_rows(self) -> tuple[CaseRow, ...]:
-        project_id, rows = self.first_look
-        default = (not self.text.strip() and not self.status and self.sort_key == "case_no"
-                   and not self.descending)
-        return rows if default and project_id == self.project_id else ()
-
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:
         from wulong_desk.services.search import search_cases  # (loads SQLAlchemy)

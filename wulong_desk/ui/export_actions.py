@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from wulong_desk.ui.main_window import MainWindow
     from wulong_desk.ui.pdf_preview import PdfPreview
 
-# (The export services and their dialog are imported when first used: the main window is
-# painted before SQLAlchemy has loaded.)
-
 
 class ExportActions:
     def __init__(self, window: MainWindow):

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from wulong_desk.ui.case_editor import CaseEditor
     from wulong_desk.ui.main_window import MainWindow
 
-# (The store and the dialogs that read it are imported where they are used: the main window
-# is painted before SQLAlchemy has loaded.)
-
 
 class _OnActivate(QObject):
     """Calls `then` each time the window becomes the active window again."""
@@ -154,11 +151,9 @@ class Housekeeping:
 
     # ---- projects made elsewhere (the command line) appear when the window is used again
     def refresh_projects_if_changed(self) -> bool:
-        window = self.window
-        if window.store is None:  # still opening: the first look needs no SQLAlchemy
-            return False
         from wulong_desk.services.projects import list_projects
 
+        window = self.window
         try:
             projects = list_projects(window.store)
         except UserError:

@@ -1,10 +1,8 @@
 """The main window: choose a project, find cases as you type, open one to edit; the project's
 progress dashboard; exports with progress; previews; backups and where the data lives.
 
-At start the window can be shown before the store is open (MainWindow(None, first_look=…)):
-it paints the projects and first page read straight from SQLite, with everything that needs the
-store disabled, and comes alive in set_store(). Nothing imported here loads SQLAlchemy; the
-services that do are imported where they are used.
+The window is made on an open store (ui/app.py opens it first); set_store() puts another in its
+place (after a restore, or a new login on the office server).
 """
 
 from __future__ import annotations
@@ -41,7 +39,6 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import ServerUnreachableError, UserError
-from wulong_desk.services.first_look import FirstLook
 from wulong_desk.ui.case_table_model import CaseTableModel
 from wulong_desk.ui.export_actions import ExportActions
 from wulong_desk.ui.housekeeping import Housekeeping
@@ -86,14 +83,13 @@ class TotalsTask(QRunnable):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store | None, parent: QWidget | None = None, *,
-                 operator: str = "", first_look: FirstLook | None = None,
+    def __init__(self, store: Store, parent: QWidget | None = None, *,
                  owns_store: bool = False):
         super().__init__(parent)
         self.store = store
         self.owns_store = owns_store          # the demo window closes its own database
         self.demo_window: MainWindow | None = None
-        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator if store else operator}")
+        self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
         self.editors: list[CaseEditor] = []
         self.model = CaseTableModel(store, self)
         self.table = QTableView()
@@ -189,43 +185,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.totals_label)
         self._menus()
         self._restore_geometry()
-        self._needs_store: list[QWidget | QAction] = [
-            bar, self.menuBar(), self.tabs.tabBar(), self.new_project_action,
-            self.edit_project_action, self.new_case_action, self.open_case_action,
-            self.remove_case_action, self.export_action,
-            self.preview_action]  # (actions too: their shortcuts)
-        if store is None:
-            self._show_first_look(first_look or FirstLook((), None, ()))
-        else:
-            self.set_store(store)
-
-    def _show_first_look(self, look: FirstLook) -> None:
-        """The projects and first page read at start, shown while the store opens."""
-        for widget in self._needs_store:
-            widget.setEnabled(False)
-        self.statusBar().showMessage("正在打开数据库…")
-        self.totals_label.setText("正在打开数据库…")
-        self.project_combo.blockSignals(True)
-        for project in look.projects:
-            self.project_combo.addItem(project_label(project.name, project.households),
-                                       project.id)
-            self.project_combo.setItemData(self.project_combo.count() - 1, project.name,
-                                           NAME_ROLE)
-        self.project_combo.setCurrentIndex(max(self.project_combo.findData(look.project_id), 0))
-        self.project_combo.blockSignals(False)
-        self.model.show_first_look(look.project_id, look.rows)
-        self.model.set_query(self.project_id())
+        self.set_store(store)
 
     def set_store(self, store: Store) -> None:
-        """The store is open (at start, or again after a restore): everything comes alive."""
+        """The store the window works on (at start, or another after a restore)."""
         self.store = self.model.store = store
-        self.model.show_first_look(None, ())
         if self._dashboard is not None:
             self._dashboard.store = store
         self.setWindowTitle(f"武隆征收补偿案卷系统 — {store.operator}")
         self.statusBar().showMessage(f"数据库：{store.where}")
-        for widget in self._needs_store:
-            widget.setEnabled(True)
         self.reload_projects()
         self._others_timer.start()
 
@@ -234,7 +202,7 @@ class MainWindow(QMainWindow):
         again within a few seconds of the last reading, unless forced.) The office server
         out of reach is said once, plainly; the window keeps what it read last and tries
         again on the next focus or minute."""
-        if self.store is None or not self.isEnabled():
+        if not self.isEnabled():
             return
         if not force and time.monotonic() - self._read_at < RE_READ_AFTER:
             return
@@ -317,8 +285,6 @@ class MainWindow(QMainWindow):
         """数据 → 待确认的更正…: corrections and signings from outside (ui/proposals_dialog.py)."""
         from wulong_desk.ui.proposals_dialog import ProposalsDialog
 
-        if not self._store_ready():
-            return None
         self.proposals_dialog = ProposalsDialog(self.store, self, on_changed=self._cases_changed)
         self.proposals_dialog.show()
         return self.proposals_dialog
@@ -327,7 +293,7 @@ class MainWindow(QMainWindow):
         """数据 → 已删除的案卷…: bring back a case deleted by mistake (ui/removed_dialog.py)."""
         from wulong_desk.ui.removed_dialog import RemovedDialog
 
-        if not self._store_ready() or self.project_id() is None:
+        if self.project_id() is None:
             return
         dialog = RemovedDialog(self.store, self.project_id(), self)
         dialog.exec()
@@ -338,7 +304,7 @@ class MainWindow(QMainWindow):
         """数据 → 按新规则重算…: the current project's dry run first (ui/recalc_dialog.py)."""
         from wulong_desk.ui.recalc_dialog import start_recalc
 
-        if not self._store_ready() or self.project_id() is None:
+        if self.project_id() is None:
             return None
         return start_recalc(self, self.store, self.project_id(), on_written=self._cases_changed)
 
@@ -413,8 +379,6 @@ class MainWindow(QMainWindow):
 
     def _refresh_dashboard(self) -> None:
         """The dashboard reads the project summary only while it is on screen."""
-        if self.store is None:
-            return
         if self.tabs.currentIndex() == 1:
             self.dashboard.set_project(self.project_id())
         elif self._dashboard is not None:
@@ -485,8 +449,6 @@ class MainWindow(QMainWindow):
                              self.status_filter.currentData())
         self._reselect(kept, current)  # a save or a dialog never loses the clerk's place
         self._generation += 1
-        if self.store is None:
-            return  # (the first look: counted once the store is open)
         self.totals_label.setText("正在统计…")
         QThreadPool.globalInstance().start(
             TotalsTask(self.model, self._generation, self._bridge))
@@ -541,7 +503,7 @@ class MainWindow(QMainWindow):
         from wulong_desk.ui.case_editor import CaseEditor
 
         project_id = project_id if project_id is not None else self.project_id()
-        if project_id is None or not self._store_ready():
+        if project_id is None:
             return None
         return self._show_editor(CaseEditor(self.store, project_id, None, self))
 
@@ -555,14 +517,9 @@ class MainWindow(QMainWindow):
         from wulong_desk.ui.case_editor import CaseEditor
 
         project_id = project_id if project_id is not None else self.project_id()
-        if project_id is None or not self._store_ready():
+        if project_id is None:
             return None
         return self._show_editor(CaseEditor(self.store, project_id, case_id, self))
-
-    def _store_ready(self) -> bool:
-        if self.store is None:
-            self.statusBar().showMessage("数据库正在打开，请稍候…", 3000)
-        return self.store is not None
 
     def _show_editor(self, editor: CaseEditor) -> CaseEditor:
         editor.saved.connect(lambda _id: self._cases_changed())
@@ -591,8 +548,6 @@ class MainWindow(QMainWindow):
     def refresh_project_counts(self) -> None:
         from wulong_desk.services.projects import list_projects
 
-        if self.store is None:
-            return
         for project in list_projects(self.store):
             index = self.project_combo.findData(project["id"])
             if index >= 0:
@@ -607,7 +562,7 @@ class MainWindow(QMainWindow):
         from wulong_desk.statuses import is_signed, is_void
 
         case_id = self.current_case_id()
-        if case_id is None or self.store is None:
+        if case_id is None:
             return
         with self.store.read() as session:
             case = case_service.get_case(session, case_id)
