@@ -95,14 +95,19 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     assert dialog.period_row.isVisible() and dialog.request().notice_period is None
     dialog.period_check.setChecked(True)
     dialog.period_from.setDate(QDate(2023, 7, 3))
+    assert not dialog.period_to.isEnabled()        # no end unless the office gives one
+    assert dialog.request().notice_period == (date(2023, 7, 3), None)
+    dialog.end_check.setChecked(True)
     dialog.period_to.setDate(QDate(2023, 7, 11))
+    dialog.unsigned_check.setChecked(True)         # the one household is not signed yet
     dialog.target_edit.setText(str(tmp_path / "公示.xlsx"))
     request = dialog.request()
     assert request.notice_period == (date(2023, 7, 3), date(2023, 7, 11))
+    assert request.include_unsigned
     assert win.exports.start(request).wait() == "succeeded"
     text = "".join(str(c) for row in load_workbook(tmp_path / "公示.xlsx").worksheets[0]
                    .iter_rows(values_only=True) for c in row if c)
-    assert "公示期：2023年7月3日至2023年7月11日" in text
+    assert "公示期：2023年7月3日至2023年7月11日" in text and "拟" in text
 
 
 def test_agreements_for_the_selected_cases_from_the_case_list(qtbot, tmp_path, qapp,

@@ -1,5 +1,6 @@
-"""Choose what to export (ledger, public notice, agreements, settlement sheets), for which cases
-(the selected ones or the whole project), and where to."""
+"""Choose what to export (the ledger, the public notices, agreements, settlement sheets), for
+which cases (the selected ones or the whole project), and where to; for a notice, its 公示期 as
+the office set it (or the 公告日期 of the 补偿决定公告)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -31,15 +31,31 @@ from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.settings import settings
 
 LEDGER, PUBLIC = "ledger", "public"
+# the public notices besides the 分户补偿情况公示 (PUBLIC): their kind codes (exports.notices)
+NOTICES = ("survey", "unregistered", "appraisal", "min-housing", "decision")
+DECISION = "decision"
 # (key, label, is a spreadsheet)
 KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
-         (PUBLIC, "分户补偿情况公示（只列公布事项，姓名遮盖）", True),
+         (PUBLIC, "分户补偿情况公示（第二十九条，只列公布事项，姓名遮盖）", True),
+         ("survey", "调查登记结果公布（第十七条，姓名遮盖）", True),
+         ("unregistered", "未经登记建筑认定和处理结果公示（第十八条，姓名遮盖）", True),
+         ("appraisal", "分户初步评估结果公示（第五十二条，姓名遮盖）", True),
+         ("min-housing", "最低住房保障公示（第三十七条，姓名遮盖）", True),
+         (DECISION, "补偿决定公告（第三十一条，姓名遮盖）", True),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
-NOTICE_DAYS = 10  # a suggested 公示期 end (办法: at least 7 working days for 公示 elsewhere)
-FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", BY_METHOD: "补偿协议",
-              "presign": "预签协议", "settlement": "结算单"}
+FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", "survey": "调查登记结果公布",
+              "unregistered": "未经登记建筑认定结果公示", "appraisal": "分户初步评估结果公示",
+              "min-housing": "最低住房保障公示", DECISION: "补偿决定公告",
+              BY_METHOD: "补偿协议", "presign": "预签协议", "settlement": "结算单"}
+
+
+def notice_kind(kind: str) -> str | None:
+    """The public notice a dialog choice is (services.notices kind code), or None."""
+    if kind == PUBLIC:
+        return "compensation"
+    return kind if kind in NOTICES else None
 
 
 @dataclass(frozen=True)
@@ -47,11 +63,13 @@ class ExportRequest:
     kind: str
     case_ids: list[int] | None   # None: the whole project
     target: Path
-    notice_period: tuple[date, date] | None = None  # the public notice's 公示期 (None: blank)
+    # a notice's 公示期 as entered (from, to or None); None: the project's timeline, else blank
+    notice_period: tuple[date, date | None] | None = None
+    include_unsigned: bool = False   # 分户补偿情况公示: the unsigned households too, marked 拟
 
     @property
     def spreadsheet(self) -> bool:
-        return self.kind in (LEDGER, PUBLIC)
+        return self.kind == LEDGER or notice_kind(self.kind) is not None
 
 
 def _safe(name: str) -> str:
@@ -88,28 +106,41 @@ class ExportDialog(QDialog):
         form.addRow("导出内容：", self.kind_combo)
         form.addRow("范围：", scope)
         form.addRow("保存到：", target_row)
-        self.period_check = QCheckBox(
-            "填入公示期（不勾选：按程序时限中的“分户补偿情况公示”；未登记则留空，打印后手填）")
+        self.period_check = QCheckBox("填入日期")
         self.period_check.setObjectName("noticePeriodCheck")
+        self.period_check.setToolTip("不勾选：取程序时限中该项公示的日期；未登记则留空，打印后手填")
         self.period_from, self.period_to = QDateEdit(), QDateEdit()
         self.period_from.setObjectName("noticeFrom")
         self.period_to.setObjectName("noticeTo")
-        for edit, days in ((self.period_from, 0), (self.period_to, NOTICE_DAYS)):
+        # the end is given only when the office has set it: the 办法 sets no length for most
+        # notices (第十七、二十九、三十七条), and for 第十八、五十二条 the least is counted
+        self.end_check = QCheckBox("至")
+        self.end_check.setObjectName("noticeEndCheck")
+        self.end_check.setToolTip("不勾选：第十八、五十二条的公示按7个工作日计算结束日，"
+                                  "其余公示的结束日留空待填")
+        for edit in (self.period_from, self.period_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy年M月d日")
-            edit.setDate(QDate.currentDate().addDays(days))
+            edit.setDate(QDate.currentDate())
             edit.setEnabled(False)
-            self.period_check.toggled.connect(edit.setEnabled)
+        self.end_check.setEnabled(False)
+        self.period_check.toggled.connect(self._period_enabled)
+        self.end_check.toggled.connect(self._period_enabled)
         period = QHBoxLayout()
         period.addWidget(self.period_check)
         period.addWidget(self.period_from)
-        period.addWidget(QLabel("至"))
+        period.addWidget(self.end_check)
         period.addWidget(self.period_to)
+        period.addStretch(1)
         self.period_row = QWidget()
         self.period_row.setLayout(period)
         period.setContentsMargins(0, 0, 0, 0)
         form.addRow("公示期：", self.period_row)
         self.period_label = form.labelForField(self.period_row)
+        self.unsigned_check = QCheckBox("含未签约的户（标为「拟」）")
+        self.unsigned_check.setObjectName("includeUnsignedCheck")
+        self.unsigned_check.setToolTip("默认只列已签约、已搬迁的户")
+        form.addRow("", self.unsigned_check)
         buttons = ok_cancel(self, "导出")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -121,7 +152,14 @@ class ExportDialog(QDialog):
         return str(self.kind_combo.currentData())
 
     def is_spreadsheet(self) -> bool:
-        return self.kind() in (LEDGER, PUBLIC)
+        return self.kind() == LEDGER or notice_kind(self.kind()) is not None
+
+    def _period_enabled(self, *_args: object) -> None:
+        dated = self.period_check.isChecked()
+        decision = self.kind() == DECISION
+        self.period_from.setEnabled(dated)
+        self.end_check.setEnabled(dated and not decision)
+        self.period_to.setEnabled(dated and self.end_check.isChecked() and not decision)
 
     def folder(self) -> Path:
         remembered = settings().value("export_folder", "", str)
@@ -131,11 +169,18 @@ class ExportDialog(QDialog):
         return documents if documents.is_dir() else Path.home()
 
     def _suggest(self, *args: object) -> None:
-        """A sensible name in the last folder used: project, what, date."""
-        public = self.kind() == PUBLIC
-        self.period_row.setVisible(public)
+        """A sensible name in the last folder used: project, what, date; the 公示期 row for a
+        notice (the 公告日期 alone for the 补偿决定公告)."""
+        notice = notice_kind(self.kind()) is not None
+        decision = self.kind() == DECISION
+        self.period_row.setVisible(notice)
         if self.period_label is not None:
-            self.period_label.setVisible(public)
+            self.period_label.setVisible(notice)
+            self.period_label.setText("公告日期：" if decision else "公示期：")
+        self.end_check.setVisible(not decision)
+        self.period_to.setVisible(not decision)
+        self.unsigned_check.setVisible(self.kind() == PUBLIC)
+        self._period_enabled()
         stem = f"{_safe(self.project_name)}-{FILE_STEMS[self.kind()]}-{date.today():%Y%m%d}"
         current = self.target_edit.text().strip()
         folder = Path(current).parent if current else self.folder()
@@ -144,7 +189,7 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         current = self.target_edit.text()
         if self.is_spreadsheet():
-            chosen, _ = QFileDialog.getSaveFileName(self, "保存台账", current,
+            chosen, _ = QFileDialog.getSaveFileName(self, "保存表格", current,
                                                     "Excel 工作簿 (*.xlsx)")
         else:
             chosen = QFileDialog.getExistingDirectory(self, "选择保存 PDF 的文件夹",
@@ -160,13 +205,17 @@ class ExportDialog(QDialog):
             target = target.with_name(target.name + ".xlsx")
         case_ids = list(self.selected) if self.selected_radio.isChecked() else None
         period = None
-        if self.kind() == PUBLIC and self.period_check.isChecked():
-            period = (self.period_from.date().toPython(), self.period_to.date().toPython())
-        return ExportRequest(self.kind(), case_ids, target, period)
+        notice = notice_kind(self.kind()) is not None
+        if notice and self.period_check.isChecked():
+            end = (self.period_to.date().toPython() if self.end_check.isChecked()
+                   and self.kind() != DECISION else None)
+            period = (self.period_from.date().toPython(), end)
+        unsigned = self.kind() == PUBLIC and self.unsigned_check.isChecked()
+        return ExportRequest(self.kind(), case_ids, target, period, unsigned)
 
     def accept(self) -> None:
         period = self.request().notice_period
-        if period is not None and period[1] < period[0]:
+        if period is not None and period[1] is not None and period[1] < period[0]:
             QMessageBox.warning(self, "公示期", "公示期的结束日早于开始日")
             return
         self._accept()
