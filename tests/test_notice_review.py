@@ -127,4 +127,4 @@ def test_cli_ledger_and_notice_never_print_the_login_name(tmp_path, monkeypatch)
     assert not any("张三" in t for t in _texts(out))
     assert main(["--db", str(db), "--operator", "张三", "ledger", "--project", str(project_id),
                  "--out", str(out)]) == 0
-    assert [t for t in _texts(out) if t.startswith("导出：")][0].endswith("  张三")
+    assert next(t for t in _texts(out) if t.startswith("导出：")).endswith("  张三")

@@ -1,6 +1,6 @@
-"""A case's own clocks (review of the appraisal, compensation decision, reminder, enforcement,
-the 第三十七条 floor procedure) and the checklist of documents received. Type dates as
-2026-03-01; Ctrl+S saves."""
+"""A case's own clocks (review of the appraisal and its correction, compensation decision,
+reminder, enforcement, the 第三十七条 floor procedure), each with how its due date is counted,
+and the checklist of documents received. Type dates as 2026-03-01; Ctrl+S saves."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ class CaseClocksDialog(QDialog):
         self.codes = [c.code for c in procedure.CASE_CLOCKS] + [
             code for code, _label, _article in procedure.DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
-                                ["事项", "日期", "法定期限", "到期日"], stretch=2)
+                                ["事项", "日期", "法定期限", "到期日", "计算方法"], stretch=4)
+        self.table.setWordWrap(True)
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("填写已发生事项的日期（2026-03-01），材料一栏填收到的日期；"
@@ -54,15 +55,20 @@ class CaseClocksDialog(QDialog):
                 period = (f"{clock.period.meaning}（{clock.period.words()}）"
                           if clock.period else "—")
                 due = clock.period.due(calendar, on).text() if clock.period and on else ""
-                if due and clock.closes and clock.closes in dates:
+                if due and clock.closed(dates):
                     due += "（已完成）"
+                rule = clock.period.counting() if clock.period else ""
             else:
                 name, article = documents[code]
-                label, period, due = f"材料：{name}", f"办法{article}", ""
+                label, period, due, rule = f"材料：{name}", f"办法{article}", "", ""
             self.table.setItem(row, 0, cell(label))
             self.table.setItem(row, 1, cell(on.isoformat() if on else "", True))
             self.table.setItem(row, 2, cell(period))
             self.table.setItem(row, 3, cell(due))
+            counted = cell(rule)
+            counted.setToolTip(rule)
+            self.table.setItem(row, 4, counted)
+        self.table.resizeRowsToContents()
 
     def save(self) -> None:
         try:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+# the colour of a clock's state where it needs attention: red for overdue and for a period cut
+# short (期限不足), amber for due soon (services.procedure's state codes)
+STATE_COLOURS = {"overdue": "#b00020", "short": "#b00020", "due_soon": "#b36b00"}
+
 
 def cell(text: str, editable: bool = False) -> QTableWidgetItem:
     """A table cell showing text; the clerk can edit it only when editable."""
