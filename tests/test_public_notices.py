@@ -288,3 +288,93 @@ def test_each_kind_on_the_command_line(project, tmp_path, capsys):
     assert main(["notice", "--db", str(db), "--project", str(project_id), "--kind",
                  "survey", "--include-unsigned", "--out", str(out)]) == 1
     assert "只用于分户补偿情况公示" in capsys.readouterr().err
+
+
+def test_the_notices_in_the_export_dialog(qtbot, tmp_path, qapp, no_blocking_boxes):
+    from PySide6.QtCore import QDate, Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from wulong_desk.ui.export_dialog import ExportDialog
+    from wulong_desk.ui.main_window import MainWindow
+
+    store = open_store(tmp_path / "gui.sqlite", "甲")
+    project_id = projects.create_project(store, project_form(2))
+    four = case_form(4, "A-004")
+    four["case"]["signed_on"] = None
+    cases.save_case(store, project_id, four)
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.select_project(project_id)
+    win.show()
+
+    def dialog_for(kind: str) -> ExportDialog:
+        dialog = ExportDialog("项目", 1, [], win)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(kind))
+        dialog.target_edit.setText(str(tmp_path / f"{kind}.xlsx"))
+        return dialog
+
+    def click(widget) -> None:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton,
+                         pos=widget.rect().topLeft() + widget.rect().center() / 4)
+
+    dialog = dialog_for("unregistered")
+    assert dialog.period_row.isVisible() and not dialog.unsigned_check.isVisible()
+    assert dialog.period_label.text() == "公示期："
+    click(dialog.period_check)
+    dialog.period_from.setDate(QDate(2025, 7, 1))
+    click(dialog.end_check)
+    assert dialog.period_to.isEnabled()
+    dialog.period_to.setDate(QDate(2025, 7, 9))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    click(ok)
+    assert dialog.result() == ExportDialog.DialogCode.Accepted
+    request = dialog.request()
+    assert request.notice_period == (date(2025, 7, 1), date(2025, 7, 9))
+    assert win.exports.start(request).wait() == "failed"
+    assert "公示期不足：第十八条" in no_blocking_boxes[-1]
+    assert not (tmp_path / "unregistered.xlsx").exists()
+    request = type(request)(request.kind, None, request.target, (date(2025, 7, 1), None))
+    assert win.exports.start(request).wait() == "succeeded"
+    said = win.exports.done_box.text()
+    win.exports.done_box.close()
+    assert "3 处" in said and "2025-07-01 至 2025-07-10" in said
+    assert "公示期：2025年7月1日至2025年7月10日" in table(tmp_path / "unregistered.xlsx")[2]
+
+    dialog = dialog_for("decision")
+    assert dialog.period_label.text() == "公告日期："
+    assert not dialog.end_check.isVisible() and not dialog.period_to.isVisible()
+    click(dialog.period_check)
+    dialog.period_from.setDate(QDate(2025, 8, 1))
+    assert dialog.request().notice_period == (date(2025, 8, 1), None)
+    assert win.exports.start(dialog.request()).wait() == "failed"
+    assert "本项目还没有补偿决定" in no_blocking_boxes[-1]
+
+    dialog = dialog_for("public")
+    assert dialog.unsigned_check.isVisible()
+    click(dialog.unsigned_check)
+    request = dialog.request()
+    assert request.include_unsigned and request.notice_period is None
+    assert win.exports.start(request).wait() == "succeeded"
+    win.exports.done_box.close()
+    _header, body, _text = table(tmp_path / "public.xlsx")
+    assert [(r["案卷编号"], r["签约情况"]) for r in body] == [("A-004", "拟")]
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["compensation", "survey", "unregistered", "appraisal"])
+def test_progress_is_reported_and_a_cancel_leaves_no_file(project, tmp_path, kind):
+    from wulong_desk.errors import Cancelled
+
+    store, project_id, _ids, _db = project
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / f"{kind}.xlsx"
+    export_notice(store, project_id, out, kind=kind,
+                  progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)     # three cases read, first to last
+    out.unlink()
+    with pytest.raises(Cancelled):
+        export_notice(store, project_id, out, kind=kind,
+                      progress=lambda done, total: done < total)
+    assert not out.exists() and not list(tmp_path.glob(".*"))

@@ -9,7 +9,7 @@ the command line and the export dialog and written to the app's log, never print
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -114,25 +114,36 @@ def _build(session: Session, project_id: int, kind: str, project: dict[str, Any]
 
     def tick(done: int) -> None:
         if done % TICK_EVERY == 0 or done == total:
-            _tick(progress, done, total)
+            _tick(progress, done, total)   # may raise Cancelled: nothing is on disk yet
 
     _tick(progress, 0, total)
     if kind == "compensation":
         if not records.entries:
             raise UserError(_nothing_computed(records.incomplete))
-        return build_notice(records, include_unsigned=include_unsigned, period=period,
-                            tick=tick), incomplete
-    if kind == "appraisal":
-        entries = _appraisals(records.entries)
-    elif kind == "min-housing":
-        entries = _min_housing(session, project_id, records.entries)
-    elif kind == "survey":
-        entries = (_survey(case) for case in _cases(session, ids))
-    elif kind == "unregistered":
-        entries = (entry for case in _cases(session, ids) for entry in _unregistered(case))
+        built = build_notice(records, include_unsigned=include_unsigned, period=period,
+                             tick=tick)
     else:
-        entries = iter(decided_entries(session, project_id, case_ids))
-    return build_kind(kind, project, entries, period=period, tick=tick), incomplete
+        if kind in ("survey", "unregistered"):
+            cases = _cases(session, ids, tick)
+        if kind == "appraisal":
+            entries: Iterator[Any] = _appraisals(_counted(records.entries, tick))
+        elif kind == "min-housing":
+            entries = _min_housing(session, project_id, _counted(records.entries, tick))
+        elif kind == "survey":
+            entries = (_survey(case) for case in cases)
+        elif kind == "unregistered":
+            entries = (entry for case in cases for entry in _unregistered(case))
+        else:
+            entries = iter(decided_entries(session, project_id, case_ids))
+        built = build_kind(kind, project, entries, period=period)
+    _tick(progress, total, total)  # the last chance to cancel
+    return built, incomplete
+
+
+def _counted(items: Iterable[Any], tick: Callable[[int], None]) -> Iterator[Any]:
+    for number, item in enumerate(items, start=1):
+        tick(number)
+        yield item
 
 
 def _nothing_computed(incomplete: list[str]) -> str:
@@ -154,9 +165,13 @@ def _case_ids(session: Session, project_id: int, case_ids: list[int] | None) -> 
     return ids
 
 
-def _cases(session: Session, ids: list[int]) -> Iterator[Case]:
+def _cases(session: Session, ids: list[int], tick: Callable[[int], None]) -> Iterator[Case]:
     """The cases with their people and parts, a batch at a time (each batch forgotten once the
     next is read): a notice of any size holds one batch of cases."""
+    yield from _counted(_batches(session, ids), tick)
+
+
+def _batches(session: Session, ids: list[int]) -> Iterator[Case]:
     for start in range(0, len(ids), STREAM_BATCH):
         batch = ids[start:start + STREAM_BATCH]
         loaded = {case.id: case for case in session.execute(

@@ -112,10 +112,6 @@ class Step:
     period: Period | None
     article: str = ""      # the article behind the step (its period's, when it has one)
 
-    @property
-    def cited(self) -> str:
-        return self.period.article if self.period else self.article
-
     def period_text(self) -> str:
         """The statutory period in words, or that the 办法 sets none."""
         if self.period is None:
