@@ -18,7 +18,7 @@ from wulong_desk.services.cases import get_case
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import save_close
-from wulong_desk.ui.tables import cell, date_table
+from wulong_desk.ui.tables import cell, date_table, two_line_rows
 
 
 class CaseClocksDialog(QDialog):
@@ -31,7 +31,7 @@ class CaseClocksDialog(QDialog):
             code for code, _label, _article in procedure.DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
                                 ["事项", "日期", "法定期限", "到期日", "计算方法"], stretch=4)
-        self.table.setWordWrap(True)
+        two_line_rows(self.table)  # the counting rule wraps; its tooltip has it whole
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("填写已发生事项的日期（2026-03-01），材料一栏填收到的日期；"
@@ -61,14 +61,15 @@ class CaseClocksDialog(QDialog):
             else:
                 name, article = documents[code]
                 label, period, due, rule = f"材料：{name}", f"办法{article}", "", ""
-            self.table.setItem(row, 0, cell(label))
+            for column, text in ((0, label), (2, period)):  # long words whole in the tooltip
+                item = cell(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
             self.table.setItem(row, 1, cell(on.isoformat() if on else "", True))
-            self.table.setItem(row, 2, cell(period))
             self.table.setItem(row, 3, cell(due))
             counted = cell(rule)
             counted.setToolTip(rule)
             self.table.setItem(row, 4, counted)
-        self.table.resizeRowsToContents()
 
     def save(self) -> None:
         try:

@@ -35,7 +35,7 @@ from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
-from wulong_desk.ui.tables import STATE_COLOURS, cell, date_table
+from wulong_desk.ui.tables import STATE_COLOURS, cell, date_table, two_line_rows
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -63,7 +63,7 @@ class ProcedureDialog(QDialog):
         self.steps = date_table("stepsTable", len(procedure.STEPS),
                                 ["步骤", "开始日", "完成日", "法定期限", "到期日", "状态",
                                  "计算方法"], stretch=6)
-        self.steps.setWordWrap(True)
+        two_line_rows(self.steps)  # the counting rule wraps; its tooltip has it whole
 
         self.households = QLineEdit()
         self.households.setObjectName("totalHouseholds")
@@ -140,7 +140,9 @@ class ProcedureDialog(QDialog):
             self.steps.setItem(r, 0, name)
             self.steps.setItem(r, 1, cell(start.isoformat() if start else "", True))
             self.steps.setItem(r, 2, cell(done.isoformat() if done else "", True))
-            self.steps.setItem(r, 3, cell(step.period_text()))
+            period = cell(step.period_text())
+            period.setToolTip(step.period_text())
+            self.steps.setItem(r, 3, period)
             due = procedure.step_due(step, start, calendar)
             self.steps.setItem(r, 4, cell(due.text() if due else ""))
             code = (procedure.step_state(step, start, done, today, calendar)
@@ -154,7 +156,6 @@ class ProcedureDialog(QDialog):
             counted = cell(rule)
             counted.setToolTip(rule)
             self.steps.setItem(r, 6, counted)
-        self.steps.resizeRowsToContents()
         self.consents.setRowCount(0)
         for consent in consents:
             self._add_consent(*consent)

@@ -28,3 +28,9 @@ def date_table(name: str, rows: int, headers: list[str], stretch: int) -> QTable
     table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def two_line_rows(table: QTableWidget) -> None:
+    """Rows two lines of text tall, long text wrapped (a clock's counting rule)."""
+    table.setWordWrap(True)
+    table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().lineSpacing() + 8)
