@@ -3,7 +3,9 @@
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py
 Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png, preview.png,
 history.png and data-dialog.png to docs/screenshots/; with LibreOffice and poppler-utils
-installed also the printed pages: ledger-print.png, notice-print.png and agreement-page.png.
+installed also the printed pages: ledger-print.png, notice-print.png, agreement-page.png and
+the other public notices' first pages (notice-survey-print.png, notice-unregistered-print.png,
+notice-appraisal-print.png, notice-min-housing-print.png; `notice_pages` alone writes these).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ def printed_pages(store, project_id: int, folder: Path) -> None:
     import shutil
     import subprocess
 
-    from wulong_desk.paths import resources_dir
     from wulong_desk.services.exports import export_documents, export_ledger
 
     if not (shutil.which("soffice") and shutil.which("pdftoppm")):
@@ -39,14 +40,10 @@ def printed_pages(store, project_id: int, folder: Path) -> None:
         return
     export_ledger(store, project_id, folder / "ledger.xlsx", public=False, operator="演示")
     export_ledger(store, project_id, folder / "notice.xlsx", public=True, operator="演示")
-    conf = folder / "fonts.conf"  # the bundled CJK font, so LibreOffice can draw the Chinese
-    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-<dir>{resources_dir() / "fonts"}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>""")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
                     str(folder / "ledger.xlsx"), str(folder / "notice.xlsx")], check=True,
-                   capture_output=True, env=env, timeout=300)
+                   capture_output=True, env=_soffice_env(folder), timeout=300)
+    notice_pages(store, project_id, folder)
     documents = export_documents(store, project_id, folder / "agreements", case_ids=None)
     exchange = next(p for p in documents.files if "产权调换" in p.name)
     for pdf, name, resolution in ((folder / "ledger.pdf", "ledger-print", 70),
@@ -54,6 +51,37 @@ def printed_pages(store, project_id: int, folder: Path) -> None:
                                   (exchange, "agreement-page", 60)):
         subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1",
                         "-singlefile", str(pdf), str(OUT / name)], check=True)
+
+
+def _soffice_env(folder: Path) -> dict[str, str]:
+    """The bundled CJK font, so LibreOffice can draw the Chinese."""
+    from wulong_desk.paths import resources_dir
+
+    conf = folder / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>{resources_dir() / "fonts"}</dir><cachedir>{folder / "fc"}</cachedir></fontconfig>""")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(folder)}
+
+
+def notice_pages(store, project_id: int, folder: Path) -> None:
+    """The first page of each of the other public notices, as LibreOffice prints it."""
+    import subprocess
+    from datetime import date
+
+    from wulong_desk.services.notices import export_notice
+
+    kinds = ("survey", "unregistered", "appraisal", "min-housing")
+    for kind in kinds:
+        export_notice(store, project_id, folder / f"notice-{kind}.xlsx", kind=kind,
+                      period=(date(2023, 5, 15), None))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                    *(str(folder / f"notice-{kind}.xlsx") for kind in kinds)], check=True,
+                   capture_output=True, env=_soffice_env(folder), timeout=300)
+    for kind in kinds:
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                        str(folder / f"notice-{kind}.pdf"), str(OUT / f"notice-{kind}-print")],
+                       check=True)
 
 
 def main() -> int:

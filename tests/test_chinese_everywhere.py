@@ -152,14 +152,24 @@ def test_dialogs_are_in_chinese(qtbot, demo):
 
 
 def test_sheets_are_in_chinese(demo):
+    from wulong_desk.services.notices import export_notice
+
     store, project_id, folder = demo
+    outs = []
     for public in (False, True):
         out = folder / f"{public}.xlsx"
         exports.export_ledger(store, project_id, out, public=public, operator="王科员")
+        outs.append(out)
+    for kind in ("survey", "unregistered", "appraisal", "min-housing"):  # the other notices
+        export_notice(store, project_id, folder / f"{kind}.xlsx", kind=kind)
+        outs.append(folder / f"{kind}.xlsx")
+    for out in outs:
         found = {}
         for ws in load_workbook(out).worksheets:
             for row in ws.iter_rows():
                 for cell in row:
+                    if not hasattr(cell, "column_letter"):
+                        continue  # the covered part of a merged cell holds nothing
                     if ws.column_dimensions[cell.column_letter].hidden:
                         continue  # the line codes, kept for machines
                     if isinstance(cell.value, str) and not cell.value.startswith("=SUM("):

@@ -197,7 +197,7 @@ def test_export_and_preview(qtbot, office, file_dialogs, tmp_path, opened, boxes
     window, store, project_id = office
     # 导出… on the toolbar: the dialog's 浏览… asks where, 导出 writes the ledger
     target = tmp_path / "台账.xlsx"
-    file_dialogs.answer("保存台账", target)
+    file_dialogs.answer("保存表格", target)
 
     def export(dialog: ExportDialog) -> None:
         click(button(dialog, "浏览"))

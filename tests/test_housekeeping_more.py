@@ -77,6 +77,7 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     from datetime import date
 
     from openpyxl import load_workbook
+    from PySide6.QtCore import QPoint, Qt
 
     from wulong_desk.services import cases
     from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog
@@ -93,14 +94,18 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(PUBLIC))
     assert dialog.period_row.isVisible() and dialog.request().notice_period is None
     qtbot.keyClicks(dialog.period_from.edit, "2023/7/3")     # typed as people type dates
+    assert dialog.request().notice_period == (date(2023, 7, 3), None)   # no end unless given
     qtbot.keyClicks(dialog.period_to.edit, "20230711")
+    check = dialog.unsigned_check                   # the one household is not signed yet
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
     dialog.target_edit.setText(str(tmp_path / "公示.xlsx"))
     request = dialog.request()
     assert request.notice_period == (date(2023, 7, 3), date(2023, 7, 11))
+    assert request.include_unsigned
     assert win.exports.start(request).wait() == "succeeded"
     text = "".join(str(c) for row in load_workbook(tmp_path / "公示.xlsx").worksheets[0]
                    .iter_rows(values_only=True) for c in row if c)
-    assert "公示期：2023年7月3日至2023年7月11日" in text
+    assert "公示期：2023年7月3日至2023年7月11日" in text and "拟" in text
 
 
 def test_agreements_for_the_selected_cases_from_the_case_list(qtbot, tmp_path, qapp,

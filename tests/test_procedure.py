@@ -67,9 +67,10 @@ def test_the_due_list(setup):
     # signed 2023-08-01, 15 days → 2023-08-16, nothing paid
     payment = find(items, "补偿款未付清", "A-001")
     assert (payment.due.on, payment.state) == (date(2023, 8, 16), "overdue")
-    # reminder 21 Sept + 10 working days: 22, 23, 24, 28, 29, 30 Sept, 8, 9, 10, 12 Oct
+    # reminder 21 Sept + 10 working days: 22, 23, 24, 28, 29, 30 Sept, 8, 9, 10, 12 Oct; the
+    # court may be asked from the day after the 10th (办法第三十一条: 10个工作日内仍不搬迁的)
     reminder = find(items, "催告书送达", "A-002")
-    assert (reminder.due.on, reminder.state) == (date(2026, 10, 12), "open")
+    assert (reminder.due.on, reminder.state) == (date(2026, 10, 13), "open")
     waiting = find(items, "等待审核", "A-003")
     assert (waiting.due, waiting.state) == (None, "open")
     signing = find(items, "签约期限届满")

@@ -245,7 +245,8 @@ def test_case_clocks_dialog(qtbot, demo):
     row = dialog.codes.index("reminder")
     dialog.table.item(row, 1).setText("2026-09-21")
     dialog.save()
-    assert dialog.table.item(row, 3).text() == "2026-10-12"
+    # the 10th working day after it is 12 Oct: the court may be asked from the 13th
+    assert dialog.table.item(row, 3).text() == "2026-10-13"
     with store.read() as session:
         assert procedure.case_dates(session, [case.id])[case.id] == {
             "reminder": date(2026, 9, 21)}

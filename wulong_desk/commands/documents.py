@@ -1,4 +1,5 @@
-"""`ledger`, `verify-ledger`, `survey-template`, `import-survey`: the spreadsheets."""
+"""`ledger`, `notice`, `verify-ledger`, `survey-template`, `import-survey`: the spreadsheets;
+`agreement`: the PDFs."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from wulong_desk.commands.common import (
 if TYPE_CHECKING:
     from wulong_desk.services.exports import ExportResult
 
+# the kinds of `notice` (exports.notices.KINDS, named here so the command line starts fast)
+NOTICE_KINDS = ("compensation", "survey", "unregistered", "appraisal", "min-housing", "decision")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     ledger = sub.add_parser("ledger", help="导出分户补偿台账（--public 为公示版）")
@@ -27,10 +31,30 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="公示版：只列办法第二十九条要求公布的内容，姓名遮盖")
     ledger.add_argument("--notice-from", metavar="YYYY-MM-DD", help="公示版：公示期开始日")
     ledger.add_argument("--notice-to", metavar="YYYY-MM-DD",
-                        help="公示版：公示期结束日（不给则自开始日起算7个工作日；两者都不给则"
-                             "取项目程序时限中的“分户补偿情况公示”）")
+                        help="公示版：公示期结束日（办法第二十九条未规定公示期长短，不给则留空"
+                             "待填；两者都不给则取项目程序时限中的“分户补偿情况公示”）")
     add_store_options(ledger)
     ledger.set_defaults(run=run_ledger)
+
+    notice = sub.add_parser("notice", help="导出公示表：分户补偿情况、调查登记结果、未登记建筑"
+                                           "认定结果、分户初步评估结果、最低住房保障、补偿决定公告")
+    notice.add_argument("--project", type=int, required=True, metavar="ID")
+    notice.add_argument("--kind", required=True, choices=NOTICE_KINDS, metavar="KIND",
+                        help="compensation 分户补偿情况公示（第二十九条）；survey 调查登记结果"
+                             "（第十七条）；unregistered 未登记建筑认定结果（第十八条）；appraisal "
+                             "分户初步评估结果（第五十二条）；min-housing 最低住房保障"
+                             "（第三十七条）；"
+                             "decision 补偿决定公告（第三十一条）")
+    notice.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    notice.add_argument("--from", dest="notice_from", metavar="YYYY-MM-DD",
+                        help="公示期开始日（补偿决定公告：公告日期）")
+    notice.add_argument("--to", dest="notice_to", metavar="YYYY-MM-DD",
+                        help="公示期结束日（第十八、五十二条的公示不给则按7个工作日计算，其余留空"
+                             "待填；两者都不给则取程序时限中该项公示的日期）")
+    notice.add_argument("--include-unsigned", action="store_true",
+                        help="分户补偿情况公示：也列入尚未签约的户，标为「拟」")
+    add_store_options(notice)
+    notice.set_defaults(run=run_notice)
 
     verify = sub.add_parser("verify-ledger", help="核对台账与数据库是否一致")
     verify.add_argument("file", type=Path, metavar="FILE.xlsx")
@@ -59,18 +83,34 @@ def run_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def _notice_period(args: argparse.Namespace) -> tuple[date, date | None] | None:
+def run_notice(args: argparse.Namespace) -> int:
+    from wulong_desk.exports.notices import KINDS
+    from wulong_desk.services.notices import export_notice
+
+    period = _notice_period(args, "--from", "--to")
+    with open_from_args(args) as store:
+        result = export_notice(store, args.project, args.out, kind=args.kind, period=period,
+                               include_unsigned=args.include_unsigned)
+    print(f"已导出{KINDS[args.kind].title}：{result.count} {result.unit}，{args.out}")
+    if result.notice:
+        print(f"{'公告' if args.kind == 'decision' else '公示期'}：{result.notice}")
+    _report(result, "未列入")
+    return 0
+
+
+def _notice_period(args: argparse.Namespace, start: str = "--notice-from",
+                   end: str = "--notice-to") -> tuple[date, date | None] | None:
     from wulong_desk.errors import UsageError
 
     if args.notice_from is None and args.notice_to is None:
         return None
     if args.notice_from is None:
-        raise UsageError("只给了 --notice-to：公示期还需要 --notice-from（开始日）")
-    start = date_argument(args.notice_from, "公示期开始日")
-    end = None if args.notice_to is None else date_argument(args.notice_to, "公示期结束日")
-    if end is not None and end < start:
+        raise UsageError(f"只给了 {end}：公示期还需要 {start}（开始日）")
+    first = date_argument(args.notice_from, "公示期开始日")
+    last = None if args.notice_to is None else date_argument(args.notice_to, "公示期结束日")
+    if last is not None and last < first:
         raise UsageError("公示期结束日早于开始日")
-    return start, end
+    return first, last
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -143,15 +143,14 @@ def append_literal(ws: Worksheet, values: list[Any]) -> None:
 def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                  exported_at: datetime | None = None,
                  progress: Callable[[int, int], bool | None] | None = None,
-                 notice_period: tuple[date, date] | None = None,
-                 notice_basis: str = "") -> bytes:
+                 notice_period: tuple[date, date | None] | None = None) -> bytes:
     """The workbook as bytes. progress(done, total) may return False to cancel.
-    The public notice is its own document (`wulong_desk.exports.notice`)."""
+    The public notice is its own document (`wulong_desk.exports.notice`): with public=True,
+    the 分户补偿情况公示 of the settled households, its 公示期 `notice_period`."""
     if public:
         from wulong_desk.exports.notice import build_notice
 
-        return build_notice(records, operator=operator, exported_at=exported_at,
-                            notice_period=notice_period, notice_basis=notice_basis)
+        return build_notice(records, period=notice_period).data
     exported_at = exported_at or datetime.now()
     project = records.project
     # a voided case is kept on record but is no longer owed: out of the rows and the totals,

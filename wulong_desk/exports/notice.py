@@ -1,70 +1,83 @@
-"""The public notice (分户补偿情况公示), xlsx: only what 办法第二十九条 asks to be published.
+"""The 分户补偿情况公示 (办法第二十九条: each household's compensation is published within the
+expropriation area), xlsx, laid out by `notice_sheet`.
 
-Each household's compensation is published within the expropriation area; nothing else is. So
-the notice carries the case number, the masked name (every name, one-character names too), the
-坐落 cut to the building (no unit or room), the uses and areas, the compensation by group and in
-total, the chosen method and the exchange settlement — never an ID number, a phone, a 产权证号, the
-internal 备注 or the computation notes. It names the 公示期 and the publishing unit, with a line
-for its seal; the sentences under the table come from the office's template (公示文字.txt).
-Every text cell is written as text, never as a formula.
+It lists the households whose compensation is settled — 已签约, 已搬迁 (and, once the decision
+path records them, those settled by a 补偿决定) — and, only when asked (`include_unsigned`), the
+others with 「拟」 in 签约情况. Per household: the case number, the masked name (every name,
+one-character names too), the 坐落 cut to the building (no unit or room), the uses and areas, the
+评估单价, the compensation by group with the 未经登记建筑 amount (办法第十八条) named inside the
+value group, the total, the chosen method and the exchange settlement — never an ID number, a
+phone, a 产权证号, the internal 备注, the computation notes, the exporter or how the app counted
+the 公示期. The sentences under the table come from the office's template (公示文字.txt).
 """
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
-from wulong_desk.exports.records import CaseEntry, ProjectRecords
-from wulong_desk.exports.sheet_style import (
-    AREA_FORMAT,
-    BOLD,
-    FONT_NAME,
-    HEAD_FILL,
-    MONEY_FORMAT,
-    TITLE_FONT,
-    page_footer,
-    page_setup,
-    styled_cell,
-    text_width,
-    workbook,
+from wulong_desk.exports.notice_sheet import (
+    AREA,
+    CENTRED,
+    MONEY,
+    NOT_APPLICABLE,
+    Column,
+    Heading,
+    Layout,
+    NoticeFile,
+    write_notice,
 )
+from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
-from wulong_desk.statuses import STATUS_LABELS, is_signed, is_void
+from wulong_desk.statuses import STATUS_LABELS, is_void
 
 TITLE = "分户补偿情况公示"
-HEADER_ROWS = 4          # title, basis, group row, column row
-GROUPS = (("value", "价值补偿"), ("loss", "损失补偿"), ("reward", "奖励补助"))
+ARTICLE = "第二十九条"
+HEADER_ROWS = 5          # title, basis, period, group row, column row
+# the stages whose compensation is settled and published as it stands (the decision path adds
+# its status here: a household settled by a 补偿决定)
+PUBLISHED = ("signed", "moved", "decided")
+PROPOSED = "拟"
 
-WRAP = Alignment(vertical="center", wrap_text=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
-
-# (key, header, width in characters)
 COLUMNS = (
-    ("index", "序号", 6), ("case_no", "案卷编号", 12), ("owner", "被征收人", 12),
-    ("building", "房屋坐落（至楼栋）", 30), ("uses", "用途", 10), ("area", "证载面积", 11),
-    ("comp_area", "补偿面积", 11), ("value", "价值补偿", 15), ("loss", "损失补偿", 14),
-    ("reward", "奖励补助", 14), ("total", "补偿合计", 16), ("method", "补偿方式", 11),
-    ("exchange_price", "产权调换房屋价款", 16), ("net_payable", "应付/应收差额", 16),
-    ("signed", "签约情况", 11),
+    Column("index", "序号", 4, CENTRED),
+    Column("case_no", "案卷编号", 9, grow=16),
+    Column("owner", "被征收人", 8, grow=14),
+    Column("building", "房屋坐落（至楼栋）", 16, grow=22),
+    Column("uses", "用途", 6, grow=10),
+    Column("area", "证载面积", 8, AREA, summed=True),
+    Column("comp_area", "补偿面积", 8, AREA, summed=True),
+    Column("prices", "评估单价（元/平方米）", 10, MONEY),
+    Column("value", "价值补偿", 10, MONEY, summed=True),
+    Column("unregistered", "其中：未经登记建筑", 9, MONEY, summed=True),
+    Column("loss", "损失补偿", 9, MONEY, summed=True),
+    Column("reward", "奖励补助", 9, MONEY, summed=True),
+    Column("total", "补偿合计", 10, MONEY, summed=True),
+    Column("method", "补偿方式", 8, CENTRED),
+    Column("exchange_price", "产权调换房屋价款", 10, MONEY, summed=True),
+    Column("net_payable", "应付/应收差额", 10, MONEY, summed=True),
+    Column("signed", "签约情况", 8, CENTRED),
 )
-MONEY = {"value", "loss", "reward", "total", "exchange_price", "net_payable"}
-AREA = {"area", "comp_area"}
-# short words and the row number: centred, so a word never sits against the figure before it
-CENTRED = {"index", "method", "signed"}
 SETTLEMENT = ("exchange_price", "net_payable")  # only a household taking a house has these
-NOT_APPLICABLE = "—"
 SETTLEMENT_NOTE = ("注：产权调换房屋价款和应付/应收差额只涉及选择产权调换的户（货币补偿的户为"
                    "“—”）；差额为正数的，由征收部门付给被征收人，为负数的，由被征收人补交。")
+PRICE_NOTE = ("评估单价是被征收房屋证载部分的评估单价，一户有几种用途的依次列出；“其中：未经登记"
+              "建筑”是经认定给予补偿的未经登记建筑的补偿额（办法第十八条），已含在价值补偿内。")
+PROPOSED_NOTE = ("签约情况为“拟”的户尚未签订补偿协议，所列为拟补偿情况，以最终签订的补偿协议"
+                 "或作出的补偿决定为准。")
+
+
+def layout(proposed: bool) -> Layout:
+    notes = (SETTLEMENT_NOTE, PRICE_NOTE) + ((PROPOSED_NOTE,) if proposed else ())
+    return Layout(TITLE, ARTICLE, COLUMNS, notes,
+                  groups=(("value", "total", "补偿金额"), ("exchange_price", "net_payable",
+                                                         "产权调换结算")))
+
 
 # a unit, floor or room and everything after it: 3单元, 5层, 502室, 附1号, 2-3, 5楼3号 …
 _BELOW_BUILDING = re.compile(
@@ -85,125 +98,95 @@ def building_of(address: str) -> str:
     return value.rstrip(" ,，、;；:：-－—") or "—"
 
 
-def _period(notice_period: tuple[date, date] | None, basis: str = "") -> str:
-    """The 公示期 line; `basis` says how it was set (e.g. 7 working days from its start)."""
-    if notice_period is None:
-        return "公示期：＿＿＿＿年＿＿月＿＿日至＿＿＿＿年＿＿月＿＿日"
-    start, end = notice_period
-    return f"公示期：{_day(start)}至{_day(end)}{basis}"
+def masked_names(names: list[str] | tuple[str, ...]) -> str:
+    return "、".join(mask_name(name) for name in names)
 
 
-def _day(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _values(index: int, entry: CaseEntry) -> dict[str, Any]:
-    record = entry.record
+def owner_names(entry: CaseEntry) -> list[str]:
     owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    return [o["name"] for o in owners]
+
+
+def uses_text(uses: list[str] | tuple[str, ...]) -> str:
+    return "、".join(dict.fromkeys(USE_LABELS.get(u, "其他") for u in uses))
+
+
+def prices_value(prices: list[str] | tuple[str, ...]) -> Decimal | str:
+    """One 评估单价 as a number; several (one per use) as text, a line each, in order."""
+    if len(prices) == 1:
+        return Decimal(prices[0])
+    if not prices:
+        return NOT_APPLICABLE
+    return "\n".join(f"{Decimal(p):,.2f}" for p in prices)
+
+
+def line_amount(record: dict[str, Any], code: str) -> Decimal:
+    """A line's amount in the stored record (a record made before a line existed had none)."""
+    for line in record["lines"]:
+        if line["code"] == code:
+            return Decimal(line["amount"])
+    return Decimal("0.00")
+
+
+def signed_word(status: str) -> str:
+    if status in PUBLISHED:
+        return STATUS_LABELS.get(status, "补偿决定")
+    if status == "presigned":
+        return f"{STATUS_LABELS[status]}（{PROPOSED}）"
+    return PROPOSED
+
+
+def _values(entry: CaseEntry) -> dict[str, Any]:
+    record = entry.record
     quantities = record.get("quantities", {})
     totals = record["totals"]
     return {
-        "index": index, "case_no": entry.case_no,
-        "owner": "、".join(mask_name(o["name"]) for o in owners),
-        "building": building_of(entry.address),
-        "uses": "、".join(dict.fromkeys(USE_LABELS.get(u, "其他") for u in entry.uses)),
+        "case_no": entry.case_no, "owner": masked_names(owner_names(entry)),
+        "building": building_of(entry.address), "uses": uses_text(entry.uses),
         "area": Decimal(quantities.get("area", "0")),
         "comp_area": Decimal(quantities.get("comp_area", "0")),
-        "value": Decimal(totals["value"]), "loss": Decimal(totals["loss"]),
-        "reward": Decimal(totals["reward"]), "total": Decimal(totals["total"]),
+        "prices": prices_value(entry.unit_prices),
+        "value": Decimal(totals["value"]), "unregistered": line_amount(record, "V_UNREG"),
+        "loss": Decimal(totals["loss"]), "reward": Decimal(totals["reward"]),
+        "total": Decimal(totals["total"]),
         "method": METHOD_LABELS.get(entry.method, NOT_APPLICABLE),
         **{key: Decimal(record["settlement"][key]) if entry.method == EXCHANGE
            else NOT_APPLICABLE for key in SETTLEMENT},
-        "signed": STATUS_LABELS[entry.status] if is_signed(entry.status) else "未签约",
+        "signed": signed_word(entry.status),
     }
 
 
-def build_notice(records: ProjectRecords, *, operator: str, exported_at: datetime | None = None,
-                 notice_period: tuple[date, date] | None = None, notice_basis: str = ""
-                 ) -> bytes:
-    exported_at = exported_at or datetime.now()
-    project = records.project
-    wb = workbook()
-    ws = wb.create_sheet(TITLE)
-    width = len(COLUMNS)
-    # a voided case is no longer owed: out of the rows and the totals (as in the ledger). The
-    # entries may be read as they come (services.records.stream_records): only the row values
-    # are kept, never the cases' records
-    rows = [_values(number, entry) for number, entry in enumerate(
-        (entry for entry in records.entries if not is_void(entry.status)), start=1)]
-    widths = {key: chars for key, _header, chars in COLUMNS}
-    for key, limit in (("owner", 24), ("building", 40), ("uses", 24), ("case_no", 16)):
-        widths[key] = max([widths[key], *(min(limit, text_width(row[key])) for row in rows)])
-    for index, (key, _header, _chars) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = widths[key] + 2
-    ws.freeze_panes = f"D{HEADER_ROWS + 1}"
-    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
-               title_rows=f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
-    page_footer(ws, FONT_NAME)
+def published(entries: Iterable[CaseEntry], include_unsigned: bool,
+              tick: Callable[[int], None] | None = None) -> Iterator[CaseEntry]:
+    """The households the notice lists: never a voided case; the unsigned ones only when asked.
+    `tick(n)` is called for every entry read (it may raise to cancel)."""
+    for number, entry in enumerate(entries, start=1):
+        if tick is not None:
+            tick(number)
+        if is_void(entry.status):
+            continue
+        if include_unsigned or entry.status in PUBLISHED:
+            yield entry
 
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROWS].height = 32
-    centred = Alignment(horizontal="centerContinuous", vertical="center")
-    ws.append([styled_cell(ws, f"{project['name']} {TITLE}", TITLE_FONT, alignment=centred,
-                     border=False)]
-              + [styled_cell(ws, None, alignment=centred, border=False) for _ in range(width - 1)])
-    basis = (f"征收决定文号：{project['decision_no'] or '—'}    "
-             f"{_period(notice_period, notice_basis)}    金额单位：元    面积单位：平方米")
-    ws.append([styled_cell(ws, basis, border=False)])
-    keys = [key for key, _h, _w in COLUMNS]
-    group_row = [styled_cell(ws, None, BOLD, fill=HEAD_FILL) for _ in range(width)]
-    group_row[keys.index("value")] = styled_cell(ws, "补偿金额", BOLD, fill=HEAD_FILL,
-                                           alignment=Alignment(horizontal="centerContinuous"))
-    for key in ("loss", "reward", "total"):
-        group_row[keys.index(key)] = styled_cell(ws, None, BOLD, fill=HEAD_FILL,
-                                           alignment=Alignment(horizontal="centerContinuous"))
-    ws.append(group_row)
-    ws.append([styled_cell(ws, header, BOLD, fill=HEAD_FILL, alignment=CENTER)
-               for _k, header, _w in COLUMNS])
-    for values in rows:
-        row = []
-        for key in keys:
-            if key in CENTRED or values[key] == NOT_APPLICABLE:
-                row.append(styled_cell(ws, values[key], alignment=CENTER))
-            elif key in MONEY:
-                row.append(styled_cell(ws, values[key], alignment=RIGHT,
-                                       number_format=MONEY_FORMAT))
-            elif key in AREA:
-                row.append(styled_cell(ws, values[key], alignment=RIGHT,
-                                       number_format=AREA_FORMAT))
-            else:
-                row.append(styled_cell(ws, values[key], alignment=WRAP))
-        ws.append(row)
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + len(rows)
-    totals: list[Any] = []
-    for index, key in enumerate(keys, start=1):
-        letter = get_column_letter(index)
-        if key == "index":
-            totals.append(styled_cell(ws, "合计", BOLD, alignment=CENTER))
-        elif key == "case_no":
-            totals.append(styled_cell(ws, f"{len(rows)}户", BOLD))
-        elif (key in MONEY or key in AREA) and rows:
-            totals.append(styled_cell(ws, f"=SUM({letter}{first}:{letter}{last})", BOLD,
-                                alignment=RIGHT, formula=True,
-                                number_format=AREA_FORMAT if key in AREA else MONEY_FORMAT))
-        else:
-            totals.append(styled_cell(ws, None, BOLD))
-    ws.append(totals)
-    ws.append([styled_cell(ws, SETTLEMENT_NOTE, border=False)])
-    ws.append([])
+
+def build_notice(records: ProjectRecords, *, include_unsigned: bool = False,
+                 period: Any = None, tick: Callable[[int], None] | None = None
+                 ) -> NoticeFile:
+    """The notice (xlsx); `period` is (start, end or None) as the office entered it, or
+    None to leave it blank. Refused when there is no household to publish."""
+    project = records.project
     department = project.get("department") or "房屋征收部门"
     wording = {"公示单位": department, "征收决定文号": project.get("decision_no") or "—",
                "项目名称": project["name"]}
-    for paragraph in templates.load(templates.NOTICE).preamble:  # the office's own words
-        ws.append([styled_cell(ws, templates.fill(paragraph, wording), border=False)])
-    ws.append([])
-    seal_at = max(0, width - 5)
-    ws.append([None] * seal_at + [styled_cell(ws, f"公示单位：{department}（盖章）", BOLD,
-                                        border=False)])
-    ws.append([None] * seal_at + [styled_cell(ws, "日期：＿＿＿＿年＿＿月＿＿日", border=False)])
-    ws.append([])
-    exported = f"导出：{exported_at:%Y-%m-%d %H:%M}"  # the operator only when one was given
-    ws.append([styled_cell(ws, f"{exported}  {operator}" if operator else exported, border=False)])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    paragraphs = tuple(templates.fill(paragraph, wording)  # the office's own words
+                       for paragraph in templates.load(templates.NOTICE).preamble)
+    heading = Heading(project["name"], project.get("decision_no") or "", department, period,
+                      paragraphs)
+    # the rows' printed values (a streamed project is read a batch at a time; only these stay)
+    values = [_values(entry) for entry in published(records.entries, include_unsigned,
+                                                      tick)]
+    if not values:
+        raise UserError("没有可公示的户：本项目还没有已签约或已搬迁的户（要列入尚未签约的户、"
+                        "标为「拟」，请选择“含未签约的户”）")
+    proposed = any(PROPOSED in row["signed"] for row in values)
+    return write_notice(layout(proposed), heading, values)

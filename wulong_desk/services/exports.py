@@ -22,7 +22,7 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, inside, safe_name, unique_names
-from wulong_desk.services.records import load_records, stream_records
+from wulong_desk.services.records import load_records
 from wulong_desk.statuses import is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
@@ -39,7 +39,8 @@ class ExportResult:
     count: int
     incomplete: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    notice: str = ""           # the public notice's 公示期 as printed, in words
+    notice: str = ""           # a public notice's 公示期 and how it was set (never printed on it)
+    unit: str = "户"           # what `count` counts (a notice of buildings: 处)
 
 
 def _tick(progress: Progress | None, done: int, total: int) -> None:
@@ -96,36 +97,26 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
                   progress: Progress | None = None,
                   notice_period: tuple[date | None, date | None] | None = None
                   ) -> ExportResult:
-    """The ledger, or with public=True the public notice. Its 公示期: (from, to) as given; a
-    start alone runs 7 working days; none given, the project's timeline step 分户补偿情况公示;
-    else left blank to fill in by hand (`services.procedure.notice_period`)."""
+    """The ledger, or with public=True the public notice 分户补偿情况公示 of the settled
+    households (`services.notices.export_notice`, kind compensation), its 公示期 `notice_period`
+    as the office entered it (from, to)."""
     from wulong_desk.exports.ledger import build_ledger, write_bytes
-    from wulong_desk.services.procedure import notice_period as resolve_period
 
-    check_target(out)
     if public:
-        templates.load(templates.NOTICE)  # a bad template is named before any work
-    start, end = notice_period or (None, None)
-    if start is None and end is not None:
-        raise UserError("公示期只有结束日，请同时给出开始日")
+        from wulong_desk.services.notices import export_notice
+
+        return export_notice(store, project_id, out, kind="compensation", period=notice_period,
+                             case_ids=case_ids, progress=progress)
+    check_target(out)
     with store.read() as session:
-        # the public notice reads its cases a batch at a time while it is built (memory stays
-        # bounded at any size); the ledger reads them first
-        records = (stream_records if public else load_records)(session, project_id, case_ids)
-        period = resolve_period(session, project_id, start, end) if public else None
+        records = load_records(session, project_id, case_ids)
         _something_to_export(records)
         total = len(records.entries)
         _tick(progress, 0, total)
-        data = build_ledger(records, public=public, operator=operator, progress=progress,
-                            notice_period=(period.start, period.end) if period else None,
-                            notice_basis=period.basis if period else "")
+        data = build_ledger(records, public=False, operator=operator, progress=progress)
     _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
-    write_bytes(data, Path(out), public=public)
-    shown = ""
-    if public:
-        shown = (f"{period.start.isoformat()} 至 {period.end.isoformat()}{period.basis}"
-                 if period else "未定（公示表上留空待填）")
-    return ExportResult(Path(out), total, records.incomplete, [Path(out)], notice=shown)
+    write_bytes(data, Path(out), public=False)
+    return ExportResult(Path(out), total, records.incomplete, [Path(out)])
 
 
 def document_kind(requested: str, entry: CaseEntry) -> str:

@@ -1,16 +1,20 @@
 """The procedure's clocks (no Qt here): the project's dated steps with the statutory period each
 starts, each case's own clocks and documents, and the list of what is due.
 
-Every period below names its article of the 办法 (武隆府发〔2023〕5号); dates are counted by
-`services.workdays` (the day of the event not counted; a calendar-day period ending on a day off
-runs to the next working day).
+Every period below names its article of the 办法 (武隆府发〔2023〕5号) and says how it is counted
+(`Period.counting`): the day of the event is never counted (民法典第二百零一条); a period in
+working days counts the State Council's working days (`services.workdays`); a period in calendar
+days whose last day is a day off runs to the next working day (民法典第二百零三条); a period in
+years ends on the same date of the last year (第二百零二条) and a longest period (第十五条's one
+year) is never extended. A minimum (a 公示 of at least so many days, a notice so many working
+days ahead) that was cut short shows 期限不足 (`SHORT`), never 已完成.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +26,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import project_accounts
 from wulong_desk.services.summary import ratio as share
-from wulong_desk.services.workdays import DueDate, WorkCalendar, estimate_note
+from wulong_desk.services.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import STATUSES, VOID, is_frozen, is_signed
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
@@ -37,7 +41,13 @@ from wulong_desk.store.models import (
 )
 
 WORKDAYS, DAYS, YEARS = "workdays", "days", "years"
+# what the counted date is: the last day of a period (a deadline); the earliest day a minimum
+# period may end (or the event it announces take place); the last day of a longest period, never
+# extended; the first day after the period (an act allowed only once the period has run out)
+DEADLINE, MINIMUM, CAP, DAY_AFTER = "deadline", "minimum", "cap", "day_after"
 SOON_WORKDAYS = 5      # "due soon": within this many working days
+
+_NOT_COUNTED = "当日不计入，自次日起算（民法典第二百零一条）"
 
 
 @dataclass(frozen=True)
@@ -46,21 +56,52 @@ class Period:
     count: int
     article: str       # 办法第…条
     meaning: str       # what the due date is, in words
+    rule: str = DEADLINE
 
     def due(self, calendar: WorkCalendar, start: date) -> DueDate:
         if self.kind == WORKDAYS:
-            return calendar.add_workdays(start, self.count)
-        if self.kind == YEARS:
+            last = calendar.add_workdays(start, self.count)
+        elif self.kind == YEARS:
             try:
                 end = start.replace(year=start.year + self.count)
-            except ValueError:  # 29 February
+            except ValueError:  # 29 February: the month's last day (民法典第二百零二条)
                 end = start.replace(year=start.year + self.count, day=28)
-            return calendar.add_days(end, 0)
-        return calendar.add_days(start, self.count)
+            # a longest period ends on its date whatever day of the week it is
+            last = DueDate(end) if self.rule == CAP else calendar.add_days(end, 0)
+        else:
+            last = calendar.add_days(start, self.count)
+        if self.rule == DAY_AFTER:
+            return DueDate(last.on + timedelta(days=1), last.estimated)
+        return last
 
     def words(self) -> str:
         unit = {WORKDAYS: "个工作日", DAYS: "日", YEARS: "年"}[self.kind]
         return f"{self.count}{unit}（{self.article}）"
+
+    def counting(self) -> str:
+        """How the due date is counted, with the rule's source, in words for the clerk."""
+        n = self.count
+        if self.kind == WORKDAYS:
+            base = (f"{_NOT_COUNTED}，数{n}个工作日（法定节假日和调休上班日按国务院当年的安排）")
+            return base + {
+                DEADLINE: f"，第{n}个工作日为最后一日",
+                MINIMUM: f"，到第{n}个工作日方满；早于该日结束或举行的，为期限不足",
+                DAY_AFTER: f"，第{n}个工作日届满后的次日起方可进行",
+                CAP: f"，第{n}个工作日为最后一日",
+            }[self.rule]
+        if self.kind == YEARS:
+            text = (f"{_NOT_COUNTED}，{n}年后的对应日为最后一日（没有对应日的为该月末日，"
+                    "民法典第二百零二条）")
+            if self.rule == CAP:
+                return text + "；这是最长期限，最后一日遇休息日也不顺延"
+            return text + "；最后一日遇法定节假日或休息日顺延至其后第一个工作日（第二百零三条）"
+        text = (f"{_NOT_COUNTED}，数{n}日；最后一日是法定节假日或休息日的，顺延至其后第一个"
+                "工作日（民法典第二百零三条）")
+        if self.rule == MINIMUM:
+            return text + "；早于该日结束或举行的，为期限不足"
+        if self.rule == DAY_AFTER:
+            return text + "；届满后的次日起方可进行"
+        return text
 
 
 @dataclass(frozen=True)
@@ -70,28 +111,39 @@ class Step:
     start_label: str       # what the start date is
     done_label: str        # what the done date is
     period: Period | None
+    article: str = ""      # the article behind the step (its period's, when it has one)
+
+    def period_text(self) -> str:
+        """The statutory period in words, or that the 办法 sets none."""
+        if self.period is None:
+            return f"办法未规定期限（{self.article}）"
+        return f"{self.period.meaning}（{self.period.words()}）"
 
 
-# The project's procedure, in order (办法第十四条至第二十五条、第四十八条、第五十二条).
+# The project's procedure, in order (办法第十四条至第二十五条、第三十三条、第四十八条、第五十二条).
 STEPS = (
     Step("scope", "征收范围公布", "公布日", "解除暂停日",
-         Period(YEARS, 1, "第十五条", "暂停办理相关手续最长至")),
-    Step("survey_results", "调查登记结果公布", "公布日", "异议处理完毕日", None),
+         Period(YEARS, 1, "第十五条", "暂停办理相关手续最长至", CAP)),
+    Step("survey_results", "调查登记结果公布", "公布日", "异议处理完毕日", None, "第十七条"),
     Step("unregistered", "未登记建筑认定公示", "公示开始日", "公示结束日",
-         Period(WORKDAYS, 7, "第十八条", "公示期不少于7个工作日，最早可结束于")),
+         Period(WORKDAYS, 7, "第十八条", "公示期不少于7个工作日，最早可结束于", MINIMUM)),
+    Step("use_determination", "房屋性质、用途、面积认定结论公示", "认定日", "公示日", None,
+         "第三十三条"),
     Step("plan_comment", "补偿方案征求意见", "公布日", "征求意见结束日",
-         Period(DAYS, 30, "第十九条", "征求意见不少于30日，最早可结束于")),
+         Period(DAYS, 30, "第十九条", "征求意见不少于30日，最早可结束于", MINIMUM)),
     Step("hearing", "听证会", "通知并公告日", "听证会召开日",
-         Period(WORKDAYS, 7, "第二十条", "提前7个工作日通知，听证会最早可于")),
+         Period(WORKDAYS, 7, "第二十条", "提前7个工作日通知，听证会最早可于", MINIMUM)),
     Step("appraiser", "评估机构候选名单公示", "公示日", "评估机构确定日",
          Period(WORKDAYS, 5, "第四十八条", "被征收人协商确定评估机构的期限")),
+    Step("appraiser_vote", "评估机构投票事项公布", "公布日", "投票日",
+         Period(WORKDAYS, 5, "第四十八条第二款", "提前5个工作日公布投票时间和地点，投票最早可于",
+                MINIMUM)),
     Step("decision", "征收决定", "决定作出日", "公告日",
          Period(DAYS, 7, "第二十五条", "应于7日内公告，最迟")),
     Step("appraisal_publicity", "分户初步评估结果公示", "公示开始日", "公示结束日",
-         Period(WORKDAYS, 7, "第五十二条", "公示7个工作日，期满于")),
-    Step("compensation_notice", "分户补偿情况公示", "公示开始日", "公示结束日",
-         Period(WORKDAYS, 7, "第二十九条要求公布，天数参照第十八、五十二条",
-                "公示7个工作日，期满于")),
+         Period(WORKDAYS, 7, "第五十二条", "公示7个工作日，最早可结束于", MINIMUM)),
+    Step("compensation_notice", "分户补偿情况公示", "公示开始日", "公示结束日", None,
+         "第二十九条"),
 )
 STEP_BY_CODE = {s.code: s for s in STEPS}
 
@@ -101,27 +153,34 @@ class CaseClock:
     code: str
     label: str
     period: Period | None = None
-    closes: str | None = None        # the event that stops this clock
+    closes: tuple[str, ...] = ()     # the events that stop this clock
+
+    def closed(self, dates: dict[str, date]) -> bool:
+        return any(code in dates for code in self.closes)
 
 
 # A case's own dated events, in order (办法第三十、三十一、三十七、五十四至五十六条).
 CASE_CLOCKS = (
     CaseClock("report_served", "分户评估报告送达",
-              Period(DAYS, 10, "第五十四条", "可申请复核评估至"), "review_requested"),
+              Period(DAYS, 10, "第五十四条", "可申请复核评估至"), ("review_requested",)),
     CaseClock("review_requested", "申请复核评估",
-              Period(DAYS, 10, "第五十四条", "评估机构应答复复核至"), "review_replied"),
+              Period(DAYS, 10, "第五十四条第二款", "评估机构应答复复核至"), ("review_replied",)),
     CaseClock("review_replied", "复核评估结果送达",
-              Period(DAYS, 10, "第五十五条", "可申请专家鉴定至"), "expert_requested"),
-    CaseClock("expert_requested", "申请专家鉴定", None, "expert_opinion"),
-    CaseClock("expert_opinion", "鉴定意见送达", None),
-    CaseClock("comp_decision", "补偿决定公告", None),
+              Period(DAYS, 10, "第五十五条", "可申请专家鉴定至"), ("expert_requested",)),
+    CaseClock("expert_requested", "申请专家鉴定", None, ("expert_opinion", "expert_error")),
+    CaseClock("expert_opinion", "鉴定意见送达"),
+    CaseClock("expert_error", "鉴定意见认定复核评估结果有误（填其送达日）",
+              Period(DAYS, 10, "第五十六条", "评估机构按鉴定意见修改评估报告并送达，最迟"),
+              ("report_corrected",)),
+    CaseClock("report_corrected", "修改后的评估报告送达"),
+    CaseClock("comp_decision", "补偿决定公告"),
     CaseClock("reminder", "催告书送达",
-              Period(WORKDAYS, 10, "第三十一条", "仍不搬迁的，可申请强制执行自"),
-              "enforcement"),
-    CaseClock("enforcement", "申请人民法院强制执行", None),
-    CaseClock("min_applied", "最低住房保障申请", None, "min_verified"),
-    CaseClock("min_verified", "最低住房保障核实", None, "min_publicity"),
-    CaseClock("min_publicity", "最低住房保障公示", None),
+              Period(WORKDAYS, 10, "第三十一条", "10个工作日内仍不搬迁的，可申请人民法院强制执行，"
+                     "最早自", DAY_AFTER), ("enforcement",)),
+    CaseClock("enforcement", "申请人民法院强制执行"),
+    CaseClock("min_applied", "最低住房保障申请", None, ("min_verified",)),
+    CaseClock("min_verified", "最低住房保障核实", None, ("min_publicity",)),
+    CaseClock("min_publicity", "最低住房保障公示"),
 )
 CLOCK_BY_CODE = {c.code: c for c in CASE_CLOCKS}
 
@@ -135,49 +194,85 @@ DOCUMENTS = (
 DOCUMENT_LABELS = {code: label for code, label, _article in DOCUMENTS}
 CASE_DATE_CODES = set(CLOCK_BY_CODE) | set(DOCUMENT_LABELS)
 
-OVERDUE, DUE_SOON, OPEN, DONE = "overdue", "due_soon", "open", "done"
-STATE_LABELS = {OVERDUE: "已逾期", DUE_SOON: "即将到期", OPEN: "未到期", DONE: "已完成"}
-STATE_ORDER = {OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+OVERDUE, SHORT, DUE_SOON, OPEN, DONE = "overdue", "short", "due_soon", "open", "done"
+STATE_LABELS = {OVERDUE: "已逾期", SHORT: "期限不足", DUE_SOON: "即将到期", OPEN: "未到期",
+                DONE: "已完成"}
+STATE_ORDER = {SHORT: 0, OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
 
 
-# --- the public notice's 公示期 ---------------------------------------------------------------
+def step_due(step: Step, started_on: date | None, calendar: WorkCalendar) -> DueDate | None:
+    return step.period.due(calendar, started_on) if step.period and started_on else None
 
-NOTICE_STEP = "compensation_notice"
 
+def is_short(step: Step, done_on: date | None, due: DueDate | None) -> bool:
+    """A minimum period (a 公示, a notice ahead of an event) that ended before its due date."""
+    return (step.period is not None and step.period.rule == MINIMUM and done_on is not None
+            and due is not None and done_on < due.on)
+
+
+def step_state(step: Step, started_on: date | None, done_on: date | None, today: date,
+               calendar: WorkCalendar) -> str:
+    """The state of a project step as the due list and the 程序时限 window show it."""
+    due = step_due(step, started_on, calendar)
+    if is_short(step, done_on, due):
+        return SHORT
+    soon_until = calendar.add_workdays(today, SOON_WORKDAYS).on
+    return state_of(due, today, soon_until, done=done_on is not None)
+
+
+# --- the public notices' 公示期 ---------------------------------------------------------------
 
 @dataclass(frozen=True)
 class NoticePeriod:
     start: date
-    end: date
-    basis: str         # how the period was set, in words (printed beside it on the notice)
+    end: date | None   # None: no end given and the 办法 sets no length (left to fill by hand)
+    basis: str         # how the period was set, in words (for the export log, never printed)
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def notice_period(session: Session, project_id: int, start: date | None = None,
-                  end: date | None = None, calendar: WorkCalendar | None = None
+                  end: date | None = None, calendar: WorkCalendar | None = None, *,
+                  step_code: str | None = "compensation_notice", article: str = ""
                   ) -> NoticePeriod | None:
-    """The public notice's 公示期: both dates as given; a start alone runs 7 working days
-    (counted from the day after, as every clock here); with neither, the project's timeline
-    step 分户补偿情况公示 (its end date, or 7 working days from its start). None: left blank."""
-    step = STEP_BY_CODE[NOTICE_STEP]
-    period = step.period
-    assert period is not None
-    if start is not None and end is not None:
-        if end < start:
-            raise UserError("公示期结束日早于开始日")
-        return NoticePeriod(start, end, "")
-    source = ""
+    """A public notice's 公示期, as the office enters it: both dates as given; with neither, the
+    project's timeline step `step_code` (its dates). Where the 办法 sets a minimum (the step's
+    period: 第十八、五十二条, 7 working days) a start alone runs to the minimum's last day and an
+    end before it is refused; where it sets none (第十七、二十九、三十七条) a start alone leaves
+    the end blank to fill in by hand (`article`: the one behind a notice without a step).
+    None: no date at all (the line is left blank)."""
+    step = STEP_BY_CODE[step_code] if step_code else None
+    period = step.period if step else None
+    if start is None and end is not None:
+        raise UserError("公示期只有结束日，请同时给出开始日")
+    if start is not None and end is not None and end < start:
+        raise UserError("公示期结束日早于开始日")
+    source = "所填日期"
     if start is None:
-        row = project_steps(session, project_id).get(NOTICE_STEP)
+        row = project_steps(session, project_id).get(step_code) if step_code else None
         if row is None or row.started_on is None:
             return None
-        start, source = row.started_on, f"按项目程序时限“{step.label}”"
-        if row.done_on is not None:
-            return NoticePeriod(start, row.done_on, f"（{source}）")
+        assert step is not None
+        start, end = row.started_on, row.done_on
+        source = f"项目程序时限「{step.label}」"
+    if period is None or period.rule != MINIMUM:
+        cited = step.article if step else (article or "办法")
+        basis = f"{source}；{cited}未规定公示期长短" + ("" if end else "，结束日留空待填")
+        return NoticePeriod(start, end, basis)
     due = period.due(calendar or WorkCalendar.for_user(), start)
-    estimate = f"；{estimate_note(due.on.year)}" if due.estimated else ""
-    basis = (f"（{source + '，' if source else ''}自公示开始次日起{period.words()}"
-             f"{estimate}）")
-    return NoticePeriod(start, due.on, basis)
+    if end is not None and end < due.on:
+        raise UserError(f"公示期不足：{period.article}要求公示不少于{period.count}个工作日，"
+                        f"自{_day(start)}起最早于{_day(due.on)}期满，所填结束日为{_day(end)}")
+    if end is None:
+        end = due.on
+        basis = f"{source}；结束日按{period.words()}计算：{period.counting()}"
+        if due.estimated:
+            basis += f"；{due.text()}"
+    else:
+        basis = f"{source}；不短于{period.words()}"
+    return NoticePeriod(start, end, basis)
 
 
 # --- payment terms ---------------------------------------------------------------------------
@@ -270,23 +365,32 @@ def case_dates(session: Session, case_ids: list[int]) -> dict[int, dict[str, dat
 
 def due_list(session: Session, project_id: int, today: date,
              calendar: WorkCalendar | None = None) -> list[DueItem]:
-    """Everything with a clock in the project: overdue first, then due soon, open, done."""
+    """Everything with a clock in the project: cut short or overdue first, then due soon,
+    open, done."""
 
     calendar = calendar or WorkCalendar.for_user()
     soon_until = calendar.add_workdays(today, SOON_WORKDAYS).on
     project = get_project(session, project_id)
     items: list[DueItem] = []
 
-    def add(case: Any, what: str, due: DueDate | None, *, done: bool = False) -> None:
+    def add(case: Any, what: str, due: DueDate | None, *, done: bool = False,
+            state: str | None = None) -> None:
         items.append(DueItem(case.id if case else None, case.case_no if case else None, what,
-                             due, state_of(due, today, soon_until, done=done)))
+                             due, state or state_of(due, today, soon_until, done=done)))
 
     for code, row in project_steps(session, project_id).items():
         step = STEP_BY_CODE.get(code)
         if step is None or step.period is None or row.started_on is None:
             continue
-        add(None, f"{step.label}：{step.period.meaning}（{step.period.words()}）",
-            step.period.due(calendar, row.started_on), done=row.done_on is not None)
+        due = step_due(step, row.started_on, calendar)
+        what = f"{step.label}：{step.period.meaning}（{step.period.words()}）"
+        if is_short(step, row.done_on, due):  # a minimum cut short is never 已完成
+            assert row.done_on is not None and due is not None
+            what = (f"{step.label}：{step.done_label} {row.done_on.isoformat()} 早于法定最短"
+                    f"期限，应不早于 {due.on.isoformat()}（{step.period.words()}）")
+            add(None, what, due, state=SHORT)
+            continue
+        add(None, what, due, done=row.done_on is not None)
 
     # id, case number and status only: no case objects are loaded for the list
     cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
@@ -336,9 +440,8 @@ def due_list(session: Session, project_id: int, today: date,
             start = dates.get(clock.code)
             if start is None or clock.period is None:
                 continue
-            closed = clock.closes is not None and clock.closes in dates
             add(case, f"{clock.label}后：{clock.period.meaning}（{clock.period.words()}）",
-                clock.period.due(calendar, start), done=closed)
+                clock.period.due(calendar, start), done=clock.closed(dates))
 
     houses = session.execute(
         select(HousingUnit, Case).join(ExchangeHouse,

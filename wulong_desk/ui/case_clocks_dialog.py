@@ -1,6 +1,6 @@
-"""A case's own clocks (review of the appraisal, compensation decision, reminder, enforcement,
-the 第三十七条 floor procedure) and the checklist of documents received. Type dates as
-2026-03-01; Ctrl+S saves."""
+"""A case's own clocks (review of the appraisal and its correction, compensation decision,
+reminder, enforcement, the 第三十七条 floor procedure), each with how its due date is counted,
+and the checklist of documents received. Type dates as 2026-03-01; Ctrl+S saves."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
-from wulong_desk.ui.tables import cell, date_table
+from wulong_desk.ui.tables import cell, date_table, two_line_rows
 
 
 class CaseClocksDialog(QDialog):
@@ -32,7 +32,8 @@ class CaseClocksDialog(QDialog):
         self.codes = [c.code for c in procedure.CASE_CLOCKS] + [
             code for code, _label, _article in procedure.DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
-                                ["事项", "日期", "法定期限", "到期日"], stretch=2)
+                                ["事项", "日期", "法定期限", "到期日", "计算方法"], stretch=4)
+        two_line_rows(self.table)  # the counting rule wraps; its tooltip has it whole
         self.table.setItemDelegateForColumn(1, DateDelegate(self.table))
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
@@ -58,15 +59,21 @@ class CaseClocksDialog(QDialog):
                 period = (f"{clock.period.meaning}（{clock.period.words()}）"
                           if clock.period else "—")
                 due = clock.period.due(calendar, on).text() if clock.period and on else ""
-                if due and clock.closes and clock.closes in dates:
+                if due and clock.closed(dates):
                     due += "（已完成）"
+                rule = clock.period.counting() if clock.period else ""
             else:
                 name, article = documents[code]
-                label, period, due = f"材料：{name}", f"办法{article}", ""
-            self.table.setItem(row, 0, cell(label))
+                label, period, due, rule = f"材料：{name}", f"办法{article}", "", ""
+            for column, text in ((0, label), (2, period)):  # long words whole in the tooltip
+                item = cell(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
             self.table.setItem(row, 1, cell(on.isoformat() if on else "", True))
-            self.table.setItem(row, 2, cell(period))
             self.table.setItem(row, 3, cell(due))
+            counted = cell(rule)
+            counted.setToolTip(rule)
+            self.table.setItem(row, 4, counted)
 
     def save(self) -> None:
         try:

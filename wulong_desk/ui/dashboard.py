@@ -45,6 +45,7 @@ from wulong_desk.services.summary import ProjectSummary, project_summary
 from wulong_desk.store import Store
 from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
+from wulong_desk.ui.tables import STATE_COLOURS
 
 MAX_DUE_ROWS = 500
 OPEN_HINT = "双击一行（或按回车）打开案卷"
@@ -314,11 +315,10 @@ class Dashboard(QWidget):
             more = QTableWidgetItem(f"另有 {len(due) - len(shown)} 项未列出"
                                     "（完整清单：wulong-desk due --project 项目编号）")
             table.setItem(len(shown), 3, more)
-        colours = {"overdue": "#b00020", "due_soon": "#b36b00"}
         for row, item in enumerate(shown):
             state = QTableWidgetItem(DUE_STATE_LABELS[item.state])
-            if item.state in colours:
-                state.setForeground(QColor(colours[item.state]))
+            if item.state in STATE_COLOURS:  # red: overdue or cut short (期限不足)
+                state.setForeground(QColor(STATE_COLOURS[item.state]))
             table.setItem(row, 0, state)
             when = QTableWidgetItem(item.due.iso() if item.due else "—")
             if item.due is not None and item.due.estimated:

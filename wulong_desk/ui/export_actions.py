@@ -53,7 +53,8 @@ class ExportActions:
     def start(self, request: ExportRequest) -> Job | None:
         """Run the export; None when it could not start (the reason has been shown)."""
         from wulong_desk.services.exports import check_target, export_documents, export_ledger
-        from wulong_desk.ui.export_dialog import KINDS, PUBLIC
+        from wulong_desk.services.notices import export_notice
+        from wulong_desk.ui.export_dialog import KINDS, notice_kind
 
         window = self.window
         project_id = window.project_id()
@@ -70,12 +71,18 @@ class ExportActions:
             QMessageBox.warning(window, "不能导出", str(exc))
             return None
         label = next(text.split("（")[0] for key, text, _sheet in KINDS if key == request.kind)
-        if request.spreadsheet:
+        notice = notice_kind(request.kind)
+        if notice is not None:
             def work(progress):
-                return export_ledger(store, project_id, request.target,
-                                     public=request.kind == PUBLIC, operator=operator,
-                                     case_ids=request.case_ids, progress=progress,
-                                     notice_period=request.notice_period)
+                return export_notice(store, project_id, request.target, kind=notice,
+                                     period=request.notice_period,
+                                     include_unsigned=request.include_unsigned,
+                                     case_ids=request.case_ids, progress=progress)
+        elif request.spreadsheet:
+            def work(progress):
+                return export_ledger(store, project_id, request.target, public=False,
+                                     operator=operator, case_ids=request.case_ids,
+                                     progress=progress)
         else:
             def work(progress):
                 return export_documents(store, project_id, request.target, kind=request.kind,
@@ -90,8 +97,8 @@ class ExportActions:
         return job
 
     def _done(self, label: str, result: ExportResult) -> None:
-        text = f"已导出{label}：{result.count} 户。\n{result.path}"
-        if result.notice:
+        text = f"已导出{label}：{result.count} {result.unit}。\n{result.path}"
+        if result.notice:  # how the 公示期 was set: for the clerk, never on the notice
             text += f"\n公示期：{result.notice}"
         if result.incomplete:
             text += (f"\n\n以下 {len(result.incomplete)} 户计算数据不完整，未列入："

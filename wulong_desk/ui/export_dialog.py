@@ -1,5 +1,6 @@
-"""Choose what to export (ledger, public notice, agreements, settlement sheets), for which cases
-(the selected ones or the whole project), and where to."""
+"""Choose what to export (the ledger, the public notices, agreements, settlement sheets), for
+which cases (the selected ones or the whole project), and where to; for a notice, its 公示期 as
+the office set it (or the 公告日期 of the 补偿决定公告)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -30,14 +32,31 @@ from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.settings import settings
 
 LEDGER, PUBLIC = "ledger", "public"
+# the public notices besides the 分户补偿情况公示 (PUBLIC): their kind codes (exports.notices)
+NOTICES = ("survey", "unregistered", "appraisal", "min-housing", "decision")
+DECISION = "decision"
 # (key, label, is a spreadsheet)
 KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
-         (PUBLIC, "分户补偿情况公示（只列公布事项，姓名遮盖）", True),
+         (PUBLIC, "分户补偿情况公示（第二十九条，只列公布事项，姓名遮盖）", True),
+         ("survey", "调查登记结果公布（第十七条，姓名遮盖）", True),
+         ("unregistered", "未经登记建筑认定和处理结果公示（第十八条，姓名遮盖）", True),
+         ("appraisal", "分户初步评估结果公示（第五十二条，姓名遮盖）", True),
+         ("min-housing", "最低住房保障公示（第三十七条，姓名遮盖）", True),
+         (DECISION, "补偿决定公告（第三十一条，姓名遮盖）", True),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
-FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", BY_METHOD: "补偿协议",
-              "presign": "预签协议", "settlement": "结算单"}
+FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", "survey": "调查登记结果公布",
+              "unregistered": "未经登记建筑认定结果公示", "appraisal": "分户初步评估结果公示",
+              "min-housing": "最低住房保障公示", DECISION: "补偿决定公告",
+              BY_METHOD: "补偿协议", "presign": "预签协议", "settlement": "结算单"}
+
+
+def notice_kind(kind: str) -> str | None:
+    """The public notice a dialog choice is (services.notices kind code), or None."""
+    if kind == PUBLIC:
+        return "compensation"
+    return kind if kind in NOTICES else None
 
 
 @dataclass(frozen=True)
@@ -45,13 +64,13 @@ class ExportRequest:
     kind: str
     case_ids: list[int] | None   # None: the whole project
     target: Path
-    # the public notice's 公示期: (start, end), or (start, None) for 7 working days from the
-    # start; None: the timeline's step, or blank
+    # a notice's 公示期 as entered (from, to or None); None: the project's timeline, else blank
     notice_period: tuple[date, date | None] | None = None
+    include_unsigned: bool = False   # 分户补偿情况公示: the unsigned households too, marked 拟
 
     @property
     def spreadsheet(self) -> bool:
-        return self.kind in (LEDGER, PUBLIC)
+        return self.kind == LEDGER or notice_kind(self.kind) is not None
 
 
 def _safe(name: str) -> str:
@@ -88,27 +107,32 @@ class ExportDialog(QDialog):
         form.addRow("导出内容：", self.kind_combo)
         form.addRow("范围：", scope)
         form.addRow("保存到：", target_row)
-        # both blank: the timeline's 分户补偿情况公示 (or blank on paper, filled in by hand);
-        # the start alone: 7 working days from it (services.procedure.notice_period)
+        # both blank: the project's timeline (or blank on paper, filled in by hand); the start
+        # alone: 第十八、五十二条's least (7 working days) counted, the others' end left blank
+        # (the 办法 sets no length for 第十七、二十九、三十七条)
         self.period_from = DateField(None, "公示期开始日")
         self.period_to = DateField(None, "公示期结束日")
         self.period_from.setObjectName("noticeFrom")
         self.period_to.setObjectName("noticeTo")
+        self.period_to_label = QLabel("至")
         period = QHBoxLayout()
         period.addWidget(self.period_from)
-        period.addWidget(QLabel("至"))
+        period.addWidget(self.period_to_label)
         period.addWidget(self.period_to)
-        hint = QLabel("都不填：按程序时限中的“分户补偿情况公示”（未登记则留空，打印后手填）；"
-                      "只填开始日：公示7个工作日")
-        hint.setWordWrap(True)
+        self.period_hint = QLabel()
+        self.period_hint.setWordWrap(True)
         rows = QVBoxLayout()
         rows.setContentsMargins(0, 0, 0, 0)
         rows.addLayout(period)
-        rows.addWidget(hint)
+        rows.addWidget(self.period_hint)
         self.period_row = QWidget()
         self.period_row.setLayout(rows)
         form.addRow("公示期：", self.period_row)
         self.period_label = form.labelForField(self.period_row)
+        self.unsigned_check = QCheckBox("含未签约的户（标为「拟」）")
+        self.unsigned_check.setObjectName("includeUnsignedCheck")
+        self.unsigned_check.setToolTip("默认只列已签约、已搬迁的户")
+        form.addRow("", self.unsigned_check)
         buttons = ok_cancel(self, "导出")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -120,7 +144,7 @@ class ExportDialog(QDialog):
         return str(self.kind_combo.currentData())
 
     def is_spreadsheet(self) -> bool:
-        return self.kind() in (LEDGER, PUBLIC)
+        return self.kind() == LEDGER or notice_kind(self.kind()) is not None
 
     def folder(self) -> Path:
         remembered = settings().value("export_folder", "", str)
@@ -130,11 +154,21 @@ class ExportDialog(QDialog):
         return documents if documents.is_dir() else Path.home()
 
     def _suggest(self, *args: object) -> None:
-        """A sensible name in the last folder used: project, what, date."""
-        public = self.kind() == PUBLIC
-        self.period_row.setVisible(public)
+        """A sensible name in the last folder used: project, what, date; the 公示期 row for a
+        notice (the 公告日期 alone for the 补偿决定公告)."""
+        notice = notice_kind(self.kind()) is not None
+        decision = self.kind() == DECISION
+        self.period_row.setVisible(notice)
         if self.period_label is not None:
-            self.period_label.setVisible(public)
+            self.period_label.setVisible(notice)
+            self.period_label.setText("公告日期：" if decision else "公示期：")
+        self.period_to.setVisible(not decision)
+        self.period_to_label.setVisible(not decision)
+        self.period_hint.setText(
+            "不填：按程序时限中的公告日期（未登记则留空，打印后手填）" if decision else
+            "都不填：按程序时限中该项公示的日期（未登记则留空，打印后手填）；只填开始日：第十八、"
+            "五十二条的公示按7个工作日计算结束日，其余的结束日留空待填")
+        self.unsigned_check.setVisible(self.kind() == PUBLIC)
         stem = f"{_safe(self.project_name)}-{FILE_STEMS[self.kind()]}-{date.today():%Y%m%d}"
         current = self.target_edit.text().strip()
         folder = Path(current).parent if current else self.folder()
@@ -143,7 +177,7 @@ class ExportDialog(QDialog):
     def browse(self) -> None:
         current = self.target_edit.text()
         if self.is_spreadsheet():
-            chosen, _ = QFileDialog.getSaveFileName(self, "保存台账", current,
+            chosen, _ = QFileDialog.getSaveFileName(self, "保存表格", current,
                                                     "Excel 工作簿 (*.xlsx)")
         else:
             chosen = QFileDialog.getExistingDirectory(self, "选择保存 PDF 的文件夹",
@@ -159,12 +193,14 @@ class ExportDialog(QDialog):
             target = target.with_name(target.name + ".xlsx")
         case_ids = list(self.selected) if self.selected_radio.isChecked() else None
         period = None
-        if self.kind() == PUBLIC:
-            start, end = self.period_from.day(), self.period_to.day()   # (UserError, named)
+        if notice_kind(self.kind()) is not None:
+            start = self.period_from.day()   # (UserError, the field named)
+            end = None if self.kind() == DECISION else self.period_to.day()
             if end is not None and start is None:
                 raise UserError("「公示期开始日」：只填了结束日，还需要开始日")
             period = (start, end) if start is not None else None
-        return ExportRequest(self.kind(), case_ids, target, period)
+        unsigned = self.kind() == PUBLIC and self.unsigned_check.isChecked()
+        return ExportRequest(self.kind(), case_ids, target, period, unsigned)
 
     def accept(self) -> None:
         try:

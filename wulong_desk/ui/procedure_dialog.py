@@ -1,12 +1,16 @@
-"""The project's timeline: each step's dates, the statutory period it starts and the due date
-counted in working days; the totals of the whole expropriation area; for 旧城区改建 projects the
-第十三条 consent tally and the presign ratio. Type dates as 2026-03-01 (F2 or typing edits a
-cell; Ctrl+S saves)."""
+"""The project's timeline: each step's dates, the statutory period it starts, the due date, its
+state (期限不足 in red for a 公示 or notice cut short) and how the date is counted, with the
+article and the 民法典 rule behind it; the totals of the whole expropriation area; for 旧城区改建
+projects the 第十三条 consent tally and the presign ratio. Type dates as 2026-03-01 (F2 or typing
+edits a cell; Ctrl+S saves)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,7 +38,7 @@ from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
-from wulong_desk.ui.tables import ClearKeys, cell, date_table
+from wulong_desk.ui.tables import STATE_COLOURS, ClearKeys, cell, date_table, two_line_rows
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -60,7 +64,9 @@ class ProcedureDialog(QDialog):
         self.setWindowTitle("程序时限")
         self.resize(900, 640)
         self.steps = date_table("stepsTable", len(procedure.STEPS),
-                                ["步骤", "开始日", "完成日", "法定期限", "到期日"], stretch=3)
+                                ["步骤", "开始日", "完成日", "法定期限", "到期日", "状态",
+                                 "计算方法"], stretch=6)
+        two_line_rows(self.steps)  # the counting rule wraps; its tooltip has it whole
         dates = DateDelegate(self.steps)
         for column in (1, 2):
             self.steps.setItemDelegateForColumn(column, dates)
@@ -99,12 +105,16 @@ class ProcedureDialog(QDialog):
 
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("日期可写作 2026-03-01、2026/3/1、20260301 或 2026年3月1日；"
-                                "到期日按工作日计算（当日不计入，期满日遇休息日顺延），"
-                                "带“估算”的年份尚无法定节假日数据。"))
+        how = QLabel("日期可写作 2026-03-01、2026/3/1、20260301 或 2026年3月1日；"
+                     "各项期限的计算方法见最后一栏。")
+        how.setToolTip("当日不计入；第十五条的一年为最长期限，不顺延；公示或提前通知短于法定最短"
+                       "期限的，状态为“期限不足”。带“估算”的年份尚无法定节假日数据。")
+        layout.addWidget(how)
         layout.addWidget(self.steps, 2)
-        layout.addWidget(totals)
-        layout.addWidget(consent_box, 1)
+        below = QHBoxLayout()   # side by side: the window fits a laptop's 768 px
+        below.addWidget(totals, 0, Qt.AlignmentFlag.AlignTop)
+        below.addWidget(consent_box, 1)
+        layout.addLayout(below, 1)
         layout.addWidget(buttons)
         self.load()
 
@@ -133,6 +143,7 @@ class ProcedureDialog(QDialog):
             presign = procedure.presign_ratio(session, self.project_id)
             consents = [(c.label, c.answer, f"{c.exclusive_area:f}") for c in session.query(
                 Consent).filter(Consent.project_id == self.project_id).order_by(Consent.id)]
+        today = date.today()
         for r, step in enumerate(procedure.STEPS):
             start, done = rows.get(step.code, (None, None))
             name = cell(step.label)
@@ -140,11 +151,22 @@ class ProcedureDialog(QDialog):
             self.steps.setItem(r, 0, name)
             self.steps.setItem(r, 1, cell(start.isoformat() if start else "", True))
             self.steps.setItem(r, 2, cell(done.isoformat() if done else "", True))
-            period = step.period
-            self.steps.setItem(r, 3, cell(f"{period.meaning}（{period.words()}）"
-                                           if period else "—"))
-            due = period.due(calendar, start).text() if period and start else ""
-            self.steps.setItem(r, 4, cell(due))
+            period = cell(step.period_text())
+            period.setToolTip(step.period_text())
+            self.steps.setItem(r, 3, period)
+            due = procedure.step_due(step, start, calendar)
+            self.steps.setItem(r, 4, cell(due.text() if due else ""))
+            code = (procedure.step_state(step, start, done, today, calendar)
+                    if start is not None or done is not None else None)
+            shown = cell(procedure.STATE_LABELS[code] if code else "")
+            if code in STATE_COLOURS:  # red: overdue, or a 公示 cut short (期限不足)
+                shown.setForeground(QColor(STATE_COLOURS[code]))
+            self.steps.setItem(r, 5, shown)
+            rule = (f"{step.period.counting()}" if step.period
+                    else f"办法{step.article}未规定期限，只记日期")
+            counted = cell(rule)
+            counted.setToolTip(rule)
+            self.steps.setItem(r, 6, counted)
         self.consents.setRowCount(0)
         for consent in consents:
             self._add_consent(*consent)

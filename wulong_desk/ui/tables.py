@@ -6,6 +6,11 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+# the colour of a clock's state where it needs attention: red for overdue and for a period cut
+# short (期限不足), amber for due soon (services.procedure's state codes)
+STATE_COLOURS = {"overdue": "#b00020", "short": "#b00020", "due_soon": "#b36b00"}
+
+
 CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
@@ -50,3 +55,9 @@ def date_table(name: str, rows: int, headers: list[str], stretch: int) -> QTable
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     ClearKeys(table)
     return table
+
+
+def two_line_rows(table: QTableWidget) -> None:
+    """Rows two lines of text tall, long text wrapped (a clock's counting rule)."""
+    table.setWordWrap(True)
+    table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().lineSpacing() + 8)
