@@ -46,6 +46,8 @@ class CaseEntry:
     # documents received from the household (办法第三十二、四十、四十二、四十三条): every item
     # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
     documents: list[dict[str, str]] = field(default_factory=list)
+    # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
+    decision: dict[str, Any] | None = None
 
 
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}

@@ -68,6 +68,14 @@ class CaseAccount:
     payment_term: str | None
     due: Decimal
     payments: list[PaymentLine] = field(default_factory=list)
+    # the day the agreement took effect, its payment term's start: a converted presign's
+    # `converted_on` (办法第五十三条; services/conversion.agreement_effective_on), else None
+    # (the signing day). Issue 26's `effective_on` takes this over at the merge.
+    converted_on: date | None = None
+
+    @property
+    def counted_from(self) -> date | None:
+        return self.converted_on or self.signed_on
 
     @property
     def paid(self) -> Decimal:
@@ -105,7 +113,7 @@ def _account(case: Case, lines: list[PaymentLine]) -> CaseAccount | None:
     if due is None or not is_signed(case.status):
         return None
     return CaseAccount(case.id, case.case_no, case.method, case.status, case.signed_on,
-                       case.payment_term, due, lines)
+                       case.payment_term, due, lines, case.converted_on)
 
 
 def accounts_of(session: Session, cases: list[Case]) -> dict[int, CaseAccount]:
@@ -132,7 +140,7 @@ def project_accounts(session: Session, project_id: int) -> list[CaseAccount]:
     get_project(session, project_id)
     rows = session.execute(
         select(Case.id, Case.case_no, Case.method, Case.status, Case.signed_on,
-               Case.payment_term, _due_cents())
+               Case.payment_term, _due_cents(), Case.converted_on)
         .join(CaseResult, CaseResult.case_id == Case.id)
         .where(Case.project_id == project_id, Case.status.in_(_signed_statuses()),
                CaseResult.ok.is_(True))
@@ -145,8 +153,9 @@ def project_accounts(session: Session, project_id: int) -> list[CaseAccount]:
             lines[p.case_id].append(PaymentLine(p.id, p.kind, p.amount, p.paid_on, p.voucher,
                                                 p.operator))
     return [CaseAccount(case_id, case_no, method, status, signed_on, term,
-                        Decimal(cents).scaleb(-2), lines[case_id])
-            for case_id, case_no, method, status, signed_on, term, cents in rows]
+                        Decimal(cents).scaleb(-2), lines[case_id], converted_on)
+            for case_id, case_no, method, status, signed_on, term, cents, converted_on
+            in rows]
 
 
 def case_account(session: Session, case_id: int) -> CaseAccount | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules.decimals import money
 from wulong_desk.services.payments import due_cents_column, paid_total
-from wulong_desk.statuses import is_signed, is_void
+from wulong_desk.statuses import is_out, is_signed
 from wulong_desk.store.models import LINE_COLUMNS, STATUSES, Case, CaseResult, Project
 
 
@@ -85,7 +85,7 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
     for row in rows:
         status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
         by_status[status] = count
-        if is_void(status):  # a voided agreement is kept on record, out of every total
+        if is_out(status):  # a voided agreement, a lapsed presign: on record, out of every total
             continue
         households += count
         area += area_centi

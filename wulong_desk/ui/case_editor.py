@@ -46,7 +46,7 @@ from wulong_desk.services.field_names import (
 )
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
-from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
+from wulong_desk.statuses import EVENT_STATUSES, REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
@@ -158,7 +158,9 @@ class CaseEditor(QDialog):
         self.equipment = Grid(self.ui.equipmentTable, EQUIPMENT_COLUMNS)
         self.houses = Grid(self.ui.housesTable, HOUSE_COLUMNS)
         for status in STATUSES:
-            if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
+            # 作废 is its own action (with a reason), 补偿决定 and 不生效 the decision path's
+            # events: none is a stage to pick
+            if status != VOID and status not in EVENT_STATUSES:
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
         if why := self.store.may("标为已审核"):   # office server: a clerk cannot pick 已审核
             item = self.ui.statusCombo.model().item(self.ui.statusCombo.findData("reviewed"))
@@ -325,8 +327,9 @@ class CaseEditor(QDialog):
         ui.remarksEdit.setText(form.get("remarks") or "")
         ui.landAreaEdit.setText(case.get("land_area") or "")
         ui.landPriceEdit.setText(case.get("land_unit_price") or "")
-        if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
-            ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
+        status = form.get("status")
+        if status in (VOID, *EVENT_STATUSES) and ui.statusCombo.findData(status) < 0:
+            ui.statusCombo.addItem(STATUS_LABELS[status], status)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
         self.movedDate.set_date(form.get("moved_on"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
