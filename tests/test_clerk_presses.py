@@ -90,6 +90,17 @@ PRESSED = {
     ("程序", "所选案卷：时限与材料…"): "test_payments_and_clocks_dialog_buttons",
     ("程序", "安置房源…"): "test_housing_import_from_its_button",
     ("程序", "导出资金拨付台账…"): "test_payments_ledger_from_the_menu",
+    # the decision path (issue 27), pressed beside its own tests
+    ("程序", "作出征收决定…"):
+        "test_decision_path_gui.py::test_terminate_refused_then_decide_from_the_procedure_menu",
+    ("程序", "终止项目…"):
+        "test_decision_path_gui.py::test_terminate_refused_then_decide_from_the_procedure_menu",
+    ("程序", "导入正式评估结果…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
+    ("程序", "转为补偿协议…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
+    ("程序", "所选案卷：补偿决定…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
 }
 
 

@@ -191,6 +191,9 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
         return _create_presign_demo(store, households, seed, today or date.today())
     from wulong_desk.services.project_decision import decide_in_session
 
+    # it records an expropriation decision: an administrator's act on the office server
+    store.require("创建征收决定作出后的演示项目", admin=True)
+
     rng = random.Random(seed)
     deadline = date.fromisoformat(DEMO_PROJECT["signing_deadline"])
     forms = [household(rng, n, deadline) for n in range(households)]

@@ -22,7 +22,8 @@ def _sql(body: str) -> str:
 
 
 _DAY = "to_char({}, 'YYYY-MM-DD')"
-_PRESIGNED = "(SELECT count(*) FROM cases x WHERE x.project_id = p.id AND x.status = 'presigned')"
+_PRESIGNED = ("(SELECT count(*) FROM cases x WHERE x.project_id = proj.id "
+              "AND x.status = 'presigned')")
 _CHECK_NUMBER = """
       number := btrim(coalesce(p_number, ''));
       IF number = '' OR char_length(number) > 100 THEN
@@ -33,80 +34,76 @@ PATH_EVENTS: tuple[Event, ...] = (
     Event("decide_project", "作出征收决定",
           (("made_on", "date"), ("announced_on", "date"), ("number", "text")), ADMIN,
           (("decide", "*"),), _sql("""
-      IF p.decision_state <> 'planned' THEN
-        RAISE EXCEPTION '项目 % 已作出征收决定或已终止，不能再作出征收决定', p.name {REFUSE};
+      IF proj.decision_state <> 'planned' THEN
+        RAISE EXCEPTION '项目 % 已作出征收决定或已终止，不能再作出征收决定', proj.name {REFUSE};
       END IF;
       made := """ + _DAY.format("p_made_on") + """;
       ann := """ + _DAY.format("p_announced_on") + """;
       IF made IS NULL OR ann IS NULL OR ann < made THEN
         RAISE EXCEPTION '公告日 % 不能早于作出日 %（办法第二十五条）', ann, made {REFUSE};
       END IF;""" + _CHECK_NUMBER + """
-      IF EXISTS (SELECT 1 FROM cases x WHERE x.project_id = p.id AND x.presign
+      IF EXISTS (SELECT 1 FROM cases x WHERE x.project_id = proj.id AND x.presign
                     AND x.status = 'presigned' AND x.signed_on >= made) THEN
         RAISE EXCEPTION '预签协议须在征收决定作出之前签订（办法第二十三条）：有预签在作出日 % '
           '当日或之后', made {REFUSE};
       END IF;
-      IF p.old_town AND (p.total_households IS NULL OR """ + _PRESIGNED + """
-                         < p.presign_threshold::numeric * p.total_households) THEN
-        RAISE EXCEPTION '预签比例未达到（或征收范围总户数未填写）：不能作出征收决定'
-          '（办法第二十三条）' {REFUSE};
-      END IF;
+      -- (the presign share is the app's check: services/project_decision.py)
       reason := format('%s，作出日 %s，公告日 %s', number, made, ann);
-      PERFORM wulong_audit_row('decide', 'project', p.id, p.id, NULL, 'decision_state',
-                               p.decision_state, 'decided', reason);
-      IF p.announced_on IS DISTINCT FROM ann THEN
-        PERFORM wulong_audit_row('decide', 'project', p.id, p.id, NULL, 'announced_on',
-                                 p.announced_on, ann, reason);
+      PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_state',
+                               proj.decision_state, 'decided', reason);
+      IF proj.announced_on IS DISTINCT FROM ann THEN
+        PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'announced_on',
+                                 proj.announced_on, ann, reason);
       END IF;
-      IF p.decision_made_on IS DISTINCT FROM made THEN
-        PERFORM wulong_audit_row('decide', 'project', p.id, p.id, NULL, 'decision_made_on',
-                                 p.decision_made_on, made, reason);
+      IF proj.decision_made_on IS DISTINCT FROM made THEN
+        PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_made_on',
+                                 proj.decision_made_on, made, reason);
       END IF;
-      IF p.decision_no IS DISTINCT FROM number THEN
-        PERFORM wulong_audit_row('decide', 'project', p.id, p.id, NULL, 'decision_no',
-                                 p.decision_no, number, reason);
+      IF proj.decision_no IS DISTINCT FROM number THEN
+        PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_no',
+                                 proj.decision_no, number, reason);
       END IF;
       UPDATE projects SET announced_on = ann, decision_made_on = made, decision_no = number,
-                          decision_state = 'decided' WHERE id = p.id;
+                          decision_state = 'decided' WHERE id = proj.id;
       INSERT INTO procedure_steps (project_id, step, started_on, done_on, note)
-      VALUES (p.id, 'decision', made, ann, '')
+      VALUES (proj.id, 'decision', made, ann, '')
       ON CONFLICT ON CONSTRAINT uq_step_per_project
       DO UPDATE SET started_on = EXCLUDED.started_on, done_on = EXCLUDED.done_on;"""),
           declare="made text; ann text; number text;", subject="project"),
     Event("terminate_project", "终止项目",
           (("on", "date"), ("number", "text"), ("reason", "text")), ADMIN,
           (("terminate", "*"), ("lapse", "*")), _sql("""
-      IF p.decision_state <> 'planned' THEN
-        RAISE EXCEPTION '项目 % 已作出征收决定或已终止，不能终止', p.name {REFUSE};
+      IF proj.decision_state <> 'planned' THEN
+        RAISE EXCEPTION '项目 % 已作出征收决定或已终止，不能终止', proj.name {REFUSE};
       END IF;
-      IF NOT p.old_town THEN
+      IF NOT proj.old_town THEN
         RAISE EXCEPTION '只有旧城区改建项目因预签比例未达到而终止（办法第二十三条）' {REFUSE};
       END IF;
       day := """ + _DAY.format("p_on") + """;
-      IF day IS NULL OR p.presign_end IS NULL OR day <= p.presign_end THEN
-        RAISE EXCEPTION '终止日 % 须在预签期限（至 %）届满之后', day, p.presign_end {REFUSE};
+      IF day IS NULL OR proj.presign_end IS NULL OR day <= proj.presign_end THEN
+        RAISE EXCEPTION '终止日 % 须在预签期限（至 %）届满之后', day, proj.presign_end {REFUSE};
       END IF;
-      IF p.total_households IS NULL OR """ + _PRESIGNED + """
-                         >= p.presign_threshold::numeric * p.total_households THEN
+      IF proj.total_households IS NULL OR """ + _PRESIGNED + """
+                         >= proj.presign_threshold::numeric * proj.total_households THEN
         RAISE EXCEPTION '预签比例已达到（或征收范围总户数未填写）：不能终止项目' {REFUSE};
       END IF;""" + _CHECK_NUMBER + """
       reason := wulong_reason(p_reason, '终止项目');
       why := format('项目终止（%s）：预签比例未达到，预签协议不生效（办法第二十三条）', number);
-      FOR r IN SELECT x.id FROM cases x WHERE x.project_id = p.id AND x.status = 'presigned'
+      FOR r IN SELECT x.id FROM cases x WHERE x.project_id = proj.id AND x.status = 'presigned'
                ORDER BY x.case_no FOR NO KEY UPDATE LOOP
         UPDATE cases SET status = 'lapsed', unlocked_reason = NULL WHERE id = r.id;
         DELETE FROM wulong_unlocked_figures WHERE case_id = r.id;
-        PERFORM wulong_audit_row('lapse', 'case', r.id, p.id, r.id, 'status', 'presigned',
+        PERFORM wulong_audit_row('lapse', 'case', r.id, proj.id, r.id, 'status', 'presigned',
                                  'lapsed', why);
       END LOOP;
-      PERFORM wulong_audit_row('terminate', 'project', p.id, p.id, NULL, 'decision_state',
-                               p.decision_state, 'terminated', format('%s：%s', number, reason));
+      PERFORM wulong_audit_row('terminate', 'project', proj.id, proj.id, NULL, 'decision_state',
+                               proj.decision_state, 'terminated', format('%s：%s', number, reason));
       UPDATE projects SET decision_state = 'terminated', terminated_on = day,
                           termination_no = number, termination_reason = reason
-       WHERE id = p.id;
+       WHERE id = proj.id;
       INSERT INTO procedure_steps (project_id, step, done_on, note)
-      VALUES (p.id, 'scope', day, '项目终止，暂停办理相关手续结束（办法第十五条）'),
-             (p.id, 'exchange_freeze', day,
+      VALUES (proj.id, 'scope', day, '项目终止，暂停办理相关手续结束（办法第十五条）'),
+             (proj.id, 'exchange_freeze', day,
               '项目终止，暂停办理相关手续结束（办法第二十二条第四款）')
       ON CONFLICT ON CONSTRAINT uq_step_per_project
       DO UPDATE SET done_on = EXCLUDED.done_on, note = EXCLUDED.note;"""),
@@ -211,8 +208,8 @@ PATH_EVENTS: tuple[Event, ...] = (
           (("uuid", "text"), ("number", "text"), ("ground", "text"), ("made_on", "date"),
            ("announced_on", "date"), ("served_on", "date"), ("move_by", "date"),
            ("rights_stated", "boolean")), REVIEWER, (("decision", "*"),), _sql("""
-      SELECT * INTO p FROM projects WHERE id = c.project_id;
-      IF p.decision_state <> 'decided' THEN
+      SELECT * INTO proj FROM projects WHERE id = c.project_id;
+      IF proj.decision_state <> 'decided' THEN
         RAISE EXCEPTION '项目尚未作出征收决定，不能作出补偿决定' {REFUSE};
       END IF;
       IF NOT (c.status = 'reviewed' OR (c.status = 'decided' AND NOT EXISTS (
@@ -229,9 +226,9 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF p_ground NOT IN ('no_agreement', 'owner_unclear') THEN
         RAISE EXCEPTION '补偿决定的事由应为签约期限内未达成协议或所有权人不明确' {REFUSE};
       END IF;
-      IF p_ground = 'no_agreement' AND made <= p.signing_deadline THEN
+      IF p_ground = 'no_agreement' AND made <= proj.signing_deadline THEN
         RAISE EXCEPTION '签约期限 % 届满后才能以未达成补偿协议为由作出补偿决定（办法第三十一条）',
-          p.signing_deadline {REFUSE};
+          proj.signing_deadline {REFUSE};
       END IF;
       IF """ + _DAY.format("p_move_by") + """ IS NULL
          OR """ + _DAY.format("p_move_by") + """ < made

@@ -46,7 +46,7 @@ class Event:
     body: str
     returns: str = "void"
     declare: str = ""
-    subject: str = "case"                  # case (p_case, row c) | project (p_project, row p)
+    subject: str = "case"                  # case (p_case, row c) | project (p_project, row proj)
 
     @property
     def function(self) -> str:
@@ -61,7 +61,7 @@ class Event:
         arguments = ", ".join([first, *(f"p_{n} {t}" for n, t in self.params)])
         check = {REVIEWER: f"PERFORM wulong_require_reviewer('{self.what}');",
                  ADMIN: f"PERFORM wulong_require_admin('{self.what}');"}.get(self.who, "")
-        fetch = ("p := wulong_project_for_change(p_project);" if self.subject == "project"
+        fetch = ("proj := wulong_project_for_change(p_project);" if self.subject == "project"
                  else "c := wulong_case_for_change(p_case);")
         body = self.body
         for key, value in PLACEHOLDERS.items():
@@ -71,7 +71,7 @@ class Event:
            AS $f$
            DECLARE
              c cases;
-             p projects;
+             proj projects;
              reason text;
              {self.declare}
            BEGIN
@@ -149,14 +149,14 @@ EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签', c.case_no,
           wulong_label(c.status) {REFUSE};
       END IF;
-      SELECT * INTO p FROM projects WHERE id = c.project_id;
-      IF p_status = 'presigned' AND NOT p.old_town THEN
+      SELECT * INTO proj FROM projects WHERE id = c.project_id;
+      IF p_status = 'presigned' AND NOT proj.old_town THEN
         RAISE EXCEPTION '只有旧城区改建项目可以预签（办法第二十三条）' {REFUSE};
       END IF;
-      IF p.decision_state = 'terminated' THEN
+      IF proj.decision_state = 'terminated' THEN
         RAISE EXCEPTION '项目已终止（预签比例未达到），不能再签约或预签' {REFUSE};
       END IF;
-      IF p_status = 'signed' AND p.old_town AND p.decision_state = 'planned' AND NOT c.presign
+      IF p_status = 'signed' AND proj.old_town AND proj.decision_state = 'planned' AND NOT c.presign
       THEN
         RAISE EXCEPTION '旧城区改建项目须先作出征收决定，才能签订补偿协议；在此之前只能预签'
           {REFUSE};

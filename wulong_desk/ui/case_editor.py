@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -238,6 +239,25 @@ class CaseEditor(QDialog):
         self.ui.basicForm.insertRow(8, "补偿决定日期", self.decidedLabel)
         self.ui.basicForm.setRowVisible(self.decidedLabel, False)
         self._decided_on: str | None = None
+        # the decision path beside the record (issue 27): the formal values waiting for a
+        # presign's conversion, the 补偿决定 in force
+        self.pathRow = QWidget(self.ui.basicGroup)
+        self.pathRow.setObjectName("pathRow")
+        column = QVBoxLayout(self.pathRow)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.pathLabel = QLabel(self.pathRow)
+        self.pathLabel.setObjectName("pathLabel")
+        self.pathLabel.setWordWrap(True)
+        column.addWidget(self.pathLabel)
+        buttons = QHBoxLayout()
+        column.addLayout(buttons)
+        from wulong_desk.ui.case_procedure_buttons import attach_path
+
+        self.decision_text = ""
+        self.path_dialog: QDialog | None = None
+        self.path_buttons = attach_path(self, buttons)
+        self.ui.basicForm.insertRow(9, "程序", self.pathRow)
+        self.ui.basicForm.setRowVisible(self.pathRow, False)
 
     def _wire(self) -> None:
         ui = self.ui
@@ -302,9 +322,16 @@ class CaseEditor(QDialog):
                 # revision they were computed with), never a recomputation
                 self._stored = stored_breakdown(case)
                 self._stored_revision = case.result.contract_revision if case.result else None
+                path = self._path_texts(case)
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
+            self.pathLabel.setText("\n".join(text for text in path if text))
+            self.pathLabel.setVisible(any(path))
         self._locked = locked
         self._fill(form)
+        from wulong_desk.ui.case_procedure_buttons import show_path_buttons
+
+        buttons = show_path_buttons(self, form.get("status"))
+        self.ui.basicForm.setRowVisible(self.pathRow, buttons or bool(self.pathLabel.text()))
         self._autosave.stop()  # filling the form is not an edit
         self._loaded = self.form()
         self._apply_lock()
@@ -581,6 +608,24 @@ class CaseEditor(QDialog):
         self._fill(current)
         self.refresh()
         return True
+
+    def _path_texts(self, case: Case) -> tuple[str, str]:
+        """(the formal values waiting, the decision in force), each "" when there is none."""
+        from wulong_desk.services.appraisal import formal_values_text
+        from wulong_desk.services.case_decisions import decision_text
+
+        self.decision_text = decision_text(case)
+        return formal_values_text(case), self.decision_text
+
+    def saved_elsewhere(self) -> None:
+        """A decision-path event changed the stored case: show it (and tell the main window)."""
+        if self.dirty():
+            QMessageBox.information(self, "案卷已更新", "数据库中的案卷已更新；当前有未保存的"
+                                    "修改，请撤销修改后再查看。")
+        else:
+            self.load()
+        if self.case_id is not None:
+            self.saved.emit(self.case_id)
 
     def show_history(self) -> None:
         if self.case_id is not None:
