@@ -37,7 +37,7 @@ NAMED = ("ON CONFLICT", "SET ROLE", "insert an audit row", "forge", "DISABLE TRI
 TABLES = ("projects", "cases", "persons", "house_parts", "equipment", "exchange_houses",
           "case_results", "case_records", "payments", "audit_log", "procedure_steps",
           "case_dates", "consents", "housing_stock", "alembic_version",
-          "wulong_unlocked_figures")
+          "wulong_unlocked_figures", "case_decisions", "case_revaluations")
 CATALOG = {
     "roles": "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, "
              "rolreplication, rolbypassrls, rolpassword FROM pg_authid ORDER BY rolname",

@@ -287,7 +287,7 @@ class CaseDecision(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(100))                     # 补偿决定文号
-    ground: Mapped[str] = mapped_column(String(12), default="no_agreement")  # | owner_unclear
+    ground: Mapped[str] = mapped_column(String(16), default="no_agreement")  # | owner_unclear
     made_on: Mapped[date] = mapped_column(IsoDate)                       # 作出日
     announced_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 公告日
     served_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)      # 送达日

@@ -174,13 +174,14 @@ PATH_EVENTS: tuple[Event, ...] = (
       THEN
         RAISE EXCEPTION '补偿协议的生效日 % 不能早于征收决定作出日', day {REFUSE};
       END IF;
-      PERFORM wulong_refigured(c.id, 'convert', '转为补偿协议：按正式的分户评估报告修正房屋价值'
-                               '（办法第二十七、二十九条）', true);
+      reason := format('转为补偿协议：按正式的分户评估报告修正房屋价值（办法第二十七、二十九条），'
+                       '自 %s 生效', day);
+      PERFORM wulong_refigured(c.id, 'convert', reason, true);
       UPDATE house_parts SET formal_unit_price = NULL, formal_decoration_value = NULL
        WHERE case_id = c.id;
       UPDATE cases SET status = 'signed', converted_on = day WHERE id = c.id;
       PERFORM wulong_audit_row('convert', 'case', c.id, c.project_id, c.id, 'status',
-                               'presigned', 'signed', format('转为补偿协议，自 %s 生效', day));"""),
+                               'presigned', 'signed', reason);"""),
           declare="day text;"),
     Event("revalue", "复核或鉴定后重新估价",
           (("kind", "text"), ("served_on", "date"), ("reference", "text"), ("uuid", "text")),

@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.String(length=100), nullable=False),
-        sa.Column("ground", sa.String(length=12), nullable=False),
+        sa.Column("ground", sa.String(length=16), nullable=False),
         sa.Column("made_on", DAY(length=10), nullable=False),
         sa.Column("announced_on", DAY(length=10), nullable=True),
         sa.Column("served_on", DAY(length=10), nullable=True),
