@@ -226,7 +226,8 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
         raise UserError(f"案卷 {entry.case_no} {VOID_REFUSED}")
     if is_out(entry.status):
         raise UserError(f"案卷 {entry.case_no}{LAPSED_REFUSED}")
-    chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
+    # its own agreement (a decided case: its 补偿决定书); a wrong kind is refused by build_pdf
+    chosen = document_kind(kind, entry) if kind == BY_METHOD else kind
     # a 补偿决定书 carries the decision's own number, not an agreement's
     number = None if chosen == "decision" else assign_numbers(
         store, project_id, [case_id]).get(case_id)
