@@ -53,7 +53,8 @@ def presign(store, project_id: int, number: str) -> int:
 def case_of(store, case_id: int) -> Case:
     with store.read() as session:
         case = session.get(Case, case_id)
-        case.parts, case.result, case.decisions   # (loaded before the session closes)
+        assert case.parts and case.result is not None   # (loaded before the session closes)
+        list(case.decisions)
         session.expunge_all()
         return case
 
@@ -451,7 +452,8 @@ def test_the_decision_document_and_notice_state_what_the_banfa_requires(tmp_path
     # the items of 办法第二十九条, the move-by date and the rights, in plain words
     for words in ("补偿方式", "补偿金额和支付期限", "搬迁费", "临时安置费", "停产停业损失",
                   "设施设备损失", "搬迁期限", "2023年10月31日前搬迁完毕",
-                  "60日内向重庆市人民政府申请行政复议", "6个月内向有管辖权的中级人民法院提起行政诉讼",
+                  "60日内向重庆市人民政府申请行政复议",
+                  "6个月内向有管辖权的中级人民法院提起行政诉讼",
                   "武隆府征补决〔2023〕1号", "重庆市武隆区人民政府（盖章）"):
         assert words in text, words
     for code in ("R5_GUIDE", "×", "V_AREA", "读法"):

@@ -124,7 +124,8 @@ def test_terminate_refused_then_decide_from_the_procedure_menu(qtbot, town, no_b
     assert answered.answered
     decided = project_of(store, project_id)
     assert (decided.decision_state, decided.decision_made_on, decided.announced_on,
-            decided.decision_no) == ("decided", made, made + timedelta(days=2), "武隆府征〔演示〕1号")
+            decided.decision_no) == ("decided", made, made + timedelta(days=2),
+                                     "武隆府征〔演示〕1号")
 
 
 def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tmp_path):
