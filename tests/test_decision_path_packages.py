@@ -50,8 +50,9 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
     office = open_store(tmp_path / "office.sqlite", "甲")
     laptop = open_store(tmp_path / "laptop.sqlite", "乙")
     try:
-        project_id = old_town(office, 2)
+        project_id = old_town(office, 3)
         p1, p2 = presign(office, project_id, "P-1"), presign(office, project_id, "P-2")
+        p3 = presign(office, project_id, "P-3")   # its formal values will wait beside it
         form = case_form(4, case_no="R-1")
         form["case"].update(presign=False, signed_on=None)   # a household that never signed
         unclear = cases.save_case(office, project_id, form).case_id
@@ -69,7 +70,7 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
         decide_project(office, project_id, date(2023, 9, 1), date(2023, 9, 5),
                        "武隆府征〔2023〕4号", today=date(2023, 9, 6))
         with office.transaction() as session:
-            for case_id in (p1, p2):
+            for case_id in (p1, p2, p3):
                 case = session.get(Case, case_id)
                 stage_values_in_session(session, case, {
                     0: (Decimal("5200"), Decimal("10000")), 1: (Decimal("9100"), Decimal(20000)),
@@ -100,7 +101,9 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
         with laptop.read() as session:   # the project's decision is taken at once
             assert session.execute(select(Project.decision_state)).scalar() == "decided"
         # each case's events wait for the laptop's reviewer, then are run as events there
-        assert sorted(line.split("（")[0] for line in report.proposed) == ["P-1", "P-2", "R-1"]
+        assert sorted(line.split("（")[0] for line in report.proposed) == [
+            "P-1", "P-2", "P-3", "R-1"]
+        assert any("P-3" in line and "正式评估结果" in line for line in report.proposed)
         assert all("程序事件待确认" in line for line in report.proposed)
         accept_all(laptop)
         assert state(laptop, uuid) == state(office, uuid)
@@ -152,3 +155,37 @@ def test_a_termination_travels_and_a_format_3_package_is_still_read(tmp_path):
     finally:
         for store in (office, laptop, older):
             store.close()
+
+
+def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_path, pg_url):
+    """A push by a login that may correct runs the events on the server itself (its
+    SECURITY DEFINER functions), the figures coming out as the laptop's."""
+    from wulong_desk.services.sync import sync
+
+    laptop = open_store(tmp_path / "laptop.sqlite", "外业")
+    server = open_store(pg_url, "")
+    try:
+        project_id = old_town(laptop, 1)
+        case_id = presign(laptop, project_id, "P-1")
+        first = sync(laptop, server)
+        assert first.pushed == 1 and not first.conflicts and not first.problems
+        decide_project(laptop, project_id, date(2023, 9, 1), date(2023, 9, 5),
+                       "武隆府征〔2023〕4号", today=date(2023, 9, 6))
+        with laptop.transaction() as session:
+            stage_values_in_session(session, session.get(Case, case_id), {
+                0: (Decimal("5200"), Decimal("10000")), 1: (Decimal("9100"), Decimal(20000)),
+                2: (Decimal("2000"), Decimal("1000"))})
+        procedure.set_case_date(laptop, case_id, "report_served", date(2023, 9, 25))
+        convert_presigns(laptop, project_id)
+        second = sync(laptop, server)
+        assert not second.conflicts and not second.problems and not second.proposed, second
+        with laptop.read() as session:
+            uuid = session.get(Project, project_id).uuid
+        assert state(server, uuid) == state(laptop, uuid)
+        with server.read() as session:
+            case = session.execute(select(Case)).scalar_one()
+            assert (case.status, case.converted_on, case.result.total_cents) == (
+                "signed", date(2023, 9, 25), 107494000)
+    finally:
+        laptop.close()
+        server.close()

@@ -39,7 +39,13 @@ from wulong_desk.rules.inputs import MAX_AMOUNT, MAX_PRICE, InputError
 from wulong_desk.rules.model import USE_LABELS
 from wulong_desk.services.calculation import computation, figures_of
 from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.cases import get_project, save_in_session, stored_figures, yuan_text
+from wulong_desk.services.cases import (
+    get_project,
+    new_version,
+    save_in_session,
+    stored_figures,
+    yuan_text,
+)
 from wulong_desk.services.contract import calc_request
 from wulong_desk.services.path_events import on_server
 from wulong_desk.services.procedure import STEP_BY_CODE, project_steps
@@ -486,6 +492,7 @@ def stage_values_in_session(session: Session, case: Case,
     正式评估结果; on the office server by its event."""
     if case.status != "presigned":
         raise UserError(f"案卷 {case.case_no} 不是预签")
+    new_version(case)   # (beside what it says: packages and sync see the values are new)
     if on_server(session):
         import json
 
@@ -494,7 +501,8 @@ def stage_values_in_session(session: Session, case: Case,
             [{"position": position, "unit_price": f"{price:f}",
               "decoration_value": f"{decoration:f}"}
              for position, (price, decoration) in sorted(values.items())]))
-        session.expire(case, ["parts"])
+        for part in case.parts:   # (the event wrote them: read them again when next used)
+            session.expire(part, ["formal_unit_price", "formal_decoration_value"])
         return
     for part in case.parts:
         if part.position not in values:

@@ -494,6 +494,12 @@ version_before = _before
 extend_trail = _extend_trail
 
 
+def new_version(case: Case) -> None:
+    """A new version for a change beside what the case says (a presign's formal values waiting
+    for its conversion): another computer sees it is newer and takes it."""
+    _new_version(case, current_version(case))
+
+
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
     store.require("解锁更正")
