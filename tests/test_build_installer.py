@@ -286,3 +286,13 @@ def test_the_real_build_stays_in_cis_second_stage():
     commands = [line for line in run if line and not line.startswith("#")]
     assert commands[-2:] == ["bash .ci/setup --test && .venv/bin/python -m pytest",
                              ".venv/bin/python build_installer.py"]
+
+
+def test_every_code_folder_is_a_package_so_the_bundle_collects_it():
+    # PyInstaller's collect_submodules walks packages only: a folder without __init__.py
+    # (a namespace package) is skipped, and a module only the migrations import goes missing.
+    code = ROOT / "wulong_desk"
+    migrations = code / "store" / "migrations"
+    folders = {p.parent for p in code.rglob("*.py")
+               if migrations not in p.parents and "__pycache__" not in p.parts}
+    assert [f for f in sorted(folders) if not (f / "__init__.py").exists()] == []
