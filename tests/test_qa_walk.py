@@ -67,8 +67,10 @@ def test_payment_ledger_keeps_typed_text_as_text_never_a_formula(tmp_path):
     )
 
     payment = PaymentEntry(date(2026, 11, 1), "拨付", Decimal("100.00"), "=1+1", "=王科员")
-    row = AccountRow("=A1", "=HYPERLINK(\"http://x\",\"张三\")", "货币补偿", Decimal("500.00"),
-                     Decimal("100.00"), Decimal("400.00"), "+签约后15日", "-", "=SUM(1)",
+    zero = Decimal("0.00")
+    row = AccountRow("=A1", "=HYPERLINK(\"http://x\",\"张三\")", "货币补偿",
+                     (Decimal("500.00"), zero, zero, zero), None, Decimal("500.00"),
+                     Decimal("100.00"), Decimal("400.00"), zero, "+签约后15日", "=SUM(1)",
                      [payment])
     book = load_workbook(BytesIO(build_payments_ledger("=项目", [row], operator="=甲")))
     typed = ["=1+1", "=王科员", "=A1", "=HYPERLINK(\"http://x\",\"张三\")", "+签约后15日",
