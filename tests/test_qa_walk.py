@@ -251,11 +251,11 @@ def test_backup_to_a_folder_and_deleting_a_signed_case_say_it_plainly(tmp_path, 
     store.close()
     folder = tmp_path / "U盘"
     folder.mkdir()
-    assert main(["backup", "--out", str(folder), "--db", str(db)]) == 1
+    assert main(["backup", "--out", str(folder), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "这是一个文件夹" in err and "directory" not in err, err
     assert list(folder.iterdir()) == []
-    assert main(["delete-case", "--case", str(case_id), "--db", str(db)]) == 1
+    assert main(["delete-case", "--case", str(case_id), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "（已签约）不能删除" in err and "已已" not in err, err
     # and any other write that meets a folder where a file was meant

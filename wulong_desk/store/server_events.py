@@ -275,7 +275,8 @@ EVENTS: tuple[Event, ...] = (
         END IF;
       END LOOP;
       added := (new->>'overdue')::bigint - (old->>'overdue')::bigint;
-      IF added < 0
+      -- (a transition paid by the month: each month's delay adds to it)
+      IF added < 0 OR (added = 0 AND (old->>'transition')::bigint > 0)
          OR (new->>'L1_INTERRUPT')::bigint < (old->>'L1_INTERRUPT')::bigint
          OR (new->>'R9_TEMP')::bigint < (old->>'R9_TEMP')::bigint
          OR (new->>'L1_INTERRUPT')::bigint - (old->>'L1_INTERRUPT')::bigint
