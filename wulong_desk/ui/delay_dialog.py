@@ -55,8 +55,8 @@ class DelayDialog(QDialog):
         form = QFormLayout()
         form.addRow("增加逾期(&M)：", self.months)
         form.addRow("理由(&R)：", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                                  | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记加付")
         buttons.accepted.connect(self.record)
         buttons.rejected.connect(self.reject)
