@@ -250,7 +250,7 @@ def export_payments(store: Store, project_id: int, out: Path, *, operator: str) 
         project_name = project.name
         accounts = project_accounts(session, project_id)
         dues: dict[int, list[Any]] = {}
-        for due in money_dues(session, project, accounts, calendar):
+        for due in money_dues(session, project, calendar):
             if due.due is not None:
                 dues.setdefault(due.case_id, []).append(due.due)
         for account in accounts:

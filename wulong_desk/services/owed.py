@@ -15,10 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
-from wulong_desk.store.models import Case
+from wulong_desk.store.models import Case, Payment
 from wulong_desk.store.owed import owed_query
 
 CENTS = Decimal("0.01")
@@ -65,9 +66,21 @@ def owed_rows(session: Session, *where: Any, today: date | None = None) -> dict[
     for row in session.execute(owed_query(today, *where)).mappings():
         found[row["case_id"]] = Owed(
             {key: int(row[f"{key}_owed"]) for key in SCHEDULE_KEYS}, int(row["set_off"]),
-            _day(row["handover_on"]), str(row["set_off_basis"]))
+            _day(row["handover_on"]), str(row["set_off_basis"] or "handover"))
     return found
 
 
 def yuan(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2).quantize(CENTS)
+
+
+def paid_cents(session: Session, project_id: int) -> dict[int, int]:
+    """Paid out less received, per case of the project that has payments, in cents (payments
+    are exact text: summed here, and a project has few of them next to its cases)."""
+    found: dict[int, int] = {}
+    for case_id, kind, amount in session.execute(
+            select(Payment.case_id, Payment.kind, Payment.amount)
+            .join(Case, Case.id == Payment.case_id).where(Case.project_id == project_id)):
+        cents = int(amount.scaleb(2))
+        found[case_id] = found.get(case_id, 0) + (cents if kind == "pay" else -cents)
+    return found

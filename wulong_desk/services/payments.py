@@ -100,7 +100,10 @@ class CaseAccount:
     @property
     def overpaid(self) -> Decimal:
         """应追回: paid beyond the compensation owed now (never the houses' price)."""
-        return min(self.recover, max(ZERO, self.paid - self.owed_total))
+        if not self.payments:
+            return ZERO
+        paid, owed = self.paid, self.owed_total
+        return min(max(ZERO, paid - owed + self.set_off), max(ZERO, paid - owed))
 
     @property
     def household_owes(self) -> Decimal:
@@ -110,6 +113,8 @@ class CaseAccount:
     def filled(self) -> dict[str, Decimal]:
         """How much of each owed bucket is settled: the payments (less receipts) and the price
         set off fill the buckets in order before_move → transition → after_move → overdue."""
+        if not self.payments and not self.set_off:
+            return dict.fromkeys(SCHEDULE_KEYS, ZERO)
         left = max(ZERO, self.paid - self.overpaid) + self.set_off
         out = {}
         for key in SCHEDULE_KEYS:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.money_due import money_dues
-from wulong_desk.services.payments import project_accounts
 from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import STATUSES, VOID, is_frozen, is_signed
@@ -384,8 +383,7 @@ def due_list(session: Session, project_id: int, today: date,
     by_id = {c.id: c for c in cases}
     # money: each owed bucket not yet paid, by the agreement's term; what to recover (red);
     # terms and accounts still to be entered again after migration 0011
-    for due in money_dues(session, project, project_accounts(session, project_id, today),
-                          calendar):
+    for due in money_dues(session, project, calendar, today):
         add(by_id[due.case_id], due.what, due.due, state=RECOVER if due.recover else None)
 
     by_case: dict[int, dict[str, date]] = {c.id: {} for c in cases}

@@ -90,6 +90,7 @@ def owed_query(today: ColumnElement[Any] | date,
                 .where(lines.c.case_id == cases.c.id).scalar_subquery())
     moved = and_(cases.c.status == "moved", cases.c.moved_on.is_not(None),
                  cases.c.moved_on <= day)
+    exchange = cases.c.method == "exchange"
     base = (select(cases.c.id.label("case_id"), cases.c.method, cases.c.signed_on,
                    cases.c.effective_on, cases.c.moved_on,
                    cases.c.status.in_(PAYABLE_STATUSES).label("payable"),
@@ -97,10 +98,13 @@ def owed_query(today: ColumnElement[Any] | date,
                    _least(results.c.r7_ontime, results.c.after_move_cents).label("r7"),
                    results.c.before_move_cents, results.c.transition_cents,
                    results.c.after_move_cents, results.c.overdue_cents,
-                   results.c.exchange_price_cents, assigned.label("handover_on"),
-                   func.coalesce(json_text(cases.c.payment_terms, "house_price", "from"),
-                                 json_text(projects.c.payment_terms, "house_price", "from"),
-                                 literal(DEFAULT_SET_OFF, String)).label("set_off_basis"))
+                   results.c.exchange_price_cents,
+                   # (an exchange case's only: a money case has no house to hand over or set off)
+                   case((exchange, assigned), else_=null()).label("handover_on"),
+                   case((exchange, func.coalesce(
+                       json_text(cases.c.payment_terms, "house_price", "from"),
+                       json_text(projects.c.payment_terms, "house_price", "from"),
+                       literal(DEFAULT_SET_OFF, String))), else_=null()).label("set_off_basis"))
             .select_from(cases.join(results, and_(results.c.case_id == cases.c.id,
                                                   results.c.ok.is_(True)))
                          .join(projects, projects.c.id == cases.c.project_id))
