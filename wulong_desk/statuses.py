@@ -19,6 +19,10 @@ STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed"
 SIGNED_STATUSES = ("presigned", "signed", "moved")
 # frozen: the stored calculation record is a legal fact (a voided agreement stays as signed)
 FROZEN_STATUSES = (*SIGNED_STATUSES, VOID)
+# an agreement in force, so money is owed on it (its before_move at once, the rest as its events
+# happen, services/owed.py): 已签约 and 已搬迁 — a 预签 owes nothing until it is converted to a
+# 补偿协议; the decision path adds its 补偿决定 stage here
+PAYABLE_STATUSES = ("signed", "moved")
 PERSON_ROLES = ("owner", "tenant")
 PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 # the engine's codes for a house part's use and the way of compensation, in words
@@ -32,6 +36,11 @@ REGISTRATION_LABELS = {"registered": "证载", "recognized": "认定合法", "te
 def is_signed(status: str | None) -> bool:
     """Is this signed or later (预签, 已签约, 已搬迁)? The one answer to that question."""
     return status in SIGNED_STATUSES
+
+
+def is_payable(status: str | None) -> bool:
+    """Is money owed on this case's agreement (PAYABLE_STATUSES)? The one answer to that."""
+    return status in PAYABLE_STATUSES
 
 
 def is_frozen(status: str | None) -> bool:

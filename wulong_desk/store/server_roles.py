@@ -37,6 +37,8 @@ OLD_OBJECTS = (
     "DROP FUNCTION IF EXISTS wulong_reviewing() CASCADE",
     "DROP FUNCTION IF EXISTS wulong_guard_audit() CASCADE",
     "DROP TABLE IF EXISTS wulong_open_cases",
+    # the move event before it took the late move's record (issue 26)
+    "DROP FUNCTION IF EXISTS wulong_record_move(integer, date)",
 )
 # every table of the store, by who writes it (a table not listed here is read-only to staff,
 # and a test holds the ORM's tables to this list)
@@ -48,7 +50,8 @@ REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases woul
 # a version from outside that waits for a reviewer (services/proposals.py): anyone's import files
 # it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
 PROPOSAL_TABLES = ("proposals",)
-EVENT_TABLES = ("payments", "audit_log")   # read-only to staff; written by the events
+# read-only to staff; written by the events
+EVENT_TABLES = ("payments", "audit_log", "case_events")
 READ_ONLY_TABLES = ("alembic_version",)
 PRIVATE_TABLES = (server_guards.UNLOCKED_FIGURES,)   # the owner's alone
 DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,46}")
