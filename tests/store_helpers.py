@@ -10,8 +10,13 @@ from helpers import example
 from wulong_desk.services import cases, examples, projects
 from wulong_desk.store import Store
 
+# a 搬迁期限 for the examples' projects (the spec's examples give none; a move is measured
+# against it, services/moves.py): after every example's signing
+MOVE_DEADLINE = "2023-12-31"
+
 
 def project_form(n: int = 2, **extra: Any) -> dict[str, Any]:
+    extra.setdefault("move_deadline", MOVE_DEADLINE)
     return examples.project_form(example(n), n, **extra)
 
 

@@ -592,9 +592,9 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
     select_case(window, signed.case_no)
 
     def pay(dialog: PaymentsDialog) -> None:
-        dialog.term.setFocus()
-        QTest.keyClicks(dialog.term, "2026-03-01")
-        click(button(dialog, "保存约定"))
+        # the agreement's terms and account are shown, never edited here (解锁更正 only)
+        assert "付款期限：" in dialog.terms.text() and not dialog.findChildren(
+            QLineEdit, "paymentTerm")
         dialog.amount.setFocus()
         QTest.keyClicks(dialog.amount, "1000")
         dialog.on.setFocus()

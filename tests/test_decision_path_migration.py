@@ -23,8 +23,8 @@ from wulong_desk.store.migrate import alembic_config, current_revision, head_rev
 from wulong_desk.store.models import Case, Project
 
 
-def _at_revision_0010(path) -> None:
-    """Take the database back to revision 0010 (Alembic's own downgrade: the decision path's
+def _at_revision_0011(path) -> None:
+    """Take the database back to revision 0011 (Alembic's own downgrade: the decision path's
     columns and tables dropped, every other row as it was)."""
     from alembic import command
 
@@ -33,7 +33,7 @@ def _at_revision_0010(path) -> None:
         driver = conn.connection.driver_connection
         driver.execute("PRAGMA foreign_keys=OFF")
         with conn.begin():
-            command.downgrade(alembic_config(conn), "0010")
+            command.downgrade(alembic_config(conn), "0011")
     engine.dispose()
 
 
@@ -60,9 +60,9 @@ def test_migration_0012_keeps_every_figure_and_marks_the_projects(tmp_path):
                   for c in session.execute(select(Case)).scalars()}
     store.close()
 
-    _at_revision_0010(path)
+    _at_revision_0011(path)
     with create_engine(f"sqlite:///{path}").connect() as conn:
-        assert current_revision(conn) == "0010"
+        assert current_revision(conn) == "0011"
     raw = sqlite3.connect(path)
     assert "converted_on" not in [r[1] for r in raw.execute("PRAGMA table_info(cases)")]
     raw.close()

@@ -29,7 +29,8 @@ def ledger(tmp_path):
                                (3, "A-003", "reviewed")):
         ids[case_no] = cases.save_case(store, project_id, case_form(n, case_no, status=status),
                                        reason="测试：直接录入到这一阶段").case_id
-    # example 1 (money) totals 523834.00 in the spec; 500000.00 paid leaves 23834.00
+    # example 1 (money): 513834.00 owed before the move (the spec's schedule); 500000.00 paid
+    # leaves 13834.00 (its 10000.00 on-time reward is owed only after the move)
     payments.record_payment(store, ids["A-001"], Decimal("500000.00"), date(2023, 8, 10),
                             "付-001", today=TODAY)
     set_case_date(store, ids["A-001"], "doc_title", date(2023, 8, 1))
@@ -59,19 +60,19 @@ def test_paid_and_outstanding_columns(ledger):
     header, body, totals = _table(path)
     paid, outstanding = header.index("已付"), header.index("未付")
     assert Decimal(str(body["A-001"][paid])) == Decimal("500000.00")
-    assert Decimal(str(body["A-001"][outstanding])) == Decimal("23834.00")
-    # example 2's exchange under this project's options: the household owes the net payable,
-    # nothing received yet
+    assert Decimal(str(body["A-001"][outstanding])) == Decimal("13834.00")
+    # example 2's exchange under this project's options, not yet moved: what it owes before the
+    # move is outstanding; the houses' price is set off at the hand-over, not yet
     by_no = {e.case_no: e for e in records.entries}
-    net = Decimal(by_no["A-002"].record["settlement"]["net_payable"])
-    assert net < 0
+    before_move = Decimal(by_no["A-002"].record["schedule"]["before_move"])
+    assert before_move > 0
     assert Decimal(str(body["A-002"][paid])) == Decimal("0")
-    assert Decimal(str(body["A-002"][outstanding])) == net
+    assert Decimal(str(body["A-002"][outstanding])) == before_move
     # not signed: no account, the cells stay empty
     assert body["A-003"][paid] is None and body["A-003"][outstanding] is None
     letter = chr(ord("A") + paid) if paid < 26 else None
     assert totals[paid].startswith("=SUM(") and (letter is None or letter in totals[paid])
-    assert (by_no["A-001"].paid, by_no["A-001"].outstanding) == ("500000.00", "23834.00")
+    assert (by_no["A-001"].paid, by_no["A-001"].outstanding) == ("500000.00", "13834.00")
 
 
 def test_a_payment_after_export_does_not_make_the_ledger_differ(ledger):

@@ -2,7 +2,8 @@
 converted to PDF by LibreOffice (as a clerk printing it would get it), then the pages are counted
 and measured — the ledger on one A3 landscape page width, the 明细 and 参数 sheets on A4, every
 column on every page (nothing cut at the right edge), every 产权证号 and 坐落 printed whole; the
-payment ledger on A4 one page wide."""
+payment ledger (its four buckets, owed now, paid, outstanding and 应追回) on A3 one page wide, no
+text below 8 pt."""
 
 from __future__ import annotations
 
@@ -16,19 +17,21 @@ from openpyxl import load_workbook
 from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.payments_ledger import DETAIL_HEADERS, HEADERS
 from wulong_desk.paths import resources_dir
-from wulong_desk.services import payments
+from wulong_desk.services import cases
+from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.exports import export_payments
 from wulong_desk.services.records import load_records
-from wulong_desk.statuses import is_signed
 from wulong_desk.store import open_store
+from wulong_desk.store.models import Case
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
                                 is None, reason="LibreOffice or poppler-utils not installed")
 A3_LANDSCAPE = (1190.55, 841.89)
 A4_LANDSCAPE = (841.89, 595.30)
 A4_PORTRAIT = (595.30, 841.89)
-LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支行；账号 6217 0000 1234 5678 901"
+LONG_PAYEE = {"name": "张丽娟", "bank": "重庆农村商业银行武隆支行",
+              "account": "6217 0000 1234 5678 901"}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,12 @@ def printed(tmp_path_factory):
     with store.read() as session:
         records = load_records(session, project_id)
     signed = next(e for e in records.entries if e.status == "signed")
-    payments.set_payment_terms(store, signed.case_id, "签约后15日内", LONG_ACCOUNT)
+    cases.unlock_case(store, signed.case_id, "补录收款账户（协议约定）")
+    with store.read() as session:
+        form = case_to_form(session.get(Case, signed.case_id))
+    form["agreement"] = {"payee": LONG_PAYEE,
+                         "payment_terms": {"before_move": {"from": "signing", "days": 15}}}
+    cases.save_case(store, project_id, form, signed.case_id)
     payments_ledger = folder / "拨付.xlsx"
     export_payments(store, project_id, payments_ledger, operator="制表员")
     store.close()
@@ -165,20 +173,25 @@ def test_ledger_method_stands_clear_of_the_total_before_it(printed):
     assert min(gaps) >= 4
 
 
-def test_payment_ledger_prints_one_a4_page_wide_with_every_column(printed):
+def test_payment_ledger_prints_one_a3_page_wide_with_every_column(printed):
     """It used to print as the spreadsheet's grid: no borders or page set-up, its columns
-    spread over several pages (未付金额 and 收款账户 on pages of their own)."""
+    spread over several pages. With the four buckets, owed now and 应追回 it takes A3 landscape
+    one page wide, every column on the page and no text below 8 pt."""
+    from test_notice_print import glyph_sizes
+
     records, _pdf, _notice, _ledger, payments_pdf = printed
     printed_pages = pages(payments_pdf)
-    main = [p for p in printed_pages if close(p[0], A4_LANDSCAPE)]
+    main = [p for p in printed_pages if close(p[0], A3_LANDSCAPE)]
     detail = [p for p in printed_pages if close(p[0], A4_PORTRAIT)]
     assert len(main) == 1 and len(printed_pages) == len(main) + len(detail)
     text = squeeze(main[0][1])
     assert all(squeeze(header) in text for header in HEADERS)   # every column on the page
-    signed = [entry.case_no for entry in records.entries if is_signed(entry.status)]
-    assert signed and all(case_no in text for case_no in signed)
+    payable = [entry.case_no for entry in records.entries if entry.status in ("signed", "moved")]
+    assert payable and all(case_no in text for case_no in payable)
     assert "资金拨付台账" in text and "第1页，共" in text and "合计" in text
     assert "户名张丽娟；开户行" in text and "567890" in text  # the long account, both its lines
     for _size, page in detail:
         assert all(squeeze(header) in squeeze(page) for header in DETAIL_HEADERS) or \
             not page.strip()
+    smallest = min(glyph_sizes(payments_pdf))
+    assert smallest[0] >= 7.95, smallest      # 8 pt, allowing for the PDF's rounding

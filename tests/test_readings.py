@@ -319,7 +319,8 @@ def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
 
 
 def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_path):
-    """Example 4: the agreement names the readings and lists the buildings without a title; the
+    """Example 4: the agreement lists the buildings without a title and no longer states the
+    readings (issue 26: {读法说明} prints nothing; the figures' formulas name them); the
     settlement sheet warns of the printed 5% (its L1 is 144000.00); the ledger has the V_UNREG
     column (28500.00, the spec's figure) and its 参数 sheet names both readings and the
     revision."""
@@ -345,7 +346,7 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
         agreement = text_of(build_pdf("exchange", project, entry))
         sheet = text_of(build_pdf("settlement", project, entry))
         records = load_records(session, project_id)
-    assert "住宅与非住宅分别计奖（标准第7项；办法第五十九条）" in agreement
+    assert "读法" not in agreement and "分别计奖" not in agreement
     assert "5‰" not in agreement
     assert "认定合法建筑（住宅）12.00m²" in agreement
     assert "认定违法建筑（生产用房）20.00m²" in agreement

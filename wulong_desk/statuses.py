@@ -29,6 +29,10 @@ FROZEN_STATUSES = (*SIGNED_STATUSES, DECIDED, VOID, LAPSED)
 OUT_OF_TOTALS = (VOID, LAPSED)
 # stages a clerk picks by a plain save: 补偿决定 and 不生效 come only from their events
 EVENT_STATUSES = (DECIDED, LAPSED)
+# an agreement (or a decision) in force, so money is owed on it (its before_move at once, the
+# rest as its events happen, services/owed.py): 已签约, 补偿决定 and 已搬迁 — a 预签 owes
+# nothing until it is converted to a 补偿协议
+PAYABLE_STATUSES = ("signed", DECIDED, "moved")
 PERSON_ROLES = ("owner", "tenant")
 PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 # the engine's codes for a house part's use and the way of compensation, in words
@@ -42,6 +46,11 @@ REGISTRATION_LABELS = {"registered": "证载", "recognized": "认定合法", "te
 def is_signed(status: str | None) -> bool:
     """Is this signed or later (预签, 已签约, 已搬迁)? The one answer to that question."""
     return status in SIGNED_STATUSES
+
+
+def is_payable(status: str | None) -> bool:
+    """Is money owed on this case's agreement (PAYABLE_STATUSES)? The one answer to that."""
+    return status in PAYABLE_STATUSES
 
 
 def is_frozen(status: str | None) -> bool:

@@ -68,6 +68,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_store_options(stage)
     stage.set_defaults(run=run_set_status)
 
+    delay = sub.add_parser("delay", help="逾期交房加付：给已签约或已搬迁的产权调换案卷增加征收部门"
+                                         "逾期交房的月数（审核人员；须写理由）")
+    delay.add_argument("--case", type=int, required=True, metavar="ID")
+    delay.add_argument("--months", type=int, required=True, metavar="N",
+                       help="这次增加的逾期月数（1 个月以上）")
+    delay.add_argument("--reason", required=True, help="理由（记入修改记录）")
+    delay.add_argument("--on", metavar="DATE", help="以哪一天为今天（默认今天）")
+    delay.add_argument("--json", action="store_true")
+    add_store_options(delay)
+    delay.set_defaults(run=run_delay)
+
     void = sub.add_parser("void", help="作废已签约的案卷（须写理由；保留备查，不计入合计）")
     void.add_argument("--case", type=int, required=True, metavar="ID")
     void.add_argument("--reason", required=True)
@@ -181,6 +192,25 @@ def run_set_status(args: argparse.Namespace) -> int:
         case_service.set_status(store, args.case, args.to, reason=args.reason,
                                 moved_on=moved_on)
     print(f"案卷 {args.case} 已改为{STATUS_LABELS[args.to]}")
+    return 0
+
+
+def run_delay(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from wulong_desk.services.moves import add_delay
+
+    today = date_argument(args.on, "--on 统计日") if args.on else None
+    with open_from_args(args) as store:
+        done = add_delay(store, args.case, args.months, args.reason, today=today)
+    if args.json:
+        print_json({"case_no": done.case_no, "months": done.months,
+                    "overdue_months": done.overdue_months,
+                    "added": money(Decimal(done.added_cents).scaleb(-2))})
+    else:
+        added = money(Decimal(done.added_cents).scaleb(-2))
+        print(f"案卷 {done.case_no} 逾期交房加付 {done.months} 个月（累计 "
+              f"{done.overdue_months} 个月），增加 {added} 元")
     return 0
 
 

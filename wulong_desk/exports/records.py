@@ -31,7 +31,7 @@ class CaseEntry:
     exchange_houses: list[dict[str, str]]
     transition_months: int | None = None
     turnover_house: bool | None = None
-    payment_term: str | None = None     # 付款期限, in words as agreed
+    payment_term: str | None = None     # 付款期限, in words as agreed (every bucket's)
     bank_account: str | None = None     # 收款账户（户名、开户行、账号）, in full
     turnover_premises: bool | None = None
     # parts without a title (办法第十八条): {"registration", "use", "area", "temporary_amount"}
@@ -46,6 +46,11 @@ class CaseEntry:
     # documents received from the household (办法第三十二、四十、四十二、四十三条): every item
     # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
     documents: list[dict[str, str]] = field(default_factory=list)
+    # the agreement's payment terms in words, by key (the schedule's four buckets and
+    # house_price; services/terms.py; "" where none is agreed), and the payee's 户名、开户行、
+    # 账号 ({"name", "bank", "account"}, "" where not entered)
+    terms: dict[str, str] = field(default_factory=dict)
+    payee: dict[str, str] = field(default_factory=dict)
     # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
     decision: dict[str, Any] | None = None
 

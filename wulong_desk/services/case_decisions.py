@@ -42,6 +42,7 @@ from wulong_desk.services.cases import (
     version_before,
     yuan_text,
 )
+from wulong_desk.services.owed import decision_in_force as in_force
 from wulong_desk.services.path_events import begin, on_server, record_status
 from wulong_desk.services.procedure import (
     CAP,
@@ -95,18 +96,9 @@ class DecisionFacts:
     rights_stated: bool = True
 
 
-def in_force(case: Case) -> CaseDecision | None:
-    """The case's 补偿决定 in force (the last one not ended), or None."""
-    for decision in reversed(case.decisions):
-        if decision.state == "in_force":
-            return decision
-    return None
-
-
 def decision_move_by(case: Case) -> date | None:
-    """The move-by date of the decision in force: a 补偿决定 case's move deadline (R7, the second
-    R8 and a late move are figured against it). Issue 26's move-deadline function takes this for
-    a decided case at the merge."""
+    """The move-by date of the decision in force (services/owed.move_deadline_of measures a
+    补偿决定 case's move against it), or None."""
     decision = in_force(case)
     return decision.move_by if decision is not None else None
 
@@ -167,7 +159,7 @@ def decide_in_session(session: Session, case: Case, facts: DecisionFacts,
               f"搬迁期限 {facts.move_by}")
     if not recomputed:
         before = stored_figures(case.result)
-        case.decided_on = facts.made_on
+        case.decided_on = case.effective_on = facts.made_on   # a decision takes effect when made
         case.signed_on = None
         case.moved_on_time = True   # the undertaking as at a signing: a later move decides it
         audit.allow_refigure(session, case)
@@ -293,15 +285,16 @@ def outcome_in_session(session: Session, case: Case, decision: CaseDecision, kin
                        replacement_uuid: str | None = None) -> OutcomeDone:
     event = begin(session, case, "outcome")
     if kind == "revoked":
-        case.decided_on = None
+        case.decided_on = case.effective_on = None
         new_status = "reviewed"
     elif kind == "superseded":
         assert signed_on is not None
         case.decided_on, case.signed_on, case.moved_on_time = None, signed_on, True
+        case.effective_on = signed_on   # the agreement signed instead takes effect when signed
         new_status = "signed"
     else:
         assert replacement is not None
-        case.decided_on = replacement.made_on
+        case.decided_on = case.effective_on = replacement.made_on
         new_status = DECIDED
     event.recompute()
     words = {"revoked": "被撤销", "changed": "被变更", "superseded": "因其后签订补偿协议而不再执行"}

@@ -8,7 +8,8 @@ case's house value. Qt-free; `presign convert`, `appraisal revalue` and their di
   presign day, spec example 4). All or nothing: refused, naming each, while any presign asked for
   has no formal values yet or no recorded service of its 分户评估报告. The agreement takes effect
   (`converted_on`) on the later of the decision's 作出日 and that service (第五十三条) — never on
-  the day the command ran; its payment term counts from it (`agreement_effective_on`).
+  the day the command ran; it is also the agreement's `effective_on` (协议生效), which its
+  payment terms count from.
 - `revalue_case`: for a converted, signed, moved or decided case, the corrected report's values
   as their own audited event (复核/鉴定后重新估价), the record recomputed under the rules it was
   made with.
@@ -45,13 +46,6 @@ REVALUE_STAGES = ("signed", "moved", "decided")
 def served_on(session: Session, case: Case) -> date | None:
     return session.execute(select(CaseDate.on_date).where(
         CaseDate.case_id == case.id, CaseDate.what == "report_served")).scalar()
-
-
-def agreement_effective_on(case: Case) -> date | None:
-    """The day the case's 补偿协议 took effect, from which its payment term counts: a converted
-    presign's `converted_on`, else its signing day. (Issue 26's `cases.effective_on` takes this
-    over at the merge.)"""
-    return case.converted_on or case.signed_on
 
 
 @dataclass
@@ -139,7 +133,8 @@ def convert_in_session(session: Session, project: Project, case: Case,
     reason = f"{CONVERT_REASON}，自 {effective_on} 生效"
     record_status(session, case, "convert", "presigned", "signed", reason)
     moved = event.finish(reason, every=True, server_event=("convert", (effective_on,)),
-                         committed={"status": "signed", "converted_on": effective_on})
+                         committed={"status": "signed", "converted_on": effective_on,
+                                    "effective_on": effective_on})
     return Converted(case.id, case.case_no, effective_on, moved)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from wulong_desk.idcard import check_digit
 from wulong_desk.rules.decimals import CENT
-from wulong_desk.services.cases import save_in_session
+from wulong_desk.services.cases import get_project, save_in_session
 from wulong_desk.services.projects import create_in_session
 from wulong_desk.store import Store
 
@@ -47,6 +47,14 @@ DEMO_PROJECT = {
     "manufacturing_uplift": "0.2",
     "equipment_rate": "0.15",
     "maintenance_fund_rate": "40",
+    # the default payment terms of each part of the schedule (办法第二十九条)
+    "payment_terms": {
+        "before_move": {"from": "effective", "days": 15, "workdays": False},
+        "transition": {"monthly": True, "days": 10, "workdays": False},
+        "after_move": {"from": "move", "days": 15, "workdays": False},
+        "overdue": {"from": "handover", "days": 30, "workdays": False},
+        "house_price": {"from": "handover", "days": 10, "workdays": True},
+    },
 }
 
 
@@ -92,9 +100,9 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
                                      and Decimal(parts[0]["area"]) < 45),
         "signed_on": (deadline - timedelta(days=rng.randint(0, 60))).isoformat()
         if signed else None,
-        # revision 3: a case is computed at signing with the undertaking to move on time;
-        # afterwards with the recorded fact
-        "moved_on_time": not moved_late,
+        # revision 3: a case is computed at signing with the undertaking to move on time; a
+        # late move forfeits it through its own audited event (services/moves.py)
+        "moved_on_time": True,
         "parts": parts, "equipment": equipment,
     }
     locations = []
@@ -130,6 +138,7 @@ def household(rng: random.Random, n: int, deadline: date) -> dict[str, Any]:
         "title_no": f"渝（2019）武隆区不动产权第{rng.randint(1000000, 9999999)}号",
         "address": f"武隆区{rng.choice(STREETS)}{rng.randint(1, 300)}号",
         "status": status, "moved_on": moved_on if status == "moved" else None,
+        # (the agreement's own terms: none — the project's default terms apply)
         "owners": owners, "case": case, "exchange_locations": locations,
     }
 
@@ -154,8 +163,9 @@ def _revision_2_kinds(n: int, case: dict[str, Any], locations: list[str]) -> str
                             "turnover_premises": True, "interruption_months": 6,
                             "overdue_months": 0}
         locations[:] = ["芙蓉安置小区3栋502"]
-    elif n == 1:   # an exchange whose house was delivered late
-        case["exchange"]["overdue_months"] = 3
+    elif n == 1:   # an exchange whose house is delivered late: moved on time, then a delay
+        #              (`create_demo`)
+        pass
     elif n == 25:   # a workshop exchanged for a commercial house
         case["exchange"]["houses"][0]["use"] = "commercial"
     elif n == 4:   # a presign, in its period and before the decision was made (办法第二十三条)
@@ -170,7 +180,12 @@ def _revision_2_kinds(n: int, case: dict[str, Any], locations: list[str]) -> str
 
 
 DEMO_REASON = "演示数据：虚构住户直接建在当前阶段"
-LATE_MOVE = "2023-11-15"   # after the demo's 搬迁期限 2023-10-31
+LATE_MOVE = "2023-11-15"   # after the demo's 搬迁期限 2023-10-31: forfeits after_move
+ON_TIME_MOVE = "2023-10-20"
+PAID_ON = "2023-11-20"
+MOVED_ON_TIME = (1, 6)     # households moved out on time (FR-0002 is then delayed)
+DELAY_MONTHS = 2
+OVERPAID = 12              # FR-0013: paid before a correction lowered its figures (应追回)
 PRESIGN_SERVED = "2023-05-20"   # the presigns' 分户评估报告 served (办法第五十三条)
 # the one household that never signed: the district's 补偿决定 (办法第三十一条)
 DECIDED_N = 3
@@ -186,7 +201,10 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
     decision (its presigns converted to 补偿协议 with the formal values, cases at every stage,
     one 补偿决定); "presign": one before its decision, its presign period just ended (two weeks
     before `today`) with at least 90% of the area's households presigned and a few not — to
-    rehearse 作出征收决定, 导入正式评估结果, 转为补偿协议 or 终止项目."""
+    rehearse 作出征收决定, 导入正式评估结果, 转为补偿协议 or 终止项目. After the decision it also
+    shows the money over time: moves on time and late (a late one forfeits its after_move), a
+    delay of an exchange house, payments filling the buckets, and one household overpaid after a
+    correction (应追回)."""
     if stage == "presign":
         return _create_presign_demo(store, households, seed, today or date.today())
     from wulong_desk.services.project_decision import decide_in_session
@@ -222,6 +240,9 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
         _convert(session, project, [saved[form["case_no"]] for form in presigns + converted])
         if households > DECIDED_N:
             _decide(session, saved[forms[DECIDED_N]["case_no"]])
+        session.flush()
+        _money_over_time(session, project.id,
+                         {n: saved[form["case_no"]] for n, form in enumerate(forms)})
         return project.id
 
 
@@ -304,6 +325,45 @@ def _create_presign_demo(store: Store, households: int, seed: int, today: date) 
                 form["status"] = "reviewed" if priced else "surveyed"
             save_in_session(session, project, form, reason=DEMO_REASON)
         return project.id
+
+
+def _money_over_time(session: Any, project_id: int, made: dict[int, Any]) -> None:
+    from wulong_desk.services.case_form import case_to_form
+    from wulong_desk.services.cases import _unlock
+    from wulong_desk.services.moves import apply_delay
+    from wulong_desk.services.payments import PAY, add_payment, case_account
+
+    project = get_project(session, project_id)
+    session.flush()
+    for n in MOVED_ON_TIME:
+        case = made.get(n)
+        if case is not None and case.status == "signed":
+            save_in_session(session, project, case_to_form(case) | {
+                "status": "moved", "moved_on": ON_TIME_MOVE}, case)
+    session.flush()
+    delayed = made.get(1)
+    if delayed is not None and delayed.status == "moved":
+        apply_delay(session, delayed, DELAY_MONTHS, f"逾期交房加付 {DELAY_MONTHS} 个月（累计 "
+                    f"{DELAY_MONTHS} 个月）：演示：安置小区未按期竣工交付", today=date.today())
+    number = 0
+    for n in (0, 1, 5, 6, OVERPAID):   # payments by bucket: what is owed now, in part or whole
+        case = made.get(n)
+        account = case_account(session, case.id) if case is not None else None
+        if account is None:
+            continue
+        for key in ("before_move", "transition", "after_move"):
+            amount = account.owed[key] if n != 5 else (account.owed[key] / 2).quantize(CENT)
+            if amount > 0:
+                number += 1
+                add_payment(session, case, PAY, amount, date.fromisoformat(PAID_ON),
+                            f"演示付-{number:03d}", "出纳（演示）")
+    case = made.get(OVERPAID)
+    if case is not None and case.status == "signed":   # a correction after the payment
+        form = case_to_form(case)
+        part = form["case"]["parts"][0]
+        part["decoration_value"] = str(Decimal(part["decoration_value"]) - 5000)
+        _unlock(session, case, "演示：装修评估值复核后调减 5,000 元")
+        save_in_session(session, project, form, case, allow_overpaid=True)
 
 
 def demo_db_path() -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports import templates
@@ -235,17 +236,18 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
 
 
 def export_payments(store: Store, project_id: int, out: Path, *, operator: str) -> ExportResult:
-    """The 资金拨付台账 of the project's signed cases (beside the signed ledger)."""
+    """The 资金拨付台账 of the project's cases with an agreement in force (beside the ledger)."""
     from wulong_desk.exports.payments_ledger import (
         AccountRow,
         PaymentEntry,
         build_payments_ledger,
         write_payments_ledger,
     )
+    from wulong_desk.rules.breakdown import SCHEDULE_KEYS
     from wulong_desk.rules.model import METHOD_LABELS
     from wulong_desk.services.cases import get_project
+    from wulong_desk.services.money_due import money_dues
     from wulong_desk.services.payments import KIND_LABELS, project_accounts
-    from wulong_desk.services.procedure import payment_due
     from wulong_desk.services.workdays import WorkCalendar
     from wulong_desk.store.models import Case
 
@@ -253,23 +255,27 @@ def export_payments(store: Store, project_id: int, out: Path, *, operator: str) 
     calendar = WorkCalendar.for_user()
     rows: list[AccountRow] = []
     with store.read() as session:
-        project_name = get_project(session, project_id).name
-        for account in project_accounts(session, project_id):
+        project = get_project(session, project_id)
+        project_name = project.name
+        accounts = project_accounts(session, project_id)
+        dues: dict[int, list[Any]] = {}
+        for due in money_dues(session, project, calendar):
+            if due.due is not None:
+                dues.setdefault(due.case_id, []).append(due.due)
+        for account in accounts:
             case = session.get(Case, account.case_id)
             assert case is not None
             owners = [p.name for p in case.persons if p.role == "owner"] or \
                 [p.name for p in case.persons]
-            due_text = ""
-            if account.payment_term:
-                try:
-                    due = payment_due(account.payment_term, account.counted_from, calendar)
-                except UserError:
-                    due = None
-                due_text = due.text() if due else ""
+            earliest = min(dues.get(account.case_id, []), key=lambda d: d.on, default=None)
+            payee = "；".join(f"{label} {value}" for label, value in (
+                ("户名", case.payee_name), ("开户行", case.payee_bank),
+                ("账号", case.payee_account)) if value) or (case.bank_account or "")
             rows.append(AccountRow(
                 account.case_no, "、".join(owners), METHOD_LABELS.get(account.method, ""),
-                account.due, account.paid, account.outstanding, account.payment_term or "",
-                due_text, case.bank_account or "",
+                tuple(account.buckets[key] for key in SCHEDULE_KEYS),  # type: ignore[arg-type]
+                account.exchange_price, account.due_now, account.paid, account.outstanding,
+                account.recover, earliest.text() if earliest else "", payee,
                 [PaymentEntry(p.paid_on, KIND_LABELS[p.kind], p.amount, p.voucher, p.operator)
                  for p in account.payments]))
     if not rows:

@@ -9,8 +9,9 @@ signed case, with a reason; 不生效 only for the presigns of a terminated proj
   signing date, not in the future, that passes the calc contract's signing-date checks
   (revision 3, checked by the engine: a presign inside the project's presign period and before
   the decision; any other signing on or after the announcement and the signing period's first
-  day — the engine's own words are given); 已搬迁 needs a move-out date, not before signing and
-  not in the future.
+  day — the engine's own words are given) and no overdue months (revision 3: a delay is added
+  after it happens, services/moves.py); 已搬迁 needs a move-out date, not before signing and not
+  in the future (the move itself is an event: services/moves.py).
 - Moving back, or forward over a stage, needs a reason; it is audited with that reason.
 - While a frozen case is unlocked for correction, its stage stays or takes one plain step
   forward (`check_correction_stage`): never back, whatever reason is given.
@@ -128,6 +129,11 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             found.append("case.presign: 预签阶段的案卷须是预签协议（勾选「预签协议」）")
     elif case.presign and is_signed(status) and not project.old_town:
         found.append("case.presign: 只有旧城区改建项目有预签协议（办法第二十三条）")
+    if is_signed(status) and not is_signed(previous) and (case.overdue_months or 0):
+        # revision 3: a delay is known only after it happens (逾期交房加付, services/moves.py)
+        found.append(f"case.exchange.overdue_months: 签约时过渡逾期为 0（征收部门逾期交房的月数"
+                     f"在搬迁后由审核人员按“逾期交房加付”登记），不能带着 {case.overdue_months} "
+                     f"个月标为{label(status)}")
     settled = status in ("signed", DECIDED) or (status == "moved" and previous != "moved")
     if state == "terminated" and status != previous and (status == "presigned" or settled):
         found.append(f"status: 项目已终止（预签比例未达到，办法第二十三条），不能再标为"

@@ -5,17 +5,31 @@ signs a case by itself (docs/exchange.md says it for people).
 Format `wulong-desk-cases/4`:
     {"format", "exported_at", "exported_by", "contract_revision",
      "standard": {"id", "sha256"},
-     "project": {identity + the calc contract's project fields},
+     "project": {identity (default payment terms included) + the calc contract's project
+                 fields},
      "decision": {"state", "made_on", "announced_on", "number" | "on", "number", "reason"},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
                 "title_no", "address", "remarks", "status", "moved_on", "exchange_locations",
+                "agreement": {payment terms, payee account},
                 "version", "trail", "correction_reason", "correction_by", "void_reason",
-                "procedure": {payment term, account, dates, payments},
+                "procedure": {dates, payments, agreement number},
+                "money_events": [{"uuid", "kind", "on", "months", "late", "amount", "reason",
+                                  "by", "at", "inferred"}],
                 "path": {"converted_on", "formal_values", "decisions", "revaluations"}}]}
     ("procedure" is merged beside the content, see services/procedure_sync.py; "decision" and
     "path" — the decision path: the project's decision or termination, a case's conversion,
     formal values, 补偿决定 and re-valuations — are taken by running their events, see
     services/path_sync.py; a `wulong-desk-cases/3` package, without them, is still read)
+
+Money events (issue 26, `money_events`): a signed case's move and the delays of its exchange
+house change its figures through their own audited events (services/moves.py), never as a
+correction. A version whose only money difference from ours is explained by them is taken by
+running the same events here: its move (已签约 → 已搬迁: a late one forfeits after_move by our
+own 搬迁期限, which the project settings share) and each of its delays we do not hold (by uuid)
+whose months add up exactly to the difference — never twice. A delay is a reviewer's: a login
+that may not do it gets a proposal (逾期交房加付待确认). A package of format /3 is still read: its
+cases carry no events (a move still travels by its stage and date; a delay then is a
+correction), its payment term and account are free text (services/procedure_sync.py).
 
 `version` is the id of the case's current version — a fresh id for each saved change
 (`services.cases.current_version`), never a hash of the content, so a case edited back to what
@@ -83,6 +97,13 @@ from wulong_desk.services.cases import (
     yuan_text,
 )
 from wulong_desk.services.contract import CONTRACT_REVISION, case_to_contract
+from wulong_desk.services.events_sync import (
+    Explained,
+    delay_in_session,
+    explain_events,
+    keep_events,
+    money_events_of,
+)
 from wulong_desk.services.lifecycle import label as stage_label
 from wulong_desk.services.lifecycle import next_stages
 from wulong_desk.services.path_sync import (
@@ -108,7 +129,7 @@ from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
 from wulong_desk.store.server import ForbiddenError, lock_project
 
 FORMAT = "wulong-desk-cases/4"
-PREVIOUS_FORMAT = "wulong-desk-cases/3"   # read: the same, without the decision path
+PREVIOUS_FORMAT = "wulong-desk-cases/3"   # read: without money events or the decision path
 OLD_FORMAT = "wulong-desk-cases/2"   # read: versions are content hashes (see the module)
 SYNC_REASON = "由案卷包同步（对方已逐级办理）"
 EXPORT_BATCH = 500   # cases read at a time while a package is written
@@ -224,6 +245,7 @@ def package_entries(session: Session, project_id: int) -> Iterator[dict[str, Any
                                .order_by(Case.case_no)).scalars())
     for start in range(0, len(ids), EXPORT_BATCH):
         batch = ids[start:start + EXPORT_BATCH]
+        events = money_events_of(session, batch)
         loaded = {case.id: case for case in session.execute(
             select(Case).where(Case.id.in_(batch)).options(
                 selectinload(Case.persons), selectinload(Case.parts),
@@ -240,6 +262,7 @@ def package_entries(session: Session, project_id: int) -> Iterator[dict[str, Any
             entry["correction_reason"] = reason
             entry["correction_by"] = by
             entry["void_reason"] = case.void_reason
+            entry["money_events"] = events.get(case.id, [])
             entry["path"] = case_path(session, case)
             yield entry
         session.expunge_all()
@@ -378,8 +401,10 @@ def _import(session: Session, package: dict[str, Any], conflicted: list[str] | N
         ours = read_project_form(project_to_dict(project))
         theirs = read_project_form(incoming_project)
         ahead = project.decision_state != their_state(package)   # ours decided, theirs not yet
+        # (a package of format /3 says nothing of the default payment terms)
         differing = sorted(k for k in ours if ours[k] != theirs.get(k)
-                           and not (ahead and k in DECISION_FIELDS))
+                           and not (ahead and k in DECISION_FIELDS)
+                           and (k != "payment_terms" or k in theirs))
         if differing:
             raise ConflictError([f"项目 {project.name}：项目设置不一致（{'、'.join(differing)}）"])
     sender = package.get("exported_by")
@@ -594,6 +619,12 @@ def _refusal(run: _Run, case: Case | None, entry: dict[str, Any]) -> tuple[str, 
                 and not receiver.may_review:
             return ("stage", f"审核待确认：对方的案卷已是{stage_label(new)}，经过已审核，"
                     "当前登录不能标为已审核")
+    if case is not None and case.locked:
+        explained = explain_events(case, entry)
+        # a delay changes signed figures: taken from outside as a correction is
+        if explained.delays and (receiver.via != "push" or not receiver.may_correct):
+            return ("correction", "逾期交房加付待确认")
+        entry = explained.entry
     if case is not None and case.locked and \
             case_to_contract(case) != case_to_contract(form_to_case(_normal(entry))):
         reason = entry.get("correction_reason")
@@ -641,8 +672,13 @@ def apply_version(session: Session, project: Project, case: Case | None,
                                reason=reason)
         session.flush()
     if case is None:
-        return save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
+        made = save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
+        session.flush()
+        keep_events(session, made, entry)
+        return made
     apply_events(session, project, case, entry)
+    explained = explain_events(case, entry) if case.locked else Explained(entry, [])
+    form = _normal(explained.entry)
     voiding = form.get("status") == VOID and case.status != VOID
     void_reason = entry.get("void_reason")
     if voiding and (not isinstance(void_reason, str) or not void_reason.strip()):
@@ -656,6 +692,8 @@ def apply_version(session: Session, project: Project, case: Case | None,
         apply_correction_in_session(session, project, form, case, correction)
     else:
         save_in_session(session, project, form, case, reason=reason)
+    for delay in explained.delays:   # (after the move the save made, if any)
+        delay_in_session(session, case, delay)
     if voiding:
         void_in_session(session, case, str(void_reason))
     return case

@@ -12,7 +12,6 @@ days ahead) that was cut short shows 期限不足 (`SHORT`), never 已完成.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,10 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wulong_desk.dates import DateError, check_day
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
-from wulong_desk.services.payments import project_accounts
+from wulong_desk.services.money_due import money_dues
 from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import STATUSES, is_frozen, is_out, is_signed
@@ -211,9 +209,10 @@ DOCUMENT_LABELS = {code: label for code, label, _article in DOCUMENTS}
 CASE_DATE_CODES = set(CLOCK_BY_CODE) | set(DOCUMENT_LABELS)
 
 OVERDUE, SHORT, DUE_SOON, OPEN, DONE = "overdue", "short", "due_soon", "open", "done"
+RECOVER = "recover"   # an overpayment to recover (services/money_due.py)
 STATE_LABELS = {OVERDUE: "已逾期", SHORT: "期限不足", DUE_SOON: "即将到期", OPEN: "未到期",
-                DONE: "已完成"}
-STATE_ORDER = {SHORT: 0, OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+                DONE: "已完成", RECOVER: "应追回"}
+STATE_ORDER = {SHORT: 0, OVERDUE: 0, RECOVER: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
 
 
 def step_due(step: Step, started_on: date | None, calendar: WorkCalendar) -> DueDate | None:
@@ -289,42 +288,6 @@ def notice_period(session: Session, project_id: int, start: date | None = None,
     else:
         basis = f"{source}；不短于{period.words()}"
     return NoticePeriod(start, end, basis)
-
-
-# --- payment terms ---------------------------------------------------------------------------
-
-_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})", re.ASCII)
-_WORKDAYS = re.compile(r"(\d{1,4})\s*个?\s*工作日")
-_DAYS = re.compile(r"(\d{1,4})\s*(?:个)?\s*(?:日|天)")
-
-
-def payment_due(term: str, signed_on: date | None,
-                calendar: WorkCalendar | None = None) -> DueDate | None:
-    """The last day of the agreed payment term: a date written in it, or N (working) days after
-    the signing. None while the case is not signed. A term it cannot read is refused."""
-    text = term.strip()
-    found = _ISO.search(text)
-    if found:
-        try:
-            day = date(*(int(g) for g in found.groups()))
-        except ValueError:
-            raise UserError(f"「付款期限」中的日期「{found.group(0)}」不存在") from None
-        try:
-            return DueDate(check_day(day))
-        except DateError as exc:
-            raise UserError(f"「付款期限」：{exc}") from None
-    calendar = calendar or WorkCalendar()
-    work = _WORKDAYS.search(text)
-    plain = _DAYS.search(text)
-    if not work and not plain:
-        raise UserError(f"「付款期限」：「{text}」无法识别：请写作“签约后15日内”、"
-                        "“签约后10个工作日内”或具体日期（如 2026-03-01）")
-    if signed_on is None:
-        return None
-    if work:
-        return calendar.add_workdays(signed_on, int(work.group(1)))
-    assert plain is not None
-    return calendar.add_days(signed_on, int(plain.group(1)))
 
 
 # --- the due list ----------------------------------------------------------------------------
@@ -436,17 +399,10 @@ def due_list(session: Session, project_id: int, today: date,
             add(case, "已评估，等待审核", None)
 
     by_id = {c.id: c for c in cases}
-    for account in project_accounts(session, project_id):
-        if account.outstanding == 0 or not account.payment_term:
-            continue
-        try:   # (a converted presign's term counts from its agreement's effect, 第五十三条)
-            due = payment_due(account.payment_term, account.counted_from, calendar)
-        except UserError:
-            due = None
-        owes = "住户应缴差价" if account.outstanding < 0 else "补偿款未付清"
-        add(by_id[account.case_id],
-            f"{owes}（尚余 {abs(account.outstanding):,.2f} 元，付款期限：{account.payment_term}）",
-            due)
+    # money: each owed bucket not yet paid, by the agreement's term; what to recover (red);
+    # terms and accounts still to be entered again after migration 0011
+    for due in money_dues(session, project, calendar, today):
+        add(by_id[due.case_id], due.what, due.due, state=RECOVER if due.recover else None)
 
     by_case: dict[int, dict[str, date]] = {c.id: {} for c in cases}
     for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)

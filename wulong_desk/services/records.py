@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.procedure import DOCUMENTS, case_dates
 from wulong_desk.services.projects import project_to_dict
+from wulong_desk.services.terms import TERM_KEYS, TERM_LABELS, effective_terms
 from wulong_desk.store.models import Case, CaseDate, CaseResult, Project
 
 
@@ -38,10 +40,28 @@ def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
     return out
 
 
+def agreement_words(case: Case) -> tuple[dict[str, str], str | None, dict[str, str], str | None]:
+    """The agreement's payment terms in words by key (its own, else the project's default; ""
+    where none), all of them in one line (or the text kept from before they were data), the
+    payee's parts and the account in one line."""
+    terms = effective_terms(case.project.payment_terms, case.payment_terms)
+    words = {key: terms[key].words(key) if key in terms else "" for key in TERM_KEYS}
+    line = "；".join(f"{TERM_LABELS[key]}：{words[key]}" for key in TERM_KEYS
+                     if words[key] and (key in SCHEDULE_KEYS or case.method == "exchange"))
+    if case.payment_term and "before_move" not in terms:
+        line = case.payment_term + (f"；{line}" if line else "")
+    payee = {"name": case.payee_name or "", "bank": case.payee_bank or "",
+             "account": case.payee_account or ""}
+    account = "；".join(f"{label} {payee[key]}" for key, label in (
+        ("name", "户名"), ("bank", "开户行"), ("account", "账号")) if payee[key])
+    return words, line or None, payee, account or case.bank_account or None
+
+
 def _entry(case: Case, account: CaseAccount | None = None,
            received: dict[str, date] | None = None) -> CaseEntry:
     assert case.result is not None
     text = case.result.breakdown_json
+    terms, term_line, payee, payee_line = agreement_words(case)
     return CaseEntry(
         case_id=case.id, uuid=case.uuid, case_no=case.case_no,
         owners=[{"role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone,
@@ -59,7 +79,7 @@ def _entry(case: Case, account: CaseAccount | None = None,
                           "inner_area": f"{(h.inner_area or h.area):f}",
                           "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses],
         transition_months=case.transition_months, turnover_house=case.turnover_house,
-        payment_term=case.payment_term, bank_account=case.bank_account,
+        payment_term=term_line, bank_account=payee_line, terms=terms, payee=payee,
         turnover_premises=case.turnover_premises,
         unregistered=tuple({"registration": part.registration, "use": part.use,
                             "area": f"{part.area:f}",

@@ -91,6 +91,9 @@ class Project(Base):
     decision_made_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 决定作出日
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # the project's default payment terms, per bucket of the schedule (JSON, services/terms.py):
+    # what a case's agreement says unless it says otherwise (issue 26, migration 0011)
+    payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)   # 默认付款期限
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
     total_households: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 征收范围总户数
     total_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)  # 总面积 m²
@@ -113,6 +116,11 @@ CASE_MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_t
                       "land_unit_price", "transition_months", "turnover_house",
                       "turnover_premises", "interruption_months", "overdue_months",
                       "presign", "decided_on")
+# a case's own columns that are agreement content but not calculation input: the payment terms
+# and the payee account, and the day the agreement took effect. Locked on a signed case like
+# every figure (changed only by 解锁更正, or — effective_on — by the event that sets it).
+AGREEMENT_COLUMNS = ("payment_terms", "payment_term", "payee_name", "payee_bank",
+                     "payee_account", "bank_account", "effective_on")
 
 
 class Case(Base):
@@ -169,11 +177,23 @@ class Case(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
-    payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（约定原文）
-    bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户
+    # before migration 0011: the payment term and the account as free text; kept only where
+    # they could not be read unambiguously (listed as 付款期限需重新录入 until entered again)
+    payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（原文）
+    bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户（原文）
+    # the agreement's own payment terms for the buckets it sets (JSON, services/terms.py); the
+    # others are the project's default terms
+    payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)  # 付款期限
+    payee_name: Mapped[str | None] = mapped_column(String(100), nullable=True)     # 户名
+    payee_bank: Mapped[str | None] = mapped_column(String(200), nullable=True)     # 开户行
+    payee_account: Mapped[str | None] = mapped_column(String(60), nullable=True)   # 账号
+    # the day the agreement took effect (协议生效): the signing day of an ordinary agreement; a
+    # converted presign's (its converted_on) or a 补偿决定's (its 作出日) is set by the decision
+    # path
+    effective_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
     # a presign converted to a 补偿协议 (办法第二十九条): the day that agreement took effect, the
     # later of the decision's 作出日 and the day the household's 分户评估报告 was served (第五十三
-    # 条); its payment term counts from it (services/decision_path.py agreement_effective_on)
+    # 条; services/conversion.py)
     converted_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="cases")
@@ -447,6 +467,33 @@ class Payment(Base):
     voucher: Mapped[str] = mapped_column(String(60))
     operator: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaseEvent(Base):
+    """A fact that makes money owed or forfeits it, after signing (services/moves.py): a move
+    (`move`: the day, on time or late, and what a late move forfeited) or a delay of the
+    exchange house (`delay`: the months added and the amount they add). Written by the event
+    itself, never edited; carried by packages (by uuid) so it is applied once on each side."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))                 # move | delay
+    on_date: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # the move; a delay's
+    months: Mapped[int] = mapped_column(Integer, default=0)       # a delay's months
+    late: Mapped[bool | None] = mapped_column(Boolean, nullable=True)   # a move after the deadline
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # forfeited / added
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+    # reconstructed by migration 0011 from what the case already said (not recorded as it
+    # happened)
+    inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship()
 
 
 class ProcedureStep(Base):

@@ -179,7 +179,8 @@ PATH_EVENTS: tuple[Event, ...] = (
       PERFORM wulong_refigured(c.id, 'convert', reason, true);
       UPDATE house_parts SET formal_unit_price = NULL, formal_decoration_value = NULL
        WHERE case_id = c.id;
-      UPDATE cases SET status = 'signed', converted_on = day WHERE id = c.id;
+      UPDATE cases SET status = 'signed', converted_on = day, effective_on = day
+       WHERE id = c.id;
       PERFORM wulong_audit_row('convert', 'case', c.id, c.project_id, c.id, 'status',
                                'presigned', 'signed', reason);"""),
           declare="day text;"),

@@ -9,9 +9,10 @@ row and read its STORED stage, for every login but the database owner.
   guard saw stays true until the transaction ends.
 - A case at 预签/已签约/已搬迁/作废 that is not unlocked (解锁更正) keeps its figures, its money
   inputs, its identity (编号, 识别码, 所属项目, 案卷编号), its rows, its stored result and record,
-  its 搬迁日期 once moved and its 协议编号 once given. What may change: names and phones of its
-  people (not their removal), an exchange house's wording, remarks, the payment term and
-  account. Its stage changes only through the events (签约, 登记搬迁, 作废, 解锁/锁定).
+  its 搬迁日期 once moved, its 协议编号 once given, and the agreement's payment terms and payee
+  account (协议生效日 too). What may change: names and phones of its people (not their
+  removal), an exchange house's wording, remarks. Its stage and the money events change only
+  through the events (签约, 登记搬迁, 逾期交房加付, 作废, 解锁/锁定).
 - An unsigned case changes freely, but its stage only one plain step forward (调查登记 →
   已评估 by anyone, 已评估 → 已审核 by a reviewer); back or over a stage is the reviewer's
   `wulong_change_stage` with a reason. A new case starts at 调查登记 or 已评估.
@@ -25,8 +26,15 @@ PostgreSQL-only DDL, applied (idempotently) by `server init` through `server_rol
 from __future__ import annotations
 
 from wulong_desk.services.lifecycle import MIN_REASON
-from wulong_desk.statuses import FROZEN_STATUSES, SIGNED_STATUSES, STAGES, STATUS_LABELS
-from wulong_desk.store.models import CASE_MONEY_COLUMNS, FIGURE_COLUMNS
+from wulong_desk.statuses import (
+    FROZEN_STATUSES,
+    PAYABLE_STATUSES,
+    SIGNED_STATUSES,
+    STAGES,
+    STATUS_LABELS,
+)
+from wulong_desk.store.models import AGREEMENT_COLUMNS, CASE_MONEY_COLUMNS, FIGURE_COLUMNS
+from wulong_desk.store.owed import owed_sql_for_server
 
 
 def sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -39,18 +47,21 @@ def literal(value: str) -> str:
 
 FROZEN = sql_list(FROZEN_STATUSES)
 SIGNED = sql_list(SIGNED_STATUSES)
+PAYABLE = sql_list(PAYABLE_STATUSES)
 UNSIGNED_STAGES = tuple(s for s in STAGES if s not in FROZEN_STATUSES)
 UNSIGNED = sql_list(UNSIGNED_STAGES)
 # a stored result's figures, as services.cases.stored_figures names them, in its order
 FIGURES = FIGURE_COLUMNS
 # the tables of a case's content, each with its case column (case_records: its result's)
 CASE_ROW_TABLES = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
-                   "case_records", "payments", "case_decisions", "case_revaluations")
+                   "case_records", "payments", "case_events", "case_decisions",
+                   "case_revaluations")
 # rows only the events write (no grant, and the guard says so)
-EVENT_ONLY_ROWS = ("payments", "case_decisions", "case_revaluations")
+EVENT_ONLY_ROWS = ("payments", "case_events", "case_decisions", "case_revaluations")
 TABLE_LABELS = {"persons": "被征收人", "house_parts": "房屋", "equipment": "设施设备",
                 "exchange_houses": "调换房屋", "case_results": "计算结果",
                 "case_records": "计算记录", "payments": "拨付和收款记录",
+                "case_events": "搬迁和逾期交房记录",
                 "case_decisions": "补偿决定", "case_revaluations": "重新估价记录"}
 # a frozen case's column only the decision path's events write (转为补偿协议)
 CASE_EVENT_COLUMNS = ("converted_on",)
@@ -158,20 +169,61 @@ def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]
         """CREATE OR REPLACE FUNCTION wulong_yuan(p_cents text) RETURNS text
            LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
            SELECT (p_cents::numeric / 100)::numeric(20, 2)::text $f$""",
-        # What may still be paid on a case, in yuan: the stored amount due (the total of a
-        # money case, the net payable of an exchange case — negative: the household owes)
-        # less what was paid (receipts count back). NULL while the case has no complete
-        # computation. The one place that says it: a later issue splits "due" into the
-        # schedule's parts by replacing this function.
+        # What may be paid on a case now, in yuan: what is owed now (the one query of
+        # store/owed.py: each bucket of the stored schedule once its event has happened, less
+        # the exchange houses' price once set off) less what was paid (receipts count back);
+        # negative: the household owes (or was overpaid). NULL while the case has no complete
+        # computation. The one place the server says it.
         f"""CREATE OR REPLACE FUNCTION wulong_may_still_pay(p_case integer) RETURNS numeric
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
-           SELECT ((CASE WHEN c.method = 'exchange' THEN r.net_payable_cents
-                         ELSE r.total_cents END)::numeric / 100
+           SELECT (o.due_now::numeric / 100
                    - coalesce((SELECT sum(CASE WHEN p.kind = 'pay' THEN p.amount::numeric
                                                ELSE -p.amount::numeric END)
-                                 FROM payments p WHERE p.case_id = c.id), 0))::numeric(20, 2)
-             FROM cases c JOIN case_results r ON r.case_id = c.id AND r.ok
+                                 FROM payments p WHERE p.case_id = p_case), 0))::numeric(20, 2)
+             FROM ({owed_sql_for_server()}) AS o $f$""",
+        # the 搬迁期限 a case's move is measured against: the move-by date of its 补偿决定 in
+        # force (the last not ended), else its project's (services.owed.move_deadline_of)
+        f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS text
+           LANGUAGE sql STABLE SET search_path = {path} AS $f$
+           SELECT coalesce((SELECT d.move_by FROM case_decisions d
+                             WHERE d.case_id = c.id AND d.state = 'in_force'
+                             ORDER BY d.id DESC LIMIT 1), p.move_deadline)
+             FROM cases c JOIN projects p ON p.id = c.project_id
             WHERE c.id = p_case $f$""",
+        # a calculation record's figures in cents, keyed as wulong_figures (for the events that
+        # write a record the app figured: they compare it with what the stored one allows)
+        f"""CREATE OR REPLACE FUNCTION wulong_record_figures(p_record jsonb) RETURNS jsonb
+           LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
+           SELECT coalesce(jsonb_object_agg(l->>'code',
+                                            round((l->>'amount')::numeric * 100)::bigint),
+                           '{{}}'::jsonb)
+                  || jsonb_build_object({_record_keys()})
+             FROM jsonb_array_elements(p_record->'lines') l $f$""",
+        # write a record an event checked (owner only: not granted)
+        f"""CREATE OR REPLACE FUNCTION wulong_write_record(p_case integer, p_record text)
+           RETURNS void LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE
+             r jsonb := p_record::jsonb;
+             f jsonb := wulong_record_figures(p_record::jsonb);
+           BEGIN
+             IF r->>'standard' IS DISTINCT FROM (SELECT standard_id FROM case_results
+                                                 WHERE case_id = p_case) THEN
+               RAISE EXCEPTION '计算记录使用的补偿标准与案卷保存的不同，不能写入'
+                 USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             UPDATE case_results SET {_write_columns()},
+                    warnings_count = jsonb_array_length(coalesce(r->'warnings', '[]'::jsonb)),
+                    engine_version = left(coalesce(r->>'engine_version', engine_version), 20),
+                    computed_at = clock_timestamp() AT TIME ZONE 'UTC'
+              WHERE case_id = p_case;
+             UPDATE case_records SET breakdown_json = p_record WHERE case_id = p_case;
+           END $f$""",
+        # whole months from a day to another (a month ends on the same day of the next month,
+        # or its last day: services.moves.months_elapsed says the same)
+        """CREATE OR REPLACE FUNCTION wulong_months_since(p_day date, p_today date)
+           RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
+           SELECT count(*)::integer FROM generate_series(1, 1200) k
+            WHERE (p_day + make_interval(months => k))::date <= p_today $f$""",
         # one audit row, the operator the login: for the events (owner only: not granted)
         f"""CREATE OR REPLACE FUNCTION wulong_audit_row(p_action text, p_entity text,
                p_entity_id integer, p_project integer, p_case integer, p_field text,
@@ -227,6 +279,19 @@ def _refigured_sql(path: str) -> str:
            END $f$"""
 
 
+def _record_keys() -> str:
+    """The record's totals, settlement and schedule figures as jsonb_build_object arguments."""
+    places = {"total": "totals", "exchange_price": "settlement", "net_payable": "settlement",
+              "before_move": "schedule", "transition": "schedule", "after_move": "schedule",
+              "overdue": "schedule"}
+    return ", ".join(f"'{key}', round((p_record->'{group}'->>'{key}')::numeric * 100)::bigint"
+                     for key, group in places.items())
+
+
+def _write_columns() -> str:
+    return ", ".join(f"{column} = (f->>'{key}')::bigint" for key, column in FIGURES.items())
+
+
 def audit_writer_sql(schema: str, reserved: list[tuple[str, str]]) -> str:
     """`wulong_audit(rows)`: the app's own trail (one row per changed field, see store/audit.py)
     written for any staff login, under that login; what only an event writes is refused, and
@@ -259,9 +324,9 @@ def audit_writer_sql(schema: str, reserved: list[tuple[str, str]]) -> str:
 
 def guards_sql(schema: str) -> list[str]:
     path = f"pg_catalog, {schema}, pg_temp"
-    money = ", ".join(f"NEW.{c}" for c in (*CASE_MONEY_COLUMNS, *CASE_EVENT_COLUMNS, "case_no"))
-    money_old = ", ".join(f"OLD.{c}" for c in (*CASE_MONEY_COLUMNS, *CASE_EVENT_COLUMNS,
-                                                  "case_no"))
+    locked = (*CASE_MONEY_COLUMNS, *AGREEMENT_COLUMNS, *CASE_EVENT_COLUMNS, "case_no")
+    money = ", ".join(f"NEW.{c}" for c in locked)
+    money_old = ", ".join(f"OLD.{c}" for c in locked)
     event_fields = ", ".join(f"NEW.{c}" for c in PROJECT_EVENT_COLUMNS)
     event_fields_old = ", ".join(f"OLD.{c}" for c in PROJECT_EVENT_COLUMNS)
     decision = ", ".join(f"NEW.{c}" for c in PROJECT_DECISION_COLUMNS)
@@ -318,8 +383,9 @@ def guards_sql(schema: str) -> list[str]:
              END IF;
              IF OLD.status IN {FROZEN} AND OLD.unlocked_reason IS NULL THEN
                IF ROW({money}) IS DISTINCT FROM ROW({money_old}) THEN
-                 RAISE EXCEPTION '案卷 % 已%，已锁定：不能修改影响补偿金额的内容或案卷编号'
-                   '（须先由审核人员解锁更正）', OLD.case_no, wulong_label(OLD.status) {refuse};
+                 RAISE EXCEPTION '案卷 % 已%，已锁定：不能修改影响补偿金额的内容、协议约定的付款'
+                   '期限和收款账户或案卷编号（须先由审核人员解锁更正）', OLD.case_no,
+                   wulong_label(OLD.status) {refuse};
                END IF;
                IF OLD.status = 'moved' AND NEW.moved_on IS DISTINCT FROM OLD.moved_on THEN
                  RAISE EXCEPTION '案卷 % 已搬迁，已锁定：搬迁日期不能修改', OLD.case_no {refuse};
@@ -460,4 +526,5 @@ HELPER_FUNCTIONS = ("wulong_label(text)", "wulong_owner()", "wulong_is_owner()",
                     "wulong_is_admin()", "wulong_require_admin(text)",
                     "wulong_reason(text, text)", "wulong_case_for_change(integer)",
                     "wulong_figures(integer)", "wulong_yuan(text)",
-                    "wulong_may_still_pay(integer)", "wulong_audit(jsonb)")
+                    "wulong_may_still_pay(integer)", "wulong_move_deadline(integer)",
+                    "wulong_months_since(date, date)", "wulong_audit(jsonb)")

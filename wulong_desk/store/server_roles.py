@@ -37,6 +37,8 @@ OLD_OBJECTS = (
     "DROP FUNCTION IF EXISTS wulong_reviewing() CASCADE",
     "DROP FUNCTION IF EXISTS wulong_guard_audit() CASCADE",
     "DROP TABLE IF EXISTS wulong_open_cases",
+    # the move event before it took the late move's record (issue 26)
+    "DROP FUNCTION IF EXISTS wulong_record_move(integer, date)",
 )
 # every table of the store, by who writes it (a table not listed here is read-only to staff,
 # and a test holds the ORM's tables to this list)
@@ -49,7 +51,7 @@ REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases woul
 # it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
 PROPOSAL_TABLES = ("proposals",)
 # read-only to staff; written by the events
-EVENT_TABLES = ("payments", "audit_log", "case_decisions", "case_revaluations")
+EVENT_TABLES = ("payments", "audit_log", "case_events", "case_decisions", "case_revaluations")
 READ_ONLY_TABLES = ("alembic_version",)
 PRIVATE_TABLES = (server_guards.UNLOCKED_FIGURES,)   # the owner's alone
 DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,46}")

@@ -1,6 +1,6 @@
-"""Buttons (and shortcuts) in the case editor for the case's payments, clocks and exchange houses
-from the stock. The dialogs write to the store directly; the editor reloads afterwards (or, with
-unsaved edits, says that the stored case changed)."""
+"""Buttons (and shortcuts) in the case editor for the case's payments, clocks, exchange houses
+from the stock and 逾期交房加付. The dialogs write to the store directly; the editor reloads
+afterwards (or, with unsaved edits, says that the stored case changed)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def attach(editor: CaseEditor) -> list[QPushButton]:
-    """Put the three buttons beside 修改记录… and bind their shortcuts."""
+    """Put the three buttons beside 修改记录… (and 逾期交房加付… with the exchange houses) and
+    bind their shortcuts."""
     # the row 修改记录… sits in (ui.bottomLayout: a layout inside the dialog's own, so the
     # dialog's top layout does not hold the button and would drop the three)
     row = editor.ui.bottomLayout
@@ -29,6 +30,18 @@ def attach(editor: CaseEditor) -> list[QPushButton]:
         QShortcut(QKeySequence(keys), editor, activated=slot)
         row.insertWidget(at + 1 + len(made), button)
         made.append(button)
+    # 逾期交房加付 is an exchange case's: beside its houses (the exchange group shows only then)
+    button = QPushButton("逾期交房加付…（Ctrl+Shift+Y）")
+    button.setObjectName("delayButton")
+    button.setAutoDefault(False)
+    button.clicked.connect(lambda: delay(editor))
+    QShortcut(QKeySequence("Ctrl+Shift+Y"), editor, activated=lambda: delay(editor))
+    why = editor.store.may("逾期交房加付")   # on the office server: reviewers only
+    button.setEnabled(why is None)
+    button.setToolTip(why or "征收部门逾期交付产权调换房屋的月数，签约或搬迁后逐次登记")
+    houses_row = editor.ui.housesButtons
+    houses_row.insertWidget(houses_row.count() - 1, button)   # (before the row's spacer)
+    editor.delay_button = button
     return made
 
 
@@ -120,4 +133,15 @@ def houses(editor: CaseEditor) -> None:
 
     if (case_id := _saved(editor)) is not None:
         HousingDialog(editor.store, editor.project_id, case_id, editor).exec()
+        _reload(editor)
+
+
+def delay(editor: CaseEditor) -> None:
+    from wulong_desk.ui.delay_dialog import DelayDialog
+
+    if (why := editor.store.may("逾期交房加付")) is not None:
+        QMessageBox.warning(editor, "逾期交房加付", why)
+        return
+    if (case_id := _saved(editor)) is not None:
+        DelayDialog(editor.store, case_id, editor).exec()
         _reload(editor)

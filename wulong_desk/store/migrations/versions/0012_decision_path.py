@@ -7,12 +7,13 @@ marked decided — every project that is not 旧城区改建 (its announcement i
 presign share to reach), and a 旧城区改建 project whose decision day is known or that has a
 signed or moved case — the others stay planned. Cases gain `converted_on`: for a presign that
 became a 补偿协议 before this revision (signed or moved), the later of its project's decision day
-(or, unknown, its announcement) and the day its 分户评估报告 was served, if recorded. House parts
+(or, unknown, its announcement) and the day its 分户评估报告 was served, if recorded — also its
+`effective_on` (协议生效, migration 0011) where 0011 could not tell it. House parts
 gain the formal appraisal's values waiting beside a frozen presign (empty). Two tables: the
 case's 补偿决定 (case_decisions) and its re-valuations after 复核 or 鉴定 (case_revaluations).
 
 Revision ID: 0012
-Revises: 0010 (the lead re-chains it after 0011)
+Revises: 0011
 Create Date: 2026-12-10
 """
 
@@ -24,7 +25,7 @@ from alembic import op
 import wulong_desk.store.types
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -38,7 +39,8 @@ projects = sa.Table(
 cases = sa.Table(
     "cases", meta, sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("project_id", sa.Integer), sa.Column("status", sa.String),
-    sa.Column("presign", sa.Boolean), sa.Column("converted_on", DAY))
+    sa.Column("presign", sa.Boolean), sa.Column("converted_on", DAY),
+    sa.Column("effective_on", DAY))
 case_dates = sa.Table(
     "case_dates", meta, sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("case_id", sa.Integer), sa.Column("what", sa.String),
@@ -113,18 +115,19 @@ def _date_conversions(connection: sa.Connection) -> None:
     """A presign converted before this revision: the later of the decision (or announcement)
     and its report's service, as recorded."""
     rows = connection.execute(
-        sa.select(cases.c.id, projects.c.decision_made_on, projects.c.announced_on)
+        sa.select(cases.c.id, projects.c.decision_made_on, projects.c.announced_on,
+                  cases.c.effective_on)
         .join(projects, projects.c.id == cases.c.project_id)
         .where(cases.c.presign.is_(True), cases.c.status.in_(("signed", "moved")))).all()
     served = dict(connection.execute(
         sa.select(case_dates.c.case_id, case_dates.c.on_date)
         .where(case_dates.c.what == "report_served")).all())
-    for case_id, made_on, announced_on in rows:
+    for case_id, made_on, announced_on, effective_on in rows:
         start = made_on or announced_on
         if served.get(case_id) is not None and (start is None or served[case_id] > start):
             start = served[case_id]
         connection.execute(cases.update().where(cases.c.id == case_id)
-                           .values(converted_on=start))
+                           .values(converted_on=start, effective_on=effective_on or start))
 
 
 def downgrade() -> None:
