@@ -96,6 +96,7 @@ from wulong_desk.services.events_sync import (
     Explained,
     delay_in_session,
     explain_events,
+    explain_new,
     keep_events,
     money_events_of,
 )
@@ -632,9 +633,12 @@ def apply_version(session: Session, project: Project, case: Case | None,
     correction and a 作废 as the sender's void, each with the sender's reason; anything else
     as a plain save (a stage change audited with `reason`)."""
     if case is None:
-        form = _normal(entry)
+        born = explain_new(entry)   # its delays run after the save, as the sender ran them
+        form = _normal(born.entry)
         made = save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
         session.flush()
+        for delay in born.delays:
+            delay_in_session(session, made, delay)
         keep_events(session, made, entry)
         return made
     explained = explain_events(case, entry) if case.locked else Explained(entry, [])
