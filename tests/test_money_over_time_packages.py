@@ -130,3 +130,28 @@ def test_a_package_of_the_previous_format_is_still_read(office_and_laptop, tmp_p
     finally:
         other.close()
     assert Decimal(figures(office, "A-001")["after_move"]).scaleb(-2) == Decimal("12000.00")
+
+
+def test_a_delayed_case_new_to_the_receiver_is_made_and_its_delay_run_once(office_and_laptop):
+    # a case the receiver has never seen, already moved and delayed: made at signing without
+    # the delay (a signing carries none), then the delay run with the sender's uuid
+    office, _laptop, project_id, case_id, tmp_path = office_and_laptop
+    cases.set_status(office, case_id, "moved", moved_on=date(2024, 1, 5))   # late
+    moves.add_delay(office, case_id, 1, "安置小区未按期交付", today=TODAY)
+    package = tmp_path / "new-here.json"
+    export_cases(office, project_id, package)
+    sent = json.loads(package.read_text(encoding="utf-8"))["cases"][0]["money_events"]
+    fresh = open_store(tmp_path / "fresh.sqlite", "审核")
+    try:
+        import_cases(fresh, package)
+        for waiting in list_proposals(fresh):
+            accept(fresh, waiting.id)
+        assert figures(fresh, "A-001") == figures(office, "A-001")
+        assert figures(fresh, "A-001")["overdue"] == 63000     # 14 × 45.00, as above
+        with fresh.read() as session:
+            delays = [e.uuid for e in session.query(CaseEvent).filter(CaseEvent.kind == "delay")]
+        assert delays == [e["uuid"] for e in sent if e["kind"] == "delay"]
+        again = import_cases(fresh, package)
+        assert not again.updated and not list_proposals(fresh)
+    finally:
+        fresh.close()

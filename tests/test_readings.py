@@ -534,7 +534,9 @@ def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
 
     store = open_memory("甲")
     project_id = example_4_project(store, old_town=True)
-    presign = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1")).case_id
+    form = examples.case_form(example(4), "E4-1")
+    form["case"]["exchange"]["overdue_months"] = 0   # (a delay is an event after the move)
+    presign = cases.save_case(store, project_id, form).case_id
     walk_to(store, presign, "reviewed")
     cases.set_status(store, presign, "presigned")          # signed 2023-08-20
     with store.read() as session:
@@ -546,7 +548,9 @@ def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
     projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-25"})
     with store.read() as session:
         assert str(session.get(Project, project_id).decision_made_on) == "2023-08-25"
-        assert session.get(Case, presign).result.total_cents == 105320000   # untouched
+        # example 4's total 1,053,200.00 less its overdue bucket 38,800.00 (no delay at
+        # signing): untouched by the decision day
+        assert session.get(Case, presign).result.total_cents == 101440000
     with pytest.raises(UserError, match="不能修改影响金额的项目选项"):   # a figure: still locked
         projects.update_project(store, project_id, form | {"zone": "outer"})
     store.close()

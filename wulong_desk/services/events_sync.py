@@ -114,6 +114,22 @@ def explain_events(case: Case, entry: dict[str, Any]) -> Explained:
     return Explained(out)
 
 
+def explain_new(entry: dict[str, Any]) -> Explained:
+    """For a case new here: its delays taken out of its 过渡逾期 when they add up to it exactly
+    (a signing carries no delay, services/lifecycle.py) — they run after the save, as the
+    sender ran them, with their uuids."""
+    data = entry.get("case")
+    exchange = data.get("exchange") if isinstance(data, dict) else None
+    months = exchange.get("overdue_months") if isinstance(exchange, dict) else None
+    delays = _delays(entry.get("money_events"))
+    if not isinstance(months, int) or isinstance(months, bool) or months <= 0 or not delays \
+            or sum(d.months for d in delays) != months:
+        return Explained(entry)
+    out = copy.deepcopy(entry)
+    out["case"]["exchange"]["overdue_months"] = 0
+    return Explained(out, delays)
+
+
 def delay_in_session(session: Session, case: Case, delay: Delay) -> None:
     """Run a delay taken in from a package, with the sender's words and its uuid."""
     apply_delay(session, case, delay.months, delay.reason, today=date.today(), uuid=delay.uuid)

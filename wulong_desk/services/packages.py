@@ -101,6 +101,7 @@ from wulong_desk.services.events_sync import (
     Explained,
     delay_in_session,
     explain_events,
+    explain_new,
     keep_events,
     money_events_of,
 )
@@ -672,8 +673,12 @@ def apply_version(session: Session, project: Project, case: Case | None,
                                reason=reason)
         session.flush()
     if case is None:
+        born = explain_new(entry)   # its delays run after the save, as the sender ran them
+        form = _normal(born.entry)
         made = save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
         session.flush()
+        for delay in born.delays:
+            delay_in_session(session, made, delay)
         keep_events(session, made, entry)
         return made
     apply_events(session, project, case, entry)
