@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
-from store_helpers import case_form, project_form, walk_to
+from store_helpers import case_form, example_4_at_signing, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, payments, procedure, projects
+from wulong_desk.services import cases, procedure, projects
 from wulong_desk.services.appraisal import import_appraisal, write_template
 from wulong_desk.services.case_decisions import (
     DecisionFacts,
@@ -41,12 +41,12 @@ def old_town(store, households: int) -> int:
     return project_id
 
 
-def presign(store, project_id: int, number: str) -> int:
+def presign(store, project_id: int, number: str, **extra) -> int:
     """Example 4's household at 预签 (signed 2023-08-20, inside 2023-08-15 … 08-31)."""
-    case_id = cases.save_case(store, project_id, case_form(4, case_no=number)).case_id
+    case_id = cases.save_case(store, project_id, example_4_at_signing(case_no=number)).case_id
     walk_to(store, case_id, "reviewed")
-    cases.save_case(store, project_id, case_form(4, case_no=number, status="presigned"),
-                    case_id)
+    cases.save_case(store, project_id,
+                    example_4_at_signing(case_no=number, status="presigned", **extra), case_id)
     return case_id
 
 
@@ -78,16 +78,18 @@ def fill(sheet, values: dict[tuple[str, int], tuple[str, str, str | None]]) -> N
     workbook.save(sheet)
 
 
-# Example 4 corrected by the formal report: residential 5000 → 5200, commercial 9000 → 9100.
+# Example 4 as signed (no delay yet: store_helpers.example_4_at_signing, total 1014400.00)
+# corrected by the formal report: residential 5000 → 5200, commercial 9000 → 9100.
 # V_AREA 70.00 × 5200 + 40.00 × 9100 = 728000.00 (was 710000.00); V_SHARED 1.30 × 5200 =
-# 6760.00 (6500.00); L1 0.05 × 364000 × (6 + 2) = 145600.00 (144000.00); R5 0.12 × 364000 +
-# 0.05 × 364000 = 61880.00 (60000.00); the rest as the spec: total 1053200.00 + 18000.00 +
-# 260.00 + 1600.00 + 1880.00 = 1074940.00. Schedule: transition 0.05 × 364000 × 6 + 16800.00 =
-# 126000.00, overdue 14560.00 × 2 … 36400.00 + 2800.00 = 39200.00, before_move the rest.
-CORRECTED = {"V_AREA": "728000.00", "V_SHARED": "6760.00", "L1_INTERRUPT": "145600.00",
-             "R5_GUIDE": "61880.00", "total": "1074940.00", "transition": "126000.00",
-             "overdue": "39200.00", "before_move": "909740.00",
-             "net_payable": "347760.00"}
+# 6760.00 (6500.00); L1 0.05 × 364000 × 6 = 109200.00 (108000.00); R5 0.12 × 364000 +
+# 0.05 × 364000 = 61880.00 (60000.00); the rest as signed: total 1014400.00 + 18000.00 +
+# 260.00 + 1200.00 + 1880.00 = 1035740.00. Schedule: transition 109200.00 + 16800.00 =
+# 126000.00, overdue 0.00, after_move 0.00, before_move the rest 909740.00; net payable
+# 1035740.00 − 727180.00 (the houses, as the spec) = 308560.00.
+CORRECTED = {"V_AREA": "728000.00", "V_SHARED": "6760.00", "L1_INTERRUPT": "109200.00",
+             "R5_GUIDE": "61880.00", "total": "1035740.00", "transition": "126000.00",
+             "overdue": "0.00", "before_move": "909740.00",
+             "net_payable": "308560.00"}
 SHEET_VALUES = {1: ("5200", "10000", None), 2: ("9100", "20000", None),
                 3: ("2000", "1000", None)}
 
@@ -96,7 +98,10 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
     store = open_store(backend, "")
     try:
         project_id = old_town(store, 3)
-        p1, p2 = presign(store, project_id, "P-1"), presign(store, project_id, "P-2")
+        # P-1's agreement: what is owed before the move, 3 days after the agreement takes effect
+        p1 = presign(store, project_id, "P-1", agreement={"payment_terms": {
+            "before_move": {"from": "effective", "days": 3}}})
+        p2 = presign(store, project_id, "P-2")
         # 2 of the area's 3 households: below 90% (办法第二十三条)
         with pytest.raises(UserError, match="预签比例未达到：预签 2 户，征收范围总户数 3 户"):
             decide_project(store, project_id, date(2023, 9, 1), date(2023, 9, 5), NUMBER,
@@ -145,12 +150,12 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         plan = import_appraisal(store, project_id, sheet, dry_run=True, today=date(2023, 9, 26))
         lines = "\n".join(plan.lines())
         assert "第1处 评估单价：5000 → 5200" in lines and "第2处 评估单价：9000 → 9100" in lines
-        assert "转为补偿协议后补偿合计：1053200.00 → 1074940.00" in lines
+        assert "转为补偿协议后补偿合计：1014400.00 → 1035740.00" in lines
         assert case_of(store, p1).parts[0].formal_unit_price is None   # a dry run writes nothing
         import_appraisal(store, project_id, sheet, today=date(2023, 9, 26))
         waiting = case_of(store, p1)
         assert waiting.parts[0].formal_unit_price == Decimal("5200")
-        assert (waiting.status, total(store, p1)) == ("presigned", "1053200.00")  # still frozen
+        assert (waiting.status, total(store, p1)) == ("presigned", "1014400.00")  # still frozen
         # all or nothing: P-2 has no formal values yet
         with pytest.raises(UserError, match="P-2：第1、2、3处房屋还没有正式评估结果"):
             convert_presigns(store, project_id)
@@ -177,17 +182,16 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         rows = [e for e in cases.history(store, p1) if e.action == "convert"]
         figures_audited = {e.field: (e.old, e.new) for e in rows if e.entity == "result"}
         assert set(figures_audited) == set(FIGURE_COLUMNS)
-        assert figures_audited["total"] == ("1053200.00", "1074940.00")
+        assert figures_audited["total"] == ("1014400.00", "1035740.00")
         assert figures_audited["V_AREA"] == ("710000.00", "728000.00")
-        assert figures_audited["R9_TEMP"] == ("19600.00", "19600.00")   # every line
+        assert figures_audited["R9_TEMP"] == ("16800.00", "16800.00")   # every line
         assert [(e.old, e.new) for e in rows if e.field == "status"] == [("presigned", "signed")]
         assert len({e.reason for e in rows}) == 1 and "办法第二十七、二十九条" in rows[0].reason
 
         # the payment term counts from the agreement's effect: 2023-09-25 + 3 days
-        payments.set_payment_terms(store, p1, "签约后3日内", None)
         with store.read() as session:
             due = procedure.due_list(session, project_id, date(2023, 9, 26))
-        paid = [i for i in due if i.case_no == "P-1" and "补偿款未付清" in i.what]
+        paid = [i for i in due if i.case_no == "P-1" and "未付清" in i.what]
         assert paid and paid[0].due.on == date(2023, 9, 28)
         # the title deeds are due at the conversion, not at the presign (第三十二条)
         deeds = [i for i in due if i.case_no == "P-1" and "权属证书" in i.what]
@@ -201,7 +205,7 @@ def test_a_project_short_of_its_share_is_terminated_and_its_presigns_lapse(backe
     try:
         project_id = old_town(store, 3)
         p1, p2 = presign(store, project_id, "P-1"), presign(store, project_id, "P-2")
-        other = cases.save_case(store, project_id, case_form(4, case_no="R-1")).case_id
+        other = cases.save_case(store, project_id, example_4_at_signing(case_no="R-1")).case_id
         walk_to(store, other, "reviewed")
         with pytest.raises(UserError, match="不在预签期限（至 2023-08-31）届满之后"):
             terminate_project(store, project_id, date(2023, 8, 31), "武隆府〔2023〕终1号",
@@ -230,8 +234,8 @@ def test_a_project_short_of_its_share_is_terminated_and_its_presigns_lapse(backe
             assert summary.total == Decimal(case_of(store, other).result.total_cents).scaleb(-2)
         # nothing more is signed in it, and it is not decided
         with pytest.raises(UserError, match="项目已终止"):
-            cases.save_case(store, project_id, case_form(4, case_no="R-1", status="presigned"),
-                            other)
+            cases.save_case(store, project_id,
+                            example_4_at_signing(case_no="R-1", status="presigned"), other)
         with pytest.raises(UserError, match="已于 2023-09-05 终止"):
             decide_project(store, project_id, date(2023, 9, 6), date(2023, 9, 6), NUMBER,
                            today=date(2023, 9, 10))
@@ -259,7 +263,7 @@ def test_the_ledger_and_dashboard_count_lapsed_and_decided_apart(tmp_path):
     presign(store, town, "P-1")
     terminate_project(store, town, date(2023, 9, 5), "终1号", "预签比例未达到",
                       today=date(2023, 9, 10))
-    other = cases.save_case(store, town, case_form(4, case_no="R-1")).case_id
+    other = cases.save_case(store, town, example_4_at_signing(case_no="R-1")).case_id
     walk_to(store, other, "reviewed")
     export_ledger(store, town, out, public=False, operator="甲")
     book = load_workbook(out)

@@ -1,5 +1,6 @@
 """The decision path on the command line (docs/decision-path.md): each command's output and exit
-code — 0 done (a warning on standard error), 1 refused naming the rule, 2 bad input."""
+code — 0 done (a warning on standard error), 2 refused naming the rule or bad input (as every
+command: 1 is kept for failures outside the input)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
     project = str(project_id)
     short = cli("project", "decide", "--project", project, "--made-on", "2023-09-01",
                 "--announced-on", "2023-09-05", "--number", "武隆府征〔2023〕4号", "--db", str(db))
-    assert short.returncode == 1 and "预签比例未达到" in short.stderr
+    assert short.returncode == 2 and "预签比例未达到" in short.stderr
     bad = cli("project", "decide", "--project", project, "--made-on", "2023-13-01",
               "--announced-on", "2023-09-05", "--number", "x", "--db", str(db))
     assert bad.returncode == 2 and "--made-on" in bad.stderr
@@ -40,7 +41,7 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
     assert ended.returncode == 0, ended.stderr
     assert json.loads(ended.stdout)["lapsed"] == ["P-1"]
     again = cli("set-status", "--case", str(p1), "--to", "已签约", "--db", str(db))
-    assert again.returncode == 1
+    assert again.returncode == 2
 
     # a second project, decided, its appraisal imported, its presign converted
     store = open_store(db, "甲")
@@ -55,7 +56,7 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
     written = cli("appraisal", "template", "--project", str(town), str(sheet), "--db", str(db))
     assert written.returncode == 0 and "3 行" in written.stdout
     early = cli("appraisal", "import", "--project", str(town), str(sheet), "--db", str(db))
-    assert early.returncode == 1 and "分户初步评估结果公示" in early.stderr
+    assert early.returncode == 2 and "分户初步评估结果公示" in early.stderr
     store = open_store(db, "甲")
     from wulong_desk.services import procedure
 
@@ -86,18 +87,18 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
 
     # a household that never signed: the district's 补偿决定, its document, its appeal
     store = open_store(db, "甲")
-    from store_helpers import case_form, walk_to
+    from store_helpers import example_4_at_signing, walk_to
 
     from wulong_desk.services import cases
 
-    form = case_form(4, case_no="R-1")
+    form = example_4_at_signing(case_no="R-1")
     form["case"].update(presign=False, signed_on=None)
     other = cases.save_case(store, town, form).case_id
     walk_to(store, other, "reviewed")
     store.close()
     soon = cli("set-status", "--case", str(other), "--to", "补偿决定", "--decided-on",
                "2023-10-15", "--number", "补决1号", "--move-by", "2023-11-30", "--db", str(db))
-    assert soon.returncode == 1 and "签约期限到 2023-10-31 才届满" in soon.stderr
+    assert soon.returncode == 2 and "签约期限到 2023-10-31 才届满" in soon.stderr
     missing = cli("set-status", "--case", str(other), "--to", "补偿决定", "--decided-on",
                   "2023-11-15", "--db", str(db))
     assert missing.returncode == 2 and "--number" in missing.stderr

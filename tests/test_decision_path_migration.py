@@ -69,7 +69,7 @@ def test_migration_0012_keeps_every_figure_and_marks_the_projects(tmp_path):
 
     store = open_store(path, "甲")   # migrated, after a backup
     try:
-        assert [p for p in list_backups(path) if "pre-migrate-0010" in p.name]
+        assert [p for p in list_backups(path) if "pre-migrate-0011" in p.name]
         with store.engine.connect() as conn:
             assert current_revision(conn) == head_revision()
         with store.read() as session:

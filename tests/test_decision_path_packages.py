@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from store_helpers import case_form, walk_to
+from store_helpers import example_4_at_signing, walk_to
 from test_decision_path import old_town, presign
 
 from wulong_desk.services import cases, procedure, proposals
@@ -53,7 +53,7 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
         project_id = old_town(office, 3)
         p1, p2 = presign(office, project_id, "P-1"), presign(office, project_id, "P-2")
         p3 = presign(office, project_id, "P-3")   # its formal values will wait beside it
-        form = case_form(4, case_no="R-1")
+        form = example_4_at_signing(case_no="R-1")
         form["case"].update(presign=False, signed_on=None)   # a household that never signed
         unclear = cases.save_case(office, project_id, form).case_id
         walk_to(office, unclear, "reviewed")
@@ -109,7 +109,7 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
         assert state(laptop, uuid) == state(office, uuid)
         converted = [e for e in cases.history(laptop, case_id_of(laptop, "P-2"))
                      if e.action == "convert" and e.field == "total"]
-        assert [(e.old, e.new) for e in converted] == [("1053200.00", "1074940.00")]
+        assert [(e.old, e.new) for e in converted] == [("1014400.00", "1035740.00")]
         # taken again: nothing more
         again = import_cases(laptop, after)
         assert not again.proposed and not again.updated and not again.created
@@ -185,7 +185,7 @@ def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_pat
         with server.read() as session:
             case = session.execute(select(Case)).scalar_one()
             assert (case.status, case.converted_on, case.result.total_cents) == (
-                "signed", date(2023, 9, 25), 107494000)
+                "signed", date(2023, 9, 25), 103574000)
     finally:
         laptop.close()
         server.close()
