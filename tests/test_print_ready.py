@@ -92,11 +92,14 @@ def test_ledger_prints_on_one_a3_page_width_with_every_column(printed):
     printed_pages = pages(pdf)
     detail_rows = 13 * len(records.entries)
     a3 = [p for p in printed_pages if close(p[0], A3_LANDSCAPE)]
-    detail = [p for p in printed_pages if close(p[0], A4_LANDSCAPE)]
+    # the cases settled by a 补偿决定 are listed on a sheet of their own (issue 27)
+    decisions = [p for p in printed_pages if "补偿决定文号" in p[1]]
+    assert len(decisions) == 1 and close(decisions[0][0], A4_LANDSCAPE)
+    detail = [p for p in printed_pages if close(p[0], A4_LANDSCAPE) and p not in decisions]
     params = [p for p in printed_pages if close(p[0], A4_PORTRAIT)]
     assert len(a3) == 1                                   # 35 households: one A3 sheet
     assert 1 <= len(params) <= 1 and 3 <= len(detail) <= detail_rows // 25
-    assert len(printed_pages) == len(a3) + len(detail) + len(params)
+    assert len(printed_pages) == len(a3) + len(detail) + len(params) + len(decisions)
     header = [c.value for c in load_workbook(ledger).worksheets[0][4]]
     text = squeeze(a3[0][1])
     # the first and the last column on the page: no column cut off at the right
@@ -118,8 +121,9 @@ def test_notice_prints_on_one_a3_page_with_every_column(printed):
 
 
 def settled(records) -> list:
-    """The households the 分户补偿情况公示 lists by default: signed or moved."""
-    return [e for e in records.entries if e.status in ("signed", "moved")]
+    """The households the 分户补偿情况公示 lists by default: signed, moved, or settled by a
+    补偿决定 (办法第三十一条: the decision states the compensation as an agreement does)."""
+    return [e for e in records.entries if e.status in ("signed", "moved", "decided")]
 
 
 def words(pdf: Path) -> list[tuple[float, float, float, str]]:

@@ -453,13 +453,15 @@ def test_the_demo_project_has_every_kind_revisions_2_and_3_added():
         assert registrations == {"registered", "recognized", "temporary", "illegal"}
         assert any(c.method == "exchange" and c.turnover_premises
                    and {p.use for p in c.parts} >= {"residential", "commercial"} for c in demo)
-        assert any(c.status == "presigned" and c.presign for c in demo)
-        # revision 3: presigns inside the project's presign period, before the decision; one
-        # became a 补偿协议 and is still computed from its presign day
+        # revision 3: presigns inside the project's presign period, before the decision; the
+        # demo is after its decision (issue 27): both became 补偿协议 and are still computed
+        # from their presign days, effective from the service of their reports
         project = session.get(Project, project_id)
         assert project.presign_start and project.presign_end and project.decision_made_on
+        assert project.decision_state == "decided"
         presigns = [c for c in demo if c.presign]
-        assert {c.status for c in presigns} == {"presigned", "signed"}
+        assert len(presigns) == 2 and {c.status for c in presigns} == {"signed"}
+        assert all(c.converted_on is not None for c in presigns)
         assert all(project.presign_start <= c.signed_on <= project.presign_end
                    and c.signed_on < project.decision_made_on for c in presigns)
         # unsigned cases are computed at signing, with the undertaking to move on time

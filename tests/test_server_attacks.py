@@ -38,7 +38,7 @@ TABLES = ("projects", "cases", "persons", "house_parts", "equipment", "exchange_
           "case_results", "case_records", "payments", "case_events", "audit_log",
           "procedure_steps",
           "case_dates", "consents", "housing_stock", "alembic_version",
-          "wulong_unlocked_figures")
+          "wulong_unlocked_figures", "case_decisions", "case_revaluations")
 CATALOG = {
     "roles": "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, "
              "rolreplication, rolbypassrls, rolpassword FROM pg_authid ORDER BY rolname",

@@ -35,7 +35,8 @@ def test_init_add_user_and_work_as_that_user(empty_db, monkeypatch):
     assert init.returncode == 0, init.stderr
     assert "wulong_wulong_cli_clerk（经办人员）" in init.stdout
     assert cli("server", "init", "--db", empty_db).returncode == 0   # again: harmless
-    added = cli("server", "add-user", "zhou", "--role", "reviewer", "--password-stdin",
+    # (an administrator: the demo records its project's expropriation decision, issue 27)
+    added = cli("server", "add-user", "zhou", "--role", "admin", "--password-stdin",
                 "--db", empty_db, stdin="zhou-password-9\n")
     assert added.returncode == 0, added.stderr
     short = cli("server", "add-user", "wu", "--role", "clerk", "--password-stdin",

@@ -24,6 +24,11 @@ DEMO_MIN, DEMO_MAX = 30, 2000
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="创建演示项目（虚构住户）")
     demo.add_argument("--households", type=int, default=36, help="户数（30 到 2000）")
+    demo.add_argument("--stage", choices=("decided", "presign"), default="decided",
+                      help="decided：征收决定作出后的旧城区改建项目（预签已转为补偿协议，"
+                           "各阶段都有，一户补偿决定）；presign：征收决定作出前（预签期限刚届满，"
+                           "九成以上的户已预签），用来演练作出征收决定、导入正式评估结果、转为"
+                           "补偿协议或终止项目")
     demo.add_argument("--json", action="store_true")
     add_store_options(demo)
     demo.set_defaults(run=run_demo)
@@ -52,11 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     stage = sub.add_parser("set-status", help="改变案卷的阶段（退回或跳过须写理由）")
     stage.add_argument("--case", type=int, required=True, metavar="ID")
     stage.add_argument("--to", required=True, metavar="阶段",
-                       type=stage_word([s for s in STATUSES if s != "void"]),
-                       help="调查登记、已评估、已审核、预签、已签约或已搬迁")
+                       type=stage_word([s for s in STATUSES if s not in ("void", "lapsed")]),
+                       help="调查登记、已评估、已审核、预签、已签约、补偿决定或已搬迁")
     stage.add_argument("--reason", default=None, help="退回或跳过阶段的理由")
     stage.add_argument("--moved-on", default=None, metavar="YYYY-MM-DD",
                        help="搬迁日期（改为已搬迁时必填）")
+    from wulong_desk.commands.decision_path import add_decision_facts
+
+    add_decision_facts(stage, required=False)   # 补偿决定: --decided-on, --number, --move-by …
     add_store_options(stage)
     stage.set_defaults(run=run_set_status)
 
@@ -107,7 +115,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise UsageError(f"--households：演示户数应在 {DEMO_MIN} 到 {DEMO_MAX} 之间，"
                          f"收到 {args.households}")
     with open_from_args(args) as store:
-        project_id = create_demo(store, args.households)
+        project_id = create_demo(store, args.households, stage=args.stage)
     if args.json:
         print_json({"id": project_id})
     else:
@@ -169,6 +177,16 @@ def run_summary(args: argparse.Namespace) -> int:
 def run_set_status(args: argparse.Namespace) -> int:
     from wulong_desk.services import cases as case_service
 
+    if args.to == "decided":   # the district's 补偿决定 (办法第三十一条): its own event
+        from wulong_desk.commands.decision_path import decision_facts
+        from wulong_desk.services.case_decisions import decide_case
+
+        facts = decision_facts(args)
+        with open_from_args(args) as store:
+            decide_case(store, args.case, facts)
+        print(f"案卷 {args.case} 已改为补偿决定（{facts.number.strip()}，作出日 "
+              f"{facts.made_on}，搬迁期限 {facts.move_by}）")
+        return 0
     moved_on = date_argument(args.moved_on, "--moved-on 搬迁日期") if args.moved_on else None
     with open_from_args(args) as store:
         case_service.set_status(store, args.case, args.to, reason=args.reason,

@@ -29,7 +29,7 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import is_frozen, is_signed
 
-KINDS = ("money", "exchange", "presign", "settlement")
+KINDS = ("money", "exchange", "presign", "settlement", "decision")
 TITLES = {"money": "国有土地上房屋征收货币补偿协议", "exchange": "国有土地上房屋征收产权调换协议",
           "presign": "国有土地上房屋征收补偿预签协议", "settlement": "房屋征收补偿结算单"}
 BANFA = "《重庆市武隆区国有土地上房屋征收与补偿实施办法》（武隆府发〔2023〕5号）"
@@ -73,6 +73,10 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
     when None); `template` the clause wording (the one in use when None)."""
     if kind not in KINDS:
         raise UserError(f"未知的文书种类：{kind}")
+    if kind == "decision":   # the district's 补偿决定书: its own template and layout
+        from wulong_desk.exports.decision_document import build_decision_pdf
+
+        return build_decision_pdf(project, entry)
     st = styles()
     story: list[Any] = []
     exchange = entry.method == "exchange"

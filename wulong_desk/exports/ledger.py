@@ -42,7 +42,7 @@ from wulong_desk.exports.sheet_style import (
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.rules.standard import LINE_CODES
-from wulong_desk.statuses import is_void
+from wulong_desk.statuses import is_out, is_void
 from wulong_desk.tempfiles import private_temp_files
 
 GROUPS = (("价值补偿", 5), ("损失补偿", 4), ("奖励补助", 5))
@@ -155,8 +155,11 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     project = records.project
     # a voided case is kept on record but is no longer owed: out of the rows and the totals,
     # listed on its own sheet instead
-    entries = [entry for entry in records.entries if not is_void(entry.status)]
+    entries = [entry for entry in records.entries if not is_out(entry.status)]
     voided = [entry for entry in records.entries if is_void(entry.status)]
+    lapsed = [entry for entry in records.entries if is_out(entry.status)
+              and not is_void(entry.status)]   # 不生效 presigns: apart, out of every total
+    decided = [entry for entry in entries if entry.decision]
     labels = _line_labels(entries)
     columns = _columns(labels)
     keys = [key for key, _ in columns]
@@ -259,6 +262,10 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
     _detail_sheet(wb, entries)
     if voided:
         _void_sheet(wb, voided)
+    if lapsed:
+        _void_sheet(wb, lapsed, LAPSED_SHEET, "预签日期")
+    if decided:
+        _decision_sheet(wb, decided)
     _parameter_sheet(wb, records, operator, exported_at)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -358,22 +365,48 @@ def _detail_sheet(wb: Workbook, entries: list[CaseEntry]) -> None:
 
 
 VOID_SHEET = "作废案卷"
+LAPSED_SHEET = "不生效预签"      # a terminated project's presigns (办法第二十三条)
+DECISION_SHEET = "补偿决定"      # the cases settled by the district's decision (第三十一条)
 
 
-def _void_sheet(wb: Workbook, voided: list[CaseEntry]) -> None:
-    """Voided agreements: kept on record, not owed, not in any total."""
-    ws = wb.create_sheet(VOID_SHEET)
+def _void_sheet(wb: Workbook, voided: list[CaseEntry], title: str = VOID_SHEET,
+                day: str = "签约日期") -> None:
+    """Voided agreements (or lapsed presigns): kept on record, not owed, not in any total."""
+    ws = wb.create_sheet(title)
     page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=False, title_rows="1:1")
+    _footer(ws, title)
     for letter, width in zip("ABCDE", (12, 16, 30, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
     append_literal(ws, [styled_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
-                        ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", "签约日期")])
+                        ("案卷编号", "被征收人", "坐落", "原合计（不计入总额）", day)])
     for entry in voided:
         values = _values(entry)
         append_literal(ws, [entry.case_no, values["owner"], entry.address,
                             styled_cell(ws, values["total"], number_format=MONEY_FORMAT,
                                         border=False),
                             entry.signed_on or ""])
+
+
+def _decision_sheet(wb: Workbook, decided: list[CaseEntry]) -> None:
+    """The cases settled by a 补偿决定, with the decision in force (they stay in the ledger's
+    rows and totals: the compensation is owed as under an agreement)."""
+    ws = wb.create_sheet(DECISION_SHEET)
+    page_setup(ws, paper=Worksheet.PAPERSIZE_A4, landscape=True, title_rows="1:1")
+    _footer(ws, DECISION_SHEET)
+    for letter, width in zip("ABCDEFGH", (12, 16, 26, 14, 12, 12, 12, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    append_literal(ws, [styled_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
+                        ("案卷编号", "被征收人", "补偿决定文号", "作出日", "送达日", "搬迁期限",
+                         "状态", "补偿合计")])
+    for entry in decided:
+        decision = entry.decision or {}
+        values = _values(entry)
+        append_literal(ws, [entry.case_no, values["owner"], decision.get("number", ""),
+                            decision.get("made_on") or "", decision.get("served_on") or "",
+                            decision.get("move_by") or "",
+                            "已搬迁" if entry.status == "moved" else "补偿决定",
+                            styled_cell(ws, values["total"], number_format=MONEY_FORMAT,
+                                        border=False)])
 
 
 def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
@@ -441,7 +474,7 @@ def _parameter_sheet(wb: Workbook, records: ProjectRecords, operator: str,
     row("计算规则版本", "；".join(
         f"第{r}版 {sum(e.contract_revision == r for e in records.entries)}户"
         for r in revisions) or "—")
-    row("户数", sum(not is_void(e.status) for e in records.entries))
+    row("户数", sum(not is_out(e.status) for e in records.entries))
     row("导出时间", exported_at.strftime("%Y-%m-%d %H:%M:%S"))
     row("导出人", operator)
     row("版本", "内部签字版")

@@ -51,6 +51,8 @@ class CaseEntry:
     # 账号 ({"name", "bank", "account"}, "" where not entered)
     terms: dict[str, str] = field(default_factory=dict)
     payee: dict[str, str] = field(default_factory=dict)
+    # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
+    decision: dict[str, Any] | None = None
 
 
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}

@@ -24,7 +24,8 @@ from wulong_desk.paths import resources_dir, user_data_dir
 
 AGREEMENT = "协议条款.txt"
 NOTICE = "公示文字.txt"
-NAMES = (AGREEMENT, NOTICE)
+DECISION = "补偿决定书.txt"   # the district's 补偿决定 (办法第三十一条), its own wording
+NAMES = (AGREEMENT, NOTICE, DECISION)
 
 TABLES = {"补偿金额表", "调换房屋表"}
 MONEY_PLACEHOLDERS = ("搬迁前应付", "过渡期间应付", "按期搬迁后应付", "逾期交房加付",
@@ -46,6 +47,12 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         # the houses' price is set off, the whole arrangement in one paragraph, the payee
         *MONEY_PLACEHOLDERS, *TABLES}),
     NOTICE: frozenset({"公示单位", "征收决定文号", "项目名称"}),
+    DECISION: frozenset({
+        "决定机关", "征收部门", "征收决定文号", "办法", "标准", "被征收人", "坐落", "产权证号",
+        "用途", "证载面积", "补偿面积", "面积补足说明", "未登记建筑说明", "事由", "补偿方式",
+        "补偿合计", "补偿合计大写", "搬迁费", "临时安置", "停产停业损失", "设施设备损失",
+        "支付期限", "调换房屋价款", "差价说明", "过渡方式", "过渡期限", "搬迁期限", "复议机关",
+        "复议期限", "诉讼法院", "诉讼期限", "评估机构", *TABLES}),
 }
 _FIELD = re.compile(r"\{([^{}]*)\}")
 _HEADING = re.compile(r"^【([^】｜|]+)(?:[｜|]([^】]+))?】\s*$")
@@ -107,7 +114,7 @@ def parse(name: str, text: str, path: Path, office: bool) -> Template:
         (current[2] if current else preamble).append(line)
     if current:
         clauses.append(Clause(current[0], current[1], tuple(current[2])))
-    if name == AGREEMENT and not clauses:
+    if name in (AGREEMENT, DECISION) and not clauses:
         raise UserError(f"{where}：没有任何条款（条款以【名称】一行开始）")
     return Template(name, path, office, tuple(preamble), tuple(clauses))
 

@@ -26,6 +26,8 @@ from wulong_desk.services.case_form import apply_form, case_to_form, form_to_cas
 from wulong_desk.services.contract import case_to_contract
 from wulong_desk.services.field_names import LISTS, SINGLE
 from wulong_desk.services.lifecycle import (
+    CONVERT_ONLY,
+    TransitionError,
     check_correction_stage,
     check_transition,
     clean_reason,
@@ -33,7 +35,7 @@ from wulong_desk.services.lifecycle import (
     next_stages,
 )
 from wulong_desk.services.search import search_text_for
-from wulong_desk.statuses import VOID, is_frozen, is_payable, is_signed
+from wulong_desk.statuses import DECIDED, VOID, is_frozen, is_out, is_payable, is_signed
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import (
@@ -257,7 +259,7 @@ def stage_events(project: Project, old: str, new: str) -> list[tuple[str, str]] 
     if new == "presigned" or (new in ("signed", "moved") and at in ("reviewed", "presigned")):
         at = "presigned" if new == "presigned" else "signed"
         steps.append(("sign", at))
-    if new == "moved" and at == "signed":
+    if new == "moved" and at in ("signed", DECIDED):
         steps.append(("record_move", "moved"))
     return steps
 
@@ -386,8 +388,10 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         # checked on a scratch copy first, so a refused change touches nothing
         scratch = form_to_case(form)   # raises InputError naming every field
         new_status = scratch.status
+        if old_status == "presigned" and new_status in ("signed", "moved"):
+            raise TransitionError(CONVERT_ONLY)
         if new_status != old_status and not (new_status in next_stages(project, old_status)
-                                             and is_signed(old_status)):
+                                             and not is_out(old_status)):
             _refuse(case, f"改为{label(new_status)}")
         changed = _money_changes(case_to_contract(case), case_to_contract(scratch))
         if changed:
@@ -537,8 +541,15 @@ def _before(case: Case) -> tuple[str, str]:
     return content_hash(case_to_form(case)), current_version(case)
 
 
-# for the events of services/moves.py, made outside save_in_session
+# for the audited events made outside save_in_session (services/moves.py, services/
+# path_events.py): what the case said before, and a new version once what it says changed
 version_before, extend_trail = _before, _extend_trail
+
+
+def new_version(case: Case) -> None:
+    """A new version for a change beside what the case says (a presign's formal values waiting
+    for its conversion): another computer sees it is newer and takes it."""
+    _new_version(case, current_version(case))
 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:

@@ -3,6 +3,7 @@ ID numbers carry valid check digits so the forms accept them)."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -185,22 +186,144 @@ PAID_ON = "2023-11-20"
 MOVED_ON_TIME = (1, 6)     # households moved out on time (FR-0002 is then delayed)
 DELAY_MONTHS = 2
 OVERPAID = 12              # FR-0013: paid before a correction lowered its figures (应追回)
+PRESIGN_SERVED = "2023-05-20"   # the presigns' 分户评估报告 served (办法第五十三条)
+# the one household that never signed: the district's 补偿决定 (办法第三十一条)
+DECIDED_N = 3
+DEMO_DECISION = {"number": "武隆府征补决〔2023〕演示1号", "made_on": "2023-09-15",
+                 "announced_on": "2023-09-18", "served_on": "2023-09-20",
+                 "move_by": "2023-10-31"}
+STAGES = ("decided", "presign")
 
 
-def create_demo(store: Store, households: int = 36, seed: int = 2023) -> int:
-    """Create the demo project; returns its id. Besides its households at every stage it shows
-    the money over time: moves on time and late (a late one forfeits its after_move), a delay of
-    an exchange house, payments filling the buckets, and one household overpaid after a
+def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
+                stage: str = "decided", today: date | None = None) -> int:
+    """Create the demo project; returns its id. `stage` "decided": a 旧城区改建 project after its
+    decision (its presigns converted to 补偿协议 with the formal values, cases at every stage,
+    one 补偿决定); "presign": one before its decision, its presign period just ended (two weeks
+    before `today`) with at least 90% of the area's households presigned and a few not — to
+    rehearse 作出征收决定, 导入正式评估结果, 转为补偿协议 or 终止项目. After the decision it also
+    shows the money over time: moves on time and late (a late one forfeits its after_move), a
+    delay of an exchange house, payments filling the buckets, and one household overpaid after a
     correction (应追回)."""
+    if stage == "presign":
+        return _create_presign_demo(store, households, seed, today or date.today())
+    from wulong_desk.services.project_decision import decide_in_session
+
+    # it records an expropriation decision: an administrator's act on the office server
+    store.require("创建征收决定作出后的演示项目", admin=True)
+
     rng = random.Random(seed)
     deadline = date.fromisoformat(DEMO_PROJECT["signing_deadline"])
+    forms = [household(rng, n, deadline) for n in range(households)]
+    if households > DECIDED_N:   # (its prices known: the district can decide it)
+        forms[DECIDED_N]["status"] = "reviewed"
+        forms[DECIDED_N]["case"]["signed_on"] = None
     with store.transaction() as session:
         project = create_in_session(session, dict(DEMO_PROJECT))
-        made: dict[int, Any] = {}
-        for n in range(households):
-            made[n] = save_in_session(session, get_project(session, project.id),
-                                      household(rng, n, deadline), reason=DEMO_REASON)
-        _money_over_time(session, project.id, made)
+        presigns = [form for form in forms if form["status"] == "presigned"]
+        converted = [form for form in forms if form["case"].get("presign")
+                     and form["status"] == "signed"]
+        for form in converted:   # both presigned first (before the decision), converted below
+            form["status"] = "presigned"
+        saved = {}
+        for form in presigns + converted:
+            saved[form["case_no"]] = save_in_session(session, project, form, reason=DEMO_REASON)
+        # the decision, recorded as the office records it (the demo's share is not checked)
+        decide_in_session(session, project, date.fromisoformat(DEMO_PROJECT["decision_made_on"]),
+                          date.fromisoformat(DEMO_PROJECT["announced_on"]),
+                          DEMO_PROJECT["decision_no"])
+        for form in forms:
+            if form["case_no"] not in saved:
+                saved[form["case_no"]] = save_in_session(session, project, form,
+                                                         reason=DEMO_REASON)
+        session.flush()
+        _convert(session, project, [saved[form["case_no"]] for form in presigns + converted])
+        if households > DECIDED_N:
+            _decide(session, saved[forms[DECIDED_N]["case_no"]])
+        session.flush()
+        _money_over_time(session, project.id,
+                         {n: saved[form["case_no"]] for n, form in enumerate(forms)})
+        return project.id
+
+
+def _convert(session: Any, project: Any, presigns: list[Any]) -> None:
+    """The presigns' formal values (one corrected upward by the formal report), served, and
+    each converted to its 补偿协议."""
+    from wulong_desk.services.appraisal import stage_values_in_session
+    from wulong_desk.services.conversion import convert_in_session
+    from wulong_desk.store.models import CaseDate
+
+    for number, case in enumerate(presigns):
+        values = {part.position: (part.unit_price + (100 if number == 0 else 0),
+                                  part.decoration_value)
+                  for part in case.parts if part.unit_price is not None}
+        stage_values_in_session(session, case, values)
+        session.add(CaseDate(case_id=case.id, what="report_served",
+                             on_date=date.fromisoformat(PRESIGN_SERVED)))
+        session.flush()
+        convert_in_session(session, project, case)
+
+
+def _decide(session: Any, case: Any) -> None:
+    from wulong_desk.services.case_decisions import DecisionFacts, decide_in_session
+
+    facts = DecisionFacts(DEMO_DECISION["number"],
+                          date.fromisoformat(DEMO_DECISION["made_on"]),
+                          date.fromisoformat(DEMO_DECISION["move_by"]),
+                          date.fromisoformat(DEMO_DECISION["announced_on"]),
+                          date.fromisoformat(DEMO_DECISION["served_on"]))
+    decide_in_session(session, case, facts)
+
+
+PRESIGN_SHARE = Decimal("0.92")   # of the households, at least (the floor is the standard's)
+
+
+def presign_demo_project(today: date) -> dict[str, Any]:
+    """The presign demo's project: its presign period ended two weeks before `today`, the
+    decision planned (its announcement a week ahead), the 签约期限 after it."""
+    project = {key: value for key, value in DEMO_PROJECT.items()
+               if key not in ("decision_made_on",)}
+    announced = today + timedelta(days=7)
+    project.update(name="武隆区白马山路片区旧城改造项目（演示：征收决定作出前）",
+                   decision_no="", presign_start=(today - timedelta(days=60)).isoformat(),
+                   presign_end=(today - timedelta(days=14)).isoformat(),
+                   announced_on=announced.isoformat(),
+                   signing_start=(announced + timedelta(days=10)).isoformat(),
+                   signing_deadline=(announced + timedelta(days=90)).isoformat(),
+                   move_deadline=(announced + timedelta(days=150)).isoformat())
+    return project
+
+
+def _create_presign_demo(store: Store, households: int, seed: int, today: date) -> int:
+    rng = random.Random(seed)
+    project_form = presign_demo_project(today)
+    first = date.fromisoformat(project_form["presign_start"])
+    last = date.fromisoformat(project_form["presign_end"])
+    deadline = date.fromisoformat(project_form["signing_deadline"])
+    forms = [household(rng, n, deadline) for n in range(households)]
+    needed = math.ceil(households * PRESIGN_SHARE)
+    with store.transaction() as session:
+        project = create_in_session(session, project_form)
+        project.total_households = households
+        presigned = 0
+        for form in forms:
+            case = form["case"]
+            case.pop("presign", None)
+            priced = all(part.get("unit_price") or part.get("temporary_amount")
+                         or part.get("registration") == "illegal" for part in case["parts"])
+            form["moved_on"] = None
+            case["moved_on_time"] = True
+            if "exchange" in case:   # nothing delivered late before the decision
+                case["exchange"] = dict(case["exchange"], overdue_months=0)
+            if priced and presigned < needed:
+                day = first + timedelta(days=rng.randint(0, (last - first).days))
+                case.update(signed_on=day.isoformat(), presign=True)
+                form["status"] = "presigned"
+                presigned += 1
+            else:
+                case["signed_on"] = None
+                form["status"] = "reviewed" if priced else "surveyed"
+            save_in_session(session, project, form, reason=DEMO_REASON)
         return project.id
 
 

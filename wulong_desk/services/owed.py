@@ -2,8 +2,8 @@
 of a case's schedule is owed now, by the one query of `store/owed.py` (the office server's
 payment limit is the same query), and the dates the rule and the payment terms count from.
 
-- `move_deadline_of(case)`: the 搬迁期限 a move is measured against — the project's (the
-  decision path extends it for a 补偿决定 case: its own move-by date);
+- `move_deadline_of(case)`: the 搬迁期限 a move is measured against — the project's, or for a
+  补偿决定 case the move-by date of its decision in force (`decision_in_force`);
 - `effective_on_of(case)`: the day the agreement took effect (协议生效), cases.effective_on;
 - `owed_rows(session, …)`: per case the four buckets' owed cents, the price set off, due_now.
 """
@@ -19,16 +19,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
-from wulong_desk.store.models import Case, Payment
+from wulong_desk.store.models import Case, CaseDecision, Payment
 from wulong_desk.store.owed import owed_query
 
 CENTS = Decimal("0.01")
 
 
+def decision_in_force(case: Case) -> CaseDecision | None:
+    """The case's 补偿决定 in force (the last one not ended), or None."""
+    for decision in reversed(case.decisions):
+        if decision.state == "in_force":
+            return decision
+    return None
+
+
 def move_deadline_of(case: Case) -> date | None:
-    """The 搬迁期限 the case's move is measured against (on or before it: on time): its
-    project's 搬迁期限. The one place that answers it (issue 27 adds a 补偿决定's own date)."""
-    return case.project.move_deadline
+    """The 搬迁期限 the case's move is measured against (on or before it: on time): the move-by
+    date of its 补偿决定 in force, else its project's 搬迁期限. The one place that answers it
+    (the server's wulong_move_deadline says the same in SQL)."""
+    decision = decision_in_force(case)
+    return decision.move_by if decision is not None else case.project.move_deadline
 
 
 def effective_on_of(case: Case) -> date | None:

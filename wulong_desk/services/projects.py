@@ -38,6 +38,9 @@ IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadlin
                    "department", "implementer", "appraiser", "old_town", "presign_threshold",
                    "agreement_prefix", "agreement_year", "payment_terms")
 AGREEMENT_YEARS = (2000, 2100)
+# the decision's own fields: once it is recorded (services/project_decision.py) only its event
+# writes them, never the project form
+DECISION_FIELDS = ("announced_on", "decision_made_on", "decision_no")
 PRESIGN_MIN = "presign_share_min"  # the standard file's floor of the threshold (办法第二十三条)
 
 
@@ -196,6 +199,13 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
         if project is None:
             raise InputError([Problem("project", f"没有编号为 {project_id} 的项目")])
         changed = [key for key, value in values.items() if getattr(project, key) != value]
+        fixed = [key for key in changed if key in DECISION_FIELDS]
+        if fixed and project.decision_state != "planned":
+            from wulong_desk.services.field_names import project_label
+
+            names = "、".join(f"「{project_label(key)}」" for key in fixed)
+            raise CaseLockedError(f"项目已作出征收决定（或已终止）：{names}是记录在案的决定，"
+                                  "不能在项目设置中修改")
         money = sorted(set(changed) & set(PROJECT_FIELDS))
         # a reading may be chosen while signed cases exist: they keep their records, only
         # unsigned cases are recomputed (the change itself is audited like any project field);

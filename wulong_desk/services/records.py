@@ -30,6 +30,10 @@ def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
     out = []
     for code, label, article in DOCUMENTS:
         on = received.get(code)
+        # the title deeds are handed in at the signing of a 补偿协议, or when a presign converts
+        # to one (办法第三十二条): not at the presign
+        if code == "doc_title" and case.status == "presigned" and on is None:
+            continue
         if code == "doc_title" or business or on is not None:
             out.append({"label": label, "article": article,
                         "received_on": on.isoformat() if on else ""})
@@ -88,7 +92,15 @@ def _entry(case: Case, account: CaseAccount | None = None,
                          if getattr(case.result, key) is not None},
         paid=money(account.paid) if account else None,
         outstanding=money(account.outstanding) if account else None,
-        documents=documents_of(case, received or {}))
+        documents=documents_of(case, received or {}),
+        decision=_decision(case))
+
+
+def _decision(case: Case) -> dict[str, Any] | None:
+    from wulong_desk.services.case_decisions import decision_record, in_force
+
+    decision = in_force(case) if case.status in ("decided", "moved") else None
+    return decision_record(decision) if decision is not None else None
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None
@@ -96,7 +108,7 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
     project: Project = get_project(session, project_id)
     query = (select(Case).where(Case.project_id == project_id)
              .options(selectinload(Case.persons), selectinload(Case.parts),
-                      selectinload(Case.exchange_houses),
+                      selectinload(Case.exchange_houses), selectinload(Case.decisions),
                       selectinload(Case.result).selectinload(CaseResult.record))
              .order_by(Case.case_no))
     if case_ids is not None:
@@ -153,7 +165,7 @@ class StreamedEntries:
             loaded = {case.id: case for case in session.execute(
                 select(Case).where(Case.id.in_(batch))
                 .options(selectinload(Case.persons), selectinload(Case.parts),
-                         selectinload(Case.exchange_houses),
+                         selectinload(Case.exchange_houses), selectinload(Case.decisions),
                          selectinload(Case.result).selectinload(CaseResult.record))).scalars()}
             cases = [loaded[case_id] for case_id in batch]
             accounts = accounts_of(session, cases)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.services.owed import owed_rows, paid_cents, yuan
-from wulong_desk.statuses import PAYABLE_STATUSES, is_payable, is_signed, is_void
+from wulong_desk.statuses import PAYABLE_STATUSES, is_out, is_payable, is_signed
 from wulong_desk.store.models import (
     LINE_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -105,7 +105,7 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
     for row in rows:
         status, count, area_centi, ok_count = row[0], row[1], row[2], row[3]
         by_status[status] = count
-        if is_void(status):  # a voided agreement is kept on record, out of every total
+        if is_out(status):  # a voided agreement, a lapsed presign: on record, out of every total
             continue
         households += count
         area += area_centi

@@ -32,7 +32,7 @@ from wulong_desk.exports.ledger import (
     _values,
 )
 from wulong_desk.services.records import load_records
-from wulong_desk.statuses import is_void
+from wulong_desk.statuses import is_out
 from wulong_desk.store.models import Project
 from wulong_desk.xlsx_limits import LEDGER, check_workbook
 
@@ -116,7 +116,7 @@ def verify_ledger(session: Session, path: Path) -> Verdict:
     if project is None:
         raise UserError("数据库中没有这份台账所属的项目")
     records = load_records(session, project.id)
-    entries = {e.case_no: e for e in records.entries if not is_void(e.status)}
+    entries = {e.case_no: e for e in records.entries if not is_out(e.status)}
     verdict = Verdict(records.fingerprint == ledger.fingerprint, ledger.fingerprint,
                       records.fingerprint)
     verdict.missing = sorted(set(ledger.rows) - set(entries))

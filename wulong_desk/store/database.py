@@ -93,25 +93,29 @@ class Store:
         """The database as shown to the user: the file, or the server's address."""
         return self.server or str(self.path or "（内存）")
 
-    def require(self, action: str) -> None:
+    def require(self, action: str, *, admin: bool = False) -> None:
         """Refuse (before anything is written) what this login may not do; see `may`."""
-        why = self.may(action)
+        why = self.may(action, admin=admin)
         if why is not None:
             from wulong_desk.store.server import ForbiddenError
 
             raise ForbiddenError(why)
 
-    def may(self, action: str) -> str | None:
-        """None when this login may do `action` (review, unlock, void, settings, recalc), else
-        why not, in Chinese. A file on this computer allows everything; on the office server
-        the database enforces the same rule (see store/server_roles.py)."""
-        if self.server is None or self.role in ("owner", "admin", "reviewer"):
+    def may(self, action: str, *, admin: bool = False) -> str | None:
+        """None when this login may do `action` (review, unlock, void, settings, recalc, the
+        decision path's reviewer events; with `admin`, what only an administrator does: making
+        or terminating the expropriation decision), else why not, in Chinese. A file on this
+        computer allows everything; on the office server the database enforces the same rule
+        (see store/server_roles.py and store/server_events.py)."""
+        allowed = ("owner", "admin") if admin else ("owner", "admin", "reviewer")
+        if self.server is None or self.role in allowed:
             return None
         from wulong_desk.store.server import ROLE_LABELS
 
         who = ROLE_LABELS.get(self.role or "", "这个登录")
-        return (f"{action}只能由审核人员操作（当前登录 {self.operator} 是{who}）；"
-                "请审核人员登录后办理")
+        staff = "管理员" if admin else "审核人员"
+        return (f"{action}只能由{staff}操作（当前登录 {self.operator} 是{who}）；"
+                f"请{staff}登录后办理")
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:

@@ -97,6 +97,13 @@ class Project(Base):
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
     total_households: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 征收范围总户数
     total_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)  # 总面积 m²
+    # the path the project takes in law (services/decision_path.py): planned (announced_on is
+    # the planned date) | decided (作出征收决定 recorded: 作出日, 公告日, 文号 above) |
+    # terminated (short of the presign share: every presign 不生效, 办法第二十三条)
+    decision_state: Mapped[str] = mapped_column(String(12), default="planned")
+    terminated_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 终止日
+    termination_no: Mapped[str | None] = mapped_column(String(100), nullable=True)  # 终止文号
+    termination_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     cases: Mapped[list[Case]] = relationship(back_populates="project",
                                              cascade="all, delete-orphan")
@@ -181,8 +188,13 @@ class Case(Base):
     payee_bank: Mapped[str | None] = mapped_column(String(200), nullable=True)     # 开户行
     payee_account: Mapped[str | None] = mapped_column(String(60), nullable=True)   # 账号
     # the day the agreement took effect (协议生效): the signing day of an ordinary agreement; a
-    # converted presign's or a 补偿决定's is set by the decision path
+    # converted presign's (its converted_on) or a 补偿决定's (its 作出日) is set by the decision
+    # path
     effective_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    # a presign converted to a 补偿协议 (办法第二十九条): the day that agreement took effect, the
+    # later of the decision's 作出日 and the day the household's 分户评估报告 was served (第五十三
+    # 条; services/conversion.py)
+    converted_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="cases")
     persons: Mapped[list[Person]] = relationship(
@@ -195,6 +207,9 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="ExchangeHouse.position")
     result: Mapped[CaseResult | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False)
+    # every 补偿决定 made for the case, the one in force last (history kept, 办法第三十一条)
+    decisions: Mapped[list[CaseDecision]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseDecision.id")
 
     # optimistic locking: every UPDATE of a case says `WHERE version = <the one read>`, so a
     # save that started from an older version changes nothing (StaleDataError) on SQLite and
@@ -241,6 +256,11 @@ class HousePart(Base):
     manufacturing: Mapped[bool] = mapped_column(Boolean, default=False)
     registration: Mapped[str] = mapped_column(String(12), default="registered")   # 登记状态
     temporary_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    # the formal 分户评估报告's values for a presign (办法第二十七、二十九条), waiting beside its
+    # frozen record until it converts (not calc inputs: the record keeps the presign's values)
+    formal_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    formal_decoration_value: Mapped[Decimal | None] = mapped_column(ExactDecimal,
+                                                                    nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="parts")
 
@@ -273,6 +293,53 @@ class ExchangeHouse(Base):
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
 
     case: Mapped[Case] = relationship(back_populates="exchange_houses")
+
+
+class CaseDecision(Base):
+    """One 补偿决定 of the district government for a case (办法第三十一条): its number and days,
+    the move-by date it sets, whether it stated the 复议/诉讼 rights, the appeals brought against
+    it, and — once it no longer stands — how it ended (撤销, 变更, or an agreement signed after
+    it). Written only by services/decision_path.py (on the office server: its events)."""
+
+    __tablename__ = "case_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))                     # 补偿决定文号
+    ground: Mapped[str] = mapped_column(String(16), default="no_agreement")  # | owner_unclear
+    made_on: Mapped[date] = mapped_column(IsoDate)                       # 作出日
+    announced_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 公告日
+    served_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)      # 送达日
+    move_by: Mapped[date] = mapped_column(IsoDate)                       # 搬迁期限
+    rights_stated: Mapped[bool] = mapped_column(Boolean, default=True)   # 告知复议、诉讼权利
+    review_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 申请复议
+    review_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    suit_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)    # 提起诉讼
+    suit_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    # in_force | revoked (复议或判决撤销) | changed (变更: a later decision replaces it) |
+    # superseded (an agreement signed after it)
+    state: Mapped[str] = mapped_column(String(12), default="in_force")
+    ended_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(String(200), nullable=True)  # 文书号
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="decisions")
+
+
+class CaseRevaluation(Base):
+    """A corrected 分户评估报告 after 复核 or 鉴定 (办法第五十四至五十六条), recorded as its own
+    audited event on a converted, signed or decided case (services/decision_path.py)."""
+
+    __tablename__ = "case_revaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))                        # review | expert
+    served_on: Mapped[date] = mapped_column(IsoDate)                     # 修改后的报告送达日
+    reference: Mapped[str] = mapped_column(String(200), default="")      # 报告编号
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CaseResult(Base):

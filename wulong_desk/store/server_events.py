@@ -36,7 +36,11 @@ from wulong_desk.store.server_guards import (
     UNSIGNED,
 )
 
-STAFF, REVIEWER = "staff", "reviewer"
+STAFF, REVIEWER, ADMIN = "staff", "reviewer", "admin"
+# what `wulong_open_refigure` marks a case with while one decision-path event recomputes it
+# (services/path_events.py): the closing event checks it (`wulong_refigured`)
+MARKERS = {"convert": "〔转为补偿协议〕", "revalue": "〔复核或鉴定后重新估价〕",
+           "outcome": "〔补偿决定的结果〕"}
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,12 @@ class Event:
     name: str                              # the function is wulong_<name>
     what: str                              # in words (messages, docs)
     params: tuple[tuple[str, str], ...]    # (name, SQL type) after p_case; the function's p_<name>
-    who: str                               # STAFF (every staff login) or REVIEWER
+    who: str                               # STAFF (every staff login), REVIEWER or ADMIN
     reserves: tuple[tuple[str, str], ...]  # (action, entity) of audit rows only it writes; "*": any
     body: str
     returns: str = "void"
     declare: str = ""
+    subject: str = "case"                  # case (p_case, row c) | project (p_project, row proj)
 
     @property
     def function(self) -> str:
@@ -59,9 +64,12 @@ class Event:
         return f"{self.function}({', '.join(['integer', *(t for _n, t in self.params)])})"
 
     def create_sql(self, schema: str) -> str:
-        arguments = ", ".join(["p_case integer", *(f"p_{n} {t}" for n, t in self.params)])
-        check = (f"PERFORM wulong_require_reviewer('{self.what}');" if self.who == REVIEWER
-                 else "")
+        first = "p_project integer" if self.subject == "project" else "p_case integer"
+        arguments = ", ".join([first, *(f"p_{n} {t}" for n, t in self.params)])
+        check = {REVIEWER: f"PERFORM wulong_require_reviewer('{self.what}');",
+                 ADMIN: f"PERFORM wulong_require_admin('{self.what}');"}.get(self.who, "")
+        fetch = ("proj := wulong_project_for_change(p_project);" if self.subject == "project"
+                 else "c := wulong_case_for_change(p_case);")
         body = self.body
         for key, value in PLACEHOLDERS.items():
             body = body.replace("{" + key + "}", value)
@@ -70,11 +78,12 @@ class Event:
            AS $f$
            DECLARE
              c cases;
+             proj projects;
              reason text;
              {self.declare}
            BEGIN
              {check}
-             c := wulong_case_for_change(p_case);
+             {fetch}
              {body}
            END $f$"""
 
@@ -139,13 +148,25 @@ EVENTS: tuple[Event, ...] = (
       IF p_status NOT IN ('presigned', 'signed') THEN
         RAISE EXCEPTION '签约只能标为预签或已签约' {REFUSE};
       END IF;
-      IF NOT (c.status = 'reviewed' OR (c.status = 'presigned' AND p_status = 'signed')) THEN
-        RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签（预签的可以转为已签约）',
-          c.case_no, wulong_label(c.status) {REFUSE};
+      IF c.status = 'presigned' THEN
+        RAISE EXCEPTION '案卷 % 是预签：预签协议只能在征收决定作出后用“转为补偿协议”办理（办法'
+          '第二十九条）', c.case_no {REFUSE};
       END IF;
-      IF p_status = 'presigned' AND NOT (SELECT old_town FROM projects WHERE id = c.project_id)
-      THEN
+      IF c.status <> 'reviewed' THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签', c.case_no,
+          wulong_label(c.status) {REFUSE};
+      END IF;
+      SELECT * INTO proj FROM projects WHERE id = c.project_id;
+      IF p_status = 'presigned' AND NOT proj.old_town THEN
         RAISE EXCEPTION '只有旧城区改建项目可以预签（办法第二十三条）' {REFUSE};
+      END IF;
+      IF proj.decision_state = 'terminated' THEN
+        RAISE EXCEPTION '项目已终止（预签比例未达到），不能再签约或预签' {REFUSE};
+      END IF;
+      IF p_status = 'signed' AND proj.old_town AND proj.decision_state = 'planned' AND NOT c.presign
+      THEN
+        RAISE EXCEPTION '旧城区改建项目须先作出征收决定，才能签订补偿协议；在此之前只能预签'
+          {REFUSE};
       END IF;
       IF c.signed_on IS NULL THEN
         RAISE EXCEPTION '案卷 % 没有签约日期，不能标为%', c.case_no, wulong_label(p_status)
@@ -158,14 +179,14 @@ EVENTS: tuple[Event, ...] = (
       UPDATE cases SET status = p_status WHERE id = c.id;
       PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
                                p_status, NULL);"""),
-    # 已签约 → 已搬迁 on its 搬迁日期 (services/moves.py): after the 搬迁期限 the move forfeits
-    # after_move — the record the app figured (p_record) must be exactly the stored one less
-    # the on-time reward and (unless the record's agreement paid it whatever the timing) the
-    # second move; nothing else of it may move
+    # 已签约 (or 补偿决定) → 已搬迁 on its 搬迁日期 (services/moves.py): after the 搬迁期限 (a
+    # 补偿决定's own move-by date) the move forfeits after_move — the record the app figured
+    # (p_record) must be exactly the stored one less the on-time reward and (unless the record's
+    # agreement paid it whatever the timing) the second move; nothing else of it may move
     Event("record_move", "登记搬迁", (("moved_on", "date"), ("record", "text")), STAFF,
           (("late_move", "*"),), f"""
-      IF c.status <> 'signed' THEN
-        RAISE EXCEPTION '案卷 % 现在是%：只有已签约的案卷可以登记搬迁', c.case_no,
+      IF c.status NOT IN ('signed', 'decided') THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已签约（或补偿决定）的案卷可以登记搬迁', c.case_no,
           wulong_label(c.status) {REFUSE};
       END IF;
       day := to_char(p_moved_on, 'YYYY-MM-DD');
@@ -377,6 +398,10 @@ EVENTS: tuple[Event, ...] = (
       RETURN paid;""", returns="integer", declare="owed numeric; v_voucher text; day text; "
                                                   "paid integer;"),
 )
+
+from wulong_desk.store.path_server_events import PATH_EVENTS  # noqa: E402
+
+EVENTS = (*EVENTS, *PATH_EVENTS)
 BY_NAME = {event.name: event for event in EVENTS}
 
 
@@ -388,6 +413,11 @@ def reserved_audit() -> list[tuple[str, str]]:
 def on_server(session: Session) -> bool:
     """Is this session on the office server (the events are PostgreSQL functions there)?"""
     return session.get_bind().dialect.name == "postgresql"
+
+
+def call_project(session: Session, name: str, project_id: int, *values: Any) -> Any:
+    """Run one project event (作出征收决定, 终止项目) on the server: as `call`."""
+    return call(session, name, project_id, *values)
 
 
 def call(session: Session, name: str, case_id: int, *values: Any) -> Any:

@@ -54,13 +54,22 @@ UNSIGNED = sql_list(UNSIGNED_STAGES)
 FIGURES = FIGURE_COLUMNS
 # the tables of a case's content, each with its case column (case_records: its result's)
 CASE_ROW_TABLES = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
-                   "case_records", "payments", "case_events")
+                   "case_records", "payments", "case_events", "case_decisions",
+                   "case_revaluations")
 # rows only the events write (no grant, and the guard says so)
-EVENT_ONLY_ROWS = ("payments", "case_events")
+EVENT_ONLY_ROWS = ("payments", "case_events", "case_decisions", "case_revaluations")
 TABLE_LABELS = {"persons": "被征收人", "house_parts": "房屋", "equipment": "设施设备",
                 "exchange_houses": "调换房屋", "case_results": "计算结果",
                 "case_records": "计算记录", "payments": "拨付和收款记录",
-                "case_events": "搬迁和逾期交房记录"}
+                "case_events": "搬迁和逾期交房记录",
+                "case_decisions": "补偿决定", "case_revaluations": "重新估价记录"}
+# a frozen case's column only the decision path's events write (转为补偿协议)
+CASE_EVENT_COLUMNS = ("converted_on",)
+# a project's columns only the administrator's events write, and the decision's own fields
+# (fixed once it is recorded)
+PROJECT_EVENT_COLUMNS = ("decision_state", "terminated_on", "termination_no",
+                         "termination_reason")
+PROJECT_DECISION_COLUMNS = ("announced_on", "decision_made_on", "decision_no")
 # the server's own table: the figures a case had when it was unlocked, for the relock's audit
 UNLOCKED_FIGURES = "wulong_unlocked_figures"
 
@@ -73,9 +82,9 @@ def _label_sql() -> str:
        SELECT CASE p_code {cases} {tables} ELSE p_code END $f$"""
 
 
-def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
+def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]:
     """The functions the guards and events share. `schema` is quoted (quote_ident), the group
-    name plain (it goes in as a literal)."""
+    names plain (they go in as literals)."""
     cases_table = literal(f"{schema}.cases")
     path = f"pg_catalog, {schema}, pg_temp"
     figures = ", ".join(f"{literal(key)}, r.{column}" for key, column in FIGURES.items())
@@ -97,6 +106,19 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
            SELECT session_user = wulong_owner()
                OR pg_has_role(session_user, {literal(reviewer_group)}, 'MEMBER') $f$""",
+        # an administrator (the decision path's decide and terminate): admin ⊃ reviewer
+        f"""CREATE OR REPLACE FUNCTION wulong_is_admin() RETURNS boolean
+           LANGUAGE sql STABLE SET search_path = {path} AS $f$
+           SELECT session_user = wulong_owner()
+               OR pg_has_role(session_user, {literal(admin_group)}, 'MEMBER') $f$""",
+        f"""CREATE OR REPLACE FUNCTION wulong_require_admin(p_what text) RETURNS void
+           LANGUAGE plpgsql STABLE SET search_path = {path} AS $f$
+           BEGIN
+             IF NOT wulong_is_admin() THEN
+               RAISE EXCEPTION '只有管理员可以%（当前登录 % 不是管理员）', p_what,
+                 session_user USING ERRCODE = 'insufficient_privilege';
+             END IF;
+           END $f$""",
         f"""CREATE OR REPLACE FUNCTION wulong_require_reviewer(p_what text) RETURNS void
            LANGUAGE plpgsql STABLE SET search_path = {path} AS $f$
            BEGIN
@@ -127,6 +149,17 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
              END IF;
              RETURN c;
            END $f$""",
+        # the project row, locked for the rest of the transaction (the project events)
+        f"""CREATE OR REPLACE FUNCTION wulong_project_for_change(p_project integer)
+           RETURNS projects LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE p projects;
+           BEGIN
+             SELECT * INTO p FROM projects WHERE id = p_project FOR NO KEY UPDATE;
+             IF NOT FOUND THEN
+               RAISE EXCEPTION '没有编号为 % 的项目', p_project USING ERRCODE = 'no_data_found';
+             END IF;
+             RETURN p;
+           END $f$""",
         # a case's stored figures in cents (as services.cases.stored_figures), NULL when its
         # computation is not complete
         f"""CREATE OR REPLACE FUNCTION wulong_figures(p_case integer) RETURNS jsonb
@@ -148,11 +181,14 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
                                                ELSE -p.amount::numeric END)
                                  FROM payments p WHERE p.case_id = p_case), 0))::numeric(20, 2)
              FROM ({owed_sql_for_server()}) AS o $f$""",
-        # the 搬迁期限 a case's move is measured against: its project's (services.owed.
-        # move_deadline_of says the same; the decision path extends both)
+        # the 搬迁期限 a case's move is measured against: the move-by date of its 补偿决定 in
+        # force (the last not ended), else its project's (services.owed.move_deadline_of)
         f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS text
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
-           SELECT p.move_deadline FROM cases c JOIN projects p ON p.id = c.project_id
+           SELECT coalesce((SELECT d.move_by FROM case_decisions d
+                             WHERE d.case_id = c.id AND d.state = 'in_force'
+                             ORDER BY d.id DESC LIMIT 1), p.move_deadline)
+             FROM cases c JOIN projects p ON p.id = c.project_id
             WHERE c.id = p_case $f$""",
         # a calculation record's figures in cents, keyed as wulong_figures (for the events that
         # write a record the app figured: they compare it with what the stored one allows)
@@ -198,7 +234,49 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
            VALUES (clock_timestamp() AT TIME ZONE 'UTC', session_user, p_action, p_entity,
                    p_entity_id, p_project, p_case, coalesce(p_field, ''), p_old, p_new,
                    p_reason) $f$""",
+        _refigured_sql(path),
     ]
+
+
+def _refigured_sql(path: str) -> str:
+    """`wulong_refigured(case, kind, reason, every)`: the close of one decision-path event that
+    recomputed a frozen case (owner only: the events call it). The case must have been opened
+    for that event (`wulong_open_refigure`); the figures changed since are audited old → new
+    under the event's action (every figure with `every`), and the case is locked again."""
+    from wulong_desk.store.server_events import MARKERS
+
+    markers = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in MARKERS.items())
+    figure_keys = "ARRAY[" + ", ".join(literal(key) for key in FIGURES) + "]"
+    return f"""CREATE OR REPLACE FUNCTION wulong_refigured(p_case integer, p_kind text,
+           p_reason text, p_every boolean) RETURNS void
+           LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE
+             c cases;
+             at_open jsonb;
+             at_close jsonb;
+             fig text;
+           BEGIN
+             SELECT * INTO c FROM cases WHERE id = p_case FOR NO KEY UPDATE;
+             IF c.unlocked_reason IS DISTINCT FROM (CASE p_kind {markers} END) THEN
+               RAISE EXCEPTION '案卷 % 没有为这项操作打开（须在同一事务中先由 wulong_open_refigure '
+                 '打开）', c.case_no USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             SELECT figures INTO at_open FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+             at_close := wulong_figures(c.id);
+             IF at_close IS NULL THEN
+               RAISE EXCEPTION '案卷 % 的计算还不完整', c.case_no
+                 USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             FOREACH fig IN ARRAY {figure_keys} LOOP
+               IF p_every OR at_open->>fig IS DISTINCT FROM at_close->>fig THEN
+                 PERFORM wulong_audit_row(p_kind, 'result', c.id, c.project_id, c.id, fig,
+                                          wulong_yuan(at_open->>fig), wulong_yuan(at_close->>fig),
+                                          p_reason);
+               END IF;
+             END LOOP;
+             DELETE FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+             UPDATE cases SET unlocked_reason = NULL WHERE id = c.id;
+           END $f$"""
 
 
 def _record_keys() -> str:
@@ -246,9 +324,13 @@ def audit_writer_sql(schema: str, reserved: list[tuple[str, str]]) -> str:
 
 def guards_sql(schema: str) -> list[str]:
     path = f"pg_catalog, {schema}, pg_temp"
-    locked = (*CASE_MONEY_COLUMNS, *AGREEMENT_COLUMNS, "case_no")
+    locked = (*CASE_MONEY_COLUMNS, *AGREEMENT_COLUMNS, *CASE_EVENT_COLUMNS, "case_no")
     money = ", ".join(f"NEW.{c}" for c in locked)
     money_old = ", ".join(f"OLD.{c}" for c in locked)
+    event_fields = ", ".join(f"NEW.{c}" for c in PROJECT_EVENT_COLUMNS)
+    event_fields_old = ", ".join(f"OLD.{c}" for c in PROJECT_EVENT_COLUMNS)
+    decision = ", ".join(f"NEW.{c}" for c in PROJECT_DECISION_COLUMNS)
+    decision_old = ", ".join(f"OLD.{c}" for c in PROJECT_DECISION_COLUMNS)
     refuse = "USING ERRCODE = 'insufficient_privilege'"
     return [
         f"""CREATE OR REPLACE FUNCTION wulong_guard_case() RETURNS trigger
@@ -267,8 +349,10 @@ def guards_sql(schema: str) -> list[str]:
                  RAISE EXCEPTION '新案卷 % 只能从调查登记或已评估开始（不能直接建成%）：'
                    '以后的阶段须逐级办理', NEW.case_no, wulong_label(NEW.status) {refuse};
                END IF;
-               IF NEW.unlocked_reason IS NOT NULL OR NEW.void_reason IS NOT NULL THEN
-                 RAISE EXCEPTION '新案卷 % 不能带有解锁或作废的理由', NEW.case_no {refuse};
+               IF NEW.unlocked_reason IS NOT NULL OR NEW.void_reason IS NOT NULL
+                  OR NEW.converted_on IS NOT NULL THEN
+                 RAISE EXCEPTION '新案卷 % 不能带有解锁、作废的理由或转为补偿协议的日期',
+                   NEW.case_no {refuse};
                END IF;
                RETURN NEW;
              END IF;
@@ -377,6 +461,24 @@ def guards_sql(schema: str) -> list[str]:
              THEN
                RAISE EXCEPTION '项目 % 的编号和识别码不能修改', OLD.name {refuse};
              END IF;
+             -- the decision path: decided or terminated only by the administrator's events
+             IF TG_OP = 'INSERT' THEN
+               IF NEW.decision_state IS DISTINCT FROM 'planned' OR NEW.terminated_on IS NOT NULL
+                  OR NEW.termination_no IS NOT NULL OR NEW.termination_reason IS NOT NULL THEN
+                 RAISE EXCEPTION '新项目 % 只能从“尚未作出征收决定”开始：作出征收决定、终止项目'
+                   '由管理员办理', NEW.name {refuse};
+               END IF;
+               RETURN NEW;
+             END IF;
+             IF ROW({event_fields}) IS DISTINCT FROM ROW({event_fields_old}) THEN
+               RAISE EXCEPTION '项目 % 的征收决定或终止只能由管理员用相应的操作办理'
+                 '（记入修改记录）', OLD.name {refuse};
+             END IF;
+             IF OLD.decision_state <> 'planned'
+                AND ROW({decision}) IS DISTINCT FROM ROW({decision_old}) THEN
+               RAISE EXCEPTION '项目 % 已作出征收决定（或已终止）：征收决定的作出日、公告日和文号'
+                 '不能再改', OLD.name {refuse};
+             END IF;
              RETURN NEW;
            END $f$""",
         # the audit trail, the payments: written by the events (as the owner) only
@@ -421,6 +523,7 @@ def triggers_sql() -> list[str]:
 
 HELPER_FUNCTIONS = ("wulong_label(text)", "wulong_owner()", "wulong_is_owner()",
                     "wulong_is_reviewer()", "wulong_require_reviewer(text)",
+                    "wulong_is_admin()", "wulong_require_admin(text)",
                     "wulong_reason(text, text)", "wulong_case_for_change(integer)",
                     "wulong_figures(integer)", "wulong_yuan(text)",
                     "wulong_may_still_pay(integer)", "wulong_move_deadline(integer)",

@@ -51,7 +51,7 @@ REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases woul
 # it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
 PROPOSAL_TABLES = ("proposals",)
 # read-only to staff; written by the events
-EVENT_TABLES = ("payments", "audit_log", "case_events")
+EVENT_TABLES = ("payments", "audit_log", "case_events", "case_decisions", "case_revaluations")
 READ_ONLY_TABLES = ("alembic_version",)
 PRIVATE_TABLES = (server_guards.UNLOCKED_FIGURES,)   # the owner's alone
 DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,46}")
@@ -97,7 +97,7 @@ def install(conn: Connection) -> list[str]:
     notes = _retire_old_scheme(conn, cursor, schema, database, groups)
     notes += _plain_staff(conn, cursor, groups)
     run(list(OLD_OBJECTS))
-    run(server_guards.helpers_sql(schema, groups["reviewer"]))
+    run(server_guards.helpers_sql(schema, groups["reviewer"], groups["admin"]))
     run([server_guards.audit_writer_sql(schema, server_events.reserved_audit())])
     run([event.create_sql(schema) for event in server_events.EVENTS])
     run(server_guards.guards_sql(schema))
@@ -146,9 +146,10 @@ def _grants_sql(schema: str, database: str, q: dict[str, str], tables: list[str]
     for function in (*server_guards.HELPER_FUNCTIONS, *server_guards.GUARD_FUNCTIONS,
                      "wulong_guard_owner_only()"):
         statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
+    granted = {server_events.STAFF: everyone, server_events.REVIEWER: reviewers,
+               server_events.ADMIN: q["admin"]}
     for event in server_events.EVENTS:
-        statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO "
-                          f"{everyone if event.who == server_events.STAFF else reviewers}")
+        statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO {granted[event.who]}")
     return statements
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -47,7 +48,7 @@ from wulong_desk.services.field_names import (
 )
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
-from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
+from wulong_desk.statuses import EVENT_STATUSES, REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
@@ -159,7 +160,9 @@ class CaseEditor(QDialog):
         self.equipment = Grid(self.ui.equipmentTable, EQUIPMENT_COLUMNS)
         self.houses = Grid(self.ui.housesTable, HOUSE_COLUMNS)
         for status in STATUSES:
-            if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
+            # 作废 is its own action (with a reason), 补偿决定 and 不生效 the decision path's
+            # events: none is a stage to pick
+            if status != VOID and status not in EVENT_STATUSES:
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
         if why := self.store.may("标为已审核"):   # office server: a clerk cannot pick 已审核
             item = self.ui.statusCombo.model().item(self.ui.statusCombo.findData("reviewed"))
@@ -238,6 +241,25 @@ class CaseEditor(QDialog):
         self.ui.basicForm.insertRow(8, "补偿决定日期", self.decidedLabel)
         self.ui.basicForm.setRowVisible(self.decidedLabel, False)
         self._decided_on: str | None = None
+        # the decision path beside the record (issue 27): the formal values waiting for a
+        # presign's conversion, the 补偿决定 in force
+        self.pathRow = QWidget(self.ui.basicGroup)
+        self.pathRow.setObjectName("pathRow")
+        column = QVBoxLayout(self.pathRow)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.pathLabel = QLabel(self.pathRow)
+        self.pathLabel.setObjectName("pathLabel")
+        self.pathLabel.setWordWrap(True)
+        column.addWidget(self.pathLabel)
+        buttons = QHBoxLayout()
+        column.addLayout(buttons)
+        from wulong_desk.ui.case_procedure_buttons import attach_path
+
+        self.decision_text = ""
+        self.path_dialog: QDialog | None = None
+        self.path_buttons = attach_path(self, buttons)
+        self.ui.basicForm.insertRow(9, "程序", self.pathRow)
+        self.ui.basicForm.setRowVisible(self.pathRow, False)
 
     def _add_agreement(self) -> None:
         """付款约定 (办法第二十九条): the payment term of each part of the schedule (a row left at
@@ -382,9 +404,16 @@ class CaseEditor(QDialog):
                 # revision they were computed with), never a recomputation
                 self._stored = stored_breakdown(case)
                 self._stored_revision = case.result.contract_revision if case.result else None
+                path = self._path_texts(case)
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
+            self.pathLabel.setText("\n".join(text for text in path if text))
+            self.pathLabel.setVisible(any(path))
         self._locked = locked
         self._fill(form)
+        from wulong_desk.ui.case_procedure_buttons import show_path_buttons
+
+        buttons = show_path_buttons(self, form.get("status"))
+        self.ui.basicForm.setRowVisible(self.pathRow, buttons or bool(self.pathLabel.text()))
         self._autosave.stop()  # filling the form is not an edit
         self._loaded = self.form()
         self._apply_lock()
@@ -407,8 +436,9 @@ class CaseEditor(QDialog):
         ui.remarksEdit.setText(form.get("remarks") or "")
         ui.landAreaEdit.setText(case.get("land_area") or "")
         ui.landPriceEdit.setText(case.get("land_unit_price") or "")
-        if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
-            ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
+        status = form.get("status")
+        if status in (VOID, *EVENT_STATUSES) and ui.statusCombo.findData(status) < 0:
+            ui.statusCombo.addItem(STATUS_LABELS[status], status)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
         self.movedDate.set_date(form.get("moved_on"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
@@ -666,6 +696,24 @@ class CaseEditor(QDialog):
         self._fill(current)
         self.refresh()
         return True
+
+    def _path_texts(self, case: Case) -> tuple[str, str]:
+        """(the formal values waiting, the decision in force), each "" when there is none."""
+        from wulong_desk.services.appraisal import formal_values_text
+        from wulong_desk.services.case_decisions import decision_text
+
+        self.decision_text = decision_text(case)
+        return formal_values_text(case), self.decision_text
+
+    def saved_elsewhere(self) -> None:
+        """A decision-path event changed the stored case: show it (and tell the main window)."""
+        if self.dirty():
+            QMessageBox.information(self, "案卷已更新", "数据库中的案卷已更新；当前有未保存的"
+                                    "修改，请撤销修改后再查看。")
+        else:
+            self.load()
+        if self.case_id is not None:
+            self.saved.emit(self.case_id)
 
     def show_history(self) -> None:
         if self.case_id is not None:

@@ -219,11 +219,21 @@ class ProjectDialog(QDialog):
 
     def _load(self) -> None:
         with self.store.read() as session:
-            data = project_service.project_to_dict(get_project(session, self.project_id or 0))
+            project = get_project(session, self.project_id or 0)
+            data = project_service.project_to_dict(project)
+            state = project.decision_state
         for key, edit in self.texts.items():
             edit.setText(str(data.get(key) or ""))
         for key, field in self.dates.items():
             field.set_date(data.get(key) or None)
+        if state != "planned":   # recorded by 作出征收决定 (or 终止项目): facts, not settings
+            why = ("已由“程序 → 作出征收决定…”记录，不在这里修改" if state == "decided"
+                   else "项目已终止")
+            for key in project_service.DECISION_FIELDS:
+                widget = self.texts.get(key) or self.dates.get(key)
+                if widget is not None:
+                    widget.setEnabled(False)
+                    widget.setToolTip(why)
         self.old_town.setChecked(bool(data.get("old_town")))
         self.terms.set_terms(data.get("payment_terms"))
         if data.get("presign_threshold"):
