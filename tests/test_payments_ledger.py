@@ -19,6 +19,7 @@ from wulong_desk.exports.payments_ledger import (
     PaymentEntry,
     build_payments_ledger,
 )
+from wulong_desk.exports.sheet_style import MONEY_FORMAT
 
 LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支行；账号 6217 0000 1234 5678 901"
 
@@ -56,7 +57,7 @@ def test_every_cell_is_in_the_sheets_one_font(book):
 def test_the_totals_are_the_columns_sums_and_amounts_are_numbers(book):
     ledger = book["资金拨付台账"]
     lines = {line[0].value: line for line in ledger.iter_rows() if line[0].value}
-    assert [lines["A-001"][i].number_format for i in (3, 4, 5)] == ["#,##0.00"] * 3
+    assert [lines["A-001"][i].number_format for i in (3, 4, 5)] == [MONEY_FORMAT] * 3
     totals = [Decimal(str(cell.value)) for cell in lines["合计"][3:6]]
     # 523,834.00 − 23,746.00 due; 500,000.00 paid less 10,000.00 received; the rest owed
     assert totals == [Decimal("500088.00"), Decimal("490000.00"), Decimal("10088.00")]

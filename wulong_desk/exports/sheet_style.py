@@ -21,8 +21,8 @@ TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16)
 _thin = Side(style="thin", color="808080")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 HEAD_FILL = PatternFill("solid", fgColor="DDE6F0")
-MONEY_FORMAT = "#,##0.00"
-AREA_FORMAT = "0.00"
+MONEY_FORMAT = "#,##0.00_)"    # a figure stands a little clear of the right border
+AREA_FORMAT = "0.00_)"
 PAGE_NUMBER = "第 &P 页，共 &N 页"
 LINE_HEIGHT = 14         # points a line of 10-point text takes in a row
 
@@ -35,9 +35,16 @@ def workbook() -> Workbook:
     return wb
 
 
+# printed a full character wide in 宋体 though below the CJK blocks
+WIDE = frozenset("×²³·—…‘’“”")
+# Chinese line-breaking: a line never starts with closing punctuation, never ends with opening
+CLOSING = frozenset("，。、；：？！）》」』】〕〉”’,.;:?!)]}%")
+OPENING = frozenset("（《「『【〔〈“‘([{")
+
+
 def text_width(text: str) -> int:
     """Spreadsheet column units for a text: a Chinese character takes two."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    return sum(2 if ord(c) > 0x2E80 or c in WIDE else 1 for c in text)
 
 
 def wrapped_lines(text: str, width: int) -> int:
@@ -46,6 +53,69 @@ def wrapped_lines(text: str, width: int) -> int:
     if 2 * len(text) <= width - 2:  # fits even if every character is a wide one
         return 1
     return max(1, -(-text_width(text) // max(1, width - 2)))
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in pieces a line may break between: a run of Latin letters and digits (a
+    figure such as 511,542.00) stays whole; closing punctuation joins the piece before it,
+    opening punctuation the piece after it."""
+    pieces: list[str] = []
+    run = ""
+    for char in text:
+        if char.isascii() and (char.isalnum() or char in ".,-%") and char != " ":
+            run += char
+            continue
+        if run:
+            pieces.append(run)
+            run = ""
+        pieces.append(char)
+    if run:
+        pieces.append(run)
+    glued: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if pending:
+            piece, pending = pending + piece, ""
+        if piece in OPENING or (len(piece) > 1 and piece[-1] in OPENING):
+            pending = piece
+            continue
+        if glued and piece[0] in CLOSING:
+            glued[-1] += piece
+        else:
+            glued.append(piece)
+    if pending:
+        glued.append(pending)
+    return glued
+
+
+def break_lines(text: str, width: float) -> str:
+    """`text` with its lines broken where a cell `width` units wide (less a little room) would
+    wrap it, by the Chinese rules (a line never starts with closing punctuation nor ends with
+    opening punctuation; a figure is never cut). Spreadsheet programs wrap by their own rules
+    otherwise (LibreOffice started a line with 「；」); a text that fits is left as it is."""
+    limit = max(4, int(width) - 2)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if text_width(paragraph) <= limit:
+            lines.append(paragraph)
+            continue
+        line = ""
+        for piece in _pieces(paragraph):
+            if piece.isspace():   # a space stays at the end of its line: nothing is lost
+                line += piece
+            elif line.strip() and text_width(line.rstrip() + piece) > limit:
+                lines.append(line)
+                line = piece
+            else:
+                line += piece
+            while text_width(line.rstrip()) > limit:   # a piece longer than a line: cut it
+                cut = len(line)
+                while cut > 1 and text_width(line[:cut]) > limit:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
