@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.ledger_layout import (
     LOOKS,
-    MARGINS,
     Block,
     Formula,
     Info,
@@ -38,6 +37,7 @@ from wulong_desk.exports.ledger_layout import (
 from wulong_desk.exports.records import ProjectRecords
 from wulong_desk.exports.sheet_style import (
     FONT_NAME,
+    MARGINS,
     literal,
     page_footer,
     page_setup,

@@ -54,9 +54,11 @@ from wulong_desk.exports.sheet_style import (
     BORDER,
     HEAD_FILL,
     LINE_HEIGHT,
+    MARGINS,
     MONEY_FORMAT,
     TITLE_FONT,
     break_lines,
+    paper_for,
     text_width,
 )
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
@@ -83,9 +85,7 @@ NOT_APPLICABLE = "—"
 # points: a body row tall enough to sign in; the printable height of an A4 portrait page with
 # the margins below (a household's page is kept within it)
 SIGNATURE_HEIGHT = 36
-PAGE_HEIGHT = 842 - 72 * (0.5 + 0.6) - 10
-MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "header": 0.25,
-           "footer": 0.25}
+PAGE_HEIGHT = 842 - 72 * (MARGINS["top"] + MARGINS["bottom"]) - 10
 # a 分户明细 sheet holds at most this many households (at most ~55 rows each: far below both the
 # 1,048,576 rows a spreadsheet allows and the reader's own limit, xlsx_limits.LEDGER)
 PAGES_PER_DETAIL_SHEET = 8000
@@ -217,14 +217,13 @@ class Column:
     width: int                         # spreadsheet units (a Chinese character takes two)
     look: str
     summed: bool = False
-    grow: int = 0                      # widened to its longest text up to this width
 
 
 COLUMNS = {c.key: c for c in (
-    Column("case_no", "案卷编号", 11, "text", grow=16),
-    Column("owner", "被征收人", 12, "text", grow=14),
+    Column("case_no", "案卷编号", 11, "text"),
+    Column("owner", "被征收人", 16, "text"),
     Column("id_number", "身份证号", 20, "text"),
-    Column("address", "坐落", 20, "text", grow=24),
+    Column("address", "坐落", 20, "text"),
     Column("method", "补偿方式", 10, "word"),
     Column("area", "证载面积（m²）", 10, "area", summed=True),
     Column("value", "价值补偿", 13, "money", summed=True),
@@ -333,25 +332,24 @@ def fitted(cells: list[Cell], widths: tuple[float, ...], least: float = 0) -> Ro
 
 # ---- column widths ----------------------------------------------------------------------------
 
-def figure_width(magnitude: Decimal, bold: bool = True) -> int:
-    """Units a figure takes as the money format prints it (a bold figure a little more), with
-    room either side: never ### however large the totals grow."""
-    characters = len(f"{magnitude:,.2f}") + 1          # a minus sign
-    return characters + (2 if bold else 1) + 1
+def figure_width(magnitude: Decimal, signed: bool = False) -> int:
+    """Units a figure up to `magnitude` takes as the money format prints it (its digits and
+    separators, a minus sign where it may be negative, the space the format keeps at the right
+    and a little room): never ### however large the totals grow."""
+    return len(f"{magnitude:,.2f}") + (1 if signed else 0) + 2
 
 
-def table_widths(outcome: Outcome, census: StatusCensus | None,
-                 texts: dict[str, int]) -> tuple[float, ...]:
+def table_widths(outcome: Outcome, census: StatusCensus | None) -> tuple[float, ...]:
+    """A table's column widths: each column's own, a figure's widened for the largest total it
+    may have to print (the census is read before the first row is written)."""
     widths = []
     for key in outcome.columns:
         column = COLUMNS[key]
         width = column.width
-        if column.grow:
-            width = max(width, min(column.grow, texts.get(key, 0) + 2))
         if census is not None and key in census.magnitude:
-            width = max(width, figure_width(census.magnitude[key]))
+            width = max(width, figure_width(census.magnitude[key], key == "net_payable"))
         if key == "void_total" and census is not None:
-            width = max(width, figure_width(census.magnitude["total"], bold=False))
+            width = max(width, figure_width(census.magnitude["total"]))
         widths.append(width)
     return tuple(widths)
 
@@ -397,13 +395,12 @@ def layout(records: ProjectRecords, *, fingerprint: str, operator: str = "",
     headers: dict[str, Block] = {}
     specs: list[SheetSpec] = []
     for outcome in present:
-        widths = table_widths(outcome, census.get(outcome.sheet), {})
+        widths = table_widths(outcome, census.get(outcome.sheet))
         head = _table_head(outcome, project, standards, code, widths)
         headers[outcome.sheet] = head
-        landscape_a3 = sum(widths) > 116
         specs.append(SheetSpec(
             outcome.sheet, widths, "table",
-            paper=Worksheet.PAPERSIZE_A3 if landscape_a3 else Worksheet.PAPERSIZE_A4,
+            paper=paper_for(sum(widths)),
             landscape=True, header_rows=len(head.rows),
             repeat_rows=f"{len(head.rows)}:{len(head.rows)}",
             freeze=f"B{len(head.rows) + 1}", footer=footer, footer_right=footer_code,

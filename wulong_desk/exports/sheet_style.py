@@ -40,6 +40,7 @@ WIDE = frozenset("×²³·—…‘’“”")
 # Chinese line-breaking: a line never starts with closing punctuation, never ends with opening
 CLOSING = frozenset("，。、；：？！）》」』】〕〉”’,.;:?!)]}%")
 OPENING = frozenset("（《「『【〔〈“‘([{")
+PAUSES = "、，；： "
 
 
 def text_width(text: str) -> int:
@@ -104,8 +105,13 @@ def break_lines(text: str, width: float) -> str:
             if piece.isspace():   # a space stays at the end of its line: nothing is lost
                 line += piece
             elif line.strip() and text_width(line.rstrip() + piece) > limit:
-                lines.append(line)
-                line = piece
+                # rather after a pause (、，；space) in the line's second half: a name or a
+                # phrase stays whole
+                cut = max(line.rfind(mark) for mark in PAUSES) + 1
+                if cut <= 0 or text_width(line[:cut]) < limit / 2:
+                    cut = len(line)
+                lines.append(line[:cut])
+                line = line[cut:] + piece
             else:
                 line += piece
             while text_width(line.rstrip()) > limit:   # a piece longer than a line: cut it
@@ -116,6 +122,21 @@ def break_lines(text: str, width: float) -> str:
                 line = line[cut:]
         lines.append(line)
     return "\n".join(lines)
+
+
+A3, A4 = Worksheet.PAPERSIZE_A3, Worksheet.PAPERSIZE_A4
+# printable width in spreadsheet column units (one unit: a digit of the 10-point body font) of
+# landscape paper with the margins below, at 100 % — measured with LibreOffice; and the least
+# scale allowed: 10 pt body text printed no smaller than 8 pt
+PAPER_UNITS = {A4: 116, A3: 170}
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "footer": 0.25}  # inches
+MIN_SCALE = 0.8
+
+
+def paper_for(total_units: float) -> str:
+    """A4 landscape if a table this wide fits it at no less than MIN_SCALE, else A3
+    landscape (a table too wide even for A3 at MIN_SCALE must be narrowed by its writer)."""
+    return A4 if total_units * MIN_SCALE <= PAPER_UNITS[A4] else A3
 
 
 def page_setup(ws: Worksheet, *, paper: str, landscape: bool, title_rows: str | None) -> None:
