@@ -242,7 +242,8 @@ def test_wrapped_text_breaks_by_the_chinese_rules_and_rows_are_tall_enough(demo)
             for cell in row:
                 if isinstance(cell.value, str):
                     parts = cell.value.split("\n")
-                    assert not any(part[:1] in CLOSING for part in parts[1:]), cell.value
+                    assert not any(part and part[0] in CLOSING for part in parts[1:]), \
+                        cell.value
                     lines = max(lines, len(parts))
             if lines > 1 and ws.sheet_state == "visible":
                 height = ws.row_dimensions[row[0].row].height

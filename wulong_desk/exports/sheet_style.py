@@ -56,7 +56,7 @@ def wrapped_lines(text: str, width: int) -> int:
     return max(1, -(-text_width(text) // max(1, width - 2)))
 
 
-def _pieces(text: str) -> list[str]:
+def break_pieces(text: str) -> list[str]:
     """The text in pieces a line may break between: a run of Latin letters and digits (a
     figure such as 511,542.00) stays whole; closing punctuation joins the piece before it,
     opening punctuation the piece after it."""
@@ -101,7 +101,7 @@ def break_lines(text: str, width: float) -> str:
             lines.append(paragraph)
             continue
         line = ""
-        for piece in _pieces(paragraph):
+        for piece in break_pieces(paragraph):
             if piece.isspace():   # a space stays at the end of its line: nothing is lost
                 line += piece
             elif line.strip() and text_width(line.rstrip() + piece) > limit:
