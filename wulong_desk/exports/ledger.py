@@ -21,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
@@ -63,6 +63,8 @@ class SheetWriter:
     def __init__(self, wb: Workbook, spec: SheetSpec):
         self.ws = ws = wb.create_sheet(spec.name)
         self.row = 0
+        self.breaks: list[int] = []   # page breaks, after these rows (given to the sheet at the
+        # end: openpyxl copies all of a sheet's breaks each time one is added)
         # each kind of cell is styled once, its style copied (styling a cell hashes its font,
         # border and fill: for 50,000 households that was most of the time)
         self.styles: dict[str, StyleArray] = {}
@@ -120,10 +122,14 @@ class SheetWriter:
             ws.append(cells)
             if row.height is not None:
                 del ws.row_dimensions[self.row]   # written: kept no longer
-        for offset in block.breaks:
-            ws.row_breaks.append(Break(id=first + offset))
+        self.breaks += [first + offset for offset in block.breaks]
         if block.page_break:
-            ws.row_breaks.append(Break(id=self.row))
+            self.breaks.append(self.row)
+
+    def finish(self) -> None:
+        """What is written after the rows: the page breaks."""
+        if self.breaks:
+            self.ws.row_breaks = RowBreak(brk=[Break(id=row) for row in self.breaks])
 
 
 def close_sheets(wb: Workbook) -> None:
@@ -166,6 +172,8 @@ def build_ledger(records: ProjectRecords, *, public: bool, operator: str,
                 sheets[item.name] = SheetWriter(wb, item)
             else:
                 sheets[item.sheet].write(item)
+        for sheet in sheets.values():
+            sheet.finish()
         buffer = io.BytesIO()
         wb.save(buffer)
     except BaseException:

@@ -82,9 +82,11 @@ COUNT_MARK = "共计"             # column A of an uncounted sheet's closing row
 EXPORT_LABEL = "导出"
 NOT_APPLICABLE = "—"
 
-# points: a body row tall enough to sign in; the printable height of an A4 portrait page with
-# the margins below (a household's page is kept within it)
+# points: a body row tall enough to sign in; a row's height when it has none of its own (the
+# sheets' default, as openpyxl writes it); the printable height of an A4 portrait page with the
+# margins below (a household's page is kept within it)
 SIGNATURE_HEIGHT = 36
+DEFAULT_ROW = 15
 PAGE_HEIGHT = 842 - 72 * (MARGINS["top"] + MARGINS["bottom"]) - 10
 # a 分户明细 sheet holds at most this many households (at most ~55 rows each: far below both the
 # 1,048,576 rows a spreadsheet allows and the reader's own limit, xlsx_limits.LEDGER)
@@ -326,7 +328,7 @@ def fitted(cells: list[Cell], widths: tuple[float, ...], least: float = 0) -> Ro
         out.append((value, look))
         tall = max(tall, LINE_HEIGHT * size / 10 * lines + (3 if lines > 1 else 0))
     if least and tall <= least:
-        return Row(out, least)
+        return Row(out, None if least == DEFAULT_ROW else least)
     return Row(out, round(tall, 1) if tall > LINE_HEIGHT else (least or None))
 
 
@@ -564,7 +566,7 @@ SCHEDULE_WORDS = {
     "overdue": ("调换房屋逾期交付的，逾期期间按月加付", "办法第四十二条"),
 }
 PAYMENT_LABEL = "付款情况（导出时）"
-ROW = 14                # points: a one-line row of a household's page
+ROW = DEFAULT_ROW       # points: a one-line row of a household's page
 NOT_APPLIED = "不适用"
 
 

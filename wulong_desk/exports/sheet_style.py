@@ -5,6 +5,8 @@ public notice and the payment ledger share it."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from openpyxl import Workbook
@@ -43,9 +45,12 @@ OPENING = frozenset("（《「『【〔〈“‘([{")
 PAUSES = "、，；： "
 
 
+_WIDE_CHARACTERS = re.compile("[\u2e81-\U0010ffff" + "".join(sorted(WIDE)) + "]")
+
+
 def text_width(text: str) -> int:
     """Spreadsheet column units for a text: a Chinese character takes two."""
-    return sum(2 if ord(c) > 0x2E80 or c in WIDE else 1 for c in text)
+    return len(text) + len(_WIDE_CHARACTERS.findall(text))
 
 
 def wrapped_lines(text: str, width: int) -> int:
@@ -89,6 +94,7 @@ def break_pieces(text: str) -> list[str]:
     return glued
 
 
+@functools.lru_cache(maxsize=16384)   # labels, citations and notes repeat case after case
 def break_lines(text: str, width: float) -> str:
     """`text` with its lines broken where a cell `width` units wide (less a little room) would
     wrap it, by the Chinese rules (a line never starts with closing punctuation nor ends with

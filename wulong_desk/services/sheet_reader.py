@@ -14,6 +14,7 @@ parts (its sheets and their visibility, print areas) are read first.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -22,8 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
 
+from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.expatreader import DefusedExpatParser
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.styles.stylesheet import Stylesheet
 
@@ -39,9 +44,8 @@ def _tag(name: str) -> str:
     return f"{{{MAIN}}}{name}"
 
 
-ROW, CELL, VALUE, FORMULA = _tag("row"), _tag("c"), _tag("v"), _tag("f")
-INLINE, TEXT, RUN, RUN_PROPERTIES = _tag("is"), _tag("t"), _tag("r"), _tag("rPr")
-SHEET_DATA = _tag("sheetData")
+TEXT, RUN, RUN_PROPERTIES = _tag("t"), _tag("r"), _tag("rPr")
+_CHUNK = 1024 * 1024
 # what a sheet may hold beside its cells that changes what a reader sees (reported when the app
 # did not write it), by element name
 EXTRAS = {"conditionalFormatting": "条件格式", "mergeCells": "合并单元格", "drawing": "图形或图片",
@@ -192,92 +196,153 @@ class Workbook:
     def rows(self, sheet: SheetEntry, extras: SheetExtras) -> Iterator[FileRow]:
         """The sheet's rows in order; `extras` is filled as the sheet is read (complete once
         the rows are exhausted)."""
-        shared_formulas: dict[str, tuple[str, int, int]] = {}
         try:
             stream = self.zip.open(sheet.part)
         except KeyError as exc:
             raise UserError(f"台账文件不完整：找不到工作表「{sheet.name}」的内容") from exc
-        with stream:
-            data = None
-            for event, element in iterparse(stream, events=("start", "end")):
-                tag = element.tag
-                if event == "start":
-                    if tag == SHEET_DATA:
-                        data = element
-                    continue
-                if tag == ROW:
-                    yield self._row(element, shared_formulas)
-                    element.clear()
-                    if data is not None:
-                        data.remove(element)
-                elif tag == _tag("cols"):
-                    for col in element:
-                        _column(col, extras)
-                elif tag == _tag("sheetFormatPr"):
-                    extras.zero_height = element.get("zeroHeight") in ("1", "true")
-                    if element.get("customHeight") in ("1", "true"):
-                        extras.default_height = _float(element.get("defaultRowHeight"))
-                elif tag == _tag("sheetView"):
-                    if element.get("showZeros") in ("0", "false"):
-                        extras.hides_zeros = True
-                elif tag == _tag("oddFooter"):
-                    extras.footer = element.text or ""
-                elif tag in (_tag("evenFooter"), _tag("firstFooter"), _tag("evenHeader"),
-                             _tag("firstHeader"), _tag("oddHeader")):
-                    if element.text:
-                        extras.found.append(("页眉页脚", element.text))
-                else:
-                    local = tag.rpartition("}")[2]
-                    if local in EXTRAS:
-                        where = element.get("sqref") or element.get("ref") or ""
-                        if local == "mergeCells":
-                            where = " ".join(m.get("ref", "") for m in element)
-                        extras.found.append((EXTRAS[local], where))
-                        element.clear()
+        parser = _SheetParser(self, extras)
+        try:
+            with stream:
+                while chunk := stream.read(_CHUNK):
+                    parser.feed(chunk)
+                    yield from parser.ready
+                    parser.ready.clear()
+                parser.close()
+        except (SAXException, DefusedXmlException) as exc:
+            raise UserError(f"不是有效的 xlsx 台账文件：工作表「{sheet.name}」不是有效的 XML"
+                            ) from exc
+        yield from parser.ready
 
-    def _row(self, element: Any, shared: dict[str, tuple[str, int, int]]) -> FileRow:
-        number = int(element.get("r") or 0)
-        cells = []
-        at = 0
-        for cell in element:
-            if cell.tag != CELL:
-                continue
-            ref = cell.get("r")
-            if ref:
-                match = _CELL_REF.fullmatch(ref)
-                at = _column_number(match.group(1)) if match else at + 1
-            else:
-                at += 1
-            kind = cell.get("t", "n")
-            style = int(cell.get("s") or 0)
-            formula = None
-            rich = False
-            f = cell.find(FORMULA)
-            if f is not None:
-                formula = _formula(f, number, at, shared)
-            raw = cell.findtext(VALUE) or None   # (a formula's empty cached value: none)
-            value: Any = None
-            if kind == "inlineStr":
-                inline = cell.find(INLINE)
-                if inline is not None:
-                    value, rich = _text_of(inline)
-            elif kind == "s" and raw is not None:
-                try:
-                    index = int(raw)
-                    value = self.strings[index]
-                    rich = index in self.rich_strings
-                except (ValueError, IndexError):
-                    value = raw
-            elif kind in ("str", "e"):
+
+class _SheetParser(DefusedExpatParser):
+    """defusedxml's expat reader (no DTDs' entities, nothing fetched), namespace-aware, that
+    turns a sheet's elements into rows straight from expat's events (as xlsx_limits counts
+    them): the rows read so far are in `ready`, what the sheet holds beside them in `extras`."""
+
+    def __init__(self, book: Workbook, extras: SheetExtras):
+        super().__init__(namespaceHandling=1)
+        self.book, self.extras = book, extras
+        handler = ContentHandler()
+        handler.characters = self.characters   # type: ignore[method-assign]
+        self.setContentHandler(handler)
+        self.ready: list[FileRow] = []
+        self.shared: dict[str, tuple[str, int, int]] = {}
+        self.row: FileRow | None = None
+        self.cell: dict[str, Any] | None = None
+        self.text: list[str] | None = None     # character data being collected
+        self.in_inline = False
+        self.column = 0
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def start_element_ns(self, name: str, attrs: dict[Any, str]) -> None:
+        uri, _, rest = name.partition(" ")
+        if uri != MAIN:
+            return
+        local = rest.partition(" ")[0]
+        if local == "c":
+            kind = attrs.get("t") or "n"
+            ref = attrs.get("r") or ""
+            match = _CELL_REF.fullmatch(ref)
+            self.column = _column_number(match.group(1)) if match else self.column + 1
+            self.cell = {"kind": kind, "style": int(attrs.get("s") or 0), "v": None,
+                         "f": None, "is": None, "rich": False}
+        elif local in ("v", "t") and self.cell is not None:
+            self.text = []
+        elif local == "f" and self.cell is not None:
+            self.text = []
+            self.cell["f_attrs"] = (attrs.get("t"), attrs.get("si"))
+        elif local == "is" and self.cell is not None:
+            self.in_inline = True
+            self.cell["is"] = []
+        elif local == "rPr" and self.in_inline and self.cell is not None:
+            self.cell["rich"] = True
+        elif local == "row":
+            self.row = FileRow(int(attrs.get("r") or 0), [], _float(attrs.get("ht")),
+                               attrs.get("hidden") in ("1", "true"),
+                               int(attrs.get("outlineLevel") or 0))
+            self.column = 0
+        elif local == "col":
+            _column(attrs, self.extras)
+        elif local == "sheetFormatPr":
+            self.extras.zero_height = attrs.get("zeroHeight") in ("1", "true")
+            if attrs.get("customHeight") in ("1", "true"):
+                self.extras.default_height = _float(attrs.get("defaultRowHeight"))
+        elif local == "sheetView":
+            if attrs.get("showZeros") in ("0", "false"):
+                self.extras.hides_zeros = True
+        elif local in HEADERS_FOOTERS:
+            self.text = []
+        elif local == "mergeCell":
+            self.extras.found.append((EXTRAS["mergeCells"], attrs.get("ref", "")))
+        elif local in EXTRAS and local != "mergeCells":
+            self.extras.found.append((EXTRAS[local], attrs.get("sqref") or attrs.get("ref")
+                                      or ""))
+
+    def end_element_ns(self, name: str) -> None:
+        uri, _, rest = name.partition(" ")
+        if uri != MAIN:
+            return
+        local = rest.partition(" ")[0]
+        cell = self.cell
+        if local == "v" and cell is not None and self.text is not None:
+            cell["v"] = "".join(self.text)
+            self.text = None
+        elif local == "t" and cell is not None and self.text is not None:
+            if self.in_inline:
+                cell["is"].append("".join(self.text))
+            self.text = None
+        elif local == "f" and cell is not None and self.text is not None:
+            cell["f"] = "".join(self.text)
+            self.text = None
+        elif local == "is":
+            self.in_inline = False
+        elif local == "c" and cell is not None and self.row is not None:
+            self.row.cells.append(self._cell(cell))
+            self.cell = None
+        elif local == "row" and self.row is not None:
+            self.ready.append(self.row)
+            self.row = None
+        elif local in HEADERS_FOOTERS and self.text is not None:
+            text = "".join(self.text)
+            self.text = None
+            if local == "oddFooter":
+                self.extras.footer = text
+            elif text:
+                self.extras.found.append(("页眉页脚", text))
+
+    def _cell(self, cell: dict[str, Any]) -> FileCell:
+        kind, raw = cell["kind"], cell["v"] or None   # (a formula's empty cached value: none)
+        number = self.row.number if self.row is not None else 0
+        formula = None
+        if cell["f"] is not None or "f_attrs" in cell:
+            formula = _formula(cell["f"] or "", cell["f_attrs"], number, self.column,
+                               self.shared)
+        value: Any = None
+        rich = cell["rich"]
+        if kind == "inlineStr":
+            if cell["is"] is not None:
+                value = "".join(cell["is"])
+        elif kind == "s" and raw is not None:
+            try:
+                index = int(raw)
+                value = self.book.strings[index]
+                rich = index in self.book.rich_strings
+            except (ValueError, IndexError):
                 value = raw
-            elif kind == "b":
-                value = raw in ("1", "true")
-            elif raw is not None:
-                value = _decimal(raw)
-            cells.append(FileCell(at, value, formula, style, rich, kind))
-        return FileRow(number, cells, _float(element.get("ht")),
-                       element.get("hidden") in ("1", "true"),
-                       int(element.get("outlineLevel") or 0))
+        elif kind in ("str", "e"):
+            value = raw
+        elif kind == "b":
+            value = raw in ("1", "true")
+        elif raw is not None:
+            value = _decimal(raw)
+        return FileCell(self.column, value, formula, cell["style"], rich, kind)
+
+
+HEADERS_FOOTERS = ("oddFooter", "evenFooter", "firstFooter", "oddHeader", "evenHeader",
+                   "firstHeader")
 
 
 def _at(items: Any, index: int | None) -> Any:
@@ -301,6 +366,7 @@ def _decimal(text: str) -> Decimal | str:
         return text
 
 
+@functools.lru_cache(maxsize=512)
 def _column_number(letters: str) -> int:
     number = 0
     for letter in letters:
@@ -309,6 +375,7 @@ def _column_number(letters: str) -> int:
 
 
 def _column(col: Any, extras: SheetExtras) -> None:
+    """A <col> element's attributes: the width and visibility of the columns it covers."""
     try:
         first, last = int(col.get("min")), int(col.get("max"))
     except (TypeError, ValueError):
@@ -332,23 +399,23 @@ def _text_of(element: Any) -> tuple[str, bool]:
     return text, any(run.find(RUN_PROPERTIES) is not None for run in runs)
 
 
-def _formula(element: Any, row: int, column: int, shared: dict[str, tuple[str, int, int]]
-             ) -> str:
+def _formula(text: str, kind: tuple[str | None, str | None], row: int, column: int,
+             shared: dict[str, tuple[str, int, int]]) -> str:
     """The formula as written; a shared formula's copy as its master reads at this cell."""
-    text = "=" + (element.text or "")
-    if element.get("t") == "shared":
-        index = element.get("si", "")
-        if element.text:
-            shared[index] = (text, row, column)
-        elif index in shared:
+    formula = "=" + text
+    how, index = kind
+    if how == "shared":
+        if text:
+            shared[index or ""] = (formula, row, column)
+        elif (index or "") in shared:
             from openpyxl.formula.translate import Translator
             from openpyxl.utils import get_column_letter
 
-            master, master_row, master_column = shared[index]
+            master, master_row, master_column = shared[index or ""]
             origin = f"{get_column_letter(master_column)}{master_row}"
-            text = Translator(master, origin).translate_formula(
+            formula = Translator(master, origin).translate_formula(
                 f"{get_column_letter(column)}{row}")
-    return text
+    return formula
 
 
 # ---- number formats ---------------------------------------------------------------------------
