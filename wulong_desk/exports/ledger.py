@@ -70,6 +70,9 @@ class SheetWriter:
         self.styles: dict[str, StyleArray] = {}
         for index, width in enumerate(spec.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
+        if spec.default_height is not None:
+            ws.sheet_format.defaultRowHeight = spec.default_height
+            ws.sheet_format.customHeight = True
         if spec.hidden:
             ws.sheet_state = "hidden"
             return

@@ -87,6 +87,8 @@ NOT_APPLICABLE = "—"
 # margins below (a household's page is kept within it)
 SIGNATURE_HEIGHT = 36
 DEFAULT_ROW = 15
+# a household's page, in 9-point text: its rows' own default height, a line of text in a row
+PAGE_ROW, PAGE_LINE = 13.5, 12
 PAGE_HEIGHT = 842 - 72 * (MARGINS["top"] + MARGINS["bottom"]) - 10
 # a 分户明细 sheet holds at most this many households (at most ~55 rows each: far below both the
 # 1,048,576 rows a spreadsheet allows and the reader's own limit, xlsx_limits.LEDGER)
@@ -196,6 +198,7 @@ class SheetSpec:
     freeze: str | None = None
     footer: str = ""                   # the footer's left part ("第 x 页，共 y 页" in its centre)
     footer_right: str = ""
+    default_height: float | None = None   # the height of a row without one of its own
     hidden: bool = False
     end_mark: str = TOTAL_MARK         # a table's first row after its households
 
@@ -326,9 +329,10 @@ def fitted(cells: list[Cell], widths: tuple[float, ...], least: float = 0) -> Ro
             lines = text.count("\n") + 1
             value = Info(text) if isinstance(value, Info) else text
         out.append((value, look))
-        tall = max(tall, LINE_HEIGHT * size / 10 * lines + (3 if lines > 1 else 0))
+        line = LINE_HEIGHT if size >= 10 else PAGE_LINE   # points a line of the text takes
+        tall = max(tall, line * lines + (3 if lines > 1 else 0))
     if least and tall <= least:
-        return Row(out, None if least == DEFAULT_ROW else least)
+        return Row(out, None if least in (DEFAULT_ROW, PAGE_ROW) else least)
     return Row(out, round(tall, 1) if tall > LINE_HEIGHT else (least or None))
 
 
@@ -409,7 +413,7 @@ def layout(records: ProjectRecords, *, fingerprint: str, operator: str = "",
             end_mark=TOTAL_MARK if outcome.counted else COUNT_MARK))
     for name in detail_sheets:   # A4 portrait: the project's name is on the page itself
         specs.append(SheetSpec(name, DETAIL_WIDTHS, "detail", footer=TITLE,
-                               footer_right=footer_code))
+                               footer_right=footer_code, default_height=PAGE_ROW))
     specs.append(SheetSpec(PARAMETER_SHEET, PARAMETER_WIDTHS, "parameters", footer=TITLE,
                            footer_right=footer_code))
     specs.append(SheetSpec(CHECK_SHEET, (16, 70), "check", hidden=True))
@@ -566,7 +570,7 @@ SCHEDULE_WORDS = {
     "overdue": ("调换房屋逾期交付的，逾期期间按月加付", "办法第四十二条"),
 }
 PAYMENT_LABEL = "付款情况（导出时）"
-ROW = DEFAULT_ROW       # points: a one-line row of a household's page
+ROW = PAGE_ROW          # points: a one-line row of a household's page
 NOT_APPLIED = "不适用"
 
 
