@@ -48,6 +48,7 @@ from wulong_desk.exports.records import (
     unregistered_text,
 )
 from wulong_desk.exports.sheet_style import (
+    A3,
     AREA_FORMAT,
     BODY_FONT,
     BOLD,
@@ -56,6 +57,7 @@ from wulong_desk.exports.sheet_style import (
     LINE_HEIGHT,
     MARGINS,
     MONEY_FORMAT,
+    PAPER_UNITS,
     TITLE_FONT,
     break_lines,
     paper_for,
@@ -345,10 +347,17 @@ def figure_width(magnitude: Decimal, signed: bool = False) -> int:
     return len(f"{magnitude:,.2f}") + (1 if signed else 0) + 2
 
 
+# the text columns a wide table narrows first (their text wraps), and how far
+NARROWEST = {"address": 14, "owner": 12, "id_number": 19, "signature": 12}
+# units a summary may take: A3 landscape printed at no less than this scale (10 pt → 8.5 pt)
+WIDEST = PAPER_UNITS[A3] / 0.85
+
+
 def table_widths(outcome: Outcome, census: StatusCensus | None) -> tuple[float, ...]:
     """A table's column widths: each column's own, a figure's widened for the largest total it
-    may have to print (the census is read before the first row is written)."""
-    widths = []
+    may have to print (the census is read before the first row is written); when the figures
+    grow so wide that A3 would print below 8.5 pt, the text columns give way (they wrap)."""
+    widths = {}
     for key in outcome.columns:
         column = COLUMNS[key]
         width = column.width
@@ -356,8 +365,12 @@ def table_widths(outcome: Outcome, census: StatusCensus | None) -> tuple[float, 
             width = max(width, figure_width(census.magnitude[key], key == "net_payable"))
         if key == "void_total" and census is not None:
             width = max(width, figure_width(census.magnitude["total"]))
-        widths.append(width)
-    return tuple(widths)
+        widths[key] = width
+    for key, narrowest in NARROWEST.items():
+        excess = sum(widths.values()) - WIDEST
+        if excess > 0 and key in widths:
+            widths[key] = max(narrowest, widths[key] - excess)
+    return tuple(widths[key] for key in outcome.columns)
 
 
 DETAIL_WIDTHS = (24, 30, 16, 14)
