@@ -137,3 +137,14 @@ def test_a_figure_is_never_cut_across_lines():
             assert not (figure not in line and any(figure.startswith(line[-k:])
                                                   for k in range(2, len(figure)) if
                                                   line[-k:].strip()))
+
+
+def test_figures_stand_clear_of_the_cell_borders(documents, tmp_path):
+    """A figure in a table ends at least 3 pt before the rule at its right (the cells' padding)."""
+    from test_print_ready import figure_gaps
+
+    for key in (("FR-0099", "settlement"), ("FR-0099", "exchange"), ("FR-0001", "money")):
+        path = tmp_path / "d.pdf"
+        path.write_bytes(documents[key])
+        gaps = figure_gaps(path)
+        assert len(gaps) >= 5 and min(gaps) >= 3, (key, min(gaps, default=None))

@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wulong_desk.errors import UserError
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.records import (
     CaseEntry,
@@ -442,7 +443,7 @@ def layout(records: ProjectRecords, *, fingerprint: str, operator: str = "",
         used.add(entry)
         outcome = outcome_of(entry.status)
         if outcome.sheet not in rows_of:   # a census that missed it: the store changed meanwhile
-            raise RuntimeError("台账导出期间案卷发生变化，请重新导出")
+            raise UserError("导出台账期间有案卷的状态发生了变化，请重新导出")
         values = row_values(entry)
         cells: list[Cell] = []
         for key in outcome.columns:
