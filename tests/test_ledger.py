@@ -461,3 +461,17 @@ def test_an_old_ledger_is_refused_with_a_reason(demo, tmp_path):
     with store.read() as session, pytest.raises(UserError, match="旧版格式"):
         verify_ledger(session, tmp_path / "old.xlsx")
     assert Path(tmp_path / "old.xlsx").exists()
+
+
+def test_a_ledger_of_selected_households_verifies_against_them(demo, tmp_path):
+    """The export dialog can export the selected rows only: the hidden 核对 sheet names them,
+    and verify-ledger holds the file against those households, not the whole project."""
+    store, project_id, records, _, _ = demo
+    chosen = [entry.case_id for entry in records.entries[:5]]
+    out = tmp_path / "选定.xlsx"
+    export_ledger(store, project_id, out, public=False, operator="甲", case_ids=chosen)
+    assert len(table(load_workbook(out)[SUMMARY_SHEET])[1]) == len(
+        [e for e in records.entries[:5] if e.status != "void"])
+    with store.read() as session:
+        verdict = verify_ledger(session, out)
+    assert verdict.matches, verdict.details[:5]

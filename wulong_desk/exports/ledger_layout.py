@@ -16,7 +16,7 @@ What a household and an auditor read, printed at 100 % with no text below 8 pt:
 - One sheet for each case outcome kept apart (作废案卷: title, reason and date), 参数 (the
   standard, the options, the readings, the export) and 核对, a hidden sheet for machines: the
   project's identity, the full fingerprint and the selection. Paper carries no UUID and no hex:
-  the fingerprint is printed as a ten-letter 核对码 (`records.short_code`).
+  the fingerprint is printed as a ten-digit 核对码 (`records.short_code`).
 
 Which sheet a case's row goes on is its outcome: `OUTCOMES` maps a status to its sheet, every
 status not named there goes on 汇总. A new outcome (say 补偿决定) is one entry in that mapping.
@@ -762,8 +762,8 @@ def _parameters(records: ProjectRecords, census: dict[str, StatusCensus],
         or NOT_APPLICABLE)
     row("户数", "；".join(f"{sheet} {counted.count}户" for sheet, counted in census.items()))
     row(CODE_LABEL, code)
-    row("说明", f"{CODE_LABEL}由每户保存的计算记录算出，印在每页页脚；用「核对台账」"
-              "（wulong-desk verify-ledger）可查验这份台账与数据库是否一致。")
+    row("说明", f"{CODE_LABEL}由每户保存的计算记录算出，印在每页页脚；用本系统核对台账，"
+              "可查验这份台账与数据库是否一致。")
     rows.append(Row([(f"{EXPORT_LABEL}：", "label"),
                      (Info(f"{exported_at:%Y-%m-%d %H:%M:%S}  {operator}".rstrip()
                            if exported_at else operator), "text")], 18))

@@ -140,18 +140,10 @@ def fingerprint_of(records: Any) -> str:
     return digest.hexdigest()
 
 
-CODE_LETTERS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"   # no I, L, O, U: read aloud without doubt
-
-
 def short_code(fingerprint_hex: str) -> str:
-    """The fingerprint as a paper shows it: ten letters and digits in groups (XXXX-XXXX-XX, 50
-    bits of it), never hex — a clerk can read it out and compare it with the file."""
-    number = int(fingerprint_hex[:13], 16) >> 2   # 52 bits, the first 50 of them
-    letters = []
-    for _ in range(10):
-        letters.append(CODE_LETTERS[number & 31])
-        number >>= 5
-    text = "".join(reversed(letters))
+    """The fingerprint as a paper shows it: ten digits in groups (XXXX-XXXX-XX), never hex — a
+    clerk can read it out and compare it with the file's."""
+    text = f"{int(fingerprint_hex[:13], 16) % 10**10:010d}"
     return f"{text[:4]}-{text[4:8]}-{text[8:]}"
 
 
