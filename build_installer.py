@@ -56,6 +56,9 @@ HIDDEN_IMPORTS = ("alembic.context", "alembic.op", "alembic.ddl.sqlite",
                   "sqlalchemy.dialects.postgresql.psycopg", "psycopg", "psycopg_binary",
                   "psycopg_binary.pq", "psycopg_binary._psycopg", "keyring")
 COLLECT_DATA = ("cn2an",)    # cn2an reads its config.yaml at import
+# Every module of the app itself: the migrations are files alembic loads by path, so the
+# modules they import (services.revision3, services.contract, …) are seen by no import scan.
+COLLECT_SUBMODULES = ("wulong_desk",)
 # Python packages never used at run time (test and build tools that may sit in the venv)
 # Pillow's optional codecs and font engines: reportlab imports PIL.Image at start (so Pillow
 # stays), but the app embeds no pictures, and these bring ~10 MB of libraries of their own.
@@ -155,6 +158,8 @@ def pyinstaller_args(work: Path, dist: Path, used: set[str], installed: set[str]
         args += ["--hidden-import", name]
     for name in COLLECT_DATA:
         args += ["--collect-data", name]
+    for name in COLLECT_SUBMODULES:
+        args += ["--collect-submodules", name]
     for name in excluded_modules(used, installed):
         args += ["--exclude-module", name]
     args.append(str(ROOT / "wulong_desk" / "__main__.py"))

@@ -163,12 +163,21 @@ def test_number_payment_and_account_printed_when_known(example2):
 
     _, project, entry, _ = example2
     blank = squeeze(text_of(build_pdf("exchange", project, entry)))
-    assert "付款期限：＿" in blank and "收款账户：＿" in blank   # lines to fill in by hand
+    # each part of the money with its amount (spec example 2's schedule) and a term to fill in
+    # by hand; the account too
+    assert "（一）搬迁前应付211,664.00元，＿＿" in blank and "收款账户：＿" in blank
+    assert "过渡期间应付11,340.00元" in blank
+    assert ("按期搬迁后应付12,000.00元：乙方在搬迁期限内搬迁交房的，单户按期搬迁奖励10,000.00元"
+            "于搬迁交房后支付，第二次搬迁补助2,000.00元于乙方接房后支付") in blank
+    assert "逾期搬迁的不予支付" in blank and "产权调换房屋价款接房时与补偿款相抵" in blank
     assert "协议编号：＿" in blank
-    full = dataclasses.replace(entry, payment_term="本协议生效后15个工作日内一次付清",
-                               bank_account="李四，重庆农村商业银行武隆支行，6217990000012345678")
+    full = dataclasses.replace(
+        entry, terms={"before_move": "协议生效之日起15个工作日内",
+                      "house_price": "签约时与补偿款相抵"},
+        bank_account="户名 李四；开户行 重庆农村商业银行武隆支行；账号 6217990000012345678")
     text = squeeze(text_of(build_pdf("exchange", project, full, number="武隆征补〔2023〕第0012号")))
-    assert "付款期限：本协议生效后15个工作日内一次付清" in text
+    assert "搬迁前应付211,664.00元，协议生效之日起15个工作日内支付" in text
+    assert "产权调换房屋价款签约时与补偿款相抵" in text
     assert "6217990000012345678" in text and "武隆征补〔2023〕第0012号" in text
 
 

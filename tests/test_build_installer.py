@@ -84,6 +84,9 @@ def test_pyinstaller_arguments_carry_resources_forms_and_migrations(tmp_path, sy
                     f"{ROOT / 'wulong_desk/store/migrations'}{sep}wulong_desk/store/migrations"]
     hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
     assert {"alembic.op", "alembic.context", "sqlalchemy.dialects.sqlite"} <= hidden
+    # the migrations' own imports (services.revision3 for 0010) reach the bundle
+    assert "wulong_desk" in {args[i + 1] for i, a in enumerate(args)
+                             if a == "--collect-submodules"}
     assert "PySide6.QtQuick" in {args[i + 1] for i, a in enumerate(args)
                                  if a == "--exclude-module"}
     assert ("--windowed" in args) == (system == "Windows")
@@ -283,3 +286,13 @@ def test_the_real_build_stays_in_cis_second_stage():
     commands = [line for line in run if line and not line.startswith("#")]
     assert commands[-2:] == ["bash .ci/setup --test && .venv/bin/python -m pytest",
                              ".venv/bin/python build_installer.py"]
+
+
+def test_every_code_folder_is_a_package_so_the_bundle_collects_it():
+    # PyInstaller's collect_submodules walks packages only: a folder without __init__.py
+    # (a namespace package) is skipped, and a module only the migrations import goes missing.
+    code = ROOT / "wulong_desk"
+    migrations = code / "store" / "migrations"
+    folders = {p.parent for p in code.rglob("*.py")
+               if migrations not in p.parents and "__pycache__" not in p.parts}
+    assert [f for f in sorted(folders) if not (f / "__init__.py").exists()] == []

@@ -90,6 +90,17 @@ PRESSED = {
     ("程序", "所选案卷：时限与材料…"): "test_payments_and_clocks_dialog_buttons",
     ("程序", "安置房源…"): "test_housing_import_from_its_button",
     ("程序", "导出资金拨付台账…"): "test_payments_ledger_from_the_menu",
+    # the decision path (issue 27), pressed beside its own tests
+    ("程序", "作出征收决定…"):
+        "test_decision_path_gui.py::test_terminate_refused_then_decide_from_the_procedure_menu",
+    ("程序", "终止项目…"):
+        "test_decision_path_gui.py::test_terminate_refused_then_decide_from_the_procedure_menu",
+    ("程序", "导入正式评估结果…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
+    ("程序", "转为补偿协议…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
+    ("程序", "所选案卷：补偿决定…"):
+        "test_decision_path_gui.py::test_import_convert_decide_and_the_case_window",
 }
 
 
@@ -310,13 +321,15 @@ def test_new_project_and_project_settings(qtbot, office, boxes):
     keys(window, "Ctrl+Shift+N")
     assert cancelled.answered and window.project_combo.count() == count + 1
 
-    # 项目 → 项目设置… on the demo project: a new decision number saved (on a worker thread)
+    # 项目 → 项目设置… on the demo project: a new 实施单位 saved (on a worker thread); the
+    # decision's number, recorded by 作出征收决定, is not a setting any more (issue 27)
     window.select_project(project_id)
 
     def settings(dialog: ProjectDialog) -> None:
-        focus(qtbot, dialog.texts["decision_no"])
-        dialog.texts["decision_no"].selectAll()
-        type_text("武隆征〔2023〕演示2号")
+        assert not dialog.texts["decision_no"].isEnabled()
+        focus(qtbot, dialog.texts["implementer"])
+        dialog.texts["implementer"].selectAll()
+        type_text("芙蓉街道办事处征收组")
         click(box_button(dialog.buttons, "保存"))
         assert dialog.job is not None and dialog.job.wait() == "succeeded"
 
@@ -324,7 +337,7 @@ def test_new_project_and_project_settings(qtbot, office, boxes):
     trigger(window, "项目", "项目设置…")
     assert answered.answered
     with store.read() as session:
-        assert session.get(Project, project_id).decision_no == "武隆征〔2023〕演示2号"
+        assert session.get(Project, project_id).implementer == "芙蓉街道办事处征收组"
     opened = Answer(ProjectDialog, lambda d: click(box_button(d.buttons, "取消")))
     keys(window, "Ctrl+Shift+P")
     assert opened.answered
@@ -466,7 +479,7 @@ def test_open_delete_restore_void(qtbot, office, boxes):
     assert answered.answered
     with store.read() as session:
         assert session.get(Case, signed.id).status == "void"
-    qtbot.waitUntil(lambda: "其中作废 1 户，不计入合计" in window.totals_label.text())
+    qtbot.waitUntil(lambda: "其中作废或不生效 1 户，不计入合计" in window.totals_label.text())
 
 
 def test_find_with_full_width_digits(qtbot, office):
@@ -579,9 +592,9 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
     select_case(window, signed.case_no)
 
     def pay(dialog: PaymentsDialog) -> None:
-        dialog.term.setFocus()
-        QTest.keyClicks(dialog.term, "2026-03-01")
-        click(button(dialog, "保存约定"))
+        # the agreement's terms and account are shown, never edited here (解锁更正 only)
+        assert "付款期限：" in dialog.terms.text() and not dialog.findChildren(
+            QLineEdit, "paymentTerm")
         dialog.amount.setFocus()
         QTest.keyClicks(dialog.amount, "1000")
         dialog.on.setFocus()

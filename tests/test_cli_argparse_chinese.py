@@ -82,10 +82,10 @@ def test_service_refusals_name_the_field_in_chinese(tmp_path, capsys):
     store.close()
     common = ["--db", str(db), "--operator", "测试"]
     assert main(["set-status", "--case", str(case_id), "--to", "moved",
-                 "--moved-on", "2099-01-01", *common]) == 1
+                 "--moved-on", "2099-01-01", *common]) == 2   # refused input: exit 2
     err = capsys.readouterr().err
     assert err.startswith("错误：「搬迁日期」：") and "2099-01-01" in err, err
-    assert main(["void", "--case", str(case_id), "--reason", "x", *common]) == 1
+    assert main(["void", "--case", str(case_id), "--reason", "x", *common]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：「理由」：") and "至少4个字" in err, err
     for text in ("moved_on", "reason:"):

@@ -119,7 +119,7 @@ def test_backup_and_restore(tmp_path):
 
 def test_unknown_project_is_a_clear_message(backend):
     proc = cli("cases", "--project", "99", "--db", str(backend))
-    assert proc.returncode == 1 and "没有编号为 99 的项目" in proc.stderr
+    assert proc.returncode == 2 and "没有编号为 99 的项目" in proc.stderr
 
 
 def test_damaged_database_message(tmp_path):

@@ -42,7 +42,7 @@ def test_progress_counts_and_the_total(board):
     assert "补偿合计 1,047,668.00 元" in text
     assert {status: label.text() for status, label in board.status_labels.items()} == {
         "surveyed": "2", "assessed": "0", "reviewed": "0", "presigned": "0", "signed": "1",
-        "moved": "0", "void": "0"}
+        "decided": "0", "moved": "0", "void": "0", "lapsed": "0"}
 
 
 def test_each_line_is_the_sum_over_the_computed_households(board):

@@ -176,6 +176,24 @@ def dialogs(store, project_id, signed, parent):
     preview = PdfPreview(store, signed, parent=parent)
     assert preview.job.wait() == "succeeded"
     yield preview
+    # the decision path's (issue 27)
+    from wulong_desk.ui.appraisal_dialog import AppraisalDialog
+    from wulong_desk.ui.case_decision_dialog import CaseDecisionDialog
+    from wulong_desk.ui.convert_dialog import ConvertDialog
+    from wulong_desk.ui.decide_dialog import DecideDialog
+    from wulong_desk.ui.decision_outcome_dialog import DecisionOutcomeDialog
+    from wulong_desk.ui.revalue_dialog import RevalueDialog
+    from wulong_desk.ui.terminate_dialog import TerminateDialog
+
+    with store.read() as session:
+        decided = session.execute(select(Case.id).where(Case.status == "decided")).scalar()
+    yield DecideDialog(store, project_id, parent)
+    yield TerminateDialog(store, project_id, parent)
+    yield AppraisalDialog(store, project_id, "武隆区芙蓉路片区旧城改造项目（演示）", parent)
+    yield ConvertDialog(store, project_id, signed, parent)
+    yield CaseDecisionDialog(store, signed, parent)
+    yield RevalueDialog(store, signed, parent)
+    yield DecisionOutcomeDialog(store, decided, parent)
 
 
 def test_every_dialog_fits(qtbot, demo):
@@ -187,4 +205,4 @@ def test_every_dialog_fits(qtbot, demo):
         fits(dialog)
         seen.append(type(dialog).__name__)
         dialog.close()
-    assert len(seen) == 15
+    assert len(seen) == 22

@@ -384,7 +384,7 @@ def test_cli_ledger_and_unwritable_target(tmp_path):
     folder = tmp_path / "out"
     (folder / "taken.xlsx").mkdir(parents=True)  # a target that cannot be replaced, even by root
     proc = run_cli("ledger", "--project", "1", "--out", str(folder / "taken.xlsx"), "--db", db)
-    assert proc.returncode == 1 and "无法写入" in proc.stderr
+    assert proc.returncode == 2 and "无法写入" in proc.stderr   # a folder as the target
     assert "Traceback" not in proc.stderr
     assert [p.name for p in folder.iterdir()] == ["taken.xlsx"]  # no partial or temporary file
 

@@ -32,7 +32,8 @@ def ledger(tmp_path):
                                (3, "A-003", "reviewed")):
         ids[case_no] = cases.save_case(store, project_id, case_form(n, case_no, status=status),
                                        reason="测试：直接录入到这一阶段").case_id
-    # example 1 (money) totals 523834.00 in the spec; 500000.00 paid leaves 23834.00
+    # example 1 (money): 513834.00 owed before the move (the spec's schedule); 500000.00 paid
+    # leaves 13834.00 (its 10000.00 on-time reward is owed only after the move)
     payments.record_payment(store, ids["A-001"], Decimal("500000.00"), date(2023, 8, 10),
                             "付-001", today=TODAY)
     set_case_date(store, ids["A-001"], "doc_title", date(2023, 8, 1))
@@ -53,18 +54,19 @@ def test_paid_and_outstanding_on_each_signed_page(ledger):
     _store, _ids, records, path = ledger
     by_case = _pages(path)
     paid = plain(page_line(by_case["A-001"], PAYMENT_LABEL)[1])
-    # example 1 (money) totals 523834.00 in the spec; 500000.00 paid leaves 23834.00
-    assert paid == "已付 500,000.00 元，未付 23,834.00 元（以资金拨付台账为准）"
-    # example 2's exchange under this project's options: the household owes the net payable,
-    # nothing received yet
+    # example 1 (money) totals 523834.00 in the spec, of which 10000.00 (R7) is owed after the
+    # move: 513834.00 owed now, 500000.00 paid leaves 13834.00
+    assert paid == "已付 500,000.00 元，未付 13,834.00 元（以资金拨付台账为准）"
+    # example 2's exchange under this project's options, not yet moved: what it owes before the
+    # move is outstanding (the houses' price is set off at the hand-over, not yet)
     by_no = {e.case_no: e for e in records.entries}
-    net = Decimal(by_no["A-002"].record["settlement"]["net_payable"])
-    assert net < 0
+    before_move = Decimal(by_no["A-002"].record["schedule"]["before_move"])
+    assert before_move > 0
     assert plain(page_line(by_case["A-002"], PAYMENT_LABEL)[1]) == (
-        f"已付 0.00 元，未付 {net:,.2f} 元（以资金拨付台账为准）")
+        f"已付 0.00 元，未付 {before_move:,.2f} 元（以资金拨付台账为准）")
     # not signed: no account, no payment line
     assert not [row for row in by_case["A-003"] if plain(row[0]) == PAYMENT_LABEL]
-    assert (by_no["A-001"].paid, by_no["A-001"].outstanding) == ("500000.00", "23834.00")
+    assert (by_no["A-001"].paid, by_no["A-001"].outstanding) == ("500000.00", "13834.00")
 
 
 def test_a_payment_after_export_does_not_make_the_ledger_differ(ledger):

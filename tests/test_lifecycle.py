@@ -321,7 +321,23 @@ def test_presign_only_for_old_town_projects_and_inside_its_period(store):
     early = case_form(case_no="P-1", status="presigned")
     early["case"]["signed_on"] = "2023-05-01"
     cases.save_case(store, old_town, early, saved)   # 预签协议 ticked by the stage
-    cases.set_status(store, saved, "signed")   # the presigned agreement takes effect
+    # the presigned agreement takes effect with the decision, converted with the formal values
+    # (issue 27): never by a plain change of stage
+    with pytest.raises(UserError, match="转为补偿协议"):
+        cases.set_status(store, saved, "signed")
+    from wulong_desk.services import procedure
+    from wulong_desk.services.appraisal import stage_values_in_session
+    from wulong_desk.services.conversion import convert_presigns
+    from wulong_desk.services.project_decision import decide_project
+
+    procedure.set_project_totals(store, old_town, 1, None)
+    decide_project(store, old_town, date(2023, 5, 8), date(2023, 5, 10), "武隆府〔2023〕9号")
+    with store.transaction() as session:
+        case = cases.get_case(session, saved)
+        stage_values_in_session(session, case, {0: (case.parts[0].unit_price,
+                                                    case.parts[0].decoration_value)})
+    procedure.set_case_date(store, saved, "report_served", date(2023, 5, 20))
+    convert_presigns(store, old_town)
     assert record_of(store, "P-1")[1] == "signed"
     with store.read() as session:
         case = cases.get_case(session, saved)

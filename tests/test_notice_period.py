@@ -140,7 +140,7 @@ def test_command_line_prints_the_period(project, tmp_path, capsys):
     said = capsys.readouterr().out
     assert "已导出分户初步评估结果公示：2 户" in said and "2023-09-28 至 2023-10-13" in said
     assert main(["notice", "--kind", "unregistered", "--from", "2025-07-01",
-                 "--to", "2025-07-09", *base]) == 1
+                 "--to", "2025-07-09", *base]) == 2
     assert "公示期不足" in capsys.readouterr().err
     assert main(["notice", "--kind", "survey", "--to", "2025-07-09", *base]) == 2
     assert "只给了 --to" in capsys.readouterr().err

@@ -108,7 +108,7 @@ def test_a_thirty_digit_payment_is_a_clear_error(signed_case):
     store.close()
     proc = run_cli("payments", "add", "--db", str(db), "--case", str(case_id), "--amount",
                    "123456789012345678901234567890", "--date", "2023-08-01", "--voucher", "V1")
-    assert proc.returncode == 1 and "超过上限" in proc.stderr and "内部错误" not in proc.stderr
+    assert proc.returncode == 2 and "超过上限" in proc.stderr and "内部错误" not in proc.stderr
 
 
 def test_a_day_past_the_calendar_is_a_clear_error(signed_case):
@@ -136,7 +136,7 @@ def test_output_goes_only_to_regular_files(signed_case, command):
     args = {"export-cases": ["--project", str(project_id)],
             "ledger": ["--project", str(project_id)], "backup": []}[command]
     proc = run_cli(command, "--db", str(db), *args, "--out", "/dev/full")
-    assert proc.returncode == 1, proc.stdout
+    assert proc.returncode == 2, proc.stdout   # the target given is refused
     assert "不是普通文件" in proc.stderr and "内部错误" not in proc.stderr
     after = os.stat("/dev/full")
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev

@@ -1,7 +1,7 @@
 """The 资金拨付台账 looks and prints like the ledger and the notice: 宋体 on every cell (totals and
 headers in bold 宋体, not the spreadsheet's Calibri), borders, each sheet one page wide with its
 header row on every page and "第 x 页，共 y 页" in the footer; the totals are the columns' sums;
-typed text is never a formula (tests/test_qa_walk.py)."""
+应追回 in red; typed text is never a formula (tests/test_qa_walk.py)."""
 
 from __future__ import annotations
 
@@ -26,14 +26,20 @@ LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支�
 
 @pytest.fixture(scope="module")
 def book():
+    # spec example 1 (money, moved on time: all of it owed) and example 2 (exchange, not yet
+    # moved: only before_move owed, the houses' price not yet set off)
     rows = [
-        AccountRow("A-001", "张丽娟", "货币补偿", Decimal("523834.00"), Decimal("500000.00"),
-                   Decimal("23834.00"), "签约后15日内", "2023-08-16", LONG_ACCOUNT,
-                   [PaymentEntry(date(2023, 8, 10), "拨付", Decimal("500000.00"), "付-001",
+        AccountRow("A-001", "张丽娟", "货币补偿",
+                   (Decimal("513834.00"), Decimal("0.00"), Decimal("10000.00"), Decimal("0.00")),
+                   None, Decimal("523834.00"), Decimal("530000.00"), Decimal("0.00"),
+                   Decimal("6166.00"), "2023-08-16", LONG_ACCOUNT,
+                   [PaymentEntry(date(2023, 8, 10), "拨付", Decimal("530000.00"), "付-001",
                                  "出纳甲")]),
-        AccountRow("A-002", "王玉兰", "产权调换", Decimal("-23746.00"), Decimal("-10000.00"),
-                   Decimal("-13746.00"), "", "", "",
-                   [PaymentEntry(date(2023, 8, 11), "收款", Decimal("10000.00"), "收-001",
+        AccountRow("A-002", "王玉兰", "产权调换",
+                   (Decimal("211664.00"), Decimal("11340.00"), Decimal("12000.00"),
+                    Decimal("0.00")), Decimal("258750.00"), Decimal("211664.00"),
+                   Decimal("10000.00"), Decimal("201664.00"), Decimal("0.00"), "", "",
+                   [PaymentEntry(date(2023, 8, 11), "拨付", Decimal("10000.00"), "付-002",
                                  "出纳甲")]),
     ]
     return load_workbook(BytesIO(build_payments_ledger("芙蓉路片区项目", rows,
@@ -57,11 +63,20 @@ def test_every_cell_is_in_the_sheets_one_font(book):
 def test_the_totals_are_the_columns_sums_and_amounts_are_numbers(book):
     ledger = book["资金拨付台账"]
     lines = {line[0].value: line for line in ledger.iter_rows() if line[0].value}
-    assert [lines["A-001"][i].number_format for i in (3, 4, 5)] == [MONEY_FORMAT] * 3
-    totals = [Decimal(str(cell.value)) for cell in lines["合计"][3:6]]
-    # 523,834.00 − 23,746.00 due; 500,000.00 paid less 10,000.00 received; the rest owed
-    assert totals == [Decimal("500088.00"), Decimal("490000.00"), Decimal("10088.00")]
+    money = range(3, 3 + 9)
+    assert [lines["A-001"][i].number_format for i in money] == ["#,##0.00"] * 9
+    assert lines["A-001"][HEADERS.index("调换房屋价款")].value is None    # money compensation
+    totals = {HEADERS[i]: Decimal(str(lines["合计"][i].value)) for i in money}
+    assert totals == {"搬迁前应付": Decimal("725498.00"), "过渡期间应付": Decimal("11340.00"),
+                      "按期搬迁后应付": Decimal("22000.00"), "逾期交房加付": Decimal("0"),
+                      "调换房屋价款": Decimal("258750.00"), "现应付": Decimal("735498.00"),
+                      "已付": Decimal("540000.00"), "未付": Decimal("201664.00"),
+                      "应追回": Decimal("6166.00")}
     assert lines["合计"][1].value == "2户"
+    recover = lines["A-001"][HEADERS.index("应追回")]
+    assert recover.font.color.rgb.endswith("B00020")                  # 应追回 in red
+    assert lines["A-002"][HEADERS.index("应追回")].font.color is None or \
+        not str(lines["A-002"][HEADERS.index("应追回")].font.color.rgb).endswith("B00020")
 
 
 def test_each_sheet_prints_one_page_wide_with_its_header_on_every_page(book):

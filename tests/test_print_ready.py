@@ -3,7 +3,7 @@ converted to PDF by LibreOffice (as a clerk printing it at 100 % would get it), 
 are measured — the paper of each sheet kind, no text below 8 pt (the size each run of text is
 drawn at), nothing clipped (every column's header on every 汇总 page, every cell's text on the
 paper, no ### for a figure too wide), a household's signature lines never on a page of their
-own; the payment ledger on A4 one page wide."""
+own; the payment ledger (its four buckets, owed now, paid, outstanding and 应追回) one page wide."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
 from wulong_desk.exports.payments_ledger import DETAIL_HEADERS, HEADERS
 from wulong_desk.paths import resources_dir
-from wulong_desk.services import cases, payments
+from wulong_desk.services import cases
+from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.exports import export_ledger, export_payments
 from wulong_desk.services.records import load_records
-from wulong_desk.statuses import is_signed
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
@@ -36,7 +36,8 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which(
 A3_LANDSCAPE = (1190.55, 841.89)
 A4_LANDSCAPE = (841.89, 595.30)
 A4_PORTRAIT = (595.30, 841.89)
-LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支行；账号 6217 0000 1234 5678 901"
+LONG_PAYEE = {"name": "张丽娟", "bank": "重庆农村商业银行武隆支行",
+              "account": "6217 0000 1234 5678 901"}
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,18 @@ def printed(tmp_path_factory):
     store = open_store(folder / "d.sqlite", "制表员")
     project_id = create_demo(store)
     with store.read() as session:
-        signed = session.query(Case).filter(Case.status == "signed").order_by(Case.id).all()
-        signed_ids = [case.id for case in signed]
-    payments.set_payment_terms(store, signed_ids[0], "签约后15日内", LONG_ACCOUNT)
-    cases.void_case(store, signed_ids[-1], "协议解除，另行重签")
+        records = load_records(session, project_id)
+        last_signed = session.query(Case.id).filter(Case.status == "signed").order_by(
+            Case.id.desc()).limit(1).scalar()
+    signed = next(e for e in records.entries if e.status == "signed")
+    cases.unlock_case(store, signed.case_id, "补录收款账户（协议约定）")
+    with store.read() as session:
+        form = case_to_form(session.get(Case, signed.case_id))
+    form["agreement"] = {"payee": LONG_PAYEE,
+                         "payment_terms": {"before_move": {"from": "signing", "days": 15}}}
+    cases.save_case(store, project_id, form, signed.case_id)
+    assert last_signed != signed.case_id
+    cases.void_case(store, last_signed, "协议解除，另行重签")
     payments_ledger = folder / "拨付.xlsx"
     export_payments(store, project_id, payments_ledger, operator="制表员")
     ledger, notice = folder / "台账.xlsx", folder / "公示.xlsx"
@@ -250,8 +259,9 @@ def test_notice_prints_on_one_a3_page_with_every_column(printed):
 
 
 def settled(records) -> list:
-    """The households the 分户补偿情况公示 lists by default: signed or moved."""
-    return [e for e in records.entries if e.status in ("signed", "moved")]
+    """The households the 分户补偿情况公示 lists by default: signed, moved, or settled by a
+    补偿决定 (办法第三十一条: the decision states the compensation as an agreement does)."""
+    return [e for e in records.entries if e.status in ("signed", "moved", "decided")]
 
 
 def words(pdf: Path) -> list[tuple[float, float, float, str]]:
@@ -365,10 +375,12 @@ def test_figures_stand_clear_of_the_border_at_their_right(printed):
         assert len(gaps) > 20 and min(gaps) >= 3, (pdf.name, min(gaps, default=None))
 
 
-def test_payment_ledger_prints_one_page_wide_with_every_column(printed):
+def test_payment_ledger_prints_one_a3_page_wide_with_every_column(printed):
     """It used to print as the spreadsheet's grid: no borders or page set-up, its columns
-    spread over several pages (未付金额 and 收款账户 on pages of their own); then on A4 at
-    6.8 pt. Its long account needs A3 to stay at 8 pt or more."""
+    spread over several pages. With the four buckets, owed now and 应追回 it takes A3 landscape
+    one page wide, every column on the page and no text below 8 pt."""
+    from test_notice_print import glyph_sizes
+
     records, _pdf, _notice, _ledger, payments_pdf = printed
     printed_pages = pages(payments_pdf)
     main = [p for p in printed_pages if close(p[0], A3_LANDSCAPE)]
@@ -376,10 +388,12 @@ def test_payment_ledger_prints_one_page_wide_with_every_column(printed):
     assert len(main) == 1 and len(printed_pages) == len(main) + len(detail)
     text = squeeze(main[0][1])
     assert all(squeeze(header) in text for header in HEADERS)   # every column on the page
-    signed = [entry.case_no for entry in records.entries if is_signed(entry.status)]
-    assert signed and all(case_no in text for case_no in signed)
+    payable = [entry.case_no for entry in records.entries if entry.status in ("signed", "moved")]
+    assert payable and all(case_no in text for case_no in payable)
     assert "资金拨付台账" in text and "第1页，共" in text and "合计" in text
     assert "户名张丽娟；开户行" in text and "567890" in text  # the long account, both its lines
     for _size, page in detail:
         assert all(squeeze(header) in squeeze(page) for header in DETAIL_HEADERS) or \
             not page.strip()
+    smallest = min(glyph_sizes(payments_pdf))
+    assert smallest[0] >= 7.95, smallest      # 8 pt, allowing for the PDF's rounding

@@ -12,8 +12,9 @@ import pytest
 from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
-from wulong_desk.errors import UserError
+from wulong_desk.errors import InputError, UserError
 from wulong_desk.services import cases, payments, procedure, projects
+from wulong_desk.services.terms import due_date, read_terms
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import open_store
 
@@ -23,10 +24,13 @@ TODAY = date(2026, 9, 28)   # a Monday, the first working day after 中秋
 @pytest.fixture
 def setup(tmp_path):
     store = open_store(tmp_path / "due.sqlite", "甲")
-    project_id = projects.create_project(store, project_form(1, move_deadline="2026-09-30"))
-    signed = cases.save_case(
+    # the project's default term for the money owed before the move: 15 days from signing
+    project_id = projects.create_project(store, project_form(
+        1, move_deadline="2026-09-30",
+        payment_terms={"before_move": {"from": "signing", "days": 15}}))
+    cases.save_case(
         store, project_id, case_form(1, "A-001", status="signed"),
-        reason="测试：直接录入到这一阶段").case_id
+        reason="测试：直接录入到这一阶段")
     other = cases.save_case(
         store, project_id, case_form(1, "A-002", status="reviewed"),
         reason="测试：直接录入到这一阶段").case_id
@@ -36,7 +40,6 @@ def setup(tmp_path):
     procedure.set_step(store, project_id, "unregistered", date(2026, 9, 24), None)
     procedure.set_step(store, project_id, "plan_comment", date(2026, 8, 20), None)
     procedure.set_step(store, project_id, "decision", date(2026, 9, 22), date(2026, 9, 25))
-    payments.set_payment_terms(store, signed, "签约后15日内", None)
     procedure.set_case_date(store, other, "reminder", date(2026, 9, 21))
     procedure.set_case_date(store, other, "doc_title", date(2026, 9, 21))
     yield store, project_id
@@ -64,9 +67,12 @@ def test_the_due_list(setup):
     assert (comment.due.on, comment.state) == (date(2026, 9, 20), "overdue")
     decision = find(items, "征收决定")
     assert (decision.due.on, decision.state) == (date(2026, 9, 29), "done")
-    # signed 2023-08-01, 15 days → 2023-08-16, nothing paid
-    payment = find(items, "补偿款未付清", "A-001")
+    # signed 2023-08-01, 15 days → 2023-08-16, nothing paid of the 513834.00 owed before the
+    # move (spec example 1's schedule); its on-time reward is not owed before the move
+    payment = find(items, "搬迁前应付未付清", "A-001")
     assert (payment.due.on, payment.state) == (date(2023, 8, 16), "overdue")
+    assert "513,834.00" in payment.what and "签约之日起15日内" in payment.what
+    assert not [i for i in items if "按期搬迁后应付" in i.what]
     # reminder 21 Sept + 10 working days: 22, 23, 24, 28, 29, 30 Sept, 8, 9, 10, 12 Oct; the
     # court may be asked from the day after the 10th (办法第三十一条: 10个工作日内仍不搬迁的)
     reminder = find(items, "催告书送达", "A-002")
@@ -94,9 +100,9 @@ def test_paid_in_full_leaves_the_list(setup):
     store, project_id = setup
     with store.read() as session:
         [account] = payments.project_accounts(session, project_id)
-    payments.record_payment(store, account.case_id, account.due, date(2023, 8, 10), "V-1",
+    payments.record_payment(store, account.case_id, account.due_now, date(2023, 8, 10), "V-1",
                             today=TODAY)
-    assert not [i for i in listed(store, project_id) if "补偿款未付清" in i.what]
+    assert not [i for i in listed(store, project_id) if "未付清" in i.what]
 
 
 def test_a_closing_event_marks_the_clock_done(setup):
@@ -112,25 +118,31 @@ def test_a_closing_event_marks_the_clock_done(setup):
 
 
 @pytest.mark.parametrize(("term", "expected"), [
-    ("签约后15日内", date(2023, 8, 16)),
-    ("签约后 10 个工作日内", date(2023, 8, 15)),     # 2 Aug … 15 Aug, weekends skipped
-    ("2023年9月1日前", date(2023, 9, 1)),
-    ("2023-09-01", date(2023, 9, 1)),
-    ("签约后30日内", date(2023, 8, 31)),
+    ({"from": "signing", "days": 15}, date(2023, 8, 16)),
+    ({"from": "signing", "days": 10, "workdays": True}, date(2023, 8, 15)),  # weekends skipped
+    ({"on": "2023-09-01"}, date(2023, 9, 1)),
+    ({"from": "signing", "days": 30}, date(2023, 8, 31)),
+    # 5 days from 28 Sept 2023: 3 Oct, in the 国庆 holiday → the next working day, Saturday 7
+    # Oct (a make-up working day of 2023)
+    ({"from": "signing", "days": 5}, date(2023, 10, 7)),
 ])
 def test_payment_terms(term, expected):
-    assert procedure.payment_due(term, date(2023, 8, 1), WorkCalendar()).on == expected
+    [read] = read_terms({"before_move": term}).values()
+    signed = date(2023, 9, 28) if term.get("days") == 5 else date(2023, 8, 1)
+    assert due_date(read, {"signing": signed}, WorkCalendar()).on == expected
 
 
 def test_payment_term_after_the_published_years_is_an_estimate():
-    due = procedure.payment_due("签约后3个工作日内", date(2026, 12, 31), WorkCalendar())
+    [term] = read_terms({"before_move": {"from": "signing", "days": 3, "workdays": True}}
+                        ).values()
+    due = due_date(term, {"signing": date(2026, 12, 31)}, WorkCalendar())
     assert due.on == date(2027, 1, 5) and due.estimated and "估算" in due.text()
 
 
 def test_unreadable_term_and_unknown_codes_are_refused(setup):
     store, project_id = setup
-    with pytest.raises(UserError, match="「付款期限」：「月底」无法识别"):
-        procedure.payment_due("月底", date(2023, 8, 1))
+    with pytest.raises(InputError, match="搬迁前应付应写明起算事项"):
+        read_terms({"before_move": {"from": "月底"}})
     with pytest.raises(UserError, match="公示结束日不能早于公示开始日"):
         procedure.set_step(store, project_id, "unregistered", date(2026, 9, 24),
                            date(2026, 9, 1))

@@ -138,8 +138,10 @@ def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     case = first_case(store, project_id, status="signed", method="money")
     dialog = PaymentsDialog(store, case.id)
     qtbot.addWidget(dialog)
-    dialog.term.setText("签约后15日内")  # (QTest types ASCII only)
-    dialog.save_terms()
+    # its schedule's parts, each with what is owed now and the demo project's default term
+    assert dialog.buckets.item(0, 0).text() == "搬迁前应付"
+    assert dialog.buckets.item(0, 4).text() == "协议生效之日起15日内"
+    assert dialog.buckets.item(2, 2).text() == "0.00"       # after_move: not before the move
     qtbot.keyClicks(dialog.amount, "1000.50")
     dialog.on.setText(case.signed_on.isoformat())
     qtbot.keyClicks(dialog.voucher, "P-GUI-1")
@@ -147,7 +149,7 @@ def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     assert not no_blocking_boxes
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 2).text() == "1,000.50"
-    assert "付款期限届满日" in dialog.summary.text()
+    assert "现应付" in dialog.summary.text() and dialog.buckets.item(0, 3).text() == "1,000.50"
     with store.read() as session:
         account = payments.case_account(session, case.id)
     assert account.paid == Decimal("1000.50")
@@ -155,7 +157,7 @@ def test_payments_dialog_by_keyboard(qtbot, demo, no_blocking_boxes):
     qtbot.keyClicks(dialog.amount, "999999999")
     qtbot.keyClicks(dialog.voucher, "P-GUI-2")
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
-    assert "超过未付" in no_blocking_boxes[-1]
+    assert "超过现在应付未付的" in no_blocking_boxes[-1]
     assert dialog.table.rowCount() == 1
 
 

@@ -1,5 +1,6 @@
-"""Case packages carry the procedure's data: payment term, account, case dates and payments,
-merged without loss; the same package twice writes nothing; disagreements are conflicts."""
+"""Case packages carry the procedure's data: case dates and payments (and, as the agreement's
+content, its payment terms and account), merged without loss; the same package twice writes
+nothing; disagreements are conflicts."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ TODAY = date(2026, 11, 30)
 def office(tmp_path):
     store = open_store(tmp_path / "office.sqlite", "内业")
     project_id = projects.create_project(store, project_form(1))
+    agreement = {"payment_terms": {"before_move": {"from": "signing", "days": 15}},
+                 "payee": {"name": "甲", "account": "1"}}
     case_id = cases.save_case(
-        store, project_id, case_form(1, status="signed"),
+        store, project_id, case_form(1, status="signed", agreement=agreement),
         reason="测试：直接录入到这一阶段").case_id
-    payments.set_payment_terms(store, case_id, "签约后15日内", "户名：甲；账号：1")
     payments.record_payment(store, case_id, Decimal("1000.00"), date(2023, 8, 5), "V-1",
                             today=TODAY)
     procedure.set_case_date(store, case_id, "doc_title", date(2023, 8, 1))
@@ -53,7 +55,13 @@ def test_procedure_data_travels_and_merges(office, tmp_path):
     [waiting] = list_proposals(laptop)   # a signed case from outside waits for a reviewer,
     accept(laptop, waiting.id)           # its procedure data with it
     account = account_of(laptop, report.project_id)
-    assert (account.paid, account.payment_term) == (Decimal("1000.00"), "签约后15日内")
+    assert account.paid == Decimal("1000.00")
+    with laptop.read() as session:
+        from wulong_desk.services.records import agreement_words
+        from wulong_desk.store.models import Case
+
+        words, _line, payee, _account = agreement_words(session.get(Case, account.case_id))
+    assert words["before_move"] == "签约之日起15日内" and payee["name"] == "甲"
     assert account.payments[0].operator == "内业"
     with laptop.read() as session:
         dates = procedure.case_dates(session, [account.case_id])[account.case_id]
@@ -92,12 +100,13 @@ def test_payments_beyond_what_is_due_are_refused(office, tmp_path):
     out = tmp_path / "pkg.json"
     export_cases(store, project_id, out)
     package = json.loads(out.read_text(encoding="utf-8"))
-    # spec example 1: total 523834.00; 1000.00 already paid
+    # spec example 1: total 523834.00; 1000.00 already paid: one cent more than the whole
+    # agreement (both sides paid it)
     package["cases"][0]["procedure"]["payments"].append(
         {"kind": "pay", "amount": "522834.01", "date": "2023-08-09", "voucher": "V-8",
          "operator": "外业"})
     out.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(ConflictError, match="超出应付金额"):
+    with pytest.raises(ConflictError, match="超出协议应付金额"):
         import_cases(store, out)
 
 

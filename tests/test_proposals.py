@@ -107,11 +107,11 @@ def test_the_corrections_command(clerk_package, tmp_path):
     assert "签约待确认" in first["what"]
     short = run_cli("corrections", "reject", "--id", str(first["id"]), "--reason",
                     "\u200b\u200b\u200b\u200b", *base)
-    assert short.returncode == 1 and "至少4个字" in short.stderr
+    assert short.returncode == 2 and "至少4个字" in short.stderr
     proc = run_cli("corrections", "accept", "--id", str(first["id"]), *base)
     assert proc.returncode == 0, proc.stderr
     again = run_cli("corrections", "accept", "--id", str(first["id"]), *base)
-    assert again.returncode == 1 and "已经已采纳" not in again.stderr and "已采纳" in again.stderr
+    assert again.returncode == 2 and "已经已采纳" not in again.stderr and "已采纳" in again.stderr
     proc = run_cli("corrections", "list", "--json", *base)
     assert len(json.loads(proc.stdout)) == len(HOUSEHOLDS) - 1
     with open_store(db, "x") as office:

@@ -186,7 +186,7 @@ def test_the_decision_notice_is_refused_until_a_case_is_decided(project, tmp_pat
         export_notice(store, project_id, out, kind="decision")
     store.close()
     assert main(["notice", "--db", str(db), "--project", str(project_id), "--kind",
-                 "decision", "--out", str(out)]) == 1
+                 "decision", "--out", str(out)]) == 2
     assert "本项目还没有补偿决定" in capsys.readouterr().err
     assert not out.exists()
 
@@ -288,7 +288,7 @@ def test_each_kind_on_the_command_line(project, tmp_path, capsys):
                  "compensation", "--include-unsigned", "--out", str(out)]) == 0
     assert "分户补偿情况公示：3 户" in capsys.readouterr().out
     assert main(["notice", "--db", str(db), "--project", str(project_id), "--kind",
-                 "survey", "--include-unsigned", "--out", str(out)]) == 1
+                 "survey", "--include-unsigned", "--out", str(out)]) == 2
     assert "只用于分户补偿情况公示" in capsys.readouterr().err
 
 

@@ -67,8 +67,10 @@ def test_payment_ledger_keeps_typed_text_as_text_never_a_formula(tmp_path):
     )
 
     payment = PaymentEntry(date(2026, 11, 1), "拨付", Decimal("100.00"), "=1+1", "=王科员")
-    row = AccountRow("=A1", "=HYPERLINK(\"http://x\",\"张三\")", "货币补偿", Decimal("500.00"),
-                     Decimal("100.00"), Decimal("400.00"), "+签约后15日", "-", "=SUM(1)",
+    zero = Decimal("0.00")
+    row = AccountRow("=A1", "=HYPERLINK(\"http://x\",\"张三\")", "货币补偿",
+                     (Decimal("500.00"), zero, zero, zero), None, Decimal("500.00"),
+                     Decimal("100.00"), Decimal("400.00"), zero, "+签约后15日", "=SUM(1)",
                      [payment])
     book = load_workbook(BytesIO(build_payments_ledger("=项目", [row], operator="=甲")))
     typed = ["=1+1", "=王科员", "=A1", "=HYPERLINK(\"http://x\",\"张三\")", "+签约后15日",
@@ -249,11 +251,11 @@ def test_backup_to_a_folder_and_deleting_a_signed_case_say_it_plainly(tmp_path, 
     store.close()
     folder = tmp_path / "U盘"
     folder.mkdir()
-    assert main(["backup", "--out", str(folder), "--db", str(db)]) == 1
+    assert main(["backup", "--out", str(folder), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "这是一个文件夹" in err and "directory" not in err, err
     assert list(folder.iterdir()) == []
-    assert main(["delete-case", "--case", str(case_id), "--db", str(db)]) == 1
+    assert main(["delete-case", "--case", str(case_id), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "（已签约）不能删除" in err and "已已" not in err, err
     # and any other write that meets a folder where a file was meant

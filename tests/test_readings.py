@@ -319,7 +319,8 @@ def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
 
 
 def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_path):
-    """Example 4: the agreement names the readings and lists the buildings without a title; the
+    """Example 4: the agreement lists the buildings without a title and no longer states the
+    readings (issue 26: {读法说明} prints nothing; the figures' formulas name them); the
     settlement sheet warns of the printed 5% (its L1 is 144000.00); the ledger has the V_UNREG
     column (28500.00, the spec's figure) and its 参数 sheet names both readings and the
     revision."""
@@ -345,7 +346,7 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
         agreement = text_of(build_pdf("exchange", project, entry))
         sheet = text_of(build_pdf("settlement", project, entry))
         records = load_records(session, project_id)
-    assert "住宅与非住宅分别计奖（标准第7项；办法第五十九条）" in agreement
+    assert "读法" not in agreement and "分别计奖" not in agreement
     assert "5‰" not in agreement
     assert "认定合法建筑（住宅）12.00m²" in agreement
     assert "认定违法建筑（生产用房）20.00m²" in agreement
@@ -453,13 +454,15 @@ def test_the_demo_project_has_every_kind_revisions_2_and_3_added():
         assert registrations == {"registered", "recognized", "temporary", "illegal"}
         assert any(c.method == "exchange" and c.turnover_premises
                    and {p.use for p in c.parts} >= {"residential", "commercial"} for c in demo)
-        assert any(c.status == "presigned" and c.presign for c in demo)
-        # revision 3: presigns inside the project's presign period, before the decision; one
-        # became a 补偿协议 and is still computed from its presign day
+        # revision 3: presigns inside the project's presign period, before the decision; the
+        # demo is after its decision (issue 27): both became 补偿协议 and are still computed
+        # from their presign days, effective from the service of their reports
         project = session.get(Project, project_id)
         assert project.presign_start and project.presign_end and project.decision_made_on
+        assert project.decision_state == "decided"
         presigns = [c for c in demo if c.presign]
-        assert {c.status for c in presigns} == {"presigned", "signed"}
+        assert len(presigns) == 2 and {c.status for c in presigns} == {"signed"}
+        assert all(c.converted_on is not None for c in presigns)
         assert all(project.presign_start <= c.signed_on <= project.presign_end
                    and c.signed_on < project.decision_made_on for c in presigns)
         # unsigned cases are computed at signing, with the undertaking to move on time
@@ -532,7 +535,9 @@ def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
 
     store = open_memory("甲")
     project_id = example_4_project(store, old_town=True)
-    presign = cases.save_case(store, project_id, examples.case_form(example(4), "E4-1")).case_id
+    form = examples.case_form(example(4), "E4-1")
+    form["case"]["exchange"]["overdue_months"] = 0   # (a delay is an event after the move)
+    presign = cases.save_case(store, project_id, form).case_id
     walk_to(store, presign, "reviewed")
     cases.set_status(store, presign, "presigned")          # signed 2023-08-20
     with store.read() as session:
@@ -544,7 +549,9 @@ def test_the_decision_day_may_be_set_after_the_presigns_if_they_stay_valid():
     projects.update_project(store, project_id, form | {"decision_made_on": "2023-08-25"})
     with store.read() as session:
         assert str(session.get(Project, project_id).decision_made_on) == "2023-08-25"
-        assert session.get(Case, presign).result.total_cents == 105320000   # untouched
+        # example 4's total 1,053,200.00 less its overdue bucket 38,800.00 (no delay at
+        # signing): untouched by the decision day
+        assert session.get(Case, presign).result.total_cents == 101440000
     with pytest.raises(UserError, match="不能修改影响金额的项目选项"):   # a figure: still locked
         projects.update_project(store, project_id, form | {"zone": "outer"})
     store.close()

@@ -233,7 +233,8 @@ def test_the_lock_label_names_the_stage_the_case_is_locked_at(qtbot, tmp_path, s
     from wulong_desk.ui.case_editor import CaseEditor
 
     store = open_store(tmp_path / "lock.sqlite", "甲")
-    project_id = create_demo(store)
+    # (presigns wait for the decision in the demo before it; the other one is after it)
+    project_id = create_demo(store, stage="presign" if status == "presigned" else "decided")
     with store.read() as session:
         wanted = "signed" if status in ("moved", "void") else status
         case_id = session.execute(select(Case.id).where(Case.status == wanted)

@@ -247,7 +247,8 @@ def test_recalc_writes_them_audited_and_keeps_every_signed_record(opened):
 
 
 def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_path):
-    """The agreement of E4-S (signed at 5‰) names 5‰ from its record, not the project's 5%; the
+    """The agreement of E4-S (signed at 5‰) prints its record's figures — L1 at 5‰, 0.005 ×
+    360000 × 8 = 14400.00 — and states no readings (issue 26: {读法说明} prints nothing); the
     ledger lists the retired readings the records used and still verifies."""
     import io
 
@@ -269,8 +270,7 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
     store.close()
     text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(
         build_pdf("exchange", project, entry))).pages).split())
-    assert "产权调换停产停业损失的月比例：按每月5‰" in text
-    assert "自签约日起算" in text
+    assert "14,400.00" in text and "读法" not in text
     from ledger_helpers import params as params_of
 
     params = params_of(load_workbook(out))

@@ -35,9 +35,10 @@ NAMED = ("ON CONFLICT", "SET ROLE", "insert an audit row", "forge", "DISABLE TRI
          "'s id", "jump", "99,999,999.00", "more than is still owed", "another office database")
 # the whole office, read by the superuser: what no attack may change
 TABLES = ("projects", "cases", "persons", "house_parts", "equipment", "exchange_houses",
-          "case_results", "case_records", "payments", "audit_log", "procedure_steps",
+          "case_results", "case_records", "payments", "case_events", "audit_log",
+          "procedure_steps",
           "case_dates", "consents", "housing_stock", "alembic_version",
-          "wulong_unlocked_figures")
+          "wulong_unlocked_figures", "case_decisions", "case_revaluations")
 CATALOG = {
     "roles": "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, "
              "rolreplication, rolbypassrls, rolpassword FROM pg_authid ORDER BY rolname",
@@ -149,11 +150,24 @@ def office(pg_cluster, tmp_path_factory):
             walk_to(store, ids[stage], stage, moved_on=date(2023, 10, 20))
         account = payments.record_payment(store, ids["signed"], Decimal("1000.00"),
                                            date(2023, 10, 2), "PZ-001")
+        # an exchange case signed with the undertaking to move on time (example 2): the late
+        # move's and the delay's attacks
+        exchange_project = projects.create_project(store, project_form(2, name="调换项目"))
+        form = case_form(2, case_no="X-001")
+        form["case"]["moved_on_time"] = True
+        ids["signed_exchange"] = cases.save_case(store, exchange_project, form).case_id
+        walk_to(store, ids["signed_exchange"], "signed")
+        form = case_form(2, case_no="X-002")
+        form["case"]["moved_on_time"] = True
+        ids["moved_exchange"] = cases.save_case(store, exchange_project, form).case_id
+        walk_to(store, ids["moved_exchange"], "moved", moved_on=date(2023, 7, 5))
         agreement_numbers.assign_numbers(store, project, [ids["signed"]])
     finally:
         store.close()
     mark = tmp_path_factory.mktemp("attack") / "program-ran"
     variables = {"signed": str(ids["signed"]), "moved": str(ids["moved"]),
+                 "signed_exchange": str(ids["signed_exchange"]),
+                 "moved_exchange": str(ids["moved_exchange"]),
                  "reviewed": str(ids["reviewed"]), "assessed": str(ids["assessed"]),
                  "surveyed": str(ids["surveyed"]), "project": str(project),
                  "project2": str(project2), "payment": str(account.payments[0].id),

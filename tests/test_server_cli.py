@@ -35,12 +35,13 @@ def test_init_add_user_and_work_as_that_user(empty_db, monkeypatch):
     assert init.returncode == 0, init.stderr
     assert "wulong_wulong_cli_clerk（经办人员）" in init.stdout
     assert cli("server", "init", "--db", empty_db).returncode == 0   # again: harmless
-    added = cli("server", "add-user", "zhou", "--role", "reviewer", "--password-stdin",
+    # (an administrator: the demo records its project's expropriation decision, issue 27)
+    added = cli("server", "add-user", "zhou", "--role", "admin", "--password-stdin",
                 "--db", empty_db, stdin="zhou-password-9\n")
     assert added.returncode == 0, added.stderr
     short = cli("server", "add-user", "wu", "--role", "clerk", "--password-stdin",
                 "--db", empty_db, stdin="short\n")
-    assert short.returncode == 1 and "至少8个字符" in short.stderr
+    assert short.returncode == 2 and "至少8个字符" in short.stderr
     as_zhou = make_url(empty_db).set(username="zhou").render_as_string(False)
     monkeypatch.setenv("PGPASSWORD", "zhou-password-9")
     demo = cli("demo", "--db", as_zhou, "--json")
@@ -57,9 +58,9 @@ def test_init_add_user_and_work_as_that_user(empty_db, monkeypatch):
 def test_clear_messages_for_what_a_server_does_not_do(empty_db):
     with_password = empty_db.replace("wulong_owner@", "wulong_owner:secret@")
     proc = cli("projects", "--db", with_password)
-    assert proc.returncode == 1 and "不要把密码写在服务器地址里" in proc.stderr
+    assert proc.returncode == 2 and "不要把密码写在服务器地址里" in proc.stderr
     assert "secret" not in proc.stderr
     proc = cli("backup", "--db", empty_db)
-    assert proc.returncode == 1 and "pg_dump" in proc.stderr
+    assert proc.returncode == 2 and "pg_dump" in proc.stderr
     proc = cli("restore", "x.sqlite", "--db", empty_db)
-    assert proc.returncode == 1 and "pg_restore" in proc.stderr
+    assert proc.returncode == 2 and "pg_restore" in proc.stderr

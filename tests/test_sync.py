@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -290,9 +291,9 @@ def test_a_case_that_fails_half_way_leaves_nothing_and_stops_no_other(tmp_path, 
 
 def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, backend):
     """A newer version of a case is taken in only whole: when its procedure data conflicts
-    with ours (two different 付款期限), found after the case itself was written, the case is
-    listed as a conflict and none of the new version is kept."""
-    from wulong_desk.services import payments
+    with ours (two different dates of 权属证书交回), found after the case itself was written,
+    the case is listed as a conflict and none of the new version is kept."""
+    from wulong_desk.services import procedure
     from wulong_desk.services.packages import _import, build_package
 
     source = open_store(tmp_path / "source.sqlite", "外业")
@@ -307,10 +308,10 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
         with target.read() as session:
             ours = session.query(Case).filter(Case.case_no == "A-002").one()
             ours_id, ours_version = ours.id, ours.version
-        payments.set_payment_terms(target, ours_id, "签约后15日内", None)
+        procedure.set_case_date(target, ours_id, "doc_title", date(2023, 8, 15))
         with source.read() as session:
             theirs_id = session.query(Case.id).filter(Case.case_no == "A-002").scalar()
-        payments.set_payment_terms(source, theirs_id, "签约后30日内", None)
+        procedure.set_case_date(source, theirs_id, "doc_title", date(2023, 8, 30))
         edit(source, "A-002", "7300")
         edit(source, "A-001", "7100")
         conflicted: list[str] = []
@@ -320,8 +321,10 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
         assert [label.split("（")[0] for label in report.updated] == ["A-001"]
         with target.read() as session:
             a002 = session.get(Case, ours_id)
-            assert (str(a002.parts[0].decoration_value), a002.version,
-                    a002.payment_term) == (kept_value, ours_version, "签约后15日内")
+            assert (str(a002.parts[0].decoration_value), a002.version) == (kept_value,
+                                                                          ours_version)
+            assert procedure.case_dates(session, [ours_id])[ours_id] == {
+                "doc_title": date(2023, 8, 15)}
         assert decoration(target, "A-001")[0] == "7100"
     finally:
         target.close()
@@ -329,9 +332,9 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
 
 
 def test_an_unchanged_case_whose_procedure_data_conflicts_is_listed_once(tmp_path, backend):
-    """A case the same on both sides but for a conflicting 付款期限 is a conflict, and only
-    that: not also listed as unchanged."""
-    from wulong_desk.services import payments
+    """A case the same on both sides but for a conflicting date (权属证书交回) is a conflict,
+    and only that: not also listed as unchanged."""
+    from wulong_desk.services import procedure
     from wulong_desk.services.packages import _import, build_package
 
     source = open_store(tmp_path / "source.sqlite", "外业")
@@ -341,10 +344,10 @@ def test_an_unchanged_case_whose_procedure_data_conflicts_is_listed_once(tmp_pat
     try:
         with target.transaction() as session:
             _import(session, build_package(source, project_id), [])
-        for store, term in ((target, "签约后15日内"), (source, "签约后30日内")):
+        for store, day in ((target, date(2023, 8, 15)), (source, date(2023, 8, 30))):
             with store.read() as session:
                 case_id = session.query(Case.id).filter(Case.case_no == "A-001").scalar()
-            payments.set_payment_terms(store, case_id, term, None)
+            procedure.set_case_date(store, case_id, "doc_title", day)
         conflicted: list[str] = []
         with target.transaction() as session:
             report = _import(session, build_package(source, project_id), conflicted)

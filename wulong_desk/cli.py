@@ -13,6 +13,7 @@ from wulong_desk.commands import (
     calc,
     corrections,
     data,
+    decision_path,
     documents,
     exchange,
     procedure,
@@ -22,7 +23,8 @@ from wulong_desk.commands import (
 from wulong_desk.commands.common import add_store_options
 from wulong_desk.errors import InputError, StandardError, UserError
 
-COMMANDS = (calc, data, exchange, corrections, documents, backup, procedure, server, sync)
+COMMANDS = (calc, data, decision_path, exchange, corrections, documents, backup, procedure,
+            server, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,9 +10,11 @@ from typing import NamedTuple
 
 
 class UserError(Exception):
-    """Something the user can fix; the message says what and where."""
+    """Something the user can fix; the message says what and where: a refused input — an
+    argument, a file's content, or an action the rules or the login's role do not allow. The
+    command line exits 2 for it (docs/payments.md, “退出码”)."""
 
-    exit_code = 1
+    exit_code = 2
 
 
 class UsageError(UserError):
@@ -21,7 +23,15 @@ class UsageError(UserError):
     exit_code = 2
 
 
-class ServerUnreachableError(UserError):
+class EnvironmentFailure(UserError):
+    """The command could not be carried out for a reason outside its input: the file system
+    (a full disk, a file held open by another program, no permission), the database (damaged,
+    newer than this program, not set up, in use by another window), the server. Exit 1."""
+
+    exit_code = 1
+
+
+class ServerUnreachableError(EnvironmentFailure):
     """The office server did not answer (or refused the login), at connecting or when the
     connection dropped later: nothing was changed anywhere. (Here, not in store.server, so the
     window's crash handler knows it without loading SQLAlchemy.)"""

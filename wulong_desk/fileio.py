@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import EnvironmentFailure, UserError
 from wulong_desk.invisible import without_format_characters
 
 
@@ -78,11 +78,11 @@ def write_streamed(target: Path, chunks: Iterable[bytes], private: bool = False)
         replace_atomically(tmp, target)
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {target}：文件正被其他程序（如 Excel、WPS）打开，"
+        raise EnvironmentFailure(f"无法写入 {target}：文件正被其他程序（如 Excel、WPS）打开，"
                         "或所在文件夹只读。请关闭文件或换个位置后重试。") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {target}：{_plain(exc)}") from exc
+        raise EnvironmentFailure(f"无法写入 {target}：{_plain(exc)}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

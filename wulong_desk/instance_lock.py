@@ -14,7 +14,7 @@ import os
 import socket
 from pathlib import Path
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import EnvironmentFailure
 
 WINDOW = "窗口"
 COMMAND = "命令"
@@ -93,7 +93,7 @@ def acquire(db_path: Path, kind: str = WINDOW) -> InstanceLock:
             # a read-only folder: nobody can change the database there, so there is nothing
             # to keep apart; it is opened read-only (with a notice) without a lock
             return InstanceLock(path, None)
-        raise UserError(f"无法建立锁文件 {path}（文件夹只读或没有权限）") from exc
+        raise EnvironmentFailure(f"无法建立锁文件 {path}（文件夹只读或没有权限）") from exc
     if not _try_lock(fd):
         os.close(fd)
         who, holder = _holder(path)
@@ -102,10 +102,10 @@ def acquire(db_path: Path, kind: str = WINDOW) -> InstanceLock:
         else:
             said = f"这个数据库已在另一个武隆征收补偿案卷系统窗口中打开{who}。"
         if kind == WINDOW:
-            raise UserError(said + "请切换到那个窗口（或等命令结束）；同一数据库同时只能由一个"
-                                   "窗口使用。")
-        raise UserError(said + "请先关闭那个窗口（或等那个命令结束）再运行这个命令：数据库在"
-                               "别处打开时，命令行不能改动或恢复它。")
+            raise EnvironmentFailure(said + "请切换到那个窗口（或等命令结束）；同一数据库同时"
+                                     "只能由一个窗口使用。")
+        raise EnvironmentFailure(said + "请先关闭那个窗口（或等那个命令结束）再运行这个命令："
+                                 "数据库在别处打开时，命令行不能改动或恢复它。")
     try:
         info = f"{os.getpid()}\n{socket.gethostname()}\n{kind}\n".encode()
         if os.name == "nt":  # pragma: no cover - Windows only

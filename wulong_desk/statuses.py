@@ -4,21 +4,35 @@ here, so the command line starts fast and the main window paints without the eng
 
 The lifecycle (enforced by `wulong_desk.services.lifecycle`):
 调查登记 → 已评估 → 已审核 → (预签, 旧城区改建 projects only, 办法第二十三条) → 已签约 → 已搬迁,
-and 作废 for a signed case that no longer stands (kept, never deleted).
+or 已审核 → 补偿决定 (the district's decision for a household that did not sign, 办法第三十一条)
+→ 已搬迁; 作废 for a signed case that no longer stands, and 不生效 for a presign of a project that
+was terminated short of its share (办法第二十三条): both kept, never deleted, out of every total.
 """
 
 from __future__ import annotations
 
 # the stages in order; 作废 (void) stands outside the order
-STAGES = ("surveyed", "assessed", "reviewed", "presigned", "signed", "moved")
+STAGES = ("surveyed", "assessed", "reviewed", "presigned", "signed", "decided", "moved")
 VOID = "void"
-STATUSES = (*STAGES, VOID)
+LAPSED = "lapsed"      # 不生效: a presign of a terminated project (办法第二十三条第二款)
+DECIDED = "decided"    # 补偿决定: settled by the district's decision (办法第三十一条)
+STATUSES = (*STAGES, VOID, LAPSED)
 STATUS_LABELS = {"surveyed": "调查登记", "assessed": "已评估", "reviewed": "已审核",
-                 "presigned": "预签", "signed": "已签约", "moved": "已搬迁", "void": "作废"}
+                 "presigned": "预签", "signed": "已签约", "decided": "补偿决定",
+                 "moved": "已搬迁", "void": "作废", "lapsed": "不生效"}
 # a signature (预签 included: its agreement is signed, it takes effect with the decision)
 SIGNED_STATUSES = ("presigned", "signed", "moved")
-# frozen: the stored calculation record is a legal fact (a voided agreement stays as signed)
-FROZEN_STATUSES = (*SIGNED_STATUSES, VOID)
+# frozen: the stored calculation record is a legal fact (a voided agreement stays as signed, a
+# decision as decided, a lapsed presign as it was signed)
+FROZEN_STATUSES = (*SIGNED_STATUSES, DECIDED, VOID, LAPSED)
+# kept on record, out of every total and count of households (作废, 不生效)
+OUT_OF_TOTALS = (VOID, LAPSED)
+# stages a clerk picks by a plain save: 补偿决定 and 不生效 come only from their events
+EVENT_STATUSES = (DECIDED, LAPSED)
+# an agreement (or a decision) in force, so money is owed on it (its before_move at once, the
+# rest as its events happen, services/owed.py): 已签约, 补偿决定 and 已搬迁 — a 预签 owes
+# nothing until it is converted to a 补偿协议
+PAYABLE_STATUSES = ("signed", DECIDED, "moved")
 PERSON_ROLES = ("owner", "tenant")
 PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 # the engine's codes for a house part's use and the way of compensation, in words
@@ -34,13 +48,24 @@ def is_signed(status: str | None) -> bool:
     return status in SIGNED_STATUSES
 
 
+def is_payable(status: str | None) -> bool:
+    """Is money owed on this case's agreement (PAYABLE_STATUSES)? The one answer to that."""
+    return status in PAYABLE_STATUSES
+
+
 def is_frozen(status: str | None) -> bool:
-    """Signed, moved or voided: figures change only through 解锁更正."""
+    """Signed, decided, moved, voided or lapsed: figures change only through 解锁更正 (or the
+    audited events of the decision path)."""
     return status in FROZEN_STATUSES
 
 
 def is_void(status: str | None) -> bool:
     return status == VOID
+
+
+def is_out(status: str | None) -> bool:
+    """作废 or 不生效: kept on record, out of every total."""
+    return status in OUT_OF_TOTALS
 
 
 def stage_index(status: str) -> int:

@@ -24,6 +24,11 @@ DEMO_MIN, DEMO_MAX = 30, 2000
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="创建演示项目（虚构住户）")
     demo.add_argument("--households", type=int, default=36, help="户数（30 到 2000）")
+    demo.add_argument("--stage", choices=("decided", "presign"), default="decided",
+                      help="decided：征收决定作出后的旧城区改建项目（预签已转为补偿协议，"
+                           "各阶段都有，一户补偿决定）；presign：征收决定作出前（预签期限刚届满，"
+                           "九成以上的户已预签），用来演练作出征收决定、导入正式评估结果、转为"
+                           "补偿协议或终止项目")
     demo.add_argument("--json", action="store_true")
     add_store_options(demo)
     demo.set_defaults(run=run_demo)
@@ -52,13 +57,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     stage = sub.add_parser("set-status", help="改变案卷的阶段（退回或跳过须写理由）")
     stage.add_argument("--case", type=int, required=True, metavar="ID")
     stage.add_argument("--to", required=True, metavar="阶段",
-                       type=stage_word([s for s in STATUSES if s != "void"]),
-                       help="调查登记、已评估、已审核、预签、已签约或已搬迁")
+                       type=stage_word([s for s in STATUSES if s not in ("void", "lapsed")]),
+                       help="调查登记、已评估、已审核、预签、已签约、补偿决定或已搬迁")
     stage.add_argument("--reason", default=None, help="退回或跳过阶段的理由")
     stage.add_argument("--moved-on", default=None, metavar="YYYY-MM-DD",
                        help="搬迁日期（改为已搬迁时必填）")
+    from wulong_desk.commands.decision_path import add_decision_facts
+
+    add_decision_facts(stage, required=False)   # 补偿决定: --decided-on, --number, --move-by …
     add_store_options(stage)
     stage.set_defaults(run=run_set_status)
+
+    delay = sub.add_parser("delay", help="逾期交房加付：给已签约或已搬迁的产权调换案卷增加征收部门"
+                                         "逾期交房的月数（审核人员；须写理由）")
+    delay.add_argument("--case", type=int, required=True, metavar="ID")
+    delay.add_argument("--months", type=int, required=True, metavar="N",
+                       help="这次增加的逾期月数（1 个月以上）")
+    delay.add_argument("--reason", required=True, help="理由（记入修改记录）")
+    delay.add_argument("--on", metavar="DATE", help="以哪一天为今天（默认今天）")
+    delay.add_argument("--json", action="store_true")
+    add_store_options(delay)
+    delay.set_defaults(run=run_delay)
 
     void = sub.add_parser("void", help="作废已签约的案卷（须写理由；保留备查，不计入合计）")
     void.add_argument("--case", type=int, required=True, metavar="ID")
@@ -96,7 +115,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise UsageError(f"--households：演示户数应在 {DEMO_MIN} 到 {DEMO_MAX} 之间，"
                          f"收到 {args.households}")
     with open_from_args(args) as store:
-        project_id = create_demo(store, args.households)
+        project_id = create_demo(store, args.households, stage=args.stage)
     if args.json:
         print_json({"id": project_id})
     else:
@@ -158,11 +177,40 @@ def run_summary(args: argparse.Namespace) -> int:
 def run_set_status(args: argparse.Namespace) -> int:
     from wulong_desk.services import cases as case_service
 
+    if args.to == "decided":   # the district's 补偿决定 (办法第三十一条): its own event
+        from wulong_desk.commands.decision_path import decision_facts
+        from wulong_desk.services.case_decisions import decide_case
+
+        facts = decision_facts(args)
+        with open_from_args(args) as store:
+            decide_case(store, args.case, facts)
+        print(f"案卷 {args.case} 已改为补偿决定（{facts.number.strip()}，作出日 "
+              f"{facts.made_on}，搬迁期限 {facts.move_by}）")
+        return 0
     moved_on = date_argument(args.moved_on, "--moved-on 搬迁日期") if args.moved_on else None
     with open_from_args(args) as store:
         case_service.set_status(store, args.case, args.to, reason=args.reason,
                                 moved_on=moved_on)
     print(f"案卷 {args.case} 已改为{STATUS_LABELS[args.to]}")
+    return 0
+
+
+def run_delay(args: argparse.Namespace) -> int:
+    from decimal import Decimal
+
+    from wulong_desk.services.moves import add_delay
+
+    today = date_argument(args.on, "--on 统计日") if args.on else None
+    with open_from_args(args) as store:
+        done = add_delay(store, args.case, args.months, args.reason, today=today)
+    if args.json:
+        print_json({"case_no": done.case_no, "months": done.months,
+                    "overdue_months": done.overdue_months,
+                    "added": money(Decimal(done.added_cents).scaleb(-2))})
+    else:
+        added = money(Decimal(done.added_cents).scaleb(-2))
+        print(f"案卷 {done.case_no} 逾期交房加付 {done.months} 个月（累计 "
+              f"{done.overdue_months} 个月），增加 {added} 元")
     return 0
 
 

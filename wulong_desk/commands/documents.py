@@ -167,8 +167,9 @@ def register_agreements(sub: argparse._SubParsersAction) -> None:
     target = agreement.add_mutually_exclusive_group(required=True)
     target.add_argument("--case", type=int, metavar="ID")
     target.add_argument("--project", type=int, metavar="ID", help="整个项目，每户一个文件")
-    agreement.add_argument("--kind", choices=("money", "exchange", "presign", "settlement"),
-                           help="单户必填；批量时不填则按每户的补偿方式")
+    agreement.add_argument("--kind", choices=("money", "exchange", "presign", "settlement",
+                                              "decision"),
+                           help="单户必填；批量时不填则按每户的补偿方式；decision 为补偿决定书")
     agreement.add_argument("--out", type=Path, metavar="FILE.pdf")
     agreement.add_argument("--out-dir", type=Path, metavar="DIR")
     add_store_options(agreement)

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--json", action="store_true")
     add_store_options(add)
     add.set_defaults(run=run_payments_add)
-    listing = actions.add_parser("list", help="项目各户应付、已付、未付")
+    listing = actions.add_parser("list", help="项目各户的四部分款项、现应付、已付、未付、应追回")
     listing.add_argument("--project", type=int, required=True, metavar="ID")
     listing.add_argument("--json", action="store_true")
     add_store_options(listing)
@@ -114,8 +114,9 @@ def run_payments_add(args: argparse.Namespace) -> int:
     if args.json:
         print_json(account.to_json())
     else:
-        print(f"已登记。应付 {money(account.due)} 元，已付 {money(account.paid)} 元，"
-              f"未付 {money(account.outstanding)} 元")
+        print(f"已登记。现应付 {money(account.due_now)} 元，已付 {money(account.paid)} 元，"
+              f"未付 {money(account.outstanding)} 元" + (
+                  f"，应收回 {money(account.recover)} 元" if account.recover else ""))
     return 0
 
 
@@ -126,8 +127,8 @@ def run_payments_list(args: argparse.Namespace) -> int:
     with open_from_args(args) as store, store.read() as session:
         accounts = payments.project_accounts(session, args.project)
     return print_listing(args, accounts, lambda a: (
-        f"{a.case_no:<10} 应付 {money(a.due):>14}  已付 {money(a.paid):>14}  "
-        f"未付 {money(a.outstanding):>14}  {len(a.payments)} 笔"))
+        f"{a.case_no:<10} 现应付 {money(a.due_now):>14}  已付 {money(a.paid):>14}  "
+        f"未付 {money(a.outstanding):>14}  应追回 {money(a.recover):>12}  {len(a.payments)} 笔"))
 
 
 def run_payments_ledger(args: argparse.Namespace) -> int:

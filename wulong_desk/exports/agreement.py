@@ -39,7 +39,7 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import is_frozen, is_signed
 
-KINDS = ("money", "exchange", "presign", "settlement")
+KINDS = ("money", "exchange", "presign", "settlement", "decision")
 TITLES = {"money": "国有土地上房屋征收货币补偿协议", "exchange": "国有土地上房屋征收产权调换协议",
           "presign": "国有土地上房屋征收补偿预签协议", "settlement": "房屋征收补偿结算单"}
 BANFA = "《重庆市武隆区国有土地上房屋征收与补偿实施办法》（武隆府发〔2023〕5号）"
@@ -79,6 +79,7 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True,
 
 DOCUMENTS_TITLE = "乙方交来材料"
 BLANK = "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
+SHORT_BLANK = "＿＿＿＿＿＿＿＿"
 CONDITION_METHODS = {"货币补偿": "money", "产权调换": "exchange"}
 
 
@@ -88,6 +89,10 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
     when None); `template` the clause wording (the one in use when None)."""
     if kind not in KINDS:
         raise UserError(f"未知的文书种类：{kind}")
+    if kind == "decision":   # the district's 补偿决定书: its own template and layout
+        from wulong_desk.exports.decision_document import build_decision_pdf
+
+        return build_decision_pdf(project, entry)
     st = styles()
     story: list[Any] = []
     exchange = entry.method == "exchange"
@@ -172,7 +177,7 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         "补偿面积": str(quantities.get("comp_area", "—")),
         "面积补足说明": "；".join(topped),
         "未登记建筑说明": _unregistered_text(entry, lines),
-        "读法说明": _readings_text(project, entry),
+        "读法说明": "",   # accepted in an office's older template, printed as nothing
         "补偿方式": METHOD_LABELS.get(entry.method, "—"),
         "补偿合计": _money(total), "补偿合计大写": rmb_capitals(total),
         "调换房屋价款": _money(settlement["exchange_price"]),
@@ -184,6 +189,7 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         "维修资金乙方": _money(settlement["fund_household"]),
         "付款期限": entry.payment_term or BLANK,
         "收款账户": entry.bank_account or BLANK + BLANK,
+        **_money_values(entry),
         "搬迁期限": _day(project["move_deadline"]) if project.get("move_deadline")
         else "＿＿＿＿年＿＿月＿＿日",
         "预签比例": f"{threshold.normalize():f}%",
@@ -301,27 +307,48 @@ def _unregistered_text(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> st
             "也不计入补偿面积和奖励面积。")
 
 
-def _readings_text(project: dict[str, Any], entry: CaseEntry) -> str:
-    """The readings the figures used (the project's choices for sentences the gazette leaves
-    open), named so the household can see them. A record computed under calc contract
-    revision 1 had no readings: it says so instead; one computed under revision 2 names the
-    readings revision 3 retired as the record itself keeps them."""
-    from wulong_desk.rules import default_standards
+def _money_values(entry: CaseEntry) -> dict[str, str]:
+    """The money over time as the agreement prints it: the schedule's four parts (from the
+    stored record), their terms (services/terms.py, in words), the houses' set-off, and all of
+    it in one paragraph (付款安排); the payee's parts."""
+    schedule = {key: Decimal(value) for key, value in entry.record.get("schedule", {}).items()}
+    lines = {line["code"]: Decimal(line["amount"]) for line in entry.record["lines"]}
+    terms = entry.terms
+    exchange = entry.method == "exchange"
 
-    record = entry.record
-    if entry.contract_revision < 2:
-        return f"上述金额为按计算规则第{entry.contract_revision}版计算并保存的记录。"
-    standard = default_standards().get(record.get("standard", ""))
-    if standard is None or not standard.readings:
-        return ""
-    used = [(reading, project.get(key)) for key, reading in standard.readings.items()
-            if entry.contract_revision >= 3 or key in ("ontime_reward_mixed",)]
-    if entry.contract_revision < 3:
-        used = [(reading, entry.record_readings.get(key))
-                for key, reading in standard.retired_readings.items()] + used
-    chosen = "；".join(f"{reading.label}：{reading.label_for(value)}（{reading.cite}）"
-                       for reading, value in used if value is not None)
-    return f"上述金额按本项目选定的读法计算：{chosen}。" if chosen else ""
+    def term(key: str) -> str:   # a line to fill in by hand while none is agreed
+        return terms.get(key) or SHORT_BLANK
+
+    before, transition = schedule.get("before_move", Decimal(0)), schedule.get("transition",
+                                                                                 Decimal(0))
+    after, overdue = schedule.get("after_move", Decimal(0)), schedule.get("overdue", Decimal(0))
+    reward = min(lines.get("R7_ONTIME", Decimal(0)), after)
+    second = after - reward
+    parts = [f"搬迁前应付 {_money(before)} 元，{term('before_move')}支付"]
+    if transition:
+        parts.append(f"过渡期间应付 {_money(transition)} 元（按约定的过渡期限计），自乙方搬迁交房"
+                     f"之日起支付，{term('transition')}")
+    if after:
+        later = f"，第二次搬迁补助 {_money(second)} 元于乙方接房后支付" if second else ""
+        parts.append(f"按期搬迁后应付 {_money(after)} 元：乙方在搬迁期限内搬迁交房的，单户按期"
+                     f"搬迁奖励 {_money(reward)} 元于搬迁交房后支付{later}，{term('after_move')}"
+                     "支付；逾期搬迁的不予支付")
+    if exchange:
+        parts.append("甲方逾期交付产权调换房屋的，自逾期之日起按月加付临时安置补助和停产停业"
+                     f"损失补偿，{term('overdue')}支付"
+                     + (f"（已加付 {_money(overdue)} 元）" if overdue else ""))
+        parts.append(f"产权调换房屋价款{terms.get('house_price') or '接房时与补偿款相抵'}")
+    numbers = "一二三四五六"
+    arrangement = "；".join(f"（{numbers[i]}）{text}" for i, text in enumerate(parts)) + "。"
+    payee = entry.payee
+    return {"搬迁前应付": _money(before), "过渡期间应付": _money(transition),
+            "按期搬迁后应付": _money(after), "逾期交房加付": _money(overdue),
+            "搬迁前付款期限": term("before_move"), "过渡期间付款期限": term("transition"),
+            "按期搬迁后付款期限": term("after_move"), "逾期交房付款期限": term("overdue"),
+            "房屋价款结算": terms.get("house_price") or "接房时与补偿款相抵",
+            "付款安排": arrangement,
+            "收款户名": payee.get("name") or BLANK, "收款开户行": payee.get("bank") or BLANK,
+            "收款账号": payee.get("account") or BLANK}
 
 
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,

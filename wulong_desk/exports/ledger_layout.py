@@ -13,13 +13,15 @@ What a household and an auditor read, printed at 100 % with no text below 8 pt:
   the buildings without a title, 备注, and the signature lines. A page break follows each
   household; a large project's pages are spread over several sheets (分户明细, 分户明细2, …) so no
   sheet nears a spreadsheet's row limit.
-- One sheet for each case outcome kept apart (作废案卷: title, reason and date), 参数 (the
+- One sheet for each case outcome kept apart (作废案卷: title, reason and date; 不生效预签:
+  a terminated project's presigns), 参数 (the
   standard, the options, the readings, the export) and 核对, a hidden sheet for machines: the
   project's identity, the full fingerprint and the selection. Paper carries no UUID and no hex:
   the fingerprint is printed as a ten-digit 核对码 (`records.short_code`).
 
 Which sheet a case's row goes on is its outcome: `OUTCOMES` maps a status to its sheet, every
-status not named there goes on 汇总. A new outcome (say 补偿决定) is one entry in that mapping.
+status not named there goes on 汇总 (a 补偿决定 case too: its row carries the decision's date and
+补偿决定 where a household would sign). A new outcome is one entry in that mapping.
 
 Everything is made from the stored records as they are streamed, one case at a time; the column
 widths of a summary sheet come from the project's census (counts and figure magnitudes read
@@ -72,6 +74,8 @@ SUMMARY_SHEET = "汇总"
 DETAIL_SHEET = "分户明细"
 DETAIL_TITLE = "分户补偿明细"
 VOID_SHEET = "作废案卷"
+LAPSED_SHEET = "不生效预签"      # a terminated project's presigns (办法第二十三条)
+DECISION_WORD = "补偿决定"       # in the signature cell of a case settled by a 补偿决定
 PARAMETER_SHEET = "参数"
 CHECK_SHEET = "核对"            # hidden: what a machine needs to find the records again
 CODE_LABEL = "核对码"
@@ -250,12 +254,18 @@ SUMMARY_COLUMNS = ("case_no", "owner", "id_number", "address", "method", "area",
                    "reward", "total", "net_payable", "signed_on", "signature")
 VOID_COLUMNS = ("case_no", "owner", "address", "void_total", "signed_on", "voided_on",
                 "void_reason")
+LAPSED_COLUMNS = ("case_no", "owner", "address", "void_total", "signed_on")
 
 SUMMARY = Outcome(SUMMARY_SHEET, f"{TITLE}（汇总）", SUMMARY_COLUMNS, counted=True, detail=True)
 VOIDED = Outcome(VOID_SHEET, VOID_SHEET, VOID_COLUMNS, counted=False, detail=False,
                  note="以下案卷的协议已作废，保留备查；不列入汇总，不计入任何合计。")
-# a case's status → the sheet its row goes on; every status not named here: SUMMARY
-OUTCOMES: dict[str, Outcome] = {"void": VOIDED}
+LAPSED = Outcome(LAPSED_SHEET, LAPSED_SHEET, LAPSED_COLUMNS, counted=False, detail=False,
+                 note="项目已终止，以下预签协议不生效（办法第二十三条），保留备查；不列入汇总，"
+                      "不计入任何合计。")
+# a case's status → the sheet its row goes on; every status not named here: SUMMARY (a case
+# settled by a 补偿决定 too: owed as under an agreement, its date that of the decision and
+# 补偿决定 where a household would sign)
+OUTCOMES: dict[str, Outcome] = {"void": VOIDED, "lapsed": LAPSED}
 
 
 def outcome_of(status: str) -> Outcome:
@@ -303,8 +313,8 @@ def row_values(entry: CaseEntry) -> dict[str, Any]:
         "total": money(record["totals"]["total"]),
         "net_payable": money(record["settlement"]["net_payable"]) if exchange
         else NOT_APPLICABLE,
-        "signed_on": entry.signed_on or "",
-        "signature": None,
+        "signed_on": entry.signed_on or (entry.decision or {}).get("made_on") or "",
+        "signature": DECISION_WORD if entry.decision and not entry.signed_on else None,
         "void_total": money(record["totals"]["total"]),
         "voided_on": entry.voided_on or "",
         "void_reason": entry.void_reason or "",

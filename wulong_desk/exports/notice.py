@@ -34,7 +34,7 @@ from wulong_desk.exports.notice_sheet import (
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
-from wulong_desk.statuses import STATUS_LABELS, is_void
+from wulong_desk.statuses import STATUS_LABELS, is_out
 
 TITLE = "分户补偿情况公示"
 ARTICLE = "第二十九条"
@@ -163,7 +163,7 @@ def published(entries: Iterable[CaseEntry], include_unsigned: bool,
     for number, entry in enumerate(entries, start=1):
         if tick is not None:
             tick(number)
-        if is_void(entry.status):
+        if is_out(entry.status):
             continue
         if include_unsigned or entry.status in PUBLISHED:
             yield entry

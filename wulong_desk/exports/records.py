@@ -33,7 +33,7 @@ class CaseEntry:
     exchange_houses: list[dict[str, str]]
     transition_months: int | None = None
     turnover_house: bool | None = None
-    payment_term: str | None = None     # 付款期限, in words as agreed
+    payment_term: str | None = None     # 付款期限, in words as agreed (every bucket's)
     bank_account: str | None = None     # 收款账户（户名、开户行、账号）, in full
     turnover_premises: bool | None = None
     # parts without a title (办法第十八条): {"registration", "use", "area", "temporary_amount"}
@@ -55,6 +55,13 @@ class CaseEntry:
     # a voided case: the reason given and the day (Beijing time) it was voided
     void_reason: str | None = None
     voided_on: str | None = None
+    # the agreement's payment terms in words, by key (the schedule's four buckets and
+    # house_price; services/terms.py; "" where none is agreed), and the payee's 户名、开户行、
+    # 账号 ({"name", "bank", "account"}, "" where not entered)
+    terms: dict[str, str] = field(default_factory=dict)
+    payee: dict[str, str] = field(default_factory=dict)
+    # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
+    decision: dict[str, Any] | None = None
 
 
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}

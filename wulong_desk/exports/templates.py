@@ -5,7 +5,8 @@ A line 【名称】 starts a clause; 【名称｜产权调换】 one printed onl
 (货币补偿, 产权调换, 预签协议); 【名称｜不编号】 one printed without an article number,
 after the signatures (附件). Every other non-empty line is a paragraph; {占位符} in it is
 filled from the case. A paragraph that is one placeholder only and comes out empty is left
-out; {补偿金额表} and {调换房屋表} on a line of their own become tables.
+out; {补偿金额表} and {调换房屋表} on a line of their own become tables. {读法说明} is still
+accepted (an office's older copy may name it) and prints nothing.
 
 The shipped defaults are in resources/templates/; a file of the same name in the user data
 folder's templates/ wins. A template naming a placeholder that does not exist is refused when
@@ -23,9 +24,17 @@ from wulong_desk.paths import resources_dir, user_data_dir
 
 AGREEMENT = "协议条款.txt"
 NOTICE = "公示文字.txt"
-NAMES = (AGREEMENT, NOTICE)
+DECISION = "补偿决定书.txt"   # the district's 补偿决定 (办法第三十一条), its own wording
+NAMES = (AGREEMENT, NOTICE, DECISION)
 
 TABLES = {"补偿金额表", "调换房屋表"}
+MONEY_PLACEHOLDERS = ("搬迁前应付", "过渡期间应付", "按期搬迁后应付", "逾期交房加付",
+                      "搬迁前付款期限", "过渡期间付款期限", "按期搬迁后付款期限",
+                      "逾期交房付款期限", "房屋价款结算", "付款安排", "收款户名", "收款开户行",
+                      "收款账号")
+# accepted in an office's own template and printed as nothing (the readings are no longer
+# stated in an agreement: revision 3)
+SILENT = {"读法说明"}
 CONDITIONS = {"货币补偿", "产权调换", "预签协议", "不编号"}
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     AGREEMENT: frozenset({
@@ -33,8 +42,17 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "证载面积", "补偿面积", "面积补足说明", "未登记建筑说明", "读法说明", "补偿方式",
         "补偿合计", "补偿合计大写",
         "调换房屋价款", "差价说明", "过渡方式", "过渡期限", "维修资金甲方", "维修资金乙方",
-        "付款期限", "收款账户", "搬迁期限", "预签比例", "份数说明", "评估机构", *TABLES}),
+        "付款期限", "收款账户", "搬迁期限", "预签比例", "份数说明", "评估机构",
+        # the money over time (issue 26): the schedule's four parts, their payment terms, when
+        # the houses' price is set off, the whole arrangement in one paragraph, the payee
+        *MONEY_PLACEHOLDERS, *TABLES}),
     NOTICE: frozenset({"公示单位", "征收决定文号", "项目名称"}),
+    DECISION: frozenset({
+        "决定机关", "征收部门", "征收决定文号", "办法", "标准", "被征收人", "坐落", "产权证号",
+        "用途", "证载面积", "补偿面积", "面积补足说明", "未登记建筑说明", "事由", "补偿方式",
+        "补偿合计", "补偿合计大写", "搬迁费", "临时安置", "停产停业损失", "设施设备损失",
+        "支付期限", "调换房屋价款", "差价说明", "过渡方式", "过渡期限", "搬迁期限", "复议机关",
+        "复议期限", "诉讼法院", "诉讼期限", "评估机构", *TABLES}),
 }
 _FIELD = re.compile(r"\{([^{}]*)\}")
 _HEADING = re.compile(r"^【([^】｜|]+)(?:[｜|]([^】]+))?】\s*$")
@@ -96,7 +114,7 @@ def parse(name: str, text: str, path: Path, office: bool) -> Template:
         (current[2] if current else preamble).append(line)
     if current:
         clauses.append(Clause(current[0], current[1], tuple(current[2])))
-    if name == AGREEMENT and not clauses:
+    if name in (AGREEMENT, DECISION) and not clauses:
         raise UserError(f"{where}：没有任何条款（条款以【名称】一行开始）")
     return Template(name, path, office, tuple(preamble), tuple(clauses))
 

@@ -86,19 +86,40 @@ def record_readings(result: CaseResult | None) -> RetiredReadings | None:
     return RetiredReadings(*values)
 
 
-def breakdown_under_record(case: Case) -> Breakdown:
+def breakdown_under_record(case: Case, changes: dict[str, Any] | None = None) -> Breakdown:
     """The case's current inputs figured under the rules its stored record was computed with:
     a revision-3 record by the engine; a record of revision 2 (or 1) by the engine's
     revision-2 path with the retired readings copied into that record (its rate, its early days,
-    its second move). For a later event on a signed record (a delay, a late move): a delay on a
-    record signed at 5‰ is paid at 5‰ (办法第三十条). InputError when it cannot be computed.
-    The caller decides what of it may change the record (an audited event), never this."""
+    its second move) — both under the record's own standard edition. For a later event on a
+    signed record (a delay, a late move): a delay on a record signed at 5‰ is paid at 5‰
+    (办法第三十条). `changes`: the event's facts, as calc contract case fields to replace
+    (e.g. {"moved_on_time": False}, {"exchange": {"overdue_months": 3}}); the case itself is not
+    touched. InputError when it cannot be computed. The caller decides what of it may change the
+    record (an audited event), never this."""
+    request = calc_request(case.project, case)
+    for key, value in (changes or {}).items():
+        if isinstance(value, dict):
+            request["case"][key] = {**request["case"].get(key, {}), **value}
+        else:
+            request["case"][key] = value
+    if case.result is not None and case.result.ok and case.result.standard_id:
+        request["standard"] = case.result.standard_id
     readings = record_readings(case.result)
     if readings is None:
-        return breakdown_for(case)
-    options, inputs, standard = read_request(calc_request(case.project, case),
-                                             default_standards(), signing_checks=False)
+        options, inputs, standard = read_request(request, default_standards())
+        return compute(inputs, options, standard)
+    options, inputs, standard = read_request(request, default_standards(),
+                                             signing_checks=False)
     return compute_revision2(inputs, options, standard, readings)
+
+
+def store_event_record(result: CaseResult, breakdown: Breakdown) -> None:
+    """An audited event's new record of a signed case (a late move, a delay): its figures and
+    text, keeping the contract revision and the readings the record was computed under (the
+    caller checked which figures the event may move, and audits them)."""
+    result.engine_version = ENGINE_VERSION
+    result.computed_at = now_utc()
+    _store(result, breakdown)
 
 
 def recompute(session: Session, case: Case,

@@ -3,7 +3,13 @@
     {"case_no", "title_no", "address", "remarks", "status", "moved_on",
      "owners": [{"role", "name", "id_number", "phone", "address"}],
      "case": {…exactly the calc contract's case fields…},
-     "exchange_locations": [str, …]}   # one per case.exchange.houses entry
+     "exchange_locations": [str, …],   # one per case.exchange.houses entry
+     "agreement": {"payment_terms": {bucket: term},          # services/terms.py
+                   "payee": {"name", "bank", "account"},     # 户名、开户行、账号
+                   "payment_term_text", "bank_account_text"}}  # before 0011, not yet re-entered
+
+`agreement` is the agreement's content besides the figures (locked on a signed case like them);
+only its non-empty keys are written, and a form without it leaves the case's agreement as it is.
 
 Reading a form checks types and ranges (Chinese messages naming the field); it does not demand
 completeness: a case under survey may lack its assessed prices. What the engine still needs is
@@ -52,7 +58,9 @@ from wulong_desk.store.models import (
 )
 
 FORM_FIELDS = ("uuid", "case_no", "title_no", "address", "remarks", "status", "moved_on",
-               "owners", "case", "exchange_locations", "base", "version", "trail")
+               "owners", "case", "exchange_locations", "agreement", "base", "version", "trail")
+AGREEMENT_KEYS = ("payment_terms", "payee", "payment_term_text", "bank_account_text")
+PAYEE_LIMITS = {"name": 100, "bank": 200, "account": 60}
 
 
 def _text(reader: FieldReader, data: dict[str, Any], key: str, path: str, *,
@@ -103,7 +111,60 @@ def case_to_form(case: Case) -> dict[str, Any]:
         # like the contract's exchange block, only for exchange cases
         "exchange_locations": ([h.location for h in case.exchange_houses]
                                if case.method == EXCHANGE else []),
+        "agreement": agreement_of(case),
     }
+
+
+def agreement_of(case: Case) -> dict[str, Any]:
+    """The agreement's payment terms and payee account, as the form carries them (only what is
+    set: {} for a case without them)."""
+    from wulong_desk.services.terms import as_json
+
+    out: dict[str, Any] = {}
+    terms = as_json(case.payment_terms)
+    if terms:
+        out["payment_terms"] = terms
+    payee = {key: getattr(case, f"payee_{key}") for key in PAYEE_LIMITS
+             if getattr(case, f"payee_{key}")}
+    if payee:
+        out["payee"] = payee
+    if case.payment_term:
+        out["payment_term_text"] = case.payment_term
+    if case.bank_account:
+        out["bank_account_text"] = case.bank_account
+    return out
+
+
+def _read_agreement(reader: FieldReader, raw: Any) -> dict[str, Any] | None:
+    """The form's agreement block as column values (None: the form has none)."""
+    from wulong_desk.services.terms import dump, read_terms
+
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        reader.fail("agreement", "应为 JSON 对象")
+        return None
+    for key in raw:
+        if key not in AGREEMENT_KEYS:
+            reader.warnings.append(f"agreement.{key}: 未知字段，已忽略")
+    values: dict[str, Any] = {}
+    try:
+        values["payment_terms"] = dump(read_terms(raw.get("payment_terms"),
+                                                  "agreement.payment_terms"))
+    except InputError as exc:
+        reader.problems.extend(exc.problems)
+    payee = raw.get("payee") or {}
+    if not isinstance(payee, dict):
+        reader.fail("agreement.payee", "应为 JSON 对象")
+        payee = {}
+    for key, limit in PAYEE_LIMITS.items():
+        text = _text(reader, payee, key, "agreement.payee", limit=limit)
+        if key == "account" and text and not all(c.isdigit() or c in " -" for c in text):
+            reader.fail("agreement.payee.account", "只能由数字组成（可用空格分组）")
+        values[f"payee_{key}"] = text or None
+    values["payment_term"] = _text(reader, raw, "payment_term_text", "agreement") or None
+    values["bank_account"] = _text(reader, raw, "bank_account_text", "agreement") or None
+    return values
 
 
 def _sync(session: Session | None, rows: list[Any], count: int, factory: Any) -> list[Any]:
@@ -312,6 +373,7 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         "moved_on_time": reader.boolean(data, "moved_on_time", "case"),
         "presign": reader.boolean(data, "presign", "case"),
     }
+    agreement = _read_agreement(reader, form.get("agreement"))
     if reader.problems:
         raise InputError(reader.problems)
 
@@ -321,6 +383,8 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
          decided_on=decided_on, land_area=land_area, land_unit_price=land_price, **flags)
     if method == EXCHANGE or exchange is not None:
         _set(case, **exchange_values)
+    if agreement is not None:
+        _set(case, **agreement)
     for row, values in zip(_sync(session, case.persons, len(owners), Person), owners, strict=True):
         _set(row, **values)
     for row, values in zip(_sync(session, case.parts, len(parts), HousePart), parts, strict=True):

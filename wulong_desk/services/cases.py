@@ -1,6 +1,8 @@
 """The one owner of what a change to a case means: save (create or update), stage changes,
 解锁更正 and re-locking, 作废, deletion, history. Qt-free; the editor, every CLI command, case
-packages and survey import all change cases through `save_in_session` here."""
+packages and survey import all change cases through `save_in_session` here. The events after
+signing that make money owed or forfeit it — the move (taken to 已搬迁 by a save here) and a
+delay of the exchange house — are services/moves.py's, run through this owner."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from wulong_desk.services.case_form import apply_form, case_to_form, form_to_cas
 from wulong_desk.services.contract import case_to_contract
 from wulong_desk.services.field_names import LISTS, SINGLE
 from wulong_desk.services.lifecycle import (
+    CONVERT_ONLY,
+    TransitionError,
     check_correction_stage,
     check_transition,
     clean_reason,
@@ -31,7 +35,7 @@ from wulong_desk.services.lifecycle import (
     next_stages,
 )
 from wulong_desk.services.search import search_text_for
-from wulong_desk.statuses import VOID, is_frozen, is_signed
+from wulong_desk.statuses import DECIDED, VOID, is_frozen, is_out, is_payable, is_signed
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import (
@@ -46,9 +50,12 @@ if TYPE_CHECKING:
     from wulong_desk.rules.breakdown import Breakdown
     from wulong_desk.rules.inputs import InputError
 
-# what a case says: its version is the hash of these (names, figures' inputs, stage)
+# what a case says: its version is the hash of these (names, figures' inputs, stage, and the
+# agreement's payment terms and payee account — hashed only when there are any, so a case
+# without them hashes as before)
 CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
-                "case", "exchange_locations")
+                "case", "exchange_locations", "agreement")
+OPTIONAL_CONTENT = ("agreement",)
 TRAIL_LIMIT = 200
 # the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
 SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
@@ -57,6 +64,17 @@ RELOCK_REASON = "更正后保存，自动锁定"
 
 class NotFoundError(UserError):
     pass
+
+
+class OverpaymentError(UserError):
+    """A correction would leave more paid than is owed now: saved only when confirmed (the
+    case then shows 应追回)."""
+
+    def __init__(self, case_no: str, paid: Any, due_now: Any, recover: Any):
+        self.case_no, self.paid, self.due_now, self.recover = case_no, paid, due_now, recover
+        super().__init__(f"更正后案卷 {case_no} 已付 {paid:,.2f} 元，超过现应付 {due_now:,.2f} 元，"
+                         f"多付的 {recover:,.2f} 元应追回：请确认后再保存（保存后该户列为"
+                         "“应追回”）")
 
 
 class VersionConflictError(UserError):
@@ -102,7 +120,8 @@ def content_hash(form: dict[str, Any]) -> str:
     """A stable hash of what a case says (not of when or where): tells whether a save changed
     anything, and two copies that say the same. Not a version's identity (see current_version):
     a case edited back to what it said before says the same but is newer."""
-    content = {key: form.get(key) for key in CONTENT_KEYS}
+    content = {key: form.get(key) for key in CONTENT_KEYS
+               if key not in OPTIONAL_CONTENT or form.get(key)}
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -240,7 +259,7 @@ def stage_events(project: Project, old: str, new: str) -> list[tuple[str, str]] 
     if new == "presigned" or (new in ("signed", "moved") and at in ("reviewed", "presigned")):
         at = "presigned" if new == "presigned" else "signed"
         steps.append(("sign", at))
-    if new == "moved" and at == "signed":
+    if new == "moved" and at in ("signed", DECIDED):
         steps.append(("record_move", "moved"))
     return steps
 
@@ -265,8 +284,10 @@ def _stage_on_server(session: Session, project: Project, case: Case, old: str,
             server_events.call(session, event, case.id, target, reason)
         elif event == "sign":
             server_events.call(session, event, case.id, target)
-        else:
-            server_events.call(session, event, case.id, moved_on)
+        else:   # the move, with the record a late move leaves (services/moves.py)
+            from wulong_desk.services.moves import move_on_server
+
+            move_on_server(session, case, moved_on)
     set_committed_value(case, "status", new)
     if new == "moved":
         set_committed_value(case, "moved_on", moved_on)
@@ -306,7 +327,8 @@ def _check_whole(case: Case) -> None:
 
 
 def save_in_session(session: Session, project: Project, form: dict[str, Any],
-                    case: Case | None = None, *, reason: str | None = None) -> Case:
+                    case: Case | None = None, *, reason: str | None = None,
+                    allow_overpaid: bool = False) -> Case:
     """The one owner of a change to a case, for every path (editor, CLI, packages, survey).
 
     - a form that is not well formed changes nothing (InputError names every field);
@@ -321,16 +343,37 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
       forward is allowed (never back: a signed case must not become deletable);
     - on the office server a stage change beyond a plain unsigned step, an unlock's relock and
       their audit rows are the database's audited events (store/server_events.py), run after
-      the rest is written at the stored stage: nothing is flushed before (no autoflush).
+      the rest is written at the stored stage: nothing is flushed before (no autoflush);
+    - the agreement's payment terms and payee account are locked with the figures;
+    - a case taken to 已搬迁 is moved by the move event (services/moves.py: a move after the
+      搬迁期限 forfeits after_move, audited);
+    - a correction that leaves more paid than is owed now is refused (OverpaymentError)
+      unless `allow_overpaid` (the user confirmed it: the case then shows 应追回).
     """
     if not server_events.on_server(session):
-        return _save(session, project, form, case, reason)
+        return _save(session, project, form, case, reason, allow_overpaid)
     with session.no_autoflush:
-        return _save(session, project, form, case, reason)
+        return _save(session, project, form, case, reason, allow_overpaid)
+
+
+def _agreement_changed(case: Case, scratch: Case, form: dict[str, Any]) -> bool:
+    from wulong_desk.services.case_form import agreement_of
+
+    return "agreement" in form and agreement_of(case) != agreement_of(scratch)
+
+
+def _check_overpaid(session: Session, case: Case, allow: bool) -> None:
+    """After a correction: more paid than owed now is saved only when confirmed."""
+    from wulong_desk.services.payments import case_account
+
+    session.flush()
+    account = case_account(session, case.id)
+    if account is not None and account.overpaid > 0 and not allow:
+        raise OverpaymentError(case.case_no, account.paid, account.due_now, account.overpaid)
 
 
 def _save(session: Session, project: Project, form: dict[str, Any], case: Case | None,
-          reason: str | None) -> Case:
+          reason: str | None, allow_overpaid: bool = False) -> Case:
     creating = case is None
     server = server_events.on_server(session)
     session.info.setdefault("form_warnings", [])
@@ -345,12 +388,16 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         # checked on a scratch copy first, so a refused change touches nothing
         scratch = form_to_case(form)   # raises InputError naming every field
         new_status = scratch.status
+        if old_status == "presigned" and new_status in ("signed", "moved"):
+            raise TransitionError(CONVERT_ONLY)
         if new_status != old_status and not (new_status in next_stages(project, old_status)
-                                             and is_signed(old_status)):
+                                             and not is_out(old_status)):
             _refuse(case, f"改为{label(new_status)}")
         changed = _money_changes(case_to_contract(case), case_to_contract(scratch))
         if changed:
             _refuse(case, "修改影响补偿金额的数据（" + "、".join(changed) + "）")
+        if _agreement_changed(case, scratch, form):
+            _refuse(case, "修改协议约定的付款期限或收款账户")
     if case is None:
         # empty collections up front: a new case has nothing to lazy-load
         case = Case(project=project, persons=[], parts=[], equipment=[], exchange_houses=[],
@@ -367,6 +414,8 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
+        if is_payable(case.status) and not case.presign and case.effective_on != case.signed_on:
+            case.effective_on = case.signed_on   # an ordinary agreement takes effect when signed
         case.case_key = case_key(case.case_no)
         _check_whole(case)
         duplicate = session.execute(
@@ -383,6 +432,11 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     computed = bool(case.result and case.result.ok)
     why = check_transition(project, case, old_status, case.status, None if correcting else reason,
                            computed=computed, recheck=correcting)
+    if case.status == "moved" and old_status != "moved":
+        from wulong_desk.services.moves import move_in_session
+
+        assert case.moved_on is not None   # (check_transition: 已搬迁 needs its date)
+        move_in_session(session, case, case.moved_on)
     if case.status != old_status:
         if case.status == "reviewed":
             _forbid(session, "标为已审核")
@@ -400,8 +454,10 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         _new_version(case, before_version)   # a save that changes nothing makes none
     if server:
         _stage_on_server(session, project, case, old_status, why)
-        if correcting:
-            _relock(session, case, RELOCK_REASON)
+    if correcting:
+        _check_overpaid(session, case, allow_overpaid)
+    if server and correcting:
+        _relock(session, case, RELOCK_REASON)
     return case
 
 
@@ -430,7 +486,7 @@ def refigure_in_session(session: Session, case: Case, *, reason: str = "项目�
 
 def save_case(store: Store, project_id: int, form: dict[str, Any],
               case_id: int | None = None, *, reason: str | None = None,
-              expected_version: int | None = None) -> Saved:
+              expected_version: int | None = None, allow_overpaid: bool = False) -> Saved:
     """Create (case_id None) or update a case from a form; all in one transaction.
 
     `expected_version` is the case's version when the form was read (the editor, a sync): if
@@ -446,7 +502,8 @@ def save_case(store: Store, project_id: int, form: dict[str, Any],
             if case is not None and expected_version is not None \
                     and case.version != expected_version:
                 raise VersionConflictError(case.case_no, form, case_to_form(case), case.version)
-            case = save_in_session(session, project, form, case, reason=reason)
+            case = save_in_session(session, project, form, case, reason=reason,
+                                   allow_overpaid=allow_overpaid)
             session.flush()
             warnings = tuple(session.info.pop("form_warnings", []))
             return Saved(case.id, case.uuid, bool(case.result and case.result.ok), warnings,
@@ -482,6 +539,17 @@ def _extend_trail(case: Case, before: tuple[str, str]) -> None:
 
 def _before(case: Case) -> tuple[str, str]:
     return content_hash(case_to_form(case)), current_version(case)
+
+
+# for the audited events made outside save_in_session (services/moves.py, services/
+# path_events.py): what the case said before, and a new version once what it says changed
+version_before, extend_trail = _before, _extend_trail
+
+
+def new_version(case: Case) -> None:
+    """A new version for a change beside what the case says (a presign's formal values waiting
+    for its conversion): another computer sees it is newer and takes it."""
+    _new_version(case, current_version(case))
 
 
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
@@ -550,7 +618,8 @@ def apply_correction_in_session(session: Session, project: Project, form: dict[s
         raise UserError(f"案卷 {case.case_no} 未锁定，不是更正")
     _forbid(session, "解锁更正")
     _unlock(session, case, reason)
-    return save_in_session(session, project, form, case)
+    # the sender confirmed what it leaves to recover; the case shows 应追回 here too
+    return save_in_session(session, project, form, case, allow_overpaid=True)
 
 
 def delete_case(store: Store, case_id: int) -> None:

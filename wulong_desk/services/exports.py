@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wulong_desk.errors import Cancelled, UsageError, UserError
 from wulong_desk.exports import templates
@@ -23,7 +24,7 @@ from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, inside, safe_name, unique_names
 from wulong_desk.services.records import load_records, stream_records
-from wulong_desk.statuses import is_void
+from wulong_desk.statuses import is_out, is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
 
@@ -59,11 +60,13 @@ def _something_to_export(records: ProjectRecords) -> None:
 
 
 VOID_REFUSED = "已作废：它的协议不再成立，不能再出具协议或结算单"
+LAPSED_REFUSED = "的预签协议不生效（项目已终止，办法第二十三条）：不能再出具协议或结算单"
 
 
 def _without_voided(records: ProjectRecords) -> ProjectRecords:
-    """Agreements and settlement sheets only for cases whose agreement stands."""
-    kept = [entry for entry in records.entries if not is_void(entry.status)]
+    """Agreements and settlement sheets only for cases whose agreement stands (not 作废, not
+    不生效)."""
+    kept = [entry for entry in records.entries if not is_out(entry.status)]
     if len(kept) == len(records.entries):
         return records
     if not kept and not records.incomplete:
@@ -122,16 +125,18 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
 def document_kind(requested: str, entry: CaseEntry) -> str:
     """The document a case gets: its own agreement (money or exchange) unless a presign
     agreement or a settlement sheet was asked for."""
+    if requested == BY_METHOD and entry.decision:   # settled by the district's decision
+        return "decision"
     if requested in (BY_METHOD, "money", "exchange"):
         return entry.method
-    if requested not in ("presign", "settlement"):
+    if requested not in ("presign", "settlement", "decision"):
         raise UsageError(f"未知的文书种类：{requested}")
     return requested
 
 
 # the file names a clerk sees, in Chinese (the kind codes stay internal)
 DOCUMENT_NAMES = {"money": "货币补偿协议", "exchange": "产权调换协议", "presign": "预签协议",
-                  "settlement": "结算单"}
+                  "settlement": "结算单", "decision": "补偿决定书"}
 
 
 def document_name(entry: CaseEntry, kind: str) -> str:
@@ -220,23 +225,29 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
         raise UserError("这个案卷的计算还不完整（缺少必填数据），不能出具文书")
     if is_void(entry.status):
         raise UserError(f"案卷 {entry.case_no} {VOID_REFUSED}")
-    number = assign_numbers(store, project_id, [case_id]).get(case_id)
-    chosen = entry.method if kind == BY_METHOD else kind  # a wrong kind is refused by build_pdf
+    if is_out(entry.status):
+        raise UserError(f"案卷 {entry.case_no}{LAPSED_REFUSED}")
+    # its own agreement (a decided case: its 补偿决定书); a wrong kind is refused by build_pdf
+    chosen = document_kind(kind, entry) if kind == BY_METHOD else kind
+    # a 补偿决定书 carries the decision's own number, not an agreement's
+    number = None if chosen == "decision" else assign_numbers(
+        store, project_id, [case_id]).get(case_id)
     return document_name(entry, chosen), build_pdf(chosen, project, entry, number=number)
 
 
 def export_payments(store: Store, project_id: int, out: Path, *, operator: str) -> ExportResult:
-    """The 资金拨付台账 of the project's signed cases (beside the signed ledger)."""
+    """The 资金拨付台账 of the project's cases with an agreement in force (beside the ledger)."""
     from wulong_desk.exports.payments_ledger import (
         AccountRow,
         PaymentEntry,
         build_payments_ledger,
         write_payments_ledger,
     )
+    from wulong_desk.rules.breakdown import SCHEDULE_KEYS
     from wulong_desk.rules.model import METHOD_LABELS
     from wulong_desk.services.cases import get_project
+    from wulong_desk.services.money_due import money_dues
     from wulong_desk.services.payments import KIND_LABELS, project_accounts
-    from wulong_desk.services.procedure import payment_due
     from wulong_desk.services.workdays import WorkCalendar
     from wulong_desk.store.models import Case
 
@@ -244,23 +255,27 @@ def export_payments(store: Store, project_id: int, out: Path, *, operator: str) 
     calendar = WorkCalendar.for_user()
     rows: list[AccountRow] = []
     with store.read() as session:
-        project_name = get_project(session, project_id).name
-        for account in project_accounts(session, project_id):
+        project = get_project(session, project_id)
+        project_name = project.name
+        accounts = project_accounts(session, project_id)
+        dues: dict[int, list[Any]] = {}
+        for due in money_dues(session, project, calendar):
+            if due.due is not None:
+                dues.setdefault(due.case_id, []).append(due.due)
+        for account in accounts:
             case = session.get(Case, account.case_id)
             assert case is not None
             owners = [p.name for p in case.persons if p.role == "owner"] or \
                 [p.name for p in case.persons]
-            due_text = ""
-            if account.payment_term:
-                try:
-                    due = payment_due(account.payment_term, account.signed_on, calendar)
-                except UserError:
-                    due = None
-                due_text = due.text() if due else ""
+            earliest = min(dues.get(account.case_id, []), key=lambda d: d.on, default=None)
+            payee = "；".join(f"{label} {value}" for label, value in (
+                ("户名", case.payee_name), ("开户行", case.payee_bank),
+                ("账号", case.payee_account)) if value) or (case.bank_account or "")
             rows.append(AccountRow(
                 account.case_no, "、".join(owners), METHOD_LABELS.get(account.method, ""),
-                account.due, account.paid, account.outstanding, account.payment_term or "",
-                due_text, case.bank_account or "",
+                tuple(account.buckets[key] for key in SCHEDULE_KEYS),  # type: ignore[arg-type]
+                account.exchange_price, account.due_now, account.paid, account.outstanding,
+                account.recover, earliest.text() if earliest else "", payee,
                 [PaymentEntry(p.paid_on, KIND_LABELS[p.kind], p.amount, p.voucher, p.operator)
                  for p in account.payments]))
     if not rows:

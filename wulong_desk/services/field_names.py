@@ -38,6 +38,11 @@ SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐
           "case.exchange.turnover_premises": "临时经营场所",
           "case.exchange.interruption_months": "停产停业期限（月）",
           "case.exchange.overdue_months": "过渡逾期（月）",
+          "agreement": "付款约定", "agreement.payment_terms": "付款期限",
+          "agreement.payee": "收款账户", "agreement.payee.name": "户名",
+          "agreement.payee.bank": "开户行", "agreement.payee.account": "账号",
+          "agreement.payment_term_text": "付款期限（原文）",
+          "agreement.bank_account_text": "收款账户（原文）",
           "project": "项目"}
 # the project dialog's own fields (its options and readings are named by the standard file:
 # `project_label`); the dialog labels its rows from here, so a message names what the form shows
@@ -45,6 +50,7 @@ PROJECT = {"name": "项目名称", "decision_no": "征收决定文号", "departm
            "implementer": "实施单位", "appraiser": "评估机构",
            "agreement_prefix": "协议编号前缀", "agreement_year": "协议编号年份",
            "move_deadline": "搬迁期限", "old_town": "旧城区改建",
+           "payment_terms": "默认付款期限",
            "presign_threshold": "预签生效比例"}
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")

@@ -31,9 +31,14 @@ EMPTY = "（空）"
 ACTIONS = {"create": "新建", "update": "修改", "delete": "删除", "unlock": "解锁更正",
            "relock": "重新锁定", "status": "改变阶段", "recompute": "重算", "correct": "更正",
            "void": "作废", "remove": "删除案卷", "accept": "采纳待确认的修改",
-           "reject": "拒绝待确认的修改"}
+           "reject": "拒绝待确认的修改", "late_move": "逾期搬迁", "delay": "逾期交房加付",
+           # the decision path's events (services/path_events.py)
+           "decide": "作出征收决定", "terminate": "终止项目", "lapse": "预签不生效",
+           "formal": "正式评估结果", "convert": "转为补偿协议", "revalue": "重新估价",
+           "decision": "补偿决定", "appeal": "复议或诉讼", "outcome": "补偿决定的结果"}
 # actions whose entry holds one field's old and new value
-OLD_NEW = ("update", "status", "recompute", "correct", "void")
+OLD_NEW = ("update", "status", "recompute", "correct", "void", "late_move", "delay", "decide",
+           "terminate", "lapse", "formal", "convert", "revalue", "decision", "outcome")
 ENTITIES = {"case": "案卷", "person": "被征收人", "part": "房屋", "equipment": "设施设备",
             "exchange_house": "调换房屋", "project": "项目", "result": "计算结果",
             "procedure_step": "征收程序", "case_date": "程序日期", "consent": "改建意见征询",
@@ -48,8 +53,18 @@ FIELDS: dict[str, dict[str, str]] = {
              "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
              "remarks": "备注", "agreement_seq": "协议编号序号", "project_id": "所属项目",
              "uuid": "识别码", "moved_on": "搬迁日期", "void_reason": "作废理由",
-             "unlocked_reason": "解锁理由", "payment_term": "付款期限", "bank_account": "收款账户",
-             "proposal": "来自外部的修改"},
+             "unlocked_reason": "解锁理由", "payment_term": "付款期限（原文）",
+             "bank_account": "收款账户（原文）", "payment_terms": "付款期限",
+             "payee_name": "户名", "payee_bank": "开户行", "payee_account": "账号",
+             "effective_on": "协议生效日", "proposal": "来自外部的修改",
+             "converted_on": "转为补偿协议生效日",
+             "decision": "补偿决定", "report": "修改后的评估报告",
+             "review_filed": "申请行政复议", "review_closed": "行政复议结束（维持）",
+             "suit_filed": "提起行政诉讼", "suit_closed": "行政诉讼结束（维持）"},
+    "project": {"decision_state": "征收决定", "announced_on": "征收决定公告日",
+                "decision_made_on": "征收决定作出日", "decision_no": "征收决定文号",
+                "terminated_on": "终止日", "termination_no": "终止文号",
+                "termination_reason": "终止理由"},
     "person": {**COLUMNS["owners"], "position": "顺序"},
     "part": {**COLUMNS["case.parts"], "position": "顺序"},
     "equipment": {**COLUMNS["case.equipment"], "position": "顺序"},
@@ -73,7 +88,8 @@ WORDS = {"status": STATUS_LABELS, "method": METHOD_LABELS, "role": PERSON_ROLE_L
          "use": USE_LABELS, "registration": REGISTRATION_LABELS,
          "step": {code: step.label for code, step in STEP_BY_CODE.items()},
          "what": {**{code: c.label for code, c in CLOCK_BY_CODE.items()}, **DOCUMENT_LABELS},
-         "answer": ANSWERS, "kind": KIND_LABELS}
+         "answer": ANSWERS, "kind": KIND_LABELS,
+         "decision_state": {"planned": "尚未作出", "decided": "已作出", "terminated": "已终止"}}
 MONEY_FIELDS = {"money", "land_unit_price", "unit_price", "decoration_value", "gas_cost",
                 "net_value", "assessed_value", "amount"}
 HIDDEN = {"id", "case_id", "project_id", "uuid", "position"}  # not worth a clerk's attention
@@ -100,6 +116,10 @@ def beijing(at_utc: str) -> str:
 def label(entity: str, field: str) -> str:
     if entity == "result" and field not in FIELDS["result"]:
         return line_label(field) or "其他"
+    if entity == "case" and field.endswith(".formal_values"):   # parts[0].formal_values
+        number = field[len("parts["):field.index("]")] if field.startswith("parts[") else ""
+        return f"第{int(number) + 1}处房屋的正式评估值（单价 / 装修）" if number.isdigit() \
+            else "正式评估值"
     return FIELDS.get(entity, {}).get(field, "其他")
 
 
@@ -111,12 +131,26 @@ def value_text(field: str, value: str | None) -> str:
         return "是" if value == "true" else "否"
     if field in WORDS:
         return WORDS[field].get(value, value)
+    if field == "payment_terms":
+        return _terms_text(value)
     if field in MONEY_FIELDS:
         try:
             return f"{Decimal(value):,.2f} 元"
         except InvalidOperation:
             return value
     return value
+
+
+def _terms_text(value: str) -> str:
+    """Stored payment terms (JSON) in words: 搬迁前应付：签约之日起15日内；…"""
+    from wulong_desk.errors import UserError
+    from wulong_desk.services.terms import TERM_LABELS, read_terms
+
+    try:
+        terms = read_terms(value)
+    except UserError:
+        return value
+    return "；".join(f"{TERM_LABELS[key]}：{term.words(key)}" for key, term in terms.items())
 
 
 def _record_text(entity: str, text: str | None) -> str:

@@ -1,6 +1,7 @@
 """The lifecycle of a case: which stage may follow which, and what each stage needs.
 
-调查登记 → 已评估 → 已审核 → (预签) → 已签约 → 已搬迁; 作废 only for a signed case, with a reason.
+调查登记 → 已评估 → 已审核 → (预签) → 已签约 → 已搬迁; 已审核 → 补偿决定 → 已搬迁; 作废 only for a
+signed case, with a reason; 不生效 only for the presigns of a terminated project.
 
 - Moving one stage forward checks the new stage's data: 已评估 needs every price (each house
   part's assessed unit price, each equipment item's value); 预签 is only for 旧城区改建 projects
@@ -8,12 +9,17 @@
   signing date, not in the future, that passes the calc contract's signing-date checks
   (revision 3, checked by the engine: a presign inside the project's presign period and before
   the decision; any other signing on or after the announcement and the signing period's first
-  day — the engine's own words are given); 已搬迁 needs a move-out date, not before signing and
-  not in the future.
+  day — the engine's own words are given) and no overdue months (revision 3: a delay is added
+  after it happens, services/moves.py); 已搬迁 needs a move-out date, not before signing and not
+  in the future (the move itself is an event: services/moves.py).
 - Moving back, or forward over a stage, needs a reason; it is audited with that reason.
 - While a frozen case is unlocked for correction, its stage stays or takes one plain step
   forward (`check_correction_stage`): never back, whatever reason is given.
 - Cases at 预签 or later are frozen (`wulong_desk.services.cases` enforces what that means).
+- The decision path's steps are events, never a plain stage change (services/decision_path.py):
+  预签 → 已签约 only by 转为补偿协议 after the decision; 补偿决定 only by its own event; 不生效
+  only by terminating the project. A 旧城区改建 project signs 补偿协议 only once its decision is
+  recorded (before it: presigns only, 办法第二十三、二十九条); a terminated project signs nothing.
 
 Qt-free; `wulong_desk.services.cases` is the only caller, for every path (editor, CLI, imports).
 """
@@ -25,6 +31,9 @@ from datetime import date
 from wulong_desk.errors import UserError
 from wulong_desk.invisible import visible
 from wulong_desk.statuses import (
+    DECIDED,
+    EVENT_STATUSES,
+    LAPSED,
     STAGES,
     STATUS_LABELS,
     STATUSES,
@@ -55,13 +64,19 @@ def clean_reason(reason: str | None, what: str) -> str:
 
 
 def next_stages(project: Project, status: str) -> tuple[str, ...]:
-    """The stages one plain step ahead (预签 only for 旧城区改建 projects)."""
+    """The stages one plain step ahead (预签 only for 旧城区改建 projects). 预签 → 已签约 (转为补偿
+    协议) and 已审核 → 补偿决定 are events of the decision path, not plain steps."""
     if status == "reviewed":
         return ("presigned", "signed") if project.old_town else ("signed",)
-    if status in STAGES and status != "moved":
-        after = STAGES[STAGES.index(status) + 1]
-        return (after,) if after != "presigned" else ("signed",)
+    if status in ("signed", DECIDED):
+        return ("moved",)
+    if status in ("surveyed", "assessed"):
+        return (STAGES[STAGES.index(status) + 1],)
     return ()
+
+
+CONVERT_ONLY = ("status: 预签协议只能在征收决定作出后用“转为补偿协议”转为补偿协议（办法第二十九条："
+                "按正式的分户评估报告修正房屋价值后自动转为补偿协议），不能直接改为已签约")
 
 
 def needs_reason(project: Project, old: str, new: str) -> bool:
@@ -104,6 +119,7 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
                 key = "net_value" if item.reusable else "assessed_value"
                 found.append(f"case.equipment[{index}].{key}: 设备价值未填写，不能标为"
                              f"{label(status)}")
+    state = getattr(project, "decision_state", "planned")
     if status == "presigned":
         if not project.old_town:
             found.append("status: 只有旧城区改建项目可以预签（办法第二十三条）")
@@ -113,7 +129,26 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             found.append("case.presign: 预签阶段的案卷须是预签协议（勾选「预签协议」）")
     elif case.presign and is_signed(status) and not project.old_town:
         found.append("case.presign: 只有旧城区改建项目有预签协议（办法第二十三条）")
-    if at >= stage_index("signed") and case.signed_on is None:
+    if is_signed(status) and not is_signed(previous) and (case.overdue_months or 0):
+        # revision 3: a delay is known only after it happens (逾期交房加付, services/moves.py)
+        found.append(f"case.exchange.overdue_months: 签约时过渡逾期为 0（征收部门逾期交房的月数"
+                     f"在搬迁后由审核人员按“逾期交房加付”登记），不能带着 {case.overdue_months} "
+                     f"个月标为{label(status)}")
+    settled = status in ("signed", DECIDED) or (status == "moved" and previous != "moved")
+    if state == "terminated" and status != previous and (status == "presigned" or settled):
+        found.append(f"status: 项目已终止（预签比例未达到，办法第二十三条），不能再标为"
+                     f"{label(status)}")
+    if status == "signed" and previous != "signed" and project.old_town and \
+            state == "planned" and not case.presign:
+        found.append("status: 旧城区改建项目须先作出征收决定，才能签订补偿协议；在此之前只能预签"
+                     "（办法第二十三、二十九条）")
+    if status in ("signed", "moved") and case.presign and case.converted_on is None \
+            and previous == "presigned":
+        found.append(CONVERT_ONLY)
+    if status == DECIDED and case.decided_on is None:
+        found.append("case.decided_on: 补偿决定必须有作出日")
+    decided = status == DECIDED or (status == "moved" and case.decided_on is not None)
+    if at >= stage_index("signed") and not decided and case.signed_on is None:
         found.append(f"case.signed_on: 必须填写签约日期，才能标为{label(status)}")
     if case.signed_on is not None and case.signed_on > today and at >= stage_index("presigned"):
         found.append(f"case.signed_on: 签约日期 {case.signed_on} 在今天之后")
@@ -123,6 +158,9 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
         else:
             if case.signed_on is not None and case.moved_on < case.signed_on:
                 found.append(f"moved_on: 搬迁日期 {case.moved_on} 早于签约日期 {case.signed_on}")
+            if case.decided_on is not None and case.moved_on < case.decided_on:
+                found.append(f"moved_on: 搬迁日期 {case.moved_on} 早于补偿决定作出日 "
+                             f"{case.decided_on}")
             if case.moved_on > today:
                 found.append(f"moved_on: 搬迁日期 {case.moved_on} 在今天之后")
     return found
@@ -152,6 +190,18 @@ def check_transition(project: Project, case: Case, old: str, new: str, reason: s
         raise TransitionError(f"status: 案卷 {case.case_no} 已作废，不能再改为{label(new)}")
     if new == "presigned" and new != old and not project.old_town:
         raise TransitionError("status: 只有旧城区改建项目可以预签（办法第二十三条）")
+    if old == "presigned" and new in ("signed", "moved"):
+        raise TransitionError(CONVERT_ONLY)
+    if new in EVENT_STATUSES and new != old:
+        raise TransitionError(
+            "status: 补偿决定须用“补偿决定…”（set-status --to 补偿决定 并给出决定文号、作出日和搬迁"
+            "期限）办理" if new == DECIDED else
+            "status: 不生效只由终止项目产生（办法第二十三条），不能直接改状态")
+    if old in EVENT_STATUSES and new != old and new not in next_stages(project, old):
+        raise TransitionError(
+            f"status: 案卷 {case.case_no} 是{label(old)}，不能改为{label(new)}"
+            + ("（补偿决定被撤销、变更或其后签订协议，须作为补偿决定的结果办理）" if old == DECIDED
+               else "（项目已终止，预签协议不生效）" if old == LAPSED else ""))
     why = None
     if needs_reason(project, old, new):
         direction = "退回" if stage_index(new) < stage_index(old) else "跳过阶段"
@@ -161,7 +211,7 @@ def check_transition(project: Project, case: Case, old: str, new: str, reason: s
         why = clean_reason(reason, f"从{label(old)}{direction}到{label(new)}")
     if new != old or recheck:
         problems = stage_problems(project, case, new, previous=old)
-        if is_signed(new) and not computed:
+        if (is_signed(new) or new == DECIDED) and not computed:
             problems.append(f"status: 案卷 {case.case_no} 的计算还不完整，不能标为{label(new)}")
             problems += _computation_problems(case)
         if problems:

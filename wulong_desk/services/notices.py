@@ -39,7 +39,7 @@ from wulong_desk.services.exports import ExportResult, Progress, _tick, check_ta
 from wulong_desk.services.procedure import NoticePeriod, notice_period
 from wulong_desk.services.projects import project_to_dict
 from wulong_desk.services.records import STREAM_BATCH, stream_records
-from wulong_desk.statuses import VOID
+from wulong_desk.statuses import VOID, is_out
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, CaseDate
 
@@ -156,7 +156,8 @@ def _nothing_computed(incomplete: list[str]) -> str:
 # --- cases read as they are (survey results and buildings without a title need no computation)
 
 def _case_ids(session: Session, project_id: int, case_ids: list[int] | None) -> list[int]:
-    query = (select(Case.id).where(Case.project_id == project_id, Case.status != VOID)
+    query = (select(Case.id).where(Case.project_id == project_id,
+                                   Case.status.not_in((VOID, "lapsed")))
              .order_by(Case.case_no))
     ids = list(session.execute(query).scalars())
     if case_ids is not None:
@@ -214,7 +215,7 @@ def _line(record: dict[str, Any], code: str) -> Decimal:
 
 def _appraisals(entries: Iterable[CaseEntry]) -> Iterator[AppraisalEntry]:
     for entry in entries:
-        if entry.status == VOID or not entry.unit_prices:
+        if is_out(entry.status) or not entry.unit_prices:
             continue
         quantities = entry.record.get("quantities", {})
         yield AppraisalEntry(household_of(entry), tuple(entry.uses),
@@ -236,7 +237,7 @@ def _min_housing(session: Session, project_id: int, entries: Iterable[CaseEntry]
     for entry in entries:
         quantities = entry.record.get("quantities", {})
         topup = Decimal(quantities.get("min_topup", "0"))
-        if entry.status == VOID or topup <= 0:
+        if is_out(entry.status) or topup <= 0:
             continue
         standard = standards.get(entry.record.get("standard", ""))
         if standard is None:
@@ -251,8 +252,31 @@ def _min_housing(session: Session, project_id: int, entries: Iterable[CaseEntry]
 
 def decided_entries(session: Session, project_id: int, case_ids: list[int] | None = None
                     ) -> list[DecisionEntry]:
-    """The project's 补偿决定, one row each. No case can be settled by a decision yet: the
-    decision path adds the status `decided` with its 文号, 作出日, 公告日, 送达日 and 搬迁期限;
-    it then returns here `exports.notice_inputs.decision_entry(entry, facts)` for each decided
-    case (its CaseEntry and its DecisionFacts). Until then there is none."""
-    return []
+    """The project's 补偿决定 in force, one row each (办法第三十一条), from each decided case's
+    stored record and its decision (services/case_decisions.py): the cases still at 补偿决定 or
+    moved under one."""
+    from wulong_desk.exports.notice_inputs import DecisionFacts, decision_entry
+    from wulong_desk.services.records import load_records
+
+    ids = list(session.execute(select(Case.id).where(
+        Case.project_id == project_id, Case.status.in_(("decided", "moved")))).scalars())
+    if case_ids is not None:
+        chosen = set(case_ids)
+        ids = [case_id for case_id in ids if case_id in chosen]
+    if not ids:
+        return []
+    found = []
+    for entry in load_records(session, project_id, ids).entries:
+        decision = entry.decision
+        if not decision:
+            continue
+        facts = DecisionFacts(decision["number"], date.fromisoformat(decision["made_on"]),
+                              _day(decision.get("announced_on")),
+                              _day(decision.get("served_on")),
+                              date.fromisoformat(decision["move_by"]))
+        found.append(decision_entry(entry, facts))
+    return found
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

@@ -2,15 +2,34 @@
 protocol in which nothing old overwrites anything new and nothing from outside corrects or
 signs a case by itself (docs/exchange.md says it for people).
 
-Format `wulong-desk-cases/3`:
+Format `wulong-desk-cases/4`:
     {"format", "exported_at", "exported_by", "contract_revision",
      "standard": {"id", "sha256"},
-     "project": {identity + the calc contract's project fields},
+     "project": {identity (default payment terms included) + the calc contract's project
+                 fields},
+     "decision": {"state", "made_on", "announced_on", "number" | "on", "number", "reason"},
      "cases": [{"uuid", "case_no", "owners": [...], "case": {…calc contract case…},
                 "title_no", "address", "remarks", "status", "moved_on", "exchange_locations",
+                "agreement": {payment terms, payee account},
                 "version", "trail", "correction_reason", "correction_by", "void_reason",
-                "procedure": {payment term, account, dates, payments}}]}
-    ("procedure" is merged beside the content, see services/procedure_sync.py)
+                "procedure": {dates, payments, agreement number},
+                "money_events": [{"uuid", "kind", "on", "months", "late", "amount", "reason",
+                                  "by", "at", "inferred"}],
+                "path": {"converted_on", "formal_values", "decisions", "revaluations"}}]}
+    ("procedure" is merged beside the content, see services/procedure_sync.py; "decision" and
+    "path" — the decision path: the project's decision or termination, a case's conversion,
+    formal values, 补偿决定 and re-valuations — are taken by running their events, see
+    services/path_sync.py; a `wulong-desk-cases/3` package, without them, is still read)
+
+Money events (issue 26, `money_events`): a signed case's move and the delays of its exchange
+house change its figures through their own audited events (services/moves.py), never as a
+correction. A version whose only money difference from ours is explained by them is taken by
+running the same events here: its move (已签约 → 已搬迁: a late one forfeits after_move by our
+own 搬迁期限, which the project settings share) and each of its delays we do not hold (by uuid)
+whose months add up exactly to the difference — never twice. A delay is a reviewer's: a login
+that may not do it gets a proposal (逾期交房加付待确认). A package of format /3 is still read: its
+cases carry no events (a move still travels by its stage and date; a delay then is a
+correction), its payment term and account are free text (services/procedure_sync.py).
 
 `version` is the id of the case's current version — a fresh id for each saved change
 (`services.cases.current_version`), never a hash of the content, so a case edited back to what
@@ -78,17 +97,40 @@ from wulong_desk.services.cases import (
     yuan_text,
 )
 from wulong_desk.services.contract import CONTRACT_REVISION, case_to_contract
+from wulong_desk.services.events_sync import (
+    Explained,
+    delay_in_session,
+    explain_events,
+    explain_new,
+    keep_events,
+    money_events_of,
+)
 from wulong_desk.services.lifecycle import label as stage_label
 from wulong_desk.services.lifecycle import next_stages
+from wulong_desk.services.path_sync import (
+    apply_events,
+    base_form,
+    case_path,
+    merge_project,
+    pending_events,
+    project_path,
+    their_state,
+)
 from wulong_desk.services.procedure_sync import case_extras, merge_extras
-from wulong_desk.services.projects import create_in_session, project_to_dict, read_project_form
+from wulong_desk.services.projects import (
+    DECISION_FIELDS,
+    create_in_session,
+    project_to_dict,
+    read_project_form,
+)
 from wulong_desk.statuses import VOID, is_signed, stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
 from wulong_desk.store.server import ForbiddenError, lock_project
 
-FORMAT = "wulong-desk-cases/3"
+FORMAT = "wulong-desk-cases/4"
+PREVIOUS_FORMAT = "wulong-desk-cases/3"   # read: without money events or the decision path
 OLD_FORMAT = "wulong-desk-cases/2"   # read: versions are content hashes (see the module)
 SYNC_REASON = "由案卷包同步（对方已逐级办理）"
 EXPORT_BATCH = 500   # cases read at a time while a package is written
@@ -122,10 +164,12 @@ class Receiver:
     via: str = "package"
     may_review: bool = True    # this login may mark 已审核
     may_correct: bool = True   # this login may correct a signed case (解锁更正)
+    may_decide: bool = True    # this login may record the project's decision (an admin)
 
 
 def receiver_of(store: Store, via: str = "package") -> Receiver:
-    return Receiver(via, store.may("标为已审核") is None, store.may("解锁更正") is None)
+    return Receiver(via, store.may("标为已审核") is None, store.may("解锁更正") is None,
+                    store.may("作出征收决定", admin=True) is None)
 
 
 @dataclass
@@ -179,7 +223,7 @@ def _package_head(store: Store, project: Project) -> dict[str, Any]:
     return {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "exported_by": store.operator or "", "contract_revision": CONTRACT_REVISION,
             "standard": _standard_of(project), "project": project_to_dict(project),
-            "cases": []}
+            "decision": project_path(project), "cases": []}
 
 
 def build_package(store: Store, project_id: int) -> dict[str, Any]:
@@ -202,10 +246,12 @@ def package_entries(session: Session, project_id: int) -> Iterator[dict[str, Any
                                .order_by(Case.case_no)).scalars())
     for start in range(0, len(ids), EXPORT_BATCH):
         batch = ids[start:start + EXPORT_BATCH]
+        events = money_events_of(session, batch)
         loaded = {case.id: case for case in session.execute(
             select(Case).where(Case.id.in_(batch)).options(
                 selectinload(Case.persons), selectinload(Case.parts),
-                selectinload(Case.equipment), selectinload(Case.exchange_houses))).scalars()}
+                selectinload(Case.equipment), selectinload(Case.exchange_houses),
+                selectinload(Case.decisions))).scalars()}
         for case_id in batch:
             case = loaded[case_id]
             entry = case_to_form(case)
@@ -217,6 +263,8 @@ def package_entries(session: Session, project_id: int) -> Iterator[dict[str, Any
             entry["correction_reason"] = reason
             entry["correction_by"] = by
             entry["void_reason"] = case.void_reason
+            entry["money_events"] = events.get(case.id, [])
+            entry["path"] = case_path(session, case)
             yield entry
         session.expunge_all()
 
@@ -235,7 +283,8 @@ def _read_package(path: Path) -> dict[str, Any]:
     if isinstance(package, dict) and package.get("format") == "wulong-desk-cases/1":
         raise UserError(f"案卷包是旧格式（wulong-desk-cases/1），不带案卷的版本信息，不能安全导入："
                         f"{path}。请对方用新版软件重新导出。")
-    if not isinstance(package, dict) or package.get("format") not in (FORMAT, OLD_FORMAT):
+    if not isinstance(package, dict) or package.get("format") not in (FORMAT, PREVIOUS_FORMAT,
+                                                                      OLD_FORMAT):
         raise UserError(f"不是 {FORMAT} 格式的案卷包：{path}")
     if not isinstance(package.get("project"), dict) or not isinstance(package.get("cases"),
                                                                       list):
@@ -345,14 +394,22 @@ def _import(session: Session, package: dict[str, Any], conflicted: list[str] | N
     created_project = project is None
     if project is None:
         project = create_in_session(session, incoming_project)
-    else:
+    receiver = receiver or Receiver()
+    path_conflicts = merge_project(session, project, package, may_decide=receiver.may_decide)
+    if path_conflicts:
+        raise ConflictError(path_conflicts)
+    if not created_project:
         ours = read_project_form(project_to_dict(project))
         theirs = read_project_form(incoming_project)
-        differing = sorted(k for k in ours if ours[k] != theirs.get(k))
+        ahead = project.decision_state != their_state(package)   # ours decided, theirs not yet
+        # (a package of format /3 says nothing of the default payment terms)
+        differing = sorted(k for k in ours if ours[k] != theirs.get(k)
+                           and not (ahead and k in DECISION_FIELDS)
+                           and (k != "payment_terms" or k in theirs))
         if differing:
             raise ConflictError([f"项目 {project.name}：项目设置不一致（{'、'.join(differing)}）"])
     sender = package.get("exported_by")
-    run = _Run(session, project, receiver or Receiver(),
+    run = _Run(session, project, receiver,
                package.get("format") == OLD_FORMAT,
                sender.strip()[:100] if isinstance(sender, str) and sender.strip() else "",
                ImportReport(project.id, created_project))
@@ -542,6 +599,11 @@ def _refusal(run: _Run, case: Case | None, entry: dict[str, Any]) -> tuple[str, 
     """Why the receiving login may not take this version in by itself — (kind, in words) — or
     None. Raises UserError for a stage no lifecycle step reaches."""
     project, receiver = run.project, run.receiver
+    events = pending_events(case, entry.get("path"))
+    if events:   # the decision path's events: a reviewer's, like a correction
+        if receiver.via == "push" and receiver.may_correct:
+            return None
+        return ("path", "程序事件待确认：" + "、".join(events))
     old = case.status if case is not None else None
     start = old or "surveyed"
     new = str(entry.get("status") or "surveyed")
@@ -558,6 +620,12 @@ def _refusal(run: _Run, case: Case | None, entry: dict[str, Any]) -> tuple[str, 
                 and not receiver.may_review:
             return ("stage", f"审核待确认：对方的案卷已是{stage_label(new)}，经过已审核，"
                     "当前登录不能标为已审核")
+    if case is not None and case.locked:
+        explained = explain_events(case, entry)
+        # a delay changes signed figures: taken from outside as a correction is
+        if explained.delays and (receiver.via != "push" or not receiver.may_correct):
+            return ("correction", "逾期交房加付待确认")
+        entry = explained.entry
     if case is not None and case.locked and \
             case_to_contract(case) != case_to_contract(form_to_case(_normal(entry))):
         reason = entry.get("correction_reason")
@@ -599,8 +667,23 @@ def apply_version(session: Session, project: Project, case: Case | None,
     correction and a 作废 as the sender's void, each with the sender's reason; anything else
     as a plain save (a stage change audited with `reason`)."""
     form = _normal(entry)
+    path = entry.get("path")
+    if case is None and pending_events(None, path):   # made before its events, then through them
+        case = save_in_session(session, project, base_form(form, path) | {"uuid": entry["uuid"]},
+                               reason=reason)
+        session.flush()
     if case is None:
-        return save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
+        born = explain_new(entry)   # its delays run after the save, as the sender ran them
+        form = _normal(born.entry)
+        made = save_in_session(session, project, form | {"uuid": entry["uuid"]}, reason=reason)
+        session.flush()
+        for delay in born.delays:
+            delay_in_session(session, made, delay)
+        keep_events(session, made, entry)
+        return made
+    apply_events(session, project, case, entry)
+    explained = explain_events(case, entry) if case.locked else Explained(entry, [])
+    form = _normal(explained.entry)
     voiding = form.get("status") == VOID and case.status != VOID
     void_reason = entry.get("void_reason")
     if voiding and (not isinstance(void_reason, str) or not void_reason.strip()):
@@ -614,6 +697,8 @@ def apply_version(session: Session, project: Project, case: Case | None,
         apply_correction_in_session(session, project, form, case, correction)
     else:
         save_in_session(session, project, form, case, reason=reason)
+    for delay in explained.delays:   # (after the move the save made, if any)
+        delay_in_session(session, case, delay)
     if voiding:
         void_in_session(session, case, str(void_reason))
     return case

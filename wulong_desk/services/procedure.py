@@ -12,7 +12,6 @@ days ahead) that was cut short shows 期限不足 (`SHORT`), never 已完成.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,13 +20,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wulong_desk.dates import DateError, check_day
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
-from wulong_desk.services.payments import project_accounts
+from wulong_desk.services.money_due import money_dues
 from wulong_desk.services.summary import ratio as share
 from wulong_desk.services.workdays import DueDate, WorkCalendar
-from wulong_desk.statuses import STATUSES, VOID, is_frozen, is_signed
+from wulong_desk.statuses import STATUSES, is_frozen, is_out, is_signed
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
     Case,
@@ -40,7 +38,7 @@ from wulong_desk.store.models import (
     Project,
 )
 
-WORKDAYS, DAYS, YEARS = "workdays", "days", "years"
+WORKDAYS, DAYS, MONTHS, YEARS = "workdays", "days", "months", "years"
 # what the counted date is: the last day of a period (a deadline); the earliest day a minimum
 # period may end (or the event it announces take place); the last day of a longest period, never
 # extended; the first day after the period (an act allowed only once the period has run out)
@@ -61,11 +59,9 @@ class Period:
     def due(self, calendar: WorkCalendar, start: date) -> DueDate:
         if self.kind == WORKDAYS:
             last = calendar.add_workdays(start, self.count)
-        elif self.kind == YEARS:
-            try:
-                end = start.replace(year=start.year + self.count)
-            except ValueError:  # 29 February: the month's last day (民法典第二百零二条)
-                end = start.replace(year=start.year + self.count, day=28)
+        elif self.kind in (YEARS, MONTHS):
+            end = (add_months(start, 12 * self.count) if self.kind == YEARS
+                   else add_months(start, self.count))
             # a longest period ends on its date whatever day of the week it is
             last = DueDate(end) if self.rule == CAP else calendar.add_days(end, 0)
         else:
@@ -75,7 +71,7 @@ class Period:
         return last
 
     def words(self) -> str:
-        unit = {WORKDAYS: "个工作日", DAYS: "日", YEARS: "年"}[self.kind]
+        unit = {WORKDAYS: "个工作日", DAYS: "日", MONTHS: "个月", YEARS: "年"}[self.kind]
         return f"{self.count}{unit}（{self.article}）"
 
     def counting(self) -> str:
@@ -89,9 +85,9 @@ class Period:
                 DAY_AFTER: f"，第{n}个工作日届满后的次日起方可进行",
                 CAP: f"，第{n}个工作日为最后一日",
             }[self.rule]
-        if self.kind == YEARS:
-            text = (f"{_NOT_COUNTED}，{n}年后的对应日为最后一日（没有对应日的为该月末日，"
-                    "民法典第二百零二条）")
+        if self.kind in (YEARS, MONTHS):
+            text = (f"{_NOT_COUNTED}，{n}{'年' if self.kind == YEARS else '个月'}后的对应日为"
+                    "最后一日（没有对应日的为该月末日，民法典第二百零二条）")
             if self.rule == CAP:
                 return text + "；这是最长期限，最后一日遇休息日也不顺延"
             return text + "；最后一日遇法定节假日或休息日顺延至其后第一个工作日（第二百零三条）"
@@ -102,6 +98,18 @@ class Period:
         if self.rule == DAY_AFTER:
             return text + "；届满后的次日起方可进行"
         return text
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; a month without that day: its last day (民法典第二百零二条)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(start.day, day))
+        except ValueError:
+            continue
+    raise UserError(f"{start.isoformat()} 之后 {months} 个月的日期无法计算")
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,10 @@ STEPS = (
     Step("appraiser_vote", "评估机构投票事项公布", "公布日", "投票日",
          Period(WORKDAYS, 5, "第四十八条第二款", "提前5个工作日公布投票时间和地点，投票最早可于",
                 MINIMUM)),
+    # the exchange houses' transfers suspended before the decision, until the signing period
+    # ends — or the project is terminated (办法第二十二条第四款; `project terminate` ends it)
+    Step("exchange_freeze", "产权调换房屋暂停办理转移登记", "申请暂停日", "解除暂停日", None,
+         "第二十二条第四款"),
     Step("decision", "征收决定", "决定作出日", "公告日",
          Period(DAYS, 7, "第二十五条", "应于7日内公告，最迟")),
     Step("appraisal_publicity", "分户初步评估结果公示", "公示开始日", "公示结束日",
@@ -174,6 +186,8 @@ CASE_CLOCKS = (
               ("report_corrected",)),
     CaseClock("report_corrected", "修改后的评估报告送达"),
     CaseClock("comp_decision", "补偿决定公告"),
+    # the compensation deposited (国务院条例第二十八条): one condition of the 催告 of a decision
+    CaseClock("deposited", "补偿款已提存（条例第二十八条）"),
     CaseClock("reminder", "催告书送达",
               Period(WORKDAYS, 10, "第三十一条", "10个工作日内仍不搬迁的，可申请人民法院强制执行，"
                      "最早自", DAY_AFTER), ("enforcement",)),
@@ -195,9 +209,10 @@ DOCUMENT_LABELS = {code: label for code, label, _article in DOCUMENTS}
 CASE_DATE_CODES = set(CLOCK_BY_CODE) | set(DOCUMENT_LABELS)
 
 OVERDUE, SHORT, DUE_SOON, OPEN, DONE = "overdue", "short", "due_soon", "open", "done"
+RECOVER = "recover"   # an overpayment to recover (services/money_due.py)
 STATE_LABELS = {OVERDUE: "已逾期", SHORT: "期限不足", DUE_SOON: "即将到期", OPEN: "未到期",
-                DONE: "已完成"}
-STATE_ORDER = {SHORT: 0, OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+                DONE: "已完成", RECOVER: "应追回"}
+STATE_ORDER = {SHORT: 0, OVERDUE: 0, RECOVER: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
 
 
 def step_due(step: Step, started_on: date | None, calendar: WorkCalendar) -> DueDate | None:
@@ -273,42 +288,6 @@ def notice_period(session: Session, project_id: int, start: date | None = None,
     else:
         basis = f"{source}；不短于{period.words()}"
     return NoticePeriod(start, end, basis)
-
-
-# --- payment terms ---------------------------------------------------------------------------
-
-_ISO = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})", re.ASCII)
-_WORKDAYS = re.compile(r"(\d{1,4})\s*个?\s*工作日")
-_DAYS = re.compile(r"(\d{1,4})\s*(?:个)?\s*(?:日|天)")
-
-
-def payment_due(term: str, signed_on: date | None,
-                calendar: WorkCalendar | None = None) -> DueDate | None:
-    """The last day of the agreed payment term: a date written in it, or N (working) days after
-    the signing. None while the case is not signed. A term it cannot read is refused."""
-    text = term.strip()
-    found = _ISO.search(text)
-    if found:
-        try:
-            day = date(*(int(g) for g in found.groups()))
-        except ValueError:
-            raise UserError(f"「付款期限」中的日期「{found.group(0)}」不存在") from None
-        try:
-            return DueDate(check_day(day))
-        except DateError as exc:
-            raise UserError(f"「付款期限」：{exc}") from None
-    calendar = calendar or WorkCalendar()
-    work = _WORKDAYS.search(text)
-    plain = _DAYS.search(text)
-    if not work and not plain:
-        raise UserError(f"「付款期限」：「{text}」无法识别：请写作“签约后15日内”、"
-                        "“签约后10个工作日内”或具体日期（如 2026-03-01）")
-    if signed_on is None:
-        return None
-    if work:
-        return calendar.add_workdays(signed_on, int(work.group(1)))
-    assert plain is not None
-    return calendar.add_days(signed_on, int(plain.group(1)))
 
 
 # --- the due list ----------------------------------------------------------------------------
@@ -393,15 +372,17 @@ def due_list(session: Session, project_id: int, today: date,
         add(None, what, due, done=row.done_on is not None)
 
     # id, case number and status only: no case objects are loaded for the list
-    cases = list(session.execute(select(Case.id, Case.case_no, Case.status)
+    cases = list(session.execute(select(Case.id, Case.case_no, Case.status, Case.converted_on)
                                  .where(Case.project_id == project_id).order_by(Case.case_no)))
     unsigned = [c for c in cases if c.status in STATUSES and not is_frozen(c.status)]
     # done only when there are households and each has signed (moved): a project with no case
     # yet has its deadlines ahead of it, not behind it
-    entered = any(c.status != VOID for c in cases)
-    add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
-        DueDate(project.signing_deadline), done=entered and not unsigned)
-    if project.move_deadline is not None:
+    entered = any(not is_out(c.status) for c in cases)
+    terminated = project.decision_state == "terminated"   # (办法第二十三条: nothing to sign)
+    if not terminated:
+        add(None, f"签约期限届满（尚有 {len(unsigned)} 户未签约）",
+            DueDate(project.signing_deadline), done=entered and not unsigned)
+    if project.move_deadline is not None and not terminated:
         # a 预签 agreement takes effect with the decision (办法第二十三条、第二十九条): a
         # presigned household must move by the deadline like a signed one
         not_moved = [c for c in cases if is_signed(c.status) and c.status != "moved"]
@@ -418,17 +399,10 @@ def due_list(session: Session, project_id: int, today: date,
             add(case, "已评估，等待审核", None)
 
     by_id = {c.id: c for c in cases}
-    for account in project_accounts(session, project_id):
-        if account.outstanding == 0 or not account.payment_term:
-            continue
-        try:
-            due = payment_due(account.payment_term, account.signed_on, calendar)
-        except UserError:
-            due = None
-        owes = "住户应缴差价" if account.outstanding < 0 else "补偿款未付清"
-        add(by_id[account.case_id],
-            f"{owes}（尚余 {abs(account.outstanding):,.2f} 元，付款期限：{account.payment_term}）",
-            due)
+    # money: each owed bucket not yet paid, by the agreement's term; what to recover (red);
+    # terms and accounts still to be entered again after migration 0011
+    for due in money_dues(session, project, calendar, today):
+        add(by_id[due.case_id], due.what, due.due, state=RECOVER if due.recover else None)
 
     by_case: dict[int, dict[str, date]] = {c.id: {} for c in cases}
     for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
@@ -442,6 +416,20 @@ def due_list(session: Session, project_id: int, today: date,
                 continue
             add(case, f"{clock.label}后：{clock.period.meaning}（{clock.period.words()}）",
                 clock.period.due(calendar, start), done=clock.closed(dates))
+
+    # the title deeds of a presign are due when it converts to the 补偿协议 (第三十二条)
+    for case in cases:
+        if case.converted_on is not None and "doc_title" not in by_case[case.id] \
+                and case.status in ("signed", "moved"):
+            add(case, "预签已转为补偿协议，土地房屋权属证书尚未交回（第三十二条）",
+                DueDate(case.converted_on))
+    # the 补偿决定's clocks (复议, 诉讼, 催告, 强制执行: services/case_decisions.py)
+    from wulong_desk.services.case_decisions import decision_due_items
+
+    named = {c.id: c for c in cases}
+    for case_id, _case_no, clock in decision_due_items(session, project_id, today, calendar,
+                                                       soon_until):
+        add(named[case_id], clock.what, clock.due, state=clock.state)
 
     houses = session.execute(
         select(HousingUnit, Case).join(ExchangeHouse,
@@ -490,6 +478,10 @@ def set_case_date(store: Store, case_id: int, code: str, on: date | None) -> Non
         raise UserError(f"未知的案卷日期项：{code}")
     with store.transaction() as session:
         get_case(session, case_id)
+        if code == "reminder" and on is not None:   # a 补偿决定's 催告: only when allowed
+            from wulong_desk.services.case_decisions import check_reminder
+
+            check_reminder(session, case_id, on)
         row = session.execute(select(CaseDate).where(CaseDate.case_id == case_id,
                                                      CaseDate.what == code)).scalar_one_or_none()
         if on is None:

@@ -1,12 +1,14 @@
-"""The procedure's data of a case in case packages: payment term, bank account, dated events and
-documents, payments. Carried beside the case's content (not part of its content hash) and merged
-on import without loss:
+"""The procedure's data of a case in case packages: dated events and documents, payments.
+Carried beside the case's content (not part of its content hash) and merged on import without
+loss:
 
 - a date or a payment known on one side only is taken;
 - the same event with two different dates, or the same voucher number with different figures,
   is a conflict (reported; nothing is imported);
-- the payment term and account are taken where this side has none; two different texts conflict;
-- payments that together would exceed what is due are a conflict;
+- the payment terms and the payee account are the agreement's content (package format /4: the
+  form's `agreement`); a package of format /3 carries them as free text here, taken only into a
+  case that is not locked and has none (two different texts conflict);
+- payments that together would exceed the whole agreement (both sides paid it) are a conflict;
 - the 协议编号 sequence number (`agreement_seq`) is taken where this side has none and no other
   case of the project holds it; two different numbers for one case, or one number for two
   cases, are a conflict — a printed agreement's number never changes.
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.dates import DateError, read_iso
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.inputs import MAX_AMOUNT, InputError, Problem
-from wulong_desk.services.payments import KIND_LABELS, PAY, add_payment, amount_due
+from wulong_desk.services.payments import KIND_LABELS, PAY, add_payment, case_account
 from wulong_desk.services.procedure import CASE_DATE_CODES
 from wulong_desk.store.models import Case, CaseDate, Payment
 
@@ -36,8 +38,7 @@ def case_extras(session: Session, case: Case) -> dict[str, Any]:
                             .order_by(CaseDate.what)).scalars()
     paid = session.execute(select(Payment).where(Payment.case_id == case.id)
                            .order_by(Payment.paid_on, Payment.id)).scalars()
-    return {"payment_term": case.payment_term, "bank_account": case.bank_account,
-            "agreement_seq": case.agreement_seq,
+    return {"agreement_seq": case.agreement_seq,
             "dates": {d.what: d.on_date.isoformat() for d in dates},
             "payments": [{"kind": p.kind, "amount": money(p.amount),
                           "date": p.paid_on.isoformat(), "voucher": p.voucher,
@@ -135,8 +136,8 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
         raise InputError(problems)
     conflicts: list[str] = []
     for key, words in (("payment_term", "付款期限"), ("bank_account", "收款账户")):
-        ours = getattr(case, key)
-        if theirs[key] and not ours:
+        ours = getattr(case, key)   # (a /3 package's free text; /4 carries the agreement)
+        if theirs[key] and not ours and not case.locked:
             setattr(case, key, theirs[key])
         elif theirs[key] and ours != theirs[key]:
             conflicts.append(f"{label}：两边的{words}不同")
@@ -158,14 +159,22 @@ def merge_extras(session: Session, case: Case, extras: Any, label: str,
         elif (mine.kind, mine.amount, mine.paid_on) != (p["kind"], p["amount"], p["date"]):
             conflicts.append(f"{label}：凭证号 {p['voucher']} 两边记录不同")
     if added and not conflicts:
-        due = amount_due(case)
-        total = sum((q.amount if q.kind == PAY else -q.amount for q in ours_paid.values()),
-                    Decimal(0))
-        total += sum((p["amount"] if p["kind"] == PAY else -p["amount"] for p in added),
+        # both sides paid the same obligation (two vouchers): beyond the whole agreement — its
+        # total, or for an exchange down to its net payable — is a conflict (what is owed now
+        # is the sender's business: its payments were within it when made)
+        session.flush()
+        account = case_account(session, case.id)
+        before = sum((q.amount if q.kind == PAY else -q.amount for q in ours_paid.values()),
                      Decimal(0))
-        if due is None or (due >= 0 and not 0 <= total <= due) or (due < 0 and not due <= total
-                                                                   <= 0):
-            conflicts.append(f"{label}：合并后的付款合计 {total:,.2f} 元超出应付金额")
+        total = before + sum((p["amount"] if p["kind"] == PAY else -p["amount"] for p in added),
+                             Decimal(0))
+        if account is None:
+            conflicts.append(f"{label}：本机的计算还不完整，不能合并付款记录")
+        else:
+            whole = sum(account.buckets.values(), Decimal(0))
+            low = min(Decimal(0), whole - (account.exchange_price or Decimal(0)))
+            if (total > whole and total > before) or (total < low and total < before):
+                conflicts.append(f"{label}：合并后的付款合计 {total:,.2f} 元超出协议应付金额")
     if conflicts:
         return conflicts
     for p in sorted(added, key=lambda p: p["date"]):

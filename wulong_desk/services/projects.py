@@ -24,6 +24,7 @@ from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.rules.standard import Param, Standard
 from wulong_desk.services.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.contract import project_to_contract
+from wulong_desk.services.terms import as_json, dump, read_terms
 from wulong_desk.statuses import FROZEN_STATUSES
 from wulong_desk.store import Store
 from wulong_desk.store.audit import CaseLockedError
@@ -35,8 +36,11 @@ from wulong_desk.store.models import Case, Project
 DATE_CHECK_FIELDS = ("presign_start", "presign_end", "decision_made_on")
 IDENTITY_FIELDS = ("uuid", "name", "decision_no", "signing_start", "move_deadline",
                    "department", "implementer", "appraiser", "old_town", "presign_threshold",
-                   "agreement_prefix", "agreement_year")
+                   "agreement_prefix", "agreement_year", "payment_terms")
 AGREEMENT_YEARS = (2000, 2100)
+# the decision's own fields: once it is recorded (services/project_decision.py) only its event
+# writes them, never the project form
+DECISION_FIELDS = ("announced_on", "decision_made_on", "decision_no")
 PRESIGN_MIN = "presign_share_min"  # the standard file's floor of the threshold (办法第二十三条)
 
 
@@ -59,6 +63,9 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "presign_threshold": f"{project.presign_threshold:f}",
         "agreement_prefix": project.agreement_prefix or "",
         "agreement_year": project.agreement_year,
+        # the default payment terms per bucket (services/terms.py), which a case's agreement
+        # follows unless it says otherwise
+        "payment_terms": as_json(project.payment_terms),
     }
     return {**identity, **project_to_contract(project)}
 
@@ -96,6 +103,12 @@ def read_project_form(form: Any) -> dict[str, Any]:
         rule=f"（{floor.cite}：预签比例不低于{(floor.value * 100).normalize():f}%）")
     if options is not None:
         _dates_in_order(options, values, reader)
+    if "payment_terms" in form:   # (a form without them leaves the project's as they are)
+        try:
+            values["payment_terms"] = dump(read_terms(form["payment_terms"],
+                                                      "project.payment_terms"))
+        except InputError as exc:
+            reader.problems.extend(exc.problems)
     if reader.problems or options is None:
         raise InputError(reader.problems or [Problem("project", "项目选项不完整")])
     values["name"] = name.strip() if isinstance(name, str) else ""
@@ -186,6 +199,13 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
         if project is None:
             raise InputError([Problem("project", f"没有编号为 {project_id} 的项目")])
         changed = [key for key, value in values.items() if getattr(project, key) != value]
+        fixed = [key for key in changed if key in DECISION_FIELDS]
+        if fixed and project.decision_state != "planned":
+            from wulong_desk.services.field_names import project_label
+
+            names = "、".join(f"「{project_label(key)}」" for key in fixed)
+            raise CaseLockedError(f"项目已作出征收决定（或已终止）：{names}是记录在案的决定，"
+                                  "不能在项目设置中修改")
         money = sorted(set(changed) & set(PROJECT_FIELDS))
         # a reading may be chosen while signed cases exist: they keep their records, only
         # unsigned cases are recomputed (the change itself is audited like any project field);

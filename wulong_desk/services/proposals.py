@@ -22,7 +22,7 @@ from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, Project, Proposal
 from wulong_desk.store.server import lock_project
 
-KINDS = {"correction": "更正", "stage": "阶段"}
+KINDS = {"correction": "更正", "stage": "阶段", "path": "程序事件"}
 STATES = {"pending": "待确认", "accepted": "已采纳", "rejected": "已拒绝",
           "superseded": "已失效"}
 # what may accept or refuse one: the same as correcting a signed case here

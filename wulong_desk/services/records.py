@@ -17,6 +17,7 @@ from wulong_desk.exports.records import (
     StatusCensus,
     fingerprint_of,
 )
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
 from wulong_desk.services.calculation import stored_schedule
@@ -25,6 +26,7 @@ from wulong_desk.services.history_text import BEIJING
 from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.procedure import DOCUMENTS, case_dates
 from wulong_desk.services.projects import project_to_dict
+from wulong_desk.services.terms import TERM_KEYS, TERM_LABELS, effective_terms
 from wulong_desk.statuses import VOID
 from wulong_desk.store.models import (
     LINE_COLUMNS,
@@ -45,6 +47,10 @@ def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
     out = []
     for code, label, article in DOCUMENTS:
         on = received.get(code)
+        # the title deeds are handed in at the signing of a 补偿协议, or when a presign converts
+        # to one (办法第三十二条): not at the presign
+        if code == "doc_title" and case.status == "presigned" and on is None:
+            continue
         if code == "doc_title" or business or on is not None:
             out.append({"label": label, "article": article,
                         "received_on": on.isoformat() if on else ""})
@@ -66,11 +72,29 @@ def void_days(session: Session, cases: list[Case]) -> dict[int, str]:
     return days
 
 
+def agreement_words(case: Case) -> tuple[dict[str, str], str | None, dict[str, str], str | None]:
+    """The agreement's payment terms in words by key (its own, else the project's default; ""
+    where none), all of them in one line (or the text kept from before they were data), the
+    payee's parts and the account in one line."""
+    terms = effective_terms(case.project.payment_terms, case.payment_terms)
+    words = {key: terms[key].words(key) if key in terms else "" for key in TERM_KEYS}
+    line = "；".join(f"{TERM_LABELS[key]}：{words[key]}" for key in TERM_KEYS
+                     if words[key] and (key in SCHEDULE_KEYS or case.method == "exchange"))
+    if case.payment_term and "before_move" not in terms:
+        line = case.payment_term + (f"；{line}" if line else "")
+    payee = {"name": case.payee_name or "", "bank": case.payee_bank or "",
+             "account": case.payee_account or ""}
+    account = "；".join(f"{label} {payee[key]}" for key, label in (
+        ("name", "户名"), ("bank", "开户行"), ("account", "账号")) if payee[key])
+    return words, line or None, payee, account or case.bank_account or None
+
+
 def _entry(case: Case, account: CaseAccount | None = None,
            received: dict[str, date] | None = None, voided_on: str | None = None) -> CaseEntry:
     assert case.result is not None
     text = case.result.breakdown_json
     schedule = stored_schedule(case.result)
+    terms, term_line, payee, payee_line = agreement_words(case)
     return CaseEntry(
         case_id=case.id, uuid=case.uuid, case_no=case.case_no,
         owners=[{"role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone,
@@ -88,7 +112,7 @@ def _entry(case: Case, account: CaseAccount | None = None,
                           "inner_area": f"{(h.inner_area or h.area):f}",
                           "unit_price": f"{h.unit_price:f}"} for h in case.exchange_houses],
         transition_months=case.transition_months, turnover_house=case.turnover_house,
-        payment_term=case.payment_term, bank_account=case.bank_account,
+        payment_term=term_line, bank_account=payee_line, terms=terms, payee=payee,
         turnover_premises=case.turnover_premises,
         unregistered=tuple({"registration": part.registration, "use": part.use,
                             "area": f"{part.area:f}",
@@ -105,7 +129,15 @@ def _entry(case: Case, account: CaseAccount | None = None,
         schedule=None if schedule is None else {key: money(value)
                                                 for key, value in schedule.items()},
         void_reason=case.void_reason if case.status == VOID else None,
-        voided_on=voided_on)
+        voided_on=voided_on,
+        decision=_decision(case))
+
+
+def _decision(case: Case) -> dict[str, Any] | None:
+    from wulong_desk.services.case_decisions import decision_record, in_force
+
+    decision = in_force(case) if case.status in ("decided", "moved") else None
+    return decision_record(decision) if decision is not None else None
 
 
 def load_records(session: Session, project_id: int, case_ids: list[int] | None = None
@@ -113,7 +145,7 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
     project: Project = get_project(session, project_id)
     query = (select(Case).where(Case.project_id == project_id)
              .options(selectinload(Case.persons), selectinload(Case.parts),
-                      selectinload(Case.exchange_houses),
+                      selectinload(Case.exchange_houses), selectinload(Case.decisions),
                       selectinload(Case.result).selectinload(CaseResult.record))
              .order_by(Case.case_no))
     if case_ids is not None:
@@ -185,7 +217,7 @@ class StreamedEntries:
             loaded = {case.id: case for case in session.execute(
                 select(Case).where(Case.id.in_(batch))
                 .options(selectinload(Case.persons), selectinload(Case.parts),
-                         selectinload(Case.exchange_houses),
+                         selectinload(Case.exchange_houses), selectinload(Case.decisions),
                          selectinload(Case.result).selectinload(CaseResult.record))).scalars()}
             cases = [loaded[case_id] for case_id in batch]
             accounts = accounts_of(session, cases)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.services.case_rows import CaseRow, assemble_rows
-from wulong_desk.statuses import VOID
+from wulong_desk.statuses import OUT_OF_TOTALS
 from wulong_desk.store.models import Case, CaseResult, HousePart, Person
 
 __all__ = ["CaseRow", "count_cases", "search_cases", "sum_totals"]
@@ -105,10 +105,11 @@ def sum_totals(session: Session, project_id: int, text: str = "",
     """How many cases match, the sum of their stored totals (computable ones; a voided case's
     total is no longer owed) and how many are void, so a count is never read against a total
     of a different set."""
-    owed = case_when((Case.status == VOID, 0), else_=CaseResult.total_cents)
+    out = Case.status.in_(OUT_OF_TOTALS)   # 作废 and 不生效: listed, never owed
+    owed = case_when((out, 0), else_=CaseResult.total_cents)
     count, cents, voided = session.execute(
         select(func.count(Case.id), func.coalesce(func.sum(owed), 0),
-               func.coalesce(func.sum(case_when((Case.status == VOID, 1), else_=0)), 0))
+               func.coalesce(func.sum(case_when((out, 1), else_=0)), 0))
         .select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(*_filters(project_id, text, status))).one()
     return Totals(count, Decimal(cents).scaleb(-2), int(voided))

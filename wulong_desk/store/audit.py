@@ -240,3 +240,16 @@ def record(session: Session, action: str, case: Case, field: str, old: str | Non
         return
     session.add(AuditEntry(entity_id=case.id, project_id=case.project_id, case_id=case.id,
                            **row))
+
+
+def record_project(session: Session, action: str, project: Project, field: str,
+                   old: str | None, new: str | None, reason: str | None, *,
+                   tells: tuple[str, ...] = ()) -> None:
+    """An explicit audit entry of a project's event (作出征收决定, 终止项目): one row that says
+    what the event did; `tells` as for `record` (the project's fields it already says)."""
+    if tells:
+        session.info.setdefault("told", set()).update((id(project), name) for name in tells)
+    session.add(AuditEntry(at=now_utc(), operator=session.info.get("operator") or "未署名",
+                           action=action, entity="project", entity_id=project.id,
+                           project_id=project.id, case_id=None, field=field, old=old, new=new,
+                           reason=reason))

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import EnvironmentFailure, UserError
 from wulong_desk.fileio import check_output, private_file, replace_atomically, temp_beside
 
 AUTO_KEEP = 10
@@ -49,10 +49,10 @@ def copy_database(source: Path, target: Path) -> Path:
         replace_atomically(tmp, target)
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"备份失败：{_plain(exc)}") from exc
+        raise EnvironmentFailure(f"备份失败：{_plain(exc)}") from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入备份文件 {target}：{_plain(exc)}") from exc
+        raise EnvironmentFailure(f"无法写入备份文件 {target}：{_plain(exc)}") from exc
     return target
 
 
@@ -113,7 +113,7 @@ def check_file(path: Path, *, immutable: bool = False) -> str | None:
 
         plain = plain_message(exc)
         if plain is not None:
-            raise UserError(f"无法打开数据库 {path}：{plain}") from exc
+            raise EnvironmentFailure(f"无法打开数据库 {path}：{plain}") from exc
         return f"不是有效的数据库文件（{exc}）"
     except sqlite3.DatabaseError as exc:
         return f"不是有效的数据库文件（{exc}）"
@@ -180,8 +180,8 @@ def _fold_log(db_path: Path) -> None:
     try:
         busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error as exc:
-        raise UserError(f"无法恢复：当前数据库正被使用或无法写入（{exc}）") from exc
+        raise EnvironmentFailure(f"无法恢复：当前数据库正被使用或无法写入（{exc}）") from exc
     finally:
         conn.close()
     if busy and busy[0]:
-        raise UserError("无法恢复：当前数据库正被另一个程序使用，请关闭后重试")
+        raise EnvironmentFailure("无法恢复：当前数据库正被另一个程序使用，请关闭后重试")

@@ -16,14 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import EnvironmentFailure, UserError
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import private_file
 from wulong_desk.paths import default_db_path
 from wulong_desk.store import audit, backups, migrate
 
 
-class DamagedDatabaseError(UserError):
+class DamagedDatabaseError(EnvironmentFailure):
     """The file failed its integrity check. Never overwritten; the newest backup is offered."""
 
     def __init__(self, path: Path, problem: str, candidates: list[Path]):
@@ -36,7 +36,7 @@ class DamagedDatabaseError(UserError):
         super().__init__(f"数据库文件已损坏，未做任何改动：{path}（{problem}）。{offer}")
 
 
-class NewerDatabaseError(UserError):
+class NewerDatabaseError(EnvironmentFailure):
     pass
 
 
@@ -93,25 +93,29 @@ class Store:
         """The database as shown to the user: the file, or the server's address."""
         return self.server or str(self.path or "（内存）")
 
-    def require(self, action: str) -> None:
+    def require(self, action: str, *, admin: bool = False) -> None:
         """Refuse (before anything is written) what this login may not do; see `may`."""
-        why = self.may(action)
+        why = self.may(action, admin=admin)
         if why is not None:
             from wulong_desk.store.server import ForbiddenError
 
             raise ForbiddenError(why)
 
-    def may(self, action: str) -> str | None:
-        """None when this login may do `action` (review, unlock, void, settings, recalc), else
-        why not, in Chinese. A file on this computer allows everything; on the office server
-        the database enforces the same rule (see store/server_roles.py)."""
-        if self.server is None or self.role in ("owner", "admin", "reviewer"):
+    def may(self, action: str, *, admin: bool = False) -> str | None:
+        """None when this login may do `action` (review, unlock, void, settings, recalc, the
+        decision path's reviewer events; with `admin`, what only an administrator does: making
+        or terminating the expropriation decision), else why not, in Chinese. A file on this
+        computer allows everything; on the office server the database enforces the same rule
+        (see store/server_roles.py and store/server_events.py)."""
+        allowed = ("owner", "admin") if admin else ("owner", "admin", "reviewer")
+        if self.server is None or self.role in allowed:
             return None
         from wulong_desk.store.server import ROLE_LABELS
 
         who = ROLE_LABELS.get(self.role or "", "这个登录")
-        return (f"{action}只能由审核人员操作（当前登录 {self.operator} 是{who}）；"
-                "请审核人员登录后办理")
+        staff = "管理员" if admin else "审核人员"
+        return (f"{action}只能由{staff}操作（当前登录 {self.operator} 是{who}）；"
+                f"请{staff}登录后办理")
 
     @contextmanager
     def transaction(self, operator: str | None = None) -> Iterator[Session]:
@@ -142,7 +146,7 @@ class Store:
             plain = plain_message(exc)
             if plain is None:
                 raise
-            raise UserError(plain) from exc
+            raise EnvironmentFailure(plain) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -238,7 +242,7 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
         plain = plain_message(exc)
         if plain is None:
             raise
-        raise UserError(f"无法打开数据库 {db}：{plain}") from exc
+        raise EnvironmentFailure(f"无法打开数据库 {db}：{plain}") from exc
     except Exception:
         engine.dispose()
         raise
@@ -319,7 +323,7 @@ def _open_read_only(db: Path, operator: str, reason: str) -> Store:
         raise
     if current != migrate.head_revision():
         engine.dispose()
-        raise UserError(f"{reason}（{db}），而它需要先升级结构才能由本版本打开。"
+        raise EnvironmentFailure(f"{reason}（{db}），而它需要先升级结构才能由本版本打开。"
                         "请取消只读（或复制到可写的位置）后再打开。")
     store = Store(db, engine, operator)
     store.read_only = (f"{reason}（{db}），已以只读方式打开：可以查看、导出和打印，不能保存"
@@ -352,8 +356,9 @@ def _migrate(engine: Engine, db: Path, fresh: bool) -> None:
                 migrate.upgrade(conn, "head")
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise UserError(f"数据库升级后外键检查未通过（{broken[:3]}）：升级已撤销，"
-                                    "数据库保持原样（升级前的备份也已保留）")
+                    raise EnvironmentFailure(
+                        f"数据库升级后外键检查未通过（{broken[:3]}）：升级已撤销，"
+                        "数据库保持原样（升级前的备份也已保留）")
         finally:
             driver.execute("PRAGMA foreign_keys=ON")
 

@@ -91,9 +91,19 @@ class Project(Base):
     decision_made_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 决定作出日
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # the project's default payment terms, per bucket of the schedule (JSON, services/terms.py):
+    # what a case's agreement says unless it says otherwise (issue 26, migration 0011)
+    payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)   # 默认付款期限
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
     total_households: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 征收范围总户数
     total_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)  # 总面积 m²
+    # the path the project takes in law (services/decision_path.py): planned (announced_on is
+    # the planned date) | decided (作出征收决定 recorded: 作出日, 公告日, 文号 above) |
+    # terminated (short of the presign share: every presign 不生效, 办法第二十三条)
+    decision_state: Mapped[str] = mapped_column(String(12), default="planned")
+    terminated_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 终止日
+    termination_no: Mapped[str | None] = mapped_column(String(100), nullable=True)  # 终止文号
+    termination_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     cases: Mapped[list[Case]] = relationship(back_populates="project",
                                              cascade="all, delete-orphan")
@@ -106,6 +116,11 @@ CASE_MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_t
                       "land_unit_price", "transition_months", "turnover_house",
                       "turnover_premises", "interruption_months", "overdue_months",
                       "presign", "decided_on")
+# a case's own columns that are agreement content but not calculation input: the payment terms
+# and the payee account, and the day the agreement took effect. Locked on a signed case like
+# every figure (changed only by 解锁更正, or — effective_on — by the event that sets it).
+AGREEMENT_COLUMNS = ("payment_terms", "payment_term", "payee_name", "payee_bank",
+                     "payee_account", "bank_account", "effective_on")
 
 
 class Case(Base):
@@ -162,8 +177,24 @@ class Case(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
-    payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（约定原文）
-    bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户
+    # before migration 0011: the payment term and the account as free text; kept only where
+    # they could not be read unambiguously (listed as 付款期限需重新录入 until entered again)
+    payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（原文）
+    bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户（原文）
+    # the agreement's own payment terms for the buckets it sets (JSON, services/terms.py); the
+    # others are the project's default terms
+    payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)  # 付款期限
+    payee_name: Mapped[str | None] = mapped_column(String(100), nullable=True)     # 户名
+    payee_bank: Mapped[str | None] = mapped_column(String(200), nullable=True)     # 开户行
+    payee_account: Mapped[str | None] = mapped_column(String(60), nullable=True)   # 账号
+    # the day the agreement took effect (协议生效): the signing day of an ordinary agreement; a
+    # converted presign's (its converted_on) or a 补偿决定's (its 作出日) is set by the decision
+    # path
+    effective_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    # a presign converted to a 补偿协议 (办法第二十九条): the day that agreement took effect, the
+    # later of the decision's 作出日 and the day the household's 分户评估报告 was served (第五十三
+    # 条; services/conversion.py)
+    converted_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="cases")
     persons: Mapped[list[Person]] = relationship(
@@ -176,6 +207,9 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="ExchangeHouse.position")
     result: Mapped[CaseResult | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False)
+    # every 补偿决定 made for the case, the one in force last (history kept, 办法第三十一条)
+    decisions: Mapped[list[CaseDecision]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseDecision.id")
 
     # optimistic locking: every UPDATE of a case says `WHERE version = <the one read>`, so a
     # save that started from an older version changes nothing (StaleDataError) on SQLite and
@@ -222,6 +256,11 @@ class HousePart(Base):
     manufacturing: Mapped[bool] = mapped_column(Boolean, default=False)
     registration: Mapped[str] = mapped_column(String(12), default="registered")   # 登记状态
     temporary_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    # the formal 分户评估报告's values for a presign (办法第二十七、二十九条), waiting beside its
+    # frozen record until it converts (not calc inputs: the record keeps the presign's values)
+    formal_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    formal_decoration_value: Mapped[Decimal | None] = mapped_column(ExactDecimal,
+                                                                    nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="parts")
 
@@ -254,6 +293,53 @@ class ExchangeHouse(Base):
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
 
     case: Mapped[Case] = relationship(back_populates="exchange_houses")
+
+
+class CaseDecision(Base):
+    """One 补偿决定 of the district government for a case (办法第三十一条): its number and days,
+    the move-by date it sets, whether it stated the 复议/诉讼 rights, the appeals brought against
+    it, and — once it no longer stands — how it ended (撤销, 变更, or an agreement signed after
+    it). Written only by services/decision_path.py (on the office server: its events)."""
+
+    __tablename__ = "case_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))                     # 补偿决定文号
+    ground: Mapped[str] = mapped_column(String(16), default="no_agreement")  # | owner_unclear
+    made_on: Mapped[date] = mapped_column(IsoDate)                       # 作出日
+    announced_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 公告日
+    served_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)      # 送达日
+    move_by: Mapped[date] = mapped_column(IsoDate)                       # 搬迁期限
+    rights_stated: Mapped[bool] = mapped_column(Boolean, default=True)   # 告知复议、诉讼权利
+    review_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 申请复议
+    review_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    suit_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)    # 提起诉讼
+    suit_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    # in_force | revoked (复议或判决撤销) | changed (变更: a later decision replaces it) |
+    # superseded (an agreement signed after it)
+    state: Mapped[str] = mapped_column(String(12), default="in_force")
+    ended_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(String(200), nullable=True)  # 文书号
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="decisions")
+
+
+class CaseRevaluation(Base):
+    """A corrected 分户评估报告 after 复核 or 鉴定 (办法第五十四至五十六条), recorded as its own
+    audited event on a converted, signed or decided case (services/decision_path.py)."""
+
+    __tablename__ = "case_revaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))                        # review | expert
+    served_on: Mapped[date] = mapped_column(IsoDate)                     # 修改后的报告送达日
+    reference: Mapped[str] = mapped_column(String(200), default="")      # 报告编号
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CaseResult(Base):
@@ -381,6 +467,33 @@ class Payment(Base):
     voucher: Mapped[str] = mapped_column(String(60))
     operator: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CaseEvent(Base):
+    """A fact that makes money owed or forfeits it, after signing (services/moves.py): a move
+    (`move`: the day, on time or late, and what a late move forfeited) or a delay of the
+    exchange house (`delay`: the months added and the amount they add). Written by the event
+    itself, never edited; carried by packages (by uuid) so it is applied once on each side."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))                 # move | delay
+    on_date: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # the move; a delay's
+    months: Mapped[int] = mapped_column(Integer, default=0)       # a delay's months
+    late: Mapped[bool | None] = mapped_column(Boolean, nullable=True)   # a move after the deadline
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # forfeited / added
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[datetime] = mapped_column(DateTime)
+    # reconstructed by migration 0011 from what the case already said (not recorded as it
+    # happened)
+    inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship()
 
 
 class ProcedureStep(Base):

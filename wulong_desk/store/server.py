@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from wulong_desk.errors import ServerUnreachableError, UserError
+from wulong_desk.errors import EnvironmentFailure, ServerUnreachableError, UserError
 from wulong_desk.store import migrate
 
 ROLES = ("clerk", "reviewer", "admin")
@@ -117,7 +117,7 @@ def upgrade(conn: Connection) -> None:
     if current == migrate.head_revision():
         return
     if current is not None and current not in migrate.known_revisions():
-        raise UserError(f"服务器上的数据库由更新版本的程序创建（结构版本 {current}），"
+        raise EnvironmentFailure(f"服务器上的数据库由更新版本的程序创建（结构版本 {current}），"
                         "请升级本程序后再连接。")
     migrate.upgrade(conn, "head")
 
@@ -142,9 +142,9 @@ def open_server(address: str, operator: str = "", *, password: str | None = None
     if current != migrate.head_revision():
         engine.dispose()
         if current is not None and current not in migrate.known_revisions():
-            raise UserError(f"服务器上的数据库由更新版本的程序创建（结构版本 {current}），"
+            raise EnvironmentFailure(f"服务器上的数据库由更新版本的程序创建（结构版本 {current}），"
                             "请升级本程序后再连接。")
-        raise UserError(f"服务器上的数据库（{display(address)}）还没有建好或需要升级："
+        raise EnvironmentFailure(f"服务器上的数据库（{display(address)}）还没有建好或需要升级："
                         "请管理员运行 wulong-desk server init --db 地址")
     store = Store(None, engine, login)
     store.server = display(address)
@@ -168,7 +168,7 @@ def init_server(address: str) -> tuple[str, list[str]]:
     except OperationalError as exc:
         raise ServerUnreachableError(connect_message(exc, address)) from exc
     except ProgrammingError as exc:
-        raise UserError(f"server init 未完成，服务器没有任何改动：{exc.orig}") from exc
+        raise EnvironmentFailure(f"server init 未完成，服务器没有任何改动：{exc.orig}") from exc
     finally:
         engine.dispose()
 
@@ -186,14 +186,15 @@ def _check_owner(conn: Connection) -> str:
         "WHERE d.datname = current_database() AND r.rolname = current_user")).one()
     group_names(database)   # a name that can go into role names
     if login != db_owner:
-        raise UserError(f"server init 要用数据库 {database} 的所有者 {db_owner} 登录运行"
+        raise EnvironmentFailure(f"server init 要用数据库 {database} 的所有者 {db_owner} 登录运行"
                         f"（当前登录是 {login}）")
     if tables_owner is not None and tables_owner != login:
-        raise UserError(f"数据库 {database} 的表属于 {tables_owner}，不属于数据库所有者 "
+        raise EnvironmentFailure(f"数据库 {database} 的表属于 {tables_owner}，不属于数据库所有者 "
                         f"{login}：请先由 postgres 在该库中执行 REASSIGN OWNED BY {tables_owner} "
                         f"TO {login}，再运行 server init")
     if not creates_roles:
-        raise UserError(f"数据库所有者 {login} 没有建立角色的权限（CREATEROLE）：请由 postgres "
+        raise EnvironmentFailure(
+                        f"数据库所有者 {login} 没有建立角色的权限（CREATEROLE）：请由 postgres "
                         f"执行 ALTER ROLE {login} CREATEROLE（见说明书“办公室服务器”第2步）后再"
                         "运行")
     return login
@@ -225,12 +226,12 @@ def add_user(address: str, name: str, role: str, password: str) -> None:
     try:
         with engine.begin() as conn:
             if role_of(conn) != "owner":
-                raise UserError("server add-user 要用数据库所有者登录运行（工作人员的登录由负责"
-                                "电脑的同事用所有者添加）")
+                raise EnvironmentFailure("server add-user 要用数据库所有者登录运行（工作人员的"
+                                         "登录由负责电脑的同事用所有者添加）")
             groups = current_groups(conn)
             if conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = ANY(:g)"),
                             {"g": list(groups.values())}).scalar() != len(groups):
-                raise UserError("这个数据库还没有初始化：请先运行 wulong-desk server init")
+                raise EnvironmentFailure("这个数据库还没有初始化：请先运行 wulong-desk server init")
             found = conn.execute(text(
                 "SELECT rolsuper OR rolreplication OR rolbypassrls, "
                 " EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) "
@@ -262,7 +263,7 @@ def add_user(address: str, name: str, role: str, password: str) -> None:
     except OperationalError as exc:
         raise ServerUnreachableError(connect_message(exc, address)) from exc
     except ProgrammingError as exc:
-        raise UserError(f"未能建立登录 {name}（服务器没有任何改动）：{exc.orig}") from exc
+        raise EnvironmentFailure(f"未能建立登录 {name}（服务器没有任何改动）：{exc.orig}") from exc
     finally:
         engine.dispose()
 

@@ -15,7 +15,7 @@ then refuses them), and its body; `server init` creates it and grants it. Then c
 service that owns the change (through `call`), and add the statements it forbids to the attack
 suite (tests/server_attacks.toml).
 
-Placeholders in a body: {FROZEN} {SIGNED} {UNSIGNED} (the stages, as SQL lists) and
+Placeholders in a body: {FROZEN} {SIGNED} {UNSIGNED} {PAYABLE} (the stages, as SQL lists) and
 {FIGURE_KEYS} (a stored result's figures, as an SQL array).
 """
 
@@ -27,9 +27,20 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from wulong_desk.store.server_guards import FIGURES, FROZEN, SIGNED, UNLOCKED_FIGURES, UNSIGNED
+from wulong_desk.store.server_guards import (
+    FIGURES,
+    FROZEN,
+    PAYABLE,
+    SIGNED,
+    UNLOCKED_FIGURES,
+    UNSIGNED,
+)
 
-STAFF, REVIEWER = "staff", "reviewer"
+STAFF, REVIEWER, ADMIN = "staff", "reviewer", "admin"
+# what `wulong_open_refigure` marks a case with while one decision-path event recomputes it
+# (services/path_events.py): the closing event checks it (`wulong_refigured`)
+MARKERS = {"convert": "〔转为补偿协议〕", "revalue": "〔复核或鉴定后重新估价〕",
+           "outcome": "〔补偿决定的结果〕"}
 
 
 @dataclass(frozen=True)
@@ -37,11 +48,12 @@ class Event:
     name: str                              # the function is wulong_<name>
     what: str                              # in words (messages, docs)
     params: tuple[tuple[str, str], ...]    # (name, SQL type) after p_case; the function's p_<name>
-    who: str                               # STAFF (every staff login) or REVIEWER
+    who: str                               # STAFF (every staff login), REVIEWER or ADMIN
     reserves: tuple[tuple[str, str], ...]  # (action, entity) of audit rows only it writes; "*": any
     body: str
     returns: str = "void"
     declare: str = ""
+    subject: str = "case"                  # case (p_case, row c) | project (p_project, row proj)
 
     @property
     def function(self) -> str:
@@ -52,9 +64,12 @@ class Event:
         return f"{self.function}({', '.join(['integer', *(t for _n, t in self.params)])})"
 
     def create_sql(self, schema: str) -> str:
-        arguments = ", ".join(["p_case integer", *(f"p_{n} {t}" for n, t in self.params)])
-        check = (f"PERFORM wulong_require_reviewer('{self.what}');" if self.who == REVIEWER
-                 else "")
+        first = "p_project integer" if self.subject == "project" else "p_case integer"
+        arguments = ", ".join([first, *(f"p_{n} {t}" for n, t in self.params)])
+        check = {REVIEWER: f"PERFORM wulong_require_reviewer('{self.what}');",
+                 ADMIN: f"PERFORM wulong_require_admin('{self.what}');"}.get(self.who, "")
+        fetch = ("proj := wulong_project_for_change(p_project);" if self.subject == "project"
+                 else "c := wulong_case_for_change(p_case);")
         body = self.body
         for key, value in PLACEHOLDERS.items():
             body = body.replace("{" + key + "}", value)
@@ -63,17 +78,18 @@ class Event:
            AS $f$
            DECLARE
              c cases;
+             proj projects;
              reason text;
              {self.declare}
            BEGIN
              {check}
-             c := wulong_case_for_change(p_case);
+             {fetch}
              {body}
            END $f$"""
 
 
 PLACEHOLDERS = {
-    "FROZEN": FROZEN, "SIGNED": SIGNED, "UNSIGNED": UNSIGNED,
+    "FROZEN": FROZEN, "SIGNED": SIGNED, "UNSIGNED": UNSIGNED, "PAYABLE": PAYABLE,
     "FIGURE_KEYS": "ARRAY[" + ", ".join(f"'{key}'" for key in FIGURES) + "]",
 }
 REFUSE = "USING ERRCODE = 'insufficient_privilege'"
@@ -132,13 +148,25 @@ EVENTS: tuple[Event, ...] = (
       IF p_status NOT IN ('presigned', 'signed') THEN
         RAISE EXCEPTION '签约只能标为预签或已签约' {REFUSE};
       END IF;
-      IF NOT (c.status = 'reviewed' OR (c.status = 'presigned' AND p_status = 'signed')) THEN
-        RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签（预签的可以转为已签约）',
-          c.case_no, wulong_label(c.status) {REFUSE};
+      IF c.status = 'presigned' THEN
+        RAISE EXCEPTION '案卷 % 是预签：预签协议只能在征收决定作出后用“转为补偿协议”办理（办法'
+          '第二十九条）', c.case_no {REFUSE};
       END IF;
-      IF p_status = 'presigned' AND NOT (SELECT old_town FROM projects WHERE id = c.project_id)
-      THEN
+      IF c.status <> 'reviewed' THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已审核的案卷可以签约或预签', c.case_no,
+          wulong_label(c.status) {REFUSE};
+      END IF;
+      SELECT * INTO proj FROM projects WHERE id = c.project_id;
+      IF p_status = 'presigned' AND NOT proj.old_town THEN
         RAISE EXCEPTION '只有旧城区改建项目可以预签（办法第二十三条）' {REFUSE};
+      END IF;
+      IF proj.decision_state = 'terminated' THEN
+        RAISE EXCEPTION '项目已终止（预签比例未达到），不能再签约或预签' {REFUSE};
+      END IF;
+      IF p_status = 'signed' AND proj.old_town AND proj.decision_state = 'planned' AND NOT c.presign
+      THEN
+        RAISE EXCEPTION '旧城区改建项目须先作出征收决定，才能签订补偿协议；在此之前只能预签'
+          {REFUSE};
       END IF;
       IF c.signed_on IS NULL THEN
         RAISE EXCEPTION '案卷 % 没有签约日期，不能标为%', c.case_no, wulong_label(p_status)
@@ -151,9 +179,14 @@ EVENTS: tuple[Event, ...] = (
       UPDATE cases SET status = p_status WHERE id = c.id;
       PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
                                p_status, NULL);"""),
-    Event("record_move", "登记搬迁", (("moved_on", "date"),), STAFF, (), f"""
-      IF c.status <> 'signed' THEN
-        RAISE EXCEPTION '案卷 % 现在是%：只有已签约的案卷可以登记搬迁', c.case_no,
+    # 已签约 (or 补偿决定) → 已搬迁 on its 搬迁日期 (services/moves.py): after the 搬迁期限 (a
+    # 补偿决定's own move-by date) the move forfeits after_move — the record the app figured
+    # (p_record) must be exactly the stored one less the on-time reward and (unless the record's
+    # agreement paid it whatever the timing) the second move; nothing else of it may move
+    Event("record_move", "登记搬迁", (("moved_on", "date"), ("record", "text")), STAFF,
+          (("late_move", "*"),), f"""
+      IF c.status NOT IN ('signed', 'decided') THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已签约（或补偿决定）的案卷可以登记搬迁', c.case_no,
           wulong_label(c.status) {REFUSE};
       END IF;
       day := to_char(p_moved_on, 'YYYY-MM-DD');
@@ -163,13 +196,134 @@ EVENTS: tuple[Event, ...] = (
       IF c.signed_on IS NOT NULL AND day < c.signed_on THEN
         RAISE EXCEPTION '搬迁日期 % 早于签约日期 %', day, c.signed_on {REFUSE};
       END IF;
+      IF day > to_char(current_date, 'YYYY-MM-DD') THEN
+        RAISE EXCEPTION '搬迁日期 % 在今天之后', day {REFUSE};
+      END IF;
+      deadline := wulong_move_deadline(c.id);
+      IF deadline IS NULL THEN
+        RAISE EXCEPTION '「搬迁期限」：项目还没有填写搬迁期限，不能登记搬迁' {REFUSE};
+      END IF;
+      late := day > deadline;
+      forfeit := 0;
+      words := format('按期搬迁（搬迁期限 %s）', deadline);
+      IF late THEN
+        words := format('逾期搬迁（搬迁期限 %s；计算记录已按未按期搬迁计算）', deadline);
+        old := wulong_figures(c.id);
+        r7 := least((old->>'R7_ONTIME')::bigint, (old->>'after_move')::bigint);
+        second := CASE WHEN (SELECT second_move_requires_on_time FROM case_results
+                              WHERE case_id = c.id) IS FALSE THEN 0
+                       ELSE (old->>'after_move')::bigint - r7 END;
+        forfeit := r7 + second;
+      END IF;
+      IF forfeit > 0 THEN
+        expected := old || jsonb_build_object(
+          'R7_ONTIME', (old->>'R7_ONTIME')::bigint - r7,
+          'R8_MOVE', (old->>'R8_MOVE')::bigint - second,
+          'total', (old->>'total')::bigint - forfeit,
+          'net_payable', (old->>'net_payable')::bigint
+                         - CASE WHEN c.method = 'exchange' THEN forfeit ELSE 0 END,
+          'after_move', (old->>'after_move')::bigint - forfeit);
+        IF p_record IS NULL
+           OR wulong_record_figures(p_record::jsonb) IS DISTINCT FROM expected THEN
+          RAISE EXCEPTION '案卷 % 逾期搬迁：送来的计算记录与保存的计算记录扣除单户按期搬迁奖励和'
+            '第二次搬迁补助后的金额不符，未登记', c.case_no {REFUSE};
+        END IF;
+        words := format('逾期搬迁，单户按期搬迁奖励 %s 元、第二次搬迁补助 %s 元不予支付',
+                        to_char(r7::numeric / 100, 'FM999,999,999,999,990.00'),
+                        to_char(second::numeric / 100, 'FM999,999,999,999,990.00'));
+        PERFORM wulong_write_record(c.id, p_record);
+        UPDATE cases SET moved_on_time = false WHERE id = c.id;
+        PERFORM wulong_audit_row('late_move', 'case', c.id, c.project_id, c.id,
+                                 'moved_on_time', 'true', 'false', words);
+        FOREACH fig IN ARRAY {{FIGURE_KEYS}} LOOP
+          IF old->>fig IS DISTINCT FROM expected->>fig THEN
+            PERFORM wulong_audit_row('late_move', 'result', c.id, c.project_id, c.id, fig,
+                                     wulong_yuan(old->>fig), wulong_yuan(expected->>fig),
+                                     words);
+          END IF;
+        END LOOP;
+      END IF;
       UPDATE cases SET status = 'moved', moved_on = day WHERE id = c.id;
       PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
                                'moved', NULL);
       IF c.moved_on IS DISTINCT FROM day THEN
         PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'moved_on',
                                  c.moved_on, day, NULL);
-      END IF;""", declare="day text;"),
+      END IF;
+      INSERT INTO case_events (uuid, case_id, kind, on_date, months, late, amount_cents,
+                               reason, operator, at, inferred)
+      VALUES (gen_random_uuid()::text, c.id, 'move', day, 0, late, forfeit, words,
+              session_user, clock_timestamp() AT TIME ZONE 'UTC', false);""",
+          declare="day text; deadline text; late boolean; old jsonb; expected jsonb; "
+                  "r7 bigint; second bigint; forfeit bigint; words text; fig text;"),
+    # months of the department's delay delivering the exchange house (services/moves.py): the
+    # record the app figured may move only L1, R9, the total, the net payable and overdue
+    Event("add_delay", "逾期交房加付",
+          (("months", "integer"), ("reason", "text"), ("record", "text")), REVIEWER,
+          (("delay", "*"),), f"""
+      reason := wulong_reason(p_reason, '逾期交房加付');
+      IF c.method <> 'exchange' THEN
+        RAISE EXCEPTION '案卷 % 是货币补偿，没有调换房屋，不能逾期交房加付', c.case_no {REFUSE};
+      END IF;
+      IF c.status NOT IN ('signed', 'moved') OR c.unlocked_reason IS NOT NULL THEN
+        RAISE EXCEPTION '案卷 % 现在是%：只有已签约或已搬迁（未在解锁更正中）的产权调换案卷'
+          '可以逾期交房加付', c.case_no, wulong_label(c.status) {REFUSE};
+      END IF;
+      IF p_months IS NULL OR p_months < 1 OR p_months > 120 THEN
+        RAISE EXCEPTION '「逾期月数」应为 1 到 120 的整数' {REFUSE};
+      END IF;
+      IF c.transition_months IS NULL OR c.moved_on IS NULL THEN
+        RAISE EXCEPTION '案卷 % 没有过渡期限或尚未登记搬迁，约定交房日无从计算', c.case_no
+          {REFUSE};
+      END IF;
+      agreed := (c.moved_on::date + make_interval(months => c.transition_months))::date;
+      elapsed := wulong_months_since(agreed, current_date);
+      total := c.overdue_months + p_months;
+      IF total > elapsed THEN
+        RAISE EXCEPTION '「逾期月数」：案卷 % 累计逾期 % 个月，超过约定交房日 % 以来已满的 % 个月',
+          c.case_no, total, agreed, elapsed {REFUSE};
+      END IF;
+      old := wulong_figures(c.id);
+      IF p_record IS NULL THEN
+        RAISE EXCEPTION '逾期交房加付须附计算记录' {REFUSE};
+      END IF;
+      new := wulong_record_figures(p_record::jsonb);
+      FOREACH fig IN ARRAY {{FIGURE_KEYS}} LOOP
+        IF fig NOT IN ('L1_INTERRUPT', 'R9_TEMP', 'total', 'net_payable', 'overdue')
+           AND old->>fig IS DISTINCT FROM new->>fig THEN
+          RAISE EXCEPTION '案卷 % 逾期交房加付不能改动%（只增加逾期交房加付）', c.case_no, fig
+            {REFUSE};
+        END IF;
+      END LOOP;
+      added := (new->>'overdue')::bigint - (old->>'overdue')::bigint;
+      -- (a transition paid by the month: each month's delay adds to it)
+      IF added < 0 OR (added = 0 AND (old->>'transition')::bigint > 0)
+         OR (new->>'L1_INTERRUPT')::bigint < (old->>'L1_INTERRUPT')::bigint
+         OR (new->>'R9_TEMP')::bigint < (old->>'R9_TEMP')::bigint
+         OR (new->>'L1_INTERRUPT')::bigint - (old->>'L1_INTERRUPT')::bigint
+            + (new->>'R9_TEMP')::bigint - (old->>'R9_TEMP')::bigint <> added
+         OR (new->>'total')::bigint - (old->>'total')::bigint <> added
+         OR (new->>'net_payable')::bigint - (old->>'net_payable')::bigint <> added THEN
+        RAISE EXCEPTION '案卷 % 逾期交房加付：送来的计算记录各项不相符，未登记', c.case_no
+          {REFUSE};
+      END IF;
+      PERFORM wulong_write_record(c.id, p_record);
+      UPDATE cases SET overdue_months = total WHERE id = c.id;
+      PERFORM wulong_audit_row('delay', 'case', c.id, c.project_id, c.id, 'overdue_months',
+                               c.overdue_months::text, total::text, reason);
+      FOREACH fig IN ARRAY {{FIGURE_KEYS}} LOOP
+        IF old->>fig IS DISTINCT FROM new->>fig THEN
+          PERFORM wulong_audit_row('delay', 'result', c.id, c.project_id, c.id, fig,
+                                   wulong_yuan(old->>fig), wulong_yuan(new->>fig), reason);
+        END IF;
+      END LOOP;
+      INSERT INTO case_events (uuid, case_id, kind, on_date, months, late, amount_cents,
+                               reason, operator, at, inferred)
+      VALUES (gen_random_uuid()::text, c.id, 'delay', to_char(current_date, 'YYYY-MM-DD'),
+              p_months, NULL, added, reason, session_user,
+              clock_timestamp() AT TIME ZONE 'UTC', false);""",
+          declare="agreed date; elapsed integer; total integer; old jsonb; new jsonb; "
+                  "added bigint; fig text;"),
     # back, or over a stage, among the unsigned stages: a reviewer's, with a reason
     Event("change_stage", "退回或跳过阶段", (("status", "text"), ("reason", "text")), REVIEWER,
           (("status", "*"),), f"""
@@ -195,12 +349,14 @@ EVENTS: tuple[Event, ...] = (
       PERFORM wulong_audit_row('remove', 'case', c.id, c.project_id, c.id, 'form', p_form,
                                NULL, NULL);
       DELETE FROM cases WHERE id = c.id;"""),
-    # a payment (or, where the household owes, a receipt): never beyond wulong_may_still_pay
+    # a payment (or, where the household owes or was overpaid, a receipt): never beyond what
+# wulong_may_still_pay says is owed now
     Event("record_payment", "登记拨付",
           (("kind", "text"), ("amount", "text"), ("paid_on", "date"), ("voucher", "text"),
            ("reason", "text")), STAFF, (("*", "payment"),), f"""
-      IF c.status NOT IN {{SIGNED}} THEN
-        RAISE EXCEPTION '案卷 % 尚未签约，不能登记拨付', c.case_no {REFUSE};
+      IF c.status NOT IN {{PAYABLE}} THEN
+        RAISE EXCEPTION '案卷 % 现在是%，还没有生效的补偿协议，不能登记拨付', c.case_no,
+          wulong_label(c.status) {REFUSE};
       END IF;
       IF p_kind NOT IN ('pay', 'receive') THEN
         RAISE EXCEPTION '类别应为拨付（pay）或收款（receive）' {REFUSE};
@@ -213,11 +369,11 @@ EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '案卷 % 的计算还不完整，无法确定应付金额', c.case_no {REFUSE};
       END IF;
       IF p_kind = 'pay' AND p_amount::numeric > greatest(owed, 0) THEN
-        RAISE EXCEPTION '金额 % 元超过未付 % 元，不予登记（案卷 %）', p_amount,
+        RAISE EXCEPTION '「金额」% 元超过现在应付未付的 % 元，不予登记（案卷 %）', p_amount,
           greatest(owed, 0)::numeric(20, 2), c.case_no {REFUSE};
       END IF;
       IF p_kind = 'receive' AND p_amount::numeric > greatest(-owed, 0) THEN
-        RAISE EXCEPTION '金额 % 元超过住户尚欠 % 元，不予登记（案卷 %）', p_amount,
+        RAISE EXCEPTION '「金额」% 元超过应收回的 % 元，不予登记（案卷 %）', p_amount,
           greatest(-owed, 0)::numeric(20, 2), c.case_no {REFUSE};
       END IF;
       v_voucher := btrim(coalesce(p_voucher, ''));
@@ -242,6 +398,10 @@ EVENTS: tuple[Event, ...] = (
       RETURN paid;""", returns="integer", declare="owed numeric; v_voucher text; day text; "
                                                   "paid integer;"),
 )
+
+from wulong_desk.store.path_server_events import PATH_EVENTS  # noqa: E402
+
+EVENTS = (*EVENTS, *PATH_EVENTS)
 BY_NAME = {event.name: event for event in EVENTS}
 
 
@@ -253,6 +413,11 @@ def reserved_audit() -> list[tuple[str, str]]:
 def on_server(session: Session) -> bool:
     """Is this session on the office server (the events are PostgreSQL functions there)?"""
     return session.get_bind().dialect.name == "postgresql"
+
+
+def call_project(session: Session, name: str, project_id: int, *values: Any) -> Any:
+    """Run one project event (作出征收决定, 终止项目) on the server: as `call`."""
+    return call(session, name, project_id, *values)
 
 
 def call(session: Session, name: str, case_id: int, *values: Any) -> Any:

@@ -9,9 +9,10 @@ row and read its STORED stage, for every login but the database owner.
   guard saw stays true until the transaction ends.
 - A case at 预签/已签约/已搬迁/作废 that is not unlocked (解锁更正) keeps its figures, its money
   inputs, its identity (编号, 识别码, 所属项目, 案卷编号), its rows, its stored result and record,
-  its 搬迁日期 once moved and its 协议编号 once given. What may change: names and phones of its
-  people (not their removal), an exchange house's wording, remarks, the payment term and
-  account. Its stage changes only through the events (签约, 登记搬迁, 作废, 解锁/锁定).
+  its 搬迁日期 once moved, its 协议编号 once given, and the agreement's payment terms and payee
+  account (协议生效日 too). What may change: names and phones of its people (not their
+  removal), an exchange house's wording, remarks. Its stage and the money events change only
+  through the events (签约, 登记搬迁, 逾期交房加付, 作废, 解锁/锁定).
 - An unsigned case changes freely, but its stage only one plain step forward (调查登记 →
   已评估 by anyone, 已评估 → 已审核 by a reviewer); back or over a stage is the reviewer's
   `wulong_change_stage` with a reason. A new case starts at 调查登记 or 已评估.
@@ -25,8 +26,15 @@ PostgreSQL-only DDL, applied (idempotently) by `server init` through `server_rol
 from __future__ import annotations
 
 from wulong_desk.services.lifecycle import MIN_REASON
-from wulong_desk.statuses import FROZEN_STATUSES, SIGNED_STATUSES, STAGES, STATUS_LABELS
-from wulong_desk.store.models import CASE_MONEY_COLUMNS, FIGURE_COLUMNS
+from wulong_desk.statuses import (
+    FROZEN_STATUSES,
+    PAYABLE_STATUSES,
+    SIGNED_STATUSES,
+    STAGES,
+    STATUS_LABELS,
+)
+from wulong_desk.store.models import AGREEMENT_COLUMNS, CASE_MONEY_COLUMNS, FIGURE_COLUMNS
+from wulong_desk.store.owed import owed_sql_for_server
 
 
 def sql_list(values: tuple[str, ...] | list[str]) -> str:
@@ -39,18 +47,29 @@ def literal(value: str) -> str:
 
 FROZEN = sql_list(FROZEN_STATUSES)
 SIGNED = sql_list(SIGNED_STATUSES)
+PAYABLE = sql_list(PAYABLE_STATUSES)
 UNSIGNED_STAGES = tuple(s for s in STAGES if s not in FROZEN_STATUSES)
 UNSIGNED = sql_list(UNSIGNED_STAGES)
 # a stored result's figures, as services.cases.stored_figures names them, in its order
 FIGURES = FIGURE_COLUMNS
 # the tables of a case's content, each with its case column (case_records: its result's)
 CASE_ROW_TABLES = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
-                   "case_records", "payments")
+                   "case_records", "payments", "case_events", "case_decisions",
+                   "case_revaluations")
 # rows only the events write (no grant, and the guard says so)
-EVENT_ONLY_ROWS = ("payments",)
+EVENT_ONLY_ROWS = ("payments", "case_events", "case_decisions", "case_revaluations")
 TABLE_LABELS = {"persons": "被征收人", "house_parts": "房屋", "equipment": "设施设备",
                 "exchange_houses": "调换房屋", "case_results": "计算结果",
-                "case_records": "计算记录", "payments": "拨付和收款记录"}
+                "case_records": "计算记录", "payments": "拨付和收款记录",
+                "case_events": "搬迁和逾期交房记录",
+                "case_decisions": "补偿决定", "case_revaluations": "重新估价记录"}
+# a frozen case's column only the decision path's events write (转为补偿协议)
+CASE_EVENT_COLUMNS = ("converted_on",)
+# a project's columns only the administrator's events write, and the decision's own fields
+# (fixed once it is recorded)
+PROJECT_EVENT_COLUMNS = ("decision_state", "terminated_on", "termination_no",
+                         "termination_reason")
+PROJECT_DECISION_COLUMNS = ("announced_on", "decision_made_on", "decision_no")
 # the server's own table: the figures a case had when it was unlocked, for the relock's audit
 UNLOCKED_FIGURES = "wulong_unlocked_figures"
 
@@ -63,9 +82,9 @@ def _label_sql() -> str:
        SELECT CASE p_code {cases} {tables} ELSE p_code END $f$"""
 
 
-def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
+def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]:
     """The functions the guards and events share. `schema` is quoted (quote_ident), the group
-    name plain (it goes in as a literal)."""
+    names plain (they go in as literals)."""
     cases_table = literal(f"{schema}.cases")
     path = f"pg_catalog, {schema}, pg_temp"
     figures = ", ".join(f"{literal(key)}, r.{column}" for key, column in FIGURES.items())
@@ -87,6 +106,19 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
            SELECT session_user = wulong_owner()
                OR pg_has_role(session_user, {literal(reviewer_group)}, 'MEMBER') $f$""",
+        # an administrator (the decision path's decide and terminate): admin ⊃ reviewer
+        f"""CREATE OR REPLACE FUNCTION wulong_is_admin() RETURNS boolean
+           LANGUAGE sql STABLE SET search_path = {path} AS $f$
+           SELECT session_user = wulong_owner()
+               OR pg_has_role(session_user, {literal(admin_group)}, 'MEMBER') $f$""",
+        f"""CREATE OR REPLACE FUNCTION wulong_require_admin(p_what text) RETURNS void
+           LANGUAGE plpgsql STABLE SET search_path = {path} AS $f$
+           BEGIN
+             IF NOT wulong_is_admin() THEN
+               RAISE EXCEPTION '只有管理员可以%（当前登录 % 不是管理员）', p_what,
+                 session_user USING ERRCODE = 'insufficient_privilege';
+             END IF;
+           END $f$""",
         f"""CREATE OR REPLACE FUNCTION wulong_require_reviewer(p_what text) RETURNS void
            LANGUAGE plpgsql STABLE SET search_path = {path} AS $f$
            BEGIN
@@ -117,6 +149,17 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
              END IF;
              RETURN c;
            END $f$""",
+        # the project row, locked for the rest of the transaction (the project events)
+        f"""CREATE OR REPLACE FUNCTION wulong_project_for_change(p_project integer)
+           RETURNS projects LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE p projects;
+           BEGIN
+             SELECT * INTO p FROM projects WHERE id = p_project FOR NO KEY UPDATE;
+             IF NOT FOUND THEN
+               RAISE EXCEPTION '没有编号为 % 的项目', p_project USING ERRCODE = 'no_data_found';
+             END IF;
+             RETURN p;
+           END $f$""",
         # a case's stored figures in cents (as services.cases.stored_figures), NULL when its
         # computation is not complete
         f"""CREATE OR REPLACE FUNCTION wulong_figures(p_case integer) RETURNS jsonb
@@ -126,20 +169,61 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
         """CREATE OR REPLACE FUNCTION wulong_yuan(p_cents text) RETURNS text
            LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
            SELECT (p_cents::numeric / 100)::numeric(20, 2)::text $f$""",
-        # What may still be paid on a case, in yuan: the stored amount due (the total of a
-        # money case, the net payable of an exchange case — negative: the household owes)
-        # less what was paid (receipts count back). NULL while the case has no complete
-        # computation. The one place that says it: a later issue splits "due" into the
-        # schedule's parts by replacing this function.
+        # What may be paid on a case now, in yuan: what is owed now (the one query of
+        # store/owed.py: each bucket of the stored schedule once its event has happened, less
+        # the exchange houses' price once set off) less what was paid (receipts count back);
+        # negative: the household owes (or was overpaid). NULL while the case has no complete
+        # computation. The one place the server says it.
         f"""CREATE OR REPLACE FUNCTION wulong_may_still_pay(p_case integer) RETURNS numeric
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
-           SELECT ((CASE WHEN c.method = 'exchange' THEN r.net_payable_cents
-                         ELSE r.total_cents END)::numeric / 100
+           SELECT (o.due_now::numeric / 100
                    - coalesce((SELECT sum(CASE WHEN p.kind = 'pay' THEN p.amount::numeric
                                                ELSE -p.amount::numeric END)
-                                 FROM payments p WHERE p.case_id = c.id), 0))::numeric(20, 2)
-             FROM cases c JOIN case_results r ON r.case_id = c.id AND r.ok
+                                 FROM payments p WHERE p.case_id = p_case), 0))::numeric(20, 2)
+             FROM ({owed_sql_for_server()}) AS o $f$""",
+        # the 搬迁期限 a case's move is measured against: the move-by date of its 补偿决定 in
+        # force (the last not ended), else its project's (services.owed.move_deadline_of)
+        f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS text
+           LANGUAGE sql STABLE SET search_path = {path} AS $f$
+           SELECT coalesce((SELECT d.move_by FROM case_decisions d
+                             WHERE d.case_id = c.id AND d.state = 'in_force'
+                             ORDER BY d.id DESC LIMIT 1), p.move_deadline)
+             FROM cases c JOIN projects p ON p.id = c.project_id
             WHERE c.id = p_case $f$""",
+        # a calculation record's figures in cents, keyed as wulong_figures (for the events that
+        # write a record the app figured: they compare it with what the stored one allows)
+        f"""CREATE OR REPLACE FUNCTION wulong_record_figures(p_record jsonb) RETURNS jsonb
+           LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
+           SELECT coalesce(jsonb_object_agg(l->>'code',
+                                            round((l->>'amount')::numeric * 100)::bigint),
+                           '{{}}'::jsonb)
+                  || jsonb_build_object({_record_keys()})
+             FROM jsonb_array_elements(p_record->'lines') l $f$""",
+        # write a record an event checked (owner only: not granted)
+        f"""CREATE OR REPLACE FUNCTION wulong_write_record(p_case integer, p_record text)
+           RETURNS void LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE
+             r jsonb := p_record::jsonb;
+             f jsonb := wulong_record_figures(p_record::jsonb);
+           BEGIN
+             IF r->>'standard' IS DISTINCT FROM (SELECT standard_id FROM case_results
+                                                 WHERE case_id = p_case) THEN
+               RAISE EXCEPTION '计算记录使用的补偿标准与案卷保存的不同，不能写入'
+                 USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             UPDATE case_results SET {_write_columns()},
+                    warnings_count = jsonb_array_length(coalesce(r->'warnings', '[]'::jsonb)),
+                    engine_version = left(coalesce(r->>'engine_version', engine_version), 20),
+                    computed_at = clock_timestamp() AT TIME ZONE 'UTC'
+              WHERE case_id = p_case;
+             UPDATE case_records SET breakdown_json = p_record WHERE case_id = p_case;
+           END $f$""",
+        # whole months from a day to another (a month ends on the same day of the next month,
+        # or its last day: services.moves.months_elapsed says the same)
+        """CREATE OR REPLACE FUNCTION wulong_months_since(p_day date, p_today date)
+           RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
+           SELECT count(*)::integer FROM generate_series(1, 1200) k
+            WHERE (p_day + make_interval(months => k))::date <= p_today $f$""",
         # one audit row, the operator the login: for the events (owner only: not granted)
         f"""CREATE OR REPLACE FUNCTION wulong_audit_row(p_action text, p_entity text,
                p_entity_id integer, p_project integer, p_case integer, p_field text,
@@ -150,7 +234,62 @@ def helpers_sql(schema: str, reviewer_group: str) -> list[str]:
            VALUES (clock_timestamp() AT TIME ZONE 'UTC', session_user, p_action, p_entity,
                    p_entity_id, p_project, p_case, coalesce(p_field, ''), p_old, p_new,
                    p_reason) $f$""",
+        _refigured_sql(path),
     ]
+
+
+def _refigured_sql(path: str) -> str:
+    """`wulong_refigured(case, kind, reason, every)`: the close of one decision-path event that
+    recomputed a frozen case (owner only: the events call it). The case must have been opened
+    for that event (`wulong_open_refigure`); the figures changed since are audited old → new
+    under the event's action (every figure with `every`), and the case is locked again."""
+    from wulong_desk.store.server_events import MARKERS
+
+    markers = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in MARKERS.items())
+    figure_keys = "ARRAY[" + ", ".join(literal(key) for key in FIGURES) + "]"
+    return f"""CREATE OR REPLACE FUNCTION wulong_refigured(p_case integer, p_kind text,
+           p_reason text, p_every boolean) RETURNS void
+           LANGUAGE plpgsql SET search_path = {path} AS $f$
+           DECLARE
+             c cases;
+             at_open jsonb;
+             at_close jsonb;
+             fig text;
+           BEGIN
+             SELECT * INTO c FROM cases WHERE id = p_case FOR NO KEY UPDATE;
+             IF c.unlocked_reason IS DISTINCT FROM (CASE p_kind {markers} END) THEN
+               RAISE EXCEPTION '案卷 % 没有为这项操作打开（须在同一事务中先由 wulong_open_refigure '
+                 '打开）', c.case_no USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             SELECT figures INTO at_open FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+             at_close := wulong_figures(c.id);
+             IF at_close IS NULL THEN
+               RAISE EXCEPTION '案卷 % 的计算还不完整', c.case_no
+                 USING ERRCODE = 'insufficient_privilege';
+             END IF;
+             FOREACH fig IN ARRAY {figure_keys} LOOP
+               IF p_every OR at_open->>fig IS DISTINCT FROM at_close->>fig THEN
+                 PERFORM wulong_audit_row(p_kind, 'result', c.id, c.project_id, c.id, fig,
+                                          wulong_yuan(at_open->>fig), wulong_yuan(at_close->>fig),
+                                          p_reason);
+               END IF;
+             END LOOP;
+             DELETE FROM {UNLOCKED_FIGURES} WHERE case_id = c.id;
+             UPDATE cases SET unlocked_reason = NULL WHERE id = c.id;
+           END $f$"""
+
+
+def _record_keys() -> str:
+    """The record's totals, settlement and schedule figures as jsonb_build_object arguments."""
+    places = {"total": "totals", "exchange_price": "settlement", "net_payable": "settlement",
+              "before_move": "schedule", "transition": "schedule", "after_move": "schedule",
+              "overdue": "schedule"}
+    return ", ".join(f"'{key}', round((p_record->'{group}'->>'{key}')::numeric * 100)::bigint"
+                     for key, group in places.items())
+
+
+def _write_columns() -> str:
+    return ", ".join(f"{column} = (f->>'{key}')::bigint" for key, column in FIGURES.items())
 
 
 def audit_writer_sql(schema: str, reserved: list[tuple[str, str]]) -> str:
@@ -185,8 +324,13 @@ def audit_writer_sql(schema: str, reserved: list[tuple[str, str]]) -> str:
 
 def guards_sql(schema: str) -> list[str]:
     path = f"pg_catalog, {schema}, pg_temp"
-    money = ", ".join(f"NEW.{c}" for c in (*CASE_MONEY_COLUMNS, "case_no"))
-    money_old = ", ".join(f"OLD.{c}" for c in (*CASE_MONEY_COLUMNS, "case_no"))
+    locked = (*CASE_MONEY_COLUMNS, *AGREEMENT_COLUMNS, *CASE_EVENT_COLUMNS, "case_no")
+    money = ", ".join(f"NEW.{c}" for c in locked)
+    money_old = ", ".join(f"OLD.{c}" for c in locked)
+    event_fields = ", ".join(f"NEW.{c}" for c in PROJECT_EVENT_COLUMNS)
+    event_fields_old = ", ".join(f"OLD.{c}" for c in PROJECT_EVENT_COLUMNS)
+    decision = ", ".join(f"NEW.{c}" for c in PROJECT_DECISION_COLUMNS)
+    decision_old = ", ".join(f"OLD.{c}" for c in PROJECT_DECISION_COLUMNS)
     refuse = "USING ERRCODE = 'insufficient_privilege'"
     return [
         f"""CREATE OR REPLACE FUNCTION wulong_guard_case() RETURNS trigger
@@ -205,8 +349,10 @@ def guards_sql(schema: str) -> list[str]:
                  RAISE EXCEPTION '新案卷 % 只能从调查登记或已评估开始（不能直接建成%）：'
                    '以后的阶段须逐级办理', NEW.case_no, wulong_label(NEW.status) {refuse};
                END IF;
-               IF NEW.unlocked_reason IS NOT NULL OR NEW.void_reason IS NOT NULL THEN
-                 RAISE EXCEPTION '新案卷 % 不能带有解锁或作废的理由', NEW.case_no {refuse};
+               IF NEW.unlocked_reason IS NOT NULL OR NEW.void_reason IS NOT NULL
+                  OR NEW.converted_on IS NOT NULL THEN
+                 RAISE EXCEPTION '新案卷 % 不能带有解锁、作废的理由或转为补偿协议的日期',
+                   NEW.case_no {refuse};
                END IF;
                RETURN NEW;
              END IF;
@@ -237,8 +383,9 @@ def guards_sql(schema: str) -> list[str]:
              END IF;
              IF OLD.status IN {FROZEN} AND OLD.unlocked_reason IS NULL THEN
                IF ROW({money}) IS DISTINCT FROM ROW({money_old}) THEN
-                 RAISE EXCEPTION '案卷 % 已%，已锁定：不能修改影响补偿金额的内容或案卷编号'
-                   '（须先由审核人员解锁更正）', OLD.case_no, wulong_label(OLD.status) {refuse};
+                 RAISE EXCEPTION '案卷 % 已%，已锁定：不能修改影响补偿金额的内容、协议约定的付款'
+                   '期限和收款账户或案卷编号（须先由审核人员解锁更正）', OLD.case_no,
+                   wulong_label(OLD.status) {refuse};
                END IF;
                IF OLD.status = 'moved' AND NEW.moved_on IS DISTINCT FROM OLD.moved_on THEN
                  RAISE EXCEPTION '案卷 % 已搬迁，已锁定：搬迁日期不能修改', OLD.case_no {refuse};
@@ -314,6 +461,24 @@ def guards_sql(schema: str) -> list[str]:
              THEN
                RAISE EXCEPTION '项目 % 的编号和识别码不能修改', OLD.name {refuse};
              END IF;
+             -- the decision path: decided or terminated only by the administrator's events
+             IF TG_OP = 'INSERT' THEN
+               IF NEW.decision_state IS DISTINCT FROM 'planned' OR NEW.terminated_on IS NOT NULL
+                  OR NEW.termination_no IS NOT NULL OR NEW.termination_reason IS NOT NULL THEN
+                 RAISE EXCEPTION '新项目 % 只能从“尚未作出征收决定”开始：作出征收决定、终止项目'
+                   '由管理员办理', NEW.name {refuse};
+               END IF;
+               RETURN NEW;
+             END IF;
+             IF ROW({event_fields}) IS DISTINCT FROM ROW({event_fields_old}) THEN
+               RAISE EXCEPTION '项目 % 的征收决定或终止只能由管理员用相应的操作办理'
+                 '（记入修改记录）', OLD.name {refuse};
+             END IF;
+             IF OLD.decision_state <> 'planned'
+                AND ROW({decision}) IS DISTINCT FROM ROW({decision_old}) THEN
+               RAISE EXCEPTION '项目 % 已作出征收决定（或已终止）：征收决定的作出日、公告日和文号'
+                 '不能再改', OLD.name {refuse};
+             END IF;
              RETURN NEW;
            END $f$""",
         # the audit trail, the payments: written by the events (as the owner) only
@@ -358,6 +523,8 @@ def triggers_sql() -> list[str]:
 
 HELPER_FUNCTIONS = ("wulong_label(text)", "wulong_owner()", "wulong_is_owner()",
                     "wulong_is_reviewer()", "wulong_require_reviewer(text)",
+                    "wulong_is_admin()", "wulong_require_admin(text)",
                     "wulong_reason(text, text)", "wulong_case_for_change(integer)",
                     "wulong_figures(integer)", "wulong_yuan(text)",
-                    "wulong_may_still_pay(integer)", "wulong_audit(jsonb)")
+                    "wulong_may_still_pay(integer)", "wulong_move_deadline(integer)",
+                    "wulong_months_since(date, date)", "wulong_audit(jsonb)")

@@ -37,6 +37,8 @@ OLD_OBJECTS = (
     "DROP FUNCTION IF EXISTS wulong_reviewing() CASCADE",
     "DROP FUNCTION IF EXISTS wulong_guard_audit() CASCADE",
     "DROP TABLE IF EXISTS wulong_open_cases",
+    # the move event before it took the late move's record (issue 26)
+    "DROP FUNCTION IF EXISTS wulong_record_move(integer, date)",
 )
 # every table of the store, by who writes it (a table not listed here is read-only to staff,
 # and a test holds the ORM's tables to this list)
@@ -48,7 +50,8 @@ REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases woul
 # a version from outside that waits for a reviewer (services/proposals.py): anyone's import files
 # it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
 PROPOSAL_TABLES = ("proposals",)
-EVENT_TABLES = ("payments", "audit_log")   # read-only to staff; written by the events
+# read-only to staff; written by the events
+EVENT_TABLES = ("payments", "audit_log", "case_events", "case_decisions", "case_revaluations")
 READ_ONLY_TABLES = ("alembic_version",)
 PRIVATE_TABLES = (server_guards.UNLOCKED_FIGURES,)   # the owner's alone
 DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,46}")
@@ -94,7 +97,7 @@ def install(conn: Connection) -> list[str]:
     notes = _retire_old_scheme(conn, cursor, schema, database, groups)
     notes += _plain_staff(conn, cursor, groups)
     run(list(OLD_OBJECTS))
-    run(server_guards.helpers_sql(schema, groups["reviewer"]))
+    run(server_guards.helpers_sql(schema, groups["reviewer"], groups["admin"]))
     run([server_guards.audit_writer_sql(schema, server_events.reserved_audit())])
     run([event.create_sql(schema) for event in server_events.EVENTS])
     run(server_guards.guards_sql(schema))
@@ -143,9 +146,10 @@ def _grants_sql(schema: str, database: str, q: dict[str, str], tables: list[str]
     for function in (*server_guards.HELPER_FUNCTIONS, *server_guards.GUARD_FUNCTIONS,
                      "wulong_guard_owner_only()"):
         statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
+    granted = {server_events.STAFF: everyone, server_events.REVIEWER: reviewers,
+               server_events.ADMIN: q["admin"]}
     for event in server_events.EVENTS:
-        statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO "
-                          f"{everyone if event.who == server_events.STAFF else reviewers}")
+        statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO {granted[event.who]}")
     return statements
 
 

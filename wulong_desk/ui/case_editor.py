@@ -12,12 +12,14 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -46,7 +48,7 @@ from wulong_desk.services.field_names import (
 )
 from wulong_desk.services.lifecycle import needs_reason
 from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
-from wulong_desk.statuses import REGISTRATION_LABELS, STAGES, VOID
+from wulong_desk.statuses import EVENT_STATUSES, REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
@@ -158,7 +160,9 @@ class CaseEditor(QDialog):
         self.equipment = Grid(self.ui.equipmentTable, EQUIPMENT_COLUMNS)
         self.houses = Grid(self.ui.housesTable, HOUSE_COLUMNS)
         for status in STATUSES:
-            if status != VOID:   # 作废 is its own action (with a reason), not a stage to pick
+            # 作废 is its own action (with a reason), 补偿决定 and 不生效 the decision path's
+            # events: none is a stage to pick
+            if status != VOID and status not in EVENT_STATUSES:
                 self.ui.statusCombo.addItem(STATUS_LABELS[status], status)
         if why := self.store.may("标为已审核"):   # office server: a clerk cannot pick 已审核
             item = self.ui.statusCombo.model().item(self.ui.statusCombo.findData("reviewed"))
@@ -167,6 +171,7 @@ class CaseEditor(QDialog):
         self._add_moved_date()
         self._add_premises_check()
         self._add_presign_and_decision()
+        self._add_agreement()
         for number, method in enumerate(METHODS, start=1):
             self.ui.methodCombo.addItem(f"{number} {METHOD_LABELS[method]}", method)
         self._timer = QTimer(self)
@@ -236,6 +241,105 @@ class CaseEditor(QDialog):
         self.ui.basicForm.insertRow(8, "补偿决定日期", self.decidedLabel)
         self.ui.basicForm.setRowVisible(self.decidedLabel, False)
         self._decided_on: str | None = None
+        # the decision path beside the record (issue 27): the formal values waiting for a
+        # presign's conversion, the 补偿决定 in force
+        self.pathRow = QWidget(self.ui.basicGroup)
+        self.pathRow.setObjectName("pathRow")
+        column = QVBoxLayout(self.pathRow)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.pathLabel = QLabel(self.pathRow)
+        self.pathLabel.setObjectName("pathLabel")
+        self.pathLabel.setWordWrap(True)
+        column.addWidget(self.pathLabel)
+        buttons = QHBoxLayout()
+        column.addLayout(buttons)
+        from wulong_desk.ui.case_procedure_buttons import attach_path
+
+        self.decision_text = ""
+        self.path_dialog: QDialog | None = None
+        self.path_buttons = attach_path(self, buttons)
+        self.ui.basicForm.insertRow(9, "程序", self.pathRow)
+        self.ui.basicForm.setRowVisible(self.pathRow, False)
+
+    def _add_agreement(self) -> None:
+        """付款约定 (办法第二十九条): the payment term of each part of the schedule (a row left at
+        按项目默认 follows the project's default terms) and the payee account — the agreement's
+        content, locked with the figures once signed. 过渡逾期 is not typed here: the months the
+        exchange house was delivered late are added by 逾期交房加付 after they happen."""
+        from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit
+
+        from wulong_desk.ui.terms_editor import TermsEditor
+
+        self.ui.overdueSpinLabel.setText("逾期交房（已登记，月）")
+        self.ui.overdueSpin.setReadOnly(True)
+        self.ui.overdueSpin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        self.ui.overdueSpin.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ui.overdueSpin.setToolTip("签约时为 0；征收部门逾期交付调换房屋的月数，由审核人员在"
+                                       "案卷窗口按“逾期交房加付…”逐次登记")
+        group = QGroupBox("付款约定（办法第二十九条；签约后锁定）", self.ui.formPane)
+        group.setObjectName("agreementGroup")
+        form = QFormLayout(group)
+        self.termsEditor = TermsEditor(group, empty="按项目默认")
+        self.termsEditor.setObjectName("termsEditor")
+        form.addRow(self.termsEditor)
+        self.legacyTerm = QLabel(group)
+        self.legacyTerm.setObjectName("legacyTerm")
+        self.legacyTerm.setWordWrap(True)
+        self.legacyTerm.setStyleSheet("color: #b00020;")
+        form.addRow(self.legacyTerm)
+        self.payee: dict[str, QLineEdit] = {}
+        for key, label, limit in (("name", "户名", 100), ("bank", "开户行", 200),
+                                  ("account", "账号", 60)):
+            edit = QLineEdit(group)
+            edit.setObjectName(f"payee_{key}")
+            edit.setMaxLength(limit)
+            edit.textChanged.connect(self._changed)
+            form.addRow(f"收款{label}", edit)
+            self.payee[key] = edit
+        self.payee["account"].setPlaceholderText("数字，可用空格分组")
+        self.termsEditor.changed.connect(self._changed)
+        layout = self.ui.formPaneLayout
+        layout.insertWidget(layout.indexOf(self.ui.exchangeGroup) + 1, group)
+        self.agreementGroup = group
+        self._legacy: dict[str, str] = {}
+
+    def _fill_agreement(self, agreement: dict[str, Any]) -> None:
+        self.termsEditor.blockSignals(True)
+        self.termsEditor.set_terms(agreement.get("payment_terms"))
+        self.termsEditor.blockSignals(False)
+        payee = agreement.get("payee") or {}
+        for key, edit in self.payee.items():
+            edit.blockSignals(True)
+            edit.setText(payee.get(key) or "")
+            edit.blockSignals(False)
+        self._legacy = {key: agreement[key] for key in ("payment_term_text",
+                                                         "bank_account_text")
+                        if agreement.get(key)}
+        said = []
+        if "payment_term_text" in self._legacy:
+            said.append(f"付款期限需重新录入：原约定「{self._legacy['payment_term_text']}」"
+                        "无法按款项读出，请在上面逐项选择")
+        if "bank_account_text" in self._legacy:
+            said.append(f"收款账户需重新录入：原文「{self._legacy['bank_account_text']}」，"
+                        "请分别填写户名、开户行、账号")
+        self.legacyTerm.setText("\n".join(said))
+        self.legacyTerm.setVisible(bool(said))
+
+    def _agreement_form(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        terms = self.termsEditor.terms()
+        if terms:
+            out["payment_terms"] = terms
+        payee = {key: edit.text().strip() for key, edit in self.payee.items()
+                 if edit.text().strip()}
+        if payee:
+            out["payee"] = payee
+        # a text kept from before the terms were data stays until it is entered again
+        if "payment_term_text" in self._legacy and "before_move" not in terms:
+            out["payment_term_text"] = self._legacy["payment_term_text"]
+        if "bank_account_text" in self._legacy and not payee:
+            out["bank_account_text"] = self._legacy["bank_account_text"]
+        return out
 
     def _wire(self) -> None:
         ui = self.ui
@@ -300,9 +404,16 @@ class CaseEditor(QDialog):
                 # revision they were computed with), never a recomputation
                 self._stored = stored_breakdown(case)
                 self._stored_revision = case.result.contract_revision if case.result else None
+                path = self._path_texts(case)
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
+            self.pathLabel.setText("\n".join(text for text in path if text))
+            self.pathLabel.setVisible(any(path))
         self._locked = locked
         self._fill(form)
+        from wulong_desk.ui.case_procedure_buttons import show_path_buttons
+
+        buttons = show_path_buttons(self, form.get("status"))
+        self.ui.basicForm.setRowVisible(self.pathRow, buttons or bool(self.pathLabel.text()))
         self._autosave.stop()  # filling the form is not an edit
         self._loaded = self.form()
         self._apply_lock()
@@ -325,8 +436,9 @@ class CaseEditor(QDialog):
         ui.remarksEdit.setText(form.get("remarks") or "")
         ui.landAreaEdit.setText(case.get("land_area") or "")
         ui.landPriceEdit.setText(case.get("land_unit_price") or "")
-        if form.get("status") == VOID and ui.statusCombo.findData(VOID) < 0:
-            ui.statusCombo.addItem(STATUS_LABELS[VOID], VOID)
+        status = form.get("status")
+        if status in (VOID, *EVENT_STATUSES) and ui.statusCombo.findData(status) < 0:
+            ui.statusCombo.addItem(STATUS_LABELS[status], status)
         ui.statusCombo.setCurrentIndex(max(0, ui.statusCombo.findData(form.get("status"))))
         self.movedDate.set_date(form.get("moved_on"))
         ui.methodCombo.setCurrentIndex(max(0, ui.methodCombo.findData(case.get("method"))))
@@ -352,6 +464,7 @@ class CaseEditor(QDialog):
         houses = [dict(h, location=locations[i] if i < len(locations) else "")
                   for i, h in enumerate(exchange.get("houses") or [])]
         self.houses.set_rows(houses)
+        self._fill_agreement(form.get("agreement") or {})
         self._show_exchange()
 
     def form(self) -> dict[str, Any]:
@@ -403,6 +516,7 @@ class CaseEditor(QDialog):
             "owners": owners,
             "case": case,
             "exchange_locations": locations,
+            "agreement": self._agreement_form(),
         }
 
     # ---- live checking
@@ -458,7 +572,9 @@ class CaseEditor(QDialog):
         self.refresh()
 
     def _show_exchange(self) -> None:
-        self.ui.exchangeGroup.setVisible(self.ui.methodCombo.currentData() == EXCHANGE)
+        exchange = self.ui.methodCombo.currentData() == EXCHANGE
+        self.ui.exchangeGroup.setVisible(exchange)
+        self.termsEditor.show_exchange(exchange)
 
     def refresh(self) -> None:
         """Check the form and recompute the breakdown (the engine is fast: no thread needed)."""
@@ -537,10 +653,12 @@ class CaseEditor(QDialog):
         editable = not self._locked
         for widget in (ui.methodCombo, ui.signedDate, ui.movedOnTimeCheck,
                        ui.minHousingCheck, ui.landAreaEdit, ui.landPriceEdit, ui.turnoverCheck,
-                       ui.transitionSpin, ui.interruptionSpin, ui.overdueSpin,
+                       ui.transitionSpin, ui.interruptionSpin,
                        ui.addPartButton, ui.removePartButton, ui.addEquipmentButton,
-                       ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton):
+                       ui.removeEquipmentButton, ui.addHouseButton, ui.removeHouseButton,
+                       *self.payee.values()):
             widget.setEnabled(editable)
+        self.termsEditor.set_editable(editable)
         self.premisesCheck.setEnabled(editable)
         self.presignCheck.setEnabled(editable)
         for grid in (self.parts, self.equipment, self.houses):
@@ -578,6 +696,24 @@ class CaseEditor(QDialog):
         self._fill(current)
         self.refresh()
         return True
+
+    def _path_texts(self, case: Case) -> tuple[str, str]:
+        """(the formal values waiting, the decision in force), each "" when there is none."""
+        from wulong_desk.services.appraisal import formal_values_text
+        from wulong_desk.services.case_decisions import decision_text
+
+        self.decision_text = decision_text(case)
+        return formal_values_text(case), self.decision_text
+
+    def saved_elsewhere(self) -> None:
+        """A decision-path event changed the stored case: show it (and tell the main window)."""
+        if self.dirty():
+            QMessageBox.information(self, "案卷已更新", "数据库中的案卷已更新；当前有未保存的"
+                                    "修改，请撤销修改后再查看。")
+        else:
+            self.load()
+        if self.case_id is not None:
+            self.saved.emit(self.case_id)
 
     def show_history(self) -> None:
         if self.case_id is not None:
@@ -639,14 +775,25 @@ class CaseEditor(QDialog):
                 return False
         return True
 
-    def save_with(self, reason: str | None) -> bool:
-        """Save the form (reason: why a stage was skipped or went back, asked already)."""
+    def save_with(self, reason: str | None, *, allow_overpaid: bool = False) -> bool:
+        """Save the form (reason: why a stage was skipped or went back, asked already). A
+        correction that leaves more paid than is owed now is saved only once the user confirms
+        it (the case then shows 应追回)."""
         if not self._dates_readable():
             return False
         try:
             saved = case_service.save_case(self.store, self.project_id, self.form(),
                                            self.case_id, reason=reason,
-                                           expected_version=getattr(self, "_version", None))
+                                           expected_version=getattr(self, "_version", None),
+                                           allow_overpaid=allow_overpaid)
+        except case_service.OverpaymentError as exc:
+            answer = QMessageBox.question(
+                self, "更正后已付超过应付", f"{exc}\n\n仍然保存这项更正吗？",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                return False
+            return self.save_with(reason, allow_overpaid=True)
         except case_service.VersionConflictError as exc:
             return self._settle_conflict(exc, reason)
         except InputError as exc:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 
 from wulong_desk.rules.decimals import money
 from wulong_desk.services.case_rows import PAGE, CaseRow
-from wulong_desk.statuses import is_void
+from wulong_desk.statuses import is_out, is_void
 from wulong_desk.ui.labels import METHOD_LABELS, STATUS_LABELS, USE_LABELS, money_text
 
 if TYPE_CHECKING:
@@ -122,10 +122,11 @@ class CaseTableModel(QAbstractTableModel):
                 return "待补全" if row.total is None else money_text(row.total)
             if column == 7:
                 return STATUS_LABELS.get(row.status, row.status)
-        if role == Qt.ItemDataRole.ForegroundRole and is_void(row.status):
-            return QColor("#9a9a9a")   # 作废: kept on record, shown greyed
-        if role == Qt.ItemDataRole.ToolTipRole and is_void(row.status):
-            return "已作废：保留备查，不计入合计"
+        if role == Qt.ItemDataRole.ForegroundRole and is_out(row.status):
+            return QColor("#9a9a9a")   # 作废, 不生效: kept on record, shown greyed
+        if role == Qt.ItemDataRole.ToolTipRole and is_out(row.status):
+            return ("已作废" if is_void(row.status) else "预签协议不生效（项目已终止）") + \
+                "：保留备查，不计入合计"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row.total is None:

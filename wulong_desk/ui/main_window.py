@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
             return  # an older query's answer: the user has typed on
         self.model.total_count, self.model.total_sum = count, total
         text = money_text(total) if total is not None else "0.00"
-        apart = f"（其中作废 {voided} 户，不计入合计）" if voided else ""
+        apart = f"（其中作废或不生效 {voided} 户，不计入合计）" if voided else ""
         self.totals_label.setText(f"显示 {count} 户{apart}，合计 {text} 元")
 
     def wait_for_totals(self, timeout_ms: int = 5000) -> None:

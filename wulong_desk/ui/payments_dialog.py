@@ -1,5 +1,8 @@
-"""A signed case's money: the payment term and bank account as agreed, every payment (or
-receipt), and recording a new one. Keyboard: Tab through the fields, Enter records."""
+"""A case's money over time: its schedule's four parts, how much of each is owed now and paid,
+what is outstanding or to be recovered (应追回, red), the agreement's payment terms and payee
+account (shown: they are the agreement's content, changed only by 解锁更正 in the case window),
+every payment (or receipt), and recording a new one. Keyboard: Tab through the fields, Enter
+records."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,14 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.services import payments
 from wulong_desk.services.cases import get_case
-from wulong_desk.services.procedure import payment_due
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.records import agreement_words
 from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.labels import money_text
+
+RED = "color: #b00020;"
 
 
 class PaymentsDialog(QDialog):
@@ -37,23 +41,27 @@ class PaymentsDialog(QDialog):
         super().__init__(parent)
         self.store, self.case_id = store, case_id
         self.setWindowTitle("付款与收款")
-        self.resize(720, 520)
+        self.resize(760, 600)
         self.summary = QLabel()
         self.summary.setObjectName("paymentSummary")
         self.summary.setWordWrap(True)
-        self.term = QLineEdit()
-        self.term.setObjectName("paymentTerm")
-        self.term.setPlaceholderText("如：签约后15日内、签约后10个工作日内，或 2026-03-01")
-        self.account = QLineEdit()
-        self.account.setObjectName("bankAccount")
-        self.account.setPlaceholderText("户名、开户行、账号")
-        save_terms = QPushButton("保存约定(&S)")
-        save_terms.clicked.connect(self.save_terms)
-        terms = QGroupBox("付款约定（办法第二十九条）")
-        form = QFormLayout(terms)
-        form.addRow("付款期限(&T)：", self.term)
-        form.addRow("收款账户(&A)：", self.account)
-        form.addRow("", save_terms)
+        self.recover = QLabel()
+        self.recover.setObjectName("paymentRecover")
+        self.recover.setStyleSheet(RED)
+        self.recover.setWordWrap(True)
+        self.buckets = QTableWidget(len(SCHEDULE_KEYS), 5)
+        self.buckets.setObjectName("paymentBuckets")
+        self.buckets.setHorizontalHeaderLabels(["款项", "协议金额（元）", "现应付（元）",
+                                                "已付（元）", "付款期限"])
+        self.buckets.verticalHeader().setVisible(False)
+        self.buckets.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.buckets.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.buckets.setMaximumHeight(150)
+        self.terms = QLabel()
+        self.terms.setObjectName("paymentTerms")
+        self.terms.setWordWrap(True)
+        agreed = QGroupBox("协议约定（办法第二十九条；修改须“解锁更正”）")
+        QVBoxLayout(agreed).addWidget(self.terms)
 
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("paymentsTable")
@@ -86,17 +94,16 @@ class PaymentsDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        # Enter acts on the field it is pressed in (records, or saves the terms), never on a
-        # default button as well
-        for button in (save_terms, self.record_button, *buttons.buttons()):
+        # Enter acts on the field it is pressed in (records), never on a default button as well
+        for button in (self.record_button, *buttons.buttons()):
             if isinstance(button, QPushButton):
                 button.setAutoDefault(False)
                 button.setDefault(False)
-        for edit in (self.term, self.account):
-            edit.returnPressed.connect(self.save_terms)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(terms)
+        layout.addWidget(self.recover)
+        layout.addWidget(self.buckets)
+        layout.addWidget(agreed)
         layout.addWidget(self.table, 1)
         layout.addWidget(new)
         layout.addWidget(buttons)
@@ -106,42 +113,41 @@ class PaymentsDialog(QDialog):
         with self.store.read() as session:
             case = get_case(session, self.case_id)
             self.setWindowTitle(f"付款与收款 — {case.case_no}")
-            self.term.setText(case.payment_term or "")
-            self.account.setText(case.bank_account or "")
+            words, line, _payee, payee_line = agreement_words(case)
             account = payments.case_account(session, self.case_id)
+        self.terms.setText(f"付款期限：{line or '未约定'}\n收款账户：{payee_line or '未填写'}")
         if account is None:
-            self.summary.setText("这个案卷尚未签约或计算不完整，还不能登记付款。")
+            self.summary.setText("这个案卷还没有生效的补偿协议（已签约、已搬迁），或计算不完整，"
+                                 "还不能登记付款。")
+            self.recover.setText("")
             self.record_button.setEnabled(False)
             self.table.setRowCount(0)
             return
-        self.record_button.setEnabled(account.outstanding != 0)
-        due_text = ""
-        if account.payment_term:
-            try:
-                due = payment_due(account.payment_term, account.signed_on,
-                                  WorkCalendar.for_user())
-            except UserError as exc:
-                due_text = f"；{exc}"
-            else:
-                due_text = f"；付款期限届满日 {due.text()}" if due else ""
-        owes = "（负数：住户应缴差价）" if account.due < 0 else ""
-        self.summary.setText(f"应付 {money_text(account.due)} 元{owes}，已付 "
+        self.record_button.setEnabled(bool(account.outstanding or account.recover))
+        price = (f"，减调换房屋价款 {money_text(account.set_off)} 元" if account.set_off
+                 else "")
+        self.summary.setText(f"现应付 {money_text(account.due_now)} 元{price}，已付 "
                              f"{money_text(account.paid)} 元，未付 "
-                             f"{money_text(account.outstanding)} 元{due_text}")
+                             f"{money_text(account.outstanding)} 元")
+        recover = []
+        if account.overpaid:
+            recover.append(f"应追回 {money_text(account.overpaid)} 元（已付超过现应付的补偿款）")
+        if account.household_owes:
+            recover.append(f"住户应补交调换房屋差价 {money_text(account.household_owes)} 元")
+        self.recover.setText("；".join(recover))
+        self.recover.setVisible(bool(recover))
+        filled = account.filled()
+        for r, key in enumerate(SCHEDULE_KEYS):
+            for c, text in enumerate((SCHEDULE_LABELS[key], money_text(account.buckets[key]),
+                                      money_text(account.owed[key]), money_text(filled[key]),
+                                      words.get(key) or "未约定")):
+                self.buckets.setItem(r, c, QTableWidgetItem(text))
+        self.buckets.resizeColumnsToContents()
         self.table.setRowCount(len(account.payments))
         for r, p in enumerate(account.payments):
             for c, text in enumerate((p.paid_on.isoformat(), payments.KIND_LABELS[p.kind],
                                       money_text(p.amount), p.voucher, p.operator)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-
-    def save_terms(self) -> None:
-        try:
-            payments.set_payment_terms(self.store, self.case_id, self.term.text(),
-                                       self.account.text())
-        except UserError as exc:
-            QMessageBox.warning(self, "付款约定", str(exc))
-            return
-        self.load()
 
     def record(self) -> None:
         try:

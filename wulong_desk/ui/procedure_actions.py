@@ -19,6 +19,7 @@ class ProcedureActions:
     def __init__(self, window: MainWindow):
         self.window = window
         self.job: Job | None = None
+        self.dialog: object | None = None   # the last decision-path dialog opened
 
     def add_menu(self) -> QMenu:
         menu = self.window.menuBar().addMenu("程序(&P)")
@@ -32,7 +33,54 @@ class ProcedureActions:
         menu.addSeparator()
         menu.addAction("安置房源…(&H)", self.housing).setShortcut(QKeySequence("Ctrl+Shift+H"))
         menu.addAction("导出资金拨付台账…(&L)", self.export_payments)
+        # the path the project takes in law (办法第二十三、二十九、三十一条; docs/decision-path.md)
+        menu.addSeparator()
+        menu.addAction("作出征收决定…(&D)", self.decide)
+        menu.addAction("终止项目…", self.terminate)
+        menu.addAction("导入正式评估结果…(&A)", self.appraisal)
+        menu.addAction("转为补偿协议…(&V)", self.convert)
+        menu.addAction("所选案卷：补偿决定…(&J)", self.case_decision)
         return menu
+
+    def _path_dialog(self, dialog) -> None:   # (a PathDialog: ui/path_dialog.py)
+        dialog.changed.connect(self.window._cases_changed)
+        self.dialog = dialog
+        dialog.exec()
+        self.window._refresh_dashboard()
+
+    def decide(self) -> None:
+        from wulong_desk.ui.decide_dialog import DecideDialog
+
+        if self._ready():
+            self._path_dialog(DecideDialog(self.window.store, self.window.project_id(),
+                                           self.window))
+
+    def terminate(self) -> None:
+        from wulong_desk.ui.terminate_dialog import TerminateDialog
+
+        if self._ready():
+            self._path_dialog(TerminateDialog(self.window.store, self.window.project_id(),
+                                              self.window))
+
+    def appraisal(self) -> None:
+        from wulong_desk.ui.appraisal_dialog import AppraisalDialog
+
+        if self._ready():
+            self._path_dialog(AppraisalDialog(self.window.store, self.window.project_id(),
+                                              self.window.project_name(), self.window))
+
+    def convert(self) -> None:
+        from wulong_desk.ui.convert_dialog import ConvertDialog
+
+        if self._ready():
+            self._path_dialog(ConvertDialog(self.window.store, self.window.project_id(),
+                                            self.window.current_case_id(), self.window))
+
+    def case_decision(self) -> None:
+        from wulong_desk.ui.case_decision_dialog import CaseDecisionDialog
+
+        if self._ready() and (case_id := self._case()) is not None:
+            self._path_dialog(CaseDecisionDialog(self.window.store, case_id, self.window))
 
     def _ready(self) -> bool:
         return self.window.store is not None and self.window.project_id() is not None

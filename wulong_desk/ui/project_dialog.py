@@ -42,6 +42,7 @@ from wulong_desk.ui.buttons import Button, ok_cancel
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.screen_fit import fit_to_screen
+from wulong_desk.ui.terms_editor import TermsEditor
 
 TEXT_FIELDS = ("name", "decision_no", "department", "implementer", "appraiser",
                "agreement_prefix", "agreement_year")
@@ -131,6 +132,11 @@ class ProjectDialog(QDialog):
             label.setBuddy(widget)
             options_form.addRow(label, widget)
             self.options[name] = widget
+        terms_box = QGroupBox("默认付款期限（办法第二十九条；协议未另行约定的款项按此）")
+        terms_layout = QVBoxLayout(terms_box)
+        self.terms = TermsEditor(terms_box, empty="未约定")
+        self.terms.setObjectName("projectTerms")
+        terms_layout.addWidget(self.terms)
         readings_box = QGroupBox("读法（公报未明确的规定由项目选定，写入明细、台账和协议）")
         readings_form = QVBoxLayout(readings_box)
         self.readings: dict[str, QComboBox] = {}
@@ -151,6 +157,7 @@ class ProjectDialog(QDialog):
         content.setObjectName("projectForm")
         body = QVBoxLayout(content)
         body.addLayout(columns)
+        body.addWidget(terms_box)
         body.addWidget(readings_box)
         body.addStretch(1)
         self.scroll = QScrollArea()   # a long form scrolls; the buttons below stay in view
@@ -212,12 +219,23 @@ class ProjectDialog(QDialog):
 
     def _load(self) -> None:
         with self.store.read() as session:
-            data = project_service.project_to_dict(get_project(session, self.project_id or 0))
+            project = get_project(session, self.project_id or 0)
+            data = project_service.project_to_dict(project)
+            state = project.decision_state
         for key, edit in self.texts.items():
             edit.setText(str(data.get(key) or ""))
         for key, field in self.dates.items():
             field.set_date(data.get(key) or None)
+        if state != "planned":   # recorded by 作出征收决定 (or 终止项目): facts, not settings
+            why = ("已由“程序 → 作出征收决定…”记录，不在这里修改" if state == "decided"
+                   else "项目已终止")
+            for key in project_service.DECISION_FIELDS:
+                widget = self.texts.get(key) or self.dates.get(key)
+                if widget is not None:
+                    widget.setEnabled(False)
+                    widget.setToolTip(why)
         self.old_town.setChecked(bool(data.get("old_town")))
+        self.terms.set_terms(data.get("payment_terms"))
         if data.get("presign_threshold"):
             self.threshold.setText(str(data["presign_threshold"]))
         for name, widget in self.options.items():
@@ -238,6 +256,7 @@ class ProjectDialog(QDialog):
             data[key] = field.iso()   # None when blank; what cannot be read is refused by name
         data["old_town"] = self.old_town.isChecked()
         data["presign_threshold"] = self.threshold.text()
+        data["payment_terms"] = self.terms.terms()
         for name, widget in self.options.items():
             if isinstance(widget, QComboBox):
                 data[name] = widget.currentData()

@@ -1,0 +1,77 @@
+"""逾期交房加付 (办法第四十二条 「自逾期之日起每月…加付」; 标准第9项): a reviewer adds the months
+the department delivered the exchange house late, with a reason, as one audited event
+(services/moves.py) — the months may not run past those elapsed since the agreed delivery."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wulong_desk.errors import UserError
+from wulong_desk.services.cases import get_case
+from wulong_desk.services.moves import MAX_DELAY, add_delay, months_elapsed
+from wulong_desk.services.terms import add_months
+from wulong_desk.store import Store
+from wulong_desk.ui.labels import money_text
+
+
+class DelayDialog(QDialog):
+    def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.case_id = store, case_id
+        self.setWindowTitle("逾期交房加付")
+        with store.read() as session:
+            case = get_case(session, case_id)
+            self.case_no = case.case_no
+            facts = [f"案卷 {case.case_no}，已登记逾期 {case.overdue_months or 0} 个月。"]
+            if case.moved_on is not None and case.transition_months is not None:
+                agreed = add_months(case.moved_on, case.transition_months)
+                facts.append(f"约定交房日 {agreed.isoformat()}（搬迁 {case.moved_on.isoformat()}"
+                             f" 加过渡期限 {case.transition_months} 个月），至今已满 "
+                             f"{months_elapsed(agreed, date.today())} 个月。")
+            else:
+                facts.append("尚未登记搬迁（或没有过渡期限），约定交房日还无从计算。")
+        self.facts = QLabel("\n".join(facts))
+        self.facts.setWordWrap(True)
+        self.months = QSpinBox()
+        self.months.setObjectName("delayMonths")
+        self.months.setRange(1, MAX_DELAY)
+        self.months.setSuffix(" 个月")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("delayReason")
+        self.reason.setPlaceholderText("如：安置房 3 栋未按期竣工交付（将记入修改记录）")
+        form = QFormLayout()
+        form.addRow("增加逾期(&M)：", self.months)
+        form.addRow("理由(&R)：", self.reason)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                                  | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记加付")
+        buttons.accepted.connect(self.record)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.facts)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def record(self) -> None:
+        try:
+            done = add_delay(self.store, self.case_id, self.months.value(), self.reason.text())
+        except UserError as exc:
+            QMessageBox.warning(self, "不能登记", str(exc))
+            return
+        QMessageBox.information(self, "已登记", f"案卷 {done.case_no} 逾期交房加付 {done.months} "
+                                f"个月（累计 {done.overdue_months} 个月），增加 "
+                                f"{money_text(Decimal(done.added_cents).scaleb(-2))} 元。")
+        self.accept()
