@@ -98,7 +98,10 @@ def test_the_summary_has_a_row_per_household_with_the_stored_figures(demo):
         assert str(at("身份证号")).split("\n") == [o["id_number"] for o in owners]
         assert plain(at("坐落")) == entry.address
         assert at("补偿方式") == METHOD_LABELS[entry.method]
-        assert (at("签约日期") or None) == entry.signed_on
+        if entry.decision and not entry.signed_on:   # settled by a 补偿决定: nobody signs
+            assert (at("签约日期"), at("被征收人签字")) == (entry.decision["made_on"], "补偿决定")
+        else:
+            assert (at("签约日期") or None) == entry.signed_on
         assert Decimal(str(at("证载面积（m²）"))) == Decimal(record["quantities"]["area"])
 
 
@@ -300,23 +303,25 @@ def test_a_large_project_spreads_its_pages_over_several_sheets(demo, tmp_path, m
 
 
 def test_an_outcome_sheet_is_one_entry_in_the_mapping(demo, tmp_path, monkeypatch):
-    """How a new outcome (a 补偿决定, a lapsed presign) gets its own sheet: one entry in
-    OUTCOMES. Here the presigned households are listed apart, in the totals of their own."""
+    """How a new outcome gets its own sheet: one entry in OUTCOMES. Here the households settled
+    by a 补偿决定 are listed apart, in the totals of their own."""
     store, project_id, records, _, _ = demo
-    presigned = ledger_layout.Outcome("预签", "预签户", ledger_layout.SUMMARY_COLUMNS,
-                                      counted=True, detail=True)
-    monkeypatch.setitem(ledger_layout.OUTCOMES, "presigned", presigned)
+    decided = ledger_layout.Outcome("补偿决定", "补偿决定户", ledger_layout.SUMMARY_COLUMNS,
+                                    counted=True, detail=True)
+    monkeypatch.setitem(ledger_layout.OUTCOMES, "decided", decided)
     out = tmp_path / "l.xlsx"
     export_ledger(store, project_id, out, public=False, operator="甲")
     wb = load_workbook(out)
-    assert wb.sheetnames[:3] == [SUMMARY_SHEET, VOID_SHEET, "预签"]   # in the mapping's order
-    listed = table(wb["预签"])[1]
-    assert list(listed) == [e.case_no for e in records.entries if e.status == "presigned"]
+    # in the mapping's order (不生效预签: none in the demo)
+    assert [n for n in wb.sheetnames if not n.startswith(DETAIL_SHEET)][:3] == [
+        SUMMARY_SHEET, VOID_SHEET, "补偿决定"]
+    listed = table(wb["补偿决定"])[1]
+    assert list(listed) == [e.case_no for e in records.entries if e.status == "decided"] != []
     assert not set(listed) & set(table(wb[SUMMARY_SHEET])[1])
     with store.read() as session:
         verdict = verify_ledger(session, out)
     assert verdict.matches, verdict.details[:5]
-    assert isinstance(presigned, Outcome)
+    assert isinstance(decided, Outcome)
 
 
 def test_public_notice_has_no_personal_numbers(demo):

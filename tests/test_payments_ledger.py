@@ -64,7 +64,7 @@ def test_the_totals_are_the_columns_sums_and_amounts_are_numbers(book):
     ledger = book["资金拨付台账"]
     lines = {line[0].value: line for line in ledger.iter_rows() if line[0].value}
     money = range(3, 3 + 9)
-    assert [lines["A-001"][i].number_format for i in money] == ["#,##0.00"] * 9
+    assert [lines["A-001"][i].number_format for i in money] == [MONEY_FORMAT] * 9
     assert lines["A-001"][HEADERS.index("调换房屋价款")].value is None    # money compensation
     totals = {HEADERS[i]: Decimal(str(lines["合计"][i].value)) for i in money}
     assert totals == {"搬迁前应付": Decimal("725498.00"), "过渡期间应付": Decimal("11340.00"),
