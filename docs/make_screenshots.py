@@ -1,11 +1,13 @@
 """Save real screenshots of the main window and the case editor with demo data.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [ledger]
 Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png, preview.png,
 history.png and data-dialog.png to docs/screenshots/; with LibreOffice and poppler-utils
-installed also the printed pages: ledger-print.png, notice-print.png, agreement-page.png and
-the other public notices' first pages (notice-survey-print.png, notice-unregistered-print.png,
-notice-appraisal-print.png, notice-min-housing-print.png; `notice_pages` alone writes these).
+installed also the printed pages: ledger-print.png (the signed ledger's 汇总),
+ledger-household-print.png (a household's 分户明细 page), notice-print.png, agreement-page.png
+and the other public notices' first pages (notice-survey-print.png,
+notice-unregistered-print.png, notice-appraisal-print.png, notice-min-housing-print.png;
+`notice_pages` alone writes these). With `ledger`, only the two ledger pages.
 """
 
 from __future__ import annotations
@@ -38,18 +40,40 @@ def printed_pages(store, project_id: int, folder: Path) -> None:
     if not (shutil.which("soffice") and shutil.which("pdftoppm")):
         print("LibreOffice or poppler-utils missing: no printed pages")
         return
-    export_ledger(store, project_id, folder / "ledger.xlsx", public=False, operator="演示")
+    ledger_pages(store, project_id, folder)
     export_ledger(store, project_id, folder / "notice.xlsx", public=True, operator="演示")
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
-                    str(folder / "ledger.xlsx"), str(folder / "notice.xlsx")], check=True,
+                    str(folder / "notice.xlsx")], check=True,
                    capture_output=True, env=_soffice_env(folder), timeout=300)
     notice_pages(store, project_id, folder)
     documents = export_documents(store, project_id, folder / "agreements", case_ids=None)
     exchange = next(p for p in documents.files if "产权调换" in p.name)
-    for pdf, name, resolution in ((folder / "ledger.pdf", "ledger-print", 70),
-                                  (folder / "notice.pdf", "notice-print", 70),
+    for pdf, name, resolution in ((folder / "notice.pdf", "notice-print", 70),
                                   (exchange, "agreement-page", 60)):
         subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1",
+                        "-singlefile", str(pdf), str(OUT / name)], check=True)
+
+
+def ledger_pages(store, project_id: int, folder: Path) -> None:
+    """The signed ledger as LibreOffice prints it: its 汇总's first page, and the first 分户明细
+    page of a household with every kind of schedule (an exchange delivered late)."""
+    import subprocess
+
+    from wulong_desk.services.exports import export_ledger
+
+    export_ledger(store, project_id, folder / "ledger.xlsx", public=False, operator="演示")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                    str(folder / "ledger.xlsx")], check=True, capture_output=True,
+                   env=_soffice_env(folder), timeout=300)
+    pdf = folder / "ledger.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout.split("\f")
+    household = next(number for number, page in enumerate(text, start=1)
+                     if "分户补偿明细" in page and "逾期交房加付" in page)
+    if "分户补偿明细（续）" in text[household - 1]:   # its page went on to a second sheet
+        household -= 1
+    for first, name in ((1, "ledger-print"), (household, "ledger-household-print")):
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(first), "-l", str(first),
                         "-singlefile", str(pdf), str(OUT / name)], check=True)
 
 
@@ -85,6 +109,19 @@ def notice_pages(store, project_id: int, folder: Path) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["ledger"]:
+        with tempfile.TemporaryDirectory() as home:
+            os.environ["WULONG_DESK_HOME"] = home
+            from wulong_desk.services.demo import create_demo
+            from wulong_desk.store import open_store
+
+            store = open_store(Path(home) / "demo.sqlite", "演示")
+            project_id = create_demo(store)
+            OUT.mkdir(parents=True, exist_ok=True)
+            ledger_pages(store, project_id, Path(home))
+            store.close()
+        print(f"saved to {OUT}")
+        return 0
     with tempfile.TemporaryDirectory() as home:
         os.environ["WULONG_DESK_HOME"] = home
         from PySide6.QtCore import Qt

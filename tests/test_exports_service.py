@@ -47,7 +47,7 @@ def test_ledger_export_reports_progress_and_matches_the_store(demo, tmp_path):
     assert seen[0] == (0, 35) and seen[-1] == (35, 35)
     with store.read() as session:
         assert verify_ledger(session, out).matches
-    assert load_workbook(out).sheetnames[0] == "分户补偿台账"
+    assert load_workbook(out).sheetnames[0] == "汇总"
 
 
 @pytest.mark.parametrize("stop_at", [0, 35])

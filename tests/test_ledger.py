@@ -1,5 +1,7 @@
-"""The ledger and the public notice: figures equal the stored records, SUM totals (also as
-LibreOffice recalculates them), print set-up, masking, fingerprint verification."""
+"""The signed ledger (分户补偿台账): 汇总 (one row per household), a 分户明细 page per
+household, 作废案卷, 参数 and the hidden 核对 sheet. Every figure is the stored record's; the
+totals are SUM formulas (also as LibreOffice recalculates them); nothing on paper is a UUID or
+hex; a case's outcome chooses its sheet; the public notice keeps personal numbers out."""
 
 from __future__ import annotations
 
@@ -11,113 +13,315 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ledger_helpers import page_line, pages, params, plain, table
 from openpyxl import load_workbook
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.ledger import HEADER_ROWS, write_ledger
+from wulong_desk.exports import ledger_layout
+from wulong_desk.exports.ledger import build_ledger, write_ledger
+from wulong_desk.exports.ledger_layout import (
+    CHECK_SHEET,
+    DETAIL_SHEET,
+    SUMMARY_SHEET,
+    VOID_SHEET,
+    Outcome,
+)
+from wulong_desk.exports.records import short_code
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.services import cases
+from wulong_desk.services.calculation import stored_schedule
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.demo import create_demo
-from wulong_desk.services.records import load_records
+from wulong_desk.services.exports import export_ledger
+from wulong_desk.services.records import load_records, stream_records
 from wulong_desk.services.verify import verify_ledger
+from wulong_desk.statuses import METHOD_LABELS
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+HEX = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,}\b", re.I)
+CLOSING = "，。、；：？！）》」』】〕〉”"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    """The demo project with one signed case voided, its ledger exported as the app does
+    (streamed), and the public notice."""
     folder = tmp_path_factory.mktemp("ledger")
     store = open_store(folder / "d.sqlite", "制表员")
     project_id = create_demo(store)
+    with store.read() as session:
+        voided = session.query(Case).filter(Case.status == "signed").order_by(
+            Case.id.desc()).first()
+        voided_id = voided.id
+    cases.void_case(store, voided_id, "协议解除，另行重签")
     internal, public = folder / "ledger.xlsx", folder / "notice.xlsx"
+    export_ledger(store, project_id, internal, public=False, operator="制表员")
     with store.read() as session:
         records = load_records(session, project_id)
-    write_ledger(records, internal, public=False, operator="制表员")
     write_ledger(records, public, public=True, operator="制表员")
     yield store, project_id, records, internal, public
     store.close()
 
 
-def sheet_rows(path: Path, data_only: bool = False) -> tuple[list[str], list[tuple], tuple]:
-    ws = load_workbook(path, data_only=data_only).worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    header = list(rows[HEADER_ROWS - 1])
-    body = []
-    for row in rows[HEADER_ROWS:]:
-        if row[0] == "合计":
-            return header, body, row
-        body.append(row)
-    raise AssertionError("no totals row")
+def counted(records):
+    return [e for e in records.entries if e.status != "void"]
 
 
-def test_ledger_figures_equal_the_stored_records(demo):
+def test_the_summary_has_a_row_per_household_with_the_stored_figures(demo):
     _store, _, records, internal, _ = demo
-    header, body, _ = sheet_rows(internal)
-    assert header[:4] == ["案卷编号", "被征收人", "身份证号", "产权证号"]
-    assert "合计" in header and "被征收人签字" in header and "备注" in header
-    by_no = {entry.case_no: entry.record for entry in records.entries}
-    assert len(body) == len(by_no) == 35  # the unassessed household is listed below the table
-    for row in body:
-        record = by_no[row[0]]
-        for line in record["lines"]:
-            assert Decimal(str(row[header.index(line["label"])])) == Decimal(line["amount"])
-        assert Decimal(str(row[header.index("合计")])) == Decimal(record["totals"]["total"])
-        assert Decimal(str(row[header.index("应付/应收差额")])) == Decimal(
-            record["settlement"]["net_payable"])
+    wb = load_workbook(internal)
+    assert wb.sheetnames[0] == SUMMARY_SHEET
+    headers, body, _totals, _top = table(wb[SUMMARY_SHEET])
+    assert len(headers) <= 16
+    assert headers[:6] == ["案卷编号", "被征收人", "身份证号", "坐落", "补偿方式", "证载面积（m²）"]
+    assert "被征收人签字" in headers and "签约日期" in headers
+    assert len(body) == len(counted(records)) == 34   # FR-0036 is incomplete, one is void
+    for entry in counted(records):
+        row = body[entry.case_no]
+        record = entry.record
+
+        def at(title: str, row=row):
+            return row[headers.index(title)]
+
+        for title, key in (("价值补偿", "value"), ("损失补偿", "loss"), ("奖励补助", "reward"),
+                           ("补偿合计", "total")):
+            assert Decimal(str(at(title))) == Decimal(record["totals"][key])
+        if entry.method == "exchange":
+            assert Decimal(str(at("产权调换应付差额"))) == Decimal(
+                record["settlement"]["net_payable"])
+        else:
+            assert at("产权调换应付差额") == "—"
+        owners = [o for o in entry.owners if o["role"] == "owner"]
+        assert plain(at("被征收人")) == "、".join(o["name"] for o in owners)
+        assert str(at("身份证号")).split("\n") == [o["id_number"] for o in owners]
+        assert plain(at("坐落")) == entry.address
+        assert at("补偿方式") == METHOD_LABELS[entry.method]
+        if entry.decision and not entry.signed_on:   # settled by a 补偿决定: nobody signs
+            assert (at("签约日期"), at("被征收人签字")) == (entry.decision["made_on"], "补偿决定")
+        else:
+            assert (at("签约日期") or None) == entry.signed_on
+        assert Decimal(str(at("证载面积（m²）"))) == Decimal(record["quantities"]["area"])
 
 
-def test_totals_row_is_sum_formulas(demo):
+def test_totals_are_sums_over_exactly_the_household_rows(demo):
     _, _, records, internal, _ = demo
-    header, body, totals = sheet_rows(internal)
-    column = header.index("合计")
-    assert re.fullmatch(r"=SUM\([A-Z]+5:[A-Z]+39\)", totals[column])
-    written = sum(Decimal(str(row[column])) for row in body)
-    assert written == sum(Decimal(e.record["totals"]["total"]) for e in records.entries)
+    headers, body, totals, top = table(load_workbook(internal)[SUMMARY_SHEET])
+    first, last = top + 1, top + len(body)
+    column = headers.index("补偿合计")
+    assert re.fullmatch(rf"=SUM\([A-Z]+{first}:[A-Z]+{last}\)", totals[column])
+    assert totals[1] == f"{len(body)}户"
+    assert sum(Decimal(str(row[column])) for row in body.values()) == sum(
+        Decimal(e.record["totals"]["total"]) for e in counted(records))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_recalculates_the_same_totals(demo, tmp_path):
     _, _, _, internal, _ = demo
     subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path),
-                    str(internal)], check=True, capture_output=True, timeout=180)
-    header, body, totals = sheet_rows(tmp_path / internal.name, data_only=True)
-    for name in ("合计", "房屋价值补偿（证载面积）", "补偿方式选择引导奖励", "应付/应收差额"):
-        column = header.index(name)
-        expected = sum(Decimal(str(row[column])) for row in body)
+                    str(internal)], check=True, capture_output=True, timeout=180,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    ws = load_workbook(tmp_path / internal.name, data_only=True)[SUMMARY_SHEET]
+    headers, body, totals, _top = table(ws)
+    for name in ("补偿合计", "价值补偿", "奖励补助", "产权调换应付差额", "证载面积（m²）"):
+        column = headers.index(name)
+        expected = sum(Decimal(str(row[column])) for row in body.values()
+                       if row[column] != "—")
         assert Decimal(str(totals[column])).quantize(Decimal("0.01")) == expected
 
 
 def test_print_setup(demo):
     _, _, _, internal, _ = demo
-    ws = load_workbook(internal).worksheets[0]
-    assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A3)  # 8 = A3
+    wb = load_workbook(internal)
+    ws = wb[SUMMARY_SHEET]
+    _headers, _body, _totals, top = table(ws)
+    assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A3)
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.print_title_rows == "$3:$4"
-    assert ws.freeze_panes == "C5"
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert ws.row_dimensions[HEADER_ROWS + 1].height >= 30  # room to sign
-    money = ws.cell(row=HEADER_ROWS + 1, column=10)
-    assert money.number_format == "#,##0.00"
-    text = "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert ws.print_title_rows == f"${top}:${top}"
+    assert ws.row_dimensions[top + 1].height >= 30  # room to sign
+    text = "\n".join(plain(c) for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "制表人" in text and "审核人" in text and "负责人" in text
     assert "武隆府办发〔2023〕8号" in text and "wulong-2023" not in text
-    assert {"明细", "参数"} <= set(load_workbook(internal).sheetnames)
+    for sheet in (DETAIL_SHEET, "参数"):
+        assert str(wb[sheet].page_setup.paperSize) == str(ws.PAPERSIZE_A4)
+        assert wb[sheet].page_setup.orientation == "portrait"
+    assert wb[CHECK_SHEET].sheet_state == "hidden"
 
 
-def test_detail_sheet_explains_every_line(demo):
+def test_each_household_has_a_page_with_every_line_its_amount_and_basis(demo):
     _, _, records, internal, _ = demo
-    rows = list(load_workbook(internal)["明细"].iter_rows(values_only=True))
-    assert rows[0][:4] == ("案卷编号", "代码", "项目", "计算式（含所用数据）")
-    lines = [row for row in rows[1:] if row[2] != "提示"]
-    assert len(lines) == 14 * len(records.entries)
-    assert all(row[5] for row in lines)  # every line cites its source
-    # the printed 5% a month (revision 3: the standard's rate, no reading): the exchange cases
-    # with business interruption carry the warning beside their lines
-    hints = [row for row in rows[1:] if row[2] == "提示"]
-    interrupted = {row[0] for row in lines if row[1] == "L1_INTERRUPT" and row[4]
-                   and row[3].startswith("0.05 × ")}
-    assert interrupted and {row[0] for row in hints if row[1] == "L1_INTERRUPT"} == interrupted
+    wb = load_workbook(internal)
+    by_case = pages(wb)
+    assert set(by_case) == {e.case_no for e in counted(records)}
+    breaks = {b.id for b in wb[DETAIL_SHEET].row_breaks.brk}
+    assert len(breaks) >= len(by_case)      # a page break after each household at least
+    for entry in counted(records):
+        page = by_case[entry.case_no]
+        for line in entry.record["lines"]:
+            row = page_line(page, line["label"])
+            assert Decimal(str(row[3])) == Decimal(line["amount"])
+            assert plain(row[2]) == line["citation"]        # its basis, in words
+            assert plain(row[1])                             # how, or why not
+        total = page_line(page, "补偿合计")
+        assert Decimal(str(total[3])) == Decimal(entry.record["totals"]["total"])
+        assert "大写" in plain(total[1])
+        text = "".join(plain(c) for row in page for c in row if c)
+        assert "被征收人（签字）" in text and "经办人" in text and "审核人" in text
+        identity = {plain(row[0]): plain(row[1]) for row in page}
+        assert identity["产权证号"] == entry.title_no
+        assert identity["坐落"] == entry.address
+        prices = identity["评估单价（元/m²）"]
+        assert all(f"{Decimal(p):,.2f}" in prices for p in entry.unit_prices)
+
+
+def test_each_page_says_when_each_part_is_owed_from_the_stored_schedule(demo):
+    store, _, records, internal, _ = demo
+    by_case = pages(load_workbook(internal))
+    with store.read() as session:
+        stored = {c.case_no: stored_schedule(c.result) for c in session.query(Case)
+                  if c.result is not None and c.result.ok}
+    seen_kinds = set()
+    for entry in counted(records):
+        page = by_case[entry.case_no]
+        owed = stored[entry.case_no]
+        listed = Decimal(0)
+        for key in SCHEDULE_KEYS:
+            rows = [row for row in page if plain(row[0]) == SCHEDULE_LABELS[key]]
+            if owed[key] or key == "before_move":
+                assert Decimal(str(rows[0][3])) == owed[key]
+                listed += owed[key]
+                seen_kinds.add(key)
+            else:
+                assert rows == []
+        assert listed == Decimal(entry.record["totals"]["total"])
+    assert seen_kinds == set(SCHEDULE_KEYS)   # the demo has every kind of schedule
+
+
+def test_a_voided_case_has_its_own_sheet_with_title_reason_and_date(demo):
+    _store, _, records, internal, _ = demo
+    ws = load_workbook(internal)[VOID_SHEET]
+    assert "作废案卷" in str(ws["A1"].value)
+    headers, body, closing, _top = table(ws)
+    voided = [e for e in records.entries if e.status == "void"]
+    assert list(body) == [e.case_no for e in voided] and closing[1] == "1户"
+    row = body[voided[0].case_no]
+    assert row[headers.index("作废理由")] == "协议解除，另行重签"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[headers.index("作废日期")])
+    assert Decimal(str(row[headers.index("原补偿合计（不计入合计）")])) == Decimal(
+        voided[0].record["totals"]["total"])
+    summary = table(load_workbook(internal)[SUMMARY_SHEET])[1]
+    assert voided[0].case_no not in summary
+
+
+def test_no_uuid_or_hex_on_paper_the_fingerprint_as_a_short_code(demo):
+    _, _, records, internal, _ = demo
+    wb = load_workbook(internal)
+    code = short_code(records.fingerprint)
+    assert len(code) <= 12 and not HEX.search(code)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        texts = [str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+        texts += [ws.oddFooter.left.text or "", ws.oddFooter.right.text or ""]
+        joined = "\n".join(texts)
+        assert not UUID.search(joined) and not HEX.search(joined), ws.title
+        assert code in (ws.oddFooter.right.text or ""), ws.title
+    hidden = {r[0]: r[1] for r in wb[CHECK_SHEET].iter_rows(values_only=True) if r[0]}
+    assert hidden["数据指纹"] == records.fingerprint
+    assert hidden["项目识别码"] == records.project["uuid"]
+    assert params(wb)["核对码"] == code
+
+
+def test_wrapped_text_breaks_by_the_chinese_rules_and_rows_are_tall_enough(demo):
+    """No line of a cell starts with closing punctuation; a row is tall enough for its lines
+    (the 参数 sheet's long values used to overprint the row under them)."""
+    _, _, _, internal, _ = demo
+    wb = load_workbook(internal)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            lines = 1
+            for cell in row:
+                if isinstance(cell.value, str):
+                    parts = cell.value.split("\n")
+                    assert not any(part and part[0] in CLOSING for part in parts[1:]), \
+                        cell.value
+                    lines = max(lines, len(parts))
+            if lines > 1 and ws.sheet_state == "visible":
+                height = ws.row_dimensions[row[0].row].height
+                assert height is not None and height >= 10 * lines, (ws.title, row[0].row)
+
+
+def test_money_stands_clear_of_the_right_border_in_every_sheet(demo, tmp_path):
+    from wulong_desk.exports.sheet_style import MONEY_FORMAT
+    from wulong_desk.services.exports import export_payments
+
+    store, project_id, _, internal, _ = demo
+    export_payments(store, project_id, tmp_path / "拨付.xlsx", operator="制表员")
+    for path in (internal, tmp_path / "拨付.xlsx"):
+        wb = load_workbook(path)
+        formats = {c.number_format for ws in wb.worksheets for row in ws.iter_rows()
+                   for c in row if isinstance(c.value, (int, float)) or
+                   (isinstance(c.value, str) and c.value.startswith("=SUM"))}
+        money = {f for f in formats if "0.00" in f}
+        assert money and all(f.endswith("_)") for f in money), formats
+    assert MONEY_FORMAT.endswith("_)")
+
+
+def test_streamed_and_loaded_records_write_the_same_ledger(demo, tmp_path):
+    from datetime import datetime
+
+    store, project_id, records, _, _ = demo
+    at = datetime(2024, 1, 2, 3, 4)
+    loaded = build_ledger(records, public=False, operator="甲", exported_at=at)
+    with store.read() as session:
+        streamed = build_ledger(stream_records(session, project_id), public=False,
+                                operator="甲", exported_at=at)
+
+    def cells(data: bytes) -> list:
+        import io
+
+        wb = load_workbook(io.BytesIO(data))
+        return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+
+    assert cells(loaded) == cells(streamed)
+
+
+def test_a_large_project_spreads_its_pages_over_several_sheets(demo, tmp_path, monkeypatch):
+    store, project_id, _, _, _ = demo
+    monkeypatch.setattr(ledger_layout, "PAGES_PER_DETAIL_SHEET", 10)
+    out = tmp_path / "l.xlsx"
+    export_ledger(store, project_id, out, public=False, operator="甲")
+    wb = load_workbook(out)
+    assert [n for n in wb.sheetnames if n.startswith(DETAIL_SHEET)] == [
+        DETAIL_SHEET, f"{DETAIL_SHEET}2", f"{DETAIL_SHEET}3", f"{DETAIL_SHEET}4"]
+    assert len(pages(wb)) == 34
+    with store.read() as session:
+        verdict = verify_ledger(session, out)
+    assert verdict.matches, verdict.details[:5]
+
+
+def test_an_outcome_sheet_is_one_entry_in_the_mapping(demo, tmp_path, monkeypatch):
+    """How a new outcome gets its own sheet: one entry in OUTCOMES. Here the households settled
+    by a 补偿决定 are listed apart, in the totals of their own."""
+    store, project_id, records, _, _ = demo
+    decided = ledger_layout.Outcome("补偿决定", "补偿决定户", ledger_layout.SUMMARY_COLUMNS,
+                                    counted=True, detail=True)
+    monkeypatch.setitem(ledger_layout.OUTCOMES, "decided", decided)
+    out = tmp_path / "l.xlsx"
+    export_ledger(store, project_id, out, public=False, operator="甲")
+    wb = load_workbook(out)
+    # in the mapping's order (不生效预签: none in the demo)
+    assert [n for n in wb.sheetnames if not n.startswith(DETAIL_SHEET)][:3] == [
+        SUMMARY_SHEET, VOID_SHEET, "补偿决定"]
+    listed = table(wb["补偿决定"])[1]
+    assert list(listed) == [e.case_no for e in records.entries if e.status == "decided"] != []
+    assert not set(listed) & set(table(wb[SUMMARY_SHEET])[1])
+    with store.read() as session:
+        verdict = verify_ledger(session, out)
+    assert verdict.matches, verdict.details[:5]
+    assert isinstance(decided, Outcome)
 
 
 def test_public_notice_has_no_personal_numbers(demo):
@@ -158,12 +362,17 @@ def test_verify_ledger_matches_then_notices_a_change(demo, tmp_path):
         case = session.query(Case).filter(Case.status.in_(("surveyed", "assessed", "reviewed")),
                                           Case.case_no != "FR-0036").order_by(Case.id).first()
         form, case_id, case_no = case_to_form(case), case.id, case.case_no
-    form["case"]["parts"][0]["decoration_value"] = str(
-        Decimal(form["case"]["parts"][0].get("decoration_value") or "0") + 100)
+    before = Decimal(form["case"]["parts"][0].get("decoration_value") or "0")
+    form["case"]["parts"][0]["decoration_value"] = str(before + 100)
     cases.save_case(store, project_id, form, case_id)
-    with store.read() as session:
-        verdict = verify_ledger(session, copy)
-    assert not verdict.matches and verdict.differing == [case_no]
+    try:
+        with store.read() as session:
+            verdict = verify_ledger(session, copy)
+        assert not verdict.matches and verdict.differing == [case_no]
+        assert verdict.file_fingerprint != verdict.database_fingerprint
+    finally:
+        form["case"]["parts"][0]["decoration_value"] = str(before)
+        cases.save_case(store, project_id, form, case_id)
 
 
 def test_cli_ledger_and_unwritable_target(tmp_path):
@@ -210,46 +419,64 @@ def test_records_json_is_what_the_store_keeps(demo):
         assert json.loads(case.result.breakdown_json) == records.entries[0].record
 
 
-def test_every_sheet_has_print_setup_numbers_and_one_font(demo):
-    _, _, records, internal, _ = demo
+def test_every_printed_sheet_has_page_numbers_and_one_font(demo):
+    _, _, _, internal, _ = demo
     wb = load_workbook(internal)
     for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert wb["明细"].print_options.gridLines and wb["明细"].print_title_rows == "$1:$1"
-    assert wb["明细"].column_dimensions["B"].hidden          # line codes only for machines
-    # the 明细's cells have no style of their own: the workbook's plain cells show amounts as
-    # money, wrap a long text and are in the sheets' font
-    detail = list(wb["明细"].iter_rows(min_row=2))
-    amounts = [row[4] for row in detail if row[4].value is not None]
-    assert amounts and {c.number_format for c in amounts} == {"#,##0.00"}
-    assert {c.font.name for row in detail for c in row if c.value is not None} == {"宋体"}
-    long_formula = next(row[3] for row in detail if len(row[3].value or "") > 64)
-    assert long_formula.alignment.wrap_text
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[HEADER_ROWS]]
-    assert "维修资金（征收部门承担）" in header and "维修资金（被征收人承担）" in header
-    fonts = {c.font.name for row in ws.iter_rows(min_row=HEADER_ROWS) for c in row
-             if c.value is not None}
-    assert fonts == {"宋体"}                                  # totals row included
-    price = header.index("评估单价")
-    by_no = {e.case_no: e for e in records.entries}
-    for row in ws.iter_rows(min_row=HEADER_ROWS + 1, max_row=HEADER_ROWS + len(by_no)):
-        entry = by_no[row[0].value]
-        cell = row[price]
-        if len(entry.unit_prices) == 1:
-            assert isinstance(cell.value, (int, float)) and cell.alignment.horizontal == "right"
-            assert Decimal(str(cell.value)) == Decimal(entry.unit_prices[0])
-        fund = row[header.index("维修资金（征收部门承担）")].value
-        assert Decimal(str(fund)) == Decimal(entry.record["settlement"]["fund_department"])
-    widths = ws.column_dimensions
-    address = header.index("坐落") + 1
-    from openpyxl.utils import get_column_letter
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+        assert fonts == {"宋体"}, ws.title
+        sizes = {c.font.sz for row in ws.iter_rows() for c in row if c.value is not None}
+        assert min(sizes) >= 9, ws.title
 
-    def units(text: str) -> int:  # a Chinese character is two units wide, a digit one
-        return sum(2 if "\u4e00" <= c <= "\u9fff" or c in "（）〔〕" else 1 for c in text)
 
-    assert widths[get_column_letter(address)].width >= max(units(e.address)
-                                                           for e in records.entries)
-    title = get_column_letter(header.index("产权证号") + 1)
-    assert widths[title].width >= max(units(e.title_no) for e in records.entries)
+def test_a_cancelled_export_closes_every_sheet_it_began(demo, tmp_path, monkeypatch):
+    """Cancelled midway, the streamed sheets are finished before their files are removed:
+    nothing is written later to a closed file (openpyxl's "I/O operation on closed file",
+    reported when the half-written sheets were collected)."""
+    import gc
+    import sys
+
+    from wulong_desk.errors import Cancelled
+    from wulong_desk.exports import ledger
+
+    store, project_id, _, _, _ = demo
+    monkeypatch.setattr(ledger, "PROGRESS_EVERY", 1)
+    raised: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: raised.append(repr(hook.exc_value)))
+    with pytest.raises(Cancelled):
+        export_ledger(store, project_id, tmp_path / "l.xlsx", public=False, operator="甲",
+                      progress=lambda done, total: done < 5)
+    gc.collect()
+    assert raised == []
+    assert not (tmp_path / "l.xlsx").exists()
+
+
+def test_an_old_ledger_is_refused_with_a_reason(demo, tmp_path):
+    store, _, _, _, _ = demo
+    from openpyxl import Workbook
+
+    old = Workbook()
+    old.active.title = "分户补偿台账"
+    old.create_sheet("参数").append(["数据指纹", "ab" * 32])
+    old.save(tmp_path / "old.xlsx")
+    with store.read() as session, pytest.raises(UserError, match="旧版格式"):
+        verify_ledger(session, tmp_path / "old.xlsx")
+    assert Path(tmp_path / "old.xlsx").exists()
+
+
+def test_a_ledger_of_selected_households_verifies_against_them(demo, tmp_path):
+    """The export dialog can export the selected rows only: the hidden 核对 sheet names them,
+    and verify-ledger holds the file against those households, not the whole project."""
+    store, project_id, records, _, _ = demo
+    chosen = [entry.case_id for entry in records.entries[:5]]
+    out = tmp_path / "选定.xlsx"
+    export_ledger(store, project_id, out, public=False, operator="甲", case_ids=chosen)
+    assert len(table(load_workbook(out)[SUMMARY_SHEET])[1]) == len(
+        [e for e in records.entries[:5] if e.status != "void"])
+    with store.read() as session:
+        verdict = verify_ledger(session, out)
+    assert verdict.matches, verdict.details[:5]

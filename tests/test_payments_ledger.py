@@ -19,6 +19,7 @@ from wulong_desk.exports.payments_ledger import (
     PaymentEntry,
     build_payments_ledger,
 )
+from wulong_desk.exports.sheet_style import MONEY_FORMAT
 
 LONG_ACCOUNT = "户名 张丽娟；开户行 重庆农村商业银行武隆支行；账号 6217 0000 1234 5678 901"
 
@@ -63,7 +64,7 @@ def test_the_totals_are_the_columns_sums_and_amounts_are_numbers(book):
     ledger = book["资金拨付台账"]
     lines = {line[0].value: line for line in ledger.iter_rows() if line[0].value}
     money = range(3, 3 + 9)
-    assert [lines["A-001"][i].number_format for i in money] == ["#,##0.00"] * 9
+    assert [lines["A-001"][i].number_format for i in money] == [MONEY_FORMAT] * 9
     assert lines["A-001"][HEADERS.index("调换房屋价款")].value is None    # money compensation
     totals = {HEADERS[i]: Decimal(str(lines["合计"][i].value)) for i in money}
     assert totals == {"搬迁前应付": Decimal("725498.00"), "过渡期间应付": Decimal("11340.00"),
@@ -79,10 +80,11 @@ def test_the_totals_are_the_columns_sums_and_amounts_are_numbers(book):
 
 
 def test_each_sheet_prints_one_page_wide_with_its_header_on_every_page(book):
+    # the ledger's columns with a long account are too wide for A4 at 8 pt or more: A3
     for sheet, paper, landscape, titles in ((book["资金拨付台账"], 8, True, "$3:$3"),
                                             (book["拨付明细"], 9, False, "$2:$2")):
         setup = sheet.page_setup
-        assert int(setup.paperSize) == paper                       # A3, A4
+        assert int(setup.paperSize) == paper                       # A3 / A4
         assert (setup.orientation == "landscape") == landscape
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage

@@ -352,13 +352,14 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
     assert "认定违法建筑（生产用房）20.00m²" in agreement
     assert "不予补偿" in agreement and "商业" in agreement      # the commercial exchange house
     assert "提示：" in sheet and "5%" in sheet
+    from ledger_helpers import page_line, pages, plain
+    from ledger_helpers import params as params_of
+
     book = load_workbook(io.BytesIO(build_ledger(records, public=False, operator="甲")))
-    ws = book.worksheets[0]
-    header = [c.value for c in next(ws.iter_rows(min_row=4, max_row=4))]
-    row = [c.value for c in next(ws.iter_rows(min_row=5, max_row=5))]
-    assert str(row[header.index("未经登记建筑补偿")]) == "28500"
-    assert "认定合法建筑" in row[header.index("未经登记建筑（办法第十八条）")]
-    params = {r[0]: r[1] for r in book["参数"].iter_rows(values_only=True) if r and r[0]}
+    page = pages(book)["E4-1"]
+    assert Decimal(str(page_line(page, "未经登记建筑补偿")[3])) == Decimal("28500.00")
+    assert "认定合法建筑" in plain(page_line(page, "未经登记建筑（办法第十八条）")[1])
+    params = params_of(book)
     assert [k for k in params if str(k).startswith("读法 ")] == [
         "读法 同一产权既有住宅又有非住宅的按期搬迁奖励", "读法 以补偿决定结案的引导奖励"]
     assert not [k for k in params if str(k).startswith("已取消的读法")]

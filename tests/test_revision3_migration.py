@@ -271,8 +271,9 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
     text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(
         build_pdf("exchange", project, entry))).pages).split())
     assert "14,400.00" in text and "读法" not in text
-    params = {r[0]: r[1] for r in load_workbook(out)["参数"].iter_rows(values_only=True)
-              if r and r[0]}
+    from ledger_helpers import params as params_of
+
+    params = params_of(load_workbook(out))
     assert "按每月5‰ 4户" in params["已取消的读法 产权调换停产停业损失的月比例"]
     assert params["计算规则版本"].startswith("第2版")
 

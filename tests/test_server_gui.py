@@ -490,3 +490,17 @@ def test_the_server_gone_at_any_other_read_shows_the_plain_message_not_the_crash
     assert box.text().startswith(f"无法连接办公室服务器（{store.server}）：服务器没有响应")
     assert window.isVisible() and [row.case_no for row in window.model.rows] == ["A-001"]
     box.close()
+
+
+def test_a_window_neither_polls_a_closed_store_nor_keeps_its_timer_once_closed(clerk_window):
+    # a store closed under the window (a restore, the end of a test) is never read again by
+    # the minute's refresh, and a closed window stops its timer
+    window, _owner, _project_id = clerk_window
+    window.wait_for_totals()
+    read = []
+    window.apply_filter = lambda: read.append("read")
+    window.store.close()
+    window._others_timer.timeout.emit()
+    assert read == []
+    window.close()
+    assert not window._others_timer.isActive()

@@ -7,10 +7,12 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from ledger_helpers import plain, table
 from openpyxl import load_workbook
 from test_cli_calc import run_cli
 
-from wulong_desk.exports.ledger import HEADER_ROWS, VOID_SHEET, write_ledger
+from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
 from wulong_desk.services import cases
 from wulong_desk.services.demo import create_demo
 from wulong_desk.services.records import load_records
@@ -40,14 +42,6 @@ def demo(demo_file, tmp_path):
     return tmp_path / "d.sqlite", tmp_path / "ledger.xlsx"
 
 
-def tamper(path, change):
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[HEADER_ROWS]]
-    change(ws, header)
-    wb.save(path)
-
-
 def verify(db, ledger):
     return run_cli("verify-ledger", str(ledger), "--db", str(db))
 
@@ -60,51 +54,53 @@ def test_an_untouched_ledger_is_consistent(demo):
 
 def test_one_total_cell_overwritten_is_found(demo):
     db, ledger = demo
-
-    def change(ws, header):
-        row = HEADER_ROWS + 3
-        ws.cell(row=row, column=header.index("合计") + 1).value = Decimal("1.00")
-
-    tamper(ledger, change)
+    wb = load_workbook(ledger)
+    ws = wb[SUMMARY_SHEET]
+    headers, body, _totals, top = table(ws)
+    case_no = list(body)[2]
+    ws.cell(row=top + 3, column=headers.index("补偿合计") + 1).value = Decimal("1.00")
+    wb.save(ledger)
     proc = verify(db, ledger)
     assert proc.returncode == 1
-    case_no = load_workbook(ledger).worksheets[0].cell(row=HEADER_ROWS + 3, column=1).value
-    assert f"{case_no} 合计：台账 1.00" in proc.stdout
+    assert f"{case_no} 补偿合计）：台账显示「1.00」" in proc.stdout
     assert "数据指纹不同" not in proc.stdout   # the fingerprint alone would have said 一致
 
 
-def test_a_line_a_removed_row_and_the_totals_row_are_each_found(demo):
+def test_a_line_on_a_page_a_removed_row_and_the_totals_row_are_each_found(demo):
     db, ledger = demo
     wb = load_workbook(ledger)
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[HEADER_ROWS]]
-    first = ws.cell(row=HEADER_ROWS + 1, column=1).value
-    line_column = header.index("证载面积") + 3 + 5 + 1   # 补偿面积, 评估单价, then L2 (6th line)
-    ws.cell(row=HEADER_ROWS + 1, column=line_column).value = 12345
+    ws = wb[SUMMARY_SHEET]
+    headers, body, _totals, top = table(ws)
+    first = next(iter(body))
+    detail = wb[DETAIL_SHEET]
+    row = next(r for r in range(1, detail.max_row) if plain(detail.cell(row=r, column=1).value)
+               == "室内装饰装修补偿")
+    detail.cell(row=row, column=4).value = 12345
     wb.save(ledger)
     proc = verify(db, ledger)
-    assert proc.returncode == 1 and f"{first} {header[line_column - 1]}：台账 12,345.00" in \
+    assert proc.returncode == 1 and f"{first} 室内装饰装修补偿 金额）：台账显示「12,345.00」" in \
         proc.stdout
     # the totals row typed over with a number
     wb = load_workbook(ledger)
-    ws = wb.worksheets[0]
-    totals_row = next(r for r in range(HEADER_ROWS + 1, ws.max_row + 1)
+    ws = wb[SUMMARY_SHEET]
+    totals_row = next(r for r in range(top + 1, ws.max_row + 1)
                       if ws.cell(row=r, column=1).value == "合计")
-    ws.cell(row=totals_row, column=header.index("合计") + 1).value = 1
+    ws.cell(row=totals_row, column=headers.index("补偿合计") + 1).value = 1
     wb.save(ledger)
-    assert "合计行 合计：台账 1" in verify(db, ledger).stdout
+    assert "被改为数值「1.00」" in verify(db, ledger).stdout
 
 
 def test_a_case_missing_from_the_ledger_is_named(demo):
     db, ledger = demo
     wb = load_workbook(ledger)
-    ws = wb.worksheets[0]
-    removed = ws.cell(row=HEADER_ROWS + 2, column=1).value
-    ws.delete_rows(HEADER_ROWS + 2)
+    ws = wb[SUMMARY_SHEET]
+    _headers, body, _totals, top = table(ws)
+    removed = list(body)[1]
+    ws.delete_rows(top + 2)
     wb.save(ledger)
     proc = verify(db, ledger)
     assert proc.returncode == 1
-    assert f"{removed}：数据库中有，台账中没有" in proc.stdout
+    assert f"{removed}：数据库中有，台账中没有它的「汇总」中的一行" in proc.stdout
 
 
 def test_a_voided_case_leaves_the_rows_and_totals_and_is_listed_apart(demo, tmp_path):
@@ -127,10 +123,8 @@ def test_a_voided_case_leaves_the_rows_and_totals_and_is_listed_apart(demo, tmp_
     finally:
         store.close()
     wb = load_workbook(out)
-    body = [r[0] for r in wb.worksheets[0].iter_rows(min_row=HEADER_ROWS + 1, values_only=True)]
-    assert case_no not in body
-    voided = [r[0] for r in wb[VOID_SHEET].iter_rows(min_row=2, values_only=True)]
-    assert voided == [case_no]
+    assert case_no not in table(wb[SUMMARY_SHEET])[1]
+    assert list(table(wb[VOID_SHEET])[1]) == [case_no]
     assert verify(db, out).returncode == 0
 
 

@@ -118,7 +118,7 @@ def test_ledger_export_with_progress_completes_and_is_valid(qtbot, window, demo,
     out.parent.mkdir()
     job = window.exports.start(ExportRequest(LEDGER, None, out))
     assert job is not None and job.wait() == "succeeded"
-    assert load_workbook(out).sheetnames[0] == "分户补偿台账"
+    assert load_workbook(out).sheetnames[0] == "汇总"
     with store.read() as session:
         assert verify_ledger(session, out).matches
     text = close_done_box(window)

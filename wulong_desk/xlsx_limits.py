@@ -45,9 +45,10 @@ class Limits:
 
 
 SURVEY = Limits(rows=20_000, columns=200, total_bytes=64 * MB, shared_strings=16 * MB)
-# a ledger of this app: 14 明细 rows a household (and a warning row beside a figure, such as the
-# printed 5% monthly rate), some 30,000 households at most
-LEDGER = Limits(rows=500_000, columns=100, total_bytes=512 * MB, shared_strings=64 * MB)
+# a ledger of this app: a 分户明细 sheet holds at most 8,000 households' pages (some 40 rows
+# each), the 汇总 a row a household; some 11 KB of sheet text a household (read a row at a time
+# by `verify-ledger`): 1.5 GB is some 130,000 households
+LEDGER = Limits(rows=500_000, columns=100, total_bytes=1536 * MB, shared_strings=64 * MB)
 
 
 class WorkbookTooLarge(UserError):

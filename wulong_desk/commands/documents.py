@@ -119,8 +119,11 @@ def run_verify(args: argparse.Namespace) -> int:
     with open_from_args(args) as store, store.read() as session:
         verdict = verify_ledger(session, args.file)
     if verdict.matches:
-        print(f"一致：台账与数据库中的计算记录相同，每户数字都已核对"
-              f"（数据指纹 {verdict.file_fingerprint[:16]}…）")
+        from wulong_desk.exports.records import short_code
+
+        print(f"一致：台账每一页上的每个单元格都与数据库中的记录相符（核对码 "
+              f"{short_code(verdict.file_fingerprint)}；导出时间、导出人和导出时的付款情况"
+              "不在核对之列）")
         return 0
     print("不一致：")
     if verdict.file_fingerprint != verdict.database_fingerprint:

@@ -13,16 +13,26 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.capitals import rmb_capitals
-from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, build, numbered_canvas, styles
+from wulong_desk.exports.pdf_style import (
+    CELL_PADDING,
+    FONT,
+    MARGIN,
+    PAGE,
+    TEXT_WIDTH,
+    build,
+    keep_with_signatures,
+    numbered_canvas,
+    paragraph,
+    styles,
+)
 from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_text
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
@@ -41,8 +51,14 @@ def _money(text: str | Decimal) -> str:
     return f"{Decimal(str(text)):,.2f}"
 
 
-def _p(text: str, style: Any) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def _p(text: str, style: Any, width: float = TEXT_WIDTH) -> Paragraph:
+    """Plain text as a paragraph `width` points wide, broken by the Chinese rules."""
+    return paragraph(text, style, width)
+
+
+def _cell(width_mm: float) -> float:
+    """The text width inside a table column `width_mm` wide."""
+    return width_mm * mm - 2 * CELL_PADDING
 
 
 def _table(rows: list[list[Any]], widths: list[float], header: bool = True,
@@ -201,12 +217,11 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
         flowables = [_p(f"第{_cn(article)}条  {clause.title}", st["heading"])]
         flowables += _paragraphs(st, clause, values, entry)
         if article == len(numbered):  # the last clause and the signatures share a page
-            flowables += [Spacer(1, 14), _signatures(entry)]
-            out.append(KeepTogether(flowables))
+            out.append(keep_with_signatures([*flowables, Spacer(1, 14)], _signatures(entry)))
         else:
             out += flowables
     if not numbered:
-        out.append(_signatures(entry))
+        out[-1:] = [keep_with_signatures([*out[-1:], Spacer(1, 14)], _signatures(entry))]
     for clause in trailing:
         out.append(_p(f"{clause.title}：", st["heading"]))
         out += _paragraphs(st, clause, values, entry)
@@ -247,9 +262,9 @@ def _amounts_table(st: dict[str, Any], entry: CaseEntry) -> Table:
     rows: list[list[Any]] = [["项目", "金额（元）", "依据"]]
     for line in record["lines"]:
         if Decimal(line["amount"]):
-            rows.append([_p(line["label"], st["cell"]), _money(line["amount"]),
-                         _p(line["citation"], st["cell"])])
-    rows.append([_p("补偿合计", st["cell"]), _money(record["totals"]["total"]), ""])
+            rows.append([_p(line["label"], st["cell"], _cell(70)), _money(line["amount"]),
+                         _p(line["citation"], st["cell"], _cell(65))])
+    rows.append([_p("补偿合计", st["cell"], _cell(70)), _money(record["totals"]["total"]), ""])
     return _table(rows, [70 * mm, 35 * mm, 65 * mm], right=(1,))
 
 
@@ -259,8 +274,8 @@ def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
     for index, house in enumerate(entry.record.get("houses", [])):
         known = entry.exchange_houses[index] if index < len(entry.exchange_houses) else {}
         use = known.get("use") or "residential"
-        rows.append([_p(known.get("location") or "—", st["cell"]),
-                     _p(USE_LABELS.get(use, use), st["cell"]), house["area"],
+        rows.append([_p(known.get("location") or "—", st["cell"], _cell(45)),
+                     _p(USE_LABELS.get(use, use), st["cell"], _cell(16)), house["area"],
                      house["payable_area"], _money(house["unit_price"]), _money(house["price"])])
     return _table(rows, [45 * mm, 16 * mm, 24 * mm, 24 * mm, 28 * mm, 33 * mm],
                   right=(2, 3, 4, 5))
@@ -345,41 +360,48 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
         _p(f"坐落：{entry.address or '—'}    产权证号：{entry.title_no or '—'}    "
            f"计算标准：{standard_name(record['standard'])}", st["base"]),
         Spacer(1, 4)]
+    widths = [36 * mm, 74 * mm, 26 * mm, 34 * mm]
     rows: list[list[Any]] = [["项目", "计算式（含所用数据）", "金额（元）", "依据"]]
     for line in record["lines"]:
-        rows.append([_p(line["label"], st["cell"]),
+        rows.append([_p(line["label"], st["cell"], _cell(36)),
                      _p(line["formula"] + (f"（{line['note']}）" if line["note"] else ""),
-                        st["cell"]),
-                     _money(line["amount"]), _p(line["citation"], st["cell"])])
-    for key, label in (("value", "价值补偿小计"), ("loss", "损失补偿小计"),
-                       ("reward", "奖励补助小计"), ("total", "补偿合计")):
-        rows.append([_p(label, st["cell"]), "", _money(record["totals"][key]), ""])
-    out.append(_table(rows, [36 * mm, 74 * mm, 26 * mm, 34 * mm], right=(2,)))
+                        st["cell"], _cell(74)),
+                     _money(line["amount"]), _p(line["citation"], st["cell"], _cell(34))])
+    lines = _table(rows, widths, right=(2,))
+    lines.spaceAfter = 0
+    out.append(lines)
+    # the subtotals, the notes, the sum owed and the signatures stay together: if the page
+    # breaks, they go on to the next one as one (the signatures alone on page 2 before)
+    closing: list[Any] = [_table(
+        [[_p(label, st["cell"], _cell(36)), "", _money(record["totals"][key]), ""]
+         for key, label in (("value", "价值补偿小计"), ("loss", "损失补偿小计"),
+                            ("reward", "奖励补助小计"), ("total", "补偿合计"))],
+        widths, header=False, right=(2,))]
     for warning in record.get("warnings", []):
         code, _, text = warning.partition(": ")
         if code == "L1_INTERRUPT":   # the printed 5% monthly rate: said on the sheet too
-            out.append(_p(f"提示：{text}", st["base"]))
+            closing.append(_p(f"提示：{text}", st["base"]))
     unregistered = _unregistered_text(entry, {line["code"]: line for line in record["lines"]})
     if unregistered:
-        out.append(_p(unregistered, st["base"]))
+        closing.append(_p(unregistered, st["base"]))
     settlement = record["settlement"]
     if entry.method == "exchange":
-        out.append(Spacer(1, 4))
-        out.append(_p(f"产权调换房屋价款 {_money(settlement['exchange_price'])} 元；维修资金：甲方 "
-                      f"{_money(settlement['fund_department'])} 元，乙方 "
-                      f"{_money(settlement['fund_household'])} 元。", st["base"]))
+        closing.append(Spacer(1, 4))
+        closing.append(_p(f"产权调换房屋价款 {_money(settlement['exchange_price'])} 元；维修资金："
+                          f"甲方 {_money(settlement['fund_department'])} 元，乙方 "
+                          f"{_money(settlement['fund_household'])} 元。", st["base"]))
         net = Decimal(settlement["net_payable"])
     else:
         net = Decimal(record["totals"]["total"])
     word = "应付被征收人" if net >= 0 else "应收被征收人"
-    out.append(_p(f"{word}：{_money(abs(net))} 元（大写：{rmb_capitals(net)}）", st["heading"]))
-    out.append(Spacer(1, 16))
+    closing.append(_p(f"{word}：{_money(abs(net))} 元（大写：{rmb_capitals(net)}）",
+                      st["heading"]))
     sign = Table([["经办：", "审核：", "被征收人（签字）："],
                   ["日期：    年  月  日", "日期：    年  月  日", "日期：    年  月  日"]],
                  colWidths=[57 * mm] * 3, rowHeights=[12 * mm, 10 * mm])
     sign.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                               ("FONTSIZE", (0, 0), (-1, -1), 10)]))
-    out.append(KeepTogether([sign]))
+    out.append(keep_with_signatures([*closing, Spacer(1, 16)], sign))
     return out
 
 

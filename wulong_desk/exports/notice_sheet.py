@@ -3,13 +3,13 @@ under, the 公示期 the office entered, one table, the notes under it, the offi
 the issuing unit with a line for its seal.
 
 A notice prints readable: one font (宋体), body text at 10 pt on a page whose width is chosen so
-that fitting the table to it never shrinks the print below 8 pt (`MIN_SCALE`; a test prints
-each kind with LibreOffice and reads the sizes back); long text wraps inside merged cells whose
-rows are tall enough for it, so nothing is cut; the table's header rows repeat on every page and
-the footer says 第 x 页，共 y 页. A notice names no exporter and says nothing about how the app
-counted (those go to the export log). Every text cell is written as text, never as a formula.
-The rows are made one at a time from whatever iterable is given (a streamed project stays a
-batch of cases in memory); only the printed values are kept until the sheet is written.
+that fitting the table to it never shrinks the print below 8 pt (`sheet_style.paper_for`; a
+test prints each kind with LibreOffice and reads the sizes back); long text wraps inside merged
+cells whose rows are tall enough for it, so nothing is cut; the table's header rows repeat on
+every page and the footer says 第 x 页，共 y 页. A notice names no exporter and says nothing about
+how the app counted (those go to the export log). Every text cell is written as text, never as
+a formula. The rows are made one at a time from whatever iterable is given (a streamed project
+stays a batch of cases in memory); only the printed values are kept until the sheet is written.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.exports.sheet_style import (
     AREA_FORMAT,
@@ -31,11 +30,13 @@ from wulong_desk.exports.sheet_style import (
     FONT_NAME,
     HEAD_FILL,
     LINE_HEIGHT,
+    MARGINS,
     MONEY_FORMAT,
     TITLE_FONT,
     literal,
     page_footer,
     page_setup,
+    paper_for,
     styled_cell,
     text_width,
     workbook,
@@ -48,13 +49,6 @@ RIGHT_TEXT = "right_text"
 NOT_APPLICABLE = "—"
 BANFA = "《重庆市武隆区国有土地上房屋征收与补偿实施办法》（武隆府发〔2023〕5号）"
 
-A3, A4 = Worksheet.PAPERSIZE_A3, Worksheet.PAPERSIZE_A4
-# printable width in spreadsheet column units (one unit: a digit of the 10-point body font) of
-# landscape paper with the margins below, at 100 % — measured with LibreOffice; and the least
-# scale allowed: 10 pt body text printed no smaller than 8 pt
-PAPER_UNITS = {A4: 116, A3: 170}
-MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6, "footer": 0.25}  # inches
-MIN_SCALE = 0.8
 BLANK_DAY = "＿＿＿＿年＿＿月＿＿日"
 
 WRAP = Alignment(vertical="center", wrap_text=True)
@@ -144,11 +138,6 @@ def fitted_widths(layout: Layout, rows: list[dict[str, Any]]) -> dict[str, int]:
 def lines_of(text: str, width: int) -> int:
     """The lines a wrapped text takes in a column `width` units wide, its own breaks kept."""
     return sum(wrapped_lines(part, width) for part in text.split("\n"))
-
-
-def paper_for(total_units: int) -> str:
-    """A4 landscape if the table fits it at no less than MIN_SCALE, else A3 landscape."""
-    return A4 if total_units * MIN_SCALE <= PAPER_UNITS[A4] else A3
 
 
 @private_temp_files  # openpyxl streams names through temporary files

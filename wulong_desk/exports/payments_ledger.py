@@ -29,10 +29,12 @@ from wulong_desk.exports.sheet_style import (
     FONT_NAME,
     HEAD_FILL,
     LINE_HEIGHT,
+    MARGINS,
     MONEY_FORMAT,
     TITLE_FONT,
     page_footer,
     page_setup,
+    paper_for,
     styled_cell,
     text_width,
     workbook,
@@ -132,8 +134,10 @@ def build_payments_ledger(project_name: str, rows: list[AccountRow], *, operator
     for index, chars in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = chars
     ws.freeze_panes = f"A{HEADER_ROWS + 1}"
-    page_setup(ws, paper=Worksheet.PAPERSIZE_A3, landscape=True,
+    page_setup(ws, paper=paper_for(sum(widths)), landscape=True,   # never below 8 pt
                title_rows=f"{HEADER_ROWS}:{HEADER_ROWS}")
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
     page_footer(ws, FONT_NAME, f"{project_name}  {TITLE}")
     ws.row_dimensions[1].height = 28
     ws.row_dimensions[HEADER_ROWS].height = 30

@@ -8,7 +8,9 @@ The records are loaded from the store by `wulong_desk.services.records`; nothing
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -46,6 +48,13 @@ class CaseEntry:
     # documents received from the household (办法第三十二、四十、四十二、四十三条): every item
     # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
     documents: list[dict[str, str]] = field(default_factory=list)
+    # when each part of the total is owed (办法第二十九条), as the store keeps it in its cents
+    # columns (services.calculation.stored_schedule), exact money text by bucket
+    # (rules.breakdown.SCHEDULE_KEYS); None when the store has none
+    schedule: dict[str, str] | None = None
+    # a voided case: the reason given and the day (Beijing time) it was voided
+    void_reason: str | None = None
+    voided_on: str | None = None
     # the agreement's payment terms in words, by key (the schedule's four buckets and
     # house_price; services/terms.py; "" where none is agreed), and the payee's 户名、开户行、
     # 账号 ({"name", "bank", "account"}, "" where not entered)
@@ -66,24 +75,83 @@ def unregistered_text(entry: CaseEntry, uses: dict[str, str]) -> str:
 
 
 @dataclass(frozen=True)
+class StatusCensus:
+    """How many complete cases of one status a project has, and each summed figure's sum of
+    absolute values (an upper bound of any of its totals: the ledger sizes its columns by it
+    before the first row is written). Keys: area, value, loss, reward, total, net_payable."""
+
+    count: int
+    magnitude: dict[str, Decimal]
+    standards: frozenset[str] = frozenset()   # the standards its records were computed under
+
+
+CENSUS_KEYS = ("area", "value", "loss", "reward", "total", "net_payable")
+
+
+def census_of(entries: Any) -> dict[str, StatusCensus]:
+    """The census of entries held in memory, by status (a streamed project's comes from the
+    store in one query: services.records.stream_records)."""
+    counts: dict[str, int] = {}
+    sums: dict[str, dict[str, Decimal]] = {}
+    standards: dict[str, set[str]] = {}
+    for entry in entries:
+        record = entry.record
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+        standards.setdefault(entry.status, set()).add(record["standard"])
+        into = sums.setdefault(entry.status, dict.fromkeys(CENSUS_KEYS, Decimal(0)))
+        figures = {"area": record.get("quantities", {}).get("area", "0"),
+                   **{key: record["totals"][key] for key in ("value", "loss", "reward",
+                                                             "total")},
+                   "net_payable": record["settlement"]["net_payable"]}
+        for key, value in figures.items():
+            into[key] += abs(Decimal(value))
+    return {status: StatusCensus(count, sums[status], frozenset(standards[status]))
+            for status, count in counts.items()}
+
+
+@dataclass(frozen=True)
 class ProjectRecords:
     project: dict[str, Any]
     entries: list[CaseEntry]
     incomplete: list[str]               # case numbers without a complete computation
+    # a streamed project (services.records.stream_records): its census and its fingerprint read
+    # from the store, so neither needs every entry in memory; None: computed from `entries`
+    census: dict[str, StatusCensus] | None = None
+    fingerprinter: Callable[[], str] | None = None
+    # the uuids of the cases selected for export (None: the whole project)
+    selection: list[str] | None = None
 
     @property
     def fingerprint(self) -> str:
+        if self.fingerprinter is not None:
+            return self.fingerprinter()
         return fingerprint(self.entries)
+
+    def counted(self) -> dict[str, StatusCensus]:
+        return self.census if self.census is not None else census_of(self.entries)
 
 
 def fingerprint(entries: list[CaseEntry]) -> str:
+    return fingerprint_of((entry.uuid, entry.record_text)
+                          for entry in sorted(entries, key=lambda e: e.uuid))
+
+
+def fingerprint_of(records: Any) -> str:
+    """The fingerprint of (case uuid, stored record text) pairs given in the order of the uuids."""
     digest = hashlib.sha256()
-    for entry in sorted(entries, key=lambda e: e.uuid):
-        digest.update(entry.uuid.encode())
+    for uuid, text in records:
+        digest.update(uuid.encode())
         digest.update(b"\0")
-        digest.update(entry.record_text.encode("utf-8"))
+        digest.update(text.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def short_code(fingerprint_hex: str) -> str:
+    """The fingerprint as a paper shows it: ten digits in groups (XXXX-XXXX-XX), never hex — a
+    clerk can read it out and compare it with the file's."""
+    text = f"{int(fingerprint_hex[:13], 16) % 10**10:010d}"
+    return f"{text[:4]}-{text[4:8]}-{text[8:]}"
 
 
 def standard_name(standard_id: str) -> str:

@@ -23,7 +23,7 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, inside, safe_name, unique_names
-from wulong_desk.services.records import load_records
+from wulong_desk.services.records import load_records, stream_records
 from wulong_desk.statuses import is_out, is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
@@ -112,7 +112,7 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
                              case_ids=case_ids, progress=progress)
     check_target(out)
     with store.read() as session:
-        records = load_records(session, project_id, case_ids)
+        records = stream_records(session, project_id, case_ids)   # a batch at a time
         _something_to_export(records)
         total = len(records.entries)
         _tick(progress, 0, total)

@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.records import (
+    CaseEntry,
+    ProjectRecords,
+    StatusCensus,
+    fingerprint_of,
+)
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
+from wulong_desk.services.calculation import stored_schedule
 from wulong_desk.services.cases import get_case, get_project
+from wulong_desk.services.history_text import BEIJING
 from wulong_desk.services.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.procedure import DOCUMENTS, case_dates
 from wulong_desk.services.projects import project_to_dict
 from wulong_desk.services.terms import TERM_KEYS, TERM_LABELS, effective_terms
-from wulong_desk.store.models import Case, CaseDate, CaseResult, Project
+from wulong_desk.statuses import VOID
+from wulong_desk.store.models import (
+    LINE_COLUMNS,
+    AuditEntry,
+    Case,
+    CaseDate,
+    CaseRecord,
+    CaseResult,
+    Project,
+)
 
 
 def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
@@ -40,6 +57,21 @@ def documents_of(case: Case, received: dict[str, date]) -> list[dict[str, str]]:
     return out
 
 
+def void_days(session: Session, cases: list[Case]) -> dict[int, str]:
+    """The day (Beijing time) each voided case among `cases` was voided, from its 作废 audit row."""
+    ids = [case.id for case in cases if case.status == VOID]
+    days: dict[int, str] = {}
+    for start in range(0, len(ids), STREAM_BATCH):
+        for case_id, at in session.execute(
+                select(AuditEntry.case_id, func.max(AuditEntry.at))
+                .where(AuditEntry.action == "void",
+                       AuditEntry.case_id.in_(ids[start:start + STREAM_BATCH]))
+                .group_by(AuditEntry.case_id)):
+            if at is not None:
+                days[case_id] = (at + BEIJING).date().isoformat()
+    return days
+
+
 def agreement_words(case: Case) -> tuple[dict[str, str], str | None, dict[str, str], str | None]:
     """The agreement's payment terms in words by key (its own, else the project's default; ""
     where none), all of them in one line (or the text kept from before they were data), the
@@ -58,9 +90,10 @@ def agreement_words(case: Case) -> tuple[dict[str, str], str | None, dict[str, s
 
 
 def _entry(case: Case, account: CaseAccount | None = None,
-           received: dict[str, date] | None = None) -> CaseEntry:
+           received: dict[str, date] | None = None, voided_on: str | None = None) -> CaseEntry:
     assert case.result is not None
     text = case.result.breakdown_json
+    schedule = stored_schedule(case.result)
     terms, term_line, payee, payee_line = agreement_words(case)
     return CaseEntry(
         case_id=case.id, uuid=case.uuid, case_no=case.case_no,
@@ -93,6 +126,10 @@ def _entry(case: Case, account: CaseAccount | None = None,
         paid=money(account.paid) if account else None,
         outstanding=money(account.outstanding) if account else None,
         documents=documents_of(case, received or {}),
+        schedule=None if schedule is None else {key: money(value)
+                                                for key, value in schedule.items()},
+        void_reason=case.void_reason if case.status == VOID else None,
+        voided_on=voided_on,
         decision=_decision(case))
 
 
@@ -127,8 +164,22 @@ def load_records(session: Session, project_id: int, case_ids: list[int] | None =
     for row in session.execute(select(CaseDate).join(Case, Case.id == CaseDate.case_id)
                                .where(Case.project_id == project_id)).scalars():
         received.setdefault(row.case_id, {})[row.what] = row.on_date
-    entries = [_entry(case, accounts.get(case.id), received.get(case.id)) for case in complete]
-    return ProjectRecords(project_to_dict(project), entries, incomplete)
+    voided = void_days(session, complete)
+    entries = [_entry(case, accounts.get(case.id), received.get(case.id), voided.get(case.id))
+               for case in complete]
+    return ProjectRecords(project_to_dict(project), entries, incomplete,
+                          selection=selected_uuids(session, case_ids))
+
+
+def selected_uuids(session: Session, case_ids: list[int] | None) -> list[str] | None:
+    """The uuids of a selection of cases (None for the whole project)."""
+    if case_ids is None:
+        return None
+    uuids: list[str] = []
+    for start in range(0, len(case_ids), STREAM_BATCH):
+        uuids += session.execute(select(Case.uuid).where(
+            Case.id.in_(case_ids[start:start + STREAM_BATCH]))).scalars().all()
+    return sorted(uuids)
 
 
 def load_case(session: Session, case_id: int) -> tuple[dict[str, Any], CaseEntry | None]:
@@ -137,7 +188,8 @@ def load_case(session: Session, case_id: int) -> tuple[dict[str, Any], CaseEntry
     if case.result is None or not case.result.ok:
         return project, None
     return project, _entry(case, accounts_of(session, [case]).get(case.id),
-                           case_dates(session, [case.id])[case.id])
+                           case_dates(session, [case.id])[case.id],
+                           void_days(session, [case]).get(case.id))
 
 
 STREAM_BATCH = 500   # cases read at a time by a streamed export
@@ -170,8 +222,9 @@ class StreamedEntries:
             cases = [loaded[case_id] for case_id in batch]
             accounts = accounts_of(session, cases)
             received = case_dates(session, batch)
-            entries = [_entry(case, accounts.get(case.id), received.get(case.id))
-                       for case in cases]
+            voided = void_days(session, cases)
+            entries = [_entry(case, accounts.get(case.id), received.get(case.id),
+                              voided.get(case.id)) for case in cases]
             session.expunge_all()
             yield from entries
 
@@ -192,4 +245,85 @@ def stream_records(session: Session, project_id: int, case_ids: list[int] | None
             ids.append(case_id)
         else:
             incomplete.append(case_no)
-    return ProjectRecords(project, StreamedEntries(session, ids), incomplete)  # type: ignore[arg-type]
+    return ProjectRecords(project, StreamedEntries(session, ids), incomplete,  # type: ignore[arg-type]
+                          census=census(session, project_id, case_ids),
+                          fingerprinter=streamed_fingerprint(session, project_id, ids),
+                          selection=selected_uuids(session, case_ids))
+
+
+def _group_columns() -> dict[str, list[str]]:
+    """The result's line columns by the group (value, loss, reward) the standard puts them in."""
+    from wulong_desk.rules import default_standards
+
+    groups: dict[str, list[str]] = {"value": [], "loss": [], "reward": []}
+    seen: set[str] = set()
+    for standard in default_standards():
+        for code, spec in standard.lines.items():
+            if code not in seen:
+                seen.add(code)
+                groups[spec.group].append(LINE_COLUMNS[code])
+    return groups
+
+
+def census(session: Session, project_id: int, case_ids: list[int] | None = None
+           ) -> dict[str, StatusCensus]:
+    """How many complete cases each status has and the sums of their figures' absolute values
+    (exports.records.StatusCensus), in one query over the narrow results table."""
+    groups = _group_columns()
+
+    def magnitude(columns: list[str]) -> Any:
+        expression = func.abs(getattr(CaseResult, columns[0]))
+        for column in columns[1:]:
+            expression = expression + func.abs(getattr(CaseResult, column))
+        return func.sum(expression)
+
+    keys = {"area": magnitude(["area_centi"]), **{g: magnitude(c) for g, c in groups.items()},
+            "total": magnitude(["total_cents"]), "net_payable": magnitude(["net_payable_cents"])}
+    grouping = [Case.status, CaseResult.standard_id]
+    if case_ids is not None:   # a selection: case by case (a list of ids may overflow a query)
+        grouping.append(Case.id)
+    query = (select(*grouping, func.count(), *keys.values())
+             .join(CaseResult, CaseResult.case_id == Case.id)
+             .where(Case.project_id == project_id, CaseResult.ok.is_(True))
+             .group_by(*grouping))
+    wanted = set(case_ids or ())
+    out: dict[str, StatusCensus] = {}
+    for row in session.execute(query):
+        status, standard = row[0], row[1]
+        if case_ids is not None and row[2] not in wanted:
+            continue
+        count, *sums = row[len(grouping):]
+        figures = {key: Decimal(value or 0).scaleb(-2)
+                   for key, value in zip(keys, sums, strict=True)}
+        before = out.get(status)
+        if before is not None:
+            count += before.count
+            figures = {key: figures[key] + before.magnitude[key] for key in figures}
+        out[status] = StatusCensus(count, figures,
+                                   (before.standards if before else frozenset()) | {standard})
+    return out
+
+
+def streamed_fingerprint(session: Session, project_id: int, ids: list[int]
+                         ) -> Callable[[], str]:
+    """The records' fingerprint (exports.records.fingerprint) read a batch of records at a
+    time, in the order of the case uuids."""
+
+    def compute() -> str:
+        wanted = set(ids)
+        order = sorted((uuid, case_id) for case_id, uuid in session.execute(
+            select(Case.id, Case.uuid).where(Case.project_id == project_id))
+            if case_id in wanted)
+
+        def pairs() -> Iterator[tuple[str, str]]:
+            for start in range(0, len(order), STREAM_BATCH):
+                batch = order[start:start + STREAM_BATCH]
+                texts = dict(session.execute(
+                    select(CaseRecord.case_id, CaseRecord.breakdown_json)
+                    .where(CaseRecord.case_id.in_([case_id for _uuid, case_id in batch]))).all())
+                for uuid, case_id in batch:
+                    yield uuid, texts[case_id]
+
+        return fingerprint_of(pairs())
+
+    return compute

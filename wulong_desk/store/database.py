@@ -87,6 +87,7 @@ class Store:
         self.server: str | None = None  # the office server's address (no password), or None
         self.role: str | None = None  # on a server: owner | admin | reviewer | clerk
         self.backup_warning: str | None = None  # today's automatic backup failed (said once)
+        self.closed = False  # set by close(): nothing more is read through this store
 
     @property
     def where(self) -> str:
@@ -169,6 +170,7 @@ class Store:
             session.close()
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
         if self.instance_lock is not None:
             self.instance_lock.unlock()

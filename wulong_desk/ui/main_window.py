@@ -202,8 +202,8 @@ class MainWindow(QMainWindow):
         again within a few seconds of the last reading, unless forced.) The office server
         out of reach is said once, plainly; the window keeps what it read last and tries
         again on the next focus or minute."""
-        if not self.isEnabled():
-            return
+        if not self.isEnabled() or self.store is None or self.store.closed:
+            return   # (a store closed under the window — a restore, a test — is never read)
         if not force and time.monotonic() - self._read_at < RE_READ_AFTER:
             return
         try:
@@ -612,6 +612,7 @@ class MainWindow(QMainWindow):
             return
         # no query may start, or still run, on a store about to close
         self._filter_timer.stop()
+        self._others_timer.stop()
         QThreadPool.globalInstance().waitForDone()
         if self.owns_store and self.store is not None:
             self.store.close()
