@@ -469,6 +469,35 @@ def test_open_delete_restore_void(qtbot, office, boxes):
     qtbot.waitUntil(lambda: "其中作废 1 户，不计入合计" in window.totals_label.text())
 
 
+def test_a_too_short_void_reason_keeps_the_question_open_with_the_text(qtbot, office, boxes):
+    """Ctrl+Del on a signed case, 「协议」 and 确定: the rule is said and the question stays, the
+    text still in it; the clerk adds to it and 确定 voids the case."""
+    window, store, project_id = office
+    signed = first(store, project_id, status="signed")
+    select_case(window, signed.case_no)
+    seen = []
+
+    def reason(dialog: QInputDialog) -> None:
+        line = dialog.findChild(QLineEdit)
+        focus(qtbot, line)
+        type_text("协议")
+        closes(dialog, "确定")
+        assert boxes[-1] == "作废案卷: 「理由」：作废必须写明理由（至少4个字）"
+        seen.append((dialog.isVisible(), line.text()))
+        focus(qtbot, line)
+        QTest.keyClick(line, Qt.Key.Key_End)
+        type_text("解除，另行重签")
+        closes(dialog, "确定")
+
+    answered = Answer(QInputDialog, reason)
+    keys(window.table, "Ctrl+Del")
+    assert answered.answered
+    assert seen == [(True, "协议")]
+    with store.read() as session:
+        case = session.get(Case, signed.id)
+        assert (case.status, case.void_reason) == ("void", "协议解除，另行重签")
+
+
 def test_find_with_full_width_digits(qtbot, office):
     window, _store, _project = office
     keys(window, "Ctrl+F")

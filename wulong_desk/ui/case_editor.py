@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -57,6 +56,7 @@ from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
 from wulong_desk.ui.history_dialog import HistoryDialog
 from wulong_desk.ui.labels import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+from wulong_desk.ui.reason_dialog import ask_reason
 
 
 def _titled(table: str) -> Any:
@@ -649,8 +649,8 @@ class CaseEditor(QDialog):
     def unlock(self) -> None:
         if self.case_id is None:
             return
-        reason, ok = QInputDialog.getText(self, "解锁更正", "请写明更正理由（将记入修改记录）：")
-        if not ok:
+        reason = ask_reason(self, "解锁更正", "请写明更正理由（将记入修改记录）：", "解锁更正")
+        if reason is None:
             return
         self.unlock_with(reason)
 
@@ -676,8 +676,7 @@ class CaseEditor(QDialog):
         return self.form() != self._loaded
 
     def ask_reason(self, title: str, prompt: str) -> str | None:
-        reason, ok = QInputDialog.getText(self, title, prompt)
-        return reason if ok else None
+        return ask_reason(self, title, prompt, title)
 
     def save(self) -> bool:
         form = self.form()
