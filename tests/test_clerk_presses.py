@@ -642,6 +642,43 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
             CaseDate.case_id == signed.id)).scalars().all() == [date(2026, 3, 1)]
 
 
+def test_housing_import_quotes_with_corner_brackets_and_takes_the_use_as_shown(
+        qtbot, office, file_dialogs, tmp_path, boxes):
+    """A refused cell quotes what it received with 「」; 用途 may be written as the app shows it
+    (商业/办公 in the case editor, 商业/办公/业务用房 in the lists) or without the slashes."""
+    window, store, project_id = office
+    bad = housing_sheet(tmp_path, [["住宅", "9栋", "1", "101", "八十五", "70.00", "4000"],
+                                   ["别墅", "9栋", "1", "102", "60.00", "52.00", "4000"]],
+                        name="错.xlsx")
+    good = housing_sheet(tmp_path, [["商业/办公", "9栋", "", "1", "80.00", "", "9000"],
+                                    ["商业/办公/业务用房", "9栋", "", "2", "60.00", "", "9000"],
+                                    ["商业办公", "9栋", "", "3", "50.00", "", "9000"]])
+
+    def work(dialog: HousingDialog) -> None:
+        file_dialogs.answer("导入房源表", bad)
+        click(button(dialog, "导入房源表"))
+        assert dialog.job is not None and dialog.job.wait() == "failed"
+        qtbot.waitUntil(lambda: boxes and "未导入任何房源" in boxes[-1])
+        assert "安置房源!E2（建筑面积）：应为数字（如 12 或 12.5），收到「八十五」" in boxes[-1]
+        assert ("安置房源!A3（用途）：应为 住宅、商业/办公（或 商业办公）、生产用房 之一，"
+                "收到「别墅」") in boxes[-1]
+        assert "'" not in boxes[-1]
+        file_dialogs.answer("导入房源表", good)
+        click(button(dialog, "导入房源表"))
+        assert dialog.job is not None and dialog.job.wait() == "succeeded"
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 3)
+        assert {dialog.table.item(r, 1).text() for r in range(3)} == {"商业/办公/业务用房"}
+        click(box_button(dialog.buttons, "关闭"))
+
+    answered = Answer(HousingDialog, work)
+    keys(window, "Ctrl+Shift+H")
+    assert answered.answered
+    with store.read() as session:
+        uses = session.execute(select(housing.HousingUnit.use).where(
+            housing.HousingUnit.project_id == project_id)).scalars().all()
+    assert uses == ["commercial"] * 3
+
+
 def test_housing_import_from_its_button(qtbot, office, file_dialogs, tmp_path, boxes):
     """导入房源表… crashed (「内部错误：TypeError」) every time: the button's clicked(bool)
     reached the import as its file name."""
