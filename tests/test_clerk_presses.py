@@ -23,7 +23,7 @@ from pressing import (
     toolbar_click,
     trigger,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -677,6 +677,31 @@ def test_housing_import_quotes_with_corner_brackets_and_takes_the_use_as_shown(
         uses = session.execute(select(housing.HousingUnit.use).where(
             housing.HousingUnit.project_id == project_id)).scalars().all()
     assert uses == ["commercial"] * 3
+
+
+def test_the_housing_file_dialogs_open_in_the_documents_or_the_last_folder(
+        qtbot, office, file_dialogs, tmp_path):
+    """房源表模板… opened in the program's own folder (a bare file name); now it opens in the
+    user's documents (or home) folder, and then where a file was last saved or read."""
+    window, _store, _project = office
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    start = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+    folder = tmp_path / "房源"
+    folder.mkdir()
+    file_dialogs.answer("保存房源表模板", folder / "模板.xlsx")
+
+    def work(dialog: HousingDialog) -> None:
+        click(button(dialog, "房源表模板"))
+        qtbot.waitUntil(lambda: (folder / "模板.xlsx").exists())
+        click(button(dialog, "导入房源表"))            # (cancelled)
+        click(box_button(dialog.buttons, "关闭"))
+
+    answered = Answer(HousingDialog, work)
+    keys(window, "Ctrl+Shift+H")
+    assert answered.answered
+    assert Path(file_dialogs.started["保存房源表模板"]) == start / "安置房源表.xlsx"
+    assert Path(file_dialogs.started["导入房源表"]) == folder
+    assert Path.cwd() not in (start, folder)
 
 
 def test_housing_import_from_its_button(qtbot, office, file_dialogs, tmp_path, boxes):
