@@ -4,6 +4,8 @@ tests run on such a screen (tests/conftest.py); each window is measured as it op
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from pressing import CLIENT_HEIGHT, CLIENT_WIDTH, LAPTOP_HEIGHT, LAPTOP_WIDTH
 from PySide6.QtCore import QPoint, QRect
@@ -188,3 +190,42 @@ def test_every_dialog_fits(qtbot, demo):
         seen.append(type(dialog).__name__)
         dialog.close()
     assert len(seen) == 15
+
+
+def test_a_case_saved_as_signed_keeps_the_editor_as_narrow_as_before(qtbot, demo):
+    """Saved as 已签约, the editor grew to ~1,350 px (the lock's words beside the buttons) and
+    its 关闭 ran off a 1366 px screen: locked, it may only be as wider as its 解锁更正… button."""
+    from pressing import button, keys
+    from test_gui import focus, type_text
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id, _signed = demo
+    with store.read() as session:
+        reviewed = session.execute(select(Case.id).join(CaseResult).where(
+            Case.project_id == project_id, Case.status == "reviewed", Case.method == "money",
+            CaseResult.ok.is_(True)).order_by(Case.id)).scalar()
+    editor = CaseEditor(store, project_id, reviewed)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    unsigned = editor.minimumSizeHint().width()
+    ui = editor.ui
+    ui.statusCombo.setCurrentIndex(ui.statusCombo.findData("signed"))
+    focus(qtbot, ui.signedDate)
+    type_text(date.today().isoformat())
+    keys(editor, "Ctrl+S")
+    assert editor.locked and ui.lockLabel.text() == "【已锁定】已签约，金额相关数据不能修改"
+    QApplication.processEvents()
+    spacing = ui.bottomLayout.spacing()
+    least = editor.minimumSizeHint().width()
+    assert least <= unsigned + ui.unlockButton.sizeHint().width() + spacing, (least, unsigned)
+    screen = editor.screen().availableGeometry()
+    assert max(least, editor.sizeHint().width()) <= min(screen.width(), CLIENT_WIDTH)
+    editor.move(screen.topLeft())
+    editor.resize(min(editor.width(), screen.width()), min(editor.height(), screen.height()))
+    QApplication.processEvents()
+    close = button(editor, "关闭")
+    where = QRect(close.mapToGlobal(QPoint(0, 0)), close.size())
+    assert close.isVisible() and screen.contains(where), (where, screen)
+    editor.close()

@@ -641,6 +641,9 @@ class CaseEditor(QDialog):
         if self._locked:   # the stage it is locked at: 预签, 已签约, 已搬迁 or 作废
             stage = STATUS_LABELS.get(self._loaded.get("status") or "", "已签约")
             ui.lockLabel.setText(f"【已锁定】{stage}，金额相关数据不能修改")
+        # (a line of its own above the buttons, shown when it says something: beside them the
+        # row of a signed case was ~1,300 px wide)
+        ui.lockLabel.setVisible(bool(ui.lockLabel.text()))
 
     @property
     def locked(self) -> bool:

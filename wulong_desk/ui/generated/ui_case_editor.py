@@ -361,13 +361,13 @@ class Ui_CaseEditor(object):
 
         self.mainLayout.addWidget(self.splitter)
 
-        self.bottomLayout = QHBoxLayout()
-        self.bottomLayout.setObjectName(u"bottomLayout")
         self.lockLabel = QLabel(CaseEditor)
         self.lockLabel.setObjectName(u"lockLabel")
 
-        self.bottomLayout.addWidget(self.lockLabel)
+        self.mainLayout.addWidget(self.lockLabel)
 
+        self.bottomLayout = QHBoxLayout()
+        self.bottomLayout.setObjectName(u"bottomLayout")
         self.unlockButton = QPushButton(CaseEditor)
         self.unlockButton.setObjectName(u"unlockButton")
         self.unlockButton.setAutoDefault(False)
