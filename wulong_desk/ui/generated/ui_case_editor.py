@@ -363,6 +363,11 @@ class Ui_CaseEditor(object):
 
         self.lockLabel = QLabel(CaseEditor)
         self.lockLabel.setObjectName(u"lockLabel")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.lockLabel.sizePolicy().hasHeightForWidth())
+        self.lockLabel.setSizePolicy(sizePolicy)
 
         self.mainLayout.addWidget(self.lockLabel)
 
