@@ -162,11 +162,16 @@ class BreakdownPanel(QWidget):
 
     def _keep_rows_in_view(self) -> None:
         """The table's least height: its header and its first ROWS_IN_VIEW lines as they are
-        now wrapped."""
+        now wrapped; and its greatest: all its lines (a tall window gives the rest to the
+        figures below)."""
         table = self.table
-        rows = sum(table.rowHeight(row) for row in range(min(ROWS_IN_VIEW, table.rowCount())))
-        table.setMinimumHeight(min(TABLE_MOST_MIN_HEIGHT, table.horizontalHeader().height()
-                                   + rows + 2 * table.frameWidth()))
+        heights = [table.rowHeight(row) for row in range(table.rowCount())]
+        chrome = table.horizontalHeader().height() + 2 * table.frameWidth()
+        least = min(TABLE_MOST_MIN_HEIGHT, chrome + sum(heights[:ROWS_IN_VIEW]))
+        table.setMinimumHeight(least)
+        # (a horizontal scroll bar's height spared: the table may scroll sideways)
+        table.setMaximumHeight(max(least, chrome + sum(heights)
+                                   + table.horizontalScrollBar().sizeHint().height()))
 
     def show_notes(self, early: str, settlement: str) -> None:
         """What signing today would pay, and how the exchange figures come about."""
