@@ -609,8 +609,10 @@ class MainWindow(QMainWindow):
         if not self.close_editors() or not self.exports.can_close():
             event.ignore()
             return
-        # no query may start, or still run, on a store about to close
+        # no query may start, or still run, on a store about to close (nor the minute's look
+        # for others' changes: a closed window asks no server)
         self._filter_timer.stop()
+        self._others_timer.stop()
         QThreadPool.globalInstance().waitForDone()
         if self.owns_store and self.store is not None:
             self.store.close()
