@@ -198,6 +198,7 @@ class FileDialogs:
     def __init__(self) -> None:
         self.answers: dict[str, object] = {}
         self.asked: list[tuple[str, str]] = []
+        self.started: dict[str, str] = {}   # caption → the folder or file the dialog opens at
 
     def answer(self, caption: str, path: object) -> None:
         self.answers[caption] = path
@@ -205,6 +206,7 @@ class FileDialogs:
     def reply(self, kind: str, args: tuple, kwargs: dict) -> str:
         caption = args[1] if len(args) > 1 else kwargs.get("caption", "")
         self.asked.append((kind, caption))
+        self.started[caption] = str(args[2] if len(args) > 2 else kwargs.get("dir", ""))
         path = self.answers.pop(caption, None)
         return "" if path is None else str(path)
 

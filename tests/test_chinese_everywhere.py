@@ -39,7 +39,7 @@ ALLOWED = [
     re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # uuid
     re.compile(r"[A-Za-z]:?[\\/][^\s，。）]*|/[^\s，。）]+"),  # file paths shown to find files
     re.compile(r"\.(?:txt|toml|xlsx|pdf|sqlite)\b"),      # file name extensions
-    re.compile(r"收到 '[^']*'"),                          # the clerk's own input, quoted back
+    re.compile(r"收到「[^」]*」"),                         # the clerk's own input, quoted back
 ]
 # names a clerk knows, keys on the keyboard, and max/min in a formula (20 × max(66.55, 45) × 18)
 ALLOWED_WORDS = {"Excel", "WPS", "PDF", "xlsx", "pdf", "UTF", "Ctrl", "Enter", "Shift", "Esc",

@@ -23,7 +23,7 @@ from pressing import (
     toolbar_click,
     trigger,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -482,6 +482,35 @@ def test_open_delete_restore_void(qtbot, office, boxes):
     qtbot.waitUntil(lambda: "其中作废或不生效 1 户，不计入合计" in window.totals_label.text())
 
 
+def test_a_too_short_void_reason_keeps_the_question_open_with_the_text(qtbot, office, boxes):
+    """Ctrl+Del on a signed case, 「协议」 and 确定: the rule is said and the question stays, the
+    text still in it; the clerk adds to it and 确定 voids the case."""
+    window, store, project_id = office
+    signed = first(store, project_id, status="signed")
+    select_case(window, signed.case_no)
+    seen = []
+
+    def reason(dialog: QInputDialog) -> None:
+        line = dialog.findChild(QLineEdit)
+        focus(qtbot, line)
+        type_text("协议")
+        closes(dialog, "确定")
+        assert boxes[-1] == "作废案卷: 「理由」：作废必须写明理由（至少4个字）"
+        seen.append((dialog.isVisible(), line.text()))
+        focus(qtbot, line)
+        QTest.keyClick(line, Qt.Key.Key_End)
+        type_text("解除，另行重签")
+        closes(dialog, "确定")
+
+    answered = Answer(QInputDialog, reason)
+    keys(window.table, "Ctrl+Del")
+    assert answered.answered
+    assert seen == [(True, "协议")]
+    with store.read() as session:
+        case = session.get(Case, signed.id)
+        assert (case.status, case.void_reason) == ("void", "协议解除，另行重签")
+
+
 def test_find_with_full_width_digits(qtbot, office):
     window, _store, _project = office
     keys(window, "Ctrl+F")
@@ -624,6 +653,68 @@ def test_payments_and_clocks_dialog_buttons(qtbot, office):
     with store.read() as session:
         assert session.execute(select(CaseDate.on_date).where(
             CaseDate.case_id == signed.id)).scalars().all() == [date(2026, 3, 1)]
+
+
+def test_housing_import_quotes_with_corner_brackets_and_takes_the_use_as_shown(
+        qtbot, office, file_dialogs, tmp_path, boxes):
+    """A refused cell quotes what it received with 「」; 用途 may be written as the app shows it
+    (商业/办公 in the case editor, 商业/办公/业务用房 in the lists) or without the slashes."""
+    window, store, project_id = office
+    bad = housing_sheet(tmp_path, [["住宅", "9栋", "1", "101", "八十五", "70.00", "4000"],
+                                   ["别墅", "9栋", "1", "102", "60.00", "52.00", "4000"]],
+                        name="错.xlsx")
+    good = housing_sheet(tmp_path, [["商业/办公", "9栋", "", "1", "80.00", "", "9000"],
+                                    ["商业/办公/业务用房", "9栋", "", "2", "60.00", "", "9000"],
+                                    ["商业办公", "9栋", "", "3", "50.00", "", "9000"]])
+
+    def work(dialog: HousingDialog) -> None:
+        file_dialogs.answer("导入房源表", bad)
+        click(button(dialog, "导入房源表"))
+        assert dialog.job is not None and dialog.job.wait() == "failed"
+        qtbot.waitUntil(lambda: boxes and "未导入任何房源" in boxes[-1])
+        assert "安置房源!E2（建筑面积）：应为数字（如 12 或 12.5），收到「八十五」" in boxes[-1]
+        assert ("安置房源!A3（用途）：应为 住宅、商业/办公（或 商业办公）、生产用房 之一，"
+                "收到「别墅」") in boxes[-1]
+        assert "'" not in boxes[-1]
+        file_dialogs.answer("导入房源表", good)
+        click(button(dialog, "导入房源表"))
+        assert dialog.job is not None and dialog.job.wait() == "succeeded"
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 3)
+        assert {dialog.table.item(r, 1).text() for r in range(3)} == {"商业/办公/业务用房"}
+        click(box_button(dialog.buttons, "关闭"))
+
+    answered = Answer(HousingDialog, work)
+    keys(window, "Ctrl+Shift+H")
+    assert answered.answered
+    with store.read() as session:
+        uses = session.execute(select(housing.HousingUnit.use).where(
+            housing.HousingUnit.project_id == project_id)).scalars().all()
+    assert uses == ["commercial"] * 3
+
+
+def test_the_housing_file_dialogs_open_in_the_documents_or_the_last_folder(
+        qtbot, office, file_dialogs, tmp_path):
+    """房源表模板… opened in the program's own folder (a bare file name); now it opens in the
+    user's documents (or home) folder, and then where a file was last saved or read."""
+    window, _store, _project = office
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    start = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+    folder = tmp_path / "房源"
+    folder.mkdir()
+    file_dialogs.answer("保存房源表模板", folder / "模板.xlsx")
+
+    def work(dialog: HousingDialog) -> None:
+        click(button(dialog, "房源表模板"))
+        qtbot.waitUntil(lambda: (folder / "模板.xlsx").exists())
+        click(button(dialog, "导入房源表"))            # (cancelled)
+        click(box_button(dialog.buttons, "关闭"))
+
+    answered = Answer(HousingDialog, work)
+    keys(window, "Ctrl+Shift+H")
+    assert answered.answered
+    assert Path(file_dialogs.started["保存房源表模板"]) == start / "安置房源表.xlsx"
+    assert Path(file_dialogs.started["导入房源表"]) == folder
+    assert Path.cwd() not in (start, folder)
 
 
 def test_housing_import_from_its_button(qtbot, office, file_dialogs, tmp_path, boxes):

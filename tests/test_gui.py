@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from pressing import Answer
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -336,9 +337,10 @@ def test_deleting_and_voiding_from_the_case_list(qtbot, store, monkeypatch):
     walk_to(store, second, "signed")
     window.apply_filter()
     window.table.selectRow(0)
-    monkeypatch.setattr(QInputDialog, "getText",
-                        staticmethod(lambda *a, **k: ("协议解除，另行重签", True)))
+    answered = Answer(QInputDialog, lambda dialog: (dialog.setTextValue("协议解除，另行重签"),
+                                                   dialog.accept()))
     window.remove_selected()
+    assert answered.answered
     with store.read() as session:
         assert cases.get_case(session, second).status == "void"
     assert window.model.rows[0].status == "void"

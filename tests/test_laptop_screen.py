@@ -4,6 +4,8 @@ tests run on such a screen (tests/conftest.py); each window is measured as it op
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from pressing import CLIENT_HEIGHT, CLIENT_WIDTH, LAPTOP_HEIGHT, LAPTOP_WIDTH
 from PySide6.QtCore import QPoint, QRect
@@ -206,3 +208,100 @@ def test_every_dialog_fits(qtbot, demo):
         seen.append(type(dialog).__name__)
         dialog.close()
     assert len(seen) == 22
+
+
+def test_a_case_saved_as_signed_keeps_the_editor_as_narrow_as_before(qtbot, demo):
+    """Saved as 已签约, the editor grew to ~1,350 px (the lock's words beside the buttons) and
+    its 关闭 ran off a 1366 px screen: locked, it may only be as wider as its 解锁更正… button."""
+    from pressing import button, keys
+    from test_gui import focus, type_text
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id, _signed = demo
+    with store.read() as session:
+        reviewed = session.execute(select(Case.id).join(CaseResult).where(
+            Case.project_id == project_id, Case.status == "reviewed", Case.method == "money",
+            CaseResult.ok.is_(True)).order_by(Case.id)).scalar()
+    editor = CaseEditor(store, project_id, reviewed)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    unsigned = editor.minimumSizeHint().width()
+    ui = editor.ui
+    ui.statusCombo.setCurrentIndex(ui.statusCombo.findData("signed"))
+    focus(qtbot, ui.signedDate)
+    type_text(date.today().isoformat())
+    keys(editor, "Ctrl+S")
+    assert editor.locked and ui.lockLabel.text() == "【已锁定】已签约，金额相关数据不能修改"
+    QApplication.processEvents()
+    spacing = ui.bottomLayout.spacing()
+    least = editor.minimumSizeHint().width()
+    assert least <= unsigned + ui.unlockButton.sizeHint().width() + spacing, (least, unsigned)
+    screen = editor.screen().availableGeometry()
+    assert max(least, editor.sizeHint().width()) <= min(screen.width(), CLIENT_WIDTH)
+    editor.move(screen.topLeft())
+    editor.resize(min(editor.width(), screen.width()), min(editor.height(), screen.height()))
+    QApplication.processEvents()
+    close = button(editor, "关闭")
+    where = QRect(close.mapToGlobal(QPoint(0, 0)), close.size())
+    assert close.isVisible() and screen.contains(where), (where, screen)
+    editor.close()
+
+
+def fully_shown_rows(table) -> int:
+    height = table.viewport().height()
+    return sum(1 for row in range(table.rowCount())
+               if 0 <= table.rowViewportPosition(row)
+               and table.rowViewportPosition(row) + table.rowHeight(row) <= height)
+
+
+def test_an_exchange_case_shows_at_least_eight_lines_of_its_breakdown(qtbot, demo):
+    """With its exchange settlement below, the fourteen lines shrank to about two rows on a
+    768 px screen: the figures now scroll in a pane of their own, the lines keep eight."""
+    from PySide6.QtCore import Qt
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id, signed = demo
+    editor = CaseEditor(store, project_id, signed)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.setWindowState(Qt.WindowState.WindowNoState)   # as narrow and tall as the laptop
+    screen = editor.screen().availableGeometry()
+    editor.resize(editor.minimumSizeHint().width(), CLIENT_HEIGHT)
+    QApplication.processEvents()
+    assert editor.width() <= screen.width() and editor.height() <= CLIENT_HEIGHT
+    panel = editor.panel
+    assert panel.settlement_box.isVisible()                  # an exchange case's settlement
+    assert fully_shown_rows(panel.table) >= 8, [panel.table.rowHeight(r) for r in range(14)]
+    assert panel.totals["total"].visibleRegion().boundingRect().height() \
+        == panel.totals["total"].height()                      # 补偿合计 in view too
+    editor.close()
+
+
+def test_the_procedure_window_shows_its_rules_in_full(qtbot, demo):
+    """程序时限 cut 法定期限 and 计算方法 to two lines with 「…」: each row is now as tall as
+    the text its cells need at their width."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from wulong_desk.ui.procedure_dialog import ProcedureDialog
+
+    store, project_id, _signed = demo
+    dialog = ProcedureDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    fits(dialog)
+    table = dialog.steps
+    cut = []
+    for row in range(table.rowCount()):
+        for column in (0, 3, 6):   # 步骤, 法定期限, 计算方法
+            option = QStyleOptionViewItem()
+            table.initViewItemOption(option)
+            option.rect = QRect(0, 0, table.columnWidth(column), table.rowHeight(row))
+            need = table.itemDelegate().sizeHint(option, table.model().index(row, column))
+            if need.height() > table.rowHeight(row):
+                cut.append((table.item(row, column).text(), need.height(), table.rowHeight(row)))
+    assert not cut, cut
+    assert fully_shown_rows(table) >= 6
+    dialog.close()

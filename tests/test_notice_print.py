@@ -175,3 +175,19 @@ def test_header_on_every_page_page_numbers_and_nothing_clipped(printed, kind, pa
         assert squeeze(note) in whole, note
     if kind in ("survey", "appraisal", "compensation-all", "decision"):
         assert total >= 2        # long enough to show the header repeated
+
+
+@pytest.mark.parametrize(("kind", "paper", "last"), KINDS, ids=[k[0] for k in KINDS])
+def test_the_seal_lines_print_with_rows_of_the_table(printed, kind, paper, last):
+    """The notes and the 公示单位（盖章） line printed alone on the last page (the header row
+    above them, no household): the page breaks now keep the table's last rows with them."""
+    from openpyxl import load_workbook
+
+    _records, pdfs, files = printed
+    printed_pages = [text for _size, text in pages(pdfs[kind]) if text.strip()]
+    sealed = [text for text in printed_pages if "（盖章）" in text]
+    assert len(sealed) == 1 and sealed[0] is printed_pages[-1]
+    listed = [row for row in load_workbook(files[kind]).worksheets[0].iter_rows(
+        values_only=True) if isinstance(row[0], int)]
+    last_row = [squeeze(value) for value in listed[-1] if isinstance(value, str)]
+    assert last_row and all(text in sealed[0] for text in last_row), (last_row, sealed[0][:300])

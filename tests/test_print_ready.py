@@ -250,11 +250,16 @@ def test_the_void_and_parameter_sheets_print_whole(printed):
 
 
 def test_notice_prints_on_one_a3_page_with_every_column(printed):
+    """One A3 page wide; its 35 households fill a page nearly to the foot, so the seal lines go
+    over to a second page with the last rows rather than risk standing alone there (as they
+    did with other fonts: exports/print_pages)."""
     records, _pdf, notice, _ledger, _payments = printed
     printed_pages = [p for p in pages(notice) if p[1].strip()]
-    assert len(printed_pages) == 1 and close(printed_pages[0][0], A3_LANDSCAPE)
-    text = squeeze(printed_pages[0][1])
+    assert len(printed_pages) <= 2 and all(close(p[0], A3_LANDSCAPE) for p in printed_pages)
+    text = "".join(squeeze(page) for _size, page in printed_pages)
     assert "序号" in text and "签约情况" in text and "（盖章）" in text and "公示期" in text
+    last = squeeze(printed_pages[-1][1])
+    assert "（盖章）" in last and "签约情况" in last and settled(records)[-1].case_no in last
     assert f"{len(settled(records))}户" in text   # the settled households (issue 28)
 
 
@@ -397,3 +402,31 @@ def test_payment_ledger_prints_one_a3_page_wide_with_every_column(printed):
             not page.strip()
     smallest = min(glyph_sizes(payments_pdf))
     assert smallest[0] >= 7.95, smallest      # 8 pt, allowing for the PDF's rounding
+
+
+def test_payment_ledger_signature_lines_print_with_its_last_rows(tmp_path):
+    """With 60 households the 资金拨付台账's 制表人/审核人/负责人 lines printed alone on page 2
+    (below the repeated header row): the page breaks now keep its last rows and 合计 with them."""
+    store = open_store(tmp_path / "d.sqlite", "制表员")
+    project_id = create_demo(store, households=60)
+    with store.read() as session:
+        records = load_records(session, project_id)
+    out = tmp_path / "拨付.xlsx"
+    export_payments(store, project_id, out, operator="制表员")
+    store.close()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>{resources_dir() / "fonts"}</dir><cachedir>{tmp_path / "fc"}</cachedir></fontconfig>""")
+    env = {"FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(out)], check=True, capture_output=True, timeout=300, env=env)
+    main = [squeeze(text) for size, text in pages(tmp_path / "拨付.pdf")
+            if close(size, A3_LANDSCAPE)]
+    assert len(main) >= 2                                  # long enough to need a break
+    signed = [text for text in main if "制表人" in text]
+    assert len(signed) == 1 and signed[0] is main[-1]
+    payable = [entry.case_no for entry in records.entries if entry.status in ("signed", "moved")]
+    assert payable[-1] in signed[0] and "合计" in signed[0], signed[0][:300]
+    for number, text in enumerate(main, start=1):          # each page whole: no page of its own
+        assert f"第{number}页，共" in text                  # added by the program

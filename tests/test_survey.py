@@ -55,6 +55,17 @@ def test_a_good_sheet_is_imported(tmp_path, store):
     assert rows["S-003"].total is None                  # no price yet: saved, not computed
 
 
+def test_a_use_written_as_the_app_shows_it_is_read(tmp_path, store):
+    """商业/办公 (the case editor's word) and 商业/办公/业务用房 (the lists') read as 商业办公."""
+    project_id = projects.create_project(store, project_form(1))
+    rows = [[*GOOD[0][:7], use, GOOD[0][8], None, *GOOD[0][10:]]
+            for use in ("商业/办公", "商业/办公/业务用房")]
+    rows[1][0], rows[1][4] = "S-009", "渝权009"
+    assert import_survey(store, project_id, survey_sheet(tmp_path, rows)) == ["S-001", "S-009"]
+    with store.read() as session:
+        assert {r.uses for r in search_cases(session, project_id)} == {"commercial"}
+
+
 BAD = [
     ("missing name and bad use",
      [["B-1", None, None, None, "T1", None, "货币补偿", "别墅", 50, 45, 1000] + [None] * 9],

@@ -37,10 +37,20 @@ PERSON_ROLES = ("owner", "tenant")
 PERSON_ROLE_LABELS = {"owner": "被征收人", "tenant": "公房承租人"}
 # the engine's codes for a house part's use and the way of compensation, in words
 USE_LABELS = {"residential": "住宅", "commercial": "商业/办公/业务用房", "production": "生产用房"}
+# a use as a clerk writes it in a sheet (房源表, 调查登记表): the words the app shows (商业/办公 in
+# the case editor, 商业/办公/业务用房 in the lists) and the same without their slashes
+USE_WORDS = {"住宅": "residential", "商业办公": "commercial", "商业办公业务用房": "commercial",
+             "生产用房": "production"}
+USE_CHOICES_TEXT = "住宅、商业/办公（或 商业办公）、生产用房"
 METHOD_LABELS = {"money": "货币补偿", "exchange": "产权调换"}
 # a part's 登记状态 (办法第十八条); 证载 first: the default of a new row
 REGISTRATION_LABELS = {"registered": "证载", "recognized": "认定合法", "temporary": "临时建筑",
                        "illegal": "认定违法"}
+
+
+def use_code(text: str) -> str | None:
+    """The use's code for a sheet's cell (USE_WORDS, slashes and spaces ignored), or None."""
+    return USE_WORDS.get("".join(ch for ch in text if ch not in "/／ \u3000"))
 
 
 def is_signed(status: str | None) -> bool:

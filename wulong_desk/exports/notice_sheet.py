@@ -6,10 +6,11 @@ A notice prints readable: one font (宋体), body text at 10 pt on a page whose 
 that fitting the table to it never shrinks the print below 8 pt (`sheet_style.paper_for`; a
 test prints each kind with LibreOffice and reads the sizes back); long text wraps inside merged
 cells whose rows are tall enough for it, so nothing is cut; the table's header rows repeat on
-every page and the footer says 第 x 页，共 y 页. A notice names no exporter and says nothing about
-how the app counted (those go to the export log). Every text cell is written as text, never as
-a formula. The rows are made one at a time from whatever iterable is given (a streamed project
-stays a batch of cases in memory); only the printed values are kept until the sheet is written.
+every page and the footer says 第 x 页，共 y 页; the closing lines never print alone on a page
+(exports/print_pages). A notice names no exporter and says nothing about how the app counted
+(those go to the export log). Every text cell is written as text, never as a formula. The rows
+are made one at a time from whatever iterable is given (a streamed project stays a batch of
+cases in memory); only the printed values are kept until the sheet is written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from wulong_desk.exports.print_pages import keep_closing_with_rows
 from wulong_desk.exports.sheet_style import (
     AREA_FORMAT,
     BOLD,
@@ -249,6 +251,9 @@ def write_notice(layout: Layout, heading: Heading, rows: Iterable[dict[str, Any]
     ws.append([])
     block(f"{layout.issuer_label}：{heading.issuer}（盖章）", BOLD, RIGHT_BLOCK)
     block(f"日期：{BLANK_DAY}", None, RIGHT_BLOCK)
+    # the totals, notes and seal lines never alone on the last page
+    keep_closing_with_rows(ws, units=units, first=first, last=last, end=row_number,
+                           title_rows=(4, header_rows))
     buffer = io.BytesIO()
     wb.save(buffer)
     return NoticeFile(buffer.getvalue(), len(kept))

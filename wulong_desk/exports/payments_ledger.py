@@ -6,9 +6,10 @@ payee account; a second sheet lists every payment and receipt.
 The figures come in as plain rows (services.payments builds them); nothing is computed here
 except the column totals. It looks and prints like the ledger and the notice (sheet_style): 宋体
 on every cell (10 pt), borders, A3 landscape one page wide (so nothing prints below 8 pt) with
-the header row on every page, "第 x 页，共 y 页" in the footer; typed text (a name, a 凭证号, an
-account) is never a formula. Written to a temporary file, then renamed into place, private to
-the operator (it holds bank accounts).
+the header row on every page, "第 x 页，共 y 页" in the footer, the signature lines never alone
+on a page (exports/print_pages); typed text (a name, a 凭证号, an account) is never a formula.
+Written to a temporary file, then renamed into place, private to the operator (it holds bank
+accounts).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from wulong_desk.exports.print_pages import keep_closing_with_rows
 from wulong_desk.exports.sheet_style import (
     BOLD,
     FONT_NAME,
@@ -178,6 +180,11 @@ def build_payments_ledger(project_name: str, rows: list[AccountRow], *, operator
 
     ws.append(plain("制表人：", None, None, "审核人：", None, None, "负责人："))
     ws.append(plain(f"导出：{exported_at:%Y-%m-%d %H:%M}  {operator}".rstrip()))
+    # the totals, notes and signature lines never alone on the last page
+    keep_closing_with_rows(ws, units=sum(widths), first=HEADER_ROWS + 1,
+                           last=HEADER_ROWS + len(rows),
+                           end=HEADER_ROWS + len(rows) + 1 + len(NOTES) + 3,
+                           title_rows=(HEADER_ROWS, HEADER_ROWS))
     _detail_sheet(wb.create_sheet(DETAIL_TITLE), project_name, rows)
     buffer = io.BytesIO()
     wb.save(buffer)

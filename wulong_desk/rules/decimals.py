@@ -115,7 +115,7 @@ def read_number(raw: object, *, typed: bool = False, plain: bool = False) -> Dec
         raise NumberError(_why_not(text))
     exponent = match.group(1)
     if exponent is not None and plain:
-        raise NumberError(f"不能用科学计数法，请直接写出数字，收到 {text!r}")
+        raise NumberError(f"不能用科学计数法，请直接写出数字，收到「{text}」")
     if exponent is not None and abs(int(exponent)) > MAX_EXPONENT:
         raise NumberError(("数值过大" if int(exponent) > 0 else "小数位数过多")
                           + f"（科学计数法的指数最多 ±{MAX_EXPONENT}）")
@@ -124,11 +124,11 @@ def read_number(raw: object, *, typed: bool = False, plain: bool = False) -> Dec
 
 def _why_not(text: str) -> str:
     if "," in text or "，" in text:
-        return f"不能有千位分隔符或逗号，收到 {text!r}（如 3600.5）"
+        return f"不能有千位分隔符或逗号，收到「{text}」（如 3600.5）"
     if "_" in text:
-        return f"不能有下划线，收到 {text!r}"
+        return f"不能有下划线，收到「{text}」"
     if text.count(".") > 1:
-        return f"只能有一个小数点，收到 {text!r}"
+        return f"只能有一个小数点，收到「{text}」"
     if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
-        return f"只能用阿拉伯数字 0-9，收到 {text!r}"
-    return f"应为数字（如 12 或 12.5），收到 {text!r}"
+        return f"只能用阿拉伯数字 0-9，收到「{text}」"
+    return f"应为数字（如 12 或 12.5），收到「{text}」"

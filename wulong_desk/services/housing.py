@@ -29,6 +29,7 @@ from wulong_desk.rules.decimals import NumberError, money, read_number
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.cases import get_case, get_project, save_in_session
 from wulong_desk.services.survey import CellProblem, _cell_text, _letter
+from wulong_desk.statuses import USE_CHOICES_TEXT, use_code
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, ExchangeHouse, HousingUnit
 from wulong_desk.xlsx_limits import check_workbook
@@ -153,9 +154,9 @@ def import_stock(store: Store, project_id: int, path: Path) -> int:
         for key, limit in LIMITS.items():
             if len(values[key]) > limit:
                 bad(number, key, f"太长（最多 {limit} 个字）")
-        use = USE_NAMES.get(values["use"])
+        use = use_code(values["use"])
         if values["use"] and use is None:
-            bad(number, "use", f"应为 {'、'.join(USE_NAMES)} 之一")
+            bad(number, "use", f"应为 {USE_CHOICES_TEXT} 之一，收到「{values['use']}」")
         figures: dict[str, Decimal | None] = {}
         for key, places in (("area", 2), ("inner_area", 2), ("unit_price", 2)):
             figures[key] = None

@@ -25,7 +25,7 @@ from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_COUNT, InputError
 from wulong_desk.services.case_form import check_form
 from wulong_desk.services.cases import get_project, save_in_session
-from wulong_desk.statuses import REGISTRATION_LABELS
+from wulong_desk.statuses import REGISTRATION_LABELS, USE_CHOICES_TEXT, use_code
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case
 from wulong_desk.xlsx_limits import check_workbook
@@ -276,8 +276,8 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
             text = values[key]
             if required and not text and not (continuation and key in household_keys):
                 bad(number, key, "必须填写")
-            elif text and kind == "use" and text not in USE_NAMES:
-                bad(number, key, f"应为 {'、'.join(USE_NAMES)} 之一")
+            elif text and kind == "use" and use_code(text) is None:
+                bad(number, key, f"应为 {USE_CHOICES_TEXT} 之一，收到「{text}」")
             elif text and kind == "method" and text not in METHOD_NAMES:
                 bad(number, key, f"应为 {'、'.join(METHOD_NAMES)} 之一")
             elif text and kind == "yesno" and text not in YES_NO:
@@ -288,7 +288,7 @@ def _forms(rows: list[tuple[int, dict[str, str]]]
                 bad(number, key, f"应为0到{MAX_COUNT}之间的整数（阿拉伯数字）")
         if not case_no:
             continue
-        part: dict[str, Any] = {"use": USE_NAMES.get(values["use"], "residential")}
+        part: dict[str, Any] = {"use": use_code(values["use"]) or "residential"}
         for key in PART_KEYS[1:]:
             text = values[key]
             if not text:

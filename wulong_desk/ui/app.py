@@ -38,6 +38,7 @@ from wulong_desk.ui.settings import remember, settings
 
 def make_app() -> QApplication:
     if QApplication.instance() is None:
+        chinese_dates_on_a_bare_system()
         QApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -50,6 +51,22 @@ def make_app() -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+BARE_LOCALES = ("", "C", "POSIX")
+
+
+def chinese_dates_on_a_bare_system() -> None:
+    """Qt's file dialog writes a file's 修改日期 in the system's format (QLocale.system(), not
+    the default locale): on a Linux PC with no language set (C, C.UTF-8, POSIX) that reads
+    「6 12 2026 18:30」. There Qt is told the Chinese format for dates (LC_TIME, read by Qt
+    when the application starts: call this before it; the C library's locale is unchanged).
+    A PC with a language of its own, and Windows (which has no such variable), keep theirs."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("LC_ALL"):
+        return
+    current = os.environ.get("LC_TIME") or os.environ.get("LANG") or ""
+    if current.split(".")[0] in BARE_LOCALES:
+        os.environ["LC_TIME"] = "zh_CN.UTF-8"
 
 
 def install_chinese_translation(app: QApplication) -> bool:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +29,8 @@ from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
 FORMULA_MIN_WIDTH = 240  # pixels: a formula wraps by words, a few words a line
+ROWS_IN_VIEW = 8  # the table never shrinks below this many of its lines (a 768-pixel screen)
+TABLE_MOST_MIN_HEIGHT = 360  # pixels: (lines wrapped in a narrow pane must still fit the screen)
 
 
 class BreakdownPanel(QWidget):
@@ -53,7 +57,25 @@ class BreakdownPanel(QWidget):
         # the 计算式 column takes what is left but never less than a readable width: below
         # that the table scrolls sideways instead of wrapping one character a line
         self.table.setMinimumWidth(FORMULA_MIN_WIDTH + 360)
-        layout.addWidget(self.table, 3)
+        # the lines above, the figures below in a pane of their own that scrolls: an exchange
+        # case's settlement squeezed the fourteen lines to two on a 768-pixel screen; the
+        # clerk may drag the line between them
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setObjectName("breakdownSplit")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.table)
+        layout.addWidget(self.split, 1)
+        below = QWidget()
+        layout = QVBoxLayout(below)   # (from here on: the figures' pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("figuresScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(below)
+        self.split.addWidget(scroll)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
         self.early_note = QLabel()
         self.early_note.setObjectName("earlyNote")
         self.early_note.setWordWrap(True)
@@ -76,6 +98,7 @@ class BreakdownPanel(QWidget):
         self.messages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.messages.setMaximumHeight(110)
         layout.addWidget(self.messages, 1)
+        scroll.setMinimumHeight(totals_box.sizeHint().height())   # 补偿合计 always in view
         self.show_result(None, [])
 
     @staticmethod
@@ -128,6 +151,7 @@ class BreakdownPanel(QWidget):
             for column, item in enumerate((label, amount, formula, cite)):
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+        self._keep_rows_in_view()
         for key, label in self.totals.items():
             label.setText(money_text(result["totals"][key]))
         for key, label in self.settlement.items():
@@ -135,6 +159,19 @@ class BreakdownPanel(QWidget):
         self.settlement_box.setVisible(exchange)
         for text in result["warnings"]:
             self.messages.addItem(f"提示：{describe_stored(text)}")
+
+    def _keep_rows_in_view(self) -> None:
+        """The table's least height: its header and its first ROWS_IN_VIEW lines as they are
+        now wrapped; and its greatest: all its lines (a tall window gives the rest to the
+        figures below)."""
+        table = self.table
+        heights = [table.rowHeight(row) for row in range(table.rowCount())]
+        chrome = table.horizontalHeader().height() + 2 * table.frameWidth()
+        least = min(TABLE_MOST_MIN_HEIGHT, chrome + sum(heights[:ROWS_IN_VIEW]))
+        table.setMinimumHeight(least)
+        # (a horizontal scroll bar's height spared: the table may scroll sideways)
+        table.setMaximumHeight(max(least, chrome + sum(heights)
+                                   + table.horizontalScrollBar().sizeHint().height()))
 
     def show_notes(self, early: str, settlement: str) -> None:
         """What signing today would pay, and how the exchange figures come about."""

@@ -20,7 +20,7 @@ from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
-from wulong_desk.ui.tables import cell, date_table, two_line_rows
+from wulong_desk.ui.tables import cell, date_table, wrapped_rows
 
 
 class CaseClocksDialog(QDialog):
@@ -33,7 +33,7 @@ class CaseClocksDialog(QDialog):
             code for code, _label, _article in procedure.DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
                                 ["事项", "日期", "法定期限", "到期日", "计算方法"], stretch=4)
-        two_line_rows(self.table)  # the counting rule wraps; its tooltip has it whole
+        wrapped_rows(self.table)  # the counting rule wraps, read in full
         self.table.setItemDelegateForColumn(1, DateDelegate(self.table))
         buttons = save_close(self, self.save)
         layout = QVBoxLayout(self)

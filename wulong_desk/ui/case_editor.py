@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -58,6 +57,7 @@ from wulong_desk.ui.generated.ui_case_editor import Ui_CaseEditor
 from wulong_desk.ui.grid import Column, Grid
 from wulong_desk.ui.history_dialog import HistoryDialog
 from wulong_desk.ui.labels import METHOD_LABELS, PERSON_ROLE_LABELS, STATUS_LABELS, STATUSES
+from wulong_desk.ui.reason_dialog import ask_reason
 
 
 def _titled(table: str) -> Any:
@@ -671,6 +671,9 @@ class CaseEditor(QDialog):
         if self._locked:   # the stage it is locked at: 预签, 已签约, 已搬迁 or 作废
             stage = STATUS_LABELS.get(self._loaded.get("status") or "", "已签约")
             ui.lockLabel.setText(f"【已锁定】{stage}，金额相关数据不能修改")
+        # (a line of its own above the buttons, shown when it says something: beside them the
+        # row of a signed case was ~1,300 px wide)
+        ui.lockLabel.setVisible(bool(ui.lockLabel.text()))
 
     @property
     def locked(self) -> bool:
@@ -679,8 +682,8 @@ class CaseEditor(QDialog):
     def unlock(self) -> None:
         if self.case_id is None:
             return
-        reason, ok = QInputDialog.getText(self, "解锁更正", "请写明更正理由（将记入修改记录）：")
-        if not ok:
+        reason = ask_reason(self, "解锁更正", "请写明更正理由（将记入修改记录）：", "解锁更正")
+        if reason is None:
             return
         self.unlock_with(reason)
 
@@ -724,8 +727,7 @@ class CaseEditor(QDialog):
         return self.form() != self._loaded
 
     def ask_reason(self, title: str, prompt: str) -> str | None:
-        reason, ok = QInputDialog.getText(self, title, prompt)
-        return reason if ok else None
+        return ask_reason(self, title, prompt, title)
 
     def save(self) -> bool:
         form = self.form()

@@ -29,7 +29,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.date_field import DateField
-from wulong_desk.ui.settings import settings
+from wulong_desk.ui.settings import last_folder, settings
 
 LEDGER, PUBLIC = "ledger", "public"
 # the public notices besides the 分户补偿情况公示 (PUBLIC): their kind codes (exports.notices)
@@ -147,11 +147,7 @@ class ExportDialog(QDialog):
         return self.kind() == LEDGER or notice_kind(self.kind()) is not None
 
     def folder(self) -> Path:
-        remembered = settings().value("export_folder", "", str)
-        if remembered and Path(remembered).is_dir():
-            return Path(remembered)
-        documents = Path.home() / "Documents"
-        return documents if documents.is_dir() else Path.home()
+        return last_folder()
 
     def _suggest(self, *args: object) -> None:
         """A sensible name in the last folder used: project, what, date; the 公示期 row for a

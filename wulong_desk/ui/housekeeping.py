@@ -16,7 +16,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.logs import log
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import project_label
-from wulong_desk.ui.settings import settings
+from wulong_desk.ui.settings import last_folder, settings
 
 if TYPE_CHECKING:
     from wulong_desk.services.drafts import Draft
@@ -127,7 +127,7 @@ class Housekeeping:
             return None
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
-                self.window, "导入调查登记表", settings().value("export_folder", "", str),
+                self.window, "导入调查登记表", str(last_folder()),
                 "Excel 工作簿 (*.xlsx)")
             if not chosen:
                 return None

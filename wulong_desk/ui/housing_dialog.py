@@ -32,6 +32,7 @@ from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateDelegate
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
+from wulong_desk.ui.settings import last_folder, remember_folder
 from wulong_desk.ui.tables import ClearKeys, cell
 
 HEADERS = ["房源", "用途", "建筑面积", "套内面积", "单价", "状态", "案卷", "接房通知日", "交房日"]
@@ -154,10 +155,11 @@ class HousingDialog(QDialog):
         if self.importing():
             return self.job
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "导入房源表", "",
+            chosen, _ = QFileDialog.getOpenFileName(self, "导入房源表", str(last_folder()),
                                                     "Excel 工作簿 (*.xlsx)")
             if not chosen:
                 return None
+            remember_folder(chosen)
             path = Path(chosen)
         store, project_id, sheet = self.store, self.project_id, path
         job = Job(self, "导入房源表", "正在检查并导入房源表…",
@@ -196,7 +198,9 @@ class HousingDialog(QDialog):
             super().reject()
 
     def save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存房源表模板", "安置房源表.xlsx",
+        path, _ = QFileDialog.getSaveFileName(self, "保存房源表模板",
+                                              str(last_folder() / "安置房源表.xlsx"),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
+            remember_folder(path)
             self._run("房源表模板", lambda: housing.write_template(Path(path)))

@@ -556,10 +556,9 @@ class MainWindow(QMainWindow):
 
     def remove_selected(self) -> None:
         """删除 an unsigned case entered by mistake, or 作废 a signed one (with a reason)."""
-        from PySide6.QtWidgets import QInputDialog
-
         from wulong_desk.services import cases as case_service
         from wulong_desk.statuses import is_signed, is_void
+        from wulong_desk.ui.reason_dialog import ask_reason
 
         case_id = self.current_case_id()
         if case_id is None:
@@ -575,10 +574,10 @@ class MainWindow(QMainWindow):
                 if why := self.store.may("作废"):   # office server: reviewers only, said first
                     QMessageBox.information(self, "不能作废", why)
                     return
-                reason, ok = QInputDialog.getText(
+                reason = ask_reason(
                     self, "作废案卷", f"案卷 {case_no} 已签约，不能删除，只能作废"
-                    "（保留备查，不计入合计）。\n请写明作废理由：")
-                if not ok:
+                    "（保留备查，不计入合计）。\n请写明作废理由：", "作废")
+                if reason is None:
                     return
                 case_service.void_case(self.store, case_id, reason)
             elif is_void(status):
@@ -610,7 +609,8 @@ class MainWindow(QMainWindow):
         if not self.close_editors() or not self.exports.can_close():
             event.ignore()
             return
-        # no query may start, or still run, on a store about to close
+        # no query may start, or still run, on a store about to close (nor the minute's look
+        # for others' changes: a closed window asks no server)
         self._filter_timer.stop()
         self._others_timer.stop()
         QThreadPool.globalInstance().waitForDone()

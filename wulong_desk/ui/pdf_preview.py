@@ -29,7 +29,7 @@ from wulong_desk.services.exports import BY_METHOD, build_document
 from wulong_desk.store import Store
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.screen_fit import fit_to_screen
-from wulong_desk.ui.settings import settings
+from wulong_desk.ui.settings import last_folder, settings
 
 RENDER_DPI = 300
 PREVIEW_KINDS = ((BY_METHOD, "补偿协议草稿"), ("presign", "预签协议草稿"), ("settlement", "结算单"))
@@ -115,8 +115,7 @@ class PdfPreview(QDialog):
         self._set_ready(self.document.status() == QPdfDocument.Status.Ready)
 
     def save_as(self) -> None:
-        folder = settings().value("export_folder", "", str)
-        chosen, _ = QFileDialog.getSaveFileName(self, "保存 PDF", str(Path(folder) / self.name),
+        chosen, _ = QFileDialog.getSaveFileName(self, "保存 PDF", str(last_folder() / self.name),
                                                 "PDF 文件 (*.pdf)")
         if chosen:
             self.save_to(Path(chosen))

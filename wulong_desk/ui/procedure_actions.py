@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from wulong_desk.ui.jobs import Job
+from wulong_desk.ui.settings import last_folder, remember_folder
 
 if TYPE_CHECKING:
     from wulong_desk.services.exports import ExportResult
@@ -133,10 +134,11 @@ class ProcedureActions:
             return None
         window = self.window
         name = f"{window.project_name()}-资金拨付台账.xlsx"
-        path, _ = QFileDialog.getSaveFileName(window, "导出资金拨付台账", name,
+        path, _ = QFileDialog.getSaveFileName(window, "导出资金拨付台账", str(last_folder() / name),
                                               "Excel 工作簿 (*.xlsx)")
         if not path:
             return None
+        remember_folder(path)
         store, project_id = window.store, window.project_id()
 
         def work(_progress: object) -> ExportResult:

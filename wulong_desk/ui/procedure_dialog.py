@@ -38,7 +38,8 @@ from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
-from wulong_desk.ui.tables import STATE_COLOURS, ClearKeys, cell, date_table, two_line_rows
+from wulong_desk.ui.screen_fit import fit_to_screen
+from wulong_desk.ui.tables import STATE_COLOURS, ClearKeys, cell, date_table, wrapped_rows
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -62,11 +63,13 @@ class ProcedureDialog(QDialog):
         super().__init__(parent)
         self.store, self.project_id = store, project_id
         self.setWindowTitle("程序时限")
-        self.resize(900, 640)
+        fit_to_screen(self, 1280, 700)   # (the laptop's width: the long columns wrap less)
         self.steps = date_table("stepsTable", len(procedure.STEPS),
                                 ["步骤", "开始日", "完成日", "法定期限", "到期日", "状态",
                                  "计算方法"], stretch=6)
-        two_line_rows(self.steps)  # the counting rule wraps; its tooltip has it whole
+        wrapped_rows(self.steps)   # 法定期限 and 计算方法 read in full (no more 「…」)
+        self.steps.setColumnWidth(0, 150)
+        self.steps.setColumnWidth(3, 230)
         dates = DateDelegate(self.steps)
         for column in (1, 2):
             self.steps.setItemDelegateForColumn(column, dates)
@@ -110,7 +113,7 @@ class ProcedureDialog(QDialog):
         how.setToolTip("当日不计入；第十五条的一年为最长期限，不顺延；公示或提前通知短于法定最短"
                        "期限的，状态为“期限不足”。带“估算”的年份尚无法定节假日数据。")
         layout.addWidget(how)
-        layout.addWidget(self.steps, 2)
+        layout.addWidget(self.steps, 3)
         below = QHBoxLayout()   # side by side: the window fits a laptop's 768 px
         below.addWidget(totals, 0, Qt.AlignmentFlag.AlignTop)
         below.addWidget(consent_box, 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from wulong_desk.fileio import private_file
 from wulong_desk.paths import user_data_dir
@@ -25,3 +27,21 @@ def remember(key: str, value: object) -> None:
     kept = settings()
     if not kept.contains(key) or kept.value(key, None, type(value)) != value:
         kept.setValue(key, value)
+
+
+def last_folder() -> Path:
+    """Where a file dialog starts: the folder a file was last saved to or read from, else the
+    user's documents folder (or home) — never the program's own folder (the working directory
+    a relative name would open in)."""
+    remembered = settings().value("export_folder", "", str)
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def remember_folder(chosen: str | Path) -> None:
+    """The chosen file's folder, where the next file dialog starts (last_folder)."""
+    remember("export_folder", str(Path(chosen).parent))

@@ -57,7 +57,8 @@ def date_table(name: str, rows: int, headers: list[str], stretch: int) -> QTable
     return table
 
 
-def two_line_rows(table: QTableWidget) -> None:
-    """Rows two lines of text tall, long text wrapped (a clock's counting rule)."""
+def wrapped_rows(table: QTableWidget) -> None:
+    """Long text wrapped and read in full (a clock's counting rule, a legal period): each row
+    as tall as its text at its column's width (two fixed lines cut it with 「…」)."""
     table.setWordWrap(True)
-    table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().lineSpacing() + 8)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

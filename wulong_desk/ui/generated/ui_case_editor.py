@@ -361,13 +361,18 @@ class Ui_CaseEditor(object):
 
         self.mainLayout.addWidget(self.splitter)
 
-        self.bottomLayout = QHBoxLayout()
-        self.bottomLayout.setObjectName(u"bottomLayout")
         self.lockLabel = QLabel(CaseEditor)
         self.lockLabel.setObjectName(u"lockLabel")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.lockLabel.sizePolicy().hasHeightForWidth())
+        self.lockLabel.setSizePolicy(sizePolicy)
 
-        self.bottomLayout.addWidget(self.lockLabel)
+        self.mainLayout.addWidget(self.lockLabel)
 
+        self.bottomLayout = QHBoxLayout()
+        self.bottomLayout.setObjectName(u"bottomLayout")
         self.unlockButton = QPushButton(CaseEditor)
         self.unlockButton.setObjectName(u"unlockButton")
         self.unlockButton.setAutoDefault(False)
