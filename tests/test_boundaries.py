@@ -14,6 +14,8 @@ from helpers import request, residential
 
 from wulong_desk.rules import InputError, compute, default_standards, read_request
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 # a 旧城区改建 project with a presign period before its announcement (办法第二十三条)
 PRESIGN_PROJECT = {"announced_on": "2023-08-15", "signing_start": "2023-08-21",
                    "presign_start": "2023-07-20", "presign_end": "2023-08-10"}

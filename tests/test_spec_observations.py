@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from helpers import request, residential
 
 from wulong_desk.rules import compute, default_standards, read_request
+
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
 
 
 def value_of(req) -> Decimal:
