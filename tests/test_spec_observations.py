@@ -1,6 +1,7 @@
 """Places where the spec, followed exactly, gives a result a reader might not expect.
 
-These pin the spec's behaviour (we follow it) and document it; see docs/spec-notes.md.
+These pin the spec's behaviour (we follow it) and document it; see docs/spec-notes.md and
+docs/calculation.md.
 """
 
 from __future__ import annotations
