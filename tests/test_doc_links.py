@@ -107,3 +107,33 @@ def test_the_engine_s_tests_point_to_the_calculation_page():
     for name in ("test_examples.py", "test_boundaries.py", "test_properties.py",
                  "test_standard.py", "reference_calc.py"):
         assert "docs/calculation.md" in (ROOT / "tests" / name).read_text(encoding="utf-8"), name
+
+
+def _commands(parser) -> list[str]:
+    """Every command and action of the parser, as typed: `ledger`, `payments add` …"""
+    import argparse
+
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append(name)
+                found += [f"{name} {inner}" for inner in _commands(sub) if " " not in inner]
+    return found
+
+
+def test_the_command_line_page_lists_every_command():
+    """docs/cli.md's table names every command and action `wulong-desk --help` offers."""
+    from wulong_desk.cli import build_parser
+
+    commands = _commands(build_parser())
+    assert "payments add" in commands and "ledger" in commands
+    table = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split("## Every command")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    missing = []
+    for command in commands:
+        name, _, action = command.partition(" ")
+        row = next((r for r in rows if r.startswith((f"| `{name} ", f"| `{name}`"))), None)
+        if row is None or (action and not re.search(rf"[ |`\\]{re.escape(action)}[ |`\\]", row)):
+            missing.append(command)
+    assert missing == []
