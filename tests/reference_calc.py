@@ -1,4 +1,5 @@
-"""An independent, deliberately plain reading of the spec, used only to cross-check the engine.
+"""An independent, deliberately plain reading of the spec, used only to cross-check the engine
+(docs/calculation.md is the engine's side: the contract as implemented).
 
 Written straight from ../shared/spec/wulong-2023-rules.md, revision 3: fourteen lines, buildings
 without a title, the two turnover flags, R9 over transition + overdue months, exchange houses'

@@ -19,6 +19,8 @@ from wulong_desk.services import cases, projects
 from wulong_desk.services.records import load_case
 from wulong_desk.store import open_memory
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 CAPITALS = [
     ("0", "零元整"), ("0.05", "伍分"), ("0.50", "伍角"), ("10.10", "壹拾元壹角"),
     ("100000.00", "壹拾万元整"), ("1000001.00", "壹佰万零壹元整"),

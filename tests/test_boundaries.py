@@ -3,7 +3,8 @@
 Expected figures are worked by hand from the spec (revision 3): R9 counts transition + overdue
 months; R8 pays an exchange case one move unless it moved on time (「且须按期搬离」); L1 of an
 exchange at the printed 5% a month; early days from the signing day, presigns included; a
-turnover house stops R9 only, temporary premises stop L1 only."""
+turnover house stops R9 only, temporary premises stop L1 only. docs/calculation.md states each
+rule these rows check (the lines, the rounding, the readings, the signing dates)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 from helpers import request, residential
 
 from wulong_desk.rules import InputError, compute, default_standards, read_request
+
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
 
 # a 旧城区改建 project with a presign period before its announcement (办法第二十三条)
 PRESIGN_PROJECT = {"announced_on": "2023-08-15", "signing_start": "2023-08-21",

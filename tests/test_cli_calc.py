@@ -16,6 +16,7 @@ def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
 
 
+@pytest.mark.independent
 def test_calc_file_reproduces_example_2():
     proc = run_cli("calc", str(FIXTURES / "example-2.json"))
     assert proc.returncode == 0, proc.stderr
@@ -28,6 +29,7 @@ def test_calc_file_reproduces_example_2():
     assert proc.stderr == ""
 
 
+@pytest.mark.independent
 def test_calc_reads_standard_input_and_json_numbers_exactly():
     req = request(parts=[{"use": "residential", "area": 33.33, "inner_area": 33.33,
                           "unit_price": 1234.5}])
@@ -38,6 +40,7 @@ def test_calc_reads_standard_input_and_json_numbers_exactly():
     assert json.loads(proc.stdout)["lines"][0]["amount"] == "41145.89"
 
 
+@pytest.mark.independent
 def test_batch_keeps_order():
     batch = [example(3), example(1), example(2)]
     proc = run_cli("calc", "-", stdin=json.dumps(batch, default=str))
@@ -161,6 +164,7 @@ def bench_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
 
 
+@pytest.mark.consistency
 def test_a_batch_gives_each_household_its_own_result(bench_on_path):
     """The batch's output is the array of each household's single result, in input order."""
     from wulong_desk.commands.calc import calculate_one

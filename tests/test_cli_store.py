@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from reference_calc import reference
 from test_cli_calc import run_cli
 
@@ -22,6 +23,7 @@ def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     return proc
 
 
+@pytest.mark.independent
 def test_demo_projects_cases_and_agreement_with_calc(backend):
     db = str(backend)   # a file, and the office server
     proc = cli("demo", "--db", db, "--operator", "测试", "--json")

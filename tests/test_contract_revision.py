@@ -57,6 +57,7 @@ def test_the_fixture_is_a_revision_1_database():
     conn.close()
 
 
+@pytest.mark.consistency
 def test_opening_changes_no_stored_figure(old_db):
     before = rows(old_db)
     store = open_store(old_db, "测试")
@@ -119,6 +120,7 @@ def revision_3_totals(db: Path) -> dict[str, str]:
     return totals
 
 
+@pytest.mark.independent
 def test_a_dry_run_lists_every_case_and_writes_nothing(old_db):
     store = open_store(old_db, "测试")
     store.close()
@@ -144,6 +146,7 @@ def test_a_dry_run_lists_every_case_and_writes_nothing(old_db):
     assert all(row["reasons"] == [] for row in listed if row["kept"])
 
 
+@pytest.mark.independent
 def test_recalc_writes_unsigned_cases_under_revision_3_with_a_full_audit(old_db):
     store = open_store(old_db, "测试")
     store.close()
@@ -187,6 +190,7 @@ def test_recalc_writes_unsigned_cases_under_revision_3_with_a_full_audit(old_db)
     assert not any(row["changed"] for row in again)
 
 
+@pytest.mark.consistency
 def test_a_written_recalc_computes_each_case_once_and_stores_what_it_lists(old_db, monkeypatch):
     """One calculation per case feeds both the listed row and the stored record: a written
     recalc calls the engine as often as the dry run (once per case it can compute), and lists
@@ -219,6 +223,7 @@ def test_a_written_recalc_computes_each_case_once_and_stores_what_it_lists(old_d
         store.close()
 
 
+@pytest.mark.independent
 def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, old_db):
     """FR-0011 (an exchange signed, not moved on time) was paid two moves under revision 1;
     revision 2 would pay one. Its editor shows the signed record, not a recomputation."""
@@ -250,6 +255,7 @@ def test_a_signed_revision_1_case_shows_its_stored_figures_in_the_editor(qtbot, 
     store.close()
 
 
+@pytest.mark.consistency
 def test_documents_of_revision_1_records_still_read_and_verify(old_db, tmp_path):
     """A ledger of revision-1 records (no V_UNREG in them) exports with V_UNREG 0, verifies
     against the database, and a signed agreement says which revision its figures are."""

@@ -11,6 +11,8 @@ from wulong_desk.services import cases, projects
 from wulong_desk.store import open_store
 from wulong_desk.ui.dashboard import Dashboard
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 
 @pytest.fixture
 def board(qtbot, tmp_path):

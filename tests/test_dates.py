@@ -101,7 +101,7 @@ def test_the_command_line_takes_a_date_as_people_write_it():
     done = subprocess.run([sys.executable, "-m", "wulong_desk", "workdays", "2026年9月30日",
                            "7", "--json"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["date"] == "2026-10-15"   # README: 国庆 holidays skipped
+    assert json.loads(done.stdout)["date"] == "2026-10-15"   # docs/cli.md: 国庆 holidays skipped
 
 
 # ---- the date box --------------------------------------------------------------------------

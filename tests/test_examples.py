@@ -16,6 +16,8 @@ from helpers import FIXTURES, example
 
 from wulong_desk.rules import InputError, compute, default_standards, read_request
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 EXPECTED = {
     1: {
         "lines": {"V_AREA": "408200.00", "V_SHARED": "0.00", "V_MIN": "0.00", "V_LAND": "0.00",

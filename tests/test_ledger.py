@@ -39,6 +39,8 @@ from wulong_desk.statuses import METHOD_LABELS
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 HEX = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,}\b", re.I)
 CLOSING = "，。、；：？！）》」』】〕〉”"

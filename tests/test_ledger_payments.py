@@ -20,6 +20,8 @@ from wulong_desk.services.records import load_records
 from wulong_desk.services.verify import verify_ledger
 from wulong_desk.store import open_store
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 TODAY = date(2026, 11, 30)
 
 

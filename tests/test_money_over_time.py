@@ -30,6 +30,8 @@ from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, CaseEvent, HousingUnit
 from wulong_desk.store.server import ForbiddenError
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 TODAY = date(2026, 11, 30)
 REASON = "测试：直接录入到这一阶段"
 D = Decimal

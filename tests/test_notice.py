@@ -17,6 +17,8 @@ from wulong_desk.services import cases, projects
 from wulong_desk.services.exports import export_ledger
 from wulong_desk.store import open_store
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 ID_IN_REMARKS = "500232198803150017"
 SECRET_REMARK = f"户主另有身份证{ID_IN_REMARKS}，联系电话13800001111，内部：其子欠债"
 

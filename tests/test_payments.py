@@ -19,6 +19,8 @@ from wulong_desk.services import cases, payments, projects
 from wulong_desk.services.summary import project_summary
 from wulong_desk.store import open_store
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 TODAY = date(2026, 11, 30)
 LIST_KEYS = ["case_id", "case_no", "status", "before_move", "transition", "after_move",
              "overdue", "due_now", "paid", "outstanding", "recover", "exchange_price",

@@ -24,6 +24,7 @@ def run(req):
     return compute(case, options, standard)
 
 
+@pytest.mark.independent
 @SETTINGS
 @given(calc_request())
 def test_agrees_to_the_cent_with_an_independent_reading(req):
@@ -35,6 +36,7 @@ def test_agrees_to_the_cent_with_an_independent_reading(req):
     assert result["schedule"] == expected["schedule"]
 
 
+@pytest.mark.independent
 @SETTINGS
 @given(maybe_refused_request())
 def test_refuses_exactly_what_the_independent_reading_refuses(req):
@@ -55,6 +57,7 @@ def test_refuses_exactly_what_the_independent_reading_refuses(req):
     assert result["schedule"] == expected["schedule"]
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request())
 def test_the_schedule_adds_up_to_the_total_and_no_bucket_is_negative(req):
@@ -66,6 +69,7 @@ def test_the_schedule_adds_up_to_the_total_and_no_bucket_is_negative(req):
         assert breakdown.schedule["transition"] == breakdown.schedule["overdue"] == 0
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request(method="exchange"), st.integers(1, 12))
 def test_a_later_delay_moves_only_the_overdue_bucket(req, months):
@@ -79,6 +83,7 @@ def test_a_later_delay_moves_only_the_overdue_bucket(req, months):
     assert after["overdue"] >= before["overdue"]
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request())
 def test_totals_are_sums_of_lines_and_no_line_is_negative(req):
@@ -96,6 +101,7 @@ def test_totals_are_sums_of_lines_and_no_line_is_negative(req):
     assert breakdown.totals["total"] == sum(amounts)
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request(method="money"))
 def test_a_money_case_never_has_temporary_housing_or_an_exchange_price(req):
@@ -111,6 +117,7 @@ def _grow_first_part(req):
     return bigger
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request())
 def test_more_area_never_gives_less_house_value(req):
@@ -118,6 +125,7 @@ def test_more_area_never_gives_less_house_value(req):
             >= run(req).line("V_AREA").amount)
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request())
 def test_more_area_never_gives_less_value_without_the_floor_or_land(req):
@@ -208,6 +216,7 @@ def test_plain_text_table(value):
     assert plain(Decimal(value)) == f"{Decimal(value):f}"
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request())
 def test_an_unlawful_building_changes_no_figure(req):
@@ -223,6 +232,7 @@ def test_an_unlawful_building_changes_no_figure(req):
     assert f" {illegal:.2f} m²" in after.line("V_UNREG").note
 
 
+@pytest.mark.consistency
 @SETTINGS
 @given(calc_request(method="exchange"))
 def test_each_turnover_flag_stops_its_own_line_only(req):

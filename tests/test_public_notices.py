@@ -28,6 +28,8 @@ from wulong_desk.services.notices import export_notice
 from wulong_desk.services.records import load_records
 from wulong_desk.store import open_store
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 OWNER_ID, OWNER_PHONE = "11010519491231002X", "13912345678"
 
 

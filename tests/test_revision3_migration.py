@@ -29,6 +29,8 @@ from wulong_desk.services.maintenance import compute_missing
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case, Project
 
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
+
 FIXTURE = Path(__file__).parent / "fixtures" / "contract2.sqlite"
 TABLES = ("case_results", "case_records")
 BUCKETS = ("before_move_cents", "transition_cents", "after_move_cents", "overdue_cents")

@@ -13,6 +13,8 @@ from wulong_desk.services.summary import project_summary
 from wulong_desk.store import open_store
 from wulong_desk.store.models import LINE_COLUMNS
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 
 @pytest.fixture
 def demo(backend):

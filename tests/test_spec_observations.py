@@ -1,15 +1,19 @@
 """Places where the spec, followed exactly, gives a result a reader might not expect.
 
-These pin the spec's behaviour (we follow it) and document it; see docs/spec-notes.md.
+These pin the spec's behaviour (we follow it) and document it; see docs/spec-notes.md and
+docs/calculation.md.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from helpers import request, residential
 
 from wulong_desk.rules import compute, default_standards, read_request
+
+pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
 
 
 def value_of(req) -> Decimal:

@@ -1,4 +1,5 @@
-"""The standard file: complete, cited, internally consistent, and selected by date."""
+"""The standard file: complete, cited, internally consistent, and selected by date
+(docs/calculation.md, "The standard file")."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ from wulong_desk.services.summary import project_summary
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):

@@ -37,6 +37,8 @@ from wulong_desk.services.verify import verify_ledger
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
+pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
+
 HEADER = "案卷编号"
 
 
