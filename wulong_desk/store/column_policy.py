@@ -107,6 +107,22 @@ CASES: dict[str, Policy] = {
     "updated_at": _p("bookkeeping", "time stamp"),
 }
 
+# a case's columns in a clerk's words (the history and the backstop's refusals say them)
+CASE_LABELS = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
+               "method": "补偿方式", "min_housing_eligible": "最低住房保障",
+               "signed_on": "签约日期", "moved_on_time": "按期搬迁",
+               "presign": "预签协议", "decided_on": "补偿决定日期",
+               "land_area": "土地使用权面积", "land_unit_price": "土地单价",
+               "transition_months": "过渡期限（月）", "turnover_house": "周转用房",
+               "turnover_premises": "临时经营场所",
+               "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
+               "remarks": "备注", "agreement_seq": "协议编号序号", "project_id": "所属项目",
+               "id": "编号", "uuid": "识别码", "moved_on": "搬迁日期", "void_reason": "作废理由",
+               "unlocked_reason": "解锁理由", "payment_term": "付款期限（原文）",
+               "bank_account": "收款账户（原文）", "payment_terms": "付款期限",
+               "payee_name": "户名", "payee_bank": "开户行", "payee_account": "账号",
+               "effective_on": "协议生效日", "converted_on": "转为补偿协议生效日"}
+
 _ID = _p("identity", "primary key")
 _CASE = _p("identity", "the case it belongs to")
 _FROZEN_ROW = _p("frozen", "calculation input of a signed case: 解锁更正 or a recomputing event")
