@@ -247,3 +247,16 @@ def test_the_screen_check_would_see_a_write(tmp_path):
 def test_the_case_tables_walk_sees_every_case_row_table():
     assert set(case_tables()) - {"cases"} == set(column_policy.ROW_TABLES)
     assert inspect(HousePart).local_table.name in column_policy.CASE_ROW_TABLES
+
+
+def test_the_architecture_document_states_the_policy_of_every_column():
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("## Who may change a case"):]
+    for column, policy in column_policy.CASES.items():
+        row = next((line for line in section.splitlines() if line.startswith(f"| `{column}`")),
+                   "")
+        assert f"| {policy.kind} |" in row, column
+    for table, rows in column_policy.ROW_TABLES.items():
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{table}`"))
+        assert f"| {rows.kind} |" in row
+        assert all(f"`{column}`" in row for column in rows.columns), table
