@@ -111,6 +111,7 @@ def allow_refigure(session: Session, case: Case) -> None:
     unsigned case, a correction, or an event that recomputes a frozen case: column_policy's
     REFIGURE): its frozen and event columns and its rows are open to this session."""
     session.info.setdefault("refigure", set()).add(id(case))
+    session.info.setdefault("refigure_cases", []).append(case)   # (held: its id stays its own)
 
 
 def open_event(session: Session, case: Case, event: str) -> None:
@@ -118,7 +119,8 @@ def open_event(session: Session, case: Case, event: str) -> None:
     解锁更正, 作废, 登记搬迁, 预签不生效, 正式评估结果) may write that event's columns."""
     if event not in column_policy.EVENTS:
         raise KeyError(event)
-    session.info.setdefault("events", {}).setdefault(id(case), set()).add(event)
+    # (the case itself is kept: its id stays its own for as long as the session lasts)
+    session.info.setdefault("events", {}).setdefault(id(case), (case, set()))[1].add(event)
 
 
 def _stored(obj: Any, key: str) -> Any:
@@ -148,7 +150,7 @@ def _locked_case(session: Session, obj: Any) -> Case | None:
 
 
 def _opened(session: Session, case: Case, table: str, column: str) -> bool:
-    events = session.info.get("events", {}).get(id(case), ())
+    _case, events = session.info.get("events", {}).get(id(case), (case, ()))
     return any(f"{table}.{column}" in column_policy.EVENTS[event] for event in events)
 
 
@@ -196,8 +198,10 @@ def _guard_locked_cases(session: Session) -> None:
                 _refuse(case, f"不能增加它的{rows.label}记录", obj.__tablename__ in RECORD_TABLES)
         for obj in session.dirty:
             table = getattr(obj, "__tablename__", "")
-            policies = (column_policy.CASES if table == "cases"
-                        else getattr(column_policy.ROW_TABLES.get(table), "columns", None))
+            rows = column_policy.ROW_TABLES.get(table)
+            if rows is not None and rows.kind not in ("content", "parties"):
+                continue   # (event rows: their own services write them; audited rows: free)
+            policies = column_policy.CASES if table == "cases" else getattr(rows, "columns", None)
             if policies is None or not session.is_modified(obj, include_collections=False):
                 continue
             case = _locked_case(session, obj)
