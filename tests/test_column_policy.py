@@ -260,3 +260,26 @@ def test_the_architecture_document_states_the_policy_of_every_column():
         row = next(line for line in section.splitlines() if line.startswith(f"| `{table}`"))
         assert f"| {rows.kind} |" in row
         assert all(f"`{column}`" in row for column in rows.columns), table
+
+
+def test_a_decided_cases_remarks_are_saved_and_its_effective_day_kept(tmp_path):
+    """A save of a 补偿决定 case (no signing day) keeps the day its decision took effect: the
+    backstop refused the save that set 协议生效日 to the missing signing day."""
+    from wulong_desk.services.demo import create_demo
+    from wulong_desk.store.models import Case
+
+    store = open_store(tmp_path / "demo.sqlite", "王经办")
+    try:
+        create_demo(store)
+        with store.read() as session:
+            case = session.query(Case).filter_by(case_no="FR-0004").one()
+            assert case.status == "decided" and case.signed_on is None
+            case_id, project_id, kept = case.id, case.project_id, case.effective_on
+            form = cases.case_to_form(case)
+        assert kept is not None
+        cases.save_case(store, project_id, form | {"remarks": "补偿决定已送达"}, case_id)
+        with store.read() as session:
+            case = cases.get_case(session, case_id)
+            assert (case.remarks, case.effective_on) == ("补偿决定已送达", kept)
+    finally:
+        store.close()

@@ -415,7 +415,8 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
-        if is_payable(case.status) and not case.presign and case.effective_on != case.signed_on:
+        if is_payable(case.status) and not case.presign and case.decided_on is None \
+                and case.effective_on != case.signed_on:
             case.effective_on = case.signed_on   # an ordinary agreement takes effect when signed
         case.case_key = case_key(case.case_no)
         _check_whole(case)
