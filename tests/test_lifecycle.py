@@ -507,15 +507,20 @@ def test_every_forbidden_transition_is_refused_without_a_reason(store, old, new)
 
 
 def test_a_stored_record_of_a_locked_case_cannot_be_rewritten_behind_the_owner(store):
-    """A backstop: even code that bypasses services.cases cannot recompute a signed case."""
+    """A backstop: even code that bypasses services.cases cannot recompute a signed case (nor
+    change its inputs: the part's new price is refused as the computation reads the case)."""
     from wulong_desk.services.calculation import recompute
 
     _, case_id = project_with_case(store)
     walk_to(store, case_id, "signed")
     _, _, signed = record_of(store, "A-001")
-    with pytest.raises(CaseLockedError, match="计算记录不能改写"), \
+    with pytest.raises(CaseLockedError, match="案卷 A-001（已签约）已锁定：不能修改它的房屋记录的"
+                                              "「评估单价」"), \
             store.transaction() as session:
         case = cases.get_case(session, case_id)
         case.parts[0].unit_price = case.parts[0].unit_price + 1
         recompute(session, case)
+    with pytest.raises(CaseLockedError, match="计算记录不能改写"), \
+            store.transaction() as session:
+        recompute(session, cases.get_case(session, case_id))
     assert record_of(store, "A-001")[2] == signed

@@ -229,6 +229,7 @@ def _unlock(session: Session, case: Case, reason: str) -> None:
         server_events.call(session, "unlock", case.id, reason)
         set_committed_value(case, "unlocked_reason", reason)
         return
+    audit.open_event(session, case, "解锁更正")
     case.unlocked_reason = reason
     audit.record(session, "unlock", case, "locked", "true", "false", reason)
 
@@ -414,7 +415,8 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
-        if is_payable(case.status) and not case.presign and case.effective_on != case.signed_on:
+        if is_payable(case.status) and not case.presign and case.decided_on is None \
+                and case.effective_on != case.signed_on:
             case.effective_on = case.signed_on   # an ordinary agreement takes effect when signed
         case.case_key = case_key(case.case_no)
         _check_whole(case)
@@ -435,6 +437,7 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     if case.status == "moved" and old_status != "moved":
         from wulong_desk.services.moves import move_in_session
 
+        audit.open_event(session, case, "登记搬迁")
         assert case.moved_on is not None   # (check_transition: 已搬迁 needs its date)
         move_in_session(session, case, case.moved_on)
     if case.status != old_status:
@@ -599,6 +602,7 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
         for key, value in (("status", VOID), ("void_reason", reason), ("unlocked_reason", None)):
             set_committed_value(case, key, value)
     else:
+        audit.open_event(session, case, "作废")
         case.status = VOID
         case.void_reason = reason
         case.unlocked_reason = None

@@ -25,6 +25,7 @@ from wulong_desk.statuses import (
     STATUS_LABELS,
     USE_LABELS,
 )
+from wulong_desk.store.column_policy import CASE_LABELS
 
 BEIJING = timedelta(hours=8)  # the audit trail is kept in UTC; China has no summer time
 EMPTY = "（空）"
@@ -44,20 +45,9 @@ ENTITIES = {"case": "案卷", "person": "被征收人", "part": "房屋", "equip
             "procedure_step": "征收程序", "case_date": "程序日期", "consent": "改建意见征询",
             "payment": "拨付/收款", "housing": "安置房源"}
 FIELDS: dict[str, dict[str, str]] = {
-    "case": {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
-             "method": "补偿方式", "min_housing_eligible": "最低住房保障",
-             "signed_on": "签约日期", "moved_on_time": "按期搬迁",
-             "presign": "预签协议", "decided_on": "补偿决定日期",
-             "land_area": "土地使用权面积", "land_unit_price": "土地单价",
-             "transition_months": "过渡期限（月）", "turnover_house": "周转用房",
-             "interruption_months": "停产停业期限（月）", "overdue_months": "过渡逾期（月）",
-             "remarks": "备注", "agreement_seq": "协议编号序号", "project_id": "所属项目",
-             "uuid": "识别码", "moved_on": "搬迁日期", "void_reason": "作废理由",
-             "unlocked_reason": "解锁理由", "payment_term": "付款期限（原文）",
-             "bank_account": "收款账户（原文）", "payment_terms": "付款期限",
-             "payee_name": "户名", "payee_bank": "开户行", "payee_account": "账号",
-             "effective_on": "协议生效日", "proposal": "来自外部的修改",
-             "converted_on": "转为补偿协议生效日",
+    # a case's columns in words (with the policy of each, store/column_policy.py), and the
+    # fields its events' entries name
+    "case": {**CASE_LABELS, "proposal": "来自外部的修改",
              "decision": "补偿决定", "report": "修改后的评估报告",
              "review_filed": "申请行政复议", "review_closed": "行政复议结束（维持）",
              "suit_filed": "提起行政诉讼", "suit_closed": "行政诉讼结束（维持）"},

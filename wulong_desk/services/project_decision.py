@@ -313,6 +313,7 @@ def terminate_in_session(session: Session, project: Project, on: date, number: s
     else:
         why = LAPSE_REASON.format(number=number)
         for case in presigns:
+            audit.open_event(session, case, "预签不生效")
             audit.record(session, "lapse", case, "status", case.status, LAPSED, why,
                          tells=("status",))
             case.status = LAPSED

@@ -15,13 +15,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.statuses import is_frozen
+from wulong_desk.services.field_names import COLUMNS
+from wulong_desk.statuses import STATUS_LABELS, is_frozen
+from wulong_desk.store import column_policy
 from wulong_desk.store.models import (
     AuditEntry,
     Case,
@@ -71,14 +73,15 @@ def show(value: Any) -> str | None:
     return str(value)
 
 
-def _columns(obj: Any) -> list[str]:
-    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in NOT_AUDITED]
+def _columns(obj: Any, every: bool = False) -> list[str]:
+    return [attr.key for attr in inspect(obj).mapper.column_attrs
+            if every or attr.key not in NOT_AUDITED]
 
 
-def _changes(obj: Any) -> list[tuple[str, Any, Any]]:
+def _changes(obj: Any, every: bool = False) -> list[tuple[str, Any, Any]]:
     state = inspect(obj)
     found = []
-    for key in _columns(obj):
+    for key in _columns(obj, every):
         history = state.attrs[key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
@@ -105,23 +108,136 @@ def _owner_ids(obj: Any) -> tuple[int | None, int | None]:
 
 def allow_refigure(session: Session, case: Case) -> None:
     """`services.cases` decided this case's record may be rewritten in this session (an
-    unsigned case, or a correction)."""
+    unsigned case, a correction, or an event that recomputes a frozen case: column_policy's
+    REFIGURE): its frozen and event columns and its rows are open to this session."""
     session.info.setdefault("refigure", set()).add(id(case))
+    session.info.setdefault("refigure_cases", []).append(case)   # (held: its id stays its own)
 
 
-def _guard_frozen_records(session: Session) -> None:
-    """A backstop behind `services.cases` (which decides what a change means): the stored
-    record of a signed, moved or voided case is rewritten only where that owner allowed it."""
-    allowed = session.info.get("refigure", set())
-    for obj in session.dirty:
-        result = obj if isinstance(obj, CaseResult) else (
-            obj.result if isinstance(obj, CaseRecord) else None)
-        if result is None or not session.is_modified(obj, include_collections=False):
-            continue
-        case = result.case
-        if case is not None and is_frozen(case.status) and id(case) not in allowed:
-            raise CaseLockedError(f"案卷 {case.case_no} 已锁定：保存的计算记录不能改写"
-                                  "（只能解锁更正）")
+def open_event(session: Session, case: Case, event: str) -> None:
+    """A named event that changes a locked case without recomputing it (column_policy.EVENTS:
+    解锁更正, 作废, 登记搬迁, 预签不生效, 正式评估结果) may write that event's columns."""
+    if event not in column_policy.EVENTS:
+        raise KeyError(event)
+    # (the case itself is kept: its id stays its own for as long as the session lasts)
+    session.info.setdefault("events", {}).setdefault(id(case), (case, set()))[1].add(event)
+
+
+def _stored(obj: Any, key: str) -> Any:
+    """The value the database holds (before this flush's change, if any)."""
+    history = inspect(obj).attrs[key].history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else getattr(obj, key)
+
+
+def _locked_case(session: Session, obj: Any) -> Case | None:
+    """The case a row (or the case itself) belongs to, if it is stored locked — at a frozen
+    stage and not unlocked for 解锁更正 — and no recomputing event opened it."""
+    if isinstance(obj, Case):
+        case: Case | None = obj
+    elif isinstance(obj, CaseRecord):
+        case = obj.result.case if obj.result is not None else session.get(Case, obj.case_id)
+    else:
+        case = getattr(obj, "case", None)
+        if case is None and getattr(obj, "case_id", None) is not None:
+            case = session.get(Case, obj.case_id)
+    if case is None or case in session.new or id(case) in session.info.get("refigure", ()):
+        return None
+    if not is_frozen(_stored(case, "status")) or _stored(case, "unlocked_reason"):
+        return None
+    return case
+
+
+def _opened(session: Session, case: Case, table: str, column: str) -> bool:
+    _case, events = session.info.get("events", {}).get(id(case), (case, ()))
+    return any(f"{table}.{column}" in column_policy.EVENTS[event] for event in events)
+
+
+def _refuse(case: Case, what: str, record: bool = False) -> NoReturn:
+    """Refused, naming the case by its stored number and stage."""
+    stage = STATUS_LABELS.get(_stored(case, "status"), "")
+    tail = "（只能解锁更正）" if record else "（如确需更正，请先“解锁更正”并写明理由）"
+    raise CaseLockedError(f"案卷 {_stored(case, 'case_no')}（{stage}）已锁定：{what}{tail}")
+
+
+# the form's list of each table of rows a clerk edits (field_names.COLUMNS: its columns' words)
+FORM_LISTS = {"persons": "owners", "house_parts": "case.parts", "equipment": "case.equipment",
+              "exchange_houses": "case.exchange.houses"}
+
+
+def _column_label(table: str, column: str) -> str:
+    if table == "cases":
+        return column_policy.CASE_LABELS.get(column, column)
+    return COLUMNS.get(FORM_LISTS.get(table, ""), {}).get(column, column)
+
+
+def _guard_locked_cases(session: Session) -> None:
+    """The backstop behind `services.cases` (which decides what a change means), by the written
+    policy (store/column_policy.py): on a locked case, a change of a frozen, event, once or
+    identity column, and a row of its content added or removed, is refused unless an event
+    the owner named opened the case for it — whatever code made the change."""
+    with session.no_autoflush:
+        for obj in [*session.deleted, *_orphans(session)]:
+            table = getattr(obj, "__tablename__", "")
+            if isinstance(obj, Case):
+                if (case := _locked_case(session, obj)) is not None:
+                    _refuse(case, "不能删除（已签约的案卷只能作废）")
+                continue
+            rows = column_policy.ROW_TABLES.get(table)
+            if rows is None or rows.kind not in ("content", "parties"):
+                continue
+            case = _locked_case(session, obj)
+            if case is not None and case not in session.deleted:
+                _refuse(case, f"不能删除它的{rows.label}记录", table in RECORD_TABLES)
+        for obj in session.new:
+            rows = column_policy.ROW_TABLES.get(getattr(obj, "__tablename__", ""))
+            if rows is None or rows.kind != "content":
+                continue
+            if (case := _locked_case(session, obj)) is not None:
+                _refuse(case, f"不能增加它的{rows.label}记录", obj.__tablename__ in RECORD_TABLES)
+        for obj in session.dirty:
+            table = getattr(obj, "__tablename__", "")
+            rows = column_policy.ROW_TABLES.get(table)
+            if rows is not None and rows.kind not in ("content", "parties"):
+                continue   # (event rows: their own services write them; audited rows: free)
+            policies = column_policy.CASES if table == "cases" else getattr(rows, "columns", None)
+            if policies is None or not session.is_modified(obj, include_collections=False):
+                continue
+            case = _locked_case(session, obj)
+            if case is None:
+                continue
+            for key, old, _new in _changes(obj, every=True):
+                policy = policies[key]
+                if policy.kind not in column_policy.LOCKED_KINDS:
+                    continue
+                if policy.kind == "once" and old is None:
+                    continue
+                if policy.kind != "identity" and _opened(session, case, table, key):
+                    continue
+                if table in RECORD_TABLES:
+                    _refuse(case, "保存的计算记录不能改写", True)
+                where = "" if table == "cases" else f"它的{column_policy.TABLE_LABELS[table]}记录的"
+                _refuse(case, f"不能修改{where}「{_column_label(table, key)}」")
+
+
+def _orphans(session: Session) -> list[Any]:
+    """Rows taken out of a case's lists (or a result's record) in this session: the flush
+    deletes them (delete-orphan) after this check has run, so they are found here."""
+    found = []
+    for owner in session.dirty:
+        if isinstance(owner, Case | CaseResult):
+            state = inspect(owner)
+            for name in OWNED_ROWS[type(owner)]:
+                found += [row for row in state.attrs[name].history.deleted
+                          if row is not None and row not in session.deleted]
+    return found
+
+
+OWNED_ROWS: dict[type, tuple[str, ...]] = {
+    Case: ("persons", "parts", "equipment", "exchange_houses", "result"), CaseResult: ("record",)}
+# the stored calculation record: a recompute only (its refusal says so)
+RECORD_TABLES = ("case_results", "case_records")
 
 
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
@@ -196,7 +312,7 @@ def install(session_class: type[Session] | Any) -> None:
 
     @event.listens_for(session_class, "before_flush")
     def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-        _guard_frozen_records(session)
+        _guard_locked_cases(session)
         write_rows(session, _explicit_entries(session))
         stamp = now_utc()
         for obj in list(session.new) + list(session.dirty):

@@ -31,6 +31,7 @@ from wulong_desk.statuses import (  # noqa: F401  (re-exported for the store's u
     STATUSES,
     is_frozen,
 )
+from wulong_desk.store import column_policy
 from wulong_desk.store.types import ExactDecimal, IsoDate
 
 # The lines' amounts, as integer cents, in the engine's order: one column per line code, named
@@ -111,16 +112,13 @@ class Project(Base):
 
 # a case's own columns that the calculation reads (its rows aside: parts, equipment, exchange
 # houses): what a signed case may not change without 解锁更正. services/contract.py reads exactly
-# these (a test holds it to that); the office server's guard trigger protects them.
-CASE_MONEY_COLUMNS = ("method", "min_housing_eligible", "signed_on", "moved_on_time", "land_area",
-                      "land_unit_price", "transition_months", "turnover_house",
-                      "turnover_premises", "interruption_months", "overdue_months",
-                      "presign", "decided_on")
+# these (a test holds it to that); the office server's guard trigger protects them. Both lists
+# come from the written policy of every column (store/column_policy.py).
+CASE_MONEY_COLUMNS = column_policy.group("money")
 # a case's own columns that are agreement content but not calculation input: the payment terms
 # and the payee account, and the day the agreement took effect. Locked on a signed case like
 # every figure (changed only by 解锁更正, or — effective_on — by the event that sets it).
-AGREEMENT_COLUMNS = ("payment_terms", "payment_term", "payee_name", "payee_bank",
-                     "payee_account", "bank_account", "effective_on")
+AGREEMENT_COLUMNS = column_policy.group("agreement")
 
 
 class Case(Base):

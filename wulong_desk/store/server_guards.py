@@ -33,6 +33,7 @@ from wulong_desk.statuses import (
     STAGES,
     STATUS_LABELS,
 )
+from wulong_desk.store.column_policy import CASE_ROW_TABLES, EVENT_ONLY_ROWS, TABLE_LABELS
 from wulong_desk.store.models import AGREEMENT_COLUMNS, CASE_MONEY_COLUMNS, FIGURE_COLUMNS
 from wulong_desk.store.owed import owed_sql_for_server
 
@@ -52,17 +53,9 @@ UNSIGNED_STAGES = tuple(s for s in STAGES if s not in FROZEN_STATUSES)
 UNSIGNED = sql_list(UNSIGNED_STAGES)
 # a stored result's figures, as services.cases.stored_figures names them, in its order
 FIGURES = FIGURE_COLUMNS
-# the tables of a case's content, each with its case column (case_records: its result's)
-CASE_ROW_TABLES = ("persons", "house_parts", "equipment", "exchange_houses", "case_results",
-                   "case_records", "payments", "case_events", "case_decisions",
-                   "case_revaluations")
-# rows only the events write (no grant, and the guard says so)
-EVENT_ONLY_ROWS = ("payments", "case_events", "case_decisions", "case_revaluations")
-TABLE_LABELS = {"persons": "被征收人", "house_parts": "房屋", "equipment": "设施设备",
-                "exchange_houses": "调换房屋", "case_results": "计算结果",
-                "case_records": "计算记录", "payments": "拨付和收款记录",
-                "case_events": "搬迁和逾期交房记录",
-                "case_decisions": "补偿决定", "case_revaluations": "重新估价记录"}
+# the tables of a case's content (each with its case column; case_records: its result's), the
+# rows only the events write (no grant, and the guard says so), and their names in words: from
+# the written policy (store/column_policy.py)
 # a frozen case's column only the decision path's events write (转为补偿协议)
 CASE_EVENT_COLUMNS = ("converted_on",)
 # a project's columns only the administrator's events write, and the decision's own fields
