@@ -1,6 +1,7 @@
 """Save real screenshots of the main window and the case editor with demo data.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [ledger]
+(the windows at the size a 1366×768 laptop gives them: `LAPTOP`)
 Writes main-window.png, case-editor.png, dashboard.png, export-dialog.png, preview.png,
 history.png and data-dialog.png to docs/screenshots/; with LibreOffice and poppler-utils
 installed also the printed pages: ledger-print.png (the signed ledger's 汇总),
@@ -19,6 +20,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 OUT = Path(__file__).resolve().parent / "screenshots"
+# the clerks' laptop: a 1366×768 screen less a 40-pixel taskbar; every window is shot at the size
+# it has there (run under `xvfb-run -s "-screen 0 1366x768x24"` to see the same screen)
+LAPTOP = (1366, 728)
 
 
 def settle(app, seconds: float) -> None:
@@ -135,7 +139,7 @@ def main() -> int:
         store = open_store(Path(home) / "demo.sqlite", "演示")
         create_demo(store)
         window = MainWindow(store)
-        window.resize(1400, 820)
+        window.resize(*LAPTOP)
         window.show()
         window.wait_for_totals()
         app.processEvents()
@@ -145,7 +149,7 @@ def main() -> int:
         editor = window.open_case(window.model.case_id(row))
         assert editor is not None
         editor.setWindowState(editor.windowState() & ~Qt.WindowState.WindowMaximized)
-        editor.resize(1500, 900)
+        editor.resize(*LAPTOP)
         app.processEvents()
         editor.grab().save(str(OUT / "case-editor.png"))
         from wulong_desk.services.cases import history
