@@ -29,13 +29,14 @@ from wulong_desk.store.models import Case
 
 # 办法第二十九条第二款, the items an agreement must state — written once, from the article
 ITEMS_29 = ("补偿方式", "补偿金额和支付期限", "用于产权调换房屋的地点和面积", "搬迁费",
-            "临时安置费或者周转房", "停产停业损失", "设施设备损失", "搬迁期限", "过渡方式和过渡期限")
+            "临时安置费或者周转房", "停产停业损失", "设施设备损失", "搬迁期限",
+            "过渡方式和过渡期限")
 # the items a money case has nothing for: printed, as 无
 NONE_FOR_MONEY = ("用于产权调换房屋的地点和面积", "过渡方式和过渡期限")
 # the 结算单 is the calculation: it carries the money items as its lines (and, for an exchange,
 # the houses), each under the label it prints
-SETTLEMENT_ITEMS = {"补偿方式": "补偿方式", "搬迁费": "搬迁补助费", "临时安置费或者周转房": "临时安置补助",
-                    "停产停业损失": "停产停业损失补偿", "设施设备损失": "设施设备补偿",
+SETTLEMENT_ITEMS = {"补偿方式": "补偿方式", "搬迁费": "搬迁补助费",
+                    "临时安置费或者周转房": "临时安置补助", "停产停业损失": "停产停业损失补偿", "设施设备损失": "设施设备补偿",
                     "补偿金额": "补偿合计"}
 NEVER_FOR_A_HOUSEHOLD = ("读法", "max(", "min(", "公报", "所印")
 FORMULA_SIGNS = ("×", "÷", "=")
