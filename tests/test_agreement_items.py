@@ -36,7 +36,8 @@ NONE_FOR_MONEY = ("用于产权调换房屋的地点和面积", "过渡方式和
 # the 结算单 is the calculation: it carries the money items as its lines (and, for an exchange,
 # the houses), each under the label it prints
 SETTLEMENT_ITEMS = {"补偿方式": "补偿方式", "搬迁费": "搬迁补助费",
-                    "临时安置费或者周转房": "临时安置补助", "停产停业损失": "停产停业损失补偿", "设施设备损失": "设施设备补偿",
+                    "临时安置费或者周转房": "临时安置补助", "停产停业损失": "停产停业损失补偿",
+                    "设施设备损失": "设施设备补偿",
                     "补偿金额": "补偿合计"}
 NEVER_FOR_A_HOUSEHOLD = ("读法", "max(", "min(", "公报", "所印")
 FORMULA_SIGNS = ("×", "÷", "=")
