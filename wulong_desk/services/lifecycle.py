@@ -129,7 +129,7 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             found.append("case.presign: 预签阶段的案卷须是预签协议（勾选「预签协议」）")
     elif case.presign and is_signed(status) and not project.old_town:
         found.append("case.presign: 只有旧城区改建项目有预签协议（办法第二十三条）")
-    if status in ("presigned", "signed"):
+    if status in ("presigned", "signed") and previous != status:
         found += exchange_house_problems(case, f"不能标为{label(status)}")
     if is_signed(status) and not is_signed(previous) and (case.overdue_months or 0):
         # revision 3: a delay is known only after it happens (逾期交房加付, services/moves.py)
