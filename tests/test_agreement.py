@@ -65,7 +65,9 @@ def test_exchange_agreement_reads_the_stored_figures(example2):
             assert f"{Decimal(line['amount']):,.2f}" in text, line["code"]
     assert "235,004.00" in text and "贰拾叁万伍仟零肆元整" in text
     assert "258,750.00" in text and "57.50" in text          # payable area after the 15 % cap
-    assert "乙方应向甲方补交差价23,746.00" in text          # who pays the difference
+    # the value difference (办法第二十八条: value − house price) and the net amount, apart
+    assert "差价（办法第二十八条）为−78,750.00元" in text
+    assert "应付净额：乙方应向甲方补交23,746.00元" in text   # who pays the net amount
     assert "贰万叁仟柒佰肆拾陆元整" in text
     assert "武隆府发〔2023〕5号" in text and "武隆府办发〔2023〕8号" in text
     assert "行政复议" in text and "行政诉讼" in text
@@ -86,7 +88,9 @@ def test_settlement_sheet_lists_every_line_with_formula(example2):
     text = squeeze(text_of(build_pdf("settlement", project, entry)))
     for line in entry.record["lines"]:
         assert squeeze(line["label"]) in text
-    assert squeeze("20×(1−0.3)×max(43.05,45)×18=11340.00") in text
+    # the calculation in plain words: the larger of two figures said so, never max(…)
+    assert squeeze("20×(1−0.3)×45（取43.05与45中较大者）×18=11340.00") in text
+    assert "max(" not in text and "读法" not in text
     assert "应收被征收人：23,746.00元" in text and "经办" in text and "审核" in text
 
 
@@ -154,7 +158,7 @@ def test_signatures_share_a_page_with_the_last_clause_and_attachments_are_listed
     _, project, entry, _ = example2
     for kind in ("exchange", "presign"):
         pages = pages_of(build_pdf(kind, project, entry))
-        signed = [text for text in pages if "乙方（签字）" in text]
+        signed = [text for text in pages if "（签字）" in text]
         assert len(signed) == 1 and "其他" in signed[0] and "一式四份" in signed[0]
         after = "".join(pages[pages.index(signed[0]):])   # the attachments follow the signatures
         assert "附件" in after and "评估报告" in after
@@ -169,9 +173,11 @@ def test_number_payment_and_account_printed_when_known(example2):
     # by hand; the account too
     assert "（一）搬迁前应付211,664.00元，＿＿" in blank and "收款账户：＿" in blank
     assert "过渡期间应付11,340.00元" in blank
-    assert ("按期搬迁后应付12,000.00元：乙方在搬迁期限内搬迁交房的，单户按期搬迁奖励10,000.00元"
+    # the conditional sums as conditions with their amounts (R9 per month: 14 × 45.00 = 630.00)
+    assert ("按期搬迁的另付12,000.00元：乙方在搬迁期限内搬迁交房的，单户按期搬迁奖励10,000.00元"
             "于搬迁交房后支付，第二次搬迁补助2,000.00元于乙方接房后支付") in blank
-    assert "逾期搬迁的不予支付" in blank and "产权调换房屋价款接房时与补偿款相抵" in blank
+    assert "逾期交房的按月加付" in blank and "临时安置补助每月630.00元" in blank
+    assert "逾期搬迁的不付" in blank and "产权调换房屋价款接房时与补偿款相抵" in blank
     assert "协议编号：＿" in blank
     full = dataclasses.replace(
         entry, terms={"before_move": "协议生效之日起15个工作日内",
@@ -253,8 +259,8 @@ def test_office_template_wins_and_a_bad_one_is_refused_at_load(example2, isolate
     own = isolated_home / "templates"
     own.mkdir()
     (own / templates.AGREEMENT).write_text(
-        shipped.replace("【权利告知】",
-                        "【本单位补充条款】\n乙方另享有本街道自定的搬家服务。\n【权利告知】"),
+        shipped.replace("【履行和争议】",
+                        "【本单位补充条款】\n乙方另享有本街道自定的搬家服务。\n【履行和争议】"),
         encoding="utf-8")
     assert templates.load(templates.AGREEMENT).office
     text = squeeze(text_of(build_pdf("exchange", project, entry)))

@@ -181,7 +181,9 @@ def test_sheets_are_in_chinese(demo):
 def test_documents_and_their_file_names_are_in_chinese(demo):
     store, project_id, folder = demo
     found = {}
-    for kind in ("agreement", "settlement", "presign"):
+    # (预签协议 only for cases at 预签: the demo's presigns are converted — test_agreement_items
+    # reads the presign demo's)
+    for kind in ("agreement", "settlement"):
         result = exports.export_documents(store, project_id, folder / kind, kind=kind)
         for path in result.files[:6]:
             found |= {w: path.name for w in english(path.stem)}

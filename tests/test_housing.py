@@ -264,11 +264,17 @@ def test_a_signed_case_gets_a_house_only_through_an_audited_correction(store, tm
     project_id = projects.create_project(store, project_form(2))
     housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
     case_id = exchange_case(store, project_id)
+    # an exchange case is signed with its house (issue 28: 办法第二十九条), here 102
+    with pytest.raises(UserError, match="至少要有一套调换房屋"):
+        cases.set_status(store, case_id, "signed")
+    housing.assign(store, case_id, _stock(store, project_id)["1栋1单元102号"].id)
     cases.set_status(store, case_id, "signed")
     house = _stock(store, project_id)["1栋1单元101号"]
     with pytest.raises(UserError, match="已锁定"):
-        housing.assign(store, case_id, house.id)
+        housing.release(store, _stock(store, project_id)["1栋1单元102号"].id)
     assert _stock(store, project_id)["1栋1单元101号"].state == "available"
+    cases.unlock_case(store, case_id, "换选安置房源")
+    housing.release(store, _stock(store, project_id)["1栋1单元102号"].id)
     cases.unlock_case(store, case_id, "补选安置房源")
     housing.assign(store, case_id, house.id)
     corrected = {e.field: (e.old, e.new, e.reason) for e in cases.history(store, case_id)

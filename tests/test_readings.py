@@ -321,7 +321,7 @@ def test_the_main_window_recalc_shows_the_dry_run_then_writes(qtbot, tmp_path):
 def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_path):
     """Example 4: the agreement lists the buildings without a title and no longer states the
     readings (issue 26: {读法说明} prints nothing; the figures' formulas name them); the
-    settlement sheet warns of the printed 5% (its L1 is 144000.00); the ledger has the V_UNREG
+    settlement sheet says nothing of the gazette's print (issue 28); the ledger has the V_UNREG
     column (28500.00, the spec's figure) and its 参数 sheet names both readings and the
     revision."""
     import io
@@ -351,7 +351,8 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
     assert "认定合法建筑（住宅）12.00m²" in agreement
     assert "认定违法建筑（生产用房）20.00m²" in agreement
     assert "不予补偿" in agreement and "商业" in agreement      # the commercial exchange house
-    assert "提示：" in sheet and "5%" in sheet
+    # nothing about the gazette's print on a sheet a household gets (issue 28)
+    assert "提示：" not in sheet and "公报" not in sheet and "所印" not in sheet
     from ledger_helpers import page_line, pages, plain
     from ledger_helpers import params as params_of
 

@@ -252,6 +252,7 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
     """The agreement of E4-S (signed at 5‰) prints its record's figures — L1 at 5‰, 0.005 ×
     360000 × 8 = 14400.00 — and states no readings (issue 26: {读法说明} prints nothing); the
     ledger lists the retired readings the records used and still verifies."""
+    import dataclasses
     import io
 
     from openpyxl import load_workbook
@@ -270,8 +271,12 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
         signed = session.query(Case).filter(Case.case_no == "E4-S").one()
         project, entry = load_case(session, signed.id)
     store.close()
+    # (its houses were stored without a location, which an agreement must name: issue 28)
+    assert entry.exchange_houses and not any(h["location"] for h in entry.exchange_houses)
+    located = dataclasses.replace(entry, exchange_houses=[
+        {**house, "location": f"安置房{i}"} for i, house in enumerate(entry.exchange_houses, 1)])
     text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(
-        build_pdf("exchange", project, entry))).pages).split())
+        build_pdf("exchange", project, located))).pages).split())
     assert "14,400.00" in text and "读法" not in text
     from ledger_helpers import params as params_of
 

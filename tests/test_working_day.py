@@ -199,11 +199,15 @@ def test_preview_shows_the_agreement_and_prints_it(qtbot, window, tmp_path):
     first = preview.job
     # switched quickly, the two documents build at the same time (jobs run two at a time): each
     # must come out whole (they once failed with a KeyError: tests/test_pdf_one_at_a_time.py)
-    preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("presign"))
-    presign = preview.job
+    # (a signed case has no 预签协议 any more: its own agreement and its 结算单 are switched)
     preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))
-    assert preview.job.wait() == "succeeded" and presign.wait() == "succeeded"
-    assert first is not presign and preview.name.endswith("-结算单.pdf")  # newest wins
+    second = preview.job
+    preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("agreement"))
+    third = preview.job
+    preview.kind_combo.setCurrentIndex(preview.kind_combo.findData("settlement"))
+    assert preview.job.wait() == "succeeded"
+    assert second.wait() == "succeeded" and third.wait() == "succeeded"
+    assert first is not second and preview.name.endswith("-结算单.pdf")  # newest wins
     preview.close()
 
 

@@ -9,6 +9,7 @@ own. The same data gives the same bytes (reportlab's invariant mode).
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -92,6 +93,7 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
     if kind == "decision":   # the district's 补偿决定书: its own template and layout
         from wulong_desk.exports.decision_document import build_decision_pdf
 
+        check_exchange_houses(entry)
         return build_decision_pdf(project, entry)
     st = styles()
     story: list[Any] = []
@@ -100,6 +102,8 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
         raise UserError(f"案卷 {entry.case_no} 选择的是货币补偿，不能出具产权调换协议")
     if kind == "money" and exchange:
         raise UserError(f"案卷 {entry.case_no} 选择的是产权调换，不能出具货币补偿协议")
+    if kind in ("exchange", "presign"):
+        check_exchange_houses(entry)
     # before 已审核 the figures are not final: a draft (a reviewed, signed or void case is not)
     draft = entry.status != "reviewed" and not is_frozen(entry.status)
     mark = "（草拟稿）" if draft and kind != "settlement" else ""
@@ -113,7 +117,8 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
         story += _settlement_body(st, project, entry, owners)
     else:
         story += _parties(st, project, owners)
-        story += _agreement_body(st, kind, project, entry, template or templates.load(AGREEMENT))
+        story += _agreement_body(st, kind, project, entry, template or templates.load(AGREEMENT),
+                                 owners)
     footer = f"{project['name']} · {entry.case_no} · {TITLES[kind]}"
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
@@ -144,6 +149,176 @@ def _day(text: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def owners_of(entry: CaseEntry) -> list[dict[str, str]]:
+    """The 被征收人 of the title (co-owners each one; 公房承租人 only when no owner is known)."""
+    return [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+
+
+def missing_exchange_houses(entry: CaseEntry) -> list[str]:
+    """What an exchange case lacks for its agreement: at least one house, each with its location
+    and area (办法第二十九条 「用于产权调换房屋的地点和面积」), in Chinese naming the field."""
+    if entry.method != "exchange":
+        return []
+    if not entry.exchange_houses:
+        return ["没有调换房屋（至少要有一套，填写「位置」和「建筑面积」）"]
+    found = []
+    for index, house in enumerate(entry.exchange_houses, start=1):
+        if not (house.get("location") or "").strip():
+            found.append(f"调换房屋第{index}行「位置」未填写")
+        if not house.get("area") or not Decimal(house["area"]):
+            found.append(f"调换房屋第{index}行「建筑面积」未填写")
+    return found
+
+
+def check_exchange_houses(entry: CaseEntry) -> None:
+    missing = missing_exchange_houses(entry)
+    if missing:
+        raise UserError(f"案卷 {entry.case_no} 选择产权调换，{'；'.join(missing)}，不能出具协议"
+                        "（办法第二十九条：协议须写明用于产权调换房屋的地点和面积）")
+
+
+# the parties as a document names them: an agreement's 甲方/乙方, a decision's own words
+AGREEMENT_PARTIES = ("甲方", "乙方")
+
+
+def _line_amount(lines: dict[str, dict[str, Any]], code: str) -> Decimal:
+    line = lines.get(code)
+    return Decimal(line["amount"]) if line else Decimal(0)
+
+
+def _why_not(lines: dict[str, dict[str, Any]], code: str) -> str:
+    note = plain_words(lines[code]["note"]) if code in lines and lines[code]["note"] else ""
+    return f"无（{note}）" if note else "无"
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    import calendar
+
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def item_values(entry: CaseEntry, parties: tuple[str, str] = AGREEMENT_PARTIES
+                ) -> dict[str, str]:
+    """The items of 办法第二十九条 that are not the amount table, each in words and 无 where it
+    does not apply (never left out), from the stored record: the exchange houses with their
+    delivery and what a late delivery adds (第四十二条, 标准第9项), the value difference and the
+    net amount apart (第二十八条), 搬迁费, 临时安置费或者周转房, 停产停业损失 (its months),
+    设施设备损失, 过渡方式和过渡期限. `parties`: who pays and who is paid (甲方, 乙方)."""
+    payer, payee = parties
+    record = entry.record
+    lines = {line["code"]: line for line in record["lines"]}
+    settlement = record["settlement"]
+    exchange = entry.method == "exchange"
+    months = entry.transition_months
+    out: dict[str, str] = {}
+    # 用于产权调换房屋的地点和面积, its delivery and the late-delivery pay
+    if exchange:
+        out["调换房屋说明"] = "；".join(
+            f"第{i}套：{h.get('location') or '（位置未填写）'}，"
+            f"{USE_LABELS.get(h.get('use') or 'residential', '住宅')}，"
+            f"建筑面积 {h.get('area')} 平方米"
+            for i, h in enumerate(entry.exchange_houses, 1)) + "。"
+        if months:
+            by = f"自{payee}搬迁交房之日起 {months} 个月内"
+            if entry.moved_on:
+                end = _add_months(date.fromisoformat(entry.moved_on), months)
+                by += f"（即 {_day(end.isoformat())}前）"
+        else:
+            by = "过渡期限届满之日前（＿＿＿＿年＿＿月＿＿日前）"
+        late = []
+        if entry.turnover_house:
+            late.append(f"{payer}提供的临时周转房继续使用至交房，不计临时安置补助")
+        elif _line_amount(lines, "R9_TEMP") or months:
+            each = entry.monthly.get("R9_TEMP")
+            late.append(f"临时安置补助每月 {_money(each)} 元" if each
+                        else "临时安置补助（按标准第9项的每月标准）")
+        if _line_amount(lines, "L1_INTERRUPT") and not entry.turnover_premises:
+            each = entry.monthly.get("L1_INTERRUPT")
+            late.append(f"停产停业损失补偿每月 {_money(each)} 元" if each
+                        else "停产停业损失补偿（每月按被征收房屋评估价值的5%）")
+        addition = "、".join(late) if late else "无"
+        out["交付说明"] = (f"交付日期：{payer}应当{by}交付上列房屋，并通知{payee}接房"
+                         "（办法第四十四条）。"
+                         f"{payer}没有按约定日期交付、使过渡期限延长的，自逾期之日起按月加付："
+                         f"{addition}（办法第四十二条、标准第9项）。")
+    else:
+        out["调换房屋说明"] = "无（补偿方式为货币补偿）"
+        out["交付说明"] = ""
+    # 差价 (第二十八条: value − house price) and the net amount, named apart
+    value = Decimal(record["totals"]["value"])
+    difference = Decimal(settlement["value_difference"])
+    net = Decimal(settlement["net_payable"])
+    out["价值补偿"] = _money(value)
+    out["差价"] = (f"{_money(difference)} 元" if difference >= 0
+                 else f"−{_money(abs(difference))} 元（调换房屋价款高于房屋价值补偿）")
+    out["应付净额说明"] = (f"{payer}应向{payee}支付 {_money(net)} 元（大写：{rmb_capitals(net)}）"
+                       if net >= 0 else
+                       f"{payee}应向{payer}补交 {_money(abs(net))} 元（大写：{rmb_capitals(net)}）")
+    out["补交差价说明"] = (f"{payee}应补交的款项按上列期限支付至{payer}指定的账户。"
+                       if exchange and net < 0 else "")
+    # 搬迁费
+    move = _line_amount(lines, "R8_MOVE")
+    if move:
+        text = f"搬迁补助费 {_money(move)} 元（标准第8项）"
+        second = _second_move(entry, lines)
+        if second:
+            text += (f"，其中第二次搬迁补助 {_money(second)} 元在{payee}按期搬迁的前提下"
+                     "于接房后支付")
+        out["搬迁费说明"] = text + "。"
+    else:
+        out["搬迁费说明"] = _why_not(lines, "R8_MOVE") + "。"
+    # 临时安置费或者周转房
+    temp = _line_amount(lines, "R9_TEMP")
+    if not exchange:
+        out["临时安置说明"] = "无（补偿方式为货币补偿，不计临时安置费，也不提供周转房）。"
+    elif entry.turnover_house:
+        out["临时安置说明"] = f"{payer}提供临时周转房，不另付临时安置补助（标准第9项）。"
+    elif temp:
+        out["临时安置说明"] = (f"临时安置补助 {_money(temp)} 元（按过渡期限计，标准第9项），"
+                           f"{payer}不提供周转房。")
+    else:
+        out["临时安置说明"] = _why_not(lines, "R9_TEMP") + "。"
+    # 停产停业损失 and its months
+    loss = _line_amount(lines, "L1_INTERRUPT")
+    if exchange and entry.turnover_premises:
+        out["停产停业说明"] = (f"无（{payer}提供临时经营场所，不计停产停业损失）；"
+                          f"停产停业期限 {entry.interruption_months} 个月。")
+    elif exchange and loss:
+        out["停产停业说明"] = (f"停产停业损失补偿 {_money(loss)} 元；停产停业期限 "
+                          f"{entry.interruption_months} 个月，自搬迁交房之日起计"
+                          "（办法第四十二条）。")
+    elif loss:
+        out["停产停业说明"] = (f"停产停业损失补偿 {_money(loss)} 元，一次性支付（办法第四十二条）；"
+                          "停产停业期限：无（货币补偿不按月计）。")
+    else:
+        out["停产停业说明"] = _why_not(lines, "L1_INTERRUPT") + "；停产停业期限：无。"
+    # 设施设备损失
+    equipment = _line_amount(lines, "L4_EQUIP")
+    out["设施设备说明"] = (f"设施设备补偿 {_money(equipment)} 元（办法第四十三条）。" if equipment
+                      else _why_not(lines, "L4_EQUIP") + "。")
+    # 过渡方式和过渡期限
+    if exchange:
+        way = (f"由{payer}提供临时周转房过渡" if entry.turnover_house
+               else f"{payee}自行安排住处过渡，{payer}支付临时安置补助")
+        if entry.turnover_premises:
+            way += f"；经营用房由{payer}提供临时经营场所"
+        span = f"{months} 个月" if months is not None else "＿＿个月"
+        out["过渡说明"] = f"过渡方式：{way}；过渡期限：{span}，自{payee}搬迁交房之日起计算。"
+    else:
+        out["过渡说明"] = "无（补偿方式为货币补偿，不设过渡）。"
+    return out
+
+
+def _second_move(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> Decimal:
+    """The second move's part of R8 (exchange, moved on time): the schedule's after_move less the
+    on-time reward (revision 3: after_move = R7 + the second move)."""
+    schedule = entry.record.get("schedule", {})
+    after = Decimal(schedule.get("after_move", "0"))
+    return max(after - _line_amount(lines, "R7_ONTIME"), Decimal(0))
+
+
 def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
     """Every placeholder of the agreement template, filled from the case's stored record."""
     record = entry.record
@@ -151,9 +326,9 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
     quantities = record.get("quantities", {})
     settlement = record["settlement"]
     total = Decimal(record["totals"]["total"])
-    topped = [f"{text}：{lines[code]['formula']}" for code, text in (
-        ("V_SHARED", "公摊补足（办法第三十六条）"),
-        ("V_MIN", "最低住房保障补足至45平方米（办法第三十七条）"))
+    topped = [text for code, text in (
+        ("V_SHARED", "住宅公摊系数不超过15%的，按套内面积加15%补足（办法第三十六条）"),
+        ("V_MIN", "按最低住房保障补足至45平方米（办法第三十七条）"))
         if code in lines and Decimal(lines[code]["amount"])]
     net = Decimal(settlement["net_payable"])
     payer = "甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价"
@@ -164,12 +339,27 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
     if entry.turnover_premises:
         way += "；经营用房由甲方提供临时经营场所，不计停产停业损失"
     threshold = Decimal(project["presign_threshold"]) * 100  # (always written: services.projects)
-    copies = ("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效"
-              + ("（预签协议另按生效条件条款）" if kind == "presign" else "") + "。")
+    presign = kind == "presign"
+    decision_no = project.get("decision_no") or "文号待填"
+    if presign:   # no decision exists when a presign is signed (办法第二十三条)
+        basis = (f"本项目为旧城区改建，在房屋征收决定作出之前，依据{BANFA}第二十三条和{BIAOZHUN}，")
+        copies = ("本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起成立，"
+                  "按“生效条件”条款生效或者不生效。")
+        deeds = ("本协议转为补偿协议时，乙方应将被征收房屋的土地房屋权属证书等权属证明交回甲方，"
+                 "由甲方依法申请办理权属登记（办法第三十二条）；预签时不交回。")
+        value_note = ("本协议所列房屋价值按分户初步评估结果计算，以正式的分户评估报告为准；"
+                      "本协议生效后按正式报告修正，补偿金额随之调整（办法第二十三、二十七条）。")
+    else:
+        basis = f"依据征收决定（{decision_no}）及{BANFA}、{BIAOZHUN}，"
+        copies = "本协议一式四份，甲乙双方及实施单位各执一份，一份备案；自双方签字盖章之日起生效。"
+        deeds = ("乙方应在签订本协议时将被征收房屋的土地房屋权属证书等权属证明交回甲方，由甲方"
+                 "依法申请办理权属登记（办法第三十二条）。")
+        value_note = ""
     return {
         "甲方": project.get("department") or BLANK,
         "实施单位": project.get("implementer") or BLANK,
-        "征收决定文号": project.get("decision_no") or "文号待填",
+        "征收决定文号": "（征收决定尚未作出）" if presign else decision_no,
+        "订立依据": basis, "预签价值说明": value_note, "权属证书交回": deeds,
         "办法": BANFA, "标准": BIAOZHUN,
         "坐落": entry.address or "—", "产权证号": entry.title_no or "—",
         "用途": "、".join(dict.fromkeys(USE_LABELS.get(u, "其他") for u in entry.uses)),
@@ -189,7 +379,8 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         "维修资金乙方": _money(settlement["fund_household"]),
         "付款期限": entry.payment_term or BLANK,
         "收款账户": entry.bank_account or BLANK + BLANK,
-        **_money_values(entry),
+        **_money_values(entry, presign),
+        **item_values(entry),
         "搬迁期限": _day(project["move_deadline"]) if project.get("move_deadline")
         else "＿＿＿＿年＿＿月＿＿日",
         "预签比例": f"{threshold.normalize():f}%",
@@ -207,7 +398,7 @@ def _applies(clause: Clause, kind: str, entry: CaseEntry) -> bool:
 
 
 def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entry: CaseEntry,
-                    template: Template) -> list[Any]:
+                    template: Template, owners: list[dict[str, str]]) -> list[Any]:
     values = _values(kind, project, entry)
     out: list[Any] = [_p(fill(text, values), st["base"]) for text in template.preamble]
     numbered = [c for c in template.clauses if _applies(c, kind, entry)
@@ -217,11 +408,13 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
         flowables = [_p(f"第{_cn(article)}条  {clause.title}", st["heading"])]
         flowables += _paragraphs(st, clause, values, entry)
         if article == len(numbered):  # the last clause and the signatures share a page
-            out.append(keep_with_signatures([*flowables, Spacer(1, 14)], _signatures(entry)))
+            out.append(keep_with_signatures([*flowables, Spacer(1, 14)],
+                                            _signatures(entry, owners)))
         else:
             out += flowables
     if not numbered:
-        out[-1:] = [keep_with_signatures([*out[-1:], Spacer(1, 14)], _signatures(entry))]
+        out[-1:] = [keep_with_signatures([*out[-1:], Spacer(1, 14)],
+                                         _signatures(entry, owners))]
     for clause in trailing:
         out.append(_p(f"{clause.title}：", st["heading"]))
         out += _paragraphs(st, clause, values, entry)
@@ -249,7 +442,8 @@ def _paragraphs(st: dict[str, Any], clause: Clause, values: dict[str, str], entr
         if alone == "补偿金额表":
             out.append(_amounts_table(st, entry))
         elif alone == "调换房屋表":
-            out.append(_houses_table(st, entry))
+            if entry.method == "exchange":
+                out.append(_houses_table(st, entry))
         elif alone is not None and not values.get(alone):
             continue
         else:
@@ -281,14 +475,16 @@ def _houses_table(st: dict[str, Any], entry: CaseEntry) -> Table:
                   right=(2, 3, 4, 5))
 
 
-def _signatures(entry: CaseEntry) -> Table:
-    """Seals and signatures; a signed case's signing date printed, else blanks to fill in."""
+def _signatures(entry: CaseEntry, owners: list[dict[str, str]]) -> Table:
+    """Seals and signatures: 甲方 and the 实施单位, then one line for each 被征收人 (co-owners
+    each sign); a signed case's signing date printed, else blanks to fill in."""
     signed = is_signed(entry.status)   # 预签 included; 作废 is not a signature in force
     day = f"日期：{_day(entry.signed_on)}" if signed and entry.signed_on else "日期：    年  月  日"
-    sign = [["甲方（盖章）：", "实施单位（盖章）：", "乙方（签字）："],
-            ["代表：", "代表：", ""],
-            [day, day, day]]
-    table = Table(sign, colWidths=[57 * mm] * 3, rowHeights=[10 * mm, 12 * mm, 10 * mm])
+    rows = [["甲方（盖章）：", "实施单位（盖章）：", ""], ["代表：", "代表：", ""], [day, day, ""]]
+    for owner in owners or [{"name": ""}]:
+        rows.append([f"乙方（被征收人）：{owner['name']}", "（签字）：", day])
+    table = Table(rows, colWidths=[70 * mm, 50 * mm, 51 * mm],
+                  rowHeights=[10 * mm, 12 * mm, 10 * mm] + [12 * mm] * len(owners or [1]))
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                                ("FONTSIZE", (0, 0), (-1, -1), 10)]))
     return table
@@ -307,10 +503,11 @@ def _unregistered_text(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> st
             "也不计入补偿面积和奖励面积。")
 
 
-def _money_values(entry: CaseEntry) -> dict[str, str]:
+def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:
     """The money over time as the agreement prints it: the schedule's four parts (from the
     stored record), their terms (services/terms.py, in words), the houses' set-off, and all of
-    it in one paragraph (付款安排); the payee's parts."""
+    it in one paragraph (付款安排) where each conditional sum is stated as its condition with its
+    amount (按期搬迁的另付 …；逾期交房的按月加付 …); the payee's parts."""
     schedule = {key: Decimal(value) for key, value in entry.record.get("schedule", {}).items()}
     lines = {line["code"]: Decimal(line["amount"]) for line in entry.record["lines"]}
     terms = entry.terms
@@ -324,18 +521,25 @@ def _money_values(entry: CaseEntry) -> dict[str, str]:
     after, overdue = schedule.get("after_move", Decimal(0)), schedule.get("overdue", Decimal(0))
     reward = min(lines.get("R7_ONTIME", Decimal(0)), after)
     second = after - reward
-    parts = [f"搬迁前应付 {_money(before)} 元，{term('before_move')}支付"]
+    when = "本协议转为补偿协议后，" if presign else ""
+    parts = [f"搬迁前应付 {_money(before)} 元，{when}{term('before_move')}支付"]
     if transition:
         parts.append(f"过渡期间应付 {_money(transition)} 元（按约定的过渡期限计），自乙方搬迁交房"
                      f"之日起支付，{term('transition')}")
     if after:
         later = f"，第二次搬迁补助 {_money(second)} 元于乙方接房后支付" if second else ""
-        parts.append(f"按期搬迁后应付 {_money(after)} 元：乙方在搬迁期限内搬迁交房的，单户按期"
+        parts.append(f"按期搬迁的另付 {_money(after)} 元：乙方在搬迁期限内搬迁交房的，单户按期"
                      f"搬迁奖励 {_money(reward)} 元于搬迁交房后支付{later}，{term('after_move')}"
-                     "支付；逾期搬迁的不予支付")
+                     "支付；逾期搬迁的不付")
     if exchange:
-        parts.append("甲方逾期交付产权调换房屋的，自逾期之日起按月加付临时安置补助和停产停业"
-                     f"损失补偿，{term('overdue')}支付"
+        monthly = [f"{label}每月 {_money(entry.monthly[code])} 元" for code, label in (
+            ("R9_TEMP", "临时安置补助"), ("L1_INTERRUPT", "停产停业损失补偿"))
+            if code in entry.monthly and not (code == "R9_TEMP" and entry.turnover_house)
+            and not (code == "L1_INTERRUPT" and entry.turnover_premises)]
+        what = ("、".join(monthly) if monthly
+                else "临时安置补助和停产停业损失补偿（按适用的每月标准）")
+        parts.append(f"逾期交房的按月加付：甲方没有按约定日期交付产权调换房屋的，自逾期之日起按月"
+                     f"加付{what}，{term('overdue')}支付"
                      + (f"（已加付 {_money(overdue)} 元）" if overdue else ""))
         parts.append(f"产权调换房屋价款{terms.get('house_price') or '接房时与补偿款相抵'}")
     numbers = "一二三四五六"
@@ -351,6 +555,24 @@ def _money_values(entry: CaseEntry) -> dict[str, str]:
             "收款账号": payee.get("account") or BLANK}
 
 
+_MAX = re.compile(r"max\(\s*([-0-9.,]+)\s*,\s*([-0-9.,]+)\s*\)")
+
+
+def plain_words(text: str) -> str:
+    """A line's calculation or note as a household reads it: the larger of two figures said in
+    words, never as max(…); no talk of the project's readings or of the gazette's print."""
+    def larger(match: re.Match[str]) -> str:
+        a, b = match.group(1), match.group(2)
+        big = a if Decimal(a.replace(",", "")) >= Decimal(b.replace(",", "")) else b
+        return f"{big}（取 {a} 与 {b} 中较大者）"
+
+    text = _MAX.sub(larger, text)
+    for reading, plain in (("，项目选定的读法", ""), ("按项目选定的读法", "按征收补偿方案"),
+                           ("项目选定的读法", "征收补偿方案"), ("公报所印", "")):
+        text = text.replace(reading, plain)
+    return text
+
+
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,
                      owners: list[dict[str, str]]) -> list[Any]:
     record = entry.record
@@ -361,10 +583,11 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
            f"计算标准：{standard_name(record['standard'])}", st["base"]),
         Spacer(1, 4)]
     widths = [36 * mm, 74 * mm, 26 * mm, 34 * mm]
-    rows: list[list[Any]] = [["项目", "计算式（含所用数据）", "金额（元）", "依据"]]
+    rows: list[list[Any]] = [["项目", "计算（所用数据）", "金额（元）", "依据"]]
     for line in record["lines"]:
         rows.append([_p(line["label"], st["cell"], _cell(36)),
-                     _p(line["formula"] + (f"（{line['note']}）" if line["note"] else ""),
+                     _p(plain_words(line["formula"] + (f"（{line['note']}）" if line["note"]
+                                                       else "")),
                         st["cell"], _cell(74)),
                      _money(line["amount"]), _p(line["citation"], st["cell"], _cell(34))])
     lines = _table(rows, widths, right=(2,))
@@ -377,28 +600,32 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
          for key, label in (("value", "价值补偿小计"), ("loss", "损失补偿小计"),
                             ("reward", "奖励补助小计"), ("total", "补偿合计"))],
         widths, header=False, right=(2,))]
-    for warning in record.get("warnings", []):
-        code, _, text = warning.partition(": ")
-        if code == "L1_INTERRUPT":   # the printed 5% monthly rate: said on the sheet too
-            closing.append(_p(f"提示：{text}", st["base"]))
     unregistered = _unregistered_text(entry, {line["code"]: line for line in record["lines"]})
     if unregistered:
         closing.append(_p(unregistered, st["base"]))
     settlement = record["settlement"]
     if entry.method == "exchange":
         closing.append(Spacer(1, 4))
-        closing.append(_p(f"产权调换房屋价款 {_money(settlement['exchange_price'])} 元；维修资金："
-                          f"甲方 {_money(settlement['fund_department'])} 元，乙方 "
-                          f"{_money(settlement['fund_household'])} 元。", st["base"]))
+        items = item_values(entry, ("征收部门", "被征收人"))
+        closing.append(_p(f"产权调换房屋：{items['调换房屋说明']}价款合计 "
+                          f"{_money(settlement['exchange_price'])} 元。", st["base"]))
+        closing.append(_p(f"差价（办法第二十八条，房屋价值补偿 {items['价值补偿']} 元减去调换房屋"
+                          f"价款）：{items['差价']} 元；补偿合计与调换房屋价款相抵后的应付净额："
+                          f"{items['应付净额说明']}。", st["base"]))
+        closing.append(_p(f"首次物业专项维修资金：征收部门 {_money(settlement['fund_department'])}"
+                          f" 元，被征收人 {_money(settlement['fund_household'])} 元。",
+                          st["base"]))
         net = Decimal(settlement["net_payable"])
     else:
         net = Decimal(record["totals"]["total"])
     word = "应付被征收人" if net >= 0 else "应收被征收人"
     closing.append(_p(f"{word}：{_money(abs(net))} 元（大写：{rmb_capitals(net)}）",
                       st["heading"]))
-    sign = Table([["经办：", "审核：", "被征收人（签字）："],
-                  ["日期：    年  月  日", "日期：    年  月  日", "日期：    年  月  日"]],
-                 colWidths=[57 * mm] * 3, rowHeights=[12 * mm, 10 * mm])
+    blank_day = "日期：    年  月  日"
+    signers = [[f"被征收人：{owner['name']}", "（签字）：", blank_day] for owner in owners]
+    sign = Table([["经办：", "审核：", ""], [blank_day, blank_day, ""], *signers],
+                 colWidths=[70 * mm, 50 * mm, 51 * mm],
+                 rowHeights=[12 * mm, 10 * mm] + [12 * mm] * len(signers))
     sign.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
                               ("FONTSIZE", (0, 0), (-1, -1), 10)]))
     out.append(keep_with_signatures([*closing, Spacer(1, 16)], sign))

@@ -28,6 +28,7 @@ from wulong_desk.exports.agreement import (
     _money,
     _p,
     _unregistered_text,
+    item_values,
 )
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.notices import (
@@ -108,6 +109,9 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
         "复议机关": REVIEW_BODY, "复议期限": f"{REVIEW_DAYS}日",
         "诉讼法院": COURT, "诉讼期限": f"{COURT_MONTHS}个月",
         "评估机构": project.get("appraiser") or "评估机构",
+        # every item of 第二十九条 in words, 无 where it does not apply (a decision names the
+        # department and the household, never 甲方/乙方)
+        **item_values(entry, (department, "被征收人")),
     }
 
 
@@ -125,7 +129,8 @@ def _paragraphs(st: dict[str, Any], clause: Clause, values: dict[str, str],
         if alone == "补偿金额表":
             out.append(_amounts_table(st, entry))
         elif alone == "调换房屋表":
-            out.append(_houses_table(st, entry))
+            if entry.method == "exchange":
+                out.append(_houses_table(st, entry))
         elif alone is not None and not values.get(alone):
             continue
         else:

@@ -62,6 +62,15 @@ class CaseEntry:
     payee: dict[str, str] = field(default_factory=dict)
     # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
     decision: dict[str, Any] | None = None
+    # the agreed months of business interruption (exchange), the months the department
+    # delivered the exchange house late, the recorded move-out (ISO date or None)
+    interruption_months: int = 0
+    overdue_months: int = 0
+    moved_on: str | None = None
+    # what the department adds for each month it delivers the exchange house late (办法第四十二条,
+    # 标准第9项), by line code (R9_TEMP, L1_INTERRUPT): the stored line's amount per month it
+    # counts, given only where the record divides exactly (services.records.monthly_of)
+    monthly: dict[str, str] = field(default_factory=dict)
 
 
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}

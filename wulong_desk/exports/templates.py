@@ -32,6 +32,9 @@ MONEY_PLACEHOLDERS = ("搬迁前应付", "过渡期间应付", "按期搬迁后�
                       "搬迁前付款期限", "过渡期间付款期限", "按期搬迁后付款期限",
                       "逾期交房付款期限", "房屋价款结算", "付款安排", "收款户名", "收款开户行",
                       "收款账号")
+ITEM_PLACEHOLDERS = ("订立依据", "预签价值说明", "调换房屋说明", "交付说明", "价值补偿", "差价",
+                     "应付净额说明", "补交差价说明", "搬迁费说明", "临时安置说明", "停产停业说明",
+                     "设施设备说明", "权属证书交回", "过渡说明")
 # accepted in an office's own template and printed as nothing (the readings are no longer
 # stated in an agreement: revision 3)
 SILENT = {"读法说明"}
@@ -45,14 +48,16 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
         "付款期限", "收款账户", "搬迁期限", "预签比例", "份数说明", "评估机构",
         # the money over time (issue 26): the schedule's four parts, their payment terms, when
         # the houses' price is set off, the whole arrangement in one paragraph, the payee
-        *MONEY_PLACEHOLDERS, *TABLES}),
+        *MONEY_PLACEHOLDERS, *TABLES,
+        # every item of 办法第二十九条 in words, 无 where it does not apply (issue 28)
+        *ITEM_PLACEHOLDERS}),
     NOTICE: frozenset({"公示单位", "征收决定文号", "项目名称"}),
     DECISION: frozenset({
         "决定机关", "征收部门", "征收决定文号", "办法", "标准", "被征收人", "坐落", "产权证号",
         "用途", "证载面积", "补偿面积", "面积补足说明", "未登记建筑说明", "事由", "补偿方式",
         "补偿合计", "补偿合计大写", "搬迁费", "临时安置", "停产停业损失", "设施设备损失",
         "支付期限", "调换房屋价款", "差价说明", "过渡方式", "过渡期限", "搬迁期限", "复议机关",
-        "复议期限", "诉讼法院", "诉讼期限", "评估机构", *TABLES}),
+        "复议期限", "诉讼法院", "诉讼期限", "评估机构", *TABLES, *ITEM_PLACEHOLDERS}),
 }
 _FIELD = re.compile(r"\{([^{}]*)\}")
 _HEADING = re.compile(r"^【([^】｜|]+)(?:[｜|]([^】]+))?】\s*$")

@@ -34,9 +34,15 @@ def project_form(request: dict[str, Any], n: int, **extra: Any) -> dict[str, Any
 
 
 def case_form(request: dict[str, Any], case_no: str = "A-001", **extra: Any) -> dict[str, Any]:
+    """The example's household as a case form; an exchange house gets a location (an exchange
+    agreement names each house by its location and area, 办法第二十九条)."""
+    houses = (request["case"].get("exchange") or {}).get("houses") or []
     form = {"case_no": case_no, "title_no": f"渝不动产权第{case_no}号",
             "address": "武隆区芙蓉路1号", "owners": [dict(OWNER)],
             "case": _strings(copy.deepcopy(request["case"]))}
+    if houses:
+        form["exchange_locations"] = [f"武隆区示例安置小区{i}号楼" for i in
+                                      range(1, len(houses) + 1)]
     form.update(extra)
     return form
 

@@ -24,7 +24,7 @@ from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, inside, safe_name, unique_names
 from wulong_desk.services.records import load_records, stream_records
-from wulong_desk.statuses import is_out, is_void
+from wulong_desk.statuses import STATUS_LABELS, is_frozen, is_out, is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
 
@@ -74,6 +74,18 @@ def _without_voided(records: ProjectRecords) -> ProjectRecords:
         raise UserError(f"案卷 {'、'.join(voided[:10])}{'…' if len(voided) > 10 else ''}"
                         + VOID_REFUSED)
     return replace(records, entries=kept)
+
+
+PRESIGN_ONLY = "预签协议只为处于「预签」阶段的案卷出具"
+
+
+def _presigns_only(records: ProjectRecords) -> ProjectRecords:
+    """A batch of 预签协议: the cases at 预签 only."""
+    kept = [entry for entry in records.entries if entry.status == "presigned"]
+    if not kept:
+        raise UserError(f"没有可出具的预签协议：这个项目（或所选范围）没有处于「预签」阶段的案卷"
+                        f"（{PRESIGN_ONLY}）")
+    return replace(records, entries=kept, incomplete=[])
 
 
 def check_target(path: Path) -> None:
@@ -161,6 +173,8 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
     template = templates.load(templates.AGREEMENT)  # a bad template is named before any work
     with store.read() as session:
         records = _without_voided(load_records(session, project_id, case_ids))
+    if kind == "presign":   # one 预签协议 per presign, never one per case (办法第二十三条)
+        records = _presigns_only(records)
     _something_to_export(records)
     numbers = assign_numbers(store, project_id, [entry.case_id for entry in records.entries])
     kinds = [document_kind(kind, entry) for entry in records.entries]
@@ -229,6 +243,10 @@ def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
         raise UserError(f"案卷 {entry.case_no}{LAPSED_REFUSED}")
     # its own agreement (a decided case: its 补偿决定书); a wrong kind is refused by build_pdf
     chosen = document_kind(kind, entry) if kind == BY_METHOD else kind
+    if chosen == "presign" and is_frozen(entry.status) and entry.status != "presigned":
+        # a draft may be printed for signing; a case signed, decided or moved has no presign
+        raise UserError(f"案卷 {entry.case_no} 处于「{STATUS_LABELS.get(entry.status)}」阶段，"
+                        f"不能出具预签协议（{PRESIGN_ONLY}）")
     # a 补偿决定书 carries the decision's own number, not an agreement's
     number = None if chosen == "decision" else assign_numbers(
         store, project_id, [case_id]).get(case_id)

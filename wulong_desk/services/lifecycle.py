@@ -129,6 +129,8 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             found.append("case.presign: 预签阶段的案卷须是预签协议（勾选「预签协议」）")
     elif case.presign and is_signed(status) and not project.old_town:
         found.append("case.presign: 只有旧城区改建项目有预签协议（办法第二十三条）")
+    if status in ("presigned", "signed") and previous != status:
+        found += exchange_house_problems(case, f"不能标为{label(status)}")
     if is_signed(status) and not is_signed(previous) and (case.overdue_months or 0):
         # revision 3: a delay is known only after it happens (逾期交房加付, services/moves.py)
         found.append(f"case.exchange.overdue_months: 签约时过渡逾期为 0（征收部门逾期交房的月数"
@@ -163,6 +165,26 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
                              f"{case.decided_on}")
             if case.moved_on > today:
                 found.append(f"moved_on: 搬迁日期 {case.moved_on} 在今天之后")
+    return found
+
+
+def exchange_house_problems(case: Case, what: str) -> list[str]:
+    """An exchange agreement names each house by its location and area (办法第二十九条
+    「用于产权调换房屋的地点和面积」): what is missing, in Chinese naming the field ("" when the
+    case is a money case or every house is complete)."""
+    if case.method != "exchange":
+        return []
+    if not case.exchange_houses:
+        return [f"case.exchange.houses: 产权调换的案卷至少要有一套调换房屋（填写「位置」和"
+                f"「建筑面积」），{what}（办法第二十九条）"]
+    found = []
+    for index, house in enumerate(case.exchange_houses):
+        if not visible(house.location or "").strip():
+            found.append(f"exchange_locations[{index}]: 调换房屋第{index + 1}行「位置」未填写，"
+                         f"{what}（办法第二十九条）")
+        if house.area is None or house.area <= 0:
+            found.append(f"case.exchange.houses[{index}].area: 调换房屋第{index + 1}行「建筑面积」"
+                         f"未填写，{what}（办法第二十九条）")
     return found
 
 

@@ -130,7 +130,34 @@ def _entry(case: Case, account: CaseAccount | None = None,
                                                 for key, value in schedule.items()},
         void_reason=case.void_reason if case.status == VOID else None,
         voided_on=voided_on,
-        decision=_decision(case))
+        decision=_decision(case),
+        interruption_months=case.interruption_months or 0,
+        overdue_months=case.overdue_months or 0,
+        moved_on=case.moved_on.isoformat() if case.moved_on else None,
+        monthly=monthly_of(json.loads(text), case))
+
+
+def monthly_of(record: dict[str, Any], case: Case) -> dict[str, str]:
+    """For an exchange case, what one month of the department's late delivery adds (办法第四十二条,
+    标准第9项): the stored R9_TEMP and L1_INTERRUPT amounts are each a monthly figure times their
+    months (the agreed months plus the months late), so each month's figure is the line ÷ its
+    months — given only when that division is exact to the cent (no new rounding); a line that is
+    0 or counts no months gives nothing. Money cases: {}."""
+    if case.method != "exchange":
+        return {}
+    amounts = {line["code"]: Decimal(line["amount"]) for line in record.get("lines", [])}
+    overdue = case.overdue_months or 0
+    months = {"R9_TEMP": (case.transition_months or 0) + overdue,
+              "L1_INTERRUPT": (case.interruption_months or 0) + overdue}
+    out: dict[str, str] = {}
+    for code, count in months.items():
+        amount = amounts.get(code, Decimal(0))
+        if not amount or not count:
+            continue
+        each = amount / count
+        if each == each.quantize(Decimal("0.01")):
+            out[code] = money(each)
+    return out
 
 
 def _decision(case: Case) -> dict[str, Any] | None:
