@@ -8,13 +8,13 @@ precedes it (the 结算单 of a case with several parts put it alone on page 2).
 from __future__ import annotations
 
 import io
-import math
 import re
 import subprocess
 from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
+from test_notice_print import runs_of
 
 from wulong_desk.exports.agreement import build_pdf
 from wulong_desk.exports.pdf_style import wrap_cjk
@@ -64,21 +64,7 @@ def runs(data: bytes) -> list[list[tuple[float, float, float, str]]]:
     """Each page's runs of text: (size in points as printed, x, y, text)."""
     pages = []
     for page in PdfReader(io.BytesIO(data)).pages:
-        found: list[tuple[float, float, float, str]] = []
-
-        def visit(text, cm, tm, _font, size, found=found):
-            if not text.strip():
-                return
-            a = tm[0] * cm[0] + tm[1] * cm[2]
-            b = tm[0] * cm[1] + tm[1] * cm[3]
-            c = tm[2] * cm[0] + tm[3] * cm[2]
-            d = tm[2] * cm[1] + tm[3] * cm[3]
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            found.append((size * math.sqrt(abs(a * d - b * c)), x, y, text))
-
-        page.extract_text(visitor_text=visit)
-        pages.append(found)
+        pages.append(runs_of(page))
     return pages
 
 

@@ -7,7 +7,6 @@ own; the payment ledger (its four buckets, owed now, paid, outstanding and 应�
 
 from __future__ import annotations
 
-import math
 import shutil
 import subprocess
 from decimal import Decimal
@@ -18,6 +17,7 @@ from ledger_helpers import pages as household_pages
 from ledger_helpers import table
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from test_notice_print import runs_of
 
 from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
@@ -88,25 +88,6 @@ def printed(tmp_path_factory):
                     str(folder / "大项目台账.xlsx")], check=True,
                    capture_output=True, timeout=300, env=env)
     return records, folder / "台账.pdf", folder / "公示.pdf", ledger, folder / "拨付.pdf"
-
-
-def runs_of(page) -> list[tuple[float, float, float, str]]:
-    """(size in points as printed, x, y, text) of every run of text on a page."""
-    found: list[tuple[float, float, float, str]] = []
-
-    def visit(text, cm, tm, _font, size):
-        if not text.strip():
-            return
-        a = tm[0] * cm[0] + tm[1] * cm[2]
-        b = tm[0] * cm[1] + tm[1] * cm[3]
-        c = tm[2] * cm[0] + tm[3] * cm[2]
-        d = tm[2] * cm[1] + tm[3] * cm[3]
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        found.append((size * math.sqrt(abs(a * d - b * c)), x, y, text))
-
-    page.extract_text(visitor_text=visit)
-    return found
 
 
 def read_pages(pdf: Path) -> list[tuple[tuple[float, float], str, float]]:

@@ -21,12 +21,11 @@ from wulong_desk.exports.agreement import (
     BIAOZHUN,
     BLANK,
     CONDITION_METHODS,
-    _amounts_table,
     _cn,
     _day,
-    _houses_table,
     _money,
     _p,
+    _paragraphs,
     _unregistered_text,
     item_values,
 )
@@ -40,7 +39,7 @@ from wulong_desk.exports.notices import (
 )
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, build, numbered_canvas, styles
 from wulong_desk.exports.records import CaseEntry
-from wulong_desk.exports.templates import DECISION, Clause, Template, fill, only_placeholder
+from wulong_desk.exports.templates import DECISION, Clause, Template, fill
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 
 TITLE = "国有土地上房屋征收补偿决定书"
@@ -119,23 +118,6 @@ def _applies(clause: Clause, entry: CaseEntry) -> bool:
     if clause.condition in (None, "不编号"):
         return True
     return CONDITION_METHODS.get(clause.condition) == entry.method
-
-
-def _paragraphs(st: dict[str, Any], clause: Clause, values: dict[str, str],
-                entry: CaseEntry) -> list[Any]:
-    out: list[Any] = []
-    for text in clause.paragraphs:
-        alone = only_placeholder(text)
-        if alone == "补偿金额表":
-            out.append(_amounts_table(st, entry))
-        elif alone == "调换房屋表":
-            if entry.method == "exchange":
-                out.append(_houses_table(st, entry))
-        elif alone is not None and not values.get(alone):
-            continue
-        else:
-            out.append(_p(fill(text, values), st["base"]))
-    return out
 
 
 def _seal(decision: dict[str, Any]) -> Table:
