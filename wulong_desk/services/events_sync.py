@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, object_session
 
 from wulong_desk.dates import DateError, read_iso
 from wulong_desk.services.moves import DELAY, apply_delay
+from wulong_desk.statuses import DECIDED
 from wulong_desk.store import server_events
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, CaseEvent
@@ -96,7 +97,7 @@ def explain_events(case: Case, entry: dict[str, Any]) -> Explained:
         return Explained(entry)
     out = copy.deepcopy(entry)
     theirs = out["case"]
-    if entry.get("status") == "moved" and case.status == "signed" \
+    if entry.get("status") == "moved" and case.status in ("signed", DECIDED) \
             and "moved_on_time" in theirs:
         theirs["moved_on_time"] = case.moved_on_time
     exchange = theirs.get("exchange")

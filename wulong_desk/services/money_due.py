@@ -81,7 +81,8 @@ def money_dues(session: Session, project: Project, calendar: WorkCalendar,
                                   None))
         terms = defaults if row.payment_terms is None else effective_terms(
             project.payment_terms, row.payment_terms)
-        dates = {"signing": row.signed_on, "effective": row.effective_on,
+        # (a 补偿决定 case has no signing: its 作出日, its effective_on, stands for it)
+        dates = {"signing": row.signed_on or row.effective_on, "effective": row.effective_on,
                  "move": row.moved_on if row.status == "moved" else None,
                  "handover": money.handover_on}
         net = paid.get(row.id, 0)

@@ -669,8 +669,9 @@ def apply_version(session: Session, project: Project, case: Case | None,
     form = _normal(entry)
     path = entry.get("path")
     if case is None and pending_events(None, path):   # made before its events, then through them
-        case = save_in_session(session, project, base_form(form, path) | {"uuid": entry["uuid"]},
-                               reason=reason)
+        # (without its delays: they run after, as the sender ran them — explain_events below)
+        base = base_form(_normal(explain_new(entry).entry), path)
+        case = save_in_session(session, project, base | {"uuid": entry["uuid"]}, reason=reason)
         session.flush()
     if case is None:
         born = explain_new(entry)   # its delays run after the save, as the sender ran them

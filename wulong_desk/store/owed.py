@@ -110,7 +110,8 @@ def owed_query(today: ColumnElement[Any] | date,
                          .join(projects, projects.c.id == cases.c.project_id))
             .where(*where).subquery("owed_base"))
     b = base.c
-    basis_day = case((b.set_off_basis == "signing", b.signed_on),
+    # (a 补偿决定 case has no signing: its 作出日, its effective_on, stands for it)
+    basis_day = case((b.set_off_basis == "signing", func.coalesce(b.signed_on, b.effective_on)),
                      (b.set_off_basis == "effective", b.effective_on),
                      (b.set_off_basis == "move", case((b.moved, b.moved_on), else_=null())),
                      else_=b.handover_on)
