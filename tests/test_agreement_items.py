@@ -162,6 +162,11 @@ def test_the_decision_is_the_district_s_act_with_every_item_and_the_rights(demo)
     assert "60日内向重庆市人民政府申请行政复议" in rights
     assert "6个月内向有管辖权的中级人民法院提起行政诉讼" in rights
     assert "仲裁" not in text and "权属证书交回" not in text   # no hand-over duty (第三十二条)
+    # a decision has no agreement: its payment terms count from the decision, part by part with
+    # the amount, and a part that comes to nothing is not named (the demo's terms: 15 days)
+    terms = re.search(r"支付期限：(.*?)。", text).group(1)
+    assert "协议" not in terms and "签约" not in terms
+    assert re.search(r"搬迁前应付[\d,]+\.\d\d元，本决定作出之日起15日内", terms), terms
 
 
 @pytest.mark.parametrize("method", ["money", "exchange"])

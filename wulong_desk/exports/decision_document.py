@@ -40,6 +40,7 @@ from wulong_desk.exports.notices import (
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, build, numbered_canvas, styles
 from wulong_desk.exports.records import CaseEntry
 from wulong_desk.exports.templates import DECISION, Clause, Template, fill
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 
 TITLE = "国有土地上房屋征收补偿决定书"
@@ -98,7 +99,7 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
         "搬迁费": _money(_line(record, "R8_MOVE")), "临时安置": temporary,
         "停产停业损失": _money(_line(record, "L1_INTERRUPT")),
         "设施设备损失": _money(_line(record, "L4_EQUIP")),
-        "支付期限": entry.payment_term or "自本决定送达之日起＿＿日内",
+        "支付期限": _payment_terms(entry),
         "调换房屋价款": _money(settlement["exchange_price"]),
         "差价说明": f"{payer} {_money(abs(net))} 元（大写：{rmb_capitals(net)}）",
         "过渡方式": way,
@@ -112,6 +113,24 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
         # department and the household, never 甲方/乙方)
         **item_values(entry, (department, "被征收人")),
     }
+
+
+UNSET_TERM = "自本决定送达之日起＿＿日内"
+
+
+def _payment_terms(entry: CaseEntry) -> str:
+    """Each part of the compensation the decision makes owed, with its amount and its term; a
+    decision has no agreement, so a term counted from 签约 or 协议生效 counts from the decision
+    (as the money is owed: store/owed.py); parts that come to nothing are not named."""
+    parts = []
+    for key in SCHEDULE_KEYS:
+        amount = Decimal((entry.schedule or {}).get(key) or "0")
+        if amount == 0:
+            continue
+        words = (entry.terms.get(key) or "").replace("协议生效", "本决定作出") \
+            .replace("签约", "本决定作出")
+        parts.append(f"{SCHEDULE_LABELS[key]} {_money(amount)} 元，{words or UNSET_TERM}")
+    return "；".join(parts) or UNSET_TERM
 
 
 def _applies(clause: Clause, entry: CaseEntry) -> bool:
