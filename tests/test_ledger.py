@@ -166,6 +166,9 @@ def test_each_household_has_a_page_with_every_line_its_amount_and_basis(demo):
             assert Decimal(str(row[3])) == Decimal(line["amount"])
             assert plain(row[2]) == line["citation"]        # its basis, in words
             assert plain(row[1])                             # how, or why not
+            # the household signs this page: no max(…), no formula repeating its amount
+            assert "max(" not in plain(row[1]), plain(row[1])
+            assert not re.fullmatch(r"[\d.,]+ = [\d.,]+", plain(row[1])), plain(row[1])
         total = page_line(page, "补偿合计")
         assert Decimal(str(total[3])) == Decimal(entry.record["totals"]["total"])
         assert "大写" in plain(total[1])

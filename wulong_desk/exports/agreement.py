@@ -9,7 +9,6 @@ own. The same data gives the same bytes (reportlab's invariant mode).
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ from wulong_desk.exports.pdf_style import (
     paragraph,
     styles,
 )
+from wulong_desk.exports.plain_words import calculation_words, plain_words
 from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_text
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
@@ -555,24 +555,6 @@ def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:
             "收款账号": payee.get("account") or BLANK}
 
 
-_MAX = re.compile(r"max\(\s*([-0-9.,]+)\s*,\s*([-0-9.,]+)\s*\)")
-
-
-def plain_words(text: str) -> str:
-    """A line's calculation or note as a household reads it: the larger of two figures said in
-    words, never as max(…); no talk of the project's readings or of the gazette's print."""
-    def larger(match: re.Match[str]) -> str:
-        a, b = match.group(1), match.group(2)
-        big = a if Decimal(a.replace(",", "")) >= Decimal(b.replace(",", "")) else b
-        return f"{big}（取 {a} 与 {b} 中较大者）"
-
-    text = _MAX.sub(larger, text)
-    for reading, plain in (("，项目选定的读法", ""), ("按项目选定的读法", "按征收补偿方案"),
-                           ("项目选定的读法", "征收补偿方案"), ("公报所印", "")):
-        text = text.replace(reading, plain)
-    return text
-
-
 def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEntry,
                      owners: list[dict[str, str]]) -> list[Any]:
     record = entry.record
@@ -586,9 +568,7 @@ def _settlement_body(st: dict[str, Any], project: dict[str, Any], entry: CaseEnt
     rows: list[list[Any]] = [["项目", "计算（所用数据）", "金额（元）", "依据"]]
     for line in record["lines"]:
         rows.append([_p(line["label"], st["cell"], _cell(36)),
-                     _p(plain_words(line["formula"] + (f"（{line['note']}）" if line["note"]
-                                                       else "")),
-                        st["cell"], _cell(74)),
+                     _p(calculation_words(line["formula"], line["note"]), st["cell"], _cell(74)),
                      _money(line["amount"]), _p(line["citation"], st["cell"], _cell(34))])
     lines = _table(rows, widths, right=(2,))
     lines.spaceAfter = 0

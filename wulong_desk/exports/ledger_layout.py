@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.capitals import rmb_capitals
+from wulong_desk.exports.plain_words import calculation_words, plain_words
 from wulong_desk.exports.records import (
     CaseEntry,
     ProjectRecords,
@@ -626,16 +627,12 @@ def _detail_block(sheet: str, project: dict[str, Any], entry: CaseEntry) -> Bloc
     add([("项目", "s_head"), ("计算与说明", "s_head"), ("依据", "s_head"), head])
     for line in record["lines"]:
         amount = money(line["amount"])
-        if amount:
-            how = line["formula"] + (f"（{line['note']}）" if line["note"] else "")
-        else:
-            how = line["note"] or NOT_APPLIED
-        add([(line["label"], "s_text"), (how, "s_text"), (line["citation"], "s_text"),
-             (amount, "s_money")])
-    for warning in record.get("warnings", []):
-        code, _, text = warning.partition(": ")
-        if text and code.isupper():
-            add([("提示", "s_text"), (text, "s_text"), (None, "s_text"), (None, "s_text")])
+        # (the household signs this page: the calculation in plain words, plain_words.py;
+        # the record's warnings are the office's, not printed here)
+        how = calculation_words(line["formula"], line["note"]) if amount else \
+            (plain_words(line["note"]) or NOT_APPLIED)
+        add([(line["label"], "s_text"), (how, "s_text"),
+             (line["citation"], "s_text"), (amount, "s_money")])
     total = money(record["totals"]["total"])
     add([("补偿合计", "s_strong"), (f"大写：{rmb_capitals(total)}", "s_text"), (None, "s_text"),
          (total, "s_money_bold")], 18)
