@@ -527,10 +527,12 @@ def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:
         parts.append(f"过渡期间应付 {_money(transition)} 元（按约定的过渡期限计），自乙方搬迁交房"
                      f"之日起支付，{term('transition')}")
     if after:
-        later = f"，第二次搬迁补助 {_money(second)} 元于乙方接房后支付" if second else ""
+        # (each part with its own start: the reward once moved out, the second move once the
+        # house is handed over — one term, never read as the date of both)
+        later = (f"；第二次搬迁补助 {_money(second)} 元于乙方接房后支付，期限自接房之日起同样计算"
+                 if second else "")
         parts.append(f"按期搬迁的另付 {_money(after)} 元：乙方在搬迁期限内搬迁交房的，单户按期"
-                     f"搬迁奖励 {_money(reward)} 元于搬迁交房后支付{later}，{term('after_move')}"
-                     "支付；逾期搬迁的不付")
+                     f"搬迁奖励 {_money(reward)} 元{term('after_move')}支付{later}；逾期搬迁的不付")
     if exchange:
         monthly = [f"{label}每月 {_money(entry.monthly[code])} 元" for code, label in (
             ("R9_TEMP", "临时安置补助"), ("L1_INTERRUPT", "停产停业损失补偿"))
