@@ -174,7 +174,7 @@ def test_number_payment_and_account_printed_when_known(example2):
     assert "（一）搬迁前应付211,664.00元，＿＿" in blank and "收款账户：＿" in blank
     assert "过渡期间应付11,340.00元" in blank
     # the conditional sums as conditions with their amounts (R9 per month: 14 × 45.00 = 630.00)
-    assert ("按期搬迁的另付12,000.00元：乙方在搬迁期限内搬迁交房的，单户按期搬迁奖励10,000.00元"
+    assert ("按期搬迁的另付12,000.00元：乙方在搬迁期限内搬迁交房的，单户按期搬迁奖励10,000.00元，"
             "＿") in blank
     # the second move is owed at the hand-over: its term runs from there, never from the move
     assert ("；第二次搬迁补助2,000.00元于乙方接房后支付，期限自接房之日起同样计算；逾期搬迁的不付"
