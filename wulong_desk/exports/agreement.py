@@ -532,7 +532,8 @@ def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:
         later = (f"；第二次搬迁补助 {_money(second)} 元于乙方接房后支付，期限自接房之日起同样计算"
                  if second else "")
         parts.append(f"按期搬迁的另付 {_money(after)} 元：乙方在搬迁期限内搬迁交房的，单户按期"
-                     f"搬迁奖励 {_money(reward)} 元，{term('after_move')}支付{later}；逾期搬迁的不付")
+                     f"搬迁奖励 {_money(reward)} 元，{term('after_move')}支付{later}；"
+                     "逾期搬迁的不付")
     if exchange:
         monthly = [f"{label}每月 {_money(entry.monthly[code])} 元" for code, label in (
             ("R9_TEMP", "临时安置补助"), ("L1_INTERRUPT", "停产停业损失补偿"))
