@@ -116,6 +116,9 @@ def test_terminate_refused_then_decide_from_the_procedure_menu(qtbot, town, no_b
         click(button(dialog, "记录征收决定"))
         assert finished(dialog) == "succeeded"
         assert "已记录作出征收决定" in dialog.output.toPlainText()
+        # the header no longer says the decision is planned
+        assert dialog.intro.text().startswith("已记录作出征收决定")
+        assert "尚未作出" not in dialog.intro.text()
         assert not button(dialog, "记录征收决定").isEnabled()
         click(button(dialog, "关闭"))
 

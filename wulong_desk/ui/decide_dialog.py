@@ -52,7 +52,9 @@ class DecideDialog(PathDialog):
 
         def done(result: DecisionDone) -> str:
             self.record_button.setEnabled(False)
-            lines = [f"已记录作出征收决定（{number.strip()}，作出日 {made}，公告日 {announced}）"]
+            recorded = f"已记录作出征收决定（{number.strip()}，作出日 {made}，公告日 {announced}）"
+            self.intro.setText(recorded + "。")   # (the plan it said before is past)
+            lines = [recorded]
             if result.share is not None:
                 lines.append(result.share.words())
             if result.recomputed:
