@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from wulong_desk.services.cases import get_project
 from wulong_desk.services.project_decision import (
     DecisionDone,
     decide_project,
-    presign_share,
-    project_path,
 )
 from wulong_desk.store import Store
-from wulong_desk.ui.path_dialog import PathDialog
+from wulong_desk.ui.path_dialog import PathDialog, project_path_of
 
 
 class DecideDialog(PathDialog):
     def __init__(self, store: Store, project_id: int, parent: QWidget | None = None):
         self.store, self.project_id = store, project_id
-        with store.read() as session:
-            project = get_project(session, project_id)
-            said = project_path(project)
-            if project.old_town:
-                said += "。" + presign_share(session, project).words()
-            planned = project.decision_state == "planned"
-            announced = project.announced_on
-        super().__init__("作出征收决定", said + "。记录作出日、公告日和文号后，计划的公告日由记录的"
-                         "公告日代替；旧城区改建项目须预签比例达到规定（办法第二十三条），公告须在"
+        path = project_path_of(store, project_id)
+        planned, announced = path.state == "planned", path.announced_on
+        super().__init__("作出征收决定", path.said + "。记录作出日、公告日和文号后，计划的公告日由"
+                         "记录的公告日代替；旧城区改建项目须预签比例达到规定（办法第二十三条），公告须在"
                          "作出后7日内（第二十五条）。", parent)
         self.made_on = self.date_row("决定作出日(&M)：", "决定作出日")
         self.announced_on = self.date_row("公告日(&A)：", "公告日")

@@ -6,29 +6,22 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
-from wulong_desk.services.cases import get_project
 from wulong_desk.services.project_decision import (
     TerminationDone,
-    presign_share,
-    project_path,
     terminate_project,
 )
 from wulong_desk.store import Store
-from wulong_desk.ui.path_dialog import PathDialog
+from wulong_desk.ui.path_dialog import PathDialog, project_path_of
 
 
 class TerminateDialog(PathDialog):
     def __init__(self, store: Store, project_id: int, parent: QWidget | None = None):
         self.store, self.project_id = store, project_id
-        with store.read() as session:
-            project = get_project(session, project_id)
-            said = project_path(project)
-            if project.old_town:
-                said += "。" + presign_share(session, project).words()
-            may_end = project.old_town and project.decision_state == "planned"
-        super().__init__("终止项目", said + "。预签期限届满、预签比例仍未达到的，区人民政府终止征收"
-                         "程序：全部预签协议不生效（保留备查，不计入合计），项目不能再签约，暂停办理"
-                         "相关手续随之结束（办法第十五、二十二、二十三条）。", parent)
+        path = project_path_of(store, project_id)
+        may_end = path.old_town and path.state == "planned"
+        super().__init__("终止项目", path.said + "。预签期限届满、预签比例仍未达到的，区人民政府"
+                         "终止征收程序：全部预签协议不生效（保留备查，不计入合计），项目不能再签约，"
+                         "暂停办理相关手续随之结束（办法第十五、二十二、二十三条）。", parent)
         self.on = self.date_row("终止日(&D)：", "终止日")
         self.number = QLineEdit()
         self.number.setObjectName("terminationNumber")
