@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import PatternFill, Protection
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -49,7 +49,13 @@ from wulong_desk.services.cases import (
 from wulong_desk.services.contract import calc_request
 from wulong_desk.services.path_events import on_server
 from wulong_desk.services.procedure import STEP_BY_CODE, project_steps
-from wulong_desk.services.survey import CellProblem, _cell_text, _letter
+from wulong_desk.services.survey import (
+    CellProblem,
+    _cell_text,
+    _letter,
+    header_problems,
+    header_row,
+)
 from wulong_desk.services.workdays import WorkCalendar
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.models import Case, CaseDate, HousePart
@@ -105,12 +111,7 @@ def template_bytes(session: Session, project_id: int) -> tuple[bytes, int]:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(HEADERS)
-    for index, (_key, header, fill) in enumerate(COLUMNS):
-        cell = ws.cell(row=1, column=index + 1)
-        cell.font = Font(bold=True, color="C00000" if fill else "000000")
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        ws.column_dimensions[_letter(index)].width = max(12, len(header) * 2 + 4)
+    header_row(ws, [(header, fill) for _key, header, fill in COLUMNS], least=12, pad=4)
     ws.column_dimensions["B"].width = 36
     rows = 0
     for case in _open_cases(session, project_id):
@@ -220,8 +221,7 @@ def _read(path: Path) -> tuple[list[SheetRow], list[CellProblem]]:
     if not raw:
         raise AppraisalImportError([CellProblem(SHEET, 1, "A", "表是空的")])
     header = [_cell_text(v) for v in raw[0]]
-    problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
-                for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+    problems = header_problems(SHEET, header, HEADERS)
     if problems:
         raise AppraisalImportError(problems)
     rows: list[SheetRow] = []

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,7 +27,13 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.decimals import NumberError, money, read_number
 from wulong_desk.services.case_form import case_to_form
 from wulong_desk.services.cases import get_case, get_project, save_in_session
-from wulong_desk.services.survey import CellProblem, _cell_text, _letter
+from wulong_desk.services.survey import (
+    CellProblem,
+    _cell_text,
+    _letter,
+    header_problems,
+    header_row,
+)
 from wulong_desk.statuses import USE_CHOICES_TEXT, use_code
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case, ExchangeHouse, HousingUnit
@@ -67,12 +72,7 @@ def template_bytes() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(HEADERS)
-    for index, (_, header, required) in enumerate(COLUMNS):
-        cell = ws.cell(row=1, column=index + 1)
-        cell.font = Font(bold=True, color="C00000" if required else "000000")
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        ws.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
+    header_row(ws, [(header, required) for _, header, required in COLUMNS])
     ws.freeze_panes = "A2"
     validation = DataValidation(type="list", formula1='"' + ",".join(USE_NAMES) + '"',
                                 allow_blank=True, showErrorMessage=True,
@@ -123,8 +123,7 @@ def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
     if not rows:
         raise HousingImportError([CellProblem(SHEET, 1, "A", "表是空的")])
     header = [_cell_text(v) for v in rows[0]]
-    problems = [CellProblem(SHEET, 1, _letter(i), f"列名应为“{h}”")
-                for i, h in enumerate(HEADERS) if i >= len(header) or header[i] != h]
+    problems = header_problems(SHEET, header, HEADERS)
     if problems:
         raise HousingImportError(problems)
     out = []

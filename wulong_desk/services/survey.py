@@ -77,16 +77,29 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+def header_row(ws, headers: list[tuple[str, bool]], least: int = 10, pad: int = 2) -> None:
+    """A template's first row: each column's name in bold (a required one in red) on the
+    template's fill, the column wide enough for its name (at least `least`); the sheets the
+    office fills in (调查登记表, 安置房源表, 正式评估结果表) share it."""
+    ws.append([header for header, _required in headers])
+    for index, (header, required) in enumerate(headers):
+        cell = ws.cell(row=1, column=index + 1)
+        cell.font = Font(bold=True, color="C00000" if required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        ws.column_dimensions[_letter(index)].width = max(least, len(header) * 2 + pad)
+
+
+def header_problems(sheet: str, header: list[str], headers: list[str]) -> list[CellProblem]:
+    """Each column of `headers` the sheet's first row does not name as the template does."""
+    return [CellProblem(sheet, 1, _letter(i), f"列名应为“{h}”")
+            for i, h in enumerate(headers) if i >= len(header) or header[i] != h]
+
+
 def template_bytes() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(HEADERS)
-    for index, (_, header, required, _) in enumerate(COLUMNS):
-        cell = ws.cell(row=1, column=index + 1)
-        cell.font = Font(bold=True, color="C00000" if required else "000000")
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-        ws.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
+    header_row(ws, [(header, required) for _, header, required, _ in COLUMNS])
     ws.freeze_panes = "A2"
     for kind, names in (("use", USE_NAMES), ("method", METHOD_NAMES), ("yesno", YES_NO),
                         ("registration", REGISTRATION_NAMES)):
