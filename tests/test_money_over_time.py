@@ -379,3 +379,22 @@ def test_the_events_refuse_on_the_command_line_with_exit_2(tmp_path):
     assert json.loads(proc.stdout) == {"case_no": "B-001", "months": 2, "overdue_months": 2,
                                        "added": "1260.00"}     # 14 × 45 × 2 (R9, example 2)
     assert nodeadline and project_id
+
+
+def test_a_plain_save_of_a_signed_case_never_rewrites_when_its_agreement_took_effect(store):
+    # 协议生效 is written at the signing (or under 解锁更正); a later save of the locked case —
+    # its 备注 — leaves the stored day as it is, unaudited changes of it being none
+    from sqlalchemy import text
+
+    from wulong_desk.services.case_form import case_to_form
+
+    project_id, case_id = signed(store, 2)
+    with store.transaction() as session:
+        session.execute(text("UPDATE cases SET effective_on = '2023-07-01' WHERE id = :id"),
+                        {"id": case_id})
+    with store.read() as session:
+        form = case_to_form(session.get(Case, case_id))
+    form["remarks"] = "住户电话已更新"
+    cases.save_case(store, project_id, form, case_id)
+    with store.read() as session:
+        assert session.get(Case, case_id).effective_on == date(2023, 7, 1)

@@ -415,9 +415,12 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
         before_figures = stored_figures(case.result)
     with session.no_autoflush:
         apply_form(session, case, form)   # raises InputError (naming every field) before writing
+        # an ordinary agreement takes effect when signed: written at the signing (or under
+        # 解锁更正, with the signing day it corrects), never by a plain save of a locked case
         if is_payable(case.status) and not case.presign and case.decided_on is None \
+                and (not is_frozen(old_status) or correcting) \
                 and case.effective_on != case.signed_on:
-            case.effective_on = case.signed_on   # an ordinary agreement takes effect when signed
+            case.effective_on = case.signed_on
         case.case_key = case_key(case.case_no)
         _check_whole(case)
         duplicate = session.execute(

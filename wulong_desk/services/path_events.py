@@ -89,6 +89,8 @@ class Refigure:
                 setattr(case, key, value)
             session.flush()
         extend_trail(case, self.version)
+        session.flush()
+        audit.close_refigure(session, case)   # the event is done: the case is locked again
         return moved
 
 

@@ -114,6 +114,12 @@ def allow_refigure(session: Session, case: Case) -> None:
     session.info.setdefault("refigure_cases", []).append(case)   # (held: its id stays its own)
 
 
+def close_refigure(session: Session, case: Case) -> None:
+    """The event that opened this case with `allow_refigure` is done: locked again for the
+    rest of the session."""
+    session.info.get("refigure", set()).discard(id(case))
+
+
 def open_event(session: Session, case: Case, event: str) -> None:
     """A named event that changes a locked case without recomputing it (column_policy.EVENTS:
     解锁更正, 作废, 登记搬迁, 预签不生效, 正式评估结果) may write that event's columns."""
