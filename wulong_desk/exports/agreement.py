@@ -34,7 +34,12 @@ from wulong_desk.exports.pdf_style import (
     styles,
 )
 from wulong_desk.exports.plain_words import calculation_words, plain_words
-from wulong_desk.exports.records import CaseEntry, standard_name, unregistered_text
+from wulong_desk.exports.records import (
+    CaseEntry,
+    owners_of,
+    standard_name,
+    unregistered_text,
+)
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -112,7 +117,7 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
     story.append(_p(f"{project['name']}    {label}：{number or '＿＿＿＿＿＿＿＿'}",
                     st["subtitle"]))
 
-    owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    owners = owners_of(entry)
     if kind == "settlement":
         story += _settlement_body(st, project, entry, owners)
     else:
@@ -147,11 +152,6 @@ def _parties(st: dict[str, Any], project: dict[str, Any], owners: list[dict[str,
 def _day(text: str) -> str:
     value = date.fromisoformat(text)
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def owners_of(entry: CaseEntry) -> list[dict[str, str]]:
-    """The 被征收人 of the title (co-owners each one; 公房承租人 only when no owner is known)."""
-    return [o for o in entry.owners if o["role"] == "owner"] or entry.owners
 
 
 def missing_exchange_houses(entry: CaseEntry) -> list[str]:
@@ -326,10 +326,7 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
     quantities = record.get("quantities", {})
     settlement = record["settlement"]
     total = Decimal(record["totals"]["total"])
-    topped = [text for code, text in (
-        ("V_SHARED", "住宅公摊系数不超过15%的，按套内面积加15%补足（办法第三十六条）"),
-        ("V_MIN", "按最低住房保障补足至45平方米（办法第三十七条）"))
-        if code in lines and Decimal(lines[code]["amount"])]
+    topped = topped_areas(lines)
     net = Decimal(settlement["net_payable"])
     payer = "甲方应向乙方支付差价" if net >= 0 else "乙方应向甲方补交差价"
     if entry.turnover_house:
@@ -501,6 +498,16 @@ def _unregistered_text(entry: CaseEntry, lines: dict[str, dict[str, Any]]) -> st
             f"{unregistered_text(entry, USE_LABELS)}。其中认定合法建筑和未超过批准期限的"
             f"临时建筑计入“未经登记建筑补偿”{paid}；认定违法的建筑不予补偿，"
             "也不计入补偿面积和奖励面积。")
+
+
+# the area top-ups a record may carry, in words (the same on every document)
+TOPUPS = (("V_SHARED", "住宅公摊系数不超过15%的，按套内面积加15%补足（办法第三十六条）"),
+          ("V_MIN", "按最低住房保障补足至45平方米（办法第三十七条）"))
+
+
+def topped_areas(lines: dict[str, dict[str, Any]]) -> list[str]:
+    """The top-ups the record applied (an amount above nothing), in words."""
+    return [text for code, text in TOPUPS if code in lines and Decimal(lines[code]["amount"])]
 
 
 def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:

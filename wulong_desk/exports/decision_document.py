@@ -28,6 +28,7 @@ from wulong_desk.exports.agreement import (
     _paragraphs,
     _unregistered_text,
     item_values,
+    topped_areas,
 )
 from wulong_desk.exports.capitals import rmb_capitals
 from wulong_desk.exports.notices import (
@@ -38,7 +39,7 @@ from wulong_desk.exports.notices import (
     REVIEW_DAYS,
 )
 from wulong_desk.exports.pdf_style import FONT, MARGIN, PAGE, build, numbered_canvas, styles
-from wulong_desk.exports.records import CaseEntry
+from wulong_desk.exports.records import CaseEntry, line_amount, owners_of
 from wulong_desk.exports.templates import DECISION, Clause, Template, fill
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
@@ -50,13 +51,6 @@ GROUNDS = {
 }
 
 
-def _line(record: dict[str, Any], code: str) -> Decimal:
-    for line in record["lines"]:
-        if line["code"] == code:
-            return Decimal(line["amount"])
-    return Decimal("0.00")
-
-
 def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
     decision = entry.decision or {}
     record = entry.record
@@ -64,12 +58,9 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
     settlement = record["settlement"]
     total = Decimal(record["totals"]["total"])
     lines = {line["code"]: line for line in record["lines"]}
-    owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    owners = owners_of(entry)
     department = project.get("department") or "房屋征收部门"
-    topped = [text for code, text in (
-        ("V_SHARED", "住宅公摊超过15%的，按套内面积补足（办法第三十六条）"),
-        ("V_MIN", "按最低住房保障补足至45平方米（办法第三十七条）"))
-        if code in lines and Decimal(lines[code]["amount"])]
+    topped = topped_areas(lines)
     net = Decimal(settlement["net_payable"])
     payer = "征收部门应向被征收人支付差价" if net >= 0 else "被征收人应向征收部门补交差价"
     exchange = entry.method == "exchange"
@@ -77,7 +68,7 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
         temporary = "由征收部门提供周转房过渡，不另付临时安置费"
         way = "由征收部门提供周转房过渡"
     elif exchange:
-        temporary = f"临时安置费 {_money(_line(record, 'R9_TEMP'))} 元"
+        temporary = f"临时安置费 {_money(line_amount(record, 'R9_TEMP'))} 元"
         way = "被征收人自行过渡，征收部门支付临时安置费"
     else:
         temporary = "货币补偿不计临时安置费"
@@ -96,9 +87,9 @@ def _values(project: dict[str, Any], entry: CaseEntry) -> dict[str, str]:
         "事由": ground.replace("{征收部门}", department),
         "补偿方式": METHOD_LABELS.get(entry.method, "—"),
         "补偿合计": _money(total), "补偿合计大写": rmb_capitals(total),
-        "搬迁费": _money(_line(record, "R8_MOVE")), "临时安置": temporary,
-        "停产停业损失": _money(_line(record, "L1_INTERRUPT")),
-        "设施设备损失": _money(_line(record, "L4_EQUIP")),
+        "搬迁费": _money(line_amount(record, "R8_MOVE")), "临时安置": temporary,
+        "停产停业损失": _money(line_amount(record, "L1_INTERRUPT")),
+        "设施设备损失": _money(line_amount(record, "L4_EQUIP")),
         "支付期限": _payment_terms(entry),
         "调换房屋价款": _money(settlement["exchange_price"]),
         "差价说明": f"{payer} {_money(abs(net))} 元（大写：{rmb_capitals(net)}）",

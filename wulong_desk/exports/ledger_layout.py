@@ -47,6 +47,7 @@ from wulong_desk.exports.records import (
     CaseEntry,
     ProjectRecords,
     StatusCensus,
+    owners_of,
     short_code,
     standard_name,
     unregistered_text,
@@ -279,10 +280,6 @@ def outcomes() -> list[Outcome]:
 
 
 # ---- what a household's row says --------------------------------------------------------------
-
-def owners_of(entry: CaseEntry) -> list[dict[str, str]]:
-    return [o for o in entry.owners if o["role"] == "owner"] or entry.owners
-
 
 def uses_text(entry: CaseEntry) -> str:
     return "、".join(dict.fromkeys(USE_LABELS.get(u, u) for u in entry.uses))

@@ -31,7 +31,7 @@ from wulong_desk.exports.notice_sheet import (
     NoticeFile,
     write_notice,
 )
-from wulong_desk.exports.records import CaseEntry, ProjectRecords
+from wulong_desk.exports.records import CaseEntry, ProjectRecords, owners_of
 from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import STATUS_LABELS, is_out
@@ -103,7 +103,7 @@ def masked_names(names: list[str] | tuple[str, ...]) -> str:
 
 
 def owner_names(entry: CaseEntry) -> list[str]:
-    owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    owners = owners_of(entry)
     return [o["name"] for o in owners]
 
 

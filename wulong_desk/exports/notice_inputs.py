@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from wulong_desk.exports.records import CaseEntry
+from wulong_desk.exports.records import CaseEntry, line_amount, owners_of
 from wulong_desk.rules.model import EXCHANGE
 
 
@@ -21,7 +20,7 @@ class Household:
 
 
 def household_of(entry: CaseEntry) -> Household:
-    owners = [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+    owners = owners_of(entry)
     return Household(entry.case_no, tuple(o["name"] for o in owners), entry.address)
 
 
@@ -101,22 +100,15 @@ class DecisionEntry:
     payment_term: str = ""        # 支付期限, in words
 
 
-def _amount(record: dict[str, Any], code: str) -> Decimal:
-    for line in record["lines"]:
-        if line["code"] == code:
-            return Decimal(line["amount"])
-    return Decimal("0.00")
-
-
 def decision_entry(entry: CaseEntry, facts: DecisionFacts) -> DecisionEntry:
     """A decided case's row of the 补偿决定公告, from its stored record (never recomputed)."""
     record = entry.record
     exchange = entry.method == EXCHANGE
     return DecisionEntry(
         facts, household_of(entry), entry.method, Decimal(record["totals"]["total"]),
-        moving=_amount(record, "R8_MOVE"), temporary=_amount(record, "R9_TEMP"),
+        moving=line_amount(record, "R8_MOVE"), temporary=line_amount(record, "R9_TEMP"),
         turnover_house=bool(exchange and entry.turnover_house),
-        interruption=_amount(record, "L1_INTERRUPT"), equipment=_amount(record, "L4_EQUIP"),
+        interruption=line_amount(record, "L1_INTERRUPT"), equipment=line_amount(record, "L4_EQUIP"),
         houses=tuple((h["location"], Decimal(h["area"])) for h in entry.exchange_houses)
         if exchange else (),
         transition_months=entry.transition_months if exchange else None,

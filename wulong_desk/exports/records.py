@@ -76,6 +76,19 @@ class CaseEntry:
 UNREG_LABELS = {"recognized": "认定合法建筑", "temporary": "临时建筑", "illegal": "认定违法建筑"}
 
 
+def owners_of(entry: CaseEntry) -> list[dict[str, str]]:
+    """The 被征收人 of the title (co-owners each one; 公房承租人 only when no owner is known)."""
+    return [o for o in entry.owners if o["role"] == "owner"] or entry.owners
+
+
+def line_amount(record: dict[str, Any], code: str) -> Decimal:
+    """A line's amount in the stored record (0.00 where the record has no such line)."""
+    for line in record["lines"]:
+        if line["code"] == code:
+            return Decimal(line["amount"])
+    return Decimal("0.00")
+
+
 def unregistered_text(entry: CaseEntry, uses: dict[str, str]) -> str:
     """The parts without a title in words, e.g. 认定合法建筑（住宅）12.00 m²；… ("" when none)."""
     return "；".join(f"{UNREG_LABELS.get(p['registration'], p['registration'])}"
