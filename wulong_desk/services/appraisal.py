@@ -515,7 +515,6 @@ def stage_values_in_session(session: Session, case: Case,
         session.info.setdefault("told", set()).update(
             (id(part), name) for name in ("formal_unit_price", "formal_decoration_value"))
         audit.open_event(session, case, "正式评估结果")
-        audit.open_event(session, case, "正式评估结果")
         part.formal_unit_price, part.formal_decoration_value = price, decoration
 
 

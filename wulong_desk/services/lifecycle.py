@@ -144,9 +144,6 @@ def stage_problems(project: Project, case: Case, status: str, *, previous: str,
             state == "planned" and not case.presign:
         found.append("status: 旧城区改建项目须先作出征收决定，才能签订补偿协议；在此之前只能预签"
                      "（办法第二十三、二十九条）")
-    if status in ("signed", "moved") and case.presign and case.converted_on is None \
-            and previous == "presigned":
-        found.append(CONVERT_ONLY)
     if status == DECIDED and case.decided_on is None:
         found.append("case.decided_on: 补偿决定必须有作出日")
     decided = status == DECIDED or (status == "moved" and case.decided_on is not None)

@@ -4,7 +4,6 @@ payment limit is the same query), and the dates the rule and the payment terms c
 
 - `move_deadline_of(case)`: the 搬迁期限 a move is measured against — the project's, or for a
   补偿决定 case the move-by date of its decision in force (`decision_in_force`);
-- `effective_on_of(case)`: the day the agreement took effect (协议生效), cases.effective_on;
 - `owed_rows(session, …)`: per case the four buckets' owed cents, the price set off, due_now.
 """
 
@@ -39,13 +38,6 @@ def move_deadline_of(case: Case) -> date | None:
     (the server's wulong_move_deadline says the same in SQL)."""
     decision = decision_in_force(case)
     return decision.move_by if decision is not None else case.project.move_deadline
-
-
-def effective_on_of(case: Case) -> date | None:
-    """The day the case's agreement took effect (协议生效): the signing day of an ordinary
-    agreement (written at signing); a converted presign's or a 补偿决定's as the decision path
-    writes it; None while unknown."""
-    return case.effective_on
 
 
 @dataclass(frozen=True)

@@ -319,16 +319,3 @@ def add_payment(session: Session, case: Case, kind: str, amount: Decimal, paid_o
                            new=f"{money(amount)} {paid_on.isoformat()} {voucher}",
                            reason=reason))
     return row.id
-
-
-def paid_total(session: Session, project_id: int) -> Decimal:
-    """Paid out less received over the project's payable, completely computed cases."""
-    paid = ZERO
-    counted = (select(Case.id).join(CaseResult, CaseResult.case_id == Case.id)
-               .where(Case.id == Payment.case_id, Case.project_id == project_id,
-                      Case.status.in_(PAYABLE_STATUSES), CaseResult.ok.is_(True)))
-    # a correlated EXISTS: the (few) payments are the outer loop, not the project's cases
-    for kind, amount in session.execute(select(Payment.kind, Payment.amount)
-                                        .where(counted.exists())):
-        paid += amount if kind == PAY else -amount
-    return paid

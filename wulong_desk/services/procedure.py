@@ -24,6 +24,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.cases import get_case, get_project
 from wulong_desk.services.money_due import money_dues
 from wulong_desk.services.summary import ratio as share
+from wulong_desk.services.terms import add_months
 from wulong_desk.services.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import STATUSES, is_frozen, is_out, is_signed
 from wulong_desk.store import Store
@@ -98,18 +99,6 @@ class Period:
         if self.rule == DAY_AFTER:
             return text + "；届满后的次日起方可进行"
         return text
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later; a month without that day: its last day (民法典第二百零二条)."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(start.day, day))
-        except ValueError:
-            continue
-    raise UserError(f"{start.isoformat()} 之后 {months} 个月的日期无法计算")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from wulong_desk.dates import DateError, read_iso
+from wulong_desk.errors import UserError
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.services.workdays import MAX_PERIOD, DueDate, WorkCalendar
@@ -169,16 +170,17 @@ def effective_terms(project_text: str | None, case_text: str | None) -> dict[str
     return read_terms(project_text) | read_terms(case_text)
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (a day the month lacks: its last day, 民法典第二百零二条)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; a month without that day: its last day (民法典第二百零二条).
+    Every clock and every payment term counts months by it."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (start.day, 30, 29, 28):
         try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
+            return date(year, month + 1, min(start.day, day))
         except ValueError:
             continue
-    raise AssertionError(day)
+    raise UserError(f"{start.isoformat()} 之后 {months} 个月的日期无法计算")
 
 
 def due_date(term: Term | None, dates: dict[str, date | None],

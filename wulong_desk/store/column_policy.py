@@ -200,11 +200,6 @@ ROW_TABLES: dict[str, RowTable] = {
 }
 
 
-def columns_of(kind: str) -> tuple[str, ...]:
-    """The case's columns of one kind, in the policy's order."""
-    return tuple(name for name, policy in CASES.items() if policy.kind == kind)
-
-
 def group(name: str) -> tuple[str, ...]:
     """The case's columns of one group ("money", "agreement")."""
     return tuple(column for column, policy in CASES.items() if policy.group == name)
