@@ -236,6 +236,13 @@ def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tm
     assert revalue.isVisible()
 
     def correct(dialog: RevalueDialog) -> None:
+        from PySide6.QtCore import Qt
+
+        # only the new price and decoration are typed: the part's number, use, area and the
+        # values as they stand cannot be edited (a changed 部位序号 could not be read back)
+        editable = [bool(dialog.table.item(0, c).flags() & Qt.ItemFlag.ItemIsEditable)
+                    for c in range(dialog.table.columnCount())]
+        assert editable == [False, False, False, False, True, False, True]
         dialog.kind.setCurrentIndex(dialog.kind.findData("review"))
         type_date(qtbot, dialog.served_on, date.today())
         dialog.table.item(0, 4).setText(f"{price + 50:f}")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QPushButton, QWidget
 from wulong_desk.services.appraisal import AppraisalReport, import_appraisal, write_template
 from wulong_desk.store import Store
 from wulong_desk.ui.path_dialog import PathDialog
+from wulong_desk.ui.settings import last_folder, remember_folder
 
 
 class AppraisalDialog(PathDialog):
@@ -38,17 +39,19 @@ class AppraisalDialog(PathDialog):
             button.setToolTip(why or "")
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择正式评估结果表", "",
+        path, _ = QFileDialog.getOpenFileName(self, "选择正式评估结果表", str(last_folder()),
                                               "Excel 工作簿 (*.xlsx)")
         if path:
+            remember_folder(path)
             self.file.setText(path)
 
     def template(self) -> None:
         name = f"{self.project_name or '项目'}-正式评估结果表.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "写出正式评估结果表", name,
-                                              "Excel 工作簿 (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, "写出正式评估结果表",
+                                              str(last_folder() / name), "Excel 工作簿 (*.xlsx)")
         if not path:
             return
+        remember_folder(path)
         store, project_id = self.store, self.project_id
         self.run("写出模板", "正在写出正式评估结果表…",
                  lambda _progress: write_template(store, project_id, Path(path)),

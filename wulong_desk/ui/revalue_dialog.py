@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QTableWidget, QTableWidgetItem, QWidget
 
 from wulong_desk.rules.decimals import NumberError, read_number
@@ -52,7 +53,10 @@ class RevalueDialog(PathDialog):
             for column, value in enumerate((str(number), USE_LABELS.get(use, use), f"{area:f}",
                                             "" if price is None else f"{price:f}", "",
                                             f"{decoration:f}", "")):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if column not in (NEW_PRICE, NEW_DECORATION):   # only the new values are typed
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.table.setMaximumHeight(160)
         self.form.addRow(self.table)
