@@ -57,7 +57,8 @@ HIDDEN_IMPORTS = ("alembic.context", "alembic.op", "alembic.ddl.sqlite",
                   "psycopg_binary.pq", "psycopg_binary._psycopg", "keyring")
 COLLECT_DATA = ("cn2an",)    # cn2an reads its config.yaml at import
 # Every module of the app itself: the migrations are files alembic loads by path, so the
-# modules they import (services.revision3, services.contract, …) are seen by no import scan.
+# modules they import (services.cases.revision3, services.cases.contract, …) are seen by no import
+# scan.
 COLLECT_SUBMODULES = ("wulong_desk",)
 # Python packages never used at run time (test and build tools that may sit in the venv)
 # Pillow's optional codecs and font engines: reportlab imports PIL.Image at start (so Pillow

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_store import open_filled, print_load
 
 from wulong_desk.exports.ledger import write_ledger
-from wulong_desk.services.records import load_records
+from wulong_desk.services.documents.records import load_records
 
 PAIRS = 3
 

@@ -30,7 +30,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from wulong_desk.fileio import write_atomically
-    from wulong_desk.services.exports import build_document, export_documents
+    from wulong_desk.services.documents.exports import build_document, export_documents
     from wulong_desk.store.models import Case, CaseResult
 
     parser = argparse.ArgumentParser()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from bench_store import open_filled, timed
 
-from wulong_desk.services.procedure import due_list
-from wulong_desk.services.summary import project_summary
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.services.projects.summary import project_summary
 
 
 def main() -> None:

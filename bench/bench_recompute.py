@@ -30,7 +30,7 @@ def main() -> None:
     from bench_store import open_filled, print_load
     from sqlalchemy import select, text
 
-    from wulong_desk.services.calculation import RECOMPUTE_LOADS, recompute
+    from wulong_desk.services.cases.calculation import RECOMPUTE_LOADS, recompute
     from wulong_desk.statuses import STATUSES, is_frozen
     from wulong_desk.store import open_store
     from wulong_desk.store.models import Case

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_store import fill, print_load  # noqa: E402
 
-from wulong_desk.services.search import count_cases, search_cases  # noqa: E402
-from wulong_desk.services.summary import project_summary  # noqa: E402
+from wulong_desk.services.cases.search import count_cases, search_cases  # noqa: E402
+from wulong_desk.services.projects.summary import project_summary  # noqa: E402
 from wulong_desk.store import open_store  # noqa: E402
 
 TARGET_RATIO = 2.0
@@ -66,7 +66,8 @@ def writers(target: str, saves: int) -> tuple[float, int, int]:
     """8 processes saving shared cases at once: (saves applied per second, applied, conflicts)."""
     from store_helpers import case_form, project_form
 
-    from wulong_desk.services import cases, projects
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.projects import project as projects
 
     store = open_store(target, "bench")
     project_id = projects.create_project(store, project_form() | {"name": "并发保存"})

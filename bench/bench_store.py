@@ -17,11 +17,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from wulong_desk.services.cases import get_project, save_in_session
-from wulong_desk.services.demo import DEMO_PROJECT, DEMO_REASON, household
-from wulong_desk.services.projects import create_in_session
-from wulong_desk.services.search import count_cases, search_cases
-from wulong_desk.services.summary import project_summary
+from wulong_desk.services.cases.changes import get_project, save_in_session
+from wulong_desk.services.cases.search import count_cases, search_cases
+from wulong_desk.services.projects.demo import DEMO_PROJECT, DEMO_REASON, household
+from wulong_desk.services.projects.project import create_in_session
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import Store, open_store
 
 

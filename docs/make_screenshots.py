@@ -39,7 +39,7 @@ def printed_pages(store, project_id: int, folder: Path) -> None:
     import shutil
     import subprocess
 
-    from wulong_desk.services.exports import export_documents, export_ledger
+    from wulong_desk.services.documents.exports import export_documents, export_ledger
 
     if not (shutil.which("soffice") and shutil.which("pdftoppm")):
         print("LibreOffice or poppler-utils missing: no printed pages")
@@ -63,7 +63,7 @@ def ledger_pages(store, project_id: int, folder: Path) -> None:
     page of a household with every kind of schedule (an exchange delivered late)."""
     import subprocess
 
-    from wulong_desk.services.exports import export_ledger
+    from wulong_desk.services.documents.exports import export_ledger
 
     export_ledger(store, project_id, folder / "ledger.xlsx", public=False, operator="演示")
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
@@ -97,7 +97,7 @@ def notice_pages(store, project_id: int, folder: Path) -> None:
     import subprocess
     from datetime import date
 
-    from wulong_desk.services.notices import export_notice
+    from wulong_desk.services.documents.notices import export_notice
 
     kinds = ("survey", "unregistered", "appraisal", "min-housing")
     for kind in kinds:
@@ -116,7 +116,7 @@ def main() -> int:
     if sys.argv[1:] == ["ledger"]:
         with tempfile.TemporaryDirectory() as home:
             os.environ["WULONG_DESK_HOME"] = home
-            from wulong_desk.services.demo import create_demo
+            from wulong_desk.services.projects.demo import create_demo
             from wulong_desk.store import open_store
 
             store = open_store(Path(home) / "demo.sqlite", "演示")
@@ -130,7 +130,7 @@ def main() -> int:
         os.environ["WULONG_DESK_HOME"] = home
         from PySide6.QtCore import Qt
 
-        from wulong_desk.services.demo import create_demo
+        from wulong_desk.services.projects.demo import create_demo
         from wulong_desk.store import open_store
         from wulong_desk.ui.app import make_app
         from wulong_desk.ui.main_window import MainWindow
@@ -152,7 +152,7 @@ def main() -> int:
         editor.resize(*LAPTOP)
         app.processEvents()
         editor.grab().save(str(OUT / "case-editor.png"))
-        from wulong_desk.services.cases import history
+        from wulong_desk.services.cases.changes import history
         from wulong_desk.ui.history_dialog import HistoryDialog
 
         shown = HistoryDialog(history(store, editor.case_id), editor)
@@ -179,7 +179,7 @@ def main() -> int:
         app.processEvents()
         dialog.grab().save(str(OUT / "export-dialog.png"))
         dialog.close()
-        from wulong_desk.services.standard_info import project_standard
+        from wulong_desk.services.projects.standard_info import project_standard
         from wulong_desk.ui.data_dialog import DataDialog
 
         with store.read() as session:

@@ -12,8 +12,8 @@ import sys
 from store_helpers import case_form
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases
-from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
 from wulong_desk.store import open_store
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from wulong_desk.services import housing
-from wulong_desk.services.survey import write_template
+from wulong_desk.services.exchange.survey import write_template
+from wulong_desk.services.money import housing
 
 
 def survey_sheet(folder: Path, rows: list[list[Any]], name: str = "s.xlsx") -> Path:

@@ -7,11 +7,13 @@ from typing import Any
 
 from helpers import example
 
-from wulong_desk.services import cases, examples, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import examples
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import Store
 
 # a 搬迁期限 for the examples' projects (the spec's examples give none; a move is measured
-# against it, services/moves.py): after every example's signing
+# against it, services/money/moves.py): after every example's signing
 MOVE_DEADLINE = "2023-12-31"
 
 

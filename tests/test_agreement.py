@@ -15,8 +15,9 @@ from store_helpers import case_form, project_form, walk_to
 from wulong_desk.errors import UserError
 from wulong_desk.exports.agreement import PRESIGN_MARK, build_pdf, write_pdf
 from wulong_desk.exports.capitals import rmb_capitals
-from wulong_desk.services import cases, projects
-from wulong_desk.services.records import load_case
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.records import load_case
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory
 
 pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
@@ -229,7 +230,7 @@ def test_every_font_is_embedded(example2, tmp_path):
 
 
 def test_numbers_are_given_once_and_kept(tmp_path):
-    from wulong_desk.services.agreement_numbers import assign_numbers
+    from wulong_desk.services.cases.agreement_numbers import assign_numbers
 
     store = open_memory("经办")
     project_id = projects.create_project(store, project_form(

@@ -19,11 +19,12 @@ from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.agreement import build_pdf
-from wulong_desk.services import cases, projects
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.exports import build_document, export_documents
-from wulong_desk.services.lifecycle import TransitionError
-from wulong_desk.services.records import load_case
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.lifecycle import TransitionError
+from wulong_desk.services.documents.exports import build_document, export_documents
+from wulong_desk.services.documents.records import load_case
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

@@ -8,8 +8,9 @@ import pytest
 from store_helpers import case_form, project_form, project_with_case, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, projects
-from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.audit import CaseLockedError
 

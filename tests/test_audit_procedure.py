@@ -12,8 +12,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, housing, payments, procedure, projects
-from wulong_desk.services.history_text import describe
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.history import describe
+from wulong_desk.services.money import housing, payments
+from wulong_desk.services.procedure.consent import set_consents
+from wulong_desk.services.procedure.dated import set_case_date, set_step
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Payment
 
@@ -41,9 +45,9 @@ def worded(entry: AuditEntry):
 def test_procedure_steps_and_case_dates_are_audited(store):
     project_id = projects.create_project(store, project_form(2))
     case_id = cases.save_case(store, project_id, case_form(2)).case_id
-    procedure.set_step(store, project_id, "scope", date(2023, 3, 1), None)
-    procedure.set_step(store, project_id, "scope", date(2023, 3, 2), None)
-    procedure.set_step(store, project_id, "scope", None, None)
+    set_step(store, project_id, "scope", date(2023, 3, 1), None)
+    set_step(store, project_id, "scope", date(2023, 3, 2), None)
+    set_step(store, project_id, "scope", None, None)
     actions = [(e.action, e.field, e.old, e.new) for e in entries(store, "procedure_step")]
     assert [a[0] for a in actions] == ["create", "update", "delete"]
     assert actions[1][1:] == ("started_on", "2023-03-01", "2023-03-02")
@@ -53,9 +57,9 @@ def test_procedure_steps_and_case_dates_are_audited(store):
     assert (row.what, row.change) == ("征收程序「开始日期」", "2023-03-01 → 2023-03-02")
     assert "征收范围公布" in worded(entries(store, "procedure_step")[0]).change
 
-    procedure.set_case_date(store, case_id, "report_served", date(2023, 5, 1))
-    procedure.set_case_date(store, case_id, "report_served", date(2023, 5, 3))
-    procedure.set_case_date(store, case_id, "report_served", None)
+    set_case_date(store, case_id, "report_served", date(2023, 5, 1))
+    set_case_date(store, case_id, "report_served", date(2023, 5, 3))
+    set_case_date(store, case_id, "report_served", None)
     dated = entries(store, "case_date")
     assert [e.action for e in dated] == ["create", "update", "delete"]
     assert all(e.case_id == case_id for e in dated)
@@ -66,9 +70,9 @@ def test_procedure_steps_and_case_dates_are_audited(store):
 
 def test_consent_answers_are_changed_in_place_old_to_new(store):
     project_id = projects.create_project(store, project_form(2))
-    procedure.set_consents(store, project_id, [("1栋101", "none", Decimal("80.00")),
+    set_consents(store, project_id, [("1栋101", "none", Decimal("80.00")),
                                                ("1栋102", "agree", Decimal("60.00"))])
-    procedure.set_consents(store, project_id, [("1栋101", "agree", Decimal("80.00")),
+    set_consents(store, project_id, [("1栋101", "agree", Decimal("80.00")),
                                                ("1栋103", "disagree", Decimal("50.00"))])
     trail = entries(store, "consent")
     assert sorted(e.action for e in trail) == ["create"] * 3 + ["delete", "update"]

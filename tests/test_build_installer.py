@@ -84,7 +84,7 @@ def test_pyinstaller_arguments_carry_resources_forms_and_migrations(tmp_path, sy
                     f"{ROOT / 'wulong_desk/store/migrations'}{sep}wulong_desk/store/migrations"]
     hidden = {args[i + 1] for i, a in enumerate(args) if a == "--hidden-import"}
     assert {"alembic.op", "alembic.context", "sqlalchemy.dialects.sqlite"} <= hidden
-    # the migrations' own imports (services.revision3 for 0010) reach the bundle
+    # the migrations' own imports (services.cases.revision3 for 0010) reach the bundle
     assert "wulong_desk" in {args[i + 1] for i, a in enumerate(args)
                              if a == "--collect-submodules"}
     assert "PySide6.QtQuick" in {args[i + 1] for i, a in enumerate(args)

@@ -15,8 +15,9 @@ from test_migrations import _insert_rev0002_rows
 
 from wulong_desk.errors import UserError
 from wulong_desk.invisible import case_key
-from wulong_desk.services import cases, projects
-from wulong_desk.services.packages import export_cases, import_cases
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange.packages import export_cases, import_cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.migrate import head_revision, upgrade
 from wulong_desk.store.models import Case
@@ -137,7 +138,7 @@ def test_migration_0009_refuses_numbers_that_collide_and_changes_nothing(tmp_pat
 def test_a_survey_sheet_names_lookalike_numbers_by_cell(tmp_path):
     from sheet_helpers import survey_sheet
 
-    from wulong_desk.services.survey import SurveyError, import_survey
+    from wulong_desk.services.exchange.survey import SurveyError, import_survey
     from wulong_desk.store import open_memory
 
     row = ["S-001", "赵一", None, None, "渝权001", "芙蓉路1号", "货币补偿", "住宅", 78.5, 68,

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services import exports
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.documents import exports
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.main_window import MainWindow
@@ -106,7 +106,7 @@ def test_screens_are_in_chinese(qtbot, demo):
     window.tabs.setCurrentWidget(window.dashboard)
     window.dashboard.wait()
     found |= {w: t for t in widget_texts(window.dashboard) for w in english(t)}
-    from wulong_desk.services.cases import get_case
+    from wulong_desk.services.cases.changes import get_case
     from wulong_desk.statuses import is_frozen
 
     with store.read() as session:   # a case still open to edits: its breakdown follows typing
@@ -127,8 +127,8 @@ def test_screens_are_in_chinese(qtbot, demo):
 
 
 def test_dialogs_are_in_chinese(qtbot, demo):
-    from wulong_desk.services.cases import history
-    from wulong_desk.services.standard_info import project_standard
+    from wulong_desk.services.cases.changes import history
+    from wulong_desk.services.projects.standard_info import project_standard
     from wulong_desk.ui.data_dialog import DataDialog
     from wulong_desk.ui.export_dialog import PUBLIC, ExportDialog
     from wulong_desk.ui.history_dialog import HistoryDialog
@@ -152,7 +152,7 @@ def test_dialogs_are_in_chinese(qtbot, demo):
 
 
 def test_sheets_are_in_chinese(demo):
-    from wulong_desk.services.notices import export_notice
+    from wulong_desk.services.documents.notices import export_notice
 
     store, project_id, folder = demo
     outs = []

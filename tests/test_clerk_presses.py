@@ -40,9 +40,10 @@ from sqlalchemy import func, select
 from test_gui import fill_row, focus, type_text
 from test_survey import GOOD
 
-from wulong_desk.services import cases as case_service
-from wulong_desk.services import housing, payments, procedure
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.cases import changes as case_service
+from wulong_desk.services.money import housing, payments
+from wulong_desk.services.procedure.catalogue import STEPS
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseDate, CaseResult, Project
 from wulong_desk.ui.app import install_chinese_translation
@@ -593,7 +594,7 @@ def test_timeline_dialog_buttons(qtbot, office):
     window, _store, _project = office
 
     def work(dialog: ProcedureDialog) -> None:
-        row = [s.code for s in procedure.STEPS].index("unregistered")
+        row = [s.code for s in STEPS].index("unregistered")
         type_into_cell(qtbot, dialog.steps, row, 1, "20260924")
         assert dialog.steps.item(row, 1).text() == "2026-09-24"   # read, and shown so
         consents = dialog.consents.rowCount()
@@ -828,7 +829,7 @@ def test_two_versions_of_a_case_keep_mine_or_take_theirs(qtbot, office):
     button pressed."""
     window, store, project_id = office
     unsigned = first(store, project_id, status="surveyed")
-    from wulong_desk.services.case_form import case_to_form
+    from wulong_desk.services.cases.form import case_to_form
     from wulong_desk.ui.versions_dialog import VersionsDialog
 
     choices = (("保留我的修改", "mine"), ("采用别人已保存的版本", "theirs"), ("暂不处理", "theirs"))

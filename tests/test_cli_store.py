@@ -11,8 +11,8 @@ import pytest
 from reference_calc import reference
 from test_cli_calc import run_cli
 
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.contract import calc_request
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.contract import calc_request
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
@@ -90,7 +90,7 @@ def test_export_import_round_trip_and_idempotence(tmp_path, backend):
     # the demo's signed households wait for the laptop's reviewer (签约待确认): exit 4
     assert proc.returncode == 4 and first["project_created"]
     assert len(first["created"]) + len(first["proposed"]) >= 30 and first["proposed"]
-    from wulong_desk.services.proposals import accept, list_proposals
+    from wulong_desk.services.exchange.proposals import accept, list_proposals
 
     with open_store(laptop, "审核") as store:
         for waiting in list_proposals(store):

@@ -14,9 +14,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, procedure, projects
-from wulong_desk.services.history_text import WORDS
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.errors import UserError
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.history import WORDS
+from wulong_desk.services.procedure.catalogue import (
+    CLOCK_BY_CODE,
+    MINIMUM,
+    STATE_ORDER,
+    STEP_BY_CODE,
+    STEPS,
+    project_steps,
+)
+from wulong_desk.services.procedure.dated import set_case_date, set_step
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 CALENDAR = WorkCalendar()
@@ -41,7 +53,7 @@ def press_save(qtbot, dialog) -> None:
 
 def listed(store, project_id, today):
     with store.read() as session:
-        return procedure.due_list(session, project_id, today, CALENDAR)
+        return due_list(session, project_id, today, CALENDAR)
 
 
 def step_item(items, label):
@@ -71,26 +83,26 @@ def case_item(items, label):
 ])
 def test_a_minimum_cut_short_is_short_never_done(project, code, label, start, earliest, early):
     store, project_id, _case = project
-    procedure.set_step(store, project_id, code, start, early)
+    set_step(store, project_id, code, start, early)
     item = step_item(listed(store, project_id, date(2026, 12, 1)), label)
     assert (item.due.on, item.state, item.state_label) == (earliest, "short", "期限不足")
     assert early.isoformat() in item.what and earliest.isoformat() in item.what
-    procedure.set_step(store, project_id, code, start, earliest)
+    set_step(store, project_id, code, start, earliest)
     item = step_item(listed(store, project_id, date(2026, 12, 1)), label)
     assert (item.due.on, item.state) == (earliest, "done")
     # short comes first on the list, with the overdue
-    procedure.set_step(store, project_id, code, start, early)
+    set_step(store, project_id, code, start, early)
     items = listed(store, project_id, date(2026, 12, 1))
     assert items[0].state in ("short", "overdue")
-    assert procedure.STATE_ORDER["short"] == procedure.STATE_ORDER["overdue"]
+    assert STATE_ORDER["short"] == STATE_ORDER["overdue"]
 
 
 def test_a_deadline_met_early_is_done(project):
     """第二十五条 (announce within 7 days) and 第四十八条 (agree within 5 working days) are
     deadlines: done early is simply done."""
     store, project_id, _case = project
-    procedure.set_step(store, project_id, "decision", date(2024, 9, 27), date(2024, 9, 28))
-    procedure.set_step(store, project_id, "appraiser", date(2024, 9, 27), date(2024, 9, 29))
+    set_step(store, project_id, "decision", date(2024, 9, 27), date(2024, 9, 28))
+    set_step(store, project_id, "appraiser", date(2024, 9, 27), date(2024, 9, 29))
     items = listed(store, project_id, date(2026, 12, 1))
     # 27 Sept + 7 = 4 Oct (国庆) → 8 Oct; 5 working days: 29, 30 Sept, 8, 9, 10 Oct
     assert (step_item(items, "征收决定").due.on, step_item(items, "征收决定").state) == (
@@ -106,9 +118,9 @@ def test_a_deadline_met_early_is_done(project):
 ])
 def test_the_one_year_cap_of_article_15_is_never_extended(project, published, cap):
     store, project_id, _case = project
-    step = procedure.STEP_BY_CODE["scope"]
+    step = STEP_BY_CODE["scope"]
     assert step.period.due(CALENDAR, published).on == cap
-    procedure.set_step(store, project_id, "scope", published, None)
+    set_step(store, project_id, "scope", published, None)
     item = step_item(listed(store, project_id, date(2023, 1, 1)), "征收范围公布")
     assert item.due.on == cap and "最长" in item.what
     assert "不顺延" in step.period.counting() and "第二百零二条" in step.period.counting()
@@ -126,12 +138,12 @@ def test_the_one_year_cap_of_article_15_is_never_extended(project, published, ca
 def test_the_court_may_be_asked_from_the_day_after_the_tenth_working_day(project, served,
                                                                           court_from):
     store, project_id, case_id = project
-    procedure.set_case_date(store, case_id, "reminder", served)
+    set_case_date(store, case_id, "reminder", served)
     item = case_item(listed(store, project_id, served), "催告书送达")
     assert item.due.on == court_from
     assert "最早自" in item.what and "第三十一条" in item.what
-    assert "次日起方可" in procedure.CLOCK_BY_CODE["reminder"].period.counting()
-    procedure.set_case_date(store, case_id, "enforcement", court_from)
+    assert "次日起方可" in CLOCK_BY_CODE["reminder"].period.counting()
+    set_case_date(store, case_id, "enforcement", court_from)
     assert case_item(listed(store, project_id, served), "催告书送达").state == "done"
 
 
@@ -147,51 +159,51 @@ def test_the_court_may_be_asked_from_the_day_after_the_tenth_working_day(project
 ])
 def test_the_appraisal_review_clocks(project, code, served, due, article):
     store, project_id, case_id = project
-    clock = procedure.CLOCK_BY_CODE[code]
-    procedure.set_case_date(store, case_id, code, served)
+    clock = CLOCK_BY_CODE[code]
+    set_case_date(store, case_id, code, served)
     item = case_item(listed(store, project_id, served), clock.label)
     assert item.due.on == due and item.state != "done" and article in item.what
     for closing in clock.closes[:1]:
-        procedure.set_case_date(store, case_id, closing, due)
+        set_case_date(store, case_id, closing, due)
         assert case_item(listed(store, project_id, served), clock.label).state == "done"
 
 
 def test_an_expert_opinion_either_way_closes_the_request(project):
     store, project_id, case_id = project
-    procedure.set_case_date(store, case_id, "expert_requested", date(2025, 3, 3))
-    clock = procedure.CLOCK_BY_CODE["expert_requested"]
+    set_case_date(store, case_id, "expert_requested", date(2025, 3, 3))
+    clock = CLOCK_BY_CODE["expert_requested"]
     for closing in ("expert_opinion", "expert_error"):
         assert clock.closed({closing: date(2025, 3, 20)})
     assert not clock.closed({"report_served": date(2025, 3, 20)})
     # the 第五十六条 correction clock runs only when the opinion found the review wrong
-    procedure.set_case_date(store, case_id, "expert_opinion", date(2025, 3, 20))
+    set_case_date(store, case_id, "expert_opinion", date(2025, 3, 20))
     items = listed(store, project_id, date(2025, 3, 21))
     assert not [i for i in items if i.case_no and "第五十六条" in i.what]
 
 
 def test_the_use_determination_of_article_33_is_a_step(project):
     store, project_id, _case = project
-    step = procedure.STEP_BY_CODE["use_determination"]
+    step = STEP_BY_CODE["use_determination"]
     assert step.period is None and step.article == "第三十三条"
     assert (step.start_label, step.done_label) == ("认定日", "公示日")
-    procedure.set_step(store, project_id, "use_determination", date(2025, 5, 6),
+    set_step(store, project_id, "use_determination", date(2025, 5, 6),
                        date(2025, 5, 8))
     with store.read() as session:
-        row = procedure.project_steps(session, project_id)["use_determination"]
+        row = project_steps(session, project_id)["use_determination"]
         assert (row.started_on, row.done_on) == (date(2025, 5, 6), date(2025, 5, 8))
     assert "未规定期限（第三十三条）" in step.period_text()
-    with pytest.raises(procedure.UserError, match="公示日不能早于认定日"):
-        procedure.set_step(store, project_id, "use_determination", date(2025, 5, 6),
+    with pytest.raises(UserError, match="公示日不能早于认定日"):
+        set_step(store, project_id, "use_determination", date(2025, 5, 6),
                            date(2025, 5, 5))
 
 
 def test_no_notice_length_is_invented_for_articles_17_29_and_37():
     for code in ("survey_results", "compensation_notice"):
-        step = procedure.STEP_BY_CODE[code]
+        step = STEP_BY_CODE[code]
         assert step.period is None
-    assert procedure.CLOCK_BY_CODE["min_publicity"].period is None
-    assert procedure.STEP_BY_CODE["unregistered"].period.rule == procedure.MINIMUM
-    assert procedure.STEP_BY_CODE["appraisal_publicity"].period.rule == procedure.MINIMUM
+    assert CLOCK_BY_CODE["min_publicity"].period is None
+    assert STEP_BY_CODE["unregistered"].period.rule == MINIMUM
+    assert STEP_BY_CODE["appraisal_publicity"].period.rule == MINIMUM
 
 
 def test_the_timeline_window_cites_each_rule_and_shows_short_in_red(qtbot, project):
@@ -201,7 +213,7 @@ def test_the_timeline_window_cites_each_rule_and_shows_short_in_red(qtbot, proje
     dialog = ProcedureDialog(store, project_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    codes = [s.code for s in procedure.STEPS]
+    codes = [s.code for s in STEPS]
     row = codes.index("unregistered")
     dialog.steps.item(row, 1).setText("2025-07-01")
     dialog.steps.item(row, 2).setText("2025-07-09")
@@ -220,7 +232,7 @@ def test_the_timeline_window_cites_each_rule_and_shows_short_in_red(qtbot, proje
     for r in range(len(codes)):   # every row says how it is counted
         assert dialog.steps.item(r, 6).text()
     with store.read() as session:
-        stored = procedure.project_steps(session, project_id)["unregistered"]
+        stored = project_steps(session, project_id)["unregistered"]
         assert (stored.started_on, stored.done_on) == (date(2025, 7, 1), date(2025, 7, 9))
 
 
@@ -245,7 +257,7 @@ def test_the_dashboard_shows_short_in_red(qtbot, project):
     from wulong_desk.ui.main_window import MainWindow
 
     store, project_id, _case = project
-    procedure.set_step(store, project_id, "unregistered", date(2025, 7, 1), date(2025, 7, 9))
+    set_step(store, project_id, "unregistered", date(2025, 7, 1), date(2025, 7, 9))
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.select_project(project_id)

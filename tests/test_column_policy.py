@@ -1,7 +1,7 @@
 """Who may change a case (issue 30, item 2): every column of a case and its rows has a written
 policy (store/column_policy.py), and the local backstop (store/audit.py, before every flush)
 refuses what the policy forbids on a locked case — changed frozen values, and rows added or
-removed — even from code that goes around services/cases.py."""
+removed — even from code that goes around services/cases/changes.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import inspect
 from store_helpers import project_with_case, walk_to
 
-from wulong_desk.services import cases
+from wulong_desk.services.cases import changes as cases
 from wulong_desk.store import column_policy, open_store, server_guards
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import (
@@ -265,7 +265,7 @@ def test_the_architecture_document_states_the_policy_of_every_column():
 def test_a_decided_cases_remarks_are_saved_and_its_effective_day_kept(tmp_path):
     """A save of a 补偿决定 case (no signing day) keeps the day its decision took effect: the
     backstop refused the save that set 协议生效日 to the missing signing day."""
-    from wulong_desk.services.demo import create_demo
+    from wulong_desk.services.projects.demo import create_demo
     from wulong_desk.store.models import Case
 
     store = open_store(tmp_path / "demo.sqlite", "王经办")

@@ -15,7 +15,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case
 

@@ -20,9 +20,9 @@ import pytest
 from reference_calc import reference
 from test_cli_calc import run_cli
 
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.contract import calc_request
-from wulong_desk.services.maintenance import compute_missing
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.contract import calc_request
+from wulong_desk.services.cases.maintenance import compute_missing
 from wulong_desk.statuses import is_frozen
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case
@@ -195,8 +195,8 @@ def test_a_written_recalc_computes_each_case_once_and_stores_what_it_lists(old_d
     """One calculation per case feeds both the listed row and the stored record: a written
     recalc calls the engine as often as the dry run (once per case it can compute), and lists
     the same rows the dry run did."""
-    from wulong_desk.services import calculation
-    from wulong_desk.services.recalc import recalc_project
+    from wulong_desk.services.cases import calculation
+    from wulong_desk.services.cases.recalc import recalc_project
 
     calls: list[str] = []
     engine = calculation.compute
@@ -265,9 +265,9 @@ def test_documents_of_revision_1_records_still_read_and_verify(old_db, tmp_path)
     from pypdf import PdfReader
 
     from wulong_desk.exports.agreement import build_pdf
-    from wulong_desk.services.exports import export_ledger
-    from wulong_desk.services.records import load_case
-    from wulong_desk.services.verify import verify_ledger
+    from wulong_desk.services.documents.exports import export_ledger
+    from wulong_desk.services.documents.records import load_case
+    from wulong_desk.services.documents.verify import verify_ledger
 
     store = open_store(old_db, "测试")
     out = tmp_path / "台账.xlsx"

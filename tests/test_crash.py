@@ -13,7 +13,8 @@ import pytest
 
 WRITER = r"""
 import sys
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 sys.path.insert(0, sys.argv[2])
 from store_helpers import case_form, project_form

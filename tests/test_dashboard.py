@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from store_helpers import case_form, project_form, walk_to
 
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.ui.dashboard import Dashboard
 

@@ -10,13 +10,16 @@ from datetime import date
 import pytest
 from store_helpers import example_4_at_signing, project_form, walk_to
 
-from wulong_desk.services import cases, moves, projects, proposals
-from wulong_desk.services.case_decisions import DecisionFacts, decide_case
-from wulong_desk.services.money_due import money_dues
-from wulong_desk.services.owed import owed_rows
-from wulong_desk.services.packages import export_cases, import_cases
-from wulong_desk.services.project_decision import decide_project
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange import proposals
+from wulong_desk.services.exchange.packages import export_cases, import_cases
+from wulong_desk.services.money import moves
+from wulong_desk.services.money.due import money_dues
+from wulong_desk.services.money.owed import owed_rows
+from wulong_desk.services.procedure.case_decisions import DecisionFacts, decide_case
+from wulong_desk.services.procedure.project_decision import decide_project
+from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseEvent, Project
 

@@ -18,18 +18,23 @@ from sqlalchemy import select
 from store_helpers import case_form, example_4_at_signing, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, procedure, projects
-from wulong_desk.services.appraisal import import_appraisal, write_template
-from wulong_desk.services.case_decisions import (
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.procedure.appraisal import import_appraisal, write_template
+from wulong_desk.services.procedure.case_decisions import (
     DecisionFacts,
     decide_case,
     decision_move_by,
     record_appeal,
     record_outcome,
 )
-from wulong_desk.services.conversion import convert_presigns
-from wulong_desk.services.project_decision import decide_project, terminate_project
-from wulong_desk.services.summary import project_summary
+from wulong_desk.services.procedure.catalogue import project_steps
+from wulong_desk.services.procedure.consent import set_project_totals
+from wulong_desk.services.procedure.conversion import convert_presigns
+from wulong_desk.services.procedure.dated import set_case_date, set_step
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.project_decision import decide_project, terminate_project
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_memory, open_store
 from wulong_desk.store.models import FIGURE_COLUMNS, Case, CaseDecision, Project
 
@@ -38,7 +43,7 @@ NUMBER = "武隆府征〔2023〕4号"
 
 def old_town(store, households: int) -> int:
     project_id = projects.create_project(store, project_form(4, old_town=True))
-    procedure.set_project_totals(store, project_id, households, None)
+    set_project_totals(store, project_id, households, None)
     return project_id
 
 
@@ -107,7 +112,7 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         with pytest.raises(UserError, match="预签比例未达到：预签 2 户，征收范围总户数 3 户"):
             decide_project(store, project_id, date(2023, 9, 1), date(2023, 9, 5), NUMBER,
                            today=date(2023, 9, 12))
-        procedure.set_project_totals(store, project_id, 2, None)
+        set_project_totals(store, project_id, 2, None)
         with pytest.raises(UserError, match=r"P-1（2023-08-20）、P-2（2023-08-20）"):
             decide_project(store, project_id, date(2023, 8, 20), date(2023, 8, 25), NUMBER,
                            today=date(2023, 9, 12))   # a presign on 作出日
@@ -139,7 +144,7 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
             import_appraisal(store, project_id, sheet, today=date(2023, 9, 20))
         # 7 working days from 2023-09-11: the 12th … 20th; a publicity cut short on the 19th
         # still ends on the 20th (办法第五十二条)
-        procedure.set_step(store, project_id, "appraisal_publicity", date(2023, 9, 11),
+        set_step(store, project_id, "appraisal_publicity", date(2023, 9, 11),
                            date(2023, 9, 19))
         with pytest.raises(UserError, match="到 2023-09-20 才期满：2023-09-21 起"):
             import_appraisal(store, project_id, sheet, today=date(2023, 9, 20))
@@ -166,7 +171,7 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         import_appraisal(store, project_id, sheet, today=date(2023, 9, 26))
         with pytest.raises(UserError, match="P-2：未记录分户评估报告送达日"):
             convert_presigns(store, project_id)
-        procedure.set_case_date(store, p2, "report_served", date(2023, 8, 31))
+        set_case_date(store, p2, "report_served", date(2023, 8, 31))
 
         converted = {c.case_no: c for c in convert_presigns(store, project_id)}
         # the later of 作出日 2023-09-01 and the service (第五十三条)
@@ -191,7 +196,7 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
 
         # the payment term counts from the agreement's effect: 2023-09-25 + 3 days
         with store.read() as session:
-            due = procedure.due_list(session, project_id, date(2023, 9, 26))
+            due = due_list(session, project_id, date(2023, 9, 26))
         paid = [i for i in due if i.case_no == "P-1" and "未付清" in i.what]
         assert paid and paid[0].due.on == date(2023, 9, 28)
         # the title deeds are due at the conversion, not at the presign (第三十二条)
@@ -211,11 +216,11 @@ def test_a_project_short_of_its_share_is_terminated_and_its_presigns_lapse(backe
         with pytest.raises(UserError, match="不在预签期限（至 2023-08-31）届满之后"):
             terminate_project(store, project_id, date(2023, 8, 31), "武隆府〔2023〕终1号",
                               "预签比例未达到", today=date(2023, 9, 10))
-        procedure.set_project_totals(store, project_id, 2, None)
+        set_project_totals(store, project_id, 2, None)
         with pytest.raises(UserError, match="预签比例已达到"):
             terminate_project(store, project_id, date(2023, 9, 5), "武隆府〔2023〕终1号",
                               "预签比例未达到", today=date(2023, 9, 10))
-        procedure.set_project_totals(store, project_id, 3, None)
+        set_project_totals(store, project_id, 3, None)
         done = terminate_project(store, project_id, date(2023, 9, 5), "武隆府〔2023〕终1号",
                                  "预签期限届满，预签比例未达到", today=date(2023, 9, 10))
         assert done.lapsed == ["P-1", "P-2"]
@@ -228,7 +233,7 @@ def test_a_project_short_of_its_share_is_terminated_and_its_presigns_lapse(backe
             project = session.get(Project, project_id)
             assert (project.decision_state, project.terminated_on, project.termination_no) == (
                 "terminated", date(2023, 9, 5), "武隆府〔2023〕终1号")
-            steps = procedure.project_steps(session, project_id)
+            steps = project_steps(session, project_id)
             assert steps["scope"].done_on == steps["exchange_freeze"].done_on == date(2023, 9, 5)
             summary = project_summary(session, project_id)   # kept, out of every total
             assert summary.households == 1 and summary.by_status["lapsed"] == 2
@@ -247,8 +252,8 @@ def test_a_project_short_of_its_share_is_terminated_and_its_presigns_lapse(backe
 
 
 def test_the_ledger_and_dashboard_count_lapsed_and_decided_apart(tmp_path):
-    from wulong_desk.services.demo import create_demo
-    from wulong_desk.services.exports import export_ledger
+    from wulong_desk.services.documents.exports import export_ledger
+    from wulong_desk.services.projects.demo import create_demo
 
     store = open_memory("甲")
     project_id = create_demo(store)
@@ -299,7 +304,7 @@ def reviewed(store, project_id: int, number: str) -> int:
 
 def due_items(store, project_id: int, today: date, number: str) -> dict[str, object]:
     with store.read() as session:
-        return {item.what: item for item in procedure.due_list(session, project_id, today)
+        return {item.what: item for item in due_list(session, project_id, today)
                 if item.case_no == number}
 
 
@@ -362,17 +367,17 @@ def test_a_decision_through_its_clocks():
     # the 催告: only once the 诉讼 period ran out, the move-by date passed, nothing pending and
     # the money deposited
     with pytest.raises(UserError, match="提起行政诉讼的期限到 2024-03-20 才届满"):
-        procedure.set_case_date(store, case_id, "reminder", date(2024, 3, 20))
+        set_case_date(store, case_id, "reminder", date(2024, 3, 20))
     with pytest.raises(UserError, match="补偿款尚未登记为已提存"):
-        procedure.set_case_date(store, case_id, "reminder", date(2024, 3, 21))
-    procedure.set_case_date(store, case_id, "deposited", date(2023, 10, 10))
+        set_case_date(store, case_id, "reminder", date(2024, 3, 21))
+    set_case_date(store, case_id, "deposited", date(2023, 10, 10))
     record_appeal(store, case_id, "review_filed", date(2023, 10, 1), today=date(2023, 10, 2))
     with pytest.raises(UserError, match="行政复议尚未结束"):
-        procedure.set_case_date(store, case_id, "reminder", date(2024, 3, 21))
+        set_case_date(store, case_id, "reminder", date(2024, 3, 21))
     record_appeal(store, case_id, "review_closed", date(2023, 12, 1), today=date(2023, 12, 2))
     ready = due_items(store, project_id, date(2024, 3, 21), "D-1")
     assert any("可发出催告书" in what for what in ready)
-    procedure.set_case_date(store, case_id, "reminder", date(2024, 3, 21))
+    set_case_date(store, case_id, "reminder", date(2024, 3, 21))
     # 10 working days from 03-21: 03-22 … 04-07 (清明: 04-04 … 06 off, 04-07 a working
     # Sunday): the court from 04-08
     after = due_items(store, project_id, date(2024, 3, 22), "D-1")
@@ -444,8 +449,8 @@ def test_what_ends_a_decision_keeps_its_history(backend):
 def test_the_decision_document_and_notice_state_what_the_banfa_requires(tmp_path):
     import subprocess
 
-    from wulong_desk.services.exports import build_document
-    from wulong_desk.services.notices import export_notice
+    from wulong_desk.services.documents.exports import build_document
+    from wulong_desk.services.documents.notices import export_notice
 
     store = open_memory("甲")
     project_id = decided_project(store)
@@ -525,7 +530,7 @@ def test_the_server_refuses_a_reviewer_s_decision_and_a_clerk_s_conversion(pg_ur
         with pytest.raises(ForbiddenError, match="只能由管理员操作"):
             decide_project(reviewer, project_id, date(2023, 9, 1), date(2023, 9, 1), NUMBER)
         with reviewer.transaction() as session:   # past the app: the database itself says no
-            from wulong_desk.services.project_decision import decide_in_session
+            from wulong_desk.services.procedure.project_decision import decide_in_session
 
             # (no grant to call it at all: PostgreSQL's own refusal)
             with pytest.raises(Exception, match="permission denied for function"):
@@ -544,7 +549,7 @@ def test_the_server_refuses_a_reviewer_s_decision_and_a_clerk_s_conversion(pg_ur
         with pytest.raises(ForbiddenError, match="只能由审核人员操作"):
             convert_presigns(clerk, project_id)
         with clerk.transaction() as session:
-            from wulong_desk.services.path_events import begin
+            from wulong_desk.services.procedure.path_events import begin
 
             with pytest.raises(Exception, match="permission denied for function"):
                 begin(session, session.get(Case, case_id), "convert")

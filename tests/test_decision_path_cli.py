@@ -58,9 +58,9 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
     early = cli("appraisal", "import", "--project", str(town), str(sheet), "--db", str(db))
     assert early.returncode == 2 and "分户初步评估结果公示" in early.stderr
     store = open_store(db, "甲")
-    from wulong_desk.services import procedure
+    from wulong_desk.services.procedure.dated import set_step
 
-    procedure.set_step(store, town, "appraisal_publicity", date(2023, 9, 11), None)
+    set_step(store, town, "appraisal_publicity", date(2023, 9, 11), None)
     store.close()
     book = load_workbook(sheet)
     rows = list(book["正式评估结果"].iter_rows(min_row=2))
@@ -89,7 +89,7 @@ def test_decide_import_convert_and_a_decision_from_the_command_line(tmp_path):
     store = open_store(db, "甲")
     from store_helpers import example_4_at_signing, walk_to
 
-    from wulong_desk.services import cases
+    from wulong_desk.services.cases import changes as cases
 
     form = example_4_at_signing(case_no="R-1")
     form["case"].update(presign=False, signed_on=None)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 from test_gui import focus, type_text
 
-from wulong_desk.services import procedure
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.procedure.dated import set_step
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, Project
 from wulong_desk.ui.appraisal_dialog import AppraisalDialog
@@ -132,13 +132,13 @@ def test_terminate_refused_then_decide_from_the_procedure_menu(qtbot, town, no_b
 
 
 def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tmp_path):
-    from wulong_desk.services.project_decision import decide_project
+    from wulong_desk.services.procedure.project_decision import decide_project
 
     window, store, project_id = town
     project = project_of(store, project_id)
     made = project.presign_end + timedelta(days=1)
     decide_project(store, project_id, made, made, "武隆府征〔演示〕1号")
-    procedure.set_step(store, project_id, "appraisal_publicity", made + timedelta(days=1), None)
+    set_step(store, project_id, "appraisal_publicity", made + timedelta(days=1), None)
     sheet = tmp_path / "正式评估结果.xlsx"
     file_dialogs.answer("写出正式评估结果表", sheet)
 

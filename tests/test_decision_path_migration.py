@@ -13,10 +13,12 @@ from sqlalchemy import create_engine, select
 from store_helpers import case_form, project_form, walk_to
 from test_decision_path import old_town, presign
 
-from wulong_desk.services import cases, procedure, projects
-from wulong_desk.services.appraisal import stage_values_in_session
-from wulong_desk.services.conversion import convert_presigns
-from wulong_desk.services.project_decision import decide_project
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.procedure.appraisal import stage_values_in_session
+from wulong_desk.services.procedure.conversion import convert_presigns
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.procedure.project_decision import decide_project
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.backups import list_backups
 from wulong_desk.store.migrate import alembic_config, current_revision, head_revision
@@ -48,7 +50,7 @@ def test_migration_0012_keeps_every_figure_and_marks_the_projects(tmp_path):
         stage_values_in_session(session, session.get(Case, converted), {
             0: (Decimal("5000"), Decimal("10000")), 1: (Decimal("9000"), Decimal("20000")),
             2: (Decimal("2000"), Decimal("1000"))})
-    procedure.set_case_date(store, converted, "report_served", date(2023, 9, 20))
+    set_case_date(store, converted, "report_served", date(2023, 9, 20))
     convert_presigns(store, town, converted)
     plain = projects.create_project(store, project_form(1, name="另一个项目"))
     signed = cases.save_case(store, plain, case_form(1, case_no="S-1")).case_id

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from store_helpers import example_4_at_signing, walk_to
 from test_decision_path import old_town, presign
 
-from wulong_desk.services import cases, procedure, proposals
-from wulong_desk.services.appraisal import stage_values_in_session
-from wulong_desk.services.case_decisions import DecisionFacts, decide_case, record_appeal
-from wulong_desk.services.conversion import convert_presigns, revalue_case
-from wulong_desk.services.packages import FORMAT, export_cases, import_cases
-from wulong_desk.services.project_decision import decide_project, terminate_project
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange import proposals
+from wulong_desk.services.exchange.packages import FORMAT, export_cases, import_cases
+from wulong_desk.services.procedure.appraisal import stage_values_in_session
+from wulong_desk.services.procedure.case_decisions import DecisionFacts, decide_case, record_appeal
+from wulong_desk.services.procedure.conversion import convert_presigns, revalue_case
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.procedure.project_decision import decide_project, terminate_project
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseRevaluation, Project
 
@@ -76,7 +78,7 @@ def test_a_package_carries_the_decision_the_conversions_and_the_decisions(tmp_pa
                     0: (Decimal("5200"), Decimal("10000")), 1: (Decimal("9100"), Decimal(20000)),
                     2: (Decimal("2000"), Decimal("1000"))})
         for case_id in (p1, p2):
-            procedure.set_case_date(office, case_id, "report_served", date(2023, 9, 20))
+            set_case_date(office, case_id, "report_served", date(2023, 9, 20))
         convert_presigns(office, project_id, p2)   # one converted, one still waiting
         convert_presigns(office, project_id, p1)
         decide_case(office, unclear, DecisionFacts(
@@ -160,7 +162,7 @@ def test_a_termination_travels_and_a_format_3_package_is_still_read(tmp_path):
 def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_path, pg_url):
     """A push by a login that may correct runs the events on the server itself (its
     SECURITY DEFINER functions), the figures coming out as the laptop's."""
-    from wulong_desk.services.sync import sync
+    from wulong_desk.services.exchange.sync import sync
 
     laptop = open_store(tmp_path / "laptop.sqlite", "外业")
     server = open_store(pg_url, "")
@@ -175,7 +177,7 @@ def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_pat
             stage_values_in_session(session, session.get(Case, case_id), {
                 0: (Decimal("5200"), Decimal("10000")), 1: (Decimal("9100"), Decimal(20000)),
                 2: (Decimal("2000"), Decimal("1000"))})
-        procedure.set_case_date(laptop, case_id, "report_served", date(2023, 9, 25))
+        set_case_date(laptop, case_id, "report_served", date(2023, 9, 25))
         convert_presigns(laptop, project_id)
         second = sync(laptop, server)
         assert not second.conflicts and not second.problems and not second.proposed, second

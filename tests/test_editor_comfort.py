@@ -11,7 +11,8 @@ from store_helpers import case_form, project_form
 from test_gui import press, type_text
 
 from wulong_desk.errors import InputError
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.editor_comfort import GEOMETRY_KEY, half_width
@@ -104,8 +105,8 @@ def test_size_and_splitter_are_remembered(qtbot, store):
 def test_notes_explain_the_exchange_figures_and_what_signing_today_pays(store):
     from datetime import date
 
-    from wulong_desk.services.contract import project_to_contract
-    from wulong_desk.services.preview import preview, settlement_note, signing_today_note
+    from wulong_desk.services.cases.contract import project_to_contract
+    from wulong_desk.services.cases.preview import preview, settlement_note, signing_today_note
     from wulong_desk.store.models import Project
 
     project_id = projects.create_project(store, project_form(2))

@@ -15,13 +15,13 @@ from openpyxl import load_workbook
 from test_examples import EXPECTED
 
 from wulong_desk.errors import Cancelled, UserError
-from wulong_desk.services import exports
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.drafts import discard_draft, draft_path, list_drafts, save_draft
-from wulong_desk.services.examples import expected
-from wulong_desk.services.problems import MISSING, WARNING, problem_cases
-from wulong_desk.services.summary import project_summary
-from wulong_desk.services.verify import verify_ledger
+from wulong_desk.services.cases.drafts import discard_draft, draft_path, list_drafts, save_draft
+from wulong_desk.services.cases.problems import MISSING, WARNING, problem_cases
+from wulong_desk.services.documents import exports
+from wulong_desk.services.documents.verify import verify_ledger
+from wulong_desk.services.projects.demo import create_demo
+from wulong_desk.services.projects.examples import expected
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_store
 
 
@@ -73,7 +73,7 @@ def test_cancelling_keeps_an_earlier_file_intact(demo, tmp_path):
 def test_documents_for_chosen_cases_arrive_all_at_once(demo, tmp_path):
     store, project_id = demo
     with store.read() as session:
-        from wulong_desk.services.search import search_cases
+        from wulong_desk.services.cases.search import search_cases
 
         rows = search_cases(session, project_id, "", None, limit=3)
     out = tmp_path / "协议"
@@ -186,7 +186,7 @@ def test_bundled_expected_figures_are_the_specs(tmp_path):
 
 def test_self_test_passes_and_fails_when_a_figure_is_off(monkeypatch):
     from wulong_desk import selftest
-    from wulong_desk.services import examples
+    from wulong_desk.services.projects import examples
 
     lines: list[str] = []
     assert selftest.run_self_test(lines.append, gui=False)
@@ -220,7 +220,7 @@ def test_self_test_command_opens_the_window_offscreen(tmp_path):
     ("没有生效的补偿标准", "没有生效的补偿标准"),
 ])
 def test_stored_problems_read_in_a_clerks_words(line, said):
-    from wulong_desk.services.field_names import describe_stored
+    from wulong_desk.services.cases.field_names import describe_stored
 
     assert describe_stored(line) == said
 

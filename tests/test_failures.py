@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy.exc import OperationalError
 
 from wulong_desk.failures import plain_message
-from wulong_desk.services.survey import write_template
+from wulong_desk.services.exchange.survey import write_template
 
 NAME, ID_NUMBER, PHONE, ADDRESS = "赵七", "11010519491231002X", "13900000007", "芙蓉路七号"
 
@@ -32,7 +32,7 @@ def test_a_database_error_quoting_personal_data_is_redacted_on_the_command_line(
     assert run_cli(tmp_path, "--db", str(db), "projects").returncode == 0
     from store_helpers import project_form
 
-    from wulong_desk.services import projects
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_store
 
     store = open_store(db, "测试")
@@ -88,7 +88,8 @@ def test_a_full_disk_while_saving_is_a_plain_message_and_nothing_is_lost(tmp_pat
     from store_helpers import case_form, project_form
 
     from wulong_desk.errors import UserError
-    from wulong_desk.services import cases, projects
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_store
     from wulong_desk.store.models import Case
 
@@ -116,8 +117,9 @@ def test_a_database_set_read_only_is_opened_read_only_and_left_as_it_is(tmp_path
     from store_helpers import case_form, project_form
 
     from wulong_desk.errors import UserError
-    from wulong_desk.services import cases, projects
-    from wulong_desk.services.search import search_cases
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.cases.search import search_cases
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_store
 
     db = tmp_path / "w.sqlite"
@@ -145,7 +147,7 @@ def test_a_read_only_disk_is_not_called_damaged(tmp_path, monkeypatch):
     # before: a read-only mount was reported as 数据库文件已损坏 with advice to restore
     from store_helpers import project_form
 
-    from wulong_desk.services import projects
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import database, open_store
 
     db = tmp_path / "w.sqlite"

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from store_helpers import project_form, walk_to
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Project
 from wulong_desk.ui.case_editor import CaseEditor

@@ -6,8 +6,8 @@ import re
 
 from store_helpers import project_with_case, walk_to
 
-from wulong_desk.services import cases
-from wulong_desk.services.history_text import describe
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.history import describe
 from wulong_desk.store import open_memory
 
 
@@ -44,7 +44,7 @@ def test_a_whole_case_history_shows_no_codes_or_json():
 
 
 def test_a_warning_about_a_figure_names_its_line():
-    from wulong_desk.services.field_names import describe_stored
+    from wulong_desk.services.cases.field_names import describe_stored
 
     assert describe_stored("L1_INTERRUPT: 按每月5%计") == "「停产停业损失补偿」：按每月5%计"
     assert describe_stored("case.signed_on: 早于签约期限首日") == "「签约日期」：早于签约期限首日"

@@ -11,8 +11,8 @@ from sheet_helpers import survey_sheet
 from store_helpers import project_form
 from test_survey import GOOD
 
-from wulong_desk.services import projects
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.ui.fonts import register_fonts
 from wulong_desk.ui.main_window import MainWindow
@@ -79,7 +79,7 @@ def test_public_notice_period_chosen_in_the_export_dialog(qtbot, window, tmp_pat
     from openpyxl import load_workbook
     from PySide6.QtCore import QPoint, Qt
 
-    from wulong_desk.services import cases
+    from wulong_desk.services.cases import changes as cases
     from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog
 
     win, store, project_id = window

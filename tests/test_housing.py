@@ -16,8 +16,10 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, housing, projects
-from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.money import housing
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, HousingUnit
 
@@ -64,7 +66,7 @@ def test_assigning_a_house_audits_the_settlement_figures_it_moves(store, tmp_pat
     """Assigning a house changes 房屋价款 and 应付差额 but not 补偿合计: the 重算 entry records
     those figures old → new, named in words (spec example 2: total 235004.00; the house
     60.00 / 50.00 m² at 4500 → price 258750.00, net payable −23746.00)."""
-    from wulong_desk.services.history_text import describe
+    from wulong_desk.services.cases.history import describe
 
     project_id = projects.create_project(store, project_form(2))
     housing.import_stock(store, project_id, housing_sheet(tmp_path, STOCK))
@@ -125,8 +127,8 @@ def test_handover_and_release(store, tmp_path):
     with pytest.raises(UserError, match="交房日期不能早于"):
         housing.set_handover(store, house.id, date(2026, 5, 10), date(2026, 5, 1))
     housing.set_handover(store, house.id, date(2026, 5, 1), None)
-    from wulong_desk.services.procedure import due_list
-    from wulong_desk.services.workdays import WorkCalendar
+    from wulong_desk.services.procedure.due_list import due_list
+    from wulong_desk.services.procedure.workdays import WorkCalendar
 
     with store.read() as session:
         items = due_list(session, project_id, date(2026, 6, 1), WorkCalendar())
@@ -297,7 +299,7 @@ def test_a_signed_case_gets_a_house_only_through_an_audited_correction(store, tm
 
 
 def test_a_house_address_never_repeats_its_unit_or_number_word():
-    from wulong_desk.services.housing import location
+    from wulong_desk.services.money.housing import location
     from wulong_desk.store.models import HousingUnit
 
     for unit, number in (("1", "101"), ("1单元", "101"), ("1", "101号"), ("1单元", "101号")):

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from wulong_desk.services.cases import history
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.cases.changes import history
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseResult
 from wulong_desk.ui.fonts import register_fonts
@@ -137,7 +137,7 @@ def test_the_case_editor_fits_with_its_buttons_in_view(qtbot, demo):
 
 def dialogs(store, project_id, signed, parent):
     """Every dialog the app opens, made as the app makes it."""
-    from wulong_desk.services.standard_info import project_standard
+    from wulong_desk.services.projects.standard_info import project_standard
     from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
     from wulong_desk.ui.crash_dialog import CrashDialog
     from wulong_desk.ui.data_dialog import DataDialog
@@ -156,8 +156,8 @@ def dialogs(store, project_id, signed, parent):
 
     with store.read() as session:
         standard = project_standard(session, project_id)
-    from wulong_desk.services.case_form import case_to_form
-    from wulong_desk.services.cases import get_case
+    from wulong_desk.services.cases.changes import get_case
+    from wulong_desk.services.cases.form import case_to_form
 
     with store.read() as session:
         form = case_to_form(get_case(session, signed))

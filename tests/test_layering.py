@@ -58,8 +58,8 @@ def test_writers_never_import_the_use_cases():
 
 def test_the_layer_check_would_see_a_services_import(tmp_path):
     sample = tmp_path / "x.py"
-    sample.write_text("def f():\n    from wulong_desk.services.cases import get_case\n")
-    assert imported_modules(sample) == ["wulong_desk.services.cases"]
+    sample.write_text("def f():\n    from wulong_desk.services.cases.changes import get_case\n")
+    assert imported_modules(sample) == ["wulong_desk.services.cases.changes"]
 
 
 def test_the_check_would_see_a_qt_import(tmp_path):
@@ -86,12 +86,12 @@ def test_every_use_and_method_has_its_words():
 
 
 def test_the_contract_reads_exactly_the_money_columns_the_server_guards():
-    """services/contract.py and the office server's guard name the same case columns."""
+    """services/cases/contract.py and the office server's guard name the same case columns."""
     from helpers import example
 
-    from wulong_desk.services import examples
-    from wulong_desk.services.case_form import form_to_case
-    from wulong_desk.services.contract import case_to_contract
+    from wulong_desk.services.cases.contract import case_to_contract
+    from wulong_desk.services.cases.form import form_to_case
+    from wulong_desk.services.projects import examples
     from wulong_desk.store.models import CASE_MONEY_COLUMNS, Case
 
     case = form_to_case(examples.case_form(example(2), "A-001"))

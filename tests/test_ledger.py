@@ -28,13 +28,13 @@ from wulong_desk.exports.ledger_layout import (
 )
 from wulong_desk.exports.records import short_code
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
-from wulong_desk.services import cases
-from wulong_desk.services.calculation import stored_schedule
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.exports import export_ledger
-from wulong_desk.services.records import load_records, stream_records
-from wulong_desk.services.verify import verify_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_schedule
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.documents.exports import export_ledger
+from wulong_desk.services.documents.records import load_records, stream_records
+from wulong_desk.services.documents.verify import verify_ledger
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.statuses import METHOD_LABELS
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
@@ -260,7 +260,7 @@ def test_wrapped_text_breaks_by_the_chinese_rules_and_rows_are_tall_enough(demo)
 
 def test_money_stands_clear_of_the_right_border_in_every_sheet(demo, tmp_path):
     from wulong_desk.exports.sheet_style import MONEY_FORMAT
-    from wulong_desk.services.exports import export_payments
+    from wulong_desk.services.documents.exports import export_payments
 
     store, project_id, _, internal, _ = demo
     export_payments(store, project_id, tmp_path / "拨付.xlsx", operator="制表员")

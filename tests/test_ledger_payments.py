@@ -14,10 +14,12 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.exports.ledger import build_ledger
 from wulong_desk.exports.ledger_layout import PAYMENT_LABEL
-from wulong_desk.services import cases, payments, projects
-from wulong_desk.services.procedure import set_case_date
-from wulong_desk.services.records import load_records
-from wulong_desk.services.verify import verify_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.documents.verify import verify_ledger
+from wulong_desk.services.money import payments
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
@@ -106,7 +108,7 @@ def _pdf_text(data: bytes) -> str:
 
 def test_agreement_lists_the_documents_received(ledger):
     from wulong_desk.exports.agreement import build_pdf
-    from wulong_desk.services.records import load_case
+    from wulong_desk.services.documents.records import load_case
 
     store, ids, _records, _path = ledger
     with store.read() as session:

@@ -18,11 +18,12 @@ from wulong_desk.errors import InputError, UserError
 from wulong_desk.paths import resources_dir
 from wulong_desk.rules import standard as standard_module
 from wulong_desk.rules.standard import StandardSet
-from wulong_desk.services import cases, projects
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.packages import export_cases, import_cases
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.exchange.packages import export_cases, import_cases
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_memory, open_store
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case
@@ -120,7 +121,7 @@ def test_the_editor_path_cannot_remove_a_row_after_a_correction_relocked_the_cas
 def test_a_survey_sheet_cannot_touch_an_existing_signed_case(store, tmp_path):
     from openpyxl import Workbook
 
-    from wulong_desk.services.survey import HEADERS, SurveyError, import_survey
+    from wulong_desk.services.exchange.survey import HEADERS, SurveyError, import_survey
 
     project_id, case_id = project_with_case(store)
     walk_to(store, case_id, "signed")
@@ -223,14 +224,14 @@ def test_a_correction_is_audited_line_by_line_and_relocks(store):
 # ---- finding 3: the preview is the saved record ------------------------------------------
 
 def test_preview_of_odd_flags_equals_the_saved_record(store):
-    from wulong_desk.services.preview import preview
+    from wulong_desk.services.cases.preview import preview
 
     project_id = projects.create_project(store, project_form(manufacturing_uplift="0.2"))
     form = case_form(case_no="ODD-1")
     form["case"]["method"] = "money"
     form["case"]["parts"][0]["business_eligible"] = True  # allowed, with a warning (第四十条)
     with store.read() as session:
-        from wulong_desk.services.contract import project_to_contract
+        from wulong_desk.services.cases.contract import project_to_contract
 
         contract = project_to_contract(cases.get_project(session, project_id))
     shown = preview(contract, form).result
@@ -325,18 +326,19 @@ def test_presign_only_for_old_town_projects_and_inside_its_period(store):
     # (issue 27): never by a plain change of stage
     with pytest.raises(UserError, match="转为补偿协议"):
         cases.set_status(store, saved, "signed")
-    from wulong_desk.services import procedure
-    from wulong_desk.services.appraisal import stage_values_in_session
-    from wulong_desk.services.conversion import convert_presigns
-    from wulong_desk.services.project_decision import decide_project
+    from wulong_desk.services.procedure.appraisal import stage_values_in_session
+    from wulong_desk.services.procedure.consent import set_project_totals
+    from wulong_desk.services.procedure.conversion import convert_presigns
+    from wulong_desk.services.procedure.dated import set_case_date
+    from wulong_desk.services.procedure.project_decision import decide_project
 
-    procedure.set_project_totals(store, old_town, 1, None)
+    set_project_totals(store, old_town, 1, None)
     decide_project(store, old_town, date(2023, 5, 8), date(2023, 5, 10), "武隆府〔2023〕9号")
     with store.transaction() as session:
         case = cases.get_case(session, saved)
         stage_values_in_session(session, case, {0: (case.parts[0].unit_price,
                                                     case.parts[0].decoration_value)})
-    procedure.set_case_date(store, saved, "report_served", date(2023, 5, 20))
+    set_case_date(store, saved, "report_served", date(2023, 5, 20))
     convert_presigns(store, old_town)
     assert record_of(store, "P-1")[1] == "signed"
     with store.read() as session:
@@ -440,7 +442,7 @@ _ODD = st.fixed_dictionaries({"manufacturing": st.booleans()}, optional={
 @given(request=calc_request(), odd=st.lists(_ODD, min_size=4, max_size=4),
        money_exchange=st.booleans())
 def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchange):
-    from wulong_desk.services.preview import preview
+    from wulong_desk.services.cases.preview import preview
 
     store = open_memory("性质测试")
     try:
@@ -456,7 +458,7 @@ def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchan
             case["exchange"] = {"houses": [{"area": "50.00", "unit_price": "3000"}]}
         form = {"case_no": "P-1", "owners": [{"role": "owner", "name": "性质"}], "case": case}
         with store.read() as session:
-            from wulong_desk.services.contract import project_to_contract
+            from wulong_desk.services.cases.contract import project_to_contract
 
             contract = project_to_contract(cases.get_project(session, project_id))
         shown = preview(contract, form)
@@ -478,7 +480,7 @@ def test_preview_equals_the_saved_record_for_any_form(request, odd, money_exchan
 
 
 def test_a_case_created_past_the_first_stage_is_audited_with_the_reason(demo):
-    from wulong_desk.services.demo import DEMO_REASON
+    from wulong_desk.services.projects.demo import DEMO_REASON
 
     case_id, status, _ = record_of(demo, "FR-0001")
     assert status == "moved"
@@ -507,9 +509,9 @@ def test_every_forbidden_transition_is_refused_without_a_reason(store, old, new)
 
 
 def test_a_stored_record_of_a_locked_case_cannot_be_rewritten_behind_the_owner(store):
-    """A backstop: even code that bypasses services.cases cannot recompute a signed case (nor
-    change its inputs: the part's new price is refused as the computation reads the case)."""
-    from wulong_desk.services.calculation import recompute
+    """A backstop: even code that bypasses services.cases.changes cannot recompute a signed case
+    (nor change its inputs: the part's new price is refused as the computation reads the case)."""
+    from wulong_desk.services.cases.calculation import recompute
 
     _, case_id = project_with_case(store)
     walk_to(store, case_id, "signed")

@@ -6,9 +6,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.maintenance import compute_missing
-from wulong_desk.services.search import search_cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.maintenance import compute_missing
+from wulong_desk.services.cases.search import search_cases
 from wulong_desk.store import open_store
 from wulong_desk.store.backups import list_backups
 from wulong_desk.store.migrate import head_revision, migrations_dir

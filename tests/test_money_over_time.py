@@ -22,9 +22,12 @@ from store_helpers import case_form, project_form
 from test_cli_calc import run_cli
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, housing, moves, payments, procedure, projects
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.money import housing, moves, payments
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, CaseEvent, HousingUnit
@@ -252,7 +255,7 @@ def test_a_correction_leaving_more_paid_than_owed_asks_then_shows_recover(store)
     assert (mine.due_now, mine.recover, mine.overpaid, mine.household_owes) == (
         D("508834.00"), D("5000.00"), D("5000.00"), D("0.00"))
     with store.read() as session:
-        items = procedure.due_list(session, project_id, TODAY, WorkCalendar())
+        items = due_list(session, project_id, TODAY, WorkCalendar())
     [item] = [i for i in items if i.case_no == "A-001" and "应追回" in i.what]
     assert item.state == "recover" and "5,000.00" in item.what
     assert not [i for i in items if "住户应缴" in i.what]
@@ -305,7 +308,7 @@ def test_terms_inherited_and_counted_like_every_other_clock(tmp_path):
 
         def due(project: int, case_no: str, what: str):
             with store.read() as session:
-                items = procedure.due_list(session, project, TODAY, WorkCalendar())
+                items = due_list(session, project, TODAY, WorkCalendar())
             [item] = [i for i in items if i.case_no == case_no and what in i.what]
             return item
 
@@ -386,7 +389,7 @@ def test_a_plain_save_of_a_signed_case_never_rewrites_when_its_agreement_took_ef
     # its 备注 — leaves the stored day as it is, unaudited changes of it being none
     from sqlalchemy import text
 
-    from wulong_desk.services.case_form import case_to_form
+    from wulong_desk.services.cases.form import case_to_form
 
     project_id, case_id = signed(store, 2)
     with store.transaction() as session:

@@ -14,7 +14,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, payments, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money import payments
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 from wulong_desk.ui.case_editor import CaseEditor

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from wulong_desk.services import procedure
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.store import migrate, open_store
 from wulong_desk.store.models import Case, CaseEvent
 
@@ -110,7 +110,7 @@ def test_a_term_that_cannot_be_read_is_listed_to_be_entered_again(at_0010):
     store = open_store(at_0010, "测试")
     try:
         with store.read() as session:
-            items = procedure.due_list(session, 2, date(2026, 11, 30), WorkCalendar())
+            items = due_list(session, 2, date(2026, 11, 30), WorkCalendar())
     finally:
         store.close()
     said = {(i.case_no, i.what.split("（")[0]) for i in items}

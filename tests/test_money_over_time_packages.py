@@ -13,9 +13,11 @@ from decimal import Decimal
 import pytest
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, moves, projects
-from wulong_desk.services.packages import FORMAT, export_cases, import_cases
-from wulong_desk.services.proposals import accept, list_proposals
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange.packages import FORMAT, export_cases, import_cases
+from wulong_desk.services.exchange.proposals import accept, list_proposals
+from wulong_desk.services.money import moves
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case, CaseEvent
 

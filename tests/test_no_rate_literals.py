@@ -12,7 +12,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "wulong_desk"
 SKIPPED = {
     "rules/standard.py",  # the standard file's reader
-    "services/demo.py",  # the demo's made-up households (areas, ratios): sample input, no rule
+    # the demo's made-up households (areas, ratios): sample input, no rule
+    "services/projects/demo.py",
 }
 # (file, literal) pairs a test found and a person judged no rate (none today: the dashboard's
 # chart axis, the last entry, gave way to a table of the lines with their share bars)
@@ -108,7 +109,7 @@ def test_the_presign_floor_is_a_cited_parameter_of_the_standard():
 
 def test_options_take_their_defaults_from_the_standard_only():
     """Neither the engine's options nor the project columns carry a default of their own: the
-    standard's [options]/[readings] give it (rules.inputs), services.projects writes it."""
+    standard's [options]/[readings] give it (rules.inputs), services.projects.project writes it."""
     from dataclasses import MISSING, fields
 
     from wulong_desk.rules.model import ProjectOptions
@@ -132,7 +133,7 @@ def test_the_presign_floor_is_read_from_the_standard_in_force(tmp_path, monkeypa
 
     from wulong_desk.rules.inputs import InputError
     from wulong_desk.rules.standard import StandardSet, default_standards
-    from wulong_desk.services import projects
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_store
 
     changed = []

@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.exports.notice import HEADER_ROWS, building_of
-from wulong_desk.services import cases, projects
-from wulong_desk.services.exports import export_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.exports import export_ledger
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
@@ -87,7 +88,7 @@ def test_figures_are_numbers_equal_to_the_record(notice):
     ws = load_workbook(out).worksheets[0]
     header = [c.value for c in ws[HEADER_ROWS]]
     row = [c.value for c in ws[HEADER_ROWS + 1]]
-    from wulong_desk.services.records import load_records
+    from wulong_desk.services.documents.records import load_records
 
     with store.read() as session:
         record = load_records(session, project_id).entries[0].record

@@ -20,10 +20,10 @@ from pypdf import PdfReader
 from wulong_desk.exports.notice_inputs import DecisionEntry, DecisionFacts, Household
 from wulong_desk.exports.notices import build_kind
 from wulong_desk.paths import resources_dir
-from wulong_desk.services import procedure
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.notices import export_notice
-from wulong_desk.services.records import load_records
+from wulong_desk.services.documents.notices import export_notice
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext")
@@ -66,7 +66,7 @@ def printed(tmp_path_factory):
         records = load_records(session, project_id)
     for entry in records.entries:
         if entry.record["quantities"].get("min_topup", "0") != "0":
-            procedure.set_case_date(store, entry.case_id, "min_applied", date(2023, 5, 20))
+            set_case_date(store, entry.case_id, "min_applied", date(2023, 5, 20))
     period = (date(2025, 7, 1), date(2025, 7, 10))
     files = {}
     for kind, _paper, _last in KINDS:

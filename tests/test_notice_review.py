@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.exports.notice import HEADER_ROWS
-from wulong_desk.services import cases, projects
-from wulong_desk.services.exports import export_ledger
-from wulong_desk.services.notices import export_notice
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.exports import export_ledger
+from wulong_desk.services.documents.notices import export_notice
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 

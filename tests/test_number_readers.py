@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
-from wulong_desk.services import cases, housing, payments, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money import housing, payments
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 BAD = ("1,000", "1_0", "٨٠", "1e3")

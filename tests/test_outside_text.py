@@ -22,8 +22,10 @@ from test_cli_calc import run_cli
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import safe_name, write_atomically
 from wulong_desk.idcard import mask_name
-from wulong_desk.services import cases, payments, projects
-from wulong_desk.services.exports import document_name
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.exports import document_name
+from wulong_desk.services.money import payments
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.xlsx_limits import SURVEY, WorkbookTooLarge, check_workbook
 

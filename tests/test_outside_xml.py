@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.survey import write_template
+from wulong_desk.services.exchange.survey import write_template
 
 ENTITY = '<!DOCTYPE worksheet [<!ENTITY head "案卷编号">]>'
 
@@ -42,8 +42,8 @@ def _with_an_entity(template: Path, out: Path) -> Path:
 def test_a_survey_sheet_declaring_an_entity_is_refused(tmp_path):
     from store_helpers import project_form
 
-    from wulong_desk.services import projects
-    from wulong_desk.services.survey import import_survey
+    from wulong_desk.services.exchange.survey import import_survey
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_memory
 
     sheet = _with_an_entity(write_template(tmp_path / "blank.xlsx"), tmp_path / "bomb.xlsx")

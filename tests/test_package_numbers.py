@@ -9,9 +9,10 @@ import json
 import pytest
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.agreement_numbers import assign_numbers
-from wulong_desk.services.packages import ConflictError, export_cases, import_cases
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.agreement_numbers import assign_numbers
+from wulong_desk.services.exchange.packages import ConflictError, export_cases, import_cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

@@ -8,12 +8,13 @@ import pytest
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, projects
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.packages import FORMAT, ConflictError, export_cases, import_cases
-from wulong_desk.services.proposals import accept, list_proposals
-from wulong_desk.services.search import search_cases
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.cases.search import search_cases
+from wulong_desk.services.exchange.packages import FORMAT, ConflictError, export_cases, import_cases
+from wulong_desk.services.exchange.proposals import accept, list_proposals
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry
 

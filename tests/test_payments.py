@@ -15,8 +15,10 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, payments, projects
-from wulong_desk.services.summary import project_summary
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money import payments
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
@@ -167,7 +169,7 @@ def test_payments_commands_and_summary(tmp_path, capsys):
 
 def test_payment_ledger_export(store, tmp_path):
     from wulong_desk.exports.payments_ledger import HEADERS
-    from wulong_desk.services.exports import export_payments
+    from wulong_desk.services.documents.exports import export_payments
 
     project_id, case_id = signed_case(store, 1)
     payments.record_payment(store, case_id, Decimal("123.45"), date(2023, 8, 10), "付-1",

@@ -16,8 +16,9 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.exports import pdf_style
 from wulong_desk.exports.agreement import build_pdf
-from wulong_desk.services import cases, projects
-from wulong_desk.services.records import load_case
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.records import load_case
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory
 
 HANG_GUARD = 60  # seconds: only so a broken build cannot hang the run; nothing waits this long

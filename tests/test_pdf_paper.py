@@ -18,10 +18,10 @@ from test_notice_print import runs_of
 
 from wulong_desk.exports.agreement import build_pdf
 from wulong_desk.exports.pdf_style import wrap_cjk
-from wulong_desk.services import cases
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.records import load_records
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_memory
 from wulong_desk.store.models import Case
 

@@ -23,11 +23,11 @@ from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
 from wulong_desk.exports.payments_ledger import DETAIL_HEADERS, HEADERS
 from wulong_desk.paths import resources_dir
-from wulong_desk.services import cases
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.exports import export_ledger, export_payments
-from wulong_desk.services.records import load_records
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.documents.exports import export_ledger, export_payments
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

@@ -13,9 +13,15 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.cli import main
 from wulong_desk.errors import InputError, UserError
-from wulong_desk.services import cases, payments, procedure, projects
-from wulong_desk.services.terms import due_date, read_terms
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money import payments
+from wulong_desk.services.money.terms import due_date, read_terms
+from wulong_desk.services.procedure.catalogue import STATE_ORDER
+from wulong_desk.services.procedure.consent import consent_tally, presign_ratio
+from wulong_desk.services.procedure.dated import set_case_date, set_step
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 TODAY = date(2026, 9, 28)   # a Monday, the first working day after 中秋
@@ -37,18 +43,18 @@ def setup(tmp_path):
     cases.save_case(
         store, project_id, case_form(1, "A-003", status="assessed"),
         reason="测试：直接录入到这一阶段")
-    procedure.set_step(store, project_id, "unregistered", date(2026, 9, 24), None)
-    procedure.set_step(store, project_id, "plan_comment", date(2026, 8, 20), None)
-    procedure.set_step(store, project_id, "decision", date(2026, 9, 22), date(2026, 9, 25))
-    procedure.set_case_date(store, other, "reminder", date(2026, 9, 21))
-    procedure.set_case_date(store, other, "doc_title", date(2026, 9, 21))
+    set_step(store, project_id, "unregistered", date(2026, 9, 24), None)
+    set_step(store, project_id, "plan_comment", date(2026, 8, 20), None)
+    set_step(store, project_id, "decision", date(2026, 9, 22), date(2026, 9, 25))
+    set_case_date(store, other, "reminder", date(2026, 9, 21))
+    set_case_date(store, other, "doc_title", date(2026, 9, 21))
     yield store, project_id
     store.close()
 
 
 def listed(store, project_id, today=TODAY):
     with store.read() as session:
-        return procedure.due_list(session, project_id, today, WorkCalendar())
+        return due_list(session, project_id, today, WorkCalendar())
 
 
 def find(items, needle, case_no=None):
@@ -86,7 +92,7 @@ def test_the_due_list(setup):
     move = find(items, "搬迁期限届满")
     assert (move.due.on, move.state) == (date(2026, 9, 30), "due_soon")
     states = [i.state for i in items]
-    assert states == sorted(states, key=procedure.STATE_ORDER.__getitem__)
+    assert states == sorted(states, key=STATE_ORDER.__getitem__)
 
 
 def test_after_the_move_deadline_each_signed_case_not_moved_is_named(setup):
@@ -108,12 +114,12 @@ def test_paid_in_full_leaves_the_list(setup):
 def test_a_closing_event_marks_the_clock_done(setup):
     store, project_id = setup
     with store.read() as session:
-        from wulong_desk.services.search import search_cases
+        from wulong_desk.services.cases.search import search_cases
 
         [row] = search_cases(session, project_id, "", "reviewed")
-    procedure.set_case_date(store, row.id, "enforcement", date(2026, 10, 13))
+    set_case_date(store, row.id, "enforcement", date(2026, 10, 13))
     assert find(listed(store, project_id), "催告书送达", "A-002").state == "done"
-    procedure.set_case_date(store, row.id, "enforcement", None)
+    set_case_date(store, row.id, "enforcement", None)
     assert find(listed(store, project_id), "催告书送达", "A-002").state == "open"
 
 
@@ -144,10 +150,10 @@ def test_unreadable_term_and_unknown_codes_are_refused(setup):
     with pytest.raises(InputError, match="搬迁前应付应写明起算事项"):
         read_terms({"before_move": {"from": "月底"}})
     with pytest.raises(UserError, match="公示结束日不能早于公示开始日"):
-        procedure.set_step(store, project_id, "unregistered", date(2026, 9, 24),
+        set_step(store, project_id, "unregistered", date(2026, 9, 24),
                            date(2026, 9, 1))
     with pytest.raises(UserError, match="未知"):
-        procedure.set_step(store, project_id, "nonsense", None, None)
+        set_step(store, project_id, "nonsense", None, None)
 
 
 def test_due_command(setup, capsys):
@@ -181,8 +187,8 @@ def test_consent_and_presign_ratio_on_the_whole_area(setup):
             session.add(Consent(project_id=project_id, label=label, answer=answer,
                                 exclusive_area=Decimal(area)))
     with store.read() as session:
-        tally = procedure.consent_tally(session, project_id)
-        ratio = procedure.presign_ratio(session, project_id)
+        tally = consent_tally(session, project_id)
+        ratio = presign_ratio(session, project_id)
     # households 2/4 = 0.5 (not above two thirds) although area 90/100 is: not passed
     assert (tally.household_ratio, tally.area_ratio, tally.passed) == (
         Decimal("0.5000"), Decimal("0.9000"), False)

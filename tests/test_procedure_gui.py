@@ -12,9 +12,12 @@ from PySide6.QtCore import Qt
 from sheet_helpers import housing_sheet
 from sqlalchemy import select
 
-from wulong_desk.services import housing, payments, procedure
-from wulong_desk.services.cases import get_project
-from wulong_desk.services.demo import create_demo
+from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.money import housing, payments
+from wulong_desk.services.procedure.catalogue import STEPS, case_dates
+from wulong_desk.services.procedure.consent import consent_tally, presign_ratio, set_project_totals
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseResult, Consent
 from wulong_desk.ui.case_clocks_dialog import CaseClocksDialog
@@ -47,7 +50,7 @@ def first_case(store, project_id, **where) -> Case:
 
 def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     store, project_id = demo
-    procedure.set_project_totals(store, project_id, 40, None)
+    set_project_totals(store, project_id, 40, None)
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.select_project(project_id)
@@ -56,7 +59,7 @@ def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     win.dashboard.wait()
     board = win.dashboard
     with store.read() as session:
-        expected = procedure.due_list(session, project_id, date.today())
+        expected = due_list(session, project_id, date.today())
     assert board.due == expected
     rows = board.due_table.rowCount()
     assert rows == len(expected)
@@ -71,7 +74,7 @@ def test_dashboard_lists_what_is_due_and_opens_the_case(qtbot, demo):
     win.editors[-1].close()
     assert "已拨付" in board.progress_label.text()
     with store.read() as session:
-        signed = procedure.presign_ratio(session, project_id).signed_households
+        signed = presign_ratio(session, project_id).signed_households
     # the demo is an old-town project: the presign share is counted on the whole area's 40
     assert f"预签 {signed} / 征收范围 40 户" in board.progress_label.text()
 
@@ -165,7 +168,7 @@ def test_timeline_dialog_saves_steps_and_shows_due_dates(qtbot, demo, no_blockin
     store, project_id = demo
     dialog = ProcedureDialog(store, project_id)
     qtbot.addWidget(dialog)
-    row = [s.code for s in procedure.STEPS].index("unregistered")
+    row = [s.code for s in STEPS].index("unregistered")
     dialog.steps.item(row, 1).setText("2026-09-24")
     dialog.households.setText("40")
     dialog.save()
@@ -206,7 +209,7 @@ def test_timeline_dialog_refuses_a_number_it_cannot_read_and_names_the_field(
     with store.read() as session:  # nothing was saved
         project = get_project(session, project_id)
         assert (project.total_households, project.total_area) == (None, None)
-        assert procedure.consent_tally(session, project_id).counts["agree"] == 0
+        assert consent_tally(session, project_id).counts["agree"] == 0
 
 
 def test_timeline_dialog_skips_a_consent_row_left_empty(qtbot, demo, no_blocking_boxes):
@@ -218,7 +221,7 @@ def test_timeline_dialog_skips_a_consent_row_left_empty(qtbot, demo, no_blocking
     dialog.save()
     assert not no_blocking_boxes
     with store.read() as session:
-        assert procedure.consent_tally(session, project_id).counts["agree"] == 1
+        assert consent_tally(session, project_id).counts["agree"] == 1
         assert session.query(Consent).filter(Consent.project_id == project_id).count() == 1
 
 
@@ -250,7 +253,7 @@ def test_case_clocks_dialog(qtbot, demo):
     # the 10th working day after it is 12 Oct: the court may be asked from the 13th
     assert dialog.table.item(row, 3).text() == "2026-10-13"
     with store.read() as session:
-        assert procedure.case_dates(session, [case.id])[case.id] == {
+        assert case_dates(session, [case.id])[case.id] == {
             "reminder": date(2026, 9, 21)}
 
 

@@ -13,9 +13,13 @@ from store_helpers import case_form, project_form
 
 from wulong_desk.errors import UserError
 from wulong_desk.rules.inputs import InputError
-from wulong_desk.services import cases, payments, procedure, projects
-from wulong_desk.services.packages import ConflictError, export_cases, import_cases
-from wulong_desk.services.proposals import accept, list_proposals
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange.packages import ConflictError, export_cases, import_cases
+from wulong_desk.services.exchange.proposals import accept, list_proposals
+from wulong_desk.services.money import payments
+from wulong_desk.services.procedure.catalogue import case_dates
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry
 
@@ -33,7 +37,7 @@ def office(tmp_path):
         reason="测试：直接录入到这一阶段").case_id
     payments.record_payment(store, case_id, Decimal("1000.00"), date(2023, 8, 5), "V-1",
                             today=TODAY)
-    procedure.set_case_date(store, case_id, "doc_title", date(2023, 8, 1))
+    set_case_date(store, case_id, "doc_title", date(2023, 8, 1))
     yield store, project_id, case_id
     store.close()
 
@@ -57,14 +61,14 @@ def test_procedure_data_travels_and_merges(office, tmp_path):
     account = account_of(laptop, report.project_id)
     assert account.paid == Decimal("1000.00")
     with laptop.read() as session:
-        from wulong_desk.services.records import agreement_words
+        from wulong_desk.services.documents.records import agreement_words
         from wulong_desk.store.models import Case
 
         words, _line, payee, _account = agreement_words(session.get(Case, account.case_id))
     assert words["before_move"] == "签约之日起15日内" and payee["name"] == "甲"
     assert account.payments[0].operator == "内业"
     with laptop.read() as session:
-        dates = procedure.case_dates(session, [account.case_id])[account.case_id]
+        dates = case_dates(session, [account.case_id])[account.case_id]
         audit = session.query(AuditEntry).count()
     assert dates == {"doc_title": date(2023, 8, 1)}
     import_cases(laptop, out)                       # again: nothing written

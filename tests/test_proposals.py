@@ -13,11 +13,12 @@ from store_helpers import case_form, project_form, walk_to
 from test_cli_calc import run_cli
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, projects
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.packages import ConflictError, export_cases, import_cases
-from wulong_desk.services.proposals import accept, list_proposals, reject
-from wulong_desk.services.sync import sync
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.exchange.packages import ConflictError, export_cases, import_cases
+from wulong_desk.services.exchange.proposals import accept, list_proposals, reject
+from wulong_desk.services.exchange.sync import sync
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 from wulong_desk.store.server import ForbiddenError, add_user

@@ -23,9 +23,12 @@ from wulong_desk.exports.notice_inputs import (
     decision_entry,
 )
 from wulong_desk.exports.notices import KINDS, build_kind
-from wulong_desk.services import cases, procedure, projects
-from wulong_desk.services.notices import export_notice
-from wulong_desk.services.records import load_records
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.notices import export_notice
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.procedure.catalogue import STEP_BY_CODE
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
@@ -166,8 +169,8 @@ def test_preliminary_appraisal_from_the_computed_record(project, tmp_path):
 
 def test_min_housing_lists_the_households_raised_to_the_floor(project, tmp_path):
     store, project_id, ids, _db = project
-    procedure.set_case_date(store, ids["A-002"], "min_applied", date(2023, 6, 1))
-    procedure.set_case_date(store, ids["A-002"], "min_verified", date(2023, 6, 10))
+    set_case_date(store, ids["A-002"], "min_applied", date(2023, 6, 1))
+    set_case_date(store, ids["A-002"], "min_verified", date(2023, 6, 10))
     out = tmp_path / "m.xlsx"
     export_notice(store, project_id, out, kind="min-housing")
     _header, body, text = table(out)
@@ -267,13 +270,13 @@ def test_every_kind_is_offered_on_the_command_line_and_in_the_dialog():
     assert {notice_kind(k) for k in (*NOTICES, "public")} == set(KINDS)
     assert all(kind in FILE_STEMS for kind in NOTICES)
     minimum = {code for code, kind in KINDS.items()
-               if kind.step and procedure.STEP_BY_CODE[kind.step].period is not None}
+               if kind.step and STEP_BY_CODE[kind.step].period is not None}
     assert minimum == {"unregistered", "appraisal"}    # 第十八、五十二条 only
 
 
 def test_each_kind_on_the_command_line(project, tmp_path, capsys):
     store, project_id, ids, db = project
-    procedure.set_case_date(store, ids["A-002"], "min_applied", date(2023, 6, 1))
+    set_case_date(store, ids["A-002"], "min_applied", date(2023, 6, 1))
     store.close()
     for kind, said in (("compensation", "分户补偿情况公示：2 户"),
                        ("survey", "调查登记结果公布：3 户"),

@@ -7,7 +7,8 @@ import pytest
 from store_helpers import project_form
 from test_gui import fill_row, focus, type_text
 
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.fonts import register_fonts
@@ -95,7 +96,7 @@ def test_housing_import_of_a_wrong_file_says_so_in_chinese(tmp_path, make):
     from openpyxl import Workbook
 
     from wulong_desk.errors import UserError
-    from wulong_desk.services.housing import import_stock
+    from wulong_desk.services.money.housing import import_stock
 
     path = tmp_path / "房源.json"
     if make == "not a zip":
@@ -118,7 +119,7 @@ def test_housing_import_of_a_wrong_file_says_so_in_chinese(tmp_path, make):
 def test_blank_survey_sheet_is_not_reported_as_imported(tmp_path):
     """A blank template used to answer “已导入 0 户：” (window: 导入完成)."""
     from wulong_desk.errors import UserError
-    from wulong_desk.services.survey import import_survey, write_template
+    from wulong_desk.services.exchange.survey import import_survey, write_template
 
     sheet = write_template(tmp_path / "调查表.xlsx")
     store = open_store(tmp_path / "s.sqlite", "王科员")
@@ -149,7 +150,7 @@ def test_the_selected_cases_stay_selected_when_the_list_is_refreshed(qtbot, stor
     so the next 预览协议 said “请先在案卷表中选中一户”."""
     from PySide6.QtCore import QItemSelectionModel
 
-    from wulong_desk.services.demo import create_demo
+    from wulong_desk.services.projects.demo import create_demo
     from wulong_desk.ui.main_window import MainWindow
 
     project_id = create_demo(store)
@@ -183,7 +184,7 @@ def test_payment_amount_is_read_like_every_other_number(tmp_path, capsys, typed,
     from test_payments import signed_case
 
     from wulong_desk.cli import main
-    from wulong_desk.services import payments
+    from wulong_desk.services.money import payments
 
     db = tmp_path / "p.sqlite"
     store = open_store(db, "甲")
@@ -215,7 +216,7 @@ def test_payments_dialog_refuses_a_guessed_amount(qtbot, store, no_blocking_boxe
     dialog.record()
     assert any("千位分隔符" in shown for shown in no_blocking_boxes), no_blocking_boxes
     with store.read() as session:
-        from wulong_desk.services import payments
+        from wulong_desk.services.money import payments
 
         assert payments.case_account(session, case_id).paid == 0
 
@@ -268,7 +269,7 @@ def test_a_voided_case_gets_no_agreement(tmp_path):
     from store_helpers import case_form, project_with_case, walk_to
 
     from wulong_desk.errors import UserError
-    from wulong_desk.services.exports import build_document, export_documents
+    from wulong_desk.services.documents.exports import build_document, export_documents
 
     store = open_store(tmp_path / "v.sqlite", "甲")
     try:

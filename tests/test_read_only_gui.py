@@ -7,7 +7,7 @@ import stat
 
 from store_helpers import project_form
 
-from wulong_desk.services import projects
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 
 

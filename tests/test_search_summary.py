@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from wulong_desk.services import cases
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.search import count_cases, search_cases
-from wulong_desk.services.summary import project_summary
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.search import count_cases, search_cases
+from wulong_desk.services.projects.demo import create_demo
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_store
 from wulong_desk.store.models import LINE_COLUMNS
 

@@ -19,7 +19,10 @@ import pytest
 from sqlalchemy.engine import make_url
 from store_helpers import case_form, project_form, walk_to
 
-from wulong_desk.services import agreement_numbers, cases, payments, projects
+from wulong_desk.services.cases import agreement_numbers
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money import payments
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.server import add_user
 

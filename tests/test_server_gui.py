@@ -9,8 +9,9 @@ import threading
 import pytest
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.case_form import case_to_form
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 from wulong_desk.ui.case_editor import CaseEditor

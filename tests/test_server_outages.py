@@ -16,7 +16,9 @@ import pytest
 from store_helpers import case_form, project_form
 from test_sync import decoration, edit
 
-from wulong_desk.services import cases, packages, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.exchange import packages
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.database import _integrity_message
 from wulong_desk.store.models import AuditEntry, Case, Project
@@ -151,6 +153,6 @@ def test_a_clash_of_identities_names_the_thing(tmp_path):
         assert f"识别码相同的{thing}" in said and "数据" not in said and "uuid" not in said
     said = str(_integrity_message(IntegrityError("INSERT", {}, sqlite3.IntegrityError("x"))))
     assert "数据" not in said and "未保存任何修改" in said
-    from wulong_desk.services.field_names import describe
+    from wulong_desk.services.cases.field_names import describe
 
     assert describe("no.such.field", "记录编号重复") == "记录编号重复"

@@ -14,8 +14,10 @@ from sqlalchemy.engine import make_url
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases, payments, projects
-from wulong_desk.services.lifecycle import TransitionError
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.lifecycle import TransitionError
+from wulong_desk.services.money import payments
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.server import ForbiddenError, add_user, init_server
 
@@ -99,7 +101,7 @@ def test_the_app_refuses_first_what_the_database_refuses(office, monkeypatch):
             cases.set_status(clerk, assessed, "reviewed")
         with pytest.raises(ForbiddenError, match="修改项目设置只能由审核人员操作"):
             projects.update_project(clerk, project_id, project_form() | {"name": "改个名字"})
-        from wulong_desk.services.recalc import recalc_project
+        from wulong_desk.services.cases.recalc import recalc_project
 
         assert [r.case_no for r in recalc_project(clerk, project_id, dry_run=True)] == [
             "A-001", "A-002", "A-003"]               # looking is anyone's; writing is not
@@ -163,7 +165,7 @@ def test_a_reviewer_corrects_through_the_audited_events(office, monkeypatch):
 
 
 def test_a_stage_change_is_the_events_in_order():
-    """The events a stage change takes on the server (services.cases.stage_events)."""
+    """The events a stage change takes on the server (services.cases.changes.stage_events)."""
     from types import SimpleNamespace
 
     plain, town = SimpleNamespace(old_town=False), SimpleNamespace(old_town=True)

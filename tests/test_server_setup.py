@@ -170,7 +170,8 @@ def test_running_server_init_again_brings_an_older_scheme_to_the_new_one(pg_clus
         server_init(first)   # and again: nothing left to do, nothing broken
         from store_helpers import case_form, project_form
 
-        from wulong_desk.services import cases, projects
+        from wulong_desk.services.cases import changes as cases
+        from wulong_desk.services.projects import project as projects
 
         with open_store(first, "") as store:
             project_id = projects.create_project(store, project_form())

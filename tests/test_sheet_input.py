@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sheet_helpers import survey_sheet
 
-from wulong_desk.services import projects
-from wulong_desk.services.search import search_cases
-from wulong_desk.services.survey import SurveyError, import_survey
+from wulong_desk.services.cases.search import search_cases
+from wulong_desk.services.exchange.survey import SurveyError, import_survey
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory
 from wulong_desk.xlsx_limits import SURVEY, WorkbookTooLarge, check_workbook
 
@@ -145,7 +145,7 @@ MEASURE = """
 import json, resource, sys
 from pathlib import Path
 from wulong_desk.errors import UserError
-from wulong_desk.services.survey import _read_rows
+from wulong_desk.services.exchange.survey import _read_rows
 out = {}
 for name, path in json.loads(sys.argv[1]).items():
     try:

@@ -12,7 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from store_helpers import case_form, project_form
 
-from wulong_desk.services import cases, projects
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.ui.instance_lock import acquire
 from wulong_desk.ui.main_window import MainWindow

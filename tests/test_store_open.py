@@ -84,7 +84,7 @@ def test_a_savepoint_is_part_of_its_transaction(backend):
     any write commit on its own)."""
     from store_helpers import project_form
 
-    from wulong_desk.services import projects
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store.models import Project
 
     store = open_store(backend, "t")

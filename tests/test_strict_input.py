@@ -181,8 +181,9 @@ def test_the_largest_household_the_bounds_allow_is_saved(tmp_path):
     # before: values within range made import-cases fail with OverflowError (exit 1)
     from store_helpers import case_form, project_form
 
-    from wulong_desk.services import cases, projects
-    from wulong_desk.services.search import search_cases
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.cases.search import search_cases
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_memory
 
     store = open_memory("测试")
@@ -209,8 +210,9 @@ def test_the_largest_household_the_bounds_allow_is_saved(tmp_path):
 def test_a_package_is_read_strictly(tmp_path, field, value, reason):
     from store_helpers import case_form, project_form
 
-    from wulong_desk.services import cases, projects
-    from wulong_desk.services.packages import export_cases, import_cases
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.exchange.packages import export_cases, import_cases
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_memory
 
     office = open_memory("内业")
@@ -237,7 +239,7 @@ def test_text_with_control_characters_is_refused_by_field():
     # a name with \x01 from a package was accepted, then broke every ledger export
     from store_helpers import case_form
 
-    from wulong_desk.services.case_form import check_form
+    from wulong_desk.services.cases.form import check_form
 
     form = case_form(1, "C-1", address="芙蓉路\x1b[2J1号")
     form["owners"][0]["name"] = "张\x01三"
@@ -248,7 +250,7 @@ def test_text_with_control_characters_is_refused_by_field():
 def test_a_project_form_is_read_like_a_case_form():
     from store_helpers import project_form
 
-    from wulong_desk.services.projects import read_project_form
+    from wulong_desk.services.projects.project import read_project_form
 
     with pytest.raises(InputError) as caught:
         read_project_form(project_form(1, name="示范\x07项目", residential_extra_area="1_0"))

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 from sheet_helpers import survey_sheet
 from store_helpers import project_form
 
-from wulong_desk.services import projects
-from wulong_desk.services.search import search_cases
-from wulong_desk.services.survey import HEADERS, SurveyError, import_survey, write_template
+from wulong_desk.services.cases.search import search_cases
+from wulong_desk.services.exchange.survey import HEADERS, SurveyError, import_survey, write_template
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_memory
 
 GOOD = [
@@ -128,7 +128,7 @@ def test_wrong_headers(tmp_path, store):
 def test_buildings_without_a_title_are_imported_with_their_registration(tmp_path, store):
     """办法第十八条: a recognized building at area × price, a temporary one at the department's
     amount, an unlawful one unpaid: V_UNREG = 10 × 3000 + 1200 = 31200.00 (by hand)."""
-    from wulong_desk.services.calculation import stored_breakdown
+    from wulong_desk.services.cases.calculation import stored_breakdown
     from wulong_desk.store.models import Case
 
     project_id = projects.create_project(store, project_form(1))

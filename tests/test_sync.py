@@ -16,9 +16,10 @@ from sqlalchemy.engine import make_url
 from store_helpers import case_form, project_form, walk_to
 from test_cli_calc import run_cli
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.sync import resolve, versions
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.exchange.sync import resolve, versions
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 from wulong_desk.store.server import add_user
@@ -106,7 +107,7 @@ def test_an_unreachable_server_is_a_clear_message_and_changes_nothing(laptop, tm
 
 KILL_IN_PULL = """
 import os, signal, sys
-from wulong_desk.services import sync
+from wulong_desk.services.exchange import sync
 original = sync._import
 calls = []
 def killed(session, package, conflicted=None, receiver=None):
@@ -173,7 +174,7 @@ def test_a_correction_and_a_void_travel_by_sync(laptop, pg_url):
     laptop's file takes no correction from outside by itself) and is applied when accepted; a
     void made on the laptop reaches the office; each audited with the reason it was made
     with."""
-    from wulong_desk.services.proposals import accept, list_proposals
+    from wulong_desk.services.exchange.proposals import accept, list_proposals
 
     signed_laptop(laptop)
     assert sync_cli(laptop, pg_url).returncode == 0
@@ -241,7 +242,7 @@ def test_a_case_that_fails_half_way_leaves_nothing_and_stops_no_other(tmp_path, 
     """Each case is taken in all or nothing, on the laptop's file as on the server: a changed
     case and a new one whose procedure data turns out bad after the case itself was written
     are named and skipped, with none of their writes left; the others land."""
-    from wulong_desk.services.packages import _import, build_package
+    from wulong_desk.services.exchange.packages import _import, build_package
     from wulong_desk.store.models import AuditEntry
 
     source = open_store(tmp_path / "source.sqlite", "外业")
@@ -293,8 +294,9 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
     """A newer version of a case is taken in only whole: when its procedure data conflicts
     with ours (two different dates of 权属证书交回), found after the case itself was written,
     the case is listed as a conflict and none of the new version is kept."""
-    from wulong_desk.services import procedure
-    from wulong_desk.services.packages import _import, build_package
+    from wulong_desk.services.exchange.packages import _import, build_package
+    from wulong_desk.services.procedure.catalogue import case_dates
+    from wulong_desk.services.procedure.dated import set_case_date
 
     source = open_store(tmp_path / "source.sqlite", "外业")
     project_id = projects.create_project(source, project_form())
@@ -308,10 +310,10 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
         with target.read() as session:
             ours = session.query(Case).filter(Case.case_no == "A-002").one()
             ours_id, ours_version = ours.id, ours.version
-        procedure.set_case_date(target, ours_id, "doc_title", date(2023, 8, 15))
+        set_case_date(target, ours_id, "doc_title", date(2023, 8, 15))
         with source.read() as session:
             theirs_id = session.query(Case.id).filter(Case.case_no == "A-002").scalar()
-        procedure.set_case_date(source, theirs_id, "doc_title", date(2023, 8, 30))
+        set_case_date(source, theirs_id, "doc_title", date(2023, 8, 30))
         edit(source, "A-002", "7300")
         edit(source, "A-001", "7100")
         conflicted: list[str] = []
@@ -323,7 +325,7 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
             a002 = session.get(Case, ours_id)
             assert (str(a002.parts[0].decoration_value), a002.version) == (kept_value,
                                                                           ours_version)
-            assert procedure.case_dates(session, [ours_id])[ours_id] == {
+            assert case_dates(session, [ours_id])[ours_id] == {
                 "doc_title": date(2023, 8, 15)}
         assert decoration(target, "A-001")[0] == "7100"
     finally:
@@ -334,8 +336,8 @@ def test_a_case_whose_procedure_data_conflicts_is_left_alone_on_sync(tmp_path, b
 def test_an_unchanged_case_whose_procedure_data_conflicts_is_listed_once(tmp_path, backend):
     """A case the same on both sides but for a conflicting date (权属证书交回) is a conflict,
     and only that: not also listed as unchanged."""
-    from wulong_desk.services import procedure
-    from wulong_desk.services.packages import _import, build_package
+    from wulong_desk.services.exchange.packages import _import, build_package
+    from wulong_desk.services.procedure.dated import set_case_date
 
     source = open_store(tmp_path / "source.sqlite", "外业")
     project_id = projects.create_project(source, project_form())
@@ -347,7 +349,7 @@ def test_an_unchanged_case_whose_procedure_data_conflicts_is_listed_once(tmp_pat
         for store, day in ((target, date(2023, 8, 15)), (source, date(2023, 8, 30))):
             with store.read() as session:
                 case_id = session.query(Case.id).filter(Case.case_no == "A-001").scalar()
-            procedure.set_case_date(store, case_id, "doc_title", day)
+            set_case_date(store, case_id, "doc_title", day)
         conflicted: list[str] = []
         with target.transaction() as session:
             report = _import(session, build_package(source, project_id), conflicted)

@@ -13,10 +13,10 @@ from test_cli_calc import run_cli
 
 from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
-from wulong_desk.services import cases
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.records import load_records
-from wulong_desk.services.summary import project_summary
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.records import load_records
+from wulong_desk.services.projects.demo import create_demo
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

@@ -30,10 +30,10 @@ from wulong_desk.exports.ledger_layout import (
     TOTAL_MARK,
     VOID_SHEET,
 )
-from wulong_desk.services import cases
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.exports import export_ledger
-from wulong_desk.services.verify import verify_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.documents.exports import export_ledger
+from wulong_desk.services.documents.verify import verify_ledger
+from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
 

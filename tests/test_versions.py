@@ -12,9 +12,9 @@ import pytest
 from store_helpers import case_form, project_form
 from test_cli_calc import run_cli
 
-from wulong_desk.services import cases, projects
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.packages import (
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.exchange.packages import (
     ConflictError,
     Receiver,
     _import,
@@ -22,7 +22,8 @@ from wulong_desk.services.packages import (
     export_cases,
     import_cases,
 )
-from wulong_desk.services.sync import sync
+from wulong_desk.services.exchange.sync import sync
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import AuditEntry, Case
 

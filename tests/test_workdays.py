@@ -14,7 +14,7 @@ import pytest
 
 from wulong_desk.cli import main
 from wulong_desk.errors import UserError
-from wulong_desk.services.workdays import OFFICE_FILE, WorkCalendar, read_office_file
+from wulong_desk.services.procedure.workdays import OFFICE_FILE, WorkCalendar, read_office_file
 
 
 def span(first: str, last: str) -> list[date]:

@@ -18,11 +18,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from wulong_desk.errors import UserError
-from wulong_desk.services import cases
-from wulong_desk.services.demo import create_demo
-from wulong_desk.services.drafts import list_drafts
-from wulong_desk.services.summary import project_summary
-from wulong_desk.services.verify import verify_ledger
+from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.cases.drafts import list_drafts
+from wulong_desk.services.documents.verify import verify_ledger
+from wulong_desk.services.projects.demo import create_demo
+from wulong_desk.services.projects.summary import project_summary
 from wulong_desk.store import open_store
 from wulong_desk.ui.export_dialog import LEDGER, PUBLIC, ExportDialog, ExportRequest
 from wulong_desk.ui.fonts import register_fonts
@@ -97,7 +97,7 @@ def test_dashboard_figures_equal_the_project_summary(qtbot, window, demo):
 
 
 def test_dashboard_shows_the_presign_threshold_for_old_town_projects(qtbot, window, demo):
-    from wulong_desk.services import projects
+    from wulong_desk.services.projects import project as projects
 
     store, project_id = demo
     with store.read() as session:
@@ -162,7 +162,7 @@ def test_cancel_leaves_no_file(qtbot, window, tmp_path):
 
 def test_a_locked_target_shows_the_message(qtbot, window, tmp_path, monkeypatch,
                                            no_blocking_boxes):
-    from wulong_desk.services import exports
+    from wulong_desk.services.documents import exports
 
     out = tmp_path / "台账.xlsx"
     out.write_bytes(b"open in Excel")
@@ -292,7 +292,7 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, demo, tmp_path,
         from wulong_desk.ui.app import make_app
         from wulong_desk.ui.case_editor import _draft_pool
         from wulong_desk.ui.main_window import MainWindow
-        from wulong_desk.services.drafts import list_drafts
+        from wulong_desk.services.cases.drafts import list_drafts
         app = make_app()
         store = open_store(Path({str(db)!r}), "乙")
         window = MainWindow(store)

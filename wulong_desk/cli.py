@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             print(str(problem), file=sys.stderr)
         return exc.exit_code
     except UserError as exc:
-        from wulong_desk.services.field_names import describe_message
+        from wulong_desk.services.cases.field_names import describe_message
 
         print(f"错误：{describe_message(str(exc))}", file=sys.stderr)  # 「搬迁日期」, not moved_on
         return exc.exit_code

@@ -47,10 +47,12 @@ def run_self_test(say: Say = print, gui: bool = True) -> bool:
 
 def _steps(folder: Path, say: Say, gui: bool) -> None:
     from wulong_desk.fileio import write_atomically
-    from wulong_desk.services import cases, examples, projects
-    from wulong_desk.services.calculation import stored_breakdown
-    from wulong_desk.services.exports import build_document, export_ledger
-    from wulong_desk.services.verify import verify_ledger
+    from wulong_desk.services.cases import changes as cases
+    from wulong_desk.services.cases.calculation import stored_breakdown
+    from wulong_desk.services.documents.exports import build_document, export_ledger
+    from wulong_desk.services.documents.verify import verify_ledger
+    from wulong_desk.services.projects import examples
+    from wulong_desk.services.projects import project as projects
     from wulong_desk.store import open_store
 
     store = open_store(folder / "selftest.sqlite", "自检")

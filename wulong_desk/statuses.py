@@ -2,7 +2,7 @@
 plain constants the store, the command line and the screens share (nothing heavy is imported
 here, so the command line starts fast and the main window paints without the engine).
 
-The lifecycle (enforced by `wulong_desk.services.lifecycle`):
+The lifecycle (enforced by `wulong_desk.services.cases.lifecycle`):
 调查登记 → 已评估 → 已审核 → (预签, 旧城区改建 projects only, 办法第二十三条) → 已签约 → 已搬迁,
 or 已审核 → 补偿决定 (the district's decision for a household that did not sign, 办法第三十一条)
 → 已搬迁; 作废 for a signed case that no longer stands, and 不生效 for a presign of a project that
@@ -30,7 +30,7 @@ OUT_OF_TOTALS = (VOID, LAPSED)
 # stages a clerk picks by a plain save: 补偿决定 and 不生效 come only from their events
 EVENT_STATUSES = (DECIDED, LAPSED)
 # an agreement (or a decision) in force, so money is owed on it (its before_move at once, the
-# rest as its events happen, services/owed.py): 已签约, 补偿决定 and 已搬迁 — a 预签 owes
+# rest as its events happen, services/money/owed.py): 已签约, 补偿决定 and 已搬迁 — a 预签 owes
 # nothing until it is converted to a 补偿协议
 PAYABLE_STATUSES = ("signed", DECIDED, "moved")
 PERSON_ROLES = ("owner", "tenant")

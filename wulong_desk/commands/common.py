@@ -54,7 +54,7 @@ def open_from_args(args: argparse.Namespace) -> Store:
     """The store --db names (the store is imported here: the calc command never needs it)."""
     from wulong_desk.instance_lock import COMMAND, acquire
     from wulong_desk.paths import default_db_path
-    from wulong_desk.services.maintenance import compute_missing
+    from wulong_desk.services.cases.maintenance import compute_missing
     from wulong_desk.store import open_store
 
     target = getattr(args, "db", None)

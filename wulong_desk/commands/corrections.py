@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from wulong_desk.services.proposals import list_proposals
+    from wulong_desk.services.exchange.proposals import list_proposals
 
     with open_from_args(args) as store:
         found = list_proposals(store, every=args.all)
@@ -38,7 +38,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_accept(args: argparse.Namespace) -> int:
-    from wulong_desk.services.proposals import accept
+    from wulong_desk.services.exchange.proposals import accept
 
     with open_from_args(args) as store:
         accept(store, args.id)
@@ -47,7 +47,7 @@ def run_accept(args: argparse.Namespace) -> int:
 
 
 def run_reject(args: argparse.Namespace) -> int:
-    from wulong_desk.services.proposals import reject
+    from wulong_desk.services.exchange.proposals import reject
 
     with open_from_args(args) as store:
         reject(store, args.id, args.reason)

@@ -109,7 +109,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from wulong_desk.errors import UsageError
-    from wulong_desk.services.demo import create_demo
+    from wulong_desk.services.projects.demo import create_demo
 
     if not DEMO_MIN <= args.households <= DEMO_MAX:  # never quietly another number
         raise UsageError(f"--households：演示户数应在 {DEMO_MIN} 到 {DEMO_MAX} 之间，"
@@ -124,7 +124,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_projects(args: argparse.Namespace) -> int:
-    from wulong_desk.services.projects import list_projects
+    from wulong_desk.services.projects.project import list_projects
 
     with open_from_args(args) as store:
         projects = list_projects(store)
@@ -139,8 +139,8 @@ def run_projects(args: argparse.Namespace) -> int:
 
 
 def run_cases(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
-    from wulong_desk.services.search import search_cases
+    from wulong_desk.services.cases import changes as case_service
+    from wulong_desk.services.cases.search import search_cases
 
     with open_from_args(args) as store, store.read() as session:
         case_service.get_project(session, args.project)
@@ -158,8 +158,8 @@ def run_cases(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
-    from wulong_desk.services.summary import project_summary
+    from wulong_desk.services.cases import changes as case_service
+    from wulong_desk.services.projects.summary import project_summary
 
     with open_from_args(args) as store, store.read() as session:
         case_service.get_project(session, args.project)
@@ -175,11 +175,11 @@ def run_summary(args: argparse.Namespace) -> int:
 
 
 def run_set_status(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.cases import changes as case_service
 
     if args.to == "decided":   # the district's 补偿决定 (办法第三十一条): its own event
         from wulong_desk.commands.decision_path import decision_facts
-        from wulong_desk.services.case_decisions import decide_case
+        from wulong_desk.services.procedure.case_decisions import decide_case
 
         facts = decision_facts(args)
         with open_from_args(args) as store:
@@ -198,7 +198,7 @@ def run_set_status(args: argparse.Namespace) -> int:
 def run_delay(args: argparse.Namespace) -> int:
     from decimal import Decimal
 
-    from wulong_desk.services.moves import add_delay
+    from wulong_desk.services.money.moves import add_delay
 
     today = date_argument(args.on, "--on 统计日") if args.on else None
     with open_from_args(args) as store:
@@ -215,7 +215,7 @@ def run_delay(args: argparse.Namespace) -> int:
 
 
 def run_void(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.cases import changes as case_service
 
     with open_from_args(args) as store:
         case_service.void_case(store, args.case, args.reason)
@@ -224,7 +224,7 @@ def run_void(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.cases import changes as case_service
 
     with open_from_args(args) as store:
         case_service.delete_case(store, args.case)
@@ -233,7 +233,7 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_recalc(args: argparse.Namespace) -> int:
-    from wulong_desk.services.recalc import recalc_project
+    from wulong_desk.services.cases.recalc import recalc_project
 
     with open_from_args(args) as store:
         rows = recalc_project(store, args.project, dry_run=args.dry_run)
@@ -260,14 +260,14 @@ def run_recalc(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from wulong_desk.services import cases as case_service
+    from wulong_desk.services.cases import changes as case_service
 
     with open_from_args(args) as store:
         entries = case_service.history(store, args.case)
     if args.json:
         print_json([entry.__dict__ for entry in entries])
         return 0
-    from wulong_desk.services.history_text import describe
+    from wulong_desk.services.cases.history import describe
 
     for e in entries:  # Beijing time, field names and values in words
         row = describe(e.at, e.operator, e.action, e.entity, e.field, e.old, e.new, e.reason)

@@ -124,7 +124,7 @@ def add_decision_facts(parser: argparse.ArgumentParser, *, required: bool,
 
 
 def decision_facts(args: argparse.Namespace):   # -> DecisionFacts
-    from wulong_desk.services.case_decisions import DecisionFacts
+    from wulong_desk.services.procedure.case_decisions import DecisionFacts
 
     missing = [name for name, value in (("--decided-on", args.decided_on),
                                         ("--number", args.number), ("--move-by", args.move_by))
@@ -143,7 +143,7 @@ def decision_facts(args: argparse.Namespace):   # -> DecisionFacts
 
 
 def run_decide(args: argparse.Namespace) -> int:
-    from wulong_desk.services.project_decision import decide_project
+    from wulong_desk.services.procedure.project_decision import decide_project
 
     made = date_argument(args.made_on, "--made-on 作出日")
     announced = date_argument(args.announced_on, "--announced-on 公告日")
@@ -164,7 +164,7 @@ def run_decide(args: argparse.Namespace) -> int:
 
 
 def run_terminate(args: argparse.Namespace) -> int:
-    from wulong_desk.services.project_decision import terminate_project
+    from wulong_desk.services.procedure.project_decision import terminate_project
 
     on = date_argument(args.on, "--on 终止日")
     with open_from_args(args) as store:
@@ -179,7 +179,7 @@ def run_terminate(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from wulong_desk.services.appraisal import write_template
+    from wulong_desk.services.procedure.appraisal import write_template
 
     with open_from_args(args) as store:
         rows = write_template(store, args.project, args.file)
@@ -188,7 +188,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from wulong_desk.services.appraisal import import_appraisal
+    from wulong_desk.services.procedure.appraisal import import_appraisal
 
     with open_from_args(args) as store:
         report = import_appraisal(store, args.project, args.file, dry_run=args.dry_run)
@@ -223,7 +223,7 @@ def _values(texts: list[str]) -> dict[int, tuple[Decimal, Decimal | None]]:
 
 
 def run_revalue(args: argparse.Namespace) -> int:
-    from wulong_desk.services.conversion import revalue_case
+    from wulong_desk.services.procedure.conversion import revalue_case
 
     kind = KINDS.get(args.kind.strip())
     if kind is None:
@@ -234,14 +234,14 @@ def run_revalue(args: argparse.Namespace) -> int:
                             args.reference)
     print(f"案卷 {done.case_no} 已按修改后的评估报告重新估价：")
     for key, old, new in done.moved:
-        from wulong_desk.services.history_text import label
+        from wulong_desk.services.cases.history import label
 
         print(f"  {label('result', key)}：{old} → {new}")
     return 0
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from wulong_desk.services.conversion import convert_presigns
+    from wulong_desk.services.procedure.conversion import convert_presigns
 
     with open_from_args(args) as store:
         done = convert_presigns(store, args.project, args.case)
@@ -258,7 +258,7 @@ def run_convert(args: argparse.Namespace) -> int:
 
 
 def run_appeal(args: argparse.Namespace) -> int:
-    from wulong_desk.services.case_decisions import APPEALS, record_appeal
+    from wulong_desk.services.procedure.case_decisions import APPEALS, record_appeal
 
     on = date_argument(args.on, "--on 日期")
     what = APPEAL_WORDS[args.what]
@@ -269,7 +269,7 @@ def run_appeal(args: argparse.Namespace) -> int:
 
 
 def run_outcome(args: argparse.Namespace) -> int:
-    from wulong_desk.services.case_decisions import OUTCOMES, record_outcome
+    from wulong_desk.services.procedure.case_decisions import OUTCOMES, record_outcome
     from wulong_desk.statuses import STATUS_LABELS
 
     kind = OUTCOME_WORDS.get(args.kind.strip())
@@ -283,7 +283,7 @@ def run_outcome(args: argparse.Namespace) -> int:
                               replacement=replacement)
     print(f"案卷 {done.case_no}：{OUTCOMES[kind]}，现为{STATUS_LABELS[done.status]}")
     for key, old, new in done.moved:
-        from wulong_desk.services.history_text import label
+        from wulong_desk.services.cases.history import label
 
         print(f"  {label('result', key)}：{old} → {new}")
     return 0

@@ -17,7 +17,7 @@ from wulong_desk.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from wulong_desk.services.exports import ExportResult
+    from wulong_desk.services.documents.exports import ExportResult
 
 # the kinds of `notice` (exports.notices.KINDS, named here so the command line starts fast)
 NOTICE_KINDS = ("compensation", "survey", "unregistered", "appraisal", "min-housing", "decision")
@@ -70,7 +70,7 @@ def _report(result: ExportResult, skipped: str) -> None:
 
 
 def run_ledger(args: argparse.Namespace) -> int:
-    from wulong_desk.services.exports import export_ledger
+    from wulong_desk.services.documents.exports import export_ledger
 
     period = _notice_period(args)
     with open_from_args(args) as store:
@@ -85,7 +85,7 @@ def run_ledger(args: argparse.Namespace) -> int:
 
 def run_notice(args: argparse.Namespace) -> int:
     from wulong_desk.exports.notices import KINDS
-    from wulong_desk.services.notices import export_notice
+    from wulong_desk.services.documents.notices import export_notice
 
     period = _notice_period(args, "--from", "--to")
     with open_from_args(args) as store:
@@ -114,7 +114,7 @@ def _notice_period(args: argparse.Namespace, start: str = "--notice-from",
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from wulong_desk.services.verify import verify_ledger
+    from wulong_desk.services.documents.verify import verify_ledger
 
     with open_from_args(args) as store, store.read() as session:
         verdict = verify_ledger(session, args.file)
@@ -146,7 +146,7 @@ def register_survey(sub: argparse._SubParsersAction) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from wulong_desk.services.survey import write_template
+    from wulong_desk.services.exchange.survey import write_template
 
     write_template(args.out)
     print(f"已生成空白调查表 {args.out}")
@@ -154,7 +154,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import_survey(args: argparse.Namespace) -> int:
-    from wulong_desk.services.survey import import_survey
+    from wulong_desk.services.exchange.survey import import_survey
 
     with open_from_args(args) as store:
         created = import_survey(store, args.project, args.file)
@@ -179,7 +179,7 @@ def register_agreements(sub: argparse._SubParsersAction) -> None:
 def run_agreement(args: argparse.Namespace) -> int:
     from wulong_desk.errors import UsageError
     from wulong_desk.fileio import write_atomically
-    from wulong_desk.services.exports import BY_METHOD, build_document, export_documents
+    from wulong_desk.services.documents.exports import BY_METHOD, build_document, export_documents
 
     if args.case is not None:
         if args.kind is None or args.out is None:

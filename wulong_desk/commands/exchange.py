@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from wulong_desk.services.packages import export_cases
+    from wulong_desk.services.exchange.packages import export_cases
 
     with open_from_args(args) as store:
         count = export_cases(store, args.project, args.out)
@@ -36,7 +36,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from wulong_desk.services.packages import import_cases
+    from wulong_desk.services.exchange.packages import import_cases
 
     with open_from_args(args) as store:
         report = import_cases(store, args.file)

@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_workdays(args: argparse.Namespace) -> int:
-    from wulong_desk.services.workdays import WorkCalendar, estimate_note
+    from wulong_desk.services.procedure.workdays import WorkCalendar, estimate_note
 
     start = date_argument(args.date, "起算日")
     calendar = WorkCalendar.for_user()
@@ -105,7 +105,7 @@ def run_workdays(args: argparse.Namespace) -> int:
 
 def run_payments_add(args: argparse.Namespace) -> int:
     from wulong_desk.rules.decimals import money
-    from wulong_desk.services import payments
+    from wulong_desk.services.money import payments
 
     with open_from_args(args) as store:
         account = payments.record_payment(
@@ -122,7 +122,7 @@ def run_payments_add(args: argparse.Namespace) -> int:
 
 def run_payments_list(args: argparse.Namespace) -> int:
     from wulong_desk.rules.decimals import money
-    from wulong_desk.services import payments
+    from wulong_desk.services.money import payments
 
     with open_from_args(args) as store, store.read() as session:
         accounts = payments.project_accounts(session, args.project)
@@ -133,7 +133,7 @@ def run_payments_list(args: argparse.Namespace) -> int:
 
 def run_payments_ledger(args: argparse.Namespace) -> int:
     from wulong_desk.commands.common import operator_name
-    from wulong_desk.services.exports import export_payments
+    from wulong_desk.services.documents.exports import export_payments
 
     with open_from_args(args) as store:
         result = export_payments(store, args.project, args.out, operator=operator_name(args))
@@ -142,7 +142,7 @@ def run_payments_ledger(args: argparse.Namespace) -> int:
 
 
 def run_due(args: argparse.Namespace) -> int:
-    from wulong_desk.services.procedure import due_list
+    from wulong_desk.services.procedure.due_list import due_list
 
     today = date_argument(args.on, "--on 统计日") if args.on else date.today()
     with open_from_args(args) as store, store.read() as session:
@@ -153,7 +153,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def run_housing_import(args: argparse.Namespace) -> int:
-    from wulong_desk.services.housing import import_stock
+    from wulong_desk.services.money.housing import import_stock
 
     with open_from_args(args) as store:
         count = import_stock(store, args.project, args.file)
@@ -165,7 +165,7 @@ def run_housing_import(args: argparse.Namespace) -> int:
 
 
 def run_housing_template(args: argparse.Namespace) -> int:
-    from wulong_desk.services.housing import write_template
+    from wulong_desk.services.money.housing import write_template
 
     write_template(args.file)
     print(f"已写出房源表模板：{args.file}")
@@ -173,7 +173,7 @@ def run_housing_template(args: argparse.Namespace) -> int:
 
 
 def run_housing_list(args: argparse.Namespace) -> int:
-    from wulong_desk.services.housing import STATE_LABELS, list_stock
+    from wulong_desk.services.money.housing import STATE_LABELS, list_stock
 
     with open_from_args(args) as store, store.read() as session:
         houses = list_stock(session, args.project)

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_sync(args: argparse.Namespace) -> int:
     from wulong_desk.server_address import is_server_url
-    from wulong_desk.services.sync import sync
+    from wulong_desk.services.exchange.sync import sync
     from wulong_desk.store import open_store
 
     if isinstance(getattr(args, "db", None), str):

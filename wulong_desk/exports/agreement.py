@@ -335,7 +335,8 @@ def _values(kind: str, project: dict[str, Any], entry: CaseEntry) -> dict[str, s
         way = "乙方自行过渡，甲方按标准第9项支付临时安置补助"
     if entry.turnover_premises:
         way += "；经营用房由甲方提供临时经营场所，不计停产停业损失"
-    threshold = Decimal(project["presign_threshold"]) * 100  # (always written: services.projects)
+    # (always written: services.projects.project)
+    threshold = Decimal(project["presign_threshold"]) * 100
     presign = kind == "presign"
     decision_no = project.get("decision_no") or "文号待填"
     if presign:   # no decision exists when a presign is signed (办法第二十三条)
@@ -512,7 +513,7 @@ def topped_areas(lines: dict[str, dict[str, Any]]) -> list[str]:
 
 def _money_values(entry: CaseEntry, presign: bool = False) -> dict[str, str]:
     """The money over time as the agreement prints it: the schedule's four parts (from the
-    stored record), their terms (services/terms.py, in words), the houses' set-off, and all of
+    stored record), their terms (services/money/terms.py, in words), the houses' set-off, and all of
     it in one paragraph (付款安排) where each conditional sum is stated as its condition with its
     amount (按期搬迁的另付 …；逾期交房的按月加付 …); the payee's parts."""
     schedule = {key: Decimal(value) for key, value in entry.record.get("schedule", {}).items()}

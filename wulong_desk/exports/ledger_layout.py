@@ -1,5 +1,5 @@
 """The signed ledger (分户补偿台账) as sheets of rows: the one description the writer
-(`exports.ledger`) writes and the checker (`services.verify`) holds a file against.
+(`exports.ledger`) writes and the checker (`services.documents.verify`) holds a file against.
 
 What a household and an auditor read, printed at 100 % with no text below 8 pt:
 - **汇总** (A3 landscape): a title, the basis lines, one row per household — 案卷编号,

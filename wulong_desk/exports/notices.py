@@ -12,7 +12,7 @@ take their own records (`notice_inputs`); the 分户补偿情况公示 is `expor
 
 A new kind is one entry in KINDS, one input record and one `Writer` (its layout and its row).
 Headings and notes are the team's own words; the minimum comes from the project's timeline step
-(`services.procedure.STEPS`), never from here.
+(`services.procedure.catalogue.STEPS`), never from here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ four buckets (搬迁前应付, 过渡期间应付, 按期搬迁后应付, 逾期
 what is owed now, paid, outstanding and to be recovered (应追回, in red), the next due date and the
 payee account; a second sheet lists every payment and receipt.
 
-The figures come in as plain rows (services.payments builds them); nothing is computed here
+The figures come in as plain rows (services.money.payments builds them); nothing is computed here
 except the column totals. It looks and prints like the ledger and the notice (sheet_style): 宋体
 on every cell (10 pt), borders, A3 landscape one page wide (so nothing prints below 8 pt) with
 the header row on every page, "第 x 页，共 y 页" in the footer, the signature lines never alone

@@ -2,7 +2,8 @@
 
 The documents never compute a figure; they print the record the store keeps (the same one the
 screen shows), and fingerprint it so a signed paper copy can be matched to the database later.
-The records are loaded from the store by `wulong_desk.services.records`; nothing here reads it.
+The records are loaded from the store by `wulong_desk.services.documents.records`; nothing here
+reads it.
 """
 
 from __future__ import annotations
@@ -49,18 +50,19 @@ class CaseEntry:
     # that applies to the case, {"label", "article", "received_on" (ISO date, "" if not yet)}
     documents: list[dict[str, str]] = field(default_factory=list)
     # when each part of the total is owed (办法第二十九条), as the store keeps it in its cents
-    # columns (services.calculation.stored_schedule), exact money text by bucket
+    # columns (services.cases.calculation.stored_schedule), exact money text by bucket
     # (rules.breakdown.SCHEDULE_KEYS); None when the store has none
     schedule: dict[str, str] | None = None
     # a voided case: the reason given and the day (Beijing time) it was voided
     void_reason: str | None = None
     voided_on: str | None = None
     # the agreement's payment terms in words, by key (the schedule's four buckets and
-    # house_price; services/terms.py; "" where none is agreed), and the payee's 户名、开户行、
+    # house_price; services/money/terms.py; "" where none is agreed), and the payee's 户名、开户行、
     # 账号 ({"name", "bank", "account"}, "" where not entered)
     terms: dict[str, str] = field(default_factory=dict)
     payee: dict[str, str] = field(default_factory=dict)
-    # the 补偿决定 in force (services/case_decisions.decision_record), None when there is none
+    # the 补偿决定 in force (services/procedure/case_decisions.decision_record), None when there is
+    # none
     decision: dict[str, Any] | None = None
     # the agreed months of business interruption (exchange), the months the department
     # delivered the exchange house late, the recorded move-out (ISO date or None)
@@ -69,7 +71,7 @@ class CaseEntry:
     moved_on: str | None = None
     # what the department adds for each month it delivers the exchange house late (办法第四十二条,
     # 标准第9项), by line code (R9_TEMP, L1_INTERRUPT): the stored line's amount per month it
-    # counts, given only where the record divides exactly (services.records.monthly_of)
+    # counts, given only where the record divides exactly (services.documents.records.monthly_of)
     monthly: dict[str, str] = field(default_factory=dict)
 
 
@@ -112,7 +114,7 @@ CENSUS_KEYS = ("area", "value", "loss", "reward", "total", "net_payable")
 
 def census_of(entries: Any) -> dict[str, StatusCensus]:
     """The census of entries held in memory, by status (a streamed project's comes from the
-    store in one query: services.records.stream_records)."""
+    store in one query: services.documents.records.stream_records)."""
     counts: dict[str, int] = {}
     sums: dict[str, dict[str, Decimal]] = {}
     standards: dict[str, set[str]] = {}
@@ -136,8 +138,9 @@ class ProjectRecords:
     project: dict[str, Any]
     entries: list[CaseEntry]
     incomplete: list[str]               # case numbers without a complete computation
-    # a streamed project (services.records.stream_records): its census and its fingerprint read
-    # from the store, so neither needs every entry in memory; None: computed from `entries`
+    # a streamed project (services.documents.records.stream_records): its census and its
+    # fingerprint read from the store, so neither needs every entry in memory; None: computed
+    # from `entries`
     census: dict[str, StatusCensus] | None = None
     fingerprinter: Callable[[], str] | None = None
     # the uuids of the cases selected for export (None: the whole project)

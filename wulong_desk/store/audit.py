@@ -3,8 +3,8 @@
 Every create, update and delete of a project, case, person, part, equipment item, exchange
 house, procedure step, case date, consent answer, payment or house of the housing stock records
 the operator, the time, the entity, the field and old → new. What a change to a
-case may be (the lock on signed cases, the lifecycle) is decided by `services.cases`, the one
-owner of case changes, before anything reaches the session; this module only records. On the
+case may be (the lock on signed cases, the lifecycle) is decided by `services.cases.changes`, the
+one owner of case changes, before anything reaches the session; this module only records. On the
 office server every row goes through the database's `wulong_audit` (`write_rows`): staff may
 not write the table, and the operator is the login, whatever the program says; the audited
 events (unlock, correction, void, signing, payments …) write their own rows there.
@@ -21,7 +21,7 @@ from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.field_names import COLUMNS
+from wulong_desk.services.cases.field_names import COLUMNS
 from wulong_desk.statuses import STATUS_LABELS, is_frozen
 from wulong_desk.store import column_policy
 from wulong_desk.store.models import (
@@ -107,7 +107,7 @@ def _owner_ids(obj: Any) -> tuple[int | None, int | None]:
 
 
 def allow_refigure(session: Session, case: Case) -> None:
-    """`services.cases` decided this case's record may be rewritten in this session (an
+    """`services.cases.changes` decided this case's record may be rewritten in this session (an
     unsigned case, a correction, or an event that recomputes a frozen case: column_policy's
     REFIGURE): its frozen and event columns and its rows are open to this session."""
     session.info.setdefault("refigure", set()).add(id(case))
@@ -179,8 +179,8 @@ def _column_label(table: str, column: str) -> str:
 
 
 def _guard_locked_cases(session: Session) -> None:
-    """The backstop behind `services.cases` (which decides what a change means), by the written
-    policy (store/column_policy.py): on a locked case, a change of a frozen, event, once or
+    """The backstop behind `services.cases.changes` (which decides what a change means), by the
+    written policy (store/column_policy.py): on a locked case, a change of a frozen, event, once or
     identity column, and a row of its content added or removed, is refused unless an event
     the owner named opened the case for it — whatever code made the change."""
     with session.no_autoflush:

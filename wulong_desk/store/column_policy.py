@@ -86,8 +86,9 @@ CASES: dict[str, Policy] = {
                        "agreement (or decision) take effect", "签约", "转为补偿协议", "补偿决定",
                        "补偿决定的结果", group="agreement"),
     "converted_on": _p("event", "a presign's conversion", "转为补偿协议"),
-    "status": _p("event", "a plain step before signing (services.cases); from a signature on "
-                 "only the events", "签约", "登记搬迁", "作废", "预签不生效", "补偿决定",
+    "status": _p("event", "a plain step before signing (services.cases.changes); from a "
+                 "signature on only the events", "签约", "登记搬迁", "作废", "预签不生效",
+                 "补偿决定",
                  "转为补偿协议", "补偿决定的结果"),
     "moved_on": _p("event", "搬迁日期: the move", "登记搬迁"),
     "unlocked_reason": _p("event", "解锁更正 sets it, the correction's save or 重新锁定 clears it",
@@ -174,12 +175,12 @@ ROW_TABLES: dict[str, RowTable] = {
     "payments": RowTable("拨付和收款记录", "event", {
         "id": _ID, "case_id": _CASE,
         **_all("kind amount paid_on voucher operator created_at",
-               _p("event", "登记拨付 (services.payments)", "登记拨付"))}),
+               _p("event", "登记拨付 (services.money.payments)", "登记拨付"))}),
     "case_events": RowTable("搬迁和逾期交房记录", "event", {
         "id": _ID, "uuid": _p("identity", "the event's identity across computers"),
         "case_id": _CASE,
         **_all("kind on_date months late amount_cents reason operator at inferred",
-               _p("event", "the move and the delay (services.moves)", "登记搬迁",
+               _p("event", "the move and the delay (services.money.moves)", "登记搬迁",
                   "逾期交房加付"))}),
     "case_decisions": RowTable("补偿决定", "event", {
         "id": _ID, "uuid": _p("identity", "the decision's identity across computers"),
@@ -187,13 +188,13 @@ ROW_TABLES: dict[str, RowTable] = {
         **_all("number ground made_on announced_on served_on move_by rights_stated "
                "review_filed_on review_closed_on suit_filed_on suit_closed_on state ended_on "
                "ended_by recorded_at",
-               _p("event", "the decision path (services.case_decisions)", "补偿决定",
+               _p("event", "the decision path (services.procedure.case_decisions)", "补偿决定",
                   "复议或诉讼", "补偿决定的结果"))}),
     "case_revaluations": RowTable("重新估价记录", "event", {
         "id": _ID, "uuid": _p("identity", "the revaluation's identity across computers"),
         "case_id": _CASE,
         **_all("kind served_on reference recorded_at",
-               _p("event", "复核/鉴定 (services.conversion)", "重新估价"))}),
+               _p("event", "复核/鉴定 (services.procedure.conversion)", "重新估价"))}),
     "case_dates": RowTable("程序日期", "audited", {
         "id": _ID, "case_id": _CASE,
         **_all("what on_date", _p("audited", "the case's procedure dates: audited"))}),

@@ -128,7 +128,7 @@ class Store:
                 # on the server the login is the operator (the database writes it too)
                 session.info["operator"] = (self.operator if self.server
                                             else operator or self.operator)
-                # what this login may not do, asked before writing (services.cases)
+                # what this login may not do, asked before writing (services.cases.changes)
                 session.info["may"] = self.may
                 yield session
         except IntegrityError as exc:

@@ -69,8 +69,8 @@ class Project(Base):
     implementer: Mapped[str] = mapped_column(String(200), default="")    # 实施单位
     appraiser: Mapped[str] = mapped_column(String(200), default="")      # 评估机构
     old_town: Mapped[bool] = mapped_column(Boolean, default=False)       # 旧城区改建
-    # the threshold and the options below: always written by services.projects, from the form
-    # or the standard file's default and floor (no rate is repeated here)
+    # the threshold and the options below: always written by services.projects.project, from the
+    # form or the standard file's default and floor (no rate is repeated here)
     presign_threshold: Mapped[Decimal] = mapped_column(ExactDecimal)
     zone: Mapped[str] = mapped_column(String(10))
     guide_reward_for: Mapped[str] = mapped_column(String(10))
@@ -82,7 +82,7 @@ class Project(Base):
     agreement_prefix: Mapped[str] = mapped_column(String(50), default="")  # 协议编号前缀
     agreement_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号年份
     # the readings (calc contract revision 3): always written from the standard file's
-    # default or its alternative by services.projects (revision 3 retired the other three:
+    # default or its alternative by services.projects.project (revision 3 retired the other three:
     # migration 0010 copied their values into each record computed with them)
     ontime_reward_mixed: Mapped[str] = mapped_column(String(10))
     decision_guide_reward: Mapped[str] = mapped_column(String(10))
@@ -92,8 +92,9 @@ class Project(Base):
     decision_made_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 决定作出日
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
-    # the project's default payment terms, per bucket of the schedule (JSON, services/terms.py):
-    # what a case's agreement says unless it says otherwise (issue 26, migration 0011)
+    # the project's default payment terms, per bucket of the schedule (JSON,
+    # services/money/terms.py): what a case's agreement says unless it says otherwise (issue 26,
+    # migration 0011)
     payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)   # 默认付款期限
     # the whole expropriation area, not just the cases entered so far (办法第十三、二十三条)
     total_households: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 征收范围总户数
@@ -111,9 +112,9 @@ class Project(Base):
 
 
 # a case's own columns that the calculation reads (its rows aside: parts, equipment, exchange
-# houses): what a signed case may not change without 解锁更正. services/contract.py reads exactly
-# these (a test holds it to that); the office server's guard trigger protects them. Both lists
-# come from the written policy of every column (store/column_policy.py).
+# houses): what a signed case may not change without 解锁更正. services/cases/contract.py reads
+# exactly these (a test holds it to that); the office server's guard trigger protects them. Both
+# lists come from the written policy of every column (store/column_policy.py).
 CASE_MONEY_COLUMNS = column_policy.group("money")
 # a case's own columns that are agreement content but not calculation input: the payment terms
 # and the payee account, and the day the agreement took effect. Locked on a signed case like
@@ -125,7 +126,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("project_id", "case_no", name="uq_case_no_per_project"),
-        # one household per number however it is written (services/cases.py fills case_key)
+        # one household per number however it is written (services/cases/changes.py fills case_key)
         UniqueConstraint("project_id", "case_key", name="uq_case_key_per_project"),
         Index("ix_cases_project_status", "project_id", "status"),
         Index("ix_cases_search", "project_id", "search_text"),
@@ -165,7 +166,7 @@ class Case(Base):
     # the ids of the versions this case descends from, oldest first, usually ending with the
     # current one (JSON list): the package ancestry (before migration 0009: content hashes)
     version_trail: Mapped[str] = mapped_column(Text, default="[]")
-    # the current version's id: a fresh one for each saved change (services/cases.py); NULL
+    # the current version's id: a fresh one for each saved change (services/cases/changes.py); NULL
     # for a case unchanged since before migration 0009, whose id is then its content hash
     version_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -179,7 +180,7 @@ class Case(Base):
     # they could not be read unambiguously (listed as 付款期限需重新录入 until entered again)
     payment_term: Mapped[str | None] = mapped_column(Text, nullable=True)   # 付款期限（原文）
     bank_account: Mapped[str | None] = mapped_column(Text, nullable=True)   # 收款账户（原文）
-    # the agreement's own payment terms for the buckets it sets (JSON, services/terms.py); the
+    # the agreement's own payment terms for the buckets it sets (JSON, services/money/terms.py); the
     # others are the project's default terms
     payment_terms: Mapped[str | None] = mapped_column(Text, nullable=True)  # 付款期限
     payee_name: Mapped[str | None] = mapped_column(String(100), nullable=True)     # 户名
@@ -191,7 +192,7 @@ class Case(Base):
     effective_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
     # a presign converted to a 补偿协议 (办法第二十九条): the day that agreement took effect, the
     # later of the decision's 作出日 and the day the household's 分户评估报告 was served (第五十三
-    # 条; services/conversion.py)
+    # 条; services/procedure/conversion.py)
     converted_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="cases")
@@ -211,7 +212,7 @@ class Case(Base):
 
     # optimistic locking: every UPDATE of a case says `WHERE version = <the one read>`, so a
     # save that started from an older version changes nothing (StaleDataError) on SQLite and
-    # PostgreSQL alike; services.cases decides when the counter moves
+    # PostgreSQL alike; services.cases.changes decides when the counter moves
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
     @property
@@ -382,7 +383,7 @@ class CaseResult(Base):
     overdue_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # a record computed under revision 2 (or 1): the values of the readings revision 3 retired
     # that it was computed with (copied by migration 0010; None for a revision-3 record). A later
-    # event on it is figured with them (services.calculation.breakdown_under_record).
+    # event on it is figured with them (services.cases.calculation.breakdown_under_record).
     exchange_interruption_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal,
                                                                        nullable=True)
     early_days_from: Mapped[str | None] = mapped_column(String(12), nullable=True)
@@ -468,7 +469,7 @@ class Payment(Base):
 
 
 class CaseEvent(Base):
-    """A fact that makes money owed or forfeits it, after signing (services/moves.py): a move
+    """A fact that makes money owed or forfeits it, after signing (services/money/moves.py): a move
     (`move`: the day, on time or late, and what a late move forfeited) or a delay of the
     exchange house (`delay`: the months added and the amount they add). Written by the event
     itself, never edited; carried by packages (by uuid) so it is applied once on each side."""
@@ -496,7 +497,7 @@ class CaseEvent(Base):
 
 class ProcedureStep(Base):
     """A dated step of the project's procedure (范围公布, 征收决定公告 …); the statutory period
-    it starts is in services/procedure.py."""
+    it starts is in services/procedure/."""
 
     __tablename__ = "procedure_steps"
     __table_args__ = (UniqueConstraint("project_id", "step", name="uq_step_per_project"),)
@@ -565,7 +566,7 @@ class Proposal(Base):
     """A version of a case from outside (a package, a sync) that the receiving login may not
     take in by itself — a correction of a signed case, or a stage it may not set (签约 from
     outside, 已审核 without the role): kept whole, applied only when a reviewer accepts it
-    (services/proposals.py), or refused with a reason. Nothing of it is applied before."""
+    (services/exchange/proposals.py), or refused with a reason. Nothing of it is applied before."""
 
     __tablename__ = "proposals"
     __table_args__ = (

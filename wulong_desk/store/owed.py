@@ -1,5 +1,5 @@
-"""What a case owes now, in cents: ONE SQL query, read by the app (services/owed.py, on SQLite and
-on the office server) and compiled into the office server's payment limit
+"""What a case owes now, in cents: ONE SQL query, read by the app (services/money/owed.py, on
+SQLite and on the office server) and compiled into the office server's payment limit
 (`wulong_may_still_pay`, store/server_guards.py) — so the rule is written once.
 
 The stored record's schedule (case_results.*_cents, revision 3) is never recomputed here: each
@@ -9,7 +9,7 @@ due"; docs/payments.md):
   nothing until it is converted to a 补偿协议);
 - transition: from the recorded move-out (已搬迁, its 搬迁日期 reached);
 - after_move: its 单户按期搬迁奖励 (R7, at most the bucket) on the recorded move — a late move has
-  already forfeited the bucket through its audited event (services/moves.py), so what is left
+  already forfeited the bucket through its audited event (services/money/moves.py), so what is left
   was earned on time — and the rest (the second move of an exchange) at 接房: when every house
   of the stock assigned to the case has been handed over (its 交房 date reached);
 - overdue: as each delay is recorded (the record holds only recorded delays);

@@ -1,8 +1,8 @@
 """The decision path's audited events on the office server (issue 27), appended to
 `server_events.EVENTS`: the administrator's 作出征收决定 and 终止项目 (project events), and the
 reviewer's 正式评估结果 for a presign, 转为补偿协议, 复核/鉴定后重新估价, 补偿决定, 复议或诉讼 and
-补偿决定的结果. services/project_decision.py, appraisal.py, conversion.py and case_decisions.py
-call them; on a local file the same services do the same work in Python.
+补偿决定的结果. services/procedure/project_decision.py, appraisal.py, conversion.py and
+case_decisions.py call them; on a local file the same services do the same work in Python.
 
 The three events that recompute a frozen case (convert, revalue, outcome) come in two calls in
 one transaction: `wulong_open_refigure(case, kind)` checks the stored stage for that event, keeps
@@ -47,7 +47,7 @@ PATH_EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '预签协议须在征收决定作出之前签订（办法第二十三条）：有预签在作出日 % '
           '当日或之后', made {REFUSE};
       END IF;
-      -- (the presign share is the app's check: services/project_decision.py)
+      -- (the presign share is the app's check: services/procedure/project_decision.py)
       reason := format('%s，作出日 %s，公告日 %s', number, made, ann);
       PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_state',
                                proj.decision_state, 'decided', reason);

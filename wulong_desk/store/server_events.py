@@ -6,7 +6,8 @@ How an event works: `wulong_<name>(p_case, …)` checks who is calling (a review
 so), locks the case row and reads its STORED stage (`c`, the row), refuses what does not follow
 from it, makes its change — as the owner, so the guards of `server_guards` let it through —
 and writes its audit row(s) under the login (`session_user`). The app calls the same function
-(`call`) on the office server; on a local file `services.cases` does the same work in Python.
+(`call`) on the office server; on a local file `services.cases.changes` does the same work in
+Python.
 
 Adding an event (a later issue's late move, department delay, presign conversion,
 re-valuation, 补偿决定 …): append an `Event` to EVENTS with its parameters (the case first),
@@ -38,7 +39,7 @@ from wulong_desk.store.server_guards import (
 
 STAFF, REVIEWER, ADMIN = "staff", "reviewer", "admin"
 # what `wulong_open_refigure` marks a case with while one decision-path event recomputes it
-# (services/path_events.py): the closing event checks it (`wulong_refigured`)
+# (services/procedure/path_events.py): the closing event checks it (`wulong_refigured`)
 MARKERS = {"convert": "〔转为补偿协议〕", "revalue": "〔复核或鉴定后重新估价〕",
            "outcome": "〔补偿决定的结果〕"}
 
@@ -179,7 +180,7 @@ EVENTS: tuple[Event, ...] = (
       UPDATE cases SET status = p_status WHERE id = c.id;
       PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'status', c.status,
                                p_status, NULL);"""),
-    # 已签约 (or 补偿决定) → 已搬迁 on its 搬迁日期 (services/moves.py): after the 搬迁期限 (a
+    # 已签约 (or 补偿决定) → 已搬迁 on its 搬迁日期 (services/money/moves.py): after the 搬迁期限 (a
     # 补偿决定's own move-by date) the move forfeits after_move — the record the app figured
     # (p_record) must be exactly the stored one less the on-time reward and (unless the record's
     # agreement paid it whatever the timing) the second move; nothing else of it may move
@@ -256,7 +257,7 @@ EVENTS: tuple[Event, ...] = (
               session_user, clock_timestamp() AT TIME ZONE 'UTC', false);""",
           declare="day text; deadline text; late boolean; old jsonb; expected jsonb; "
                   "r7 bigint; second bigint; forfeit bigint; words text; fig text;"),
-    # months of the department's delay delivering the exchange house (services/moves.py): the
+    # months of the department's delay delivering the exchange house (services/money/moves.py): the
     # record the app figured may move only L1, R9, the total, the net payable and overdue
     Event("add_delay", "逾期交房加付",
           (("months", "integer"), ("reason", "text"), ("record", "text")), REVIEWER,

@@ -25,7 +25,7 @@ PostgreSQL-only DDL, applied (idempotently) by `server init` through `server_rol
 
 from __future__ import annotations
 
-from wulong_desk.services.lifecycle import MIN_REASON
+from wulong_desk.services.cases.lifecycle import MIN_REASON
 from wulong_desk.statuses import (
     FROZEN_STATUSES,
     PAYABLE_STATUSES,
@@ -51,7 +51,7 @@ SIGNED = sql_list(SIGNED_STATUSES)
 PAYABLE = sql_list(PAYABLE_STATUSES)
 UNSIGNED_STAGES = tuple(s for s in STAGES if s not in FROZEN_STATUSES)
 UNSIGNED = sql_list(UNSIGNED_STAGES)
-# a stored result's figures, as services.cases.stored_figures names them, in its order
+# a stored result's figures, as services.cases.changes.stored_figures names them, in its order
 FIGURES = FIGURE_COLUMNS
 # the tables of a case's content (each with its case column; case_records: its result's), the
 # rows only the events write (no grant, and the guard says so), and their names in words: from
@@ -153,7 +153,7 @@ def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]
              END IF;
              RETURN p;
            END $f$""",
-        # a case's stored figures in cents (as services.cases.stored_figures), NULL when its
+        # a case's stored figures in cents (as services.cases.changes.stored_figures), NULL when its
         # computation is not complete
         f"""CREATE OR REPLACE FUNCTION wulong_figures(p_case integer) RETURNS jsonb
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
@@ -175,7 +175,7 @@ def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]
                                  FROM payments p WHERE p.case_id = p_case), 0))::numeric(20, 2)
              FROM ({owed_sql_for_server()}) AS o $f$""",
         # the 搬迁期限 a case's move is measured against: the move-by date of its 补偿决定 in
-        # force (the last not ended), else its project's (services.owed.move_deadline_of)
+        # force (the last not ended), else its project's (services.money.owed.move_deadline_of)
         f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS text
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
            SELECT coalesce((SELECT d.move_by FROM case_decisions d
@@ -212,7 +212,7 @@ def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]
              UPDATE case_records SET breakdown_json = p_record WHERE case_id = p_case;
            END $f$""",
         # whole months from a day to another (a month ends on the same day of the next month,
-        # or its last day: services.moves.months_elapsed says the same)
+        # or its last day: services.money.moves.months_elapsed says the same)
         """CREATE OR REPLACE FUNCTION wulong_months_since(p_day date, p_today date)
            RETURNS integer LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
            SELECT count(*)::integer FROM generate_series(1, 1200) k

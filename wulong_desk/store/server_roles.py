@@ -47,8 +47,9 @@ CASE_ROWS = ("persons", "house_parts", "equipment", "exchange_houses", "case_res
              "case_records")
 STAFF_TABLES = ("procedure_steps", "case_dates", "consents", "housing_stock")
 REVIEWER_TABLES = ("projects",)   # INSERT, UPDATE (never DELETE: its cases would go with it)
-# a version from outside that waits for a reviewer (services/proposals.py): anyone's import files
-# it, only a reviewer decides it (nothing of it is applied before; accepting is a correction)
+# a version from outside that waits for a reviewer (services/exchange/proposals.py): anyone's
+# import files it, only a reviewer decides it (nothing of it is applied before; accepting is a
+# correction)
 PROPOSAL_TABLES = ("proposals",)
 # read-only to staff; written by the events
 EVENT_TABLES = ("payments", "audit_log", "case_events", "case_decisions", "case_revaluations")

@@ -23,7 +23,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.exports.templates import load_all
 from wulong_desk.logs import log, setup_logging
 from wulong_desk.paths import default_db_path, resources_dir
-from wulong_desk.services.maintenance import compute_missing
+from wulong_desk.services.cases.maintenance import compute_missing
 from wulong_desk.store import Store, open_store
 from wulong_desk.store.server import open_server
 from wulong_desk.tempfiles import clean_at_start, use_private_temp_folder

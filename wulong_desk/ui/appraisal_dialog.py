@@ -8,7 +8,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QPushButton, QWidget
 
-from wulong_desk.services.appraisal import AppraisalReport, import_appraisal, write_template
+from wulong_desk.services.procedure.appraisal import (
+    AppraisalReport,
+    import_appraisal,
+    write_template,
+)
 from wulong_desk.store import Store
 from wulong_desk.ui.path_dialog import PathDialog
 from wulong_desk.ui.settings import last_folder, remember_folder

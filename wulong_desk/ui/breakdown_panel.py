@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.exports.records import standard_name
 from wulong_desk.rules.breakdown import SETTLEMENT_KEYS, SETTLEMENT_LABELS, TOTAL_KEYS, TOTAL_LABELS
-from wulong_desk.services.field_names import describe_stored
+from wulong_desk.services.cases.field_names import describe_stored
 from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")

@@ -14,9 +14,15 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
-from wulong_desk.services import procedure
-from wulong_desk.services.cases import get_case
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.procedure.catalogue import (
+    CASE_CLOCKS,
+    CLOCK_BY_CODE,
+    DOCUMENTS,
+    case_dates,
+)
+from wulong_desk.services.procedure.dated import set_case_date
+from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
@@ -29,8 +35,8 @@ class CaseClocksDialog(QDialog):
         self.store, self.case_id = store, case_id
         self.setWindowTitle("案卷时限与材料")
         self.resize(820, 560)
-        self.codes = [c.code for c in procedure.CASE_CLOCKS] + [
-            code for code, _label, _article in procedure.DOCUMENTS]
+        self.codes = [c.code for c in CASE_CLOCKS] + [
+            code for code, _label, _article in DOCUMENTS]
         self.table = date_table("clocksTable", len(self.codes),
                                 ["事项", "日期", "法定期限", "到期日", "计算方法"], stretch=4)
         wrapped_rows(self.table)  # the counting rule wraps, read in full
@@ -49,11 +55,11 @@ class CaseClocksDialog(QDialog):
         with self.store.read() as session:
             case = get_case(session, self.case_id)
             self.setWindowTitle(f"案卷时限与材料 — {case.case_no}")
-            dates = procedure.case_dates(session, [self.case_id])[self.case_id]
-        documents = {code: (label, article) for code, label, article in procedure.DOCUMENTS}
+            dates = case_dates(session, [self.case_id])[self.case_id]
+        documents = {code: (label, article) for code, label, article in DOCUMENTS}
         for row, code in enumerate(self.codes):
             on = dates.get(code)
-            clock = procedure.CLOCK_BY_CODE.get(code)
+            clock = CLOCK_BY_CODE.get(code)
             if clock is not None:
                 label = clock.label
                 period = (f"{clock.period.meaning}（{clock.period.words()}）"
@@ -83,7 +89,7 @@ class CaseClocksDialog(QDialog):
                 label = self.table.item(row, 0).text()
                 values.append((code, read_date(item.text() if item else "", label)))
             for code, on in values:
-                procedure.set_case_date(self.store, self.case_id, code, on)
+                set_case_date(self.store, self.case_id, code, on)
         except UserError as exc:
             QMessageBox.warning(self, "案卷时限与材料", str(exc))
             return

@@ -31,13 +31,12 @@ from wulong_desk.exports.records import standard_name
 from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
-from wulong_desk.services import cases as case_service
-from wulong_desk.services.calculation import stored_breakdown
-from wulong_desk.services.case_form import case_to_form
-from wulong_desk.services.contract import project_to_contract
-from wulong_desk.services.drafts import discard_draft as remove_draft_file
-from wulong_desk.services.drafts import draft_path, save_draft
-from wulong_desk.services.field_names import (
+from wulong_desk.services.cases import changes as case_service
+from wulong_desk.services.cases.calculation import stored_breakdown
+from wulong_desk.services.cases.contract import project_to_contract
+from wulong_desk.services.cases.drafts import discard_draft as remove_draft_file
+from wulong_desk.services.cases.drafts import draft_path, save_draft
+from wulong_desk.services.cases.field_names import (
     COLUMNS,
     SINGLE,
     describe,
@@ -45,8 +44,9 @@ from wulong_desk.services.field_names import (
     describe_stored,
     in_words,
 )
-from wulong_desk.services.lifecycle import needs_reason
-from wulong_desk.services.preview import Preview, preview, settlement_note, signing_today_note
+from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.cases.lifecycle import needs_reason
+from wulong_desk.services.cases.preview import Preview, preview, settlement_note, signing_today_note
 from wulong_desk.statuses import EVENT_STATUSES, REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
 from wulong_desk.store.models import PERSON_ROLES, Case
@@ -61,7 +61,7 @@ from wulong_desk.ui.reason_dialog import ask_reason
 
 
 def _titled(table: str) -> Any:
-    """Column(key, …) for one table, its title taken from services.field_names."""
+    """Column(key, …) for one table, its title taken from services.cases.field_names."""
     def make(key: str, kind: str = "text", choices: tuple = (), tip: str = "") -> Column:
         return Column(key, COLUMNS[table][key], kind, choices, tip)
     return make
@@ -468,7 +468,7 @@ class CaseEditor(QDialog):
         self._show_exchange()
 
     def form(self) -> dict[str, Any]:
-        """The form dict (services.case_form) of what is on screen now."""
+        """The form dict (services.cases.form) of what is on screen now."""
         ui = self.ui
         method = ui.methodCombo.currentData()
         owners, self._owner_rows = self.owners.rows()
@@ -702,8 +702,8 @@ class CaseEditor(QDialog):
 
     def _path_texts(self, case: Case) -> tuple[str, str]:
         """(the formal values waiting, the decision in force), each "" when there is none."""
-        from wulong_desk.services.appraisal import formal_values_text
-        from wulong_desk.services.case_decisions import decision_text
+        from wulong_desk.services.procedure.appraisal import formal_values_text
+        from wulong_desk.services.procedure.case_decisions import decision_text
 
         self.decision_text = decision_text(case)
         return formal_values_text(case), self.decision_text

@@ -1,6 +1,6 @@
 """The main case table: a QAbstractTableModel over the store, loaded a page at a time.
 
-Filtering and sorting happen in SQL (services.search); the model only keeps the rows loaded so
+Filtering and sorting happen in SQL (services.cases.search); the model only keeps the rows loaded so
 far, so 50,000 cases cost what one screenful costs.
 """
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.case_rows import PAGE, CaseRow
+from wulong_desk.services.cases.rows import PAGE, CaseRow
 from wulong_desk.statuses import is_out, is_void
 from wulong_desk.ui.labels import METHOD_LABELS, STATUS_LABELS, USE_LABELS, money_text
 
@@ -60,7 +60,7 @@ class CaseTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:
-        from wulong_desk.services.search import search_cases  # (loads SQLAlchemy)
+        from wulong_desk.services.cases.search import search_cases  # (loads SQLAlchemy)
 
         assert self.project_id is not None
         return search_cases(session, self.project_id, self.text, self.status,

@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QWidget
 from sqlalchemy import select
 
-from wulong_desk.services.appraisal import formal_values
-from wulong_desk.services.cases import get_case, get_project
-from wulong_desk.services.conversion import Converted, convert_presigns, served_on
+from wulong_desk.services.cases.changes import get_case, get_project
+from wulong_desk.services.procedure.appraisal import formal_values
+from wulong_desk.services.procedure.conversion import Converted, convert_presigns, served_on
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case
 from wulong_desk.ui.path_dialog import PathDialog

@@ -37,11 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.problems import MISSING, ProblemCase, problem_cases
-from wulong_desk.services.procedure import STATE_LABELS as DUE_STATE_LABELS
-from wulong_desk.services.procedure import DueItem, PresignRatio, due_list, presign_ratio
-from wulong_desk.services.standard_info import StandardInfo, project_standard
-from wulong_desk.services.summary import ProjectSummary, project_summary
+from wulong_desk.services.cases.problems import MISSING, ProblemCase, problem_cases
+from wulong_desk.services.procedure.catalogue import STATE_LABELS as DUE_STATE_LABELS
+from wulong_desk.services.procedure.consent import PresignRatio, presign_ratio
+from wulong_desk.services.procedure.due_list import DueItem, due_list
+from wulong_desk.services.projects.standard_info import StandardInfo, project_standard
+from wulong_desk.services.projects.summary import ProjectSummary, project_summary
 from wulong_desk.store import Store
 from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text

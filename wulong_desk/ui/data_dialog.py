@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from wulong_desk.exports.templates import describe_in_use, office_dir
 from wulong_desk.logs import log_dir
 from wulong_desk.paths import user_data_dir
-from wulong_desk.services.drafts import drafts_dir
-from wulong_desk.services.standard_info import StandardInfo
+from wulong_desk.services.cases.drafts import drafts_dir
+from wulong_desk.services.projects.standard_info import StandardInfo
 from wulong_desk.store.backups import backups_folder
 from wulong_desk.ui.desktop import open_path
 

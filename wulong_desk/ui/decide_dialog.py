@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from wulong_desk.services.project_decision import (
+from wulong_desk.services.procedure.project_decision import (
     DecisionDone,
     decide_project,
 )

@@ -1,6 +1,6 @@
 """逾期交房加付 (办法第四十二条 「自逾期之日起每月…加付」; 标准第9项): a reviewer adds the months
 the department delivered the exchange house late, with a reason, as one audited event
-(services/moves.py) — the months may not run past those elapsed since the agreed delivery."""
+(services/money/moves.py) — the months may not run past those elapsed since the agreed delivery."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases import get_case
-from wulong_desk.services.moves import MAX_DELAY, add_delay, months_elapsed
-from wulong_desk.services.terms import add_months
+from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.money.moves import MAX_DELAY, add_delay, months_elapsed
+from wulong_desk.services.money.terms import add_months
 from wulong_desk.store import Store
 from wulong_desk.ui.labels import money_text
 

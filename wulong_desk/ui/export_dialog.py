@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.exports import BY_METHOD
+from wulong_desk.services.documents.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.settings import last_folder, settings
@@ -53,7 +53,7 @@ FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", 
 
 
 def notice_kind(kind: str) -> str | None:
-    """The public notice a dialog choice is (services.notices kind code), or None."""
+    """The public notice a dialog choice is (services.documents.notices kind code), or None."""
     if kind == PUBLIC:
         return "compensation"
     return kind if kind in NOTICES else None

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.cases import HistoryEntry
-from wulong_desk.services.history_text import describe
+from wulong_desk.services.cases.changes import HistoryEntry
+from wulong_desk.services.cases.history import describe
 
 
 class HistoryDialog(QDialog):

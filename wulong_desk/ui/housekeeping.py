@@ -19,7 +19,7 @@ from wulong_desk.ui.labels import project_label
 from wulong_desk.ui.settings import last_folder, settings
 
 if TYPE_CHECKING:
-    from wulong_desk.services.drafts import Draft
+    from wulong_desk.services.cases.drafts import Draft
     from wulong_desk.ui.case_editor import CaseEditor
     from wulong_desk.ui.main_window import MainWindow
 
@@ -119,7 +119,7 @@ class Housekeeping:
     def import_survey_dialog(self, path: Path | None = None) -> Job | None:
         from PySide6.QtWidgets import QFileDialog
 
-        from wulong_desk.services.survey import import_survey
+        from wulong_desk.services.exchange.survey import import_survey
 
         project_id = self.window.project_id()
         if project_id is None:
@@ -151,7 +151,7 @@ class Housekeeping:
 
     # ---- projects made elsewhere (the command line) appear when the window is used again
     def refresh_projects_if_changed(self) -> bool:
-        from wulong_desk.services.projects import list_projects
+        from wulong_desk.services.projects.project import list_projects
 
         window = self.window
         try:
@@ -221,7 +221,7 @@ class Housekeeping:
 
     # ---- where things are
     def data_dialog(self) -> None:
-        from wulong_desk.services.standard_info import project_standard
+        from wulong_desk.services.projects.standard_info import project_standard
         from wulong_desk.ui.data_dialog import DataDialog
 
         window = self.window
@@ -233,7 +233,7 @@ class Housekeeping:
 
     # ---- drafts left by a crash
     def drafts(self) -> list[Draft]:
-        from wulong_desk.services.drafts import list_drafts
+        from wulong_desk.services.cases.drafts import list_drafts
 
         path = self.window.store.path
         return list_drafts(path) if path is not None else []
@@ -250,7 +250,7 @@ class Housekeeping:
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
-            from wulong_desk.services.drafts import discard_draft
+            from wulong_desk.services.cases.drafts import discard_draft
 
             for draft in drafts:
                 discard_draft(draft.path)

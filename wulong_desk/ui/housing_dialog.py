@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
-from wulong_desk.services import housing
-from wulong_desk.services.cases import get_case
+from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.money import housing
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateDelegate

@@ -71,7 +71,7 @@ class TotalsTask(QRunnable):
         self.query = (model.project_id, model.text, model.status)
 
     def run(self) -> None:
-        from wulong_desk.services.search import sum_totals
+        from wulong_desk.services.cases.search import sum_totals
 
         project_id, text, status = self.query
         if project_id is None or self.model.store is None:
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
 
     # ---- projects
     def reload_projects(self, select: int | None = None) -> None:
-        from wulong_desk.services.projects import list_projects
+        from wulong_desk.services.projects.project import list_projects
 
         assert self.store is not None
         projects = list_projects(self.store)
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> MainWindow | None:
         """Open the demo data in a window of its own, on its own database file: the 36
         fictional households never enter the user's database."""
-        from wulong_desk.services.demo import open_demo_store
+        from wulong_desk.services.projects.demo import open_demo_store
 
         assert self.store is not None
         if self.demo_window is not None:
@@ -546,7 +546,7 @@ class MainWindow(QMainWindow):
         self.refresh_project_counts()
 
     def refresh_project_counts(self) -> None:
-        from wulong_desk.services.projects import list_projects
+        from wulong_desk.services.projects.project import list_projects
 
         for project in list_projects(self.store):
             index = self.project_combo.findData(project["id"])
@@ -556,7 +556,7 @@ class MainWindow(QMainWindow):
 
     def remove_selected(self) -> None:
         """删除 an unsigned case entered by mistake, or 作废 a signed one (with a reason)."""
-        from wulong_desk.services import cases as case_service
+        from wulong_desk.services.cases import changes as case_service
         from wulong_desk.statuses import is_signed, is_void
         from wulong_desk.ui.reason_dialog import ask_reason
 
@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
                     return
                 case_service.delete_case(self.store, case_id)
         except UserError as exc:
-            from wulong_desk.services.field_names import describe_message  # (loads the rules)
+            from wulong_desk.services.cases.field_names import describe_message  # (loads the rules)
 
             QMessageBox.warning(self, "不能删除或作废", describe_message(str(exc)))
             return

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.cases import get_project
-from wulong_desk.services.project_decision import presign_share, project_path
+from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.procedure.project_decision import presign_share, project_path
 from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.jobs import Job
@@ -113,7 +113,7 @@ class PathDialog(QDialog):
                 self.changed.emit()
 
         def failed(message: str) -> None:
-            from wulong_desk.services.field_names import describe_message
+            from wulong_desk.services.cases.field_names import describe_message
 
             self.output.setPlainText(f"未办理：{describe_message(message)}")
             QMessageBox.warning(self, f"不能{title}", describe_message(message))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
-from wulong_desk.services.exports import BY_METHOD, build_document
+from wulong_desk.services.documents.exports import BY_METHOD, build_document
 from wulong_desk.store import Store
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.screen_fit import fit_to_screen

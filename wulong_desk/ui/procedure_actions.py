@@ -12,7 +12,7 @@ from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.settings import last_folder, remember_folder
 
 if TYPE_CHECKING:
-    from wulong_desk.services.exports import ExportResult
+    from wulong_desk.services.documents.exports import ExportResult
     from wulong_desk.ui.main_window import MainWindow
 
 
@@ -127,7 +127,7 @@ class ProcedureActions:
         the other exports (ui/export_actions.py)."""
         from pathlib import Path
 
-        from wulong_desk.services.exports import export_payments
+        from wulong_desk.services.documents.exports import export_payments
         from wulong_desk.ui.desktop import offer_open
 
         if not self._ready():

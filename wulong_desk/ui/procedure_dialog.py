@@ -31,9 +31,23 @@ from PySide6.QtWidgets import (
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import NumberError, read_number
-from wulong_desk.services import procedure
-from wulong_desk.services.cases import get_project
-from wulong_desk.services.workdays import WorkCalendar
+from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.procedure.catalogue import (
+    STATE_LABELS,
+    STEPS,
+    project_steps,
+    step_due,
+    step_state,
+)
+from wulong_desk.services.procedure.consent import (
+    ANSWERS,
+    consent_tally,
+    presign_ratio,
+    set_consents,
+    set_project_totals,
+)
+from wulong_desk.services.procedure.dated import set_step
+from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.store import Store
 from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
@@ -64,7 +78,7 @@ class ProcedureDialog(QDialog):
         self.store, self.project_id = store, project_id
         self.setWindowTitle("程序时限")
         fit_to_screen(self, 1280, 700)   # (the laptop's width: the long columns wrap less)
-        self.steps = date_table("stepsTable", len(procedure.STEPS),
+        self.steps = date_table("stepsTable", len(STEPS),
                                 ["步骤", "开始日", "完成日", "法定期限", "到期日", "状态",
                                  "计算方法"], stretch=6)
         wrapped_rows(self.steps)   # 法定期限 and 计算方法 read in full (no more 「…」)
@@ -126,7 +140,7 @@ class ProcedureDialog(QDialog):
         self.consents.insertRow(row)
         self.consents.setItem(row, 0, QTableWidgetItem(label))
         combo = QComboBox()
-        for code, words in procedure.ANSWERS.items():
+        for code, words in ANSWERS.items():
             combo.addItem(words, code)
         combo.setCurrentIndex(max(combo.findData(answer), 0))
         self.consents.setCellWidget(row, 1, combo)
@@ -138,16 +152,16 @@ class ProcedureDialog(QDialog):
             project = get_project(session, self.project_id)
             self.setWindowTitle(f"程序时限 — {project.name}")
             rows = {code: (row.started_on, row.done_on) for code, row in
-                    procedure.project_steps(session, self.project_id).items()}
+                    project_steps(session, self.project_id).items()}
             self.households.setText(str(project.total_households or ""))
             self.area.setText(f"{project.total_area:f}" if project.total_area else "")
             old_town = project.old_town
-            tally = procedure.consent_tally(session, self.project_id)
-            presign = procedure.presign_ratio(session, self.project_id)
+            tally = consent_tally(session, self.project_id)
+            presign = presign_ratio(session, self.project_id)
             consents = [(c.label, c.answer, f"{c.exclusive_area:f}") for c in session.query(
                 Consent).filter(Consent.project_id == self.project_id).order_by(Consent.id)]
         today = date.today()
-        for r, step in enumerate(procedure.STEPS):
+        for r, step in enumerate(STEPS):
             start, done = rows.get(step.code, (None, None))
             name = cell(step.label)
             name.setToolTip(f"开始日：{step.start_label}；完成日：{step.done_label}")
@@ -157,11 +171,11 @@ class ProcedureDialog(QDialog):
             period = cell(step.period_text())
             period.setToolTip(step.period_text())
             self.steps.setItem(r, 3, period)
-            due = procedure.step_due(step, start, calendar)
+            due = step_due(step, start, calendar)
             self.steps.setItem(r, 4, cell(due.text() if due else ""))
-            code = (procedure.step_state(step, start, done, today, calendar)
+            code = (step_state(step, start, done, today, calendar)
                     if start is not None or done is not None else None)
-            shown = cell(procedure.STATE_LABELS[code] if code else "")
+            shown = cell(STATE_LABELS[code] if code else "")
             if code in STATE_COLOURS:  # red: overdue, or a 公示 cut short (期限不足)
                 shown.setForeground(QColor(STATE_COLOURS[code]))
             self.steps.setItem(r, 5, shown)
@@ -196,7 +210,7 @@ class ProcedureDialog(QDialog):
                 raise UserError(f"「征收范围总户数」：应为整数，收到「{self.households.text()}」")
             area = typed_number(self.area.text(), "「征收范围总面积」")
             steps = []
-            for r, step in enumerate(procedure.STEPS):
+            for r, step in enumerate(STEPS):
                 start = read_date(self._text(r, 1), f"{step.label}的{step.start_label}")
                 done = read_date(self._text(r, 2), f"{step.label}的{step.done_label}")
                 steps.append((step.code, start, done))
@@ -214,11 +228,11 @@ class ProcedureDialog(QDialog):
                     # never taken as 0: it would count the household but none of its area
                     raise UserError(f"{where}：必须填写（面积占比按它计算）")
                 consents.append((label, answer, owned))
-            procedure.set_project_totals(self.store, self.project_id,
+            set_project_totals(self.store, self.project_id,
                                          None if households is None else int(households), area)
             for code, start, done in steps:
-                procedure.set_step(self.store, self.project_id, code, start, done)
-            procedure.set_consents(self.store, self.project_id, consents)
+                set_step(self.store, self.project_id, code, start, done)
+            set_consents(self.store, self.project_id, consents)
         except UserError as exc:
             QMessageBox.warning(self, "程序时限", str(exc))
             return

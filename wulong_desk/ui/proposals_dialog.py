@@ -1,7 +1,7 @@
 """数据 → 待确认的更正…: the corrections and signings that came from outside (a case package, a
 sync) and wait for a reviewer: each with the sender, the sender's reason and the figures that
 would move. 采纳 applies one (as this login's change, naming the sender); 拒绝 refuses it with
-a reason. The work runs on a worker thread (services/proposals.py)."""
+a reason. The work runs on a worker thread (services/exchange/proposals.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
-    from wulong_desk.services.proposals import ProposalView
+    from wulong_desk.services.exchange.proposals import ProposalView
     from wulong_desk.store import Store
 
 HEADERS = ("编号", "案卷编号", "类别", "内容", "提出方", "理由", "将变动的金额")
@@ -83,7 +83,7 @@ class ProposalsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        from wulong_desk.services.proposals import list_proposals
+        from wulong_desk.services.exchange.proposals import list_proposals
 
         self.views = list_proposals(self.store)
         self.table.setRowCount(len(self.views))
@@ -122,7 +122,7 @@ class ProposalsDialog(QDialog):
             self.on_changed()
 
     def accept_selected(self) -> Job | None:
-        from wulong_desk.services.proposals import accept
+        from wulong_desk.services.exchange.proposals import accept
 
         view = self.selected()
         if view is None:
@@ -130,7 +130,7 @@ class ProposalsDialog(QDialog):
         return self._run("采纳", lambda: accept(self.store, view.id))
 
     def reject_selected(self) -> Job | None:
-        from wulong_desk.services.proposals import reject
+        from wulong_desk.services.exchange.proposals import reject
 
         view = self.selected()
         if view is None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.field_names import describe_message
-from wulong_desk.services.lifecycle import clean_reason
+from wulong_desk.services.cases.field_names import describe_message
+from wulong_desk.services.cases.lifecycle import clean_reason
 
 
 class ReasonDialog(QInputDialog):
@@ -20,7 +20,8 @@ class ReasonDialog(QInputDialog):
         self.setInputMode(QInputDialog.InputMode.TextInput)
 
     def accept(self) -> None:
-        """The rule the service applies (services/lifecycle.clean_reason), said at the field."""
+        """The rule the service applies (services/cases/lifecycle.clean_reason), said at the
+        field."""
         try:
             clean_reason(self.textValue(), self.what)
         except UserError as exc:

@@ -21,7 +21,7 @@ from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
-    from wulong_desk.services.recalc import RecalcRow
+    from wulong_desk.services.cases.recalc import RecalcRow
     from wulong_desk.store import Store
 
 HEADERS = ("案卷编号", "阶段", "原合计", "按新规则合计", "结果", "原因")
@@ -74,7 +74,7 @@ class RecalcDialog(QDialog):
 def start_recalc(parent: QWidget, store: Store, project_id: int, on_written=None) -> Job:
     """Run the dry run on a worker thread; on success show it, and on 重算并写入 run the
     recalculation on a worker thread."""
-    from wulong_desk.services.recalc import recalc_project
+    from wulong_desk.services.cases.recalc import recalc_project
 
     job = Job(parent, "按新规则重算", "正在试算…",
               lambda progress: recalc_project(store, project_id, dry_run=True,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.removed import RemovedCase, removed_cases
+from wulong_desk.services.cases.removed import RemovedCase, removed_cases
 from wulong_desk.store import Store
 from wulong_desk.ui.screen_fit import fit_to_screen
 from wulong_desk.ui.tables import cell
@@ -69,8 +69,8 @@ class RemovedDialog(QDialog):
         self.restore_button.setEnabled(bool(self.rows))
 
     def restore(self) -> int | None:
-        from wulong_desk.services.cases import restore_removed
-        from wulong_desk.services.field_names import describe_message
+        from wulong_desk.services.cases.changes import restore_removed
+        from wulong_desk.services.cases.field_names import describe_message
 
         row = self.table.currentRow()
         if not 0 <= row < len(self.rows):

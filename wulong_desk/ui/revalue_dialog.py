@@ -11,10 +11,15 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QTableWidget, QTableWidgetIt
 
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import USE_LABELS
-from wulong_desk.services.appraisal import PRICED
-from wulong_desk.services.cases import get_case
-from wulong_desk.services.conversion import REVALUE_KINDS, REVALUE_STAGES, Revalued, revalue_case
-from wulong_desk.services.history_text import label
+from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.cases.history import label
+from wulong_desk.services.procedure.appraisal import PRICED
+from wulong_desk.services.procedure.conversion import (
+    REVALUE_KINDS,
+    REVALUE_STAGES,
+    Revalued,
+    revalue_case,
+)
 from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.store import Store
 from wulong_desk.ui.path_dialog import PathDialog

@@ -81,7 +81,7 @@ class ServerActions:
         address, password, remember = login
 
         def run(_progress: Any) -> Any:
-            from wulong_desk.services.sync import sync
+            from wulong_desk.services.exchange.sync import sync
             from wulong_desk.store.server import open_server
 
             with open_server(address, password=password) as server:
@@ -112,7 +112,7 @@ class ServerActions:
     def settle(self, address: str, password: str, uuids: list[str]) -> None:
         """Each conflicting case: both versions side by side; the chosen one goes to both."""
         from wulong_desk.errors import UserError
-        from wulong_desk.services.sync import resolve, versions
+        from wulong_desk.services.exchange.sync import resolve, versions
         from wulong_desk.store.server import open_server
         from wulong_desk.ui.versions_dialog import VersionsDialog
 

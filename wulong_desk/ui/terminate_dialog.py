@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
-from wulong_desk.services.project_decision import (
+from wulong_desk.services.procedure.project_decision import (
     TerminationDone,
     terminate_project,
 )

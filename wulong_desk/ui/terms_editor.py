@@ -1,4 +1,4 @@
-"""The payment terms as data (services/terms.py), one row per part of the schedule: what the
+"""The payment terms as data (services/money/terms.py), one row per part of the schedule: what the
 period counts from (签约, 协议生效, 搬迁交房, 接房), how many days and whether working days, or a
 fixed date, or monthly (过渡期间应付); and when the exchange houses' price is set off. Used by the
 case window (each row may follow the project's default) and the project dialog (the defaults)."""
@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.terms import BASIS_LABELS, HOUSE_PRICE, TERM_KEYS, TERM_LABELS
-from wulong_desk.services.workdays import MAX_PERIOD
+from wulong_desk.services.money.terms import BASIS_LABELS, HOUSE_PRICE, TERM_KEYS, TERM_LABELS
+from wulong_desk.services.procedure.workdays import MAX_PERIOD
 from wulong_desk.ui.date_field import DateField
 
 ON, MONTHLY = "on", "monthly"

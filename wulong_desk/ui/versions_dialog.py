@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.compare import compare_forms
+from wulong_desk.services.cases.compare import compare_forms
 
 
 class VersionsDialog(QDialog):

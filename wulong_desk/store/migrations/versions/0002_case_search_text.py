@@ -21,7 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=False,
                                       server_default=""))
     # Fill it for existing cases. This is a snapshot of the rule in
-    # wulong_desk/services/search.py (migrations must not import code that may change later).
+    # wulong_desk/services/cases/search.py (migrations must not import code that may change later).
     conn = op.get_bind()
     people: dict[int, list[str]] = {}
     for case_id, name, id_number, phone in conn.execute(sa.text(

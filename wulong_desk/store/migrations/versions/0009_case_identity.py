@@ -8,7 +8,7 @@ per case, and the proposals from outside that wait for a reviewer
   one of them is renumbered with the previous version of the program first.
 - cases.version_id: NULL for every existing case (its version is still its content hash, so
   copies of one case on two computers still agree); each saved change from now on gets a fresh
-  id (services/cases.py).
+  id (services/cases/changes.py).
 - proposals: an empty table.
 
 No stored figure changes: the calculation records are not touched.

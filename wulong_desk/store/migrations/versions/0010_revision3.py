@@ -6,11 +6,11 @@ and text (a ledger printed before still verifies) and its contract revision (1 o
 - the values of the three retired readings it was computed with (`exchange_interruption_rate`,
   `early_days_from`, `second_move_requires_on_time` on case_results): a revision-1 record the
   ones revision 1 applied; a revision-2 record the choice its own formulas name, else its
-  project's as stored now (services/revision3.py). Then the project columns are dropped: a
+  project's as stored now (services/cases/revision3.py). Then the project columns are dropped: a
   later event on such a record is figured with the record's own values (办法第三十条);
 - its schedule (`before_move_cents`, `transition_cents`, `after_move_cents`, `overdue_cents`):
   its own rounded lines split by when each falls due, before_move taking the rest, so the four
-  add up to its stored total exactly (services/revision3.py says how).
+  add up to its stored total exactly (services/cases/revision3.py says how).
 Projects gain `presign_start`, `presign_end`, `decision_made_on` (empty) and the reading
 `decision_guide_reward` (its default, `as_plan`); cases gain `presign` — true for a case at 预签
 and for a signed case of a 旧城区改建 project whose signing date is before the announcement (under
@@ -153,8 +153,8 @@ def _stored_results(connection: sa.Connection) -> Iterator[Any]:
 
 
 def _fill_records(connection: sa.Connection) -> None:
-    from wulong_desk.services.contract import case_to_contract
-    from wulong_desk.services.revision3 import (
+    from wulong_desk.services.cases.contract import case_to_contract
+    from wulong_desk.services.cases.revision3 import (
         readings_of_record,
         record_of,
         stored_schedule_cents,

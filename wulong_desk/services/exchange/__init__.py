@@ -1,0 +1,2 @@
+"""Cases between computers: case packages, the office server sync, survey sheets, proposals
+awaiting review."""
