@@ -13,8 +13,9 @@ from pypdf import PdfReader
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.agreement import PRESIGN_MARK, build_pdf, write_pdf
+from wulong_desk.exports.agreement import PRESIGN_MARK
 from wulong_desk.exports.capitals import rmb_capitals
+from wulong_desk.exports.household_papers import build_pdf, write_pdf
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.documents.records import load_case
 from wulong_desk.services.projects import project as projects

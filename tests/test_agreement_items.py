@@ -18,7 +18,7 @@ from sqlalchemy import select
 from store_helpers import case_form, project_form, walk_to
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.agreement import build_pdf
+from wulong_desk.exports.household_papers import build_pdf
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.cases.lifecycle import TransitionError
 from wulong_desk.services.documents.exports import build_document, export_documents

@@ -106,7 +106,7 @@ def test_screens_are_in_chinese(qtbot, demo):
     window.tabs.setCurrentWidget(window.dashboard)
     window.dashboard.wait()
     found |= {w: t for t in widget_texts(window.dashboard) for w in english(t)}
-    from wulong_desk.services.cases.changes import get_case
+    from wulong_desk.services.cases.lookup import get_case
     from wulong_desk.statuses import is_frozen
 
     with store.read() as session:   # a case still open to edits: its breakdown follows typing

@@ -264,7 +264,7 @@ def test_documents_of_revision_1_records_still_read_and_verify(old_db, tmp_path)
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.services.documents.exports import export_ledger
     from wulong_desk.services.documents.records import load_case
     from wulong_desk.services.documents.verify import verify_ledger

@@ -485,7 +485,7 @@ def test_the_decision_document_and_notice_state_what_the_banfa_requires(tmp_path
 # --- who may do it -----------------------------------------------------------------------------
 
 def test_the_app_asks_the_role_first():
-    from wulong_desk.store.server import ForbiddenError
+    from wulong_desk.store.server_errors import ForbiddenError
 
     store = open_memory("甲")
     project_id = old_town(store, 1)
@@ -511,7 +511,8 @@ def test_the_app_asks_the_role_first():
 def test_the_server_refuses_a_reviewer_s_decision_and_a_clerk_s_conversion(pg_url, monkeypatch):
     from sqlalchemy.engine import make_url
 
-    from wulong_desk.store.server import ForbiddenError, add_user
+    from wulong_desk.store.server import add_user
+    from wulong_desk.store.server_errors import ForbiddenError
 
     owner = open_store(pg_url, "")
     project_id = old_town(owner, 1)

@@ -166,7 +166,7 @@ def test_a_read_only_disk_is_not_called_damaged(tmp_path, monkeypatch):
 
 def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path, monkeypatch):
     from wulong_desk.errors import UserError
-    from wulong_desk.store import backups
+    from wulong_desk.store import backup_check
 
     db = tmp_path / "w.sqlite"
     db.write_bytes(b"")
@@ -178,7 +178,7 @@ def test_a_database_that_cannot_be_opened_is_not_called_damaged(tmp_path, monkey
     monkeypatch.setattr(sqlite3, "connect", gone)
     db.write_bytes(b"x")
     with pytest.raises(UserError) as caught:
-        backups.check_file(db)
+        backup_check.check_file(db)
     monkeypatch.setattr(sqlite3, "connect", real)
     assert "网络驱动器已断开" in str(caught.value) and "损坏" not in str(caught.value)
 

@@ -156,8 +156,8 @@ def dialogs(store, project_id, signed, parent):
 
     with store.read() as session:
         standard = project_standard(session, project_id)
-    from wulong_desk.services.cases.changes import get_case
     from wulong_desk.services.cases.form import case_to_form
+    from wulong_desk.services.cases.lookup import get_case
 
     with store.read() as session:
         form = case_to_form(get_case(session, signed))

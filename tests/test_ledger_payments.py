@@ -107,7 +107,7 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_agreement_lists_the_documents_received(ledger):
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.services.documents.records import load_case
 
     store, ids, _records, _path = ledger

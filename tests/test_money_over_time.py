@@ -31,7 +31,7 @@ from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import Case, CaseEvent, HousingUnit
-from wulong_desk.store.server import ForbiddenError
+from wulong_desk.store.server_errors import ForbiddenError
 
 pytestmark = pytest.mark.independent   # what kind of check: CONTRIBUTING.md
 

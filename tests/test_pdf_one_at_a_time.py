@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from store_helpers import case_form, project_form
 
 from wulong_desk.exports import pdf_style
-from wulong_desk.exports.agreement import build_pdf
+from wulong_desk.exports.household_papers import build_pdf
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.documents.records import load_case
 from wulong_desk.services.projects import project as projects

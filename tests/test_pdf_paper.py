@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from test_notice_print import runs_of
 
-from wulong_desk.exports.agreement import build_pdf
+from wulong_desk.exports.household_papers import build_pdf
 from wulong_desk.exports.pdf_style import wrap_cjk
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.cases.form import case_to_form

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from sheet_helpers import housing_sheet
 from sqlalchemy import select
 
-from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.money import housing, payments
 from wulong_desk.services.procedure.catalogue import STEPS, case_dates
 from wulong_desk.services.procedure.consent import consent_tally, presign_ratio, set_project_totals

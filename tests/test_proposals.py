@@ -21,7 +21,8 @@ from wulong_desk.services.exchange.sync import sync
 from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
-from wulong_desk.store.server import ForbiddenError, add_user
+from wulong_desk.store.server import add_user
+from wulong_desk.store.server_errors import ForbiddenError
 
 HOUSEHOLDS = [f"C-{n:03d}" for n in range(1, 7)]
 

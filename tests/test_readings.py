@@ -331,7 +331,7 @@ def test_documents_name_the_readings_and_list_the_buildings_without_a_title(tmp_
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.exports.ledger import build_ledger
     from wulong_desk.services.documents.records import load_case, load_records
 

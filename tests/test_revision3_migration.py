@@ -259,7 +259,7 @@ def test_documents_of_revision_2_records_name_their_own_readings(opened, tmp_pat
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.services.documents.exports import export_ledger
     from wulong_desk.services.documents.records import load_case
     from wulong_desk.services.documents.verify import verify_ledger

@@ -19,7 +19,8 @@ from wulong_desk.services.cases.lifecycle import TransitionError
 from wulong_desk.services.money import payments
 from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
-from wulong_desk.store.server import ForbiddenError, add_user, init_server
+from wulong_desk.store.server import add_user, init_server
+from wulong_desk.store.server_errors import ForbiddenError
 
 CLERK_PW = "clerk-password-1"
 REVIEWER_PW = "reviewer-password-1"
@@ -311,7 +312,7 @@ def test_every_table_has_its_place_and_every_event_its_function(pg_url):
     only the groups it names may call."""
     from pg_cluster import SUPERUSER, SUPERUSER_PASSWORD
 
-    from wulong_desk.store import server_events, server_guards, server_roles
+    from wulong_desk.store import event_function, server_events, server_guards, server_roles
     from wulong_desk.store.models import Base
 
     placed = {*server_roles.CASE_TABLE, *server_roles.CASE_ROWS, *server_roles.STAFF_TABLES,
@@ -331,6 +332,6 @@ def test_every_table_has_its_place_and_every_event_its_function(pg_url):
             may = {kind: conn.execute("SELECT has_function_privilege(%s, %s, 'EXECUTE')",
                                       (f"wulong_{database}_{kind}", event.signature)).fetchone()[0]
                    for kind in ("clerk", "reviewer", "admin")}
-            assert may == {"clerk": event.who == server_events.STAFF,
-                           "reviewer": event.who != server_events.ADMIN,
+            assert may == {"clerk": event.who == event_function.STAFF,
+                           "reviewer": event.who != event_function.ADMIN,
                            "admin": True}, event.name

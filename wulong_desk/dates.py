@@ -14,6 +14,7 @@ to them too. `check_day` bounds a date that arrived as a date object.
 - `read_date(text, field)` → date | None (blank), or UserError 「field」：…
 - `read_iso(text)`     → date from exactly YYYY-MM-DD, or DateError
 - `check_day(day)`     → the day, or DateError when outside 1990–2100
+- `add_months(day, n)` → the same day n months later (a month without it: its last day)
 """
 
 from __future__ import annotations
@@ -94,3 +95,16 @@ def read_iso(text: str) -> date:
     if match is None:
         raise DateError(f"应为日期 YYYY-MM-DD，收到{_quoted(text)}")
     return _day(*match.groups(), text)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; a month without that day: its last day (民法典第二百零二条).
+    Every clock and every payment term counts months by it."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(start.day, day))
+        except ValueError:
+            continue
+    raise UserError(f"{start.isoformat()} 之后 {months} 个月的日期无法计算")

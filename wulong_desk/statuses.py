@@ -25,6 +25,9 @@ SIGNED_STATUSES = ("presigned", "signed", "moved")
 # frozen: the stored calculation record is a legal fact (a voided agreement stays as signed, a
 # decision as decided, a lapsed presign as it was signed)
 FROZEN_STATUSES = (*SIGNED_STATUSES, DECIDED, VOID, LAPSED)
+# the least a reason for 解锁更正, 作废 or another stage change must say, in visible characters
+# ("更正" alone says nothing): the app and the office server's guards ask the same
+MIN_REASON = 4
 # kept on record, out of every total and count of households (作废, 不生效)
 OUT_OF_TOTALS = (VOID, LAPSED)
 # stages a clerk picks by a plain save: 补偿决定 and 不生效 come only from their events

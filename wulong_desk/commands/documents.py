@@ -17,7 +17,7 @@ from wulong_desk.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from wulong_desk.services.documents.exports import ExportResult
+    from wulong_desk.services.documents.output import ExportResult
 
 # the kinds of `notice` (exports.notices.KINDS, named here so the command line starts fast)
 NOTICE_KINDS = ("compensation", "survey", "unregistered", "appraisal", "min-housing", "decision")

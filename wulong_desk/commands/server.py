@@ -37,7 +37,8 @@ def _server(args: argparse.Namespace) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from wulong_desk.store.server import display, init_server, parse
+    from wulong_desk.store.server import init_server, parse
+    from wulong_desk.store.server_errors import display
     from wulong_desk.store.server_roles import group_names
 
     address = _server(args)
@@ -52,7 +53,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_add_user(args: argparse.Namespace) -> int:
-    from wulong_desk.store.server import ROLE_LABELS, add_user
+    from wulong_desk.store.server import add_user
+    from wulong_desk.store.server_errors import ROLE_LABELS
 
     address = _server(args)
     password = sys.stdin.readline().rstrip("\r\n")

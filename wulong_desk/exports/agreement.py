@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from wulong_desk.dates import add_months
 from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.capitals import rmb_capitals
@@ -41,11 +41,9 @@ from wulong_desk.exports.records import (
     unregistered_text,
 )
 from wulong_desk.exports.templates import AGREEMENT, Clause, Template, fill, only_placeholder
-from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.model import METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import is_frozen, is_signed
 
-KINDS = ("money", "exchange", "presign", "settlement", "decision")
 TITLES = {"money": "国有土地上房屋征收货币补偿协议", "exchange": "国有土地上房屋征收产权调换协议",
           "presign": "国有土地上房屋征收补偿预签协议", "settlement": "房屋征收补偿结算单"}
 BANFA = "《重庆市武隆区国有土地上房屋征收与补偿实施办法》（武隆府发〔2023〕5号）"
@@ -89,17 +87,10 @@ SHORT_BLANK = "＿＿＿＿＿＿＿＿"
 CONDITION_METHODS = {"货币补偿": "money", "产权调换": "exchange"}
 
 
-def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
-              number: str | None = None, template: Template | None = None) -> bytes:
-    """The document as PDF bytes. `number` is the case's 协议编号 (a blank to fill in by hand
-    when None); `template` the clause wording (the one in use when None)."""
-    if kind not in KINDS:
-        raise UserError(f"未知的文书种类：{kind}")
-    if kind == "decision":   # the district's 补偿决定书: its own template and layout
-        from wulong_desk.exports.decision_document import build_decision_pdf
-
-        check_exchange_houses(entry)
-        return build_decision_pdf(project, entry)
+def build_agreement_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
+                        number: str | None = None, template: Template | None = None) -> bytes:
+    """An agreement or a settlement sheet as PDF bytes. `number` is the case's 协议编号 (a blank
+    to fill in by hand when None); `template` the clause wording (the one in use when None)."""
     st = styles()
     story: list[Any] = []
     exchange = entry.method == "exchange"
@@ -191,14 +182,6 @@ def _why_not(lines: dict[str, dict[str, Any]], code: str) -> str:
     return f"无（{note}）" if note else "无"
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    import calendar
-
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def item_values(entry: CaseEntry, parties: tuple[str, str] = AGREEMENT_PARTIES
                 ) -> dict[str, str]:
     """The items of 办法第二十九条 that are not the amount table, each in words and 无 where it
@@ -223,7 +206,7 @@ def item_values(entry: CaseEntry, parties: tuple[str, str] = AGREEMENT_PARTIES
         if months:
             by = f"自{payee}搬迁交房之日起 {months} 个月内"
             if entry.moved_on:
-                end = _add_months(date.fromisoformat(entry.moved_on), months)
+                end = add_months(date.fromisoformat(entry.moved_on), months)
                 by += f"（即 {_day(end.isoformat())}前）"
         else:
             by = "过渡期限届满之日前（＿＿＿＿年＿＿月＿＿日前）"
@@ -627,9 +610,3 @@ def _cn(number: int) -> str:
     """Article numbers: 1 → 一 … 10 → 十, 11 → 十一 (agreements stay well below 20)."""
     digits = "零一二三四五六七八九十"
     return digits[number] if number <= 10 else "十" + digits[number - 10]
-
-
-def write_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, out: Path, *,
-              number: str | None = None) -> Path:
-    return write_atomically(Path(out), build_pdf(kind, project, entry, number=number),
-                            private=True)

@@ -406,26 +406,65 @@ def layout(records: ProjectRecords, *, fingerprint: str, operator: str = "",
            exported_at: datetime | None = None,
            tick: Callable[[int], None] | None = None) -> Iterator[SheetSpec | Block]:
     """The workbook: first every sheet (in tab order), then its blocks in the order they are
-    written. `tick(n)` after each household (it may raise to cancel)."""
+    written — the tables' heads, each household's row (and its page of 明细), the tables'
+    tails, the 参数 sheet and the hidden check. `tick(n)` after each household (it may raise to
+    cancel)."""
     project = records.project
     code = short_code(fingerprint)
     census = _merge(records.counted())
     present = [o for o in outcomes() if census.get(o.sheet) and census[o.sheet].count]
-    if not present:
-        present = [SUMMARY]
-    detailed = sum(census[o.sheet].count for o in present if o.detail and o.sheet in census)
-    detail_sheets = [DETAIL_SHEET if n == 0 else f"{DETAIL_SHEET}{n + 1}"
-                     for n in range(max(1, -(-detailed // PAGES_PER_DETAIL_SHEET)))]
+    present = present or [SUMMARY]
+    detail_sheets = _detail_sheets(census, present)
     standard_ids = sorted({s for counted in census.values() for s in counted.standards})
+    widths = {o.sheet: table_widths(o, census.get(o.sheet)) for o in present}
     standards = [standard_name(s) for s in standard_ids]
-    footer, footer_code = f"{project['name']}  {TITLE}", f"{CODE_LABEL} {code}"
+    heads = {o.sheet: _table_head(o, project, standards, code, widths[o.sheet]) for o in present}
+    specs = _sheets(project, present, heads, widths, detail_sheets, code)
+    yield from specs
+    widths_of = {spec.name: spec.widths for spec in specs}
+    yield from heads.values()
 
-    headers: dict[str, Block] = {}
+    rows_of = {outcome.sheet: 0 for outcome in present}
+    sums: dict[str, dict[str, Decimal]] = {o.sheet: {} for o in present}
+    used = Used()
+    pages = 0
+    for done, entry in enumerate(records.entries, start=1):
+        used.add(entry)
+        outcome = outcome_of(entry.status)
+        if outcome.sheet not in rows_of:   # a census that missed it: the store changed meanwhile
+            raise UserError("导出台账期间有案卷的状态发生了变化，请重新导出")
+        rows_of[outcome.sheet] += 1
+        yield _household_row(outcome, entry, widths_of[outcome.sheet], sums[outcome.sheet])
+        if outcome.detail:
+            sheet = detail_sheets[min(pages // PAGES_PER_DETAIL_SHEET, len(detail_sheets) - 1)]
+            pages += 1
+            yield _detail_block(sheet, project, entry)
+        if tick is not None:
+            tick(done)
+    for outcome in present:
+        yield _table_tail(outcome, heads[outcome.sheet], rows_of[outcome.sheet],
+                          sums[outcome.sheet], records, code, operator, exported_at,
+                          widths_of[outcome.sheet])
+    yield _parameters(records, census, standard_ids, used, code, operator, exported_at)
+    yield _check(records, fingerprint)
+
+
+def _detail_sheets(census: dict[str, StatusCensus], present: list[Outcome]) -> list[str]:
+    """The 明细 sheets' names: one more for each PAGES_PER_DETAIL_SHEET households detailed."""
+    detailed = sum(census[o.sheet].count for o in present if o.detail and o.sheet in census)
+    return [DETAIL_SHEET if n == 0 else f"{DETAIL_SHEET}{n + 1}"
+            for n in range(max(1, -(-detailed // PAGES_PER_DETAIL_SHEET)))]
+
+
+def _sheets(project: dict[str, Any], present: list[Outcome], heads: dict[str, Block],
+            widths_of: dict[str, tuple[float, ...]], detail_sheets: list[str], code: str
+            ) -> list[SheetSpec]:
+    """Every sheet in tab order: the tables (landscape, their head repeated on each page), the
+    明细 (A4 portrait), 参数 and the hidden check."""
+    footer, footer_code = f"{project['name']}  {TITLE}", f"{CODE_LABEL} {code}"
     specs: list[SheetSpec] = []
     for outcome in present:
-        widths = table_widths(outcome, census.get(outcome.sheet))
-        head = _table_head(outcome, project, standards, code, widths)
-        headers[outcome.sheet] = head
+        head, widths = heads[outcome.sheet], widths_of[outcome.sheet]
         specs.append(SheetSpec(
             outcome.sheet, widths, "table",
             paper=paper_for(sum(widths)),
@@ -439,47 +478,25 @@ def layout(records: ProjectRecords, *, fingerprint: str, operator: str = "",
     specs.append(SheetSpec(PARAMETER_SHEET, PARAMETER_WIDTHS, "parameters", footer=TITLE,
                            footer_right=footer_code))
     specs.append(SheetSpec(CHECK_SHEET, (16, 70), "check", hidden=True))
-    yield from specs
-    widths_of = {spec.name: spec.widths for spec in specs}
-    yield from headers.values()
+    return specs
 
-    rows_of = {outcome.sheet: 0 for outcome in present}
-    sums: dict[str, dict[str, Decimal]] = {o.sheet: {} for o in present}
-    used = Used()
-    pages = 0
-    for done, entry in enumerate(records.entries, start=1):
-        used.add(entry)
-        outcome = outcome_of(entry.status)
-        if outcome.sheet not in rows_of:   # a census that missed it: the store changed meanwhile
-            raise UserError("导出台账期间有案卷的状态发生了变化，请重新导出")
-        values = row_values(entry)
-        cells: list[Cell] = []
-        for key in outcome.columns:
-            column = COLUMNS[key]
-            value = values[key]
-            look = column.look
-            if value == NOT_APPLICABLE:
-                look = "word"
-            elif column.summed and isinstance(value, Decimal):
-                into = sums[outcome.sheet]
-                into[key] = into.get(key, Decimal(0)) + value
-            cells.append((value, look))
-        rows_of[outcome.sheet] += 1
-        yield Block(outcome.sheet, entry.case_no,
-                    [fitted(cells, widths_of[outcome.sheet],
-                            SIGNATURE_HEIGHT if outcome.counted else 0)])
-        if outcome.detail:
-            sheet = detail_sheets[min(pages // PAGES_PER_DETAIL_SHEET, len(detail_sheets) - 1)]
-            pages += 1
-            yield _detail_block(sheet, project, entry)
-        if tick is not None:
-            tick(done)
-    for outcome in present:
-        yield _table_tail(outcome, headers[outcome.sheet], rows_of[outcome.sheet],
-                          sums[outcome.sheet], records, code, operator, exported_at,
-                          widths_of[outcome.sheet])
-    yield _parameters(records, census, standard_ids, used, code, operator, exported_at)
-    yield _check(records, fingerprint)
+
+def _household_row(outcome: Outcome, entry: CaseEntry, widths: tuple[float, ...],
+                   sums: dict[str, Decimal]) -> Block:
+    """A household's row on its outcome's table; its summed figures added to `sums`."""
+    values = row_values(entry)
+    cells: list[Cell] = []
+    for key in outcome.columns:
+        column = COLUMNS[key]
+        value = values[key]
+        look = column.look
+        if value == NOT_APPLICABLE:
+            look = "word"
+        elif column.summed and isinstance(value, Decimal):
+            sums[key] = sums.get(key, Decimal(0)) + value
+        cells.append((value, look))
+    return Block(outcome.sheet, entry.case_no,
+                 [fitted(cells, widths, SIGNATURE_HEIGHT if outcome.counted else 0)])
 
 
 @dataclass

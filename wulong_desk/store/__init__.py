@@ -8,7 +8,7 @@ from wulong_desk.store.database import (
     Store,
     default_db_path,
     open_memory,
-    open_store,
 )
+from wulong_desk.store.opening import open_store
 
 __all__ = ["DamagedDatabaseError", "Store", "default_db_path", "open_memory", "open_store"]

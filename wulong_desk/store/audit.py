@@ -21,7 +21,7 @@ from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.field_names import COLUMNS
+from wulong_desk.field_words import COLUMNS
 from wulong_desk.statuses import STATUS_LABELS, is_frozen
 from wulong_desk.store import column_policy
 from wulong_desk.store.models import (
@@ -167,7 +167,7 @@ def _refuse(case: Case, what: str, record: bool = False) -> NoReturn:
     raise CaseLockedError(f"案卷 {_stored(case, 'case_no')}（{stage}）已锁定：{what}{tail}")
 
 
-# the form's list of each table of rows a clerk edits (field_names.COLUMNS: its columns' words)
+# the form's list of each table of rows a clerk edits (field_words.COLUMNS: its columns' words)
 FORM_LISTS = {"persons": "owners", "house_parts": "case.parts", "equipment": "case.equipment",
               "exchange_houses": "case.exchange.houses"}
 

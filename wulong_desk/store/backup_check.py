@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
+from wulong_desk.errors import EnvironmentFailure
 from wulong_desk.store import migrate
 
 Schema = tuple[frozenset[tuple[str, str, str]], dict[str, tuple[tuple[str, str, int, int], ...]]]
@@ -51,10 +52,35 @@ def reference(revision: str) -> Schema:
         engine.dispose()
 
 
+def check_file(path: Path, *, immutable: bool = False) -> str | None:
+    """None when the file is a sound SQLite database, else what is wrong (in Chinese). A file
+    that cannot be opened (locked, unreadable, a drive gone) is not called damaged: that is a
+    UserError saying what happened. immutable: the file is on a read-only disk."""
+    if not path.exists():
+        return "文件不存在"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro" + ("&immutable=1" if immutable else ""),
+                               uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        from wulong_desk.failures import plain_message
+
+        plain = plain_message(exc)
+        if plain is not None:
+            raise EnvironmentFailure(f"无法打开数据库 {path}：{plain}") from exc
+        return f"不是有效的数据库文件（{exc}）"
+    except sqlite3.DatabaseError as exc:
+        return f"不是有效的数据库文件（{exc}）"
+    if rows != [("ok",)]:
+        return "完整性检查未通过：" + "；".join(str(r[0]) for r in rows[:5])
+    return None
+
+
 def restore_problem(path: Path) -> str | None:
     """None when the file may replace the database, else why not, in Chinese."""
-    from wulong_desk.store.backups import check_file
-
     problem = check_file(path)
     if problem:
         return problem

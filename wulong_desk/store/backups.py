@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wulong_desk.errors import EnvironmentFailure, UserError
 from wulong_desk.fileio import check_output, private_file, replace_atomically, temp_beside
+from wulong_desk.store.backup_check import check_file, restore_problem
 
 AUTO_KEEP = 10
 AUTO_EVERY = timedelta(days=1)
@@ -95,33 +96,6 @@ def auto_backup(db_path: Path, keep: int = AUTO_KEEP, now: datetime | None = Non
     return made
 
 
-def check_file(path: Path, *, immutable: bool = False) -> str | None:
-    """None when the file is a sound SQLite database, else what is wrong (in Chinese). A file
-    that cannot be opened (locked, unreadable, a drive gone) is not called damaged: that is a
-    UserError saying what happened. immutable: the file is on a read-only disk."""
-    if not path.exists():
-        return "文件不存在"
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro" + ("&immutable=1" if immutable else ""),
-                               uri=True)
-        try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as exc:
-        from wulong_desk.failures import plain_message
-
-        plain = plain_message(exc)
-        if plain is not None:
-            raise EnvironmentFailure(f"无法打开数据库 {path}：{plain}") from exc
-        return f"不是有效的数据库文件（{exc}）"
-    except sqlite3.DatabaseError as exc:
-        return f"不是有效的数据库文件（{exc}）"
-    if rows != [("ok",)]:
-        return "完整性检查未通过：" + "；".join(str(r[0]) for r in rows[:5])
-    return None
-
-
 def restore(db_path: Path, backup_file: Path) -> Path | None:
     """Put a backup in place of the database, keeping a safety copy of the current file first.
     Returns the safety copy (None when there was no current file). A file that is not a sound
@@ -131,8 +105,6 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
     The order makes a crash at any step harmless: until the final rename the current database
     is whole (its write-ahead log first folded into it, then removed); after it, the backup is
     in place with no old log beside it that SQLite could replay into it."""
-    from wulong_desk.store.backup_check import restore_problem
-
     problem = restore_problem(backup_file)   # integrity, revision, exactly our own schema
     if problem:
         raise UserError(f"未恢复，当前数据库没有任何改动：备份文件不可用（{backup_file}）："

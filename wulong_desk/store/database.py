@@ -16,11 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wulong_desk.errors import EnvironmentFailure, UserError
+from wulong_desk.errors import EnvironmentFailure, ServerUnreachableError, UserError
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import private_file
 from wulong_desk.paths import default_db_path
-from wulong_desk.store import audit, backups, migrate
+from wulong_desk.store import audit, backup_check, backups, migrate
+from wulong_desk.store.server_errors import ROLE_LABELS, ForbiddenError, server_error
 
 
 class DamagedDatabaseError(EnvironmentFailure):
@@ -98,8 +99,6 @@ class Store:
         """Refuse (before anything is written) what this login may not do; see `may`."""
         why = self.may(action, admin=admin)
         if why is not None:
-            from wulong_desk.store.server import ForbiddenError
-
             raise ForbiddenError(why)
 
     def may(self, action: str, *, admin: bool = False) -> str | None:
@@ -111,8 +110,6 @@ class Store:
         allowed = ("owner", "admin") if admin else ("owner", "admin", "reviewer")
         if self.server is None or self.role in allowed:
             return None
-        from wulong_desk.store.server import ROLE_LABELS
-
         who = ROLE_LABELS.get(self.role or "", "这个登录")
         staff = "管理员" if admin else "审核人员"
         return (f"{action}只能由{staff}操作（当前登录 {self.operator} 是{who}）；"
@@ -135,8 +132,6 @@ class Store:
             raise _integrity_message(exc) from exc
         except DBAPIError as exc:
             if self.server is not None:
-                from wulong_desk.store.server import server_error
-
                 mapped = server_error(exc, self.server)
                 if mapped is exc:
                     raise
@@ -159,8 +154,6 @@ class Store:
             yield session
         except DBAPIError as exc:
             if self.server is not None:
-                from wulong_desk.store.server import ServerUnreachableError, server_error
-
                 mapped = server_error(exc, self.server)
                 if isinstance(mapped, ServerUnreachableError):
                     raise mapped from exc
@@ -211,15 +204,10 @@ def _integrity_message(exc: IntegrityError) -> UserError:
     return UserError("保存失败，未保存任何修改：要写入的编号或识别码与已有的记录重复")
 
 
-def open_store(path: Path | str | None = None, operator: str = "", *,
-               auto_backup: bool = True) -> Store:
-    """Open (creating or upgrading as needed) the database at path (default: user data folder),
-    or the office server a `postgresql://` address names."""
-    from wulong_desk.server_address import is_server_url
-    from wulong_desk.store.server import open_server
-
-    if is_server_url(path):
-        return open_server(str(path), operator)
+def open_file(path: Path | str | None = None, operator: str = "", *,
+              auto_backup: bool = True) -> Store:
+    """Open (creating or upgrading as needed) the database file at path (default: user data
+    folder)."""
     db = Path(path) if path else default_db_path()
     db = db.expanduser().resolve()
     if not db.parent.exists():
@@ -231,7 +219,7 @@ def open_store(path: Path | str | None = None, operator: str = "", *,
     if fresh:
         private_file(db)
     else:
-        problem = backups.check_file(db)
+        problem = backup_check.check_file(db)
         if problem:
             raise DamagedDatabaseError(db, problem, backups.list_backups(db))
     engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": 10})
@@ -311,7 +299,7 @@ def _open_read_only(db: Path, operator: str, reason: str) -> Store:
     unchangeable (immutable), which it is."""
     immutable = _read_only_folder(db.parent)
     uri = f"file:{db}?mode=ro" + ("&immutable=1" if immutable else "")
-    problem = backups.check_file(db, immutable=immutable)
+    problem = backup_check.check_file(db, immutable=immutable)
     if problem:
         raise DamagedDatabaseError(db, problem, backups.list_backups(db))
     engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(

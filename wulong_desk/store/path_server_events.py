@@ -14,7 +14,7 @@ A case opened and not closed is as one unlocked for 解锁更正: its relock aud
 
 from __future__ import annotations
 
-from wulong_desk.store.server_events import ADMIN, REFUSE, REVIEWER, Event
+from wulong_desk.store.event_function import ADMIN, REFUSE, REVIEWER, Event
 
 
 def _sql(body: str) -> str:

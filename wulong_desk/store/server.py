@@ -20,10 +20,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from wulong_desk.errors import EnvironmentFailure, ServerUnreachableError, UserError
 from wulong_desk.store import migrate
+from wulong_desk.store.database import Store
+from wulong_desk.store.server_errors import (
+    ROLES,
+    connect_message,
+    display,
+)
+from wulong_desk.store.server_roles import OFFICE_GROUP
 
-ROLES = ("clerk", "reviewer", "admin")
-ROLE_LABELS = {"clerk": "经办人员", "reviewer": "审核人员", "admin": "管理员",
-               "owner": "数据库所有者"}
 BACKUPS_ARE_THE_SERVERS = (
     "办公室服务器上的数据由服务器备份：请管理员用 pg_dump 定时备份数据库（见说明书“办公室服务器"
     "（PostgreSQL）”一节），恢复用 pg_restore。本程序的“立即备份”和“从备份恢复”只用于本机的"
@@ -50,32 +54,6 @@ def parse(address: str, password: str | None = None) -> URL:
     if password:
         url = url.set(password=password)
     return url
-
-
-def display(address: str) -> str:
-    """The address as it may be shown or logged: never with a password."""
-    try:
-        url = make_url(address.strip())
-    except Exception:
-        return "（无法识别的地址）"
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=True)
-
-
-def connect_message(exc: BaseException, address: str) -> str:
-    text_ = str(getattr(exc, "orig", exc)).lower()
-    where = display(address)
-    if "password authentication failed" in text_ or "no password supplied" in text_:
-        return f"办公室服务器拒绝登录（{where}）：用户名或密码不对"
-    if "does not exist" in text_ and "database" in text_:
-        return f"办公室服务器上没有这个数据库（{where}），请检查地址或请管理员先运行 server init"
-    if "permission denied for database" in text_:
-        return (f"这个登录不能连接办公室服务器上的这个数据库（{where}）：请核对数据库名；工作人员"
-                "的登录由负责电脑的同事用 server add-user 为每个数据库分别添加")
-    if "pg_hba.conf" in text_:
-        return (f"办公室服务器不允许这台电脑登录（{where}）：请管理员在 pg_hba.conf 中放行"
-                "办公室网段")
-    return (f"无法连接办公室服务器（{where}）：服务器没有响应或地址不对。"
-            "本机的数据没有任何改动；请检查网络和地址后重试")
 
 
 def make_engine(address: str, password: str | None = None, **options: Any) -> Engine:
@@ -125,8 +103,6 @@ def upgrade(conn: Connection) -> None:
 def open_server(address: str, operator: str = "", *, password: str | None = None) -> Any:
     """Open the store on a server. The schema must be at head (`server init` migrates it):
     staff logins may not change tables."""
-    from wulong_desk.store.database import Store
-
     engine = make_engine(address, password)
     try:
         with engine.connect() as conn:
@@ -203,7 +179,6 @@ def _check_owner(conn: Connection) -> str:
 # names a staff login may not have: PostgreSQL's own, and the office groups' pattern
 RESERVED_LOGIN = re.compile(r"(pg_.*|postgres|public|wulong_.*_(clerk|reviewer|admin)|"
                             r"wulong_(clerk|reviewer|admin))")
-OFFICE_GROUP = re.compile(r"wulong_[a-z0-9_]+_(clerk|reviewer|admin)")
 
 
 def add_user(address: str, name: str, role: str, password: str) -> None:
@@ -283,24 +258,3 @@ def lock_project(session: Any, project_uuid: Any) -> None:
     key = int.from_bytes(digest[:4], "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
                     {"space": PROJECT_LOCK, "key": key})
-
-
-class ForbiddenError(UserError):
-    """The server refused a change this login may not make (the database's own rule)."""
-
-
-def server_error(exc: DBAPIError, where: str) -> Exception:
-    """What to tell the user about a statement the server refused (or a lost connection:
-    ServerUnreachableError, the message `connect_message`'s)."""
-    orig = getattr(exc, "orig", None)
-    state = getattr(orig, "sqlstate", None) or ""
-    diag = getattr(orig, "diag", None)
-    primary = getattr(diag, "message_primary", None) or str(orig or exc)
-    if state == "42501":   # insufficient_privilege: a grant or one of our guards
-        if "permission denied" in primary:
-            return ForbiddenError(f"服务器拒绝了这项修改：当前登录没有这项权限（{primary}）。"
-                                  "未保存任何修改")
-        return ForbiddenError(f"服务器拒绝了这项修改：{primary}。未保存任何修改")
-    if isinstance(exc, OperationalError) or state.startswith("08"):
-        return ServerUnreachableError(connect_message(exc, where))
-    return exc

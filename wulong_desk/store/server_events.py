@@ -10,7 +10,8 @@ and writes its audit row(s) under the login (`session_user`). The app calls the 
 Python.
 
 Adding an event (a later issue's late move, department delay, presign conversion,
-re-valuation, 补偿决定 …): append an `Event` to EVENTS with its parameters (the case first),
+re-valuation, 补偿决定 …): append an `Event` (store/event_function.py) to CASE_EVENTS — or, for
+the decision path, to path_server_events.PATH_EVENTS — with its parameters (the case first),
 who may call it, the audit actions only it may write (`reserves`: the app's own trail writer
 then refuses them), and its body; `server init` creates it and grants it. Then call it from the
 service that owns the change (through `call`), and add the statements it forbids to the attack
@@ -22,80 +23,18 @@ Placeholders in a body: {FROZEN} {SIGNED} {UNSIGNED} {PAYABLE} (the stages, as S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from wulong_desk.store.event_function import REFUSE, REVIEWER, STAFF, Event
+from wulong_desk.store.path_server_events import PATH_EVENTS
 from wulong_desk.store.server_guards import (
-    FIGURES,
-    FROZEN,
-    PAYABLE,
-    SIGNED,
     UNLOCKED_FIGURES,
-    UNSIGNED,
 )
 
-STAFF, REVIEWER, ADMIN = "staff", "reviewer", "admin"
-# what `wulong_open_refigure` marks a case with while one decision-path event recomputes it
-# (services/procedure/path_events.py): the closing event checks it (`wulong_refigured`)
-MARKERS = {"convert": "〔转为补偿协议〕", "revalue": "〔复核或鉴定后重新估价〕",
-           "outcome": "〔补偿决定的结果〕"}
-
-
-@dataclass(frozen=True)
-class Event:
-    name: str                              # the function is wulong_<name>
-    what: str                              # in words (messages, docs)
-    params: tuple[tuple[str, str], ...]    # (name, SQL type) after p_case; the function's p_<name>
-    who: str                               # STAFF (every staff login), REVIEWER or ADMIN
-    reserves: tuple[tuple[str, str], ...]  # (action, entity) of audit rows only it writes; "*": any
-    body: str
-    returns: str = "void"
-    declare: str = ""
-    subject: str = "case"                  # case (p_case, row c) | project (p_project, row proj)
-
-    @property
-    def function(self) -> str:
-        return f"wulong_{self.name}"
-
-    @property
-    def signature(self) -> str:
-        return f"{self.function}({', '.join(['integer', *(t for _n, t in self.params)])})"
-
-    def create_sql(self, schema: str) -> str:
-        first = "p_project integer" if self.subject == "project" else "p_case integer"
-        arguments = ", ".join([first, *(f"p_{n} {t}" for n, t in self.params)])
-        check = {REVIEWER: f"PERFORM wulong_require_reviewer('{self.what}');",
-                 ADMIN: f"PERFORM wulong_require_admin('{self.what}');"}.get(self.who, "")
-        fetch = ("proj := wulong_project_for_change(p_project);" if self.subject == "project"
-                 else "c := wulong_case_for_change(p_case);")
-        body = self.body
-        for key, value in PLACEHOLDERS.items():
-            body = body.replace("{" + key + "}", value)
-        return f"""CREATE OR REPLACE FUNCTION {self.function}({arguments}) RETURNS {self.returns}
-           LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, {schema}, pg_temp
-           AS $f$
-           DECLARE
-             c cases;
-             proj projects;
-             reason text;
-             {self.declare}
-           BEGIN
-             {check}
-             {fetch}
-             {body}
-           END $f$"""
-
-
-PLACEHOLDERS = {
-    "FROZEN": FROZEN, "SIGNED": SIGNED, "UNSIGNED": UNSIGNED, "PAYABLE": PAYABLE,
-    "FIGURE_KEYS": "ARRAY[" + ", ".join(f"'{key}'" for key in FIGURES) + "]",
-}
-REFUSE = "USING ERRCODE = 'insufficient_privilege'"
-
-EVENTS: tuple[Event, ...] = (
+CASE_EVENTS: tuple[Event, ...] = (
     Event("unlock", "解锁更正", (("reason", "text"),), REVIEWER, (("unlock", "*"),), f"""
       reason := wulong_reason(p_reason, '解锁更正');
       IF c.status NOT IN {{FROZEN}} OR c.unlocked_reason IS NOT NULL THEN
@@ -400,9 +339,7 @@ EVENTS: tuple[Event, ...] = (
                                                   "paid integer;"),
 )
 
-from wulong_desk.store.path_server_events import PATH_EVENTS  # noqa: E402
-
-EVENTS = (*EVENTS, *PATH_EVENTS)
+EVENTS = (*CASE_EVENTS, *PATH_EVENTS)
 BY_NAME = {event.name: event for event in EVENTS}
 
 

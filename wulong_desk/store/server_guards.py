@@ -25,9 +25,9 @@ PostgreSQL-only DDL, applied (idempotently) by `server init` through `server_rol
 
 from __future__ import annotations
 
-from wulong_desk.services.cases.lifecycle import MIN_REASON
 from wulong_desk.statuses import (
     FROZEN_STATUSES,
+    MIN_REASON,
     PAYABLE_STATUSES,
     SIGNED_STATUSES,
     STAGES,
@@ -64,6 +64,12 @@ PROJECT_EVENT_COLUMNS = ("decision_state", "terminated_on", "termination_no",
                          "termination_reason")
 PROJECT_DECISION_COLUMNS = ("announced_on", "decision_made_on", "decision_no")
 # the server's own table: the figures a case had when it was unlocked, for the relock's audit
+# what `wulong_open_refigure` marks a case with while one decision-path event recomputes it
+# (services/procedure/path_events.py): the closing event checks it (`wulong_refigured`)
+MARKERS = {"convert": "〔转为补偿协议〕", "revalue": "〔复核或鉴定后重新估价〕",
+           "outcome": "〔补偿决定的结果〕"}
+
+
 UNLOCKED_FIGURES = "wulong_unlocked_figures"
 
 
@@ -236,8 +242,6 @@ def _refigured_sql(path: str) -> str:
     recomputed a frozen case (owner only: the events call it). The case must have been opened
     for that event (`wulong_open_refigure`); the figures changed since are audited old → new
     under the event's action (every figure with `every`), and the case is locked again."""
-    from wulong_desk.store.server_events import MARKERS
-
     markers = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in MARKERS.items())
     figure_keys = "ARRAY[" + ", ".join(literal(key) for key in FIGURES) + "]"
     return f"""CREATE OR REPLACE FUNCTION wulong_refigured(p_case integer, p_kind text,

@@ -28,8 +28,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from wulong_desk.errors import UserError
-from wulong_desk.store import server_events, server_guards
+from wulong_desk.store import event_function, server_events, server_guards
 
+# the names of the offices' groups, whatever their database
+OFFICE_GROUP = re.compile(r"wulong_[a-z0-9_]+_(clerk|reviewer|admin)")
 KINDS = ("clerk", "reviewer", "admin")
 # the older, cluster-wide scheme's groups (retired by `install`)
 OLD_GROUPS = {"clerk": "wulong_clerk", "reviewer": "wulong_reviewer", "admin": "wulong_admin"}
@@ -147,8 +149,8 @@ def _grants_sql(schema: str, database: str, q: dict[str, str], tables: list[str]
     for function in (*server_guards.HELPER_FUNCTIONS, *server_guards.GUARD_FUNCTIONS,
                      "wulong_guard_owner_only()"):
         statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
-    granted = {server_events.STAFF: everyone, server_events.REVIEWER: reviewers,
-               server_events.ADMIN: q["admin"]}
+    granted = {event_function.STAFF: everyone, event_function.REVIEWER: reviewers,
+               event_function.ADMIN: q["admin"]}
     for event in server_events.EVENTS:
         statements.append(f"GRANT EXECUTE ON FUNCTION {event.signature} TO {granted[event.who]}")
     return statements
@@ -209,8 +211,6 @@ def _plain_staff(conn: Connection, cursor: Any, groups: dict[str, str]) -> list[
     """Every member of this database's groups is a plain login: CREATEROLE and CREATEDB are
     taken away, and any role it holds besides office groups (the owner, pg_read_server_files
     …); a superuser, replication or bypass-RLS login is taken out of the groups."""
-    from wulong_desk.store.server import OFFICE_GROUP
-
     notes = []
     for login, role in conn.execute(text(
             "SELECT DISTINCT m.rolname, h.rolname FROM pg_auth_members a "

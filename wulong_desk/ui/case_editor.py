@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports.records import standard_name
+from wulong_desk.field_words import COLUMNS, SINGLE
 from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
@@ -37,8 +38,6 @@ from wulong_desk.services.cases.contract import project_to_contract
 from wulong_desk.services.cases.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.cases.drafts import draft_path, save_draft
 from wulong_desk.services.cases.field_names import (
-    COLUMNS,
-    SINGLE,
     describe,
     describe_message,
     describe_stored,

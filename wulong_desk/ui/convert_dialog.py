@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QWidget
 from sqlalchemy import select
 
-from wulong_desk.services.cases.changes import get_case, get_project
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.procedure.appraisal import formal_values
 from wulong_desk.services.procedure.conversion import Converted, convert_presigns, served_on
 from wulong_desk.store import Store

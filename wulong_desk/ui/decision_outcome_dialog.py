@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.procedure.case_decisions import (
     APPEALS,
     OUTCOMES,

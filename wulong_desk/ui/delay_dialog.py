@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wulong_desk.dates import add_months
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.money.moves import MAX_DELAY, add_delay, months_elapsed
-from wulong_desk.services.money.terms import add_months
 from wulong_desk.store import Store
 from wulong_desk.ui.labels import money_text
 

@@ -14,7 +14,7 @@ from wulong_desk.ui.desktop import offer_open
 from wulong_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
-    from wulong_desk.services.documents.exports import ExportResult
+    from wulong_desk.services.documents.output import ExportResult
     from wulong_desk.ui.export_dialog import ExportDialog, ExportRequest
     from wulong_desk.ui.main_window import MainWindow
     from wulong_desk.ui.pdf_preview import PdfPreview
@@ -52,12 +52,9 @@ class ExportActions:
 
     def start(self, request: ExportRequest) -> Job | None:
         """Run the export; None when it could not start (the reason has been shown)."""
-        from wulong_desk.services.documents.exports import (
-            check_target,
-            export_documents,
-            export_ledger,
-        )
+        from wulong_desk.services.documents.exports import export_documents, export_ledger
         from wulong_desk.services.documents.notices import export_notice
+        from wulong_desk.services.documents.output import check_target
         from wulong_desk.ui.export_dialog import KINDS, notice_kind
 
         window = self.window

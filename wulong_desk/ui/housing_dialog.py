@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.money import housing
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store

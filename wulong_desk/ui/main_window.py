@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
                     return
                 case_service.delete_case(self.store, case_id)
         except UserError as exc:
-            from wulong_desk.services.cases.field_names import describe_message  # (loads the rules)
+            from wulong_desk.services.cases.field_names import describe_message
 
             QMessageBox.warning(self, "不能删除或作废", describe_message(str(exc)))
             return

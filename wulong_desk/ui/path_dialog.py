@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.procedure.project_decision import presign_share, project_path
 from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateField

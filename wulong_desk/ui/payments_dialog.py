@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.errors import UserError
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.decimals import NumberError, read_number
-from wulong_desk.services.cases.changes import get_case
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.documents.records import agreement_words
 from wulong_desk.services.money import payments
 from wulong_desk.store import Store

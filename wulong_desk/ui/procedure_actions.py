@@ -12,7 +12,7 @@ from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.settings import last_folder, remember_folder
 
 if TYPE_CHECKING:
-    from wulong_desk.services.documents.exports import ExportResult
+    from wulong_desk.services.documents.output import ExportResult
     from wulong_desk.ui.main_window import MainWindow
 
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import NumberError, read_number
-from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.procedure.catalogue import (
     STATE_LABELS,
     STEPS,

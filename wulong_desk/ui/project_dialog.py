@@ -34,8 +34,8 @@ from wulong_desk.errors import UserError
 from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import Option, Reading, Standard
-from wulong_desk.services.cases.changes import get_project
 from wulong_desk.services.cases.field_names import describe, project_label
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.projects import project as project_service
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import Button, ok_cancel

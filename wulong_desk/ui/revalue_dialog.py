@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QTableWidget, QTableWidgetIt
 
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import USE_LABELS
-from wulong_desk.services.cases.changes import get_case
 from wulong_desk.services.cases.history import label
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.procedure.appraisal import PRICED
 from wulong_desk.services.procedure.conversion import (
     REVALUE_KINDS,

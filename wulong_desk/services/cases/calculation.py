@@ -18,7 +18,13 @@ from wulong_desk.rules.compute import compute_revision2
 from wulong_desk.rules.model import RETIRED_READING_KEYS, RetiredReadings
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, calc_request
 from wulong_desk.store.audit import now_utc
-from wulong_desk.store.models import LINE_COLUMNS, SCHEDULE_COLUMNS, Case, CaseResult
+from wulong_desk.store.models import (
+    FIGURE_COLUMNS,
+    LINE_COLUMNS,
+    SCHEDULE_COLUMNS,
+    Case,
+    CaseResult,
+)
 
 # What recompute() reads of a case, for loading many cases in a few queries: one by one, each
 # case's parts, equipment, houses and result cost a query each, and recomputing 10,000 cases
@@ -186,3 +192,17 @@ def problems(case: Case) -> list[str]:
     if case.result is None:
         return ["尚未计算"]
     return json.loads(case.result.problems_json)
+
+
+def stored_figures(result: CaseResult | None) -> dict[str, int] | None:
+    """A stored result's figures in cents by line code, with total, exchange_price,
+    net_payable and the schedule's four buckets; None for a case without a complete
+    calculation."""
+    if result is None or not result.ok:
+        return None
+    return {key: getattr(result, column) for key, column in FIGURE_COLUMNS.items()}
+
+
+def yuan_text(cents_value: int | None) -> str | None:
+    """Cents as yuan with two decimals (None stays None)."""
+    return None if cents_value is None else f"{Decimal(cents_value).scaleb(-2):.2f}"

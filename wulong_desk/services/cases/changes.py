@@ -6,12 +6,9 @@ delay of the exchange house — are services/money/moves.py's, run through this 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy import inspect, select
@@ -20,10 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from wulong_desk.errors import UserError
+from wulong_desk.field_words import LISTS, SINGLE
 from wulong_desk.invisible import case_key
-from wulong_desk.services.cases.calculation import recompute
+from wulong_desk.services.cases.calculation import recompute, stored_figures, yuan_text
 from wulong_desk.services.cases.contract import case_to_contract
-from wulong_desk.services.cases.field_names import LISTS, SINGLE
 from wulong_desk.services.cases.form import apply_form, case_to_form, form_to_case
 from wulong_desk.services.cases.lifecycle import (
     CONVERT_ONLY,
@@ -34,15 +31,22 @@ from wulong_desk.services.cases.lifecycle import (
     label,
     next_stages,
 )
+from wulong_desk.services.cases.lookup import NotFoundError, get_case, get_project
 from wulong_desk.services.cases.search import search_text_for
+from wulong_desk.services.cases.versions import (
+    content_hash,
+    current_version,
+    descend,
+    extend_trail,
+    new_version_id,
+    version_before,
+)
 from wulong_desk.statuses import DECIDED, VOID, is_frozen, is_out, is_payable, is_signed
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
 from wulong_desk.store.models import (
-    FIGURE_COLUMNS,
     AuditEntry,
     Case,
-    CaseResult,
     Project,
 )
 
@@ -50,20 +54,9 @@ if TYPE_CHECKING:
     from wulong_desk.rules.breakdown import Breakdown
     from wulong_desk.rules.inputs import InputError
 
-# what a case says: its version is the hash of these (names, figures' inputs, stage, and the
-# agreement's payment terms and payee account — hashed only when there are any, so a case
-# without them hashes as before)
-CONTENT_KEYS = ("case_no", "title_no", "address", "remarks", "status", "moved_on", "owners",
-                "case", "exchange_locations", "agreement")
-OPTIONAL_CONTENT = ("agreement",)
-TRAIL_LIMIT = 200
 # the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
 SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
 RELOCK_REASON = "更正后保存，自动锁定"
-
-
-class NotFoundError(UserError):
-    pass
 
 
 class OverpaymentError(UserError):
@@ -102,62 +95,6 @@ class Saved:
     version: int = 1
 
 
-def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFoundError(f"没有编号为 {project_id} 的项目")
-    return project
-
-
-def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFoundError(f"没有编号为 {case_id} 的案卷")
-    return case
-
-
-def content_hash(form: dict[str, Any]) -> str:
-    """A stable hash of what a case says (not of when or where): tells whether a save changed
-    anything, and two copies that say the same. Not a version's identity (see current_version):
-    a case edited back to what it said before says the same but is newer."""
-    content = {key: form.get(key) for key in CONTENT_KEYS
-               if key not in OPTIONAL_CONTENT or form.get(key)}
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def new_version_id() -> str:
-    """A fresh version id (never a hash of the content: A → B → A gives three ids)."""
-    return uuid.uuid4().hex
-
-
-def current_version(case: Case) -> str:
-    """The id of the case's current version: the one its last saved change got, or — for a case
-    unchanged since before version ids (migration 0009) — its content hash, which every copy of
-    it shares."""
-    return case.version_id or content_hash(case_to_form(case))
-
-
-def trail_of(case: Case) -> list[str]:
-    """The ids of the versions the case has had here (and those it was taken in from), oldest
-    first, ending with its current one."""
-    trail = [h for h in json.loads(case.version_trail or "[]") if isinstance(h, str)]
-    current = current_version(case)
-    if not trail or trail[-1] != current:
-        trail.append(current)
-    return trail[-TRAIL_LIMIT:]
-
-
-def _new_version(case: Case, before: str) -> None:
-    """After a change of what the case says: a fresh id, descending from `before`."""
-    trail = [h for h in json.loads(case.version_trail or "[]") if isinstance(h, str)]
-    if not trail or trail[-1] != before:
-        trail.append(before)
-    case.version_id = new_version_id()
-    case.version_trail = json.dumps([*trail, case.version_id][-TRAIL_LIMIT:])
-    case.version = (case.version or 1) + 1
-
-
 def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The calc contract's fields that differ (rows added or removed included)."""
     changed = []
@@ -174,20 +111,6 @@ def _money_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         else:
             changed.append(name)
     return changed
-
-
-def stored_figures(result: CaseResult | None) -> dict[str, int] | None:
-    """A stored result's figures in cents by line code, with total, exchange_price,
-    net_payable and the schedule's four buckets; None for a case without a complete
-    calculation."""
-    if result is None or not result.ok:
-        return None
-    return {key: getattr(result, column) for key, column in FIGURE_COLUMNS.items()}
-
-
-def yuan_text(cents_value: int | None) -> str | None:
-    """Cents as yuan with two decimals (None stays None)."""
-    return None if cents_value is None else f"{Decimal(cents_value).scaleb(-2):.2f}"
 
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int] | None,
@@ -218,7 +141,7 @@ def _forbid(session: Session, action: str) -> None:
     may = session.info.get("may")
     why = may(action) if may is not None else None
     if why:
-        from wulong_desk.store.server import ForbiddenError
+        from wulong_desk.store.server_errors import ForbiddenError
 
         raise ForbiddenError(why)
 
@@ -457,7 +380,7 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     if why and not server:   # on the office server the stage event writes it
         audit.record(session, "status", case, "status", old_status, case.status, why)
     if before_version is not None and content_hash(case_to_form(case)) != before_hash:
-        _new_version(case, before_version)   # a save that changes nothing makes none
+        descend(case, before_version)   # a save that changes nothing makes none
     if server:
         _stage_on_server(session, project, case, old_status, why)
     if correcting:
@@ -535,29 +458,6 @@ def set_status(store: Store, case_id: int, status: str, *, reason: str | None = 
         save_in_session(session, case.project, form, case, reason=reason)
 
 
-def _extend_trail(case: Case, before: tuple[str, str]) -> None:
-    """After a change made outside save_in_session (作废, 解锁, 锁定): if what the case says
-    changed, a new version descending from the one before (`_before`)."""
-    before_hash, before_version = before
-    if content_hash(case_to_form(case)) != before_hash:
-        _new_version(case, before_version)
-
-
-def _before(case: Case) -> tuple[str, str]:
-    return content_hash(case_to_form(case)), current_version(case)
-
-
-# for the audited events made outside save_in_session (services/money/moves.py, services/
-# path_events.py): what the case said before, and a new version once what it says changed
-version_before, extend_trail = _before, _extend_trail
-
-
-def new_version(case: Case) -> None:
-    """A new version for a change beside what the case says (a presign's formal values waiting
-    for its conversion): another computer sees it is newer and takes it."""
-    _new_version(case, current_version(case))
-
-
 def unlock_case(store: Store, case_id: int, reason: str) -> None:
     """解锁更正: allow one correction of a frozen case; the reason is required and audited."""
     store.require("解锁更正")
@@ -566,9 +466,9 @@ def unlock_case(store: Store, case_id: int, reason: str) -> None:
         case = get_case(session, case_id)
         if not case.locked:
             raise UserError(f"案卷 {case.case_no} 未锁定，无需解锁")
-        before = _before(case)
+        before = version_before(case)
         _unlock(session, case, reason)
-        _extend_trail(case, before)
+        extend_trail(case, before)
 
 
 def relock_case(store: Store, case_id: int) -> None:
@@ -577,9 +477,9 @@ def relock_case(store: Store, case_id: int) -> None:
         case = get_case(session, case_id)
         if case.unlocked_reason is None:
             return
-        before = _before(case)
+        before = version_before(case)
         _relock(session, case, None)
-        _extend_trail(case, before)
+        extend_trail(case, before)
 
 
 def void_case(store: Store, case_id: int, reason: str) -> None:
@@ -598,7 +498,7 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
     if not is_signed(case.status):
         raise UserError(f"案卷 {case.case_no} 尚未签约：误录的案卷请直接删除，不必作废")
     _forbid(session, "作废")
-    before = _before(case)
+    before = version_before(case)
     old = case.status
     if server_events.on_server(session):   # the void event writes the change and its row
         server_events.call(session, "void", case.id, reason)
@@ -612,7 +512,7 @@ def void_in_session(session: Session, case: Case, reason: str) -> None:
         audit.record(session, "void", case, "status", old, VOID, reason,
                      tells=("status", "void_reason"))
     session.flush()
-    _extend_trail(case, before)
+    extend_trail(case, before)
 
 
 def apply_correction_in_session(session: Session, project: Project, form: dict[str, Any],

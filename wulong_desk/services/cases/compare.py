@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wulong_desk.services.cases.field_names import COLUMNS, LISTS, SINGLE
+from wulong_desk.field_words import COLUMNS, LISTS, SINGLE
 from wulong_desk.statuses import METHOD_LABELS, STATUS_LABELS
 
 ROW_LISTS = {"owners": ("owners",), "case.parts": ("case", "parts"),

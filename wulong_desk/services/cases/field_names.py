@@ -5,53 +5,10 @@ engine (reported by its path, e.g. case.parts[1].unit_price) reads as a clerk wo
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from wulong_desk.field_words import COLUMNS, LISTS, PROJECT, SINGLE
 from wulong_desk.rules.inputs import Problem
 
-LISTS = {"owners": "被征收人", "case.parts": "房屋", "case.equipment": "设施设备",
-         "case.exchange.houses": "调换房屋"}
-COLUMNS: dict[str, dict[str, str]] = {
-    "owners": {"role": "身份", "name": "姓名", "id_number": "身份证号", "phone": "电话",
-               "address": "住址"},
-    "case.parts": {"use": "用途", "area": "证载面积", "inner_area": "套内面积",
-                   "unit_price": "评估单价", "decoration_value": "装修评估值",
-                   "water_accounts": "水表户", "power_accounts": "电表户",
-                   "gas_accounts": "气表户", "gas_cost": "燃气开户费",
-                   "business_eligible": "停产停业", "manufacturing": "生产制造",
-                   "registration": "登记状态", "temporary_amount": "临时建筑核定金额"},
-    "case.equipment": {"name": "名称", "reusable": "可搬迁", "net_value": "折旧后净值",
-                       "rate": "补助比例", "assessed_value": "评估价值"},
-    "case.exchange.houses": {"location": "位置", "use": "用途", "area": "建筑面积",
-                             "inner_area": "套内面积", "unit_price": "单价"},
-}
-SINGLE = {"case_no": "案卷编号", "title_no": "产权证号", "address": "坐落", "status": "状态",
-          "moved_on": "搬迁日期", "reason": "理由",
-          "owners": "被征收人", "case.parts": "房屋", "case.method": "补偿方式",
-          "case.signed_on": "签约日期", "case.moved_on_time": "按期搬迁",
-          "case.presign": "预签协议", "case.decided_on": "补偿决定日期",
-          "case.min_housing_eligible": "最低住房保障", "case.land_area": "土地使用权面积",
-          "case.land_unit_price": "土地单价", "case.exchange": "产权调换",
-          "case.exchange.houses": "调换房屋",
-          "case.exchange.transition_months": "过渡期限（月）",
-          "case.exchange.turnover_house": "临时周转房",
-          "case.exchange.turnover_premises": "临时经营场所",
-          "case.exchange.interruption_months": "停产停业期限（月）",
-          "case.exchange.overdue_months": "过渡逾期（月）",
-          "agreement": "付款约定", "agreement.payment_terms": "付款期限",
-          "agreement.payee": "收款账户", "agreement.payee.name": "户名",
-          "agreement.payee.bank": "开户行", "agreement.payee.account": "账号",
-          "agreement.payment_term_text": "付款期限（原文）",
-          "agreement.bank_account_text": "收款账户（原文）",
-          "project": "项目"}
-# the project dialog's own fields (its options and readings are named by the standard file:
-# `project_label`); the dialog labels its rows from here, so a message names what the form shows
-PROJECT = {"name": "项目名称", "decision_no": "征收决定文号", "department": "征收部门",
-           "implementer": "实施单位", "appraiser": "评估机构",
-           "agreement_prefix": "协议编号前缀", "agreement_year": "协议编号年份",
-           "move_deadline": "搬迁期限", "old_town": "旧城区改建",
-           "payment_terms": "默认付款期限",
-           "presign_threshold": "预签生效比例"}
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
                    r"\[(?P<index>\d+)\]\.(?P<key>\w+)$")
 
@@ -155,55 +112,3 @@ class CaseProblem(Problem):
 
     def __str__(self) -> str:
         return self.words
-
-
-_PACKAGE_NAMES = {"uuid": "案卷标识"}
-
-
-def package_problems(problems: list[Problem], entries: list[Any]) -> list[Problem]:
-    """Each `cases[i]…` problem told as 第i+1户（案卷编号）…; other problems as they are."""
-    out: list[Problem] = []
-    for problem in problems:
-        match = _CASE_PATH.match(problem.path)
-        if match is None:
-            out.append(problem)
-            continue
-        index, rest = int(match["index"]), match["rest"] or ""
-        entry = entries[index] if index < len(entries) else None
-        number = entry.get("case_no") if isinstance(entry, dict) else None
-        who = f"第{index + 1}户" + (f"（{number}）" if isinstance(number, str) and number else "")
-        message = problem.message
-        if isinstance(entry, dict):  # the importer's own "A-001（uuid）：" is said by `who`
-            message = message.removeprefix(f"{number or '?'}（{entry.get('uuid')}）：")
-        if message == "缺少 uuid":
-            message = "缺少案卷标识"
-        if not rest:
-            text = f"{who}：{message}"
-        elif rest in _PACKAGE_NAMES:
-            text = f"{who}「{_PACKAGE_NAMES[rest]}」：{message}"
-        elif rest.startswith("procedure"):
-            text = f"{who}{_procedure_place(rest)}：{message}"
-        else:
-            text = who + describe(rest, message)
-        worded = CaseProblem(problem.path, problem.message)
-        worded.words = text
-        out.append(worded)
-    return out
-
-
-def _procedure_place(rest: str) -> str:
-    """procedure.dates.doc_title → 程序日期「土地房屋权属证书交回」; procedure.payments[0].amount
-    → 拨付/收款第1笔「金额」."""
-    from wulong_desk.services.cases.history import FIELDS, WORDS
-
-    date = re.fullmatch(r"procedure\.dates\.(\w+)", rest)
-    if date:
-        return f"程序日期「{WORDS['what'].get(date[1], '未知事项')}」"
-    paid = re.fullmatch(r"procedure\.payments\[(\d+)\](?:\.(\w+))?", rest)
-    if paid:
-        field = FIELDS["payment"].get(paid[2] or "", "")
-        return f"拨付/收款第{int(paid[1]) + 1}笔" + (f"「{field}」" if field else "")
-    return "「程序记录」"
-
-
-_CASE_PATH = re.compile(r"^cases\[(?P<index>\d+)\](?:\.(?P<rest>.+))?$")

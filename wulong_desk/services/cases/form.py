@@ -225,24 +225,69 @@ def check_form(form: Any) -> list[Problem]:
 
 
 def apply_form(session: Session | None, case: Case, form: Any) -> None:
-    """Write a form into a case (new or existing). Raises InputError listing every problem."""
+    """Write a form into a case (new or existing). Raises InputError listing every problem:
+    every part of the form is read first (in the order the editor shows it), and nothing is
+    written unless all of it is well formed."""
     reader = FieldReader(typed=True)  # numbers as a person types them (full-width digits too)
     if not isinstance(form, dict):
         raise InputError([Problem("$", "应为 JSON 对象")])
-    for key in form:
-        if key not in FORM_FIELDS:
-            reader.warnings.append(f"{key}: 未知字段，已忽略")
-    case_no = _text(reader, form, "case_no", "", required=True, limit=50)
-    title_no = _text(reader, form, "title_no", "", limit=100)
-    address = _text(reader, form, "address", "")
-    remarks = _text(reader, form, "remarks", "", limit=2000)
+    _warn_unknown(reader, form, FORM_FIELDS, "")
+    columns = _read_heading(reader, form, case)
+    owners = _read_owners(reader, form.get("owners"))
+    data = form.get("case")
+    if not isinstance(data, dict):
+        reader.fail("case", "必须填写案卷的计算数据（method、parts 等）")
+        raise InputError(reader.problems)
+    _warn_unknown(reader, data, CASE_FIELDS, "case.")
+    columns["method"] = reader.choice(data, "method", "case", METHODS)
+    parts = _read_parts(reader, data.get("parts"))
+    equipment = _read_equipment(reader, data.get("equipment"))
+    houses, exchange_columns = _read_exchange(reader, data.get("exchange"),
+                                              form.get("exchange_locations") or [])
+    columns |= _read_terms(reader, form, data)
+    agreement = _read_agreement(reader, form.get("agreement"))
+    if reader.problems:
+        raise InputError(reader.problems)
+
+    # ---- everything is well formed: write it
+    _set(case, **columns)
+    if columns["method"] == EXCHANGE or exchange_columns is not None:
+        _set(case, **(exchange_columns or NO_EXCHANGE))
+    if agreement is not None:
+        _set(case, **agreement)
+    for rows, values, model in ((case.persons, owners, Person), (case.parts, parts, HousePart),
+                                (case.equipment, equipment, Equipment),
+                                (case.exchange_houses, houses, ExchangeHouse)):
+        for row, row_values in zip(_sync(session, rows, len(values), model), values,
+                                   strict=True):
+            _set(row, **row_values)
+    if session is not None:
+        session.info.setdefault("form_warnings", []).extend(reader.warnings)
+
+
+def _warn_unknown(reader: FieldReader, values: dict[str, Any], known: Any, prefix: str) -> None:
+    for key in values:
+        if key not in known:
+            reader.warnings.append(f"{prefix}{key}: 未知字段，已忽略")
+
+
+def _read_heading(reader: FieldReader, form: dict[str, Any], case: Case) -> dict[str, Any]:
+    """The case's number, title, address, remarks and stage."""
+    columns = {"case_no": _text(reader, form, "case_no", "", required=True, limit=50),
+               "title_no": _text(reader, form, "title_no", "", limit=100),
+               "address": _text(reader, form, "address", ""),
+               "remarks": _text(reader, form, "remarks", "", limit=2000)}
     status = form.get("status") or case.status or "surveyed"
     if status not in STATUSES:
         reader.fail("status", f"应为 {' | '.join(STATUSES)} 之一")
         status = case.status or "surveyed"
+    return columns | {"status": status}
 
+
+def _read_owners(reader: FieldReader, rows: Any) -> list[dict[str, str]]:
+    """被征收人: each with a role, a name, and an ID number that must be a valid one."""
     owners: list[dict[str, str]] = []
-    for _index, path, raw in _objects(reader, form.get("owners"), "owners"):
+    for _index, path, raw in _objects(reader, rows, "owners"):
         role = raw.get("role") or "owner"
         if role not in PERSON_ROLES:
             reader.fail(f"{path}.role", f"应为 {' | '.join(PERSON_ROLES)} 之一")
@@ -254,20 +299,16 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
                        "id_number": id_number,
                        "phone": _text(reader, raw, "phone", path, limit=30),
                        "address": _text(reader, raw, "address", path)})
+    return owners
 
-    data = form.get("case")
-    if not isinstance(data, dict):
-        reader.fail("case", "必须填写案卷的计算数据（method、parts 等）")
-        raise InputError(reader.problems)
-    for key in data:
-        if key not in CASE_FIELDS:
-            reader.warnings.append(f"case.{key}: 未知字段，已忽略")
-    method = reader.choice(data, "method", "case", METHODS)
+
+def _read_parts(reader: FieldReader, rows: Any) -> list[dict[str, Any]]:
+    """房屋: each part's use, registration, areas, prices and accounts; a value typed where it
+    means nothing for that part is refused at its cell, never dropped."""
     parts: list[dict[str, Any]] = []
-    for _index, path, raw in _objects(reader, data.get("parts"), "case.parts"):
+    for _index, path, raw in _objects(reader, rows, "case.parts"):
         use = reader.choice(raw, "use", path, USES)
         if use != RESIDENTIAL and raw.get("inner_area") not in (None, ""):
-            # typed but meaningless for a non-residential part: refused, never dropped
             reader.fail(f"{path}.inner_area", "只有住宅部分填写套内面积（非住宅按证载面积补偿），"
                         "请清空这一格")
         registration = REGISTERED
@@ -275,7 +316,6 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
             registration = reader.choice(raw, "registration", path, REGISTRATIONS,
                                          rule="（办法第十八条）")
         if registration != TEMPORARY and raw.get("temporary_amount") not in (None, ""):
-            # the store keeps it only for a temporary building: refused, never dropped
             reader.fail(f"{path}.temporary_amount", "只有临时建筑填写核定金额，请清空这一格"
                         "（或把“登记状态”改为临时建筑）")
         gas_cost = reader.decimal(raw, "gas_cost", path, required=False, default=Decimal(0),
@@ -309,8 +349,13 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
             "business_eligible": reader.boolean(raw, "business_eligible", path),
             "manufacturing": manufacturing,
         })
+    return parts
+
+
+def _read_equipment(reader: FieldReader, rows: Any) -> list[dict[str, Any]]:
+    """设施设备: each row with the value its kind is paid by."""
     equipment: list[dict[str, Any]] = []
-    for _index, path, raw in _objects(reader, data.get("equipment"), "case.equipment"):
+    for _index, path, raw in _objects(reader, rows, "case.equipment"):
         _only_what_counts(reader, raw, path)
         equipment.append({
             "name": _text(reader, raw, "name", path, required=True, limit=200),
@@ -320,44 +365,56 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
             "assessed_value": reader.decimal(raw, "assessed_value", path, required=False,
                                              places=2),
         })
-    houses: list[dict[str, Any]] = []
-    exchange_values: dict[str, Any] = {"transition_months": None, "turnover_house": None,
-                                       "turnover_premises": None,
-                                       "interruption_months": 0, "overdue_months": 0}
-    exchange = data.get("exchange")
-    if isinstance(exchange, dict):
-        locations = form.get("exchange_locations") or []
-        for index, path, raw in _objects(reader, exchange.get("houses"),
-                                         "case.exchange.houses"):
-            location = locations[index] if index < len(locations) else ""
-            house_use = RESIDENTIAL
-            if raw.get("use") is not None:
-                house_use = reader.choice(raw, "use", path, USES)
-            houses.append({
-                "location": location if isinstance(location, str) else "",
-                "use": house_use,
-                "area": reader.decimal(raw, "area", path, required=True, positive=True,
-                                       places=2),
-                "inner_area": reader.decimal(raw, "inner_area", path, required=False,
-                                             positive=True, places=2),
-                "unit_price": reader.decimal(raw, "unit_price", path, required=True,
-                                             positive=True, places=2),
-            })
-        months = exchange.get("transition_months")
-        exchange_values = {
-            "transition_months": (None if months is None else
-                                  reader.integer(exchange, "transition_months", "case.exchange")),
-            "turnover_house": (None if exchange.get("turnover_house") is None else
-                               reader.boolean(exchange, "turnover_house", "case.exchange")),
-            "turnover_premises": (None if exchange.get("turnover_premises") is None else
-                                  reader.boolean(exchange, "turnover_premises",
-                                                 "case.exchange")),
-            "interruption_months": reader.integer(exchange, "interruption_months",
-                                                  "case.exchange"),
-            "overdue_months": reader.integer(exchange, "overdue_months", "case.exchange"),
-        }
-    elif exchange is not None:
+    return equipment
+
+
+# the exchange columns of a case whose form says nothing of an exchange
+NO_EXCHANGE: dict[str, Any] = {"transition_months": None, "turnover_house": None,
+                               "turnover_premises": None, "interruption_months": 0,
+                               "overdue_months": 0}
+
+
+def _read_exchange(reader: FieldReader, exchange: Any, locations: list[Any]
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """产权调换: the houses (with their locations, kept beside the contract's rows) and the
+    transition's terms; None for the terms when the form has no exchange part."""
+    if exchange is None:
+        return [], None
+    if not isinstance(exchange, dict):
         reader.fail("case.exchange", "应为 JSON 对象")
+        return [], None
+    houses: list[dict[str, Any]] = []
+    for index, path, raw in _objects(reader, exchange.get("houses"), "case.exchange.houses"):
+        location = locations[index] if index < len(locations) else ""
+        house_use = RESIDENTIAL
+        if raw.get("use") is not None:
+            house_use = reader.choice(raw, "use", path, USES)
+        houses.append({
+            "location": location if isinstance(location, str) else "",
+            "use": house_use,
+            "area": reader.decimal(raw, "area", path, required=True, positive=True, places=2),
+            "inner_area": reader.decimal(raw, "inner_area", path, required=False,
+                                         positive=True, places=2),
+            "unit_price": reader.decimal(raw, "unit_price", path, required=True,
+                                         positive=True, places=2),
+        })
+    where = "case.exchange"
+    months = exchange.get("transition_months")
+    return houses, {
+        "transition_months": (None if months is None else
+                              reader.integer(exchange, "transition_months", where)),
+        "turnover_house": (None if exchange.get("turnover_house") is None else
+                           reader.boolean(exchange, "turnover_house", where)),
+        "turnover_premises": (None if exchange.get("turnover_premises") is None else
+                              reader.boolean(exchange, "turnover_premises", where)),
+        "interruption_months": reader.integer(exchange, "interruption_months", where),
+        "overdue_months": reader.integer(exchange, "overdue_months", where),
+    }
+
+
+def _read_terms(reader: FieldReader, form: dict[str, Any], data: dict[str, Any]
+                ) -> dict[str, Any]:
+    """The dates (signed, decided, moved out), the land and the case's yes-or-no terms."""
     signed_on = reader.day(data, "signed_on", "case", required=False)
     decided_on = reader.day(data, "decided_on", "case", required=False)
     moved_on = None
@@ -365,35 +422,15 @@ def apply_form(session: Session | None, case: Case, form: Any) -> None:
         day_reader = FieldReader()
         moved_on = day_reader.day(form, "moved_on", "$", required=False)
         reader.problems += [Problem("moved_on", p.message) for p in day_reader.problems]
-    land_area = reader.decimal(data, "land_area", "case", required=False, positive=True,
-                               places=2)
-    land_price = reader.decimal(data, "land_unit_price", "case", required=False, places=2)
-    flags = {
+    return {
+        "signed_on": signed_on,
+        "decided_on": decided_on,
+        "moved_on": moved_on,
+        "land_area": reader.decimal(data, "land_area", "case", required=False, positive=True,
+                                    places=2),
+        "land_unit_price": reader.decimal(data, "land_unit_price", "case", required=False,
+                                          places=2),
         "min_housing_eligible": reader.boolean(data, "min_housing_eligible", "case"),
         "moved_on_time": reader.boolean(data, "moved_on_time", "case"),
         "presign": reader.boolean(data, "presign", "case"),
     }
-    agreement = _read_agreement(reader, form.get("agreement"))
-    if reader.problems:
-        raise InputError(reader.problems)
-
-    # ---- everything is well formed: write it
-    _set(case, case_no=case_no, title_no=title_no, address=address, remarks=remarks,
-         status=status, moved_on=moved_on, method=method, signed_on=signed_on,
-         decided_on=decided_on, land_area=land_area, land_unit_price=land_price, **flags)
-    if method == EXCHANGE or exchange is not None:
-        _set(case, **exchange_values)
-    if agreement is not None:
-        _set(case, **agreement)
-    for row, values in zip(_sync(session, case.persons, len(owners), Person), owners, strict=True):
-        _set(row, **values)
-    for row, values in zip(_sync(session, case.parts, len(parts), HousePart), parts, strict=True):
-        _set(row, **values)
-    for row, values in zip(_sync(session, case.equipment, len(equipment), Equipment), equipment,
-                           strict=True):
-        _set(row, **values)
-    for row, values in zip(_sync(session, case.exchange_houses, len(houses), ExchangeHouse), houses,
-                           strict=True):
-        _set(row, **values)
-    if session is not None:
-        session.info.setdefault("form_warnings", []).extend(reader.warnings)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from wulong_desk.field_words import COLUMNS
 from wulong_desk.rules.breakdown import SCHEDULE_LABELS, SETTLEMENT_LABELS, TOTAL_LABELS
-from wulong_desk.services.cases.field_names import COLUMNS, line_label
+from wulong_desk.services.cases.field_names import line_label
 from wulong_desk.services.money.payments import KIND_LABELS
 from wulong_desk.services.procedure.catalogue import CLOCK_BY_CODE, DOCUMENT_LABELS, STEP_BY_CODE
 from wulong_desk.services.procedure.consent import ANSWERS

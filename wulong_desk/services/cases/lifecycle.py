@@ -35,6 +35,7 @@ from wulong_desk.statuses import (
     DECIDED,
     EVENT_STATUSES,
     LAPSED,
+    MIN_REASON,
     STAGES,
     STATUS_LABELS,
     STATUSES,
@@ -43,8 +44,6 @@ from wulong_desk.statuses import (
     stage_index,
 )
 from wulong_desk.store.models import Case, Project
-
-MIN_REASON = 4   # visible characters: "更正" alone says nothing
 
 
 class TransitionError(UserError):

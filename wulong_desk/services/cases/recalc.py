@@ -34,14 +34,12 @@ from wulong_desk.services.cases.calculation import (
     computation,
     figures_of,
     record_readings,
-)
-from wulong_desk.services.cases.changes import (
-    get_project,
-    refigure_in_session,
     stored_figures,
     yuan_text,
 )
+from wulong_desk.services.cases.changes import refigure_in_session
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, calc_request
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.statuses import is_frozen
 from wulong_desk.store import Store, audit
 from wulong_desk.store.models import Case

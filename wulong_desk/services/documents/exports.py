@@ -12,41 +12,25 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wulong_desk.errors import Cancelled, UsageError, UserError
+from wulong_desk.errors import UsageError, UserError
 from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
-from wulong_desk.fileio import check_output, inside, safe_name, unique_names
+from wulong_desk.fileio import inside, safe_name, unique_names
+from wulong_desk.services.documents.notices import export_notice
+from wulong_desk.services.documents.output import ExportResult, Progress, check_target, tick
 from wulong_desk.services.documents.records import load_records, stream_records
 from wulong_desk.statuses import STATUS_LABELS, is_frozen, is_out, is_void
 from wulong_desk.store import Store
 from wulong_desk.tempfiles import noted_staging
 
-Progress = Callable[[int, int], bool | None]
-
 # asked for a batch: each case gets its own agreement (money or exchange, by its method)
 BY_METHOD = "agreement"
-
-
-@dataclass
-class ExportResult:
-    path: Path
-    count: int
-    incomplete: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    notice: str = ""           # a public notice's 公示期 and how it was set (never printed on it)
-    unit: str = "户"           # what `count` counts (a notice of buildings: 处)
-
-
-def _tick(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None and progress(done, total) is False:
-        raise Cancelled
 
 
 def _something_to_export(records: ProjectRecords) -> None:
@@ -88,25 +72,6 @@ def _presigns_only(records: ProjectRecords) -> ProjectRecords:
     return replace(records, entries=kept, incomplete=[])
 
 
-def check_target(path: Path) -> None:
-    """Refuse early a target another program holds open (Excel and WPS lock the file on Windows)
-    or a folder that cannot be written, before any work is done."""
-    path = Path(path)
-    check_output(path)   # a folder, a device or a pipe: only a regular file is written
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"文件夹不存在：{folder}")
-    if path.exists():
-        try:
-            with open(path, "r+b"):
-                pass
-        except PermissionError as exc:
-            raise UserError(f"无法写入 {path}：文件正被其他程序（如 Excel、WPS）打开，"
-                            "或文件只读。请关闭文件后重试。") from exc
-    if not os.access(folder, os.W_OK):
-        raise UserError(f"无法写入文件夹 {folder}（只读或没有权限），请换个位置")
-
-
 def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, operator: str,
                   case_ids: list[int] | None = None,
                   progress: Progress | None = None,
@@ -118,8 +83,6 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
     from wulong_desk.exports.ledger import build_ledger, write_bytes
 
     if public:
-        from wulong_desk.services.documents.notices import export_notice
-
         return export_notice(store, project_id, out, kind="compensation", period=notice_period,
                              case_ids=case_ids, progress=progress)
     check_target(out)
@@ -127,9 +90,9 @@ def export_ledger(store: Store, project_id: int, out: Path, *, public: bool, ope
         records = stream_records(session, project_id, case_ids)   # a batch at a time
         _something_to_export(records)
         total = len(records.entries)
-        _tick(progress, 0, total)
+        tick(progress, 0, total)
         data = build_ledger(records, public=False, operator=operator, progress=progress)
-    _tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
+    tick(progress, total, total)  # the last chance to cancel: nothing is on disk yet
     write_bytes(data, Path(out), public=False)
     return ExportResult(Path(out), total, records.incomplete, [Path(out)])
 
@@ -161,7 +124,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
                      case_ids: list[int] | None = None,
                      progress: Progress | None = None) -> ExportResult:
     """One PDF per case into out_dir (created if need be). All or nothing."""
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.services.cases.agreement_numbers import assign_numbers
 
     out_dir = Path(out_dir)
@@ -186,7 +149,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
         for name in names:
             check_target(out_dir / name)
     total = len(records.entries)
-    _tick(progress, 0, total)
+    tick(progress, 0, total)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
     except OSError as exc:
@@ -198,7 +161,7 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
                 _write_private(inside(staging, name), build_pdf(
                     chosen, records.project, entry, number=numbers.get(entry.case_id),
                     template=template))
-                _tick(progress, done, total)
+                tick(progress, done, total)
             files = _move_into_place(staging, out_dir, names)
     except OSError as exc:
         raise UserError(f"无法写入 {out_dir}：{plain_message(exc) or exc.strerror}") from exc
@@ -227,7 +190,7 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Pat
 
 def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
     """One case's document as PDF bytes (for the preview) and the file name it would get."""
-    from wulong_desk.exports.agreement import build_pdf
+    from wulong_desk.exports.household_papers import build_pdf
     from wulong_desk.services.cases.agreement_numbers import assign_numbers
     from wulong_desk.services.documents.records import load_case
     from wulong_desk.store.models import Case
@@ -263,7 +226,7 @@ def export_payments(store: Store, project_id: int, out: Path, *, operator: str) 
     )
     from wulong_desk.rules.breakdown import SCHEDULE_KEYS
     from wulong_desk.rules.model import METHOD_LABELS
-    from wulong_desk.services.cases.changes import get_project
+    from wulong_desk.services.cases.lookup import get_project
     from wulong_desk.services.money.due import money_dues
     from wulong_desk.services.money.payments import KIND_LABELS, project_accounts
     from wulong_desk.services.procedure.workdays import WorkCalendar

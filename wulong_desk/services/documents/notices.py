@@ -34,8 +34,8 @@ from wulong_desk.exports.notices import KINDS, NoticeKind
 from wulong_desk.exports.records import CaseEntry
 from wulong_desk.fileio import write_atomically
 from wulong_desk.logs import log
-from wulong_desk.services.cases.changes import get_project
-from wulong_desk.services.documents.exports import ExportResult, Progress, _tick, check_target
+from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.documents.output import ExportResult, Progress, check_target, tick
 from wulong_desk.services.documents.records import STREAM_BATCH, stream_records
 from wulong_desk.services.procedure.notice_period import NoticePeriod, notice_period
 from wulong_desk.services.projects.project import project_to_dict
@@ -112,23 +112,23 @@ def _build(session: Session, project_id: int, kind: str, project: dict[str, Any]
         ids = _case_ids(session, project_id, case_ids)
         total = len(ids)
 
-    def tick(done: int) -> None:
+    def step(done: int) -> None:
         if done % TICK_EVERY == 0 or done == total:
-            _tick(progress, done, total)   # may raise Cancelled: nothing is on disk yet
+            tick(progress, done, total)   # may raise Cancelled: nothing is on disk yet
 
-    _tick(progress, 0, total)
+    tick(progress, 0, total)
     if kind == "compensation":
         if not records.entries:
             raise UserError(_nothing_computed(records.incomplete))
         built = build_notice(records, include_unsigned=include_unsigned, period=period,
-                             tick=tick)
+                             tick=step)
     else:
         if kind in ("survey", "unregistered"):
-            cases = _cases(session, ids, tick)
+            cases = _cases(session, ids, step)
         if kind == "appraisal":
-            entries: Iterator[Any] = _appraisals(_counted(records.entries, tick))
+            entries: Iterator[Any] = _appraisals(_counted(records.entries, step))
         elif kind == "min-housing":
-            entries = _min_housing(session, project_id, _counted(records.entries, tick))
+            entries = _min_housing(session, project_id, _counted(records.entries, step))
         elif kind == "survey":
             entries = (_survey(case) for case in cases)
         elif kind == "unregistered":
@@ -136,7 +136,7 @@ def _build(session: Session, project_id: int, kind: str, project: dict[str, Any]
         else:
             entries = iter(decided_entries(session, project_id, case_ids))
         built = build_kind(kind, project, entries, period=period)
-    _tick(progress, total, total)  # the last chance to cancel
+    tick(progress, total, total)  # the last chance to cancel
     return built, incomplete
 
 

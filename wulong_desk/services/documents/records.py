@@ -21,8 +21,8 @@ from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
 from wulong_desk.services.cases.calculation import stored_schedule
-from wulong_desk.services.cases.changes import get_case, get_project
 from wulong_desk.services.cases.history import BEIJING
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.money.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.money.terms import TERM_KEYS, TERM_LABELS, effective_terms
 from wulong_desk.services.procedure.catalogue import DOCUMENTS, case_dates

@@ -82,23 +82,24 @@ from wulong_desk.invisible import case_key
 from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.standard import StandardError
+from wulong_desk.services.cases.calculation import stored_figures, yuan_text
 from wulong_desk.services.cases.changes import (
-    CONTENT_KEYS,
-    TRAIL_LIMIT,
     apply_correction_in_session,
-    content_hash,
-    current_version,
-    get_project,
     save_in_session,
-    stored_figures,
-    trail_of,
     void_in_session,
-    yuan_text,
 )
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, case_to_contract
 from wulong_desk.services.cases.form import case_to_form, form_to_case
 from wulong_desk.services.cases.lifecycle import label as stage_label
 from wulong_desk.services.cases.lifecycle import next_stages
+from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.cases.versions import (
+    CONTENT_KEYS,
+    TRAIL_LIMIT,
+    content_hash,
+    current_version,
+    trail_of,
+)
 from wulong_desk.services.exchange.events_sync import (
     Explained,
     delay_in_session,
@@ -127,7 +128,8 @@ from wulong_desk.statuses import VOID, is_signed, stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
-from wulong_desk.store.server import ForbiddenError, lock_project
+from wulong_desk.store.server import lock_project
+from wulong_desk.store.server_errors import ForbiddenError
 
 FORMAT = "wulong-desk-cases/4"
 PREVIOUS_FORMAT = "wulong-desk-cases/3"   # read: without money events or the decision path
@@ -343,7 +345,7 @@ def _check_duplicates(entries: list[Any]) -> None:
 
 def _in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
     """`cases[i]…` problems told as 第i+1户（案卷编号）… (services.cases.field_names)."""
-    from wulong_desk.services.cases.field_names import package_problems
+    from wulong_desk.services.exchange.package_problems import package_problems
 
     return package_problems(problems, entries)
 
@@ -458,7 +460,7 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
     from sqlalchemy.exc import DBAPIError
 
     from wulong_desk.errors import ServerUnreachableError
-    from wulong_desk.store.server import server_error
+    from wulong_desk.store.server_errors import server_error
 
     problems: list[Problem] = []
     try:

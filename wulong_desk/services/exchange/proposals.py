@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.changes import NotFoundError, current_version, get_project
 from wulong_desk.services.cases.lifecycle import clean_reason
+from wulong_desk.services.cases.lookup import NotFoundError, get_project
+from wulong_desk.services.cases.versions import current_version
 from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, Project, Proposal

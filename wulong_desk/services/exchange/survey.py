@@ -23,8 +23,9 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.invisible import case_key
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_COUNT, InputError
-from wulong_desk.services.cases.changes import get_project, save_in_session
+from wulong_desk.services.cases.changes import save_in_session
 from wulong_desk.services.cases.form import check_form
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.statuses import REGISTRATION_LABELS, USE_CHOICES_TEXT, use_code
 from wulong_desk.store import Store
 from wulong_desk.store.models import Case

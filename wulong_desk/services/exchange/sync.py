@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import select
 
 from wulong_desk.errors import ServerUnreachableError, UserError
-from wulong_desk.services.cases.changes import save_in_session, trail_of
+from wulong_desk.services.cases.changes import save_in_session
+from wulong_desk.services.cases.versions import trail_of
 from wulong_desk.services.exchange.packages import (
     SYNC_REASON,
     _import,

@@ -18,12 +18,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.services.money.owed import owed_rows, paid_cents
-from wulong_desk.services.money.terms import (
-    HOUSE_PRICE,
-    Term,
-    due_date,
-    effective_terms,
-)
+from wulong_desk.services.money.terms import HOUSE_PRICE, Term, due_date, effective_terms
 from wulong_desk.services.procedure.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import PAYABLE_STATUSES
 from wulong_desk.store.models import Case, CaseResult, Project

@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
 from wulong_desk.rules.decimals import NumberError, money, read_number
-from wulong_desk.services.cases.changes import get_case, get_project, save_in_session
+from wulong_desk.services.cases.changes import save_in_session
 from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.exchange.survey import (
     CellProblem,
     _cell_text,

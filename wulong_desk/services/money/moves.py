@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wulong_desk import ENGINE_VERSION
+from wulong_desk.dates import add_months
 from wulong_desk.errors import UserError
 from wulong_desk.rules.breakdown import Breakdown
 from wulong_desk.rules.inputs import InputError
@@ -43,7 +44,6 @@ from wulong_desk.services.cases.calculation import (
 )
 from wulong_desk.services.cases.lifecycle import clean_reason, label
 from wulong_desk.services.money.owed import move_deadline_of
-from wulong_desk.services.money.terms import add_months
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, CaseEvent
@@ -109,7 +109,7 @@ def _figure(case: Case, changes: dict[str, Any], what: str) -> Breakdown:
 
 
 def _stored(case: Case) -> dict[str, int]:
-    from wulong_desk.services.cases.changes import stored_figures
+    from wulong_desk.services.cases.calculation import stored_figures
 
     figures = stored_figures(case.result)
     if figures is None:
@@ -123,7 +123,7 @@ def _record_text(breakdown: Breakdown) -> str:
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int],
                    after: dict[str, int], reason: str) -> None:
-    from wulong_desk.services.cases.changes import yuan_text
+    from wulong_desk.services.cases.calculation import yuan_text
 
     for key in before:
         if before[key] != after.get(key):
@@ -230,7 +230,7 @@ def add_delay(store: Store, case_id: int, months: int, reason: str, *,
     reason = clean_reason(reason, "逾期交房加付")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_DELAY:
         raise UserError(f"「逾期月数」应为 1 到 {MAX_DELAY} 的整数（收到 {months}）")
-    from wulong_desk.services.cases.changes import get_case
+    from wulong_desk.services.cases.lookup import get_case
 
     with store.transaction() as session:
         case = get_case(session, case_id)
@@ -244,7 +244,7 @@ def apply_delay(session: Session, case: Case, months: int, words: str, *, today:
     """The delay event in the caller's transaction (`add_delay`, and a delay taken in from a
     package with the sender's words): checked, figured by the record's own rules, written —
     on the office server by its event function."""
-    from wulong_desk.services.cases.changes import extend_trail, version_before
+    from wulong_desk.services.cases.versions import extend_trail, version_before
 
     total = check_delay(case, months, today)
     before_figures = _stored(case)

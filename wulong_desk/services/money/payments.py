@@ -27,7 +27,7 @@ from wulong_desk.errors import UserError
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.inputs import MAX_AMOUNT
-from wulong_desk.services.cases.changes import get_case, get_project
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.money.owed import Owed, owed_rows, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, STATUS_LABELS, is_payable
 from wulong_desk.store import Store

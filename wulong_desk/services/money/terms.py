@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from wulong_desk.dates import DateError, read_iso
-from wulong_desk.errors import UserError
+from wulong_desk.dates import DateError, add_months, read_iso
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.inputs import InputError, Problem
+from wulong_desk.services.procedure.catalogue import DAYS, WORKDAYS, Period
 from wulong_desk.services.procedure.workdays import MAX_PERIOD, DueDate, WorkCalendar
 
 HOUSE_PRICE = "house_price"
@@ -170,25 +170,10 @@ def effective_terms(project_text: str | None, case_text: str | None) -> dict[str
     return read_terms(project_text) | read_terms(case_text)
 
 
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later; a month without that day: its last day (民法典第二百零二条).
-    Every clock and every payment term counts months by it."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(start.day, day))
-        except ValueError:
-            continue
-    raise UserError(f"{start.isoformat()} 之后 {months} 个月的日期无法计算")
-
-
 def due_date(term: Term | None, dates: dict[str, date | None],
              calendar: WorkCalendar, share: int = 0) -> DueDate | None:
     """The last day to pay an owed amount by its term (None: no term, or its event has not
     happened). `dates`: the basis events' days; `share`: a monthly term's share (0 first)."""
-    from wulong_desk.services.procedure.catalogue import DAYS, WORKDAYS, Period
-
     if term is None:
         return None
     if term.on is not None:

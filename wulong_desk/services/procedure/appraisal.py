@@ -37,16 +37,17 @@ from wulong_desk.invisible import case_key
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_AMOUNT, MAX_PRICE, InputError
 from wulong_desk.rules.model import USE_LABELS
-from wulong_desk.services.cases.calculation import computation, figures_of
-from wulong_desk.services.cases.changes import (
-    get_project,
-    new_version,
-    save_in_session,
+from wulong_desk.services.cases.calculation import (
+    computation,
+    figures_of,
     stored_figures,
     yuan_text,
 )
+from wulong_desk.services.cases.changes import save_in_session
 from wulong_desk.services.cases.contract import calc_request
 from wulong_desk.services.cases.form import case_to_form
+from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.cases.versions import new_version
 from wulong_desk.services.exchange.survey import (
     CellProblem,
     _cell_text,

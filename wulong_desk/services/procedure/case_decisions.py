@@ -34,14 +34,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.calculation import problems, recompute
-from wulong_desk.services.cases.changes import (
-    extend_trail,
-    get_case,
-    stored_figures,
-    version_before,
-    yuan_text,
-)
+from wulong_desk.services.cases.calculation import problems, recompute, stored_figures, yuan_text
+from wulong_desk.services.cases.lookup import get_case
+from wulong_desk.services.cases.versions import extend_trail, version_before
 from wulong_desk.services.money.owed import decision_in_force as in_force
 from wulong_desk.services.procedure.catalogue import (
     CAP,

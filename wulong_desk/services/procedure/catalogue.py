@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wulong_desk.services.money.terms import add_months
+from wulong_desk.dates import add_months
 from wulong_desk.services.procedure.workdays import DueDate, WorkCalendar
 from wulong_desk.store.models import (
     CaseDate,

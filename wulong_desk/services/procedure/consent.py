@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.projects.summary import ratio as share
 from wulong_desk.statuses import is_signed
 from wulong_desk.store import Store

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk.errors import Cancelled, UserError
 from wulong_desk.rules.inputs import MAX_AMOUNT, MAX_PRICE
-from wulong_desk.services.cases.changes import get_case, get_project
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.procedure.appraisal import PRICED, formal_values
 from wulong_desk.services.procedure.path_events import begin, on_server, record_status
 from wulong_desk.statuses import STATUS_LABELS

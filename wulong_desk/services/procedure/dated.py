@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.changes import get_case, get_project
+from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.procedure.catalogue import CASE_DATE_CODES, STEP_BY_CODE, project_steps
 from wulong_desk.store import Store
 from wulong_desk.store.models import (

@@ -17,16 +17,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.calculation import problems, recompute
-from wulong_desk.services.cases.changes import (
-    extend_trail,
-    stored_figures,
-    version_before,
-    yuan_text,
-)
+from wulong_desk.services.cases.calculation import problems, recompute, stored_figures, yuan_text
+from wulong_desk.services.cases.versions import extend_trail, version_before
 from wulong_desk.store import audit, server_events
 from wulong_desk.store.models import FIGURE_COLUMNS, Case
-from wulong_desk.store.server_events import MARKERS
+from wulong_desk.store.server_guards import MARKERS
 
 # the audit actions of the events (history_text says them in words); on the office server only
 # the events write them (server_events reserves them)

@@ -36,8 +36,9 @@ from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import CONTROL_CHARACTERS, InputError
 from wulong_desk.rules.standard import StandardError
 from wulong_desk.services.cases.calculation import RECOMPUTE_LOADS
-from wulong_desk.services.cases.changes import extend_trail, get_project, version_before
 from wulong_desk.services.cases.lifecycle import clean_reason
+from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.cases.versions import extend_trail, version_before
 from wulong_desk.services.procedure.catalogue import STEP_BY_CODE, project_steps
 from wulong_desk.services.procedure.path_events import on_server
 from wulong_desk.services.procedure.workdays import WorkCalendar

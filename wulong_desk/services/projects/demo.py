@@ -12,7 +12,8 @@ from typing import Any
 
 from wulong_desk.idcard import check_digit
 from wulong_desk.rules.decimals import CENT
-from wulong_desk.services.cases.changes import get_project, save_in_session
+from wulong_desk.services.cases.changes import save_in_session
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.projects.project import create_in_session
 from wulong_desk.store import Store
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules import Standard, StandardError, default_standards
-from wulong_desk.services.cases.changes import get_project
+from wulong_desk.services.cases.lookup import get_project
 
 
 @dataclass(frozen=True)
