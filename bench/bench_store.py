@@ -17,7 +17,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from wulong_desk.services.cases.changes import get_project, save_in_session
+from wulong_desk.services.cases.changes import save_in_session
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.cases.search import count_cases, search_cases
 from wulong_desk.services.projects.demo import DEMO_PROJECT, DEMO_REASON, household
 from wulong_desk.services.projects.project import create_in_session
