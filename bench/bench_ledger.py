@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_store import open_filled, print_load
 
-from wulong_desk.exports.ledger import write_ledger
+from wulong_desk.exports.ledger import build_ledger, write_bytes
 from wulong_desk.services.documents.records import load_records
 
 PAIRS = 3
@@ -63,7 +63,7 @@ def main() -> None:
                 records = load_records(session, 1)
             reading, reading_cpu = time.perf_counter() - start, time.process_time() - cpu
             start, cpu = time.perf_counter(), time.process_time()
-            write_ledger(records, out, public=False, operator="bench")
+            write_bytes(build_ledger(records, public=False, operator="bench"), out, public=False)
             writing, writing_cpu = time.perf_counter() - start, time.process_time() - cpu
             if not sheets:  # the values to dump, read back from the first ledger
                 source = load_workbook(out, read_only=True)

@@ -3,11 +3,19 @@ header, a household's row by its case number, its 分户明细 page by its title
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from wulong_desk.exports.ledger import build_ledger, write_bytes
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, DETAIL_TITLE, TOTAL_MARK
 
 HEADER = "案卷编号"
+
+
+def write_ledger(records: Any, out: Path, *, public: bool, operator: str, **options: Any) -> Path:
+    """The ledger written as the export writes it (build, then the atomic write)."""
+    return write_bytes(build_ledger(records, public=public, operator=operator, **options),
+                       Path(out), public=public)
 
 
 def plain(value: Any) -> str:

@@ -15,7 +15,8 @@ from store_helpers import case_form, project_form, walk_to
 from wulong_desk.errors import UserError
 from wulong_desk.exports.agreement import PRESIGN_MARK
 from wulong_desk.exports.capitals import rmb_capitals
-from wulong_desk.exports.household_papers import build_pdf, write_pdf
+from wulong_desk.exports.household_papers import build_pdf
+from wulong_desk.fileio import write_atomically
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.documents.records import load_case
 from wulong_desk.services.projects import project as projects
@@ -118,7 +119,7 @@ def test_reviewed_case_has_no_draft_mark(example2):
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
 def test_font_embedded_as_subset_and_page_renders(example2, tmp_path):
     _, project, entry, _ = example2
-    pdf = write_pdf("exchange", project, entry, tmp_path / "a.pdf")
+    pdf = write_atomically(tmp_path / "a.pdf", build_pdf("exchange", project, entry))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
     cjk = [line for line in fonts.splitlines() if "WenQuanYiMicroHei" in line]
@@ -223,7 +224,7 @@ def test_presigned_prints_its_date_and_a_void_case_does_not(example2):
 def test_every_font_is_embedded(example2, tmp_path):
     _, project, entry, _ = example2
     for kind in ("exchange", "settlement"):
-        pdf = write_pdf(kind, project, entry, tmp_path / f"{kind}.pdf")
+        pdf = write_atomically(tmp_path / f"{kind}.pdf", build_pdf(kind, project, entry))
         rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                               check=True).stdout.splitlines()[2:]
         assert rows and all(row.split()[-5] == "yes" for row in rows), rows

@@ -19,11 +19,11 @@ from store_helpers import case_form, example_4_at_signing, project_form, walk_to
 
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases import changes as cases
+from wulong_desk.services.money.owed import move_deadline_of
 from wulong_desk.services.procedure.appraisal import import_appraisal, write_template
 from wulong_desk.services.procedure.case_decisions import (
     DecisionFacts,
     decide_case,
-    decision_move_by,
     record_appeal,
     record_outcome,
 )
@@ -330,7 +330,7 @@ def test_a_decision_settles_a_household_with_its_money(backend):
         assert (figures["R6_EARLY"], figures["R5_GUIDE"], figures["R7_ONTIME"],
                 figures["total"]) == (0, 7498400, 1000000, 51483400)
         with store.read() as session:
-            assert decision_move_by(session.get(Case, case_id)) == date(2023, 10, 31)
+            assert move_deadline_of(session.get(Case, case_id)) == date(2023, 10, 31)
         with pytest.raises(UserError, match="补偿决定"):
             cases.set_status(store, reviewed(store, project_id, "D-3"), "decided")
         history = [e for e in cases.history(store, case_id) if e.action == "decision"]
@@ -434,7 +434,7 @@ def test_what_ends_a_decision_keeps_its_history(backend):
         assert [(d.number, d.state) for d in case.decisions] == [
             ("补决2号", "changed"), ("补决2号之一", "in_force")]
         with store.read() as session:
-            assert decision_move_by(session.get(Case, changed)) == date(2023, 12, 31)
+            assert move_deadline_of(session.get(Case, changed)) == date(2023, 12, 31)
         record_outcome(store, signed, "superseded", date(2023, 10, 20), "",
                        signed_on=date(2023, 10, 20), today=date(2023, 10, 21))
         case = case_of(store, signed)

@@ -194,9 +194,9 @@ def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):
     press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text("18")
     fill_row(qtbot, ui.housesTable, ["安置小区1栋101", "60.00", "50.00", "4500"])
-    qtbot.waitUntil(lambda: editor.panel.settlement_text("net_payable") == "-23,746.00",
+    qtbot.waitUntil(lambda: editor.panel.settlement["net_payable"].text() == "-23,746.00",
                     timeout=3000)
-    assert editor.panel.total_text() == "235,004.00"
+    assert editor.panel.totals["total"].text() == "235,004.00"
     assert editor.panel.settlement_box.isVisible()
 
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
@@ -216,7 +216,7 @@ def test_enter_example_2_by_keyboard_save_reopen_and_find(qtbot, store):
     reopened = window.open_case(window.model.case_id(0))
     qtbot.waitExposed(reopened)
     assert reopened.ui.caseNoEdit.text() == "A-001"
-    assert reopened.panel.settlement_text("net_payable") == "-23,746.00"
+    assert reopened.panel.settlement["net_payable"].text() == "-23,746.00"
     reopened.close()
     assert project_id == window.project_id()
 

@@ -13,12 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ledger_helpers import page_line, pages, params, plain, table
+from ledger_helpers import page_line, pages, params, plain, table, write_ledger
 from openpyxl import load_workbook
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports import ledger_layout
-from wulong_desk.exports.ledger import build_ledger, write_ledger
+from wulong_desk.exports.ledger import build_ledger
 from wulong_desk.exports.ledger_layout import (
     CHECK_SHEET,
     DETAIL_SHEET,

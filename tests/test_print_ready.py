@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 from ledger_helpers import pages as household_pages
-from ledger_helpers import table
+from ledger_helpers import table, write_ledger
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_notice_print import runs_of
 
-from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
 from wulong_desk.exports.payments_ledger import DETAIL_HEADERS, HEADERS
 from wulong_desk.paths import resources_dir

@@ -215,12 +215,12 @@ def test_a_ledger_row_keeps_error_names_and_formulas_as_text_and_figures_as_figu
 
     from openpyxl import Workbook, load_workbook
 
-    from wulong_desk.exports.ledger import append_literal
+    from wulong_desk.exports.sheet_style import literal
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("行")
     row = ["#N/A", "#DIV/0!", "=1+1", "=", "+1+1", "张三", Decimal("12.50"), 3]
-    append_literal(ws, row)
+    ws.append([literal(ws, value) for value in row])   # every cell as the ledger writes it
     wb.save(tmp_path / "row.xlsx")
     cells = next(load_workbook(tmp_path / "row.xlsx").worksheets[0].iter_rows())
     assert [c.value for c in cells] == ["#N/A", "#DIV/0!", "=1+1", "=", "+1+1", "张三", 12.5, 3]

@@ -7,11 +7,10 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from ledger_helpers import plain, table
+from ledger_helpers import plain, table, write_ledger
 from openpyxl import load_workbook
 from test_cli_calc import run_cli
 
-from wulong_desk.exports.ledger import write_ledger
 from wulong_desk.exports.ledger_layout import DETAIL_SHEET, SUMMARY_SHEET, VOID_SHEET
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.documents.records import load_records

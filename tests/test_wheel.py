@@ -26,7 +26,6 @@ def test_wheel_install_runs_calc_store_and_finds_its_files(tmp_path):
     code = (
         "import wulong_desk, wulong_desk.paths as p; "
         f"assert str(p.resources_dir()).startswith({str(target)!r}), p.resources_dir(); "
-        "assert (p.forms_dir() / 'case_editor.ui').exists(); "
         "assert (p.resources_dir() / 'fonts' / 'wqy-microhei.ttc').exists(); "
         "print(wulong_desk.__file__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, check=True,

@@ -34,14 +34,6 @@ def id_problem(number: str) -> str | None:
     return None
 
 
-def mask_id(number: str) -> str:
-    """Public notices: keep the first 6 and last 4 characters (e.g. 500232********123X)."""
-    value = number.strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
 def mask_name(name: str) -> str:
     """张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; a one-character name is masked whole
     (张 → *): every name in a public notice is masked. Counted after removing every kind of
@@ -55,9 +47,3 @@ def mask_name(name: str) -> str:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
-
-def mask_phone(phone: str) -> str:
-    value = phone.strip()
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]

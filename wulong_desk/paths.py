@@ -29,19 +29,6 @@ def resources_dir() -> Path:
     raise FileNotFoundError("找不到程序资源目录 resources/（安装不完整）")
 
 
-def forms_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    candidates: list[Path] = []
-    bundle = _bundle_root()
-    if bundle is not None:
-        candidates.append(bundle / "forms")
-    candidates += [here.parent / "forms", here / "forms"]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("找不到界面表单目录 forms/（安装不完整）")
-
-
 def user_data_dir() -> Path:
     """The per-user data folder; WULONG_DESK_HOME overrides it (tests, portable use)."""
     override = os.environ.get("WULONG_DESK_HOME")

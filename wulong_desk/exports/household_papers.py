@@ -4,7 +4,6 @@ lays out one document; this one picks it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from wulong_desk.errors import UserError
@@ -12,7 +11,6 @@ from wulong_desk.exports.agreement import build_agreement_pdf, check_exchange_ho
 from wulong_desk.exports.decision_document import build_decision_pdf
 from wulong_desk.exports.records import CaseEntry
 from wulong_desk.exports.templates import Template
-from wulong_desk.fileio import write_atomically
 
 KINDS = ("money", "exchange", "presign", "settlement", "decision")
 
@@ -28,8 +26,3 @@ def build_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, *,
         return build_decision_pdf(project, entry)
     return build_agreement_pdf(kind, project, entry, number=number, template=template)
 
-
-def write_pdf(kind: str, project: dict[str, Any], entry: CaseEntry, out: Path, *,
-              number: str | None = None) -> Path:
-    return write_atomically(Path(out), build_pdf(kind, project, entry, number=number),
-                            private=True)

@@ -18,11 +18,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break, RowBreak
-from openpyxl.worksheet.worksheet import Worksheet
 
 from wulong_desk.errors import Cancelled
 from wulong_desk.exports.ledger_layout import (
@@ -47,14 +45,6 @@ from wulong_desk.fileio import write_atomically
 from wulong_desk.tempfiles import private_temp_files
 
 PROGRESS_EVERY = 200
-
-
-def append_literal(ws: Worksheet, values: list[Any]) -> None:
-    """Append a row of plain values or ready cells. openpyxl stores a value as exactly itself
-    except text starting with "=" (a formula) or naming an error ("#N/A"): only those go
-    through `literal`."""
-    ws.append([literal(ws, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES)
-               else v for v in values])
 
 
 class SheetWriter:
@@ -191,10 +181,3 @@ def write_bytes(data: bytes, out: Path, *, public: bool) -> Path:
     """The signed ledger is private to the operator; the public notice is not."""
     return write_atomically(Path(out), data, private=not public)
 
-
-def write_ledger(records: ProjectRecords, out: Path, *, public: bool, operator: str,
-                 exported_at: datetime | None = None,
-                 progress: Callable[[int, int], bool | None] | None = None) -> Path:
-    data = build_ledger(records, public=public, operator=operator,
-                        exported_at=exported_at, progress=progress)
-    return write_bytes(data, Path(out), public=public)

@@ -644,36 +644,8 @@ def read_case(raw: Any, options: ProjectOptions | None, standard: Standard | Non
     )
 
 
-class ProjectMemo:
-    """Remembers how a project object was read, so a batch that repeats the same project (the
-    usual case) reads it once. Same content → same options, problems and warnings."""
-
-    LIMIT = 256
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, tuple[Any, ...]] = {}
-
-    def read(self, raw: Any, standards: StandardSet, requested: str | None,
-             reader: FieldReader) -> tuple[ProjectOptions | None, Standard | None]:
-        try:
-            key = (requested, tuple(sorted(raw.items())))
-            hash(key)
-        except (AttributeError, TypeError):
-            return read_project(raw, standards, requested, reader)
-        hit = self._seen.get(key)
-        if hit is None:
-            own = FieldReader()
-            options, standard = read_project(raw, standards, requested, own)
-            if len(self._seen) >= self.LIMIT:
-                self._seen.clear()
-            hit = self._seen[key] = (options, standard, tuple(own.problems), tuple(own.warnings))
-        reader.problems.extend(hit[2])
-        reader.warnings.extend(hit[3])
-        return hit[0], hit[1]
-
-
-def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = None, *,
-                 signing_checks: bool = True) -> tuple[ProjectOptions, CaseInput, Standard]:
+def read_request(raw: Any, standards: StandardSet, *, signing_checks: bool = True
+                 ) -> tuple[ProjectOptions, CaseInput, Standard]:
     """One calc request {"standard"?, "project", "case"} → validated inputs, or InputError.
     `signing_checks=False` only for a record computed under revision 2 (or 1), whose signing
     predates revision 3's date checks (rules.compute.compute_revision2)."""
@@ -694,10 +666,7 @@ def read_request(raw: Any, standards: StandardSet, memo: ProjectMemo | None = No
     options: ProjectOptions | None = None
     standard: Standard | None = None
     if "project" in raw:
-        if memo is not None:
-            options, standard = memo.read(raw["project"], standards, requested, reader)
-        else:
-            options, standard = read_project(raw["project"], standards, requested, reader)
+        options, standard = read_project(raw["project"], standards, requested, reader)
     case = (read_case(raw["case"], options, standard, reader, signing_checks=signing_checks)
             if "case" in raw else None)
     if reader.problems or options is None or case is None or standard is None:

@@ -102,10 +102,6 @@ class Reading:
             return self.alternative_label
         return str(value)
 
-    def is_default(self, value: Any) -> bool:
-        return self._same(value, self.default)
-
-
 class _Keep(dict):
     """Formats the parameters into a template and keeps every other placeholder for later."""
 

@@ -178,9 +178,3 @@ class BreakdownPanel(QWidget):
         self.early_note.setText(early)
         self.early_note.setVisible(bool(early))
         self.settlement_note.setText(settlement)
-
-    def total_text(self, key: str = "total") -> str:
-        return self.totals[key].text()
-
-    def settlement_text(self, key: str) -> str:
-        return self.settlement[key].text()

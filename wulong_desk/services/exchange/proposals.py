@@ -88,10 +88,6 @@ def list_proposals(store: Store, *, every: bool = False,
         return [_view(p) for p in session.execute(query).scalars()]
 
 
-def pending_count(store: Store) -> int:
-    return len(list_proposals(store))
-
-
 def _pending(session: Any, proposal_id: int) -> Proposal:
     proposal = session.get(Proposal, proposal_id)
     if proposal is None:

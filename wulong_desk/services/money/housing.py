@@ -247,13 +247,6 @@ def list_stock(session: Session, project_id: int) -> list[HouseView]:
     return out
 
 
-def stock_counts(session: Session, project_id: int) -> dict[str, int]:
-    counts = dict.fromkeys(STATE_LABELS, 0)
-    for house in list_stock(session, project_id):
-        counts[house.state] += 1
-    return counts
-
-
 def _house(session: Session, house_id: int) -> HousingUnit:
     house = session.get(HousingUnit, house_id)
     if house is None:

@@ -91,13 +91,6 @@ class DecisionFacts:
     rights_stated: bool = True
 
 
-def decision_move_by(case: Case) -> date | None:
-    """The move-by date of the decision in force (services/money/owed.move_deadline_of measures a
-    补偿决定 case's move against it), or None."""
-    decision = in_force(case)
-    return decision.move_by if decision is not None else None
-
-
 def _check_facts(facts: DecisionFacts, today: date) -> DecisionFacts:
     number = clean_number(facts.number, "补偿决定文号")
     if facts.ground not in GROUNDS:
