@@ -1,7 +1,7 @@
 """The live breakdown while a case is being typed: the same engine, on the form's inputs.
 
 Nothing is stored here. The form becomes the engine's request through the same translation the
-store uses when saving (`case_form.form_to_request`), so the panel shows what will be saved.
+store uses when saving (`cases.form.form_to_request`), so the panel shows what will be saved.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from wulong_desk.store import audit, server_events
 from wulong_desk.store.models import FIGURE_COLUMNS, Case
 from wulong_desk.store.server_guards import MARKERS
 
-# the audit actions of the events (history_text says them in words); on the office server only
+# the audit actions of the events (cases/history.py says them in words); on the office server only
 # the events write them (server_events reserves them)
 ACTIONS = {"decide": "作出征收决定", "terminate": "终止项目", "lapse": "预签不生效",
            "formal": "正式评估结果", "convert": "转为补偿协议", "revalue": "重新估价",
