@@ -60,3 +60,10 @@ PLACEHOLDERS = {
     "FIGURE_KEYS": "ARRAY[" + ", ".join(f"'{key}'" for key in FIGURES) + "]",
 }
 REFUSE = "USING ERRCODE = 'insufficient_privilege'"
+
+
+def iso(day: str) -> str:
+    """A DATE expression as the text the app writes for a day (YYYY-MM-DD), whatever the
+    session's DateStyle: for messages, wording and audit rows (a date never becomes text by
+    itself in a function's arguments, and a text never becomes a date column's value)."""
+    return f"to_char({day}, 'YYYY-MM-DD')"

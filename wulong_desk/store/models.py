@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -32,7 +33,7 @@ from wulong_desk.statuses import (  # noqa: F401  (re-exported for the store's u
     is_frozen,
 )
 from wulong_desk.store import column_policy
-from wulong_desk.store.types import ExactDecimal, IsoDate
+from wulong_desk.store.types import ExactDecimal
 
 # The lines' amounts, as integer cents, in the engine's order: one column per line code, named
 # after the code (the codes themselves come from the engine, never copied here).
@@ -61,10 +62,10 @@ class Project(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(200))                       # 项目名称
     decision_no: Mapped[str] = mapped_column(String(100), default="")    # 征收决定文号
-    announced_on: Mapped[date] = mapped_column(IsoDate)                  # 征收决定公告日
-    signing_start: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
-    signing_deadline: Mapped[date] = mapped_column(IsoDate)              # 签约期限届满日
-    move_deadline: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 搬迁期限
+    announced_on: Mapped[date] = mapped_column(Date)                  # 征收决定公告日
+    signing_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    signing_deadline: Mapped[date] = mapped_column(Date)              # 签约期限届满日
+    move_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)  # 搬迁期限
     department: Mapped[str] = mapped_column(String(200), default="")     # 征收部门
     implementer: Mapped[str] = mapped_column(String(200), default="")    # 实施单位
     appraiser: Mapped[str] = mapped_column(String(200), default="")      # 评估机构
@@ -87,9 +88,9 @@ class Project(Base):
     ontime_reward_mixed: Mapped[str] = mapped_column(String(10))
     decision_guide_reward: Mapped[str] = mapped_column(String(10))
     # revision 3: the presign period (办法第二十三条) and the day the decision was made
-    presign_start: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 预签期限首日
-    presign_end: Mapped[date | None] = mapped_column(IsoDate, nullable=True)     # 预签期限末日
-    decision_made_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 决定作出日
+    presign_start: Mapped[date | None] = mapped_column(Date, nullable=True)   # 预签期限首日
+    presign_end: Mapped[date | None] = mapped_column(Date, nullable=True)     # 预签期限末日
+    decision_made_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 决定作出日
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     # the project's default payment terms, per bucket of the schedule (JSON,
@@ -103,7 +104,7 @@ class Project(Base):
     # the planned date) | decided (作出征收决定 recorded: 作出日, 公告日, 文号 above) |
     # terminated (short of the presign share: every presign 不生效, 办法第二十三条)
     decision_state: Mapped[str] = mapped_column(String(12), default="planned")
-    terminated_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 终止日
+    terminated_on: Mapped[date | None] = mapped_column(Date, nullable=True)   # 终止日
     termination_no: Mapped[str | None] = mapped_column(String(100), nullable=True)  # 终止文号
     termination_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -143,13 +144,13 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(10), default="surveyed")
     method: Mapped[str] = mapped_column(String(10), default="money")
     min_housing_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
-    signed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # revision 3: signed_on is the day a 预签协议 was signed — a stored fact that stays after the
     # presign becomes a 补偿协议 (the case is computed as a presign from that day on)
     presign: Mapped[bool] = mapped_column(Boolean, default=False)
     # the day a 补偿决定 settled the case (办法第三十一条); never together with signed_on
-    decided_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
-    moved_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)     # 搬迁日期
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    moved_on: Mapped[date | None] = mapped_column(Date, nullable=True)     # 搬迁日期
     moved_on_time: Mapped[bool] = mapped_column(Boolean, default=False)
     land_area: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
     land_unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
@@ -189,11 +190,11 @@ class Case(Base):
     # the day the agreement took effect (协议生效): the signing day of an ordinary agreement; a
     # converted presign's (its converted_on) or a 补偿决定's (its 作出日) is set by the decision
     # path
-    effective_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    effective_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # a presign converted to a 补偿协议 (办法第二十九条): the day that agreement took effect, the
     # later of the decision's 作出日 and the day the household's 分户评估报告 was served (第五十三
     # 条; services/procedure/conversion.py)
-    converted_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    converted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     project: Mapped[Project] = relationship(back_populates="cases")
     persons: Mapped[list[Person]] = relationship(
@@ -307,19 +308,19 @@ class CaseDecision(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(100))                     # 补偿决定文号
     ground: Mapped[str] = mapped_column(String(16), default="no_agreement")  # | owner_unclear
-    made_on: Mapped[date] = mapped_column(IsoDate)                       # 作出日
-    announced_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # 公告日
-    served_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)      # 送达日
-    move_by: Mapped[date] = mapped_column(IsoDate)                       # 搬迁期限
+    made_on: Mapped[date] = mapped_column(Date)                       # 作出日
+    announced_on: Mapped[date | None] = mapped_column(Date, nullable=True)   # 公告日
+    served_on: Mapped[date | None] = mapped_column(Date, nullable=True)      # 送达日
+    move_by: Mapped[date] = mapped_column(Date)                       # 搬迁期限
     rights_stated: Mapped[bool] = mapped_column(Boolean, default=True)   # 告知复议、诉讼权利
-    review_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 申请复议
-    review_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
-    suit_filed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)    # 提起诉讼
-    suit_closed_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    review_filed_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 申请复议
+    review_closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    suit_filed_on: Mapped[date | None] = mapped_column(Date, nullable=True)    # 提起诉讼
+    suit_closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # in_force | revoked (复议或判决撤销) | changed (变更: a later decision replaces it) |
     # superseded (an agreement signed after it)
     state: Mapped[str] = mapped_column(String(12), default="in_force")
-    ended_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     ended_by: Mapped[str | None] = mapped_column(String(200), nullable=True)  # 文书号
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -336,7 +337,7 @@ class CaseRevaluation(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))                        # review | expert
-    served_on: Mapped[date] = mapped_column(IsoDate)                     # 修改后的报告送达日
+    served_on: Mapped[date] = mapped_column(Date)                     # 修改后的报告送达日
     reference: Mapped[str] = mapped_column(String(200), default="")      # 报告编号
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -462,7 +463,7 @@ class Payment(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10), default="pay")
     amount: Mapped[Decimal] = mapped_column(ExactDecimal)
-    paid_on: Mapped[date] = mapped_column(IsoDate)
+    paid_on: Mapped[date] = mapped_column(Date)
     voucher: Mapped[str] = mapped_column(String(60))
     operator: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -481,7 +482,7 @@ class CaseEvent(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))                 # move | delay
-    on_date: Mapped[date | None] = mapped_column(IsoDate, nullable=True)   # the move; a delay's
+    on_date: Mapped[date | None] = mapped_column(Date, nullable=True)   # the move; a delay's
     months: Mapped[int] = mapped_column(Integer, default=0)       # a delay's months
     late: Mapped[bool | None] = mapped_column(Boolean, nullable=True)   # a move after the deadline
     amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # forfeited / added
@@ -505,8 +506,8 @@ class ProcedureStep(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(30))
-    started_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
-    done_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -520,7 +521,7 @@ class CaseDate(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     what: Mapped[str] = mapped_column(String(30))
-    on_date: Mapped[date] = mapped_column(IsoDate)
+    on_date: Mapped[date] = mapped_column(Date)
 
 
 class Consent(Base):
@@ -558,8 +559,8 @@ class HousingUnit(Base):
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
     exchange_house_id: Mapped[int | None] = mapped_column(
         ForeignKey("exchange_houses.id", ondelete="SET NULL"), nullable=True)
-    notice_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)       # 接房通知
-    handed_over_on: Mapped[date | None] = mapped_column(IsoDate, nullable=True)  # 交房
+    notice_on: Mapped[date | None] = mapped_column(Date, nullable=True)       # 接房通知
+    handed_over_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 交房
 
 
 class Proposal(Base):

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     String,
     and_,
@@ -78,7 +79,7 @@ def owed_query(today: ColumnElement[Any] | date,
     them, cents), due_now (cents), and what the rule read: handover_on (接房: every assigned
     house handed over) and set_off_basis. `today`: a date (the app) or an SQL expression (the
     server's function)."""
-    day = literal(today.isoformat(), String) if isinstance(today, date) else today
+    day = literal(today, Date) if isinstance(today, date) else today
     cases, results, projects = Case.__table__, CaseResult.__table__, Project.__table__
     stock, lines = HousingUnit.__table__, ExchangeHouse.__table__
     assigned = (select(case((and_(func.count() > 0,
@@ -136,10 +137,10 @@ def owed_query(today: ColumnElement[Any] | date,
 
 def owed_sql_for_server() -> str:
     """The query as PostgreSQL text for `wulong_may_still_pay(p_case)`: today is the server's
-    date, the case the function's parameter."""
+    date (a DATE, as the date columns are), the case the function's parameter."""
     from sqlalchemy.dialects import postgresql
 
-    query = owed_query(literal_column("to_char(current_date, 'YYYY-MM-DD')"),
+    query = owed_query(literal_column("current_date", Date),
                        Case.__table__.c.id == literal_column("p_case"))
     return str(query.compile(dialect=postgresql.dialect(),
                              compile_kwargs={"literal_binds": True}))

@@ -14,14 +14,16 @@ A case opened and not closed is as one unlocked for 解锁更正: its relock aud
 
 from __future__ import annotations
 
-from wulong_desk.store.event_function import ADMIN, REFUSE, REVIEWER, Event
+import re
+
+from wulong_desk.store.event_function import ADMIN, REFUSE, REVIEWER, Event, iso
 
 
 def _sql(body: str) -> str:
-    return body.replace("{REFUSE}", REFUSE)
+    """A body with {REFUSE} in place, and each {iso:EXPR} as the day EXPR in words (iso)."""
+    body = body.replace("{REFUSE}", REFUSE)
+    return re.sub(r"\{iso:([^}]+)\}", lambda found: iso(found.group(1)), body)
 
-
-_DAY = "to_char({}, 'YYYY-MM-DD')"
 _PRESIGNED = ("(SELECT count(*) FROM cases x WHERE x.project_id = proj.id "
               "AND x.status = 'presigned')")
 _CHECK_NUMBER = """
@@ -37,27 +39,28 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF proj.decision_state <> 'planned' THEN
         RAISE EXCEPTION '项目 % 已作出征收决定或已终止，不能再作出征收决定', proj.name {REFUSE};
       END IF;
-      made := """ + _DAY.format("p_made_on") + """;
-      ann := """ + _DAY.format("p_announced_on") + """;
+      made := p_made_on;
+      ann := p_announced_on;
       IF made IS NULL OR ann IS NULL OR ann < made THEN
-        RAISE EXCEPTION '公告日 % 不能早于作出日 %（办法第二十五条）', ann, made {REFUSE};
+        RAISE EXCEPTION '公告日 % 不能早于作出日 %（办法第二十五条）', {iso:ann}, {iso:made}
+          {REFUSE};
       END IF;""" + _CHECK_NUMBER + """
       IF EXISTS (SELECT 1 FROM cases x WHERE x.project_id = proj.id AND x.presign
                     AND x.status = 'presigned' AND x.signed_on >= made) THEN
         RAISE EXCEPTION '预签协议须在征收决定作出之前签订（办法第二十三条）：有预签在作出日 % '
-          '当日或之后', made {REFUSE};
+          '当日或之后', {iso:made} {REFUSE};
       END IF;
       -- (the presign share is the app's check: services/procedure/project_decision.py)
-      reason := format('%s，作出日 %s，公告日 %s', number, made, ann);
+      reason := format('%s，作出日 %s，公告日 %s', number, {iso:made}, {iso:ann});
       PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_state',
                                proj.decision_state, 'decided', reason);
       IF proj.announced_on IS DISTINCT FROM ann THEN
         PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'announced_on',
-                                 proj.announced_on, ann, reason);
+                                 {iso:proj.announced_on}, {iso:ann}, reason);
       END IF;
       IF proj.decision_made_on IS DISTINCT FROM made THEN
         PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_made_on',
-                                 proj.decision_made_on, made, reason);
+                                 {iso:proj.decision_made_on}, {iso:made}, reason);
       END IF;
       IF proj.decision_no IS DISTINCT FROM number THEN
         PERFORM wulong_audit_row('decide', 'project', proj.id, proj.id, NULL, 'decision_no',
@@ -69,7 +72,7 @@ PATH_EVENTS: tuple[Event, ...] = (
       VALUES (proj.id, 'decision', made, ann, '')
       ON CONFLICT ON CONSTRAINT uq_step_per_project
       DO UPDATE SET started_on = EXCLUDED.started_on, done_on = EXCLUDED.done_on;"""),
-          declare="made text; ann text; number text;", subject="project"),
+          declare="made date; ann date; number text;", subject="project"),
     Event("terminate_project", "终止项目",
           (("on", "date"), ("number", "text"), ("reason", "text")), ADMIN,
           (("terminate", "*"), ("lapse", "*")), _sql("""
@@ -79,9 +82,10 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF NOT proj.old_town THEN
         RAISE EXCEPTION '只有旧城区改建项目因预签比例未达到而终止（办法第二十三条）' {REFUSE};
       END IF;
-      day := """ + _DAY.format("p_on") + """;
+      day := p_on;
       IF day IS NULL OR proj.presign_end IS NULL OR day <= proj.presign_end THEN
-        RAISE EXCEPTION '终止日 % 须在预签期限（至 %）届满之后', day, proj.presign_end {REFUSE};
+        RAISE EXCEPTION '终止日 % 须在预签期限（至 %）届满之后', {iso:day}, {iso:proj.presign_end}
+          {REFUSE};
       END IF;
       IF proj.total_households IS NULL OR """ + _PRESIGNED + """
                          >= proj.presign_threshold::numeric * proj.total_households THEN
@@ -107,7 +111,7 @@ PATH_EVENTS: tuple[Event, ...] = (
               '项目终止，暂停办理相关手续结束（办法第二十二条第四款）')
       ON CONFLICT ON CONSTRAINT uq_step_per_project
       DO UPDATE SET done_on = EXCLUDED.done_on, note = EXCLUDED.note;"""),
-          declare="day text; number text; why text; r record;", subject="project"),
+          declare="day date; number text; why text; r record;", subject="project"),
     # the formal appraisal's values beside a frozen presign, until it converts
     Event("stage_values", "登记正式评估结果", (("values", "jsonb"),), REVIEWER,
           (("formal", "*"),), _sql("""
@@ -169,13 +173,13 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF c.status <> 'presigned' OR NOT c.presign THEN
         RAISE EXCEPTION '案卷 % 不是预签', c.case_no {REFUSE};
       END IF;
-      day := """ + _DAY.format("p_effective_on") + """;
+      day := p_effective_on;
       IF day IS NULL OR day < (SELECT decision_made_on FROM projects WHERE id = c.project_id)
       THEN
-        RAISE EXCEPTION '补偿协议的生效日 % 不能早于征收决定作出日', day {REFUSE};
+        RAISE EXCEPTION '补偿协议的生效日 % 不能早于征收决定作出日', {iso:day} {REFUSE};
       END IF;
       reason := format('转为补偿协议：按正式的分户评估报告修正房屋价值（办法第二十七、二十九条），'
-                       '自 %s 生效', day);
+                       '自 %s 生效', {iso:day});
       PERFORM wulong_refigured(c.id, 'convert', reason, true);
       UPDATE house_parts SET formal_unit_price = NULL, formal_decoration_value = NULL
        WHERE case_id = c.id;
@@ -183,7 +187,7 @@ PATH_EVENTS: tuple[Event, ...] = (
        WHERE id = c.id;
       PERFORM wulong_audit_row('convert', 'case', c.id, c.project_id, c.id, 'status',
                                'presigned', 'signed', reason);"""),
-          declare="day text;"),
+          declare="day date;"),
     Event("revalue", "复核或鉴定后重新估价",
           (("kind", "text"), ("served_on", "date"), ("reference", "text"), ("uuid", "text")),
           REVIEWER, (("revalue", "*"),), _sql("""
@@ -193,19 +197,19 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF p_kind NOT IN ('review', 'expert') THEN
         RAISE EXCEPTION '重新估价的依据应为复核（review）或鉴定（expert）' {REFUSE};
       END IF;
-      day := """ + _DAY.format("p_served_on") + """;
+      day := p_served_on;
       IF day IS NULL THEN
         RAISE EXCEPTION '须填写修改后的评估报告送达日' {REFUSE};
       END IF;
       reason := format('%s后重新估价（%s，%s 送达）',
                        CASE p_kind WHEN 'review' THEN '复核评估' ELSE '专家鉴定' END,
-                       coalesce(nullif(btrim(p_reference), ''), '评估报告'), day);
+                       coalesce(nullif(btrim(p_reference), ''), '评估报告'), {iso:day});
       PERFORM wulong_refigured(c.id, 'revalue', reason, false);
       INSERT INTO case_revaluations (uuid, case_id, kind, served_on, reference, recorded_at)
       VALUES (p_uuid, c.id, p_kind, day, left(btrim(coalesce(p_reference, '')), 200),
               clock_timestamp() AT TIME ZONE 'UTC');
       PERFORM wulong_audit_row('revalue', 'case', c.id, c.project_id, c.id, 'report', NULL,
-                               reason, reason);"""), declare="day text;"),
+                               reason, reason);"""), declare="day date;"),
     Event("decide_case", "补偿决定",
           (("uuid", "text"), ("number", "text"), ("ground", "text"), ("made_on", "date"),
            ("announced_on", "date"), ("served_on", "date"), ("move_by", "date"),
@@ -220,38 +224,35 @@ PATH_EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '案卷 % 现在是%：补偿决定只对已审核的案卷作出', c.case_no,
           wulong_label(c.status) {REFUSE};
       END IF;""" + _CHECK_NUMBER + """
-      made := """ + _DAY.format("p_made_on") + """;
+      made := p_made_on;
       IF made IS NULL OR c.decided_on IS DISTINCT FROM made OR c.signed_on IS NOT NULL THEN
-        RAISE EXCEPTION '案卷 % 的补偿决定作出日须已按 % 写入，且没有签约日期', c.case_no, made
-          {REFUSE};
+        RAISE EXCEPTION '案卷 % 的补偿决定作出日须已按 % 写入，且没有签约日期', c.case_no,
+          {iso:made} {REFUSE};
       END IF;
       IF p_ground NOT IN ('no_agreement', 'owner_unclear') THEN
         RAISE EXCEPTION '补偿决定的事由应为签约期限内未达成协议或所有权人不明确' {REFUSE};
       END IF;
       IF p_ground = 'no_agreement' AND made <= proj.signing_deadline THEN
         RAISE EXCEPTION '签约期限 % 届满后才能以未达成补偿协议为由作出补偿决定（办法第三十一条）',
-          proj.signing_deadline {REFUSE};
+          {iso:proj.signing_deadline} {REFUSE};
       END IF;
-      IF """ + _DAY.format("p_move_by") + """ IS NULL
-         OR """ + _DAY.format("p_move_by") + """ < made
-         OR """ + _DAY.format("p_announced_on") + """ < made
-         OR """ + _DAY.format("p_served_on") + """ < made THEN
-        RAISE EXCEPTION '搬迁期限、公告日和送达日都不能早于作出日 %', made {REFUSE};
+      IF p_move_by IS NULL OR p_move_by < made OR p_announced_on < made
+         OR p_served_on < made THEN
+        RAISE EXCEPTION '搬迁期限、公告日和送达日都不能早于作出日 %', {iso:made} {REFUSE};
       END IF;
       IF wulong_figures(c.id) IS NULL THEN
         RAISE EXCEPTION '案卷 % 的计算还不完整，不能作出补偿决定', c.case_no {REFUSE};
       END IF;
       INSERT INTO case_decisions (uuid, case_id, number, ground, made_on, announced_on,
                                   served_on, move_by, rights_stated, state, recorded_at)
-      VALUES (p_uuid, c.id, number, p_ground, made, """ + _DAY.format("p_announced_on") + """,
-              """ + _DAY.format("p_served_on") + """, """ + _DAY.format("p_move_by") + """,
+      VALUES (p_uuid, c.id, number, p_ground, made, p_announced_on, p_served_on, p_move_by,
               coalesce(p_rights_stated, true), 'in_force',
               clock_timestamp() AT TIME ZONE 'UTC');
       UPDATE cases SET status = 'decided' WHERE id = c.id;
       PERFORM wulong_audit_row('decision', 'case', c.id, c.project_id, c.id, 'status', c.status,
                                'decided', format('补偿决定 %s，作出日 %s，搬迁期限 %s', number,
-                               made, """ + _DAY.format("p_move_by") + """));"""),
-          declare="number text; made text;"),
+                               {iso:made}, {iso:p_move_by}));"""),
+          declare="number text; made date;"),
     Event("decision_appeal", "复议或诉讼", (("what", "text"), ("on", "date")), REVIEWER,
           (("appeal", "*"),), _sql("""
       SELECT * INTO d FROM case_decisions WHERE case_id = c.id AND state = 'in_force'
@@ -259,9 +260,9 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF NOT FOUND OR c.status NOT IN ('decided', 'moved') THEN
         RAISE EXCEPTION '案卷 % 没有生效的补偿决定', c.case_no {REFUSE};
       END IF;
-      day := """ + _DAY.format("p_on") + """;
+      day := p_on;
       IF day IS NULL OR day < d.made_on THEN
-        RAISE EXCEPTION '日期 % 不能早于补偿决定作出日 %', day, d.made_on {REFUSE};
+        RAISE EXCEPTION '日期 % 不能早于补偿决定作出日 %', {iso:day}, {iso:d.made_on} {REFUSE};
       END IF;
       IF p_what = 'review_filed' THEN
         UPDATE case_decisions SET review_filed_on = day, review_closed_on = NULL
@@ -277,9 +278,9 @@ PATH_EVENTS: tuple[Event, ...] = (
       ELSE
         RAISE EXCEPTION '复议或诉讼的记录不成立（结束须在申请或起诉之后）' {REFUSE};
       END IF;
-      PERFORM wulong_audit_row('appeal', 'case', c.id, c.project_id, c.id, p_what, NULL, day,
-                               format('补偿决定 %s', d.number));"""),
-          declare="d case_decisions; day text;"),
+      PERFORM wulong_audit_row('appeal', 'case', c.id, c.project_id, c.id, p_what, NULL,
+                               {iso:day}, format('补偿决定 %s', d.number));"""),
+          declare="d case_decisions; day date;"),
     Event("decision_outcome", "补偿决定的结果",
           (("kind", "text"), ("on", "date"), ("reference", "text")), REVIEWER,
           (("outcome", "*"),), _sql("""
@@ -288,9 +289,9 @@ PATH_EVENTS: tuple[Event, ...] = (
       IF NOT FOUND OR c.status <> 'decided' THEN
         RAISE EXCEPTION '案卷 % 没有生效的补偿决定', c.case_no {REFUSE};
       END IF;
-      day := """ + _DAY.format("p_on") + """;
+      day := p_on;
       IF day IS NULL OR day < d.made_on THEN
-        RAISE EXCEPTION '日期 % 不能早于补偿决定作出日 %', day, d.made_on {REFUSE};
+        RAISE EXCEPTION '日期 % 不能早于补偿决定作出日 %', {iso:day}, {iso:d.made_on} {REFUSE};
       END IF;
       IF p_kind = 'revoked' AND (c.decided_on IS NOT NULL OR c.signed_on IS NOT NULL) THEN
         RAISE EXCEPTION '补偿决定被撤销后，案卷不再按补偿决定计算' {REFUSE};
@@ -304,7 +305,7 @@ PATH_EVENTS: tuple[Event, ...] = (
       reason := format('补偿决定 %s %s（%s，%s）', d.number,
                        CASE p_kind WHEN 'revoked' THEN '被撤销' WHEN 'changed' THEN '被变更'
                        ELSE '因其后签订补偿协议而不再执行' END,
-                       coalesce(nullif(btrim(p_reference), ''), '—'), day);
+                       coalesce(nullif(btrim(p_reference), ''), '—'), {iso:day});
       PERFORM wulong_refigured(c.id, 'outcome', reason, false);
       UPDATE case_decisions SET state = p_kind, ended_on = day,
                                 ended_by = left(btrim(coalesce(p_reference, '')), 200)
@@ -317,5 +318,5 @@ PATH_EVENTS: tuple[Event, ...] = (
       ELSE
         PERFORM wulong_audit_row('outcome', 'case', c.id, c.project_id, c.id, 'decision',
                                  d.number, NULL, reason);
-      END IF;"""), declare="d case_decisions; day text;"),
+      END IF;"""), declare="d case_decisions; day date;"),
 )

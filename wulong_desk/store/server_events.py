@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from wulong_desk.store.event_function import REFUSE, REVIEWER, STAFF, Event
+from wulong_desk.store.event_function import REFUSE, REVIEWER, STAFF, Event, iso
 from wulong_desk.store.path_server_events import PATH_EVENTS
 from wulong_desk.store.server_guards import (
     UNLOCKED_FIGURES,
@@ -129,15 +129,15 @@ CASE_EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '案卷 % 现在是%：只有已签约（或补偿决定）的案卷可以登记搬迁', c.case_no,
           wulong_label(c.status) {REFUSE};
       END IF;
-      day := to_char(p_moved_on, 'YYYY-MM-DD');
+      day := p_moved_on;
       IF day IS NULL THEN
         RAISE EXCEPTION '登记搬迁必须填写搬迁日期' {REFUSE};
       END IF;
       IF c.signed_on IS NOT NULL AND day < c.signed_on THEN
-        RAISE EXCEPTION '搬迁日期 % 早于签约日期 %', day, c.signed_on {REFUSE};
+        RAISE EXCEPTION '搬迁日期 % 早于签约日期 %', {iso('day')}, {iso('c.signed_on')} {REFUSE};
       END IF;
-      IF day > to_char(current_date, 'YYYY-MM-DD') THEN
-        RAISE EXCEPTION '搬迁日期 % 在今天之后', day {REFUSE};
+      IF day > current_date THEN
+        RAISE EXCEPTION '搬迁日期 % 在今天之后', {iso('day')} {REFUSE};
       END IF;
       deadline := wulong_move_deadline(c.id);
       IF deadline IS NULL THEN
@@ -145,9 +145,9 @@ CASE_EVENTS: tuple[Event, ...] = (
       END IF;
       late := day > deadline;
       forfeit := 0;
-      words := format('按期搬迁（搬迁期限 %s）', deadline);
+      words := format('按期搬迁（搬迁期限 %s）', {iso('deadline')});
       IF late THEN
-        words := format('逾期搬迁（搬迁期限 %s；计算记录已按未按期搬迁计算）', deadline);
+        words := format('逾期搬迁（搬迁期限 %s；计算记录已按未按期搬迁计算）', {iso('deadline')});
         old := wulong_figures(c.id);
         r7 := least((old->>'R7_ONTIME')::bigint, (old->>'after_move')::bigint);
         second := CASE WHEN (SELECT second_move_requires_on_time FROM case_results
@@ -188,13 +188,13 @@ CASE_EVENTS: tuple[Event, ...] = (
                                'moved', NULL);
       IF c.moved_on IS DISTINCT FROM day THEN
         PERFORM wulong_audit_row('update', 'case', c.id, c.project_id, c.id, 'moved_on',
-                                 c.moved_on, day, NULL);
+                                 {iso('c.moved_on')}, {iso('day')}, NULL);
       END IF;
       INSERT INTO case_events (uuid, case_id, kind, on_date, months, late, amount_cents,
                                reason, operator, at, inferred)
       VALUES (gen_random_uuid()::text, c.id, 'move', day, 0, late, forfeit, words,
               session_user, clock_timestamp() AT TIME ZONE 'UTC', false);""",
-          declare="day text; deadline text; late boolean; old jsonb; expected jsonb; "
+          declare="day date; deadline date; late boolean; old jsonb; expected jsonb; "
                   "r7 bigint; second bigint; forfeit bigint; words text; fig text;"),
     # months of the department's delay delivering the exchange house (services/money/moves.py): the
     # record the app figured may move only L1, R9, the total, the net payable and overdue
@@ -216,12 +216,12 @@ CASE_EVENTS: tuple[Event, ...] = (
         RAISE EXCEPTION '案卷 % 没有过渡期限或尚未登记搬迁，约定交房日无从计算', c.case_no
           {REFUSE};
       END IF;
-      agreed := (c.moved_on::date + make_interval(months => c.transition_months))::date;
+      agreed := (c.moved_on + make_interval(months => c.transition_months))::date;
       elapsed := wulong_months_since(agreed, current_date);
       total := c.overdue_months + p_months;
       IF total > elapsed THEN
         RAISE EXCEPTION '「逾期月数」：案卷 % 累计逾期 % 个月，超过约定交房日 % 以来已满的 % 个月',
-          c.case_no, total, agreed, elapsed {REFUSE};
+          c.case_no, total, {iso('agreed')}, elapsed {REFUSE};
       END IF;
       old := wulong_figures(c.id);
       IF p_record IS NULL THEN
@@ -259,8 +259,8 @@ CASE_EVENTS: tuple[Event, ...] = (
       END LOOP;
       INSERT INTO case_events (uuid, case_id, kind, on_date, months, late, amount_cents,
                                reason, operator, at, inferred)
-      VALUES (gen_random_uuid()::text, c.id, 'delay', to_char(current_date, 'YYYY-MM-DD'),
-              p_months, NULL, added, reason, session_user,
+      VALUES (gen_random_uuid()::text, c.id, 'delay', current_date, p_months, NULL, added,
+              reason, session_user,
               clock_timestamp() AT TIME ZONE 'UTC', false);""",
           declare="agreed date; elapsed integer; total integer; old jsonb; new jsonb; "
                   "added bigint; fig text;"),
@@ -324,18 +324,20 @@ CASE_EVENTS: tuple[Event, ...] = (
                   WHERE x.project_id = c.project_id AND p.voucher = v_voucher) THEN
         RAISE EXCEPTION '凭证号 % 已登记过', v_voucher {REFUSE};
       END IF;
-      day := to_char(p_paid_on, 'YYYY-MM-DD');
+      day := p_paid_on;
       IF day IS NULL OR (c.signed_on IS NOT NULL AND day < c.signed_on) THEN
-        RAISE EXCEPTION '拨付日期 % 不能为空，也不能早于签约日期 %', day, c.signed_on {REFUSE};
+        RAISE EXCEPTION '拨付日期 % 不能为空，也不能早于签约日期 %', {iso('day')},
+          {iso('c.signed_on')} {REFUSE};
       END IF;
       INSERT INTO payments (case_id, kind, amount, paid_on, voucher, operator, created_at)
       VALUES (c.id, p_kind, p_amount, day, v_voucher, session_user,
               clock_timestamp() AT TIME ZONE 'UTC')
       RETURNING id INTO paid;
       PERFORM wulong_audit_row('create', 'payment', paid, c.project_id, c.id, p_kind, NULL,
-                               format('%s %s %s', round(p_amount::numeric, 2), day, v_voucher),
+                               format('%s %s %s', round(p_amount::numeric, 2), {iso('day')},
+                                      v_voucher),
                                nullif(btrim(p_reason), ''));
-      RETURN paid;""", returns="integer", declare="owed numeric; v_voucher text; day text; "
+      RETURN paid;""", returns="integer", declare="owed numeric; v_voucher text; day date; "
                                                   "paid integer;"),
 )
 

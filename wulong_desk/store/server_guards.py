@@ -181,8 +181,10 @@ def helpers_sql(schema: str, reviewer_group: str, admin_group: str) -> list[str]
                                  FROM payments p WHERE p.case_id = p_case), 0))::numeric(20, 2)
              FROM ({owed_sql_for_server()}) AS o $f$""",
         # the 搬迁期限 a case's move is measured against: the move-by date of its 补偿决定 in
-        # force (the last not ended), else its project's (services.money.owed.move_deadline_of)
-        f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS text
+        # force (the last not ended), else its project's (services.money.owed.move_deadline_of);
+        # a date, as the columns are (before migration 0013 it returned their text:
+        # server_roles.OLD_OBJECTS drops that one first)
+        f"""CREATE OR REPLACE FUNCTION wulong_move_deadline(p_case integer) RETURNS date
            LANGUAGE sql STABLE SET search_path = {path} AS $f$
            SELECT coalesce((SELECT d.move_by FROM case_decisions d
                              WHERE d.case_id = c.id AND d.state = 'in_force'

@@ -41,6 +41,15 @@ OLD_OBJECTS = (
     "DROP TABLE IF EXISTS wulong_open_cases",
     # the move event before it took the late move's record (issue 26)
     "DROP FUNCTION IF EXISTS wulong_record_move(integer, date)",
+    # the move-by date as text, before the dates were DATE columns (migration 0013): a
+    # function's result type cannot be replaced, only the function dropped and made again
+    """DO $d$ BEGIN
+         IF (SELECT prorettype FROM pg_proc
+              WHERE oid = to_regprocedure('wulong_move_deadline(integer)')) = 'text'::regtype
+         THEN
+           DROP FUNCTION wulong_move_deadline(integer);
+         END IF;
+       END $d$""",
 )
 # every table of the store, by who writes it (a table not listed here is read-only to staff,
 # and a test holds the ORM's tables to this list)

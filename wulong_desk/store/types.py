@@ -1,8 +1,8 @@
-"""Column types that keep money and areas exact on SQLite and PostgreSQL alike."""
+"""Column types that keep money and areas exact on SQLite and PostgreSQL alike. (Dates are
+SQLAlchemy's own `Date`; the historic date type of old migrations is in migration_types.py.)"""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -33,17 +33,3 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return None
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
-
-class IsoDate(TypeDecorator[date]):
-    """A date kept as ISO text (YYYY-MM-DD), so SQLite sorts and compares it correctly."""
-
-    impl = String(10)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return value.isoformat() if isinstance(value, date) else str(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
-        return None if value is None else date.fromisoformat(value)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import wulong_desk.store.types
+from wulong_desk.store.migration_types import IsoDate
 
 revision = "0001"
 down_revision = None
@@ -44,10 +45,10 @@ def upgrade() -> None:
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("decision_no", sa.String(length=100), nullable=False),
-        sa.Column("announced_on", wulong_desk.store.types.IsoDate(length=10), nullable=False),
-        sa.Column("signing_start", wulong_desk.store.types.IsoDate(length=10), nullable=True),
-        sa.Column("signing_deadline", wulong_desk.store.types.IsoDate(length=10), nullable=False),
-        sa.Column("move_deadline", wulong_desk.store.types.IsoDate(length=10), nullable=True),
+        sa.Column("announced_on", IsoDate(length=10), nullable=False),
+        sa.Column("signing_start", IsoDate(length=10), nullable=True),
+        sa.Column("signing_deadline", IsoDate(length=10), nullable=False),
+        sa.Column("move_deadline", IsoDate(length=10), nullable=True),
         sa.Column("department", sa.String(length=200), nullable=False),
         sa.Column("implementer", sa.String(length=200), nullable=False),
         sa.Column("appraiser", sa.String(length=200), nullable=False),
@@ -92,7 +93,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("method", sa.String(length=10), nullable=False),
         sa.Column("min_housing_eligible", sa.Boolean(), nullable=False),
-        sa.Column("signed_on", wulong_desk.store.types.IsoDate(length=10), nullable=True),
+        sa.Column("signed_on", IsoDate(length=10), nullable=True),
         sa.Column("moved_on_time", sa.Boolean(), nullable=False),
         sa.Column("land_area", wulong_desk.store.types.ExactDecimal(length=40), nullable=True),
         sa.Column(

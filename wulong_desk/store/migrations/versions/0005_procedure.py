@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+import wulong_desk.store.migration_types
 import wulong_desk.store.types
 
 revision = "0005"
@@ -18,7 +19,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-DAY = wulong_desk.store.types.IsoDate(length=10)
+DAY = wulong_desk.store.migration_types.IsoDate(length=10)
 
 
 def exact() -> wulong_desk.store.types.ExactDecimal:

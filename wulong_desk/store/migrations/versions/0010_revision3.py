@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+import wulong_desk.store.migration_types
 import wulong_desk.store.types
 
 revision = "0010"
@@ -39,7 +40,7 @@ branch_labels = None
 depends_on = None
 
 DECIMAL = wulong_desk.store.types.ExactDecimal
-DAY = wulong_desk.store.types.IsoDate
+DAY = wulong_desk.store.migration_types.IsoDate
 RETIRED = ("exchange_interruption_rate", "early_days_from", "second_move_requires_on_time")
 LINE_CODES = ("V_AREA", "V_SHARED", "V_MIN", "V_LAND", "V_UNREG", "L1_INTERRUPT", "L2_DECOR",
               "L3_FACILITY", "L4_EQUIP", "R5_GUIDE", "R6_EARLY", "R7_ONTIME", "R8_MOVE",

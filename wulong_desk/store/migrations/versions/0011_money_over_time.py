@@ -38,14 +38,14 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import wulong_desk.store.types
+import wulong_desk.store.migration_types
 
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-DAY = wulong_desk.store.types.IsoDate
+DAY = wulong_desk.store.migration_types.IsoDate
 FROZEN = ("presigned", "signed", "moved", "void")
 EVENT_NAMESPACE = uuidlib.UUID("6f3e0c1e-0b5c-4a1e-9d3e-2b6f0e1d0a11")
 meta = sa.MetaData()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+import wulong_desk.store.migration_types
 import wulong_desk.store.types
 
 revision = "0012"
@@ -30,7 +31,7 @@ branch_labels = None
 depends_on = None
 
 DECIMAL = wulong_desk.store.types.ExactDecimal
-DAY = wulong_desk.store.types.IsoDate
+DAY = wulong_desk.store.migration_types.IsoDate
 meta = sa.MetaData()
 projects = sa.Table(
     "projects", meta, sa.Column("id", sa.Integer, primary_key=True),
