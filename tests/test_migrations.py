@@ -134,3 +134,36 @@ def test_a_revision_table_that_cannot_be_read_is_an_error_not_an_empty_database(
         with pytest.raises(OperationalError):
             current_revision(conn)
     engine.dispose()
+
+
+def test_revision_14_drops_the_unused_exchanged_hash_and_its_downgrade_puts_it_back(tmp_path):
+    """The column nothing reads since 0009 goes; figures stay; a downgrade gives back exactly
+    revision 0013's schema (what store/backup_check.py holds an old backup to)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from wulong_desk.services.cases import changes
+    from wulong_desk.services.projects import examples
+    from wulong_desk.services.projects import project as projects
+    from wulong_desk.store.backup_check import _schema, reference
+    from wulong_desk.store.migrate import alembic_config
+
+    db = tmp_path / "w.sqlite"
+    store = open_store(db, "x")
+    project_id = projects.create_project(store, examples.project_form(examples.example(2), 2))
+    case_id = changes.save_case(store, project_id,
+                                examples.case_form(examples.example(2))).case_id
+    with store.read() as session:
+        total = session.get(Case, case_id).result.total_cents
+    store.close()
+    columns = [row[1] for row in sqlite3.connect(db).execute("PRAGMA table_info(cases)")]
+    assert "exchanged_hash" not in columns and "version_id" in columns
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0013")
+    engine.dispose()
+    raw = sqlite3.connect(db)
+    assert _schema(raw) == reference("0013")
+    assert raw.execute("SELECT total_cents FROM case_results WHERE case_id = ?",
+                       (case_id,)).fetchone() == (total,)
+    raw.close()

@@ -51,7 +51,7 @@ ENTITY_NAMES: dict[type, str] = {
 # a new payment is recorded by its service with the case's project and the reason (来自案卷包),
 # so the writer below records only its changes and deletion
 CREATE_RECORDED_BY_SERVICE = {Payment}
-NOT_AUDITED = {"search_text", "updated_at", "created_at", "exchanged_hash", "unlocked_reason",
+NOT_AUDITED = {"search_text", "updated_at", "created_at", "unlocked_reason",
                "id", "version", "version_trail", "version_id", "case_key"}
 class CaseLockedError(UserError):
     """A money-relevant change to a signed case that was not unlocked."""

@@ -103,7 +103,6 @@ CASES: dict[str, Policy] = {
     "version": _p("bookkeeping", "optimistic-locking counter"),
     "version_trail": _p("bookkeeping", "package ancestry"),
     "version_id": _p("bookkeeping", "the current version's id"),
-    "exchanged_hash": _p("bookkeeping", "unused since migration 0009"),
     "created_at": _p("bookkeeping", "time stamp"),
     "updated_at": _p("bookkeeping", "time stamp"),
 }

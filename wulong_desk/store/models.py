@@ -170,7 +170,6 @@ class Case(Base):
     # the current version's id: a fresh one for each saved change (services/cases/changes.py); NULL
     # for a case unchanged since before migration 0009, whose id is then its content hash
     version_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    exchanged_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     agreement_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 协议编号序号
     # lower-cased names, ID numbers, phones, title number and address: one column to search
     # (index ix_cases_search covers project_id + search_text, so a search scans the index only)
