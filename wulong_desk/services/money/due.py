@@ -4,7 +4,8 @@ by the procedure's one counter; an owed bucket without a term is left to the pay
 term decides when an owed amount is late, never whether it may be paid; what was overpaid and
 is to be recovered (应追回, red); what the household owes towards the exchange houses' price;
 and the terms and accounts that migration 0011 could not read (付款期限需重新录入, 收款账户需重新
-录入). No free-text term decides a date.
+录入). No free-text term decides a date. What is unpaid, overpaid and owed by the household is
+`Owed.settle`'s, the one rule (services/money/owed.py).
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ def _yuan(cents: int) -> Decimal:
 def money_dues(session: Session, project: Project, calendar: WorkCalendar,
                today: date | None = None) -> list[MoneyDue]:
     """The project's money on the due list (see the module), worked in integer cents from the
-    owed-now query (services.money.owed) — the same figures as services.money.payments' accounts,
-    without building one per case (the due list is read for every case at once)."""
+    owed-now query and `Owed.settle` (services.money.owed) — the same figures as
+    services.money.payments' accounts, without building one per case (the due list is read for
+    every case at once)."""
     owed = owed_rows(session, Case.project_id == project.id,
                      Case.status.in_(PAYABLE_STATUSES), today=today)
     if not owed:
@@ -80,32 +82,31 @@ def money_dues(session: Session, project: Project, calendar: WorkCalendar,
         dates = {"signing": row.signed_on or row.effective_on, "effective": row.effective_on,
                  "move": row.moved_on if row.status == "moved" else None,
                  "handover": money.handover_on}
-        net = paid.get(row.id, 0)
-        owed_total = sum(money.owed.values())
-        recover = max(0, net - (owed_total - money.set_off))
-        overpaid = min(recover, max(0, net - owed_total))
-        left = max(0, net - overpaid) + money.set_off   # payments and the price fill in order
+        settled = money.settle(paid.get(row.id, 0))
         for key in SCHEDULE_KEYS:
-            filled = min(money.owed[key], left)
-            left -= filled
-            unpaid = money.owed[key] - filled
             term = terms.get(key)
-            if not unpaid or term is None:   # no term makes it late: the payments list shows it
+            if term is None:   # no term makes it late: the payments list shows it
+                continue
+            unpaid = settled.unpaid[key]
+            if not unpaid:
                 continue
             share = 0
             if term.monthly and (row.transition_months or 0) > 1:
                 per = round(row.transition_cents / row.transition_months)
-                share = min(row.transition_months - 1, filled // per) if per else 0
+                share = (min(row.transition_months - 1, settled.filled[key] // per)
+                         if per else 0)
             found.append(MoneyDue(row.id, f"{SCHEDULE_LABELS[key]}未付清（尚余 "
                                   f"{_yuan(unpaid):,.2f} 元，付款期限：{term.words(key)}）",
                                   due_of(term, dates, share)))
+        overpaid, owes = settled.overpaid, settled.household_owes
         if overpaid:
             found.append(MoneyDue(row.id, f"应追回 {_yuan(overpaid):,.2f} 元（已付 "
-                                  f"{_yuan(net):,.2f} 元，超过现应付的补偿款）", None, True))
-        if recover - overpaid:
+                                  f"{_yuan(settled.paid):,.2f} 元，超过现应付的补偿款）", None,
+                                  True))
+        if owes:
             term = terms.get(HOUSE_PRICE)
             said = term.words(HOUSE_PRICE) if term is not None else "接房时与补偿款相抵"
             due = due_of(term, dates) if term is not None and term.days else None
             found.append(MoneyDue(row.id, f"住户应补交调换房屋差价 "
-                                  f"{_yuan(recover - overpaid):,.2f} 元（{said}）", due))
+                                  f"{_yuan(owes):,.2f} 元（{said}）", due))
     return found
