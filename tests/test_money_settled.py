@@ -76,8 +76,9 @@ def _hand_over(store, case_id: int, on: date) -> None:
 
 def _cases(store) -> int:
     """One project: a case unpaid, one part-paid, one overpaid after a correction, an exchange
-    whose houses' price set off is bigger than what it owes, and one whose smaller price leaves
-    part of what it owes unpaid."""
+    whose houses' price set off is bigger than what it owes, one whose smaller price leaves part
+    of what it owes unpaid, and one unpaid that owes the price (the summary sums the unpaid in
+    two: owed and owing)."""
     project_id = projects.create_project(store, project_form(2, payment_terms=TERMS))
     _signed(store, project_id, 1, "A-001")                                  # unpaid
     part = _signed(store, project_id, 1, "A-002")                          # part-paid
@@ -103,6 +104,9 @@ def _cases(store) -> int:
     cases.set_status(store, small_id, "moved", moved_on=date(2023, 7, 5))
     _pay(store, small_id, "100000.00", date(2023, 7, 6), "付-5")
     _hand_over(store, small_id, date(2025, 1, 10))
+    owing = _signed(store, project_id, 2, "A-006")     # unpaid, the household owes the price
+    cases.set_status(store, owing, "moved", moved_on=date(2023, 7, 5))
+    _hand_over(store, owing, date(2025, 1, 10))
     return project_id
 
 
@@ -118,7 +122,7 @@ def test_the_payments_list_the_due_list_and_the_summary_settle_alike(store):
         project = session.get(Case, accounts["A-001"].case_id).project
         dues = money_dues(session, project, WorkCalendar(), today)
         summary = project_summary(session, project_id)
-    assert sorted(accounts) == ["A-001", "A-002", "A-003", "A-004", "A-005"]
+    assert sorted(accounts) == ["A-001", "A-002", "A-003", "A-004", "A-005", "A-006"]
     # the five kinds are there (else the test would hold less than it says)
     a = accounts
     assert a["A-001"].paid == 0 and a["A-001"].outstanding > 0
@@ -126,6 +130,7 @@ def test_the_payments_list_the_due_list_and_the_summary_settle_alike(store):
     assert a["A-003"].overpaid > 0 and a["A-003"].household_owes == 0
     assert a["A-004"].set_off > a["A-004"].owed_total and a["A-004"].household_owes > 0
     assert 0 < a["A-005"].set_off < a["A-005"].owed_total - a["A-005"].paid
+    assert a["A-006"].paid == 0 and a["A-006"].due_now < 0
     for case_no, account in accounts.items():
         mine = [d.what for d in dues if d.case_id == account.case_id]
         unpaid = sum((_yuan(m) for w in mine for m in LEFT.findall(w)), D(0))

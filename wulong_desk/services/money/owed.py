@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
@@ -116,6 +116,20 @@ def owed_rows(session: Session, *where: Any, today: date | None = None) -> dict[
             {key: int(row[f"{key}_owed"]) for key in SCHEDULE_KEYS}, int(row["set_off"]),
             _day(row["handover_on"]), str(row["set_off_basis"] or "handover"))
     return found
+
+
+def owed_sums(session: Session, *where: Any, today: date | None = None) -> list[Owed]:
+    """The owed now of the cases `where` selects, summed in SQL in (at most) two: the cases owed
+    money (due_now ≥ 0) and the cases that owe (due_now < 0). With nothing paid, `settle(0)` of
+    each sum gives the sum of the cases' outstanding and recover (within one sign the rule adds
+    up) — the project summary's way to settle the many cases nobody has paid yet."""
+    query = owed_query(today or date.today(), *where).subquery()
+    columns = [*(query.c[f"{key}_owed"] for key in SCHEDULE_KEYS), query.c.set_off]
+    rows = session.execute(select(*(func.coalesce(func.sum(c), 0) for c in columns))
+                           .group_by(query.c.due_now < 0))
+    return [Owed({key: int(value) for key, value in zip(SCHEDULE_KEYS, row, strict=False)},
+                 int(row[-1]), None, "")
+            for row in rows]
 
 
 def yuan(cents: int) -> Decimal:

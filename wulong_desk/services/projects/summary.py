@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case as when
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.money.owed import owed_rows, paid_cents, yuan
+from wulong_desk.services.money.owed import owed_rows, owed_sums, paid_cents, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, is_out, is_payable, is_signed
 from wulong_desk.store.models import (
     LINE_COLUMNS,
@@ -23,6 +23,7 @@ from wulong_desk.store.models import (
     STATUSES,
     Case,
     CaseResult,
+    Payment,
     Project,
 )
 
@@ -134,14 +135,14 @@ def _money_now(session: Session, project_id: int) -> tuple[int, int, int]:
     """Paid, outstanding and to recover, in cents, over the project's cases at a payable stage
     and any other case paid on (a voided agreement's payments: all to recover): each case's
     owed now (the one owed-now query) settled against what was paid on it by the one rule,
-    `Owed.settle` — services.money.payments' accounts added up."""
+    `Owed.settle` — services.money.payments' accounts added up. The cases paid on are settled
+    one by one; the many that nobody has paid yet in two sums (`owed_sums`; settled one by one,
+    50,000 cases took three times as long)."""
     by_case = paid_cents(session, project_id)
-    owed = owed_rows(session, Case.project_id == project_id,
-                     or_(Case.status.in_(PAYABLE_STATUSES), Case.id.in_(list(by_case))))
-    paid = outstanding = recover = 0
-    for case_id, now in owed.items():
-        settled = now.settle(by_case.get(case_id, 0))
-        paid += settled.paid
-        outstanding += settled.outstanding
-        recover += settled.recover
-    return paid, outstanding, recover
+    paid_on = select(Payment.id).where(Payment.case_id == Case.id).exists()
+    settled = [now.settle(by_case.get(case_id, 0)) for case_id, now in owed_rows(
+        session, Case.project_id == project_id, paid_on).items()]
+    settled += [now.settle(0) for now in owed_sums(
+        session, Case.project_id == project_id, Case.status.in_(PAYABLE_STATUSES), ~paid_on)]
+    return (sum(s.paid for s in settled), sum(s.outstanding for s in settled),
+            sum(s.recover for s in settled))
