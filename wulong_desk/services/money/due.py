@@ -1,11 +1,13 @@
 """The money on the due list (procedure's 到期事项): for each case at a payable stage, each bucket
 owed now and not yet paid, dated by the agreement's payment term (services/money/terms.py, counted
 by the procedure's one counter; an owed bucket without a term is left to the payments list) — a
-term decides when an owed amount is late, never whether it may be paid; what was overpaid and
-is to be recovered (应追回, red); what the household owes towards the exchange houses' price;
-and the terms and accounts that migration 0011 could not read (付款期限需重新录入, 收款账户需重新
-录入). No free-text term decides a date. What is unpaid, overpaid and owed by the household is
-`Owed.settle`'s, the one rule (services/money/owed.py).
+term decides when an owed amount is late, never whether it may be paid; the after_move bucket in
+its two parts, each dated from its own event (the on-time reward from the move, the second move
+from 接房, never due before it); what was overpaid and is to be recovered (应追回, red); what the
+household owes towards the exchange houses' price; and the terms and accounts that migration 0011
+could not read (付款期限需重新录入, 收款账户需重新录入). No free-text term decides a date. What is
+unpaid, overpaid and owed by the household is `Owed.settle`'s, the one rule
+(services/money/owed.py).
 """
 
 from __future__ import annotations
@@ -18,8 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
-from wulong_desk.services.money.owed import owed_rows, paid_cents
-from wulong_desk.services.money.terms import HOUSE_PRICE, Term, due_date, effective_terms
+from wulong_desk.services.money.owed import Settled, owed_rows, paid_cents
+from wulong_desk.services.money.terms import (
+    HOUSE_PRICE,
+    Term,
+    due_date,
+    effective_terms,
+    not_before,
+    part_term,
+)
 from wulong_desk.services.procedure.workdays import DueDate, WorkCalendar
 from wulong_desk.statuses import PAYABLE_STATUSES
 from wulong_desk.store.models import Case, CaseResult, Project
@@ -35,6 +44,17 @@ class MoneyDue:
 
 def _yuan(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
+
+
+def _parts(key: str, settled: Settled) -> list[tuple[str, str | None, int]]:
+    """The bucket's unpaid parts, each with the event it is counted from (None: the term's own
+    basis): after_move holds two (spec "When each amount falls due") — the on-time reward,
+    owed at the move, and the second move, owed at 接房 — each dated from its own event."""
+    if key != "after_move":
+        return [("", None, settled.unpaid[key])]
+    second = settled.second_move_unpaid
+    return [("（单户按期搬迁奖励）", "move", settled.unpaid[key] - second),
+            ("（第二次搬迁补助）", "handover", second)]
 
 
 def money_dues(session: Session, project: Project, calendar: WorkCalendar,
@@ -87,17 +107,19 @@ def money_dues(session: Session, project: Project, calendar: WorkCalendar,
             term = terms.get(key)
             if term is None:   # no term makes it late: the payments list shows it
                 continue
-            unpaid = settled.unpaid[key]
-            if not unpaid:
-                continue
-            share = 0
-            if term.monthly and (row.transition_months or 0) > 1:
-                per = round(row.transition_cents / row.transition_months)
-                share = (min(row.transition_months - 1, settled.filled[key] // per)
-                         if per else 0)
-            found.append(MoneyDue(row.id, f"{SCHEDULE_LABELS[key]}未付清（尚余 "
-                                  f"{_yuan(unpaid):,.2f} 元，付款期限：{term.words(key)}）",
-                                  due_of(term, dates, share)))
+            for part, event, unpaid in _parts(key, settled):
+                if not unpaid:
+                    continue
+                own = term if event is None else part_term(term, event)
+                share = 0
+                if own.monthly and (row.transition_months or 0) > 1:
+                    per = round(row.transition_cents / row.transition_months)
+                    share = (min(row.transition_months - 1, settled.filled[key] // per)
+                             if per else 0)
+                due = due_of(own, dates, share)
+                found.append(MoneyDue(row.id, f"{SCHEDULE_LABELS[key]}{part}未付清（尚余 "
+                                      f"{_yuan(unpaid):,.2f} 元，付款期限：{own.words(key)}）",
+                                      due if event is None else not_before(due, dates[event])))
         overpaid, owes = settled.overpaid, settled.household_owes
         if overpaid:
             found.append(MoneyDue(row.id, f"应追回 {_yuan(overpaid):,.2f} 元（已付 "

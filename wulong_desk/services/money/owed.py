@@ -55,6 +55,7 @@ class Settled:
     overpaid: int             # of `recover`, paid beyond the compensation owed now (应追回)
     filled: dict[str, int]    # of each owed bucket, what the payments and the price settle
     unpaid: dict[str, int]    # of each owed bucket, what is still to pay
+    second_move_unpaid: int   # of unpaid after_move, the second move's part (settled last)
 
     @property
     def household_owes(self) -> int:
@@ -65,12 +66,14 @@ class Settled:
 @dataclass(frozen=True)
 class Owed:
     """How much of each bucket a case owes now (cents), the exchange price set against them
-    (cents), and the dates the rule read."""
+    (cents), and the dates the rule read. `second_move`: of the owed after_move, the second
+    move's part (owed at 接房; the rest is the on-time reward, owed at the move)."""
 
     owed: dict[str, int]
     set_off: int
     handover_on: date | None
     set_off_basis: str
+    second_move: int = 0
 
     @property
     def owed_total(self) -> int:
@@ -87,7 +90,8 @@ class Owed:
         what was paid beyond the compensation owed now is overpaid (应追回: after a correction
         or a forfeit), the rest is the household's share of the houses' price. The payments
         less the overpaid, and the price set off, fill the owed buckets in order before_move →
-        transition → after_move → overdue."""
+        transition → after_move → overdue (within after_move the on-time reward first, the
+        second move last)."""
         owed_total = self.owed_total
         due_now = owed_total - self.set_off
         recover = max(0, paid - due_now)
@@ -98,7 +102,8 @@ class Owed:
             filled[key] = min(self.owed[key], left)
             left -= filled[key]
         unpaid = {key: self.owed[key] - filled[key] for key in SCHEDULE_KEYS}
-        return Settled(paid, due_now, max(0, due_now - paid), recover, overpaid, filled, unpaid)
+        return Settled(paid, due_now, max(0, due_now - paid), recover, overpaid, filled, unpaid,
+                       min(unpaid["after_move"], self.second_move))
 
 
 def _day(value: Any) -> date | None:
@@ -114,7 +119,8 @@ def owed_rows(session: Session, *where: Any, today: date | None = None) -> dict[
     for row in session.execute(owed_query(today, *where)).mappings():
         found[row["case_id"]] = Owed(
             {key: int(row[f"{key}_owed"]) for key in SCHEDULE_KEYS}, int(row["set_off"]),
-            _day(row["handover_on"]), str(row["set_off_basis"] or "handover"))
+            _day(row["handover_on"]), str(row["set_off_basis"] or "handover"),
+            int(row["second_move_owed"]))
     return found
 
 
