@@ -133,7 +133,7 @@ def owed_sums(session: Session, *where: Any, today: date | None = None) -> list[
     columns = [*(query.c[f"{key}_owed"] for key in SCHEDULE_KEYS), query.c.set_off]
     rows = session.execute(select(*(func.coalesce(func.sum(c), 0) for c in columns))
                            .group_by(query.c.due_now < 0))
-    return [Owed({key: int(value) for key, value in zip(SCHEDULE_KEYS, row, strict=False)},
+    return [Owed({key: int(value) for key, value in zip(SCHEDULE_KEYS, row[:-1], strict=True)},
                  int(row[-1]), None, "")
             for row in rows]
 
