@@ -88,13 +88,13 @@ def test_a_signed_household_owes_only_its_before_move(store):
                                 today=TODAY)
 
 
-def _hand_over(store, case_id: int, on: date) -> None:
+def _hand_over(store, case_id: int, on: date, number: str = "101") -> None:
     """The exchange house of the project's stock assigned to the case's line, handed over."""
     with store.transaction() as session:
         case = session.get(Case, case_id)
         line = case.exchange_houses[0]
         unit = HousingUnit(project_id=case.project_id, use="residential", building="1栋",
-                           unit="1", number="101", area=line.area, inner_area=line.inner_area,
+                           unit="1", number=number, area=line.area, inner_area=line.inner_area,
                            unit_price=line.unit_price, exchange_house_id=line.id)
         session.add(unit)
         session.flush()
@@ -323,6 +323,64 @@ def test_terms_inherited_and_counted_like_every_other_clock(tmp_path):
         payments.record_payment(store, exchange, D("630.00"), date(2023, 7, 7), "付-2",
                                 today=TODAY)
         assert due(exchange_project, "A-001", "过渡期间应付").due.on == date(2023, 8, 14)
+    finally:
+        store.close()
+
+
+def test_after_move_is_dated_part_by_part_each_from_its_own_event(tmp_path):
+    """Revision 3, "When each amount falls due": after_move = R7 (owed once the household has
+    moved out on time) + the second move (owed at 接房); each part's payment term counts from its
+    own event (the agreement: 「期限自接房之日起同样计算」). Example 2: R7 10000.00, the second
+    move 2000.00, before_move 211664.00, transition 11340.00; moved on time 2023-07-05. Its
+    exchange house here at 100 元/m², so the price set off at 接房 (57.50 m² × 100 = 5750.00)
+    does not cover what is owed."""
+    store = open_store(tmp_path / "t.sqlite", "经办甲")
+    try:
+        terms = {"before_move": {"from": "signing", "days": 15},
+                 "transition": {"from": "move", "days": 15},
+                 "after_move": {"from": "move", "days": 15}}
+        project_id = projects.create_project(store, project_form(2, payment_terms=terms))
+        forms = {"A-001": {}, "A-002": {"after_move": {"on": "2024-03-01"}}}
+        ids = {}
+        for case_no, own in forms.items():
+            form = case_form(2, case_no, status="signed",
+                             agreement={"payment_terms": own} if own else {})
+            form["case"]["moved_on_time"] = True
+            form["case"]["exchange"]["overdue_months"] = 0
+            form["case"]["exchange"]["houses"][0]["unit_price"] = "100"
+            ids[case_no] = cases.save_case(store, project_id, form, reason=REASON).case_id
+            cases.set_status(store, ids[case_no], "moved", moved_on=date(2023, 7, 5))
+            # before_move and transition paid: 211664.00 + 11340.00
+            payments.record_payment(store, ids[case_no], D("223004.00"), date(2023, 7, 6),
+                                    f"付-{case_no}", today=TODAY)
+
+        def money(case_no: str, today: date) -> list:
+            with store.read() as session:
+                items = due_list(session, project_id, today, WorkCalendar())
+            return [i for i in items if i.case_no == case_no and "应付" in i.what]
+
+        # the houses not handed over: R7 due 15 days after the move (2023-07-20, a Thursday);
+        # the second move is not owed, so not listed
+        [reward] = money("A-001", TODAY)
+        assert reward.what == ("按期搬迁后应付（单户按期搬迁奖励）未付清（尚余 10,000.00 元，"
+                               "付款期限：搬迁交房之日起15日内）")
+        assert (reward.due.on, reward.state) == (date(2023, 7, 20), "overdue")
+        # 接房 on 2025-03-03: the price 5750.00 set off fills R7 after before_move and transition
+        # (R7 4250.00 left), the second move 2000.00 owed, due 15 days after 接房: 2025-03-18
+        # (a Tuesday) — two days after 接房 it is not late
+        for number, case_no in enumerate(forms, start=101):
+            _hand_over(store, ids[case_no], date(2025, 3, 3), str(number))
+        reward, second = money("A-001", date(2025, 3, 5))
+        assert "（单户按期搬迁奖励）未付清（尚余 4,250.00 元" in reward.what
+        assert (reward.due.on, reward.state) == (date(2023, 7, 20), "overdue")
+        assert second.what == ("按期搬迁后应付（第二次搬迁补助）未付清（尚余 2,000.00 元，"
+                               "付款期限：接房之日起15日内）")
+        assert (second.due.on, second.state) == (date(2025, 3, 18), "open")
+        # an agreement with a fixed date (2024-03-01) for after_move: R7 by that date, the
+        # second move never due before 接房 — on the day of 接房, due soon, not late
+        reward, second = money("A-002", date(2025, 3, 3))
+        assert (reward.due.on, second.due.on) == (date(2024, 3, 1), date(2025, 3, 3))
+        assert second.state == "due_soon" and "2,000.00" in second.what
     finally:
         store.close()
 

@@ -27,7 +27,8 @@ KINDS = ("independent", "consistency")
 MONEY_MODULES = {
     "test_examples.py", "test_boundaries.py", "test_properties.py", "test_spec_observations.py",
     "test_cli_calc.py", "test_cli_store.py", "test_contract_revision.py",
-    "test_revision3_migration.py", "test_money_over_time.py", "test_payments.py",
+    "test_revision3_migration.py", "test_money_over_time.py", "test_money_settled.py",
+    "test_payments.py",
     "test_dashboard.py", "test_search_summary.py", "test_ledger.py", "test_ledger_payments.py",
     "test_verify_and_void.py", "test_verify_tampering.py", "test_agreement.py",
     "test_notice.py", "test_public_notices.py",

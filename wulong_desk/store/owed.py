@@ -76,9 +76,10 @@ def owed_query(today: ColumnElement[Any] | date,
                *where: ColumnElement[bool]) -> Select[Any]:
     """One row per completely computed case (of those `where` selects, on the cases table):
     case_id, the four buckets' owed cents (before_move_owed …), set_off (the price set against
-    them, cents), due_now (cents), and what the rule read: handover_on (接房: every assigned
-    house handed over) and set_off_basis. `today`: a date (the app) or an SQL expression (the
-    server's function)."""
+    them, cents), due_now (cents), what the rule read: handover_on (接房: every assigned house
+    handed over) and set_off_basis, and second_move_owed: of after_move_owed, the second move's
+    part (owed at 接房; the rest, the on-time reward, at the move). `today`: a date (the app)
+    or an SQL expression (the server's function)."""
     day = literal(today, Date) if isinstance(today, date) else today
     cases, results, projects = Case.__table__, CaseResult.__table__, Project.__table__
     stock, lines = HousingUnit.__table__, ExchangeHouse.__table__
@@ -116,12 +117,14 @@ def owed_query(today: ColumnElement[Any] | date,
                      (b.set_off_basis == "effective", b.effective_on),
                      (b.set_off_basis == "move", case((b.moved, b.moved_on), else_=null())),
                      else_=b.handover_on)
+    # after_move: the on-time reward at the move, the rest (the second move) at 接房
+    second_move = case((and_(b.moved, b.handover_on.is_not(None)), b.after_move_cents - b.r7),
+                       else_=0)
     owed = (select(b.case_id, b.handover_on, b.set_off_basis,
                    case((b.payable, b.before_move_cents), else_=0).label("before_move_owed"),
                    case((b.moved, b.transition_cents), else_=0).label("transition_owed"),
-                   (case((b.moved, b.r7), else_=0)
-                    + case((and_(b.moved, b.handover_on.is_not(None)),
-                            b.after_move_cents - b.r7), else_=0)).label("after_move_owed"),
+                   (case((b.moved, b.r7), else_=0) + second_move).label("after_move_owed"),
+                   second_move.label("second_move_owed"),
                    case((b.payable, b.overdue_cents), else_=0).label("overdue_owed"),
                    case((and_(b.method == "exchange", b.payable, basis_day.is_not(None),
                               basis_day <= day), b.exchange_price_cents),
@@ -132,7 +135,7 @@ def owed_query(today: ColumnElement[Any] | date,
                   o.overdue_owed, o.set_off,
                   (o.before_move_owed + o.transition_owed + o.after_move_owed
                    + o.overdue_owed - o.set_off).label("due_now"),
-                  o.handover_on, o.set_off_basis)
+                  o.handover_on, o.set_off_basis, o.second_move_owed)
 
 
 def owed_sql_for_server() -> str:

@@ -4,11 +4,10 @@ its event has happened, the exchange houses' price once set off), every payment 
 receipt), what is outstanding and what is to be recovered.
 
 due_now = the owed buckets less the price once set off (negative: the household owes);
-paid = payments − receipts; outstanding = max(0, due_now − paid); recover = max(0, paid −
-due_now): of it, what was paid beyond the compensation owed now is an overpayment (应追回, after
-a correction or a forfeit), the rest the household's share of the houses' price (住户应补差价).
-Payments fill the buckets in order before_move → transition → after_move → overdue (the price
-set off first fills them too). A payment beyond what is outstanding is refused, naming the
+paid = payments − receipts; what they settle — outstanding, recover (overpaid, 应追回, or the
+household's share of the houses' price, 住户应补差价), each bucket filled in order — is the one
+rule `Owed.settle` (services/money/owed.py), worked in integer cents; an account shows it in
+yuan. A payment beyond what is outstanding is refused, naming the
 figures; `payments` records payments only — the payment terms and the payee account are the
 agreement's content (services/cases/changes.py, 解锁更正).
 """
@@ -28,7 +27,7 @@ from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.inputs import MAX_AMOUNT
 from wulong_desk.services.cases.lookup import get_case, get_project
-from wulong_desk.services.money.owed import Owed, owed_rows, yuan
+from wulong_desk.services.money.owed import Owed, Settled, cents, owed_rows, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, STATUS_LABELS, is_payable
 from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
@@ -37,7 +36,6 @@ from wulong_desk.store.models import SCHEDULE_COLUMNS, AuditEntry, Case, CaseRes
 PAY, RECEIVE = "pay", "receive"
 KIND_LABELS = {PAY: "拨付", RECEIVE: "收款"}
 CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 MAX_TEXT = 60
 
 
@@ -68,64 +66,76 @@ class CaseAccount:
     status: str
     signed_on: date | None
     buckets: dict[str, Decimal]            # the stored schedule (what each part amounts to)
-    owed: dict[str, Decimal]               # how much of each is owed now
-    set_off: Decimal                       # the exchange houses' price, once set off
+    now: Owed                              # what is owed now, in cents (services/money/owed.py)
     exchange_price: Decimal | None         # None for money compensation
-    handover_on: date | None = None        # 接房 (every assigned house handed over)
-    set_off_basis: str = "handover"
     payments: list[PaymentLine] = field(default_factory=list)
+
+    @property
+    def owed(self) -> dict[str, Decimal]:
+        """How much of each bucket is owed now."""
+        return {key: yuan(self.now.owed[key]) for key in SCHEDULE_KEYS}
+
+    @property
+    def set_off(self) -> Decimal:
+        """The exchange houses' price, once set off."""
+        return yuan(self.now.set_off)
+
+    @property
+    def handover_on(self) -> date | None:
+        """接房 (every assigned house handed over)."""
+        return self.now.handover_on
+
+    @property
+    def set_off_basis(self) -> str:
+        return self.now.set_off_basis
+
+    @property
+    def settled(self) -> Settled:
+        """What the payments settle of what is owed now (the one rule: `Owed.settle`)."""
+        return self.now.settle(sum((cents(p.signed_amount) for p in self.payments), 0))
 
     @property
     def owed_total(self) -> Decimal:
         """The compensation owed now (the buckets whose events have happened)."""
-        return sum(self.owed.values(), ZERO)
+        return yuan(self.now.owed_total)
 
     @property
     def due_now(self) -> Decimal:
-        return self.owed_total - self.set_off
+        return yuan(self.now.due_now)
 
     @property
     def paid(self) -> Decimal:
         """Paid out minus received."""
-        return sum((p.signed_amount for p in self.payments), ZERO)
+        return yuan(self.settled.paid)
 
     @property
     def outstanding(self) -> Decimal:
-        return max(ZERO, self.due_now - self.paid)
+        return yuan(self.settled.outstanding)
 
     @property
     def recover(self) -> Decimal:
-        return max(ZERO, self.paid - self.due_now)
+        return yuan(self.settled.recover)
 
     @property
     def overpaid(self) -> Decimal:
         """应追回: paid beyond the compensation owed now (never the houses' price)."""
-        if not self.payments:
-            return ZERO
-        paid, owed = self.paid, self.owed_total
-        return min(max(ZERO, paid - owed + self.set_off), max(ZERO, paid - owed))
+        return yuan(self.settled.overpaid)
 
     @property
     def household_owes(self) -> Decimal:
         """What the household pays towards the houses' price (住户应补差价)."""
-        return self.recover - self.overpaid
+        return yuan(self.settled.household_owes)
 
     def filled(self) -> dict[str, Decimal]:
         """How much of each owed bucket is settled: the payments (less receipts) and the price
         set off fill the buckets in order before_move → transition → after_move → overdue."""
-        if not self.payments and not self.set_off:
-            return dict.fromkeys(SCHEDULE_KEYS, ZERO)
-        left = max(ZERO, self.paid - self.overpaid) + self.set_off
-        out = {}
-        for key in SCHEDULE_KEYS:
-            out[key] = min(self.owed[key], left)
-            left -= out[key]
-        return out
+        filled = self.settled.filled
+        return {key: yuan(filled[key]) for key in SCHEDULE_KEYS}
 
     def unpaid(self) -> dict[str, Decimal]:
         """Of each bucket, what is owed now and not yet settled."""
-        filled = self.filled()
-        return {key: self.owed[key] - filled[key] for key in SCHEDULE_KEYS}
+        unpaid = self.settled.unpaid
+        return {key: yuan(unpaid[key]) for key in SCHEDULE_KEYS}
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "case_no": self.case_no, "status": self.status,
@@ -153,10 +163,8 @@ def _make(case_id: int, case_no: str, method: str, status: str, signed_on: date 
           buckets: dict[str, int], price: int, owed: Owed,
           lines: list[PaymentLine]) -> CaseAccount:
     return CaseAccount(case_id, case_no, method, status, signed_on,
-                       {key: yuan(buckets[key]) for key in SCHEDULE_KEYS},
-                       {key: yuan(owed.owed[key]) for key in SCHEDULE_KEYS},
-                       yuan(owed.set_off), yuan(price) if method == "exchange" else None,
-                       owed.handover_on, owed.set_off_basis, lines)
+                       {key: yuan(buckets[key]) for key in SCHEDULE_KEYS}, owed,
+                       yuan(price) if method == "exchange" else None, lines)
 
 
 def _account(session: Session, case: Case, lines: list[PaymentLine],

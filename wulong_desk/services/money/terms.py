@@ -23,7 +23,7 @@ by the State Council's calendar).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,7 +36,7 @@ from wulong_desk.services.procedure.workdays import MAX_PERIOD, DueDate, WorkCal
 HOUSE_PRICE = "house_price"
 TERM_KEYS = (*SCHEDULE_KEYS, HOUSE_PRICE)
 TERM_LABELS = {**SCHEDULE_LABELS, HOUSE_PRICE: "调换房屋价款结算"}
-BASES = ("signing", "effective", "move", "handover")
+BASES = ("signing", "effective", "move", "handover")   # in the order the events happen
 BASIS_LABELS = {"signing": "签约", "effective": "协议生效", "move": "搬迁交房", "handover": "接房"}
 ARTICLE = "办法第二十九条"
 
@@ -185,3 +185,24 @@ def due_date(term: Term | None, dates: dict[str, date | None],
         start = add_months(start, share) - timedelta(days=1)   # the month's first day counts
     period = Period(WORKDAYS if term.workdays else DAYS, term.days, ARTICLE, "付款期限")
     return period.due(calendar, start)
+
+
+def part_term(term: Term, event: str) -> Term:
+    """The term of a part of a bucket that is owed only from its own event (a basis; the
+    after_move bucket: the on-time reward from 搬迁交房, the second move from 接房 — spec "When
+    each amount falls due"): the agreed days counted from that event when the agreed basis is
+    an earlier one (the agreement: 「期限自接房之日起同样计算」). A fixed date stays as agreed
+    (`not_before` keeps it from falling before the event)."""
+    if term.on is not None or term.monthly or term.basis is None:
+        return term
+    if BASES.index(term.basis) >= BASES.index(event):
+        return term
+    return replace(term, basis=event)
+
+
+def not_before(due: DueDate | None, event: date | None) -> DueDate | None:
+    """A due date never before the event that makes the amount owed (a fixed date agreed for a
+    part owed only later is due on that event's day)."""
+    if due is None or event is None or due.on >= event:
+        return due
+    return DueDate(event)

@@ -1,12 +1,11 @@
 """A project's progress and money at a glance: households and area signed against the totals,
 counts by status, and the fourteen lines summed — one SQL query over exact integer cents — and
 the money over time of the cases at a payable stage: the schedule's four buckets, paid,
-outstanding and to recover (what services.money.payments' accounts add up to, summed in SQL)."""
+outstanding and to recover (what services.money.payments' accounts add up to: `Owed.settle`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
-from wulong_desk.services.money.owed import owed_rows, paid_cents, yuan
+from wulong_desk.services.money.owed import owed_rows, owed_sums, paid_cents, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, is_out, is_payable, is_signed
 from wulong_desk.store.models import (
     LINE_COLUMNS,
@@ -24,9 +23,9 @@ from wulong_desk.store.models import (
     STATUSES,
     Case,
     CaseResult,
+    Payment,
     Project,
 )
-from wulong_desk.store.owed import owed_query
 
 
 @dataclass
@@ -133,21 +132,17 @@ def project_summary(session: Session, project_id: int) -> ProjectSummary:
 
 
 def _money_now(session: Session, project_id: int) -> tuple[int, int, int]:
-    """Paid, outstanding and to recover over the project's payable cases, in cents: what is owed
-    now (the one owed-now query) summed in SQL as if nothing were paid, then the few cases with
-    payments put right — the same figures as services.money.payments' accounts added up."""
-    owed = owed_query(date.today(), Case.project_id == project_id,
-                      Case.status.in_(PAYABLE_STATUSES)).subquery()
-    positive, negative = session.execute(select(
-        func.coalesce(func.sum(when((owed.c.due_now > 0, owed.c.due_now), else_=0)), 0),
-        func.coalesce(func.sum(when((owed.c.due_now < 0, -owed.c.due_now), else_=0)), 0))
-    ).one()
-    outstanding, recover, paid = int(positive), int(negative), 0
+    """Paid, outstanding and to recover, in cents, over the project's cases at a payable stage
+    and any other case paid on (a voided agreement's payments: all to recover): each case's
+    owed now (the one owed-now query) settled against what was paid on it by the one rule,
+    `Owed.settle` — services.money.payments' accounts added up. The cases paid on are settled
+    one by one; the many that nobody has paid yet in two sums (`owed_sums`; settled one by one,
+    50,000 cases took three times as long)."""
     by_case = paid_cents(session, project_id)
-    if by_case:
-        for case_id, money in owed_rows(session, Case.id.in_(list(by_case))).items():
-            due, net = money.due_now, by_case[case_id]
-            paid += net
-            outstanding += max(0, due - net) - max(0, due)
-            recover += max(0, net - due) - max(0, -due)
-    return paid, outstanding, recover
+    paid_on = select(Payment.id).where(Payment.case_id == Case.id).exists()
+    settled = [now.settle(by_case.get(case_id, 0)) for case_id, now in owed_rows(
+        session, Case.project_id == project_id, paid_on).items()]
+    settled += [now.settle(0) for now in owed_sums(
+        session, Case.project_id == project_id, Case.status.in_(PAYABLE_STATUSES), ~paid_on)]
+    return (sum(s.paid for s in settled), sum(s.outstanding for s in settled),
+            sum(s.recover for s in settled))
