@@ -113,8 +113,10 @@ def money_dues(session: Session, project: Project, calendar: WorkCalendar,
                 own = term if event is None else part_term(term, event)
                 share = 0
                 if own.monthly and (row.transition_months or 0) > 1:
-                    per = round(row.transition_cents / row.transition_months)
-                    share = (min(row.transition_months - 1, settled.filled[key] // per)
+                    # a month's share in whole cents, half up, in integers (never a float)
+                    months = row.transition_months
+                    per = (2 * row.transition_cents + months) // (2 * months)
+                    share = (min(months - 1, settled.filled[key] // per)
                              if per else 0)
                 due = due_of(own, dates, share)
                 found.append(MoneyDue(row.id, f"{SCHEDULE_LABELS[key]}{part}未付清（尚余 "
