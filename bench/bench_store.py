@@ -20,6 +20,7 @@ from pathlib import Path
 from wulong_desk.services.cases.changes import save_in_session
 from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.cases.search import count_cases, search_cases
+from wulong_desk.services.procedure.project_decision import decide_in_session
 from wulong_desk.services.projects.demo import DEMO_PROJECT, DEMO_REASON, household
 from wulong_desk.services.projects.project import create_in_session
 from wulong_desk.services.projects.summary import project_summary
@@ -55,20 +56,37 @@ def open_filled(db: Path, count: int) -> tuple[Store, int, float | None]:
 
 
 def fill(store, count: int) -> int:
-    """Insert `count` generated cases into a new demo-like project; returns its id."""
+    """Insert `count` generated cases into a new demo-like project (a 旧城区改建 project: its
+    presigns saved before the decision, the other households after it, as the office does);
+    returns its id."""
     rng = random.Random(7)
     deadline = date.fromisoformat(DEMO_PROJECT["signing_deadline"])
+    forms = []
+    for n in range(count):
+        form = household(rng, n % 35, deadline)
+        form["case_no"] = f"B-{n + 1:06d}"
+        if form["case"].get("presign"):   # a converted presign: here it stays presigned
+            form["status"] = "presigned"
+        forms.append(form)
     with store.transaction() as session:
         project_id = create_in_session(session, dict(DEMO_PROJECT)).id
-    batch = 1000
-    for first in range(0, count, batch):
+    presigns = [form for form in forms if form["status"] == "presigned"]
+    _save_all(store, project_id, presigns)
+    with store.transaction() as session:
+        decide_in_session(session, get_project(session, project_id),
+                          date.fromisoformat(DEMO_PROJECT["decision_made_on"]),
+                          date.fromisoformat(DEMO_PROJECT["announced_on"]),
+                          DEMO_PROJECT["decision_no"])
+    _save_all(store, project_id, [form for form in forms if form["status"] != "presigned"])
+    return project_id
+
+
+def _save_all(store, project_id: int, forms: list, batch: int = 1000) -> None:
+    for first in range(0, len(forms), batch):
         with store.transaction() as session:
             project = get_project(session, project_id)
-            for n in range(first, min(first + batch, count)):
-                form = household(rng, n % 35, deadline)
-                form["case_no"] = f"B-{n + 1:06d}"
+            for form in forms[first:first + batch]:
                 save_in_session(session, project, form, reason=DEMO_REASON)
-    return project_id
 
 
 def main() -> None:
