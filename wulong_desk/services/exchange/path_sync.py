@@ -82,10 +82,9 @@ def their_state(package: dict[str, Any]) -> str:
 def merge_project(session: Session, project: Project, package: dict[str, Any], *,
                   may_decide: bool) -> list[str]:
     """Take the sender's decision or termination (see the module); returns conflicts."""
-    from wulong_desk.services.cases.changes import refigure_in_session
+    from wulong_desk.services.cases.recalc import recompute_unsigned
     from wulong_desk.services.procedure.project_decision import decide_in_session as decide_project
     from wulong_desk.services.procedure.project_decision import terminate_in_session
-    from wulong_desk.statuses import FROZEN_STATUSES
 
     raw = package.get("decision")
     if not isinstance(raw, dict):
@@ -116,10 +115,7 @@ def merge_project(session: Session, project: Project, package: dict[str, Any], *
         decide_project(session, project, made, announced, number)
         session.flush()
         if moved_date:
-            for case in session.scalars(select(Case).where(
-                    Case.project_id == project.id,
-                    Case.status.not_in(FROZEN_STATUSES))).all():
-                refigure_in_session(session, case, reason=f"作出征收决定（{number}，来自案卷包）")
+            recompute_unsigned(session, project.id, reason=f"作出征收决定（{number}，来自案卷包）")
         return []
     on = _day(raw.get("on"), "decision.on")
     number = str(raw.get("number") or "").strip()
