@@ -39,6 +39,7 @@ from wulong_desk.services.procedure.case_decisions import (
 )
 from wulong_desk.services.procedure.conversion import (
     convert_in_session,
+    read_values,
     revaluations,
     revalue_in_session,
 )
@@ -294,7 +295,9 @@ def apply_events(session: Session, project: Project, case: Case, entry: dict[str
     for index, raw in enumerate(path.get("revaluations") or []):
         if not isinstance(raw, dict) or raw.get("uuid") in known:
             continue
-        values = _entry_values(entry, case)
+        # (the service's checks: the values as 部位序号, the stage, the ground, the day)
+        values = read_values({position + 1: value for position, value
+                              in _entry_values(entry, case).items()}, case)
         revalue_in_session(session, case, str(raw.get("kind") or "review"),
                            _day(raw.get("served_on"), f"path.revaluations[{index}].served_on")
                            or date.today(), values, str(raw.get("reference") or ""),
