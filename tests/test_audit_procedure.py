@@ -18,7 +18,7 @@ from wulong_desk.services.money import housing, payments
 from wulong_desk.services.procedure.consent import set_consents
 from wulong_desk.services.procedure.dated import set_case_date, set_step
 from wulong_desk.services.projects import project as projects
-from wulong_desk.store import open_store
+from wulong_desk.store import audit, open_store
 from wulong_desk.store.models import AuditEntry, Payment
 
 
@@ -90,7 +90,8 @@ def test_payments_added_and_deleted_are_audited(store):
                               reason="测试：直接录入到这一阶段").case_id
     payments.record_payment(store, case_id, Decimal("1000.50"), date(2023, 8, 10), "付-001",
                             today=date(2026, 11, 30))
-    with store.transaction() as session:
+    with store.transaction() as session:   # (a signed case's payment: inside its event only)
+        audit.open_event(session, cases.get_case(session, case_id), "登记拨付")
         session.delete(session.execute(select(Payment)).scalar_one())
     trail = entries(store, "payment")
     assert [e.action for e in trail] == ["create", "delete"]

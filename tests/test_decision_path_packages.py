@@ -6,13 +6,15 @@ as proposals for a reviewer, as a correction does); a /3 package is still read."
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
-from store_helpers import example_4_at_signing, walk_to
+from store_helpers import case_form, example_4_at_signing, project_form, walk_to
 from test_decision_path import old_town, presign
 
+from wulong_desk.errors import UserError
 from wulong_desk.services.cases import changes as cases
 from wulong_desk.services.exchange import proposals
 from wulong_desk.services.exchange.packages import FORMAT, export_cases, import_cases
@@ -21,6 +23,7 @@ from wulong_desk.services.procedure.case_decisions import DecisionFacts, decide_
 from wulong_desk.services.procedure.conversion import convert_presigns, revalue_case
 from wulong_desk.services.procedure.dated import set_case_date
 from wulong_desk.services.procedure.project_decision import decide_project, terminate_project
+from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, CaseRevaluation, Project
 
@@ -157,6 +160,50 @@ def test_a_termination_travels_and_a_format_3_package_is_still_read(tmp_path):
     finally:
         for store in (office, laptop, older):
             store.close()
+
+
+def test_a_packages_revaluation_is_checked_as_the_service_checks_it(tmp_path):
+    """A 重新估价 taken in from a package goes through revalue_case's own check: what the
+    service refuses — a case not signed, a report served after today, an unknown ground — is
+    refused from a package too, naming why, and nothing is written."""
+    office = open_store(tmp_path / "office.sqlite", "甲")
+    try:
+        project_id = projects.create_project(office, project_form(1))
+        case_id = cases.save_case(office, project_id, case_form(1)).case_id
+        walk_to(office, case_id, "signed")
+        revalue_case(office, case_id, "review", date(2023, 10, 8),
+                     {1: (Decimal("5300"), None)}, "复核第1号", today=date(2023, 10, 9))
+        sent = tmp_path / "sent.json"
+        export_cases(office, project_id, sent)
+    finally:
+        office.close()
+    package = json.loads(sent.read_text(encoding="utf-8"))
+    [entry] = package["cases"]
+    [revaluation] = entry["path"]["revaluations"]
+    assert (revaluation["kind"], revaluation["served_on"]) == ("review", "2023-10-08")
+    later = (date.today() + timedelta(days=30)).isoformat()
+    for number, (change, why) in enumerate((
+            ({"status": "reviewed"}, "案卷 A-001 是已审核：复核、鉴定后重新估价只用于已签约"),
+            ({"served_on": later}, f"served_on: 修改后的评估报告送达日 {later} 在今天之后"),
+            ({"kind": "appeal"}, "kind: 重新估价的依据应为 复核评估、专家鉴定 之一"))):
+        tampered = json.loads(json.dumps(package))
+        if "status" in change:
+            tampered["cases"][0].update(change)
+        else:
+            tampered["cases"][0]["path"]["revaluations"][0].update(change)
+        path = tmp_path / f"tampered-{number}.json"
+        path.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
+        laptop = open_store(tmp_path / f"laptop-{number}.sqlite", "乙")
+        try:
+            # (its events would wait for a reviewer: the proposal is made by running them)
+            with pytest.raises(UserError, match="第1户（A-001）：" + why):
+                import_cases(laptop, path)
+            with laptop.read() as session:
+                assert session.execute(select(Case.id)).all() == []
+                assert session.execute(select(CaseRevaluation.id)).all() == []
+            assert proposals.list_proposals(laptop) == []
+        finally:
+            laptop.close()
 
 
 def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_path, pg_url):

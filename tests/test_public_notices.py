@@ -262,13 +262,33 @@ def test_a_decided_case_becomes_a_decision_row_from_its_record(tmp_path):
     assert row.transition_months == 12 and row.household.owners == ("李四",)
 
 
-def test_every_kind_is_offered_on_the_command_line_and_in_the_dialog():
-    from wulong_desk.commands.documents import NOTICE_KINDS
-    from wulong_desk.ui.export_dialog import FILE_STEMS, NOTICES, notice_kind
+def test_every_kind_is_offered_on_the_command_line_and_in_the_dialog(qtbot):
+    """One list of kinds (exports/notice_kinds.py): each has its writer, the command line's
+    `notice --kind` accepts each one (and no other) and names it in its help, and the export
+    dialog offers each one, with its title, article and a file name."""
+    import argparse
 
-    assert NOTICE_KINDS == tuple(KINDS)
-    assert {notice_kind(k) for k in (*NOTICES, "public")} == set(KINDS)
-    assert all(kind in FILE_STEMS for kind in NOTICES)
+    from wulong_desk.cli import build_parser
+    from wulong_desk.exports.notices import WRITERS
+    from wulong_desk.ui.export_dialog import FILE_STEMS, ExportDialog, notice_kind
+
+    assert {*WRITERS, "compensation"} == set(KINDS)   # (compensation: exports.notice)
+    commands = next(action for action in build_parser()._actions
+                    if isinstance(action, argparse._SubParsersAction))
+    option = next(action for action in commands.choices["notice"]._actions
+                  if action.dest == "kind")
+    assert set(option.choices) == set(KINDS)
+    assert all(f"{code} {kind.title}（{kind.article}）" in option.help
+               for code, kind in KINDS.items())
+    dialog = ExportDialog("项目", 1, [])
+    qtbot.addWidget(dialog)
+    combo = dialog.kind_combo
+    offered = {notice_kind(combo.itemData(i)): (combo.itemData(i), combo.itemText(i))
+               for i in range(combo.count()) if notice_kind(combo.itemData(i))}
+    assert set(offered) == set(KINDS)
+    for code, (choice, label) in offered.items():
+        assert label.startswith(f"{KINDS[code].title}（{KINDS[code].article}，"), label
+        assert FILE_STEMS[choice]
     minimum = {code for code, kind in KINDS.items()
                if kind.step and STEP_BY_CODE[kind.step].period is not None}
     assert minimum == {"unregistered", "appraisal"}    # 第十八、五十二条 only

@@ -190,16 +190,19 @@ def test_the_service_reports_each_recomputed_case_and_stops_when_told(
 
 
 class HeldAtTheSecondCase:
-    """Stands in for the service's refigure_in_session: records the thread each case is
-    recomputed on, and holds a worker thread at the second case until `go_on` (the GUI thread
-    never waits: there it would hang). `fail` is raised there instead of recomputing."""
+    """Stands in for the service's refigure_in_session where a project's unsigned cases are
+    recomputed (services/cases/recalc.py): records the thread each case is recomputed on, and
+    holds a worker thread at the second case until `go_on` (the GUI thread never waits: there
+    it would hang). `fail` is raised there instead of recomputing."""
 
     def __init__(self, monkeypatch, fail: Exception | None = None):
-        self.real = cases.refigure_in_session
+        from wulong_desk.services.cases import recalc
+
+        self.real = recalc.refigure_in_session
         self.seen: list[tuple[threading.Thread, int]] = []
         self.at_second, self.go_on = threading.Event(), threading.Event()
         self.fail = fail
-        monkeypatch.setattr(cases, "refigure_in_session", self)
+        monkeypatch.setattr(recalc, "refigure_in_session", self)
 
     def __call__(self, session, case, **options):
         self.seen.append((threading.current_thread(), case.id))

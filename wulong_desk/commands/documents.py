@@ -15,12 +15,11 @@ from wulong_desk.commands.common import (
     given_operator,
     open_from_args,
 )
+from wulong_desk.exports.notice_kinds import DECISION
+from wulong_desk.exports.notice_kinds import KINDS as NOTICE_KINDS
 
 if TYPE_CHECKING:
     from wulong_desk.services.documents.output import ExportResult
-
-# the kinds of `notice` (exports.notices.KINDS, named here so the command line starts fast)
-NOTICE_KINDS = ("compensation", "survey", "unregistered", "appraisal", "min-housing", "decision")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,12 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     notice = sub.add_parser("notice", help="导出公示表：分户补偿情况、调查登记结果、未登记建筑"
                                            "认定结果、分户初步评估结果、最低住房保障、补偿决定公告")
     notice.add_argument("--project", type=int, required=True, metavar="ID")
-    notice.add_argument("--kind", required=True, choices=NOTICE_KINDS, metavar="KIND",
-                        help="compensation 分户补偿情况公示（第二十九条）；survey 调查登记结果"
-                             "（第十七条）；unregistered 未登记建筑认定结果（第十八条）；appraisal "
-                             "分户初步评估结果（第五十二条）；min-housing 最低住房保障"
-                             "（第三十七条）；"
-                             "decision 补偿决定公告（第三十一条）")
+    notice.add_argument("--kind", required=True, choices=tuple(NOTICE_KINDS), metavar="KIND",
+                        help="；".join(f"{kind.code} {kind.title}（{kind.article}）"
+                                      for kind in NOTICE_KINDS.values()))
     notice.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     notice.add_argument("--from", dest="notice_from", metavar="YYYY-MM-DD",
                         help="公示期开始日（补偿决定公告：公告日期）")
@@ -84,16 +80,15 @@ def run_ledger(args: argparse.Namespace) -> int:
 
 
 def run_notice(args: argparse.Namespace) -> int:
-    from wulong_desk.exports.notices import KINDS
     from wulong_desk.services.documents.notices import export_notice
 
     period = _notice_period(args, "--from", "--to")
     with open_from_args(args) as store:
         result = export_notice(store, args.project, args.out, kind=args.kind, period=period,
                                include_unsigned=args.include_unsigned)
-    print(f"已导出{KINDS[args.kind].title}：{result.count} {result.unit}，{args.out}")
+    print(f"已导出{NOTICE_KINDS[args.kind].title}：{result.count} {result.unit}，{args.out}")
     if result.notice:
-        print(f"{'公告' if args.kind == 'decision' else '公示期'}：{result.notice}")
+        print(f"{'公告' if args.kind == DECISION else '公示期'}：{result.notice}")
     _report(result, "未列入")
     return 0
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from wulong_desk.errors import UserError
 from wulong_desk.exports import templates
+from wulong_desk.exports.notice_kinds import COMPENSATION, KINDS
 from wulong_desk.exports.notice_sheet import (
     AREA,
     CENTRED,
@@ -36,8 +37,7 @@ from wulong_desk.idcard import mask_name
 from wulong_desk.rules.model import EXCHANGE, METHOD_LABELS, USE_LABELS
 from wulong_desk.statuses import STATUS_LABELS, is_out
 
-TITLE = "分户补偿情况公示"
-ARTICLE = "第二十九条"
+TITLE, ARTICLE = KINDS[COMPENSATION].title, KINDS[COMPENSATION].article
 HEADER_ROWS = 5          # title, basis, period, group row, column row
 # the stages whose compensation is settled and published as it stands (the decision path adds
 # its status here: a household settled by a 补偿决定)

@@ -1,18 +1,10 @@
-"""The public notices the office must post, by kind (`KINDS`), and the writers of the five that
-take their own records (`notice_inputs`); the 分户补偿情况公示 is `exports.notice`.
-
-| kind           | notice                         | article    | 公示期 minimum          |
-|----------------|--------------------------------|------------|------------------------|
-| compensation   | 分户补偿情况公示               | 第二十九条 | none in the 办法       |
-| survey         | 调查登记结果公布               | 第十七条   | none in the 办法       |
-| unregistered   | 未经登记建筑认定和处理结果公示 | 第十八条   | 7 working days         |
-| appraisal      | 分户初步评估结果公示           | 第五十二条 | 7 working days         |
-| min-housing    | 最低住房保障公示               | 第三十七条 | none in the 办法       |
-| decision       | 补偿决定公告                   | 第三十一条 | an announcement: its day |
-
-A new kind is one entry in KINDS, one input record and one `Writer` (its layout and its row).
-Headings and notes are the team's own words; the minimum comes from the project's timeline step
-(`services.procedure.catalogue.STEPS`), never from here.
+"""The writers of the public notices that take their own records (`notice_inputs`), one
+`Writer` a kind (its layout and its row); the 分户补偿情况公示 is `exports.notice`. The kinds
+themselves — codes, titles, articles, 公示期 — are exports/notice_kinds.py's `KINDS` (re-exported
+here), the one list the command line and the export dialog read too: a new kind is one entry
+there, one input record and one `Writer` here. Headings and notes are the team's own words; the
+minimum comes from the project's timeline step (`services.procedure.catalogue.STEPS`), never
+from here.
 """
 
 from __future__ import annotations
@@ -23,12 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from wulong_desk.errors import UserError
-from wulong_desk.exports.notice import (
-    ARTICLE as COMPENSATION_ARTICLE,
-)
-from wulong_desk.exports.notice import (
-    TITLE as COMPENSATION_TITLE,
-)
 from wulong_desk.exports.notice import (
     building_of,
     masked_names,
@@ -43,6 +29,7 @@ from wulong_desk.exports.notice_inputs import (
     SurveyEntry,
     UnregisteredEntry,
 )
+from wulong_desk.exports.notice_kinds import KINDS, NoticeKind
 from wulong_desk.exports.notice_sheet import (
     AREA,
     CENTRED,
@@ -62,32 +49,6 @@ DISTRICT_GOVERNMENT = "重庆市武隆区人民政府"
 # 行政诉讼法第十五条、第四十六条: the act of a district government goes to the 中级人民法院)
 REVIEW_BODY, REVIEW_DAYS = "重庆市人民政府", 60
 COURT, COURT_MONTHS = "有管辖权的中级人民法院", 6
-
-
-@dataclass(frozen=True)
-class NoticeKind:
-    code: str
-    title: str
-    article: str
-    step: str | None       # the 程序时限 step giving its default 公示期 and minimum, if any
-    government: bool       # issued by the 区人民政府 (else by the project's 征收部门)
-    choice: str            # how the export dialog offers it
-
-
-KINDS = {kind.code: kind for kind in (
-    NoticeKind("compensation", COMPENSATION_TITLE, COMPENSATION_ARTICLE, "compensation_notice",
-               False, "分户补偿情况公示（第二十九条）"),
-    NoticeKind("survey", "调查登记结果公布", "第十七条", "survey_results", False,
-               "调查登记结果公布（第十七条）"),
-    NoticeKind("unregistered", "未经登记建筑认定和处理结果公示", "第十八条", "unregistered", True,
-               "未经登记建筑认定结果公示（第十八条）"),
-    NoticeKind("appraisal", "分户初步评估结果公示", "第五十二条", "appraisal_publicity", False,
-               "分户初步评估结果公示（第五十二条）"),
-    NoticeKind("min-housing", "最低住房保障公示", "第三十七条", None, False,
-               "最低住房保障公示（第三十七条）"),
-    NoticeKind("decision", "补偿决定公告", "第三十一条", None, True,
-               "补偿决定公告（第三十一条）"),
-)}
 
 
 def issuer(kind: NoticeKind, project: dict[str, Any]) -> str:

@@ -122,7 +122,9 @@ def close_refigure(session: Session, case: Case) -> None:
 
 def open_event(session: Session, case: Case, event: str) -> None:
     """A named event that changes a locked case without recomputing it (column_policy.EVENTS:
-    解锁更正, 作废, 登记搬迁, 预签不生效, 正式评估结果) may write that event's columns."""
+    解锁更正, 作废, 登记搬迁, 预签不生效, 正式评估结果, and the events that write event rows —
+    登记拨付, 复议或诉讼 …) may write that event's columns, and add, change or remove the rows of
+    the event tables it writes."""
     if event not in column_policy.EVENTS:
         raise KeyError(event)
     # (the case itself is kept: its id stays its own for as long as the session lasts)
@@ -160,11 +162,38 @@ def _opened(session: Session, case: Case, table: str, column: str) -> bool:
     return any(f"{table}.{column}" in column_policy.EVENTS[event] for event in events)
 
 
-def _refuse(case: Case, what: str, record: bool = False) -> NoReturn:
-    """Refused, naming the case by its stored number and stage."""
+def _rows_opened(session: Session, case: Case, table: str) -> bool:
+    """An event opened for this case writes the rows of the event table `table`."""
+    _case, events = session.info.get("events", {}).get(id(case), (case, ()))
+    return any(column.startswith(f"{table}.") for event in events
+               for column in column_policy.EVENTS[event])
+
+
+def _refuse(case: Case, what: str, record: bool = False,
+            events: tuple[str, ...] = ()) -> NoReturn:
+    """Refused, naming the case by its stored number and stage (`events`: the events that
+    alone write the rows refused)."""
     stage = STATUS_LABELS.get(_stored(case, "status"), "")
-    tail = "（只能解锁更正）" if record else "（如确需更正，请先“解锁更正”并写明理由）"
+    if events:
+        tail = f"（只能由程序的相应操作登记：{'、'.join(events)}）"
+    else:
+        tail = "（只能解锁更正）" if record else "（如确需更正，请先“解锁更正”并写明理由）"
     raise CaseLockedError(f"案卷 {_stored(case, 'case_no')}（{stage}）已锁定：{what}{tail}")
+
+
+def _rows_words(table: str) -> str:
+    """A table's rows in words: 房屋记录, 拨付和收款记录, 补偿决定记录."""
+    label = column_policy.TABLE_LABELS[table]
+    return label if label.endswith("记录") else f"{label}记录"
+
+
+def _refuse_event_rows(session: Session, obj: Any, verb: str) -> None:
+    """An event row added, changed or removed on a locked case outside its event: refused."""
+    table = obj.__tablename__
+    case = _locked_case(session, obj)
+    if case is None or case in session.deleted or _rows_opened(session, case, table):
+        return
+    _refuse(case, f"不能{verb}它的{_rows_words(table)}", events=column_policy.row_events(table))
 
 
 # the form's list of each table of rows a clerk edits (field_words.COLUMNS: its columns' words)
@@ -181,8 +210,9 @@ def _column_label(table: str, column: str) -> str:
 def _guard_locked_cases(session: Session) -> None:
     """The backstop behind `services.cases.changes` (which decides what a change means), by the
     written policy (store/column_policy.py): on a locked case, a change of a frozen, event, once or
-    identity column, and a row of its content added or removed, is refused unless an event
-    the owner named opened the case for it — whatever code made the change."""
+    identity column, a row of its content added or removed, and a row of its events added,
+    changed or removed, is refused unless an event the owner named opened the case for it —
+    whatever code made the change."""
     with session.no_autoflush:
         for obj in [*session.deleted, *_orphans(session)]:
             table = getattr(obj, "__tablename__", "")
@@ -191,22 +221,27 @@ def _guard_locked_cases(session: Session) -> None:
                     _refuse(case, "不能删除（已签约的案卷只能作废）")
                 continue
             rows = column_policy.ROW_TABLES.get(table)
+            if rows is not None and rows.kind == "event":
+                _refuse_event_rows(session, obj, "删除")
             if rows is None or rows.kind not in ("content", "parties"):
                 continue
             case = _locked_case(session, obj)
             if case is not None and case not in session.deleted:
-                _refuse(case, f"不能删除它的{rows.label}记录", table in RECORD_TABLES)
+                _refuse(case, f"不能删除它的{_rows_words(table)}", table in RECORD_TABLES)
         for obj in session.new:
-            rows = column_policy.ROW_TABLES.get(getattr(obj, "__tablename__", ""))
+            table = getattr(obj, "__tablename__", "")
+            rows = column_policy.ROW_TABLES.get(table)
+            if rows is not None and rows.kind == "event":
+                _refuse_event_rows(session, obj, "增加")
             if rows is None or rows.kind != "content":
                 continue
             if (case := _locked_case(session, obj)) is not None:
-                _refuse(case, f"不能增加它的{rows.label}记录", obj.__tablename__ in RECORD_TABLES)
+                _refuse(case, f"不能增加它的{_rows_words(table)}", table in RECORD_TABLES)
         for obj in session.dirty:
             table = getattr(obj, "__tablename__", "")
             rows = column_policy.ROW_TABLES.get(table)
-            if rows is not None and rows.kind not in ("content", "parties"):
-                continue   # (event rows: their own services write them; audited rows: free)
+            if rows is not None and rows.kind == "audited":
+                continue   # (audited rows: free)
             policies = column_policy.CASES if table == "cases" else getattr(rows, "columns", None)
             if policies is None or not session.is_modified(obj, include_collections=False):
                 continue
@@ -223,7 +258,10 @@ def _guard_locked_cases(session: Session) -> None:
                     continue
                 if table in RECORD_TABLES:
                     _refuse(case, "保存的计算记录不能改写", True)
-                where = "" if table == "cases" else f"它的{column_policy.TABLE_LABELS[table]}记录的"
+                if rows is not None and rows.kind == "event":
+                    _refuse(case, f"不能修改它的{_rows_words(table)}",
+                            events=column_policy.row_events(table))
+                where = "" if table == "cases" else f"它的{_rows_words(table)}的"
                 _refuse(case, f"不能修改{where}「{_column_label(table, key)}」")
 
 
@@ -241,7 +279,8 @@ def _orphans(session: Session) -> list[Any]:
 
 
 OWNED_ROWS: dict[type, tuple[str, ...]] = {
-    Case: ("persons", "parts", "equipment", "exchange_houses", "result"), CaseResult: ("record",)}
+    Case: ("persons", "parts", "equipment", "exchange_houses", "result", "decisions"),
+    CaseResult: ("record",)}
 # the stored calculation record: a recompute only (its refusal says so)
 RECORD_TABLES = ("case_results", "case_records")
 

@@ -17,7 +17,8 @@ statuses.FROZEN_STATUSES) and it is not unlocked for 解锁更正. On a locked c
 
 Rows: a locked case's `content` rows are neither added nor removed (nor their frozen columns
 changed); its `parties` (被征收人) may be added and edited, never removed; `event` rows are
-written by their events' services only; `audited` rows change freely with an audit row.
+added, changed and removed only inside their events (`audit.open_event` with an event their
+columns name, or a recomputing event); `audited` rows change freely with an audit row.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def _p(kind: str, why: str, *events: str, group: str = "") -> Policy:
 REFIGURE = ("解锁更正", "逾期搬迁", "逾期交房加付", "转为补偿协议", "重新估价", "补偿决定",
             "补偿决定的结果")
 # the events that change a locked case without recomputing it (`audit.open_event`), with the
-# columns ("table.column") each one writes
-EVENTS: dict[str, tuple[str, ...]] = {
+# columns ("table.column") each one writes; EVENTS (below) adds the events that write a case's
+# event rows, read from the row tables' policy
+_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "解锁更正": ("cases.unlocked_reason",),
     "作废": ("cases.status", "cases.void_reason", "cases.unlocked_reason"),
     "登记搬迁": ("cases.status", "cases.moved_on"),
@@ -211,3 +213,27 @@ LOCKED_KINDS = ("identity", "frozen", "event", "once")
 CASE_ROW_TABLES = tuple(name for name, table in ROW_TABLES.items() if table.kind != "audited")
 EVENT_ONLY_ROWS = tuple(name for name, table in ROW_TABLES.items() if table.kind == "event")
 TABLE_LABELS = {name: ROW_TABLES[name].label for name in CASE_ROW_TABLES}
+
+
+def _with_event_rows(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """`columns`, and for each event named on an event row's columns, those columns: inside
+    that event (`audit.open_event`) the rows of its table may be added, changed and removed."""
+    out = dict(columns)
+    for table in EVENT_ONLY_ROWS:
+        for column, policy in ROW_TABLES[table].columns.items():
+            if policy.kind == "event":
+                for event in policy.events:
+                    out[event] = (*out.get(event, ()), f"{table}.{column}")
+    return out
+
+
+# every event `audit.open_event` opens, with the columns ("table.column") it writes
+EVENTS: dict[str, tuple[str, ...]] = _with_event_rows(_EVENT_COLUMNS)
+
+
+def row_events(table: str) -> tuple[str, ...]:
+    """The events that write the rows of an event table (its policy's), in order."""
+    found: list[str] = []
+    for policy in ROW_TABLES[table].columns.values():
+        found += [event for event in policy.events if event not in found]
+    return tuple(found)

@@ -26,36 +26,34 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.errors import UserError
+from wulong_desk.exports.notice_kinds import COMPENSATION, DECISION
+from wulong_desk.exports.notice_kinds import KINDS as NOTICE_KINDS
 from wulong_desk.services.documents.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.settings import last_folder, settings
 
 LEDGER, PUBLIC = "ledger", "public"
-# the public notices besides the 分户补偿情况公示 (PUBLIC): their kind codes (exports.notices)
-NOTICES = ("survey", "unregistered", "appraisal", "min-housing", "decision")
-DECISION = "decision"
+# the public notices besides the 分户补偿情况公示 (PUBLIC), by code (exports/notice_kinds.py)
+NOTICES = tuple(code for code in NOTICE_KINDS if code != COMPENSATION)
+_PUBLIC = NOTICE_KINDS[COMPENSATION]
 # (key, label, is a spreadsheet)
 KINDS = ((LEDGER, "分户补偿台账（供签字，含身份证号）", True),
-         (PUBLIC, "分户补偿情况公示（第二十九条，只列公布事项，姓名遮盖）", True),
-         ("survey", "调查登记结果公布（第十七条，姓名遮盖）", True),
-         ("unregistered", "未经登记建筑认定和处理结果公示（第十八条，姓名遮盖）", True),
-         ("appraisal", "分户初步评估结果公示（第五十二条，姓名遮盖）", True),
-         ("min-housing", "最低住房保障公示（第三十七条，姓名遮盖）", True),
-         (DECISION, "补偿决定公告（第三十一条，姓名遮盖）", True),
+         (PUBLIC, f"{_PUBLIC.title}（{_PUBLIC.article}，只列公布事项，姓名遮盖）", True),
+         *((code, f"{NOTICE_KINDS[code].title}（{NOTICE_KINDS[code].article}，姓名遮盖）", True)
+           for code in NOTICES),
          (BY_METHOD, "补偿协议草稿（按各户补偿方式，每户一份 PDF）", False),
          ("presign", "预签协议草稿（每户一份 PDF）", False),
          ("settlement", "结算单（每户一份 PDF）", False))
-FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: "分户补偿情况公示", "survey": "调查登记结果公布",
-              "unregistered": "未经登记建筑认定结果公示", "appraisal": "分户初步评估结果公示",
-              "min-housing": "最低住房保障公示", DECISION: "补偿决定公告",
+FILE_STEMS = {LEDGER: "分户补偿台账", PUBLIC: _PUBLIC.file_stem,
+              **{code: NOTICE_KINDS[code].file_stem for code in NOTICES},
               BY_METHOD: "补偿协议", "presign": "预签协议", "settlement": "结算单"}
 
 
 def notice_kind(kind: str) -> str | None:
-    """The public notice a dialog choice is (services.documents.notices kind code), or None."""
+    """The public notice a dialog choice is (exports/notice_kinds.py's code), or None."""
     if kind == PUBLIC:
-        return "compensation"
+        return COMPENSATION
     return kind if kind in NOTICES else None
 
 

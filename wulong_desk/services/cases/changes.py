@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 # the exchange settlement's figures a 重算 records beside the total (房屋价款, 应付差额)
 SETTLEMENT_FIGURES = ("exchange_price", "net_payable")
 RELOCK_REASON = "更正后保存，自动锁定"
+# why an unsigned case was recomputed after its project's settings changed (its 重算 row)
+SETTINGS_CHANGED = "项目设置已修改"
 
 
 class OverpaymentError(UserError):
@@ -390,7 +392,7 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     return case
 
 
-def refigure_in_session(session: Session, case: Case, *, reason: str = "项目设置已修改",
+def refigure_in_session(session: Session, case: Case, *, reason: str = SETTINGS_CHANGED,
                         every_line: bool = False,
                         computed: Breakdown | InputError | None = None) -> None:
     """After a project change (or for `recalc`): recompute an unsigned case, its change audited

@@ -37,10 +37,10 @@ from wulong_desk.services.cases.calculation import (
     stored_figures,
     yuan_text,
 )
-from wulong_desk.services.cases.changes import refigure_in_session
+from wulong_desk.services.cases.changes import SETTINGS_CHANGED, refigure_in_session
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, calc_request
 from wulong_desk.services.cases.lookup import get_project
-from wulong_desk.statuses import is_frozen
+from wulong_desk.statuses import FROZEN_STATUSES, is_frozen
 from wulong_desk.store import Store, audit
 from wulong_desk.store.models import Case
 
@@ -127,6 +127,23 @@ def _apply(session: Session, case: Case, changes: list[tuple[str, str, str]]) ->
         setattr(case, field, value)
         audit.record(session, "recompute", case, field, before, after, RECALC_REASON,
                      tells=(field,))
+
+
+def recompute_unsigned(session: Session, project_id: int, *, reason: str = SETTINGS_CHANGED,
+                       progress: Callable[[int, int], bool | None] | None = None) -> int:
+    """Recompute every unsigned case of a project in the caller's transaction, after a change
+    that moves their figures (the project's settings, its decision's 公告日 — here or taken in
+    from a package): each through the owner (`refigure_in_session`), its change audited as 重算
+    with `reason`; signed cases keep their records. `progress(done, total)` after each case;
+    answering False cancels (Cancelled). Returns how many were recomputed."""
+    unsigned = session.scalars(select(Case).where(
+        Case.project_id == project_id, Case.status.not_in(FROZEN_STATUSES))
+        .order_by(Case.id).options(*RECOMPUTE_LOADS)).all()
+    for done, case in enumerate(unsigned, start=1):
+        refigure_in_session(session, case, reason=reason)
+        if progress is not None and progress(done, len(unsigned)) is False:
+            raise Cancelled()
+    return len(unsigned)
 
 
 def recalc_project(store: Store, project_id: int, *, dry_run: bool,

@@ -29,8 +29,8 @@ from wulong_desk.exports.notice_inputs import (
     UnregisteredEntry,
     household_of,
 )
+from wulong_desk.exports.notice_kinds import KINDS, NoticeKind
 from wulong_desk.exports.notice_sheet import NoticeFile
-from wulong_desk.exports.notices import KINDS, NoticeKind
 from wulong_desk.exports.records import CaseEntry
 from wulong_desk.fileio import write_atomically
 from wulong_desk.logs import log

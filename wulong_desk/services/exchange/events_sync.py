@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, object_session
 from wulong_desk.dates import DateError, read_iso
 from wulong_desk.services.money.moves import DELAY, apply_delay
 from wulong_desk.statuses import DECIDED
-from wulong_desk.store import server_events
+from wulong_desk.store import audit, server_events
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, CaseEvent
 
@@ -142,6 +142,7 @@ def keep_events(session: Session, case: Case, entry: dict[str, Any]) -> None:
     move event is its own, written by its save."""
     if server_events.on_server(session):
         return
+    audit.open_event(session, case, "逾期交房加付")   # (the sender's event rows, kept)
     for delay in _delays(entry.get("money_events")):
         if session.execute(select(CaseEvent.id).where(CaseEvent.uuid == delay.uuid)).first():
             continue

@@ -39,6 +39,7 @@ from wulong_desk.services.procedure.case_decisions import (
 )
 from wulong_desk.services.procedure.conversion import (
     convert_in_session,
+    read_values,
     revaluations,
     revalue_in_session,
 )
@@ -82,10 +83,9 @@ def their_state(package: dict[str, Any]) -> str:
 def merge_project(session: Session, project: Project, package: dict[str, Any], *,
                   may_decide: bool) -> list[str]:
     """Take the sender's decision or termination (see the module); returns conflicts."""
-    from wulong_desk.services.cases.changes import refigure_in_session
+    from wulong_desk.services.cases.recalc import recompute_unsigned
     from wulong_desk.services.procedure.project_decision import decide_in_session as decide_project
     from wulong_desk.services.procedure.project_decision import terminate_in_session
-    from wulong_desk.statuses import FROZEN_STATUSES
 
     raw = package.get("decision")
     if not isinstance(raw, dict):
@@ -116,10 +116,7 @@ def merge_project(session: Session, project: Project, package: dict[str, Any], *
         decide_project(session, project, made, announced, number)
         session.flush()
         if moved_date:
-            for case in session.scalars(select(Case).where(
-                    Case.project_id == project.id,
-                    Case.status.not_in(FROZEN_STATUSES))).all():
-                refigure_in_session(session, case, reason=f"作出征收决定（{number}，来自案卷包）")
+            recompute_unsigned(session, project.id, reason=f"作出征收决定（{number}，来自案卷包）")
         return []
     on = _day(raw.get("on"), "decision.on")
     number = str(raw.get("number") or "").strip()
@@ -298,7 +295,9 @@ def apply_events(session: Session, project: Project, case: Case, entry: dict[str
     for index, raw in enumerate(path.get("revaluations") or []):
         if not isinstance(raw, dict) or raw.get("uuid") in known:
             continue
-        values = _entry_values(entry, case)
+        # (the service's checks: the values as 部位序号, the stage, the ground, the day)
+        values = read_values({position + 1: value for position, value
+                              in _entry_values(entry, case).items()}, case)
         revalue_in_session(session, case, str(raw.get("kind") or "review"),
                            _day(raw.get("served_on"), f"path.revaluations[{index}].served_on")
                            or date.today(), values, str(raw.get("reference") or ""),

@@ -29,7 +29,7 @@ from wulong_desk.rules.inputs import MAX_AMOUNT
 from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.money.owed import Owed, Settled, cents, owed_rows, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, STATUS_LABELS, is_payable
-from wulong_desk.store import Store
+from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import SCHEDULE_COLUMNS, AuditEntry, Case, CaseResult, Payment
 
@@ -317,6 +317,7 @@ def add_payment(session: Session, case: Case, kind: str, amount: Decimal, paid_o
     if server_events.on_server(session):
         return int(server_events.call(session, "record_payment", case.id, kind,
                                       f"{amount:f}", paid_on, voucher, reason))
+    audit.open_event(session, case, "登记拨付")   # (the backstop: a locked case's event rows)
     row = Payment(case_id=case.id, kind=kind, amount=amount, paid_on=paid_on, voucher=voucher,
                   operator=operator, created_at=now_utc())
     session.add(row)

@@ -179,6 +179,7 @@ def decide_in_session(session: Session, case: Case, facts: DecisionFacts,
     else:
         audit.record(session, "decision", case, "status", old_status, DECIDED, reason,
                      tells=("status",))
+        audit.open_event(session, case, "补偿决定")   # (a replacement: the case is decided)
         case.status = DECIDED
         case.decisions.append(decision)
         session.flush()
@@ -222,6 +223,7 @@ def appeal_in_session(session: Session, case: Case, decision: CaseDecision, what
         return
     audit.record(session, "appeal", case, what, None, on.isoformat(),
                  f"补偿决定 {decision.number}：{APPEALS[what]}")
+    audit.open_event(session, case, "复议或诉讼")
     setattr(decision, f"{what}_on", on)
     if what.endswith("_filed"):
         setattr(decision, what.replace("filed", "closed") + "_on", None)

@@ -174,30 +174,42 @@ def revalue_case(store: Store, case_id: int, kind: str, served: date,
     """复核/鉴定后重新估价 (see the module): `values` by 部位序号 (1-based), decoration None
     keeps the current one."""
     store.require("复核或鉴定后重新估价")
-    if kind not in REVALUE_KINDS:
-        raise UserError(f"kind: 重新估价的依据应为 {'、'.join(REVALUE_KINDS.values())} 之一")
-    if served > (today or date.today()):
-        raise UserError(f"served_on: 修改后的评估报告送达日 {served} 在今天之后")
+    today = today or date.today()
     reference = (reference or "").strip()[:200]
     with store.transaction() as session:
         case = get_case(session, case_id)
-        if case.status not in REVALUE_STAGES:
-            raise UserError(f"案卷 {case.case_no} 是{STATUS_LABELS.get(case.status)}：复核、鉴定后"
-                            "重新估价只用于已签约（含转为补偿协议的预签）、已搬迁或补偿决定的案卷；"
-                            "尚未签约的案卷直接修改评估值，预签的请重新导入正式评估结果")
-        if case.unlocked_reason:
-            raise UserError(f"案卷 {case.case_no} 正在解锁更正，请先保存或重新锁定")
+        check_revaluation(case, kind, served, today)
         checked = read_values(values, case)
         if all((part.unit_price, part.decoration_value) == checked[part.position]
                for part in case.parts if part.position in checked):
             raise UserError("新的评估值与案卷现有的相同，无需重新估价")
         return Revalued(case.case_no, revalue_in_session(
-            session, case, kind, served, checked, reference))
+            session, case, kind, served, checked, reference, today=today))
+
+
+def check_revaluation(case: Case, kind: str, served: date, today: date) -> None:
+    """What 重新估价 needs, whoever asks for it (`revalue_case`, a package's replay): a known
+    ground, a report served by today, a frozen case at a stage it applies to, not being
+    corrected; else UserError naming why."""
+    if kind not in REVALUE_KINDS:
+        raise UserError(f"kind: 重新估价的依据应为 {'、'.join(REVALUE_KINDS.values())} 之一")
+    if served > today:
+        raise UserError(f"served_on: 修改后的评估报告送达日 {served} 在今天之后")
+    if case.status not in REVALUE_STAGES:
+        raise UserError(f"案卷 {case.case_no} 是{STATUS_LABELS.get(case.status)}：复核、鉴定后"
+                        "重新估价只用于已签约（含转为补偿协议的预签）、已搬迁或补偿决定的案卷；"
+                        "尚未签约的案卷直接修改评估值，预签的请重新导入正式评估结果")
+    if case.unlocked_reason:
+        raise UserError(f"案卷 {case.case_no} 正在解锁更正，请先保存或重新锁定")
 
 
 def revalue_in_session(session: Session, case: Case, kind: str, served: date,
                        values: dict[int, tuple[Decimal, Decimal]], reference: str,
-                       event_uuid: str | None = None) -> list[tuple[str, str, str]]:
+                       event_uuid: str | None = None, *, today: date | None = None
+                       ) -> list[tuple[str, str, str]]:
+    """The revaluation event in the caller's transaction, checked first (`check_revaluation`;
+    `values` by part position, 0-based, read by the caller with `read_values`)."""
+    check_revaluation(case, kind, served, today or date.today())
     event_uuid = event_uuid or str(uuid.uuid4())
     event = begin(session, case, "revalue")
     for part in case.parts:

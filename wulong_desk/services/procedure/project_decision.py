@@ -31,11 +31,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from wulong_desk.errors import Cancelled, UserError
+from wulong_desk.errors import UserError
 from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import CONTROL_CHARACTERS, InputError
 from wulong_desk.rules.standard import StandardError
-from wulong_desk.services.cases.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.cases.lifecycle import clean_reason
 from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.cases.versions import extend_trail, version_before
@@ -188,7 +187,7 @@ def decide_project(store: Store, project_id: int, made_on: date, announced_on: d
                    progress: Callable[[int, int], bool | None] | None = None) -> DecisionDone:
     """作出征收决定 (see the module). `progress(done, total)` after each recomputed case;
     answering False cancels (nothing written)."""
-    from wulong_desk.services.cases.changes import refigure_in_session
+    from wulong_desk.services.cases.recalc import recompute_unsigned
 
     store.require("作出征收决定", admin=True)
     number = clean_number(number, "征收决定文号")
@@ -199,16 +198,11 @@ def decide_project(store: Store, project_id: int, made_on: date, announced_on: d
         decide_in_session(session, project, made_on, announced_on, number)
         reason = f"作出征收决定（{number}），公告日 {announced_on}"
         session.flush()
-        unsigned = session.scalars(select(Case).where(
-            Case.project_id == project_id, Case.status.not_in(FROZEN_STATUSES))
-            .order_by(Case.id).options(*RECOMPUTE_LOADS)).all()
-        if old["announced_on"] != announced_on:
-            for done, case in enumerate(unsigned, start=1):
-                refigure_in_session(session, case, reason=reason)
-                if progress is not None and progress(done, len(unsigned)) is False:
-                    raise Cancelled()
-        return DecisionDone(project_id, check.warnings, check.share,
-                            len(unsigned) if old["announced_on"] != announced_on else 0)
+        recomputed = 0
+        if old["announced_on"] != announced_on:   # (the date selects the standard in force)
+            recomputed = recompute_unsigned(session, project_id, reason=reason,
+                                            progress=progress)
+        return DecisionDone(project_id, check.warnings, check.share, recomputed)
 
 
 def decide_in_session(session: Session, project: Project, made_on: date, announced_on: date,

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wulong_desk.errors import Cancelled
 from wulong_desk.rules import InputError, default_standards
 from wulong_desk.rules.inputs import (
     CONTROL_CHARACTERS,
@@ -22,7 +21,6 @@ from wulong_desk.rules.inputs import (
 )
 from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.rules.standard import Param, Standard
-from wulong_desk.services.cases.calculation import RECOMPUTE_LOADS
 from wulong_desk.services.cases.contract import project_to_contract
 from wulong_desk.services.money.terms import as_json, dump, read_terms
 from wulong_desk.statuses import FROZEN_STATUSES
@@ -190,7 +188,7 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
     options that decide figures (the calc contract's project fields) cannot change.
     `progress(done, total)` is told after each recomputed case; answering False cancels
     (Cancelled; nothing is written)."""
-    from wulong_desk.services.cases.changes import refigure_in_session
+    from wulong_desk.services.cases.recalc import recompute_unsigned
 
     store.require("修改项目设置")
     values = read_project_form(form)
@@ -226,15 +224,8 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
         for key in changed:
             setattr(project, key, values[key])
         session.flush()
-        if not money:
-            return
-        unsigned = session.scalars(select(Case).where(
-            Case.project_id == project_id, Case.status.not_in(FROZEN_STATUSES))
-            .order_by(Case.id).options(*RECOMPUTE_LOADS)).all()
-        for done, case in enumerate(unsigned, start=1):
-            refigure_in_session(session, case)   # (itself never touches a signed case)
-            if progress is not None and progress(done, len(unsigned)) is False:
-                raise Cancelled()
+        if money:
+            recompute_unsigned(session, project_id, progress=progress)
 
 
 def _check_signed_dates(session: Session, project: Project, values: dict[str, Any]) -> None:
