@@ -206,6 +206,34 @@ def test_a_packages_revaluation_is_checked_as_the_service_checks_it(tmp_path):
             laptop.close()
 
 
+def test_a_case_still_reviewed_here_takes_the_signing_and_then_the_revaluation(tmp_path):
+    """The laptop had the case at 已审核; the office signed it and re-valued it after a 复核.
+    The package brings it to 已签约 first and then runs the 重新估价 (the stage its check asks
+    for): the laptop ends where the office is, the re-valuation recorded once."""
+    office = open_store(tmp_path / "office.sqlite", "甲")
+    laptop = open_store(tmp_path / "laptop.sqlite", "乙")
+    try:
+        project_id = projects.create_project(office, project_form(1))
+        case_id = cases.save_case(office, project_id, case_form(1)).case_id
+        walk_to(office, case_id, "reviewed")
+        export_cases(office, project_id, tmp_path / "first.json")
+        import_cases(laptop, tmp_path / "first.json")
+        walk_to(office, case_id, "signed")
+        revalue_case(office, case_id, "review", date(2023, 10, 8),
+                     {1: (Decimal("5300"), None)}, "复核第1号", today=date(2023, 10, 9))
+        export_cases(office, project_id, tmp_path / "second.json")
+        import_cases(laptop, tmp_path / "second.json")
+        accept_all(laptop)
+        with office.read() as session:
+            project_uuid = session.get(Project, project_id).uuid
+        theirs, ours = state(office, project_uuid)["A-001"], state(laptop, project_uuid)["A-001"]
+        assert ours[0] == "signed" and len(ours[4]) == 1
+        assert ours == theirs
+    finally:
+        office.close()
+        laptop.close()
+
+
 def test_a_sync_takes_the_decision_and_a_conversion_to_the_office_server(tmp_path, pg_url):
     """A push by a login that may correct runs the events on the server itself (its
     SECURITY DEFINER functions), the figures coming out as the laptop's."""

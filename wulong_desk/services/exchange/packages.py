@@ -124,7 +124,7 @@ from wulong_desk.services.projects.project import (
     project_to_dict,
     read_project_form,
 )
-from wulong_desk.statuses import VOID, is_signed, stage_index
+from wulong_desk.statuses import VOID, is_frozen, is_signed, stage_index
 from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
@@ -670,10 +670,14 @@ def apply_version(session: Session, project: Project, case: Case | None,
     as a plain save (a stage change audited with `reason`)."""
     form = _normal(entry)
     path = entry.get("path")
-    if case is None and pending_events(None, path):   # made before its events, then through them
+    if (case is None or not is_frozen(case.status)) and pending_events(case, path):
+        # new here, or not yet signed here: brought to the stage before the events the sender
+        # ran (预签 before its conversion, 已审核 before its decision, signed before a 重新估价),
+        # then through them — each event's own checks hold, as they did for the sender
         # (without its delays: they run after, as the sender ran them — explain_events below)
         base = base_form(_normal(explain_new(entry).entry), path)
-        case = save_in_session(session, project, base | {"uuid": entry["uuid"]}, reason=reason)
+        case = save_in_session(session, project, base | {"uuid": entry["uuid"]}, case,
+                               reason=reason)
         session.flush()
     if case is None:
         born = explain_new(entry)   # its delays run after the save, as the sender ran them
