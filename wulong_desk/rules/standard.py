@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wulong_desk.errors import StandardError
+from wulong_desk.paths import standard_dirs
 from wulong_desk.rules.breakdown import GROUPS
 from wulong_desk.rules.lines import LINES
 from wulong_desk.rules.model import READING_KEYS, RETIRED_READING_KEYS
@@ -441,7 +442,5 @@ def default_standards() -> StandardSet:
     """The standards shipped with the app plus any in the user's standards folder (cached)."""
     global _DEFAULT
     if _DEFAULT is None:
-        from wulong_desk.paths import standard_dirs
-
         _DEFAULT = StandardSet.from_dirs(standard_dirs())
     return _DEFAULT

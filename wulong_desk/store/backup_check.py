@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from wulong_desk.errors import EnvironmentFailure
+from wulong_desk.failures import plain_message
 from wulong_desk.store import migrate
 
 Schema = tuple[frozenset[tuple[str, str, str]], dict[str, tuple[tuple[str, str, int, int], ...]]]
@@ -66,8 +67,6 @@ def check_file(path: Path, *, immutable: bool = False) -> str | None:
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
-        from wulong_desk.failures import plain_message
-
         plain = plain_message(exc)
         if plain is not None:
             raise EnvironmentFailure(f"无法打开数据库 {path}：{plain}") from exc

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from wulong_desk.errors import EnvironmentFailure, UserError
+from wulong_desk.failures import plain_message
 from wulong_desk.fileio import check_output, private_file, replace_atomically, temp_beside
 from wulong_desk.store.backup_check import check_file, restore_problem
 
@@ -58,8 +59,6 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 def _plain(exc: Exception) -> str:
-    from wulong_desk.failures import plain_message
-
     return plain_message(exc) or str(getattr(exc, "strerror", None) or exc)
 
 

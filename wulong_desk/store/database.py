@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wulong_desk.errors import EnvironmentFailure, ServerUnreachableError, UserError
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import private_file
+from wulong_desk.logs import log
 from wulong_desk.paths import default_db_path
 from wulong_desk.store import audit, backup_check, backups, migrate
 from wulong_desk.store.server_errors import ROLE_LABELS, ForbiddenError, server_error
@@ -251,8 +252,6 @@ def daily_backup(db: Path) -> str | None:
     try:
         backups.auto_backup(db)
     except (UserError, OSError) as exc:
-        from wulong_desk.logs import log
-
         warning = f"今天的自动备份没有完成（{plain_message(exc) or exc}）：可以照常查看和导出，" \
                   "请尽快腾出磁盘空间或检查备份文件夹，再用“立即备份”备份一次"
         log().warning("每日自动备份失败：%s", type(exc).__name__)

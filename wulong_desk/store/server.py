@@ -19,14 +19,14 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from wulong_desk.errors import EnvironmentFailure, ServerUnreachableError, UserError
-from wulong_desk.store import migrate
+from wulong_desk.store import migrate, server_roles
 from wulong_desk.store.database import Store
 from wulong_desk.store.server_errors import (
     ROLES,
     connect_message,
     display,
 )
-from wulong_desk.store.server_roles import OFFICE_GROUP
+from wulong_desk.store.server_roles import KINDS, OFFICE_GROUP, current_groups, group_names
 
 BACKUPS_ARE_THE_SERVERS = (
     "办公室服务器上的数据由服务器备份：请管理员用 pg_dump 定时备份数据库（见说明书“办公室服务器"
@@ -65,8 +65,6 @@ def make_engine(address: str, password: str | None = None, **options: Any) -> En
 def role_of(conn: Connection) -> str:
     """owner (superuser, or the owner of the tables — before `server init`, of the database),
     admin, reviewer or clerk (a member of this database's group); '' for none."""
-    from wulong_desk.store.server_roles import KINDS, current_groups
-
     owner = conn.execute(text(
         "SELECT r.rolsuper OR r.rolname = coalesce("
         "  (SELECT tableowner FROM pg_tables WHERE tablename = 'cases' "
@@ -132,8 +130,6 @@ def init_server(address: str) -> tuple[str, list[str]]:
     """`server init`, run as the database's owner: migrate, then (re)create this database's
     groups, guards, events and grants (`server_roles`). Returns the login and notes for the
     person running it (an older scheme retired, a login made plain)."""
-    from wulong_desk.store import server_roles
-
     engine = make_engine(address)
     try:
         with engine.begin() as conn:
@@ -152,8 +148,6 @@ def init_server(address: str) -> tuple[str, list[str]]:
 def _check_owner(conn: Connection) -> str:
     """`server init` is the database owner's: it owns the tables and the event functions, and
     creates the groups (CREATEROLE). Returns the login."""
-    from wulong_desk.store.server_roles import group_names
-
     login, db_owner, creates_roles, tables_owner, database = conn.execute(text(
         "SELECT current_user, pg_get_userbyid(d.datdba), r.rolcreaterole OR r.rolsuper, "
         " (SELECT tableowner FROM pg_tables WHERE tablename = 'cases' "
@@ -186,8 +180,6 @@ def add_user(address: str, name: str, role: str, password: str) -> None:
     database's group for `role`, nothing else (any other membership is taken away; another
     office database's group is left alone)."""
     from psycopg import sql
-
-    from wulong_desk.store.server_roles import current_groups
 
     if role not in ROLES:
         raise UserError(f"--role: 应为 {' | '.join(ROLES)} 之一")

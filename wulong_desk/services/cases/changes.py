@@ -19,9 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from wulong_desk.errors import UserError
 from wulong_desk.field_words import LISTS, SINGLE
 from wulong_desk.invisible import case_key
+from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.services.cases.calculation import recompute, stored_figures, yuan_text
 from wulong_desk.services.cases.contract import case_to_contract
-from wulong_desk.services.cases.form import apply_form, case_to_form, form_to_case
+from wulong_desk.services.cases.form import agreement_of, apply_form, case_to_form, form_to_case
 from wulong_desk.services.cases.lifecycle import (
     CONVERT_ONLY,
     TransitionError,
@@ -41,6 +42,8 @@ from wulong_desk.services.cases.versions import (
     new_version_id,
     version_before,
 )
+from wulong_desk.services.money.moves import move_in_session, move_on_server
+from wulong_desk.services.money.payments import case_account
 from wulong_desk.statuses import DECIDED, VOID, is_frozen, is_out, is_payable, is_signed
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import CaseLockedError
@@ -49,6 +52,7 @@ from wulong_desk.store.models import (
     Case,
     Project,
 )
+from wulong_desk.store.server_errors import ForbiddenError
 
 if TYPE_CHECKING:
     from wulong_desk.rules.breakdown import Breakdown
@@ -143,8 +147,6 @@ def _forbid(session: Session, action: str) -> None:
     may = session.info.get("may")
     why = may(action) if may is not None else None
     if why:
-        from wulong_desk.store.server_errors import ForbiddenError
-
         raise ForbiddenError(why)
 
 
@@ -211,8 +213,6 @@ def _stage_on_server(session: Session, project: Project, case: Case, old: str,
         elif event == "sign":
             server_events.call(session, event, case.id, target)
         else:   # the move, with the record a late move leaves (services/money/moves.py)
-            from wulong_desk.services.money.moves import move_on_server
-
             move_on_server(session, case, moved_on)
     set_committed_value(case, "status", new)
     if new == "moved":
@@ -242,8 +242,6 @@ WHOLE = (("owners", "persons", "至少要有一位被征收人（调查登记必
 def _check_whole(case: Case) -> None:
     """A case is saved whole or not at all: from 调查登记 on it names its household and holds a
     house (a form still being typed stays a draft, services.cases.drafts)."""
-    from wulong_desk.rules.inputs import InputError, Problem
-
     if case.status == VOID:
         return
     missing = [Problem(path, message) for path, rows, message in WHOLE
@@ -283,15 +281,11 @@ def save_in_session(session: Session, project: Project, form: dict[str, Any],
 
 
 def _agreement_changed(case: Case, scratch: Case, form: dict[str, Any]) -> bool:
-    from wulong_desk.services.cases.form import agreement_of
-
     return "agreement" in form and agreement_of(case) != agreement_of(scratch)
 
 
 def _check_overpaid(session: Session, case: Case, allow: bool) -> None:
     """After a correction: more paid than owed now is saved only when confirmed."""
-    from wulong_desk.services.money.payments import case_account
-
     session.flush()
     account = case_account(session, case.id)
     if account is not None and account.overpaid > 0 and not allow:
@@ -363,8 +357,6 @@ def _save(session: Session, project: Project, form: dict[str, Any], case: Case |
     why = check_transition(project, case, old_status, case.status, None if correcting else reason,
                            computed=computed, recheck=correcting)
     if case.status == "moved" and old_status != "moved":
-        from wulong_desk.services.money.moves import move_in_session
-
         audit.open_event(session, case, "登记搬迁")
         assert case.moved_on is not None   # (check_transition: 已搬迁 needs its date)
         move_in_session(session, case, case.moved_on)

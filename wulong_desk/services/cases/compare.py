@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from wulong_desk.errors import UserError
 from wulong_desk.field_words import COLUMNS, LISTS, SINGLE
+from wulong_desk.services.cases.form import case_to_form, form_to_case
 from wulong_desk.statuses import METHOD_LABELS, STATUS_LABELS
 
 ROW_LISTS = {"owners": ("owners",), "case.parts": ("case", "parts"),
@@ -68,9 +70,6 @@ def _flat(form: dict[str, Any]) -> dict[str, tuple[str, Any]]:
 
 def _normal(form: dict[str, Any]) -> dict[str, Any]:
     """The form as the store would write it back (defaults filled in), when it is valid."""
-    from wulong_desk.errors import UserError
-    from wulong_desk.services.cases.form import case_to_form, form_to_case
-
     try:
         return case_to_form(form_to_case(form))
     except (UserError, ValueError, TypeError):

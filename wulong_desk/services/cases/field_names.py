@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from wulong_desk.field_words import COLUMNS, LISTS, PROJECT, SINGLE
+from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import Problem
 
 _ITEM = re.compile(r"^(?P<list>owners|case\.parts|case\.equipment|case\.exchange\.houses)"
@@ -52,8 +53,6 @@ def describe(path: str, message: str, row: int | None = None) -> str:
 
 def line_label(code: str) -> str | None:
     """A line's label by its code (the standard files name it), None for no line code."""
-    from wulong_desk.rules import default_standards
-
     for standard in default_standards():
         if code in standard.lines:
             return standard.lines[code].label
@@ -65,8 +64,6 @@ def project_label(key: str) -> str:
     options and readings by the standard file's label (the newest edition's)."""
     if key in PROJECT:
         return PROJECT[key]
-    from wulong_desk.rules import default_standards
-
     standard = max(default_standards(), key=lambda s: (s.effective_from, s.edition))
     if key in standard.options:
         return standard.options[key].label

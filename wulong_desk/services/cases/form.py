@@ -46,6 +46,7 @@ from wulong_desk.rules.model import (
     USES,
 )
 from wulong_desk.services.cases.contract import case_to_contract, project_to_contract
+from wulong_desk.services.money.terms import as_json, dump, read_terms
 from wulong_desk.store.models import (
     PERSON_ROLES,
     STATUSES,
@@ -118,8 +119,6 @@ def case_to_form(case: Case) -> dict[str, Any]:
 def agreement_of(case: Case) -> dict[str, Any]:
     """The agreement's payment terms and payee account, as the form carries them (only what is
     set: {} for a case without them)."""
-    from wulong_desk.services.money.terms import as_json
-
     out: dict[str, Any] = {}
     terms = as_json(case.payment_terms)
     if terms:
@@ -137,8 +136,6 @@ def agreement_of(case: Case) -> dict[str, Any]:
 
 def _read_agreement(reader: FieldReader, raw: Any) -> dict[str, Any] | None:
     """The form's agreement block as column values (None: the form has none)."""
-    from wulong_desk.services.money.terms import dump, read_terms
-
     if raw is None:
         return None
     if not isinstance(raw, dict):

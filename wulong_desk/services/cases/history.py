@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from wulong_desk.errors import UserError
 from wulong_desk.field_words import COLUMNS
 from wulong_desk.rules.breakdown import SCHEDULE_LABELS, SETTLEMENT_LABELS, TOTAL_LABELS
 from wulong_desk.services.cases.field_names import line_label
 from wulong_desk.services.money.payments import KIND_LABELS
+from wulong_desk.services.money.terms import TERM_LABELS, read_terms
 from wulong_desk.services.procedure.catalogue import CLOCK_BY_CODE, DOCUMENT_LABELS, STEP_BY_CODE
 from wulong_desk.services.procedure.consent import ANSWERS
 from wulong_desk.statuses import (
@@ -130,9 +132,6 @@ def value_text(field: str, value: str | None) -> str:
 
 def _terms_text(value: str) -> str:
     """Stored payment terms (JSON) in words: 搬迁前应付：签约之日起15日内；…"""
-    from wulong_desk.errors import UserError
-    from wulong_desk.services.money.terms import TERM_LABELS, read_terms
-
     try:
         terms = read_terms(value)
     except UserError:

@@ -39,6 +39,7 @@ from wulong_desk.services.cases.calculation import (
 )
 from wulong_desk.services.cases.changes import SETTINGS_CHANGED, refigure_in_session
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, calc_request
+from wulong_desk.services.cases.field_names import describe
 from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.statuses import FROZEN_STATUSES, is_frozen
 from wulong_desk.store import Store, audit
@@ -112,8 +113,6 @@ def _reasons(case: Case, computed: Breakdown | Any, old: dict[str, int] | None,
         else:
             reasons.append(f"签约时没有逾期交房（过渡逾期 {before} → {after} 个月）")
     if not isinstance(computed, Breakdown):
-        from wulong_desk.services.cases.field_names import describe
-
         reasons += [describe(problem.path, problem.message) for problem in computed.problems]
     elif not reasons and new != old:
         reasons.append(f"按计算规则第{CONTRACT_REVISION}版重算")

@@ -22,11 +22,19 @@ from wulong_desk.exports import templates
 from wulong_desk.exports.records import CaseEntry, ProjectRecords
 from wulong_desk.failures import plain_message
 from wulong_desk.fileio import inside, safe_name, unique_names
+from wulong_desk.rules.breakdown import SCHEDULE_KEYS
+from wulong_desk.rules.model import METHOD_LABELS
+from wulong_desk.services.cases.agreement_numbers import assign_numbers
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.documents.notices import export_notice
 from wulong_desk.services.documents.output import ExportResult, Progress, check_target, tick
-from wulong_desk.services.documents.records import load_records, stream_records
+from wulong_desk.services.documents.records import load_case, load_records, stream_records
+from wulong_desk.services.money.due import money_dues
+from wulong_desk.services.money.payments import KIND_LABELS, project_accounts
+from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.statuses import STATUS_LABELS, is_frozen, is_out, is_void
 from wulong_desk.store import Store
+from wulong_desk.store.models import Case
 from wulong_desk.tempfiles import noted_staging
 
 # asked for a batch: each case gets its own agreement (money or exchange, by its method)
@@ -125,8 +133,6 @@ def export_documents(store: Store, project_id: int, out_dir: Path, *, kind: str 
                      progress: Progress | None = None) -> ExportResult:
     """One PDF per case into out_dir (created if need be). All or nothing."""
     from wulong_desk.exports.household_papers import build_pdf
-    from wulong_desk.services.cases.agreement_numbers import assign_numbers
-
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} 不是文件夹")
@@ -191,10 +197,6 @@ def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> list[Pat
 def build_document(store: Store, case_id: int, kind: str) -> tuple[str, bytes]:
     """One case's document as PDF bytes (for the preview) and the file name it would get."""
     from wulong_desk.exports.household_papers import build_pdf
-    from wulong_desk.services.cases.agreement_numbers import assign_numbers
-    from wulong_desk.services.documents.records import load_case
-    from wulong_desk.store.models import Case
-
     with store.read() as session:
         project, entry = load_case(session, case_id)
         project_id = session.get(Case, case_id).project_id
@@ -224,14 +226,6 @@ def export_payments(store: Store, project_id: int, out: Path, *, operator: str) 
         build_payments_ledger,
         write_payments_ledger,
     )
-    from wulong_desk.rules.breakdown import SCHEDULE_KEYS
-    from wulong_desk.rules.model import METHOD_LABELS
-    from wulong_desk.services.cases.lookup import get_project
-    from wulong_desk.services.money.due import money_dues
-    from wulong_desk.services.money.payments import KIND_LABELS, project_accounts
-    from wulong_desk.services.procedure.workdays import WorkCalendar
-    from wulong_desk.store.models import Case
-
     check_target(out)
     calendar = WorkCalendar.for_user()
     rows: list[AccountRow] = []

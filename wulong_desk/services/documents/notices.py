@@ -34,9 +34,10 @@ from wulong_desk.exports.notice_sheet import NoticeFile
 from wulong_desk.exports.records import CaseEntry
 from wulong_desk.fileio import write_atomically
 from wulong_desk.logs import log
+from wulong_desk.rules import default_standards
 from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.documents.output import ExportResult, Progress, check_target, tick
-from wulong_desk.services.documents.records import STREAM_BATCH, stream_records
+from wulong_desk.services.documents.records import STREAM_BATCH, load_records, stream_records
 from wulong_desk.services.procedure.notice_period import NoticePeriod, notice_period
 from wulong_desk.services.projects.project import project_to_dict
 from wulong_desk.statuses import VOID, is_out
@@ -225,8 +226,6 @@ def _appraisals(entries: Iterable[CaseEntry]) -> Iterator[AppraisalEntry]:
 
 def _min_housing(session: Session, project_id: int, entries: Iterable[CaseEntry]
                  ) -> Iterator[MinHousingEntry]:
-    from wulong_desk.rules import default_standards
-
     dates: dict[int, dict[str, date]] = {}
     for row in session.execute(
             select(CaseDate).join(Case, Case.id == CaseDate.case_id)
@@ -256,8 +255,6 @@ def decided_entries(session: Session, project_id: int, case_ids: list[int] | Non
     stored record and its decision (services/procedure/case_decisions.py): the cases still at
     补偿决定 or moved under one."""
     from wulong_desk.exports.notice_inputs import DecisionFacts, decision_entry
-    from wulong_desk.services.documents.records import load_records
-
     ids = list(session.execute(select(Case.id).where(
         Case.project_id == project_id, Case.status.in_(("decided", "moved")))).scalars())
     if case_ids is not None:

@@ -17,6 +17,7 @@ from wulong_desk.exports.records import (
     StatusCensus,
     fingerprint_of,
 )
+from wulong_desk.rules import default_standards
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS
 from wulong_desk.rules.decimals import money
 from wulong_desk.rules.model import RESIDENTIAL, RETIRED_READING_KEYS
@@ -25,6 +26,7 @@ from wulong_desk.services.cases.history import BEIJING
 from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.money.payments import CaseAccount, accounts_of, project_accounts
 from wulong_desk.services.money.terms import TERM_KEYS, TERM_LABELS, effective_terms
+from wulong_desk.services.procedure.case_decisions import decision_record, in_force
 from wulong_desk.services.procedure.catalogue import DOCUMENTS, case_dates
 from wulong_desk.services.projects.project import project_to_dict
 from wulong_desk.statuses import VOID
@@ -161,8 +163,6 @@ def monthly_of(record: dict[str, Any], case: Case) -> dict[str, str]:
 
 
 def _decision(case: Case) -> dict[str, Any] | None:
-    from wulong_desk.services.procedure.case_decisions import decision_record, in_force
-
     decision = in_force(case) if case.status in ("decided", "moved") else None
     return decision_record(decision) if decision is not None else None
 
@@ -280,8 +280,6 @@ def stream_records(session: Session, project_id: int, case_ids: list[int] | None
 
 def _group_columns() -> dict[str, list[str]]:
     """The result's line columns by the group (value, loss, reward) the standard puts them in."""
-    from wulong_desk.rules import default_standards
-
     groups: dict[str, list[str]] = {"value": [], "loss": [], "reward": []}
     seen: set[str] = set()
     for standard in default_standards():

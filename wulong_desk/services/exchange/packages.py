@@ -75,7 +75,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from wulong_desk.errors import UserError
+from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.exact_json import JsonTextError, parse_exact
 from wulong_desk.fileio import write_streamed
 from wulong_desk.invisible import case_key
@@ -90,6 +90,7 @@ from wulong_desk.services.cases.changes import (
 )
 from wulong_desk.services.cases.contract import CONTRACT_REVISION, case_to_contract
 from wulong_desk.services.cases.form import case_to_form, form_to_case
+from wulong_desk.services.cases.history import label
 from wulong_desk.services.cases.lifecycle import label as stage_label
 from wulong_desk.services.cases.lifecycle import next_stages
 from wulong_desk.services.cases.lookup import get_project
@@ -108,6 +109,7 @@ from wulong_desk.services.exchange.events_sync import (
     keep_events,
     money_events_of,
 )
+from wulong_desk.services.exchange.package_problems import package_problems
 from wulong_desk.services.exchange.path_sync import (
     apply_events,
     base_form,
@@ -129,7 +131,7 @@ from wulong_desk.store import Store
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import AuditEntry, Case, Project, Proposal
 from wulong_desk.store.server import lock_project
-from wulong_desk.store.server_errors import ForbiddenError
+from wulong_desk.store.server_errors import ForbiddenError, server_error
 
 FORMAT = "wulong-desk-cases/4"
 PREVIOUS_FORMAT = "wulong-desk-cases/3"   # read: without money events or the decision path
@@ -345,8 +347,6 @@ def _check_duplicates(entries: list[Any]) -> None:
 
 def _in_words(problems: list[Problem], entries: list[Any]) -> list[Problem]:
     """`cases[i]…` problems told as 第i+1户（案卷编号）… (services.cases.field_names)."""
-    from wulong_desk.services.exchange.package_problems import package_problems
-
     return package_problems(problems, entries)
 
 
@@ -458,9 +458,6 @@ def _take_alone(session: Session, take: Any, undo: Any = lambda: False) -> str |
     the SQLite file itself (a full disk) is no one case's failure: it stops the whole
     transaction."""
     from sqlalchemy.exc import DBAPIError
-
-    from wulong_desk.errors import ServerUnreachableError
-    from wulong_desk.store.server_errors import server_error
 
     problems: list[Problem] = []
     try:
@@ -758,8 +755,6 @@ def _propose(run: _Run, case: Case | None, entry: dict[str, Any], incoming: str,
 
 def _moved(before: dict[str, int] | None, after: dict[str, int] | None) -> list[list[str]]:
     """The figures that would move, [label, old, new] in yuan ("" for none)."""
-    from wulong_desk.services.cases.history import label
-
     moved = []
     # a household new here: its total (every line would "move" from nothing)
     keys = ["total"] if before is None and after is not None else list(after or before or {})

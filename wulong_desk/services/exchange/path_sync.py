@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from wulong_desk.dates import DateError, read_iso
 from wulong_desk.errors import UserError
 from wulong_desk.rules.inputs import InputError, Problem
+from wulong_desk.services.cases.recalc import recompute_unsigned
 from wulong_desk.services.procedure.appraisal import PRICED, stage_values_in_session
 from wulong_desk.services.procedure.case_decisions import (
     DecisionFacts,
@@ -43,6 +44,8 @@ from wulong_desk.services.procedure.conversion import (
     revaluations,
     revalue_in_session,
 )
+from wulong_desk.services.procedure.project_decision import decide_in_session as decide_project
+from wulong_desk.services.procedure.project_decision import terminate_in_session
 from wulong_desk.store.models import Case, CaseDate, CaseDecision, CaseRevaluation, Project
 
 PLANNED = "planned"
@@ -83,10 +86,6 @@ def their_state(package: dict[str, Any]) -> str:
 def merge_project(session: Session, project: Project, package: dict[str, Any], *,
                   may_decide: bool) -> list[str]:
     """Take the sender's decision or termination (see the module); returns conflicts."""
-    from wulong_desk.services.cases.recalc import recompute_unsigned
-    from wulong_desk.services.procedure.project_decision import decide_in_session as decide_project
-    from wulong_desk.services.procedure.project_decision import terminate_in_session
-
     raw = package.get("decision")
     if not isinstance(raw, dict):
         return []

@@ -18,6 +18,8 @@ from wulong_desk.errors import UserError
 from wulong_desk.services.cases.lifecycle import clean_reason
 from wulong_desk.services.cases.lookup import NotFoundError, get_project
 from wulong_desk.services.cases.versions import current_version
+from wulong_desk.services.exchange.packages import apply_version, proposal_words, take_trail
+from wulong_desk.services.exchange.procedure_sync import merge_extras
 from wulong_desk.store import Store, audit
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import Case, Project, Proposal
@@ -58,8 +60,6 @@ class ProposalView:
 
     def words(self) -> str:
         """One line for a clerk: number, case, what, the sender's reason, the figures."""
-        from wulong_desk.services.exchange.packages import proposal_words
-
         text = proposal_words(_as_row(self))
         return f"[{self.id}] {STATES[self.state]}  案卷 {self.case_no}：{text}"
 
@@ -101,9 +101,6 @@ def _pending(session: Any, proposal_id: int) -> Proposal:
 def accept(store: Store, proposal_id: int) -> None:
     """Apply a proposal, as this login's change naming the sender: only while the case is still
     as it was when the proposal came (else it is refused: import the sender's package again)."""
-    from wulong_desk.services.exchange.packages import apply_version, take_trail
-    from wulong_desk.services.exchange.procedure_sync import merge_extras
-
     store.require(PERMISSION)
     with store.transaction() as session:
         proposal = _pending(session, proposal_id)

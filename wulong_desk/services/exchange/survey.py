@@ -21,8 +21,10 @@ from sqlalchemy import select
 from wulong_desk.errors import UserError
 from wulong_desk.fileio import write_atomically
 from wulong_desk.invisible import case_key
+from wulong_desk.rules import default_standards
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.inputs import MAX_COUNT, InputError
+from wulong_desk.rules.model import RETIRED_READING_KEYS
 from wulong_desk.services.cases.changes import save_in_session
 from wulong_desk.services.cases.form import check_form
 from wulong_desk.services.cases.lookup import get_project
@@ -231,9 +233,6 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellP
 def _retired_columns(header: list[str]) -> list[CellProblem]:
     """A column headed by a reading calc contract revision 3 retired (its key or its name): the
     sheet means a figure by it that no case may carry any more — refused, naming it."""
-    from wulong_desk.rules import default_standards
-    from wulong_desk.rules.model import RETIRED_READING_KEYS
-
     names: dict[str, str] = {key: key for key in RETIRED_READING_KEYS}
     for standard in default_standards():
         for key, reading in standard.retired_readings.items():

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from wulong_desk.errors import ServerUnreachableError, UserError
 from wulong_desk.services.cases.changes import save_in_session
+from wulong_desk.services.cases.form import case_to_form
 from wulong_desk.services.cases.versions import trail_of
 from wulong_desk.services.exchange.packages import (
     SYNC_REASON,
@@ -96,8 +97,6 @@ def _entry(store: Store, case_uuid: str) -> tuple[dict[str, Any], list[str]]:
         case = session.execute(select(Case).where(Case.uuid == case_uuid)).scalar_one_or_none()
         if case is None:
             raise UserError(f"没有这个案卷（{case_uuid}）")
-        from wulong_desk.services.cases.form import case_to_form
-
         return case_to_form(case), trail_of(case)
 
 

@@ -41,8 +41,13 @@ from wulong_desk.services.cases.calculation import (
     breakdown_under_record,
     figures_of,
     store_event_record,
+    stored_figures,
+    yuan_text,
 )
+from wulong_desk.services.cases.history import label as figure_label
 from wulong_desk.services.cases.lifecycle import clean_reason, label
+from wulong_desk.services.cases.lookup import get_case
+from wulong_desk.services.cases.versions import extend_trail, version_before
 from wulong_desk.services.money.owed import move_deadline_of
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import now_utc
@@ -92,8 +97,6 @@ def _check_only(case: Case, before: dict[str, int], after: dict[str, int],
                 allowed: tuple[str, ...], what: str) -> None:
     moved = [key for key in before if key not in allowed and before[key] != after.get(key)]
     if moved:
-        from wulong_desk.services.cases.history import label as figure_label
-
         names = "、".join(figure_label("result", key) for key in moved)
         raise UserError(f"案卷 {case.case_no} 按其计算记录的规则重新计算时，{names}与保存的计算记录"
                         f"不一致（录入数据与计算记录不符）：不能办理{what}。请审核人员先“解锁更正”"
@@ -109,8 +112,6 @@ def _figure(case: Case, changes: dict[str, Any], what: str) -> Breakdown:
 
 
 def _stored(case: Case) -> dict[str, int]:
-    from wulong_desk.services.cases.calculation import stored_figures
-
     figures = stored_figures(case.result)
     if figures is None:
         raise UserError(f"案卷 {case.case_no} 的计算还不完整")
@@ -123,8 +124,6 @@ def _record_text(breakdown: Breakdown) -> str:
 
 def _audit_figures(session: Session, case: Case, action: str, before: dict[str, int],
                    after: dict[str, int], reason: str) -> None:
-    from wulong_desk.services.cases.calculation import yuan_text
-
     for key in before:
         if before[key] != after.get(key):
             audit.record(session, action, case, key, yuan_text(before[key]),
@@ -230,8 +229,6 @@ def add_delay(store: Store, case_id: int, months: int, reason: str, *,
     reason = clean_reason(reason, "逾期交房加付")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_DELAY:
         raise UserError(f"「逾期月数」应为 1 到 {MAX_DELAY} 的整数（收到 {months}）")
-    from wulong_desk.services.cases.lookup import get_case
-
     with store.transaction() as session:
         case = get_case(session, case_id)
         total = (case.overdue_months or 0) + months
@@ -244,8 +241,6 @@ def apply_delay(session: Session, case: Case, months: int, words: str, *, today:
     """The delay event in the caller's transaction (`add_delay`, and a delay taken in from a
     package with the sender's words): checked, figured by the record's own rules, written —
     on the office server by its event function."""
-    from wulong_desk.services.cases.versions import extend_trail, version_before
-
     total = check_delay(case, months, today)
     before_figures = _stored(case)
     new = _figure(case, {"exchange": {"overdue_months": total}}, "逾期交房加付")

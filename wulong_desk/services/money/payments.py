@@ -29,7 +29,7 @@ from wulong_desk.rules.inputs import MAX_AMOUNT
 from wulong_desk.services.cases.lookup import get_case, get_project
 from wulong_desk.services.money.owed import Owed, Settled, cents, owed_rows, yuan
 from wulong_desk.statuses import PAYABLE_STATUSES, STATUS_LABELS, is_payable
-from wulong_desk.store import Store, audit
+from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.audit import now_utc
 from wulong_desk.store.models import SCHEDULE_COLUMNS, AuditEntry, Case, CaseResult, Payment
 
@@ -312,8 +312,6 @@ def add_payment(session: Session, case: Case, kind: str, amount: Decimal, paid_o
     """Write one payment and its audit row (the caller checked it). On the office server its
     event does both, under the login, and refuses more than may be paid now
     (`wulong_may_still_pay`: owed now − paid)."""
-    from wulong_desk.store import server_events
-
     if server_events.on_server(session):
         return int(server_events.call(session, "record_payment", case.id, kind,
                                       f"{amount:f}", paid_on, voucher, reason))

@@ -58,6 +58,7 @@ from wulong_desk.services.exchange.survey import (
 from wulong_desk.services.procedure.catalogue import STEP_BY_CODE, project_steps
 from wulong_desk.services.procedure.path_events import on_server
 from wulong_desk.services.procedure.workdays import WorkCalendar
+from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.models import Case, CaseDate, HousePart
 from wulong_desk.xlsx_limits import check_workbook
@@ -330,8 +331,6 @@ def _plan(session: Session, project_id: int, rows: list[SheetRow],
         if values["case_no"] and case is None:
             bad(row, "case_no", f"本项目没有案卷「{values['case_no']}」")
         elif case is not None and case.status not in (*OPEN_STAGES, "presigned"):
-            from wulong_desk.statuses import STATUS_LABELS
-
             bad(row, "case_no", f"案卷 {case.case_no} 已是{STATUS_LABELS.get(case.status)}："
                                 "它的评估值不能由导入修改（复核、鉴定后请用“重新估价”）")
             case = None

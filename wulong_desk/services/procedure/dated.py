@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases.lookup import get_case, get_project
+from wulong_desk.services.procedure.case_decisions import check_reminder
 from wulong_desk.services.procedure.catalogue import CASE_DATE_CODES, STEP_BY_CODE, project_steps
 from wulong_desk.store import Store
 from wulong_desk.store.models import (
@@ -43,8 +44,6 @@ def set_case_date(store: Store, case_id: int, code: str, on: date | None) -> Non
     with store.transaction() as session:
         get_case(session, case_id)
         if code == "reminder" and on is not None:   # a 补偿决定's 催告: only when allowed
-            from wulong_desk.services.procedure.case_decisions import check_reminder
-
             check_reminder(session, case_id, on)
         row = session.execute(select(CaseDate).where(CaseDate.case_id == case_id,
                                                      CaseDate.what == code)).scalar_one_or_none()

@@ -35,8 +35,10 @@ from wulong_desk.errors import UserError
 from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import CONTROL_CHARACTERS, InputError
 from wulong_desk.rules.standard import StandardError
+from wulong_desk.services.cases.field_names import describe_message
 from wulong_desk.services.cases.lifecycle import clean_reason
 from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.cases.recalc import recompute_unsigned
 from wulong_desk.services.cases.versions import extend_trail, version_before
 from wulong_desk.services.procedure.catalogue import STEP_BY_CODE, project_steps
 from wulong_desk.services.procedure.path_events import on_server
@@ -152,8 +154,6 @@ def check_decision(session: Session, project: Project, made_on: date, announced_
         read_project_form(project_to_dict(project) | {
             "announced_on": announced_on.isoformat(), "decision_made_on": made_on.isoformat()})
     except InputError as exc:
-        from wulong_desk.services.cases.field_names import describe_message
-
         raise UserError(describe_message(str(exc)) + "（请先在“项目设置”中调整）") from None
     share = None
     if project.old_town:
@@ -187,8 +187,6 @@ def decide_project(store: Store, project_id: int, made_on: date, announced_on: d
                    progress: Callable[[int, int], bool | None] | None = None) -> DecisionDone:
     """作出征收决定 (see the module). `progress(done, total)` after each recomputed case;
     answering False cancels (nothing written)."""
-    from wulong_desk.services.cases.recalc import recompute_unsigned
-
     store.require("作出征收决定", admin=True)
     number = clean_number(number, "征收决定文号")
     with store.transaction() as session:

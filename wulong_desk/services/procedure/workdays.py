@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from wulong_desk.errors import UserError
+from wulong_desk.paths import user_data_dir
 
 OFFICE_FILE = "holidays.toml"
 MAX_PERIOD = 3660   # days: no statutory period in this work is longer than ten years
@@ -138,8 +139,6 @@ class WorkCalendar:
 
     @classmethod
     def for_user(cls) -> WorkCalendar:
-        from wulong_desk.paths import user_data_dir
-
         return cls(read_office_file(user_data_dir() / OFFICE_FILE))
 
     def known(self, year: int) -> bool:

@@ -11,11 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from wulong_desk.idcard import check_digit
+from wulong_desk.paths import user_data_dir
 from wulong_desk.rules.decimals import CENT
-from wulong_desk.services.cases.changes import save_in_session
+from wulong_desk.services.cases.changes import _unlock, save_in_session
+from wulong_desk.services.cases.form import case_to_form
 from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.money.moves import apply_delay
+from wulong_desk.services.money.payments import PAY, add_payment, case_account
+from wulong_desk.services.procedure import case_decisions
+from wulong_desk.services.procedure.appraisal import stage_values_in_session
+from wulong_desk.services.procedure.case_decisions import DecisionFacts
+from wulong_desk.services.procedure.conversion import convert_in_session
+from wulong_desk.services.procedure.project_decision import decide_in_session
 from wulong_desk.services.projects.project import create_in_session
-from wulong_desk.store import Store
+from wulong_desk.store import Store, open_store
+from wulong_desk.store.models import CaseDate, Project
 
 DEMO_DB_NAME = "演示数据.sqlite"
 
@@ -208,8 +218,6 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
     correction (应追回)."""
     if stage == "presign":
         return _create_presign_demo(store, households, seed, today or date.today())
-    from wulong_desk.services.procedure.project_decision import decide_in_session
-
     # it records an expropriation decision: an administrator's act on the office server
     store.require("创建征收决定作出后的演示项目", admin=True)
 
@@ -250,10 +258,6 @@ def create_demo(store: Store, households: int = 36, seed: int = 2023, *,
 def _convert(session: Any, project: Any, presigns: list[Any]) -> None:
     """The presigns' formal values (one corrected upward by the formal report), served, and
     each converted to its 补偿协议."""
-    from wulong_desk.services.procedure.appraisal import stage_values_in_session
-    from wulong_desk.services.procedure.conversion import convert_in_session
-    from wulong_desk.store.models import CaseDate
-
     for number, case in enumerate(presigns):
         values = {part.position: (part.unit_price + (100 if number == 0 else 0),
                                   part.decoration_value)
@@ -266,14 +270,12 @@ def _convert(session: Any, project: Any, presigns: list[Any]) -> None:
 
 
 def _decide(session: Any, case: Any) -> None:
-    from wulong_desk.services.procedure.case_decisions import DecisionFacts, decide_in_session
-
     facts = DecisionFacts(DEMO_DECISION["number"],
                           date.fromisoformat(DEMO_DECISION["made_on"]),
                           date.fromisoformat(DEMO_DECISION["move_by"]),
                           date.fromisoformat(DEMO_DECISION["announced_on"]),
                           date.fromisoformat(DEMO_DECISION["served_on"]))
-    decide_in_session(session, case, facts)
+    case_decisions.decide_in_session(session, case, facts)
 
 
 PRESIGN_SHARE = Decimal("0.92")   # of the households, at least (the floor is the standard's)
@@ -329,11 +331,6 @@ def _create_presign_demo(store: Store, households: int, seed: int, today: date) 
 
 
 def _money_over_time(session: Any, project_id: int, made: dict[int, Any]) -> None:
-    from wulong_desk.services.cases.changes import _unlock
-    from wulong_desk.services.cases.form import case_to_form
-    from wulong_desk.services.money.moves import apply_delay
-    from wulong_desk.services.money.payments import PAY, add_payment, case_account
-
     project = get_project(session, project_id)
     session.flush()
     for n in MOVED_ON_TIME:
@@ -369,17 +366,12 @@ def _money_over_time(session: Any, project_id: int, made: dict[int, Any]) -> Non
 
 def demo_db_path() -> Path:
     """The demo database: its own file in the user data folder, never the user's cases."""
-    from wulong_desk.paths import user_data_dir
-
     return user_data_dir() / DEMO_DB_NAME
 
 
 def open_demo_store(operator: str) -> Store:
     """Open (and on first use fill) the separate demo database."""
     from sqlalchemy import select
-
-    from wulong_desk.store import open_store
-    from wulong_desk.store.models import Project
 
     path = demo_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,8 @@ from wulong_desk.rules.inputs import (
 from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.rules.standard import Param, Standard
 from wulong_desk.services.cases.contract import project_to_contract
+from wulong_desk.services.cases.field_names import project_label
+from wulong_desk.services.cases.recalc import recompute_unsigned
 from wulong_desk.services.money.terms import as_json, dump, read_terms
 from wulong_desk.statuses import FROZEN_STATUSES
 from wulong_desk.store import Store
@@ -127,8 +129,6 @@ def _dates_in_order(options: Any, values: dict[str, Any], reader: FieldReader) -
     """The project's dates against each other, each wrong one named with the rule (revision 3:
     a 旧城区改建 project's presigns have their own period, so its 签约期限 too opens only after
     the announcement)."""
-    from wulong_desk.services.cases.field_names import project_label
-
     day_of = {key: values.get(key) for key in ("signing_start", "move_deadline")}
     day_of.update(announced_on=options.announced_on, signing_deadline=options.signing_deadline)
     # (the presign period and the decision's day against the announcement: the engine's own
@@ -188,8 +188,6 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
     options that decide figures (the calc contract's project fields) cannot change.
     `progress(done, total)` is told after each recomputed case; answering False cancels
     (Cancelled; nothing is written)."""
-    from wulong_desk.services.cases.recalc import recompute_unsigned
-
     store.require("修改项目设置")
     values = read_project_form(form)
     with store.transaction() as session:
@@ -199,8 +197,6 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
         changed = [key for key, value in values.items() if getattr(project, key) != value]
         fixed = [key for key in changed if key in DECISION_FIELDS]
         if fixed and project.decision_state != "planned":
-            from wulong_desk.services.cases.field_names import project_label
-
             names = "、".join(f"「{project_label(key)}」" for key in fixed)
             raise CaseLockedError(f"项目已作出征收决定（或已终止）：{names}是记录在案的决定，"
                                   "不能在项目设置中修改")
@@ -214,8 +210,6 @@ def update_project(store: Store, project_id: int, form: dict[str, Any], *,
                 Case.project_id == project.id,
                 Case.status.in_(FROZEN_STATUSES)).order_by(Case.case_no).limit(1)).scalar()
             if signed:
-                from wulong_desk.services.cases.field_names import project_label
-
                 names = "、".join(f"「{project_label(key)}」" for key in locked)
                 raise CaseLockedError(
                     f"项目已有已签约案卷（如 {signed}），不能修改影响金额的项目选项（{names}）")
