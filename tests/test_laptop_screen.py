@@ -192,7 +192,9 @@ def dialogs(store, project_id, signed, parent):
     yield DecideDialog(store, project_id, parent)
     yield TerminateDialog(store, project_id, parent)
     yield AppraisalDialog(store, project_id, "武隆区芙蓉路片区旧城改造项目（演示）", parent)
-    yield ConvertDialog(store, project_id, signed, parent)
+    convert = ConvertDialog(store, project_id, signed, parent)
+    assert convert.readiness.wait() == "succeeded"
+    yield convert
     yield CaseDecisionDialog(store, signed, parent)
     yield RevalueDialog(store, signed, parent)
     yield DecisionOutcomeDialog(store, decided, parent)
