@@ -305,3 +305,27 @@ def test_convert_counts_the_presigns_once_off_the_gui_thread(qtbot, town, monkey
     assert answered.answered
     assert calls == [(False, presigned.id)]
 
+
+def test_one_step_of_the_decision_path_refreshes_the_dashboard_once(
+        qtbot, town, monkeypatch):
+    from wulong_desk.ui.dashboard import Dashboard
+
+    window, store, project_id = town
+    window.tabs.setCurrentIndex(1)                  # the dashboard on screen
+    window.dashboard.wait()
+    refreshed: list[int | None] = []
+    monkeypatch.setattr(Dashboard, "refresh", lambda self: refreshed.append(self.project_id))
+    made = project_of(store, project_id).presign_end + timedelta(days=1)
+
+    def decide(dialog: DecideDialog) -> None:
+        type_date(qtbot, dialog.made_on, made)
+        type_date(qtbot, dialog.announced_on, made + timedelta(days=2))
+        type_line(qtbot, dialog.number, "武隆府征〔演示〕1号")
+        click(button(dialog, "记录征收决定"))
+        assert finished(dialog) == "succeeded"
+        click(button(dialog, "关闭"))
+
+    answered = Answer(DecideDialog, decide)
+    trigger(window, "程序", "作出征收决定…")
+    assert answered.answered
+    assert refreshed == [project_id]
