@@ -298,7 +298,6 @@ class CaseEditor(QDialog):
         self.termsEditor.changed.connect(self._changed)
         layout = self.ui.formPaneLayout
         layout.insertWidget(layout.indexOf(self.ui.exchangeGroup) + 1, group)
-        self.agreementGroup = group
         self._legacy: dict[str, str] = {}
 
     def _fill_agreement(self, agreement: dict[str, Any]) -> None:
