@@ -17,7 +17,7 @@ from test_examples import EXPECTED
 from wulong_desk.errors import Cancelled, UserError
 from wulong_desk.services.cases.drafts import discard_draft, draft_path, list_drafts, save_draft
 from wulong_desk.services.cases.problems import MISSING, WARNING, problem_cases
-from wulong_desk.services.documents import exports
+from wulong_desk.services.documents import exports, output
 from wulong_desk.services.documents.verify import verify_ledger
 from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.services.projects.examples import expected
@@ -112,7 +112,8 @@ def test_a_target_held_open_by_another_program_is_refused_before_work(demo, tmp_
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(exports, "open", locked, raising=False)
+    # (the check lives in services/documents/output.py since the exports' shared output moved)
+    monkeypatch.setattr(output, "open", locked, raising=False)
     with pytest.raises(UserError, match="Excel、WPS"):
         exports.export_ledger(store, project_id, out, public=False, operator="甲")
     assert out.read_bytes() == b"open in WPS"
