@@ -162,7 +162,7 @@ def test_cancel_leaves_no_file(qtbot, window, tmp_path):
 
 def test_a_locked_target_shows_the_message(qtbot, window, tmp_path, monkeypatch,
                                            no_blocking_boxes):
-    from wulong_desk.services.documents import exports
+    from wulong_desk.services.documents import output
 
     out = tmp_path / "台账.xlsx"
     out.write_bytes(b"open in Excel")
@@ -170,7 +170,7 @@ def test_a_locked_target_shows_the_message(qtbot, window, tmp_path, monkeypatch,
     def locked(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(exports, "open", locked, raising=False)
+    monkeypatch.setattr(output, "open", locked, raising=False)   # (where check_target lives)
     assert window.exports.start(ExportRequest(LEDGER, None, out)) is None
     assert "Excel、WPS" in no_blocking_boxes[-1] and no_blocking_boxes[-1].startswith("不能导出")
     assert out.read_bytes() == b"open in Excel"
