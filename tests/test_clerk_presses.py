@@ -224,10 +224,12 @@ def test_export_and_preview(qtbot, office, file_dialogs, tmp_path, opened, boxes
     qtbot.waitUntil(lambda: window.exports.done_box.isVisible())
     click(button(window.exports.done_box, "打开文件"))
     assert opened == [str(target)]
-    # Ctrl+E, then 取消: nothing is exported
-    cancelled = Answer(ExportDialog, lambda d: closes(d, "取消"))
+    # Ctrl+E, then 取消: nothing is exported (the file is suggested where the last one went)
+    suggested: list[Path] = []
+    cancelled = Answer(ExportDialog, lambda d: (suggested.append(Path(d.target_edit.text())),
+                                                closes(d, "取消")))
     keys(window, "Ctrl+E")
-    assert cancelled.answered
+    assert cancelled.answered and suggested[-1].parent == tmp_path
     # the case list's right-click entries open the dialog for that document
     select_case(window, first(store, project_id, status="signed").case_no)
     kinds = []
@@ -241,10 +243,12 @@ def test_export_and_preview(qtbot, office, file_dialogs, tmp_path, opened, boxes
     preview = window.exports.previews[-1]
     assert preview.job.wait() == "succeeded"
     qtbot.waitUntil(preview.save_button.isEnabled)
-    saved = tmp_path / "预览.pdf"
+    (tmp_path / "文书").mkdir()
+    saved = tmp_path / "文书" / "预览.pdf"
     file_dialogs.answer("保存 PDF", saved)
     click(preview.save_button)
     assert saved.read_bytes() == preview.data
+    assert Path(file_dialogs.started["保存 PDF"]).parent == tmp_path   # the last folder used
     printed = Answer(QDialog, lambda d: d.reject())   # the system's print dialog: 取消
     click(preview.print_button)
     assert printed.answered
@@ -255,19 +259,27 @@ def test_export_and_preview(qtbot, office, file_dialogs, tmp_path, opened, boxes
     window.table.setCurrentIndex(window.model.index(-1, -1))
     trigger(window, "文件", "预览协议")
     assert "请先在案卷表中选中一户" in boxes[-1]
+    # the next export is suggested in the folder the PDF was saved to
+    cancelled = Answer(ExportDialog, lambda d: (suggested.append(Path(d.target_edit.text())),
+                                                closes(d, "取消")))
+    keys(window, "Ctrl+E")
+    assert cancelled.answered and suggested[-1].parent == saved.parent
 
 
 def test_survey_import_from_the_file_menu(qtbot, office, file_dialogs, tmp_path, boxes):
     window, store, _project = office
     before = count_cases(store)
     households = len({row[0] for row in GOOD})
-    file_dialogs.answer("导入调查登记表", survey_sheet(tmp_path, GOOD))
+    (tmp_path / "调查").mkdir()
+    sheet = survey_sheet(tmp_path / "调查", GOOD)
+    file_dialogs.answer("导入调查登记表", sheet)
     trigger(window, "文件", "导入调查登记表…")
     qtbot.waitUntil(lambda: any(b.startswith("导入完成") for b in boxes), timeout=10000)
     assert count_cases(store) == before + households
     # cancelled in the file dialog: nothing happens
     trigger(window, "文件", "导入调查登记表…")
     assert file_dialogs.asked[-1] == ("open", "导入调查登记表")
+    assert Path(file_dialogs.started["导入调查登记表"]) == sheet.parent   # where it was read
     assert count_cases(store) == before + households
 
 
@@ -557,6 +569,8 @@ def test_backups_and_restore(qtbot, office, file_dialogs, tmp_path, boxes):
     other = Answer(RestoreDialog, lambda d: click(button(d, "选择其他备份文件")))
     trigger(window, "数据", "从备份恢复…")
     assert other.answered and "用这个备份替换当前数据库" in boxes[-1]
+    # the file dialog opened in the folder backed up to last, never the program's own
+    assert Path(file_dialogs.started["选择备份文件"]) == stick
 
 
 def test_recalc_and_data_dialog(qtbot, office, opened, boxes):

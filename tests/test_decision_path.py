@@ -29,7 +29,11 @@ from wulong_desk.services.procedure.case_decisions import (
 )
 from wulong_desk.services.procedure.catalogue import project_steps
 from wulong_desk.services.procedure.consent import set_project_totals
-from wulong_desk.services.procedure.conversion import convert_presigns
+from wulong_desk.services.procedure.conversion import (
+    PresignReadiness,
+    convert_presigns,
+    presign_readiness,
+)
 from wulong_desk.services.procedure.dated import set_case_date, set_step
 from wulong_desk.services.procedure.due_list import due_list
 from wulong_desk.services.procedure.project_decision import decide_project, terminate_project
@@ -108,6 +112,9 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         p1 = presign(store, project_id, "P-1", agreement={"payment_terms": {
             "before_move": {"from": "effective", "days": 3}}})
         p2 = presign(store, project_id, "P-2")
+        # what 转为补偿协议… says on opening (one reading, by the rule the conversion refuses by)
+        assert presign_readiness(store, project_id, p2) == PresignReadiness(
+            decided=False, presigns=2, ready=0, chosen_id=p2, chosen_no="P-2")
         # 2 of the area's 3 households: below 90% (办法第二十三条)
         with pytest.raises(UserError, match="预签比例未达到：预签 2 户，征收范围总户数 3 户"):
             decide_project(store, project_id, date(2023, 9, 1), date(2023, 9, 5), NUMBER,
@@ -159,6 +166,8 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         assert "转为补偿协议后补偿合计：1014400.00 → 1035740.00" in lines
         assert case_of(store, p1).parts[0].formal_unit_price is None   # a dry run writes nothing
         import_appraisal(store, project_id, sheet, today=date(2023, 9, 26))
+        assert presign_readiness(store, project_id) == PresignReadiness(
+            decided=True, presigns=2, ready=1, chosen_id=None, chosen_no="")
         waiting = case_of(store, p1)
         assert waiting.parts[0].formal_unit_price == Decimal("5200")
         assert (waiting.status, total(store, p1)) == ("presigned", "1014400.00")  # still frozen
@@ -171,9 +180,15 @@ def test_a_presign_project_is_decided_and_converts_with_corrected_values(backend
         import_appraisal(store, project_id, sheet, today=date(2023, 9, 26))
         with pytest.raises(UserError, match="P-2：未记录分户评估报告送达日"):
             convert_presigns(store, project_id)
+        assert presign_readiness(store, project_id, p1).ready == 1
         set_case_date(store, p2, "report_served", date(2023, 8, 31))
+        assert presign_readiness(store, project_id, p1) == PresignReadiness(
+            decided=True, presigns=2, ready=2, chosen_id=p1, chosen_no="P-1")
 
         converted = {c.case_no: c for c in convert_presigns(store, project_id)}
+        # none waits any more; a signed case is not offered as the one to convert
+        assert presign_readiness(store, project_id, p1) == PresignReadiness(
+            decided=True, presigns=0, ready=0, chosen_id=None, chosen_no="")
         # the later of 作出日 2023-09-01 and the service (第五十三条)
         assert converted["P-1"].effective_on == date(2023, 9, 25)
         assert converted["P-2"].effective_on == date(2023, 9, 1)

@@ -5,6 +5,7 @@ dry run, the import), 转为补偿协议…, 所选案卷：补偿决定…, and
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from test_gui import focus, type_text
 
 from wulong_desk.services.procedure.dated import set_step
+from wulong_desk.services.procedure.project_decision import decide_project
 from wulong_desk.services.projects.demo import create_demo
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case, Project
@@ -132,8 +134,6 @@ def test_terminate_refused_then_decide_from_the_procedure_menu(qtbot, town, no_b
 
 
 def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tmp_path):
-    from wulong_desk.services.procedure.project_decision import decide_project
-
     window, store, project_id = town
     project = project_of(store, project_id)
     made = project.presign_end + timedelta(days=1)
@@ -173,6 +173,7 @@ def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tm
     assert answered.answered
 
     def convert(dialog: ConvertDialog) -> None:
+        assert finished(dialog) == "succeeded"     # the presigns counted on a worker thread
         assert "其中 34 户已有正式评估结果" in dialog.intro.text()
         click(button(dialog, "转为补偿协议"))
         assert finished(dialog) == "succeeded"
@@ -259,3 +260,72 @@ def test_import_convert_decide_and_the_case_window(qtbot, town, file_dialogs, tm
         assert again.parts[0].unit_price == price + Decimal(50)
         assert again.result.total_cents > total
     editor.close()
+
+
+def test_convert_counts_the_presigns_once_off_the_gui_thread(qtbot, town, monkeypatch):
+    """转为补偿协议… opens at once: what it may do is read by one service call on a worker
+    thread (the dialog says 正在统计…, its button greyed, until the answer is in)."""
+    from wulong_desk.ui import convert_dialog
+
+    window, store, project_id = town
+    project = project_of(store, project_id)
+    made = project.presign_end + timedelta(days=1)
+    decide_project(store, project_id, made, made, "武隆府征〔演示〕1号")
+    window.apply_filter()
+    presigned = next(row for row in window.model.rows if row.status == "presigned")
+    window.table.setFocus()
+    window.table.selectRow(window.model.rows.index(presigned))
+    QApplication.processEvents()
+    release = threading.Event()
+    calls: list[tuple[bool, int | None]] = []
+    service = convert_dialog.presign_readiness
+
+    def held(store, project_id, case_id=None):
+        calls.append((threading.current_thread() is threading.main_thread(), case_id))
+        assert release.wait(20)
+        return service(store, project_id, case_id)
+
+    monkeypatch.setattr(convert_dialog, "presign_readiness", held)
+
+    def convert(dialog: ConvertDialog) -> None:
+        assert dialog.intro.text().startswith("正在统计本项目的预签…")
+        assert not button(dialog, "转为补偿协议").isEnabled()
+        assert not dialog.only.isEnabled()
+        release.set()
+        assert finished(dialog) == "succeeded"
+        # 34 presigns, none with its formal values yet
+        assert dialog.intro.text().startswith("本项目有预签 34 户，其中 0 户已有正式评估结果")
+        assert button(dialog, "转为补偿协议").isEnabled()
+        assert dialog.only.isEnabled() and dialog.only.text() == \
+            f"只转所选案卷 {presigned.case_no}"
+        click(button(dialog, "关闭"))
+
+    answered = Answer(ConvertDialog, convert)
+    trigger(window, "程序", "转为补偿协议…")
+    assert answered.answered
+    assert calls == [(False, presigned.id)]
+
+
+def test_one_step_of_the_decision_path_refreshes_the_dashboard_once(
+        qtbot, town, monkeypatch):
+    from wulong_desk.ui.dashboard import Dashboard
+
+    window, store, project_id = town
+    window.tabs.setCurrentIndex(1)                  # the dashboard on screen
+    window.dashboard.wait()
+    refreshed: list[int | None] = []
+    monkeypatch.setattr(Dashboard, "refresh", lambda self: refreshed.append(self.project_id))
+    made = project_of(store, project_id).presign_end + timedelta(days=1)
+
+    def decide(dialog: DecideDialog) -> None:
+        type_date(qtbot, dialog.made_on, made)
+        type_date(qtbot, dialog.announced_on, made + timedelta(days=2))
+        type_line(qtbot, dialog.number, "武隆府征〔演示〕1号")
+        click(button(dialog, "记录征收决定"))
+        assert finished(dialog) == "succeeded"
+        click(button(dialog, "关闭"))
+
+    answered = Answer(DecideDialog, decide)
+    trigger(window, "程序", "作出征收决定…")
+    assert answered.answered
+    assert refreshed == [project_id]

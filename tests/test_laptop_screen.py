@@ -192,7 +192,9 @@ def dialogs(store, project_id, signed, parent):
     yield DecideDialog(store, project_id, parent)
     yield TerminateDialog(store, project_id, parent)
     yield AppraisalDialog(store, project_id, "武隆区芙蓉路片区旧城改造项目（演示）", parent)
-    yield ConvertDialog(store, project_id, signed, parent)
+    convert = ConvertDialog(store, project_id, signed, parent)
+    assert convert.readiness.wait() == "succeeded"
+    yield convert
     yield CaseDecisionDialog(store, signed, parent)
     yield RevalueDialog(store, signed, parent)
     yield DecisionOutcomeDialog(store, decided, parent)
@@ -278,6 +280,48 @@ def test_an_exchange_case_shows_at_least_eight_lines_of_its_breakdown(qtbot, dem
     assert fully_shown_rows(panel.table) >= 8, [panel.table.rowHeight(r) for r in range(14)]
     assert panel.totals["total"].visibleRegion().boundingRect().height() \
         == panel.totals["total"].height()                      # 补偿合计 in view too
+    editor.close()
+
+
+def test_the_case_window_shows_each_citation_whole_however_narrow(qtbot, demo):
+    """依据 sat beyond the breakdown's edge on a laptop (the pane squeezed below the table's
+    width, the column as wide as its longest citation): at every width the window may take,
+    the column is now inside what is shown and each citation, wrapped, fits its row."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from wulong_desk.ui.case_editor import CaseEditor
+
+    store, project_id, _signed = demo
+    with store.read() as session:   # an unsigned money case: its amounts are the widest
+        reviewed = session.execute(select(Case.id).where(
+            Case.status == "reviewed", Case.method == "money").order_by(Case.id)).scalar()
+    editor = CaseEditor(store, project_id, reviewed)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.setWindowState(Qt.WindowState.WindowNoState)
+    table = editor.panel.table
+    for width in (editor.minimumSizeHint().width(), 1280, CLIENT_WIDTH):
+        editor.resize(width, CLIENT_HEIGHT)
+        QApplication.processEvents()
+        QApplication.processEvents()
+        shown = table.viewport().visibleRegion().boundingRect()
+        edge = table.columnViewportPosition(3) + table.columnWidth(3)
+        assert table.columnViewportPosition(3) >= 0 and edge <= shown.right() + 1, (
+            width, edge, shown)
+        assert table.columnWidth(2) >= 200, (width, table.columnWidth(2))   # 计算式 readable
+        cut = []
+        for row in range(table.rowCount()):
+            item = table.item(row, 3)
+            option = QStyleOptionViewItem()
+            table.initViewItemOption(option)
+            option.rect = QRect(0, 0, table.columnWidth(3), table.rowHeight(row))
+            need = table.itemDelegate().sizeHint(option, table.model().index(row, 3))
+            if need.height() > table.rowHeight(row):
+                cut.append((item.text(), need.height(), table.rowHeight(row)))
+            assert item.toolTip() == item.text()
+        assert not cut, (width, cut)
     editor.close()
 
 

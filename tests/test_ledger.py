@@ -44,6 +44,8 @@ pytestmark = pytest.mark.consistency   # what kind of check: CONTRIBUTING.md
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 HEX = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{12,}\b", re.I)
 CLOSING = "，。、；：？！）》」』】〕〉”"
+# the exchange settlement's column says who pays (a bare 产权调换应付差额 with a sign did not)
+NET = "应付差额正数：征收部门付负数：被征收人付"
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +93,9 @@ def test_the_summary_has_a_row_per_household_with_the_stored_figures(demo):
                            ("补偿合计", "total")):
             assert Decimal(str(at(title))) == Decimal(record["totals"][key])
         if entry.method == "exchange":
-            assert Decimal(str(at("产权调换应付差额"))) == Decimal(
-                record["settlement"]["net_payable"])
+            assert Decimal(str(at(NET))) == Decimal(record["settlement"]["net_payable"])
         else:
-            assert at("产权调换应付差额") == "—"
+            assert at(NET) == "—"
         owners = [o for o in entry.owners if o["role"] == "owner"]
         assert plain(at("被征收人")) == "、".join(o["name"] for o in owners)
         assert str(at("身份证号")).split("\n") == [o["id_number"] for o in owners]
@@ -105,6 +106,18 @@ def test_the_summary_has_a_row_per_household_with_the_stored_figures(demo):
         else:
             assert (at("签约日期") or None) == entry.signed_on
         assert Decimal(str(at("证载面积（m²）"))) == Decimal(record["quantities"]["area"])
+
+
+def test_the_net_payable_header_says_who_pays_on_lines_of_its_own(demo):
+    _, _, _, internal, _ = demo
+    ws = load_workbook(internal)[SUMMARY_SHEET]
+    headers, _body, _totals, top = table(ws)
+    cell = ws.cell(row=top, column=headers.index(NET) + 1)
+    assert cell.value.split("\n") == ["应付差额", "正数：征收部门付", "负数：被征收人付"]
+    assert ws.row_dimensions[top].height >= 3 * 14     # three lines of 10-point text
+    note = "".join(plain(c.value) for row in ws.iter_rows(min_row=top) for c in row
+                   if isinstance(c.value, str) and c.value.startswith("应付差额："))
+    assert "正数由征收部门付给被征收人，负数由被征收人补交" in note.replace("\n", "")
 
 
 def test_totals_are_sums_over_exactly_the_household_rows(demo):
@@ -126,7 +139,7 @@ def test_libreoffice_recalculates_the_same_totals(demo, tmp_path):
                    env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     ws = load_workbook(tmp_path / internal.name, data_only=True)[SUMMARY_SHEET]
     headers, body, totals, _top = table(ws)
-    for name in ("补偿合计", "价值补偿", "奖励补助", "产权调换应付差额", "证载面积（m²）"):
+    for name in ("补偿合计", "价值补偿", "奖励补助", NET, "证载面积（m²）"):
         column = headers.index(name)
         expected = sum(Decimal(str(row[column])) for row in body.values()
                        if row[column] != "—")

@@ -6,12 +6,14 @@ the project dialog keeps the default terms."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 from pressing import Answer, box_button, click
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from store_helpers import case_form, project_form
 
 from wulong_desk.services.cases import changes as cases
@@ -19,6 +21,7 @@ from wulong_desk.services.money import payments
 from wulong_desk.services.projects import project as projects
 from wulong_desk.store import open_store
 from wulong_desk.store.models import Case
+from wulong_desk.ui import delay_dialog
 from wulong_desk.ui.case_editor import CaseEditor
 from wulong_desk.ui.delay_dialog import DelayDialog
 from wulong_desk.ui.payments_dialog import PaymentsDialog
@@ -102,6 +105,62 @@ def test_the_delay_button_adds_months_of_delay(qtbot, tmp_path, no_blocking_boxe
     assert editor.ui.overdueSpin.value() == 2          # the editor shows it, reloaded
     with store.read() as session:
         assert session.get(Case, case_id).overdue_months == 2
+    editor.close()
+    store.close()
+
+
+def test_the_delay_is_written_on_a_worker_while_the_dialog_waits(
+        qtbot, tmp_path, no_blocking_boxes, monkeypatch):
+    """登记加付 returns at once: the event is written on a worker thread while the dialog's
+    buttons are greyed and Esc does not close it; a refusal is said in Chinese, naming the
+    field, and the dialog stays open to be corrected."""
+    store, project_id = _store(tmp_path)
+    form = case_form(2, status="signed")
+    form["case"]["moved_on_time"] = True
+    case_id = cases.save_case(store, project_id, form, reason=REASON).case_id
+    cases.set_status(store, case_id, "moved", moved_on=date(2023, 7, 5))
+    editor = CaseEditor(store, project_id, case_id)
+    qtbot.addWidget(editor)
+    editor.show()
+    told: list[int] = []
+    editor.saved.connect(told.append)
+    release = threading.Event()
+    threads: list[bool] = []
+    service = delay_dialog.add_delay
+
+    def held(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        assert release.wait(20)
+        return service(*args, **kwargs)
+
+    monkeypatch.setattr(delay_dialog, "add_delay", held)
+
+    def answer(dialog: DelayDialog) -> None:
+        ok = box_button(dialog.buttons, "登记加付")
+        release.set()                    # no reason typed: refused
+        click(ok)
+        assert dialog.job.wait() == "failed"
+        QApplication.processEvents()
+        assert "不能登记: 「理由」" in no_blocking_boxes[-1] and "必须写明理由" in \
+            no_blocking_boxes[-1] and "reason" not in no_blocking_boxes[-1]
+        assert dialog.isVisible() and ok.isEnabled()
+        release.clear()
+        dialog.reason.setFocus()
+        QTest.keyClicks(dialog.reason, "house 3 late")
+        click(ok)                        # returns while the service is still writing
+        assert dialog.job.running and not ok.isEnabled() and not dialog.buttons.isEnabled()
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()        # not closed half-way
+        release.set()
+        assert dialog.job.wait() == "succeeded"
+        QApplication.processEvents()
+
+    answered = Answer(DelayDialog, answer)
+    click(editor.delay_button)
+    assert answered.answered and not answered.error
+    assert threads == [False, False]     # never on the GUI thread
+    assert any("逾期交房加付 1 个月（累计 1 个月）" in box for box in no_blocking_boxes)
+    assert editor.ui.overdueSpin.value() == 1 and told == [case_id]
     editor.close()
     store.close()
 

@@ -110,6 +110,29 @@ def test_the_signature_block_is_never_alone_on_a_page(documents, tmp_path):
             assert len(above) > 60, key
 
 
+ARTICLE = re.compile(r"第[一二三四五六七八九十]+条\s")
+HOUSES_TABLE = "价款（元）"   # the header of the list of exchange houses (第四条's table)
+
+
+def test_an_article_heading_never_ends_a_page_without_its_start(documents, tmp_path):
+    """An article's heading stays on the page of its first paragraph (never the last words of
+    a page), and 用于产权调换房屋的地点和面积 with the list of houses its first line leads to:
+    the heading and 「第1套：…」 sat at the foot of page 1, the houses' table on page 2."""
+    for key, data in documents.items():
+        path = tmp_path / "d.pdf"
+        path.write_bytes(data)
+        pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                               text=True, check=True).stdout.split("\f")
+        for number, page in enumerate(pages, start=1):
+            body = [line.strip() for line in page.splitlines()
+                    if line.strip() and " · " not in line]   # (the footer)
+            assert not body or not ARTICLE.match(body[-1]), (key, number, body[-1])
+            exchange = (key[0], "exchange") in documents   # its houses listed in a table
+            if "用于产权调换房屋的地点和面积" in page and key[1] != "settlement" and exchange:
+                assert HOUSES_TABLE in page.split("用于产权调换房屋的地点和面积")[1], (
+                    key, number)
+
+
 def test_a_figure_is_never_cut_across_lines():
     lines = wrap_cjk("补足 1.16 × 5400.00 = 6264.00；最低住房保障补足至45平方米（办法第三十七条）："
                      "(45 − 44.49) × 5400.00 = 2754.00", "WQYMicroHei", 10.5, 200)

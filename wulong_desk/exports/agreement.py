@@ -15,7 +15,14 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from wulong_desk.dates import add_months
 from wulong_desk.errors import UserError
@@ -386,13 +393,13 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
                 and c.condition != "不编号"]
     trailing = [c for c in template.clauses if c.condition == "不编号"]
     for article, clause in enumerate(numbered, start=1):
-        flowables = [_p(f"第{_cn(article)}条  {clause.title}", st["heading"])]
-        flowables += _paragraphs(st, clause, values, entry)
+        heading = _p(f"第{_cn(article)}条  {clause.title}", st["heading"])
+        body = _paragraphs(st, clause, values, entry)
         if article == len(numbered):  # the last clause and the signatures share a page
-            out.append(keep_with_signatures([*flowables, Spacer(1, 14)],
+            out.append(keep_with_signatures([heading, *body, Spacer(1, 14)],
                                             _signatures(entry, owners)))
         else:
-            out += flowables
+            out += _with_heading(heading, body)
     if not numbered:
         out[-1:] = [keep_with_signatures([*out[-1:], Spacer(1, 14)],
                                          _signatures(entry, owners))]
@@ -401,6 +408,17 @@ def _agreement_body(st: dict[str, Any], kind: str, project: dict[str, Any], entr
         out += _paragraphs(st, clause, values, entry)
     out += _documents(st, entry)
     return out
+
+
+def _with_heading(heading: Paragraph, body: list[Any]) -> list[Any]:
+    """An article: its heading on the page of its first paragraph, and a first paragraph that
+    leads to a table (「第1套：…」 before the exchange houses) on the page of the table's start
+    (the heading and that line sat at a page's foot, the table on the next). Never inside
+    another KeepTogether: reportlab then takes the whole for taller than any page."""
+    start = 2 if len(body) > 1 and isinstance(body[1], Table) else 1
+    if not body:
+        return [heading]
+    return [KeepTogether([heading, *body[:start]]), *body[start:]]
 
 
 def _documents(st: dict[str, Any], entry: CaseEntry) -> list[Any]:

@@ -4,7 +4,8 @@
 What a household and an auditor read, printed at 100 % with no text below 8 pt:
 - **汇总** (A3 landscape): a title, the basis lines, one row per household — 案卷编号,
   被征收人, 身份证号, 坐落, 补偿方式, 证载面积, 价值补偿, 损失补偿, 奖励补助, 补偿合计,
-  产权调换应付差额, 签约日期 and a cell tall enough to sign in — then a totals row of SUM
+  应付差额 (its header says who pays by its sign), 签约日期 and a cell tall enough to
+  sign in — then a totals row of SUM
   formulas and the signature lines.
 - **分户明细** (A4 portrait, one page per household): who and what (names, ID numbers,
   产权证号, 坐落, 用途, areas, 评估单价, 补偿方式, 签约日期), every line of the record with its
@@ -244,7 +245,9 @@ COLUMNS = {c.key: c for c in (
     Column("loss", "损失补偿", 13, "money", summed=True),
     Column("reward", "奖励补助", 13, "money", summed=True),
     Column("total", "补偿合计", 13, "money", summed=True),
-    Column("net_payable", "产权调换应付差额", 13, "money", summed=True),
+    # who pays, said in the header itself (a bare sign told nobody): three short lines
+    Column("net_payable", "应付差额\n正数：征收部门付\n负数：被征收人付", 18, "money",
+           summed=True),
     Column("signed_on", "签约日期", 12, "word"),
     Column("signature", "被征收人签字", 14, "blank"),
     Column("void_total", "原补偿合计（不计入合计）", 14, "money"),
@@ -578,8 +581,9 @@ def _table_tail(outcome: Outcome, head: Block, count: int, sums: dict[str, Decim
             else:
                 cells.append((None, "strong"))
         rows.append(Row(cells, 24))
-        notes = ["产权调换应付差额：正数为征收部门应付被征收人，负数为被征收人应补交；"
-                 "货币补偿的户不适用（—）。每户的明细、应付时间和依据见「分户明细」表。"]
+        notes = ["应付差额：产权调换的户，补偿合计与调换房屋价款相抵后的差额，正数由征收部门"
+                 "付给被征收人，负数由被征收人补交；货币补偿的户不适用（—）。每户的明细、应付"
+                 "时间和依据见「分户明细」表。"]
         if records.incomplete:
             notes.append(f"未列入（计算数据不完整）：{'、'.join(records.incomplete)}")
         for line in note_lines(notes, sum(widths), gap=""):

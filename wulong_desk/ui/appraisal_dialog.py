@@ -34,7 +34,7 @@ class AppraisalDialog(PathDialog):
         browse.clicked.connect(lambda _checked=False: self.choose())
         self.form.addRow("评估结果表：", self.file)
         self.form.addRow("", browse)
-        self.template_button = self.action("写出模板…", self.template)
+        self.action("写出模板…", self.template)
         self.dry_button = self.action("试导入", lambda: self.start(dry_run=True))
         self.import_button = self.action("导入", lambda: self.start(dry_run=False))
         why = store.may("导入正式评估结果")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -29,6 +29,9 @@ from wulong_desk.ui.labels import money_text
 
 LINE_HEADERS = ("项目", "金额（元）", "计算式", "依据")
 FORMULA_MIN_WIDTH = 240  # pixels: a formula wraps by words, a few words a line
+# 依据 is never narrower than this citation (a shorter one takes its own width); a longer one
+# wraps onto more lines, never cut
+CITATION_LEAST = "办法第三十六条"
 ROWS_IN_VIEW = 8  # the table never shrinks below this many of its lines (a 768-pixel screen)
 TABLE_MOST_MIN_HEIGHT = 360  # pixels: (lines wrapped in a narrow pane must still fit the screen)
 
@@ -53,7 +56,13 @@ class BreakdownPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # 依据: as wide as its longest citation while the 计算式 keeps FORMULA_MIN_WIDTH; in a
+        # narrower pane it gives way and wraps (fit_citations), never cut at the pane's edge
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        # every row as tall as its wrapped cells at the columns' current widths
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.viewport().installEventFilter(self)
         # the 计算式 column takes what is left but never less than a readable width: below
         # that the table scrolls sideways instead of wrapping one character a line
         self.table.setMinimumWidth(FORMULA_MIN_WIDTH + 360)
@@ -148,8 +157,10 @@ class BreakdownPanel(QWidget):
             if line["note"] and not Decimal(line["amount"]):
                 formula.setForeground(Qt.GlobalColor.gray)
             cite = QTableWidgetItem(line["citation"])
+            cite.setToolTip(line["citation"])
             for column, item in enumerate((label, amount, formula, cite)):
                 self.table.setItem(row, column, item)
+        self.fit_citations()
         self.table.resizeRowsToContents()
         self._keep_rows_in_view()
         for key, label in self.totals.items():
@@ -159,6 +170,33 @@ class BreakdownPanel(QWidget):
         self.settlement_box.setVisible(exchange)
         for text in result["warnings"]:
             self.messages.addItem(f"提示：{describe_stored(text)}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize \
+                and event.size().width() != event.oldSize().width():
+            self.fit_citations()
+            # the rows wrap anew at the new widths (once laid out): their heights then
+            QTimer.singleShot(0, self._rows_rewrapped)
+        return False
+
+    def fit_citations(self) -> None:
+        """依据's width: its longest citation's if the 计算式 keeps FORMULA_MIN_WIDTH beside
+        it, else what is left (at least CITATION_LEAST's width), its citations wrapped."""
+        table = self.table
+        header = table.horizontalHeader()
+        padding = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin,
+                                                None, table) + 8
+        wanted = max(table.sizeHintForColumn(3), header.sectionSizeHint(3))
+        least = table.fontMetrics().horizontalAdvance(CITATION_LEAST) + padding
+        room = (table.viewport().width() - table.columnWidth(0) - table.columnWidth(1)
+                - FORMULA_MIN_WIDTH)
+        width = max(min(wanted, least), min(wanted, room))
+        if width != table.columnWidth(3):
+            header.resizeSection(3, width)
+
+    def _rows_rewrapped(self) -> None:
+        self._keep_rows_in_view()
+        self.split.refresh()   # the figures below take what the lines no longer need
 
     def _keep_rows_in_view(self) -> None:
         """The table's least height: its header and its first ROWS_IN_VIEW lines as they are

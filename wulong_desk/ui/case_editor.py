@@ -255,7 +255,6 @@ class CaseEditor(QDialog):
         from wulong_desk.ui.case_procedure_buttons import attach_path
 
         self.decision_text = ""
-        self.path_dialog: QDialog | None = None
         self.path_buttons = attach_path(self, buttons)
         self.ui.basicForm.insertRow(9, "程序", self.pathRow)
         self.ui.basicForm.setRowVisible(self.pathRow, False)
@@ -299,7 +298,6 @@ class CaseEditor(QDialog):
         self.termsEditor.changed.connect(self._changed)
         layout = self.ui.formPaneLayout
         layout.insertWidget(layout.indexOf(self.ui.exchangeGroup) + 1, group)
-        self.agreementGroup = group
         self._legacy: dict[str, str] = {}
 
     def _fill_agreement(self, agreement: dict[str, Any]) -> None:
@@ -708,7 +706,8 @@ class CaseEditor(QDialog):
         return formal_values_text(case), self.decision_text
 
     def saved_elsewhere(self) -> None:
-        """A decision-path event changed the stored case: show it (and tell the main window)."""
+        """A dialog beside the editor (the decision path's, 安置房源, 逾期交房加付) changed the
+        stored case: show it (and tell the main window)."""
         if self.dirty():
             QMessageBox.information(self, "案卷已更新", "数据库中的案卷已更新；当前有未保存的"
                                     "修改，请撤销修改后再查看。")

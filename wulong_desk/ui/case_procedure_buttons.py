@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QMessageBox, QPushButton
+
+from wulong_desk.services.procedure.conversion import REVALUE_STAGES
 
 if TYPE_CHECKING:
     from wulong_desk.ui.case_editor import CaseEditor
@@ -71,7 +73,7 @@ def show_path_buttons(editor: CaseEditor, status: str | None) -> bool:
     shown = False
     for button in editor.path_buttons:
         if button.objectName() == "revalueButton":
-            visible = status in ("signed", "moved", "decided")
+            visible = status in REVALUE_STAGES     # the stages revalue_case accepts
         else:
             visible = status in ("decided", "moved") and bool(editor.decision_text)
         button.setVisible(visible)
@@ -84,7 +86,6 @@ def revalue(editor: CaseEditor) -> None:
 
     if (case_id := _saved(editor)) is not None:
         dialog = RevalueDialog(editor.store, case_id, editor)
-        editor.path_dialog = dialog
         dialog.changed.connect(editor.saved_elsewhere)
         dialog.exec()
 
@@ -94,7 +95,6 @@ def outcome(editor: CaseEditor) -> None:
 
     if (case_id := _saved(editor)) is not None:
         dialog = DecisionOutcomeDialog(editor.store, case_id, editor)
-        editor.path_dialog = dialog
         dialog.changed.connect(editor.saved_elsewhere)
         dialog.exec()
 
@@ -103,15 +103,6 @@ def _saved(editor: CaseEditor) -> int | None:
     if editor.case_id is None:
         QMessageBox.information(editor, "请先保存", "请先保存这个新案卷。")
     return editor.case_id
-
-
-def _reload(editor: CaseEditor) -> None:
-    if editor.dirty():
-        QMessageBox.information(editor, "案卷已更新",
-                                "数据库中的案卷已更新；当前有未保存的修改，请撤销修改后再查看。")
-    else:
-        editor.load()
-        editor.refresh()
 
 
 def payments(editor: CaseEditor) -> None:
@@ -133,7 +124,7 @@ def houses(editor: CaseEditor) -> None:
 
     if (case_id := _saved(editor)) is not None:
         HousingDialog(editor.store, editor.project_id, case_id, editor).exec()
-        _reload(editor)
+        editor.saved_elsewhere()
 
 
 def delay(editor: CaseEditor) -> None:
@@ -143,5 +134,5 @@ def delay(editor: CaseEditor) -> None:
         QMessageBox.warning(editor, "逾期交房加付", why)
         return
     if (case_id := _saved(editor)) is not None:
-        DelayDialog(editor.store, case_id, editor).exec()
-        _reload(editor)
+        if DelayDialog(editor.store, case_id, editor).exec() == QDialog.DialogCode.Accepted:
+            editor.saved_elsewhere()

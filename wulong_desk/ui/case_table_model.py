@@ -35,7 +35,6 @@ class CaseTableModel(QAbstractTableModel):
         self.descending = False
         self.rows: list[CaseRow] = []
         self.total_count = 0
-        self.total_sum = None
 
     # ---- what is shown
     def set_query(self, project_id: int | None, text: str = "", status: str | None = None
@@ -56,7 +55,7 @@ class CaseTableModel(QAbstractTableModel):
             more = len(rows) == PAGE
         self.beginResetModel()
         self.rows, self.more = rows, more
-        self.total_count, self.total_sum = len(rows), None
+        self.total_count = len(rows)
         self.endResetModel()
 
     def _page(self, session: Any, offset: int) -> list[CaseRow]:

@@ -5,45 +5,50 @@ yet be converted named (a reviewer's)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QWidget
-from sqlalchemy import select
 
-from wulong_desk.services.cases.lookup import get_case, get_project
-from wulong_desk.services.procedure.appraisal import formal_values
-from wulong_desk.services.procedure.conversion import Converted, convert_presigns, served_on
+from wulong_desk.services.procedure.conversion import (
+    Converted,
+    PresignReadiness,
+    convert_presigns,
+    presign_readiness,
+)
 from wulong_desk.store import Store
-from wulong_desk.store.models import Case
 from wulong_desk.ui.path_dialog import PathDialog
+
+EXPLAINED = ("转换时按正式的分户评估报告修正房屋价值，每户每一项金额的原值和新值记入修改记录；"
+             "补偿协议自征收决定作出日和分户评估报告送达日中较晚的一天起生效，付款期限由此起算"
+             "（办法第二十九、五十三条）。")
 
 
 class ConvertDialog(PathDialog):
     def __init__(self, store: Store, project_id: int, case_id: int | None = None,
                  parent: QWidget | None = None):
         self.store, self.project_id = store, project_id
-        with store.read() as session:
-            project = get_project(session, project_id)
-            presigns = list(session.execute(select(Case).where(
-                Case.project_id == project_id, Case.status == "presigned")
-                .order_by(Case.case_no)).scalars())
-            ready = sum(1 for case in presigns
-                        if formal_values(case) is not None and served_on(session, case))
-            decided = project.decision_state == "decided"
-            chosen = get_case(session, case_id) if case_id is not None else None
-            self.case_id = chosen.id if chosen is not None and chosen.status == "presigned" \
-                else None
-            chosen_no = chosen.case_no if self.case_id is not None else ""
-        said = (f"本项目有预签 {len(presigns)} 户，其中 {ready} 户已有正式评估结果和报告送达日。"
-                if decided else "征收决定尚未作出：预签协议在征收决定作出后才转为补偿协议。")
-        super().__init__("转为补偿协议", said + "转换时按正式的分户评估报告修正房屋价值，每户每一项"
-                         "金额的原值和新值记入修改记录；补偿协议自征收决定作出日和分户评估报告送达日"
-                         "中较晚的一天起生效，付款期限由此起算（办法第二十九、五十三条）。", parent)
-        self.only = QCheckBox(f"只转所选案卷 {chosen_no}" if chosen_no else "只转所选案卷")
+        super().__init__("转为补偿协议", "正在统计本项目的预签…" + EXPLAINED, parent)
+        self.only = QCheckBox("只转所选案卷")
         self.only.setObjectName("convertOnlyChosen")
-        self.only.setEnabled(self.case_id is not None)
+        self.only.setEnabled(False)
         self.form.addRow("", self.only)
         self.convert_button = self.action("转为补偿协议", self.convert)
-        why = store.may("转为补偿协议")
-        self.convert_button.setEnabled(decided and bool(presigns) and why is None)
+        self.convert_button.setEnabled(False)
+        self.case_id: int | None = None
+        # the presigns counted on a worker thread (a project may hold thousands)
+        self.readiness = self.run("统计预签", "正在统计本项目的预签…",
+                                  lambda _progress: presign_readiness(store, project_id, case_id),
+                                  self._show_readiness, writes=False)
+
+    def _show_readiness(self, found: PresignReadiness) -> str:
+        said = (f"本项目有预签 {found.presigns} 户，其中 {found.ready} 户已有正式评估结果和报告"
+                "送达日。" if found.decided else
+                "征收决定尚未作出：预签协议在征收决定作出后才转为补偿协议。")
+        self.intro.setText(said + EXPLAINED)
+        self.case_id = found.chosen_id
+        self.only.setText(f"只转所选案卷 {found.chosen_no}" if found.chosen_no else "只转所选案卷")
+        self.only.setEnabled(found.chosen_id is not None)
+        why = self.store.may("转为补偿协议")
+        self.convert_button.setEnabled(found.decided and found.presigns > 0 and why is None)
         self.convert_button.setToolTip(why or "")
+        return ""
 
     def convert(self) -> None:
         store, project_id = self.store, self.project_id

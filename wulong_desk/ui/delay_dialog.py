@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from wulong_desk.dates import add_months
-from wulong_desk.errors import UserError
+from wulong_desk.services.cases.field_names import describe_message
 from wulong_desk.services.cases.lookup import get_case
-from wulong_desk.services.money.moves import MAX_DELAY, add_delay, months_elapsed
+from wulong_desk.services.money.moves import MAX_DELAY, Delayed, add_delay, months_elapsed
 from wulong_desk.store import Store
+from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
 
 
@@ -31,6 +32,7 @@ class DelayDialog(QDialog):
     def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.case_id = store, case_id
+        self.job: Job | None = None
         self.setWindowTitle("逾期交房加付")
         with store.read() as session:
             case = get_case(session, case_id)
@@ -66,12 +68,30 @@ class DelayDialog(QDialog):
         layout.addWidget(buttons)
 
     def record(self) -> None:
-        try:
-            done = add_delay(self.store, self.case_id, self.months.value(), self.reason.text())
-        except UserError as exc:
-            QMessageBox.warning(self, "不能登记", str(exc))
-            return
+        """The event is written on a worker thread (ui/jobs.py): the dialog's buttons are greyed
+        and it stays open until the store has answered."""
+        store, case_id = self.store, self.case_id
+        months, reason = self.months.value(), self.reason.text()
+        self.buttons.setEnabled(False)
+        self.job = job = Job(self, "逾期交房加付", "正在登记逾期交房加付…",
+                             lambda _progress: add_delay(store, case_id, months, reason),
+                             cancellable=False)
+        job.succeeded.connect(self._recorded)
+        job.failed.connect(self._refused)
+        job.start()
+
+    def _recorded(self, done: Delayed) -> None:
+        self.buttons.setEnabled(True)
         QMessageBox.information(self, "已登记", f"案卷 {done.case_no} 逾期交房加付 {done.months} "
                                 f"个月（累计 {done.overdue_months} 个月），增加 "
                                 f"{money_text(Decimal(done.added_cents).scaleb(-2))} 元。")
         self.accept()
+
+    def _refused(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        QMessageBox.warning(self, "不能登记", describe_message(message))
+
+    def reject(self) -> None:
+        """Not closed (Esc, the window's ×) while the event is being written."""
+        if self.job is None or not self.job.running:
+            super().reject()

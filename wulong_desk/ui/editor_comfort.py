@@ -41,7 +41,6 @@ class EditorComfort(QObject):
         self.editor = editor
         self.splitter = splitter
         self.first_field = first_field
-        self.grids = grids
         editor.installEventFilter(self)
         for grid in grids:
             grid.table.itemChanged.connect(

@@ -31,7 +31,7 @@ from wulong_desk.exports.notice_kinds import KINDS as NOTICE_KINDS
 from wulong_desk.services.documents.exports import BY_METHOD
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.date_field import DateField
-from wulong_desk.ui.settings import last_folder, settings
+from wulong_desk.ui.settings import last_folder, remember_folder
 
 LEDGER, PUBLIC = "ledger", "public"
 # the public notices besides the 分户补偿情况公示 (PUBLIC), by code (exports/notice_kinds.py)
@@ -209,5 +209,5 @@ class ExportDialog(QDialog):
 
     def _accept(self) -> None:
         if self.target_edit.text().strip():
-            settings().setValue("export_folder", str(self.request().target.parent))
+            remember_folder(self.request().target)
             super().accept()

@@ -16,7 +16,13 @@ from wulong_desk.errors import UserError
 from wulong_desk.logs import log
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import project_label
-from wulong_desk.ui.settings import last_folder, settings
+from wulong_desk.ui.settings import (
+    backup_folder,
+    last_folder,
+    remember,
+    remember_folder,
+    settings,
+)
 
 if TYPE_CHECKING:
     from wulong_desk.services.cases.drafts import Draft
@@ -105,12 +111,11 @@ class Housekeeping:
             return None
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(
-                self.window, "选择备份到的文件夹（如U盘）",
-                settings().value("backup_folder", str(Path.home()), str))
+                self.window, "选择备份到的文件夹（如U盘）", str(backup_folder()))
             if not chosen:
                 return None
             folder = Path(chosen)
-        settings().setValue("backup_folder", str(folder))
+        remember("backup_folder", str(folder))
         target = folder / f"{path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
         return self._backup_job(lambda progress: backup(path, out=target), "备份到所选文件夹完成",
                                 where=str(folder))
@@ -131,6 +136,7 @@ class Housekeeping:
                 "Excel 工作簿 (*.xlsx)")
             if not chosen:
                 return None
+            remember_folder(chosen)
             path = Path(chosen)
         store = self.window.store
         job = Job(self.window, "导入调查登记表", "正在检查并导入调查登记表…",

@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         self.recalc_action = data.addAction("按新规则重算…", self.recalc)
         data.addSeparator()
         data.addAction("数据与标准…", work.data_dialog)
-        self.proposals_action = data.addAction("待确认的更正…", self.show_proposals)
+        data.addAction("待确认的更正…", self.show_proposals)
         data.addSeparator()
         data.addAction("连接办公室服务器…", self.server_actions.connect_server)
         data.addAction("与办公室同步", self.server_actions.sync_now)
@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
     def _totals_ready(self, generation: int, count: int, total: object, voided: int) -> None:
         if generation != self._generation:
             return  # an older query's answer: the user has typed on
-        self.model.total_count, self.model.total_sum = count, total
+        self.model.total_count = count
         text = money_text(total) if total is not None else "0.00"
         apart = f"（其中作废或不生效 {voided} 户，不计入合计）" if voided else ""
         self.totals_label.setText(f"显示 {count} 户{apart}，合计 {text} 元")

@@ -29,7 +29,7 @@ from wulong_desk.services.documents.exports import BY_METHOD, build_document
 from wulong_desk.store import Store
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.screen_fit import fit_to_screen
-from wulong_desk.ui.settings import last_folder, settings
+from wulong_desk.ui.settings import last_folder, remember_folder
 
 RENDER_DPI = 300
 PREVIEW_KINDS = ((BY_METHOD, "补偿协议草稿"), ("presign", "预签协议草稿"), ("settlement", "结算单"))
@@ -126,7 +126,7 @@ class PdfPreview(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, "不能保存", str(exc))
             return False
-        settings().setValue("export_folder", str(path.parent))
+        remember_folder(path)
         return True
 
     def print_dialog(self) -> None:

@@ -20,7 +20,6 @@ class ProcedureActions:
     def __init__(self, window: MainWindow):
         self.window = window
         self.job: Job | None = None
-        self.dialog: object | None = None   # the last decision-path dialog opened
 
     def add_menu(self) -> QMenu:
         menu = self.window.menuBar().addMenu("程序(&P)")
@@ -44,10 +43,10 @@ class ProcedureActions:
         return menu
 
     def _path_dialog(self, dialog) -> None:   # (a PathDialog: ui/path_dialog.py)
+        """Each step the dialog takes refreshes the list, the dashboard and the counts once
+        (MainWindow._cases_changed); closing it refreshes nothing more."""
         dialog.changed.connect(self.window._cases_changed)
-        self.dialog = dialog
         dialog.exec()
-        self.window._refresh_dashboard()
 
     def decide(self) -> None:
         from wulong_desk.ui.decide_dialog import DecideDialog

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from wulong_desk.store.backups import list_backups
 from wulong_desk.ui.buttons import ok_cancel
 from wulong_desk.ui.screen_fit import fit_to_screen
+from wulong_desk.ui.settings import backup_folder
 
 KINDS = {"auto": "每日自动备份", "manual": "手动备份", "before-restore": "恢复前的备份",
          "pre-migrate": "程序升级前的备份"}
@@ -66,7 +67,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(buttons)
 
     def choose_file(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "",
+        chosen, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(backup_folder()),
                                                 "数据库备份 (*.sqlite *.db);;所有文件 (*)")
         if chosen:
             self.chosen = Path(chosen)

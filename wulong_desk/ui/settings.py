@@ -45,3 +45,12 @@ def last_folder() -> Path:
 def remember_folder(chosen: str | Path) -> None:
     """The chosen file's folder, where the next file dialog starts (last_folder)."""
     remember("export_folder", str(Path(chosen).parent))
+
+
+def backup_folder() -> Path:
+    """Where 备份到文件夹… and a backup file chosen for 恢复 start: the folder last backed up to
+    (a USB stick, a shared drive; kept apart from the export folder), else last_folder()."""
+    remembered = settings().value("backup_folder", "", str)
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return last_folder()

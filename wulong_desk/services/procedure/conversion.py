@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from wulong_desk.errors import Cancelled, UserError
@@ -62,20 +62,72 @@ class Converted:
         return "", ""
 
 
-def _refusals(session: Session, cases: list[Case]) -> list[str]:
+def _served_dates(session: Session, project_id: int) -> dict[int, date]:
+    """The recorded service of each presign's 分户评估报告 in the project, in one query."""
+    rows = session.execute(select(CaseDate.case_id, CaseDate.on_date).join(
+        Case, Case.id == CaseDate.case_id).where(
+        Case.project_id == project_id, Case.status == "presigned",
+        CaseDate.what == "report_served"))
+    return {case_id: on for case_id, on in rows}
+
+
+def _not_ready(case: Case, served: date | None) -> list[str]:
+    """Why a presign cannot be converted yet ([] when it can): the one rule, for the refusal
+    and for what the dialog says beforehand."""
+    why = []
+    if formal_values(case) is None:
+        missing = [str(p.position + 1) for p in case.parts
+                   if (p.registration or "registered") in PRICED
+                   and p.formal_unit_price is None]
+        why.append(f"第{'、'.join(missing)}处房屋还没有正式评估结果（导入正式评估结果）")
+    if served is None:
+        why.append("未记录分户评估报告送达日（办法第五十三条）")
+    return why
+
+
+def _decided(project: Project) -> bool:
+    return project.decision_state == "decided" and project.decision_made_on is not None
+
+
+def _presigns(project_id: int) -> Select[tuple[Case]]:
+    return (select(Case).where(Case.project_id == project_id, Case.status == "presigned")
+            .options(selectinload(Case.parts)).order_by(Case.case_no))
+
+
+def _refusals(session: Session, project_id: int, cases: list[Case]) -> list[str]:
+    served = _served_dates(session, project_id)
     found = []
     for case in cases:
-        why = []
-        if formal_values(case) is None:
-            missing = [str(p.position + 1) for p in case.parts
-                       if (p.registration or "registered") in PRICED
-                       and p.formal_unit_price is None]
-            why.append(f"第{'、'.join(missing)}处房屋还没有正式评估结果（导入正式评估结果）")
-        if served_on(session, case) is None:
-            why.append("未记录分户评估报告送达日（办法第五十三条）")
+        why = _not_ready(case, served.get(case.id))
         if why:
             found.append(f"{case.case_no}：{'；'.join(why)}")
     return found
+
+
+@dataclass(frozen=True)
+class PresignReadiness:
+    """What 转为补偿协议 may do in a project now (its dialog reads this once, on opening)."""
+    decided: bool           # the 征收决定 is made (not planned, not terminated)
+    presigns: int           # presigns waiting for their conversion
+    ready: int              # of them, those with formal values and the report's service
+    chosen_id: int | None   # the case asked about, when it is one of those presigns
+    chosen_no: str          # its 案卷编号 ("" when none)
+
+
+def presign_readiness(store: Store, project_id: int, case_id: int | None = None
+                      ) -> PresignReadiness:
+    """The project's presigns and how many could be converted now, by the rule
+    `convert_presigns` refuses by; `case_id` (the case selected in the window) is named when
+    it is one of them. Three queries, whatever the number of cases."""
+    with store.read() as session:
+        project = get_project(session, project_id)
+        presigns = list(session.execute(_presigns(project_id)).scalars())
+        served = _served_dates(session, project_id)
+        ready = sum(1 for case in presigns if not _not_ready(case, served.get(case.id)))
+        chosen = next((case for case in presigns if case.id == case_id), None)
+        return PresignReadiness(_decided(project), len(presigns), ready,
+                                chosen.id if chosen is not None else None,
+                                chosen.case_no if chosen is not None else "")
 
 
 def convert_presigns(store: Store, project_id: int, case_id: int | None = None, *,
@@ -85,11 +137,10 @@ def convert_presigns(store: Store, project_id: int, case_id: int | None = None, 
     store.require("转为补偿协议")
     with store.transaction() as session:
         project = get_project(session, project_id)
-        if project.decision_state != "decided" or project.decision_made_on is None:
+        if not _decided(project):
             raise UserError("征收决定尚未作出（或项目已终止）：预签协议在征收决定作出后才转为补偿"
                             "协议（办法第二十三、二十九条）")
-        query = (select(Case).where(Case.project_id == project_id, Case.status == "presigned")
-                 .options(selectinload(Case.parts)).order_by(Case.case_no))
+        query = _presigns(project_id)
         if case_id is not None:
             case = get_case(session, case_id)
             if case.project_id != project_id:
@@ -101,7 +152,7 @@ def convert_presigns(store: Store, project_id: int, case_id: int | None = None, 
         presigns = list(session.execute(query).scalars())
         if not presigns:
             raise UserError("这个项目没有等待转为补偿协议的预签")
-        refused = _refusals(session, presigns)
+        refused = _refusals(session, project_id, presigns)
         if refused:
             raise UserError(f"以下 {len(refused)} 户预签还不能转为补偿协议，未转换任何一户：\n"
                             + "\n".join(refused))

@@ -356,7 +356,6 @@ class Ui_CaseEditor(object):
         self.splitter.addWidget(self.formScroll)
         self.breakdownHost = QWidget(self.splitter)
         self.breakdownHost.setObjectName(u"breakdownHost")
-        self.breakdownHost.setMinimumSize(QSize(460, 0))
         self.splitter.addWidget(self.breakdownHost)
 
         self.mainLayout.addWidget(self.splitter)
