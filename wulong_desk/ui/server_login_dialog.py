@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
+
+from wulong_desk.server_address import ServerAddress, split_address
 
 KEYRING_SERVICE = "wulong-desk"
 
@@ -64,11 +65,11 @@ class ServerLoginDialog(QDialog):
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
         if address:
-            url = make_url(address)
-            self.host.setText(url.host or "")
-            self.port.setValue(url.port or 5432)
-            self.database.setText(url.database or "")
-            self.login.setText(url.username or "")
+            parts = split_address(address)
+            self.host.setText(parts.host)
+            self.port.setValue(parts.port)
+            self.database.setText(parts.database)
+            self.login.setText(parts.login)
             saved = remembered_password(self.address())
             if saved:
                 self.password.setText(saved)
@@ -97,8 +98,8 @@ class ServerLoginDialog(QDialog):
 
     def address(self) -> str:
         """postgresql://login@host:port/database — never with the password."""
-        return (f"postgresql://{self.login.text().strip()}@{self.host.text().strip()}:"
-                f"{self.port.value()}/{self.database.text().strip()}")
+        return ServerAddress(self.host.text().strip(), self.port.value(),
+                             self.database.text().strip(), self.login.text().strip()).text()
 
     def _accept(self) -> None:
         for widget, name in ((self.host, "服务器"), (self.database, "数据库"),
