@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.procedure.catalogue import (
     CASE_CLOCKS,
     CLOCK_BY_CODE,
     DOCUMENTS,
-    case_dates,
+    case_clock_dates,
 )
 from wulong_desk.services.procedure.dated import set_case_date
 from wulong_desk.services.procedure.workdays import WorkCalendar
@@ -52,10 +51,9 @@ class CaseClocksDialog(QDialog):
 
     def load(self) -> None:
         calendar = WorkCalendar.for_user()
-        with self.store.read() as session:
-            case = get_case(session, self.case_id)
-            self.setWindowTitle(f"案卷时限与材料 — {case.case_no}")
-            dates = case_dates(session, [self.case_id])[self.case_id]
+        found = case_clock_dates(self.store, self.case_id)
+        self.setWindowTitle(f"案卷时限与材料 — {found.case_no}")
+        dates = found.dates
         documents = {code: (label, article) for code, label, article in DOCUMENTS}
         for row, code in enumerate(self.codes):
             on = dates.get(code)

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from wulong_desk.services.cases.lookup import get_case
-from wulong_desk.services.procedure.case_decisions import GROUNDS, DecisionFacts, decide_case
+from wulong_desk.services.procedure.case_decisions import (
+    GROUNDS,
+    DecisionFacts,
+    decide_case,
+    decision_view,
+)
 from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.store import Store
 from wulong_desk.ui.path_dialog import PathDialog
@@ -16,11 +20,9 @@ from wulong_desk.ui.path_dialog import PathDialog
 class CaseDecisionDialog(PathDialog):
     def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
         self.store, self.case_id = store, case_id
-        with store.read() as session:
-            case = get_case(session, case_id)
-            case_no, status = case.case_no, case.status
-            deadline = case.project.signing_deadline
-            move_deadline = case.project.move_deadline
+        view = decision_view(store, case_id)
+        case_no, status = view.case_no, view.status
+        deadline, move_deadline = view.signing_deadline, view.move_deadline
         super().__init__(f"补偿决定 — 案卷 {case_no}",
                          f"案卷 {case_no} 现为{STATUS_LABELS.get(status, status)}。签约期限（至 "
                          f"{deadline}）内未达成补偿协议、或者被征收房屋所有权人不明确的，经征收部门"

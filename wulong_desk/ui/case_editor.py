@@ -33,22 +33,21 @@ from wulong_desk.logs import log
 from wulong_desk.rules.inputs import InputError, Problem
 from wulong_desk.rules.model import EXCHANGE, METHODS
 from wulong_desk.services.cases import changes as case_service
-from wulong_desk.services.cases.calculation import stored_breakdown
-from wulong_desk.services.cases.contract import project_to_contract
 from wulong_desk.services.cases.drafts import discard_draft as remove_draft_file
 from wulong_desk.services.cases.drafts import draft_path, save_draft
+from wulong_desk.services.cases.editing import stored_case
 from wulong_desk.services.cases.field_names import (
     describe,
     describe_message,
     describe_stored,
     in_words,
 )
-from wulong_desk.services.cases.form import case_to_form
 from wulong_desk.services.cases.lifecycle import needs_reason
+from wulong_desk.services.cases.lookup import is_unlocked
 from wulong_desk.services.cases.preview import Preview, preview, settlement_note, signing_today_note
-from wulong_desk.statuses import EVENT_STATUSES, REGISTRATION_LABELS, STAGES, VOID
+from wulong_desk.services.projects.project import project_view
+from wulong_desk.statuses import EVENT_STATUSES, PERSON_ROLES, REGISTRATION_LABELS, STAGES, VOID
 from wulong_desk.store import Store
-from wulong_desk.store.models import PERSON_ROLES, Case
 from wulong_desk.ui.breakdown_panel import BreakdownPanel
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.editor_comfort import EditorComfort
@@ -190,11 +189,10 @@ class CaseEditor(QDialog):
         self._stored_revision: int | None = None
         self.last_preview = None
         self._wire()
-        with store.read() as session:
-            project = case_service.get_project(session, project_id)
-            self.project_contract = project_to_contract(project)
-            self.project_name = project.name
-            self.project_old_town = project.old_town
+        project = project_view(store, project_id)
+        self.project_contract = project.contract
+        self.project_name = project.form["name"]
+        self.project_old_town = project.form["old_town"]
         self.load()
         self.comfort = EditorComfort(self, self.ui.splitter, self.ui.caseNoEdit,
                                      [self.owners, self.parts, self.equipment, self.houses],
@@ -391,17 +389,18 @@ class CaseEditor(QDialog):
             locked = False
             self._stored = None
         else:
-            with self.store.read() as session:
-                case = case_service.get_case(session, self.case_id)
-                form = case_to_form(case)
-                self._version = case.version   # what a save is built on (optimistic lock)
-                locked = case.locked
-                unlocked = bool(case.unlocked_reason)
-                # a locked case shows its stored record (the signed figures, under the contract
-                # revision they were computed with), never a recomputation
-                self._stored = stored_breakdown(case)
-                self._stored_revision = case.result.contract_revision if case.result else None
-                path = self._path_texts(case)
+            case = stored_case(self.store, self.case_id)
+            form = case.form
+            self._version = case.version   # what a save is built on (optimistic lock)
+            locked = case.locked
+            unlocked = case.unlocked
+            # a locked case shows its stored record (the signed figures, under the contract
+            # revision they were computed with), never a recomputation
+            self._stored = case.stored
+            self._stored_revision = case.stored_revision
+            # (the formal values waiting, the decision in force), each "" when there is none
+            self.decision_text = case.decision
+            path = (case.formal_values, case.decision)
             self.ui.lockLabel.setText("【已解锁更正】" if unlocked else "")
             self.pathLabel.setText("\n".join(text for text in path if text))
             self.pathLabel.setVisible(any(path))
@@ -697,14 +696,6 @@ class CaseEditor(QDialog):
         self.refresh()
         return True
 
-    def _path_texts(self, case: Case) -> tuple[str, str]:
-        """(the formal values waiting, the decision in force), each "" when there is none."""
-        from wulong_desk.services.procedure.appraisal import formal_values_text
-        from wulong_desk.services.procedure.case_decisions import decision_text
-
-        self.decision_text = decision_text(case)
-        return formal_values_text(case), self.decision_text
-
     def saved_elsewhere(self) -> None:
         """A dialog beside the editor (the decision path's, 安置房源, 逾期交房加付) changed the
         stored case: show it (and tell the main window)."""
@@ -843,10 +834,7 @@ class CaseEditor(QDialog):
         """An unlocked case closed without saving its correction is locked again."""
         if self.case_id is None:
             return
-        with self.store.read() as session:
-            case = session.get(Case, self.case_id)
-            unlocked = case is not None and bool(case.unlocked_reason)
-        if unlocked:
+        if is_unlocked(self.store, self.case_id):
             case_service.relock_case(self.store, self.case_id)
 
     def reject(self) -> None:  # Esc goes through the same unsaved-changes check

@@ -50,21 +50,20 @@ class CaseTableModel(QAbstractTableModel):
         rows: list[CaseRow] = []
         more = False
         if self.project_id is not None and self.store is not None:
-            with self.store.read() as session:
-                rows = self._page(session, 0)
+            rows = self._page(0)
             more = len(rows) == PAGE
         self.beginResetModel()
         self.rows, self.more = rows, more
         self.total_count = len(rows)
         self.endResetModel()
 
-    def _page(self, session: Any, offset: int) -> list[CaseRow]:
-        from wulong_desk.services.cases.search import search_cases  # (loads SQLAlchemy)
+    def _page(self, offset: int) -> list[CaseRow]:
+        from wulong_desk.services.cases.search import find_cases  # (loads SQLAlchemy)
 
-        assert self.project_id is not None
-        return search_cases(session, self.project_id, self.text, self.status,
-                            sort=self.sort_key, descending=self.descending, limit=PAGE,
-                            offset=offset)
+        assert self.project_id is not None and self.store is not None
+        return find_cases(self.store, self.project_id, self.text, self.status,
+                          sort=self.sort_key, descending=self.descending, limit=PAGE,
+                          offset=offset)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self.more
@@ -72,8 +71,7 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.project_id is None or self.store is None:
             return
-        with self.store.read() as session:
-            more = self._page(session, len(self.rows))
+        more = self._page(len(self.rows))
         self.more = len(more) == PAGE
         if not more:
             return

@@ -36,15 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.errors import UserError
-from wulong_desk.services.cases.problems import MISSING, ProblemCase, problem_cases
+from wulong_desk.rules.standard import LINE_CODES
+from wulong_desk.services.cases.problems import MISSING, ProblemCase
 from wulong_desk.services.procedure.catalogue import STATE_LABELS as DUE_STATE_LABELS
-from wulong_desk.services.procedure.consent import PresignRatio, presign_ratio
-from wulong_desk.services.procedure.due_list import DueItem, due_list
-from wulong_desk.services.projects.standard_info import StandardInfo, project_standard
-from wulong_desk.services.projects.summary import ProjectSummary, project_summary
+from wulong_desk.services.procedure.consent import PresignRatio
+from wulong_desk.services.procedure.due_list import DueItem
+from wulong_desk.services.projects.dashboard import dashboard_data
+from wulong_desk.services.projects.standard_info import StandardInfo
+from wulong_desk.services.projects.summary import ProjectSummary
 from wulong_desk.store import Store
-from wulong_desk.store.models import LINE_COLUMNS
 from wulong_desk.ui.labels import STATUS_LABELS, STATUSES, money_text
 from wulong_desk.ui.tables import STATE_COLOURS
 
@@ -67,21 +67,9 @@ class _Load(QRunnable):
             store, project_id, generation, bridge)
 
     def run(self) -> None:
-        with self.store.read() as session:
-            summary = project_summary(session, self.project_id)
-            problems = problem_cases(session, self.project_id)
-            standard = project_standard(session, self.project_id)
-            due = _due(session, self.project_id)
-            presign = presign_ratio(session, self.project_id)
-        self.bridge.ready.emit(self.generation, summary, problems, standard, due, presign)
-
-
-def _due(session, project_id: int) -> list[DueItem] | str:
-    """The due list, or the message that stopped it (a broken office holiday file)."""
-    try:
-        return due_list(session, project_id, date.today())
-    except UserError as exc:
-        return str(exc)
+        data = dashboard_data(self.store, self.project_id, date.today())
+        self.bridge.ready.emit(self.generation, data.summary, data.problems, data.standard,
+                               data.due, data.presign)
 
 
 class Dashboard(QWidget):
@@ -119,7 +107,7 @@ class Dashboard(QWidget):
         # the fourteen lines, each with its name, amount and a bar of its share of the total
         # on its own row: every bar is labelled, however small the window (a chart's axis
         # dropped every second name on a laptop screen)
-        self.lines_table = QTableWidget(len(LINE_COLUMNS) + 1, 3)
+        self.lines_table = QTableWidget(len(LINE_CODES) + 1, 3)
         self.lines_table.setObjectName("linesTable")
         self.lines_table.setHorizontalHeaderLabels(["补偿项目", "金额（元）", "占合计"])
         self.lines_table.verticalHeader().setVisible(False)
@@ -275,7 +263,7 @@ class Dashboard(QWidget):
         self.progress_chart.setChart(chart)
 
     def _show_lines(self, s: ProjectSummary) -> None:
-        codes = list(LINE_COLUMNS)
+        codes = list(LINE_CODES)
         for row, code in enumerate(codes):
             label = QTableWidgetItem(self.labels.get(code, "其他"))
             label.setData(Qt.ItemDataRole.UserRole, code)  # the code only for machines

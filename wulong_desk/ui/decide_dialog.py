@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from wulong_desk.services.procedure.project_decision import (
     DecisionDone,
     decide_project,
+    project_path_of,
 )
 from wulong_desk.store import Store
-from wulong_desk.ui.path_dialog import PathDialog, project_path_of
+from wulong_desk.ui.path_dialog import PathDialog
 
 
 class DecideDialog(PathDialog):

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.procedure.case_decisions import (
     APPEALS,
     OUTCOMES,
     DecisionFacts,
     OutcomeDone,
-    decision_text,
+    decision_view,
     record_appeal,
     record_outcome,
 )
@@ -25,9 +24,8 @@ from wulong_desk.ui.path_dialog import PathDialog
 class DecisionOutcomeDialog(PathDialog):
     def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
         self.store, self.case_id = store, case_id
-        with store.read() as session:
-            case = get_case(session, case_id)
-            case_no, said = case.case_no, decision_text(case)
+        view = decision_view(store, case_id)
+        case_no, said = view.case_no, view.said
         super().__init__(f"补偿决定的结果 — 案卷 {case_no}",
                          (said or f"案卷 {case_no} 没有生效的补偿决定") + "。复议、诉讼期间补偿决定"
                          "不停止执行，也不因此丧失按期搬迁奖励；补偿决定被撤销、变更，或其后签订了"

@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.dates import add_months
 from wulong_desk.services.cases.field_names import describe_message
-from wulong_desk.services.cases.lookup import get_case
-from wulong_desk.services.money.moves import MAX_DELAY, Delayed, add_delay, months_elapsed
+from wulong_desk.services.money.moves import MAX_DELAY, Delayed, add_delay, delay_facts
 from wulong_desk.store import Store
 from wulong_desk.ui.jobs import Job
 from wulong_desk.ui.labels import money_text
@@ -34,17 +32,15 @@ class DelayDialog(QDialog):
         self.store, self.case_id = store, case_id
         self.job: Job | None = None
         self.setWindowTitle("逾期交房加付")
-        with store.read() as session:
-            case = get_case(session, case_id)
-            self.case_no = case.case_no
-            facts = [f"案卷 {case.case_no}，已登记逾期 {case.overdue_months or 0} 个月。"]
-            if case.moved_on is not None and case.transition_months is not None:
-                agreed = add_months(case.moved_on, case.transition_months)
-                facts.append(f"约定交房日 {agreed.isoformat()}（搬迁 {case.moved_on.isoformat()}"
-                             f" 加过渡期限 {case.transition_months} 个月），至今已满 "
-                             f"{months_elapsed(agreed, date.today())} 个月。")
-            else:
-                facts.append("尚未登记搬迁（或没有过渡期限），约定交房日还无从计算。")
+        case = delay_facts(store, case_id, date.today())
+        self.case_no = case.case_no
+        facts = [f"案卷 {case.case_no}，已登记逾期 {case.overdue_months} 个月。"]
+        if case.agreed is not None and case.moved_on is not None:
+            facts.append(f"约定交房日 {case.agreed.isoformat()}（搬迁 {case.moved_on.isoformat()}"
+                         f" 加过渡期限 {case.transition_months} 个月），至今已满 "
+                         f"{case.elapsed} 个月。")
+        else:
+            facts.append("尚未登记搬迁（或没有过渡期限），约定交房日还无从计算。")
         self.facts = QLabel("\n".join(facts))
         self.facts.setWordWrap(True)
         self.months = QSpinBox()

@@ -227,14 +227,13 @@ class Housekeeping:
 
     # ---- where things are
     def data_dialog(self) -> None:
-        from wulong_desk.services.projects.standard_info import project_standard
+        from wulong_desk.services.projects.standard_info import standard_of
         from wulong_desk.ui.data_dialog import DataDialog
 
         window = self.window
         standard = None
         if window.project_id() is not None:
-            with window.store.read() as session:
-                standard = project_standard(session, window.project_id())
+            standard = standard_of(window.store, window.project_id())
         DataDialog(window.store.path, standard, window, server=window.store.server).exec()
 
     # ---- drafts left by a crash

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
-from wulong_desk.services.cases.lookup import get_case
+from wulong_desk.services.cases.lookup import case_heading
 from wulong_desk.services.money import housing
 from wulong_desk.statuses import USE_LABELS
 from wulong_desk.store import Store
@@ -62,8 +62,7 @@ class HousingDialog(QDialog):
         ClearKeys(self.table)   # Delete clears a date
         case_no = ""
         if case_id is not None:
-            with store.read() as session:
-                case_no = get_case(session, case_id).case_no
+            case_no = case_heading(store, case_id).case_no
         self.assign_button = QPushButton(f"分配给案卷 {case_no}(&A)" if case_no else "分配(&A)")
         self.assign_button.setObjectName("assignHouse")
         self.assign_button.setEnabled(case_id is not None)
@@ -95,8 +94,7 @@ class HousingDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        with self.store.read() as session:
-            self.houses = housing.list_stock(session, self.project_id)
+        self.houses = housing.stock(self.store, self.project_id)
         counts = dict.fromkeys(housing.STATE_LABELS, 0)
         self.table.setRowCount(len(self.houses))
         for r, h in enumerate(self.houses):

@@ -71,14 +71,13 @@ class TotalsTask(QRunnable):
         self.query = (model.project_id, model.text, model.status)
 
     def run(self) -> None:
-        from wulong_desk.services.cases.search import sum_totals
+        from wulong_desk.services.cases.search import totals_of
 
         project_id, text, status = self.query
         if project_id is None or self.model.store is None:
             self.bridge.ready.emit(self.generation, 0, None, 0)
             return
-        with self.model.store.read() as session:
-            count, total, voided = sum_totals(session, project_id, text, status)
+        count, total, voided = totals_of(self.model.store, project_id, text, status)
         self.bridge.ready.emit(self.generation, count, total, voided)
 
 
@@ -557,15 +556,15 @@ class MainWindow(QMainWindow):
     def remove_selected(self) -> None:
         """删除 an unsigned case entered by mistake, or 作废 a signed one (with a reason)."""
         from wulong_desk.services.cases import changes as case_service
+        from wulong_desk.services.cases.lookup import case_heading
         from wulong_desk.statuses import is_signed, is_void
         from wulong_desk.ui.reason_dialog import ask_reason
 
         case_id = self.current_case_id()
         if case_id is None:
             return
-        with self.store.read() as session:
-            case = case_service.get_case(session, case_id)
-            case_no, status = case.case_no, case.status
+        heading = case_heading(self.store, case_id)
+        case_no, status = heading.case_no, heading.status
         if any(editor.case_id == case_id for editor in self.editors):
             QMessageBox.information(self, "请先关闭案卷", f"案卷 {case_no} 正在编辑，请先关闭。")
             return

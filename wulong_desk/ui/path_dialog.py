@@ -7,8 +7,6 @@ rule. Not a dialog itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,29 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wulong_desk.services.cases.lookup import get_project
-from wulong_desk.services.procedure.project_decision import presign_share, project_path
-from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.jobs import Job
-
-
-@dataclass(frozen=True)
-class ProjectPath:
-    """Where a project stands in law, as the project-level dialogs open on it."""
-    said: str                  # its path in words (and, 旧城区改建, its presign share)
-    old_town: bool
-    state: str                 # planned | decided | terminated
-    announced_on: date | None
-
-
-def project_path_of(store: Store, project_id: int) -> ProjectPath:
-    with store.read() as session:
-        project = get_project(session, project_id)
-        said = project_path(project)
-        if project.old_town:
-            said += "。" + presign_share(session, project).words()
-        return ProjectPath(said, project.old_town, project.decision_state, project.announced_on)
 
 
 class PathDialog(QDialog):

@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 from wulong_desk.errors import UserError
 from wulong_desk.rules.breakdown import SCHEDULE_KEYS, SCHEDULE_LABELS
 from wulong_desk.rules.decimals import NumberError, read_number
-from wulong_desk.services.cases.lookup import get_case
-from wulong_desk.services.documents.records import agreement_words
 from wulong_desk.services.money import payments
+from wulong_desk.services.money.account_view import account_view
 from wulong_desk.store import Store
 from wulong_desk.ui.date_field import DateField
 from wulong_desk.ui.labels import money_text
@@ -110,11 +109,10 @@ class PaymentsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        with self.store.read() as session:
-            case = get_case(session, self.case_id)
-            self.setWindowTitle(f"付款与收款 — {case.case_no}")
-            words, line, _payee, payee_line = agreement_words(case)
-            account = payments.case_account(session, self.case_id)
+        view = account_view(self.store, self.case_id)
+        self.setWindowTitle(f"付款与收款 — {view.case_no}")
+        words, line, payee_line, account = (view.term_words, view.terms_line, view.payee_line,
+                                            view.account)
         self.terms.setText(f"付款期限：{line or '未约定'}\n收款账户：{payee_line or '未填写'}")
         if account is None:
             self.summary.setText("这个案卷还没有生效的补偿协议（已签约、已搬迁），或计算不完整，"

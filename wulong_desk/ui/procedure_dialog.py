@@ -31,25 +31,21 @@ from PySide6.QtWidgets import (
 from wulong_desk.dates import read_date
 from wulong_desk.errors import UserError
 from wulong_desk.rules.decimals import NumberError, read_number
-from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.procedure.catalogue import (
     STATE_LABELS,
     STEPS,
-    project_steps,
     step_due,
     step_state,
 )
 from wulong_desk.services.procedure.consent import (
     ANSWERS,
-    consent_tally,
-    presign_ratio,
+    procedure_view,
     set_consents,
     set_project_totals,
 )
 from wulong_desk.services.procedure.dated import set_step
 from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.store import Store
-from wulong_desk.store.models import Consent
 from wulong_desk.ui.buttons import save_close
 from wulong_desk.ui.date_field import DateDelegate
 from wulong_desk.ui.screen_fit import fit_to_screen
@@ -148,18 +144,13 @@ class ProcedureDialog(QDialog):
 
     def load(self) -> None:
         calendar = WorkCalendar.for_user()
-        with self.store.read() as session:
-            project = get_project(session, self.project_id)
-            self.setWindowTitle(f"程序时限 — {project.name}")
-            rows = {code: (row.started_on, row.done_on) for code, row in
-                    project_steps(session, self.project_id).items()}
-            self.households.setText(str(project.total_households or ""))
-            self.area.setText(f"{project.total_area:f}" if project.total_area else "")
-            old_town = project.old_town
-            tally = consent_tally(session, self.project_id)
-            presign = presign_ratio(session, self.project_id)
-            consents = [(c.label, c.answer, f"{c.exclusive_area:f}") for c in session.query(
-                Consent).filter(Consent.project_id == self.project_id).order_by(Consent.id)]
+        project = procedure_view(self.store, self.project_id)
+        self.setWindowTitle(f"程序时限 — {project.name}")
+        rows = project.steps
+        self.households.setText(str(project.total_households or ""))
+        self.area.setText(f"{project.total_area:f}" if project.total_area else "")
+        old_town, tally, presign = project.old_town, project.tally, project.presign
+        consents = [(c.label, c.answer, f"{c.exclusive_area:f}") for c in project.consents]
         today = date.today()
         for r, step in enumerate(STEPS):
             start, done = rows.get(step.code, (None, None))

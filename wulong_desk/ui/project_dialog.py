@@ -35,7 +35,6 @@ from wulong_desk.rules import default_standards
 from wulong_desk.rules.inputs import InputError
 from wulong_desk.rules.standard import Option, Reading, Standard
 from wulong_desk.services.cases.field_names import describe, project_label
-from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.projects import project as project_service
 from wulong_desk.store import Store
 from wulong_desk.ui.buttons import Button, ok_cancel
@@ -218,10 +217,8 @@ class ProjectDialog(QDialog):
         return edit
 
     def _load(self) -> None:
-        with self.store.read() as session:
-            project = get_project(session, self.project_id or 0)
-            data = project_service.project_to_dict(project)
-            state = project.decision_state
+        view = project_service.project_view(self.store, self.project_id or 0)
+        data, state = view.form, view.state
         for key, edit in self.texts.items():
             edit.setText(str(data.get(key) or ""))
         for key, field in self.dates.items():

@@ -12,13 +12,12 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QTableWidget, QTableWidgetIt
 from wulong_desk.rules.decimals import NumberError, read_number
 from wulong_desk.rules.model import USE_LABELS
 from wulong_desk.services.cases.history import label
-from wulong_desk.services.cases.lookup import get_case
-from wulong_desk.services.procedure.appraisal import PRICED
 from wulong_desk.services.procedure.conversion import (
     REVALUE_KINDS,
     REVALUE_STAGES,
     Revalued,
     revalue_case,
+    revalue_view,
 )
 from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.store import Store
@@ -32,11 +31,10 @@ NEW_PRICE, NEW_DECORATION = 4, 6
 class RevalueDialog(PathDialog):
     def __init__(self, store: Store, case_id: int, parent: QWidget | None = None):
         self.store, self.case_id = store, case_id
-        with store.read() as session:
-            case = get_case(session, case_id)
-            case_no, status = case.case_no, case.status
-            parts = [(p.position + 1, p.use, p.area, p.unit_price, p.decoration_value)
-                     for p in case.parts if (p.registration or "registered") in PRICED]
+        view = revalue_view(store, case_id)
+        case_no, status = view.case_no, view.status
+        parts = [(p.number, p.use, p.area, p.unit_price, p.decoration_value)
+                 for p in view.parts]
         super().__init__(f"复核、鉴定后重新估价 — 案卷 {case_no}",
                          f"案卷 {case_no} 现为{STATUS_LABELS.get(status, status)}。被征收人或征收"
                          "部门申请复核评估、专家鉴定后，评估机构重新出具（或按鉴定意见修改）的评估"

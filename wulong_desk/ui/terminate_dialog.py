@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from wulong_desk.services.procedure.project_decision import (
     TerminationDone,
+    project_path_of,
     terminate_project,
 )
 from wulong_desk.store import Store
-from wulong_desk.ui.path_dialog import PathDialog, project_path_of
+from wulong_desk.ui.path_dialog import PathDialog
 
 
 class TerminateDialog(PathDialog):

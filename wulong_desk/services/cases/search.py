@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.services.cases.rows import CaseRow, assemble_rows
 from wulong_desk.statuses import OUT_OF_TOTALS
+from wulong_desk.store import Store
 from wulong_desk.store.models import Case, CaseResult, HousePart, Person
 
-__all__ = ["CaseRow", "count_cases", "search_cases", "sum_totals"]
+__all__ = ["CaseRow", "count_cases", "find_cases", "search_cases", "sum_totals", "totals_of"]
 
 SORT_KEYS = {
     "case_no": Case.case_no, "address": Case.address, "status": Case.status,
@@ -113,3 +114,19 @@ def sum_totals(session: Session, project_id: int, text: str = "",
         .select_from(Case).outerjoin(CaseResult, CaseResult.case_id == Case.id)
         .where(*_filters(project_id, text, status))).one()
     return Totals(count, Decimal(cents).scaleb(-2), int(voided))
+
+
+def find_cases(store: Store, project_id: int, text: str = "", status: str | None = None,
+               *, sort: str = "case_no", descending: bool = False, limit: int | None = None,
+               offset: int = 0) -> list[CaseRow]:
+    """search_cases in a read of its own (the case table's pages)."""
+    with store.read() as session:
+        return search_cases(session, project_id, text, status, sort=sort, descending=descending,
+                            limit=limit, offset=offset)
+
+
+def totals_of(store: Store, project_id: int, text: str = "", status: str | None = None
+              ) -> Totals:
+    """sum_totals in a read of its own (the main window's count and sum, off the GUI thread)."""
+    with store.read() as session:
+        return sum_totals(session, project_id, text, status)

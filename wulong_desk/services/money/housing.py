@@ -247,6 +247,12 @@ def list_stock(session: Session, project_id: int) -> list[HouseView]:
     return out
 
 
+def stock(store: Store, project_id: int) -> list[HouseView]:
+    """The project's houses (list_stock) in a read of their own, for a screen."""
+    with store.read() as session:
+        return list_stock(session, project_id)
+
+
 def _house(session: Session, house_id: int) -> HousingUnit:
     house = session.get(HousingUnit, house_id)
     if house is None:

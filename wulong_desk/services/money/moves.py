@@ -297,3 +297,27 @@ def check_delay(case: Case, months: int, today: date) -> int:
                         f"{case.moved_on.isoformat()} 加过渡期限 {case.transition_months} 个月）"
                         f"以来已满的 {elapsed} 个月")
     return total
+
+
+@dataclass(frozen=True)
+class DelayFacts:
+    """What the 逾期交房加付 dialog opens on: the months registered so far and, once the
+    household has moved (with a transition period), the agreed delivery day and the whole months
+    since it up to `today`."""
+    case_no: str
+    overdue_months: int
+    moved_on: date | None
+    transition_months: int | None
+    agreed: date | None
+    elapsed: int | None
+
+
+def delay_facts(store: Store, case_id: int, today: date) -> DelayFacts:
+    with store.read() as session:
+        case = get_case(session, case_id)
+        agreed = elapsed = None
+        if case.moved_on is not None and case.transition_months is not None:
+            agreed = add_months(case.moved_on, case.transition_months)
+            elapsed = months_elapsed(agreed, today)
+        return DelayFacts(case.case_no, case.overdue_months or 0, case.moved_on,
+                          case.transition_months, agreed, elapsed)

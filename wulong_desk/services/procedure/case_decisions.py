@@ -475,3 +475,21 @@ def decision_text(case: Case) -> str:
     if (why := pending_appeal(decision)) is not None:
         parts.append(why)
     return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """What the 补偿决定 dialogs open on: the case, its stage, the project's deadlines and the
+    decision in force in words ("" when there is none)."""
+    case_no: str
+    status: str
+    signing_deadline: date | None
+    move_deadline: date | None
+    said: str
+
+
+def decision_view(store: Store, case_id: int) -> DecisionView:
+    with store.read() as session:
+        case = get_case(session, case_id)
+        return DecisionView(case.case_no, case.status, case.project.signing_deadline,
+                            case.project.move_deadline, decision_text(case))

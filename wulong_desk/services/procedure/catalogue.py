@@ -18,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wulong_desk.dates import add_months
+from wulong_desk.services.cases.lookup import get_case
 from wulong_desk.services.procedure.workdays import DueDate, WorkCalendar
+from wulong_desk.store import Store
 from wulong_desk.store.models import (
     CaseDate,
     ProcedureStep,
@@ -237,3 +239,16 @@ def case_dates(session: Session, case_ids: list[int]) -> dict[int, dict[str, dat
             found[row.case_id][row.what] = row.on_date
     return found
 
+
+
+@dataclass(frozen=True)
+class CaseClockDates:
+    """A case's number and its dated clocks and documents (案卷时限与材料), by code."""
+    case_no: str
+    dates: dict[str, date]
+
+
+def case_clock_dates(store: Store, case_id: int) -> CaseClockDates:
+    with store.read() as session:
+        case_no = get_case(session, case_id).case_no
+        return CaseClockDates(case_no, case_dates(session, [case_id])[case_id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.errors import UserError
 from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.services.procedure.catalogue import project_steps
 from wulong_desk.services.projects.summary import ratio as share
 from wulong_desk.statuses import is_signed
 from wulong_desk.store import Store
@@ -149,3 +151,37 @@ def set_consents(store: Store, project_id: int,
             for row in left:
                 session.delete(row)
 
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    label: str
+    answer: str
+    exclusive_area: Decimal
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    """What 程序时限 opens on: the project's name and totals, its dated steps by code (started,
+    done), the consultation (each owner's answer and the tally) and the presign ratio."""
+    name: str
+    total_households: int | None
+    total_area: Decimal | None
+    old_town: bool
+    steps: dict[str, tuple[date | None, date | None]]
+    consents: tuple[ConsentRow, ...]
+    tally: ConsentTally
+    presign: PresignRatio
+
+
+def procedure_view(store: Store, project_id: int) -> ProcedureView:
+    with store.read() as session:
+        project = get_project(session, project_id)
+        steps = {code: (row.started_on, row.done_on)
+                 for code, row in project_steps(session, project_id).items()}
+        consents = tuple(ConsentRow(c.label, c.answer, c.exclusive_area) for c in session.query(
+            Consent).filter(Consent.project_id == project_id).order_by(Consent.id))
+        return ProcedureView(project.name, project.total_households, project.total_area,
+                             project.old_town, steps, consents,
+                             consent_tally(session, project_id),
+                             presign_ratio(session, project_id))

@@ -288,3 +288,28 @@ def revaluations(session: Session, case_id: int) -> list[dict[str, Any]]:
              "reference": r.reference, "recorded_at": r.recorded_at.isoformat()}
             for r in session.execute(select(CaseRevaluation).where(
                 CaseRevaluation.case_id == case_id).order_by(CaseRevaluation.id)).scalars()]
+
+
+@dataclass(frozen=True)
+class PricedPart:
+    """A priced part of a case as the 重新估价 table shows it (its number counted from 1)."""
+    number: int
+    use: str
+    area: Decimal
+    unit_price: Decimal | None
+    decoration_value: Decimal
+
+
+@dataclass(frozen=True)
+class RevalueView:
+    case_no: str
+    status: str
+    parts: tuple[PricedPart, ...]
+
+
+def revalue_view(store: Store, case_id: int) -> RevalueView:
+    with store.read() as session:
+        case = get_case(session, case_id)
+        return RevalueView(case.case_no, case.status, tuple(
+            PricedPart(p.position + 1, p.use, p.area, p.unit_price, p.decoration_value)
+            for p in case.parts if (p.registration or "registered") in PRICED))

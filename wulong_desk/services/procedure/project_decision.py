@@ -332,3 +332,21 @@ def project_path(project: Project) -> str:
     if project.decision_state == TERMINATED:
         return (f"已终止（{project.termination_no}，{project.terminated_on}）：预签协议不生效")
     return f"尚未作出征收决定（计划公告日 {project.announced_on}）"
+
+
+@dataclass(frozen=True)
+class ProjectPath:
+    """Where a project stands in law, as the project-level dialogs open on it."""
+    said: str                  # its path in words (and, 旧城区改建, its presign share)
+    old_town: bool
+    state: str                 # planned | decided | terminated
+    announced_on: date | None
+
+
+def project_path_of(store: Store, project_id: int) -> ProjectPath:
+    with store.read() as session:
+        project = get_project(session, project_id)
+        said = project_path(project)
+        if project.old_town:
+            said += "。" + presign_share(session, project).words()
+        return ProjectPath(said, project.old_town, project.decision_state, project.announced_on)

@@ -4,6 +4,7 @@ standard in force (ranges read from the standard file), and listing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from wulong_desk.rules.model import READING_KEYS
 from wulong_desk.rules.standard import Param, Standard
 from wulong_desk.services.cases.contract import project_to_contract
 from wulong_desk.services.cases.field_names import project_label
+from wulong_desk.services.cases.lookup import get_project
 from wulong_desk.services.cases.recalc import recompute_unsigned
 from wulong_desk.services.money.terms import as_json, dump, read_terms
 from wulong_desk.statuses import FROZEN_STATUSES
@@ -68,6 +70,23 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "payment_terms": as_json(project.payment_terms),
     }
     return {**identity, **project_to_contract(project)}
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """A project as the screens open on it: its form (project_to_dict), where it stands in law
+    (planned | decided | terminated) and its calc contract's options (what a case's live
+    breakdown is computed with)."""
+    form: dict[str, Any]
+    state: str
+    contract: dict[str, Any]
+
+
+def project_view(store: Store, project_id: int) -> ProjectView:
+    with store.read() as session:
+        project = get_project(session, project_id)
+        return ProjectView(project_to_dict(project), project.decision_state,
+                           project_to_contract(project))
 
 
 def read_project_form(form: Any) -> dict[str, Any]:

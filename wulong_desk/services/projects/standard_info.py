@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from wulong_desk.rules import Standard, StandardError, default_standards
 from wulong_desk.services.cases.lookup import get_project
+from wulong_desk.store import Store
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,9 @@ def project_standard(session: Session, project_id: int) -> StandardInfo:
         return StandardInfo(default_standards().for_date(project.announced_on))
     except StandardError as exc:
         return StandardInfo(None, str(exc))
+
+
+def standard_of(store: Store, project_id: int) -> StandardInfo:
+    """project_standard in a read of its own, for a screen."""
+    with store.read() as session:
+        return project_standard(session, project_id)
