@@ -106,3 +106,41 @@ def test_the_contract_reads_exactly_the_money_columns_the_server_guards():
 
     case_to_contract(Watching())
     assert read == set(CASE_MONEY_COLUMNS)
+
+
+def store_reads(path: Path) -> list[str]:
+    """Every `.read()` / `.transaction()` call in a module (the screens ask services; services
+    open sessions), as "line: call"."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [f"{node.lineno}: .{node.func.attr}()" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("read", "transaction")]
+
+
+def orm_imports(path: Path) -> list[str]:
+    return [m for m in imported_modules(path)
+            if m.split(".")[0] == "sqlalchemy" or m.startswith("wulong_desk.store.models")]
+
+
+def test_the_screens_read_through_services():
+    """ui/ neither imports the ORM (the store's models, SQLAlchemy) nor opens a session of its
+    own: every read and write goes through a service that returns plain data."""
+    offenders = {}
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if "generated" in relative.parts:
+            continue
+        if found := orm_imports(path) + store_reads(path):
+            offenders[str(relative)] = found
+    assert offenders == {}
+
+
+def test_the_screens_check_would_see_a_session_and_a_model(tmp_path):
+    sample = tmp_path / "x.py"
+    sample.write_text("from wulong_desk.store.models import Case\nimport sqlalchemy.orm\n"
+                      "def f(store):\n    with store.read() as s:\n        pass\n"
+                      "    with store.transaction() as s:\n        pass\n"
+                      "    from sqlalchemy.engine import make_url\n")
+    assert orm_imports(sample) == ["wulong_desk.store.models", "sqlalchemy.orm",
+                                   "sqlalchemy.engine"]
+    assert store_reads(sample) == ["4: .read()", "6: .transaction()"]
