@@ -184,8 +184,8 @@ def test_a_packages_revaluation_is_checked_as_the_service_checks_it(tmp_path):
     later = (date.today() + timedelta(days=30)).isoformat()
     for number, (change, why) in enumerate((
             ({"status": "reviewed"}, "案卷 A-001 是已审核：复核、鉴定后重新估价只用于已签约"),
-            ({"served_on": later}, f"served_on: 修改后的评估报告送达日 {later} 在今天之后"),
-            ({"kind": "appeal"}, "kind: 重新估价的依据应为 复核评估、专家鉴定 之一"))):
+            ({"served_on": later}, f"修改后的评估报告送达日 {later} 在今天之后"),
+            ({"kind": "appeal"}, "重新估价的依据应为 复核评估、专家鉴定 之一"))):
         tampered = json.loads(json.dumps(package))
         if "status" in change:
             tampered["cases"][0].update(change)

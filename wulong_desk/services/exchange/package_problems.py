@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from wulong_desk.rules.inputs import Problem
-from wulong_desk.services.cases.field_names import CaseProblem, describe
+from wulong_desk.services.cases.field_names import CaseProblem, describe, describe_message
 from wulong_desk.services.cases.history import FIELDS, WORDS
 
 _PACKAGE_NAMES = {"uuid": "案卷标识"}
@@ -31,7 +31,7 @@ def package_problems(problems: list[Problem], entries: list[Any]) -> list[Proble
         if message == "缺少 uuid":
             message = "缺少案卷标识"
         if not rest:
-            text = f"{who}：{message}"
+            text = f"{who}：{describe_message(message)}"   # (a service's field codes in words)
         elif rest in _PACKAGE_NAMES:
             text = f"{who}「{_PACKAGE_NAMES[rest]}」：{message}"
         elif rest.startswith("procedure"):
