@@ -482,3 +482,19 @@ def test_restoring_from_a_damaged_file_keeps_the_database(qtbot, window, tmp_pat
     window.wait_for_totals()
     assert window.model.rowCount() == 36  # the same data, reopened
     window.store.close()
+
+
+def test_the_totals_say_plainly_when_the_count_cannot_be_made(qtbot, window, monkeypatch):
+    """The count and sum run on a worker: a server gone meanwhile (or a file locked) is said in
+    the status bar, never an exception left on the worker thread."""
+    from wulong_desk.errors import ServerUnreachableError
+    from wulong_desk.services.cases import search
+
+    def gone(*args, **kwargs):
+        raise ServerUnreachableError("无法连接办公室服务器：服务器没有响应或地址不对")
+
+    monkeypatch.setattr(search, "totals_of", gone)
+    qtbot.keyClicks(window.search, "FR-000")   # (a case number: the list filters, the count runs)
+    qtbot.waitUntil(lambda: window.totals_label.text().startswith("合计暂时无法统计"),
+                    timeout=5000)
+    assert "无法连接办公室服务器" in window.totals_label.text()

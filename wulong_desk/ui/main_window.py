@@ -60,6 +60,7 @@ class TotalsBridge(QObject):
     """Carries a worker's answer back to the GUI thread (a queued signal)."""
 
     ready = Signal(int, int, object, int)
+    failed = Signal(int, str)     # the count could not be made (the server gone): why
 
 
 class TotalsTask(QRunnable):
@@ -77,7 +78,11 @@ class TotalsTask(QRunnable):
         if project_id is None or self.model.store is None:
             self.bridge.ready.emit(self.generation, 0, None, 0)
             return
-        count, total, voided = totals_of(self.model.store, project_id, text, status)
+        try:
+            count, total, voided = totals_of(self.model.store, project_id, text, status)
+        except UserError as exc:   # the server gone, the file locked: said, never raised here
+            self.bridge.failed.emit(self.generation, str(exc))
+            return
         self.bridge.ready.emit(self.generation, count, total, voided)
 
 
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
         self._generation = 0
         self._bridge = TotalsBridge(self)
         self._bridge.ready.connect(self._totals_ready)
+        self._bridge.failed.connect(self._totals_failed)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("totalsLabel")
         self.statusBar().addPermanentWidget(self.totals_label)
@@ -471,6 +477,10 @@ class MainWindow(QMainWindow):
         text = money_text(total) if total is not None else "0.00"
         apart = f"（其中作废或不生效 {voided} 户，不计入合计）" if voided else ""
         self.totals_label.setText(f"显示 {count} 户{apart}，合计 {text} 元")
+
+    def _totals_failed(self, generation: int, why: str) -> None:
+        if generation == self._generation:
+            self.totals_label.setText(f"合计暂时无法统计：{why}")
 
     def wait_for_totals(self, timeout_ms: int = 5000) -> None:
         """For tests and scripts: until the status bar shows the current query's totals."""
