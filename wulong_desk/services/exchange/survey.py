@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,32 +175,44 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellProblem]]:
-    """The non-blank rows, and the cells that cannot be read: a formula without a computed
-    value (never read as empty) or an error value such as #REF! (never read as text)."""
+def read_sheet(path: Path, sheet: str, width: int, what: str,
+               refuse: Callable[[list[CellProblem]], Exception]
+               ) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]], list[str]]:
+    """One sheet of a workbook from outside, as an import reads it: the cells of its rows (the
+    first `width` columns, each value as last computed), the (row, column) of every cell holding
+    a formula (a formula is never read as its text, nor a missing result as empty), and the
+    text of the whole first row. A spreadsheet bomb, a missing file (named by `what`), a file
+    that is not a workbook, a missing sheet and an empty one are refused in Chinese."""
     check_workbook(path)  # a spreadsheet bomb is refused before it is loaded
-    width = len(COLUMNS)
     try:
         values_book = load_workbook(path, read_only=True, data_only=True)
         formula_book = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError as exc:
-        raise UserError(f"找不到调查表：{path}") from exc
-    except Exception as exc:
-        raise UserError(f"不是有效的 xlsx 文件：{path}（{type(exc).__name__}）") from exc
+        raise UserError(f"找不到{what}：{path}") from exc
+    except Exception as exc:   # the library's own message is English: never shown
+        raise UserError(f"不是有效的 xlsx 文件：{path}（文件已损坏，或不是 Excel 工作簿）") from exc
     try:
-        if SHEET not in values_book.sheetnames:
-            raise SurveyError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
-        rows = list(values_book[SHEET].iter_rows(max_col=width))
+        if sheet not in values_book.sheetnames:
+            raise refuse([CellProblem(sheet, 1, "A", f"找不到工作表“{sheet}”")])
+        rows = list(values_book[sheet].iter_rows(max_col=width))
         whole_header = [_cell_text(cell.value) for cell in
-                        next(values_book[SHEET].iter_rows(min_row=1, max_row=1), ())]
+                        next(values_book[sheet].iter_rows(min_row=1, max_row=1), ())]
         formulas = {(cell.row, cell.column) for row in
-                    formula_book[SHEET].iter_rows(max_col=width)
+                    formula_book[sheet].iter_rows(max_col=width)
                     for cell in row if getattr(cell, "data_type", None) == "f"}
     finally:
         values_book.close()
         formula_book.close()
     if not rows:
-        raise SurveyError([CellProblem(SHEET, 1, "A", "表是空的")])
+        raise refuse([CellProblem(sheet, 1, "A", "表是空的")])
+    return rows, formulas, whole_header
+
+
+def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[CellProblem]]:
+    """The non-blank rows, and the cells that cannot be read: a formula without a computed
+    value (never read as empty) or an error value such as #REF! (never read as text)."""
+    width = len(COLUMNS)
+    rows, formulas, whole_header = read_sheet(path, SHEET, width, "调查表", SurveyError)
     retired = _retired_columns(whole_header)
     if retired:
         raise SurveyError(retired)

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -54,6 +54,7 @@ from wulong_desk.services.exchange.survey import (
     _letter,
     header_problems,
     header_row,
+    read_sheet,
 )
 from wulong_desk.services.procedure.catalogue import STEP_BY_CODE, project_steps
 from wulong_desk.services.procedure.path_events import on_server
@@ -61,7 +62,6 @@ from wulong_desk.services.procedure.workdays import WorkCalendar
 from wulong_desk.statuses import STATUS_LABELS
 from wulong_desk.store import Store, audit, server_events
 from wulong_desk.store.models import Case, CaseDate, HousePart
-from wulong_desk.xlsx_limits import check_workbook
 
 SHEET = "正式评估结果"
 # (key, header, to fill)
@@ -201,27 +201,9 @@ class SheetRow:
 
 
 def _read(path: Path) -> tuple[list[SheetRow], list[CellProblem]]:
-    check_workbook(path)
-    width = len(COLUMNS)
-    try:
-        values_book = load_workbook(path, read_only=True, data_only=True)
-        formula_book = load_workbook(path, read_only=True, data_only=False)
-    except FileNotFoundError as exc:
-        raise UserError(f"找不到正式评估结果表：{path}") from exc
-    except Exception as exc:   # the library's own message is English: never shown
-        raise UserError(f"不是有效的 xlsx 文件：{path}（文件已损坏，或不是 Excel 工作簿）") from exc
-    try:
-        if SHEET not in values_book.sheetnames:
-            raise AppraisalImportError([CellProblem(SHEET, 1, "A", f"找不到工作表“{SHEET}”")])
-        raw = list(values_book[SHEET].iter_rows(max_col=width, values_only=True))
-        formulas = {(cell.row, cell.column) for row in
-                    formula_book[SHEET].iter_rows(max_col=width)
-                    for cell in row if getattr(cell, "data_type", None) == "f"}
-    finally:
-        values_book.close()
-        formula_book.close()
-    if not raw:
-        raise AppraisalImportError([CellProblem(SHEET, 1, "A", "表是空的")])
+    cells, formulas, _header = read_sheet(path, SHEET, len(COLUMNS), "正式评估结果表",
+                                          AppraisalImportError)
+    raw = [tuple(cell.value for cell in row) for row in cells]
     header = [_cell_text(v) for v in raw[0]]
     problems = header_problems(SHEET, header, HEADERS)
     if problems:
