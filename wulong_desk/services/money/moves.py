@@ -288,8 +288,7 @@ def check_delay(case: Case, months: int, today: date) -> int:
     if case.moved_on is None:
         raise UserError(f"「搬迁日期」：案卷 {case.case_no} 尚未登记搬迁，约定交房日（搬迁交房"
                         f"之日起{case.transition_months}个月）还无从计算，不能逾期交房加付")
-    agreed = add_months(case.moved_on, case.transition_months)
-    elapsed = months_elapsed(agreed, today)
+    agreed, elapsed = agreed_delivery(case.moved_on, case.transition_months, today)
     total = (case.overdue_months or 0) + months
     if total > elapsed:
         raise UserError(f"「逾期月数」：案卷 {case.case_no} 加 {months} 个月后累计逾期 {total} "
@@ -297,6 +296,13 @@ def check_delay(case: Case, months: int, today: date) -> int:
                         f"{case.moved_on.isoformat()} 加过渡期限 {case.transition_months} 个月）"
                         f"以来已满的 {elapsed} 个月")
     return total
+
+
+def agreed_delivery(moved_on: date, transition_months: int, today: date) -> tuple[date, int]:
+    """The agreed delivery day of the exchange house (the move plus the transition period) and
+    the whole months since it up to `today` (what a delay may add up to)."""
+    agreed = add_months(moved_on, transition_months)
+    return agreed, months_elapsed(agreed, today)
 
 
 @dataclass(frozen=True)
@@ -317,7 +323,6 @@ def delay_facts(store: Store, case_id: int, today: date) -> DelayFacts:
         case = get_case(session, case_id)
         agreed = elapsed = None
         if case.moved_on is not None and case.transition_months is not None:
-            agreed = add_months(case.moved_on, case.transition_months)
-            elapsed = months_elapsed(agreed, today)
+            agreed, elapsed = agreed_delivery(case.moved_on, case.transition_months, today)
         return DelayFacts(case.case_no, case.overdue_months or 0, case.moved_on,
                           case.transition_months, agreed, elapsed)
